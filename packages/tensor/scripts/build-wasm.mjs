@@ -1,0 +1,1 @@
+// Placeholder until the wasm kernels land: the build compiles AssemblyScript here.

@@ -1,0 +1,132 @@
+import type { Allocator } from './memory.js';
+import type { Tensor } from './tensor.js';
+import type { DType } from './dtype.js';
+
+/**
+ * The kernel interface. Every backend implements these functions; the ops in `ops/` validate
+ * shapes, allocate outputs and call them. Kernels use destination-passing style: they write
+ * into tensors they are given (whose shapes the caller has already checked), so that modules
+ * can keep their buffers across iterations and a training step allocates nothing.
+ *
+ * Tensors handed to a kernel are contiguous, row-major and of one dtype. A backend may assume
+ * that outputs do not overlap inputs unless the kernel says "may be in place".
+ */
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'tanh' | 'sigmoid' | 'square' | 'sign';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
+export type PadMode = 'zero' | 'constant' | 'reflect' | 'replicate';
+
+export interface Conv2dParams {
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+}
+
+export interface Pool2dParams {
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  /** Round the output size up instead of down (Torch's `:ceil()`). */
+  ceilMode: boolean;
+  /** Average pooling only: divide by the full window including padding (Torch's default). */
+  countIncludePad: boolean;
+}
+
+export interface MatmulOptions {
+  transA: boolean;
+  transB: boolean;
+  /** out = alpha * op(a) op(b) + beta * out. beta = 1 accumulates (parameter gradients). */
+  alpha: number;
+  beta: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** dtypes this backend can compute in. */
+  readonly dtypes: readonly DType[];
+  readonly allocator: Allocator;
+
+  /** out = value everywhere. */
+  fill(out: Tensor, value: number): void;
+  /** dst = src (same size). */
+  copy(src: Tensor, dst: Tensor): void;
+
+  /** out = op(x). May be in place (out === x). */
+  unary(op: UnaryOp, x: Tensor, out: Tensor): void;
+  /**
+   * out = a op b with NumPy broadcasting: a and b are tensors whose shapes broadcast to
+   * out.shape, or plain numbers. May be in place (out === a or out === b when shapes match).
+   */
+  binary(op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor): void;
+  /** out = x > threshold ? x : value (Torch's Threshold); may be in place. */
+  threshold(x: Tensor, threshold: number, value: number, out: Tensor): void;
+  /** dx = x > threshold ? dy : 0 (backward of threshold and ReLU); may be in place on dy. */
+  thresholdBackward(x: Tensor, dy: Tensor, threshold: number, dx: Tensor): void;
+  /** out[i] = out[i] * beta + alpha * x[i]: the shape of every update rule and accumulation. */
+  axpby(alpha: number, x: Tensor, beta: number, out: Tensor): void;
+
+  /** Reduces `x` over `axes` (sorted, unique); out has x's shape with those axes set to 1. */
+  reduce(op: ReduceOp, x: Tensor, axes: readonly number[], out: Tensor): void;
+  /** Index of the maximum along `axis` (first on ties), as integral values; out has that axis set to 1. */
+  argmax(x: Tensor, axis: number, out: Tensor): void;
+
+  /** 2-D matrix product; see MatmulOptions. */
+  matmul(a: Tensor, b: Tensor, out: Tensor, options: MatmulOptions): void;
+
+  /** out = x with axes permuted: out.shape[i] = x.shape[perm[i]]. */
+  permute(x: Tensor, perm: readonly number[], out: Tensor): void;
+  /** Concatenates along `axis`. */
+  concat(xs: readonly Tensor[], axis: number, out: Tensor): void;
+  /** Pads every axis i by pads[i] = [before, after]; `value` is used by zero/constant modes. */
+  pad(x: Tensor, pads: readonly (readonly [number, number])[], mode: PadMode, value: number, out: Tensor): void;
+  /** Gradient of pad: dx = sum of dy over every output position that read each input. */
+  padBackward(dy: Tensor, pads: readonly (readonly [number, number])[], mode: PadMode, dx: Tensor): void;
+
+  /** y[N,O,Ho,Wo] = conv(x[N,C,H,W], w[O,C,kH,kW]) + bias[O]. */
+  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams): void;
+  /** dx[N,C,H,W] = gradient of conv2d w.r.t. x (dx's shape fixes H, W). Also the transposed conv forward. */
+  conv2dBackwardData(dy: Tensor, w: Tensor, dx: Tensor, p: Conv2dParams): void;
+  /** dw[O,C,kH,kW] (and db[O]) = gradient of conv2d w.r.t. w (and bias); accumulate adds to them. */
+  conv2dBackwardFilter(x: Tensor, dy: Tensor, dw: Tensor, db: Tensor | null, p: Conv2dParams, accumulate: boolean): void;
+
+  maxPool2d(x: Tensor, y: Tensor, p: Pool2dParams): void;
+  /** Routes dy to the (first) maximum of each window, recomputed from x. */
+  maxPool2dBackward(x: Tensor, dy: Tensor, dx: Tensor, p: Pool2dParams): void;
+  avgPool2d(x: Tensor, y: Tensor, p: Pool2dParams): void;
+  avgPool2dBackward(dy: Tensor, dx: Tensor, p: Pool2dParams): void;
+
+  /**
+   * Batch normalisation of x [N,C,...] per channel over every other axis, with batch statistics.
+   * Writes the batch mean and 1/sqrt(biased var + eps) into saveMean/saveInvStd [C], and, when
+   * given, updates runningMean/runningVar with `momentum` using the unbiased variance.
+   */
+  batchNormTrain(
+    x: Tensor, gamma: Tensor | null, beta: Tensor | null, y: Tensor,
+    saveMean: Tensor, saveInvStd: Tensor,
+    runningMean: Tensor | null, runningVar: Tensor | null, momentum: number, eps: number,
+  ): void;
+  /** y = (x - mean) * invStd * gamma + beta with given per-channel mean and invStd (eval mode). */
+  batchNormApply(x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor): void;
+  /**
+   * Backward of batch norm. With `training`, mean/invStd are the batch statistics and the
+   * gradient flows through them; otherwise they are constants (eval mode). dgamma and dbeta
+   * are accumulated into when given.
+   */
+  batchNormBackward(
+    x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor,
+    dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean,
+  ): void;
+
+  /** y[N,C,H*sH,W*sW] repeats each pixel. */
+  upsampleNearest2d(x: Tensor, y: Tensor, scaleH: number, scaleW: number): void;
+  upsampleNearest2dBackward(dy: Tensor, dx: Tensor, scaleH: number, scaleW: number): void;
+
+  /** Softmax (or log-softmax) over the last axis of a 2-D tensor. */
+  softmax(x: Tensor, y: Tensor, log: boolean): void;
+  /** dx from y = softmax(x) (or log-softmax) and dy. */
+  softmaxBackward(y: Tensor, dy: Tensor, dx: Tensor, log: boolean): void;
+}

@@ -1,0 +1,78 @@
+import type { Backend } from './backend.js';
+import type { DType } from './dtype.js';
+
+/**
+ * The engine holds the active backend and default dtype. Ops run on the active backend;
+ * tensors are allocated by it. Backends register themselves lazily by name.
+ */
+const factories = new Map<string, () => Backend>();
+const instances = new Map<string, Backend>();
+let active: Backend | null = null;
+/** Preference order for the default backend: the fastest one that is registered. */
+const DEFAULT_ORDER = ['wasm', 'reference'];
+let defaultDType: DType = 'float32';
+
+export function registerBackend(name: string, factory: () => Backend): void {
+  factories.set(name, factory);
+  instances.delete(name);
+}
+
+export function listBackends(): string[] {
+  return [...factories.keys()];
+}
+
+export function backendByName(name: string): Backend {
+  let b = instances.get(name);
+  if (!b) {
+    const f = factories.get(name);
+    if (!f) throw new Error(`unknown backend '${name}' (registered: ${listBackends().join(', ')})`);
+    b = f();
+    instances.set(name, b);
+  }
+  return b;
+}
+
+/** The backend ops run on: set by setBackend, else FUNT_BACKEND, else 'wasm' when available. */
+export function getBackend(): Backend {
+  if (!active) {
+    const fromEnv = typeof process !== 'undefined' ? process.env?.FUNT_BACKEND : undefined;
+    const name = fromEnv || DEFAULT_ORDER.find((n) => factories.has(n)) || listBackends()[0];
+    if (!name) throw new Error('no tensor backend is registered');
+    active = backendByName(name);
+  }
+  return active;
+}
+
+export function setBackend(name: string): Backend {
+  const b = backendByName(name);
+  if (!b.dtypes.includes(defaultDType)) defaultDType = b.dtypes[0];
+  active = b;
+  return b;
+}
+
+export function getDefaultDType(): DType {
+  return defaultDType;
+}
+
+export function setDefaultDType(dtype: DType): void {
+  const b = getBackend();
+  if (!b.dtypes.includes(dtype)) throw new Error(`backend '${b.name}' does not support ${dtype}`);
+  defaultDType = dtype;
+}
+
+/**
+ * Runs `fn` with another backend (and optionally dtype) active, restoring both afterwards.
+ * Gradient checks use `withBackend('reference', fn, 'float64')`.
+ */
+export function withBackend<T>(name: string, fn: () => T, dtype?: DType): T {
+  const prevBackend = getBackend();
+  const prevDType = defaultDType;
+  setBackend(name);
+  if (dtype) setDefaultDType(dtype);
+  try {
+    return fn();
+  } finally {
+    active = prevBackend;
+    defaultDType = prevDType;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Minimal typings for the WebAssembly JavaScript API. @types/node 20 does not declare the
+ * `WebAssembly` global and the DOM lib would pull browser globals into a Node library, so
+ * funt declares the few members it uses.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(deltaPages: number): number;
+}
+
+export interface WasmModule {
+  readonly __brand?: 'WebAssembly.Module';
+}
+
+export interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+
+export interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: ArrayBufferView | ArrayBuffer) => WasmModule;
+  Instance: new (module: WasmModule, imports?: Record<string, Record<string, unknown>>) => WasmInstance;
+  validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
+}
+
+export const WebAssemblyApi: WasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
