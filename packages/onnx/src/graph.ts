@@ -1,0 +1,122 @@
+/**
+ * GraphBuilder: collects nodes, weights (initializers) and typed values while a model is
+ * walked, and hands out unique names, so converters only say "this op, these inputs".
+ */
+import {
+  DataType, type AttributeProto, type Dim, type GraphProto, type NodeProto, type TensorProto,
+  type ValueInfoProto,
+} from './proto.js';
+
+/** A tensor flowing through the graph under construction: its ONNX name and known shape. */
+export interface Value {
+  readonly name: string;
+  readonly shape: readonly Dim[];
+}
+
+/** Attribute constructors: ONNX needs the type spelled out (1.0 as FLOAT is not 1 as INT). */
+export const attr = {
+  int: (name: string, i: number): AttributeProto => ({ name, type: 'INT', i }),
+  ints: (name: string, ints: readonly number[]): AttributeProto => ({ name, type: 'INTS', ints: [...ints] }),
+  float: (name: string, f: number): AttributeProto => ({ name, type: 'FLOAT', f }),
+  floats: (name: string, floats: readonly number[]): AttributeProto => ({ name, type: 'FLOATS', floats: [...floats] }),
+  string: (name: string, s: string): AttributeProto => ({ name, type: 'STRING', s: new TextEncoder().encode(s) }),
+};
+
+/** Float weights always go out as little-endian float32 raw bytes, whatever the host order. */
+function float32Bytes(data: ArrayLike<number>): Uint8Array {
+  const bytes = new Uint8Array(data.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i], true);
+  return bytes;
+}
+
+function int64Bytes(values: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  values.forEach((v, i) => {
+    if (!Number.isSafeInteger(v)) throw new Error(`@funt/onnx: int64 constant ${v} is not an integer`);
+    view.setBigInt64(i * 8, BigInt(v), true);
+  });
+  return bytes;
+}
+
+function sanitize(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.:/-]/g, '_') || 'value';
+}
+
+export class GraphBuilder {
+  private readonly nodes: NodeProto[] = [];
+  private readonly initializers: TensorProto[] = [];
+  private readonly inputs: ValueInfoProto[] = [];
+  private readonly outputs: ValueInfoProto[] = [];
+  private readonly valueInfo: ValueInfoProto[] = [];
+  private readonly used = new Set<string>();
+
+  constructor(readonly graphName: string) {}
+
+  /** `base`, or `base_1`, `base_2`... : ONNX value and node names must be unique in a graph. */
+  uniqueName(base: string): string {
+    const clean = sanitize(base);
+    let name = clean;
+    for (let k = 1; this.used.has(name); k++) name = `${clean}_${k}`;
+    this.used.add(name);
+    return name;
+  }
+
+  addInput(name: string, shape: readonly Dim[]): Value {
+    const value = { name: this.uniqueName(name), shape: [...shape] };
+    this.inputs.push({ name: value.name, elemType: DataType.FLOAT, shape: value.shape });
+    return value;
+  }
+
+  addOutput(value: Value): void {
+    this.outputs.push({ name: value.name, elemType: DataType.FLOAT, shape: [...value.shape] });
+  }
+
+  /** Stores a float tensor (a weight or buffer) in the model; returns its value name. */
+  addWeight(name: string, data: ArrayLike<number>, dims: readonly number[]): string {
+    const size = dims.reduce((a, b) => a * b, 1);
+    if (size !== data.length) {
+      throw new Error(`@funt/onnx: weight '${name}' has ${data.length} values but shape [${dims.join(', ')}] needs ${size}`);
+    }
+    const unique = this.uniqueName(name);
+    this.initializers.push({ name: unique, dims: [...dims], dataType: DataType.FLOAT, rawData: float32Bytes(data) });
+    return unique;
+  }
+
+  /** An int64 vector constant (shapes, pads) as an initializer; returns its value name. */
+  addInt64(name: string, values: readonly number[]): string {
+    const unique = this.uniqueName(name);
+    this.initializers.push({ name: unique, dims: [values.length], dataType: DataType.INT64, rawData: int64Bytes(values) });
+    return unique;
+  }
+
+  /**
+   * Appends one node. `name` names the node (usually the funt module path) and prefixes its
+   * single output value; the output's shape is what the caller computed, recorded as
+   * value_info so viewers and shape checks see it.
+   */
+  addNode(opType: string, inputs: readonly string[], name: string, shape: readonly Dim[], attributes: AttributeProto[] = []): Value {
+    const nodeName = this.uniqueName(name);
+    const output = { name: this.uniqueName(`${nodeName}:out`), shape: [...shape] };
+    const node: NodeProto = { opType, input: [...inputs], output: [output.name], name: nodeName };
+    if (attributes.length > 0) node.attribute = attributes;
+    this.nodes.push(node);
+    this.valueInfo.push({ name: output.name, elemType: DataType.FLOAT, shape: output.shape });
+    return output;
+  }
+
+  build(): GraphProto {
+    if (this.outputs.length === 0) throw new Error(`@funt/onnx: graph '${this.graphName}' has no output`);
+    const outputNames = new Set(this.outputs.map((o) => o.name));
+    return {
+      name: this.graphName,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+      // Graph outputs already carry their type; listing them again in value_info is redundant.
+      valueInfo: this.valueInfo.filter((v) => !outputNames.has(v.name)),
+    };
+  }
+}
