@@ -26,3 +26,4 @@ export type {
   Backend, UnaryOp, BinaryOp, ReduceOp, PadMode, Conv2dParams, Pool2dParams, MatmulOptions,
 } from './backend.js';
 export * from './creation.js';
+export * from './io/index.js';
