@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { imageGrid } from '../images/grid.js';
+import { encodePng } from '../images/png.js';
+import { toRgbaImages } from '../images/to-rgba.js';
+import { createRunFolder, readRun, writeFigure, writeHistory, writeJson, RUN_FILES } from '../run/run-folder.js';
+import { writeReport } from './build.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'funt-report-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A run folder as training would leave it, with made-up numbers. */
+function fakeRun(name: string, seed: number): string {
+  const dir = createRunFolder(join(tmp, name));
+  writeJson(join(dir, RUN_FILES.config), { name, command: 'train', createdAt: 'now', model: { n: 1, filters: 4, skip: true }, data: { dataset: 'synthetic', train: 64 } });
+  const iterations = Array.from({ length: 40 }, (_, i) => ({ iteration: i + 1, epoch: Math.floor(i / 10) + 1, loss: 2 / (1 + i * seed) + 0.05 * Math.sin(i) + 0.1 }));
+  const epochs = [1, 2, 3, 4].map((e) => ({ epoch: e, lr: 0.1, loss: 1 / e, trainAcc: 1 - 0.5 / e, valAcc: 1 - 0.6 / e, seconds: e * 3 }));
+  writeHistory(dir, { iterations, epochs });
+  writeJson(join(dir, RUN_FILES.results), {
+    split: 'test', count: 20, top1: 0.85, top5: 1, classNames: ['a', 'b'], confusion: [[9, 1], [2, 8]], perClassAccuracy: [0.9, 0.8],
+  });
+  const pics = toRgbaImages({ data: Float32Array.from({ length: 2 * 16 }, (_, i) => i % 7), shape: [2, 1, 4, 4] });
+  writeFigure(dir, { name: 'first-layer-filters', title: 'Filters', layout: 'single' }, [{ png: encodePng(imageGrid(pics, { scale: 4 })) }]);
+  writeFigure(dir, { name: 'misclassified', title: 'Misclassified', layout: 'gallery' }, pics.map((p, i) => ({ png: encodePng(p), caption: `true a\ntop b\nsecond ${i}`, tone: 'bad' as const })));
+  return dir;
+}
+
+describe('report', () => {
+  it('reads back what training writes', () => {
+    const run = readRun(fakeRun('reread', 1));
+    expect(run.history.epochs).toHaveLength(4);
+    expect(run.figures.map((f) => f.name)).toEqual(['first-layer-filters', 'misclassified']);
+    expect(readFileSync(join(run.dir, RUN_FILES.epochsCsv), 'utf8').split('\n')[0]).toBe('epoch,lr,loss,train_acc,val_acc,val_top5,seconds');
+  });
+
+  it('writes one self-contained page comparing runs', async () => {
+    const out = await writeReport([fakeRun('a', 1), fakeRun('b', 2)], join(tmp, 'cmp', 'index.html'), { title: 'A vs B' });
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<title>A vs B');
+    expect(html.match(/<svg/g)?.length).toBe(2); // loss and error charts, both runs on each
+    expect(html.match(/data:image\/png;base64,/g)?.length).toBe(2 * 3);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing loaded from elsewhere
+    expect(html).toContain('85.00%');
+    expect(html).toContain('second 1');
+  });
+
+  it('names a folder that is not a run', () => {
+    expect(() => readRun(join(tmp, 'nope'))).toThrow(/run folder .*nope does not exist/);
+  });
+});

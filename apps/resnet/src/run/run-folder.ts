@@ -1,0 +1,179 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+/**
+ * The layout of a run folder. Everything a report needs is in here, as plain files, so that a
+ * report can be rebuilt (or combined with other runs) long after training:
+ *
+ *   config.json                 the resolved command-line options, data set and model description
+ *   history.json                per-iteration loss and per-epoch metrics (also as the two CSVs)
+ *   history-iterations.csv      iteration,epoch,loss
+ *   history-epochs.csv          epoch,lr,loss,train_acc,val_acc,val_top5,seconds
+ *   checkpoints/                periodic training state (parameters, update-rule state, RNG)
+ *   best-model.safetensors      the parameters with the best validation accuracy
+ *   results.json                final evaluation on the test split (top-1, top-5, confusion, per class)
+ *   figures/<name>.json + PNGs  image figures (augmented inputs, filters, misclassified, ...)
+ *   report/index.html           the self-contained report
+ */
+export const RUN_FILES = {
+  config: 'config.json',
+  history: 'history.json',
+  iterationsCsv: 'history-iterations.csv',
+  epochsCsv: 'history-epochs.csv',
+  checkpoints: 'checkpoints',
+  bestModel: 'best-model.safetensors',
+  results: 'results.json',
+  figures: 'figures',
+  report: join('report', 'index.html'),
+} as const;
+
+export interface IterationRecord {
+  iteration: number;
+  epoch: number;
+  loss: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  lr: number;
+  /** Mean training loss over the epoch. */
+  loss: number;
+  trainAcc: number;
+  valAcc: number;
+  valTop5?: number;
+  /** Wall-clock seconds since the run started. */
+  seconds: number;
+}
+
+export interface History {
+  iterations: IterationRecord[];
+  epochs: EpochRecord[];
+}
+
+export interface EvalResults {
+  split: string;
+  count: number;
+  top1: number;
+  top5: number;
+  classNames: string[];
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+  perClassAccuracy: number[];
+  seconds?: number;
+}
+
+/** A picture in a figure, stored as a PNG file beside the figure's JSON. */
+export interface FigureItem {
+  file: string;
+  caption?: string;
+  /** Frames the picture: 'good' (green) or 'bad' (red), e.g. a fooling attempt's outcome. */
+  tone?: 'good' | 'bad';
+}
+
+export interface Figure {
+  name: string;
+  title: string;
+  description?: string;
+  /** 'single': one large picture (a grid already tiled); 'gallery': captioned tiles; 'rows': groups of tiles read left to right. */
+  layout: 'single' | 'gallery' | 'rows';
+  /** Tiles per row for 'rows' (e.g. original, distortion, result). */
+  rowLength?: number;
+  items: FigureItem[];
+}
+
+export interface RunConfig {
+  name: string;
+  command: string;
+  createdAt: string;
+  [key: string]: unknown;
+}
+
+/** Creates the run folder (and its parents) and returns its absolute path. */
+export function createRunFolder(dir: string): string {
+  const abs = resolve(dir);
+  mkdirSync(join(abs, RUN_FILES.checkpoints), { recursive: true });
+  mkdirSync(join(abs, RUN_FILES.figures), { recursive: true });
+  return abs;
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function readJson<T>(path: string, what: string): T {
+  if (!existsSync(path)) throw new Error(`${what}: ${path} does not exist`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (e) {
+    throw new Error(`${what}: ${path} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function csv(header: string[], rows: (number | string | undefined)[][]): string {
+  return [header.join(','), ...rows.map((r) => r.map((v) => (v === undefined ? '' : String(v))).join(','))].join('\n') + '\n';
+}
+
+/** Writes history.json and the two CSV files. */
+export function writeHistory(runDir: string, history: History): void {
+  writeJson(join(runDir, RUN_FILES.history), history);
+  writeFileSync(
+    join(runDir, RUN_FILES.iterationsCsv),
+    csv(['iteration', 'epoch', 'loss'], history.iterations.map((r) => [r.iteration, r.epoch, r.loss])),
+  );
+  writeFileSync(
+    join(runDir, RUN_FILES.epochsCsv),
+    csv(
+      ['epoch', 'lr', 'loss', 'train_acc', 'val_acc', 'val_top5', 'seconds'],
+      history.epochs.map((r) => [r.epoch, r.lr, r.loss, r.trainAcc, r.valAcc, r.valTop5, r.seconds]),
+    ),
+  );
+}
+
+/** Saves one figure: its PNGs under figures/<name>/ and its description as figures/<name>.json. */
+export function writeFigure(runDir: string, figure: Omit<Figure, 'items'>, pictures: { png: Uint8Array; caption?: string; tone?: 'good' | 'bad' }[]): Figure {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(figure.name)) {
+    throw new Error(`writeFigure: figure name must be lower-case letters, digits and dashes, got '${figure.name}'`);
+  }
+  const dir = join(runDir, RUN_FILES.figures, figure.name);
+  mkdirSync(dir, { recursive: true });
+  const items = pictures.map((p, i) => {
+    const file = join(figure.name, `${String(i).padStart(4, '0')}.png`);
+    writeFileSync(join(runDir, RUN_FILES.figures, file), p.png);
+    return { file, caption: p.caption, tone: p.tone };
+  });
+  const full: Figure = { ...figure, items };
+  writeJson(join(runDir, RUN_FILES.figures, `${figure.name}.json`), full);
+  return full;
+}
+
+/** Everything the report shows about one run; fields are absent when the run has not made them. */
+export interface RunData {
+  dir: string;
+  name: string;
+  config: RunConfig;
+  history: History;
+  results?: EvalResults;
+  figures: Figure[];
+}
+
+const FIGURE_ORDER = ['augmented-inputs', 'first-layer-filters', 'misclassified', 'saliency', 'fooling'];
+
+/** Reads a run folder; a clear error names the folder and the missing file. */
+export function readRun(dir: string): RunData {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new Error(`run folder ${abs} does not exist`);
+  const config = readJson<RunConfig>(join(abs, RUN_FILES.config), `run folder ${abs}`);
+  const historyPath = join(abs, RUN_FILES.history);
+  const history: History = existsSync(historyPath) ? readJson<History>(historyPath, `run folder ${abs}`) : { iterations: [], epochs: [] };
+  const resultsPath = join(abs, RUN_FILES.results);
+  const results = existsSync(resultsPath) ? readJson<EvalResults>(resultsPath, `run folder ${abs}`) : undefined;
+  const figDir = join(abs, RUN_FILES.figures);
+  const figures = existsSync(figDir)
+    ? readdirSync(figDir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => readJson<Figure>(join(figDir, f), `run folder ${abs}`))
+    : [];
+  const rank = (n: string) => (FIGURE_ORDER.includes(n) ? FIGURE_ORDER.indexOf(n) : FIGURE_ORDER.length);
+  figures.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+  return { dir: abs, name: config.name || basename(abs), config, history, results, figures };
+}
