@@ -27,3 +27,4 @@ export type {
 } from './backend.js';
 export * from './creation.js';
 export * from './io/index.js';
+export * from './ops/index.js';

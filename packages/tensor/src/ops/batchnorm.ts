@@ -1,0 +1,115 @@
+import { getBackend } from '../engine.js';
+import { ShapeError, formatShape } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { zeros } from '../creation.js';
+import { checkLive, commonDType, output } from './validate.js';
+
+/**
+ * Batch normalisation of x [N, C, ...] per channel (axis 1) over all other axes: [N, C] for
+ * dense layers, [N, C, H, W] for spatial ones. gamma / beta may be null (no affine transform).
+ */
+
+export interface BatchNormTrainOptions {
+  /** Updated in place: running = (1 - momentum) * running + momentum * batch (unbiased variance). */
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  /** Torch semantics: the weight of the new batch statistics. Default 0.1. */
+  momentum?: number;
+  eps?: number;
+  out?: Tensor;
+  /** Where to store the batch mean and 1 / sqrt(var + eps) [C]; allocated when absent. */
+  saveMean?: Tensor;
+  saveInvStd?: Tensor;
+}
+
+/** C after checking x is [N, C, ...] and every per-channel tensor given is [C]. */
+function channels(op: string, x: Tensor, perChannel: Record<string, Tensor | null | undefined>): number {
+  if (x.rank < 2) throw new ShapeError(op, `input must be [N, C, ...], got ${formatShape(x.shape)}`, [x.shape]);
+  const C = x.shape[1];
+  for (const [name, t] of Object.entries(perChannel)) {
+    if (!t) continue;
+    checkLive(op, t);
+    if (t.rank !== 1 || t.shape[0] !== C) {
+      throw new ShapeError(op, `${name} ${formatShape(t.shape)} must be [${C}] for input ${formatShape(x.shape)}`, [t.shape, x.shape]);
+    }
+  }
+  return C;
+}
+
+function checkEps(op: string, eps: number): void {
+  if (!(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`${op}: eps must be a finite number ≥ 0, got ${eps}`);
+}
+
+/** Normalises with batch statistics and returns them for the backward pass. */
+export function batchNormTrain(
+  x: Tensor, gamma: Tensor | null, beta: Tensor | null,
+  { runningMean = null, runningVar = null, momentum = 0.1, eps = 1e-5, out, saveMean, saveInvStd }: BatchNormTrainOptions = {},
+): { y: Tensor; saveMean: Tensor; saveInvStd: Tensor } {
+  const op = 'batchNormTrain';
+  checkLive(op, x);
+  const C = channels(op, x, { gamma, beta, runningMean, runningVar, saveMean, saveInvStd });
+  const count = x.size / Math.max(C, 1);
+  if (count <= 1) {
+    throw new ShapeError(op, `needs more than one value per channel in training, got input ${formatShape(x.shape)}`, [x.shape]);
+  }
+  checkEps(op, eps);
+  if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1], got ${momentum}`);
+  const dtype = commonDType(op, [x, gamma, beta, runningMean, runningVar, out, saveMean, saveInvStd]);
+  const y = output(op, x.shape, dtype, out, [x, gamma, beta, runningMean, runningVar]);
+  const mean = output(op, [C], dtype, saveMean, [x, y]);
+  const invStd = output(op, [C], dtype, saveInvStd, [x, y, mean]);
+  getBackend().batchNormTrain(x, gamma, beta, y, mean, invStd, runningMean, runningVar, momentum, eps);
+  return { y, saveMean: mean, saveInvStd: invStd };
+}
+
+/** Normalises with the running statistics (evaluation mode). */
+export function batchNormEval(
+  x: Tensor, gamma: Tensor | null, beta: Tensor | null, runningMean: Tensor, runningVar: Tensor, eps = 1e-5, out?: Tensor,
+): Tensor {
+  const op = 'batchNormEval';
+  checkLive(op, x, runningMean, runningVar);
+  const C = channels(op, x, { gamma, beta, runningMean, runningVar });
+  checkEps(op, eps);
+  const dtype = commonDType(op, [x, gamma, beta, runningMean, runningVar, out]);
+  const y = output(op, x.shape, dtype, out, [x, gamma, beta, runningMean, runningVar]);
+  const backend = getBackend();
+  // invStd = 1 / sqrt(runningVar + eps), computed with the backend's own kernels.
+  const invStd = Tensor.empty([C], dtype);
+  backend.binary('add', runningVar, eps, invStd);
+  backend.unary('sqrt', invStd, invStd);
+  backend.binary('div', 1, invStd, invStd);
+  backend.batchNormApply(x, gamma, beta, runningMean, invStd, y);
+  invStd.dispose();
+  return y;
+}
+
+export interface BatchNormGradients {
+  /** Written (not accumulated); allocated when undefined, skipped when null. */
+  dx?: Tensor | null;
+  /** Accumulated into when given; allocated zeroed when undefined, skipped when null. */
+  dgamma?: Tensor | null;
+  dbeta?: Tensor | null;
+}
+
+/**
+ * Gradients of batch norm. `mean` and `invStd` are what the forward used: the saved batch
+ * statistics in training (the gradient then flows through them), or the running mean and
+ * 1 / sqrt(runningVar + eps) in eval mode (constants).
+ */
+export function batchNormBackward(
+  x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor, training: boolean,
+  grads: BatchNormGradients = {},
+): { dx: Tensor | null; dgamma: Tensor | null; dbeta: Tensor | null } {
+  const op = 'batchNormBackward';
+  checkLive(op, x, dy, mean, invStd);
+  const C = channels(op, x, { gamma, mean, invStd, dgamma: grads.dgamma, dbeta: grads.dbeta });
+  if (dy.rank !== x.rank || dy.shape.some((d, i) => d !== x.shape[i])) {
+    throw new ShapeError(op, `dy ${formatShape(dy.shape)} must have the input's shape ${formatShape(x.shape)}`, [dy.shape, x.shape]);
+  }
+  const dtype = commonDType(op, [x, dy, gamma, mean, invStd, grads.dx, grads.dgamma, grads.dbeta]);
+  const dx = grads.dx === null ? null : output(op, x.shape, dtype, grads.dx, [x, dy, gamma, mean, invStd], false);
+  const dgamma = grads.dgamma === null ? null : (grads.dgamma ?? zeros([C], dtype));
+  const dbeta = grads.dbeta === null ? null : (grads.dbeta ?? zeros([C], dtype));
+  getBackend().batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training);
+  return { dx, dgamma, dbeta };
+}
