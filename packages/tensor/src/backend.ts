@@ -10,6 +10,15 @@ import type { DType } from './dtype.js';
  *
  * Tensors handed to a kernel are contiguous, row-major and of one dtype. A backend may assume
  * that outputs do not overlap inputs unless the kernel says "may be in place".
+ *
+ * Edge-case semantics (decided with the reference backend, which is the ground truth):
+ * - relu(x) = x > 0 ? x : 0, so relu(NaN) = 0 (like threshold); sign(0) = 0.
+ * - binary max/min and reduce max/min propagate NaN (Math.max / NumPy maximum).
+ * - argmax and the max-pool window maximum treat NaN as the largest value: the first NaN wins.
+ * - axpby and matmul with beta = 0 do not read `out` (BLAS convention: garbage/NaN is ignored).
+ * - reduce 'mean' over an empty axis gives NaN, 'sum' 0 (the ops reject empty max/min).
+ * - Backward kernels overwrite their dx; only parameter gradients (conv2dBackwardFilter with
+ *   `accumulate`, batchNormBackward's dgamma/dbeta) add to what is there.
  */
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'tanh' | 'sigmoid' | 'square' | 'sign';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
@@ -81,18 +90,32 @@ export interface Backend {
   permute(x: Tensor, perm: readonly number[], out: Tensor): void;
   /** Concatenates along `axis`. */
   concat(xs: readonly Tensor[], axis: number, out: Tensor): void;
-  /** Pads every axis i by pads[i] = [before, after]; `value` is used by zero/constant modes. */
+  /**
+   * Pads every axis i by pads[i] = [before, after] (non-negative). 'constant' pads with `value`;
+   * 'zero' pads with 0 whatever `value` is (the ops pass 0); 'reflect' mirrors without repeating
+   * the edge (NumPy reflect / Torch ReflectionPad, pads < size); 'replicate' repeats the edge.
+   */
   pad(x: Tensor, pads: readonly (readonly [number, number])[], mode: PadMode, value: number, out: Tensor): void;
   /** Gradient of pad: dx = sum of dy over every output position that read each input. */
   padBackward(dy: Tensor, pads: readonly (readonly [number, number])[], mode: PadMode, dx: Tensor): void;
 
   /** y[N,O,Ho,Wo] = conv(x[N,C,H,W], w[O,C,kH,kW]) + bias[O]. */
   conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams): void;
-  /** dx[N,C,H,W] = gradient of conv2d w.r.t. x (dx's shape fixes H, W). Also the transposed conv forward. */
+  /**
+   * dx[N,C,H,W] = gradient of conv2d w.r.t. x (dx's shape fixes H, W; input pixels that no
+   * window reaches get 0, which transposed conv's outputPadding relies on). dx is overwritten.
+   * Also the transposed conv forward.
+   */
   conv2dBackwardData(dy: Tensor, w: Tensor, dx: Tensor, p: Conv2dParams): void;
   /** dw[O,C,kH,kW] (and db[O]) = gradient of conv2d w.r.t. w (and bias); accumulate adds to them. */
   conv2dBackwardFilter(x: Tensor, dy: Tensor, dw: Tensor, db: Tensor | null, p: Conv2dParams, accumulate: boolean): void;
 
+  /**
+   * Pooling windows follow Torch: output index o covers [o*stride - pad, o*stride - pad + kernel),
+   * clipped to the input (padded cells never win a max and add nothing to a sum). The average
+   * divides by the window clipped to [-pad, size + pad) when countIncludePad, else by the number
+   * of real cells. y's shape fixes the output size (the ops compute it, including ceilMode).
+   */
   maxPool2d(x: Tensor, y: Tensor, p: Pool2dParams): void;
   /** Routes dy to the (first) maximum of each window, recomputed from x. */
   maxPool2dBackward(x: Tensor, dy: Tensor, dx: Tensor, p: Pool2dParams): void;
@@ -102,7 +125,8 @@ export interface Backend {
   /**
    * Batch normalisation of x [N,C,...] per channel over every other axis, with batch statistics.
    * Writes the batch mean and 1/sqrt(biased var + eps) into saveMean/saveInvStd [C], and, when
-   * given, updates runningMean/runningVar with `momentum` using the unbiased variance.
+   * given, updates runningMean/runningVar with `momentum` using the unbiased variance:
+   * running = (1 - momentum) * running + momentum * batch (Torch), with var * n / (n - 1).
    */
   batchNormTrain(
     x: Tensor, gamma: Tensor | null, beta: Tensor | null, y: Tensor,
