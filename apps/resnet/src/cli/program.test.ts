@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { ProgramHandlers } from './program.js';
+import { runProgram } from './program.js';
+
+/** Records which handler ran with which options, and what was printed. */
+function harness() {
+  const calls: { name: string; args: unknown[] }[] = [];
+  const record = (name: string) => async (...args: unknown[]) => void calls.push({ name, args });
+  const handlers: ProgramHandlers = {
+    train: record('train'), evaluate: record('eval'), experiment: record('experiment'), report: record('report'),
+    saliency: record('saliency'), fool: record('fool'), quickstart: record('quickstart'),
+  };
+  let out = '';
+  let err = '';
+  const run = (argv: string[]) => runProgram(handlers, argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { calls, run, out: () => out, err: () => err };
+}
+
+describe('command line', () => {
+  it("defaults to the seed's CIFAR recipe", async () => {
+    const h = harness();
+    expect(await h.run(['train'])).toBe(0);
+    const o = h.calls[0].args[0] as Record<string, any>;
+    expect(o).toMatchObject({
+      dataset: 'mnist', n: 3, filters: 16, skip: true, epochs: 160, batchSize: 128, updateRule: 'nesterov', lr: 0.1,
+      momentum: 0.9, weightDecay: 1e-4, cropPad: 2, augment: true, checkpointEvery: 10, resume: false,
+      schedule: { kind: 'step', milestones: [80, 120], factor: 0.1 },
+    });
+    expect(o.flip).toBeUndefined(); // decided per data set
+  });
+
+  it('parses every flag of train', async () => {
+    const h = harness();
+    const code = await h.run([
+      'train', '--dataset', 'synthetic', '--n', '1', '--filters', '8', '--no-skip', '--hidden', '64,32', '--no-flip', '--crop-pad', '4',
+      '--rotate', '10', '--contrast', '0.8,1.2', '--tint', '10', '--noise', 'gaussian:0.2', '--elastic', '34,4', '--epochs', '2',
+      '--batch-size', '16', '--update-rule', 'adam', '--lr', '1e-3', '--momentum', '0', '--weight-decay', '0', '--schedule', 'exp:0.9',
+      '--seed', '7', '--threads', '2', '--out', '/tmp/x', '--checkpoint-every', '1', '--train-size', '100', '--progress', 'none',
+    ]);
+    expect(h.err()).toBe('');
+    expect(code).toBe(0);
+    expect(h.calls[0].args[0]).toMatchObject({
+      dataset: 'synthetic', n: 1, filters: 8, skip: false, hidden: [64, 32], flip: false, cropPad: 4, rotate: 10, contrast: [0.8, 1.2],
+      tint: 10, noise: { kind: 'gaussian', amount: 0.2 }, elastic: [34, 4], epochs: 2, batchSize: 16, updateRule: 'adam', lr: 0.001,
+      schedule: { kind: 'exp', decay: 0.9 }, seed: 7, threads: 2, out: '/tmp/x', checkpointEvery: 1, trainSize: 100,
+    });
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['train', '--bogus'], /^funt-resnet train: unknown option '--bogus'/],
+    [['train', '--dataset', 'imagenet'], /^funt-resnet train: option '--dataset <name>' argument 'imagenet' is invalid\. Allowed choices are mnist, /],
+    [['train', '--n', '0'], /^funt-resnet train: option '--n <n>' argument '0' is invalid\. expected a positive integer, got '0'/],
+    [['train', '--lr', 'fast'], /expected a number, got 'fast'/],
+    [['train', '--schedule', 'linear'], /unknown schedule/],
+    [['train', '--dataset', 'cifar10'], /^funt-resnet train: --dataset cifar10 needs --data-dir <dir>/],
+    [['train', '--dataset', 'cifar10', '--data-dir', '/no/such/dir'], /^funt-resnet train: --data-dir \/no\/such\/dir is not a folder/],
+    [['train', '--resume'], /--resume needs --out <dir>/],
+    [['eval'], /required option '--model <path>' not specified/],
+    [['eval', '--model', '/no/such/run'], /^funt-resnet eval: --model \/no\/such\/run does not exist/],
+    [['experiment', 'wider'], /'wider' is invalid.*expected one of overfit, skip-vs-plain/],
+    [['report', '/no/run'], /run folder \/no\/run does not exist/],
+    [['fool', '--model', '.', '--out', 'x', '--threshold', '1.5'], /expected a probability strictly between 0 and 1/],
+    [['frobnicate'], /too many arguments|unknown command/],
+  ];
+  it.each(bad)('rejects %j with one line, the usage and exit code 2', async (argv, message) => {
+    const h = harness();
+    expect(await h.run(argv)).toBe(2);
+    expect(h.calls).toHaveLength(0);
+    const lines = h.err().trimEnd().split('\n');
+    expect(lines[0]).toMatch(message);
+    expect(lines[1]).toMatch(/^usage: funt-resnet/);
+    expect(lines.length).toBeLessThanOrEqual(3);
+  });
+
+  it('prints help with exit code 0', async () => {
+    const h = harness();
+    expect(await h.run(['train', '--help'])).toBe(0);
+    expect(h.out()).toContain('--checkpoint-every <k>');
+  });
+
+  it('runs the quickstart when no command is given', async () => {
+    const h = harness();
+    expect(await h.run([])).toBe(0);
+    expect(h.calls.map((c) => c.name)).toEqual(['quickstart']);
+  });
+});

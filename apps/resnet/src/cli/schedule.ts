@@ -1,0 +1,60 @@
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * Learning-rate schedules as the CLI spells them. The seed's CIFAR recipe is `step:80,120:0.1`
+ * (×0.1 at epochs 80 and 120 of 160).
+ *   constant               the base rate throughout
+ *   step:E1,E2,...:F       multiply by F after each listed epoch
+ *   exp:D                  multiply by D after every epoch (PyFunt's lr_decay)
+ *   cosine                 half a cosine from the base rate to 0 over the run
+ */
+export type ScheduleSpec =
+  | { kind: 'constant' }
+  | { kind: 'step'; milestones: number[]; factor: number }
+  | { kind: 'exp'; decay: number }
+  | { kind: 'cosine' };
+
+export function parseSchedule(text: string): ScheduleSpec {
+  const bad = (why: string) => new InvalidArgumentError(`${why}; expected constant, step:E1,E2,...:FACTOR, exp:DECAY or cosine, got '${text}'`);
+  if (text === 'constant' || text === 'cosine') return { kind: text };
+  const [kind, a, b, ...rest] = text.split(':');
+  if (kind === 'exp' && a !== undefined && b === undefined) {
+    const decay = Number(a);
+    if (!(decay > 0 && decay <= 1)) throw bad('the decay must be in (0, 1]');
+    return { kind: 'exp', decay };
+  }
+  if (kind === 'step' && a !== undefined && b !== undefined && rest.length === 0) {
+    const milestones = a.split(',').map(Number);
+    const factor = Number(b);
+    if (!milestones.every((m) => Number.isInteger(m) && m > 0)) throw bad('milestones must be positive integers');
+    if (!(factor > 0)) throw bad('the factor must be > 0');
+    return { kind: 'step', milestones: [...milestones].sort((x, y) => x - y), factor };
+  }
+  throw bad('unknown schedule');
+}
+
+/** The learning rate for a 1-based epoch. */
+export function learningRateAt(spec: ScheduleSpec, baseLr: number, epoch: number, totalEpochs: number): number {
+  switch (spec.kind) {
+    case 'constant':
+      return baseLr;
+    case 'step':
+      // After epoch m has finished: with milestones 80,120 epochs 81-120 run at ×0.1.
+      return baseLr * spec.factor ** spec.milestones.filter((m) => epoch > m).length;
+    case 'exp':
+      return baseLr * spec.decay ** (epoch - 1);
+    case 'cosine':
+      return 0.5 * baseLr * (1 + Math.cos((Math.PI * (epoch - 1)) / Math.max(1, totalEpochs)));
+  }
+}
+
+export function scheduleToString(spec: ScheduleSpec): string {
+  switch (spec.kind) {
+    case 'step':
+      return `step:${spec.milestones.join(',')}:${spec.factor}`;
+    case 'exp':
+      return `exp:${spec.decay}`;
+    default:
+      return spec.kind;
+  }
+}
