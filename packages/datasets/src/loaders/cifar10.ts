@@ -1,0 +1,74 @@
+import { open, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { basename, join } from 'node:path';
+import { DatasetError, messageOf } from '../errors.js';
+import { parseCifarBatch } from '../formats/cifar.js';
+import { readTarEntries } from '../formats/tar.js';
+import { type ImageSet, concatSets, imageSet } from '../image-set.js';
+import { findOptional, readBytes } from './files.js';
+
+/** CIFAR-10's classes, used when `batches.meta.txt` is absent. */
+export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+
+const TRAIN_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
+const TEST_FILE = 'test_batch.bin';
+const META_FILE = 'batches.meta.txt';
+const WANTED = new Set([...TRAIN_FILES, TEST_FILE, META_FILE]);
+
+/**
+ * CIFAR-10, binary distribution: either the folder holding `data_batch_1.bin` …
+ * `data_batch_5.bin`, `test_batch.bin` and `batches.meta.txt` (or its parent, which holds
+ * `cifar-10-batches-bin/`), or the downloaded `cifar-10-binary.tar.gz` read directly. Images are
+ * uint8 3×32×32 (R, G, B planes).
+ */
+export async function loadCifar10(path: string): Promise<{ train: ImageSet; test: ImageSet }> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw new DatasetError(path, 'not found', { expected: 'a CIFAR-10 folder or cifar-10-binary.tar.gz', found: 'nothing', cause: error });
+  }
+  const files = isDir ? await readFolder(path) : await readArchive(path);
+  const fileOf = (name: string): Buffer => {
+    const bytes = files.get(name);
+    if (!bytes) throw new DatasetError(join(path, name), 'file not found', { expected: [...TRAIN_FILES, TEST_FILE].join(', '), found: [...files.keys()].join(', ') || 'none of them' });
+    return bytes;
+  };
+  const meta = files.get(META_FILE);
+  const classNames = meta ? meta.toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0) : CIFAR10_CLASSES;
+  if (classNames.length !== 10) {
+    throw new DatasetError(join(path, META_FILE), 'wrong number of class names', { expected: 10, found: classNames.length });
+  }
+  const batch = (name: string): ImageSet => {
+    const { images, labels, count } = parseCifarBatch(fileOf(name), join(path, name));
+    return imageSet(images, [count, 3, 32, 32], labels, classNames);
+  };
+  // Parse the test batch first: a missing or bad test file is reported before 150 MB of work.
+  const test = batch(TEST_FILE);
+  return { train: concatSets(TRAIN_FILES.map(batch)), test };
+}
+
+async function readFolder(dir: string): Promise<Map<string, Buffer>> {
+  const inner = join(dir, 'cifar-10-batches-bin');
+  const base = findOptional(dir, [TEST_FILE]) ? dir : findOptional(inner, [TEST_FILE]) ? inner : dir;
+  const files = new Map<string, Buffer>();
+  for (const name of WANTED) {
+    if (findOptional(base, [name])) files.set(name, await readBytes(join(base, name)));
+  }
+  return files;
+}
+
+async function readArchive(file: string): Promise<Map<string, Buffer>> {
+  const head = Buffer.alloc(2);
+  try {
+    const handle = await open(file, 'r');
+    await handle.read(head, 0, 2, 0);
+    await handle.close();
+  } catch (error) {
+    throw new DatasetError(file, `cannot be read: ${messageOf(error)}`, { cause: error });
+  }
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  const entries = await readTarEntries(createReadStream(file), file, (name) => WANTED.has(basename(name)), { gzip });
+  // Keyed by base name: the archive stores them under cifar-10-batches-bin/.
+  return new Map([...entries].map(([name, bytes]) => [basename(name), bytes]));
+}

@@ -1,0 +1,69 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type CacheStatus } from '../cache.js';
+import { DatasetError } from '../errors.js';
+import { type ImageItem, loadImageList } from '../image-list.js';
+import { type ImageSet } from '../image-set.js';
+import { findFile, findOptional, readLines, requireDir } from './files.js';
+
+export interface TinyImageNetOptions {
+  /** Output side (default 64, the native size). */
+  size?: number;
+  channels?: 1 | 3;
+  /** Use at most this many training images per class (default all 500), for quick runs. */
+  maxPerClass?: number;
+  cacheDir?: string | false;
+  concurrency?: number;
+}
+
+/**
+ * Tiny-ImageNet: `wnids.txt` (the 200 class ids, in label order), `words.txt` (id → names;
+ * the first name becomes the class name), `train/<wnid>/images/*.JPEG`, and
+ * `val/images/*.JPEG` labelled by `val/val_annotations.txt` (file, wnid, box). The test images
+ * carry no labels and are not loaded. Grey JPEGs (there are some) are expanded to RGB.
+ */
+export async function loadTinyImageNet(
+  dir: string,
+  options: TinyImageNetOptions = {},
+): Promise<{ train: ImageSet; val: ImageSet; wnids: string[]; cache: CacheStatus }> {
+  requireDir(dir, 'wnids.txt, words.txt, train/ and val/');
+  const { size = 64, channels = 3, maxPerClass = Infinity } = options;
+  const wnidsFile = findFile([dir], ['wnids.txt']);
+  const wnids = (await readLines(wnidsFile)).map((l) => l.text);
+  if (wnids.length === 0) throw new DatasetError(wnidsFile, 'lists no classes', { expected: 'one wnid per line', found: 'nothing' });
+  const labelOf = new Map(wnids.map((w, i) => [w, i]));
+  const names = new Map<string, string>();
+  const wordsFile = findOptional(dir, ['words.txt']);
+  if (wordsFile) {
+    for (const { text } of await readLines(wordsFile)) {
+      const tab = text.indexOf('\t');
+      if (tab > 0) names.set(text.slice(0, tab), text.slice(tab + 1).split(',')[0].trim());
+    }
+  }
+  const classNames = wnids.map((w) => names.get(w) ?? w);
+
+  const trainItems: ImageItem[] = [];
+  for (const [label, wnid] of wnids.entries()) {
+    const folder = join(dir, 'train', wnid, 'images');
+    requireDir(folder, `the training JPEGs of class ${wnid}`);
+    const files = (await readdir(folder)).filter((f) => /\.jpe?g$/i.test(f)).sort();
+    for (const f of files.slice(0, maxPerClass)) trainItems.push({ file: join(folder, f), label });
+  }
+
+  const annotations = findFile([join(dir, 'val')], ['val_annotations.txt']);
+  const valItems: ImageItem[] = [];
+  for (const { text, line } of await readLines(annotations)) {
+    const [file, wnid] = text.split('\t');
+    const label = labelOf.get(wnid ?? '');
+    if (!file || label === undefined) {
+      throw new DatasetError(annotations, 'unknown class or missing file name', { line, expected: 'file<TAB>wnid from wnids.txt', found: JSON.stringify(text) });
+    }
+    valItems.push({ file: join(dir, 'val', 'images', file), label });
+  }
+
+  const decode = { width: size, height: size, channels, cacheDir: options.cacheDir, concurrency: options.concurrency };
+  const train = await loadImageList('tiny-imagenet-train', dir, trainItems, classNames, decode);
+  const val = await loadImageList('tiny-imagenet-val', dir, valItems, classNames, decode);
+  const cache: CacheStatus = train.cache === 'hit' && val.cache === 'hit' ? 'hit' : train.cache === 'off' ? 'off' : 'miss';
+  return { train: train.set, val: val.set, wnids, cache };
+}
