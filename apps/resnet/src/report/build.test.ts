@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,5 +48,24 @@ describe('report', () => {
 
   it('names a folder that is not a run', () => {
     expect(() => readRun(join(tmp, 'nope'))).toThrow(/run folder .*nope does not exist/);
+  });
+});
+
+describe('report in a browser', async () => {
+  const { chromiumMissingReason, renderReportInChromium } = await import('./browser.testkit.js');
+  const missing = chromiumMissingReason();
+  if (missing) console.warn(missing);
+  it.skipIf(missing !== null)('renders its charts and every image in headless Chromium', async () => {
+    const out = await writeReport([fakeRun('browser-a', 1), fakeRun('browser-b', 3)], join(tmp, 'browser', 'index.html'));
+    // FUNT_SCREENSHOT_DIR keeps the screenshot for a person to look at.
+    const shot = join(process.env.FUNT_SCREENSHOT_DIR ?? join(tmp, 'browser'), 'report-unit.png');
+    mkdirSync(join(shot, '..'), { recursive: true });
+    const r = await renderReportInChromium(out, shot);
+    expect(r.chartPaths).toHaveLength(2);
+    for (const n of r.chartPaths) expect(n).toBeGreaterThan(4);
+    expect(r.imageWidths).toHaveLength(6);
+    for (const w of r.imageWidths) expect(w).toBeGreaterThan(0);
+    expect(r.externalRequests).toEqual([]);
+    expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   });
 });

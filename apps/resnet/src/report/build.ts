@@ -68,7 +68,7 @@ async function charts(runs: RunData[], smoothing: number): Promise<string> {
         { group: r.name, curve: 'validation', x, y: r.history.epochs.map((e) => 1 - e.valAcc) },
       ];
     });
-    parts.push(await lineChartSvg({ title: 'Train and validation error per epoch', xTitle: 'epoch', yTitle: 'error', curves }));
+    parts.push(await lineChartSvg({ title: 'Train and validation error per epoch', xTitle: 'epoch', yTitle: 'error', curves, integerX: true }));
   }
   if (!parts.length) return '<p class="note">No training history in these runs (evaluation only).</p>';
   return `<div class="charts">${parts.map((svg) => `<div class="chart">${svg}</div>`).join('')}</div>`;

@@ -21,6 +21,8 @@ export interface LineChartOptions {
   width?: number;
   height?: number;
   logY?: boolean;
+  /** Ticks on whole numbers only (epochs). */
+  integerX?: boolean;
   /** Curves longer than this are thinned to it (every k-th point), to keep the page small. */
   maxPoints?: number;
 }
@@ -71,7 +73,7 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
     data: { values: rows },
     mark: { type: 'line', interpolate: 'linear', clip: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: options.xTitle },
+      x: { field: 'x', type: 'quantitative', title: options.xTitle, ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) },
       y: {
         field: 'y',
         type: 'quantitative',

@@ -43,6 +43,7 @@ table.confusion td.diag { outline:1px solid #9bb3e4; outline-offset:-1px; }
 .row { display:flex; gap:12px; flex-wrap:wrap; align-items:flex-start; }
 figure { margin:0; text-align:center; }
 figure img { image-rendering: pixelated; width:96px; height:auto; border:3px solid transparent; border-radius:4px; background:#000; }
+figure.single { text-align:left; }
 figure.single img { width:auto; max-width:100%; border:none; background:none; }
 figure.good img { border-color:var(--good); }
 figure.bad img { border-color:var(--bad); }

@@ -1,0 +1,121 @@
+import type { Rng } from '@funt/tensor';
+import {
+  CAddTable, ConcatTable, Identity, Linear, LogSoftMax, type Module, Padding, ReLU, Sequential, SpatialAveragePooling,
+  SpatialBatchNormalization, SpatialConvolution, View, kaimingNormal, zeros,
+} from '@funt/layers';
+
+/** What defines a network; stored in every run folder so the model can be rebuilt for eval. */
+export interface ResnetOptions {
+  /** Residual blocks per stage: the network has 6n+2 weighted layers (+ hidden ones). */
+  n: number;
+  /** Filters of the first stage; the second and third stages have 2F and 4F. */
+  filters: number;
+  /** [C, H, W] of one input image; H and W must be divisible by 4 (two stride-2 stages). */
+  inputShape: [number, number, number];
+  classes: number;
+  /** false: no shortcuts, the "plain" network of the same depth (He et al.'s comparison). */
+  skip: boolean;
+  /** Widths of hidden affine+ReLU layers between the pooled features and the classifier. */
+  hiddenDims: number[];
+  /** Source of the Kaiming initialisation; the same seed gives the same network. */
+  rng: Rng;
+}
+
+class ResnetConfigError extends Error {
+  constructor(detail: string) {
+    super(`resnet: ${detail}`);
+    this.name = 'ResnetConfigError';
+  }
+}
+
+function check(o: ResnetOptions): void {
+  const int = (name: string, v: unknown, min: number) => {
+    if (!Number.isInteger(v) || (v as number) < min) throw new ResnetConfigError(`${name} must be an integer >= ${min}, got ${String(v)}`);
+  };
+  int('n', o.n, 1);
+  int('filters', o.filters, 1);
+  int('classes', o.classes, 2);
+  if (!Array.isArray(o.inputShape) || o.inputShape.length !== 3) {
+    throw new ResnetConfigError(`inputShape must be [C, H, W], got ${JSON.stringify(o.inputShape)}`);
+  }
+  const [c, h, w] = o.inputShape;
+  int('inputShape[0] (channels)', c, 1);
+  if (!Number.isInteger(h) || !Number.isInteger(w) || h % 4 !== 0 || w % 4 !== 0 || h < 4 || w < 4) {
+    // Two stride-2 stages: a size not divisible by 4 would make the pooled shortcut and the
+    // strided convolution disagree by one pixel.
+    throw new ResnetConfigError(`input height and width must be positive multiples of 4 (two stride-2 stages), got ${h}x${w}`);
+  }
+  o.hiddenDims.forEach((d, i) => int(`hiddenDims[${i}]`, d, 1));
+}
+
+/** 3×3 convolution without bias (the batch norm after it has one), Kaiming-initialised. */
+function conv3x3(nIn: number, nOut: number, stride: number, rng: Rng): SpatialConvolution {
+  return new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias().reset({ rng, weight: kaimingNormal });
+}
+
+/**
+ * Option-A shortcut for a block that halves the size and widens nIn → nOut channels: 2×2
+ * average pooling with stride 2, then zeros appended as the extra channels. It has no
+ * parameters, so the plain and residual networks have the same parameter count.
+ */
+function shortcutA(nIn: number, nOut: number, stride: number): Module {
+  if (stride === 1 && nIn === nOut) return new Identity();
+  const s = new Sequential();
+  if (stride !== 1) s.add(new SpatialAveragePooling(stride, stride, stride, stride));
+  // Dimension 1 of an N×C×H×W batch is the channel (nInputDim 3 = one C×H×W image).
+  if (nOut !== nIn) s.add(new Padding(1, nOut - nIn, 3, 0));
+  return s;
+}
+
+/** conv-BN-ReLU-conv-BN, plus the shortcut, then ReLU. */
+function residualBlock(nIn: number, nOut: number, stride: number, skip: boolean, rng: Rng): Module {
+  const body = new Sequential()
+    .add(conv3x3(nIn, nOut, stride, rng))
+    .add(new SpatialBatchNormalization(nOut))
+    .add(new ReLU(true))
+    .add(conv3x3(nOut, nOut, 1, rng))
+    .add(new SpatialBatchNormalization(nOut));
+  const block = new Sequential();
+  if (skip) block.add(new ConcatTable().add(body).add(shortcutA(nIn, nOut, stride))).add(new CAddTable());
+  else block.add(body);
+  return block.add(new ReLU(true));
+}
+
+/**
+ * The residual network of He et al. 2015 for CIFAR-sized images: a 3×3 convolution to F
+ * channels; three stages of n blocks at F, 2F and 4F channels (the first block of stages two
+ * and three has stride 2); global average pooling; optional hidden affine layers; a linear
+ * classifier and LogSoftMax (train it with ClassNLLCriterion).
+ */
+export function resnet(options: ResnetOptions): Sequential {
+  check(options);
+  const { n, filters: f, inputShape, classes, skip, hiddenDims, rng } = options;
+  const [c, h, w] = inputShape;
+  const net = new Sequential()
+    .add(conv3x3(c, f, 1, rng))
+    .add(new SpatialBatchNormalization(f))
+    .add(new ReLU(true));
+  const widths = [f, 2 * f, 4 * f];
+  let nIn = f;
+  widths.forEach((nOut, stage) => {
+    for (let b = 0; b < n; b++) {
+      const stride = stage > 0 && b === 0 ? 2 : 1;
+      net.add(residualBlock(nIn, nOut, stride, skip, rng));
+      nIn = nOut;
+    }
+  });
+  // Two stride-2 stages: the last stage works at a quarter of the input size (8×8 for 32×32).
+  net.add(new SpatialAveragePooling(w / 4, h / 4, 1, 1)).add(new View(-1, nIn));
+  for (const d of hiddenDims) {
+    const fc = new Linear(nIn, d).reset({ rng, weight: kaimingNormal, bias: zeros });
+    net.add(fc).add(new ReLU(true));
+    nIn = d;
+  }
+  net.add(new Linear(nIn, classes).reset({ rng, weight: kaimingNormal, bias: zeros })).add(new LogSoftMax());
+  return net;
+}
+
+/** Weighted layers of the network as He et al. count them (convolutions and affine layers). */
+export function depthOf(o: Pick<ResnetOptions, 'n' | 'hiddenDims'>): number {
+  return 6 * o.n + 2 + o.hiddenDims.length;
+}

@@ -1,0 +1,143 @@
+import { imageGrid } from '../images/grid.js';
+import { encodePng } from '../images/png.js';
+import { upscale, type RgbaImage } from '../images/rgba.js';
+import { type ImageArray, toRgbaImages } from '../images/to-rgba.js';
+import { type Figure, writeFigure } from '../run/run-folder.js';
+
+/**
+ * The image figures of a run, each written into the run folder (PNG files + a JSON caption
+ * list) by training or by the saliency/fool commands, and inlined by the report.
+ */
+
+/** Enlargement that brings a picture to about 96 pixels, so small inputs stay readable. */
+function zoom(side: number): number {
+  return Math.max(1, Math.round(96 / side));
+}
+
+const png = (img: RgbaImage) => encodePng(upscale(img, zoom(Math.max(img.width, img.height))));
+
+export function augmentedInputsFigure(runDir: string, batch: ImageArray, labels: ArrayLike<number>, classNames: string[]): Figure {
+  const tiles = toRgbaImages(batch);
+  return writeFigure(
+    runDir,
+    {
+      name: 'augmented-inputs',
+      title: 'Augmented training inputs',
+      description: 'One training mini-batch as the network sees it, after augmentation (each image stretched to its own range).',
+      layout: 'gallery',
+    },
+    tiles.map((t, i) => ({ png: png(t), caption: classNames[labels[i]] ?? String(labels[i]) })),
+  );
+}
+
+/** First-layer filters [F, C, kH, kW] as one grid (RGB when C = 3, grey otherwise). */
+export function filtersFigure(runDir: string, weight: ImageArray): Figure {
+  const [f, c, kh, kw] = weight.shape;
+  const shown = c === 3 || c === 1 ? weight : { data: weight.data, shape: [f * c, 1, kh, kw] };
+  const grid = imageGrid(toRgbaImages(shown), { scale: Math.max(4, Math.round(24 / kh)), gap: 2, columns: Math.min(16, shown.shape[0]) });
+  return writeFigure(
+    runDir,
+    {
+      name: 'first-layer-filters',
+      title: 'First-layer filters',
+      description: `The ${f} ${kh}×${kw} filters of the first convolution${c === 3 ? ' (as RGB)' : c === 1 ? '' : ` (each of the ${c} input channels separately)`}.`,
+      layout: 'single',
+    },
+    [{ png: encodePng(grid) }],
+  );
+}
+
+export interface Misclassified {
+  index: number;
+  label: number;
+  top: number;
+  topProbability: number;
+  second: number;
+  secondProbability: number;
+}
+
+export function misclassifiedFigure(runDir: string, images: ImageArray, wrong: Misclassified[], classNames: string[], total: number): Figure {
+  const tiles = wrong.length ? toRgbaImages(images) : [];
+  const name = (k: number) => classNames[k] ?? String(k);
+  return writeFigure(
+    runDir,
+    {
+      name: 'misclassified',
+      title: `Misclassified validation images (${wrong.length} of ${total})`,
+      description: 'Every validation image the final model gets wrong, with its true class, the top prediction and the second prediction.',
+      layout: 'gallery',
+    },
+    wrong.map((m, i) => ({
+      png: png(tiles[i]),
+      caption: `#${m.index} true ${name(m.label)}\ntop ${name(m.top)} ${(100 * m.topProbability).toFixed(0)}%\n2nd ${name(m.second)} ${(100 * m.secondProbability).toFixed(0)}%`,
+      tone: 'bad' as const,
+    })),
+  );
+}
+
+export interface SaliencyRow {
+  index: number;
+  label: number;
+  probability: number;
+}
+
+/** Rows of image | saliency map. `maps` is [N, H, W]. */
+export function saliencyFigure(runDir: string, images: ImageArray, maps: ImageArray, rows: SaliencyRow[], classNames: string[]): Figure {
+  const pics = toRgbaImages(images);
+  const [n, h, w] = maps.shape;
+  const heat = toRgbaImages({ data: maps.data, shape: [n, 1, h, w] }, { colormap: 'heat' });
+  return writeFigure(
+    runDir,
+    {
+      name: 'saliency',
+      title: 'Saliency maps',
+      description: 'Each validation image and the magnitude of the gradient of its loss w.r.t. the pixels (largest over channels): bright pixels move the decision most.',
+      layout: 'rows',
+      rowLength: 2,
+    },
+    rows.flatMap((r, i) => [
+      { png: png(pics[i]), caption: `#${r.index} ${classNames[r.label] ?? r.label} (p=${r.probability.toFixed(2)})` },
+      { png: png(heat[i]), caption: 'saliency' },
+    ]),
+  );
+}
+
+export interface FoolingRow {
+  from: 'image' | 'noise';
+  startClass: number | null;
+  target: number;
+  startProbability: number;
+  probability: number;
+  steps: number;
+  success: boolean;
+  /** [1, C, H, W] each. */
+  original: ImageArray;
+  distortion: ImageArray;
+  result: ImageArray;
+}
+
+/** Rows of original | distortion | result, with the confidences. */
+export function foolingFigure(runDir: string, rows: FoolingRow[], classNames: string[]): Figure {
+  const name = (k: number) => classNames[k] ?? String(k);
+  return writeFigure(
+    runDir,
+    {
+      name: 'fooling',
+      title: 'Fooling images',
+      description: 'Gradient steps on the input until the model gives the target class with the required confidence, from a correctly classified image and from random noise. The distortion is shown with zero as white, positive red and negative blue.',
+      layout: 'rows',
+      rowLength: 3,
+    },
+    rows.flatMap((r) => {
+      const [orig] = toRgbaImages(r.original);
+      const [dist] = toRgbaImages(r.distortion, { scaling: 'symmetric', colormap: r.distortion.shape[1] === 1 ? 'diverging' : 'gray' });
+      const [res] = toRgbaImages(r.result);
+      const tone = r.success ? ('good' as const) : ('bad' as const);
+      return [
+        { png: png(orig), caption: r.from === 'noise' ? 'random noise' : `original: ${name(r.startClass!)}\np(${name(r.target)})=${r.startProbability.toFixed(3)}` },
+        { png: png(dist), caption: `distortion\n${r.steps} steps` },
+        { png: png(res), caption: `result: p(${name(r.target)})=${r.probability.toFixed(3)}${r.success ? '' : '\n(threshold not reached)'}`, tone },
+      ];
+    }),
+  );
+}
