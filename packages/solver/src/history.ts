@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+import { writeFileAtomic } from '@funt/tensor';
+import { SolverConfigError } from './errors.js';
+
+/** One training iteration. */
+export interface IterationRecord {
+  /** 1-based count of iterations since the start of the run. */
+  iteration: number;
+  /** Training images processed up to and including this iteration. */
+  nImages: number;
+  loss: number;
+  learningRate: number;
+}
+
+/** One completed epoch. */
+export interface EpochRecord {
+  /** 1-based: the number of epochs completed. */
+  epoch: number;
+  trainAcc: number;
+  trainTopK: number;
+  valAcc: number;
+  valTopK: number;
+  /** Mean training loss over the epoch's iterations. */
+  meanLoss: number;
+  /** Training throughput of the epoch (iterations only, accuracy checks excluded). */
+  imagesPerSecond: number;
+  /** The rate at the epoch's first iteration. */
+  learningRate: number;
+  /** Wall-clock seconds of the epoch including the accuracy checks. */
+  seconds: number;
+}
+
+/** Names of the files `History.write` produces in a folder. */
+export const HISTORY_FILES = {
+  loss: 'loss_history.csv',
+  trainAcc: 'train_acc_history.csv',
+  valAcc: 'val_acc_history.csv',
+  json: 'history.json',
+} as const;
+
+/**
+ * The histories of a run. The CSVs are as PyFunt wrote them: `iteration,n_images,loss`,
+ * `epoch,train_acc` and `epoch,val_acc`; the JSON file holds every recorded field.
+ */
+export class History {
+  iterations: IterationRecord[] = [];
+  epochs: EpochRecord[] = [];
+
+  lossCsv(): string {
+    return csv(['iteration', 'n_images', 'loss'], this.iterations.map((r) => [r.iteration, r.nImages, r.loss]));
+  }
+
+  trainAccCsv(): string {
+    return csv(['epoch', 'train_acc'], this.epochs.map((r) => [r.epoch, r.trainAcc]));
+  }
+
+  valAccCsv(): string {
+    return csv(['epoch', 'val_acc'], this.epochs.map((r) => [r.epoch, r.valAcc]));
+  }
+
+  toJSON(): { iterations: IterationRecord[]; epochs: EpochRecord[] } {
+    return { iterations: this.iterations, epochs: this.epochs };
+  }
+
+  /** Restores histories from `toJSON()` output (e.g. a checkpoint's metadata). */
+  static fromJSON(json: unknown): History {
+    const h = new History();
+    const j = json as { iterations?: unknown; epochs?: unknown };
+    if (!j || !Array.isArray(j.iterations) || !Array.isArray(j.epochs)) {
+      throw new SolverConfigError('history: expected { iterations: [...], epochs: [...] }');
+    }
+    h.iterations = j.iterations as IterationRecord[];
+    h.epochs = j.epochs as EpochRecord[];
+    return h;
+  }
+
+  /** Writes the three CSV files and history.json into `dir` (each atomically). */
+  write(dir: string): void {
+    const text = (s: string) => [new TextEncoder().encode(s)];
+    writeFileAtomic(path.join(dir, HISTORY_FILES.loss), text(this.lossCsv()));
+    writeFileAtomic(path.join(dir, HISTORY_FILES.trainAcc), text(this.trainAccCsv()));
+    writeFileAtomic(path.join(dir, HISTORY_FILES.valAcc), text(this.valAccCsv()));
+    writeFileAtomic(path.join(dir, HISTORY_FILES.json), text(JSON.stringify(this.toJSON(), null, 1)));
+  }
+}
+
+/** Numbers print in JavaScript's shortest round-tripping form, so a CSV reads back exactly. */
+function csv(header: string[], rows: number[][]): string {
+  return `${header.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}${rows.length ? '\n' : ''}`;
+}

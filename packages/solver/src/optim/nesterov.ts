@@ -1,0 +1,33 @@
+import { axpby } from '@funt/tensor';
+import type { Parameter } from '../model.js';
+import { numberIn } from '../options.js';
+import { type RuleConfig, UpdateRule } from './update-rule.js';
+
+export interface NesterovConfig extends RuleConfig {
+  momentum: number;
+}
+
+/**
+ * Nesterov momentum in the cs231n form (PyFunt's `nesterov`):
+ *
+ *   v_prev ← v
+ *   v ← momentum·v − lr·g
+ *   w ← w − momentum·v_prev + (1 + momentum)·v
+ *
+ * Substituting the new v gives w ← w + momentum²·v_prev − (1 + momentum)·lr·g, which is how it
+ * is computed: three in-place axpby calls and no copy of v.
+ */
+export class Nesterov extends UpdateRule<NesterovConfig> {
+  constructor(config: Partial<NesterovConfig> = {}) {
+    super('nesterov', { learningRate: 1e-2, momentum: 0.9 }, { learningRate: numberIn(0, Infinity), momentum: numberIn(0, 1) }, config);
+  }
+
+  protected update(p: Parameter, i: number): void {
+    const mu = this.config.momentum;
+    const lr = this.learningRate;
+    const v = this.slot(i, 'velocity', p.value);
+    axpby(mu * mu, v, 1, p.value);
+    axpby(-(1 + mu) * lr, p.grad, 1, p.value);
+    axpby(-lr, p.grad, mu, v);
+  }
+}

@@ -1,0 +1,27 @@
+import { axpby } from '@funt/tensor';
+import type { Parameter } from '../model.js';
+import { numberIn } from '../options.js';
+import { type RuleConfig, UpdateRule } from './update-rule.js';
+
+export interface SgdMomentumConfig extends RuleConfig {
+  momentum: number;
+}
+
+/**
+ * SGD with momentum in the cs231n form (PyFunt's `sgd_momentum`): a velocity that accumulates
+ * scaled gradients.
+ *
+ *   v ← momentum·v − lr·g
+ *   w ← w + v
+ */
+export class SgdMomentum extends UpdateRule<SgdMomentumConfig> {
+  constructor(config: Partial<SgdMomentumConfig> = {}) {
+    super('sgdMomentum', { learningRate: 1e-2, momentum: 0.9 }, { learningRate: numberIn(0, Infinity), momentum: numberIn(0, 1) }, config);
+  }
+
+  protected update(p: Parameter, i: number): void {
+    const v = this.slot(i, 'velocity', p.value);
+    axpby(-this.learningRate, p.grad, this.config.momentum, v);
+    axpby(1, v, 1, p.value);
+  }
+}

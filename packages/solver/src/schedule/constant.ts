@@ -1,0 +1,12 @@
+import { OptionsSchedule } from './schedule.js';
+
+/** The configured learning rate throughout. */
+export class ConstantSchedule extends OptionsSchedule<Record<string, never>> {
+  constructor() {
+    super('constant', {}, {}, {});
+  }
+
+  factor(): number {
+    return 1;
+  }
+}

@@ -1,0 +1,26 @@
+import { SolverConfigError } from '../errors.js';
+import { numberIn } from '../options.js';
+import { OptionsSchedule } from './schedule.js';
+
+export interface CosineOptions {
+  /** Length of the annealing in epochs; after it the factor stays at minFactor. */
+  epochs: number;
+  minFactor: number;
+}
+
+/**
+ * Cosine annealing (Loshchilov & Hutter, without restarts), evaluated every iteration:
+ * factor = minFactor + (1 − minFactor)·(1 + cos(π·epoch/epochs))/2.
+ */
+export class CosineSchedule extends OptionsSchedule<CosineOptions> {
+  constructor(options: Partial<CosineOptions> & { epochs: number }) {
+    if (options?.epochs === undefined) throw new SolverConfigError("schedule 'cosine': option 'epochs' (length of the annealing) is required");
+    super('cosine', { epochs: 1, minFactor: 0 }, { epochs: numberIn(0, Infinity, { exclusiveMin: true }), minFactor: numberIn(0, 1) }, options);
+  }
+
+  factor(epoch: number): number {
+    const { epochs, minFactor } = this.options;
+    const progress = Math.min(Math.max(epoch, 0), epochs) / epochs;
+    return minFactor + ((1 - minFactor) * (1 + Math.cos(Math.PI * progress))) / 2;
+  }
+}

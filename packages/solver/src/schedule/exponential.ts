@@ -1,0 +1,18 @@
+import { numberIn } from '../options.js';
+import { OptionsSchedule } from './schedule.js';
+
+export interface ExponentialOptions {
+  /** Multiplier applied after every epoch (PyFunt's `lr_decay`). */
+  decay: number;
+}
+
+/** Per-epoch multiplicative decay: factor = decay^epoch (whole epochs). */
+export class ExponentialSchedule extends OptionsSchedule<ExponentialOptions> {
+  constructor(options: Partial<ExponentialOptions> = {}) {
+    super('exponential', { decay: 0.95 }, { decay: numberIn(0, 1) }, options);
+  }
+
+  factor(epoch: number): number {
+    return this.options.decay ** Math.floor(epoch);
+  }
+}

@@ -1,0 +1,36 @@
+import { SolverConfigError } from '../errors.js';
+import { checkType, type Schedule, type ScheduleState } from './schedule.js';
+
+/**
+ * A user function of the (whole) epoch returning the factor, like PyTorch's LambdaLR; PyFunt's
+ * custom per-epoch schedule. A function cannot be saved, so the state only records the type:
+ * a resumed run must be given the same function.
+ */
+export class LambdaSchedule implements Schedule {
+  readonly type = 'lambda';
+  private readonly fn: (epoch: number) => number;
+
+  constructor(fn: (epoch: number) => number) {
+    if (typeof fn !== 'function') {
+      throw new SolverConfigError(`schedule 'lambda': expected a function of the epoch, got ${typeof fn}`);
+    }
+    this.fn = fn;
+  }
+
+  factor(epoch: number): number {
+    const e = Math.floor(epoch);
+    const f = this.fn(e);
+    if (typeof f !== 'number' || !Number.isFinite(f) || f < 0) {
+      throw new SolverConfigError(`schedule 'lambda': the function returned ${String(f)} for epoch ${e}; expected a finite factor ≥ 0`);
+    }
+    return f;
+  }
+
+  state(): ScheduleState {
+    return { type: this.type };
+  }
+
+  loadState(state: ScheduleState): void {
+    checkType(this.type, state);
+  }
+}
