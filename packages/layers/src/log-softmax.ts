@@ -1,0 +1,6 @@
+import { SoftMax } from './softmax.js';
+
+/** log(softmax(x)) over the last axis (Torch's `nn.LogSoftMax`), the input ClassNLLCriterion expects. */
+export class LogSoftMax extends SoftMax {
+  protected override readonly log: boolean = true;
+}

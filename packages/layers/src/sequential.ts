@@ -1,0 +1,86 @@
+import type { Activity } from './activity.js';
+import { Container } from './container.js';
+import { LayerError } from './errors.js';
+import type { Module } from './module.js';
+
+/**
+ * Children applied one after another (Torch's `nn.Sequential`). Each child keeps its own output
+ * and gradInput buffers; the container stores no copies, its `output` is its last child's.
+ * Backward passes each child the output of the child before it as input, as Torch does.
+ */
+export class Sequential extends Container {
+  constructor(...modules: Module[]) {
+    super();
+    for (const m of modules) this.add(m);
+  }
+
+  /** Inserts a child at `index` (default: the end). */
+  insert(module: Module, index: number = this.modules.length): this {
+    if (!Number.isInteger(index) || index < 0 || index > this.modules.length) {
+      throw new LayerError(this, `insert: index ${index} out of range [0, ${this.modules.length}]`);
+    }
+    this.modules.splice(index, 0, module);
+    this.path = this.path;
+    return this;
+  }
+
+  /** Removes and returns the child at `index` (default: the last). */
+  remove(index: number = this.modules.length - 1): Module {
+    const m = this.get(index);
+    this.modules.splice(index, 1);
+    m.path = '';
+    this.path = this.path;
+    return m;
+  }
+
+  override updateOutput(input: Activity): Activity {
+    let current = input;
+    for (const m of this.modules) current = this.forwardChild(m, current);
+    return current;
+  }
+
+  /** The input each child saw in the last forward pass. */
+  private inputOf(i: number, input: Activity): Activity {
+    if (i === 0) return input;
+    const prev = this.modules[i - 1].output;
+    if (prev === null) throw new LayerError(this.modules[i], 'backward called before forward');
+    return prev;
+  }
+
+  override backward(input: Activity, gradOutput: Activity): Activity {
+    let grad = gradOutput;
+    for (let i = this.modules.length - 1; i >= 0; i--) {
+      grad = this.backwardChild(this.modules[i], this.inputOf(i, input), grad);
+    }
+    this.gradInput = grad;
+    return grad;
+  }
+
+  override updateGradInput(input: Activity, gradOutput: Activity): Activity {
+    let grad = gradOutput;
+    for (let i = this.modules.length - 1; i >= 0; i--) {
+      const m = this.modules[i];
+      grad = this.run(m, () => (m.gradInput = m.updateGradInput(this.inputOf(i, input), grad)));
+    }
+    return grad;
+  }
+
+  override accGradParameters(input: Activity, gradOutput: Activity): void {
+    for (let i = this.modules.length - 1; i >= 0; i--) {
+      const m = this.modules[i];
+      const g = i === this.modules.length - 1 ? gradOutput : this.modules[i + 1].gradInput;
+      if (g === null) throw new LayerError(m, 'accGradParameters called before updateGradInput');
+      this.run(m, () => m.accGradParameters(this.inputOf(i, input), g));
+    }
+  }
+
+  /** The gradOutput given to a Sequential goes to its last child first. */
+  override modifiesGradOutput(): boolean {
+    const last = this.modules[this.modules.length - 1];
+    return last !== undefined && last.modifiesGradOutput();
+  }
+
+  protected override flow(): string {
+    return `[input -> ${this.modules.map((_, i) => `(${i})`).join(' -> ')} -> output]`;
+  }
+}

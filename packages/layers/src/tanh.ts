@@ -1,0 +1,21 @@
+import { type Tensor, mul, sub, tanh } from '@funt/tensor';
+import type { Activity } from './activity.js';
+import { expectTensor } from './checks.js';
+import { Module } from './module.js';
+
+/** y = tanh(x) (Torch's `nn.Tanh`); backward reads the kept output: dx = dy·(1 − y²). */
+export class Tanh extends Module {
+  override updateOutput(input: Activity): Tensor {
+    const x = expectTensor(this, input);
+    return tanh(x, this.workspace.like('output', x));
+  }
+
+  override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
+    const dy = this.gradOutputTensor(gradOutput);
+    const y = this.outputTensor();
+    const dx = this.workspace.like('gradInput', expectTensor(this, input));
+    mul(y, y, dx);
+    sub(1, dx, dx);
+    return mul(dx, dy, dx);
+  }
+}

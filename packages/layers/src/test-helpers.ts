@@ -1,0 +1,44 @@
+import { listBackends, withBackend } from '@funt/tensor';
+import { expect, it } from 'vitest';
+import { type BackendComparisonOptions, compareBackends } from './backend-check.js';
+import { type GradCheckOptions, type GradCheckReport, checkModuleGradients } from './gradcheck.js';
+import type { Module } from './module.js';
+
+/** Test-only helpers (excluded from the build). */
+
+type Shapes = readonly number[] | readonly (readonly number[])[];
+
+/** Builds the module in float64 on the reference backend and checks its backward numerically. */
+export function expectGradients(build: () => Module, shape: Shapes, opts: GradCheckOptions = {}): GradCheckReport {
+  const report = withBackend(
+    'reference',
+    () => {
+      const m = build();
+      try {
+        return checkModuleGradients(m, shape, opts);
+      } finally {
+        m.dispose();
+      }
+    },
+    'float64',
+  );
+  expect(report.ok, report.toString()).toBe(true);
+  return report;
+}
+
+export const wasmAvailable = listBackends().includes('wasm');
+
+/**
+ * A test that the module computes the same forward, backward, parameter gradients and buffers
+ * on the wasm and reference backends (float32, tolerance 1e-4 on max|a−b|/max(1, max|a|)).
+ * Skipped, with a printed reason, while the wasm backend is not registered.
+ */
+export function itAgreesAcrossBackends(name: string, build: () => Module, shape: Shapes, opts: BackendComparisonOptions = {}): void {
+  if (!wasmAvailable) {
+    console.info(`skipped "${name}": the wasm backend is not registered (listBackends() = [${listBackends().join(', ')}])`);
+  }
+  it.skipIf(!wasmAvailable)(`${name} (wasm vs reference, float32)`, () => {
+    const r = compareBackends(build, shape, opts);
+    expect(r.ok, r.toString()).toBe(true);
+  });
+}
