@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { Rng, ShapeError, tensor } from '@funt/tensor';
+import { describe, expect, it } from 'vitest';
+import { batchSpec, imageOf, makeBatch, multiset, valuesOf } from '../testing/helpers.js';
+import { randomFlips } from './flip.js';
+
+describe('randomFlips', () => {
+  it('mirrors rows of the images it flips (p = 1)', () => {
+    const x = tensor([1, 2, 3, 4, 5, 6], [1, 1, 2, 3]);
+    expect(valuesOf(randomFlips({ p: 1 })(x, new Rng(0)))).toEqual([3, 2, 1, 6, 5, 4]);
+    expect(valuesOf(randomFlips({ p: 0 })(x, new Rng(0)))).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('flipping twice is the identity, in place or not (property)', () => {
+    fc.assert(
+      fc.property(batchSpec(), fc.boolean(), (spec, inPlace) => {
+        const x = makeBatch(spec);
+        const flip = randomFlips({ p: 1 });
+        const once = flip(x, new Rng(spec.seed));
+        const twice = inPlace ? flip(once, new Rng(spec.seed), once) : flip(once, new Rng(spec.seed));
+        expect(valuesOf(twice)).toEqual(valuesOf(x));
+      }),
+    );
+  });
+
+  it('only moves values: each image keeps its multiset of values, shape and dtype (property)', () => {
+    fc.assert(
+      fc.property(batchSpec(), fc.constantFrom('float32' as const, 'float64' as const), (spec, dtype) => {
+        const x = makeBatch(spec, { integers: true, lo: 0, hi: 5, dtype });
+        const y = randomFlips()(x, new Rng(spec.seed));
+        expect(y.shape).toEqual(x.shape);
+        expect(y.dtype).toBe(dtype);
+        for (let i = 0; i < spec.n; i++) expect(multiset(imageOf(y, i))).toEqual(multiset(imageOf(x, i)));
+      }),
+    );
+  });
+
+  it('flips about half of a large batch, each image whole or not at all', () => {
+    const spec = { n: 400, c: 2, h: 3, w: 4, seed: 3 };
+    const x = makeBatch(spec);
+    const y = randomFlips()(x, new Rng(9));
+    const flipped = randomFlips({ p: 1 })(x, new Rng(0));
+    let count = 0;
+    for (let i = 0; i < spec.n; i++) {
+      const same = imageOf(y, i).every((v, k) => v === imageOf(x, i)[k]);
+      const mirrored = imageOf(y, i).every((v, k) => v === imageOf(flipped, i)[k]);
+      expect(same || mirrored).toBe(true);
+      if (mirrored) count++;
+    }
+    expect(count).toBeGreaterThan(150);
+    expect(count).toBeLessThan(250);
+  });
+
+  it('rejects a bad p and a non-batch with clear errors', () => {
+    expect(() => randomFlips({ p: 1.5 })).toThrow(/randomFlips: p must be in \[0, 1\], got 1.5/);
+    expect(() => randomFlips()(tensor([1, 2, 3]), new Rng(0))).toThrow(ShapeError);
+    expect(() => randomFlips()(tensor([1, 2, 3]), new Rng(0))).toThrow(/randomFlips: expected an N×C×H×W batch, got \[3\]/);
+  });
+});
