@@ -4,7 +4,7 @@ import { type Shape, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { zeros } from '../creation.js';
 import { type Conv2dOptions, type FilterGradients, convParams } from './conv.js';
-import { checkLive, checkRank, checkShapeArg, commonDType, output, pair, withShapes } from './validate.js';
+import { checkLive, checkRank, checkShapeArg, checkShapeEquals, commonDType, output, pair, withShapes } from './validate.js';
 import type { Conv2dParams } from '../backend.js';
 
 /**
@@ -103,10 +103,13 @@ export function convTranspose2dBackwardFilter(
   if (!sameShape(expected, dy.shape)) {
     throw new ShapeError(op, `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(x.shape)} and weight ${formatShape(wShape)}`, [dy.shape, x.shape, wShape]);
   }
+  const Cout = wShape[1];
   const dtype = commonDType(op, [x, dy, grads.dw, grads.db]);
+  // Name the gradient in the error rather than calling it `out`.
+  if (grads.dw) checkShapeEquals(op, 'dw', grads.dw, wShape, [x.shape, dy.shape]);
+  if (grads.db) checkShapeEquals(op, 'db', grads.db, [Cout], [x.shape, dy.shape]);
   const accumulate = grads.accumulate ?? false;
   const fresh = (shape: Shape) => (accumulate ? zeros(shape, dtype) : undefined);
-  const Cout = wShape[1];
   const dw = output(op, wShape, dtype, grads.dw ?? fresh(wShape), [x, dy]);
   const db = grads.db === null ? null : output(op, [Cout], dtype, grads.db ?? fresh([Cout]), [x, dy, dw]);
   const backend = getBackend();

@@ -108,6 +108,9 @@ export function conv2dBackwardFilter(
   checkRank(op, 'input', x, 4, [dy.shape, wShape]);
   checkGradOutput(op, dy, x.shape, wShape, p);
   const dtype = commonDType(op, [x, dy, grads.dw, grads.db]);
+  // Name the gradient in the error rather than calling it `out`.
+  if (grads.dw) checkShapeEquals(op, 'dw', grads.dw, wShape, [x.shape, dy.shape]);
+  if (grads.db) checkShapeEquals(op, 'db', grads.db, [wShape[0]], [x.shape, dy.shape]);
   const accumulate = grads.accumulate ?? false;
   // Fresh gradients are zeroed when accumulating so that "add to" has a defined start.
   const fresh = (shape: Shape) => (accumulate ? zeros(shape, dtype) : undefined);

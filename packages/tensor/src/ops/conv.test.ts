@@ -1,0 +1,38 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { dot, expectClose, randn, useReference } from '../backends/reference/testing.js';
+import { conv2d, conv2dBackwardFilter, conv2dOutputSize } from './conv.js';
+
+beforeAll(() => useReference('float64'));
+
+describe('conv2d front-end', () => {
+  test('output size: floor((size + 2 pad − kernel) / stride) + 1', () => {
+    expect(conv2dOutputSize(32, 3, 1, 1)).toBe(32);
+    expect(conv2dOutputSize(32, 3, 2, 1)).toBe(16); // floor(31 / 2) + 1
+    expect(conv2dOutputSize(7, 5, 2, 0)).toBe(2); // floor(2 / 2) + 1
+    expect(conv2dOutputSize(2, 5, 1, 0)).toBe(-2);
+  });
+
+  test('a number and an [h, w] pair mean the same; pairs may differ per axis', () => {
+    const x = randn([1, 2, 7, 6], 1);
+    const w = randn([3, 2, 3, 1], 2);
+    const a = conv2d(x, w, null, { stride: 2, padding: 1 });
+    const b = conv2d(x, w, null, { stride: [2, 2], padding: [1, 1] });
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    const c = conv2d(x, w, null, { stride: [2, 1], padding: [1, 0] });
+    expect(c.shape).toEqual([1, 3, conv2dOutputSize(7, 3, 2, 1), conv2dOutputSize(6, 1, 1, 0)]);
+  });
+
+  test('backward filter: db is computed by default and skipped with null', () => {
+    const x = randn([2, 2, 5, 5], 3);
+    const dy = randn([2, 4, 5, 5], 4);
+    const full = conv2dBackwardFilter(x, dy, [4, 2, 3, 3], { padding: 1 });
+    expect(full.db?.shape).toEqual([4]);
+    const noBias = conv2dBackwardFilter(x, dy, [4, 2, 3, 3], { padding: 1 }, { db: null });
+    expect(noBias.db).toBeNull();
+    expectClose(noBias.dw.data, full.dw.data, 0);
+    // Accumulating into fresh (allocated) gradients starts from zero.
+    const fresh = conv2dBackwardFilter(x, dy, [4, 2, 3, 3], { padding: 1 }, { accumulate: true });
+    expectClose(fresh.dw.data, full.dw.data, 0);
+    expect(dot(fresh.db!, fresh.db!)).toBeCloseTo(dot(full.db!, full.db!), 12);
+  });
+});
