@@ -1,7 +1,7 @@
 import type { Rng } from '@funt/tensor';
 import {
   CAddTable, ConcatTable, Identity, Linear, LogSoftMax, type Module, Padding, ReLU, Sequential, SpatialAveragePooling,
-  SpatialBatchNormalization, SpatialConvolution, View, kaimingNormal, zeros,
+  SpatialBatchNormalization, SpatialConvolution, View, init,
 } from '@funt/layers';
 
 /** What defines a network; stored in every run folder so the model can be rebuilt for eval. */
@@ -50,7 +50,7 @@ function check(o: ResnetOptions): void {
 
 /** 3×3 convolution without bias (the batch norm after it has one), Kaiming-initialised. */
 function conv3x3(nIn: number, nOut: number, stride: number, rng: Rng): SpatialConvolution {
-  return new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias().reset({ rng, weight: kaimingNormal });
+  return new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias().reset({ rng, weight: init.kaimingNormal });
 }
 
 /**
@@ -107,11 +107,11 @@ export function resnet(options: ResnetOptions): Sequential {
   // Two stride-2 stages: the last stage works at a quarter of the input size (8×8 for 32×32).
   net.add(new SpatialAveragePooling(w / 4, h / 4, 1, 1)).add(new View(-1, nIn));
   for (const d of hiddenDims) {
-    const fc = new Linear(nIn, d).reset({ rng, weight: kaimingNormal, bias: zeros });
+    const fc = new Linear(nIn, d).reset({ rng, weight: init.kaimingNormal, bias: init.zeros });
     net.add(fc).add(new ReLU(true));
     nIn = d;
   }
-  net.add(new Linear(nIn, classes).reset({ rng, weight: kaimingNormal, bias: zeros })).add(new LogSoftMax());
+  net.add(new Linear(nIn, classes).reset({ rng, weight: init.kaimingNormal, bias: init.zeros })).add(new LogSoftMax());
   return net;
 }
 
