@@ -8,8 +8,11 @@
  */
 import { registerBackend } from './engine.js';
 import { createReferenceBackend } from './backends/reference/index.js';
+import { createWasmBackend } from './backends/wasm/index.js';
 
 registerBackend('reference', createReferenceBackend);
+registerBackend('wasm', createWasmBackend);
+export { wasmMemoryStats, type WasmMemoryStats } from './backends/wasm/index.js';
 
 export type { DType, DataArray } from './dtype.js';
 export { ShapeError, DisposedError, formatShape } from './errors.js';

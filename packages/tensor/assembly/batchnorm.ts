@@ -1,0 +1,171 @@
+/**
+ * Batch normalisation of x [N, C, S] (S = H·W, or 1 for [N, C]) per channel, over N and S.
+ * Channels are independent: [c0, c1) is the unit of parallel work. Null tensors are address 0.
+ *
+ * Per-channel sums run over N·S elements (131,072 in a ResNet's first stage), so each row of
+ * S elements is summed in f32 vectors and the row sums accumulate in f64. The variance is the
+ * two-pass Σ(x − mean)², which does not cancel catastrophically like E[x²] − mean².
+ */
+
+import { at, hsum, sumRun } from './util';
+
+/** Σ x over channel c. */
+@inline function channelSum(x: usize, N: i32, C: i32, S: i32, c: i32): f64 {
+  let total: f64 = 0;
+  for (let n = 0; n < N; n++) total += sumRun(at(x, (n * C + c) * S), S);
+  return total;
+}
+
+/** Σ (x − mean)² over channel c. */
+@inline function channelSquares(x: usize, N: i32, C: i32, S: i32, c: i32, mean: f32): f64 {
+  const mv = f32x4.splat(mean);
+  let total: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    const row = at(x, (n * C + c) * S);
+    let v = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= S; i += 4) {
+      const d = f32x4.sub(v128.load(at(row, i)), mv);
+      v = f32x4.add(v, f32x4.mul(d, d));
+    }
+    let s = hsum(v);
+    for (; i < S; i++) {
+      const d = load<f32>(at(row, i)) - mean;
+      s += d * d;
+    }
+    total += <f64>s;
+  }
+  return total;
+}
+
+/** y = x·scale + shift over channel c (may be in place). */
+@inline function channelAffine(x: usize, y: usize, N: i32, C: i32, S: i32, c: i32, scale: f32, shift: f32): void {
+  const a = f32x4.splat(scale);
+  const b = f32x4.splat(shift);
+  for (let n = 0; n < N; n++) {
+    const off = (n * C + c) * S;
+    const xr = at(x, off);
+    const yr = at(y, off);
+    let i = 0;
+    for (; i + 4 <= S; i += 4) v128.store(at(yr, i), f32x4.add(f32x4.mul(v128.load(at(xr, i)), a), b));
+    for (; i < S; i++) store<f32>(at(yr, i), load<f32>(at(xr, i)) * scale + shift);
+  }
+}
+
+@inline function param(p: usize, c: i32, fallback: f32): f32 {
+  return p ? load<f32>(at(p, c)) : fallback;
+}
+
+/**
+ * Training-mode forward for channels [c0, c1): batch statistics into saveMean/saveInvStd, an
+ * optional running-statistics update (unbiased variance, Torch's momentum convention), then
+ * y = (x − mean)·invStd·gamma + beta.
+ */
+export function batchNormTrain(
+  x: usize, gamma: usize, beta: usize, y: usize, saveMean: usize, saveInvStd: usize,
+  runningMean: usize, runningVar: usize, momentum: f32, eps: f32,
+  N: i32, C: i32, S: i32, c0: i32, c1: i32,
+): void {
+  const count = <f64>N * <f64>S;
+  for (let c = c0; c < c1; c++) {
+    const mean = <f32>(channelSum(x, N, C, S, c) / count);
+    const variance = channelSquares(x, N, C, S, c, mean) / count;
+    const invStd = <f32>(1 / Math.sqrt(variance + <f64>eps));
+    store<f32>(at(saveMean, c), mean);
+    store<f32>(at(saveInvStd, c), invStd);
+    if (runningMean) {
+      const rm = at(runningMean, c);
+      store<f32>(rm, (1 - momentum) * load<f32>(rm) + momentum * mean);
+    }
+    if (runningVar) {
+      const unbiased = count > 1 ? variance * count / (count - 1) : variance;
+      const rv = at(runningVar, c);
+      store<f32>(rv, (1 - momentum) * load<f32>(rv) + momentum * <f32>unbiased);
+    }
+    const scale = invStd * param(gamma, c, 1);
+    channelAffine(x, y, N, C, S, c, scale, param(beta, c, 0) - mean * scale);
+  }
+}
+
+/** y = (x − mean)·invStd·gamma + beta with given per-channel statistics, channels [c0, c1). */
+export function batchNormApply(
+  x: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, y: usize,
+  N: i32, C: i32, S: i32, c0: i32, c1: i32,
+): void {
+  for (let c = c0; c < c1; c++) {
+    const scale = load<f32>(at(invStd, c)) * param(gamma, c, 1);
+    channelAffine(x, y, N, C, S, c, scale, param(beta, c, 0) - load<f32>(at(mean, c)) * scale);
+  }
+}
+
+/**
+ * Backward for channels [c0, c1). With xhat = (x − mean)·invStd and M = N·S:
+ *   dbeta += Σ dy,   dgamma += Σ dy·xhat
+ *   training: dx = gamma·invStd · (dy − Σdy/M − xhat·Σ(dy·xhat)/M)
+ *   eval:     dx = gamma·invStd · dy
+ */
+export function batchNormBackward(
+  x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize,
+  dx: usize, dgamma: usize, dbeta: usize, training: bool,
+  N: i32, C: i32, S: i32, c0: i32, c1: i32,
+): void {
+  const count = <f64>N * <f64>S;
+  for (let c = c0; c < c1; c++) {
+    const m = load<f32>(at(mean, c));
+    const inv = load<f32>(at(invStd, c));
+    const mv = f32x4.splat(m);
+    // Σ dy and Σ dy·(x − mean) in one pass.
+    let sumDy: f64 = 0;
+    let sumDyXc: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      const off = (n * C + c) * S;
+      const xr = at(x, off);
+      const gr = at(dy, off);
+      let vg = f32x4.splat(0);
+      let vgx = f32x4.splat(0);
+      let i = 0;
+      for (; i + 4 <= S; i += 4) {
+        const g = v128.load(at(gr, i));
+        vg = f32x4.add(vg, g);
+        vgx = f32x4.add(vgx, f32x4.mul(g, f32x4.sub(v128.load(at(xr, i)), mv)));
+      }
+      let sg = hsum(vg);
+      let sgx = hsum(vgx);
+      for (; i < S; i++) {
+        const g = load<f32>(at(gr, i));
+        sg += g;
+        sgx += g * (load<f32>(at(xr, i)) - m);
+      }
+      sumDy += <f64>sg;
+      sumDyXc += <f64>sgx;
+    }
+    const sumDyXhat = sumDyXc * <f64>inv;
+    if (dbeta) store<f32>(at(dbeta, c), load<f32>(at(dbeta, c)) + <f32>sumDy);
+    if (dgamma) store<f32>(at(dgamma, c), load<f32>(at(dgamma, c)) + <f32>sumDyXhat);
+    if (!dx) continue;
+    const k = param(gamma, c, 1) * inv;
+    if (!training) {
+      channelAffine(dy, dx, N, C, S, c, k, 0);
+      continue;
+    }
+    // dx = a·dy + b·(x − mean) + d with a = k, b = −k·invStd·Σ(dy·xhat)/M, d = −k·Σdy/M.
+    const a = k;
+    const b = <f32>(-<f64>k * <f64>inv * sumDyXhat / count);
+    const d = <f32>(-<f64>k * sumDy / count);
+    const av = f32x4.splat(a);
+    const bv = f32x4.splat(b);
+    const dv = f32x4.splat(d);
+    for (let n = 0; n < N; n++) {
+      const off = (n * C + c) * S;
+      const xr = at(x, off);
+      const gr = at(dy, off);
+      const dr = at(dx, off);
+      let i = 0;
+      for (; i + 4 <= S; i += 4) {
+        const xc = f32x4.sub(v128.load(at(xr, i)), mv);
+        v128.store(at(dr, i), f32x4.add(f32x4.mul(v128.load(at(gr, i)), av), f32x4.add(f32x4.mul(xc, bv), dv)));
+      }
+      for (; i < S; i++) store<f32>(at(dr, i), load<f32>(at(gr, i)) * a + (load<f32>(at(xr, i)) - m) * b + d);
+    }
+  }
+}

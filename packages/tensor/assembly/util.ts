@@ -1,0 +1,40 @@
+/** Small helpers shared by the kernel files; all inline. Addresses are bytes, elements f32. */
+
+/** Address of element i of the f32 array at p. */
+@inline export function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** Sum of the four lanes. */
+@inline export function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** Elements summed in f32 vectors before a partial sum moves into an f64 accumulator. */
+const BLOCK = 256;
+
+/**
+ * Σ of n contiguous f32 values, accurate for long runs: blocks of at most BLOCK elements are
+ * summed in two f32x4 accumulators and the block sums added in f64.
+ */
+@inline export function sumRun(p: usize, n: i32): f64 {
+  let total: f64 = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = min(n, start + BLOCK);
+    let v0 = f32x4.splat(0);
+    let v1 = f32x4.splat(0);
+    let i = start;
+    for (; i + 8 <= end; i += 8) {
+      v0 = f32x4.add(v0, v128.load(at(p, i)));
+      v1 = f32x4.add(v1, v128.load(at(p, i + 4)));
+    }
+    let s = hsum(f32x4.add(v0, v1));
+    for (; i < end; i++) s += load<f32>(at(p, i));
+    total += <f64>s;
+  }
+  return total;
+}
+
+@inline export function roundUp(x: i32, m: i32): i32 {
+  return (x + m - 1) / m * m;
+}

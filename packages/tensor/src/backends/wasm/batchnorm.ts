@@ -1,0 +1,49 @@
+import type { Tensor } from '../../tensor.js';
+import { type WasmContext, withOperands } from './operands.js';
+import { parallelFor } from './parallel.js';
+
+/** x [N, C, ...] as N, C and S = the product of the remaining axes (1 for [N, C]). */
+function layout(x: Tensor): [number, number, number] {
+  let S = 1;
+  for (let i = 2; i < x.rank; i++) S *= x.shape[i];
+  return [x.shape[0], x.shape[1], S];
+}
+
+export function batchNormTrain(
+  ctx: WasmContext, x: Tensor, gamma: Tensor | null, beta: Tensor | null, y: Tensor,
+  saveMean: Tensor, saveInvStd: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
+  momentum: number, eps: number,
+): void {
+  const [N, C, S] = layout(x);
+  withOperands(ctx, (io) => {
+    const args = [
+      io.in(x), io.in(gamma), io.in(beta), io.out(y), io.out(saveMean), io.out(saveInvStd),
+      io.out(runningMean, true), io.out(runningVar, true), momentum, eps, N, C, S,
+    ];
+    parallelFor(ctx.kernels, ctx.ws, 'batchNormTrain', args, C);
+  });
+}
+
+export function batchNormApply(
+  ctx: WasmContext, x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor,
+): void {
+  const [N, C, S] = layout(x);
+  withOperands(ctx, (io) => {
+    const args = [io.in(x), io.in(gamma), io.in(beta), io.in(mean), io.in(invStd), io.out(y), N, C, S];
+    parallelFor(ctx.kernels, ctx.ws, 'batchNormApply', args, C);
+  });
+}
+
+export function batchNormBackward(
+  ctx: WasmContext, x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor,
+  dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean,
+): void {
+  const [N, C, S] = layout(x);
+  withOperands(ctx, (io) => {
+    const args = [
+      io.in(x), io.in(dy), io.in(gamma), io.in(mean), io.in(invStd),
+      io.out(dx), io.out(dgamma, true), io.out(dbeta, true), training ? 1 : 0, N, C, S,
+    ];
+    parallelFor(ctx.kernels, ctx.ws, 'batchNormBackward', args, C);
+  });
+}

@@ -1,0 +1,70 @@
+import type { Conv2dParams } from '../../backend.js';
+import type { Tensor } from '../../tensor.js';
+import { type Operands, type WasmContext, withOperands } from './operands.js';
+import { parallelFor } from './parallel.js';
+
+/** The 13 i32 of assembly/conv.ts's ConvShape, written to the workspace for one call. */
+function geometry(io: Operands, x: readonly number[], w: readonly number[], y: readonly number[], p: Conv2dParams): number {
+  const [N, C, H, W] = x;
+  const [O, , kH, kW] = w;
+  return io.scratch([N, C, H, W, O, kH, kW, p.strideH, p.strideW, p.padH, p.padW, y[2], y[3]], 'i32');
+}
+
+/** y = conv(x, w) + bias, split over images. */
+export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams): void {
+  const k = ctx.kernels;
+  withOperands(ctx, (io) => {
+    const out = io.out(y);
+    if (y.size === 0) return;
+    if (w.size === 0) {
+      // No input channels: only the bias remains (binary op 0 is add).
+      k.fill(out, 0, y.size);
+      if (bias) k.binaryBroadcast(0, out, io.in(bias), 0, out, y.shape[0], y.shape[1], y.shape[2] * y.shape[3]);
+      return;
+    }
+    const g = geometry(io, x.shape, w.shape, y.shape, p);
+    parallelFor(k, ctx.ws, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out], x.shape[0], k.conv2dScratchBytes(g));
+  });
+}
+
+/** dx = gradient of conv2d w.r.t. its input, split over images. */
+export function conv2dBackwardData(ctx: WasmContext, dy: Tensor, w: Tensor, dx: Tensor, p: Conv2dParams): void {
+  const k = ctx.kernels;
+  withOperands(ctx, (io) => {
+    const out = io.out(dx);
+    if (dx.size === 0) return;
+    if (dy.size === 0 || w.size === 0) {
+      k.fill(out, 0, dx.size);
+      return;
+    }
+    const g = geometry(io, dx.shape, w.shape, dy.shape, p);
+    parallelFor(k, ctx.ws, 'conv2dBackwardData', [g, io.in(dy), io.in(w), out], dx.shape[0], k.conv2dBackwardDataScratchBytes(g));
+  });
+}
+
+/** dw (and db) = gradient of conv2d w.r.t. its weights (and bias), split over columns of dw. */
+export function conv2dBackwardFilter(
+  ctx: WasmContext, x: Tensor, dy: Tensor, dw: Tensor, db: Tensor | null, p: Conv2dParams, accumulate: boolean,
+): void {
+  const k = ctx.kernels;
+  const [N, O, Ho, Wo] = dy.shape;
+  withOperands(ctx, (io) => {
+    const dwPtr = io.out(dw, accumulate);
+    const dbPtr = io.out(db, accumulate);
+    if (dy.size === 0 || x.size === 0) {
+      // Nothing to sum: the gradients are zero (or unchanged when accumulating).
+      if (!accumulate) {
+        k.fill(dwPtr, 0, dw.size);
+        if (db) k.fill(dbPtr, 0, db.size);
+      }
+      return;
+    }
+    const dyPtr = io.in(dy);
+    if (dw.size > 0) {
+      const g = geometry(io, x.shape, dw.shape, dy.shape, p);
+      const K = dw.size / O;
+      parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, dwPtr, accumulate ? 1 : 0], K, k.conv2dBackwardFilterScratchBytes(g));
+    }
+    if (db) parallelFor(k, ctx.ws, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O);
+  });
+}

@@ -1,0 +1,111 @@
+import type { BinaryOp, UnaryOp } from '../../backend.js';
+import type { Tensor } from '../../tensor.js';
+import { type WasmContext, withOperands } from './operands.js';
+
+/** Op codes: the position in these lists is the constant in assembly/elementwise.ts. */
+const UNARY_CODES: Record<UnaryOp, number> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, square: 8, sign: 9,
+};
+const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6 };
+
+function unaryCode(op: UnaryOp): number {
+  const code = UNARY_CODES[op];
+  if (code === undefined) throw new Error(`wasm.unary: unknown op '${op as string}'`);
+  return code;
+}
+
+function binaryCode(op: BinaryOp): number {
+  const code = BINARY_CODES[op];
+  if (code === undefined) throw new Error(`wasm.binary: unknown op '${op as string}'`);
+  return code;
+}
+
+export function fill(ctx: WasmContext, out: Tensor, value: number): void {
+  withOperands(ctx, (io) => ctx.kernels.fill(io.out(out), value, out.size));
+}
+
+export function copy(ctx: WasmContext, src: Tensor, dst: Tensor): void {
+  withOperands(ctx, (io) => ctx.kernels.copy(io.in(src), io.out(dst), dst.size));
+}
+
+export function unary(ctx: WasmContext, op: UnaryOp, x: Tensor, out: Tensor): void {
+  const code = unaryCode(op);
+  withOperands(ctx, (io) => ctx.kernels.unary(code, io.in(x), io.out(out), out.size));
+}
+
+/**
+ * How a broadcast operand of `shape` lines up with `outShape` when it is not the same size:
+ * its non-1 dimensions must be one contiguous run of out's dimensions, so that out reads as
+ * [outer, mid, inner] with the operand of size mid repeated over outer and inner (a scalar-like
+ * operand is outer = mid = 1). Returns null for any other broadcast (e.g. [N,1] against [1,M]).
+ */
+export function broadcastPattern(shape: readonly number[], outShape: readonly number[]): [number, number, number] | null {
+  const rank = outShape.length;
+  if (shape.length > rank) return null;
+  const padded = [...new Array<number>(rank - shape.length).fill(1), ...shape];
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < rank; i++) {
+    if (padded[i] !== 1) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  let total = 1;
+  for (const d of outShape) total *= d;
+  if (first < 0) return [1, 1, total];
+  let outer = 1;
+  let mid = 1;
+  let inner = 1;
+  for (let i = 0; i < rank; i++) {
+    if (i < first) outer *= outShape[i];
+    else if (i > last) inner *= outShape[i];
+    else {
+      if (padded[i] !== outShape[i]) return null;
+      mid *= outShape[i];
+    }
+  }
+  return [outer, mid, inner];
+}
+
+/**
+ * out = a op b. Same-size operands, a scalar, and a broadcast operand whose shape is a
+ * contiguous run of out's (per-channel [C,1,1] against NCHW, a bias [D] against [N,D]) run in
+ * wasm; any other broadcast, and number op number, are rare and go to the reference kernel.
+ */
+export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor): void {
+  const code = binaryCode(op);
+  const n = out.size;
+  const k = ctx.kernels;
+  if (n === 0) return;
+  const aFull = typeof a !== 'number' && a.size === n;
+  const bFull = typeof b !== 'number' && b.size === n;
+  if (aFull && bFull) {
+    withOperands(ctx, (io) => k.binary(code, io.in(a), io.in(b), io.out(out), n));
+    return;
+  }
+  // One full operand and one "part": a number or a tensor broadcast along a contiguous run.
+  const full = aFull ? a : bFull ? b : null;
+  const part = aFull ? b : a;
+  const pattern = full === null ? null : typeof part === 'number' ? ([1, 1, n] as const) : broadcastPattern(part.shape, out.shape);
+  if (full === null || pattern === null) {
+    ctx.reference.binary(op, a, b, out);
+    return;
+  }
+  withOperands(ctx, (io) => {
+    const partPtr = typeof part === 'number' ? io.scratch([part]) : io.in(part);
+    k.binaryBroadcast(code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), pattern[0], pattern[1], pattern[2]);
+  });
+}
+
+export function threshold(ctx: WasmContext, x: Tensor, th: number, value: number, out: Tensor): void {
+  withOperands(ctx, (io) => ctx.kernels.threshold(io.in(x), th, value, io.out(out), out.size));
+}
+
+export function thresholdBackward(ctx: WasmContext, x: Tensor, dy: Tensor, th: number, dx: Tensor): void {
+  withOperands(ctx, (io) => ctx.kernels.thresholdBackward(io.in(x), io.in(dy), th, io.out(dx), dx.size));
+}
+
+export function axpby(ctx: WasmContext, alpha: number, x: Tensor, beta: number, out: Tensor): void {
+  withOperands(ctx, (io) => ctx.kernels.axpby(alpha, io.in(x), beta, io.out(out, beta !== 0), out.size));
+}

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HeapAllocator } from '../../memory.js';
+import { type WasmMemory, WebAssemblyApi } from '../../webassembly.js';
+
+/**
+ * The compiled kernels (build/kernels.wasm, from assembly/ by `pnpm build`) and the one shared
+ * memory they run on. Every argument is a number: byte addresses (usize), sizes (i32), scalars
+ * (f32) and flags (bool as 0/1). The signatures mirror assembly/*.ts.
+ */
+export interface Kernels {
+  heapBase(): number;
+  gemm(
+    M: number, N: number, K: number, alpha: number,
+    a: number, ars: number, acs: number, b: number, brs: number, bcs: number,
+    beta: number, c: number, ldc: number, m0: number, m1: number, scratch: number,
+  ): void;
+  gemmScratchBytes(M: number, N: number, K: number): number;
+  conv2d(g: number, x: number, w: number, bias: number, y: number, n0: number, n1: number, scratch: number): void;
+  conv2dScratchBytes(g: number): number;
+  conv2dBackwardData(g: number, dy: number, w: number, dx: number, n0: number, n1: number, scratch: number): void;
+  conv2dBackwardDataScratchBytes(g: number): number;
+  conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, accumulate: number, k0: number, k1: number, scratch: number): void;
+  conv2dBackwardFilterScratchBytes(g: number): number;
+  conv2dBiasGrad(dy: number, db: number, N: number, O: number, P: number, accumulate: number, o0: number, o1: number): void;
+  fill(out: number, value: number, n: number): void;
+  copy(src: number, dst: number, n: number): void;
+  unary(op: number, x: number, out: number, n: number): void;
+  binary(op: number, a: number, b: number, out: number, n: number): void;
+  binaryBroadcast(op: number, full: number, part: number, partLeft: number, out: number, outer: number, mid: number, inner: number): void;
+  threshold(x: number, th: number, value: number, out: number, n: number): void;
+  thresholdBackward(x: number, dy: number, th: number, dx: number, n: number): void;
+  axpby(alpha: number, x: number, beta: number, out: number, n: number): void;
+  reduce(op: number, x: number, out: number, outer: number, mid: number, inner: number, scale: number): void;
+  argmax(x: number, out: number, outer: number, mid: number, inner: number): void;
+  pool2d(
+    mode: number, x: number, src: number, dst: number, H: number, W: number, Ho: number, Wo: number,
+    kH: number, kW: number, sH: number, sW: number, pH: number, pW: number, countIncludePad: number,
+    p0: number, p1: number,
+  ): void;
+  batchNormTrain(
+    x: number, gamma: number, beta: number, y: number, saveMean: number, saveInvStd: number,
+    runningMean: number, runningVar: number, momentum: number, eps: number,
+    N: number, C: number, S: number, c0: number, c1: number,
+  ): void;
+  batchNormApply(x: number, gamma: number, beta: number, mean: number, invStd: number, y: number, N: number, C: number, S: number, c0: number, c1: number): void;
+  batchNormBackward(
+    x: number, dy: number, gamma: number, mean: number, invStd: number,
+    dx: number, dgamma: number, dbeta: number, training: number, N: number, C: number, S: number, c0: number, c1: number,
+  ): void;
+  softmax(x: number, y: number, cols: number, log: number, r0: number, r1: number): void;
+  softmaxBackward(y: number, dy: number, dx: number, cols: number, log: number, r0: number, r1: number): void;
+}
+
+export interface WasmRuntime {
+  readonly kernels: Kernels;
+  readonly memory: WasmMemory;
+  readonly heap: HeapAllocator;
+}
+
+/** 64 KiB pages. Shared memories must declare a maximum; 65536 pages is all of wasm32. */
+const INITIAL_PAGES = 256;
+const MAXIMUM_PAGES = 65536;
+
+/** build/kernels.wasm, found from src/backends/wasm (vitest) and dist/backends/wasm alike. */
+export const KERNELS_URL = new URL('../../../build/kernels.wasm', import.meta.url);
+
+let runtime: WasmRuntime | null = null;
+
+/**
+ * Compiles and instantiates the kernels synchronously (so that the backend needs no `await`),
+ * once per process. The memory is created here, shared (its views never detach on growth, and
+ * worker threads can later run kernels on the same bytes), and handed to the heap allocator,
+ * which starts above the module's static data.
+ */
+export function wasmRuntime(): WasmRuntime {
+  if (runtime) return runtime;
+  const path = fileURLToPath(KERNELS_URL);
+  if (!existsSync(path)) {
+    throw new Error(
+      `@funt/tensor: the WebAssembly kernels are missing (${path}). ` +
+        'Run `pnpm build` in packages/tensor (or `pnpm build` at the repository root) to compile them.',
+    );
+  }
+  const bytes = readFileSync(path);
+  const memory = new WebAssemblyApi.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+  const module = new WebAssemblyApi.Module(bytes);
+  // The only import is the memory: --noAssert and the stub runtime leave no `abort`.
+  const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
+  const kernels = instance.exports as unknown as Kernels;
+  const heap = new HeapAllocator(memory, kernels.heapBase() >>> 0);
+  runtime = { kernels, memory, heap };
+  return runtime;
+}
