@@ -22,9 +22,13 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (error) {
+    // A failed step must not leak its intermediates into WebAssembly memory until the GC runs.
     scopes.pop();
+    for (const t of scope) t.dispose();
+    throw error;
   }
+  scopes.pop();
   const kept = new Set<unknown>();
   collect(result, kept, 0);
   for (const t of scope) {
