@@ -84,26 +84,46 @@ export class GraphBuilder {
     return unique;
   }
 
-  /** An int64 vector constant (shapes, pads) as an initializer; returns its value name. */
-  addInt64(name: string, values: readonly number[]): string {
+  /** An int64 constant (shapes, pads, indices; a vector unless `dims` says otherwise, [] for a scalar). */
+  addInt64(name: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
     const unique = this.uniqueName(name);
-    this.initializers.push({ name: unique, dims: [values.length], dataType: DataType.INT64, rawData: int64Bytes(values) });
+    this.initializers.push({ name: unique, dims: [...dims], dataType: DataType.INT64, rawData: int64Bytes(values) });
     return unique;
   }
 
   /**
    * Appends one node. `name` names the node (usually the funt module path) and prefixes its
    * single output value; the output's shape is what the caller computed, recorded as
-   * value_info so viewers and shape checks see it.
+   * value_info so viewers and shape checks see it (with `elemType`, FLOAT unless said).
    */
-  addNode(opType: string, inputs: readonly string[], name: string, shape: readonly Dim[], attributes: AttributeProto[] = []): Value {
+  addNode(opType: string, inputs: readonly string[], name: string, shape: readonly Dim[], attributes: AttributeProto[] = [],
+    elemType: number = DataType.FLOAT): Value {
     const nodeName = this.uniqueName(name);
     const output = { name: this.uniqueName(`${nodeName}:out`), shape: [...shape] };
     const node: NodeProto = { opType, input: [...inputs], output: [output.name], name: nodeName };
     if (attributes.length > 0) node.attribute = attributes;
     this.nodes.push(node);
-    this.valueInfo.push({ name: output.name, elemType: DataType.FLOAT, shape: output.shape });
+    this.valueInfo.push({ name: output.name, elemType, shape: output.shape });
     return output;
+  }
+
+  /**
+   * Gives a node's output value a new name (e.g. 'output' for the graph's result), updating
+   * every node that reads it. The name must be free; graph inputs and weights cannot be renamed.
+   */
+  renameValue(value: Value, to: string): Value {
+    if (value.name === to) return value;
+    if (this.used.has(to)) throw new Error(`@funt/onnx: cannot rename '${value.name}' to '${to}': the name is taken`);
+    const producer = this.nodes.find((n) => n.output.includes(value.name));
+    if (!producer) throw new Error(`@funt/onnx: '${value.name}' is not produced by a node, so it cannot be renamed`);
+    const swap = (names: string[]) => names.map((n) => (n === value.name ? to : n));
+    for (const node of this.nodes) {
+      node.input = swap(node.input);
+      node.output = swap(node.output);
+    }
+    for (const info of this.valueInfo) if (info.name === value.name) info.name = to;
+    this.used.add(to);
+    return { name: to, shape: value.shape };
   }
 
   build(): GraphProto {

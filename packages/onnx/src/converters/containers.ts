@@ -1,0 +1,45 @@
+/**
+ * Containers and pass-through modules: they become graph wiring, not nodes (CAddTable's sum
+ * and Parallel's slicing and joining excepted).
+ */
+import { CAddTable, ConcatTable, type Dropout, type Identity, type Module, Parallel, Sequential } from '@funt/layers';
+import type { ExportContext, Flow } from '../context.js';
+import { attr } from '../graph.js';
+
+/** Children in order, each fed the previous one's output. */
+export function sequential(m: Sequential, input: Flow, ctx: ExportContext): Flow {
+  return m.children().reduce((flow, child) => ctx.convert(child, flow), input);
+}
+
+/** Every child gets the same input; the output is the table of their outputs. */
+export function concatTable(m: ConcatTable, input: Flow, ctx: ExportContext): Flow {
+  return m.children().map((child) => ctx.single(child, ctx.convert(child, input)));
+}
+
+/** Sums a table: a chain of Add nodes (ONNX Add takes two inputs). */
+export function caddTable(m: CAddTable, input: Flow, ctx: ExportContext): Flow {
+  const terms = ctx.table(m, input);
+  if (terms.length === 0) throw ctx.error(m, 'cannot sum an empty table');
+  return terms.slice(1).reduce((sum, term) => ctx.node(m, 'Add', [sum.name, term.name]), terms[0]);
+}
+
+/**
+ * Child i gets slice i along `inputDimension` with that axis removed (Gather with a scalar
+ * index drops the axis, as Torch's select does); the outputs are joined along `outputDimension`.
+ */
+export function parallel(m: Parallel, input: Flow, ctx: ExportContext): Flow {
+  const x = ctx.single(m, input);
+  const kids = m.children();
+  const outputs = kids.map((child, i) => {
+    const index = ctx.int64(m, `index${i}`, [i], []); // a rank-0 index removes the axis
+    const slice = ctx.node(m, 'Gather', [x.name, index], [attr.int('axis', m.inputDimension)],
+      x.shape.filter((_, axis) => axis !== m.inputDimension));
+    return ctx.single(child, ctx.convert(child, slice));
+  });
+  return ctx.node(m, 'Concat', outputs.map((o) => o.name), [attr.int('axis', m.outputDimension)]);
+}
+
+/** Identity, and Dropout (the exported graph is the evaluation-mode one, where dropout is the identity). */
+export function passThrough(_m: Identity | Dropout | Module, input: Flow): Flow {
+  return input;
+}
