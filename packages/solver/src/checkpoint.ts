@@ -20,6 +20,8 @@ export interface CheckpointState {
   shuffleRng: RngState;
   /** The augmentation generator before iteration `iterationInEpoch`. */
   augmentRng: RngState;
+  /** Generators inside the model (dropout), by module path, before iteration `iterationInEpoch`. */
+  moduleRngs: Record<string, RngState>;
   /** Running sums of the epoch in progress. */
   epochLossSum: number;
   epochTrainSeconds: number;

@@ -15,6 +15,7 @@ export class SolverConfigError extends Error {
  * last checkpoint (which holds the last parameters that gave a finite loss).
  */
 export class NonFiniteLossError extends Error {
+  /** 1-based iteration of the run, and 1-based epoch, at which the loss was not finite. */
   readonly iteration: number;
   readonly epoch: number;
   readonly loss: number;

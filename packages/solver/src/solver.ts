@@ -14,6 +14,7 @@ import { UpdateRule } from './optim/update-rule.js';
 import { ConstantSchedule } from './schedule/constant.js';
 import { createSchedule } from './schedule/registry.js';
 import type { Schedule, ScheduleState } from './schedule/schedule.js';
+import { loadModuleRngs, saveModuleRngs } from './module-rngs.js';
 import { InterruptWatch } from './signals.js';
 
 /** Augmentation of a training batch; returns the batch (modified in place) or a new tensor it hands over. */
@@ -194,6 +195,8 @@ export class Solver {
   private inEpoch = false;
   /** The augmentation Rng before the iteration in progress (null between iterations). */
   private iterationAugmentState: ReturnType<Rng['getState']> | null = null;
+  /** The model's own generators (dropout) before the iteration in progress. */
+  private iterationModuleRngs: CheckpointState['moduleRngs'] | null = null;
   private epochLossSum = 0;
   private epochTrainSeconds = 0;
   private epochLearningRate = 0;
@@ -342,6 +345,7 @@ export class Solver {
 
   private runIteration(gatherer: BatchGatherer, order: Int32Array, from: number, to: number, params: Parameter[]): number {
     this.iterationAugmentState = this.augmentRng.getState();
+    this.iterationModuleRngs = saveModuleRngs(this.model);
     const { x, y } = gatherer.gather(order, from, to, this.data.yTrain);
     const input = this.options.augment ? this.options.augment(x, this.augmentRng) : x;
     try {
@@ -349,7 +353,7 @@ export class Solver {
       checkScores(scores, to - from);
       const loss = this.criterion.forward(scores as Tensor, y);
       if (!Number.isFinite(loss)) {
-        throw new NonFiniteLossError(this.iteration + 1, this.epoch, loss, this.lastCheckpoint);
+        throw new NonFiniteLossError(this.iteration + 1, this.epoch + 1, loss, this.lastCheckpoint);
       }
       this.model.zeroGradParameters();
       const gradScores = this.criterion.backward(scores as Tensor, y);
@@ -358,6 +362,7 @@ export class Solver {
       this.rule.step(params);
       this.updating = false;
       this.iterationAugmentState = null;
+      this.iterationModuleRngs = null;
       return loss;
     } finally {
       if (input !== x) input.dispose();
@@ -507,6 +512,7 @@ export class Solver {
       imagesSeen: this.imagesSeen,
       shuffleRng: this.inEpoch ? this.epochShuffleState : this.shuffleRng.getState(),
       augmentRng: this.iterationAugmentState ?? this.augmentRng.getState(),
+      moduleRngs: this.iterationModuleRngs ?? saveModuleRngs(this.model),
       epochLossSum: this.epochLossSum,
       epochTrainSeconds: this.epochTrainSeconds,
       epochLearningRate: this.epochLearningRate,
@@ -539,13 +545,17 @@ export class Solver {
           `that do not match the model's ${names.length} (${names.slice(0, 4).join(', ')}…)`,
       );
     }
+    // loadStateDict copies (as @funt/layers modules do), so the loaded tensors can go.
     this.model.loadStateDict(model, { strict: true });
+    for (const t of Object.values(model)) t.dispose();
     this.rule.loadState({ rule: state.rule.name, config: state.rule.config, scalars: state.rule.scalars, tensors: optimizer });
     this.schedule.loadState(state.schedule);
     this.shuffleRng.setState(state.shuffleRng);
     this.epochShuffleState = state.shuffleRng;
     this.augmentRng.setState(state.augmentRng);
+    loadModuleRngs(this.model, state.moduleRngs);
     this.iterationAugmentState = null;
+    this.iterationModuleRngs = null;
     this.inEpoch = false;
     this.epoch = state.epoch;
     this.iterationInEpoch = state.iterationInEpoch;

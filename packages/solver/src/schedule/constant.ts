@@ -6,7 +6,7 @@ export class ConstantSchedule extends OptionsSchedule<Record<string, never>> {
     super('constant', {}, {}, {});
   }
 
-  factor(): number {
+  factor(_epoch: number): number {
     return 1;
   }
 }
