@@ -30,7 +30,7 @@ export const wasmAvailable = listBackends().includes('wasm');
 
 /**
  * A test that the module computes the same forward, backward, parameter gradients and buffers
- * on the wasm and reference backends (float32, tolerance 1e-4 on max|a−b|/max(1, max|a|)).
+ * on the wasm and reference backends (float32, tolerance 1e-5 on max|a−b|/max(1, max|a|)).
  * Skipped, with a printed reason, while the wasm backend is not registered.
  */
 export function itAgreesAcrossBackends(name: string, build: () => Module, shape: Shapes, opts: BackendComparisonOptions = {}): void {
