@@ -1,0 +1,89 @@
+/**
+ * importTorchSafetensors: a ResNet trained in PyTorch (state_dict saved with safetensors) as
+ * a funt model, to evaluate, visualise (saliency, fooling images) or fine-tune here.
+ *
+ * The architecture is read off the tensors (n from the blocks of layer1, F and the input
+ * channels from conv1, hidden widths and classes from the Linear layers); only the input's
+ * height and width cannot be, since global pooling has no weights (default 32×32). The
+ * shortcut must be funt's option A (average pooling, zero channels appended), which has no
+ * weights either: see README.md for the networks this fits.
+ */
+import type { Sequential } from '@funt/layers';
+import { Rng, type Tensor, getDefaultDType, loadSafetensors } from '@funt/tensor';
+import { type ResnetOptions, resnet } from '../model/resnet.js';
+import { TORCH_BATCH_COUNTER, torchStateToFunt } from './torch-names.js';
+
+export type ResnetArchitecture = Omit<ResnetOptions, 'rng'>;
+
+export interface TorchImportOptions {
+  /** Height and width of the input images (default [32, 32]). */
+  inputSize?: [number, number];
+  /** false for a network trained without shortcuts (the "plain" net; same weights). Default true. */
+  skip?: boolean;
+}
+
+export interface TorchImport {
+  model: Sequential;
+  architecture: ResnetArchitecture;
+  /** File entries not loaded: PyTorch's int64 batch-norm counters. */
+  skipped: string[];
+}
+
+function need(state: Record<string, Tensor>, name: string, source: string): Tensor {
+  const t = state[name];
+  if (t === undefined) throw new Error(`${source}: not a PyTorch ResNet state_dict (no '${name}')`);
+  return t;
+}
+
+/** Blocks per stage: the distinct b of `layer<stage>.<b>.conv1.weight`. */
+function blocksIn(state: Record<string, Tensor>, stage: number): number {
+  const pattern = new RegExp(`^layer${stage}\\.(\\d+)\\.conv1\\.weight$`);
+  return new Set(Object.keys(state).map((k) => pattern.exec(k)?.[1]).filter((b) => b !== undefined)).size;
+}
+
+/** The architecture a PyTorch ResNet state_dict describes (see the module comment). */
+export function inferArchitecture(state: Record<string, Tensor>, options: TorchImportOptions = {}, source = 'torch weights'): ResnetArchitecture {
+  const [height, width] = options.inputSize ?? [32, 32];
+  const stem = need(state, 'conv1.weight', source);
+  const n = blocksIn(state, 1);
+  if (n === 0 || blocksIn(state, 2) !== n || blocksIn(state, 3) !== n) {
+    throw new Error(`${source}: expected the same number of blocks in layer1, layer2 and layer3, found ${[1, 2, 3].map((s) => blocksIn(state, s)).join(', ')}`);
+  }
+  const hidden = Object.keys(state)
+    .map((k) => /^hidden\.(\d+)\.weight$/.exec(k))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b)
+    .map((i) => state[`hidden.${i}.weight`].shape[0]);
+  return {
+    n,
+    filters: stem.shape[0],
+    inputShape: [stem.shape[1], height, width],
+    classes: need(state, 'fc.weight', source).shape[0],
+    skip: options.skip ?? true,
+    hiddenDims: hidden,
+  };
+}
+
+/** Loads a PyTorch ResNet's safetensors weights into a new funt ResNet (evaluation mode). */
+export function importTorchSafetensors(path: string, options: TorchImportOptions = {}): TorchImport {
+  const { tensors, skipped } = loadSafetensors(path, { skipUnsupported: true, dtype: getDefaultDType() });
+  try {
+    const unreadable = skipped.filter((k) => !k.endsWith(`.${TORCH_BATCH_COUNTER}`));
+    if (unreadable.length > 0) {
+      throw new Error(`${path}: ${unreadable.map((k) => `'${k}'`).join(', ')} ${unreadable.length === 1 ? 'has a dtype' : 'have dtypes'} funt cannot read (F32 and F64 only; convert with model.float())`);
+    }
+    const architecture = inferArchitecture(tensors, options, path);
+    const model = resnet({ ...architecture, rng: new Rng(0) });
+    try {
+      model.loadStateDict(torchStateToFunt(model, architecture, tensors));
+    } catch (e) {
+      model.dispose();
+      throw new Error(`${path}: ${(e as Error).message}`);
+    }
+    model.evaluate();
+    return { model, architecture, skipped };
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * funt's ResNet-20 against PyTorch, from the committed fixture that
+ * scripts/pytorch/resnet_fixture.py wrote (no PyTorch needed here): the same random weights
+ * and batch give the same log-probabilities, logits, loss, input gradient (eval and train
+ * mode), weight gradients and batch-norm running statistics after one training step.
+ *
+ * The fixture holds the exact answer (computed in float64, rounded once to float32), so each
+ * comparison measures funt's own rounding error, as max |funt - torch| / max |torch| over a
+ * tensor: float32 arithmetic through 20 layers stays within FLOAT32_TOLERANCE, and the
+ * reference backend in float64 within FLOAT64_TOLERANCE (the fixture's own rounding).
+ */
+import { fileURLToPath } from 'node:url';
+import { ClassNLLCriterion, type Linear, type Sequential } from '@funt/layers';
+import { Rng, type Tensor, getBackend, getDefaultDType, loadSafetensors, withBackend } from '@funt/tensor';
+import { describe, expect, it } from 'vitest';
+import { resnet } from '../model/resnet.js';
+import { TORCH_BATCH_COUNTER, torchStateToFunt, torchToFuntNames } from './torch-names.js';
+
+const FIXTURE = fileURLToPath(new URL('../../test-fixtures/resnet20-torch-crosscheck.safetensors', import.meta.url));
+
+/**
+ * float32 funt vs the float64 truth, relative to each tensor's largest magnitude. Measured
+ * (105 comparisons): worst 2.5e-6 on the wasm backend, 7.9e-7 on the reference backend, both
+ * for the gradient of a stage-3 batch-norm weight; the bound leaves an 8x margin.
+ */
+const FLOAT32_TOLERANCE = 2e-5;
+/**
+ * float64 funt vs the truth rounded to float32 (at most 2^-24 ≈ 6e-8 of a value). Measured:
+ * worst 5.4e-8, i.e. nothing beyond the fixture's own rounding.
+ */
+const FLOAT64_TOLERANCE = 1e-7;
+
+function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  expect(got.length).toBe(want.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return diff / Math.max(scale, 1e-30);
+}
+
+interface Measured {
+  name: string;
+  error: number;
+}
+
+/**
+ * Loads the fixture into a fresh funt ResNet-20 and runs PyTorch's two passes (eval, then
+ * train) on it; returns every comparison's relative error.
+ */
+function crosscheck(): Measured[] {
+  const { tensors: fx, metadata } = loadSafetensors(FIXTURE, { dtype: getDefaultDType() });
+  const config = JSON.parse(metadata.config);
+  const model: Sequential = resnet({ ...config, skip: true, rng: new Rng(0) });
+  const weights = Object.fromEntries(Object.entries(fx).filter(([k]) => k.startsWith('weights/')).map(([k, t]) => [k.slice('weights/'.length), t]));
+  model.loadStateDict(torchStateToFunt(model, config, weights));
+  const pairs = torchToFuntNames(model, config);
+  const fc = model.get(model.length - 2) as Linear;
+  const input = fx.input;
+  const labels = fx.labels;
+  const criterion = new ClassNLLCriterion();
+  const measured: Measured[] = [];
+  const check = (name: string, got: ArrayLike<number>, want: Tensor | undefined) => {
+    if (want === undefined) throw new Error(`fixture has no '${name}'`);
+    measured.push({ name, error: relativeError(got, want.data) });
+  };
+
+  for (const mode of ['eval', 'train'] as const) {
+    if (mode === 'eval') model.evaluate();
+    else model.training();
+    model.zeroGradParameters();
+    const output = model.forward(input) as Tensor;
+    check(`${mode}/output`, output.data, fx[`${mode}/output`]);
+    check(`${mode}/logits`, (fc.output as Tensor).data, fx[`${mode}/logits`]);
+    check(`${mode}/loss`, [criterion.forward(output, labels)], fx[`${mode}/loss`]);
+    const gradInput = model.backward(input, criterion.backward(output, labels)) as Tensor;
+    check(`${mode}/grad_input`, gradInput.data, fx[`${mode}/grad_input`]);
+  }
+  const params = Object.fromEntries(model.parameters().map((p) => [p.name, p.grad]));
+  const state = model.stateDict();
+  for (const { torch, funt } of pairs) {
+    if (torch.endsWith('running_mean') || torch.endsWith('running_var')) check(`train/running/${torch}`, state[funt].data, fx[`train/running/${torch}`]);
+    else check(`train/grad/${torch}`, params[funt].data, fx[`train/grad/${torch}`]);
+  }
+  model.dispose();
+  for (const t of Object.values(fx)) t.dispose();
+  return measured;
+}
+
+function report(label: string, measured: Measured[]): void {
+  if (!process.env.FUNT_INTEROP_REPORT) return;
+  const worst = [...measured].sort((a, b) => b.error - a.error).slice(0, 5);
+  console.info(`${label} on ${getBackend().name}: ${measured.length} comparisons, worst ${worst.map((m) => `${m.name} ${m.error.toExponential(2)}`).join(', ')}`);
+}
+
+describe('ResNet-20 against PyTorch (committed fixture)', () => {
+  it('maps every PyTorch parameter and running statistic to a funt stateDict entry, one to one', () => {
+    const { tensors: fx, metadata } = loadSafetensors(FIXTURE);
+    const config = JSON.parse(metadata.config);
+    const model = resnet({ ...config, skip: true, rng: new Rng(0) });
+    const pairs = torchToFuntNames(model, config);
+    const torchNames = Object.keys(fx).filter((k) => k.startsWith('weights/')).map((k) => k.slice('weights/'.length));
+    expect(pairs.map((p) => p.torch).sort()).toEqual(torchNames.filter((k) => !k.endsWith(TORCH_BATCH_COUNTER)).sort());
+    expect(pairs.map((p) => p.funt).sort()).toEqual(Object.keys(model.stateDict()).sort());
+    // Spot checks of the documented mapping (README.md): stem, a stage-2 block, the classifier.
+    const funtOf = Object.fromEntries(pairs.map((p) => [p.torch, p.funt]));
+    expect(funtOf['conv1.weight']).toBe('0.weight');
+    expect(funtOf['bn1.running_var']).toBe('1.running_var');
+    expect(funtOf['layer1.0.conv1.weight']).toBe('3.0.0.0.weight');
+    expect(funtOf['layer2.0.bn2.bias']).toBe('6.0.0.4.bias');
+    expect(funtOf['layer3.2.conv2.weight']).toBe('11.0.0.3.weight');
+    expect(funtOf['fc.weight']).toBe('14.weight');
+    // The fixture can tell the modes apart: batch statistics differ from the running ones, and
+    // the training step moves the running statistics.
+    expect(relativeError(fx['train/output'].data, fx['eval/output'].data)).toBeGreaterThan(1e-2);
+    expect(relativeError(fx['train/running/layer2.1.bn1.running_var'].data, fx['weights/layer2.1.bn1.running_var'].data)).toBeGreaterThan(1e-3);
+    model.dispose();
+    for (const t of Object.values(fx)) t.dispose();
+  });
+
+  it(`float32 (${FLOAT32_TOLERANCE} relative): outputs, logits, loss and input gradient in eval and train mode, every weight gradient, running statistics after the step`, () => {
+    const measured = crosscheck();
+    report('float32', measured);
+    // 4 per mode; gradients of 19 conv weights, 19 BN weights and biases, fc weight and bias;
+    // 19 BN running means and variances.
+    expect(measured.length).toBe(8 + 19 + 19 * 2 + 2 + 19 * 2);
+    for (const m of measured) expect(m.error, m.name).toBeLessThan(FLOAT32_TOLERANCE);
+  });
+
+  it(`float64 on the reference backend (${FLOAT64_TOLERANCE} relative): the same comparisons, down to the fixture's float32 rounding`, () => {
+    const measured = withBackend('reference', () => {
+      const m = crosscheck();
+      report('float64', m);
+      return m;
+    }, 'float64');
+    for (const m of measured) expect(m.error, m.name).toBeLessThan(FLOAT64_TOLERANCE);
+  });
+});
