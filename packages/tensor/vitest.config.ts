@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
+    // global.gc for the test of the FinalizationRegistry safety net (src/backends/wasm/memory.test.ts).
+    execArgv: ['--expose-gc'],
     // The JSON report feeds the one-line summary printed by scripts/funt.mjs test.
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-result.json' },

@@ -38,8 +38,15 @@ import { at, hsum, sumRun } from './util';
   return total;
 }
 
-/** y = x·scale + shift over channel c (may be in place). */
-@inline function channelAffine(x: usize, y: usize, N: i32, C: i32, S: i32, c: i32, scale: f32, shift: f32): void {
+/**
+ * y = (x − center)·scale + shift over channel c (may be in place). Centering before scaling
+ * keeps y exact when invStd is large (a nearly constant channel), where x·scale + (shift −
+ * center·scale) would cancel catastrophically.
+ */
+@inline function channelAffine(
+  x: usize, y: usize, N: i32, C: i32, S: i32, c: i32, center: f32, scale: f32, shift: f32,
+): void {
+  const m = f32x4.splat(center);
   const a = f32x4.splat(scale);
   const b = f32x4.splat(shift);
   for (let n = 0; n < N; n++) {
@@ -47,8 +54,8 @@ import { at, hsum, sumRun } from './util';
     const xr = at(x, off);
     const yr = at(y, off);
     let i = 0;
-    for (; i + 4 <= S; i += 4) v128.store(at(yr, i), f32x4.add(f32x4.mul(v128.load(at(xr, i)), a), b));
-    for (; i < S; i++) store<f32>(at(yr, i), load<f32>(at(xr, i)) * scale + shift);
+    for (; i + 4 <= S; i += 4) v128.store(at(yr, i), f32x4.add(f32x4.mul(f32x4.sub(v128.load(at(xr, i)), m), a), b));
+    for (; i < S; i++) store<f32>(at(yr, i), (load<f32>(at(xr, i)) - center) * scale + shift);
   }
 }
 
@@ -82,8 +89,7 @@ export function batchNormTrain(
       const rv = at(runningVar, c);
       store<f32>(rv, (1 - momentum) * load<f32>(rv) + momentum * <f32>unbiased);
     }
-    const scale = invStd * param(gamma, c, 1);
-    channelAffine(x, y, N, C, S, c, scale, param(beta, c, 0) - mean * scale);
+    channelAffine(x, y, N, C, S, c, mean, invStd * param(gamma, c, 1), param(beta, c, 0));
   }
 }
 
@@ -94,7 +100,7 @@ export function batchNormApply(
 ): void {
   for (let c = c0; c < c1; c++) {
     const scale = load<f32>(at(invStd, c)) * param(gamma, c, 1);
-    channelAffine(x, y, N, C, S, c, scale, param(beta, c, 0) - load<f32>(at(mean, c)) * scale);
+    channelAffine(x, y, N, C, S, c, load<f32>(at(mean, c)), scale, param(beta, c, 0));
   }
 }
 
@@ -145,7 +151,7 @@ export function batchNormBackward(
     if (!dx) continue;
     const k = param(gamma, c, 1) * inv;
     if (!training) {
-      channelAffine(dy, dx, N, C, S, c, k, 0);
+      channelAffine(dy, dx, N, C, S, c, 0, k, 0);
       continue;
     }
     // dx = a·dy + b·(x − mean) + d with a = k, b = −k·invStd·Σ(dy·xhat)/M, d = −k·Σdy/M.

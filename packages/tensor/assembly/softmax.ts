@@ -20,8 +20,9 @@ export function softmax(x: usize, y: usize, cols: i32, log: bool, r0: i32, r1: i
       if (!log) store<f32>(at(yr, j), e);
     }
     if (log) {
-      const shift = m + <f32>Math.log(sum);
-      for (let j = 0; j < cols; j++) store<f32>(at(yr, j), load<f32>(at(xr, j)) - shift);
+      // (x − max) − log Σ: subtracting the max first keeps the small result exact for large x.
+      const logSum = <f32>Math.log(sum);
+      for (let j = 0; j < cols; j++) store<f32>(at(yr, j), load<f32>(at(xr, j)) - m - logSum);
     } else {
       const inv = <f32>(1 / sum);
       for (let j = 0; j < cols; j++) store<f32>(at(yr, j), load<f32>(at(yr, j)) * inv);

@@ -98,12 +98,29 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Te
   });
 }
 
+/**
+ * The float32 t for which x > t exactly when x > th, for every float32 x: th itself when it is
+ * a float32, else the float32 just below it. So a threshold given as a double (0.1, or a
+ * denormal double that rounds to 0) splits the float32 values exactly as the reference's
+ * double comparison does. Other number operands are simply rounded to float32.
+ */
+export function float32Threshold(th: number): number {
+  const t = Math.fround(th);
+  if (!(t > th)) return t;
+  if (t === 0) return -1.401298464324817e-45; // below ±0: the negative denormal closest to 0
+  const bits = new Int32Array(new Float32Array([t]).buffer);
+  bits[0] += t > 0 ? -1 : 1; // one step towards -Infinity
+  return new Float32Array(bits.buffer)[0];
+}
+
 export function threshold(ctx: WasmContext, x: Tensor, th: number, value: number, out: Tensor): void {
-  withOperands(ctx, (io) => ctx.kernels.threshold(io.in(x), th, value, io.out(out), out.size));
+  const t = float32Threshold(th);
+  withOperands(ctx, (io) => ctx.kernels.threshold(io.in(x), t, value, io.out(out), out.size));
 }
 
 export function thresholdBackward(ctx: WasmContext, x: Tensor, dy: Tensor, th: number, dx: Tensor): void {
-  withOperands(ctx, (io) => ctx.kernels.thresholdBackward(io.in(x), io.in(dy), th, io.out(dx), dx.size));
+  const t = float32Threshold(th);
+  withOperands(ctx, (io) => ctx.kernels.thresholdBackward(io.in(x), io.in(dy), t, io.out(dx), dx.size));
 }
 
 export function axpby(ctx: WasmContext, alpha: number, x: Tensor, beta: number, out: Tensor): void {

@@ -67,15 +67,20 @@ export const KERNELS_URL = new URL('../../../build/kernels.wasm', import.meta.ur
 
 let runtime: WasmRuntime | null = null;
 
-/**
- * Compiles and instantiates the kernels synchronously (so that the backend needs no `await`),
- * once per process. The memory is created here, shared (its views never detach on growth, and
- * worker threads can later run kernels on the same bytes), and handed to the heap allocator,
- * which starts above the module's static data.
- */
+/** The process-wide runtime, instantiated on first use. */
 export function wasmRuntime(): WasmRuntime {
-  if (runtime) return runtime;
-  const path = fileURLToPath(KERNELS_URL);
+  if (!runtime) runtime = instantiateKernels(KERNELS_URL);
+  return runtime;
+}
+
+/**
+ * Compiles and instantiates the kernels at `url` synchronously (so that the backend needs no
+ * `await`). The memory is created here, shared (its views never detach on growth, and worker
+ * threads can later run kernels on the same bytes), and handed to the heap allocator, which
+ * starts above the module's static data (__heap_base), so tensors never overlap it.
+ */
+export function instantiateKernels(url: URL): WasmRuntime {
+  const path = fileURLToPath(url);
   if (!existsSync(path)) {
     throw new Error(
       `@funt/tensor: the WebAssembly kernels are missing (${path}). ` +
@@ -89,6 +94,5 @@ export function wasmRuntime(): WasmRuntime {
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   const heap = new HeapAllocator(memory, kernels.heapBase() >>> 0);
-  runtime = { kernels, memory, heap };
-  return runtime;
+  return { kernels, memory, heap };
 }
