@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { tensor } from '../../creation.js';
 import { conv2d, conv2dBackwardData, conv2dBackwardFilter } from '../../ops/conv.js';
 import { PROPERTY_RUNS, convGeometry } from './arbitraries.js';
+import { validOutputRange } from './conv.js';
 import { dot, expectClose, randn, useReference } from './testing.js';
 
 beforeAll(() => useReference('float64'));
@@ -125,5 +126,29 @@ describe('reference conv2d: adjoint identities (float64, random geometry)', () =
     const y32 = conv2d(tensor(x64.data, x64.shape, 'float32'), tensor(w64.data, w64.shape, 'float32'), null, { stride: [2, 1], padding: 1 });
     expect(y32.dtype).toBe('float32');
     expectClose(y32.data, y64.data, 1e-5);
+  });
+});
+
+describe('validOutputRange', () => {
+  test('[lo, hi) is exactly the outputs whose tap o·stride − pad + k lands inside the input', () => {
+    for (let inSize = 1; inSize <= 9; inSize++) {
+      for (const kernel of [1, 2, 3, 5]) {
+        for (const stride of [1, 2, 3]) {
+          for (const pad of [0, 1, 2]) {
+            const outSize = Math.max(0, Math.floor((inSize + 2 * pad - kernel) / stride) + 1);
+            const { lo, hi } = validOutputRange(outSize, inSize, kernel, stride, pad);
+            for (let k = 0; k < kernel; k++) {
+              const inside = [];
+              for (let o = 0; o < outSize; o++) {
+                const i = o * stride - pad + k;
+                if (i >= 0 && i < inSize) inside.push(o);
+              }
+              const range = Array.from({ length: hi[k] - lo[k] }, (_, j) => lo[k] + j);
+              expect(range, `in ${inSize} k ${kernel} s ${stride} p ${pad} tap ${k}`).toEqual(inside);
+            }
+          }
+        }
+      }
+    }
   });
 });

@@ -4,44 +4,67 @@ import { accumulatorFor } from './accumulator.js';
 
 /**
  * Direct 2-D convolution (cross-correlation, as in Torch): output pixel (oh, ow) reads input
- * rows ih = oh * strideH - padH + kh and columns iw = ow * strideW - padW + kw; taps that land
- * in the padding read zero, so the loops just skip them. The two backward kernels run the very
- * same loop nest and move the product the other way, which makes them exact adjoints.
+ * row ih = oh * strideH - padH + kh and column iw = ow * strideW - padW + kw; taps that land in
+ * the padding read zero, so the loops skip them. The two backward kernels run the very same
+ * loop nest and move the product the other way, which makes them exact adjoints.
+ *
+ * Loop order: n, o, c, kh, kw outside, then the output rows and columns, so that the innermost
+ * loop runs along a whole output row instead of over 3 kernel taps (about 4× faster in JS,
+ * which matters because these loops also run whole-layer float64 gradient checks).
  *
  * Layouts: x/dx [N, C, H, W], w/dw [O, C, kH, kW], y/dy [N, O, Ho, Wo], bias/db [O].
  */
 
-/** y = conv(x, w) + bias. */
+/**
+ * For each kernel offset k along one axis, the output indices [lo[k], hi[k]) whose input index
+ * o * stride - pad + k falls inside [0, inSize): the rest read padding.
+ */
+export function validOutputRange(outSize: number, inSize: number, kernel: number, stride: number, pad: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(kernel);
+  const hi = new Int32Array(kernel);
+  for (let k = 0; k < kernel; k++) {
+    // 0 ≤ o * stride - pad + k  ⇔  o ≥ (pad - k) / stride;  o * stride - pad + k < inSize  ⇔  o < (inSize + pad - k) / stride
+    lo[k] = Math.min(outSize, Math.max(0, Math.ceil((pad - k) / stride)));
+    hi[k] = Math.max(lo[k], Math.min(outSize, Math.ceil((inSize + pad - k) / stride)));
+  }
+  return { lo, hi };
+}
+
+function geometry(x: readonly number[], w: readonly number[], y: readonly number[], p: Conv2dParams) {
+  const [N, C, H, W] = x;
+  const [O, , kH, kW] = w;
+  const [, , Ho, Wo] = y;
+  return {
+    N, C, H, W, O, kH, kW, Ho, Wo,
+    rows: validOutputRange(Ho, H, kH, p.strideH, p.padH),
+    cols: validOutputRange(Wo, W, kW, p.strideW, p.padW),
+  };
+}
+
+/** y = conv(x, w) + bias, each output plane accumulated in float64. */
 export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams): void {
-  const [N, C, H, W] = x.shape;
-  const [O, , kH, kW] = w.shape;
-  const [, , Ho, Wo] = y.shape;
+  const { N, C, H, W, O, kH, kW, Ho, Wo, rows, cols } = geometry(x.shape, w.shape, y.shape, p);
+  const { strideH: sH, strideW: sW, padH, padW } = p;
   const xd = x.data;
   const wd = w.data;
-  const bd = bias ? bias.data : null;
   const yd = y.data;
-  let yi = 0;
+  const plane = new Float64Array(Ho * Wo);
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
-      for (let oh = 0; oh < Ho; oh++) {
-        const ih0 = oh * p.strideH - p.padH;
-        const khLo = Math.max(0, -ih0);
-        const khHi = Math.min(kH, H - ih0);
-        for (let ow = 0; ow < Wo; ow++, yi++) {
-          const iw0 = ow * p.strideW - p.padW;
-          const kwLo = Math.max(0, -iw0);
-          const kwHi = Math.min(kW, W - iw0);
-          let acc = bd ? bd[o] : 0;
-          for (let c = 0; c < C; c++) {
-            for (let kh = khLo; kh < khHi; kh++) {
-              const xRow = ((n * C + c) * H + ih0 + kh) * W + iw0;
-              const wRow = ((o * C + c) * kH + kh) * kW;
-              for (let kw = kwLo; kw < kwHi; kw++) acc += xd[xRow + kw] * wd[wRow + kw];
+      plane.fill(bias ? bias.data[o] : 0);
+      for (let c = 0; c < C; c++) {
+        for (let kh = 0; kh < kH; kh++) {
+          for (let kw = 0; kw < kW; kw++) {
+            const wv = wd[((o * C + c) * kH + kh) * kW + kw];
+            for (let oh = rows.lo[kh]; oh < rows.hi[kh]; oh++) {
+              const xRow = ((n * C + c) * H + oh * sH - padH + kh) * W - padW + kw;
+              const yRow = oh * Wo;
+              for (let ow = cols.lo[kw]; ow < cols.hi[kw]; ow++) plane[yRow + ow] += wv * xd[xRow + ow * sW];
             }
           }
-          yd[yi] = acc;
         }
       }
+      yd.set(plane, (n * O + o) * Ho * Wo);
     }
   }
 }
@@ -52,29 +75,22 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: 
  * a transposed convolution with output padding needs).
  */
 export function conv2dBackwardData(dy: Tensor, w: Tensor, dx: Tensor, p: Conv2dParams): void {
-  const [N, C, H, W] = dx.shape;
-  const [O, , kH, kW] = w.shape;
-  const [, , Ho, Wo] = dy.shape;
+  const { N, C, H, W, O, kH, kW, Ho, Wo, rows, cols } = geometry(dx.shape, w.shape, dy.shape, p);
+  const { strideH: sH, strideW: sW, padH, padW } = p;
   const gd = dy.data;
   const wd = w.data;
   const { acc, commit } = accumulatorFor(dx);
-  let gi = 0;
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
-      for (let oh = 0; oh < Ho; oh++) {
-        const ih0 = oh * p.strideH - p.padH;
-        const khLo = Math.max(0, -ih0);
-        const khHi = Math.min(kH, H - ih0);
-        for (let ow = 0; ow < Wo; ow++, gi++) {
-          const iw0 = ow * p.strideW - p.padW;
-          const kwLo = Math.max(0, -iw0);
-          const kwHi = Math.min(kW, W - iw0);
-          const g = gd[gi];
-          for (let c = 0; c < C; c++) {
-            for (let kh = khLo; kh < khHi; kh++) {
-              const xRow = ((n * C + c) * H + ih0 + kh) * W + iw0;
-              const wRow = ((o * C + c) * kH + kh) * kW;
-              for (let kw = kwLo; kw < kwHi; kw++) acc[xRow + kw] += g * wd[wRow + kw];
+      const gPlane = (n * O + o) * Ho * Wo;
+      for (let c = 0; c < C; c++) {
+        for (let kh = 0; kh < kH; kh++) {
+          for (let kw = 0; kw < kW; kw++) {
+            const wv = wd[((o * C + c) * kH + kh) * kW + kw];
+            for (let oh = rows.lo[kh]; oh < rows.hi[kh]; oh++) {
+              const xRow = ((n * C + c) * H + oh * sH - padH + kh) * W - padW + kw;
+              const gRow = gPlane + oh * Wo;
+              for (let ow = cols.lo[kw]; ow < cols.hi[kw]; ow++) acc[xRow + ow * sW] += wv * gd[gRow + ow];
             }
           }
         }
@@ -88,37 +104,31 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, dx: Tensor, p: Conv2dP
 export function conv2dBackwardFilter(
   x: Tensor, dy: Tensor, dw: Tensor, db: Tensor | null, p: Conv2dParams, accumulate: boolean,
 ): void {
-  const [N, C, H, W] = x.shape;
-  const [O, , kH, kW] = dw.shape;
-  const [, , Ho, Wo] = dy.shape;
+  const { N, C, H, W, O, kH, kW, Ho, Wo, rows, cols } = geometry(x.shape, dw.shape, dy.shape, p);
+  const { strideH: sH, strideW: sW, padH, padW } = p;
   const xd = x.data;
   const gd = dy.data;
-  const w = accumulatorFor(dw, accumulate);
-  const b = db ? accumulatorFor(db, accumulate) : null;
-  let gi = 0;
+  const wAcc = accumulatorFor(dw, accumulate);
+  const bAcc = db ? accumulatorFor(db, accumulate) : null;
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
-      for (let oh = 0; oh < Ho; oh++) {
-        const ih0 = oh * p.strideH - p.padH;
-        const khLo = Math.max(0, -ih0);
-        const khHi = Math.min(kH, H - ih0);
-        for (let ow = 0; ow < Wo; ow++, gi++) {
-          const iw0 = ow * p.strideW - p.padW;
-          const kwLo = Math.max(0, -iw0);
-          const kwHi = Math.min(kW, W - iw0);
-          const g = gd[gi];
-          if (b) b.acc[o] += g;
-          for (let c = 0; c < C; c++) {
-            for (let kh = khLo; kh < khHi; kh++) {
-              const xRow = ((n * C + c) * H + ih0 + kh) * W + iw0;
-              const wRow = ((o * C + c) * kH + kh) * kW;
-              for (let kw = kwLo; kw < kwHi; kw++) w.acc[wRow + kw] += g * xd[xRow + kw];
+      const gPlane = (n * O + o) * Ho * Wo;
+      if (bAcc) for (let i = 0; i < Ho * Wo; i++) bAcc.acc[o] += gd[gPlane + i];
+      for (let c = 0; c < C; c++) {
+        for (let kh = 0; kh < kH; kh++) {
+          for (let kw = 0; kw < kW; kw++) {
+            let sum = 0;
+            for (let oh = rows.lo[kh]; oh < rows.hi[kh]; oh++) {
+              const xRow = ((n * C + c) * H + oh * sH - padH + kh) * W - padW + kw;
+              const gRow = gPlane + oh * Wo;
+              for (let ow = cols.lo[kw]; ow < cols.hi[kw]; ow++) sum += gd[gRow + ow] * xd[xRow + ow * sW];
             }
+            wAcc.acc[((o * C + c) * kH + kh) * kW + kw] += sum;
           }
         }
       }
     }
   }
-  w.commit();
-  b?.commit();
+  wAcc.commit();
+  bAcc?.commit();
 }
