@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logisticRegression, quadraticDistance, runSteps } from '../testing/problems.js';
 import { Adam } from './adam.js';
-import { AdamW } from './adamw.js';
 
 const w0 = [1, -2];
 const grads = [[0.5, 1], [-1, 0.25]];
@@ -28,28 +27,6 @@ describe('Adam', () => {
   it('solves a quadratic and a logistic regression', () => {
     expect(quadraticDistance(new Adam({ learningRate: 0.05 }), 1000)).toBeLessThan(1e-3);
     const fit = logisticRegression(new Adam({ learningRate: 0.1 }), 200);
-    expect(fit.accuracy).toBe(1);
-    expect(fit.loss).toBeLessThan(0.05);
-  });
-});
-
-describe('AdamW', () => {
-  it('shrinks the weights by lr·weightDecay before an Adam step on the raw gradient', () => {
-    // t = 1: w ← 0.95·w0 = [0.95, −1.9], then − 0.1·sign(g1) → [0.85, −2.0]
-    // t = 2: w ← 0.95·w1, then the Adam step of the plain test above (same m, v)
-    const rule = () => new AdamW({ learningRate: 0.1, weightDecay: 0.5 });
-    expectClose(runSteps(rule, w0, grads), [[0.8500000019999998, -1.999999999], [0.8441103541405652, -1.9830597512777273]]);
-  });
-
-  it('has its own name and a default decay of 0.01', () => {
-    const r = new AdamW();
-    expect(r.name).toBe('adamw');
-    expect(r.config.weightDecay).toBe(0.01);
-    expect(new Adam().config.weightDecay).toBe(0);
-  });
-
-  it('solves a logistic regression', () => {
-    const fit = logisticRegression(new AdamW({ learningRate: 0.1, weightDecay: 1e-3 }), 200);
     expect(fit.accuracy).toBe(1);
     expect(fit.loss).toBeLessThan(0.05);
   });

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fromTypedArray, saveSafetensors } from '@funt/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CheckpointState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'funt-checkpoint-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+beforeAll(() => {
+  // The child processes run the built package, as a user would.
+  if (!fs.existsSync(path.join(here, '..', 'dist', 'index.js'))) {
+    throw new Error('packages/solver/dist is missing: run `pnpm --filter @funt/solver build` before these tests (turbo does)');
+  }
+});
+
+/** Spawns a test child and resolves when its stdout has matched `ready`. */
+function start(script: string, args: string[], ready: RegExp): { child: ChildProcess; ready: Promise<void>; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [path.join(here, 'testing', script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const readyPromise = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (c) => {
+      out += c;
+      if (ready.test(out)) resolve();
+    });
+    child.stderr!.on('data', (c) => (err += c));
+    child.on('exit', (code) => reject(new Error(`child exited (${code}) before it was ready: ${err || out}`)));
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, ready: readyPromise, output: () => out, exit };
+}
+
+const state = (iteration: number) => ({ version: 1, iteration }) as unknown as CheckpointState;
+
+describe('checkpoint files', () => {
+  it('round-trips model, optimizer and best tensors with the state', () => {
+    const file = path.join(tmp, 'roundtrip.safetensors');
+    saveCheckpoint(file, {
+      state: state(3),
+      model: { '0.weight': fromTypedArray([1, 2], [1, 2]) },
+      optimizer: { '0/momentum': fromTypedArray([3, 4], [1, 2]) },
+      best: { '0.weight': fromTypedArray([5, 6], [1, 2]) },
+    });
+    const c = loadCheckpoint(file);
+    expect(c.state).toEqual(state(3));
+    expect(c.model['0.weight'].toArray()).toEqual([[1, 2]]);
+    expect(c.optimizer['0/momentum'].toArray()).toEqual([[3, 4]]);
+    expect(c.best!['0.weight'].toArray()).toEqual([[5, 6]]);
+  });
+
+  it('names files that are not checkpoints or of an unknown version', () => {
+    const plain = path.join(tmp, 'plain.safetensors');
+    saveSafetensors({ w: fromTypedArray([1]) }, plain);
+    expect(() => loadCheckpoint(plain)).toThrow(/'.*plain\.safetensors' is not a funt solver checkpoint/);
+    const future = path.join(tmp, 'future.safetensors');
+    saveSafetensors({}, future, { 'funt.solver': JSON.stringify({ version: 99 }) });
+    expect(() => loadCheckpoint(future)).toThrow(/version 99 is not supported \(expected 1\)/);
+    const stray = path.join(tmp, 'stray.safetensors');
+    saveSafetensors({ 'other/x': fromTypedArray([1]) }, stray, { 'funt.solver': JSON.stringify(state(1)) });
+    expect(() => loadCheckpoint(stray)).toThrow(/unexpected tensor 'other\/x'/);
+  });
+
+  it('survives SIGKILL of a writer at random moments: the file always loads whole', async () => {
+    const file = path.join(tmp, 'killed.safetensors');
+    let tornWrites = 0;
+    for (let round = 0; round < 6; round++) {
+      const { child, ready, exit } = start('checkpoint-writer.mjs', [file, String(1 << 20)], /wrote 2\n/);
+      await ready;
+      await new Promise((r) => setTimeout(r, 3 + round * 7));
+      child.kill('SIGKILL');
+      await exit;
+      const { state: s, model, optimizer } = loadCheckpoint(file);
+      const k = s.iteration;
+      expect(k).toBeGreaterThanOrEqual(2);
+      const a = model.a.data;
+      expect(a.length).toBe(1 << 20);
+      expect(a.every((v) => v === k)).toBe(true);
+      expect(Array.from(optimizer['0/momentum'].data)).toEqual(new Array(7).fill(-k));
+      // A kill during a write leaves its temp file behind (never the target): count those.
+      const temps = fs.readdirSync(tmp).filter((f) => f.startsWith('.killed.safetensors.') && f.endsWith('.tmp'));
+      if (temps.length > 0) tornWrites++;
+      for (const f of temps) fs.rmSync(path.join(tmp, f));
+    }
+    // Most kills land mid-write (the writer does little else); make sure the test exercised that.
+    expect(tornWrites).toBeGreaterThan(0);
+  });
+
+  it('a real SIGINT stops a training process cleanly, with a checkpoint to resume from', async () => {
+    const file = path.join(tmp, 'sigint.safetensors');
+    const { child, ready, output, exit } = start('train-child.mjs', [file], /iteration 5\/100\)/);
+    await ready;
+    child.kill('SIGINT');
+    expect(await exit).toBe(0);
+    const lines = output().trim().split('\n');
+    const result = JSON.parse(lines.at(-1)!);
+    expect(result.status).toBe('interrupted');
+    expect(output()).toMatch(/SIGINT received: stopping after this iteration/);
+    const { state: s } = loadCheckpoint(file);
+    expect(s.iteration).toBe(result.iterations);
+    expect(s.epoch * 100 + s.iterationInEpoch).toBe(result.iterations);
+  });
+});
