@@ -11,9 +11,11 @@ export class UsageError extends Error {}
 
 const NAME = 'funt-resnet';
 
-function dataOptions(cmd: Command, defaultDataset = 'mnist'): Command {
+/** `defaultDataset` null: the data set the model was trained on (eval, saliency, fool). */
+function dataOptions(cmd: Command, defaultDataset: string | null = 'mnist'): Command {
+  const dataset = new Option('--dataset <name>', defaultDataset ? 'data set' : 'data set (default: the one the model was trained on)').choices(DATASETS);
   return cmd
-    .addOption(new Option('--dataset <name>', 'data set').choices(DATASETS).default(defaultDataset))
+    .addOption(defaultDataset ? dataset.default(defaultDataset) : dataset)
     .option('--data-dir <dir>', 'folder of the data set files (every data set but the embedded mnist and synthetic)')
     .option('--train-size <k>', 'use only the first k training images', positiveInt)
     .option('--val-size <k>', 'validation images held out of the training set', positiveInt)
@@ -66,8 +68,9 @@ function parseNoise(text: string): { kind: NoiseKind; amount: number } {
 }
 
 /** Checks that apply to any command reading a data set: a folder that exists when needed. */
-export function checkData(o: DataOptions): void {
-  const needsDir = o.dataset !== 'mnist' && o.dataset !== 'synthetic';
+export function checkData(o: Partial<DataOptions>): void {
+  // Without --dataset (eval, saliency, fool) the handler checks again once it knows the model's.
+  const needsDir = o.dataset !== undefined && o.dataset !== 'mnist' && o.dataset !== 'synthetic';
   if (needsDir && !o.dataDir) throw new UsageError(`--dataset ${o.dataset} needs --data-dir <dir> (the folder of its files)`);
   if (o.dataDir && !(existsSync(o.dataDir) && statSync(o.dataDir).isDirectory())) {
     throw new UsageError(`--data-dir ${o.dataDir} is not a folder`);
@@ -145,7 +148,7 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
 
   const evaluate = configure(program.command('eval').description('evaluate a saved model: top-1, top-5, confusion matrix, per-class accuracy'));
   evaluate.requiredOption('--model <path>', 'run folder (uses its best model) or a .safetensors file inside one');
-  dataOptions(evaluate);
+  dataOptions(evaluate, null);
   runtimeOptions(evaluate)
     .addOption(new Option('--split <name>', 'which split').choices(['test', 'val']).default('test'))
     .option('--batch-size <k>', 'images per forward pass', positiveInt, 256)
@@ -174,7 +177,7 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     .option('--out <dir>', 'experiment folder (default: runs/experiment-<name>-<time>)')
     .addOption(new Option('--progress <style>', 'progress output').choices(['bar', 'lines', 'none']));
   act(experiment, async (name: ExperimentName, o: Record<string, any>) => {
-    checkData(o as DataOptions);
+    checkData(o);
     await handlers.experiment(name, o);
   });
 
@@ -193,20 +196,20 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
 
   const saliency = configure(program.command('saliency').description('saliency maps (gradient of the loss w.r.t. the input) for chosen images'));
   saliency.requiredOption('--model <path>', 'run folder or .safetensors file inside one');
-  dataOptions(saliency);
+  dataOptions(saliency, null);
   runtimeOptions(saliency)
     .addOption(new Option('--split <name>', 'which split the images come from').choices(['test', 'val']).default('test'))
     .option('--images <i,j,...>', 'indices of the images in the split', indexList, [0, 1, 2, 3, 4, 5, 6, 7])
     .requiredOption('--out <dir>', 'folder for the PNG files and an index.html');
   act(saliency, async (o: Record<string, any>) => {
     checkFolder('--model', o.model);
-    checkData(o as DataOptions);
+    checkData(o);
     await handlers.saliency(o);
   });
 
   const fool = configure(program.command('fool').description('fooling images: gradient steps on the input until the model says the target class'));
   fool.requiredOption('--model <path>', 'run folder or .safetensors file inside one');
-  dataOptions(fool);
+  dataOptions(fool, null);
   runtimeOptions(fool)
     .addOption(new Option('--split <name>', 'which split the image comes from').choices(['test', 'val']).default('test'))
     .option('--image <i>', 'index of the starting image in the split (default: the first correctly classified one)', nonNegativeInt)
@@ -219,7 +222,7 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     .requiredOption('--out <dir>', 'folder for the PNG files and an index.html');
   act(fool, async (o: Record<string, any>) => {
     checkFolder('--model', o.model);
-    checkData(o as DataOptions);
+    checkData(o);
     await handlers.fool(o);
   });
 
@@ -255,4 +258,21 @@ export async function runProgram(handlers: ProgramHandlers, argv: string[], io?:
     if (process.env.FUNT_DEBUG) err(`${(e as Error).stack}\n`);
     return 1;
   }
+}
+
+/**
+ * Train options exactly as `funt-resnet train <flags>` would have them, defaults included, so
+ * that the quickstart and the experiments state only what they change.
+ */
+export async function trainOptionsFromFlags(flags: string[]): Promise<TrainOptions> {
+  let captured: TrainOptions | null = null;
+  const ignore = async () => {};
+  let err = '';
+  const code = await runProgram(
+    { train: async (o) => void (captured = o), evaluate: ignore, experiment: ignore, report: ignore, saliency: ignore, fool: ignore, quickstart: ignore },
+    ['train', ...flags],
+    { out: () => {}, err: (s) => void (err += s) },
+  );
+  if (code !== 0 || !captured) throw new UsageError(err.split('\n')[0] || `bad train flags: ${flags.join(' ')}`);
+  return captured;
 }

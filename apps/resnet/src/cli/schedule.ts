@@ -1,10 +1,11 @@
 import { InvalidArgumentError } from 'commander';
+import type { ScheduleState } from '@funt/solver';
 
 /**
  * Learning-rate schedules as the CLI spells them. The seed's CIFAR recipe is `step:80,120:0.1`
  * (×0.1 at epochs 80 and 120 of 160).
  *   constant               the base rate throughout
- *   step:E1,E2,...:F       multiply by F after each listed epoch
+ *   step:E1,E2,...:F       multiply by F after each listed epoch (1-based: after epoch 80 = from the 81st)
  *   exp:D                  multiply by D after every epoch (PyFunt's lr_decay)
  *   cosine                 half a cosine from the base rate to 0 over the run
  */
@@ -28,23 +29,25 @@ export function parseSchedule(text: string): ScheduleSpec {
     const factor = Number(b);
     if (!milestones.every((m) => Number.isInteger(m) && m > 0)) throw bad('milestones must be positive integers');
     if (!(factor > 0)) throw bad('the factor must be > 0');
-    return { kind: 'step', milestones: [...milestones].sort((x, y) => x - y), factor };
+    return { kind: 'step', milestones: [...new Set(milestones)].sort((x, y) => x - y), factor };
   }
   throw bad('unknown schedule');
 }
 
-/** The learning rate for a 1-based epoch. */
-export function learningRateAt(spec: ScheduleSpec, baseLr: number, epoch: number, totalEpochs: number): number {
+/**
+ * The schedule as @funt/solver describes it (its epochs count from 0, so "after epoch 80" of
+ * the CLI is its milestone 80: epochs 0–79 at the full rate).
+ */
+export function toSolverSchedule(spec: ScheduleSpec, totalEpochs: number): ScheduleState {
   switch (spec.kind) {
     case 'constant':
-      return baseLr;
+      return { type: 'constant' };
     case 'step':
-      // After epoch m has finished: with milestones 80,120 epochs 81-120 run at ×0.1.
-      return baseLr * spec.factor ** spec.milestones.filter((m) => epoch > m).length;
+      return { type: 'multistep', milestones: spec.milestones, gamma: spec.factor };
     case 'exp':
-      return baseLr * spec.decay ** (epoch - 1);
+      return { type: 'exponential', decay: spec.decay };
     case 'cosine':
-      return 0.5 * baseLr * (1 + Math.cos((Math.PI * (epoch - 1)) / Math.max(1, totalEpochs)));
+      return { type: 'cosine', epochs: totalEpochs };
   }
 }
 

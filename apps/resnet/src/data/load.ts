@@ -15,7 +15,7 @@ export interface PreparedData {
   /** 'val' when the data set has no labelled test split and the test numbers come from validation (SFDDD, Tiny-ImageNet). */
   testSplit: 'test' | 'val';
   classNames: string[];
-  /** [C, H, W] the network takes. Training images may be larger: random crops pick the window. */
+  /** [C, H, W] the network takes. Images may be larger (SFDDD): the input hooks crop them. */
   inputShape: [number, number, number];
   /** Fitted on the training split (PyDatSet: mean image, one std). */
   standardization: Standardization;
@@ -113,10 +113,10 @@ export async function loadData(o: DataOptions): Promise<PreparedData> {
   if (!val) ({ train, val } = holdOut(train, o.valSize, `--dataset ${o.dataset}`));
   train = first(train, o.trainSize, '--train-size');
   test = first(test, o.testSize, '--test-size');
+  if (testSplit === 'val') test = val;
   const [, h, w] = raw.inputShape;
-  // Evaluation sees the centre of larger images (SFDDD); training crops at random (augment.ts).
-  val = frameSet(val, h, w);
-  test = testSplit === 'val' ? val : frameSet(test, h, w);
+  // Splits keep their loaded size; the input hooks crop larger images (SFDDD) to the network's
+  // input: at random for training, in the centre for evaluation. Statistics of the centre crops.
   const standardization = fitStandardization(frameSet(train, h, w), 'image');
   const classNames = train.classNames;
   const [c] = raw.inputShape;

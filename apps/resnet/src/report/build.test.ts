@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { imageGrid } from '../images/grid.js';
 import { encodePng } from '../images/png.js';
 import { toRgbaImages } from '../images/to-rgba.js';
-import { createRunFolder, readRun, writeFigure, writeHistory, writeJson, RUN_FILES } from '../run/run-folder.js';
+import { History } from '@funt/solver';
+import { createRunFolder, readRun, writeFigure, writeJson, RUN_FILES } from '../run/run-folder.js';
 import { writeReport } from './build.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'funt-report-'));
@@ -15,9 +16,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function fakeRun(name: string, seed: number): string {
   const dir = createRunFolder(join(tmp, name));
   writeJson(join(dir, RUN_FILES.config), { name, command: 'train', createdAt: 'now', model: { n: 1, filters: 4, skip: true }, data: { dataset: 'synthetic', train: 64 } });
-  const iterations = Array.from({ length: 40 }, (_, i) => ({ iteration: i + 1, epoch: Math.floor(i / 10) + 1, loss: 2 / (1 + i * seed) + 0.05 * Math.sin(i) + 0.1 }));
-  const epochs = [1, 2, 3, 4].map((e) => ({ epoch: e, lr: 0.1, loss: 1 / e, trainAcc: 1 - 0.5 / e, valAcc: 1 - 0.6 / e, seconds: e * 3 }));
-  writeHistory(dir, { iterations, epochs });
+  const iterations = Array.from({ length: 40 }, (_, i) => ({ iteration: i + 1, nImages: 16 * (i + 1), learningRate: 0.1, loss: 2 / (1 + i * seed) + 0.05 * Math.sin(i) + 0.1 }));
+  const epochs = [1, 2, 3, 4].map((e) => ({
+    epoch: e, learningRate: 0.1, meanLoss: 1 / e, trainAcc: 1 - 0.5 / e, trainTopK: 1, valAcc: 1 - 0.6 / e, valTopK: 1, imagesPerSecond: 100, seconds: 3,
+  }));
+  const history = new History();
+  history.iterations = iterations;
+  history.epochs = epochs;
+  history.write(dir);
   writeJson(join(dir, RUN_FILES.results), {
     split: 'test', count: 20, top1: 0.85, top5: 1, classNames: ['a', 'b'], confusion: [[9, 1], [2, 8]], perClassAccuracy: [0.9, 0.8],
   });
@@ -32,7 +38,7 @@ describe('report', () => {
     const run = readRun(fakeRun('reread', 1));
     expect(run.history.epochs).toHaveLength(4);
     expect(run.figures.map((f) => f.name)).toEqual(['first-layer-filters', 'misclassified']);
-    expect(readFileSync(join(run.dir, RUN_FILES.epochsCsv), 'utf8').split('\n')[0]).toBe('epoch,lr,loss,train_acc,val_acc,val_top5,seconds');
+    expect(run.history.iterations[3].loss).toBeCloseTo(2 / 4 + 0.05 * Math.sin(3) + 0.1);
   });
 
   it('writes one self-contained page comparing runs', async () => {

@@ -29,6 +29,11 @@ function bestVal(run: RunData): number | undefined {
   return e.length ? Math.max(...e.map((r) => r.valAcc)) : undefined;
 }
 
+/** Wall-clock training time: the epochs' durations (accuracy checks included). */
+function totalSeconds(run: RunData): number {
+  return run.history.epochs.reduce((s, e) => s + e.seconds, 0);
+}
+
 function summaryTable(runs: RunData[]): string {
   const rows = runs.map((r) => {
     const last = r.history.epochs.at(-1);
@@ -37,7 +42,7 @@ function summaryTable(runs: RunData[]): string {
       <td class="num">${esc(data?.train ?? '–')}</td><td class="num">${esc(last?.epoch ?? 0)}</td>
       <td class="num">${pct(last?.trainAcc)}</td><td class="num">${pct(bestVal(r))}</td>
       <td class="num"><b>${pct(r.results?.top1)}</b></td><td class="num">${pct(r.results?.top5)}</td>
-      <td class="num">${last ? `${(last.seconds / 60).toFixed(1)} min` : '–'}</td></tr>`;
+      <td class="num">${last ? `${(totalSeconds(r) / 60).toFixed(1)} min` : '–'}</td></tr>`;
   });
   return `<table class="summary"><thead><tr><th>run</th><th>model</th><th>data set</th><th class="num">train images</th>
     <th class="num">epochs</th><th class="num">train acc</th><th class="num">best val acc</th><th class="num">test top-1</th>

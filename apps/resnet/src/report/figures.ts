@@ -1,7 +1,7 @@
 import { imageGrid } from '../images/grid.js';
 import { encodePng } from '../images/png.js';
 import { upscale, type RgbaImage } from '../images/rgba.js';
-import { type ImageArray, toRgbaImages } from '../images/to-rgba.js';
+import { type ImageArray, type Scaling, toRgbaImages } from '../images/to-rgba.js';
 import { type Figure, writeFigure } from '../run/run-folder.js';
 
 /**
@@ -16,14 +16,14 @@ function zoom(side: number): number {
 
 const png = (img: RgbaImage) => encodePng(upscale(img, zoom(Math.max(img.width, img.height))));
 
-export function augmentedInputsFigure(runDir: string, batch: ImageArray, labels: ArrayLike<number>, classNames: string[]): Figure {
-  const tiles = toRgbaImages(batch);
+export function augmentedInputsFigure(runDir: string, batch: ImageArray, labels: ArrayLike<number>, classNames: string[], display: { scaling?: Scaling } = {}): Figure {
+  const tiles = toRgbaImages(batch, display);
   return writeFigure(
     runDir,
     {
       name: 'augmented-inputs',
       title: 'Augmented training inputs',
-      description: 'One training mini-batch as the network sees it, after augmentation (each image stretched to its own range).',
+      description: 'Training images after augmentation, as the network sees them before standardisation.',
       layout: 'gallery',
     },
     tiles.map((t, i) => ({ png: png(t), caption: classNames[labels[i]] ?? String(labels[i]) })),
@@ -56,15 +56,16 @@ export interface Misclassified {
   secondProbability: number;
 }
 
-export function misclassifiedFigure(runDir: string, images: ImageArray, wrong: Misclassified[], classNames: string[], total: number): Figure {
-  const tiles = wrong.length ? toRgbaImages(images) : [];
+/** `wrong` are the pictures shown (in `images`), `totalWrong` how many there were, of `total`. */
+export function misclassifiedFigure(runDir: string, images: ImageArray, wrong: Misclassified[], classNames: string[], total: number, totalWrong = wrong.length): Figure {
+  const tiles = wrong.length ? toRgbaImages(images, { scaling: { lo: 0, hi: 255 } }) : [];
   const name = (k: number) => classNames[k] ?? String(k);
   return writeFigure(
     runDir,
     {
       name: 'misclassified',
-      title: `Misclassified validation images (${wrong.length} of ${total})`,
-      description: 'Every validation image the final model gets wrong, with its true class, the top prediction and the second prediction.',
+      title: `Misclassified validation images (${totalWrong} of ${total})`,
+      description: `${totalWrong > wrong.length ? `The first ${wrong.length} of the` : 'Every'} validation image${totalWrong === 1 ? '' : 's'} the final model gets wrong, with the true class, the top prediction and the second prediction (and their probabilities).`,
       layout: 'gallery',
     },
     wrong.map((m, i) => ({
@@ -83,7 +84,7 @@ export interface SaliencyRow {
 
 /** Rows of image | saliency map. `maps` is [N, H, W]. */
 export function saliencyFigure(runDir: string, images: ImageArray, maps: ImageArray, rows: SaliencyRow[], classNames: string[]): Figure {
-  const pics = toRgbaImages(images);
+  const pics = toRgbaImages(images, { scaling: { lo: 0, hi: 255 } });
   const [n, h, w] = maps.shape;
   const heat = toRgbaImages({ data: maps.data, shape: [n, 1, h, w] }, { colormap: 'heat' });
   return writeFigure(
@@ -117,7 +118,7 @@ export interface FoolingRow {
 }
 
 /** Rows of original | distortion | result, with the confidences. */
-export function foolingFigure(runDir: string, rows: FoolingRow[], classNames: string[]): Figure {
+export function foolingFigure(runDir: string, rows: FoolingRow[], classNames: string[], pixels: Scaling = 'minmax'): Figure {
   const name = (k: number) => classNames[k] ?? String(k);
   return writeFigure(
     runDir,
@@ -129,9 +130,9 @@ export function foolingFigure(runDir: string, rows: FoolingRow[], classNames: st
       rowLength: 3,
     },
     rows.flatMap((r) => {
-      const [orig] = toRgbaImages(r.original);
+      const [orig] = toRgbaImages(r.original, { scaling: pixels });
       const [dist] = toRgbaImages(r.distortion, { scaling: 'symmetric', colormap: r.distortion.shape[1] === 1 ? 'diverging' : 'gray' });
-      const [res] = toRgbaImages(r.result);
+      const [res] = toRgbaImages(r.result, { scaling: pixels });
       const tone = r.success ? ('good' as const) : ('bad' as const);
       return [
         { png: png(orig), caption: r.from === 'noise' ? 'random noise' : `original: ${name(r.startClass!)}\np(${name(r.target)})=${r.startProbability.toFixed(3)}` },

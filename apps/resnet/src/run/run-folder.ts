@@ -1,50 +1,34 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { type EpochRecord, HISTORY_FILES, type IterationRecord } from '@funt/solver';
 
 /**
  * The layout of a run folder. Everything a report needs is in here, as plain files, so that a
  * report can be rebuilt (or combined with other runs) long after training:
  *
  *   config.json                 the resolved command-line options, data set and model description
- *   history.json                per-iteration loss and per-epoch metrics (also as the two CSVs)
- *   history-iterations.csv      iteration,epoch,loss
- *   history-epochs.csv          epoch,lr,loss,train_acc,val_acc,val_top5,seconds
- *   checkpoints/                periodic training state (parameters, update-rule state, RNG)
- *   best-model.safetensors      the parameters with the best validation accuracy
- *   results.json                final evaluation on the test split (top-1, top-5, confusion, per class)
+ *   history.json                per-iteration loss and per-epoch metrics (the solver's History)
+ *   loss_history.csv            iteration,n_images,loss          (PyFunt's CSVs)
+ *   train_acc_history.csv       epoch,train_acc
+ *   val_acc_history.csv         epoch,val_acc
+ *   checkpoint.safetensors      the latest training state (parameters, update rule, RNGs, history)
+ *   best-model.safetensors      the parameters with the best validation accuracy, the input
+ *                               standardisation and the model description (all eval needs)
+ *   results.json                evaluation on the test split (top-1, top-5, confusion, per class)
  *   figures/<name>.json + PNGs  image figures (augmented inputs, filters, misclassified, ...)
  *   report/index.html           the self-contained report
  */
 export const RUN_FILES = {
   config: 'config.json',
-  history: 'history.json',
-  iterationsCsv: 'history-iterations.csv',
-  epochsCsv: 'history-epochs.csv',
-  checkpoints: 'checkpoints',
+  history: HISTORY_FILES.json,
+  checkpoint: 'checkpoint.safetensors',
   bestModel: 'best-model.safetensors',
   results: 'results.json',
   figures: 'figures',
   report: join('report', 'index.html'),
 } as const;
 
-export interface IterationRecord {
-  iteration: number;
-  epoch: number;
-  loss: number;
-}
-
-export interface EpochRecord {
-  epoch: number;
-  lr: number;
-  /** Mean training loss over the epoch. */
-  loss: number;
-  trainAcc: number;
-  valAcc: number;
-  valTop5?: number;
-  /** Wall-clock seconds since the run started. */
-  seconds: number;
-}
-
+/** The solver's histories (history.json, written after every epoch). */
 export interface History {
   iterations: IterationRecord[];
   epochs: EpochRecord[];
@@ -91,7 +75,6 @@ export interface RunConfig {
 /** Creates the run folder (and its parents) and returns its absolute path. */
 export function createRunFolder(dir: string): string {
   const abs = resolve(dir);
-  mkdirSync(join(abs, RUN_FILES.checkpoints), { recursive: true });
   mkdirSync(join(abs, RUN_FILES.figures), { recursive: true });
   return abs;
 }
@@ -107,26 +90,6 @@ export function readJson<T>(path: string, what: string): T {
   } catch (e) {
     throw new Error(`${what}: ${path} is not valid JSON (${(e as Error).message})`);
   }
-}
-
-function csv(header: string[], rows: (number | string | undefined)[][]): string {
-  return [header.join(','), ...rows.map((r) => r.map((v) => (v === undefined ? '' : String(v))).join(','))].join('\n') + '\n';
-}
-
-/** Writes history.json and the two CSV files. */
-export function writeHistory(runDir: string, history: History): void {
-  writeJson(join(runDir, RUN_FILES.history), history);
-  writeFileSync(
-    join(runDir, RUN_FILES.iterationsCsv),
-    csv(['iteration', 'epoch', 'loss'], history.iterations.map((r) => [r.iteration, r.epoch, r.loss])),
-  );
-  writeFileSync(
-    join(runDir, RUN_FILES.epochsCsv),
-    csv(
-      ['epoch', 'lr', 'loss', 'train_acc', 'val_acc', 'val_top5', 'seconds'],
-      history.epochs.map((r) => [r.epoch, r.lr, r.loss, r.trainAcc, r.valAcc, r.valTop5, r.seconds]),
-    ),
-  );
 }
 
 /** Saves one figure: its PNGs under figures/<name>/ and its description as figures/<name>.json. */

@@ -1,0 +1,64 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { evaluate } from '@funt/solver';
+import type { DataOptions, DatasetName, EvalOptions } from '../cli/options.js';
+import { UsageError, checkData } from '../cli/program.js';
+import { inputHooks, rawTensor } from '../data/hooks.js';
+import { type PreparedData, loadData } from '../data/load.js';
+import { type SavedModel, loadModel } from '../model/saved-model.js';
+import { type EvalResults, RUN_FILES, writeJson } from '../run/run-folder.js';
+import { applyRuntime, consoleLog, type Log } from './runtime.js';
+import { toResults } from './train.js';
+
+/**
+ * The data a saved model is used on: its own data set unless --dataset says otherwise, with
+ * the model's standardisation (not one refitted on this data), and a matching input shape.
+ */
+export async function dataForModel(saved: SavedModel, o: Partial<DataOptions>): Promise<PreparedData> {
+  const options = { ...o, dataset: (o.dataset ?? saved.description.dataset) as DatasetName };
+  checkData(options);
+  const data = await loadData(options);
+  const want = saved.description.architecture.inputShape;
+  if (data.inputShape.join('x') !== want.join('x')) {
+    throw new UsageError(`the model takes ${want.join('×')} inputs but --dataset ${options.dataset} gives ${data.inputShape.join('×')}`);
+  }
+  if (data.classNames.length !== saved.description.architecture.classes) {
+    throw new UsageError(`the model has ${saved.description.architecture.classes} classes but --dataset ${options.dataset} has ${data.classNames.length}`);
+  }
+  return { ...data, standardization: saved.standardization };
+}
+
+function table(r: EvalResults): string {
+  const w = Math.max(5, ...r.classNames.map((n) => n.length)) + 1;
+  const cell = (s: string | number) => String(s).padStart(w);
+  const lines = [`${cell('t\\p')}${r.classNames.map(cell).join('')}${cell('acc')}`];
+  r.confusion.forEach((row, i) => lines.push(`${cell(r.classNames[i])}${row.map(cell).join('')}${cell(`${(100 * r.perClassAccuracy[i]).toFixed(1)}%`)}`));
+  return lines.join('\n');
+}
+
+/** eval: top-1, top-5, confusion matrix and per-class accuracy of a saved model. */
+export async function evalCommand(o: EvalOptions, log: Log = consoleLog): Promise<EvalResults> {
+  applyRuntime(o, log);
+  const saved = loadModel(o.model);
+  const data = await dataForModel(saved, o);
+  const set = o.split === 'val' ? data.val : data.test;
+  const split = o.split === 'val' || data.testSplit === 'val' ? 'val' : 'test';
+  const hooks = inputHooks(data, { augment: null, stages: [] });
+  const t0 = performance.now();
+  const x = rawTensor(set);
+  const e = evaluate(saved.model, x, set.labels, { preprocess: hooks.eval, batchSize: o.batchSize, topK: Math.min(5, data.classNames.length) });
+  x.dispose();
+  const seconds = (performance.now() - t0) / 1000;
+  const results = toResults(e, data.classNames, split, seconds);
+  log(`model: ${saved.path}`);
+  log(`${split} split of ${data.dataset}: ${e.n} images in ${seconds.toFixed(1)} s (${(e.n / seconds).toFixed(0)} images/s)`);
+  log(`top-1 accuracy: ${(100 * results.top1).toFixed(2)}%   top-${e.k} accuracy: ${(100 * results.top5).toFixed(2)}%`);
+  log(`confusion matrix (rows: true class, columns: predicted) and per-class accuracy:\n${table(results)}`);
+  const runDir = existsSync(o.model) && statSync(o.model).isDirectory() ? o.model : null;
+  const out = o.out ?? (runDir ? join(runDir, RUN_FILES.results) : undefined);
+  if (out) {
+    writeJson(resolve(out), results);
+    log(`results: ${resolve(out)}`);
+  }
+  return results;
+}

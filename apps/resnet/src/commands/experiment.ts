@@ -1,0 +1,151 @@
+import { join, resolve } from 'node:path';
+import type { DatasetName, ExperimentName } from '../cli/options.js';
+import { trainOptionsFromFlags } from '../cli/program.js';
+import { loadData, type PreparedData } from '../data/load.js';
+import { writeReport } from '../report/build.js';
+import { writeJson } from '../run/run-folder.js';
+import { consoleLog, type Log } from './runtime.js';
+import { stamp, train } from './train.js';
+
+/** One run of an experiment: its name and the train flags that set it apart. */
+interface RunSpec {
+  name: string;
+  flags: string[];
+}
+
+interface Preset {
+  title: string;
+  description: string;
+  runs: RunSpec[];
+  /** Flags shared by the runs, per scale (before the user's overrides). */
+  base: { small: string[]; full: string[] };
+}
+
+/**
+ * Small: a few minutes on a laptop (a subset, a few epochs, a narrow net); full: the seed's
+ * recipe (the train defaults: 160 epochs, batch 128, ×0.1 after 80 and 120) on all the data.
+ */
+const SMALL = ['--train-size', '2000', '--epochs', '3', '--batch-size', '64', '--n', '1', '--filters', '8', '--schedule', 'cosine', '--saliency-count', '4'];
+const FULL: string[] = [];
+
+const PRESETS: Record<ExperimentName, Preset> = {
+  overfit: {
+    title: 'Overfitting a small subset',
+    description: 'A capacity check: without augmentation or weight decay the network should drive the training error on a few hundred images to zero, while the validation error stays high.',
+    runs: [{ name: 'overfit', flags: ['--no-augment', '--weight-decay', '0', '--schedule', 'constant'] }],
+    base: {
+      small: ['--train-size', '200', '--epochs', '25', '--batch-size', '25', '--n', '1', '--filters', '8', '--lr', '0.05', '--saliency-count', '4'],
+      full: ['--train-size', '1000', '--epochs', '40', '--batch-size', '50', '--lr', '0.05'],
+    },
+  },
+  'skip-vs-plain': {
+    title: 'With and without residual shortcuts',
+    description: 'The same depth and parameters, with the option-A shortcuts (ResNet) and without them (plain network), as in He et al. 2015, figure 6.',
+    runs: [
+      { name: 'resnet', flags: [] },
+      { name: 'plain', flags: ['--no-skip'] },
+    ],
+    base: { small: [...SMALL, '--n', '2'], full: FULL },
+  },
+  'pad2-vs-pad4': {
+    title: 'Random crops of the image padded by 2 or by 4 pixels',
+    description: 'Two crop augmentations: 32×32 windows of the image zero-padded by 2 pixels, or by 4 (He et al.).',
+    runs: [
+      { name: 'pad2', flags: ['--crop-pad', '2'] },
+      { name: 'pad4', flags: ['--crop-pad', '4'] },
+    ],
+    base: { small: SMALL, full: FULL },
+  },
+  depth: {
+    title: 'Depth: n = 1, 3 and 5 (8, 20 and 32 layers)',
+    description: 'Residual networks of 6n+2 layers with the same width.',
+    runs: [1, 3, 5].map((n) => ({ name: `n${n}`, flags: ['--n', String(n)] })),
+    base: { small: SMALL, full: FULL },
+  },
+  filters: {
+    title: 'Width: 8 or 16 filters in the first stage',
+    description: 'The seed tried 8 starting filters on MNIST against the usual 16.',
+    runs: [8, 16].map((f) => ({ name: `filters${f}`, flags: ['--filters', String(f)] })),
+    base: { small: SMALL, full: FULL },
+  },
+  augment: {
+    title: 'With and without data augmentation',
+    description: 'The default augmentation (random crops of the padded image, and flips for natural images) against none.',
+    runs: [
+      { name: 'augmented', flags: [] },
+      { name: 'not-augmented', flags: ['--no-augment'] },
+    ],
+    base: { small: SMALL, full: FULL },
+  },
+};
+
+export interface ExperimentOptions {
+  dataset: DatasetName;
+  dataDir?: string;
+  trainSize?: number;
+  valSize?: number;
+  testSize?: number;
+  scale: 'small' | 'full';
+  epochs?: number;
+  n?: number;
+  filters?: number;
+  batchSize?: number;
+  lr?: number;
+  seed: number;
+  out?: string;
+  threads?: number;
+  backend?: string;
+  progress?: 'bar' | 'lines' | 'none';
+}
+
+/** Flags from the user's overrides; they come last, so they win over the preset's. */
+function overrides(name: ExperimentName, o: ExperimentOptions): string[] {
+  const f: string[] = ['--dataset', o.dataset, '--seed', String(o.seed)];
+  const add = (flag: string, v: unknown) => v !== undefined && f.push(flag, String(v));
+  add('--data-dir', o.dataDir);
+  add('--train-size', o.trainSize);
+  add('--val-size', o.valSize);
+  add('--test-size', o.testSize);
+  add('--epochs', o.epochs);
+  if (name !== 'depth') add('--n', o.n);
+  if (name !== 'filters') add('--filters', o.filters);
+  add('--batch-size', o.batchSize);
+  add('--lr', o.lr);
+  add('--threads', o.threads);
+  add('--backend', o.backend);
+  add('--progress', o.progress);
+  return f;
+}
+
+/** experiment <name>: the preset's runs one after the other, then one comparison report. */
+export async function experiment(name: ExperimentName, o: ExperimentOptions, log: Log = consoleLog): Promise<{ dir: string; report: string }> {
+  const preset = PRESETS[name];
+  const dir = resolve(o.out ?? join('runs', `experiment-${name}-${stamp()}`));
+  const user = overrides(name, o);
+  log(`experiment ${name} (${o.scale} scale): ${preset.title}; ${preset.runs.length} run(s) into ${dir}`);
+  const summary: { run: string; top1: number; top5: number; bestValAcc: number; minutes: number }[] = [];
+  let shared: PreparedData | undefined;
+  for (const run of preset.runs) {
+    // The run's own flags go last but the user's still win over them for sizes and epochs;
+    // a run's distinguishing flag (e.g. --n for depth) is never overridden (see overrides()).
+    const options = await trainOptionsFromFlags([...preset.base[o.scale], ...run.flags, ...user, '--out', join(dir, run.name)]);
+    log(`\n=== run ${run.name} ===`);
+    // Runs of one experiment see the same data (loaded once).
+    shared ??= await loadData(options);
+    const outcome = await train({ ...options, report: true }, { name: run.name, log, data: shared });
+    summary.push({
+      run: run.name, top1: outcome.results.top1, top5: outcome.results.top5, bestValAcc: outcome.result.bestValAcc, minutes: outcome.seconds / 60,
+    });
+  }
+  writeJson(join(dir, 'experiment.json'), { name, scale: o.scale, title: preset.title, runs: summary });
+  const report = await writeReport(preset.runs.map((r) => join(dir, r.name)), join(dir, 'report.html'), {
+    title: `Experiment: ${preset.title}`,
+    description: `${preset.description} (${o.scale} scale)`,
+  });
+  log(`\n${'run'.padEnd(16)}${'test top-1'.padStart(12)}${'best val'.padStart(12)}${'minutes'.padStart(10)}`);
+  for (const s of summary) {
+    log(`${s.run.padEnd(16)}${`${(100 * s.top1).toFixed(2)}%`.padStart(12)}${`${(100 * s.bestValAcc).toFixed(2)}%`.padStart(12)}${s.minutes.toFixed(1).padStart(10)}`);
+  }
+  log(`report: ${report}`);
+  return { dir, report };
+}
