@@ -1,6 +1,7 @@
-import { listBackends, withBackend } from '@funt/tensor';
+import { Rng, fromTypedArray, listBackends, withBackend } from '@funt/tensor';
 import { expect, it } from 'vitest';
-import { type BackendComparisonOptions, compareBackends } from './backend-check.js';
+import { type BackendComparisonOptions, compareBackends, scaledError } from './backend-check.js';
+import type { Criterion, Target } from './criterion.js';
 import { type GradCheckOptions, type GradCheckReport, checkModuleGradients } from './gradcheck.js';
 import type { Module } from './module.js';
 
@@ -40,5 +41,28 @@ export function itAgreesAcrossBackends(name: string, build: () => Module, shape:
   it.skipIf(!wasmAvailable)(`${name} (wasm vs reference, float32)`, () => {
     const r = compareBackends(build, shape, opts);
     expect(r.ok, r.toString()).toBe(true);
+  });
+}
+
+/** The same for a criterion: loss and gradInput on both backends, float32. */
+export function itCriterionAgreesAcrossBackends(name: string, build: () => Criterion, shape: readonly number[], target: Target | (() => Target)): void {
+  if (!wasmAvailable) {
+    console.info(`skipped "${name}": the wasm backend is not registered (listBackends() = [${listBackends().join(', ')}])`);
+  }
+  it.skipIf(!wasmAvailable)(`${name} (wasm vs reference, float32)`, () => {
+    const values = new Float64Array(shape.reduce((a, b) => a * b, 1));
+    new Rng(1).fillNormal(values);
+    const run = (backend: string) =>
+      withBackend(backend, () => {
+        const c = build();
+        const x = fromTypedArray(values, shape);
+        const t = typeof target === 'function' ? target() : target;
+        const loss = c.forward(x, t);
+        return { loss, grad: Float64Array.from(c.backward(x, t).data) };
+      }, 'float32');
+    const a = run('reference');
+    const b = run('wasm');
+    expect(scaledError([a.loss], [b.loss])).toBeLessThan(1e-5);
+    expect(scaledError(a.grad, b.grad)).toBeLessThan(1e-5);
   });
 }
