@@ -118,8 +118,10 @@ export function convTranspose2dBackwardFilter(
   if (db !== null) {
     // The bias adds to every output pixel of its channel, so its gradient sums dy over N, H, W.
     const sums = Tensor.empty([1, Cout, 1, 1], dtype);
+    const flat = sums.reshape([Cout]);
     backend.reduce('sum', dy, [0, 2, 3], sums);
-    backend.axpby(1, sums, accumulate ? 1 : 0, db);
+    backend.axpby(1, flat, accumulate ? 1 : 0, db);
+    flat.dispose();
     sums.dispose();
   }
   return { dw, db };

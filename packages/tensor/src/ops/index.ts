@@ -6,7 +6,7 @@
 export {
   add, sub, mul, div, maximum, minimum, pow,
   neg, exp, log, sqrt, abs, relu, tanh, sigmoid, square, sign,
-  unary, binary, broadcastShape,
+  broadcastShape,
   threshold, thresholdBackward, axpby, fill, copy, clone,
 } from './elementwise.js';
 export { sum, mean, max, min, argmax, topk } from './reduce.js';

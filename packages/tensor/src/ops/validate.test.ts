@@ -66,6 +66,7 @@ const CASES: [string, () => unknown, string, string[]][] = [
   ['conv2d: empty output', () => ops.conv2d(t(1, 1, 2, 2), t(1, 1, 5, 5), null), 'conv2d', ['[1, 1, 2, 2]', '[1, 1, 5, 5]']],
   ['conv2d: zero stride', () => ops.conv2d(t(1, 1, 4, 4), t(1, 1, 3, 3), null, { stride: 0 }), 'conv2d', ['[1, 1, 4, 4]', '[1, 1, 3, 3]']],
   ['conv2d: non-integer stride', () => ops.conv2d(t(1, 1, 4, 4), t(1, 1, 3, 3), null, { stride: [1, 1.5] }), 'conv2d', ['[1, 1, 4, 4]', '[1, 1, 3, 3]']],
+  ['conv2d: stride that is neither a number nor a pair', () => ops.conv2d(t(1, 1, 4, 4), t(1, 1, 3, 3), null, { stride: [1, 1, 1] as never }), 'conv2d', ['[1, 1, 4, 4]', '[1, 1, 3, 3]']],
   ['conv2d: negative padding', () => ops.conv2d(t(1, 1, 4, 4), t(1, 1, 3, 3), null, { padding: -1 }), 'conv2d', ['[1, 1, 4, 4]', '[1, 1, 3, 3]']],
   ['conv2d: out of the wrong shape', () => ops.conv2d(t(1, 1, 4, 4), t(2, 1, 3, 3), null, {}, t(1, 1, 2, 2)), 'conv2d', ['[1, 1, 2, 2]', '[1, 2, 2, 2]']],
   ['conv2dBackwardData: dy does not match', () => ops.conv2dBackwardData(t(1, 2, 3, 3), t(2, 1, 3, 3), [1, 1, 4, 4]), 'conv2dBackwardData', ['[1, 2, 3, 3]', '[1, 1, 4, 4]']],

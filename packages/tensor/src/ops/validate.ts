@@ -64,10 +64,10 @@ export function checkShapeArg(op: string, name: string, shape: Shape, rank: numb
 
 /** `n` or `[h, w]` as a pair of integers (≥ 1 when `positive`). */
 export function pair(op: string, name: string, value: number | readonly [number, number], positive: boolean, shapes: readonly Shape[]): [number, number] {
-  const [h, w] = typeof value === 'number' ? [value, value] : value;
   if (typeof value !== 'number' && (!Array.isArray(value) || value.length !== 2)) {
     throw new ShapeError(op, `${name} must be a number or [h, w], got ${JSON.stringify(value)}${withShapes(shapes)}`, shapes);
   }
+  const [h, w] = typeof value === 'number' ? [value, value] : value;
   checkInt(op, name, h, positive, shapes);
   checkInt(op, name, w, positive, shapes);
   return [h, w];
