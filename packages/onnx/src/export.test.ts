@@ -8,7 +8,7 @@ import { Rng, type Tensor, normal } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, toOnnxModel } from './export.js';
 import { decodeModel } from './proto.js';
-import { runOnnx } from './onnxruntime.testkit.js';
+import { runOnnx } from './onnxruntime.js';
 
 /** The bar: exported models match funt's evaluation outputs within 1e-4. */
 const TOLERANCE = 1e-4;

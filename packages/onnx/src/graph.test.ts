@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, attr } from './graph.js';
 import { decodeModel, encodeModel, type ModelProto } from './proto.js';
-import { runOnnx } from './onnxruntime.testkit.js';
+import { runOnnx } from './onnxruntime.js';
 
 function model(graph: GraphBuilder): ModelProto {
   return { irVersion: 7, opsetImport: [{ domain: '', version: 13 }], producerName: 'funt-test', graph: graph.build() };

@@ -7,6 +7,7 @@ export { registerConverter, supportedModules } from './registry.js';
 export { ExportContext, type Converter, type Flow } from './context.js';
 export { GraphBuilder, attr, type Value } from './graph.js';
 export { OnnxExportError } from './errors.js';
+export { runOnnx, type OnnxTensor } from './onnxruntime.js';
 export {
   encodeModel, decodeModel, DataType, type ModelProto, type GraphProto, type NodeProto, type TensorProto,
   type AttributeProto, type ValueInfoProto, type Dim,
