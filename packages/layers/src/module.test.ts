@@ -1,5 +1,6 @@
-import { Rng, type Tensor, normal, tidy, withBackend, zeros } from '@funt/tensor';
+import { Rng, type Tensor, listBackends, normal, tidy, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
+import { BatchNormalization } from './batch-normalization.js';
 import { CAddTable } from './cadd-table.js';
 import { ConcatTable } from './concat-table.js';
 import { LayerError } from './errors.js';
@@ -124,6 +125,18 @@ describe('Module: modes, placement, lifetime', () => {
     expect(Array.from(moved.data)).toEqual(Array.from(w));
     expect(net.parameters()[0].grad.dtype).toBe('float64');
     expect(net.buffers()[0].value.dtype).toBe('float64');
+  });
+
+  it.skipIf(!listBackends().includes('wasm'))('moves to wasm and computes the same there', () => {
+    const build = () => new Sequential(new Linear(3, 2), new BatchNormalization(2).evaluate());
+    const net = withBackend('reference', build, 'float32');
+    const x = normal([4, 3], new Rng(3));
+    const before = withBackend('reference', () => (net.forward(x) as Tensor).toTypedArray(), 'float32');
+    net.to('wasm');
+    expect(net.parameters()[0].value.backend.name).toBe('wasm');
+    const after = withBackend('wasm', () => net.forward(x) as Tensor, 'float32');
+    expect(after.backend.name).toBe('wasm');
+    for (let i = 0; i < before.length; i++) expect(after.data[i]).toBeCloseTo(before[i], 5);
   });
 
   it('re-initialises reproducibly: the same seed gives the same network', () => {
