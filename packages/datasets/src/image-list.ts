@@ -30,7 +30,7 @@ const DECODER_VERSION = 1;
  * Decodes a list of image files into one uint8 ImageSet (N×C×height×width), through the on-disk
  * cache. The cache key holds every file's path, size and modification time, its label, group
  * and crop, and the decoding options: touching, replacing, adding or removing an image
- * invalidates it. `dataset` and `root` name the cache entry.
+ * invalidates it. `dataset`, `root` and the decoding options name the cache entry.
  */
 export async function loadImageList(
   dataset: string,
@@ -62,7 +62,10 @@ export async function loadImageList(
     items: items.map((it, i) => [it.file, ...stamps[i], it.label, it.group ?? null, it.crop ?? null]),
   };
   const dir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-  return cachedImageSet(dir, `${dataset}-${hashKey(root)}`, key, async () => {
+  // One cache entry per source folder and decoding variant: loads with other options keep their
+  // own entry, while a changed source replaces the entry it made stale.
+  const variant = hashKey({ root, width, height, channels, cropped: items.some((it) => it.crop !== undefined) });
+  return cachedImageSet(dir, `${dataset}-${variant}`, key, async () => {
     const size = channels * width * height;
     const images = new Uint8Array(items.length * size);
     await forEachConcurrent(items, concurrency, (item, i) =>

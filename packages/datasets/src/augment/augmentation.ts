@@ -23,7 +23,8 @@ export function batchDims(op: string, x: Tensor): [number, number, number, numbe
  * that read each value before writing it).
  */
 export function outputFor(op: string, x: Tensor, shape: readonly number[], out: Tensor | undefined, inPlace: boolean): Tensor {
-  if (!out) return Tensor.empty(shape, x.dtype);
+  // On the input's backend: a float64 batch lives on 'reference' even when 'wasm' is active.
+  if (!out) return Tensor.empty(shape, x.dtype, x.backend);
   if (out.rank !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
     throw new ShapeError(op, `out has shape ${formatShape(out.shape)}, expected ${formatShape(shape)}`, [shape, out.shape]);
   }

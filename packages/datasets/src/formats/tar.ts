@@ -48,7 +48,7 @@ export async function readTarEntries(
     else await pipeline(input, extract);
   } catch (error) {
     if (error instanceof DatasetError) throw error;
-    const kind = options.gzip ? 'a gzip-compressed tar archive' : 'a tar archive';
+    const kind = options.gzip ? 'gzip-compressed tar archive' : 'tar archive';
     throw new DatasetError(file, `is not a valid ${kind}: ${messageOf(error)}`, { cause: error });
   }
   return found;

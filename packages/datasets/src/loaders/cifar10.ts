@@ -21,6 +21,12 @@ const WANTED = new Set([...TRAIN_FILES, TEST_FILE, META_FILE]);
  * `cifar-10-batches-bin/`), or the downloaded `cifar-10-binary.tar.gz` read directly. Images are
  * uint8 3×32×32 (R, G, B planes).
  */
+/** A file of the distribution: its bytes and the name errors give it (a path, or archive:entry). */
+interface Source {
+  bytes: Buffer;
+  file: string;
+}
+
 export async function loadCifar10(path: string): Promise<{ train: ImageSet; test: ImageSet }> {
   let isDir: boolean;
   try {
@@ -29,18 +35,19 @@ export async function loadCifar10(path: string): Promise<{ train: ImageSet; test
     throw new DatasetError(path, 'not found', { expected: 'a CIFAR-10 folder or cifar-10-binary.tar.gz', found: 'nothing', cause: error });
   }
   const files = isDir ? await readFolder(path) : await readArchive(path);
-  const fileOf = (name: string): Buffer => {
-    const bytes = files.get(name);
-    if (!bytes) throw new DatasetError(join(path, name), 'file not found', { expected: [...TRAIN_FILES, TEST_FILE].join(', '), found: [...files.keys()].join(', ') || 'none of them' });
-    return bytes;
+  const fileOf = (name: string): Source => {
+    const source = files.get(name);
+    if (!source) throw new DatasetError(join(path, name), 'file not found', { expected: [...TRAIN_FILES, TEST_FILE].join(', '), found: [...files.keys()].join(', ') || 'none of them' });
+    return source;
   };
   const meta = files.get(META_FILE);
-  const classNames = meta ? meta.toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0) : CIFAR10_CLASSES;
-  if (classNames.length !== 10) {
-    throw new DatasetError(join(path, META_FILE), 'wrong number of class names', { expected: 10, found: classNames.length });
+  const classNames = meta ? meta.bytes.toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0) : CIFAR10_CLASSES;
+  if (meta && classNames.length !== 10) {
+    throw new DatasetError(meta.file, 'wrong number of class names', { expected: 10, found: classNames.length });
   }
   const batch = (name: string): ImageSet => {
-    const { images, labels, count } = parseCifarBatch(fileOf(name), join(path, name));
+    const { bytes, file } = fileOf(name);
+    const { images, labels, count } = parseCifarBatch(bytes, file);
     return imageSet(images, [count, 3, 32, 32], labels, classNames);
   };
   // Parse the test batch first: a missing or bad test file is reported before 150 MB of work.
@@ -48,17 +55,18 @@ export async function loadCifar10(path: string): Promise<{ train: ImageSet; test
   return { train: concatSets(TRAIN_FILES.map(batch)), test };
 }
 
-async function readFolder(dir: string): Promise<Map<string, Buffer>> {
+async function readFolder(dir: string): Promise<Map<string, Source>> {
   const inner = join(dir, 'cifar-10-batches-bin');
   const base = findOptional(dir, [TEST_FILE]) ? dir : findOptional(inner, [TEST_FILE]) ? inner : dir;
-  const files = new Map<string, Buffer>();
+  const files = new Map<string, Source>();
   for (const name of WANTED) {
-    if (findOptional(base, [name])) files.set(name, await readBytes(join(base, name)));
+    const file = join(base, name);
+    if (findOptional(base, [name])) files.set(name, { bytes: await readBytes(file), file });
   }
   return files;
 }
 
-async function readArchive(file: string): Promise<Map<string, Buffer>> {
+async function readArchive(file: string): Promise<Map<string, Source>> {
   const head = Buffer.alloc(2);
   try {
     const handle = await open(file, 'r');
@@ -70,5 +78,5 @@ async function readArchive(file: string): Promise<Map<string, Buffer>> {
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   const entries = await readTarEntries(createReadStream(file), file, (name) => WANTED.has(basename(name)), { gzip });
   // Keyed by base name: the archive stores them under cifar-10-batches-bin/.
-  return new Map([...entries].map(([name, bytes]) => [basename(name), bytes]));
+  return new Map([...entries].map(([name, bytes]) => [basename(name), { bytes, file: `${file}:${name}` }]));
 }

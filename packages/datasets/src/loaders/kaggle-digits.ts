@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { DatasetError } from '../errors.js';
-import { type CsvRow, readCsv } from '../formats/csv.js';
+import { parseIntegerCsv } from '../formats/integer-csv.js';
 import { type ImageSet, imageSet } from '../image-set.js';
-import { findOptional, requireDir } from './files.js';
+import { findOptional, readBytes, requireDir } from './files.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -11,58 +11,31 @@ const DIGIT_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /**
  * Kaggle's "digit-recognizer" CSVs: `train.csv` (header `label,pixel0,…,pixel783`, then one
  * digit per row) and, if present, `test.csv` (the same without the label; its images come back
- * with label −1). Rows are streamed; every value must be an integer 0…255.
+ * with label −1). Every value must be an integer 0…255 and every label 0…9.
  */
 export async function loadKaggleDigitsCsv(dir: string): Promise<{ train: ImageSet; test?: ImageSet }> {
   requireDir(dir, 'train.csv (and optionally test.csv)');
-  const trainFile = join(dir, 'train.csv');
-  const train = await readDigits(trainFile, true);
+  const train = await readDigits(join(dir, 'train.csv'), true);
   const testFile = findOptional(dir, ['test.csv']);
   return testFile ? { train, test: await readDigits(testFile, false) } : { train };
 }
 
 async function readDigits(file: string, labelled: boolean): Promise<ImageSet> {
+  const csv = parseIntegerCsv(await readBytes(file), file);
+  const first = labelled ? 'label' : 'pixel0';
   const columns = PIXELS + (labelled ? 1 : 0);
-  let images = new Uint8Array(1024 * PIXELS);
-  let labels = new Int32Array(1024);
-  let n = 0;
-  let header: CsvRow | null = null;
-  for await (const row of readCsv(file, { columns })) {
-    if (!header) {
-      header = row;
-      const first = row.fields[0].trim();
-      const expected = labelled ? 'label' : 'pixel0';
-      if (first !== expected) throw new DatasetError(file, 'unexpected header', { line: row.line, expected: `first column "${expected}"`, found: `"${first}"` });
-      continue;
-    }
-    if (n === labels.length) {
-      // Amortised doubling: the row count is not known before the end of the stream.
-      const grown = new Uint8Array(images.length * 2);
-      grown.set(images);
-      images = grown;
-      const grownLabels = new Int32Array(labels.length * 2);
-      grownLabels.set(labels);
-      labels = grownLabels;
-    }
-    const f = row.fields;
-    const offset = labelled ? 1 : 0;
-    labels[n] = labelled ? parseByte(f[0], 9, file, row.line, 'label') : -1;
-    for (let p = 0; p < PIXELS; p++) images[n * PIXELS + p] = parseByte(f[p + offset], 255, file, row.line, `pixel${p}`);
-    n++;
+  if (csv.header[0] !== first || csv.header.length !== columns) {
+    throw new DatasetError(file, 'unexpected header', { line: 1, expected: `${columns} columns, the first "${first}"`, found: `${csv.header.length} columns, the first "${csv.header[0]}"` });
   }
-  if (!header) throw new DatasetError(file, 'is empty', { expected: 'a header row', found: 'nothing' });
-  return imageSet(images.slice(0, n * PIXELS), [n, 1, SIDE, SIDE], labels.slice(0, n), DIGIT_NAMES);
-}
-
-function parseByte(text: string, max: number, file: string, line: number, column: string): number {
-  const t = text.trim();
-  if (t.length === 0 || t.length > 3) throw new DatasetError(file, `bad value in column ${column}`, { line, expected: `an integer 0..${max}`, found: JSON.stringify(text) });
-  let v = 0;
-  for (let i = 0; i < t.length; i++) {
-    const d = t.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) throw new DatasetError(file, `bad value in column ${column}`, { line, expected: `an integer 0..${max}`, found: JSON.stringify(text) });
-    v = v * 10 + d;
+  const n = csv.rows;
+  if (!labelled) return imageSet(csv.values, [n, 1, SIDE, SIDE], new Int32Array(n).fill(-1), DIGIT_NAMES);
+  const images = new Uint8Array(n * PIXELS);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const label = csv.values[i * columns];
+    if (label > 9) throw new DatasetError(file, 'bad value in column label', { line: csv.lines[i], expected: 'an integer 0..9', found: label });
+    labels[i] = label;
+    images.set(csv.values.subarray(i * columns + 1, (i + 1) * columns), i * PIXELS);
   }
-  if (v > max) throw new DatasetError(file, `bad value in column ${column}`, { line, expected: `an integer 0..${max}`, found: v });
-  return v;
+  return imageSet(images, [n, 1, SIDE, SIDE], labels, DIGIT_NAMES);
 }

@@ -1,4 +1,4 @@
-import { Rng } from '@funt/tensor';
+import { Rng, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { imageSet } from '../image-set.js';
 import { batches } from './batches.js';
@@ -27,7 +27,7 @@ describe('batches', () => {
   });
 
   it('applies a standardization and dtype', () => {
-    const [first] = batches(set, { batchSize: 1, standardization: scaling(0.5), dtype: 'float64' });
+    const [first] = withBackend('reference', () => [...batches(set, { batchSize: 1, standardization: scaling(0.5), dtype: 'float64' })]);
     expect(first.x.dtype).toBe('float64');
     expect(Array.from(first.x.data)).toEqual([0, 0.5]);
   });

@@ -129,7 +129,7 @@ function broadcastStrides(name: string, length: number, c: number, hw: number): 
 export function standardize(x: Tensor, s: Standardization, out?: Tensor): Tensor {
   if (x.rank !== 4) throw new ShapeError('standardize', `expected an N×C×H×W batch, got ${formatShape(x.shape)}`, [x.shape]);
   const [n, c, h, w] = x.shape;
-  const y = out ?? Tensor.empty(x.shape, x.dtype);
+  const y = out ?? Tensor.empty(x.shape, x.dtype, x.backend);
   if (out && (out.size !== x.size || out.rank !== 4 || out.shape.some((d, i) => d !== x.shape[i]))) {
     throw new ShapeError('standardize', `out has shape ${formatShape(out.shape)}, expected ${formatShape(x.shape)}`, [x.shape, out.shape]);
   }

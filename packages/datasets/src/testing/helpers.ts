@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { type DType, Rng, Tensor, fromTypedArray } from '@funt/tensor';
+import { type DType, Rng, Tensor, fromTypedArray, withBackend } from '@funt/tensor';
 
 export interface BatchSpec {
   n: number;
@@ -34,7 +34,9 @@ export function makeBatch(spec: BatchSpec, options: { lo?: number; hi?: number; 
   const size = spec.n * spec.c * spec.h * spec.w;
   const values = new Float64Array(size);
   for (let i = 0; i < size; i++) values[i] = integers ? lo + rng.int(hi - lo) : rng.uniform(lo, hi);
-  return fromTypedArray(values, [spec.n, spec.c, spec.h, spec.w], dtype);
+  // The wasm backend (the default) holds float32 only; float64 batches live on 'reference'.
+  const make = () => fromTypedArray(values, [spec.n, spec.c, spec.h, spec.w], dtype);
+  return dtype === 'float64' ? withBackend('reference', make) : make();
 }
 
 /** The values of a tensor as a plain array. */

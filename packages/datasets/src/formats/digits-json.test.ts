@@ -1,0 +1,23 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DatasetError } from '../errors.js';
+import { parseDigitsJson } from './digits-json.js';
+
+describe('parseDigitsJson', () => {
+  it('recovers the bytes from values rounded to three decimals (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        const text = `{ "data": [${Array.from(bytes, (b) => String(Math.round((b / 255) * 1000) / 1000)).join(',')}] }`;
+        expect(Array.from(parseDigitsJson(Buffer.from(text), 'd.json'))).toEqual(Array.from(bytes));
+      }),
+    );
+  });
+
+  it('accepts whitespace and rejects anything but numbers in [0, 1]', () => {
+    expect(Array.from(parseDigitsJson(Buffer.from('{"data":[ 0 , 1,0.2 ]}'), 'a'))).toEqual([0, 255, 51]);
+    expect(() => parseDigitsJson(Buffer.from('{"data":[0,2]}'), 'b.json')).toThrow(/b.json \(byte 11\): expected a number in \[0, 1\]/);
+    expect(() => parseDigitsJson(Buffer.from('{"data":[0;1]}'), 'c')).toThrow(/expected a comma between numbers/);
+    expect(() => parseDigitsJson(Buffer.from('{"data": 5}'), 'd')).toThrow(DatasetError);
+    expect(() => parseDigitsJson(Buffer.from('{"data":[-1]}'), 'e')).toThrow(/expected a number/);
+  });
+});
