@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type Rng, type Tensor, fromTypedArray, getBackend } from '@funt/tensor';
+import { type Rng, type Tensor, fromTypedArray, getBackend, loadSafetensors } from '@funt/tensor';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { NonFiniteLossError, SolverConfigError } from './errors.js';
 import { HISTORY_FILES } from './history.js';
@@ -56,6 +56,13 @@ describe('Solver training', () => {
     const best = solver.bestModelState!;
     const now = snapshot(model);
     for (const [k, t] of Object.entries(best)) expect(now[k]).toEqual(Array.from(t.data));
+    const file = tmpFile('best.safetensors');
+    solver.exportBest(file, { config: '{"d":6}' });
+    const exported = loadSafetensors(file);
+    expect(exported.metadata.config).toBe('{"d":6}');
+    expect(JSON.parse(exported.metadata['funt.best'])).toEqual({ epoch: result.bestEpoch, valAcc: result.bestValAcc });
+    for (const [k, t] of Object.entries(exported.tensors)) expect(Array.from(t.data)).toEqual(now[k]);
+    expect(Object.keys(exported.tensors).sort()).toEqual(Object.keys(now).sort());
   });
 
   it('makes every epoch one shuffled pass over the training set, without replacement', async () => {

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Rng, type Tensor, clone, copy } from '@funt/tensor';
+import { Rng, type Tensor, clone, copy, saveSafetensors } from '@funt/tensor';
 import { type CheckpointState, CHECKPOINT_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { BatchGatherer, type TrainingData, checkData, checkLabels } from './data.js';
 import { NonFiniteLossError, SolverConfigError } from './errors.js';
@@ -606,6 +606,19 @@ export class Solver {
       topK: this.options.topK,
       criterion: this.criterion,
       ...options,
+    });
+  }
+
+  /**
+   * Writes the best model's state dict (by validation accuracy; the current model's before the
+   * first epoch ends) as a safetensors file, with `metadata` (e.g. the model config) and the
+   * best epoch and accuracy.
+   */
+  exportBest(path: string, metadata: Record<string, string> = {}): void {
+    const state = this.bestState ?? this.model.stateDict();
+    saveSafetensors(state, path, {
+      ...metadata,
+      'funt.best': JSON.stringify({ epoch: this.bestEpoch, valAcc: Math.max(this.bestValAcc, 0) }),
     });
   }
 
