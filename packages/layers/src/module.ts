@@ -85,6 +85,17 @@ export abstract class Module {
   abstract updateOutput(input: Activity): Activity;
   /** Returns the gradient w.r.t. `input` (use `backward`, which also keeps it). */
   abstract updateGradInput(input: Activity, gradOutput: Activity): Activity;
+  /** Adds this batch's parameter gradients to each parameter's `grad`. */
+  accGradParameters(_input: Activity, _gradOutput: Activity): void {}
+
+  /**
+   * True when `backward` may write into the gradOutput it is given (in-place ReLU does, as in
+   * Torch). Containers that hand one tensor to several branches use it to protect the others.
+   */
+  modifiesGradOutput(): boolean {
+    return false;
+  }
+
   /** The output of the last forward, which some backward passes read (Sigmoid, Tanh, SoftMax). */
   protected outputTensor(): Tensor {
     if (!(this.output instanceof Tensor)) throw new LayerError(this, 'backward called before forward');
@@ -97,17 +108,6 @@ export abstract class Module {
     const y = this.output;
     if (y instanceof Tensor) expectSameShape(this, y, g, 'gradOutput (vs output)');
     return g;
-  }
-
-  /** Adds this batch's parameter gradients to each parameter's `grad`. */
-  accGradParameters(_input: Activity, _gradOutput: Activity): void {}
-
-  /**
-   * True when `backward` may write into the gradOutput it is given (in-place ReLU does, as in
-   * Torch). Containers that hand one tensor to several branches use it to protect the others.
-   */
-  modifiesGradOutput(): boolean {
-    return false;
   }
 
   // ---- parameters and state -----------------------------------------------------------------
