@@ -31,6 +31,12 @@ const handlers: ProgramHandlers = {
   async quickstart(o) {
     await (await import('./commands/quickstart.js')).quickstart(o as QuickstartOptions);
   },
+  async exportModel(o) {
+    (await import('./interop/commands.js')).exportCommand(o);
+  },
+  async importTorch(weights, o) {
+    (await import('./interop/commands.js')).importCommand({ ...o, weights });
+  },
 };
 
 process.exitCode = await runProgram(handlers, process.argv.slice(2));

@@ -9,6 +9,7 @@ function harness() {
   const handlers: ProgramHandlers = {
     train: record('train'), evaluate: record('eval'), experiment: record('experiment'), report: record('report'),
     saliency: record('saliency'), fool: record('fool'), quickstart: record('quickstart'),
+    exportModel: record('export'), importTorch: record('import'),
   };
   let out = '';
   let err = '';

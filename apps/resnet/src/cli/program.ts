@@ -5,6 +5,7 @@ import {
 } from './options.js';
 import { indexList, intList, nonNegativeInt, nonNegativeNumber, numberPair, oneOf, positiveInt, positiveNumber, probability } from './parse.js';
 import { parseSchedule } from './schedule.js';
+import { type InteropHandlers, addInteropCommands } from '../interop/cli-commands.js';
 
 /** Thrown by command handlers for bad input the user can fix: reported like a bad flag (exit 2). */
 export class UsageError extends Error {}
@@ -81,7 +82,8 @@ function checkFolder(flag: string, path: string): void {
   if (!existsSync(path)) throw new UsageError(`${flag} ${path} does not exist`);
 }
 
-export interface ProgramHandlers {
+/** One handler per command; `export` and `import` are in interop/cli-commands.ts. */
+export interface ProgramHandlers extends InteropHandlers {
   train(o: TrainOptions): Promise<void>;
   evaluate(o: EvalOptions): Promise<void>;
   experiment(name: ExperimentName, o: Record<string, any>): Promise<void>;
@@ -239,6 +241,8 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     .addOption(new Option('--progress <style>', 'progress output').choices(['bar', 'lines', 'none']));
   act(quick, (o: Record<string, any>) => handlers.quickstart(o));
 
+  addInteropCommands(program, configure, act, handlers);
+
   return program;
 }
 
@@ -269,7 +273,8 @@ export async function trainOptionsFromFlags(flags: string[]): Promise<TrainOptio
   const ignore = async () => {};
   let err = '';
   const code = await runProgram(
-    { train: async (o) => void (captured = o), evaluate: ignore, experiment: ignore, report: ignore, saliency: ignore, fool: ignore, quickstart: ignore },
+    { train: async (o) => void (captured = o), evaluate: ignore, experiment: ignore, report: ignore, saliency: ignore, fool: ignore, quickstart: ignore,
+      exportModel: ignore, importTorch: ignore },
     ['train', ...flags],
     { out: () => {}, err: (s) => void (err += s) },
   );
