@@ -6,6 +6,7 @@ import { type Rng, type Tensor, fromTypedArray, getBackend, loadSafetensors } fr
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { NonFiniteLossError, SolverConfigError } from './errors.js';
 import { HISTORY_FILES } from './history.js';
+import { Adam } from './optim/adam.js';
 import { Solver, type SolverOptions } from './solver.js';
 import { blobData, convNet, linearClassifier, nll, snapshot } from './testing/models.js';
 
@@ -375,6 +376,7 @@ describe('Solver bad input', () => {
     await fails(() => make(data, { bachSize: 10 }), /Solver: unknown option 'bachSize' \(known: batchSize/);
     await fails(() => make(data, { schedule: { type: 'cosine' } }), /schedule 'cosine': option 'epochs'/);
     await fails(() => make(data, { events: { onEpoch: () => {} } }), /option 'events' must be .*unknown event 'onEpoch'/);
+    await fails(() => make(data, { updateRule: new Adam(), optimConfig: { learningRate: 1 } }), /optimConfig applies to a named updateRule; configure the UpdateRule instance instead/);
     await fails(() => make(data, { progress: 'fancy' }), /option 'progress' must be one of "auto", "bar", "lines", "none", got "fancy"/);
   });
 
