@@ -40,3 +40,4 @@ describe('SpatialAveragePooling', () => {
 });
 
 itAgreesAcrossBackends('SpatialAveragePooling', () => new SpatialAveragePooling(3, 3, 2, 2, 1, 1), [2, 3, 7, 7]);
+itAgreesAcrossBackends('SpatialAveragePooling (padding excluded, ceil mode)', () => new SpatialAveragePooling(3, 3, 2, 2, 1, 1).setCountExcludePad().ceil(), [2, 3, 6, 6]);

@@ -105,3 +105,4 @@ describe('SpatialConvolution', () => {
 });
 
 itAgreesAcrossBackends('SpatialConvolution', () => new SpatialConvolution(3, 4, 3, 3, 2, 2, 1, 1), [2, 3, 7, 7]);
+itAgreesAcrossBackends('SpatialConvolution (rectangular kernel, uneven stride and padding, no bias)', () => new SpatialConvolution(3, 2, 3, 2, 1, 2, 0, 1).noBias(), [2, 3, 6, 7]);

@@ -43,3 +43,4 @@ describe('SpatialMaxPooling', () => {
 });
 
 itAgreesAcrossBackends('SpatialMaxPooling', () => new SpatialMaxPooling(3, 3, 2, 2, 1, 1), [2, 3, 7, 7]);
+itAgreesAcrossBackends('SpatialMaxPooling (ceil mode)', () => new SpatialMaxPooling(2, 2, 2, 2).ceil(), [2, 3, 5, 5]);
