@@ -13,11 +13,26 @@ describe('parseDigitsJson', () => {
     );
   });
 
+  it('random bytes: DatasetError or bytes, nothing else (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, framed) => {
+        const input = framed ? Buffer.concat([Buffer.from('{"data":['), bytes, Buffer.from(']}')]) : bytes;
+        try {
+          expect(parseDigitsJson(input, 'fuzz.json')).toBeInstanceOf(Uint8Array);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DatasetError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('accepts whitespace and rejects anything but numbers in [0, 1]', () => {
     expect(Array.from(parseDigitsJson(Buffer.from('{"data":[ 0 , 1,0.2 ]}'), 'a'))).toEqual([0, 255, 51]);
     expect(() => parseDigitsJson(Buffer.from('{"data":[0,2]}'), 'b.json')).toThrow(/b.json \(byte 11\): expected a number in \[0, 1\]/);
     expect(() => parseDigitsJson(Buffer.from('{"data":[0;1]}'), 'c')).toThrow(/expected a comma between numbers/);
     expect(() => parseDigitsJson(Buffer.from('{"data": 5}'), 'd')).toThrow(DatasetError);
     expect(() => parseDigitsJson(Buffer.from('{"data":[-1]}'), 'e')).toThrow(/expected a number/);
+    expect(() => parseDigitsJson(Buffer.from(`{"data":[0.${'1'.repeat(400)}]}`), 'f')).toThrow(/expected a number in \[0, 1\]/);
   });
 });

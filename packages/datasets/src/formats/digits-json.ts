@@ -29,7 +29,8 @@ export function parseDigitsJson(bytes: Uint8Array, file: string): Uint8Array {
       }
     }
     const v = int + frac / scale;
-    if (at === start || v > 1) throw new DatasetError(file, 'expected a number in [0, 1]', { offset: start, found: describe(bytes, start) });
+    // At most "1" or "0.dddddd": anything longer is not this package's data (and would overflow).
+    if (at === start || at - start > 8 || v > 1) throw new DatasetError(file, 'expected a number in [0, 1]', { offset: start, found: describe(bytes, start) });
     out[count++] = Math.round(v * 255);
     while (at < close && isSpace(bytes[at])) at++;
     if (at < close) {

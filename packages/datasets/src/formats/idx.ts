@@ -58,8 +58,9 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedDims?: number)
     dims.push(size);
     count *= size;
   }
-  // Exact in float64: at most 255 factors below 2^32 can overflow 2^53 only when the count is
-  // already far beyond `available`, and then the comparison still fails, as it should.
+  // `count` is a float64 product: once it passes 2^53 it is inexact (or Infinity), but then it is
+  // also far above any file size, so the comparison below still rejects it. Nothing has been
+  // allocated from the header's numbers.
   if (count !== available) {
     const claim = `${dims.join('×')} = ${count} values`;
     throw new DatasetError(file, count > available ? `header claims more values than the file holds (${claim})` : `file holds more bytes than the header claims (${claim})`, {
