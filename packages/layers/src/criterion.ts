@@ -17,6 +17,7 @@ export abstract class Criterion {
   /** Criteria stand outside the container tree; the path is '' so errors read `ClassNLLCriterion (root)`. */
   readonly path: string = '';
   protected readonly workspace = new Workspace();
+  private classes = new Int32Array(0);
 
   get typeName(): string {
     return this.constructor.name;
@@ -75,7 +76,7 @@ export abstract class Criterion {
     return out;
   }
 
-  private classes = new Int32Array(0);
+  /** Class indices read from a tensor target, kept so that a training loop does not allocate them per batch. */
   private classBuffer(n: number): Int32Array {
     if (this.classes.length !== n) this.classes = new Int32Array(n);
     return this.classes;

@@ -26,6 +26,7 @@ export class Linear extends WeightedModule {
     return x.rank === 2 ? x : this.workspace.view('input2d', x, [1, this.inputSize]);
   }
 
+  /** A batch result `t` [1, k] viewed as [k] when the input `x` was a single sample. */
   private matchRank(t: Tensor, x: Tensor, key: string): Tensor {
     return x.rank === 2 ? t : this.workspace.view(key, t, [t.shape[1]]);
   }
