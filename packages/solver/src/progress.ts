@@ -20,19 +20,20 @@ export interface ProgressReporter {
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean };
 
-export function createProgress(mode: ProgressMode, stream: Stream, printEvery: number): ProgressReporter {
+export function createProgress(mode: ProgressMode, stream: Stream, printEvery: number, topK = 5): ProgressReporter {
   if (mode === 'none') return silent;
-  if (mode === 'bar' || (mode === 'auto' && stream.isTTY)) return new BarProgress(stream);
-  return new LineProgress(stream, printEvery);
+  if (mode === 'bar' || (mode === 'auto' && stream.isTTY)) return new BarProgress(stream, topK);
+  return new LineProgress(stream, printEvery, topK);
 }
 
 const silent: ProgressReporter = { startEpoch() {}, iteration() {}, endEpoch() {}, message() {}, stop() {} };
 
-export function formatEpoch(r: EpochRecord, numEpochs: number): string {
+/** One line per epoch: `epoch 3/160: train acc 91.20% (top-5 99.80%), val acc …`. */
+export function formatEpoch(r: EpochRecord, numEpochs: number, topK = 5): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   return (
-    `epoch ${r.epoch}/${numEpochs}: train acc ${pct(r.trainAcc)} (top-k ${pct(r.trainTopK)}), ` +
-    `val acc ${pct(r.valAcc)} (top-k ${pct(r.valTopK)}), mean loss ${r.meanLoss.toFixed(4)}, ` +
+    `epoch ${r.epoch}/${numEpochs}: train acc ${pct(r.trainAcc)} (top-${topK} ${pct(r.trainTopK)}), ` +
+    `val acc ${pct(r.valAcc)} (top-${topK} ${pct(r.valTopK)}), mean loss ${r.meanLoss.toFixed(4)}, ` +
     `${r.imagesPerSecond.toFixed(1)} img/s, lr ${r.learningRate.toPrecision(3)}, ${r.seconds.toFixed(1)} s`
   );
 }
@@ -42,7 +43,7 @@ class LineProgress implements ProgressReporter {
   private epoch = 0;
   private numEpochs = 0;
   private iterations = 0;
-  constructor(private readonly stream: Stream, private readonly printEvery: number) {}
+  constructor(private readonly stream: Stream, private readonly printEvery: number, private readonly topK: number) {}
 
   startEpoch(epoch: number, numEpochs: number, iterations: number): void {
     this.epoch = epoch;
@@ -59,7 +60,7 @@ class LineProgress implements ProgressReporter {
   }
 
   endEpoch(record: EpochRecord, numEpochs: number): void {
-    this.stream.write(`${formatEpoch(record, numEpochs)}\n`);
+    this.stream.write(`${formatEpoch(record, numEpochs, this.topK)}\n`);
   }
 
   message(text: string): void {
@@ -73,7 +74,7 @@ class LineProgress implements ProgressReporter {
 class BarProgress implements ProgressReporter {
   private bar: cliProgress.SingleBar | null = null;
   private lastAcc = '-';
-  constructor(private readonly stream: Stream) {}
+  constructor(private readonly stream: Stream, private readonly topK: number) {}
 
   startEpoch(epoch: number, numEpochs: number, iterations: number, startAt: number): void {
     this.stop();
@@ -97,7 +98,7 @@ class BarProgress implements ProgressReporter {
   endEpoch(record: EpochRecord, numEpochs: number): void {
     this.stop();
     this.lastAcc = `${(100 * record.valAcc).toFixed(2)}%`;
-    this.stream.write(`${formatEpoch(record, numEpochs)}\n`);
+    this.stream.write(`${formatEpoch(record, numEpochs, this.topK)}\n`);
   }
 
   message(text: string): void {

@@ -298,7 +298,7 @@ describe('Solver outputs', () => {
     await solver.train();
     expect(text).toMatch(/^\(epoch 1\/2, iteration 2\/3\) loss \d+\.\d{4}, lr 0\.0100, [\d.]+ img\/s$/m);
     expect(text).toMatch(/^\(epoch 1\/2, iteration 3\/3\) loss/m);
-    expect(text).toMatch(/^epoch 2\/2: train acc [\d.]+% \(top-k [\d.]+%\), val acc [\d.]+% \(top-k [\d.]+%\), mean loss [\d.]+, [\d.]+ img\/s, lr 0\.0100, [\d.]+ s$/m);
+    expect(text).toMatch(/^epoch 2\/2: train acc [\d.]+% \(top-5 [\d.]+%\), val acc [\d.]+% \(top-5 [\d.]+%\), mean loss [\d.]+, [\d.]+ img\/s, lr 0\.0100, [\d.]+ s$/m);
     expect(text).not.toMatch(/\x1b\[/); // no terminal escapes
   });
 

@@ -269,7 +269,7 @@ export class Solver {
     const batchSize = Math.min(o.batchSize, n);
     const itersPerEpoch = Math.ceil(n / batchSize);
     const gatherer = new BatchGatherer(this.data.xTrain, batchSize);
-    const progress = createProgress(o.progress, o.stream, o.printEvery);
+    const progress = createProgress(o.progress, o.stream, o.printEvery, o.topK);
     this.progress = progress;
     const watch = new InterruptWatch((signal) => {
       progress.message(`${signal} received: stopping after this iteration (send it again to exit at once)`);
