@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logisticRegression, runSteps } from '../testing/problems.js';
+import { logisticRegression, quadraticDistance, runSteps } from '../testing/problems.js';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
 
@@ -25,7 +25,8 @@ describe('AdamW', () => {
     expect(new Adam().config.weightDecay).toBe(0);
   });
 
-  it('solves a logistic regression', () => {
+  it('solves a quadratic (to within the pull of the decay) and a logistic regression', () => {
+    expect(quadraticDistance(new AdamW({ learningRate: 0.05, weightDecay: 1e-4 }), 1000)).toBeLessThan(1e-2);
     const fit = logisticRegression(new AdamW({ learningRate: 0.1, weightDecay: 1e-3 }), 200);
     expect(fit.accuracy).toBe(1);
     expect(fit.loss).toBeLessThan(0.05);
