@@ -11,6 +11,9 @@ export type Augmentation = (x: Tensor, rng: Rng, out?: Tensor) => Tensor;
 
 /** Checks that `x` is an N×C×H×W batch and returns its dimensions. */
 export function batchDims(op: string, x: Tensor): [number, number, number, number] {
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`${op}: expected a Tensor batch (N×C×H×W), got ${x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x}`);
+  }
   if (x.rank !== 4) {
     throw new ShapeError(op, `expected an N×C×H×W batch, got ${formatShape(x.shape)}`, [x.shape]);
   }

@@ -55,5 +55,6 @@ describe('randomFlips', () => {
     expect(() => randomFlips({ p: 1.5 })).toThrow(/randomFlips: p must be in \[0, 1\], got 1.5/);
     expect(() => randomFlips()(tensor([1, 2, 3]), new Rng(0))).toThrow(ShapeError);
     expect(() => randomFlips()(tensor([1, 2, 3]), new Rng(0))).toThrow(/randomFlips: expected an N×C×H×W batch, got \[3\]/);
+    expect(() => randomFlips()(new Float32Array(4) as never, new Rng(0))).toThrow(/randomFlips: expected a Tensor batch \(N×C×H×W\), got Float32Array/);
   });
 });
