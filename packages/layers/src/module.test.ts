@@ -162,6 +162,17 @@ describe('Module: modes, placement, lifetime', () => {
     expect((net.forward(x) as Tensor).isDisposed).toBe(false);
   });
 
+  it('frees kept buffers with clearState and keeps working', () => {
+    const net = new Sequential(new Linear(3, 2), new ReLU());
+    const x = zeros([1, 3]);
+    const out = net.forward(x) as Tensor;
+    expect(net.clearState()).toBe(net);
+    expect(out.isDisposed).toBe(true);
+    expect(net.output).toBe(null);
+    expect(net.get(0).output).toBe(null);
+    expect((net.forward(x) as Tensor).shape).toEqual([1, 2]);
+  });
+
   it('frees everything on dispose', () => {
     const net = new Sequential(new Linear(3, 2), new ReLU());
     net.forward(zeros([1, 3]));

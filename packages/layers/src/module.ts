@@ -263,7 +263,13 @@ export abstract class Module {
     return this;
   }
 
-  /** Frees the kept outputs and intermediates (they are reallocated on the next call). */
+  /** Frees every kept output, gradient and intermediate of the tree (Torch's `clearState`); they are reallocated when needed. */
+  clearState(): this {
+    for (const [, m] of this.namedModules()) m.releaseWorkspace();
+    return this;
+  }
+
+  /** Frees this module's kept outputs and intermediates (they are reallocated on the next call). */
   protected releaseWorkspace(): void {
     this.workspace.dispose();
     this.output = null;
