@@ -33,6 +33,14 @@ describe('compose', () => {
     expect(x.isDisposed).toBe(false);
   });
 
+  it('keeps a batch that a stage hands back unchanged', () => {
+    const x = makeBatch({ n: 2, c: 1, h: 4, w: 4, seed: 1 });
+    const identity = (t: Parameters<ReturnType<typeof randomFlips>>[0]) => t;
+    const y = compose([randomFlips(), identity, randomTint({ lo: 0, hi: 0 })])(x, new Rng(3));
+    expect(y.isDisposed).toBe(false);
+    expect(valuesOf(y)).toEqual(valuesOf(randomFlips()(x, new Rng(3))));
+  });
+
   it('an empty pipeline copies', () => {
     const x = makeBatch({ n: 1, c: 1, h: 2, w: 2, seed: 1 });
     const y = compose([])(x, new Rng(0));

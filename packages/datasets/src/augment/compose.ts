@@ -22,7 +22,8 @@ export function compose(stages: readonly Augmentation[]): Augmentation {
     for (let i = 0; i < list.length; i++) {
       const last = i === list.length - 1;
       const next = list[i](current, rng, last ? out : undefined);
-      if (current !== x) current.dispose();
+      // A stage may hand back its own input (an in-place custom stage): then it is still in use.
+      if (current !== x && current !== next) current.dispose();
       current = next;
     }
     return current;
