@@ -138,7 +138,10 @@ export function encodeModel(model: ModelProto): Uint8Array {
   const message = type.fromObject(wire);
   const problem = type.verify(message);
   if (problem) throw new Error(`@funt/onnx: the ModelProto does not match onnx.proto: ${problem}`);
-  return type.encode(message).finish();
+  const bytes = type.encode(message).finish();
+  // On Node protobufjs returns a Buffer (possibly a slice of its pool): hand out a plain
+  // Uint8Array view of exactly the message.
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Parses ONNX bytes back into the plain form (int64 as numbers, enums as names). */
