@@ -17,7 +17,7 @@ const drivers = ['p002', 'p012', 'p014', 'p015', 'p016'];
 async function writeSfddd(dir: string): Promise<void> {
   const rows = ['subject,classname,img'];
   let k = 0;
-  for (const [d, driver] of drivers.entries()) {
+  for (const driver of drivers) {
     for (let c = 0; c < 3; c++) {
       for (let j = 0; j < 2; j++) {
         const name = `img_${k++}.jpg`;
@@ -27,7 +27,6 @@ async function writeSfddd(dir: string): Promise<void> {
         rows.push(`${driver},c${c},${name}`);
       }
     }
-    void d;
   }
   writeFileSync(join(dir, 'driver_imgs_list.csv'), `${rows.join('\n')}\n`);
 }

@@ -16,7 +16,8 @@ const colours: [number, number, number][] = [
 ];
 
 beforeAll(async () => {
-  writeFileSync(join(mkdirSync(root, { recursive: true }) ?? root, 'wnids.txt'), `${wnids.join('\n')}\n`);
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'wnids.txt'), `${wnids.join('\n')}\n`);
   writeFileSync(join(root, 'words.txt'), 'n01443537\tgoldfish, Carassius auratus\nn01629819\tEuropean fire salamander, Salamandra salamandra\nn99999999\tunused\n');
   for (const [c, wnid] of wnids.entries()) {
     const dir = join(root, 'train', wnid, 'images');
