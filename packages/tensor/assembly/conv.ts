@@ -1,34 +1,43 @@
 /**
- * 2-D convolution (NCHW, weights [O, C, kH, kW]) as GEMM over the im2col matrix.
+ * 2-D convolution (NCHW, weights [O, C, kH, kW]) as matrix products over the im2col matrix,
+ * mostly without ever building it.
  *
- * The im2col matrix of one image has K = C·kH·kW rows (one per weight of a filter) and
- * P = Ho·Wo columns (one per output pixel): col[(c, ki, kj), (oh, ow)] = x[c, oh·sH − pH + ki,
+ * The im2col matrix of one image has K = C·kH·kW rows (one per tap of a filter) and P = Ho·Wo
+ * columns (one per output pixel): col[(c, ki, kj), (oh, ow)] = x[c, oh·sH − pH + ki,
  * ow·sW − pW + kj], or 0 in the padding. Then
- *   forward          y_n[O×P]  = W[O×K] · col_n                  (+ bias)
+ *   forward          y_n[O×P]  = W[O×K] · col_n                    (+ bias)
  *   backward data    dx_n      = col2im(Wᵀ[K×O] · dy_n[O×P])
- *   backward filter  dW[O×K]  += dy_n[O×P] · col_nᵀ              summed over images
+ *   backward filter  dW[O×K]  += dy_n[O×P] · col_nᵀ               summed over images
  *
- * The forward pass never stores col: `im2colPanels` writes it straight into the packed-B panel
- * layout the GEMM micro-kernel reads, one KC×PC block at a time, so im2col costs one pass and
- * the block stays in cache. A 1×1, stride-1, unpadded convolution has col_n = x_n and skips
- * im2col (and col2im) entirely.
+ * Direct kernels read col in place. Each image is first copied into a padded, column-phase-
+ * split buffer xp[c][phase][row][i] = x[c, row − pH, i·sW + phase − pW] (0 in the padding), in
+ * which NR horizontally adjacent output pixels read NR adjacent values for every tap, whatever
+ * the stride. A table of per-tap byte offsets then lets the micro-kernel take step k of B (or
+ * of A, for the filter gradient) straight from xp (gemm.ts: indirect operands). This costs one
+ * copy of the input instead of a kH·kW times larger im2col matrix.
+ *   forward          W packed as A, xp as indirect B, NR pixels of one output row per tile
+ *   backward data    stride 1: the forward kernel on dy with the flipped, transposed filter
+ *                    (a "full" convolution, pad' = k − 1 − pad); other strides: a GEMM into
+ *                    a block of col, then col2im
+ *   backward filter  xp as indirect A (rows = taps), dyᵀ packed as B, depth = output pixels;
+ *                    accumulated as dWᵀ, transposed into dW once at the end
  *
  * Units of parallel work: images [n0, n1) for forward and backward data (each image writes its
- * own output), rows [k0, k1) of K for backward filter (each writes its own columns of dW, so
+ * own output), taps [k0, k1) for backward filter (each range writes its own columns of dW, so
  * no reduction between threads is needed). Each range gets its own `scratch`.
  */
 
-import { KC, MC, MR, NR, gemmPacked, packA, packB } from './gemm';
+import {
+  KC, MC, MR, NR, gemmPacked, microKernelIndirectA, microKernelIndirectB, packA, packB, packedABytes, packedAOffset,
+} from './gemm';
 import { at, roundUp, sumRun } from './util';
 
-/** Output pixels (columns of col) per block in the forward pass: the packed block is KC×PC. */
-const PC: i32 = 256;
-/** Bytes of col (K × columns) one block of the backward passes may use. */
+/** Bytes of col (K × columns) one block of the strided backward-data pass may use. */
 const COL_BYTES: i32 = 256 << 10;
 
 /**
- * The geometry of one convolution, written by JS as 13 consecutive i32 (an @unmanaged class
- * is a typed view of raw memory, not an allocated object).
+ * The geometry of one convolution, written by JS as 13 consecutive i32 at the start of a block
+ * of 32 (an @unmanaged class is a typed view of raw memory, not an allocated object).
  */
 @unmanaged class ConvShape {
   N: i32;
@@ -46,166 +55,266 @@ const COL_BYTES: i32 = 256 << 10;
   Wo: i32;
 }
 
-@inline function isPointwise(g: ConvShape): bool {
-  return g.kH == 1 && g.kW == 1 && g.sH == 1 && g.sW == 1 && g.pH == 0 && g.pW == 0;
-}
-
 @inline function align64(p: usize): usize {
   return (p + 63) & ~(<usize>63);
 }
 
-/** Columns per block of the backward passes, so that K × block floats stay within COL_BYTES. */
-@inline function colBlock(K: i32, P: i32): i32 {
-  const fit = max(NR, (COL_BYTES >> 2) / max(K, 1) / NR * NR);
-  return min(fit, roundUp(P, NR));
+/** Bytes, rounded up to whole cache lines, of `floats` f32 values. */
+@inline function bytes(floats: i32): usize {
+  return (<usize>floats << 2) + 63 & ~(<usize>63);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The padded, phase-split image and the tap offsets into it
+
+/** Rows of xp: the padded height. */
+@inline function paddedRows(g: ConvShape): i32 {
+  return g.H + 2 * g.pH;
 }
 
 /**
- * Writes rows [k0, k0 + kc) × columns [p0, p0 + nc) of image xn's im2col matrix into packed-B
- * panels (NR columns each, kc rows of NR values). `lanes` is scratch for 2·NR i32.
+ * Values per row of one phase of xp: every column a window reads, plus NR of slack so that the
+ * last (partial) tile of an output row may load NR values without leaving the row's storage.
  */
-function im2colPanels(g: ConvShape, xn: usize, k0: i32, kc: i32, p0: i32, nc: i32, dst: usize, lanes: usize): void {
+@inline function phaseWidth(g: ConvShape): i32 {
+  return max((g.W + 2 * g.pW + g.sW - 1) / g.sW, g.Wo + (g.kW - 1) / g.sW) + NR;
+}
+
+@inline function paddedFloats(g: ConvShape): i32 {
+  return g.C * g.sW * paddedRows(g) * phaseWidth(g);
+}
+
+/** xp[c][phase][r][i] = x[c][r − pH][i·sW + phase − pW], 0 outside the image. */
+function padImage(g: ConvShape, xn: usize, xp: usize): void {
   const H = g.H;
   const W = g.W;
-  const kW = g.kW;
-  const kk = g.kH * kW;
-  const Wo = g.Wo;
   const sW = g.sW;
-  const planeBytes = <usize>(H * W) << 2;
-  for (let j = 0; j < nc; j += NR) {
-    const cols = min(NR, nc - j);
-    const p = p0 + j;
-    const oh = p / Wo;
-    const ow = p - oh * Wo;
-    // All NR pixels in one output row: input columns iw0 + l·sW of one input row.
-    const inRow = cols == NR && ow + NR <= Wo;
-    if (!inRow) {
-      for (let l = 0; l < NR; l++) {
-        const q = p + l;
-        const qh = q / Wo;
-        // Lanes past the edge get a base so negative that every row test fails: they pack 0.
-        store<i32>(lanes + (<usize>l << 2), l < cols ? qh * g.sH - g.pH : -0x40000000);
-        store<i32>(lanes + (<usize>(NR + l) << 2), (q - qh * Wo) * sW - g.pW);
-      }
-    }
-    const ih0 = oh * g.sH - g.pH;
-    const iw0 = ow * sW - g.pW;
-    let c = k0 / kk;
-    let r = k0 - c * kk;
-    let ki = r / kW;
-    let kj = r - ki * kW;
-    let d = dst + <usize>(j / NR) * (<usize>(kc * NR) << 2);
-    for (let t = 0; t < kc; t++) {
-      const plane = xn + <usize>c * planeBytes;
-      if (inRow) {
-        const ih = ih0 + ki;
-        const iw = iw0 + kj;
+  const pW = g.pW;
+  const Hp = paddedRows(g);
+  const Wq = phaseWidth(g);
+  let dst = xp;
+  for (let c = 0; c < g.C; c++) {
+    for (let phase = 0; phase < sW; phase++) {
+      for (let r = 0; r < Hp; r++) {
+        const ih = r - g.pH;
         if (<u32>ih >= <u32>H) {
-          v128.store(d, i32x4.splat(0));
-          v128.store(d, i32x4.splat(0), 16);
+          for (let i = 0; i < Wq; i++) store<f32>(at(dst, i), 0);
         } else {
-          const row = plane + (<usize>(ih * W) << 2);
-          if (sW == 1 && iw >= 0 && iw + NR <= W) {
-            v128.store(d, v128.load(at(row, iw)));
-            v128.store(d, v128.load(at(row, iw + 4)), 16);
-          } else if (sW == 2 && iw >= 0 && iw + 2 * NR <= W) {
-            // Stride 2: the even lanes of 16 consecutive values.
-            const s = at(row, iw);
-            v128.store(d, i32x4.shuffle(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
-            v128.store(d, i32x4.shuffle(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6), 16);
+          const src = at(xn, (c * H + ih) * W);
+          if (sW == 1) {
+            // Rows are short: explicit loops beat memory.copy/fill, which V8 runs as calls.
+            for (let i = 0; i < pW; i++) store<f32>(at(dst, i), 0);
+            const d = at(dst, pW);
+            let i = 0;
+            for (; i + 4 <= W; i += 4) v128.store(at(d, i), v128.load(at(src, i)));
+            for (; i < W; i++) store<f32>(at(d, i), load<f32>(at(src, i)));
+            for (let j = pW + W; j < Wq; j++) store<f32>(at(dst, j), 0);
           } else {
-            for (let l = 0; l < NR; l++) {
-              const c2 = iw + l * sW;
-              store<f32>(d + (<usize>l << 2), <u32>c2 < <u32>W ? load<f32>(at(row, c2)) : 0);
+            for (let i = 0; i < Wq; i++) {
+              const iw = i * sW + phase - pW;
+              store<f32>(at(dst, i), <u32>iw < <u32>W ? load<f32>(at(src, iw)) : 0);
             }
           }
         }
-      } else {
-        for (let l = 0; l < NR; l++) {
-          const ih = load<i32>(lanes + (<usize>l << 2)) + ki;
-          const iw = load<i32>(lanes + (<usize>(NR + l) << 2)) + kj;
-          store<f32>(d + (<usize>l << 2), <u32>ih < <u32>H && <u32>iw < <u32>W ? load<f32>(at(plane, ih * W + iw)) : 0);
-        }
-      }
-      d += NR << 2;
-      if (++kj == kW) {
-        kj = 0;
-        if (++ki == g.kH) {
-          ki = 0;
-          c++;
-        }
+        dst += <usize>Wq << 2;
       }
     }
   }
 }
 
 /**
- * Moves data between image xn and rows [k0, k0 + nk) × columns [p0, p0 + np) of its im2col
- * matrix, stored row-major in `col` with row stride `ld`:
- *   gather  (scatter = false): col = im2col(x), padding written as 0   — backward filter
- *   scatter (scatter = true):  x += col2im(col), padding ignored       — backward data
- * The two are transposes of each other, so one walk over (row, output-row segment) serves both;
- * with unit stride each segment is a contiguous run of x and moves four lanes at a time.
+ * off[k] = byte offset in xp of tap k = (c, ki, kj) for output pixel (0, 0): pixel (oh, ow)
+ * reads it at off[k] + (oh·sH·Wq + ow)·4. The table has MR extra zero entries so that a tile
+ * of MR taps starting anywhere below K reads valid offsets.
  */
-@inline function colTransfer(
-  g: ConvShape, xn: usize, col: usize, ld: i32, k0: i32, nk: i32, p0: i32, np: i32, scatter: bool,
-): void {
+function tapOffsets(g: ConvShape, off: usize): void {
+  const Hp = paddedRows(g);
+  const Wq = phaseWidth(g);
+  const sW = g.sW;
+  let k = 0;
+  for (let c = 0; c < g.C; c++) {
+    for (let ki = 0; ki < g.kH; ki++) {
+      for (let kj = 0; kj < g.kW; kj++) {
+        store<i32>(off + (<usize>k << 2), (((c * sW + kj % sW) * Hp + ki) * Wq + kj / sW) << 2);
+        k++;
+      }
+    }
+  }
+  for (let i = 0; i < MR; i++) store<i32>(off + (<usize>(k + i) << 2), 0);
+}
+
+/** Geometry of the direct convolution, per image: the buffers' sizes in floats. */
+@inline function directFloats(g: ConvShape): i32 {
+  return paddedFloats(g) + g.C * g.kH * g.kW + MR + MR * NR;
+}
+
+/**
+ * y_n[O × P] = W·col(xp) (+ bias) for one image already in xp: NR pixels of one output row at a
+ * time, every MR-channel sliver of the packed weights `wp` (full depth K) against them.
+ */
+function convImage(g: ConvShape, xp: usize, off: usize, wp: usize, bias: usize, yn: usize, tmp: usize): void {
+  const O = g.O;
+  const K = g.C * g.kH * g.kW;
+  const Wo = g.Wo;
+  const P = g.Ho * Wo;
+  const Wq = phaseWidth(g);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const first = pc == 0;
+    const offK = off + (<usize>pc << 2);
+    for (let oh = 0; oh < g.Ho; oh++) {
+      const row = xp + (<usize>(oh * g.sH * Wq) << 2);
+      for (let ow = 0; ow < Wo; ow += NR) {
+        const nr = min(NR, Wo - ow);
+        const cp = at(yn, oh * Wo + ow);
+        for (let o = 0; o < O; o += MR) {
+          microKernelIndirectB(
+            kc, wp + packedAOffset(o, pc, K), at(row, ow), offK,
+            at(cp, o * P), P, min(MR, O - o), nr, 1, first ? 0 : 1, first && bias ? at(bias, o) : 0, tmp,
+          );
+        }
+      }
+    }
+  }
+}
+
+/** Runs convImage over images [n0, n1) of x into y; `wp` holds the packed weights. */
+function convImages(g: ConvShape, x: usize, wp: usize, bias: usize, y: usize, n0: i32, n1: i32, work: usize): void {
+  const xp = work;
+  const off = xp + bytes(paddedFloats(g));
+  const tmp = off + bytes(g.C * g.kH * g.kW + MR);
+  tapOffsets(g, off);
+  const inBytes = <usize>(g.C * g.H * g.W) << 2;
+  const outBytes = <usize>(g.O * g.Ho * g.Wo) << 2;
+  for (let n = n0; n < n1; n++) {
+    padImage(g, x + <usize>n * inBytes, xp);
+    convImage(g, xp, off, wp, bias, y + <usize>n * outBytes, tmp);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward
+
+/** Scratch bytes for one range of conv2d: packed W, then the direct convolution's buffers. */
+export function conv2dScratchBytes(gp: usize): i32 {
+  const g = changetype<ConvShape>(gp);
+  return <i32>(packedABytes(g.O, g.C * g.kH * g.kW) + bytes(directFloats(g)) + 4 * 64);
+}
+
+/** y[n] = W ⋆ x[n] + bias for images [n0, n1). `bias` may be 0. */
+export function conv2d(gp: usize, x: usize, w: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
+  const g = changetype<ConvShape>(gp);
+  const K = g.C * g.kH * g.kW;
+  const wp = align64(scratch);
+  // All of W as MR-row slivers over the full depth K; each KC slice is then a sub-range.
+  packA(w, K, 1, g.O, K, wp);
+  convImages(g, x, wp, bias, y, n0, n1, wp + packedABytes(g.O, K));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backward data
+
+/** Whether dx is a stride-1 "full" convolution of dy (the direct path). */
+@inline function backwardDataIsDirect(g: ConvShape): bool {
+  return g.sH == 1 && g.sW == 1 && g.pH < g.kH && g.pW < g.kW;
+}
+
+/** Columns per block of the strided path, so that K × block floats stay within COL_BYTES. */
+@inline function colBlock(K: i32, P: i32): i32 {
+  const fit = max(NR, (COL_BYTES >> 2) / max(K, 1) / NR * NR);
+  return min(fit, roundUp(P, NR));
+}
+
+/**
+ * Writes the geometry of the convolution that computes dx as a forward pass: dy convolved
+ * with the flipped filter, stride 1, padding k − 1 − pad, channels swapped.
+ */
+function transposedShape(g: ConvShape, t: ConvShape): void {
+  t.N = g.N;
+  t.C = g.O;
+  t.H = g.Ho;
+  t.W = g.Wo;
+  t.O = g.C;
+  t.kH = g.kH;
+  t.kW = g.kW;
+  t.sH = 1;
+  t.sW = 1;
+  t.pH = g.kH - 1 - g.pH;
+  t.pW = g.kW - 1 - g.pW;
+  t.Ho = g.H;
+  t.Wo = g.W;
+}
+
+/**
+ * The transposed geometry lives in the second half of the 32-i32 geometry block JS passes
+ * (the first half is the convolution itself), so that sizing and running agree on it.
+ */
+@inline function transposedOf(gp: usize): ConvShape {
+  const t = changetype<ConvShape>(gp + 64);
+  transposedShape(changetype<ConvShape>(gp), t);
+  return t;
+}
+
+export function conv2dBackwardDataScratchBytes(gp: usize): i32 {
+  const g = changetype<ConvShape>(gp);
+  const K = g.C * g.kH * g.kW;
+  if (backwardDataIsDirect(g)) {
+    // The flipped filter, its packing, then the direct convolution's buffers.
+    const t = transposedOf(gp);
+    return <i32>(bytes(K * g.O) + packedABytes(g.C, K) + bytes(directFloats(t)) + 4 * 64);
+  }
+  const cb = colBlock(K, g.Ho * g.Wo);
+  return <i32>(packedABytes(K, g.O) + bytes(KC * cb) + bytes(K * cb) + bytes(MR * NR) + 4 * 64);
+}
+
+/**
+ * Adds col2im(col) into image dxn: col holds rows [0, K) × columns [p0, p0 + np) of the im2col
+ * matrix (row stride ld); each value goes back to the input pixel it was read from, padding
+ * ignored. Unit-stride output-row segments are contiguous in dx and move four lanes at a time.
+ */
+function col2imAdd(g: ConvShape, col: usize, ld: i32, p0: i32, np: i32, dxn: usize): void {
   const H = g.H;
   const W = g.W;
   const kW = g.kW;
-  const kk = g.kH * kW;
   const Wo = g.Wo;
   const sW = g.sW;
-  let c = k0 / kk;
-  let r = k0 - c * kk;
-  let ki = r / kW;
-  let kj = r - ki * kW;
-  for (let t = 0; t < nk; t++) {
-    const plane = xn + (<usize>(c * H * W) << 2);
-    const crow = col + (<usize>(t * ld) << 2);
-    let q = 0; // column within the block
+  let c = 0;
+  let ki = 0;
+  let kj = 0;
+  const K = g.C * g.kH * kW;
+  for (let t = 0; t < K; t++) {
+    const plane = xnPlane(dxn, c, H, W);
+    const crow = at(col, t * ld);
+    let q = 0;
     while (q < np) {
       const p = p0 + q;
       const oh = p / Wo;
       const ow = p - oh * Wo;
       const seg = min(Wo - ow, np - q);
       const ih = oh * g.sH - g.pH + ki;
-      const src = at(crow, q);
-      if (<u32>ih >= <u32>H) {
-        if (!scatter) memory.fill(src, 0, <usize>seg << 2);
-      } else {
-        const row = plane + (<usize>(ih * W) << 2);
+      if (<u32>ih < <u32>H) {
+        const row = at(plane, ih * W);
         const iw0 = ow * sW - g.pW + kj;
+        const src = at(crow, q);
         if (sW == 1) {
-          // Valid segment positions: 0 ≤ iw0 + s < W.
+          // Valid positions: 0 ≤ iw0 + s < W.
           const lo = min(seg, max(0, -iw0));
           const hi = max(lo, min(seg, W - iw0));
-          if (!scatter) {
-            if (lo > 0) memory.fill(src, 0, <usize>lo << 2);
-            if (hi < seg) memory.fill(at(src, hi), 0, <usize>(seg - hi) << 2);
-          }
           let s = lo;
           for (; s + 4 <= hi; s += 4) {
             const xp = at(row, iw0 + s);
-            if (scatter) v128.store(xp, f32x4.add(v128.load(xp), v128.load(at(src, s))));
-            else v128.store(at(src, s), v128.load(xp));
+            v128.store(xp, f32x4.add(v128.load(xp), v128.load(at(src, s))));
           }
           for (; s < hi; s++) {
             const xp = at(row, iw0 + s);
-            if (scatter) store<f32>(xp, load<f32>(xp) + load<f32>(at(src, s)));
-            else store<f32>(at(src, s), load<f32>(xp));
+            store<f32>(xp, load<f32>(xp) + load<f32>(at(src, s)));
           }
         } else {
           for (let s = 0; s < seg; s++) {
             const iw = iw0 + s * sW;
-            const inside = <u32>iw < <u32>W;
-            if (scatter) {
-              if (inside) {
-                const xp = at(row, iw);
-                store<f32>(xp, load<f32>(xp) + load<f32>(at(src, s)));
-              }
-            } else {
-              store<f32>(at(src, s), inside ? load<f32>(at(row, iw)) : 0);
+            if (<u32>iw < <u32>W) {
+              const xp = at(row, iw);
+              store<f32>(xp, load<f32>(xp) + load<f32>(at(src, s)));
             }
           }
         }
@@ -222,97 +331,61 @@ function im2colPanels(g: ConvShape, xn: usize, k0: i32, kc: i32, p0: i32, nc: i3
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Forward
-
-/** Scratch bytes for one range of conv2d: packed W, one packed im2col block, a tile, lanes. */
-export function conv2dScratchBytes(gp: usize): i32 {
-  const g = changetype<ConvShape>(gp);
-  const K = g.C * g.kH * g.kW;
-  return (roundUp(g.O, MR) * K + KC * PC + MR * NR + 2 * NR) * 4 + 4 * 64;
+@inline function xnPlane(xn: usize, c: i32, H: i32, W: i32): usize {
+  return xn + (<usize>(c * H * W) << 2);
 }
 
-/** y[n] = W · im2col(x[n]) + bias for images [n0, n1). `bias` may be 0. */
-export function conv2d(gp: usize, x: usize, w: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
-  const g = changetype<ConvShape>(gp);
-  const O = g.O;
-  const K = g.C * g.kH * g.kW;
-  const P = g.Ho * g.Wo;
-  const wp = align64(scratch);
-  const bp = align64(wp + (<usize>(roundUp(O, MR) * K) << 2));
-  const tmp = align64(bp + (<usize>(KC * PC) << 2));
-  const lanes = align64(tmp + (<usize>(MR * NR) << 2));
-  // All of W as MR-row slivers over the full depth K; each KC slice is then a sub-range.
-  packA(w, K, 1, O, K, wp);
-  const sliver = <usize>(K * MR) << 2;
-  const pointwise = isPointwise(g);
-  for (let n = n0; n < n1; n++) {
-    const xn = x + (<usize>(n * g.C * g.H * g.W) << 2);
-    const yn = y + (<usize>(n * O * P) << 2);
-    for (let jc = 0; jc < P; jc += PC) {
-      const nc = min(PC, P - jc);
-      for (let pc = 0; pc < K; pc += KC) {
-        const kc = min(KC, K - pc);
-        if (pointwise) packB(at(xn, pc * P + jc), P, 1, kc, nc, bp);
-        else im2colPanels(g, xn, pc, kc, jc, nc, bp, lanes);
-        for (let ic = 0; ic < O; ic += MC) {
-          gemmPacked(
-            min(MC, O - ic), nc, kc, wp + <usize>(ic / MR) * sliver + (<usize>(pc * MR) << 2), sliver,
-            bp, <usize>(kc * NR) << 2, at(yn, ic * P + jc), P,
-            1, pc == 0 ? 0 : 1, pc == 0 && bias ? at(bias, ic) : 0, tmp,
-          );
-        }
-      }
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Backward data
-
-export function conv2dBackwardDataScratchBytes(gp: usize): i32 {
-  const g = changetype<ConvShape>(gp);
-  const K = g.C * g.kH * g.kW;
-  const cb = colBlock(K, g.Ho * g.Wo);
-  return (roundUp(K, MR) * g.O + KC * cb + K * cb + MR * NR) * 4 + 4 * 64;
-}
-
-/** dx[n] = col2im(Wᵀ · dy[n]) for images [n0, n1). */
+/** dx[n] = gradient of conv2d w.r.t. its input, for images [n0, n1). */
 export function conv2dBackwardData(gp: usize, dy: usize, w: usize, dx: usize, n0: i32, n1: i32, scratch: usize): void {
   const g = changetype<ConvShape>(gp);
   const O = g.O;
-  const K = g.C * g.kH * g.kW;
+  const C = g.C;
+  const kk = g.kH * g.kW;
+  const K = C * kk;
+  if (backwardDataIsDirect(g)) {
+    const t = transposedOf(gp);
+    // wf[c][o][ki][kj] = w[o][c][kH−1−ki][kW−1−kj]: the filter of the transposed convolution.
+    const wf = align64(scratch);
+    for (let o = 0; o < O; o++) {
+      for (let c = 0; c < C; c++) {
+        for (let k = 0; k < kk; k++) {
+          store<f32>(at(wf, (c * O + o) * kk + k), load<f32>(at(w, (o * C + c) * kk + (kk - 1 - k))));
+        }
+      }
+    }
+    const Kt = O * kk;
+    const wp = wf + bytes(K * O);
+    packA(wf, Kt, 1, C, Kt, wp);
+    convImages(t, dy, wp, 0, dx, n0, n1, wp + packedABytes(C, Kt));
+    return;
+  }
+  // Strided: col = Wᵀ·dy one block of columns at a time, then col2im.
   const P = g.Ho * g.Wo;
   const cb = colBlock(K, P);
   const wtp = align64(scratch);
-  const bp = align64(wtp + (<usize>(roundUp(K, MR) * O) << 2));
-  const col = align64(bp + (<usize>(KC * cb) << 2));
-  const tmp = align64(col + (<usize>(K * cb) << 2));
-  // Wᵀ: element (k, o) of Wᵀ is w[o·K + k], i.e. row stride 1, column stride K.
+  const bp = wtp + packedABytes(K, O);
+  const col = bp + bytes(KC * cb);
+  const tmp = col + bytes(K * cb);
+  // Element (k, o) of Wᵀ is w[o·K + k]: row stride 1, column stride K.
   packA(w, 1, K, K, O, wtp);
-  const sliver = <usize>(O * MR) << 2;
-  const pointwise = isPointwise(g);
-  const imageBytes = <usize>(g.C * g.H * g.W) << 2;
+  const imageBytes = <usize>(C * g.H * g.W) << 2;
   for (let n = n0; n < n1; n++) {
     const dyn = dy + (<usize>(n * O * P) << 2);
     const dxn = dx + <usize>n * imageBytes;
-    if (!pointwise) memory.fill(dxn, 0, imageBytes);
+    memory.fill(dxn, 0, imageBytes);
     for (let jc = 0; jc < P; jc += cb) {
       const nc = min(cb, P - jc);
-      // A pointwise conv writes Wᵀ·dy straight into dx; otherwise into col, then col2im.
-      const out = pointwise ? at(dxn, jc) : col;
-      const ldo = pointwise ? P : nc;
       for (let pc = 0; pc < O; pc += KC) {
         const kc = min(KC, O - pc);
         packB(at(dyn, pc * P + jc), P, 1, kc, nc, bp);
         for (let ic = 0; ic < K; ic += MC) {
           gemmPacked(
-            min(MC, K - ic), nc, kc, wtp + <usize>(ic / MR) * sliver + (<usize>(pc * MR) << 2), sliver,
-            bp, <usize>(kc * NR) << 2, at(out, ic * ldo), ldo, 1, pc == 0 ? 0 : 1, 0, tmp,
+            min(MC, K - ic), nc, kc, wtp + packedAOffset(ic, pc, O), packedAOffset(MR, 0, O),
+            bp, <usize>(kc * NR) << 2, at(col, ic * nc), nc, 1, pc == 0 ? 0 : 1, 0, tmp,
           );
         }
       }
-      if (!pointwise) colTransfer(g, dxn, col, nc, 0, K, jc, nc, true);
+      col2imAdd(g, col, nc, jc, nc, dxn);
     }
   }
 }
@@ -323,14 +396,17 @@ export function conv2dBackwardData(gp: usize, dy: usize, w: usize, dx: usize, n0
 export function conv2dBackwardFilterScratchBytes(gp: usize): i32 {
   const g = changetype<ConvShape>(gp);
   const K = g.C * g.kH * g.kW;
-  const kb = colBlock(KC, K);
-  return (roundUp(g.O, MR) * KC + KC * roundUp(kb, NR) + kb * KC + MR * NR) * 4 + 4 * 64;
+  const P = g.Ho * g.Wo;
+  const Op = roundUp(g.O, NR);
+  return <i32>(bytes(paddedFloats(g)) + bytes(K + MR) + bytes(P) + bytes(Op * P) +
+    bytes(roundUp(K, MR) * Op) + bytes(MR * NR) + 6 * 64);
 }
 
 /**
- * Columns [k0, k1) of dW[O×K] = Σ_n dy[n] · im2col(x[n])ᵀ, added to dW when `accumulate`.
- * The reduction runs over output pixels, KC at a time; for each slice the matching rows of col
- * are built (im2col, or x itself for a pointwise conv) and packed transposed as B.
+ * Columns [k0, k1) of dW[O×K] = Σ_n dy[n] · colᵀ(x[n]) (added to dW when `accumulate`).
+ * Computed transposed, dWᵀ[k][o] = Σ_p col[k][p]·dy[o][p]: rows of taps read in place from xp
+ * (indirect A), NR output channels of dyᵀ packed per image (B), depth = output pixels in KC
+ * blocks; the block of B is reused by every sliver of taps while it is in L1.
  */
 export function conv2dBackwardFilter(
   gp: usize, x: usize, dy: usize, dw: usize, accumulate: bool, k0: i32, k1: i32, scratch: usize,
@@ -339,32 +415,44 @@ export function conv2dBackwardFilter(
   const O = g.O;
   const K = g.C * g.kH * g.kW;
   const P = g.Ho * g.Wo;
-  const kb = colBlock(KC, K);
-  const ap = align64(scratch);
-  const bp = align64(ap + (<usize>(roundUp(O, MR) * KC) << 2));
-  const col = align64(bp + (<usize>(KC * roundUp(kb, NR)) << 2));
-  const tmp = align64(col + (<usize>(kb * KC) << 2));
-  const pointwise = isPointwise(g);
-  const imageBytes = <usize>(g.C * g.H * g.W) << 2;
+  const Op = roundUp(O, NR);
+  const Wq = phaseWidth(g);
+  const xp = align64(scratch);
+  const off = xp + bytes(paddedFloats(g));
+  const steps = off + bytes(K + MR);
+  const bp = steps + bytes(P);
+  const dwt = bp + bytes(Op * P);
+  const tmp = dwt + bytes(roundUp(K, MR) * Op);
+  tapOffsets(g, off);
+  // steps[p] = byte offset of output pixel p = (oh, ow) in xp.
+  for (let oh = 0; oh < g.Ho; oh++) {
+    for (let ow = 0; ow < g.Wo; ow++) store<i32>(steps + (<usize>(oh * g.Wo + ow) << 2), (oh * g.sH * Wq + ow) << 2);
+  }
+  memory.fill(dwt, 0, <usize>((k1 - k0) * Op) << 2);
+  const inBytes = <usize>(g.C * g.H * g.W) << 2;
+  const panel = <usize>(P * NR) << 2;
   for (let n = 0; n < g.N; n++) {
-    const xn = x + <usize>n * imageBytes;
-    const dyn = dy + (<usize>(n * O * P) << 2);
+    padImage(g, x + <usize>n * inBytes, xp);
+    // Element (p, o) of dyᵀ is dy[n][o·P + p]: row stride 1, column stride P.
+    packB(dy + (<usize>(n * O * P) << 2), 1, P, P, O, bp);
     for (let pc = 0; pc < P; pc += KC) {
       const kc = min(KC, P - pc);
-      // A = dy[n][:, pc:pc+kc]: O rows, depth kc.
-      packA(at(dyn, pc), P, 1, O, kc, ap);
-      const beta: f32 = n == 0 && pc == 0 && !accumulate ? 0 : 1;
-      for (let jb = k0; jb < k1; jb += kb) {
-        const nb = min(kb, k1 - jb);
-        // B = colᵀ: element (p, k) is col[k][p], stored with row stride 1 and column stride ld.
-        if (pointwise) {
-          packB(at(xn, jb * P + pc), 1, P, kc, nb, bp);
-        } else {
-          colTransfer(g, xn, col, kc, jb, nb, pc, kc, false);
-          packB(col, 1, kc, kc, nb, bp);
+      for (let j = 0; j < O; j += NR) {
+        const bj = bp + <usize>(j / NR) * panel + (<usize>(pc * NR) << 2);
+        for (let k = k0; k < k1; k += MR) {
+          microKernelIndirectA(
+            kc, xp, off + (<usize>k << 2), steps + (<usize>pc << 2), bj,
+            at(dwt, (k - k0) * Op + j), Op, min(MR, k1 - k), min(NR, O - j), 1, 1, tmp,
+          );
         }
-        gemmPacked(O, nb, kc, ap, <usize>(kc * MR) << 2, bp, <usize>(kc * NR) << 2, at(dw, jb), K, 1, beta, 0, tmp);
       }
+    }
+  }
+  for (let k = k0; k < k1; k++) {
+    const src = at(dwt, (k - k0) * Op);
+    for (let o = 0; o < O; o++) {
+      const d = at(dw, o * K + k);
+      store<f32>(d, load<f32>(at(src, o)) + (accumulate ? load<f32>(d) : 0));
     }
   }
 }

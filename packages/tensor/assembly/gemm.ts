@@ -11,7 +11,12 @@
  *                                                  registers while it walks kc steps of K.
  *
  * Packed layouts (f32, all addresses in bytes):
- *   A sliver s:  ap[s][k][0..MR)   — MR consecutive values of one column of A per step of k
+ *   A sliver s:  ap[s][k][0..MR)   — the MR values of one column of A per step of k, each
+ *                                    stored as a splat f32x4 (16 bytes): the micro-kernel then
+ *                                    loads a broadcast A value with one plain v128.load at a
+ *                                    constant offset, which V8 folds into the address (its
+ *                                    load32_splat needs an extra lea per load). 4× the bytes
+ *                                    of A, which is the small, cache-resident operand.
  *   B panel  p:  bp[p][k][0..NR)   — NR consecutive values of one row of B per step of k
  * Rows/columns beyond the matrix edge are packed as zeros, so the micro-kernel always computes
  * a full MR×NR tile and only the write-back looks at the edge.
@@ -22,9 +27,22 @@ import { roundUp } from './util';
 /** Micro-tile height (rows of C) and width (columns of C, two f32x4 vectors). */
 export const MR: i32 = 4;
 export const NR: i32 = 8;
-/** Cache blocking: KC·NR·4 bytes of B (8 KiB) stay in L1, MC·KC·4 of A (128 KiB) in L2. */
+/** Cache blocking: KC·NR·4 bytes of B (8 KiB) stay in L1, MC·KC·16 of packed A (256 KiB) in L2. */
 export const KC: i32 = 256;
-export const MC: i32 = 128;
+export const MC: i32 = 64;
+/** Bytes of one packed A value (a splat f32x4) and of one step of k of an A sliver. */
+const A_VALUE: i32 = 16;
+const A_STEP: i32 = MR * A_VALUE;
+
+/** Bytes of `rows` × `depth` of A packed in slivers. */
+@inline export function packedABytes(rows: i32, depth: i32): usize {
+  return <usize>(roundUp(rows, MR) * depth * A_STEP);
+}
+
+/** Byte offset, in A packed with depth `depth`, of row `row` (a multiple of MR) at step k. */
+@inline export function packedAOffset(row: i32, k: i32, depth: i32): usize {
+  return <usize>((row / MR) * depth + k) * <usize>A_STEP;
+}
 export const NC: i32 = 2048;
 
 /** Bytes of scratch `gemm` needs for one range of work (packed A block, packed B block, a tile). */
@@ -32,12 +50,12 @@ export function gemmScratchBytes(M: i32, N: i32, K: i32): i32 {
   const kc = min(K, KC);
   const nc = roundUp(min(N, NC), NR);
   const mc = roundUp(min(M, MC), MR);
-  return (kc * nc + mc * kc + MR * NR) * 4 + 64;
+  return <i32>((<usize>(kc * nc + MR * NR) << 2) + packedABytes(mc, kc) + 64);
 }
 
 /**
- * Packs op(A)[i0.., k0..] of size mc×kc into MR-row slivers. Element (i, k) of the source is at
- * src + (i·rs + k·cs)·4.
+ * Packs op(A)[i0.., k0..] of size mc×kc into MR-row slivers of splats (see the layouts above).
+ * Element (i, k) of the source is at src + (i·rs + k·cs)·4; rows past mc are packed as 0.
  */
 export function packA(src: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
   for (let i = 0; i < mc; i += MR) {
@@ -46,8 +64,8 @@ export function packA(src: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize
     if (rows == MR && rs == 1) {
       // A is stored transposed: the MR values of one k are adjacent.
       for (let k = 0; k < kc; k++) {
-        v128.store(dst, v128.load(base + (<usize>(k * cs) << 2)));
-        dst += MR << 2;
+        storeSplats(v128.load(base + (<usize>(k * cs) << 2)), dst);
+        dst += A_STEP;
       }
     } else if (rows == MR && cs == 1) {
       // Row-major A: read four rows four values at a time and transpose 4×4 blocks.
@@ -55,24 +73,44 @@ export function packA(src: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize
       let k = 0;
       for (; k + 4 <= kc; k += 4) {
         const p = base + (<usize>k << 2);
-        transpose4x4Store(v128.load(p), v128.load(p + ld), v128.load(p + 2 * ld), v128.load(p + 3 * ld), dst, MR << 2);
-        dst += MR << 4;
+        const r0 = v128.load(p);
+        const r1 = v128.load(p + ld);
+        const r2 = v128.load(p + 2 * ld);
+        const r3 = v128.load(p + 3 * ld);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        storeSplats(i32x4.shuffle(t0, t1, 0, 1, 4, 5), dst);
+        storeSplats(i32x4.shuffle(t0, t1, 2, 3, 6, 7), dst + A_STEP);
+        storeSplats(i32x4.shuffle(t2, t3, 0, 1, 4, 5), dst + 2 * A_STEP);
+        storeSplats(i32x4.shuffle(t2, t3, 2, 3, 6, 7), dst + 3 * A_STEP);
+        dst += 4 * A_STEP;
       }
       for (; k < kc; k++) {
         const p = base + (<usize>k << 2);
-        for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(p + <usize>r * ld));
-        dst += MR << 2;
+        for (let r = 0; r < MR; r++) v128.store(dst + <usize>(r * A_VALUE), v128.load32_splat(p + <usize>r * ld));
+        dst += A_STEP;
       }
     } else {
       for (let k = 0; k < kc; k++) {
         const col = base + (<usize>(k * cs) << 2);
         for (let r = 0; r < MR; r++) {
-          store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(col + (<usize>(r * rs) << 2)) : 0);
+          const v: f32 = r < rows ? load<f32>(col + (<usize>(r * rs) << 2)) : 0;
+          v128.store(dst + <usize>(r * A_VALUE), f32x4.splat(v));
         }
-        dst += MR << 2;
+        dst += A_STEP;
       }
     }
   }
+}
+
+/** Stores the four lanes of v as four splats at dst, dst + 16, dst + 32, dst + 48. */
+@inline function storeSplats(v: v128, dst: usize): void {
+  v128.store(dst, i32x4.shuffle(v, v, 0, 0, 0, 0));
+  v128.store(dst, i32x4.shuffle(v, v, 1, 1, 1, 1), 16);
+  v128.store(dst, i32x4.shuffle(v, v, 2, 2, 2, 2), 32);
+  v128.store(dst, i32x4.shuffle(v, v, 3, 3, 3, 3), 48);
 }
 
 /**
@@ -151,35 +189,54 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
 }
 
 /**
- * The MR×NR micro-kernel: acc = Σ_k a[k][0..4) ⊗ b[k][0..8), then the write-back. The eight
- * accumulators are locals (registers); each step of k loads two B vectors and four broadcast A
- * values and does 8 multiplies + 8 adds. `tmp` (MR·NR floats) receives edge tiles.
+ * The MR×NR micro-kernel: acc = Σ_k a_k ⊗ b_k over kc steps, then the write-back
+ * c = alpha·acc + beta·c + bias[row] (c is not read when beta = 0). The eight accumulators are
+ * locals (registers); each step loads two B vectors and four broadcast A values and does
+ * 8 multiplies + 8 adds. Edge tiles (mr < MR or nr < NR) go through `tmp` (MR·NR floats).
+ *
+ * Where step k of the operands is, fixed at compile time per variant:
+ *   packed A    a + k·A_STEP holds the MR values of step k, as splats
+ *   indirect A  row i of step k is at a + aOff[i] + steps[k] (rows of a padded image: the
+ *               im2col matrix of a convolution read in place, for the filter gradient)
+ *   packed B    b + k·NR·4 holds the NR values of step k
+ *   indirect B  step k is the NR adjacent values at b + bOff[k] (NR output pixels' inputs in a
+ *               padded image: convolution without an im2col copy)
  */
-function microKernel(
-  kc: i32, a: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32,
-  alpha: f32, beta: f32, bias: usize, tmp: usize,
+@inline function tile(
+  indirectA: bool, indirectB: bool,
+  kc: i32, a: usize, aOff: usize, steps: usize, b: usize, bOff: usize,
+  c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, bias: usize, tmp: usize,
 ): void {
+  let r0 = a, r1 = a, r2 = a, r3 = a;
+  if (indirectA) {
+    r0 = a + <usize>load<i32>(aOff);
+    r1 = a + <usize>load<i32>(aOff, 4);
+    r2 = a + <usize>load<i32>(aOff, 8);
+    r3 = a + <usize>load<i32>(aOff, 12);
+  }
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    let av = v128.load32_splat(a);
+    const bk = indirectB ? b + <usize>load<i32>(bOff + (<usize>k << 2)) : b;
+    const b0 = v128.load(bk);
+    const b1 = v128.load(bk, 16);
+    const s: usize = indirectA ? <usize>load<i32>(steps + (<usize>k << 2)) : 0;
+    let av = indirectA ? v128.load32_splat(r0 + s) : v128.load(a);
     c00 = f32x4.add(c00, f32x4.mul(av, b0));
     c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 4);
+    av = indirectA ? v128.load32_splat(r1 + s) : v128.load(a, 16);
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 8);
+    av = indirectA ? v128.load32_splat(r2 + s) : v128.load(a, 32);
     c20 = f32x4.add(c20, f32x4.mul(av, b0));
     c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 12);
+    av = indirectA ? v128.load32_splat(r3 + s) : v128.load(a, 48);
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    a += MR << 2;
-    b += NR << 2;
+    if (!indirectA) a += A_STEP;
+    if (!indirectB) b += NR << 2;
   }
   const av = f32x4.splat(alpha);
   const ld = <usize>ldc << 2;
@@ -205,6 +262,30 @@ function microKernel(
       store<f32>(p, v);
     }
   }
+}
+
+/** The micro-kernel on packed A and packed B (matrix products). */
+function microKernel(
+  kc: i32, a: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+  alpha: f32, beta: f32, bias: usize, tmp: usize,
+): void {
+  tile(false, false, kc, a, 0, 0, b, 0, c, ldc, mr, nr, alpha, beta, bias, tmp);
+}
+
+/** The micro-kernel on packed A (weights) and indirect B (a padded image): convolution. */
+export function microKernelIndirectB(
+  kc: i32, a: usize, b: usize, bOff: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+  alpha: f32, beta: f32, bias: usize, tmp: usize,
+): void {
+  tile(false, true, kc, a, 0, 0, b, bOff, c, ldc, mr, nr, alpha, beta, bias, tmp);
+}
+
+/** The micro-kernel on indirect A (a padded image) and packed B (output gradients): filter gradient. */
+export function microKernelIndirectA(
+  kc: i32, a: usize, aOff: usize, steps: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+  alpha: f32, beta: f32, tmp: usize,
+): void {
+  tile(true, false, kc, a, aOff, steps, b, 0, c, ldc, mr, nr, alpha, beta, 0, tmp);
 }
 
 /**
@@ -243,7 +324,7 @@ export function gemm(
   const base = (scratch + 63) & ~(<usize>63);
   const bp = base;
   const ap = bp + (<usize>(kcMax * roundUp(min(N, NC), NR)) << 2);
-  const tmp = ap + (<usize>(roundUp(min(m1 - m0, MC), MR) * kcMax) << 2);
+  const tmp = ap + packedABytes(min(m1 - m0, MC), kcMax);
   if (K == 0) {
     for (let i = m0; i < m1; i++) {
       for (let j = 0; j < N; j++) {
@@ -263,7 +344,7 @@ export function gemm(
         const mc = min(MC, m1 - ic);
         packA(a + (<usize>(ic * ars + pc * acs) << 2), ars, acs, mc, kc, ap);
         gemmPacked(
-          mc, nc, kc, ap, <usize>(kc * MR) << 2, bp, <usize>(kc * NR) << 2,
+          mc, nc, kc, ap, packedAOffset(MR, 0, kc), bp, <usize>(kc * NR) << 2,
           c + (<usize>(ic * ldc + jc) << 2), ldc, alpha, betaK, 0, tmp,
         );
       }

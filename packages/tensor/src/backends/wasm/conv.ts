@@ -3,11 +3,16 @@ import type { Tensor } from '../../tensor.js';
 import { type Operands, type WasmContext, withOperands } from './operands.js';
 import { parallelFor } from './parallel.js';
 
-/** The 13 i32 of assembly/conv.ts's ConvShape, written to the workspace for one call. */
+/**
+ * The geometry block of assembly/conv.ts: ConvShape's 13 i32, then room (up to 32 i32) where
+ * the kernels derive the transposed convolution's geometry.
+ */
 function geometry(io: Operands, x: readonly number[], w: readonly number[], y: readonly number[], p: Conv2dParams): number {
   const [N, C, H, W] = x;
   const [O, , kH, kW] = w;
-  return io.scratch([N, C, H, W, O, kH, kW, p.strideH, p.strideW, p.padH, p.padW, y[2], y[3]], 'i32');
+  const block = new Array<number>(32).fill(0);
+  block.splice(0, 13, N, C, H, W, O, kH, kW, p.strideH, p.strideW, p.padH, p.padW, y[2], y[3]);
+  return io.scratch(block, 'i32');
 }
 
 /** y = conv(x, w) + bias, split over images. */
