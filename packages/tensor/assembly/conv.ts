@@ -143,9 +143,9 @@ function tapOffsets(g: ConvShape, off: usize): void {
   for (let i = 0; i < MR; i++) store<i32>(off + (<usize>(k + i) << 2), 0);
 }
 
-/** Geometry of the direct convolution, per image: the buffers' sizes in floats. */
-@inline function directFloats(g: ConvShape): i32 {
-  return paddedFloats(g) + g.C * g.kH * g.kW + MR + MR * NR;
+/** Scratch of the direct convolution (convImages): xp, the tap offsets, an edge tile. */
+@inline function directBytes(g: ConvShape): usize {
+  return bytes(paddedFloats(g)) + bytes(g.C * g.kH * g.kW + MR) + bytes(MR * NR);
 }
 
 /**
@@ -198,7 +198,7 @@ function convImages(g: ConvShape, x: usize, wp: usize, bias: usize, y: usize, n0
 /** Scratch bytes for one range of conv2d: packed W, then the direct convolution's buffers. */
 export function conv2dScratchBytes(gp: usize): i32 {
   const g = changetype<ConvShape>(gp);
-  return <i32>(packedABytes(g.O, g.C * g.kH * g.kW) + bytes(directFloats(g)) + 4 * 64);
+  return <i32>(packedABytes(g.O, g.C * g.kH * g.kW) + directBytes(g) + 64);
 }
 
 /** y[n] = W ⋆ x[n] + bias for images [n0, n1). `bias` may be 0. */
@@ -255,16 +255,24 @@ function transposedShape(g: ConvShape, t: ConvShape): void {
   return t;
 }
 
+/** Bytes of the flipped filter (C·O·kH·kW floats) and of its packing (C rows, depth O·kH·kW). */
+@inline function flippedBytes(g: ConvShape): usize {
+  return bytes(g.C * g.O * g.kH * g.kW);
+}
+
+@inline function flippedPackedBytes(g: ConvShape): usize {
+  return packedABytes(g.C, g.O * g.kH * g.kW);
+}
+
 export function conv2dBackwardDataScratchBytes(gp: usize): i32 {
   const g = changetype<ConvShape>(gp);
   const K = g.C * g.kH * g.kW;
   if (backwardDataIsDirect(g)) {
     // The flipped filter, its packing, then the direct convolution's buffers.
-    const t = transposedOf(gp);
-    return <i32>(bytes(K * g.O) + packedABytes(g.C, K) + bytes(directFloats(t)) + 4 * 64);
+    return <i32>(flippedBytes(g) + flippedPackedBytes(g) + directBytes(transposedOf(gp)) + 64);
   }
   const cb = colBlock(K, g.Ho * g.Wo);
-  return <i32>(packedABytes(K, g.O) + bytes(KC * cb) + bytes(K * cb) + bytes(MR * NR) + 4 * 64);
+  return <i32>(packedABytes(K, g.O) + bytes(KC * cb) + bytes(K * cb) + bytes(MR * NR) + 64);
 }
 
 /**
@@ -354,9 +362,9 @@ export function conv2dBackwardData(gp: usize, dy: usize, w: usize, dx: usize, n0
       }
     }
     const Kt = O * kk;
-    const wp = wf + bytes(K * O);
+    const wp = wf + flippedBytes(g);
     packA(wf, Kt, 1, C, Kt, wp);
-    convImages(t, dy, wp, 0, dx, n0, n1, wp + packedABytes(C, Kt));
+    convImages(t, dy, wp, 0, dx, n0, n1, wp + flippedPackedBytes(g));
     return;
   }
   // Strided: col = Wᵀ·dy one block of columns at a time, then col2im.
@@ -399,7 +407,7 @@ export function conv2dBackwardFilterScratchBytes(gp: usize): i32 {
   const P = g.Ho * g.Wo;
   const Op = roundUp(g.O, NR);
   return <i32>(bytes(paddedFloats(g)) + bytes(K + MR) + bytes(P) + bytes(Op * P) +
-    bytes(roundUp(K, MR) * Op) + bytes(MR * NR) + 6 * 64);
+    bytes(roundUp(K, MR) * Op) + bytes(MR * NR) + 64);
 }
 
 /**

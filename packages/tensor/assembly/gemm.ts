@@ -34,9 +34,9 @@ export const MC: i32 = 64;
 const A_VALUE: i32 = 16;
 const A_STEP: i32 = MR * A_VALUE;
 
-/** Bytes of `rows` × `depth` of A packed in slivers. */
+/** Bytes of `rows` × `depth` of A packed in slivers (rows rounded up to whole slivers). */
 @inline export function packedABytes(rows: i32, depth: i32): usize {
-  return <usize>(roundUp(rows, MR) * depth * A_STEP);
+  return <usize>roundUp(rows, MR) * <usize>depth * <usize>A_VALUE;
 }
 
 /** Byte offset, in A packed with depth `depth`, of row `row` (a multiple of MR) at step k. */

@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import type { Conv2dParams } from '../../backend.js';
 import { conv2dOutputSize } from '../../ops/conv.js';
 import { Rng } from '../../random.js';
-import { RUNS, clonePair, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
+import { CONV_RUNS, clonePair, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
 
 interface Case {
   N: number; C: number; O: number; H: number; W: number; kH: number; kW: number;
@@ -93,13 +93,13 @@ const fixed: Case[] = [
 
 describe('wasm conv2d', () => {
   it('forward matches the reference on random geometries', () => {
-    fc.assert(fc.property(geometry, (g) => checkForward(g)), RUNS);
+    fc.assert(fc.property(geometry, (g) => checkForward(g)), CONV_RUNS);
   });
   it('backward data matches the reference on random geometries', () => {
-    fc.assert(fc.property(geometry, (g) => checkBackwardData(g)), RUNS);
+    fc.assert(fc.property(geometry, (g) => checkBackwardData(g)), CONV_RUNS);
   });
   it('backward filter (and bias, with and without accumulation) matches the reference on random geometries', () => {
-    fc.assert(fc.property(geometry, (g) => checkBackwardFilter(g)), RUNS);
+    fc.assert(fc.property(geometry, (g) => checkBackwardFilter(g)), CONV_RUNS);
   });
   it('matches the reference on ResNet-like, pointwise and wide shapes', () => {
     for (const g of fixed) {

@@ -28,8 +28,19 @@ export function parallelFor(
   }
   const mark = ws.mark();
   try {
-    fn(...args, 0, n, ws.take(scratchBytes));
+    const scratch = ws.take(scratchBytes + CANARY_BYTES);
+    const canary = ws.view(scratch + scratchBytes, CANARY_BYTES / 4);
+    canary.fill(CANARY);
+    fn(...args, 0, n, scratch);
+    // A kernel that wrote past the scratch its *ScratchBytes function asked for is a bug that
+    // would otherwise corrupt whatever lies next in memory, silently.
+    if (canary.some((v) => v !== CANARY)) {
+      throw new Error(`wasm.${name}: kernel wrote past its ${scratchBytes} bytes of scratch (a scratch-size bug)`);
+    }
   } finally {
     ws.release(mark);
   }
 }
+
+const CANARY = 0x5a17c0de;
+const CANARY_BYTES = 64;

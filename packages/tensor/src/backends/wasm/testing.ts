@@ -87,5 +87,11 @@ export function clonePair([w, r]: readonly [Tensor, Tensor]): [Tensor, Tensor] {
   return [w2, r2];
 }
 
-/** fast-check settings: seeded, and few runs so the suite stays fast. */
-export const RUNS = { seed: 7, numRuns: 40 } as const;
+/**
+ * fast-check settings: seeded, and few runs so the suite stays fast. FUNT_PROPERTY_RUNS=n
+ * multiplies the runs for a longer soak (e.g. after changing a kernel).
+ */
+const SOAK = Math.max(1, Number(process.env.FUNT_PROPERTY_RUNS ?? 1) || 1);
+export const RUNS = { seed: 7, numRuns: 40 * SOAK } as const;
+/** More runs for the convolution properties: their geometry space has the most corners. */
+export const CONV_RUNS = { seed: 7, numRuns: 150 * SOAK } as const;

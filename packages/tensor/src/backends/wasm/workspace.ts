@@ -50,6 +50,11 @@ export class Workspace {
     this.base = this.heap.allocateBytes(this.capacity);
   }
 
+  /** `n` i32 of workspace memory at `ptr`, as a view. */
+  view(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.heap.memory.buffer as ArrayBuffer, ptr, n);
+  }
+
   /** Bytes the arena holds. */
   get bytes(): number {
     return this.capacity;
