@@ -28,7 +28,7 @@
  */
 
 import {
-  KC, MC, MR, NR, gemmPacked, microKernelIndirectA, microKernelIndirectB, packA, packB, packedABytes, packedAOffset,
+  KC, MC, MR, NR, depthBlock, gemmPacked, microKernelIndirectA, microKernelIndirectB, packA, packB, packedABytes, packedAOffset,
 } from './gemm';
 import { at, roundUp, sumRun } from './util';
 
@@ -158,8 +158,9 @@ function convImage(g: ConvShape, xp: usize, off: usize, wp: usize, bias: usize, 
   const Wo = g.Wo;
   const P = g.Ho * Wo;
   const Wq = phaseWidth(g);
-  for (let pc = 0; pc < K; pc += KC) {
-    const kc = min(KC, K - pc);
+  const depth = depthBlock(K);
+  for (let pc = 0; pc < K; pc += depth) {
+    const kc = min(depth, K - pc);
     const first = pc == 0;
     const offK = off + (<usize>pc << 2);
     for (let oh = 0; oh < g.Ho; oh++) {
@@ -206,7 +207,7 @@ export function conv2d(gp: usize, x: usize, w: usize, bias: usize, y: usize, n0:
   const g = changetype<ConvShape>(gp);
   const K = g.C * g.kH * g.kW;
   const wp = align64(scratch);
-  // All of W as MR-row slivers over the full depth K; each KC slice is then a sub-range.
+  // All of W as MR-row slivers over the full depth K; each depth block is then a sub-range.
   packA(w, K, 1, g.O, K, wp);
   convImages(g, x, wp, bias, y, n0, n1, wp + packedABytes(g.O, K));
 }
@@ -383,8 +384,9 @@ export function conv2dBackwardData(gp: usize, dy: usize, w: usize, dx: usize, n0
     memory.fill(dxn, 0, imageBytes);
     for (let jc = 0; jc < P; jc += cb) {
       const nc = min(cb, P - jc);
-      for (let pc = 0; pc < O; pc += KC) {
-        const kc = min(KC, O - pc);
+      const depth = depthBlock(O);
+      for (let pc = 0; pc < O; pc += depth) {
+        const kc = min(depth, O - pc);
         packB(at(dyn, pc * P + jc), P, 1, kc, nc, bp);
         for (let ic = 0; ic < K; ic += MC) {
           gemmPacked(
@@ -413,7 +415,7 @@ export function conv2dBackwardFilterScratchBytes(gp: usize): i32 {
 /**
  * Columns [k0, k1) of dW[O×K] = Σ_n dy[n] · colᵀ(x[n]) (added to dW when `accumulate`).
  * Computed transposed, dWᵀ[k][o] = Σ_p col[k][p]·dy[o][p]: rows of taps read in place from xp
- * (indirect A), NR output channels of dyᵀ packed per image (B), depth = output pixels in KC
+ * (indirect A), NR output channels of dyᵀ packed per image (B), depth = output pixels in
  * blocks; the block of B is reused by every sliver of taps while it is in L1.
  */
 export function conv2dBackwardFilter(
@@ -443,8 +445,9 @@ export function conv2dBackwardFilter(
     padImage(g, x + <usize>n * inBytes, xp);
     // Element (p, o) of dyᵀ is dy[n][o·P + p]: row stride 1, column stride P.
     packB(dy + (<usize>(n * O * P) << 2), 1, P, P, O, bp);
-    for (let pc = 0; pc < P; pc += KC) {
-      const kc = min(KC, P - pc);
+    const depth = depthBlock(P);
+    for (let pc = 0; pc < P; pc += depth) {
+      const kc = min(depth, P - pc);
       for (let j = 0; j < O; j += NR) {
         const bj = bp + <usize>(j / NR) * panel + (<usize>(pc * NR) << 2);
         for (let k = k0; k < k1; k += MR) {

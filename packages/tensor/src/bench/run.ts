@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backendByName } from '../index.js';
 import { type BenchCase, CONV_PASSES, RESNET20_CONVS, convCase, sgemmCase } from './cases.js';
-import { time } from './timing.js';
+import { type TimingOptions, time } from './timing.js';
 
 export interface BenchResult {
   name: string;
@@ -23,8 +23,7 @@ export interface BenchResult {
 /** What one backend runs: the reference's plain loops get smaller problems (printed as notes). */
 interface Plan {
   backend: string;
-  runs: number;
-  warmup: number;
+  timing: TimingOptions;
   cases: BenchCase[];
   notes: string[];
 }
@@ -38,11 +37,15 @@ function plans(quick: boolean, only: string | undefined): Plan[] {
   const refSizes = quick ? [64, 256] : [64, 128, 256, 512];
   const refBatch = quick ? 2 : 8;
   const all: Plan[] = [
-    { backend: 'wasm', runs: quick ? 5 : 9, warmup: 2, cases: [...wasmSizes.map(sgemmCase), ...convs(BATCH)], notes: [] },
+    {
+      backend: 'wasm',
+      timing: { runs: quick ? 5 : 9, warmupSeconds: quick ? 0.2 : 0.5, minRunSeconds: 0.02 },
+      cases: [...wasmSizes.map(sgemmCase), ...convs(BATCH)],
+      notes: [],
+    },
     {
       backend: 'reference',
-      runs: 5,
-      warmup: 1,
+      timing: { runs: 5, warmupSeconds: 0, minRunSeconds: 0.02 },
       cases: [...refSizes.map(sgemmCase), ...convs(refBatch)],
       notes: [
         `reference: sgemm above ${refSizes[refSizes.length - 1]} skipped (seconds per run in plain loops)`,
@@ -86,19 +89,21 @@ function main(): void {
   }
   const cpu = cpus();
   console.log(`@funt/tensor benchmark${values.quick ? ' (--quick)' : ''}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${new Date().toISOString()}`);
-  console.log('GFLOPS = flops / median wall-clock time of one run (single thread); "best" is the fastest run.\n');
+  console.log('GFLOPS = flops / median wall-clock time per call (single thread); "best" is the fastest run.');
+  console.log('Other processes on this shared 2-core machine lower the medians; "best" shows the undisturbed speed.\n');
   const results: BenchResult[] = [];
   for (const plan of plans(values.quick ?? false, values.backend)) {
     const backend = backendByName(plan.backend);
-    console.log(`${plan.backend} backend (median of ${plan.runs} runs after ${plan.warmup} warm-up)`);
+    const { runs, warmupSeconds } = plan.timing;
+    console.log(`${plan.backend} backend (median of ${runs} runs after ${warmupSeconds ? `${warmupSeconds} s of` : 'one'} warm-up)`);
     for (const note of plan.notes) console.log(`  note: ${note}`);
-    console.log(`  ${pad('case', 36)}${pad('median GFLOPS', 16)}best GFLOPS`);
+    console.log(`  ${pad('case', 40)}${pad('median GFLOPS', 16)}best GFLOPS`);
     for (const c of plan.cases) {
       const { run, dispose } = c.setup(backend);
-      const t = time(run, plan.runs, plan.warmup);
+      const t = time(run, plan.timing);
       dispose();
       const gflops = c.flops / t.median / 1e9;
-      console.log(`  ${pad(c.name, 36)}${pad(gflops.toFixed(2), 16)}${(c.flops / t.best / 1e9).toFixed(2)}`);
+      console.log(`  ${pad(c.name, 40)}${pad(gflops.toFixed(2), 16)}${(c.flops / t.best / 1e9).toFixed(2)}`);
       results.push({ name: c.name, backend: plan.backend, median: Number(gflops.toFixed(3)), unit: 'GFLOPS' });
     }
     console.log('');

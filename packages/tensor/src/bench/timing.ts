@@ -8,24 +8,38 @@ export function median(values: readonly number[]): number {
 }
 
 export interface Timing {
-  /** Median seconds per run. */
+  /** Median seconds per call. */
   median: number;
-  /** Fastest run, seconds: what the machine does when nothing else is running. */
+  /** Fastest run, seconds per call: what the machine does when nothing else disturbs it. */
   best: number;
   runs: number;
+  /** Calls per timed run. */
+  repeats: number;
 }
 
-/**
- * Runs `fn` `warmup` times untimed (WebAssembly tiers up from its baseline compiler to the
- * optimising one during the first calls), then `runs` times timed.
- */
-export function time(fn: () => void, runs: number, warmup: number): Timing {
-  for (let i = 0; i < warmup; i++) fn();
+export interface TimingOptions {
+  runs: number;
+  /** Minimum seconds of untimed calls first: WebAssembly tiers up from its baseline compiler to the optimising one during the first calls. */
+  warmupSeconds: number;
+  /** A run repeats the call until it lasts about this long, so that tiny calls are timed reliably. */
+  minRunSeconds: number;
+}
+
+/** Times `fn`: warm-up, then `runs` runs of `repeats` calls each; medians are per call. */
+export function time(fn: () => void, { runs, warmupSeconds, minRunSeconds }: TimingOptions): Timing {
+  let calls = 0;
+  const w0 = performance.now();
+  do {
+    fn();
+    calls++;
+  } while ((performance.now() - w0) / 1000 < warmupSeconds);
+  const perCall = (performance.now() - w0) / 1000 / calls;
+  const repeats = Math.max(1, Math.ceil(minRunSeconds / perCall));
   const seconds: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    fn();
-    seconds.push((performance.now() - t0) / 1000);
+    for (let r = 0; r < repeats; r++) fn();
+    seconds.push((performance.now() - t0) / 1000 / repeats);
   }
-  return { median: median(seconds), best: Math.min(...seconds), runs };
+  return { median: median(seconds), best: Math.min(...seconds), runs, repeats };
 }
