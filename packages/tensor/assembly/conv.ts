@@ -110,7 +110,17 @@ function padImage(g: ConvShape, xn: usize, xp: usize): void {
             for (; i < W; i++) store<f32>(at(d, i), load<f32>(at(src, i)));
             for (let j = pW + W; j < Wq; j++) store<f32>(at(dst, j), 0);
           } else {
-            for (let i = 0; i < Wq; i++) {
+            // Every sW-th value from iw = phase − pW on; for stride 2 the interior is the even
+            // lanes of two vectors (iw + 8 ≤ W keeps the loads inside the row).
+            let i = 0;
+            for (; i < Wq && i * sW + phase - pW < 0; i++) store<f32>(at(dst, i), 0);
+            if (sW == 2) {
+              for (; i + 4 <= Wq && 2 * i + phase - pW + 8 <= W; i += 4) {
+                const s = at(src, 2 * i + phase - pW);
+                v128.store(at(dst, i), i32x4.shuffle(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
+              }
+            }
+            for (; i < Wq; i++) {
               const iw = i * sW + phase - pW;
               store<f32>(at(dst, i), <u32>iw < <u32>W ? load<f32>(at(src, iw)) : 0);
             }
