@@ -6,7 +6,7 @@ export interface FoolOptions {
   /** Stop once p(target) ≥ threshold. */
   threshold: number;
   maxSteps: number;
-  /** Root-mean-square change per pixel of one step, as a fraction of the pixel range. */
+  /** Change of each pixel per step, as a fraction of its range. */
   stepSize: number;
   /** Lowest and highest valid value of each input element (the standardised 0 and 255), [C·H·W]. */
   lo: ArrayLike<number>;
@@ -29,8 +29,9 @@ export interface FoolResult {
 
 /**
  * Fooling image (Szegedy et al. 2014; the seed's notebook): gradient steps on the input that
- * lower −log p(target), each of fixed length along the normalised gradient, clipped to the
- * valid pixel range, until the model gives the target class with probability ≥ threshold.
+ * lower −log p(target) — each pixel moves by a fixed amount against the sign of its gradient
+ * and is clipped to its valid range — until the model gives the target class with
+ * probability ≥ threshold.
  */
 export function foolingImage(model: Classifier, start: Tensor, options: FoolOptions): FoolResult {
   if (start.rank !== 4 || start.shape[0] !== 1) {
@@ -43,21 +44,19 @@ export function foolingImage(model: Classifier, start: Tensor, options: FoolOpti
   }
   model.evaluate();
   const x = fromTypedArray(start.data, start.shape, start.dtype);
-  let range = 0;
-  for (let i = 0; i < size; i++) range += (hi[i] - lo[i]) / size;
-  const stepNorm = stepSize * range * Math.sqrt(size);
   let steps = 0;
   let logp = inputGradient(model, x, [target]);
   const k = logp.logp.length;
   const startProbability = Math.exp(logp.logp[target]);
   let probability = startProbability;
   while (probability < threshold && steps < maxSteps) {
+    // Projected signed gradient (iterative FGSM): every pixel moves by the same amount, so
+    // the box constraint clips single pixels rather than swallowing a normalised step.
     const g = logp.grad;
-    let norm = 0;
-    for (let i = 0; i < size; i++) norm += g[i] * g[i];
-    norm = Math.sqrt(norm) || 1;
-    const scale = stepNorm / norm;
-    for (let i = 0; i < size; i++) x.data[i] = Math.min(hi[i], Math.max(lo[i], x.data[i] - scale * g[i]));
+    for (let i = 0; i < size; i++) {
+      const step = stepSize * (hi[i] - lo[i]) * Math.sign(g[i]);
+      x.data[i] = Math.min(hi[i], Math.max(lo[i], x.data[i] - step));
+    }
     steps++;
     logp = inputGradient(model, x, [target]);
     probability = Math.exp(logp.logp[target]);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ClassNLLCriterion, type Sequential } from '@funt/layers';
 import { type Evaluation, Solver, type TrainResult, evaluate } from '@funt/solver';
 import { Rng } from '@funt/tensor';
@@ -92,7 +92,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const model = resnet({ ...architecture, rng: new Rng(o.seed) });
   const depth = depthOf({ n: o.n, hiddenDims: o.hidden });
   const label = `${o.skip ? 'ResNet' : 'plain'}-${depth}`;
-  const name = ctx.name ?? `${data.dataset}-${label.toLowerCase()}-${stamp()}`;
+  const name = ctx.name ?? (o.out ? basename(resolve(o.out)) : `${data.dataset}-${label.toLowerCase()}-${stamp()}`);
   const runDir = createRunFolder(o.out ?? join('runs', name));
   const checkpointPath = join(runDir, RUN_FILES.checkpoint);
   if (o.resume && !existsSync(checkpointPath)) throw new UsageError(`--resume: no checkpoint in ${runDir}`);
@@ -184,6 +184,6 @@ function makeFigures(runDir: string, model: Sequential, data: PreparedData, o: T
     const k = data.classNames.length;
     const target = first >= 0 ? (data.val.labels[first] + 1) % k : 0;
     const requests = [...(first >= 0 ? [{ row: first, target }] : []), { row: null, target }];
-    makeFooling(runDir, model, ctx, data.val, requests, { threshold: 0.99, maxSteps: 200, stepSize: 0.01, seed: o.seed });
+    makeFooling(runDir, model, ctx, data.val, requests, { threshold: 0.99, maxSteps: 500, stepSize: 0.01, seed: o.seed });
   }
 }

@@ -44,9 +44,9 @@ function summaryTable(runs: RunData[]): string {
       <td class="num"><b>${pct(r.results?.top1)}</b></td><td class="num">${pct(r.results?.top5)}</td>
       <td class="num">${last ? `${(totalSeconds(r) / 60).toFixed(1)} min` : '–'}</td></tr>`;
   });
-  return `<table class="summary"><thead><tr><th>run</th><th>model</th><th>data set</th><th class="num">train images</th>
+  return `<div class="table-wrap"><table class="summary"><thead><tr><th>run</th><th>model</th><th>data set</th><th class="num">train images</th>
     <th class="num">epochs</th><th class="num">train acc</th><th class="num">best val acc</th><th class="num">test top-1</th>
-    <th class="num">test top-5</th><th class="num">time</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    <th class="num">test top-5</th><th class="num">time</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 async function charts(runs: RunData[], smoothing: number): Promise<string> {

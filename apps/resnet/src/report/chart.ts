@@ -86,7 +86,7 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
       opacity: { field: 'opacity', type: 'quantitative', scale: null, legend: null },
       strokeWidth: { field: 'width', type: 'quantitative', scale: null, legend: null },
     },
-    config: { font: 'system-ui, sans-serif', view: { stroke: '#ddd' }, legend: { orient: 'right' } },
+    config: { font: 'system-ui, sans-serif', view: { stroke: '#ddd' }, legend: { orient: 'right', labelLimit: 280 } },
   };
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {

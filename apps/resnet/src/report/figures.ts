@@ -34,7 +34,7 @@ export function augmentedInputsFigure(runDir: string, batch: ImageArray, labels:
 export function filtersFigure(runDir: string, weight: ImageArray): Figure {
   const [f, c, kh, kw] = weight.shape;
   const shown = c === 3 || c === 1 ? weight : { data: weight.data, shape: [f * c, 1, kh, kw] };
-  const grid = imageGrid(toRgbaImages(shown), { scale: Math.max(4, Math.round(24 / kh)), gap: 2, columns: Math.min(16, shown.shape[0]) });
+  const grid = imageGrid(toRgbaImages(shown), { scale: Math.max(4, Math.round(48 / kh)), gap: 3, columns: Math.min(16, shown.shape[0]) });
   return writeFigure(
     runDir,
     {

@@ -28,6 +28,8 @@ table { border-collapse:collapse; font-variant-numeric:tabular-nums; }
 table.summary { width:100%; }
 table.summary th, table.summary td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line); white-space:nowrap; }
 table.summary th { color:var(--muted); font-weight:600; font-size:13px; }
+table.summary td:first-child { white-space:normal; word-break:break-word; }
+.table-wrap { overflow-x:auto; }
 td.num, th.num { text-align:right !important; }
 .charts { display:flex; flex-wrap:wrap; gap:18px; }
 .chart svg { max-width:100%; height:auto; }
@@ -39,8 +41,8 @@ table.confusion td, table.confusion th { width:34px; height:28px; text-align:cen
 table.confusion th { color:var(--muted); font-weight:600; }
 table.confusion td.diag { outline:1px solid #9bb3e4; outline-offset:-1px; }
 .gallery { display:grid; grid-template-columns:repeat(auto-fill, minmax(112px, 1fr)); gap:12px; }
-.rows { display:flex; flex-direction:column; gap:14px; }
-.row { display:flex; gap:12px; flex-wrap:wrap; align-items:flex-start; }
+.rows { display:flex; flex-wrap:wrap; gap:14px 18px; }
+.row { display:flex; gap:8px; align-items:flex-start; background:var(--bg); border-radius:8px; padding:8px 10px 6px; }
 figure { margin:0; text-align:center; }
 figure img { image-rendering: pixelated; width:96px; height:auto; border:3px solid transparent; border-radius:4px; background:#000; }
 figure.single { text-align:left; }
