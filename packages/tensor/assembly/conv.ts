@@ -289,7 +289,8 @@ export function conv2dBackwardDataScratchBytes(gp: usize): i32 {
 /**
  * Adds col2im(col) into image dxn: col holds rows [0, K) × columns [p0, p0 + np) of the im2col
  * matrix (row stride ld); each value goes back to the input pixel it was read from, padding
- * ignored. Unit-stride output-row segments are contiguous in dx and move four lanes at a time.
+ * ignored. The walk goes row of col by output row, with no division per segment (they cost
+ * more than the adds); unit-stride and stride-2 runs move four values at a time.
  */
 function col2imAdd(g: ConvShape, col: usize, ld: i32, p0: i32, np: i32, dxn: usize): void {
   const H = g.H;
@@ -297,6 +298,8 @@ function col2imAdd(g: ConvShape, col: usize, ld: i32, p0: i32, np: i32, dxn: usi
   const kW = g.kW;
   const Wo = g.Wo;
   const sW = g.sW;
+  const oh0 = p0 / Wo;
+  const ow0 = p0 - oh0 * Wo;
   let c = 0;
   let ki = 0;
   let kj = 0;
@@ -304,41 +307,25 @@ function col2imAdd(g: ConvShape, col: usize, ld: i32, p0: i32, np: i32, dxn: usi
   for (let t = 0; t < K; t++) {
     const plane = xnPlane(dxn, c, H, W);
     const crow = at(col, t * ld);
+    // Positions s of a run starting at output column 0 that land inside the row.
+    const iwStart = kj - g.pW;
+    const lo0 = runStart(iwStart, sW);
+    const hi0 = runEnd(iwStart, sW, W);
     let q = 0;
+    let oh = oh0;
+    let ow = ow0;
     while (q < np) {
-      const p = p0 + q;
-      const oh = p / Wo;
-      const ow = p - oh * Wo;
       const seg = min(Wo - ow, np - q);
       const ih = oh * g.sH - g.pH + ki;
       if (<u32>ih < <u32>H) {
-        const row = at(plane, ih * W);
-        const iw0 = ow * sW - g.pW + kj;
-        const src = at(crow, q);
-        if (sW == 1) {
-          // Valid positions: 0 ≤ iw0 + s < W.
-          const lo = min(seg, max(0, -iw0));
-          const hi = max(lo, min(seg, W - iw0));
-          let s = lo;
-          for (; s + 4 <= hi; s += 4) {
-            const xp = at(row, iw0 + s);
-            v128.store(xp, f32x4.add(v128.load(xp), v128.load(at(src, s))));
-          }
-          for (; s < hi; s++) {
-            const xp = at(row, iw0 + s);
-            store<f32>(xp, load<f32>(xp) + load<f32>(at(src, s)));
-          }
-        } else {
-          for (let s = 0; s < seg; s++) {
-            const iw = iw0 + s * sW;
-            if (<u32>iw < <u32>W) {
-              const xp = at(row, iw);
-              store<f32>(xp, load<f32>(xp) + load<f32>(at(src, s)));
-            }
-          }
-        }
+        const iw0 = ow * sW + iwStart;
+        const lo = min(seg, ow == 0 ? lo0 : runStart(iw0, sW));
+        const hi = max(lo, min(seg, ow == 0 ? hi0 : runEnd(iw0, sW, W)));
+        scatterRun(at(plane, ih * W), iw0, sW, at(crow, q), lo, hi, W);
       }
       q += seg;
+      oh++;
+      ow = 0;
     }
     if (++kj == kW) {
       kj = 0;
@@ -347,6 +334,41 @@ function col2imAdd(g: ConvShape, col: usize, ld: i32, p0: i32, np: i32, dxn: usi
         c++;
       }
     }
+  }
+}
+
+/** First s ≥ 0 with iw0 + s·sW ≥ 0. */
+@inline function runStart(iw0: i32, sW: i32): i32 {
+  return iw0 >= 0 ? 0 : (sW - 1 - iw0) / sW;
+}
+
+/** First s with iw0 + s·sW ≥ W. */
+@inline function runEnd(iw0: i32, sW: i32, W: i32): i32 {
+  return max(0, (W - iw0 + sW - 1) / sW);
+}
+
+/** row[iw0 + s·sW] += src[s] for s in [lo, hi) (all inside the row). */
+@inline function scatterRun(row: usize, iw0: i32, sW: i32, src: usize, lo: i32, hi: i32, W: i32): void {
+  let s = lo;
+  if (sW == 1) {
+    for (; s + 4 <= hi; s += 4) {
+      const xp = at(row, iw0 + s);
+      v128.store(xp, f32x4.add(v128.load(xp), v128.load(at(src, s))));
+    }
+  } else if (sW == 2) {
+    // Four values to every other pixel: add them interleaved with zeros (iw + 8 ≤ W keeps the
+    // two vectors inside the row).
+    const zero = f32x4.splat(0);
+    for (; s + 4 <= hi && iw0 + 2 * s + 8 <= W; s += 4) {
+      const v = v128.load(at(src, s));
+      const xp = at(row, iw0 + 2 * s);
+      v128.store(xp, f32x4.add(v128.load(xp), i32x4.shuffle(v, zero, 0, 4, 1, 4)));
+      v128.store(xp, f32x4.add(v128.load(xp, 16), i32x4.shuffle(v, zero, 2, 4, 3, 4)), 16);
+    }
+  }
+  for (; s < hi; s++) {
+    const xp = at(row, iw0 + s * sW);
+    store<f32>(xp, load<f32>(xp) + load<f32>(at(src, s)));
   }
 }
 
