@@ -5,8 +5,9 @@
  * Window (oh, ow) covers rows [oh·sH − pH, +kH) and columns [ow·sW − pW, +kW), clipped to the
  * input. Average pooling divides by the window clipped to the padded input (countIncludePad,
  * Torch's default) or by the number of input elements in it. Max pooling ignores padding;
- * the first maximum wins and a NaN counts as the maximum (Torch). Window rows of four or more
- * elements are scanned with SIMD (the global average pool of a ResNet head is one big window).
+ * the first maximum wins and a NaN counts as the maximum (Torch). SIMD two ways: four adjacent
+ * outputs at a time when their windows are narrow and inside the row (strides 1 and 2), and
+ * along the window's rows when they are wide (the global average pool of a ResNet head).
  */
 
 import { at, hsum } from './util';
@@ -43,10 +44,90 @@ import { at, hsum } from './util';
   return best;
 }
 
+/** Four window starts iw, iw + sW, iw + 2sW, iw + 3sW of a row (sW = 1 or 2; iw + 8 ≤ W for 2). */
+@inline function load4(row: usize, iw: i32, sW: i32): v128 {
+  const p = at(row, iw);
+  return sW == 1 ? v128.load(p) : i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+}
+
+/** row[iw + l·sW] += g[l] for the four lanes (same conditions as load4). */
+@inline function add4(row: usize, iw: i32, sW: i32, g: v128): void {
+  const p = at(row, iw);
+  if (sW == 1) {
+    v128.store(p, f32x4.add(v128.load(p), g));
+  } else {
+    const zero = f32x4.splat(0);
+    v128.store(p, f32x4.add(v128.load(p), i32x4.shuffle(g, zero, 0, 4, 1, 4)));
+    v128.store(p, f32x4.add(v128.load(p, 16), i32x4.shuffle(g, zero, 2, 4, 3, 4)), 16);
+  }
+}
+
+/**
+ * Four adjacent outputs (oh, ow..ow+3) whose windows lie inside the row horizontally, one lane
+ * each; rows [h0, h1) of the windows; `inv` the average's divisor. Max pooling keeps, per lane,
+ * the first maximum (a NaN wins) and its position, as argmaxWindow does.
+ */
+@inline function pool4(
+  mode: i32, xPlane: usize, srcPlane: usize, dstPlane: usize, o: i32, ws: i32,
+  W: i32, h0: i32, h1: i32, kW: i32, sW: i32, inv: f32,
+): void {
+  if (mode == 1 || mode == 0) {
+    if (h1 <= h0) {
+      v128.store(at(dstPlane, o), f32x4.splat(mode == 0 ? -Infinity : 0));
+      return;
+    }
+    let acc = mode == 0 ? load4(at(srcPlane, h0 * W), ws, sW) : f32x4.splat(0);
+    for (let ih = h0; ih < h1; ih++) {
+      const row = at(srcPlane, ih * W);
+      for (let kj = 0; kj < kW; kj++) {
+        const v = load4(row, ws + kj, sW);
+        acc = mode == 0 ? f32x4.max(acc, v) : f32x4.add(acc, v); // max propagates NaN
+      }
+    }
+    v128.store(at(dstPlane, o), mode == 0 ? acc : f32x4.mul(acc, f32x4.splat(inv)));
+    return;
+  }
+  if (mode == 3) {
+    const g = f32x4.mul(v128.load(at(srcPlane, o)), f32x4.splat(inv));
+    for (let ih = h0; ih < h1; ih++) {
+      const row = at(dstPlane, ih * W);
+      for (let kj = 0; kj < kW; kj++) add4(row, ws + kj, sW, g);
+    }
+    return;
+  }
+  // Max backward: recompute each lane's first maximum, then route dy there.
+  if (h1 <= h0) return;
+  const lanes = i32x4(0, sW, 2 * sW, 3 * sW);
+  let best = load4(at(xPlane, h0 * W), ws, sW);
+  let where = i32x4.add(i32x4.splat(h0 * W + ws), lanes);
+  for (let ih = h0; ih < h1; ih++) {
+    const row = at(xPlane, ih * W);
+    for (let kj = 0; kj < kW; kj++) {
+      const v = load4(row, ws + kj, sW);
+      const nanOverNumber = v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best));
+      const better = v128.or(f32x4.gt(v, best), nanOverNumber);
+      best = v128.bitselect(v, best, better);
+      where = v128.bitselect(i32x4.add(i32x4.splat(ih * W + ws + kj), lanes), where, better);
+    }
+  }
+  const g = v128.load(at(srcPlane, o));
+  scatterLane(dstPlane, i32x4.extract_lane(where, 0), f32x4.extract_lane(g, 0));
+  scatterLane(dstPlane, i32x4.extract_lane(where, 1), f32x4.extract_lane(g, 1));
+  scatterLane(dstPlane, i32x4.extract_lane(where, 2), f32x4.extract_lane(g, 2));
+  scatterLane(dstPlane, i32x4.extract_lane(where, 3), f32x4.extract_lane(g, 3));
+}
+
+@inline function scatterLane(plane: usize, i: i32, g: f32): void {
+  const d = at(plane, i);
+  store<f32>(d, load<f32>(d) + g);
+}
+
 /**
  * One kernel for the four pooling passes (mode 0 = max forward, 1 = avg forward, 2 = max
  * backward, 3 = avg backward) so that the window arithmetic exists once. Forward: src = x,
  * dst = y. Backward: src = dy, dst = dx (zeroed here), x is the forward input (max only).
+ * Runs of four outputs whose windows are inside the row go through pool4 (strides 1 and 2,
+ * windows narrower than 8, where per-output SIMD does not pay); the rest one by one.
  */
 export function pool2d(
   mode: i32, x: usize, src: usize, dst: usize,
@@ -55,42 +136,56 @@ export function pool2d(
 ): void {
   const backward = mode >= 2;
   const isMax = mode == 0 || mode == 2;
+  const vector = (sW == 1 || sW == 2) && kW < 8;
   for (let p = p0; p < p1; p++) {
     const inPlane = <usize>(p * H * W) << 2;
     const outPlane = <usize>(p * Ho * Wo) << 2;
     if (backward) memory.fill(dst + inPlane, 0, <usize>(H * W) << 2);
+    const xPlane = x + inPlane;
+    const srcPlane = src + (backward ? outPlane : inPlane);
+    const dstPlane = dst + (backward ? inPlane : outPlane);
     for (let oh = 0; oh < Ho; oh++) {
       const hs = oh * sH - pH;
       const h0 = max(hs, 0);
       const h1 = min(hs + kH, H);
       const hPad = min(hs + kH, H + pH) - hs;
-      for (let ow = 0; ow < Wo; ow++) {
+      let ow = 0;
+      while (ow < Wo) {
         const ws = ow * sW - pW;
-        const w0 = max(ws, 0);
-        const w1 = min(ws + kW, W);
         const o = oh * Wo + ow;
-        if (isMax) {
-          const best = argmaxWindow(x + inPlane, H, W, h0, h1, w0, w1);
-          if (backward) {
-            if (best >= 0) {
-              const d = at(dst + inPlane, best);
-              store<f32>(d, load<f32>(d) + load<f32>(at(src + outPlane, o)));
-            }
-          } else {
-            store<f32>(at(dst + outPlane, o), best >= 0 ? load<f32>(at(src + inPlane, best)) : -Infinity);
-          }
+        // Four whole windows inside the row, and (stride 2) both loaded vectors too.
+        if (vector && ow + 4 <= Wo && ws >= 0 && ws + 3 * sW + kW <= W && (sW == 1 || ws + kW + 7 <= W)) {
+          const count = countIncludePad ? hPad * kW : (h1 - h0) * kW;
+          const inv: f32 = isMax || count <= 0 ? 0 : 1 / <f32>count;
+          if (mode == 0) pool4(0, xPlane, srcPlane, dstPlane, o, ws, W, h0, h1, kW, sW, inv);
+          else if (mode == 1) pool4(1, xPlane, srcPlane, dstPlane, o, ws, W, h0, h1, kW, sW, inv);
+          else if (mode == 2) pool4(2, xPlane, srcPlane, dstPlane, o, ws, W, h0, h1, kW, sW, inv);
+          else pool4(3, xPlane, srcPlane, dstPlane, o, ws, W, h0, h1, kW, sW, inv);
+          ow += 4;
           continue;
         }
-        const count = countIncludePad ? hPad * (min(ws + kW, W + pW) - ws) : (h1 - h0) * (w1 - w0);
-        const inv: f32 = count > 0 ? 1 / <f32>count : 0;
-        if (backward) {
-          const g = load<f32>(at(src + outPlane, o)) * inv;
-          for (let ih = h0; ih < h1; ih++) rowAdd(at(dst + inPlane, ih * W + w0), w1 - w0, g);
+        const w0 = max(ws, 0);
+        const w1 = min(ws + kW, W);
+        if (isMax) {
+          const best = argmaxWindow(xPlane, H, W, h0, h1, w0, w1);
+          if (backward) {
+            if (best >= 0) scatterLane(dstPlane, best, load<f32>(at(srcPlane, o)));
+          } else {
+            store<f32>(at(dstPlane, o), best >= 0 ? load<f32>(at(srcPlane, best)) : -Infinity);
+          }
         } else {
-          let s: f32 = 0;
-          for (let ih = h0; ih < h1; ih++) s += rowSum(at(src + inPlane, ih * W + w0), w1 - w0);
-          store<f32>(at(dst + outPlane, o), s * inv);
+          const count = countIncludePad ? hPad * (min(ws + kW, W + pW) - ws) : (h1 - h0) * (w1 - w0);
+          const inv: f32 = count > 0 ? 1 / <f32>count : 0;
+          if (backward) {
+            const g = load<f32>(at(srcPlane, o)) * inv;
+            for (let ih = h0; ih < h1; ih++) rowAdd(at(dstPlane, ih * W + w0), w1 - w0, g);
+          } else {
+            let s: f32 = 0;
+            for (let ih = h0; ih < h1; ih++) s += rowSum(at(srcPlane, ih * W + w0), w1 - w0);
+            store<f32>(at(dstPlane, o), s * inv);
+          }
         }
+        ow++;
       }
     }
   }

@@ -81,6 +81,43 @@ describe('wasm pooling', () => {
     );
   });
 
+  it('matches the reference on wide images (the four-outputs-at-a-time paths), NaN and ties included', () => {
+    const cases: [number, number, number, number, number][] = [
+      // H, W, kernel, stride, pad
+      [32, 32, 2, 2, 0], [17, 21, 3, 2, 1], [20, 20, 3, 1, 1], [9, 30, 5, 1, 2], [12, 40, 7, 2, 3],
+    ];
+    const rng = new Rng(11);
+    for (const [H, W, k, s, pad] of cases) {
+      for (const countIncludePad of [false, true]) {
+        const p: Pool2dParams = { kernelH: k, kernelW: k, strideH: s, strideW: s, padH: pad, padW: pad, ceilMode: false, countIncludePad };
+        const Ho = pool2dOutputSize(H, k, s, pad, false);
+        const Wo = pool2dOutputSize(W, k, s, pad, false);
+        const label = `${H}x${W} k${k} s${s} p${pad} includePad=${countIncludePad}`;
+        const [xw, xr] = randomPair([2, 3, H, W], rng);
+        for (let i = 0; i < xw.size; i += 7) xw.data[i] = xr.data[i] = 0.25; // ties
+        for (let i = 3; i < xw.size; i += 101) xw.data[i] = xr.data[i] = NaN;
+        const [dyw, dyr] = randomPair([2, 3, Ho, Wo], rng);
+        const [mw, mr] = filledPair([2, 3, Ho, Wo], NaN);
+        wasm().maxPool2d(xw, mw, p);
+        reference().maxPool2d(xr, mr, p);
+        expectAgree(mw, mr, 1, `maxPool2d ${label}`);
+        const [mdw, mdr] = filledPair([2, 3, H, W], NaN);
+        wasm().maxPool2dBackward(xw, dyw, mdw, p);
+        reference().maxPool2dBackward(xr, dyr, mdr, p);
+        expectAgree(mdw, mdr, k * k, `maxPool2dBackward ${label}`);
+        const [xaw, xar] = randomPair([2, 3, H, W], rng);
+        const [yw, yr] = filledPair([2, 3, Ho, Wo], NaN);
+        wasm().avgPool2d(xaw, yw, p);
+        reference().avgPool2d(xar, yr, p);
+        expectAgree(yw, yr, k * k, `avgPool2d ${label}`);
+        const [dxw, dxr] = filledPair([2, 3, H, W], NaN);
+        wasm().avgPool2dBackward(dyw, dxw, p);
+        reference().avgPool2dBackward(dyr, dxr, p);
+        expectAgree(dxw, dxr, k * k, `avgPool2dBackward ${label}`);
+      }
+    }
+  });
+
   it('the global average pool of a ResNet head (8×8 window over 8×8 maps) matches the reference', () => {
     const p: Pool2dParams = { kernelH: 8, kernelW: 8, strideH: 1, strideW: 1, padH: 0, padW: 0, ceilMode: false, countIncludePad: true };
     const rng = new Rng(9);
