@@ -5,7 +5,7 @@
  * root as [{ name, backend, median, unit }].
  */
 import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,11 +13,16 @@ import { backendByName } from '../index.js';
 import { type BenchCase, CONV_PASSES, RESNET20_CONVS, convCase, sgemmCase } from './cases.js';
 import { type TimingOptions, time } from './timing.js';
 
+/** One line of bench-results/tensor.json: `median` is the wall-clock median (the headline). */
 export interface BenchResult {
   name: string;
   backend: string;
   median: number;
   unit: string;
+  /** Fastest run, same unit. */
+  best: number;
+  /** Median over CPU time instead of wall-clock time, same unit. */
+  cpuMedian: number;
 }
 
 /** What one backend runs: the reference's plain loops get smaller problems (printed as notes). */
@@ -89,22 +94,24 @@ function main(): void {
   }
   const cpu = cpus();
   console.log(`@funt/tensor benchmark${values.quick ? ' (--quick)' : ''}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${new Date().toISOString()}`);
-  console.log('GFLOPS = flops / median wall-clock time per call (single thread); "best" is the fastest run.');
-  console.log('Other processes on this shared 2-core machine lower the medians; "best" shows the undisturbed speed.\n');
+  console.log('GFLOPS = flops / median wall-clock time per call (one thread); "best" is the fastest run;');
+  console.log('"median over CPU time" leaves out the time other processes held the 2 shared cores.');
+  console.log(`load average when starting: ${loadavg().map((l) => l.toFixed(2)).join(', ')}\n`);
   const results: BenchResult[] = [];
   for (const plan of plans(values.quick ?? false, values.backend)) {
     const backend = backendByName(plan.backend);
     const { runs, warmupSeconds } = plan.timing;
     console.log(`${plan.backend} backend (median of ${runs} runs after ${warmupSeconds ? `${warmupSeconds} s of` : 'one'} warm-up)`);
     for (const note of plan.notes) console.log(`  note: ${note}`);
-    console.log(`  ${pad('case', 40)}${pad('median GFLOPS', 16)}best GFLOPS`);
+    console.log(`  ${pad('case', 40)}${pad('median GFLOPS', 16)}${pad('best', 10)}median over CPU time`);
     for (const c of plan.cases) {
       const { run, dispose } = c.setup(backend);
       const t = time(run, plan.timing);
       dispose();
-      const gflops = c.flops / t.median / 1e9;
-      console.log(`  ${pad(c.name, 40)}${pad(gflops.toFixed(2), 16)}${(c.flops / t.best / 1e9).toFixed(2)}`);
-      results.push({ name: c.name, backend: plan.backend, median: Number(gflops.toFixed(3)), unit: 'GFLOPS' });
+      const rate = (seconds: number) => Number((c.flops / seconds / 1e9).toFixed(3));
+      const r = { name: c.name, backend: plan.backend, median: rate(t.median), unit: 'GFLOPS', best: rate(t.best), cpuMedian: rate(t.cpuMedian) };
+      console.log(`  ${pad(c.name, 40)}${pad(r.median.toFixed(2), 16)}${pad(r.best.toFixed(2), 10)}${r.cpuMedian.toFixed(2)}`);
+      results.push(r);
     }
     console.log('');
   }

@@ -8,10 +8,15 @@ export function median(values: readonly number[]): number {
 }
 
 export interface Timing {
-  /** Median seconds per call. */
+  /** Median wall-clock seconds per call. */
   median: number;
-  /** Fastest run, seconds per call: what the machine does when nothing else disturbs it. */
+  /** Fastest run, wall-clock seconds per call: what the machine does when nothing else disturbs it. */
   best: number;
+  /**
+   * Median CPU seconds per call (user + system time of this process): unlike wall-clock time
+   * it does not count the time the thread waited while other processes had the cores.
+   */
+  cpuMedian: number;
   runs: number;
   /** Calls per timed run. */
   repeats: number;
@@ -36,10 +41,14 @@ export function time(fn: () => void, { runs, warmupSeconds, minRunSeconds }: Tim
   const perCall = (performance.now() - w0) / 1000 / calls;
   const repeats = Math.max(1, Math.ceil(minRunSeconds / perCall));
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let r = 0; r < repeats; r++) fn();
     seconds.push((performance.now() - t0) / 1000 / repeats);
+    const c = process.cpuUsage(c0);
+    cpuSeconds.push((c.user + c.system) / 1e6 / repeats);
   }
-  return { median: median(seconds), best: Math.min(...seconds), runs, repeats };
+  return { median: median(seconds), best: Math.min(...seconds), cpuMedian: median(cpuSeconds), runs, repeats };
 }
