@@ -5,7 +5,7 @@
  * arbitrary row/column strides, so that every transposition is just a different packing.
  *
  *   for each NC-wide column block of B            (packed B panel stays in L2/L3)
- *     for each KC-deep slice of K                 (packed B: NR-wide panels, K-contiguous)
+ *     for each depth block of K (≤ KC)            (packed B: NR-wide panels, K-contiguous)
  *       for each MC-tall row block of A           (packed A: MR-tall slivers, K-contiguous, L2)
  *         for each NR panel, for each MR sliver:  the micro-kernel, an MR×NR tile held in
  *                                                  registers while it walks kc steps of K.
@@ -33,6 +33,7 @@ export const NR: i32 = 8;
  */
 export const KC: i32 = 256;
 export const MC: i32 = 32;
+export const NC: i32 = 2048;
 
 /**
  * The depth of the K blocks for a reduction of length K: at most KC, and equal blocks (K = 288
@@ -42,6 +43,7 @@ export const MC: i32 = 32;
   const blocks = (K + KC - 1) / KC;
   return roundUp((K + blocks - 1) / max(blocks, 1), 4);
 }
+
 /** Bytes of one packed A value (a splat f32x4) and of one step of k of an A sliver. */
 const A_VALUE: i32 = 16;
 const A_STEP: i32 = MR * A_VALUE;
@@ -55,7 +57,6 @@ const A_STEP: i32 = MR * A_VALUE;
 @inline export function packedAOffset(row: i32, k: i32, depth: i32): usize {
   return <usize>((row / MR) * depth + k) * <usize>A_STEP;
 }
-export const NC: i32 = 2048;
 
 /** Bytes of scratch `gemm` needs for one range of work (packed A block, packed B block, a tile). */
 export function gemmScratchBytes(M: i32, N: i32, K: i32): i32 {

@@ -3,7 +3,7 @@
  * shared linear memory (no managed objects, no allocation). JavaScript owns the memory layout:
  * tensors and kernel scratch are blocks handed out by its allocator above `heapBase()`.
  */
-export * from './gemm';
+export { gemm, gemmScratchBytes } from './gemm';
 export * from './conv';
 export * from './elementwise';
 export * from './reduce';
