@@ -1,0 +1,58 @@
+/**
+ * Measurement helpers of the ResNet benchmark: step timing, medians and the peak resident
+ * memory of the current process.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The median of a non-empty list (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median: no values');
+  if (values.some((v) => !Number.isFinite(v))) throw new RangeError(`median: values must be finite, got [${values.join(', ')}]`);
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Runs `step` `warmup` times untimed (WebAssembly tiers up to its optimising compiler and the
+ * layers allocate their buffers during the first calls), then `steps` times timed; returns
+ * the seconds of each timed call.
+ */
+export function timeSteps(step: () => void, warmup: number, steps: number): number[] {
+  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`timeSteps: warmup must be an integer >= 0, got ${warmup}`);
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`timeSteps: steps must be an integer >= 1, got ${steps}`);
+  for (let i = 0; i < warmup; i++) step();
+  const seconds: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    seconds.push((performance.now() - t0) / 1000);
+  }
+  return seconds;
+}
+
+/** The `VmHWM` line of /proc/<pid>/status (the peak resident set, "high water mark") in bytes, or null. */
+export function parseVmHwm(status: string): number | null {
+  const m = /^VmHWM:\s*(\d+)\s*kB\s*$/m.exec(status);
+  return m ? Number(m[1]) * 1024 : null;
+}
+
+export interface PeakRss {
+  bytes: number;
+  /** Where it came from: Linux's /proc (exact high water mark) or Node's getrusage wrapper. */
+  source: 'VmHWM' | 'maxRSS';
+}
+
+/**
+ * The peak resident memory of this process so far. /proc/self/status is read first because
+ * it is what the kernel tracks per process; elsewhere getrusage's maxRSS (KiB) stands in.
+ */
+export function peakRss(): PeakRss {
+  try {
+    const bytes = parseVmHwm(readFileSync('/proc/self/status', 'utf8'));
+    if (bytes !== null) return { bytes, source: 'VmHWM' };
+  } catch {
+    // Not Linux: fall through to getrusage.
+  }
+  return { bytes: process.resourceUsage().maxRSS * 1024, source: 'maxRSS' };
+}

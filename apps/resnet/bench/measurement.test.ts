@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { MeasurementFormatError, parseMeasurement } from './measurement.js';
+
+/** A line as bench/pytorch_resnet.py prints it (json.dumps of its dict). */
+const PYTORCH_LINE =
+  '{"impl": "pytorch", "backend": "torch 1.13.0a0", "model": "ResNet-20", "n": 3, "mode": "train", "threads": 2, "threadsApplied": true, ' +
+  '"batch": 128, "seconds": [0.25, 0.26, 0.24], "median": 0.25, "imagesPerSecond": 512.0, "peakRssBytes": 693764096}';
+
+describe('parseMeasurement', () => {
+  it('reads the JSON object on the last non-empty line, ignoring what a library printed before it', () => {
+    const m = parseMeasurement(`UserWarning: something about the CPU\n${PYTORCH_LINE}\n\n`, 'pytorch_resnet.py');
+    expect(m).toMatchObject({ impl: 'pytorch', model: 'ResNet-20', n: 3, mode: 'train', threads: 2, batch: 128, imagesPerSecond: 512 });
+    expect(m.seconds).toEqual([0.25, 0.26, 0.24]);
+  });
+
+  it('names the program and the problem when the output is empty or not JSON', () => {
+    expect(() => parseMeasurement('\n', 'prog')).toThrow(/^prog: printed nothing on stdout$/);
+    expect(() => parseMeasurement('Traceback (most recent call last)', 'prog')).toThrow(MeasurementFormatError);
+    expect(() => parseMeasurement('Traceback (most recent call last)', 'prog')).toThrow(/prog: last line of stdout is not JSON/);
+  });
+
+  it('names a missing or wrong field and what it should be', () => {
+    const bad = (patch: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(PYTORCH_LINE), ...patch });
+    expect(() => parseMeasurement(bad({ impl: 'tf' }), 'prog')).toThrow(/field 'impl' must be 'funt' or 'pytorch', got "tf"/);
+    expect(() => parseMeasurement(bad({ mode: 'eval' }), 'prog')).toThrow(/field 'mode' must be 'train' or 'infer'/);
+    expect(() => parseMeasurement(bad({ median: 0 }), 'prog')).toThrow(/field 'median' must be a positive number, got 0/);
+    expect(() => parseMeasurement(bad({ peakRssBytes: undefined }), 'prog')).toThrow(/field 'peakRssBytes' must be a positive number, got nothing/);
+    expect(() => parseMeasurement(bad({ seconds: [] }), 'prog')).toThrow(/field 'seconds' must be a non-empty list/);
+    expect(() => parseMeasurement(bad({ threadsApplied: 1 }), 'prog')).toThrow(/field 'threadsApplied' must be true or false/);
+    expect(() => parseMeasurement('[1, 2]', 'prog')).toThrow(/expected a JSON object/);
+  });
+});

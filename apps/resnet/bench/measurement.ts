@@ -1,0 +1,73 @@
+/**
+ * The one record every benchmark child prints (funt's bench/train-step.ts and PyTorch's
+ * bench/pytorch_resnet.py alike) as the last line of its stdout, and its parser.
+ */
+
+export type Mode = 'train' | 'infer';
+
+export interface Measurement {
+  impl: 'funt' | 'pytorch';
+  /** funt's backend ('wasm') or the PyTorch version ('torch 1.13.0a0'). */
+  backend: string;
+  /** 'ResNet-20' for n = 3, 'ResNet-56' for n = 9. */
+  model: string;
+  n: number;
+  mode: Mode;
+  /** Threads asked for. */
+  threads: number;
+  /** false when the implementation could not run that many (funt before it has threads). */
+  threadsApplied: boolean;
+  batch: number;
+  /** Seconds of each timed step. */
+  seconds: number[];
+  /** Median seconds per step. */
+  median: number;
+  imagesPerSecond: number;
+  /** Peak resident memory of the child process that measured this configuration. */
+  peakRssBytes: number;
+}
+
+export class MeasurementFormatError extends Error {
+  constructor(source: string, detail: string) {
+    super(`${source}: ${detail}`);
+    this.name = 'MeasurementFormatError';
+  }
+}
+
+const NUMBERS = ['n', 'threads', 'batch', 'median', 'imagesPerSecond', 'peakRssBytes'] as const;
+
+/** Checks a parsed JSON value field by field; `source` names the program that printed it. */
+export function toMeasurement(value: unknown, source: string): Measurement {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new MeasurementFormatError(source, `expected a JSON object, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  }
+  const v = value as Record<string, unknown>;
+  const fail = (field: string, expected: string): never => {
+    throw new MeasurementFormatError(source, `field '${field}' must be ${expected}, got ${JSON.stringify(v[field]) ?? 'nothing'}`);
+  };
+  if (v.impl !== 'funt' && v.impl !== 'pytorch') fail('impl', "'funt' or 'pytorch'");
+  if (v.mode !== 'train' && v.mode !== 'infer') fail('mode', "'train' or 'infer'");
+  for (const f of ['backend', 'model']) if (typeof v[f] !== 'string') fail(f, 'a string');
+  for (const f of NUMBERS) if (typeof v[f] !== 'number' || !Number.isFinite(v[f]) || (v[f] as number) <= 0) fail(f, 'a positive number');
+  if (typeof v.threadsApplied !== 'boolean') fail('threadsApplied', 'true or false');
+  const s = v.seconds;
+  if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0))) fail('seconds', 'a non-empty list of positive numbers');
+  return v as unknown as Measurement;
+}
+
+/**
+ * The measurement on the last non-empty line of a child's stdout (anything a library prints
+ * before it, such as a warning, is ignored).
+ */
+export function parseMeasurement(stdout: string, source: string): Measurement {
+  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const last = lines[lines.length - 1];
+  if (last === undefined) throw new MeasurementFormatError(source, 'printed nothing on stdout');
+  let value: unknown;
+  try {
+    value = JSON.parse(last);
+  } catch (err) {
+    throw new MeasurementFormatError(source, `last line of stdout is not JSON (${(err as Error).message}): ${last.slice(0, 120)}`);
+  }
+  return toMeasurement(value, source);
+}

@@ -1,0 +1,25 @@
+/** Where the benchmark's files are, from wherever this module runs (bench/*.ts under vitest, bench/dist/bench/*.js under node). */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function ancestorWith(file: string): string {
+  let dir = here;
+  while (!existsSync(join(dir, file))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`bench: no ${file} above ${here}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** apps/resnet (the nearest folder with a package.json). */
+export const appDir = ancestorWith('package.json');
+/** The repository root (the folder with pnpm-workspace.yaml). */
+export const repoDir = ancestorWith('pnpm-workspace.yaml');
+/** The benchmark's sources (the PyTorch script lives beside them). */
+export const benchSourceDir = join(appDir, 'bench');
+/** The compiled benchmark's entry points (the children run.ts starts). */
+export const benchDistDir = join(appDir, 'bench', 'dist', 'bench');

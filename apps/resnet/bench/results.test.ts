@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { Measurement } from './measurement.js';
+import { type Pair, checkTargets, formatTable, pairRows, scalingRows } from './results.js';
+
+function m(impl: 'funt' | 'pytorch', threads: number, imagesPerSecond: number, peakMiB: number, threadsApplied = true): Measurement {
+  const median = 128 / imagesPerSecond;
+  return {
+    impl, backend: impl === 'funt' ? 'wasm' : 'torch 1.13', model: 'ResNet-20', n: 3, mode: 'train', threads, threadsApplied, batch: 128,
+    seconds: [median, median / 2, median * 2], median, imagesPerSecond, peakRssBytes: peakMiB * 1024 * 1024,
+  };
+}
+
+describe('results', () => {
+  const pairs: Pair[] = [
+    { model: 'ResNet-20', mode: 'train', threads: 1, funt: m('funt', 1, 100, 500), pytorch: m('pytorch', 1, 300, 650) },
+    { model: 'ResNet-20', mode: 'train', threads: 2, funt: m('funt', 2, 180, 520), pytorch: m('pytorch', 2, 500, 660) },
+  ];
+
+  it('gives funt/PyTorch ratios for throughput and peak memory, and the fastest step as best', () => {
+    const rows = pairRows(pairs[0]);
+    const speed = rows.find((r) => r.impl === 'funt' && r.unit === 'images/s')!;
+    expect(speed).toMatchObject({ name: 'ResNet-20 training step', threads: 1, median: 100, best: 200 });
+    expect(speed.ratioToPytorch).toBeCloseTo(1 / 3, 4);
+    const mem = rows.find((r) => r.impl === 'funt' && r.unit === 'MiB')!;
+    expect(mem.ratioToPytorch).toBeCloseTo(500 / 650, 4);
+    expect(rows.filter((r) => r.impl === 'pytorch').every((r) => r.ratioToPytorch === undefined)).toBe(true);
+  });
+
+  it('notes a thread count the build could not apply', () => {
+    const rows = pairRows({ ...pairs[1], funt: m('funt', 2, 100, 500, false) });
+    expect(rows[0].note).toMatch(/asked for 2 threads/);
+  });
+
+  it('computes the speed-up of all threads over one, and checks the targets of issue 7', () => {
+    const rows = [...pairs.flatMap(pairRows), ...scalingRows(pairs)];
+    const funtScaling = rows.find((r) => r.unit === '×' && r.impl === 'funt')!;
+    expect(funtScaling.median).toBeCloseTo(1.8, 6);
+    const targets = checkTargets(rows, 2);
+    expect(targets.map((t) => [t.label, t.met])).toEqual([
+      ['ResNet-20 training, 2 threads', false],
+      ['funt 2 threads over 1 (training)', true],
+      ['ResNet-20 training peak RSS, 2 threads', true],
+    ]);
+    expect(targets[0].detail).toMatch(/0\.36× PyTorch \(target ≥ 0\.5×; 1\.4× short\)/);
+    const table = formatTable(rows);
+    expect(table).toMatch(/ResNet-20 training step\s+2\s+180\s+500\s+0\.36\s+images\/s/);
+  });
+});

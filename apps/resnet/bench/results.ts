@@ -1,0 +1,142 @@
+/**
+ * The benchmark's figures: funt and PyTorch measurements paired per configuration, their
+ * ratios, the rows of bench-results/resnet.json, and the table printed at the end.
+ */
+import type { Measurement, Mode } from './measurement.js';
+
+/** One row of bench-results/resnet.json. */
+export interface ResultRow {
+  name: string;
+  impl: 'funt' | 'pytorch';
+  /** funt's backend or the PyTorch version. */
+  backend: string;
+  threads: number;
+  median: number;
+  unit: string;
+  /** funt's figure over PyTorch's for the same configuration (higher is better for funt when the unit is images/s). */
+  ratioToPytorch?: number;
+  /** The fastest step (images/s rows): closer to what an undisturbed machine does than the median. */
+  best?: number;
+  note?: string;
+}
+
+export interface Pair {
+  model: string;
+  mode: Mode;
+  threads: number;
+  funt: Measurement;
+  pytorch: Measurement | null;
+}
+
+const MODE_NAMES: Record<Mode, string> = { train: 'training step', infer: 'inference' };
+const MiB = 1024 * 1024;
+
+function round(x: number, digits = 3): number {
+  return Number(x.toPrecision(digits + 2));
+}
+
+/** Two rows per implementation and configuration: throughput and peak memory, funt's with its ratios. */
+export function pairRows(p: Pair): ResultRow[] {
+  const rows: ResultRow[] = [];
+  const threadNote = (m: Measurement) => (m.threadsApplied ? undefined : `asked for ${m.threads} threads; this build runs its kernels on one`);
+  for (const m of [p.funt, p.pytorch]) {
+    if (m === null) continue;
+    const isFunt = m.impl === 'funt';
+    const base = { impl: m.impl, backend: m.backend, threads: m.threads };
+    const note = threadNote(m);
+    rows.push({
+      name: `${p.model} ${MODE_NAMES[p.mode]}`,
+      ...base,
+      median: round(m.imagesPerSecond),
+      best: round(m.batch / Math.min(...m.seconds)),
+      unit: 'images/s',
+      ...(isFunt && p.pytorch ? { ratioToPytorch: round(m.imagesPerSecond / p.pytorch.imagesPerSecond) } : {}),
+      ...(note ? { note } : {}),
+    });
+    rows.push({
+      name: `${p.model} ${MODE_NAMES[p.mode]} peak RSS`,
+      ...base,
+      median: round(m.peakRssBytes / MiB),
+      unit: 'MiB',
+      ...(isFunt && p.pytorch ? { ratioToPytorch: round(m.peakRssBytes / p.pytorch.peakRssBytes) } : {}),
+    });
+  }
+  return rows;
+}
+
+/** Throughput with `threads` over throughput with one thread, per implementation, where both were measured. */
+export function scalingRows(pairs: Pair[]): ResultRow[] {
+  const rows: ResultRow[] = [];
+  for (const p of pairs) {
+    if (p.threads === 1) continue;
+    const one = pairs.find((q) => q.model === p.model && q.mode === p.mode && q.threads === 1);
+    if (!one) continue;
+    for (const impl of ['funt', 'pytorch'] as const) {
+      const many = p[impl];
+      const single = one[impl];
+      if (!many || !single) continue;
+      rows.push({
+        name: `${p.model} ${MODE_NAMES[p.mode]} speed-up ${p.threads} threads / 1`,
+        impl,
+        backend: many.backend,
+        threads: p.threads,
+        median: round(many.imagesPerSecond / single.imagesPerSecond),
+        unit: '×',
+        ...(many.threadsApplied ? {} : { note: 'no threads in this build: both runs used one' }),
+      });
+    }
+  }
+  return rows;
+}
+
+function pad(s: string, n: number, right = false): string {
+  if (s.length >= n) return s;
+  return right ? ' '.repeat(n - s.length) + s : s + ' '.repeat(n - s.length);
+}
+
+function show(x: number | undefined): string {
+  if (x === undefined) return '-';
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+/** funt next to PyTorch for every figure, as text. */
+export function formatTable(rows: ResultRow[]): string {
+  const keys = [...new Set(rows.map((r) => `${r.name}\u0000${r.threads}`))];
+  const lines = [
+    `${pad('figure', 48)}${pad('threads', 9)}${pad('funt', 10, true)}${pad('PyTorch', 10, true)}${pad('funt/PyTorch', 14, true)}  unit`,
+  ];
+  for (const key of keys) {
+    const [name, threads] = key.split('\u0000');
+    const f = rows.find((r) => r.impl === 'funt' && r.name === name && String(r.threads) === threads);
+    const t = rows.find((r) => r.impl === 'pytorch' && r.name === name && String(r.threads) === threads);
+    const ratio = f?.ratioToPytorch;
+    const unit = (f ?? t)!.unit;
+    lines.push(`${pad(name, 48)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(ratio === undefined ? '-' : ratio.toFixed(2), 14, true)}  ${unit}${f?.note ? `  (${f.note})` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export interface Target {
+  label: string;
+  met: boolean;
+  detail: string;
+}
+
+/** Issue 7's targets, read from the rows (ResNet-20, `threads` = all cores). */
+export function checkTargets(rows: ResultRow[], threads: number): Target[] {
+  const get = (name: string, impl: 'funt' | 'pytorch', t = threads) => rows.find((r) => r.name === name && r.impl === impl && r.threads === t);
+  const targets: Target[] = [];
+  const ratioTarget = (label: string, name: string, min: number) => {
+    const r = get(name, 'funt')?.ratioToPytorch;
+    if (r !== undefined) targets.push({ label, met: r >= min, detail: `${r.toFixed(2)}× PyTorch (target ≥ ${min}×${r < min ? `; ${(min / r).toFixed(1)}× short` : ''})` });
+  };
+  ratioTarget(`ResNet-20 training, ${threads} threads`, 'ResNet-20 training step', 0.5);
+  ratioTarget(`ResNet-20 inference, ${threads} threads`, 'ResNet-20 inference', 0.4);
+  const scaling = get(`ResNet-20 training step speed-up ${threads} threads / 1`, 'funt');
+  if (scaling) targets.push({ label: `funt ${threads} threads over 1 (training)`, met: scaling.median >= 1.7, detail: `${scaling.median.toFixed(2)}× (target ≥ 1.7×)` });
+  const mem = get('ResNet-20 training step peak RSS', 'funt');
+  if (mem?.ratioToPytorch !== undefined) {
+    targets.push({ label: `ResNet-20 training peak RSS, ${threads} threads`, met: mem.ratioToPytorch <= 1, detail: `${mem.median.toFixed(0)} MiB = ${mem.ratioToPytorch.toFixed(2)}× PyTorch's (target ≤ 1×)` });
+  }
+  return targets;
+}

@@ -1,0 +1,247 @@
+/**
+ * `pnpm bench` in apps/resnet: ResNet-20 and ResNet-56 (3×32×32, 10 classes, batch 128) on
+ * funt and on PyTorch, in the same run:
+ *
+ *   - a full training step (forward, NLL loss, backward, SGD Nesterov update) and an
+ *     inference pass, with 1 thread and with all threads, median of several steps after
+ *     warm-up, in images/s; each configuration in its own process for its peak RSS;
+ *   - one training epoch over 50,000 synthetic images with flip + pad-2 crop augmentation
+ *     through the Solver (estimated from 20 batches unless --epoch or --full);
+ *   - funt/PyTorch ratios for every figure, issue 7's targets, a table on stdout and
+ *     bench-results/resnet.json at the repository root.
+ *
+ * Flags: --quick (fewer steps), --full (more steps and the whole epoch), --epoch (the whole
+ * epoch), --models 20,56, --only steps|epoch, --no-pytorch, --profile (instead of all that:
+ * a CPU profile of the ResNet-20 training-step loop, summarised).
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type StepConfig, configArgs, modelName } from './config.js';
+import type { EpochResult } from './epoch.js';
+import { type Measurement, parseMeasurement } from './measurement.js';
+import { benchDistDir, repoDir } from './paths.js';
+import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
+import { type TorchStatus, PYTHON, runPytorch, torchStatus } from './pytorch.js';
+import { type Pair, type ResultRow, checkTargets, formatTable, pairRows, scalingRows } from './results.js';
+import { threadControl } from './threads.js';
+
+const BATCH = 128;
+const EPOCH_IMAGES = 50_000;
+const ESTIMATE_BATCHES = 20;
+
+function usage(): never {
+  console.log('usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--only steps|epoch] [--no-pytorch] [--profile]');
+  process.exit(0);
+}
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+
+/** Runs a compiled child of the benchmark with Node and returns its stdout (stderr passes through). */
+function runNode(script: string, args: string[], nodeFlags: string[] = []): string {
+  const r = spawnSync(process.execPath, [...nodeFlags, join(benchDistDir, script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  if (r.error) throw new Error(`${script}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`node ${script} ${args.join(' ')} exited with code ${r.status}`);
+  return r.stdout;
+}
+
+function runFunt(config: StepConfig): Measurement {
+  const args = configArgs(config);
+  return parseMeasurement(runNode('funt-step.js', args), `node funt-step.js ${args.join(' ')}`);
+}
+
+const MiB = 1024 * 1024;
+
+function describe(m: Measurement): string {
+  return `${m.imagesPerSecond.toFixed(1)} images/s (median ${(m.median * 1000).toFixed(0)} ms of ${m.seconds.length}), peak ${(m.peakRssBytes / MiB).toFixed(0)} MiB`;
+}
+
+function machineLine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
+}
+
+function load(): string {
+  return loadavg().map((x) => x.toFixed(2)).join(' ');
+}
+
+/** The step benchmark: funt and PyTorch alternate configuration by configuration, so that the machine's load falls on both alike. */
+function stepPairs(models: number[], threadCounts: number[], warmup: number, steps: number, torch: TorchStatus): { pairs: Pair[]; failures: string[] } {
+  const pairs: Pair[] = [];
+  const failures: string[] = [];
+  for (const n of models) {
+    for (const threads of threadCounts) {
+      for (const mode of ['train', 'infer'] as const) {
+        const config: StepConfig = { n, mode, threads, batch: BATCH, warmup, steps };
+        const label = `${modelName(n)} ${mode === 'train' ? 'training step' : 'inference'}, ${threads} thread${threads > 1 ? 's' : ''}`;
+        try {
+          const funt = runFunt(config);
+          console.log(`${label}: funt ${describe(funt)}`);
+          let pytorch: Measurement | null = null;
+          if (torch.available) {
+            try {
+              pytorch = runPytorch(config);
+              console.log(`${label}: PyTorch ${describe(pytorch)}  → funt/PyTorch ${(funt.imagesPerSecond / pytorch.imagesPerSecond).toFixed(2)}`);
+            } catch (err) {
+              failures.push((err as Error).message);
+              console.error(`bench: ${(err as Error).message}`);
+            }
+          }
+          pairs.push({ model: modelName(n), mode, threads, funt, pytorch });
+        } catch (err) {
+          failures.push((err as Error).message);
+          console.error(`bench: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+  return { pairs, failures };
+}
+
+function epochRows(e: EpochResult): ResultRow[] {
+  const what = `${e.model} epoch, ${e.images.toLocaleString('en-US')} images, flip + pad-2 crops, Solver`;
+  const suffix = e.kind === 'estimate' ? ` (estimate from ${e.iterations} batches)` : '';
+  const base = { impl: 'funt' as const, backend: e.backend, threads: e.threads, ...(e.threadsApplied ? {} : { note: `asked for ${e.threads} threads; this build runs its kernels on one` }) };
+  return [
+    { name: `${what}${suffix}`, ...base, median: Number(e.seconds.toFixed(1)), unit: 's' },
+    { name: `${what} throughput${suffix}`, ...base, median: Number(e.imagesPerSecond.toFixed(1)), unit: 'images/s' },
+  ];
+}
+
+function runEpoch(threads: number, whole: boolean): EpochResult {
+  const args = ['--images', String(EPOCH_IMAGES), '--batch', String(BATCH), '--n', '3', '--threads', String(threads)];
+  if (!whole) args.push('--batches', String(ESTIMATE_BATCHES));
+  const out = runNode('epoch.js', args).trim().split('\n');
+  return JSON.parse(out[out.length - 1]) as EpochResult;
+}
+
+/** --profile: the ResNet-20 training-step loop under `node --cpu-prof`, summarised into bench-results/. */
+function profile(threads: number): void {
+  const dir = mkdtempSync(join(tmpdir(), 'funt-bench-profile-'));
+  try {
+    const config: StepConfig = { n: 3, mode: 'train', threads, batch: BATCH, warmup: 1, steps: 5 };
+    const command = `node --cpu-prof funt-step.js ${configArgs(config).join(' ')}`;
+    console.log(`profiling: ${command}`);
+    const m = parseMeasurement(runNode('funt-step.js', configArgs(config), ['--cpu-prof', `--cpu-prof-dir=${dir}`]), command);
+    console.log(`  ${describe(m)} (under the profiler)`);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error(`node --cpu-prof wrote no .cpuprofile into ${dir}`);
+    const tensorDir = dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json'));
+    const names = wasmFunctionNames(readFileSync(join(tensorDir, 'build', 'kernels.wasm')));
+    const summary = summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), names, { focus: 'timeSteps', top: 20 });
+    const text = [
+      `# Profile of the ResNet-20 training step (${new Date().toISOString()})`,
+      '',
+      `\`${command}\` (batch ${BATCH}, ${threads} thread${threads > 1 ? 's' : ''}, 1 warm-up + 5 timed steps): ${describe(m)}.`,
+      `${machineLine()}; load average ${load()}.`,
+      '',
+      profileMarkdown(summary),
+      '',
+    ].join('\n');
+    const out = join(repoDir, 'bench-results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'resnet-profile.md'), text);
+    copyFileSync(join(dir, file), join(out, 'resnet-train-step.cpuprofile'));
+    console.log(`\n${text}`);
+    console.log(`wrote ${join(out, 'resnet-profile.md')} and resnet-train-step.cpuprofile (open it in Chrome DevTools or speedscope)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      full: { type: 'boolean', default: false },
+      epoch: { type: 'boolean', default: false },
+      models: { type: 'string', default: '20,56' },
+      only: { type: 'string' },
+      'no-pytorch': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) usage();
+  if (values.quick && values.full) fail('--quick and --full exclude each other');
+  const models = values.models.split(',').map((s) => {
+    const depth = Number(s.trim());
+    if (!Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0) fail(`--models takes depths 6n+2 (20, 32, 44, 56, 110), got '${s}'`);
+    return (depth - 2) / 6;
+  });
+  if (values.only !== undefined && values.only !== 'steps' && values.only !== 'epoch') fail(`--only must be 'steps' or 'epoch', got '${values.only}'`);
+  const all = availableParallelism();
+  const threadCounts = all > 1 ? [1, all] : [1];
+  const threads = threadControl();
+
+  const startLoad = loadavg()[0];
+  console.log(`@funt/resnet benchmark, ${new Date().toISOString()}`);
+  console.log(`${machineLine()}; load average ${load()} (a shared machine: other processes lower every figure)`);
+  console.log(
+    threads.setterName
+      ? `threads: @funt/tensor's ${threads.setterName}() sets 1 and ${all}`
+      : `threads: this @funt/tensor build has no thread setting yet (no setThreads export): the ${all}-thread runs use one thread`,
+  );
+  if (values.profile) {
+    profile(1);
+    return;
+  }
+  const torch: TorchStatus = values['no-pytorch'] ? { available: false, reason: '--no-pytorch' } : torchStatus();
+  console.log(torch.available ? `PyTorch ${torch.version} (${PYTHON}), measured in the same run` : `PyTorch skipped: ${torch.reason}`);
+  const [warmup, steps] = values.quick ? [1, 3] : values.full ? [3, 10] : [2, 5];
+  console.log(`batch ${BATCH}, 3×32×32, 10 classes; median of ${steps} steps after ${warmup} warm-up steps; one process per configuration\n`);
+
+  const rows: ResultRow[] = [];
+  const failures: string[] = [];
+  let pairs: Pair[] = [];
+  if (values.only !== 'epoch') {
+    const r = stepPairs(models, threadCounts, warmup, steps, torch);
+    pairs = r.pairs;
+    failures.push(...r.failures);
+    rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
+  }
+  if (values.only !== 'steps') {
+    const whole = values.epoch || values.full;
+    console.log(`\nepoch: ResNet-20, ${EPOCH_IMAGES.toLocaleString('en-US')} synthetic images, ${all} thread${all > 1 ? 's' : ''}, ${whole ? 'the whole epoch' : `estimated from ${ESTIMATE_BATCHES} batches (--epoch or --full for the whole epoch)`}`);
+    try {
+      const e = runEpoch(all, whole);
+      console.log(`  ${e.kind === 'estimate' ? 'estimated ' : ''}${e.seconds.toFixed(1)} s per epoch (${e.imagesPerSecond.toFixed(1)} images/s; median iteration ${(e.medianIterationSeconds * 1000).toFixed(0)} ms, augmentation + standardisation ${((100 * e.augmentSeconds) / (e.medianIterationSeconds * e.iterations)).toFixed(1)}% of it; peak ${(e.peakRssBytes / MiB).toFixed(0)} MiB)`);
+      rows.push(...epochRows(e));
+    } catch (err) {
+      failures.push((err as Error).message);
+      console.error(`bench: ${(err as Error).message}`);
+    }
+  }
+
+  console.log(`\nload average at the end: ${load()}\n`);
+  if (Math.max(startLoad, loadavg()[0]) > all - 0.5) {
+    console.log(`note: the load average exceeded ${all - 0.5} (${all} cores) during the run: other processes took CPU time, and multi-threaded`);
+    console.log('runs suffer most (a thread that waits for a descheduled partner stalls); compare the "best" figures in resnet.json too.\n');
+  }
+  console.log(formatTable(rows));
+  const targets = checkTargets(rows, threadCounts[threadCounts.length - 1]);
+  if (targets.length) {
+    console.log('\nissue 7 targets:');
+    for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'missed'} ${t.label}: ${t.detail}`);
+  }
+  const file = join(repoDir, 'bench-results', 'resnet.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(rows, null, 2) + '\n');
+  console.log(`\nwrote ${file}`);
+  if (failures.length) {
+    console.error(`bench: ${failures.length} measurement(s) failed:\n  ${failures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main();

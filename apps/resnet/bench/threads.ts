@@ -1,0 +1,31 @@
+/**
+ * Finds the thread-count setting of @funt/tensor, if the build has one. The benchmark was
+ * written before the threaded kernels (issue 7, "Make it fast"), so it looks the setter up by
+ * name instead of importing it: the same benchmark then measures the build before and after.
+ */
+import * as tensor from '@funt/tensor';
+
+export interface ThreadControl {
+  /** The export that sets the count ('setThreads', 'setNumThreads'), or null: kernels run on the calling thread. */
+  setterName: string | null;
+  /** Sets the count (waiting for a setter that returns a promise, e.g. while workers start) and says whether it was applied. */
+  set(threads: number): Promise<boolean>;
+}
+
+const SETTERS = ['setThreads', 'setNumThreads'];
+const GETTERS = ['getThreads', 'getNumThreads'];
+
+export function threadControl(module: Record<string, unknown> = tensor as unknown as Record<string, unknown>): ThreadControl {
+  const setterName = SETTERS.find((name) => typeof module[name] === 'function') ?? null;
+  const getterName = GETTERS.find((name) => typeof module[name] === 'function') ?? null;
+  return {
+    setterName,
+    async set(threads: number): Promise<boolean> {
+      if (setterName === null) return threads === 1;
+      const result = await (module[setterName] as (n: number) => unknown)(threads);
+      if (getterName !== null) return (module[getterName] as () => unknown)() === threads;
+      // Without a getter, trust a setter that returned nothing (or true).
+      return result === undefined || result === true;
+    },
+  };
+}
