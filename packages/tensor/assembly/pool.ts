@@ -65,26 +65,48 @@ import { at, hsum } from './util';
 /**
  * Four adjacent outputs (oh, ow..ow+3) whose windows lie inside the row horizontally, one lane
  * each; rows [h0, h1) of the windows; `inv` the average's divisor. Max pooling keeps, per lane,
- * the first maximum (a NaN wins) and its position, as argmaxWindow does.
+ * the first maximum (a NaN wins) and its position, as argmaxWindow does. The stride is
+ * dispatched here, outside the loops (V8 does not hoist the test).
  */
 @inline function pool4(
   mode: i32, xPlane: usize, srcPlane: usize, dstPlane: usize, o: i32, ws: i32,
   W: i32, h0: i32, h1: i32, kW: i32, sW: i32, inv: f32,
 ): void {
-  if (mode == 1 || mode == 0) {
+  if (sW == 1) pool4Stride(mode, 1, xPlane, srcPlane, dstPlane, o, ws, W, h0, h1, kW, inv);
+  else pool4Stride(mode, 2, xPlane, srcPlane, dstPlane, o, ws, W, h0, h1, kW, inv);
+}
+
+@inline function pool4Stride(
+  mode: i32, sW: i32, xPlane: usize, srcPlane: usize, dstPlane: usize, o: i32, ws: i32,
+  W: i32, h0: i32, h1: i32, kW: i32, inv: f32,
+): void {
+  if (mode == 0) {
+    // pmax is one instruction where V8 expands f32x4.max (NaN and ±0 rules) to seven; it
+    // keeps the first of equal values, and NaN is tracked on the side: any NaN wins.
     if (h1 <= h0) {
-      v128.store(at(dstPlane, o), f32x4.splat(mode == 0 ? -Infinity : 0));
+      v128.store(at(dstPlane, o), f32x4.splat(-Infinity));
       return;
     }
-    let acc = mode == 0 ? load4(at(srcPlane, h0 * W), ws, sW) : f32x4.splat(0);
+    let acc = load4(at(srcPlane, h0 * W), ws, sW);
+    let nan = f32x4.ne(acc, acc);
     for (let ih = h0; ih < h1; ih++) {
       const row = at(srcPlane, ih * W);
       for (let kj = 0; kj < kW; kj++) {
         const v = load4(row, ws + kj, sW);
-        acc = mode == 0 ? f32x4.max(acc, v) : f32x4.add(acc, v); // max propagates NaN
+        acc = f32x4.pmax(acc, v);
+        nan = v128.or(nan, f32x4.ne(v, v));
       }
     }
-    v128.store(at(dstPlane, o), mode == 0 ? acc : f32x4.mul(acc, f32x4.splat(inv)));
+    v128.store(at(dstPlane, o), v128.bitselect(f32x4.splat(NaN), acc, nan));
+    return;
+  }
+  if (mode == 1) {
+    let acc = f32x4.splat(0);
+    for (let ih = h0; ih < h1; ih++) {
+      const row = at(srcPlane, ih * W);
+      for (let kj = 0; kj < kW; kj++) acc = f32x4.add(acc, load4(row, ws + kj, sW));
+    }
+    v128.store(at(dstPlane, o), f32x4.mul(acc, f32x4.splat(inv)));
     return;
   }
   if (mode == 3) {
