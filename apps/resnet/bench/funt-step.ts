@@ -43,7 +43,7 @@ function makeStep(c: StepConfig): () => void {
 
 async function measureFunt(c: StepConfig): Promise<Measurement> {
   const threadsApplied = await threadControl().set(c.threads);
-  const seconds = timeSteps(makeStep(c), c.warmup, c.steps);
+  const { seconds, cpuSeconds } = timeSteps(makeStep(c), c.warmup, c.steps);
   const med = median(seconds);
   return {
     impl: 'funt',
@@ -55,6 +55,7 @@ async function measureFunt(c: StepConfig): Promise<Measurement> {
     threadsApplied,
     batch: c.batch,
     seconds,
+    cpuSeconds,
     median: med,
     imagesPerSecond: c.batch / med,
     peakRssBytes: peakRss().bytes,

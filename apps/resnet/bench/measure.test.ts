@@ -21,18 +21,30 @@ describe('median', () => {
 });
 
 describe('timeSteps', () => {
-  it('runs the warm-up untimed, then times each step', () => {
+  it('runs the warm-up untimed, then times each step in wall-clock and CPU seconds', () => {
     let calls = 0;
-    const seconds = timeSteps(() => {
+    const { seconds, cpuSeconds } = timeSteps(() => {
       calls++;
-      const until = performance.now() + 2;
-      while (performance.now() < until) {
-        // busy for 2 ms
+      // Busy until this process has used 20 ms of CPU, however long other processes hold the core.
+      const c0 = process.cpuUsage();
+      while (process.cpuUsage(c0).user < 20_000) {
+        // spin
       }
     }, 2, 3);
     expect(calls).toBe(5);
     expect(seconds).toHaveLength(3);
-    for (const s of seconds) expect(s).toBeGreaterThanOrEqual(0.0019);
+    expect(cpuSeconds).toHaveLength(3);
+    for (const [i, c] of cpuSeconds.entries()) {
+      expect(c).toBeGreaterThanOrEqual(0.02);
+      // One thread cannot use more CPU time than wall-clock time (10 ms of slack for V8's own background threads).
+      expect(c).toBeLessThanOrEqual(seconds[i] + 0.01);
+    }
+  });
+
+  it('counts no CPU time for a step that sleeps', () => {
+    const { seconds, cpuSeconds } = timeSteps(() => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30), 0, 1);
+    expect(seconds[0]).toBeGreaterThanOrEqual(0.029);
+    expect(cpuSeconds[0]).toBeLessThan(0.015);
   });
 
   it('rejects a negative warm-up and zero steps', () => {

@@ -13,22 +13,36 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+export interface StepTimes {
+  /** Wall-clock seconds of each timed call. */
+  seconds: number[];
+  /**
+   * CPU seconds (user + system, all threads of the process) of each timed call. With one
+   * thread this is the call's time minus the time other processes held the core: on a shared
+   * machine it stays put when the wall-clock time does not.
+   */
+  cpuSeconds: number[];
+}
+
 /**
  * Runs `step` `warmup` times untimed (WebAssembly tiers up to its optimising compiler and the
- * layers allocate their buffers during the first calls), then `steps` times timed; returns
- * the seconds of each timed call.
+ * layers allocate their buffers during the first calls), then `steps` times timed.
  */
-export function timeSteps(step: () => void, warmup: number, steps: number): number[] {
+export function timeSteps(step: () => void, warmup: number, steps: number): StepTimes {
   if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`timeSteps: warmup must be an integer >= 0, got ${warmup}`);
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`timeSteps: steps must be an integer >= 1, got ${steps}`);
   for (let i = 0; i < warmup; i++) step();
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     step();
     seconds.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpuSeconds.push((c.user + c.system) / 1e6);
   }
-  return seconds;
+  return { seconds, cpuSeconds };
 }
 
 /** The `VmHWM` line of /proc/<pid>/status (the peak resident set, "high water mark") in bytes, or null. */

@@ -4,7 +4,7 @@ import { MeasurementFormatError, parseMeasurement } from './measurement.js';
 /** A line as bench/pytorch_resnet.py prints it (json.dumps of its dict). */
 const PYTORCH_LINE =
   '{"impl": "pytorch", "backend": "torch 1.13.0a0", "model": "ResNet-20", "n": 3, "mode": "train", "threads": 2, "threadsApplied": true, ' +
-  '"batch": 128, "seconds": [0.25, 0.26, 0.24], "median": 0.25, "imagesPerSecond": 512.0, "peakRssBytes": 693764096}';
+  '"batch": 128, "seconds": [0.25, 0.26, 0.24], "cpuSeconds": [0.49, 0.5, 0.48], "median": 0.25, "imagesPerSecond": 512.0, "peakRssBytes": 693764096}';
 
 describe('parseMeasurement', () => {
   it('reads the JSON object on the last non-empty line, ignoring what a library printed before it', () => {
@@ -26,6 +26,7 @@ describe('parseMeasurement', () => {
     expect(() => parseMeasurement(bad({ median: 0 }), 'prog')).toThrow(/field 'median' must be a positive number, got 0/);
     expect(() => parseMeasurement(bad({ peakRssBytes: undefined }), 'prog')).toThrow(/field 'peakRssBytes' must be a positive number, got nothing/);
     expect(() => parseMeasurement(bad({ seconds: [] }), 'prog')).toThrow(/field 'seconds' must be a non-empty list/);
+    expect(() => parseMeasurement(bad({ cpuSeconds: [0.5] }), 'prog')).toThrow(/field 'cpuSeconds' must be a list of 3 non-negative numbers/);
     expect(() => parseMeasurement(bad({ threadsApplied: 1 }), 'prog')).toThrow(/field 'threadsApplied' must be true or false/);
     expect(() => parseMeasurement('[1, 2]', 'prog')).toThrow(/expected a JSON object/);
   });

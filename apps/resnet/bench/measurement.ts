@@ -20,6 +20,8 @@ export interface Measurement {
   batch: number;
   /** Seconds of each timed step. */
   seconds: number[];
+  /** CPU seconds of each timed step (all threads of the process; see measure.ts). */
+  cpuSeconds: number[];
   /** Median seconds per step. */
   median: number;
   imagesPerSecond: number;
@@ -52,6 +54,11 @@ export function toMeasurement(value: unknown, source: string): Measurement {
   if (typeof v.threadsApplied !== 'boolean') fail('threadsApplied', 'true or false');
   const s = v.seconds;
   if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0))) fail('seconds', 'a non-empty list of positive numbers');
+  const steps = (s as number[]).length;
+  const c = v.cpuSeconds;
+  if (!Array.isArray(c) || c.length !== steps || c.some((x) => typeof x !== 'number' || !(x >= 0))) {
+    fail('cpuSeconds', `a list of ${steps} non-negative numbers (one per step)`);
+  }
   return v as unknown as Measurement;
 }
 

@@ -18,7 +18,7 @@ that configuration's alone:
 prints one JSON object on the last line of stdout (what bench/pytorch.ts parses):
 
     {"impl": "pytorch", "backend": "torch 1.13.0a0", "model": "ResNet-20", "n": 3, "mode": "train",
-     "threads": 2, "threadsApplied": true, "batch": 128, "seconds": [...], "median": 0.25,
+     "threads": 2, "threadsApplied": true, "batch": 128, "seconds": [...], "cpuSeconds": [...], "median": 0.25,
      "imagesPerSecond": 512.0, "peakRssBytes": 312000000}
 
 `--all` runs every configuration (ResNet-20 and -56, train and infer, 1 thread and all
@@ -73,10 +73,13 @@ def measure(n, mode, threads, batch, warmup, steps, seed=0):
     for _ in range(warmup):
         step()
     seconds = []
+    cpu_seconds = []  # all threads of the process, as funt's process.cpuUsage()
     for _ in range(steps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         step()
         seconds.append(time.perf_counter() - t0)
+        cpu_seconds.append(time.process_time() - c0)
     med = statistics.median(seconds)
     return {
         'impl': 'pytorch',
@@ -88,6 +91,7 @@ def measure(n, mode, threads, batch, warmup, steps, seed=0):
         'threadsApplied': torch.get_num_threads() == threads,
         'batch': batch,
         'seconds': seconds,
+        'cpuSeconds': cpu_seconds,
         'median': med,
         'imagesPerSecond': batch / med,
         # Linux reports ru_maxrss in KiB.

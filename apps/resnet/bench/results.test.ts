@@ -6,7 +6,7 @@ function m(impl: 'funt' | 'pytorch', threads: number, imagesPerSecond: number, p
   const median = 128 / imagesPerSecond;
   return {
     impl, backend: impl === 'funt' ? 'wasm' : 'torch 1.13', model: 'ResNet-20', n: 3, mode: 'train', threads, threadsApplied, batch: 128,
-    seconds: [median, median / 2, median * 2], median, imagesPerSecond, peakRssBytes: peakMiB * 1024 * 1024,
+    seconds: [median, median / 2, median * 2], cpuSeconds: [median / 2, median / 2, median], median, imagesPerSecond, peakRssBytes: peakMiB * 1024 * 1024,
   };
 }
 
@@ -24,6 +24,11 @@ describe('results', () => {
     const mem = rows.find((r) => r.impl === 'funt' && r.unit === 'MiB')!;
     expect(mem.ratioToPytorch).toBeCloseTo(500 / 650, 4);
     expect(rows.filter((r) => r.impl === 'pytorch').every((r) => r.ratioToPytorch === undefined)).toBe(true);
+    // Images per CPU-second: 128 / median CPU seconds (half the wall-clock median here).
+    expect(speed.perCpuSecond).toBeCloseTo(200, 6);
+    expect(speed.cpuRatioToPytorch).toBeCloseTo(1 / 3, 4);
+    // Not on multi-thread rows, where CPU time also counts threads waiting for each other.
+    expect(pairRows(pairs[1])[0].perCpuSecond).toBeUndefined();
   });
 
   it('notes a thread count the build could not apply', () => {

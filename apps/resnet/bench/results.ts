@@ -2,6 +2,7 @@
  * The benchmark's figures: funt and PyTorch measurements paired per configuration, their
  * ratios, the rows of bench-results/resnet.json, and the table printed at the end.
  */
+import { median } from './measure.js';
 import type { Measurement, Mode } from './measurement.js';
 
 /** One row of bench-results/resnet.json. */
@@ -17,6 +18,14 @@ export interface ResultRow {
   ratioToPytorch?: number;
   /** The fastest step (images/s rows): closer to what an undisturbed machine does than the median. */
   best?: number;
+  /**
+   * Images per CPU-second (median), on one-thread images/s rows: the time other processes
+   * held the core is left out, so this figure, unlike the wall-clock one, barely moves with
+   * the machine's load (with more threads, CPU time also counts threads waiting for each other).
+   */
+  perCpuSecond?: number;
+  /** funt's perCpuSecond over PyTorch's. */
+  cpuRatioToPytorch?: number;
   note?: string;
 }
 
@@ -39,6 +48,8 @@ function round(x: number, digits = 3): number {
 export function pairRows(p: Pair): ResultRow[] {
   const rows: ResultRow[] = [];
   const threadNote = (m: Measurement) => (m.threadsApplied ? undefined : `asked for ${m.threads} threads; this build runs its kernels on one`);
+  const perCpu = (m: Measurement) => m.batch / median(m.cpuSeconds);
+  const single = p.threads === 1;
   for (const m of [p.funt, p.pytorch]) {
     if (m === null) continue;
     const isFunt = m.impl === 'funt';
@@ -51,6 +62,8 @@ export function pairRows(p: Pair): ResultRow[] {
       best: round(m.batch / Math.min(...m.seconds)),
       unit: 'images/s',
       ...(isFunt && p.pytorch ? { ratioToPytorch: round(m.imagesPerSecond / p.pytorch.imagesPerSecond) } : {}),
+      ...(single ? { perCpuSecond: round(perCpu(m)) } : {}),
+      ...(single && isFunt && p.pytorch ? { cpuRatioToPytorch: round(perCpu(m) / perCpu(p.pytorch)) } : {}),
       ...(note ? { note } : {}),
     });
     rows.push({
@@ -99,11 +112,12 @@ function show(x: number | undefined): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
-/** funt next to PyTorch for every figure, as text. */
+/** funt next to PyTorch for every figure, as text; "per CPU-s" is the ratio of images per CPU-second (one thread). */
 export function formatTable(rows: ResultRow[]): string {
   const keys = [...new Set(rows.map((r) => `${r.name}\u0000${r.threads}`))];
+  const width = Math.max(8, ...rows.map((r) => r.name.length)) + 2;
   const lines = [
-    `${pad('figure', 48)}${pad('threads', 9)}${pad('funt', 10, true)}${pad('PyTorch', 10, true)}${pad('funt/PyTorch', 14, true)}  unit`,
+    `${pad('figure', width)}${pad('threads', 9)}${pad('funt', 10, true)}${pad('PyTorch', 10, true)}${pad('funt/PyTorch', 14, true)}${pad('per CPU-s', 11, true)}  unit`,
   ];
   for (const key of keys) {
     const [name, threads] = key.split('\u0000');
@@ -111,7 +125,7 @@ export function formatTable(rows: ResultRow[]): string {
     const t = rows.find((r) => r.impl === 'pytorch' && r.name === name && String(r.threads) === threads);
     const ratio = f?.ratioToPytorch;
     const unit = (f ?? t)!.unit;
-    lines.push(`${pad(name, 48)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(ratio === undefined ? '-' : ratio.toFixed(2), 14, true)}  ${unit}${f?.note ? `  (${f.note})` : ''}`);
+    lines.push(`${pad(name, width)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(ratio === undefined ? '-' : ratio.toFixed(2), 14, true)}${pad(f?.cpuRatioToPytorch === undefined ? '' : f.cpuRatioToPytorch.toFixed(2), 11, true)}  ${unit}${f?.note ? `  (${f.note})` : ''}`);
   }
   return lines.join('\n');
 }

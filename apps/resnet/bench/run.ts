@@ -109,12 +109,15 @@ function stepPairs(models: number[], threadCounts: number[], warmup: number, ste
 }
 
 function epochRows(e: EpochResult): ResultRow[] {
-  const what = `${e.model} epoch, ${e.images.toLocaleString('en-US')} images, flip + pad-2 crops, Solver`;
-  const suffix = e.kind === 'estimate' ? ` (estimate from ${e.iterations} batches)` : '';
-  const base = { impl: 'funt' as const, backend: e.backend, threads: e.threads, ...(e.threadsApplied ? {} : { note: `asked for ${e.threads} threads; this build runs its kernels on one` }) };
+  const name = `${e.model} epoch${e.kind === 'estimate' ? ' (estimate)' : ''}`;
+  const notes = [
+    `${e.images.toLocaleString('en-US')} synthetic images, flip + pad-2 crops, Solver${e.kind === 'estimate' ? `; median iteration of ${e.iterations} batches × ${e.images}/${e.batch}` : ''}`,
+    ...(e.threadsApplied ? [] : [`asked for ${e.threads} threads; this build runs its kernels on one`]),
+  ];
+  const base = { impl: 'funt' as const, backend: e.backend, threads: e.threads, note: notes.join('; ') };
   return [
-    { name: `${what}${suffix}`, ...base, median: Number(e.seconds.toFixed(1)), unit: 's' },
-    { name: `${what} throughput${suffix}`, ...base, median: Number(e.imagesPerSecond.toFixed(1)), unit: 'images/s' },
+    { name, ...base, median: Number(e.seconds.toFixed(1)), unit: 's' },
+    { name: `${name} throughput`, ...base, median: Number(e.imagesPerSecond.toFixed(1)), unit: 'images/s' },
   ];
 }
 
@@ -196,7 +199,10 @@ function main(): void {
     profile(1);
     return;
   }
-  const torch: TorchStatus = values['no-pytorch'] ? { available: false, reason: '--no-pytorch' } : torchStatus();
+  const torch: TorchStatus =
+    values['no-pytorch'] ? { available: false, reason: '--no-pytorch' }
+    : values.only === 'epoch' ? { available: false, reason: 'the epoch figure is funt only' }
+    : torchStatus();
   console.log(torch.available ? `PyTorch ${torch.version} (${PYTHON}), measured in the same run` : `PyTorch skipped: ${torch.reason}`);
   const [warmup, steps] = values.quick ? [1, 3] : values.full ? [3, 10] : [2, 5];
   console.log(`batch ${BATCH}, 3×32×32, 10 classes; median of ${steps} steps after ${warmup} warm-up steps; one process per configuration\n`);
