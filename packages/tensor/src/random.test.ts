@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Rng } from './random.js';
 
@@ -17,6 +18,17 @@ describe('Rng', () => {
     expect(draws(new Rng(7), 20)).not.toEqual(draws(new Rng(8), 20));
     expect(draws(new Rng(1), 20)).not.toEqual(draws(new Rng(2 ** 32 + 1), 20));
     expect(() => new Rng(NaN)).toThrow(RangeError);
+  });
+
+  test('distinct integer seeds never collide, negative ones included (fast-check found 2^31-25 vs -2^31+24)', () => {
+    expect(draws(new Rng(2147483623), 8)).not.toEqual(draws(new Rng(-2147483624), 8));
+    fc.assert(
+      fc.property(fc.integer(), fc.integer(), (a, b) => {
+        fc.pre(a !== b);
+        expect(new Rng(a).getState().s).not.toEqual(new Rng(b).getState().s);
+      }),
+      { numRuns: 2000, seed: 2026 },
+    );
   });
 
   test('state saved mid-stream (with a pending normal spare) restores the exact continuation', () => {

@@ -30,12 +30,15 @@ export class Rng {
 
   constructor(seed = 0) {
     if (!Number.isFinite(seed)) throw new RangeError(`Rng: seed must be a finite number, got ${seed}`);
-    // Fold in the high bits so that seeds beyond 2^32 still differ.
-    const next = splitmix32((seed >>> 0) ^ Math.floor(seed / 4294967296));
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    // The low and high 32-bit words seed separate halves of the state. splitmix32's first
+    // output is a bijection of its seed, so distinct integer seeds (up to 2^53, negative
+    // included) always give distinct streams.
+    const lo = splitmix32(seed >>> 0);
+    const hi = splitmix32((Math.floor(seed / 4294967296) >>> 0) ^ 0x5bd1e995);
+    this.s0 = lo();
+    this.s1 = lo();
+    this.s2 = hi();
+    this.s3 = hi();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
