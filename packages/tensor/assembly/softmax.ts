@@ -1,7 +1,8 @@
 /**
  * Softmax and log-softmax over the rows of a [rows, cols] matrix, and their backward passes.
- * Rows are independent, so [r0, r1) is the unit of parallel work. The row sums run in f64:
- * the rows are short (class scores) and the exponentials dominate the cost anyway.
+ * Rows are independent, so [r0, r1) is the unit of parallel work. The row sums (and the
+ * backward pass) run in f64: the rows are short (class scores) and the exponentials dominate
+ * the cost anyway.
  */
 
 import { at } from './util';
@@ -45,11 +46,11 @@ export function softmaxBackward(y: usize, dy: usize, dx: usize, cols: i32, log: 
       const g = <f64>load<f32>(at(gr, j));
       s += log ? g : g * <f64>load<f32>(at(yr, j));
     }
-    const sf = <f32>s;
+    // In f64: dy − Σ cancels when one class takes all the probability, and the rows are short.
     for (let j = 0; j < cols; j++) {
-      const yv = load<f32>(at(yr, j));
-      const g = load<f32>(at(gr, j));
-      store<f32>(at(dr, j), log ? g - Mathf.exp(yv) * sf : yv * (g - sf));
+      const yv = <f64>load<f32>(at(yr, j));
+      const g = <f64>load<f32>(at(gr, j));
+      store<f32>(at(dr, j), <f32>(log ? g - Math.exp(yv) * s : yv * (g - s)));
     }
   }
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import type { Conv2dParams } from '../../backend.js';
 import { conv2dOutputSize } from '../../ops/conv.js';
 import { Rng } from '../../random.js';
-import { CONV_RUNS, clonePair, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
+import { CONV_RUNS, absolute, clonePair, expectAgree, filledPair, randomPair, reference, termScale, wasm } from './testing.js';
 
 interface Case {
   N: number; C: number; O: number; H: number; W: number; kH: number; kW: number;
@@ -53,7 +53,9 @@ function checkForward(g: Case): void {
   const [yw, yr] = filledPair(y, NaN);
   wasm().conv2d(xw, ww, bw, yw, p);
   reference().conv2d(xr, wr, br, yr, p);
-  expectAgree(yw, yr, K, `conv2d ${label(g)}`);
+  const [, terms] = filledPair(y, 0);
+  reference().conv2d(absolute(xr), absolute(wr), br && absolute(br), terms, p);
+  expectAgree(yw, yr, K, `conv2d ${label(g)}`, termScale(yr, terms, K));
 }
 
 function checkBackwardData(g: Case): void {
@@ -64,7 +66,10 @@ function checkBackwardData(g: Case): void {
   const [dxw, dxr] = filledPair(x, NaN);
   wasm().conv2dBackwardData(dyw, ww, dxw, p);
   reference().conv2dBackwardData(dyr, wr, dxr, p);
-  expectAgree(dxw, dxr, g.O * g.kH * g.kW, `conv2dBackwardData ${label(g)}`);
+  const L = g.O * g.kH * g.kW;
+  const [, terms] = filledPair(x, 0);
+  reference().conv2dBackwardData(absolute(dyr), absolute(wr), terms, p);
+  expectAgree(dxw, dxr, L, `conv2dBackwardData ${label(g)}`, termScale(dxr, terms, L));
 }
 
 function checkBackwardFilter(g: Case): void {
@@ -74,11 +79,15 @@ function checkBackwardFilter(g: Case): void {
   const [dyw, dyr] = randomPair(y, rng);
   const [dww, dwr] = g.accumulate ? clonePair(randomPair(w, rng)) : filledPair(w, NaN);
   const [dbw, dbr] = g.bias ? (g.accumulate ? randomPair([g.O], rng) : filledPair([g.O], NaN)) : [null, null];
+  // Σ|terms|: the same gradients of |x| and |dy|, accumulated onto |dw| and |db|.
+  const dwTerms = g.accumulate ? absolute(dwr) : filledPair(w, 0)[1];
+  const dbTerms = dbr && (g.accumulate ? absolute(dbr) : filledPair([g.O], 0)[1]);
+  reference().conv2dBackwardFilter(absolute(xr), absolute(dyr), dwTerms, dbTerms, p, g.accumulate);
   wasm().conv2dBackwardFilter(xw, dyw, dww, dbw, p, g.accumulate);
   reference().conv2dBackwardFilter(xr, dyr, dwr, dbr, p, g.accumulate);
   const L = g.N * y[2] * y[3];
-  expectAgree(dww, dwr, L, `conv2dBackwardFilter dw ${label(g)} accumulate=${g.accumulate}`);
-  if (dbw && dbr) expectAgree(dbw, dbr, L, `conv2dBackwardFilter db ${label(g)}`);
+  expectAgree(dww, dwr, L, `conv2dBackwardFilter dw ${label(g)} accumulate=${g.accumulate}`, termScale(dwr, dwTerms, L));
+  if (dbw && dbr && dbTerms) expectAgree(dbw, dbr, L, `conv2dBackwardFilter db ${label(g)}`, termScale(dbr, dbTerms, L));
 }
 
 /** ResNet-like shapes: 8-aligned rows (the fast im2col paths), K beyond one KC = 256 block. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../random.js';
-import { RUNS, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
+import { RUNS, absolute, expectAgree, filledPair, randomPair, reference, termScale, wasm } from './testing.js';
 
 /** Runs one product on both backends and compares (out starts as NaN when beta = 0, so it must not be read). */
 function check(M: number, N: number, K: number, transA: boolean, transB: boolean, alpha: number, beta: number, seed: number): void {
@@ -10,9 +10,12 @@ function check(M: number, N: number, K: number, transA: boolean, transB: boolean
   const [bw, br] = randomPair(transB ? [N, K] : [K, N], rng);
   const [cw, cr] = beta === 0 ? filledPair([M, N], NaN) : randomPair([M, N], rng);
   const options = { transA, transB, alpha, beta };
+  // Σ|terms| = |alpha|·|a||b| + |beta|·|c|, for outputs that cancel (one row, one column).
+  const terms = beta === 0 ? filledPair([M, N], 0)[1] : absolute(cr);
+  reference().matmul(absolute(ar), absolute(br), terms, { transA, transB, alpha: Math.abs(alpha), beta: Math.abs(beta) });
   wasm().matmul(aw, bw, cw, options);
   reference().matmul(ar, br, cr, options);
-  expectAgree(cw, cr, K, `matmul ${M}x${N}x${K} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}`);
+  expectAgree(cw, cr, K, `matmul ${M}x${N}x${K} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}`, termScale(cr, terms, K));
 }
 
 describe('wasm matmul', () => {

@@ -5,6 +5,7 @@ describe('the wasm-versus-reference comparison', () => {
   it('measures the largest difference relative to the largest expected value', () => {
     expect(normwiseError([1, 2, 4], [1, 2, 4])).toBe(0);
     expect(normwiseError([1, 2.5, 4], [1, 2, 4])).toBeCloseTo(0.125, 12);
+    expect(normwiseError([1, 2.5, 4], [1, 2, 4], 10)).toBeCloseTo(0.05, 12);
   });
 
   it('fails on NaN or infinities in different places, and on a length mismatch', () => {
