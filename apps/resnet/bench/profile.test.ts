@@ -31,6 +31,25 @@ describe('wasmFunctionNames', () => {
     expect(new Map(wasmFunctionNames(tinyModule(true)))).toEqual(new Map([[1, 'helper'], [2, 'run']]));
   });
 
+  it('names the unexported functions from a matching text format, and ignores one of another build', () => {
+    const wat = [
+      '(module',
+      ' (import "m" "f" (func $m/f))',
+      ' (export "run" (func $assembly/run))',
+      ' (func $assembly/gemm/helper',
+      ' )',
+      ' (func $assembly/run',
+      ' )',
+      ')',
+    ].join('\n');
+    expect(new Map(wasmFunctionNames(tinyModule(false), wat))).toEqual(new Map([[1, 'gemm/helper'], [2, 'run']]));
+    // Functions swapped: "run" would be index 1, not 2 as in the binary.
+    const other = wat.replace(' (func $assembly/gemm/helper\n )\n (func $assembly/run\n )', ' (func $assembly/run\n )\n (func $assembly/gemm/helper\n )');
+    expect([...wasmFunctionNames(tinyModule(false), other)]).toEqual([[2, 'run']]);
+    // One function more than the binary has.
+    expect([...wasmFunctionNames(tinyModule(false), wat.replace(' )\n)', ' )\n (func $extra\n )\n)'))]).toEqual([[2, 'run']]);
+  });
+
   it('rejects bytes that are not WebAssembly', () => {
     expect(() => wasmFunctionNames(new TextEncoder().encode('not wasm'))).toThrow(/not a WebAssembly module/);
   });

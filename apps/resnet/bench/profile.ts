@@ -67,32 +67,60 @@ function readName(bytes: Uint8Array, at: { pos: number }): string {
   return s;
 }
 
-/**
- * Function index → name, from a module's export section and, when present, its "name"
- * custom section. V8 labels WebAssembly frames `wasm-function[index]` when the module carries
- * no names (AssemblyScript's -O3 builds drop them), in the same index space (imports first).
- * The two sections are read directly from the binary format (a few dozen lines; a full
- * WebAssembly toolchain would be a heavy dependency for two tables).
- */
-export function wasmFunctionNames(bytes: Uint8Array): Map<number, string> {
-  const names = new Map<number, string>();
+interface WasmTables {
+  /** Export name → function index. */
+  exports: Map<string, number>;
+  /** Function index → name from the "name" custom section. */
+  named: Map<number, string>;
+  /** Imported functions come first in the index space. */
+  importedFunctions: number;
+  /** Functions defined by the module (its function section). */
+  definedFunctions: number;
+}
+
+function readLimits(bytes: Uint8Array, at: { pos: number }): void {
+  const flags = bytes[at.pos++];
+  readLeb(bytes, at);
+  if (flags & 1) readLeb(bytes, at);
+}
+
+function readTables(bytes: Uint8Array): WasmTables {
   if (bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) throw new RangeError('wasm: not a WebAssembly module (bad magic number)');
+  const t: WasmTables = { exports: new Map(), named: new Map(), importedFunctions: 0, definedFunctions: 0 };
   const at = { pos: 8 };
   while (at.pos < bytes.length) {
     const id = bytes[at.pos++];
     const size = readLeb(bytes, at);
     const end = at.pos + size;
-    if (id === 7) {
+    if (id === 2) {
+      // Import section: (module, field, kind, description)*; only function imports take indices here.
+      const count = readLeb(bytes, at);
+      for (let i = 0; i < count; i++) {
+        readName(bytes, at);
+        readName(bytes, at);
+        const kind = bytes[at.pos++];
+        if (kind === 0) {
+          readLeb(bytes, at);
+          t.importedFunctions++;
+        } else if (kind === 1) {
+          at.pos++;
+          readLimits(bytes, at);
+        } else if (kind === 2) readLimits(bytes, at);
+        else at.pos += 2; // global: value type, mutability
+      }
+    } else if (id === 3) {
+      t.definedFunctions = readLeb(bytes, at);
+    } else if (id === 7) {
       // Export section: (name, kind, index)*; kind 0 is a function.
       const count = readLeb(bytes, at);
       for (let i = 0; i < count; i++) {
         const name = readName(bytes, at);
         const kind = bytes[at.pos++];
         const index = readLeb(bytes, at);
-        if (kind === 0 && !names.has(index)) names.set(index, name);
+        if (kind === 0) t.exports.set(name, index);
       }
     } else if (id === 0 && readName(bytes, at) === 'name') {
-      // Name section: subsection 1 is the function name map (index, name)*; it wins over exports.
+      // Name section: subsection 1 is the function name map (index, name)*.
       while (at.pos < end) {
         const sub = bytes[at.pos++];
         const subSize = readLeb(bytes, at);
@@ -101,7 +129,7 @@ export function wasmFunctionNames(bytes: Uint8Array): Map<number, string> {
           const count = readLeb(bytes, at);
           for (let i = 0; i < count; i++) {
             const index = readLeb(bytes, at);
-            names.set(index, readName(bytes, at));
+            t.named.set(index, readName(bytes, at));
           }
         }
         at.pos = subEnd;
@@ -109,6 +137,41 @@ export function wasmFunctionNames(bytes: Uint8Array): Map<number, string> {
     }
     at.pos = end;
   }
+  return t;
+}
+
+/**
+ * The functions of a WebAssembly text file (as AssemblyScript's --textFile writes it) by
+ * index, and its exports, or null if the text does not describe the same module as `t`:
+ * the same number of functions and every export at the same index.
+ */
+function watNames(wat: string, t: WasmTables): Map<number, string> | null {
+  const imported = (wat.match(/^\s*\(import "[^"]*" "[^"]*" \(func\b/gm) ?? []).length;
+  const defined = [...wat.matchAll(/^\s*\(func \$(\S+)/gm)].map((m) => m[1]);
+  if (imported !== t.importedFunctions || defined.length !== t.definedFunctions) return null;
+  const index = new Map(defined.map((name, i) => [name, imported + i]));
+  for (const m of wat.matchAll(/\(export "([^"]+)" \(func \$(\S+)\)\)/g)) {
+    if (t.exports.get(m[1]) !== index.get(m[2])) return null;
+  }
+  // '$assembly/gemm/microKernel' → 'gemm/microKernel'
+  return new Map(defined.map((name, i) => [imported + i, name.replace(/^assembly\//, '')]));
+}
+
+/**
+ * Function index → name. V8 labels WebAssembly frames `wasm-function[index]` when the module
+ * carries no name section (AssemblyScript's -O3 builds drop it), in the module's function
+ * index space (imports first). Names come from the name section if any, else the exports,
+ * and for the unexported functions from the text format (`wat`, e.g. build/kernels.wat) when
+ * it matches this binary. The sections are read directly from the binary format (a few dozen
+ * lines; a full WebAssembly toolchain would be a heavy dependency for three tables).
+ */
+export function wasmFunctionNames(bytes: Uint8Array, wat?: string): Map<number, string> {
+  const t = readTables(bytes);
+  const names = new Map<number, string>();
+  const fromWat = wat === undefined ? null : watNames(wat, t);
+  for (const [index, name] of fromWat ?? []) names.set(index, name);
+  for (const [name, index] of [...t.exports].reverse()) names.set(index, name);
+  for (const [index, name] of t.named) names.set(index, name);
   return names;
 }
 

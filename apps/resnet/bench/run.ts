@@ -15,7 +15,7 @@
  * a CPU profile of the ResNet-20 training-step loop, summarised).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -132,6 +132,11 @@ function runEpoch(threads: number, whole: boolean): EpochResult {
 function profile(threads: number): void {
   const dir = mkdtempSync(join(tmpdir(), 'funt-bench-profile-'));
   try {
+    // The kernels as the profiled process loads them (they are rebuilt while people work on them).
+    const tensorDir = dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json'));
+    const wasmFile = join(tensorDir, 'build', 'kernels.wasm');
+    const watFile = join(tensorDir, 'build', 'kernels.wat');
+    const wasm = readFileSync(wasmFile);
     const config: StepConfig = { n: 3, mode: 'train', threads, batch: BATCH, warmup: 1, steps: 5 };
     const command = `node --cpu-prof funt-step.js ${configArgs(config).join(' ')}`;
     console.log(`profiling: ${command}`);
@@ -139,8 +144,15 @@ function profile(threads: number): void {
     console.log(`  ${describe(m)} (under the profiler)`);
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`node --cpu-prof wrote no .cpuprofile into ${dir}`);
-    const tensorDir = dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json'));
-    const names = wasmFunctionNames(readFileSync(join(tensorDir, 'build', 'kernels.wasm')));
+    if (!wasm.equals(readFileSync(wasmFile))) throw new Error(`${wasmFile} changed while profiling: run --profile again`);
+    const wat = existsSync(watFile) ? readFileSync(watFile, 'utf8') : undefined;
+    const names = wasmFunctionNames(wasm, wat);
+    const exported = wasmFunctionNames(wasm);
+    console.log(
+      names.size > exported.size
+        ? `  unexported WebAssembly functions named from ${watFile}`
+        : `  unexported WebAssembly functions shown by index (${wat === undefined ? 'no' : 'a stale'} build/kernels.wat; \`node scripts/build-wasm.mjs --text\` in packages/tensor writes one)`,
+    );
     const summary = summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), names, { focus: 'timeSteps', top: 20 });
     const text = [
       `# Profile of the ResNet-20 training step (${new Date().toISOString()})`,
