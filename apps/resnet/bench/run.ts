@@ -11,8 +11,9 @@
  *     bench-results/resnet.json at the repository root.
  *
  * Flags: --quick (fewer steps), --full (more steps and the whole epoch), --epoch (the whole
- * epoch), --models 20,56, --only steps|epoch, --no-pytorch, --profile (instead of all that:
- * a CPU profile of the ResNet-20 training-step loop, summarised).
+ * epoch), --models 20,56, --only steps|epoch, --no-pytorch; instead of all that, --profile
+ * (a CPU profile of the ResNet-20 training-step loop, summarised into bench-results/) or
+ * --markdown (the tables of BENCHMARKS.md from bench-results/resnet.json and tensor.json).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { type StepConfig, configArgs, modelName } from './config.js';
 import type { EpochResult } from './epoch.js';
 import { type Measurement, parseMeasurement } from './measurement.js';
 import { benchDistDir, repoDir } from './paths.js';
+import { type TensorRow, resnetMarkdown, tensorMarkdown } from './markdown.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
 import { type TorchStatus, PYTHON, runPytorch, torchStatus } from './pytorch.js';
 import { type Pair, type ResultRow, checkTargets, formatTable, pairRows, scalingRows } from './results.js';
@@ -34,7 +36,7 @@ const EPOCH_IMAGES = 50_000;
 const ESTIMATE_BATCHES = 20;
 
 function usage(): never {
-  console.log('usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--only steps|epoch] [--no-pytorch] [--profile]');
+  console.log('usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--only steps|epoch] [--no-pytorch] [--profile] [--markdown]');
   process.exit(0);
 }
 
@@ -184,6 +186,7 @@ function main(): void {
       only: { type: 'string' },
       'no-pytorch': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -211,18 +214,23 @@ function main(): void {
     profile(1);
     return;
   }
+  if (values.markdown) {
+    const read = (name: string) => JSON.parse(readFileSync(join(repoDir, 'bench-results', name), 'utf8'));
+    console.log(`\n${resnetMarkdown(read('resnet.json') as ResultRow[])}\n\n${tensorMarkdown(read('tensor.json') as TensorRow[])}`);
+    return;
+  }
   const torch: TorchStatus =
     values['no-pytorch'] ? { available: false, reason: '--no-pytorch' }
     : values.only === 'epoch' ? { available: false, reason: 'the epoch figure is funt only' }
     : torchStatus();
   console.log(torch.available ? `PyTorch ${torch.version} (${PYTHON}), measured in the same run` : `PyTorch skipped: ${torch.reason}`);
   const [warmup, steps] = values.quick ? [1, 3] : values.full ? [3, 10] : [2, 5];
-  console.log(`batch ${BATCH}, 3×32×32, 10 classes; median of ${steps} steps after ${warmup} warm-up steps; one process per configuration\n`);
 
   const rows: ResultRow[] = [];
   const failures: string[] = [];
   let pairs: Pair[] = [];
   if (values.only !== 'epoch') {
+    console.log(`batch ${BATCH}, 3×32×32, 10 classes; median of ${steps} steps after ${warmup} warm-up steps; one process per configuration\n`);
     const r = stepPairs(models, threadCounts, warmup, steps, torch);
     pairs = r.pairs;
     failures.push(...r.failures);
