@@ -88,6 +88,20 @@ describe('funt-resnet end to end', () => {
     expect(readFileSync(out, 'utf8')).toContain('<title>Two folders');
   });
 
+  it('runs an experiment: its runs and one comparison report', () => {
+    const dir = join(tmp, 'exp');
+    const r = cli('experiment', 'augment', '--dataset', 'synthetic', '--epochs', '1', '--train-size', '200', '--progress', 'none', '--out', dir);
+    expect(r.code).toBe(0);
+    const summary = json(join(dir, 'experiment.json'));
+    expect(summary.runs.map((x: { run: string }) => x.run)).toEqual(['augmented', 'not-augmented']);
+    expect(json(join(dir, 'not-augmented', 'config.json')).augmentation).toEqual([]);
+    expect(json(join(dir, 'augmented', 'config.json')).augmentation).toEqual(['random 16×16 crops with pad 2']);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Experiment: With and without data augmentation');
+    expect(html).toContain('id="run-not-augmented"');
+    expect(r.out).toMatch(/augmented\s+\d+\.\d\d%/);
+  });
+
   it.each([
     [['train', '--epochs', 'many'], /^funt-resnet train: option '--epochs <k>' argument 'many' is invalid/],
     [['train', '--dataset', 'cifar10'], /^funt-resnet train: --dataset cifar10 needs --data-dir <dir>/],

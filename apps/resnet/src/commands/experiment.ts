@@ -25,7 +25,7 @@ interface Preset {
  * Small: a few minutes on a laptop (a subset, a few epochs, a narrow net); full: the seed's
  * recipe (the train defaults: 160 epochs, batch 128, ×0.1 after 80 and 120) on all the data.
  */
-const SMALL = ['--train-size', '2000', '--epochs', '3', '--batch-size', '64', '--n', '1', '--filters', '8', '--schedule', 'cosine', '--saliency-count', '4'];
+const SMALL = ['--train-size', '2000', '--epochs', '3', '--batch-size', '64', '--n', '2', '--filters', '8', '--schedule', 'cosine', '--saliency-count', '4'];
 const FULL: string[] = [];
 
 const PRESETS: Record<ExperimentName, Preset> = {
@@ -34,7 +34,7 @@ const PRESETS: Record<ExperimentName, Preset> = {
     description: 'A capacity check: without augmentation or weight decay the network should drive the training error on a few hundred images to zero, while the validation error stays high.',
     runs: [{ name: 'overfit', flags: ['--no-augment', '--weight-decay', '0', '--schedule', 'constant'] }],
     base: {
-      small: ['--train-size', '200', '--epochs', '25', '--batch-size', '25', '--n', '1', '--filters', '8', '--lr', '0.05', '--saliency-count', '4'],
+      small: ['--train-size', '200', '--epochs', '25', '--batch-size', '25', '--n', '2', '--filters', '8', '--lr', '0.05', '--saliency-count', '4'],
       full: ['--train-size', '1000', '--epochs', '40', '--batch-size', '50', '--lr', '0.05'],
     },
   },
@@ -45,7 +45,7 @@ const PRESETS: Record<ExperimentName, Preset> = {
       { name: 'resnet', flags: [] },
       { name: 'plain', flags: ['--no-skip'] },
     ],
-    base: { small: [...SMALL, '--n', '2'], full: FULL },
+    base: { small: SMALL, full: FULL },
   },
   'pad2-vs-pad4': {
     title: 'Random crops of the image padded by 2 or by 4 pixels',

@@ -7,7 +7,7 @@ import { stamp, train, type TrainOutcome } from './train.js';
  * the embedded MNIST digits padded to 32×32, with random crops of the image padded by 2.
  */
 export const QUICKSTART_FLAGS = [
-  '--dataset', 'mnist', '--n', '1', '--filters', '8', '--epochs', '4', '--batch-size', '64',
+  '--dataset', 'mnist', '--n', '2', '--filters', '8', '--epochs', '6', '--batch-size', '64',
   '--lr', '0.1', '--schedule', 'cosine', '--weight-decay', '1e-4', '--crop-pad', '2', '--checkpoint-every', '0',
 ];
 

@@ -67,7 +67,7 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: options.title, anchor: 'start', fontSize: 14 },
-    width: options.width ?? 520,
+    width: options.width ?? 760,
     height: options.height ?? 240,
     background: 'white',
     data: { values: rows },

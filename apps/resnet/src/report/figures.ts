@@ -65,7 +65,10 @@ export function misclassifiedFigure(runDir: string, images: ImageArray, wrong: M
     {
       name: 'misclassified',
       title: `Misclassified validation images (${totalWrong} of ${total})`,
-      description: `${totalWrong > wrong.length ? `The first ${wrong.length} of the` : 'Every'} validation image${totalWrong === 1 ? '' : 's'} the final model gets wrong, with the true class, the top prediction and the second prediction (and their probabilities).`,
+      description:
+        totalWrong === 0
+          ? 'The final model classifies every validation image correctly.'
+          : `${totalWrong > wrong.length ? `The first ${wrong.length} of the ${totalWrong} validation images` : 'Every validation image'} the final model gets wrong, with the true class, the top prediction and the second prediction (and their probabilities).`,
       layout: 'gallery',
     },
     wrong.map((m, i) => ({

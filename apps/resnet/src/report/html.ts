@@ -20,7 +20,7 @@ header { background:linear-gradient(120deg,#1f2a44,#2f4f8f); color:#fff; padding
 header h1 { margin:0 0 4px; font-size:26px; font-weight:650; letter-spacing:-.01em; }
 header p { margin:0; color:#c9d4ee; }
 main { max-width:1180px; margin:0 auto; padding:24px 24px 60px; }
-section.card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:18px 22px; margin:18px 0; box-shadow:0 1px 2px rgba(20,30,60,.04); }
+section.card, details.card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:18px 22px; margin:18px 0; box-shadow:0 1px 2px rgba(20,30,60,.04); }
 h2 { font-size:19px; margin:0 0 12px; }
 h3 { font-size:16px; margin:18px 0 8px; }
 p.note { color:var(--muted); margin:4px 0 12px; }
@@ -51,6 +51,10 @@ figure.good img { border-color:var(--good); }
 figure.bad img { border-color:var(--bad); }
 figcaption { font-size:12px; color:var(--muted); line-height:1.3; margin-top:3px; white-space:pre-line; }
 details summary { cursor:pointer; color:var(--accent); }
+details.run > summary { color:var(--ink); list-style:none; }
+details.run > summary h2 { display:inline; }
+details.run > summary::before { content:'▸ '; color:var(--accent); }
+details.run[open] > summary::before { content:'▾ '; }
 pre { background:var(--bg); padding:10px; border-radius:6px; overflow:auto; font-size:12px; }
 footer { color:var(--muted); font-size:12px; text-align:center; padding:20px; }
 `;
