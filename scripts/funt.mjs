@@ -4,7 +4,8 @@
 // fails on this Node), installs the workspace from the lockfile when needed, builds with
 // turbo, and then runs the requested job.
 //
-//   node scripts/funt.mjs start [args…]   set up, then run the main job
+//   node scripts/funt.mjs start [args…]   set up, then run the main job (funt-resnet quickstart)
+//   node scripts/funt.mjs resnet <cmd…>   set up, then run any funt-resnet command
 //   node scripts/funt.mjs test            set up, then run every package's tests and print one summary line
 //   node scripts/funt.mjs bench           set up, then run every benchmark
 import { spawnSync } from 'node:child_process';
@@ -106,11 +107,13 @@ switch (job) {
     process.exit(test(pnpm));
   case 'bench':
     process.exit(run(pnpm[0], [...pnpm.slice(1), 'exec', 'turbo', 'run', 'bench', '--concurrency=1']));
-  case 'start': {
-    // The main job. Until the residual-network app lands it is the tensor benchmark.
-    process.exit(run(pnpm[0], [...pnpm.slice(1), '--filter', '@funt/tensor', 'run', 'bench', ...rest]));
-  }
+  case 'start':
+    // The main job: train a ResNet on the embedded MNIST digits (funt-resnet quickstart).
+    process.exit(run('node', [join(root, 'apps', 'resnet', 'dist', 'cli.js'), 'quickstart', ...rest]));
+  case 'resnet':
+    // Any funt-resnet command: `pnpm resnet train --dataset cifar10 --data-dir …`.
+    process.exit(run('node', [join(root, 'apps', 'resnet', 'dist', 'cli.js'), ...rest], { cwd: process.env.INIT_CWD || root }));
   default:
-    console.error(`funt: unknown job '${job}' (expected start, test, bench or setup)`);
+    console.error(`funt: unknown job '${job}' (expected start, test, bench, resnet or setup)`);
     process.exit(2);
 }
