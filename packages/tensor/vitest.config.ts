@@ -7,6 +7,9 @@ export default defineConfig({
     pool: 'forks',
     // global.gc for the test of the FinalizationRegistry safety net (src/backends/wasm/memory.test.ts).
     execArgv: ['--expose-gc'],
+    // Split every kernel call of more than one unit across the threads (the default count, 2
+    // here), so that the property tests' small shapes run the threaded path too.
+    env: { FUNT_PARALLEL_MIN_NS: '0' },
     // The JSON report feeds the one-line summary printed by scripts/funt.mjs test.
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-result.json' },

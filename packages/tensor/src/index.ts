@@ -13,6 +13,7 @@ import { createWasmBackend } from './backends/wasm/index.js';
 registerBackend('reference', createReferenceBackend);
 registerBackend('wasm', createWasmBackend);
 export { wasmMemoryStats, type WasmMemoryStats } from './backends/wasm/index.js';
+export { getThreads, setThreads, threadsReady } from './backends/wasm/threads.js';
 
 export type { DType, DataArray } from './dtype.js';
 export { ShapeError, DisposedError, formatShape } from './errors.js';

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { parallelFor } from './parallel.js';
+import { elements, parallelFor } from './parallel.js';
 
 /** x [N, C, ...] as N, C and S = the product of the remaining axes (1 for [N, C]). */
 function layout(x: Tensor): [number, number, number] {
@@ -20,7 +20,7 @@ export function batchNormTrain(
       io.in(x), io.in(gamma), io.in(beta), io.out(y), io.out(saveMean), io.out(saveInvStd),
       io.out(runningMean, true), io.out(runningVar, true), momentum, eps, N, C, S,
     ];
-    parallelFor(ctx.kernels, ctx.ws, 'batchNormTrain', args, C);
+    parallelFor(ctx.kernels, ctx.ws, 'batchNormTrain', args, C, { work: elements(3 * x.size) });
   });
 }
 
@@ -30,7 +30,7 @@ export function batchNormApply(
   const [N, C, S] = layout(x);
   withOperands(ctx, (io) => {
     const args = [io.in(x), io.in(gamma), io.in(beta), io.in(mean), io.in(invStd), io.out(y), N, C, S];
-    parallelFor(ctx.kernels, ctx.ws, 'batchNormApply', args, C);
+    parallelFor(ctx.kernels, ctx.ws, 'batchNormApply', args, C, { work: elements(x.size) });
   });
 }
 
@@ -44,6 +44,6 @@ export function batchNormBackward(
       io.in(x), io.in(dy), io.in(gamma), io.in(mean), io.in(invStd),
       io.out(dx), io.out(dgamma, true), io.out(dbeta, true), training ? 1 : 0, N, C, S,
     ];
-    parallelFor(ctx.kernels, ctx.ws, 'batchNormBackward', args, C);
+    parallelFor(ctx.kernels, ctx.ws, 'batchNormBackward', args, C, { work: elements(3 * x.size) });
   });
 }

@@ -1,7 +1,8 @@
 import type { Conv2dParams } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type Operands, type WasmContext, withOperands } from './operands.js';
-import { parallelFor } from './parallel.js';
+import { elements, macs, parallelFor } from './parallel.js';
+import { getThreads } from './threads.js';
 
 /**
  * The geometry block of assembly/conv.ts: ConvShape's 13 i32, then room (up to 32 i32) where
@@ -28,7 +29,8 @@ export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | nu
       return;
     }
     const g = geometry(io, x.shape, w.shape, y.shape, p);
-    parallelFor(k, ctx.ws, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out], x.shape[0], k.conv2dScratchBytes(g));
+    const split = { work: macs(y.size * (w.size / w.shape[0])), scratchBytes: k.conv2dScratchBytes(g) };
+    parallelFor(k, ctx.ws, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out], x.shape[0], split);
   });
 }
 
@@ -43,7 +45,8 @@ export function conv2dBackwardData(ctx: WasmContext, dy: Tensor, w: Tensor, dx: 
       return;
     }
     const g = geometry(io, dx.shape, w.shape, dy.shape, p);
-    parallelFor(k, ctx.ws, 'conv2dBackwardData', [g, io.in(dy), io.in(w), out], dx.shape[0], k.conv2dBackwardDataScratchBytes(g));
+    const split = { work: macs(dy.size * (w.size / w.shape[0])), scratchBytes: k.conv2dBackwardDataScratchBytes(g) };
+    parallelFor(k, ctx.ws, 'conv2dBackwardData', [g, io.in(dy), io.in(w), out], dx.shape[0], split);
   });
 }
 
@@ -68,8 +71,11 @@ export function conv2dBackwardFilter(
     if (dw.size > 0) {
       const g = geometry(io, x.shape, dw.shape, dy.shape, p);
       const K = dw.size / O;
-      parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, dwPtr, accumulate ? 1 : 0], K, k.conv2dBackwardFilterScratchBytes(g));
+      // Every range pads all N images and packs all of dy again, so one range per thread;
+      // whole 4-tap slivers (the micro-kernel's MR).
+      const split = { work: macs(dy.size * K), scratchBytes: k.conv2dBackwardFilterScratchBytes(g), align: 4, maxRanges: getThreads() };
+      parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, dwPtr, accumulate ? 1 : 0], K, split);
     }
-    if (db) parallelFor(k, ctx.ws, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O);
+    if (db) parallelFor(k, ctx.ws, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O, { work: elements(dy.size) });
   });
 }

@@ -1,6 +1,18 @@
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
+import { type SliceKernel, elements, parallelSlices } from './parallel.js';
+
+/**
+ * Runs a flat elementwise kernel over n elements, split into slices for the threads: `f32Args`
+ * marks the arguments that are f32 arrays (advanced 4 bytes per element), and the count is the
+ * last argument. Slices are multiples of 16 elements (64 bytes: no two threads write one cache
+ * line), so vector loops and tails see the same elements whatever the split.
+ */
+function flat(ctx: WasmContext, name: SliceKernel, args: readonly number[], f32Args: readonly boolean[], n: number): void {
+  const unitBytes = [...f32Args.map((isArray) => (isArray ? 4 : 0)), 0];
+  parallelSlices(ctx.kernels, ctx.ws, name, [...args, n], unitBytes, args.length, n, { work: elements(n), align: 16 });
+}
 
 /** Op codes: the position in these lists is the constant in assembly/elementwise.ts. */
 const UNARY_CODES: Record<UnaryOp, number> = {
@@ -21,16 +33,16 @@ function binaryCode(op: BinaryOp): number {
 }
 
 export function fill(ctx: WasmContext, out: Tensor, value: number): void {
-  withOperands(ctx, (io) => ctx.kernels.fill(io.out(out), value, out.size));
+  withOperands(ctx, (io) => flat(ctx, 'fill', [io.out(out), value], [true, false], out.size));
 }
 
 export function copy(ctx: WasmContext, src: Tensor, dst: Tensor): void {
-  withOperands(ctx, (io) => ctx.kernels.copy(io.in(src), io.out(dst), dst.size));
+  withOperands(ctx, (io) => flat(ctx, 'copy', [io.in(src), io.out(dst)], [true, true], dst.size));
 }
 
 export function unary(ctx: WasmContext, op: UnaryOp, x: Tensor, out: Tensor): void {
   const code = unaryCode(op);
-  withOperands(ctx, (io) => ctx.kernels.unary(code, io.in(x), io.out(out), out.size));
+  withOperands(ctx, (io) => flat(ctx, 'unary', [code, io.in(x), io.out(out)], [false, true, true], out.size));
 }
 
 /**
@@ -81,7 +93,7 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Te
   const aFull = typeof a !== 'number' && a.size === n;
   const bFull = typeof b !== 'number' && b.size === n;
   if (aFull && bFull) {
-    withOperands(ctx, (io) => k.binary(code, io.in(a), io.in(b), io.out(out), n));
+    withOperands(ctx, (io) => flat(ctx, 'binary', [code, io.in(a), io.in(b), io.out(out)], [false, true, true, true], n));
     return;
   }
   // One full operand and one "part": a number or a tensor broadcast along a contiguous run.
@@ -94,7 +106,19 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Te
   }
   withOperands(ctx, (io) => {
     const partPtr = typeof part === 'number' ? io.scratch([part]) : io.in(part);
-    k.binaryBroadcast(code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), pattern[0], pattern[1], pattern[2]);
+    const [outer, mid, inner] = pattern;
+    const args = [code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), outer, mid, inner];
+    const split = { work: elements(n) };
+    if (outer > 1) {
+      // Split over the outer axis: full and out advance by a [mid, inner] block per unit.
+      const block = mid * inner * 4;
+      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, block, 0, 0, block, 0, 0, 0], 5, outer, split);
+    } else if (mid === 1) {
+      // A scalar against a run: split the run.
+      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, 4, 0, 0, 4, 0, 0, 0], 7, inner, { ...split, align: 16 });
+    } else {
+      k.binaryBroadcast(code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), outer, mid, inner);
+    }
   });
 }
 
@@ -115,14 +139,14 @@ export function float32Threshold(th: number): number {
 
 export function threshold(ctx: WasmContext, x: Tensor, th: number, value: number, out: Tensor): void {
   const t = float32Threshold(th);
-  withOperands(ctx, (io) => ctx.kernels.threshold(io.in(x), t, value, io.out(out), out.size));
+  withOperands(ctx, (io) => flat(ctx, 'threshold', [io.in(x), t, value, io.out(out)], [true, false, false, true], out.size));
 }
 
 export function thresholdBackward(ctx: WasmContext, x: Tensor, dy: Tensor, th: number, dx: Tensor): void {
   const t = float32Threshold(th);
-  withOperands(ctx, (io) => ctx.kernels.thresholdBackward(io.in(x), io.in(dy), t, io.out(dx), dx.size));
+  withOperands(ctx, (io) => flat(ctx, 'thresholdBackward', [io.in(x), io.in(dy), t, io.out(dx)], [true, true, false, true], dx.size));
 }
 
 export function axpby(ctx: WasmContext, alpha: number, x: Tensor, beta: number, out: Tensor): void {
-  withOperands(ctx, (io) => ctx.kernels.axpby(alpha, io.in(x), beta, io.out(out, beta !== 0), out.size));
+  withOperands(ctx, (io) => flat(ctx, 'axpby', [alpha, io.in(x), beta, io.out(out, beta !== 0)], [false, true, false, true], out.size));
 }

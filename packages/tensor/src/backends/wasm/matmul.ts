@@ -1,7 +1,7 @@
 import type { MatmulOptions } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { parallelFor } from './parallel.js';
+import { macs, parallelFor } from './parallel.js';
 
 /**
  * out[M,N] = alpha · op(a) · op(b) + beta · out with the packed wasm GEMM. A transposition only
@@ -18,6 +18,7 @@ export function matmul(ctx: WasmContext, a: Tensor, b: Tensor, out: Tensor, { tr
       io.in(b), transB ? 1 : N, transB ? K : 1,
       beta, io.out(out, beta !== 0), N,
     ];
-    parallelFor(ctx.kernels, ctx.ws, 'gemm', args, M, ctx.kernels.gemmScratchBytes(M, N, K));
+    // Whole 4-row slivers per range (the micro-kernel's MR).
+    parallelFor(ctx.kernels, ctx.ws, 'gemm', args, M, { work: macs(M * N * K), scratchBytes: ctx.kernels.gemmScratchBytes(M, N, K), align: 4 });
   });
 }

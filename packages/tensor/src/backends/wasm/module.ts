@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HeapAllocator } from '../../memory.js';
-import { type WasmMemory, WebAssemblyApi } from '../../webassembly.js';
+import { type WasmMemory, type WasmModule, WebAssemblyApi } from '../../webassembly.js';
+import { passiveData } from './segments.js';
 
 /**
  * The compiled kernels (build/kernels.wasm, from assembly/ by `pnpm build`) and the one shared
@@ -56,6 +57,8 @@ export interface WasmRuntime {
   readonly kernels: Kernels;
   readonly memory: WasmMemory;
   readonly heap: HeapAllocator;
+  /** The compiled module, which worker threads instantiate on the same memory (threads.ts). */
+  readonly module: WasmModule;
 }
 
 /** 64 KiB pages. Shared memories must declare a maximum; 65536 pages is all of wasm32. */
@@ -76,8 +79,12 @@ export function wasmRuntime(): WasmRuntime {
 /**
  * Compiles and instantiates the kernels at `url` synchronously (so that the backend needs no
  * `await`). The memory is created here, shared (its views never detach on growth, and worker
- * threads can later run kernels on the same bytes), and handed to the heap allocator, which
- * starts above the module's static data (__heap_base), so tensors never overlap it.
+ * threads run kernels on the same bytes), and handed to the heap allocator, which starts above
+ * the module's static data (__heap_base), so tensors never overlap it.
+ *
+ * The static data is written here, once: the module is compiled with its data segments made
+ * passive (segments.ts), so that instantiating it again in every worker thread writes nothing
+ * into memory that kernels are using.
  */
 export function instantiateKernels(url: URL): WasmRuntime {
   const path = fileURLToPath(url);
@@ -87,12 +94,14 @@ export function instantiateKernels(url: URL): WasmRuntime {
         'Run `pnpm build` in packages/tensor (or `pnpm build` at the repository root) to compile them.',
     );
   }
-  const bytes = readFileSync(path);
+  const { binary, segments } = passiveData(readFileSync(path));
   const memory = new WebAssemblyApi.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
-  const module = new WebAssemblyApi.Module(bytes);
+  const bytes = new Uint8Array(memory.buffer);
+  for (const s of segments) bytes.set(s.bytes, s.offset);
+  const module = new WebAssemblyApi.Module(binary);
   // The only import is the memory: --noAssert and the stub runtime leave no `abort`.
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   const heap = new HeapAllocator(memory, kernels.heapBase() >>> 0);
-  return { kernels, memory, heap };
+  return { kernels, memory, heap, module };
 }

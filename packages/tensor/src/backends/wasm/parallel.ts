@@ -1,46 +1,143 @@
+import type { Job } from './job.js';
 import type { Kernels } from './module.js';
+import { POOL_KERNELS, type PoolKernel, threadPool } from './threads.js';
 import type { Workspace } from './workspace.js';
 
-/** Kernels whose last three parameters are (start, end, scratch): a range of independent work. */
+/** Kernels whose last parameters are (start, end[, scratch]): a range of independent work. */
 export type RangeKernel =
   | 'gemm' | 'conv2d' | 'conv2dBackwardData' | 'conv2dBackwardFilter'
   | 'pool2d' | 'batchNormTrain' | 'batchNormApply' | 'batchNormBackward'
   | 'softmax' | 'softmaxBackward' | 'conv2dBiasGrad';
 
+/** Kernels over flat runs (pointers and a count): a range is the same call on a slice. */
+export type SliceKernel =
+  | 'fill' | 'copy' | 'unary' | 'binary' | 'binaryBroadcast' | 'threshold' | 'thresholdBackward'
+  | 'axpby' | 'reduce' | 'argmax';
+
+/** How a call may be split. */
+export interface Split {
+  /** Estimated time of the whole call on one thread, in nanoseconds (`macs`, `elements`). */
+  work: number;
+  /** Scratch bytes each range needs (every participant gets its own); omitted: none. */
+  scratchBytes?: number;
+  /** Range boundaries fall on multiples of this many units (e.g. whole 4-row slivers). */
+  align?: number;
+  /** At most this many ranges (kernels that redo setup work in every range). */
+  maxRanges?: number;
+}
+
+/** Rough single-thread costs, enough to tell a 10 µs call from a 10 ms one. */
+export const macs = (n: number): number => n * 0.1;
+export const elements = (n: number): number => n * 0.5;
+
+/**
+ * Calls estimated shorter than this run on the calling thread: waking a worker costs about
+ * 20–30 µs. FUNT_PARALLEL_MIN_NS overrides it (0 splits every call of more than one unit,
+ * which the tests use so that small property-test shapes exercise the threaded path).
+ */
+const INLINE_NS = minNanoseconds(process.env.FUNT_PARALLEL_MIN_NS) ?? 60_000;
+/** Ranges per thread, so that a thread slowed by other processes gets fewer of them. */
+const RANGES_PER_THREAD = 4;
+/** No range shorter than this: half the inline threshold. */
+const MIN_RANGE_NS = INLINE_NS / 2;
+
+function minNanoseconds(text: string | undefined): number | null {
+  if (text === undefined || text.trim() === '') return null;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new RangeError(`FUNT_PARALLEL_MIN_NS must be a number of nanoseconds >= 0, got '${text}'`);
+  return n;
+}
+
 /**
  * The one place where kernels are split into work ranges. A range kernel is called as
  * `kernels[name](...args, start, end[, scratch])` for disjoint ranges covering [0, n); ranges
- * never write to the same bytes, so they can run in any order or at the same time.
+ * never write to the same bytes and every output is computed by the same arithmetic whatever
+ * range it falls in, so the result does not depend on the number of threads or the schedule.
  *
- * Today the whole range runs on the calling thread. Issue 7 (worker threads over the shared
- * memory) only has to change this function: every argument is a number, so a task is
- * `{ name, args, start, end, scratch }` and can be posted to a worker as is; each range then
- * needs its own `scratchBytes` of scratch (hence the scratch is handed out here).
+ * With one thread, or a call too small to be worth waking a worker, the whole of [0, n) runs on
+ * the calling thread. Otherwise the ranges go to the thread pool (threads.ts), where the calling
+ * thread and the workers take them from a shared counter; each participant has its own scratch.
  */
 export function parallelFor(
-  kernels: Kernels, ws: Workspace, name: RangeKernel, args: readonly number[], n: number, scratchBytes = -1,
+  kernels: Kernels, ws: Workspace, name: RangeKernel, args: readonly number[], n: number, split: Split,
+): void {
+  run(kernels, ws, name, args, null, -1, n, split);
+}
+
+/**
+ * Splits a kernel over flat runs: range [s, e) is the same call with every pointer argument i
+ * advanced by s·unitBytes[i] bytes and argument `countArg` set to e − s.
+ */
+export function parallelSlices(
+  kernels: Kernels, ws: Workspace, name: SliceKernel, args: readonly number[],
+  unitBytes: readonly number[], countArg: number, n: number, split: Split,
+): void {
+  run(kernels, ws, name, args, unitBytes, countArg, n, split);
+}
+
+function run(
+  kernels: Kernels, ws: Workspace, name: PoolKernel, args: readonly number[],
+  unitBytes: readonly number[] | null, countArg: number, n: number, split: Split,
 ): void {
   if (n <= 0) return;
   const fn = kernels[name] as (...a: number[]) => void;
-  if (scratchBytes < 0) {
-    fn(...args, 0, n);
-    return;
-  }
+  const scratchBytes = split.scratchBytes ?? -1;
+  const align = split.align ?? 1;
+  const pool = split.work >= INLINE_NS && n > align ? threadPool() : null;
+  const chunk = pool === null ? n : chunkSize(n, split, pool.threads, align);
   const mark = ws.mark();
   try {
-    const scratch = ws.take(scratchBytes + CANARY_BYTES);
-    const canary = ws.view(scratch + scratchBytes, CANARY_BYTES / 4);
-    canary.fill(CANARY);
-    fn(...args, 0, n, scratch);
-    // A kernel that wrote past the scratch its *ScratchBytes function asked for is a bug that
-    // would otherwise corrupt whatever lies next in memory, silently.
-    if (canary.some((v) => v !== CANARY)) {
-      throw new Error(`wasm.${name}: kernel wrote past its ${scratchBytes} bytes of scratch (a scratch-size bug)`);
+    if (chunk >= n) {
+      // One range on the calling thread.
+      const scratch = scratchBytes < 0 ? -1 : ws.take(scratchBytes + CANARY_BYTES);
+      if (scratch >= 0) setCanary(ws, scratch, scratchBytes);
+      if (unitBytes === null) {
+        if (scratch < 0) fn(...args, 0, n);
+        else fn(...args, 0, n, scratch);
+      } else {
+        fn(...args);
+      }
+      if (scratch >= 0) checkCanary(ws, scratch, scratchBytes, name);
+      return;
     }
+    const participants = pool!.threads;
+    const slot = scratchBytes < 0 ? 0 : roundUp(scratchBytes + CANARY_BYTES, 64);
+    const scratch = slot === 0 ? 0 : ws.take(slot * participants);
+    for (let p = 0; p < participants && slot > 0; p++) setCanary(ws, scratch + p * slot, scratchBytes);
+    const job: Job = {
+      kernel: POOL_KERNELS.indexOf(name), args, unitBytes, countArg, units: n, chunk, scratch, slotBytes: slot,
+    };
+    pool!.run(job, name);
+    for (let p = 0; p < participants && slot > 0; p++) checkCanary(ws, scratch + p * slot, scratchBytes, name);
   } finally {
     ws.release(mark);
   }
 }
 
+/** Units per range: about RANGES_PER_THREAD ranges per thread, none shorter than MIN_RANGE_NS. */
+function chunkSize(n: number, split: Split, threads: number, align: number): number {
+  const byWork = MIN_RANGE_NS === 0 ? Infinity : Math.max(1, Math.floor(split.work / MIN_RANGE_NS));
+  const ranges = Math.min(threads * RANGES_PER_THREAD, byWork, split.maxRanges ?? Infinity);
+  return roundUp(Math.ceil(n / Math.max(ranges, 1)), align);
+}
+
+function roundUp(x: number, m: number): number {
+  return Math.ceil(x / m) * m;
+}
+
 const CANARY = 0x5a17c0de;
 const CANARY_BYTES = 64;
+
+function setCanary(ws: Workspace, scratch: number, scratchBytes: number): void {
+  ws.view(scratch + scratchBytes, CANARY_BYTES / 4).fill(CANARY);
+}
+
+/**
+ * A kernel that wrote past the scratch its *ScratchBytes function asked for is a bug that would
+ * otherwise corrupt whatever lies next in memory (another thread's scratch), silently.
+ */
+function checkCanary(ws: Workspace, scratch: number, scratchBytes: number, name: string): void {
+  if (ws.view(scratch + scratchBytes, CANARY_BYTES / 4).some((v) => v !== CANARY)) {
+    throw new Error(`wasm.${name}: kernel wrote past its ${scratchBytes} bytes of scratch (a scratch-size bug)`);
+  }
+}

@@ -1,7 +1,7 @@
 import type { Pool2dParams } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { parallelFor } from './parallel.js';
+import { elements, parallelFor } from './parallel.js';
 
 /** assembly/pool.ts's modes. */
 const MAX_FORWARD = 0;
@@ -24,7 +24,8 @@ function pool(
       mode, io.in(x), io.in(src), io.out(dst), H, W, Ho, Wo,
       p.kernelH, p.kernelW, p.strideH, p.strideW, p.padH, p.padW, p.countIncludePad ? 1 : 0,
     ];
-    parallelFor(ctx.kernels, ctx.ws, 'pool2d', args, N * C);
+    const work = elements(N * C * (H * W + Ho * Wo * p.kernelH * p.kernelW));
+    parallelFor(ctx.kernels, ctx.ws, 'pool2d', args, N * C, { work });
   });
 }
 

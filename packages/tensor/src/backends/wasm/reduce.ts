@@ -1,6 +1,7 @@
 import type { ReduceOp } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
+import { elements, parallelSlices } from './parallel.js';
 
 const CODES: Record<ReduceOp, number> = { sum: 0, mean: 0, max: 1, min: 2 };
 
@@ -59,7 +60,9 @@ export function reduce(ctx: WasmContext, op: ReduceOp, x: Tensor, axes: readonly
       const inner = product(shape, end);
       const last = r === 0;
       const dst = last ? io.out(out) : ctx.ws.take(outer * inner * 4);
-      ctx.kernels.reduce(code, src, dst, outer, mid, inner, last && op === 'mean' ? 1 / count : 1);
+      // Split over the outer axis: each unit reads a [mid, inner] block and writes an inner row.
+      const args = [code, src, dst, outer, mid, inner, last && op === 'mean' ? 1 / count : 1];
+      parallelSlices(ctx.kernels, ctx.ws, 'reduce', args, [0, mid * inner * 4, inner * 4, 0, 0, 0, 0], 3, outer, { work: elements(outer * mid * inner) });
       for (let i = start; i < end; i++) shape[i] = 1;
       src = dst;
     }

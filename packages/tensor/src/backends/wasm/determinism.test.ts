@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Rng, type Tensor, add, avgPool2d, avgPool2dBackward, axpby, batchNormBackward, batchNormEval, batchNormTrain,
+  conv2d, conv2dBackwardData, conv2dBackwardFilter, copy, exp, fill, logSoftmax, logSoftmaxBackward, matmul,
+  maxPool2d, maxPool2dBackward, mean, mul, normal, ones, relu, softmax, softmaxBackward, sqrt, sub, sum, tanh,
+  threshold, thresholdBackward, uniform, withBackend, zeros,
+} from '../../index.js';
+import { currentPool, getThreads, setThreads, threadsReady } from './threads.js';
+
+/**
+ * Results must not depend on the number of threads: every kernel that is split into ranges
+ * gives the same bits with 1 and with 2 threads, and so does a few steps of training.
+ * FUNT_PARALLEL_MIN_NS=0 (vitest.config.ts) splits even these small calls.
+ */
+
+function bits(ts: readonly (Tensor | null)[]): Uint8Array[] {
+  return ts.filter((t): t is Tensor => t !== null).map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice());
+}
+
+/** Runs `compute` with 1 and with 2 threads and expects identical bytes; returns the pooled job count of the 2-thread run. */
+function expectSameBits(what: string, compute: () => (Tensor | null)[]): number {
+  setThreads(1);
+  const one = withBackend('wasm', () => bits(compute()));
+  setThreads(2);
+  const before = currentPool()?.jobs ?? 0;
+  const two = withBackend('wasm', () => bits(compute()));
+  const jobs = (currentPool()?.jobs ?? 0) - before;
+  expect(two.length, what).toBe(one.length);
+  for (let i = 0; i < one.length; i++) {
+    const same = Buffer.from(one[i]).equals(Buffer.from(two[i]));
+    expect(same, `${what}: output ${i} differs between 1 and 2 threads`).toBe(true);
+  }
+  return jobs;
+}
+
+const threadsBefore = getThreads();
+
+beforeAll(async () => {
+  expect(process.env.FUNT_PARALLEL_MIN_NS, 'vitest.config.ts sets FUNT_PARALLEL_MIN_NS=0 so that small calls are split').toBe('0');
+  setThreads(2);
+  await threadsReady();
+});
+
+afterAll(() => setThreads(threadsBefore));
+
+describe('1 and 2 threads give bit-identical results', () => {
+  const rng = () => new Rng(11);
+
+  it('gemm, every transposition, alpha and beta', () => {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const jobs = expectSameBits(`matmul tA=${transA} tB=${transB}`, () => {
+        const r = rng();
+        const a = uniform(transA ? [37, 45] : [45, 37], r, -1, 1);
+        const b = uniform(transB ? [29, 37] : [37, 29], r, -1, 1);
+        const out = uniform([45, 29], r, -1, 1);
+        return [matmul(a, b, { transA, transB }), matmul(a, b, { transA, transB, alpha: 0.7, beta: 0.3, out })];
+      });
+      expect(jobs).toBeGreaterThan(0);
+    }
+  });
+
+  it('convolution forward, backward data and backward filter, strides 1 and 2', () => {
+    for (const stride of [1, 2]) {
+      const jobs = expectSameBits(`conv stride ${stride}`, () => {
+        const r = rng();
+        const x = uniform([5, 6, 13, 11], r, -1, 1);
+        const w = uniform([7, 6, 3, 3], r, -1, 1);
+        const b = uniform([7], r, -1, 1);
+        const opts = { stride, padding: 1 };
+        const y = conv2d(x, w, b, opts);
+        const dx = conv2dBackwardData(y, w, x.shape, opts);
+        const { dw, db } = conv2dBackwardFilter(x, y, w.shape, opts);
+        const acc = conv2dBackwardFilter(x, y, w.shape, opts, { dw: uniform(w.shape, r, -1, 1), db: uniform([7], r, -1, 1), accumulate: true });
+        return [y, dx, dw, db, acc.dw, acc.db];
+      });
+      expect(jobs).toBeGreaterThan(0);
+    }
+  });
+
+  it('pooling (max and average, forward and backward)', () => {
+    const jobs = expectSameBits('pooling', () => {
+      const x = uniform([3, 5, 9, 10], rng(), -1, 1);
+      const opts = { kernel: 3, stride: 2, padding: 1 };
+      const ym = maxPool2d(x, opts);
+      const ya = avgPool2d(x, opts);
+      return [ym, ya, maxPool2dBackward(x, ym, opts), avgPool2dBackward(ya, x.shape, opts)];
+    });
+    expect(jobs).toBeGreaterThan(0);
+  });
+
+  it('batch norm (train, eval, backward in both modes)', () => {
+    const jobs = expectSameBits('batch norm', () => {
+      const r = rng();
+      const x = uniform([6, 5, 7, 7], r, -1, 1);
+      const gamma = uniform([5], r, 0.5, 1.5);
+      const beta = uniform([5], r, -1, 1);
+      const runningMean = zeros([5]);
+      const runningVar = ones([5]);
+      const { y, saveMean, saveInvStd } = batchNormTrain(x, gamma, beta, { runningMean, runningVar });
+      const e = batchNormEval(x, gamma, beta, runningMean, runningVar);
+      const g1 = batchNormBackward(x, y, gamma, saveMean, saveInvStd, true);
+      const g2 = batchNormBackward(x, y, gamma, runningMean, saveInvStd, false);
+      return [y, saveMean, saveInvStd, runningMean, runningVar, e, g1.dx, g1.dgamma, g1.dbeta, g2.dx, g2.dgamma, g2.dbeta];
+    });
+    expect(jobs).toBeGreaterThan(0);
+  });
+
+  it('softmax and log-softmax with their backward passes', () => {
+    const jobs = expectSameBits('softmax', () => {
+      const r = rng();
+      const x = uniform([33, 10], r, -4, 4);
+      const dy = uniform([33, 10], r, -1, 1);
+      const s = softmax(x);
+      const l = logSoftmax(x);
+      return [s, l, softmaxBackward(s, dy), logSoftmaxBackward(l, dy)];
+    });
+    expect(jobs).toBeGreaterThan(0);
+  });
+
+  it('elementwise kernels, broadcasts and reductions', () => {
+    const jobs = expectSameBits('elementwise', () => {
+      const r = rng();
+      const x = uniform([4, 6, 9, 7], r, -2, 2);
+      const y = uniform([4, 6, 9, 7], r, -2, 2);
+      const c = uniform([6, 1, 1], r, -1, 1);
+      const row = uniform([7], r, -1, 1);
+      const f = fill(zeros(x.shape), 0.25);
+      const cp = copy(x, zeros(x.shape));
+      const ax = axpby(0.5, x, -1.5, copy(y, zeros(y.shape)));
+      return [
+        f, cp, ax, relu(x), exp(x), tanh(x), sqrt(mul(x, x)), add(x, y), sub(x, 3), mul(2, x), add(x, c), sub(c, x), add(x, row),
+        threshold(x, 0.1, -1), thresholdBackward(x, y, 0.1), sum(x, [0, 2, 3]), mean(x, [1]), sum(x),
+      ];
+    });
+    expect(jobs).toBeGreaterThan(0);
+  });
+
+  it('three training steps of a small convolutional net', () => {
+    const jobs = expectSameBits('training', () => train(3));
+    expect(jobs).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * conv → batch norm → ReLU → max pool → linear → log-softmax, NLL loss, plain SGD: returns the
+ * parameters after `steps` steps (every op and its backward pass, written out by hand).
+ */
+function train(steps: number): Tensor[] {
+  const r = new Rng(5);
+  const N = 8;
+  const x = normal([N, 3, 12, 12], r, 0, 1);
+  const labels = Array.from({ length: N }, (_, i) => (i * 7) % 10);
+  const w1 = normal([8, 3, 3, 3], r, 0, 0.3);
+  const b1 = zeros([8]);
+  const gamma = ones([8]);
+  const beta = zeros([8]);
+  const w2 = normal([8 * 6 * 6, 10], r, 0, 0.05);
+  const lr = 0.1;
+  const conv = { padding: 1 };
+  const pool = { kernel: 2, stride: 2 };
+  for (let s = 0; s < steps; s++) {
+    const c = conv2d(x, w1, b1, conv);
+    const bn = batchNormTrain(c, gamma, beta);
+    const a = relu(bn.y);
+    const p = maxPool2d(a, pool);
+    const flat = p.reshape([N, 8 * 6 * 6]);
+    const logits = matmul(flat, w2);
+    const logp = logSoftmax(logits);
+    // d(mean NLL)/d(logp) = −onehot / N
+    const dlogp = zeros([N, 10]);
+    labels.forEach((label, i) => (dlogp.data[i * 10 + label] = -1 / N));
+    const dlogits = logSoftmaxBackward(logp, dlogp);
+    const dw2 = matmul(flat, dlogits, { transA: true });
+    const dflat = matmul(dlogits, w2, { transB: true });
+    const dp = maxPool2dBackward(a, dflat.reshape(p.shape), pool);
+    const da = thresholdBackward(bn.y, dp, 0);
+    const g = batchNormBackward(c, da, gamma, bn.saveMean, bn.saveInvStd, true);
+    const { dw, db } = conv2dBackwardFilter(x, g.dx!, w1.shape, conv);
+    for (const [param, grad] of [[w1, dw], [b1, db!], [gamma, g.dgamma!], [beta, g.dbeta!], [w2, dw2]] as const) {
+      axpby(-lr, grad, 1, param);
+    }
+  }
+  return [w1, b1, gamma, beta, w2];
+}

@@ -1,0 +1,201 @@
+/**
+ * The job board shared by the calling thread and the kernel workers: one SharedArrayBuffer that
+ * describes the kernel call in progress, and the loop every participant runs on it. Both sides
+ * import this file (the worker from dist/), so the layout is written down once.
+ *
+ * A job is one kernel called on disjoint ranges of [0, n), `chunk` units at a time. The ranges
+ * are handed out by an atomic counter (dynamic scheduling: the cores are shared and noisy, so
+ * whoever is free takes the next range), and every participant counts the ranges it finished.
+ *
+ * The counter word NEXT holds (job tag << RANGE_BITS) | next range index. A participant claims a
+ * range with a compare-and-swap that only succeeds while the tag is still its job's: a worker that
+ * read the descriptor of job 7 and was then descheduled can never claim a range of job 8 with
+ * job 7's arguments, because the CAS sees job 8's tag and fails. While a claim of job 7 can still
+ * succeed, job 7 has unfinished ranges, so the caller has not started writing job 8 yet and the
+ * descriptor the worker read is job 7's.
+ */
+
+/** Int32 slots of the control block. */
+export const SEQ = 0; // job sequence number; workers sleep on it (Atomics.wait)
+export const NEXT = 1; // (tag << RANGE_BITS) | next unclaimed range
+export const DONE = 2; // ranges finished (run, failed or skipped); the caller sleeps on it
+export const ERROR = 3; // 0, or 1 + the first failing range
+export const ERROR_THREAD = 4; // participant that reported ERROR
+export const ERROR_LENGTH = 5; // bytes of the error message
+export const STOP = 6; // 1: workers leave their loop
+export const READY = 7; // workers that have instantiated the module
+export const KERNEL = 8; // index into the kernel name list
+export const ARG_COUNT = 9;
+export const UNITS = 10; // n: the job covers units [0, n)
+export const CHUNK = 11; // units per range
+export const RANGES = 12; // ceil(n / chunk)
+export const COUNT_ARG = 13; // -1: call f(...args, start, end[, scratch]); else args[COUNT_ARG] = end − start
+/** Participants (the calling thread and the workers) a board serves. */
+export const MAX_PARTICIPANTS = 64;
+/** Per participant, ranges run since the board was made (statistics; each writes its own slot). */
+const RAN = 16;
+const INT_SLOTS = RAN + MAX_PARTICIPANTS;
+
+export const RANGE_BITS = 11;
+/** Ranges per job: the index and its one overflow step fit below the tag bits. */
+export const MAX_RANGES = 1 << (RANGE_BITS - 1);
+const RANGE_MASK = (1 << RANGE_BITS) - 1;
+const TAG_MASK = (1 << (32 - RANGE_BITS)) - 1;
+
+/** Float64 slots (after the int block): scratch base, scratch bytes per participant, then args and their unit strides. */
+export const MAX_ARGS = 24;
+const F64_BASE = INT_SLOTS / 2;
+const SCRATCH = F64_BASE;
+const SLOT_BYTES = F64_BASE + 1;
+const ARGS = F64_BASE + 2;
+const UNIT_BYTES = ARGS + MAX_ARGS;
+const F64_SLOTS = UNIT_BYTES + MAX_ARGS;
+
+const MESSAGE_OFFSET = F64_SLOTS * 8;
+export const MESSAGE_BYTES = 1024;
+export const CONTROL_BYTES = MESSAGE_OFFSET + MESSAGE_BYTES;
+
+/** Typed views of one control block. */
+export interface Board {
+  readonly ctl: Int32Array;
+  readonly f64: Float64Array;
+  readonly message: Uint8Array;
+}
+
+export function board(buffer: SharedArrayBuffer): Board {
+  return {
+    ctl: new Int32Array(buffer, 0, INT_SLOTS),
+    f64: new Float64Array(buffer, 0, F64_SLOTS),
+    message: new Uint8Array(buffer, MESSAGE_OFFSET, MESSAGE_BYTES),
+  };
+}
+
+/** A kernel call split into ranges; numbers only, so that it can be written to the board. */
+export interface Job {
+  kernel: number;
+  args: readonly number[];
+  /**
+   * Per argument, bytes to add per unit of the range's start (slice jobs: pointers into arrays
+   * that the range offsets); null when the kernel takes (start, end) itself.
+   */
+  unitBytes: readonly number[] | null;
+  /** Slice jobs: the argument that receives the range's length. */
+  countArg: number;
+  units: number;
+  chunk: number;
+  /** Scratch of participant p starts at scratch + p·slotBytes (0 bytes: the kernel takes none). */
+  scratch: number;
+  slotBytes: number;
+}
+
+export function rangeCount(units: number, chunk: number): number {
+  return Math.ceil(units / chunk);
+}
+
+/** The value of NEXT for range `index` of job `seq`. */
+export function nextWord(seq: number, index: number): number {
+  return (((seq & TAG_MASK) << RANGE_BITS) | index) | 0;
+}
+
+/** Writes a job (the caller, between jobs: no participant reads the descriptor then). */
+export function writeJob(b: Board, job: Job): void {
+  const { ctl, f64 } = b;
+  ctl[KERNEL] = job.kernel;
+  ctl[ARG_COUNT] = job.args.length;
+  ctl[UNITS] = job.units;
+  ctl[CHUNK] = job.chunk;
+  ctl[RANGES] = rangeCount(job.units, job.chunk);
+  ctl[COUNT_ARG] = job.unitBytes === null ? -1 : job.countArg;
+  f64[SCRATCH] = job.scratch;
+  f64[SLOT_BYTES] = job.slotBytes;
+  for (let i = 0; i < job.args.length; i++) {
+    f64[ARGS + i] = job.args[i];
+    f64[UNIT_BYTES + i] = job.unitBytes === null ? 0 : job.unitBytes[i];
+  }
+}
+
+type KernelFunction = (...args: number[]) => void;
+
+/**
+ * Claims ranges of job `seq` and runs them until none is left; returns how many it ran. A range
+ * that throws is still counted as done, and the first failure is recorded on the board (its
+ * range, the participant and the message) for the caller to rethrow.
+ */
+export function workOn(b: Board, seq: number, fns: readonly KernelFunction[], participant: number): number {
+  const { ctl, f64 } = b;
+  // The descriptor, read once; only used after a claim of this job's tag succeeds (see above).
+  const ranges = ctl[RANGES];
+  const fn = fns[ctl[KERNEL]];
+  const argc = ctl[ARG_COUNT];
+  const units = ctl[UNITS];
+  const chunk = ctl[CHUNK];
+  const countArg = ctl[COUNT_ARG];
+  const slotBytes = f64[SLOT_BYTES];
+  const scratch = f64[SCRATCH] + participant * slotBytes;
+  const argv: number[] = [];
+  for (let i = 0; i < argc; i++) argv.push(f64[ARGS + i]);
+  if (countArg < 0) argv.push(0, 0);
+  if (countArg < 0 && slotBytes > 0) argv.push(scratch);
+  const tag = (seq & TAG_MASK) >>> 0;
+  let ran = 0;
+  for (;;) {
+    const w = Atomics.load(ctl, NEXT);
+    const index = w & RANGE_MASK;
+    if (w >>> RANGE_BITS !== tag || index >= ranges) return ran;
+    if (Atomics.compareExchange(ctl, NEXT, w, (w + 1) | 0) !== w) continue;
+    const start = index * chunk;
+    const end = Math.min(units, start + chunk);
+    if (countArg < 0) {
+      argv[argc] = start;
+      argv[argc + 1] = end;
+    } else {
+      for (let i = 0; i < argc; i++) argv[i] = f64[ARGS + i] + f64[UNIT_BYTES + i] * start;
+      argv[countArg] = end - start;
+    }
+    try {
+      fn(...argv);
+    } catch (e) {
+      reportError(b, index, participant, e);
+    }
+    ran++;
+    ctl[RAN + participant]++;
+    if (Atomics.add(ctl, DONE, 1) + 1 === ranges) Atomics.notify(ctl, DONE);
+  }
+}
+
+/** Ranges each participant has run on this board (participant 0 is the calling thread). */
+export function rangesRun(b: Board, participants: number): number[] {
+  return Array.from({ length: participants }, (_, p) => Atomics.load(b.ctl, RAN + p));
+}
+
+/** Claims every range left in job `seq` without running it (the caller after a failure). */
+export function skipRest(b: Board, seq: number): void {
+  const { ctl } = b;
+  const ranges = ctl[RANGES];
+  const tag = (seq & TAG_MASK) >>> 0;
+  for (;;) {
+    const w = Atomics.load(ctl, NEXT);
+    const index = w & RANGE_MASK;
+    if (w >>> RANGE_BITS !== tag || index >= ranges) return;
+    if (Atomics.compareExchange(ctl, NEXT, w, (w + 1) | 0) !== w) continue;
+    if (Atomics.add(ctl, DONE, 1) + 1 === ranges) Atomics.notify(ctl, DONE);
+  }
+}
+
+export function reportError(b: Board, range: number, participant: number, e: unknown): void {
+  if (Atomics.compareExchange(b.ctl, ERROR, 0, range + 1) !== 0) return;
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const { written } = new TextEncoder().encodeInto(text, b.message);
+  b.ctl[ERROR_THREAD] = participant;
+  Atomics.store(b.ctl, ERROR_LENGTH, written);
+}
+
+/** The recorded failure, or null. */
+export function readError(b: Board): { range: number; participant: number; message: string } | null {
+  const range = Atomics.load(b.ctl, ERROR);
+  if (range === 0) return null;
+  const length = Atomics.load(b.ctl, ERROR_LENGTH);
+  // TextDecoder refuses views of shared memory: copy the bytes out first.
+  const message = new TextDecoder().decode(b.message.slice(0, length));
+  return { range: range - 1, participant: b.ctl[ERROR_THREAD], message };
+}

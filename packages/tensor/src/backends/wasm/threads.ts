@@ -1,0 +1,81 @@
+import { availableParallelism } from 'node:os';
+import { MAX_PARTICIPANTS } from './job.js';
+import { wasmRuntime } from './module.js';
+import { ThreadPool } from './thread-pool.js';
+
+/**
+ * How many threads run the wasm kernels: `setThreads(n)`, else the environment variable
+ * FUNT_THREADS, else the machine's cores (`os.availableParallelism()`). One thread means no
+ * workers at all. The pool of `threads − 1` workers is started on the first kernel call that is
+ * worth splitting, and replaced when the count changes.
+ */
+
+/** Every kernel the pool can run; a job names its kernel by the index in this list. */
+export const POOL_KERNELS = [
+  'gemm', 'conv2d', 'conv2dBackwardData', 'conv2dBackwardFilter', 'conv2dBiasGrad',
+  'pool2d', 'batchNormTrain', 'batchNormApply', 'batchNormBackward', 'softmax', 'softmaxBackward',
+  'fill', 'copy', 'unary', 'binary', 'binaryBroadcast', 'threshold', 'thresholdBackward', 'axpby', 'reduce', 'argmax',
+] as const;
+export type PoolKernel = (typeof POOL_KERNELS)[number];
+
+let configured: number | null = null;
+let pool: ThreadPool | null = null;
+
+function parseThreads(text: string, what: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > MAX_PARTICIPANTS) {
+    throw new RangeError(`${what} must be a whole number of threads from 1 to ${MAX_PARTICIPANTS}, got '${text}'`);
+  }
+  return n;
+}
+
+function defaultThreads(): number {
+  const env = process.env.FUNT_THREADS;
+  if (env !== undefined && env.trim() !== '') return parseThreads(env, 'FUNT_THREADS');
+  return Math.min(availableParallelism(), MAX_PARTICIPANTS);
+}
+
+/** The number of threads kernels run on (the calling thread included). */
+export function getThreads(): number {
+  configured ??= defaultThreads();
+  return configured;
+}
+
+/**
+ * Sets the number of threads kernels run on, the calling thread included: 1 runs every kernel
+ * on the calling thread. Results do not depend on it (bit for bit). Call it between kernel
+ * calls, never from inside one.
+ */
+export function setThreads(n: number): void {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > MAX_PARTICIPANTS) {
+    throw new RangeError(`setThreads: expected a whole number of threads from 1 to ${MAX_PARTICIPANTS}, got ${String(n)}`);
+  }
+  if (n === configured) return;
+  configured = n;
+  pool?.close();
+  pool = null;
+}
+
+/** The worker pool for the current thread count, started if needed; null with one thread. */
+export function threadPool(): ThreadPool | null {
+  const n = getThreads();
+  if (n === 1) return null;
+  if (pool === null) {
+    const runtime = wasmRuntime();
+    pool = new ThreadPool(runtime.module, runtime.memory, runtime.kernels as unknown as Record<string, unknown>, POOL_KERNELS, n);
+  }
+  return pool;
+}
+
+/** The running pool, if any (tests and statistics; kernels use `threadPool`). */
+export function currentPool(): ThreadPool | null {
+  return pool;
+}
+
+/**
+ * Resolves when every worker has started. Kernels never wait for workers (the calling thread
+ * does the ranges no worker took), so only benchmarks that time the first calls need this.
+ */
+export async function threadsReady(): Promise<void> {
+  await threadPool()?.whenReady();
+}

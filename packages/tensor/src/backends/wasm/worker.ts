@@ -1,0 +1,43 @@
+/**
+ * A kernel worker (worker_threads). It instantiates the compiled kernels on the one shared
+ * memory (the module has no start function and only passive data segments, so instantiating it
+ * again writes nothing: module.ts), then sleeps on the job board until the caller posts a job,
+ * runs ranges of it, and sleeps again. It never allocates wasm memory and never touches a
+ * tensor: everything it needs is in the job's numbers.
+ */
+import { workerData } from 'node:worker_threads';
+import type { WasmMemory, WasmModule } from '../../webassembly.js';
+import { WebAssemblyApi } from '../../webassembly.js';
+import { READY, SEQ, STOP, board, workOn } from './job.js';
+
+/** What the pool passes to each worker (module.ts's compiled module, memory and the board). */
+export interface WorkerData {
+  module: WasmModule;
+  memory: WasmMemory;
+  control: SharedArrayBuffer;
+  kernelNames: readonly string[];
+  /** 1..threads−1 (the calling thread is participant 0): which scratch slot is this worker's. */
+  participant: number;
+}
+
+function main({ module, memory, control, kernelNames, participant }: WorkerData): void {
+  const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
+  const fns = kernelNames.map((name) => {
+    const fn = instance.exports[name];
+    if (typeof fn !== 'function') throw new Error(`funt kernel worker: the module has no export '${name}'`);
+    return fn as (...args: number[]) => void;
+  });
+  const b = board(control);
+  const { ctl } = b;
+  Atomics.add(ctl, READY, 1);
+  Atomics.notify(ctl, READY);
+  let seen = Atomics.load(ctl, SEQ);
+  for (;;) {
+    Atomics.wait(ctl, SEQ, seen);
+    if (Atomics.load(ctl, STOP) !== 0) return;
+    seen = Atomics.load(ctl, SEQ);
+    workOn(b, seen, fns, participant);
+  }
+}
+
+main(workerData as WorkerData);
