@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Measurement } from './measurement.js';
-import { type Pair, checkTargets, formatTable, pairRows, scalingRows } from './results.js';
+import { type Pair, checkTargets, formatTable, isEpochRow, pairRows, scalingRows } from './results.js';
 
 function m(impl: 'funt' | 'pytorch', threads: number, imagesPerSecond: number, peakMiB: number, threadsApplied = true): Measurement {
   const median = 128 / imagesPerSecond;
@@ -49,5 +49,10 @@ describe('results', () => {
     expect(targets[0].detail).toMatch(/0\.36× PyTorch \(target ≥ 0\.5×; 1\.4× short\)/);
     const table = formatTable(rows);
     expect(table).toMatch(/ResNet-20 training step\s+2\s+180\s+500\s+0\.36\s+images\/s/);
+  });
+
+  it('tells the epoch figures from the step figures', () => {
+    expect(isEpochRow({ name: 'ResNet-20 epoch (estimate) throughput' })).toBe(true);
+    expect(pairRows(pairs[0]).some(isEpochRow)).toBe(false);
   });
 });

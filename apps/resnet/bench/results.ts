@@ -26,6 +26,8 @@ export interface ResultRow {
   perCpuSecond?: number;
   /** funt's perCpuSecond over PyTorch's. */
   cpuRatioToPytorch?: number;
+  /** When the run that measured it ended (ISO 8601). */
+  date?: string;
   note?: string;
 }
 
@@ -35,6 +37,11 @@ export interface Pair {
   threads: number;
   funt: Measurement;
   pytorch: Measurement | null;
+}
+
+/** The end-to-end epoch figures (run.ts --only epoch replaces just these). */
+export function isEpochRow(r: Pick<ResultRow, 'name'>): boolean {
+  return / epoch\b/.test(r.name);
 }
 
 const MODE_NAMES: Record<Mode, string> = { train: 'training step', infer: 'inference' };

@@ -28,7 +28,7 @@ import { benchDistDir, repoDir } from './paths.js';
 import { type TensorRow, resnetMarkdown, tensorMarkdown } from './markdown.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
 import { type TorchStatus, PYTHON, runPytorch, torchStatus } from './pytorch.js';
-import { type Pair, type ResultRow, checkTargets, formatTable, pairRows, scalingRows } from './results.js';
+import { type Pair, type ResultRow, checkTargets, formatTable, isEpochRow, pairRows, scalingRows } from './results.js';
 import { threadControl } from './threads.js';
 
 const BATCH = 128;
@@ -262,7 +262,13 @@ function main(): void {
   }
   const file = join(repoDir, 'bench-results', 'resnet.json');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(rows, null, 2) + '\n');
+  const date = new Date().toISOString();
+  const dated = rows.map((r) => ({ ...r, date }));
+  // With --only, the other part's rows of an earlier run stay in the file (each row has its date).
+  const kept = values.only !== undefined && existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as ResultRow[]).filter((r) => isEpochRow(r) !== (values.only === 'epoch'))
+    : [];
+  writeFileSync(file, JSON.stringify(values.only === 'epoch' ? [...kept, ...dated] : [...dated, ...kept], null, 2) + '\n');
   console.log(`\nwrote ${file}`);
   if (failures.length) {
     console.error(`bench: ${failures.length} measurement(s) failed:\n  ${failures.join('\n  ')}`);
