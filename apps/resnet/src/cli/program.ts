@@ -219,7 +219,7 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     .addOption(new Option('--from <start>', 'start from a correctly classified image, from random noise, or both').choices(['image', 'noise', 'both']).default('both'))
     .option('--threshold <p>', 'stop when the target probability reaches p', probability, 0.99)
     .option('--max-steps <k>', 'give up after k gradient steps', positiveInt, 500)
-    .option('--step-size <x>', 'step length, as a fraction of the data range per step', positiveNumber, 0.01)
+    .option('--step-size <x>', 'how far each pixel moves per step, as a fraction of its range', positiveNumber, 0.01)
     .option('--seed <k>', 'seed of the noise start', nonNegativeInt, 0)
     .requiredOption('--out <dir>', 'folder for the PNG files and an index.html');
   act(fool, async (o: Record<string, any>) => {

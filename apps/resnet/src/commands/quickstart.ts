@@ -8,7 +8,7 @@ import { stamp, train, type TrainOutcome } from './train.js';
  */
 export const QUICKSTART_FLAGS = [
   '--dataset', 'mnist', '--n', '2', '--filters', '8', '--epochs', '6', '--batch-size', '64',
-  '--lr', '0.1', '--schedule', 'cosine', '--weight-decay', '1e-4', '--crop-pad', '2', '--checkpoint-every', '0',
+  '--lr', '0.1', '--schedule', 'cosine', '--weight-decay', '1e-4', '--crop-pad', '2', '--rotate', '10', '--checkpoint-every', '0',
 ];
 
 export interface QuickstartOptions {

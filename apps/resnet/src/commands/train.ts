@@ -6,8 +6,8 @@ import { Rng } from '@funt/tensor';
 import type { TrainOptions, UpdateRuleName } from '../cli/options.js';
 import { UsageError } from '../cli/program.js';
 import { scheduleToString, toSolverSchedule } from '../cli/schedule.js';
-import { trainTransform } from '../data/augment.js';
-import { inputHooks, rawTensor } from '../data/hooks.js';
+import { type TrainTransform, trainTransform } from '../data/augment.js';
+import { type InputHooks, inputHooks, rawTensor } from '../data/hooks.js';
 import { type PreparedData, loadData } from '../data/load.js';
 import { depthOf, resnet, type ResnetOptions } from '../model/resnet.js';
 import { saveModel } from '../model/saved-model.js';
@@ -165,7 +165,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
 
   let reportPath: string | null = null;
   if (o.report) {
-    makeFigures(runDir, model, data, o, transform);
+    makeFigures(runDir, model, { data, hooks }, o, transform);
     reportPath = await writeReport([runDir], join(runDir, RUN_FILES.report));
     log(`report: ${reportPath}`);
   }
@@ -173,8 +173,8 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
 }
 
 /** The report's pictures: augmented inputs, filters, misclassified images, saliency, fooling. */
-function makeFigures(runDir: string, model: Sequential, data: PreparedData, o: TrainOptions, transform: ReturnType<typeof trainTransform>): void {
-  const ctx = { data, hooks: inputHooks(data, transform) };
+function makeFigures(runDir: string, model: Sequential, ctx: { data: PreparedData; hooks: InputHooks }, o: TrainOptions, transform: TrainTransform): void {
+  const { data } = ctx;
   makeAugmentedInputs(runDir, data, transform, o.seed);
   makeFilters(runDir, model);
   const { correct } = makeMisclassified(runDir, model, ctx, data.val);
