@@ -41,14 +41,22 @@ describe('results', () => {
     const funtScaling = rows.find((r) => r.unit === '×' && r.impl === 'funt')!;
     expect(funtScaling.median).toBeCloseTo(1.8, 6);
     const targets = checkTargets(rows, 2);
-    expect(targets.map((t) => [t.label, t.met])).toEqual([
-      ['ResNet-20 training, 2 threads', false],
-      ['funt 2 threads over 1 (training)', true],
-      ['ResNet-20 training peak RSS, 2 threads', true],
+    expect(targets.map((t) => [t.label, t.status])).toEqual([
+      ['ResNet-20 training, 2 threads', 'missed'],
+      ['funt 2 threads over 1 (training)', 'met'],
+      ['ResNet-20 training peak RSS, 2 threads', 'met'],
     ]);
     expect(targets[0].detail).toMatch(/0\.36× PyTorch \(target ≥ 0\.5×; 1\.4× short\)/);
     const table = formatTable(rows);
     expect(table).toMatch(/ResNet-20 training step\s+2\s+180\s+500\s+0\.36\s+images\/s/);
+  });
+
+  it('calls a ratio target unreliable when PyTorch with all threads was slower than with one', () => {
+    const slow: Pair = { ...pairs[1], pytorch: m('pytorch', 2, 40, 660) };
+    const rows = [...[pairs[0], slow].flatMap(pairRows), ...scalingRows([pairs[0], slow])];
+    const training = checkTargets(rows, 2)[0];
+    expect(training.status).toBe('unreliable');
+    expect(training.detail).toMatch(/PyTorch's 2-thread run \(40 images\/s\) was slower than its 1-thread run \(300\)/);
   });
 
   it('tells the epoch figures from the step figures', () => {

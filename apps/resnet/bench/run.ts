@@ -258,7 +258,7 @@ function main(): void {
   const targets = checkTargets(rows, threadCounts[threadCounts.length - 1]);
   if (targets.length) {
     console.log('\nissue 7 targets:');
-    for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'missed'} ${t.label}: ${t.detail}`);
+    for (const t of targets) console.log(`  ${t.status.padEnd(10)} ${t.label}: ${t.detail}`);
   }
   const file = join(repoDir, 'bench-results', 'resnet.json');
   mkdirSync(dirname(file), { recursive: true });

@@ -11,11 +11,17 @@ describe('threadControl', () => {
 
   it('uses setThreads and checks the result with getThreads, waiting for a setter that returns a promise', async () => {
     let count = 1;
-    const module = { setThreads: async (n: number) => void (count = Math.min(n, 4)), getThreads: () => count };
+    let readyCalls = 0;
+    const module = {
+      setThreads: async (n: number) => void (count = Math.min(n, 4)),
+      getThreads: () => count,
+      threadsReady: async () => void readyCalls++,
+    };
     const t = threadControl(module);
     expect(t.setterName).toBe('setThreads');
     expect(await t.set(2)).toBe(true);
     expect(count).toBe(2);
+    expect(readyCalls).toBe(1);
     expect(await t.set(8)).toBe(false);
   });
 

@@ -8,7 +8,10 @@ import * as tensor from '@funt/tensor';
 export interface ThreadControl {
   /** The export that sets the count ('setThreads', 'setNumThreads'), or null: kernels run on the calling thread. */
   setterName: string | null;
-  /** Sets the count (waiting for a setter that returns a promise, e.g. while workers start) and says whether it was applied. */
+  /**
+   * Sets the count and says whether it was applied; waits for a setter that returns a promise
+   * and for `threadsReady()` when the build has it (workers started before anything is timed).
+   */
   set(threads: number): Promise<boolean>;
 }
 
@@ -23,6 +26,7 @@ export function threadControl(module: Record<string, unknown> = tensor as unknow
     async set(threads: number): Promise<boolean> {
       if (setterName === null) return threads === 1;
       const result = await (module[setterName] as (n: number) => unknown)(threads);
+      if (typeof module.threadsReady === 'function') await (module.threadsReady as () => unknown)();
       if (getterName !== null) return (module[getterName] as () => unknown)() === threads;
       // Without a getter, trust a setter that returned nothing (or true).
       return result === undefined || result === true;
