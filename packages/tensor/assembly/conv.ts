@@ -30,30 +30,11 @@
 import {
   KC, MC, MR, NR, depthBlock, gemmPacked, microKernelIndirectA, microKernelIndirectB, packA, packB, packedABytes, packedAOffset,
 } from './gemm';
+import { ConvShape, transposedOf } from './conv-shape';
 import { at, roundUp, sumRun } from './util';
 
 /** Bytes of col (K × columns) one block of the strided backward-data pass may use. */
 const COL_BYTES: i32 = 256 << 10;
-
-/**
- * The geometry of one convolution, written by JS as 13 consecutive i32 at the start of a block
- * of 32 (an @unmanaged class is a typed view of raw memory, not an allocated object).
- */
-@unmanaged class ConvShape {
-  N: i32;
-  C: i32;
-  H: i32;
-  W: i32;
-  O: i32;
-  kH: i32;
-  kW: i32;
-  sH: i32;
-  sW: i32;
-  pH: i32;
-  pW: i32;
-  Ho: i32;
-  Wo: i32;
-}
 
 @inline function align64(p: usize): usize {
   return (p + 63) & ~(<usize>63);
@@ -234,36 +215,6 @@ export function conv2d(gp: usize, x: usize, w: usize, bias: usize, y: usize, n0:
 @inline function colBlock(K: i32, P: i32): i32 {
   const fit = max(NR, (COL_BYTES >> 2) / max(K, 1) / NR * NR);
   return min(fit, roundUp(P, NR));
-}
-
-/**
- * Writes the geometry of the convolution that computes dx as a forward pass: dy convolved
- * with the flipped filter, stride 1, padding k − 1 − pad, channels swapped.
- */
-function transposedShape(g: ConvShape, t: ConvShape): void {
-  t.N = g.N;
-  t.C = g.O;
-  t.H = g.Ho;
-  t.W = g.Wo;
-  t.O = g.C;
-  t.kH = g.kH;
-  t.kW = g.kW;
-  t.sH = 1;
-  t.sW = 1;
-  t.pH = g.kH - 1 - g.pH;
-  t.pW = g.kW - 1 - g.pW;
-  t.Ho = g.H;
-  t.Wo = g.W;
-}
-
-/**
- * The transposed geometry lives in the second half of the 32-i32 geometry block JS passes
- * (the first half is the convolution itself), so that sizing and running agree on it.
- */
-@inline function transposedOf(gp: usize): ConvShape {
-  const t = changetype<ConvShape>(gp + 64);
-  transposedShape(changetype<ConvShape>(gp), t);
-  return t;
 }
 
 /** Bytes of the flipped filter (C·O·kH·kW floats) and of its packing (C rows, depth O·kH·kW). */

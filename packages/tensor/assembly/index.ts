@@ -5,6 +5,7 @@
  */
 export { gemm, gemmScratchBytes } from './gemm';
 export * from './conv';
+export * from './winograd';
 export * from './elementwise';
 export * from './reduce';
 export * from './pool';

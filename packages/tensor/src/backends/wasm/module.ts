@@ -24,6 +24,12 @@ export interface Kernels {
   conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, accumulate: number, k0: number, k1: number, scratch: number): void;
   conv2dBackwardFilterScratchBytes(g: number): number;
   conv2dBiasGrad(dy: number, db: number, N: number, O: number, P: number, accumulate: number, o0: number, o1: number): void;
+  /** Winograd (assembly/winograd.ts); `backward` = 1 computes conv2dBackwardData's transposed convolution. */
+  winogradTile(g: number, backward: number): number;
+  winogradWeightsBytes(g: number, backward: number): number;
+  winogradWeights(g: number, w: number, backward: number, u: number): void;
+  winogradScratchBytes(g: number, backward: number): number;
+  conv2dWinograd(g: number, backward: number, x: number, u: number, bias: number, y: number, n0: number, n1: number, scratch: number): void;
   fill(out: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;

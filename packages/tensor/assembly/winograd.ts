@@ -1,0 +1,494 @@
+/**
+ * Winograd convolution F(m×m, 3×3) (Lavin & Gray 2016) for 3×3 stride-1 convolutions: the
+ * forward pass and, through the transposed convolution, the stride-1 backward-data pass.
+ *
+ * Each m×m tile of the output is computed from an α×α tile of the input (α = m + 2) as
+ *     Y = Aᵀ [ Σ_c (G g_oc Gᵀ) ⊙ (Bᵀ d_c B) ] A
+ * so the multiplications happen in α² independent matrix products over the channels:
+ *     M_ξ[o, tile] = Σ_c U_ξ[o, c] · V_ξ[c, tile]     for ξ = 0 … α²−1,
+ * α²/m² multiplies per output and channel instead of 9: 4 for F(2×2) (2.25× fewer) and 2.25 for
+ * F(4×4) (4× fewer). The tile size is chosen per geometry (tileOf): F(4×4) on wide images,
+ * F(2×2) on 8-pixel ones, whichever computes fewer wasted tiles.
+ *
+ * Vectors hold 4 horizontally adjacent tiles (a "quad"), one per lane, so every transform is
+ * plain lane-wise arithmetic. To make the 4 tiles' inputs adjacent, each image is first copied
+ * into a padded buffer split into m column phases, xw[c][phase][row][i] = x[c][row − pH][i·m +
+ * phase − pW] (0 outside the image), in which input column q·m + r of the 4 tiles is one load
+ * at phase r, offset q. The quads of a block of tiles are transformed into V (already in the
+ * packed-B layout of the GEMM: NR = 8 tiles = 2 quads per panel), the α² products run with the
+ * GEMM micro-kernel on the transformed weights U (packed A, computed once per call by
+ * winogradWeights), and the output transform writes y directly (+ bias).
+ *
+ * Accuracy: the transforms add a few roundings per value (F(4×4)'s coefficients up to 8 lose a
+ * little more); measured normwise errors stay near 1e-6, far inside the kernels' contract.
+ * A non-finite input value spreads NaN over its whole output tile (Inf − Inf), where a direct
+ * convolution would give ±Infinity in the window's outputs only.
+ *
+ * Units of parallel work: images [n0, n1); each range has its own scratch, U is shared.
+ */
+
+import { ConvShape, transposedOf } from './conv-shape';
+import { MR, NR, depthBlock, gemmPacked, packedABytes, packedAOffset } from './gemm';
+import { at, roundUp } from './util';
+
+/** Tiles per vector: one per lane. */
+const QUAD: i32 = 4;
+/** Bytes of V and M (the transformed inputs and products) per block of tiles: L2-sized. */
+const BLOCK_BYTES: i32 = 320 << 10;
+
+/**
+ * The convolution computed: the forward one (geometry block at gp) or, for backward data, the
+ * transposed one, which winogradTile writes into the block's second half (conv.ts, transposedOf)
+ * before the ranges run (so that ranges only read it).
+ */
+@inline function shapeOf(gp: usize, backward: bool): ConvShape {
+  return changetype<ConvShape>(backward ? gp + 64 : gp);
+}
+
+@inline function tilesHigh(g: ConvShape, m: i32): i32 {
+  return (g.Ho + m - 1) / m;
+}
+
+@inline function quadsWide(g: ConvShape, m: i32): i32 {
+  return ((g.Wo + m - 1) / m + QUAD - 1) / QUAD;
+}
+
+/** Rows and row length of one phase of xw: every row a tile reads, and one extra load width. */
+@inline function padRows(g: ConvShape, m: i32): i32 {
+  return tilesHigh(g, m) * m + 2;
+}
+
+@inline function padWidth(g: ConvShape, m: i32): i32 {
+  return QUAD * quadsWide(g, m) + QUAD;
+}
+
+@inline function imageFloats(g: ConvShape, m: i32): i32 {
+  return g.C * m * padRows(g, m) * padWidth(g, m);
+}
+
+/** Floats of the zero-padded input line padImage splits: the columns of every phase, plus one group. */
+@inline function lineFloats(g: ConvShape, m: i32): i32 {
+  return m * padWidth(g, m) + 4 * m;
+}
+
+/** Quads per block: V and M fit in BLOCK_BYTES; even, so that panels hold two quads. */
+@inline function blockQuads(g: ConvShape, m: i32): i32 {
+  const a = m + 2;
+  const perQuad = a * a * (g.C + g.O) * QUAD * 4;
+  return max(2, (BLOCK_BYTES / perQuad) & ~1);
+}
+
+/** Images padded together, when one image has fewer quads than a block (small images). */
+@inline function groupImages(g: ConvShape, m: i32): i32 {
+  return max(1, min(g.N, blockQuads(g, m) / (tilesHigh(g, m) * quadsWide(g, m))));
+}
+
+/**
+ * Bytes from one ξ plane of V or M (rows × T floats) to the next: a whole number of cache lines
+ * plus one, so that the α² planes a transform reads or writes at the same offset do not all map
+ * to the same L1 set (plane sizes are often multiples of 4 KiB).
+ */
+@inline function planeBytes(rows: i32, T: i32): usize {
+  return ((<usize>(rows * T) << 2) + 63 & ~(<usize>63)) + 64;
+}
+
+/** Bytes, rounded up to whole cache lines, of `floats` f32 values. */
+@inline function bytes(floats: i32): usize {
+  return (<usize>floats << 2) + 63 & ~(<usize>63);
+}
+
+/** Tiles computed (wasted ones included) times the α² products per tile: the work of F(m×m). */
+@inline function costOf(g: ConvShape, m: i32): i32 {
+  return (m + 2) * (m + 2) * tilesHigh(g, m) * quadsWide(g, m);
+}
+
+@inline function tileOf(g: ConvShape): i32 {
+  return costOf(g, 4) <= costOf(g, 2) ? 4 : 2;
+}
+
+/**
+ * m (2 or 4) when the convolution (backward: its backward-data pass) is 3×3, stride 1 and has
+ * enough input channels for the transforms to pay, else 0 (use the direct kernels). For the
+ * backward pass this also writes the transposed geometry the other entry points read.
+ */
+export function winogradTile(gp: usize, backward: bool): i32 {
+  const f = changetype<ConvShape>(gp);
+  if (f.kH != 3 || f.kW != 3 || f.sH != 1 || f.sW != 1) return 0;
+  if (backward && (f.pH > 2 || f.pW > 2)) return 0;
+  const g = backward ? transposedOf(gp) : f;
+  if (g.C < 8 || g.Ho < 1 || g.Wo < 1) return 0;
+  return tileOf(g);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The 1-D transforms, on vectors of 4 tiles. Each writes its outputs at dst, dst + ds, …
+
+/** Bᵀd for F(2×2, 3×3). */
+@inline function inputTransform4(d0: v128, d1: v128, d2: v128, d3: v128, dst: usize, ds: usize): void {
+  v128.store(dst, f32x4.sub(d0, d2));
+  v128.store(dst + ds, f32x4.add(d1, d2));
+  v128.store(dst + 2 * ds, f32x4.sub(d2, d1));
+  v128.store(dst + 3 * ds, f32x4.sub(d1, d3));
+}
+
+/** Bᵀd for F(4×4, 3×3) (interpolation points 0, ±1, ±2, ∞). */
+@inline function inputTransform6(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, ds: usize): void {
+  const four = f32x4.splat(4);
+  const five = f32x4.splat(5);
+  const t = f32x4.sub(d4, d2);
+  const u = f32x4.add(f32x4.sub(d1, d3), f32x4.sub(d1, d3));
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(four, d0), f32x4.mul(five, d2)), d4));
+  v128.store(dst + ds, f32x4.sub(f32x4.add(d3, d4), f32x4.mul(four, f32x4.add(d1, d2))));
+  v128.store(dst + 2 * ds, f32x4.add(f32x4.sub(d4, d3), f32x4.mul(four, f32x4.sub(d1, d2))));
+  v128.store(dst + 3 * ds, f32x4.sub(t, u));
+  v128.store(dst + 4 * ds, f32x4.add(t, u));
+  v128.store(dst + 5 * ds, f32x4.add(f32x4.sub(f32x4.mul(four, d1), f32x4.mul(five, d3)), d5));
+}
+
+/** Aᵀd for F(2×2, 3×3). */
+@inline function outputTransform4(d0: v128, d1: v128, d2: v128, d3: v128, dst: usize, ds: usize): void {
+  v128.store(dst, f32x4.add(f32x4.add(d0, d1), d2));
+  v128.store(dst + ds, f32x4.sub(f32x4.sub(d1, d2), d3));
+}
+
+/** Aᵀd for F(4×4, 3×3). */
+@inline function outputTransform6(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, ds: usize): void {
+  const s12 = f32x4.add(d1, d2);
+  const d12 = f32x4.sub(d1, d2);
+  const s34 = f32x4.add(d3, d4);
+  const d34 = f32x4.sub(d3, d4);
+  v128.store(dst, f32x4.add(f32x4.add(d0, s12), s34));
+  v128.store(dst + ds, f32x4.add(d12, f32x4.mul(f32x4.splat(2), d34)));
+  v128.store(dst + 2 * ds, f32x4.add(s12, f32x4.mul(f32x4.splat(4), s34)));
+  v128.store(dst + 3 * ds, f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), d5));
+}
+
+/** Row i of G applied to (a, b, c), in f64: the weight transform's 1-D step. */
+@inline function gRow(m: i32, i: i32, a: f64, b: f64, c: f64): f64 {
+  if (m == 2) {
+    if (i == 0) return a;
+    if (i == 1) return (a + b + c) * 0.5;
+    if (i == 2) return (a - b + c) * 0.5;
+    return c;
+  }
+  if (i == 0) return a * 0.25;
+  if (i == 1) return -(a + b + c) / 6;
+  if (i == 2) return -(a - b + c) / 6;
+  if (i == 3) return a / 24 + b / 12 + c / 6;
+  if (i == 4) return a / 24 - b / 12 + c / 6;
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights
+
+export function winogradWeightsBytes(gp: usize, backward: bool): i32 {
+  const g = shapeOf(gp, backward);
+  const a = tileOf(g) + 2;
+  return <i32>(<usize>(a * a) * packedABytes(g.O, g.C) + 64);
+}
+
+/**
+ * U_ξ = (G g Gᵀ)_ξ for every output/input channel pair, packed as GEMM A operands (O rows of
+ * depth C, MR-row slivers of splats, rows past O zero), one after the other for ξ = 0 … α²−1.
+ * Backward: the filter of the transposed convolution, w'[c][o][i][j] = w[o][c][2−i][2−j].
+ */
+export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize): void {
+  const g = shapeOf(gp, backward);
+  const m = tileOf(g);
+  const a = m + 2;
+  const O = g.O;
+  const C = g.C;
+  const perXi = packedABytes(O, C);
+  const base = (u + 63) & ~(<usize>63);
+  for (let o = 0; o < roundUp(O, MR); o++) {
+    for (let c = 0; c < C; c++) {
+      const slot = base + packedAOffset(o - o % MR, c, C) + <usize>((o % MR) << 4);
+      if (o >= O) {
+        for (let xi = 0; xi < a * a; xi++) v128.store(slot + <usize>xi * perXi, f32x4.splat(0));
+        continue;
+      }
+      // f[i][j] of the 3×3 filter this (o, c) pair convolves with.
+      const f = backward ? at(w, (c * O + o) * 9) : at(w, (o * C + c) * 9);
+      const k00 = tap(f, backward, 0, 0), k01 = tap(f, backward, 0, 1), k02 = tap(f, backward, 0, 2);
+      const k10 = tap(f, backward, 1, 0), k11 = tap(f, backward, 1, 1), k12 = tap(f, backward, 1, 2);
+      const k20 = tap(f, backward, 2, 0), k21 = tap(f, backward, 2, 1), k22 = tap(f, backward, 2, 2);
+      for (let j = 0; j < a; j++) {
+        const r0 = gRow(m, j, k00, k01, k02);
+        const r1 = gRow(m, j, k10, k11, k12);
+        const r2 = gRow(m, j, k20, k21, k22);
+        for (let i = 0; i < a; i++) {
+          v128.store(slot + <usize>(i * a + j) * perXi, f32x4.splat(<f32>gRow(m, i, r0, r1, r2)));
+        }
+      }
+    }
+  }
+}
+
+/** Tap (i, j) of a 3×3 filter at f, flipped in both directions for the transposed convolution. */
+@inline function tap(f: usize, flip: bool, i: i32, j: i32): f64 {
+  return <f64>load<f32>(at(f, flip ? (2 - i) * 3 + (2 - j) : i * 3 + j));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The convolution
+
+export function winogradScratchBytes(gp: usize, backward: bool): i32 {
+  const g = shapeOf(gp, backward);
+  const m = tileOf(g);
+  const a = m + 2;
+  const T = blockQuads(g, m) * QUAD;
+  return <i32>(bytes(groupImages(g, m) * imageFloats(g, m)) + <usize>(a * a) * (planeBytes(g.C, T) + planeBytes(g.O, T)) +
+    bytes(4 * 2 * a * a) + bytes(MR * NR) + bytes(lineFloats(g, m)) + 64);
+}
+
+/**
+ * y[n] = conv(x[n]) (+ bias) for images [n0, n1), with U from winogradWeights. Backward: dx[n]
+ * from dy[n] (x = dy, y = dx, bias 0), the transposed convolution.
+ */
+export function conv2dWinograd(
+  gp: usize, backward: bool, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize,
+): void {
+  const g = shapeOf(gp, backward);
+  if (tileOf(g) == 4) convolve(4, g, x, u, bias, y, n0, n1, scratch);
+  else convolve(2, g, x, u, bias, y, n0, n1, scratch);
+}
+
+@inline function convolve(m: i32, g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
+  const a = m + 2;
+  const C = g.C;
+  const O = g.O;
+  const th = tilesHigh(g, m);
+  const qw = quadsWide(g, m);
+  const perImage = th * qw;
+  const bq = blockQuads(g, m);
+  const group = groupImages(g, m);
+  const imageBytes = <usize>imageFloats(g, m) << 2;
+  const xw = (scratch + 63) & ~(<usize>63);
+  const v = xw + bytes(group * imageFloats(g, m));
+  const mm = v + <usize>(a * a) * planeBytes(C, bq * QUAD);
+  const tbuf = mm + <usize>(a * a) * planeBytes(O, bq * QUAD);
+  const tmp = tbuf + bytes(4 * 2 * a * a);
+  const line = tmp + bytes(MR * NR);
+  const ub = (u + 63) & ~(<usize>63);
+  const uXi = packedABytes(O, C);
+  const inBytes = <usize>(C * g.H * g.W) << 2;
+  const outBytes = <usize>(O * g.Ho * g.Wo) << 2;
+  const depth = depthBlock(C);
+  for (let n = n0; n < n1; n += group) {
+    const nb = min(group, n1 - n);
+    for (let b = 0; b < nb; b++) padImage(m, g, x + <usize>(n + b) * inBytes, xw + <usize>b * imageBytes, line);
+    const nq = nb * perImage;
+    for (let q0 = 0; q0 < nq; q0 += bq) {
+      const qn = min(bq, nq - q0);
+      const T = roundUp(qn, 2) * QUAD;
+      const vXi = planeBytes(C, T);
+      const mXi = planeBytes(O, T);
+      for (let qi = 0; qi < qn; qi++) {
+        const q = q0 + qi;
+        const b = q / perImage;
+        const tr = (q % perImage) / qw;
+        const tg = q % qw;
+        // Panel qi/2 of every V_ξ, half qi%2 of its NR = 8 columns.
+        const dst = v + <usize>((qi >> 1) * C * NR + (qi & 1) * QUAD) * 4;
+        inputQuad(m, g, xw + <usize>b * imageBytes, tr, tg, dst, vXi, tbuf);
+      }
+      for (let xi = 0; xi < a * a; xi++) {
+        for (let pc = 0; pc < C; pc += depth) {
+          const kc = min(depth, C - pc);
+          gemmPacked(
+            O, T, kc, ub + <usize>xi * uXi + packedAOffset(0, pc, C), packedAOffset(MR, 0, C),
+            v + <usize>xi * vXi + (<usize>(pc * NR) << 2), <usize>(C * NR) << 2,
+            mm + <usize>xi * mXi, T, 1, pc == 0 ? 0 : 1, 0, tmp,
+          );
+        }
+      }
+      for (let qi = 0; qi < qn; qi++) {
+        const q = q0 + qi;
+        const yn = y + <usize>(n + q / perImage) * outBytes;
+        const tr = (q % perImage) / qw;
+        const tg = q % qw;
+        for (let o = 0; o < O; o++) {
+          const bo: f32 = bias ? load<f32>(at(bias, o)) : 0;
+          outputQuad(m, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yn + <usize>(o * g.Ho * g.Wo) * 4, tr, tg, tbuf);
+        }
+      }
+    }
+  }
+}
+
+/** Transforms the input tiles of quad (tr, tg), every channel, into V (ξ stride vXi, channel stride NR floats). */
+@inline function inputQuad(m: i32, g: ConvShape, xw: usize, tr: i32, tg: i32, dst: usize, vXi: usize, tbuf: usize): void {
+  const a = m + 2;
+  const rows = padRows(g, m);
+  const width = padWidth(g, m);
+  const rowBytes = <usize>width << 2;
+  const phaseBytes = <usize>(rows * width) << 2;
+  for (let c = 0; c < g.C; c++) {
+    const src = xw + <usize>(c * m) * phaseBytes + <usize>(tr * m) * rowBytes + (<usize>(QUAD * tg) << 2);
+    // Rows: e[row][ξx] = (Bᵀ d_row)[ξx], into tbuf[row][ξx].
+    for (let r = 0; r < a; r++) {
+      const p = src + <usize>r * rowBytes;
+      const e = tbuf + <usize>(r * a) * 16;
+      if (m == 2) {
+        // column q·2 + phase: (0,0) (1,0) (0,1) (1,1)
+        inputTransform4(v128.load(p), v128.load(p + phaseBytes), v128.load(p, 4), v128.load(p + phaseBytes, 4), e, 16);
+      } else {
+        inputTransform6(
+          v128.load(p), v128.load(p + phaseBytes), v128.load(p + 2 * phaseBytes), v128.load(p + 3 * phaseBytes),
+          v128.load(p, 4), v128.load(p + phaseBytes, 4), e, 16,
+        );
+      }
+    }
+    // Columns: V[ξy][ξx] = (Bᵀ e_·ξx)[ξy], to ξ = ξy·α + ξx.
+    const vc = dst + (<usize>(c * NR) << 2);
+    for (let col = 0; col < a; col++) {
+      const e = tbuf + <usize>col * 16;
+      const s = <usize>(a * 16);
+      const out = vc + <usize>col * vXi;
+      if (m == 2) {
+        inputTransform4(v128.load(e), v128.load(e + s), v128.load(e + 2 * s), v128.load(e + 3 * s), out, 4 * vXi);
+      } else {
+        inputTransform6(
+          v128.load(e), v128.load(e + s), v128.load(e + 2 * s), v128.load(e + 3 * s), v128.load(e + 4 * s), v128.load(e + 5 * s),
+          out, 6 * vXi,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Y = Aᵀ M A for one output channel of quad (tr, tg): M_ξ at src + ξ·mXi (4 tiles per vector),
+ * Y (+ bias) written to the output plane yo, lanes interleaved back into pixel order.
+ */
+@inline function outputQuad(m: i32, g: ConvShape, src: usize, mXi: usize, bias: f32, yo: usize, tr: i32, tg: i32, tbuf: usize): void {
+  const a = m + 2;
+  // Rows: z[ξy][x] = (Aᵀ M_ξy,·)[x], into tbuf[ξy][x].
+  for (let r = 0; r < a; r++) {
+    const p = src + <usize>(r * a) * mXi;
+    const z = tbuf + <usize>(r * m) * 16;
+    if (m == 2) {
+      outputTransform4(v128.load(p), v128.load(p + mXi), v128.load(p + 2 * mXi), v128.load(p + 3 * mXi), z, 16);
+    } else {
+      outputTransform6(
+        v128.load(p), v128.load(p + mXi), v128.load(p + 2 * mXi), v128.load(p + 3 * mXi), v128.load(p + 4 * mXi), v128.load(p + 5 * mXi),
+        z, 16,
+      );
+    }
+  }
+  // Columns: Y[yy][x] = (Aᵀ z_·x)[yy], into the second half of tbuf.
+  const yt = tbuf + <usize>(a * a) * 16;
+  for (let col = 0; col < m; col++) {
+    const z = tbuf + <usize>col * 16;
+    const s = <usize>(m * 16);
+    if (m == 2) {
+      outputTransform4(v128.load(z), v128.load(z + s), v128.load(z + 2 * s), v128.load(z + 3 * s), yt + <usize>col * 16, s);
+    } else {
+      outputTransform6(
+        v128.load(z), v128.load(z + s), v128.load(z + 2 * s), v128.load(z + 3 * s), v128.load(z + 4 * s), v128.load(z + 5 * s),
+        yt + <usize>col * 16, s,
+      );
+    }
+  }
+  const bv = f32x4.splat(bias);
+  const col0 = QUAD * tg * m;
+  const Wo = g.Wo;
+  for (let yy = 0; yy < m; yy++) {
+    const row = tr * m + yy;
+    if (row >= g.Ho) break;
+    const yr = yo + (<usize>(row * Wo + col0) << 2);
+    const t = yt + <usize>(yy * m) * 16;
+    if (col0 + QUAD * m <= Wo) {
+      if (m == 2) {
+        const v0 = f32x4.add(v128.load(t), bv);
+        const v1 = f32x4.add(v128.load(t, 16), bv);
+        v128.store(yr, i32x4.shuffle(v0, v1, 0, 4, 1, 5));
+        v128.store(yr, i32x4.shuffle(v0, v1, 2, 6, 3, 7), 16);
+      } else {
+        // 4×4 transpose: lane j of the four column vectors is tile j's row of 4 pixels.
+        const v0 = f32x4.add(v128.load(t), bv);
+        const v1 = f32x4.add(v128.load(t, 16), bv);
+        const v2 = f32x4.add(v128.load(t, 32), bv);
+        const v3 = f32x4.add(v128.load(t, 48), bv);
+        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+        v128.store(yr, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+        v128.store(yr, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(yr, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+        v128.store(yr, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+      }
+    } else {
+      // The right edge: only the pixels inside the image.
+      for (let j = 0; j < QUAD; j++) {
+        for (let xx = 0; xx < m; xx++) {
+          const col = col0 + j * m + xx;
+          if (col < Wo) store<f32>(at(yr, j * m + xx), load<f32>(t + <usize>(xx * 16 + j * 4)) + bias);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * xw[c][phase][row][i] = x[c][row − pH][i·m + phase − pW], 0 outside the image, for the rows
+ * and columns the tiles read. Each input row is first copied into a zero-padded line (`line`,
+ * m·(width + 4) floats), which is then split into the m phases four values at a time with
+ * shuffles (a 4×4 transpose for m = 4), without a bounds check per value.
+ */
+@inline function padImage(m: i32, g: ConvShape, xn: usize, xw: usize, line: usize): void {
+  const H = g.H;
+  const W = g.W;
+  const pW = g.pW;
+  const rows = padRows(g, m);
+  const width = padWidth(g, m);
+  const span = m * width;
+  const zero = f32x4.splat(0);
+  // The line's zeros outside [pW, pW + W) are written once: rows only overwrite the inside.
+  for (let i = 0; i < span + 4 * m; i += 4) v128.store(at(line, i), zero);
+  const phaseBytes = <usize>(rows * width) << 2;
+  for (let c = 0; c < g.C; c++) {
+    const plane = xw + <usize>(c * m) * phaseBytes;
+    for (let r = 0; r < rows; r++) {
+      const dst = plane + (<usize>(r * width) << 2);
+      const ih = r - g.pH;
+      if (<u32>ih >= <u32>H) {
+        for (let phase = 0; phase < m; phase++) {
+          const d = dst + <usize>phase * phaseBytes;
+          for (let i = 0; i < width; i += 4) v128.store(at(d, i), zero);
+        }
+        continue;
+      }
+      const src = at(xn, (c * H + ih) * W);
+      const inner = at(line, pW);
+      let j = 0;
+      for (; j + 4 <= W; j += 4) v128.store(at(inner, j), v128.load(at(src, j)));
+      for (; j < W; j++) store<f32>(at(inner, j), load<f32>(at(src, j)));
+      for (let i = 0; i < width; i += 4) {
+        const s = at(line, i * m);
+        const d = at(dst, i);
+        if (m == 2) {
+          const v0 = v128.load(s);
+          const v1 = v128.load(s, 16);
+          v128.store(d, i32x4.shuffle(v0, v1, 0, 2, 4, 6));
+          v128.store(d + phaseBytes, i32x4.shuffle(v0, v1, 1, 3, 5, 7));
+        } else {
+          const v0 = v128.load(s);
+          const v1 = v128.load(s, 16);
+          const v2 = v128.load(s, 32);
+          const v3 = v128.load(s, 48);
+          const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+          const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+          const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+          v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+          v128.store(d + phaseBytes, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+          v128.store(d + 2 * phaseBytes, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+          v128.store(d + 3 * phaseBytes, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+        }
+      }
+    }
+  }
+}
