@@ -73,6 +73,16 @@ function machineLine(): string {
   return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
 }
 
+/** The commit measured, and whether the working tree differs from it in the packages the benchmark runs. */
+function sourceLine(): string {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: repoDir, encoding: 'utf8' });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return 'source: not a git checkout';
+  const dirty = git(['status', '--porcelain', '--', 'packages', 'apps/resnet/src']).stdout.trim().split('\n').filter((l) => l.length > 0);
+  const where = [...new Set(dirty.map((l) => l.slice(3).split('/').slice(0, 2).join('/')))];
+  return `source: commit ${head.stdout.trim()}${dirty.length ? ` plus uncommitted changes in ${where.join(', ')}` : ''}`;
+}
+
 function load(): string {
   return loadavg().map((x) => x.toFixed(2)).join(' ');
 }
@@ -130,50 +140,72 @@ function runEpoch(threads: number, whole: boolean): EpochResult {
   return JSON.parse(out[out.length - 1]) as EpochResult;
 }
 
-/** --profile: the ResNet-20 training-step loop under `node --cpu-prof`, summarised into bench-results/. */
-function profile(threads: number): void {
+/** The kernels as a profiled process loads them, with names for its wasm-function[i] frames. */
+function kernelNames(): { file: string; bytes: Buffer; names: Map<number, string>; note: string } {
+  const tensorDir = dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json'));
+  const file = join(tensorDir, 'build', 'kernels.wasm');
+  const watFile = join(tensorDir, 'build', 'kernels.wat');
+  const bytes = readFileSync(file);
+  const wat = existsSync(watFile) ? readFileSync(watFile, 'utf8') : undefined;
+  const names = wasmFunctionNames(bytes, wat);
+  const note = names.size > wasmFunctionNames(bytes).size
+    ? 'unexported WebAssembly functions named from packages/tensor/build/kernels.wat'
+    : `unexported WebAssembly functions shown by index (${wat === undefined ? 'no' : 'a stale'} packages/tensor/build/kernels.wat; \`node scripts/build-wasm.mjs --text\` there writes one)`;
+  return { file, bytes, names, note };
+}
+
+/**
+ * One profiled run of the ResNet-20 training-step loop with `threads` threads: a Markdown
+ * section per profiled thread (node --cpu-prof writes one file for the main thread and one per
+ * worker). The main thread counts from the step loop on; a worker, all of its life.
+ */
+function profileSection(threads: number, out: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'funt-bench-profile-'));
   try {
-    // The kernels as the profiled process loads them (they are rebuilt while people work on them).
-    const tensorDir = dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json'));
-    const wasmFile = join(tensorDir, 'build', 'kernels.wasm');
-    const watFile = join(tensorDir, 'build', 'kernels.wat');
-    const wasm = readFileSync(wasmFile);
+    const kernels = kernelNames();
     const config: StepConfig = { n: 3, mode: 'train', threads, batch: BATCH, warmup: 1, steps: 5 };
-    const command = `node --cpu-prof funt-step.js ${configArgs(config).join(' ')}`;
+    const command = `node --cpu-prof bench/dist/bench/funt-step.js ${configArgs(config).join(' ')}`;
     console.log(`profiling: ${command}`);
     const m = parseMeasurement(runNode('funt-step.js', configArgs(config), ['--cpu-prof', `--cpu-prof-dir=${dir}`]), command);
-    console.log(`  ${describe(m)} (under the profiler)`);
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error(`node --cpu-prof wrote no .cpuprofile into ${dir}`);
-    if (!wasm.equals(readFileSync(wasmFile))) throw new Error(`${wasmFile} changed while profiling: run --profile again`);
-    const wat = existsSync(watFile) ? readFileSync(watFile, 'utf8') : undefined;
-    const names = wasmFunctionNames(wasm, wat);
-    const exported = wasmFunctionNames(wasm);
-    console.log(
-      names.size > exported.size
-        ? `  unexported WebAssembly functions named from ${watFile}`
-        : `  unexported WebAssembly functions shown by index (${wat === undefined ? 'no' : 'a stale'} build/kernels.wat; \`node scripts/build-wasm.mjs --text\` in packages/tensor writes one)`,
-    );
-    const summary = summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), names, { focus: 'timeSteps', top: 20 });
-    const text = [
-      `# Profile of the ResNet-20 training step (${new Date().toISOString()})`,
+    console.log(`  ${describe(m)} (under the profiler); ${kernels.note}`);
+    // Kernels rebuilt meanwhile would get the wrong names.
+    if (!kernels.bytes.equals(readFileSync(kernels.file))) throw new Error(`${kernels.file} changed while profiling: run --profile again`);
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread.
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+    if (files.length === 0) throw new Error(`node --cpu-prof wrote no .cpuprofile into ${dir}`);
+    const parts = [
+      `## ${threads} thread${threads > 1 ? 's' : ''}`,
       '',
-      `\`${command}\` (batch ${BATCH}, ${threads} thread${threads > 1 ? 's' : ''}, 1 warm-up + 5 timed steps): ${describe(m)}.`,
-      `${machineLine()}; load average ${load()}.`,
-      '',
-      profileMarkdown(summary),
-      '',
-    ].join('\n');
-    const out = join(repoDir, 'bench-results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'resnet-profile.md'), text);
-    copyFileSync(join(dir, file), join(out, 'resnet-train-step.cpuprofile'));
-    console.log(`\n${text}`);
-    console.log(`wrote ${join(out, 'resnet-profile.md')} and resnet-train-step.cpuprofile (open it in Chrome DevTools or speedscope)`);
+      `\`${command}\` (1 warm-up + 5 timed steps): ${describe(m)} under the profiler; ${kernels.note}.`,
+    ];
+    files.forEach((f, i) => {
+      const profile = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      const summary = summariseProfile(profile, kernels.names, i === 0 ? { focus: 'timeSteps', top: 20 } : { top: 12 });
+      const copy = `resnet-train-step-${threads}t-${i === 0 ? 'main' : `worker${i}`}.cpuprofile`;
+      copyFileSync(join(dir, f), join(out, copy));
+      parts.push('', `### ${i === 0 ? 'Main thread' : `Worker ${i}`} (${copy})`, '', profileMarkdown(summary));
+    });
+    return parts.join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** --profile: the ResNet-20 training-step loop under `node --cpu-prof`, with 1 and with all threads, summarised into bench-results/. */
+function profile(threadCounts: number[]): void {
+  const out = join(repoDir, 'bench-results');
+  mkdirSync(out, { recursive: true });
+  const sections = threadCounts.map((t) => profileSection(t, out));
+  const text = [
+    `# Profile of the ResNet-20 training step (${new Date().toISOString()})`,
+    '',
+    `${machineLine()}; load average ${load()} at the end; ${sourceLine()}. Batch ${BATCH}, 3×32×32, 10 classes; self time is where a function itself runs, inclusive time counts what it calls too.`,
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+  writeFileSync(join(out, 'resnet-profile.md'), text);
+  console.log(`\n${text}`);
+  console.log(`wrote ${join(out, 'resnet-profile.md')} and the .cpuprofile files beside it (open them in Chrome DevTools or speedscope)`);
 }
 
 function main(): void {
@@ -205,13 +237,14 @@ function main(): void {
   const startLoad = loadavg()[0];
   console.log(`@funt/resnet benchmark, ${new Date().toISOString()}`);
   console.log(`${machineLine()}; load average ${load()} (a shared machine: other processes lower every figure)`);
+  console.log(sourceLine());
   console.log(
     threads.setterName
       ? `threads: @funt/tensor's ${threads.setterName}() sets 1 and ${all}`
       : `threads: this @funt/tensor build has no thread setting yet (no setThreads export): the ${all}-thread runs use one thread`,
   );
   if (values.profile) {
-    profile(1);
+    profile(threadCounts);
     return;
   }
   if (values.markdown) {
