@@ -119,6 +119,12 @@ describe('summariseProfile', () => {
     const s = summariseProfile(profile, names);
     expect(s.totalMs).toBeCloseTo(110, 9);
     expect(s.categories.map((r) => r.label)).toContain('garbage collection');
+    // A worker's profile has no ops or layers on its stacks: those tables are left out.
+    const worker = summariseProfile({ ...profile, samples: [7], timeDeltas: [1_000_000] }, names);
+    const md = profileMarkdown({ ...worker, ops: [], layers: [] }, 'in the whole life of the worker');
+    expect(md).toMatch(/^Profiled time: 1\.00 s of samples in the whole life of the worker\.$/m);
+    expect(md).not.toContain('Ops by inclusive time');
+    expect(md).not.toContain('under the ops');
     expect(categoryOf(frame('compileModule', 'node:internal/x'))).toBe('Node.js internals');
   });
 });

@@ -329,17 +329,16 @@ function table(title: string, rows: Share[], withCallers = false): string {
   return [`**${title}**`, '', head, ...body].join('\n');
 }
 
-/** The summary as Markdown tables (BENCHMARKS.md quotes it). */
-export function profileMarkdown(s: ProfileSummary): string {
-  return [
-    `Profiled time: ${(s.totalMs / 1000).toFixed(2)} s of samples in the step loop (${(s.excludedMs / 1000).toFixed(2)} s of start-up, model building and idle left out).`,
-    '',
-    table('By category (self time)', s.categories),
-    '',
-    table('Functions by self time', s.self, true),
-    '',
-    table('Ops by inclusive time (@funt/tensor ops/)', s.ops),
-    '',
-    table('Layer methods by inclusive time (@funt/layers)', s.layers),
-  ].join('\n');
+/** The summary as Markdown tables (BENCHMARKS.md quotes it); `scope` says which samples count. Empty tables are left out. */
+export function profileMarkdown(s: ProfileSummary, scope = 'in the step loop'): string {
+  const left = s.excludedMs > 0 ? ` (${(s.excludedMs / 1000).toFixed(2)} s of start-up, model building and idle left out)` : '';
+  const parts = [`Profiled time: ${(s.totalMs / 1000).toFixed(2)} s of samples ${scope}${left}.`];
+  const tables: [string, Share[], boolean][] = [
+    ['By category (self time)', s.categories, false],
+    ['Functions by self time', s.self, true],
+    ['Ops by inclusive time (@funt/tensor ops/)', s.ops, false],
+    ['Layer methods by inclusive time (@funt/layers)', s.layers, false],
+  ];
+  for (const [title, rows, callers] of tables) if (rows.length > 0) parts.push('', table(title, rows, callers && rows.some((r) => r.callers)));
+  return parts.join('\n');
 }

@@ -78,7 +78,8 @@ function sourceLine(): string {
   const git = (args: string[]) => spawnSync('git', args, { cwd: repoDir, encoding: 'utf8' });
   const head = git(['rev-parse', '--short', 'HEAD']);
   if (head.status !== 0) return 'source: not a git checkout';
-  const dirty = git(['status', '--porcelain', '--', 'packages', 'apps/resnet/src']).stdout.trim().split('\n').filter((l) => l.length > 0);
+  // Porcelain lines are 'XY path': two status columns (the first may be a space), a space, the path.
+  const dirty = git(['status', '--porcelain', '--', 'packages', 'apps/resnet/src']).stdout.split('\n').filter((l) => l.length > 3);
   const where = [...new Set(dirty.map((l) => l.slice(3).split('/').slice(0, 2).join('/')))];
   return `source: commit ${head.stdout.trim()}${dirty.length ? ` plus uncommitted changes in ${where.join(', ')}` : ''}`;
 }
@@ -183,7 +184,7 @@ function profileSection(threads: number, out: string): string {
       const summary = summariseProfile(profile, kernels.names, i === 0 ? { focus: 'timeSteps', top: 20 } : { top: 12 });
       const copy = `resnet-train-step-${threads}t-${i === 0 ? 'main' : `worker${i}`}.cpuprofile`;
       copyFileSync(join(dir, f), join(out, copy));
-      parts.push('', `### ${i === 0 ? 'Main thread' : `Worker ${i}`} (${copy})`, '', profileMarkdown(summary));
+      parts.push('', `### ${i === 0 ? 'Main thread' : `Worker ${i}`} (${copy})`, '', profileMarkdown(summary, i === 0 ? 'in the step loop' : 'in the whole life of the worker'));
     });
     return parts.join('\n');
   } finally {
