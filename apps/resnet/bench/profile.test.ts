@@ -120,7 +120,7 @@ describe('summariseProfile', () => {
     expect(s.totalMs).toBeCloseTo(110, 9);
     expect(s.categories.map((r) => r.label)).toContain('garbage collection');
     // A worker's profile has no ops or layers on its stacks: those tables are left out.
-    const worker = summariseProfile({ ...profile, samples: [7], timeDeltas: [1_000_000] }, names);
+    const worker = summariseProfile({ ...profile, samples: [8], timeDeltas: [1_000_000] }, names);
     const md = profileMarkdown({ ...worker, ops: [], layers: [] }, 'in the whole life of the worker');
     expect(md).toMatch(/^Profiled time: 1\.00 s of samples in the whole life of the worker\.$/m);
     expect(md).not.toContain('Ops by inclusive time');
