@@ -38,6 +38,7 @@ describe('funt-resnet end to end', () => {
       expect(existsSync(join(run, f)), f).toBe(true);
     }
     for (const f of ['augmented-inputs', 'first-layer-filters', 'misclassified', 'saliency', 'fooling']) expect(existsSync(join(run, 'figures', `${f}.json`)), f).toBe(true);
+    for (const f of ['augmented-inputs', 'saliency', 'fooling']) expect(existsSync(join(run, 'figures', `${f}.png`)), `${f}.png`).toBe(true);
     const history = json(join(run, 'history.json'));
     expect(history.epochs).toHaveLength(2);
     expect(history.iterations).toHaveLength(2 * Math.ceil(1080 / 32));

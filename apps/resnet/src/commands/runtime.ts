@@ -7,8 +7,9 @@ export type Log = (line: string) => void;
 export const consoleLog: Log = (line) => console.log(line);
 
 /**
- * Applies --backend and --threads. The tensor package runs its kernels on the calling thread
- * today (worker threads are future work); when it offers a thread-count setter, it is used.
+ * Applies --backend and --threads (the wasm kernels' thread count, the calling thread
+ * included; without the flag the tensor package uses FUNT_THREADS or every core). Returns a
+ * description for the logs, e.g. "wasm, 2 threads".
  */
 export function applyRuntime(o: { backend?: string; threads?: number }, log: Log): string {
   if (o.backend) {
@@ -18,9 +19,17 @@ export function applyRuntime(o: { backend?: string; threads?: number }, log: Log
     tensor.setBackend(o.backend);
   }
   if (o.threads !== undefined) {
-    const setter = (tensor as Record<string, unknown>).setNumThreads ?? (tensor as Record<string, unknown>).setThreads;
-    if (typeof setter === 'function') setter(o.threads);
-    else if (o.threads > 1) log(`note: --threads ${o.threads} accepted, but @funt/tensor runs its kernels on one thread (no thread setter yet)`);
+    try {
+      tensor.setThreads(o.threads);
+    } catch (e) {
+      throw new UsageError(`--threads ${o.threads}: ${(e as Error).message}`);
+    }
   }
-  return tensor.getBackend().name;
+  const name = tensor.getBackend().name;
+  if (name !== 'wasm') {
+    if (o.threads !== undefined && o.threads > 1) log(`note: --threads applies to the wasm backend; ${name} runs on one thread`);
+    return name;
+  }
+  const n = tensor.getThreads();
+  return `${name}, ${n} thread${n === 1 ? '' : 's'}`;
 }

@@ -2,7 +2,9 @@ import { imageGrid } from '../images/grid.js';
 import { encodePng } from '../images/png.js';
 import { upscale, type RgbaImage } from '../images/rgba.js';
 import { type ImageArray, type Scaling, toRgbaImages } from '../images/to-rgba.js';
-import { type Figure, writeFigure } from '../run/run-folder.js';
+import { type Figure, RUN_FILES, writeFigure } from '../run/run-folder.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The image figures of a run, each written into the run folder (PNG files + a JSON caption
@@ -14,11 +16,36 @@ function zoom(side: number): number {
   return Math.max(1, Math.round(96 / side));
 }
 
-const png = (img: RgbaImage) => encodePng(upscale(img, zoom(Math.max(img.width, img.height))));
+const enlarge = (img: RgbaImage) => upscale(img, zoom(Math.max(img.width, img.height)));
+
+const TONES: Record<'good' | 'bad', [number, number, number]> = { good: [46, 157, 91], bad: [210, 69, 59] };
+
+interface Picture {
+  image: RgbaImage;
+  caption?: string;
+  tone?: 'good' | 'bad';
+}
+
+/**
+ * Writes a figure of captioned pictures: each picture as its own PNG (the report puts the
+ * captions under them as text), and all of them tiled into figures/<name>.png (frames show
+ * the tone: green right, red wrong) for use outside the report.
+ */
+function saveFigure(runDir: string, figure: Omit<Figure, 'items'>, pictures: Picture[]): Figure {
+  const saved = writeFigure(runDir, figure, pictures.map((p) => ({ png: encodePng(p.image), caption: p.caption, tone: p.tone })));
+  if (pictures.length > 1 && pictures.every((p) => p.image.width === pictures[0].image.width && p.image.height === pictures[0].image.height)) {
+    const grid = imageGrid(
+      pictures.map((p) => p.image),
+      { gap: 4, columns: figure.layout === 'rows' ? figure.rowLength : undefined, frames: pictures.map((p) => (p.tone ? TONES[p.tone] : null)) },
+    );
+    writeFileSync(join(runDir, RUN_FILES.figures, `${figure.name}.png`), encodePng(grid));
+  }
+  return saved;
+}
 
 export function augmentedInputsFigure(runDir: string, batch: ImageArray, labels: ArrayLike<number>, classNames: string[], display: { scaling?: Scaling } = {}): Figure {
   const tiles = toRgbaImages(batch, display);
-  return writeFigure(
+  return saveFigure(
     runDir,
     {
       name: 'augmented-inputs',
@@ -26,7 +53,7 @@ export function augmentedInputsFigure(runDir: string, batch: ImageArray, labels:
       description: 'Training images after augmentation, as the network sees them before standardisation.',
       layout: 'gallery',
     },
-    tiles.map((t, i) => ({ png: png(t), caption: classNames[labels[i]] ?? String(labels[i]) })),
+    tiles.map((t, i) => ({ image: enlarge(t), caption: classNames[labels[i]] ?? String(labels[i]) })),
   );
 }
 
@@ -60,7 +87,7 @@ export interface Misclassified {
 export function misclassifiedFigure(runDir: string, images: ImageArray, wrong: Misclassified[], classNames: string[], total: number, totalWrong = wrong.length): Figure {
   const tiles = wrong.length ? toRgbaImages(images, { scaling: { lo: 0, hi: 255 } }) : [];
   const name = (k: number) => classNames[k] ?? String(k);
-  return writeFigure(
+  return saveFigure(
     runDir,
     {
       name: 'misclassified',
@@ -72,7 +99,7 @@ export function misclassifiedFigure(runDir: string, images: ImageArray, wrong: M
       layout: 'gallery',
     },
     wrong.map((m, i) => ({
-      png: png(tiles[i]),
+      image: enlarge(tiles[i]),
       caption: `#${m.index} true ${name(m.label)}\ntop ${name(m.top)} ${(100 * m.topProbability).toFixed(0)}%\n2nd ${name(m.second)} ${(100 * m.secondProbability).toFixed(0)}%`,
       tone: 'bad' as const,
     })),
@@ -90,7 +117,7 @@ export function saliencyFigure(runDir: string, images: ImageArray, maps: ImageAr
   const pics = toRgbaImages(images, { scaling: { lo: 0, hi: 255 } });
   const [n, h, w] = maps.shape;
   const heat = toRgbaImages({ data: maps.data, shape: [n, 1, h, w] }, { colormap: 'heat' });
-  return writeFigure(
+  return saveFigure(
     runDir,
     {
       name: 'saliency',
@@ -100,8 +127,8 @@ export function saliencyFigure(runDir: string, images: ImageArray, maps: ImageAr
       rowLength: 2,
     },
     rows.flatMap((r, i) => [
-      { png: png(pics[i]), caption: `#${r.index} ${classNames[r.label] ?? r.label} (p=${r.probability.toFixed(2)})` },
-      { png: png(heat[i]), caption: 'saliency' },
+      { image: enlarge(pics[i]), caption: `#${r.index} ${classNames[r.label] ?? r.label} (p=${r.probability.toFixed(2)})` },
+      { image: enlarge(heat[i]), caption: 'saliency' },
     ]),
   );
 }
@@ -123,7 +150,7 @@ export interface FoolingRow {
 /** Rows of original | distortion | result, with the confidences. */
 export function foolingFigure(runDir: string, rows: FoolingRow[], classNames: string[], pixels: Scaling = 'minmax'): Figure {
   const name = (k: number) => classNames[k] ?? String(k);
-  return writeFigure(
+  return saveFigure(
     runDir,
     {
       name: 'fooling',
@@ -138,9 +165,9 @@ export function foolingFigure(runDir: string, rows: FoolingRow[], classNames: st
       const [res] = toRgbaImages(r.result, { scaling: pixels });
       const tone = r.success ? ('good' as const) : ('bad' as const);
       return [
-        { png: png(orig), caption: r.from === 'noise' ? 'random noise' : `original: ${name(r.startClass!)}\np(${name(r.target)})=${r.startProbability.toFixed(3)}` },
-        { png: png(dist), caption: `distortion\n${r.steps} steps` },
-        { png: png(res), caption: `result: p(${name(r.target)})=${r.probability.toFixed(3)}${r.success ? '' : '\n(threshold not reached)'}`, tone },
+        { image: enlarge(orig), caption: r.from === 'noise' ? 'random noise' : `original: ${name(r.startClass!)}\np(${name(r.target)})=${r.startProbability.toFixed(3)}` },
+        { image: enlarge(dist), caption: `distortion\n${r.steps} steps` },
+        { image: enlarge(res), caption: `result: p(${name(r.target)})=${r.probability.toFixed(3)}${r.success ? '' : '\n(threshold not reached)'}`, tone },
       ];
     }),
   );

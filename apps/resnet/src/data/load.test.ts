@@ -1,0 +1,119 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '@funt/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import { trainTransform } from './augment.js';
+import { inputHooks, pixelBounds, rawTensor, toPixels } from './hooks.js';
+import { loadData } from './load.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'funt-load-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** An IDX file as MNIST ships it: big-endian magic (type 0x08, rank), dims, then bytes. */
+function idx(dims: number[], data: Uint8Array): Buffer {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt32BE(0x0800 + dims.length, 0);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([header, Buffer.from(data)]);
+}
+
+function writeMnistIdx(dir: string, train: number, test: number): void {
+  const rng = new Rng(1);
+  const images = (n: number) => Uint8Array.from({ length: n * 28 * 28 }, () => rng.int(256));
+  const labels = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 10);
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx([train, 28, 28], images(train)));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx([train], labels(train)));
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idx([test, 28, 28], images(test)));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx([test], labels(test)));
+}
+
+/** CIFAR-10's binary batches: records of 1 label byte + 3072 pixel bytes. */
+function writeCifar(dir: string, perBatch: number): void {
+  const batch = (seed: number) => {
+    const rng = new Rng(seed);
+    const b = Buffer.alloc(perBatch * 3073);
+    for (let r = 0; r < perBatch; r++) {
+      b[r * 3073] = r % 10;
+      for (let p = 1; p < 3073; p++) b[r * 3073 + p] = rng.int(256);
+    }
+    return b;
+  };
+  for (let i = 1; i <= 5; i++) writeFileSync(join(dir, `data_batch_${i}.bin`), batch(i));
+  writeFileSync(join(dir, 'test_batch.bin'), batch(9));
+}
+
+describe('loadData', () => {
+  it('splits the embedded MNIST digits, padded to 32×32, with a fixed test set', async () => {
+    const a = await loadData({ dataset: 'mnist', trainSize: 500 });
+    expect(a.train.shape).toEqual([500, 1, 32, 32]);
+    expect(a.val.shape[0]).toBe(900);
+    expect(a.test.shape[0]).toBe(1000);
+    expect(a.inputShape).toEqual([1, 32, 32]);
+    expect(a.classNames).toHaveLength(10);
+    expect(a.flipByDefault).toBe(false);
+    // The same test digits whatever the training size.
+    const b = await loadData({ dataset: 'mnist', trainSize: 100 });
+    expect(Array.from(b.test.labels)).toEqual(Array.from(a.test.labels));
+    // The 2-pixel zero border.
+    const border = Array.from(a.test.images.subarray(0, 32 * 2));
+    expect(border.every((v) => v === 0)).toBe(true);
+  });
+
+  it('frames IDX digits to 32×32 and holds validation out of the training files', async () => {
+    const dir = join(tmp, 'idx');
+    mkdirSync(dir, { recursive: true });
+    writeMnistIdx(dir, 40, 12);
+    const d = await loadData({ dataset: 'mnist-idx', dataDir: dir });
+    expect(d.train.shape).toEqual([36, 1, 32, 32]);
+    expect(d.val.shape).toEqual([4, 1, 32, 32]);
+    expect(d.test.shape).toEqual([12, 1, 32, 32]);
+    expect(d.testSplit).toBe('test');
+    expect(d.description).toMatch(/^mnist-idx: 36 training, 4 validation, 12 test images of 1×32×32, 10 classes/);
+  });
+
+  it('loads CIFAR-10 batches as 3×32×32 with flips on by default', async () => {
+    const dir = join(tmp, 'cifar');
+    mkdirSync(dir, { recursive: true });
+    writeCifar(dir, 6);
+    const d = await loadData({ dataset: 'cifar10', dataDir: dir, valSize: 5, testSize: 4 });
+    expect(d.train.shape).toEqual([25, 3, 32, 32]);
+    expect(d.val.shape[0]).toBe(5);
+    expect(d.test.shape[0]).toBe(4);
+    expect(d.classNames[0]).toBe('airplane');
+    expect(d.flipByDefault).toBe(true);
+    expect(trainTransform({ augment: true, cropPad: 4, rotate: 0 }, d).stages).toEqual(['random 32×32 crops with pad 4', 'horizontal flips of half the batch']);
+    expect(trainTransform({ augment: false, cropPad: 4, rotate: 0 }, d).stages).toEqual([]);
+  });
+
+  it('names the flag when a size is too large', async () => {
+    await expect(loadData({ dataset: 'synthetic', trainSize: 5000 })).rejects.toThrow(/--train-size 5000 is more than the \d+ images available/);
+  });
+});
+
+describe('input hooks', () => {
+  it('standardise evaluation batches and augment training ones from raw pixels', async () => {
+    const d = await loadData({ dataset: 'synthetic' });
+    const t = trainTransform({ augment: true, cropPad: 2, rotate: 0 }, d);
+    const hooks = inputHooks(d, t);
+    const raw = rawTensor(d.train);
+    const x = hooks.eval(raw);
+    let mean = 0;
+    let sq = 0;
+    for (const v of x.data) {
+      mean += v / x.size;
+      sq += (v * v) / x.size;
+    }
+    // Standardised with the training statistics: mean 0, std 1 on the training set itself.
+    expect(mean).toBeCloseTo(0, 3);
+    expect(Math.sqrt(sq - mean * mean)).toBeCloseTo(1, 3);
+    const a = hooks.train(raw.slice(0, 8), new Rng(3));
+    const b = hooks.train(raw.slice(0, 8), new Rng(3));
+    expect(Array.from(a.data)).toEqual(Array.from(b.data)); // seeded
+    expect(a.shape).toEqual([8, 1, 16, 16]);
+    // Standardised values map back to the raw pixels.
+    const back = toPixels(x.data.subarray(0, 256), pixelBounds(d));
+    back.forEach((v, i) => expect(v).toBeCloseTo(raw.data[i], 2));
+    for (const t of [raw, x, a, b]) t.dispose();
+  });
+});
