@@ -93,13 +93,14 @@ export async function foolCommand(o: FoolCommandOptions, log: Log = consoleLog):
     row = o.image ?? firstCorrect(saved, set, ctx);
   }
   const target = o.target ?? (row !== null ? (set.labels[row] + 1) % k : 0);
-  const requests = [...(useImage ? [{ row, target }] : []), ...(o.from !== 'image' ? [{ row: null, target }] : [])];
+  const fixedTarget = o.target !== undefined;
+  const requests = [...(useImage ? [{ row, target, fixedTarget }] : []), ...(o.from !== 'image' ? [{ row: null, target, fixedTarget }] : [])];
   const rows = makeFooling(out, saved.model, ctx, set, requests, { threshold: o.threshold, maxSteps: o.maxSteps, stepSize: o.stepSize, seed: o.seed });
   const name = (c: number) => data.classNames[c] ?? String(c);
   rows.forEach((r, i) => {
     const start = r.from === 'noise' ? 'random noise' : `image #${requests[i].row} (${name(r.startClass!)})`;
     log(
-      `${start} → ${name(target)}: p ${r.startProbability.toFixed(4)} → ${r.probability.toFixed(4)} after ${r.steps} steps` +
+      `${start} → ${name(r.target)}: p ${r.startProbability.toFixed(4)} → ${r.probability.toFixed(4)} after ${r.steps} steps` +
         (r.success ? '' : ` (threshold ${o.threshold} not reached)`),
     );
   });

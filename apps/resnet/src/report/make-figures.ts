@@ -2,6 +2,7 @@ import type { ImageSet } from '@funt/datasets';
 import type { Sequential } from '@funt/layers';
 import { predictProba } from '@funt/solver';
 import { Rng } from '@funt/tensor';
+import { logProbabilities } from '../analysis/classifier.js';
 import { foolingImage } from '../analysis/fool.js';
 import { saliencyMaps } from '../analysis/saliency.js';
 import type { TrainTransform } from '../data/augment.js';
@@ -99,6 +100,8 @@ export interface FoolingRequest {
   /** Row of `set` to start from, or null for random noise. */
   row: number | null;
   target: number;
+  /** The user chose the target: keep it even when the start already reaches the threshold. */
+  fixedTarget?: boolean;
 }
 
 export interface FoolingSettings {
@@ -122,14 +125,19 @@ export function makeFooling(runDir: string, model: Sequential, ctx: FigureContex
     } else {
       start = evalInput(ctx.hooks, set, [req.row]);
     }
-    const r = foolingImage(model, start, { target: req.target, threshold: settings.threshold, maxSteps: settings.maxSteps, stepSize: settings.stepSize, ...bounds });
+    // A start the model already gives the target with enough confidence (noise often looks
+    // like one digit to it) would show no distortion: aim at the next class instead.
+    const p0 = logProbabilities(model, start);
+    let target = req.target;
+    for (let tries = 0; !req.fixedTarget && tries < p0.length && Math.exp(p0[target]) >= settings.threshold; tries++) target = (target + 1) % p0.length;
+    const r = foolingImage(model, start, { target, threshold: settings.threshold, maxSteps: settings.maxSteps, stepSize: settings.stepSize, ...bounds });
     const original = toPixels(start.data, bounds);
     start.dispose();
     const result = toPixels(r.image, bounds);
     return {
       from: req.row === null ? 'noise' : 'image',
       startClass: req.row === null ? null : set.labels[req.row],
-      target: req.target,
+      target,
       startProbability: r.startProbability,
       probability: r.probability,
       steps: r.steps,
