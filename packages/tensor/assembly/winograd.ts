@@ -29,7 +29,7 @@
 
 import { ConvShape, transposedOf } from './conv-shape';
 import { MR, NR, depthBlock, gemmPacked, packedABytes, packedAOffset } from './gemm';
-import { at, roundUp } from './util';
+import { at, hsum, roundUp } from './util';
 
 /** Tiles per vector: one per lane. */
 const QUAD: i32 = 4;
@@ -277,7 +277,7 @@ export function conv2dWinograd(
   const depth = depthBlock(C);
   for (let n = n0; n < n1; n += group) {
     const nb = min(group, n1 - n);
-    for (let b = 0; b < nb; b++) padImage(m, g, x + <usize>(n + b) * inBytes, xw + <usize>b * imageBytes, line);
+    for (let b = 0; b < nb; b++) padInput(m, g, x + <usize>(n + b) * inBytes, xw + <usize>b * imageBytes, line);
     const nq = nb * perImage;
     for (let q0 = 0; q0 < nq; q0 += bq) {
       const qn = min(bq, nq - q0);
@@ -291,7 +291,7 @@ export function conv2dWinograd(
         const tg = q % qw;
         // Panel qi/2 of every V_ξ, half qi%2 of its NR = 8 columns.
         const dst = v + <usize>((qi >> 1) * C * NR + (qi & 1) * QUAD) * 4;
-        inputQuad(m, g, xw + <usize>b * imageBytes, tr, tg, dst, vXi, tbuf);
+        inputQuad(m, g, xw + <usize>b * imageBytes, tr, tg, dst, vXi, 1, NR * 4, tbuf);
       }
       for (let xi = 0; xi < a * a; xi++) {
         for (let pc = 0; pc < C; pc += depth) {
@@ -317,8 +317,14 @@ export function conv2dWinograd(
   }
 }
 
-/** Transforms the input tiles of quad (tr, tg), every channel, into V (ξ stride vXi, channel stride NR floats). */
-@inline function inputQuad(m: i32, g: ConvShape, xw: usize, tr: i32, tg: i32, dst: usize, vXi: usize, tbuf: usize): void {
+/**
+ * Transforms the input tiles of quad (tr, tg), every channel, into V: channel c goes to
+ * dst + ξ·vXi + (c / cBlock)·blockBytes + (c % cBlock)·16 (forward: one channel per block, a
+ * panel row apart; filter gradient: DOT_C channels side by side).
+ */
+@inline function inputQuad(
+  m: i32, g: ConvShape, xw: usize, tr: i32, tg: i32, dst: usize, vXi: usize, cBlock: i32, blockBytes: usize, tbuf: usize,
+): void {
   const a = m + 2;
   const rows = padRows(g, m);
   const width = padWidth(g, m);
@@ -341,7 +347,7 @@ export function conv2dWinograd(
       }
     }
     // Columns: V[ξy][ξx] = (Bᵀ e_·ξx)[ξy], to ξ = ξy·α + ξx.
-    const vc = dst + (<usize>(c * NR) << 2);
+    const vc = dst + <usize>(c / cBlock) * blockBytes + <usize>(c % cBlock) * 16;
     for (let col = 0; col < a; col++) {
       const e = tbuf + <usize>col * 16;
       const s = <usize>(a * 16);
@@ -432,28 +438,30 @@ export function conv2dWinograd(
   }
 }
 
+/** xw for image xn: the rows and columns the input tiles of g read. */
+@inline function padInput(m: i32, g: ConvShape, xn: usize, xw: usize, line: usize): void {
+  padImage(m, g.C, g.H, g.W, g.pH, g.pW, padRows(g, m), padWidth(g, m), xn, xw, line);
+}
+
 /**
- * xw[c][phase][row][i] = x[c][row − pH][i·m + phase − pW], 0 outside the image, for the rows
- * and columns the tiles read. Each input row is first copied into a zero-padded line (`line`,
+ * xw[c][phase][row][i] = x[c][row − pH][i·m + phase − pW] for C planes of H×W, 0 outside the
+ * plane, `rows` rows of `width` values per phase. Each input row is first copied into a zero-padded line (`line`,
  * m·(width + 4) floats), which is then split into the m phases four values at a time with
  * shuffles (a 4×4 transpose for m = 4), without a bounds check per value.
  */
-@inline function padImage(m: i32, g: ConvShape, xn: usize, xw: usize, line: usize): void {
-  const H = g.H;
-  const W = g.W;
-  const pW = g.pW;
-  const rows = padRows(g, m);
-  const width = padWidth(g, m);
+@inline function padImage(
+  m: i32, C: i32, H: i32, W: i32, pH: i32, pW: i32, rows: i32, width: i32, xn: usize, xw: usize, line: usize,
+): void {
   const span = m * width;
   const zero = f32x4.splat(0);
   // The line's zeros outside [pW, pW + W) are written once: rows only overwrite the inside.
   for (let i = 0; i < span + 4 * m; i += 4) v128.store(at(line, i), zero);
   const phaseBytes = <usize>(rows * width) << 2;
-  for (let c = 0; c < g.C; c++) {
+  for (let c = 0; c < C; c++) {
     const plane = xw + <usize>(c * m) * phaseBytes;
     for (let r = 0; r < rows; r++) {
       const dst = plane + (<usize>(r * width) << 2);
-      const ih = r - g.pH;
+      const ih = r - pH;
       if (<u32>ih >= <u32>H) {
         for (let phase = 0; phase < m; phase++) {
           const d = dst + <usize>phase * phaseBytes;
@@ -491,4 +499,332 @@ export function conv2dWinograd(
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter gradient
+//
+// The forward pass is Y = Aᵀ [Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)] A, so its gradient with respect to the
+// filter is dg = Gᵀ dU G with
+//     dU_ξ[o, c] = Σ_tiles dM_ξ[o, tile] · V_ξ[c, tile],     dM = A dY Aᵀ,
+// the same input transform V, and α² products whose depth is the tiles of every image. The sum
+// over images is split into chunks fixed by N alone; each chunk writes its own partial dU, and
+// winogradFilterReduce adds them in chunk order, so the result does not depend on how chunks
+// are spread over threads.
+//
+// The products run on a dot-product kernel: the lanes of V and dM are tiles (the depth), and a
+// block of DOT_O × DOT_C (o, c) sums accumulates in registers. dM is stored in blocks of DOT_O
+// channels, V in blocks of DOT_C, each quad of tiles holding its block's channels side by side
+// ([block][quad][channel in block][4 tiles]), so that one step of the kernel reads 2 + 4 vectors
+// at constant offsets from two pointers.
+
+/** Channels per register block: 2 × 4 sums, 6 operands and a temporary fit V8's 15 SIMD registers. */
+const DOT_O: i32 = 2;
+const DOT_C: i32 = 4;
+/** At most this many chunks of images (partial sums). */
+const MAX_CHUNKS: i32 = 16;
+/**
+ * Quads per block of the filter gradient: the products' depth is the block's tiles, so blocks
+ * are large (ideally a whole chunk); V and dM of a block stay within FILTER_BLOCK_BYTES.
+ */
+const FILTER_BLOCK_BYTES: i32 = 3 << 20;
+/** Quads per step of dotBlock: the step's slice of every channel block stays in L1. */
+const DOT_QUADS: i32 = 32;
+
+@inline function chunkImages(N: i32): i32 {
+  return max(1, (N + MAX_CHUNKS - 1) / MAX_CHUNKS);
+}
+
+/** m (2 or 4) when the filter gradient of this convolution runs on Winograd transforms, else 0. */
+export function winogradFilterTile(gp: usize): i32 {
+  const g = changetype<ConvShape>(gp);
+  if (g.kH != 3 || g.kW != 3 || g.sH != 1 || g.sW != 1 || g.C < 8 || g.O < 8 || g.Ho < 1 || g.Wo < 1) return 0;
+  return tileOf(g);
+}
+
+/** Chunks of images, each with its own partial sums. */
+export function winogradFilterChunks(gp: usize): i32 {
+  const g = changetype<ConvShape>(gp);
+  const per = chunkImages(g.N);
+  return (g.N + per - 1) / per;
+}
+
+/** Bytes of one chunk's partial dU: α² planes of O×C floats. */
+export function winogradFilterPartialBytes(gp: usize): i32 {
+  const g = changetype<ConvShape>(gp);
+  const a = tileOf(g) + 2;
+  return <i32>bytes(a * a * g.O * g.C);
+}
+
+/** Rows and row length of one phase of the split output gradient (no padding, no halo). */
+@inline function gradFloats(g: ConvShape, m: i32): i32 {
+  return g.O * m * tilesHigh(g, m) * m * padWidth(g, m);
+}
+
+@inline function filterBlockQuads(g: ConvShape, m: i32): i32 {
+  const a = m + 2;
+  const perQuad = a * a * (roundUp(g.C, DOT_C) + roundUp(g.O, DOT_O)) * QUAD * 4;
+  const quads = tilesHigh(g, m) * quadsWide(g, m) * chunkImages(g.N);
+  return max(1, min(quads, FILTER_BLOCK_BYTES / perQuad));
+}
+
+/**
+ * Bytes of one channel block of `channels` channels over `quads` quads, plus a cache line so
+ * that blocks read together do not fall into the same L1 sets (their sizes are powers of two).
+ */
+@inline function channelBlockBytes(channels: i32, quads: i32): usize {
+  return <usize>(channels * quads) * 16 + 64;
+}
+
+/** Bytes of one ξ plane: the channel blocks of `rows` channels, plus a line of skew. */
+@inline function blockPlaneBytes(rows: i32, channels: i32, quads: i32): usize {
+  return <usize>(roundUp(rows, channels) / channels) * channelBlockBytes(channels, quads) + 64;
+}
+
+/** Floats of dotBlock's accumulators: DOT_O × DOT_C vectors per pair of channel blocks. */
+@inline function accFloats(g: ConvShape): i32 {
+  return (roundUp(g.O, DOT_O) / DOT_O) * (roundUp(g.C, DOT_C) / DOT_C) * DOT_O * DOT_C * 4;
+}
+
+export function winogradFilterScratchBytes(gp: usize): i32 {
+  const g = changetype<ConvShape>(gp);
+  const m = tileOf(g);
+  const a = m + 2;
+  const bq = filterBlockQuads(g, m);
+  return <i32>(bytes(imageFloats(g, m)) + bytes(gradFloats(g, m)) +
+    <usize>(a * a) * (blockPlaneBytes(g.C, DOT_C, bq) + blockPlaneBytes(g.O, DOT_O, bq)) +
+    bytes(4 * 2 * a * a) + bytes(lineFloats(g, m)) + bytes(accFloats(g)) + 64);
+}
+
+/** Partial dU of chunks [k0, k1) (each into partials + k·winogradFilterPartialBytes). */
+export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize): void {
+  const g = changetype<ConvShape>(gp);
+  if (tileOf(g) == 4) filterChunks(4, g, x, dy, partials, k0, k1, scratch);
+  else filterChunks(2, g, x, dy, partials, k0, k1, scratch);
+}
+
+@inline function filterChunks(m: i32, g: ConvShape, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize): void {
+  const a = m + 2;
+  const C = g.C;
+  const O = g.O;
+  const th = tilesHigh(g, m);
+  const qw = quadsWide(g, m);
+  const perImage = th * qw;
+  const bq = filterBlockQuads(g, m);
+  const per = chunkImages(g.N);
+  const cBlock = channelBlockBytes(DOT_C, bq);
+  const oBlock = channelBlockBytes(DOT_O, bq);
+  const vXi = blockPlaneBytes(C, DOT_C, bq);
+  const mXi = blockPlaneBytes(O, DOT_O, bq);
+  const xw = (scratch + 63) & ~(<usize>63);
+  const dyw = xw + bytes(imageFloats(g, m));
+  const v = dyw + bytes(gradFloats(g, m));
+  const dm = v + <usize>(a * a) * vXi;
+  const tbuf = dm + <usize>(a * a) * mXi;
+  const line = tbuf + bytes(4 * 2 * a * a);
+  const acc = line + bytes(lineFloats(g, m));
+  const partBytes = bytes(a * a * O * C);
+  const inBytes = <usize>(C * g.H * g.W) << 2;
+  const outBytes = <usize>(O * g.Ho * g.Wo) << 2;
+  // The channels that round C and O up to whole blocks stay zero.
+  for (let xi = 0; xi < a * a; xi++) {
+    for (let c = C; c < roundUp(C, DOT_C); c++) {
+      const p = v + <usize>xi * vXi + <usize>(c / DOT_C) * cBlock + <usize>(c % DOT_C) * 16;
+      for (let q = 0; q < bq; q++) v128.store(p + <usize>q * (DOT_C * 16), f32x4.splat(0));
+    }
+    for (let o = O; o < roundUp(O, DOT_O); o++) {
+      const p = dm + <usize>xi * mXi + <usize>(o / DOT_O) * oBlock + <usize>(o % DOT_O) * 16;
+      for (let q = 0; q < bq; q++) v128.store(p + <usize>q * (DOT_O * 16), f32x4.splat(0));
+    }
+  }
+  for (let k = k0; k < k1; k++) {
+    const part = partials + <usize>k * partBytes;
+    memory.fill(part, 0, <usize>(a * a * O * C) << 2);
+    let filled = 0;
+    for (let n = k * per; n < min(g.N, (k + 1) * per); n++) {
+      padInput(m, g, x + <usize>n * inBytes, xw, line);
+      padImage(m, O, g.Ho, g.Wo, 0, 0, th * m, padWidth(g, m), dy + <usize>n * outBytes, dyw, line);
+      for (let q = 0; q < perImage; q++) {
+        const tr = q / qw;
+        const tg = q % qw;
+        inputQuad(m, g, xw, tr, tg, v + <usize>filled * (DOT_C * 16), vXi, DOT_C, cBlock, tbuf);
+        gradQuad(m, g, dyw, tr, tg, dm + <usize>filled * (DOT_O * 16), mXi, oBlock, tbuf);
+        if (++filled == bq) {
+          for (let xi = 0; xi < a * a; xi++) {
+            dotBlock(dm + <usize>xi * mXi, oBlock, v + <usize>xi * vXi, cBlock, O, C, filled, part + (<usize>(xi * O * C) << 2), acc);
+          }
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) {
+      for (let xi = 0; xi < a * a; xi++) {
+        dotBlock(dm + <usize>xi * mXi, oBlock, v + <usize>xi * vXi, cBlock, O, C, filled, part + (<usize>(xi * O * C) << 2), acc);
+      }
+    }
+  }
+}
+
+/** A d for F(2×2, 3×3): two output-gradient values to the four points. */
+@inline function gradTransform4(d0: v128, d1: v128, dst: usize, ds: usize): void {
+  v128.store(dst, d0);
+  v128.store(dst + ds, f32x4.add(d0, d1));
+  v128.store(dst + 2 * ds, f32x4.sub(d0, d1));
+  v128.store(dst + 3 * ds, f32x4.neg(d1));
+}
+
+/** A d for F(4×4, 3×3): four output-gradient values to the six points. */
+@inline function gradTransform6(d0: v128, d1: v128, d2: v128, d3: v128, dst: usize, ds: usize): void {
+  const s02 = f32x4.add(d0, d2);
+  const s13 = f32x4.add(d1, d3);
+  const e02 = f32x4.add(d0, f32x4.mul(f32x4.splat(4), d2));
+  const e13 = f32x4.add(f32x4.add(d1, d1), f32x4.mul(f32x4.splat(8), d3));
+  v128.store(dst, d0);
+  v128.store(dst + ds, f32x4.add(s02, s13));
+  v128.store(dst + 2 * ds, f32x4.sub(s02, s13));
+  v128.store(dst + 3 * ds, f32x4.add(e02, e13));
+  v128.store(dst + 4 * ds, f32x4.sub(e02, e13));
+  v128.store(dst + 5 * ds, d3);
+}
+
+/**
+ * dM = A dY Aᵀ of quad (tr, tg) for every output channel, into dst + ξ·mXi + (o / DOT_O)·oBlock
+ * + (o % DOT_O)·16 (from the split gradient dyw[o][phase][row][i] = dy[o][row][i·m + phase],
+ * 0 past the plane).
+ */
+@inline function gradQuad(m: i32, g: ConvShape, dyw: usize, tr: i32, tg: i32, dst: usize, mXi: usize, oBlock: usize, tbuf: usize): void {
+  const a = m + 2;
+  const width = padWidth(g, m);
+  const rowB = <usize>width << 2;
+  const phaseBytes = <usize>(tilesHigh(g, m) * m * width) << 2;
+  for (let o = 0; o < g.O; o++) {
+    const src = dyw + <usize>(o * m) * phaseBytes + <usize>(tr * m) * rowB + (<usize>(QUAD * tg) << 2);
+    // Rows: e[y][ξx] = (A dY_y,·)[ξx].
+    for (let y = 0; y < m; y++) {
+      const p = src + <usize>y * rowB;
+      const e = tbuf + <usize>(y * a) * 16;
+      if (m == 2) gradTransform4(v128.load(p), v128.load(p + phaseBytes), e, 16);
+      else gradTransform6(v128.load(p), v128.load(p + phaseBytes), v128.load(p + 2 * phaseBytes), v128.load(p + 3 * phaseBytes), e, 16);
+    }
+    // Columns: dM[ξy][ξx] = (A e_·ξx)[ξy].
+    const out = dst + <usize>(o / DOT_O) * oBlock + <usize>(o % DOT_O) * 16;
+    for (let col = 0; col < a; col++) {
+      const e = tbuf + <usize>col * 16;
+      const s = <usize>(a * 16);
+      if (m == 2) gradTransform4(v128.load(e), v128.load(e + s), out + <usize>col * mXi, <usize>a * mXi);
+      else gradTransform6(v128.load(e), v128.load(e + s), v128.load(e + 2 * s), v128.load(e + 3 * s), out + <usize>col * mXi, <usize>a * mXi);
+    }
+  }
+}
+
+/**
+ * out[o][c] += Σ_t dM[o][t] · V[c][t] over `quads` quads of tiles, for o < O, c < C (channel
+ * blocks beyond them present and zero). A DOT_O × DOT_C block of sums lives in eight vector
+ * accumulators, parked in `acc` between steps of DOT_QUADS quads; lanes are added at the end.
+ */
+@inline function dotBlock(dm: usize, oBlock: usize, v: usize, cBlock: usize, O: i32, C: i32, quads: i32, out: usize, acc: usize): void {
+  const ob = roundUp(O, DOT_O) / DOT_O;
+  const cb = roundUp(C, DOT_C) / DOT_C;
+  for (let i = 0; i < ob * cb * DOT_O * DOT_C; i++) v128.store(acc + (<usize>i << 4), f32x4.splat(0));
+  for (let q0 = 0; q0 < quads; q0 += DOT_QUADS) {
+    const steps = min(DOT_QUADS, quads - q0);
+    let blk = acc;
+    for (let i = 0; i < ob; i++) {
+      const pa0 = dm + <usize>i * oBlock + <usize>q0 * (DOT_O * 16);
+      for (let j = 0; j < cb; j++) {
+        let pa = pa0;
+        let pb = v + <usize>j * cBlock + <usize>q0 * (DOT_C * 16);
+        let s00 = v128.load(blk), s01 = v128.load(blk, 16), s02 = v128.load(blk, 32), s03 = v128.load(blk, 48);
+        let s10 = v128.load(blk, 64), s11 = v128.load(blk, 80), s12 = v128.load(blk, 96), s13 = v128.load(blk, 112);
+        const end = pa + <usize>steps * (DOT_O * 16);
+        while (pa < end) {
+          const x0 = v128.load(pa);
+          const x1 = v128.load(pa, 16);
+          const y0 = v128.load(pb);
+          const y1 = v128.load(pb, 16);
+          const y2 = v128.load(pb, 32);
+          const y3 = v128.load(pb, 48);
+          s00 = f32x4.add(s00, f32x4.mul(x0, y0));
+          s01 = f32x4.add(s01, f32x4.mul(x0, y1));
+          s02 = f32x4.add(s02, f32x4.mul(x0, y2));
+          s03 = f32x4.add(s03, f32x4.mul(x0, y3));
+          s10 = f32x4.add(s10, f32x4.mul(x1, y0));
+          s11 = f32x4.add(s11, f32x4.mul(x1, y1));
+          s12 = f32x4.add(s12, f32x4.mul(x1, y2));
+          s13 = f32x4.add(s13, f32x4.mul(x1, y3));
+          pa += DOT_O * 16;
+          pb += DOT_C * 16;
+        }
+        v128.store(blk, s00); v128.store(blk, s01, 16); v128.store(blk, s02, 32); v128.store(blk, s03, 48);
+        v128.store(blk, s10, 64); v128.store(blk, s11, 80); v128.store(blk, s12, 96); v128.store(blk, s13, 112);
+        blk += DOT_O * DOT_C * 16;
+      }
+    }
+  }
+  let blk = acc;
+  for (let i = 0; i < ob; i++) {
+    for (let j = 0; j < cb; j++) {
+      for (let r = 0; r < DOT_O; r++) {
+        for (let c = 0; c < DOT_C; c++) addSum(out, O, C, i * DOT_O + r, j * DOT_C + c, v128.load(blk + <usize>((r * DOT_C + c) << 4)));
+      }
+      blk += DOT_O * DOT_C * 16;
+    }
+  }
+}
+
+/** out[o][c] += the lanes of s, inside the O×C matrix. */
+@inline function addSum(out: usize, O: i32, C: i32, o: i32, c: i32, s: v128): void {
+  if (o < O && c < C) {
+    const p = at(out, o * C + c);
+    store<f32>(p, load<f32>(p) + hsum(s));
+  }
+}
+
+/**
+ * dW[o] (+)= Gᵀ dU G for output channels [o0, o1), dU_ξ[o][c] = Σ over chunks (in order, in
+ * f64) of the partial sums.
+ */
+export function winogradFilterReduce(gp: usize, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32): void {
+  const g = changetype<ConvShape>(gp);
+  if (tileOf(g) == 4) reduceFilter(4, g, partials, chunks, dw, accumulate, o0, o1);
+  else reduceFilter(2, g, partials, chunks, dw, accumulate, o0, o1);
+}
+
+@inline function reduceFilter(m: i32, g: ConvShape, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32): void {
+  const a = m + 2;
+  const O = g.O;
+  const C = g.C;
+  const partBytes = bytes(a * a * O * C);
+  for (let o = o0; o < o1; o++) {
+    for (let c = 0; c < C; c++) {
+      let d00: f64 = 0, d01: f64 = 0, d02: f64 = 0;
+      let d10: f64 = 0, d11: f64 = 0, d12: f64 = 0;
+      let d20: f64 = 0, d21: f64 = 0, d22: f64 = 0;
+      for (let i = 0; i < a; i++) {
+        const gi0 = gRow(m, i, 1, 0, 0);
+        const gi1 = gRow(m, i, 0, 1, 0);
+        const gi2 = gRow(m, i, 0, 0, 1);
+        for (let j = 0; j < a; j++) {
+          const cell = at(partials, ((i * a + j) * O + o) * C + c);
+          let u: f64 = 0;
+          for (let k = 0; k < chunks; k++) u += <f64>load<f32>(cell + <usize>k * partBytes);
+          const gj0 = gRow(m, j, 1, 0, 0) * u;
+          const gj1 = gRow(m, j, 0, 1, 0) * u;
+          const gj2 = gRow(m, j, 0, 0, 1) * u;
+          d00 += gi0 * gj0; d01 += gi0 * gj1; d02 += gi0 * gj2;
+          d10 += gi1 * gj0; d11 += gi1 * gj1; d12 += gi1 * gj2;
+          d20 += gi2 * gj0; d21 += gi2 * gj1; d22 += gi2 * gj2;
+        }
+      }
+      const f = at(dw, (o * C + c) * 9);
+      storeTap(f, 0, d00, accumulate); storeTap(f, 1, d01, accumulate); storeTap(f, 2, d02, accumulate);
+      storeTap(f, 3, d10, accumulate); storeTap(f, 4, d11, accumulate); storeTap(f, 5, d12, accumulate);
+      storeTap(f, 6, d20, accumulate); storeTap(f, 7, d21, accumulate); storeTap(f, 8, d22, accumulate);
+    }
+  }
+}
+
+@inline function storeTap(f: usize, k: i32, value: f64, accumulate: bool): void {
+  const p = at(f, k);
+  store<f32>(p, accumulate ? <f32>(<f64>load<f32>(p) + value) : <f32>value);
 }

@@ -34,6 +34,23 @@ function winograd(
   return true;
 }
 
+/**
+ * The Winograd filter gradient of a 3×3 stride-1 convolution: partial sums over fixed chunks of
+ * images (split over the threads), then their ordered sum and back-transform per output channel.
+ */
+function winogradFilter(
+  ctx: WasmContext, g: number, x: number, dy: number, dw: number, accumulate: boolean, O: number, K: number, work: number,
+): boolean {
+  const k = ctx.kernels;
+  if (k.winogradFilterTile(g) === 0) return false;
+  const chunks = k.winogradFilterChunks(g);
+  const partials = ctx.ws.take(chunks * k.winogradFilterPartialBytes(g));
+  const split = { work: work / 3, scratchBytes: k.winogradFilterScratchBytes(g) };
+  parallelFor(k, ctx.ws, 'conv2dWinogradFilter', [g, x, dy, partials], chunks, split);
+  parallelFor(k, ctx.ws, 'winogradFilterReduce', [g, partials, chunks, dw, accumulate ? 1 : 0], O, { work: elements(chunks * O * K * 4) });
+  return true;
+}
+
 /** y = conv(x, w) + bias, split over images. */
 export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams): void {
   const k = ctx.kernels;
@@ -95,10 +112,12 @@ export function conv2dBackwardFilter(
     if (dw.size > 0) {
       const g = geometry(io, x.shape, dw.shape, dy.shape, p);
       const K = dw.size / O;
-      // Every range pads all N images and packs all of dy again, so one range per thread;
-      // whole 4-tap slivers (the micro-kernel's MR).
-      const split = { work: macs(dy.size * K), scratchBytes: k.conv2dBackwardFilterScratchBytes(g), align: 4, maxRanges: getThreads() };
-      parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, dwPtr, accumulate ? 1 : 0], K, split);
+      if (!winogradFilter(ctx, g, io.in(x), dyPtr, dwPtr, accumulate, O, K, macs(dy.size * K))) {
+        // Every range pads all N images and packs all of dy again, so one range per thread;
+        // whole 4-tap slivers (the micro-kernel's MR).
+        const split = { work: macs(dy.size * K), scratchBytes: k.conv2dBackwardFilterScratchBytes(g), align: 4, maxRanges: getThreads() };
+        parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, dwPtr, accumulate ? 1 : 0], K, split);
+      }
     }
     if (db) parallelFor(k, ctx.ws, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O, { work: elements(dy.size) });
   });
