@@ -77,6 +77,20 @@ describe('1 and 2 threads give bit-identical results', () => {
     }
   });
 
+  it('Winograd convolutions (forward, backward data, filter gradient over several chunks)', () => {
+    const jobs = expectSameBits('winograd', () => {
+      const r = rng();
+      const x = uniform([34, 8, 10, 9], r, -1, 1);
+      const w = uniform([9, 8, 3, 3], r, -1, 1);
+      const opts = { padding: 1 };
+      const y = conv2d(x, w, null, opts);
+      const dx = conv2dBackwardData(y, w, x.shape, opts);
+      const { dw } = conv2dBackwardFilter(x, y, w.shape, opts, { db: null });
+      return [y, dx, dw];
+    });
+    expect(jobs).toBeGreaterThan(0);
+  });
+
   it('pooling (max and average, forward and backward)', () => {
     const jobs = expectSameBits('pooling', () => {
       const x = uniform([3, 5, 9, 10], rng(), -1, 1);

@@ -8,9 +8,10 @@ import { CONV_RUNS, absolute, expectAgree, filledPair, randomPair, reference, te
 
 /**
  * The Winograd kernels (assembly/winograd.ts) behind 3×3 stride-1 convolutions with at least 8
- * input channels: forward and backward data against the reference, on geometries that cover
- * both tile sizes, every padding the backward pass allows, partial quads and partial tiles at
- * the right and bottom edges, and blocks that hold several images.
+ * input channels: forward, backward data and filter gradient against the reference, on
+ * geometries that cover both tile sizes, every padding the backward pass allows, partial quads
+ * and partial tiles at the right and bottom edges, blocks that hold several images, and
+ * batches split into several chunks of partial sums (N > 16).
  */
 
 interface Case { N: number; C: number; O: number; H: number; W: number; pH: number; pW: number; bias: boolean; seed: number }
@@ -39,13 +40,13 @@ function shapes(g: Case) {
 const label = (g: Case) => `N${g.N} C${g.C} O${g.O} ${g.H}x${g.W} p${g.pH}x${g.pW}`;
 
 /** The tile size the kernels pick (0: direct kernels), from a geometry block like conv.ts writes. */
-function tile(g: Case, backward: 0 | 1): number {
+function tile(g: Case, pass: 0 | 1 | 'filter'): number {
   const { x, y } = shapes(g);
   const rt = wasmRuntime();
   const ptr = rt.heap.allocateBytes(128);
   try {
     new Int32Array(rt.memory.buffer as ArrayBuffer, ptr, 32).set([...x, g.O, 3, 3, 1, 1, g.pH, g.pW, y[2], y[3]]);
-    return rt.kernels.winogradTile(ptr, backward);
+    return pass === 'filter' ? rt.kernels.winogradFilterTile(ptr) : rt.kernels.winogradTile(ptr, pass);
   } finally {
     rt.heap.freeBytes(ptr, 128);
   }
@@ -63,6 +64,20 @@ function checkForward(g: Case): void {
   const [, terms] = filledPair(y, 0);
   reference().conv2d(absolute(xr), absolute(wr), br && absolute(br), terms, p);
   expectAgree(yw, yr, g.C * 9, `winograd conv2d ${label(g)}`, termScale(yr, terms, g.C * 9));
+}
+
+function checkBackwardFilter(g: Case, accumulate: boolean): void {
+  const { x, w, y, p } = shapes(g);
+  const rng = new Rng(g.seed);
+  const [xw, xr] = randomPair(x, rng);
+  const [dyw, dyr] = randomPair(y, rng);
+  const [dww, dwr] = accumulate ? randomPair(w, rng) : filledPair(w, NaN);
+  const dwTerms = accumulate ? absolute(dwr) : filledPair(w, 0)[1];
+  reference().conv2dBackwardFilter(absolute(xr), absolute(dyr), dwTerms, null, p, accumulate);
+  wasm().conv2dBackwardFilter(xw, dyw, dww, null, p, accumulate);
+  reference().conv2dBackwardFilter(xr, dyr, dwr, null, p, accumulate);
+  const L = g.N * y[2] * y[3];
+  expectAgree(dww, dwr, L, `winograd conv2dBackwardFilter ${label(g)} accumulate=${accumulate}`, termScale(dwr, dwTerms, L));
 }
 
 function checkBackwardData(g: Case): void {
@@ -87,6 +102,10 @@ describe('wasm Winograd convolution', () => {
     // Backward data transposes the channels: it needs 8 output channels.
     expect(tile({ ...base, O: 7 }, 1)).toBe(0);
     expect(tile({ ...base, C: 3 }, 1)).toBe(4);
+    // The filter gradient needs 8 of each.
+    expect(tile(base, 'filter')).toBe(4);
+    expect(tile({ ...base, O: 7 }, 'filter')).toBe(0);
+    expect(tile({ ...base, C: 7 }, 'filter')).toBe(0);
   });
 
   it('forward matches the reference on random geometries', () => {
@@ -106,11 +125,20 @@ describe('wasm Winograd convolution', () => {
     }), CONV_RUNS);
   });
 
-  it('matches the reference on the ResNet-20 shapes and blocks of several images', () => {
-    for (const [C, S, N] of [[16, 32, 3], [32, 16, 5], [64, 8, 9]]) {
+  it('filter gradient (with and without accumulation) matches the reference on random geometries', () => {
+    const ok = geometry.filter((g) => g.O >= 8);
+    fc.assert(fc.property(ok, fc.boolean(), (g, accumulate) => {
+      expect(tile(g, 'filter')).toBeGreaterThan(0);
+      checkBackwardFilter(g, accumulate);
+    }), CONV_RUNS);
+  });
+
+  it('matches the reference on the ResNet-20 shapes, blocks of several images and batches of several chunks', () => {
+    for (const [C, S, N] of [[16, 32, 3], [32, 16, 5], [64, 8, 9], [8, 6, 37]]) {
       const g: Case = { N, C, O: C, H: S, W: S, pH: 1, pW: 1, bias: true, seed: C };
       checkForward(g);
       checkBackwardData(g);
+      checkBackwardFilter(g, false);
     }
   });
 });
