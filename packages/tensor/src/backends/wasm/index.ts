@@ -5,6 +5,7 @@ import { batchNormApply, batchNormBackward, batchNormTrain } from './batchnorm.j
 import { conv2d, conv2dBackwardData, conv2dBackwardFilter } from './conv.js';
 import { axpby, binary, copy, fill, threshold, thresholdBackward, unary } from './elementwise.js';
 import { matmul } from './matmul.js';
+import { pad, padBackward } from './pad.js';
 import { wasmRuntime } from './module.js';
 import type { WasmContext } from './operands.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
@@ -52,8 +53,8 @@ export function createWasmBackend(): Backend {
     matmul: (a, b, out, options) => matmul(ctx, a, b, out, options),
     permute: (x, perm, out) => ref.permute(x, perm, out),
     concat: (xs, axis, out) => ref.concat(xs, axis, out),
-    pad: (x, pads, mode, value, out) => ref.pad(x, pads, mode, value, out),
-    padBackward: (dy, pads, mode, dx) => ref.padBackward(dy, pads, mode, dx),
+    pad: (x, pads, mode, value, out) => pad(ctx, x, pads, mode, value, out),
+    padBackward: (dy, pads, mode, dx) => padBackward(ctx, dy, pads, mode, dx),
     conv2d: (x, w, bias, y, p) => conv2d(ctx, x, w, bias, y, p),
     conv2dBackwardData: (dy, w, dx, p) => conv2dBackwardData(ctx, dy, w, dx, p),
     conv2dBackwardFilter: (x, dy, dw, db, p, accumulate) => conv2dBackwardFilter(ctx, x, dy, dw, db, p, accumulate),

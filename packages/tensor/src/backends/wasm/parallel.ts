@@ -37,7 +37,7 @@ export const elements = (n: number): number => n * 0.5;
  */
 const INLINE_NS = minNanoseconds(process.env.FUNT_PARALLEL_MIN_NS) ?? 60_000;
 /** Ranges per thread, so that a thread slowed by other processes gets fewer of them. */
-const RANGES_PER_THREAD = 4;
+const RANGES_PER_THREAD = 8;
 /** No range shorter than this: half the inline threshold. */
 const MIN_RANGE_NS = INLINE_NS / 2;
 
