@@ -184,10 +184,24 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
   v128.store(dst + 3 * stride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
 }
 
-/** Writes one row of a tile: c[0..8) = alpha·acc + beta·c + bias. */
-@inline function storeRow(c: usize, lo: v128, hi: v128, alpha: v128, beta: f32, bias: v128): void {
-  let r0 = f32x4.add(f32x4.mul(lo, alpha), bias);
-  let r1 = f32x4.add(f32x4.mul(hi, alpha), bias);
+/**
+ * Writes one row of a tile: c[0..8) = alpha·acc + beta·c + bias. The multiply by alpha = 1 and
+ * the add of an absent bias are skipped, which folds away where the call site passes literals
+ * (Winograd's products); elsewhere it is one well-predicted branch per row.
+ */
+@inline function storeRow(c: usize, lo: v128, hi: v128, alpha: f32, beta: f32, bias: usize, row: i32): void {
+  let r0 = lo;
+  let r1 = hi;
+  if (alpha != 1) {
+    const av = f32x4.splat(alpha);
+    r0 = f32x4.mul(r0, av);
+    r1 = f32x4.mul(r1, av);
+  }
+  if (bias) {
+    const bv = v128.load32_splat(bias + (<usize>row << 2));
+    r0 = f32x4.add(r0, bv);
+    r1 = f32x4.add(r1, bv);
+  }
   if (beta != 0) {
     const b = f32x4.splat(beta);
     r0 = f32x4.add(r0, f32x4.mul(v128.load(c), b));
@@ -197,9 +211,6 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
   v128.store(c, r1, 16);
 }
 
-@inline function biasOf(bias: usize, row: i32): v128 {
-  return bias ? v128.load32_splat(bias + (<usize>row << 2)) : f32x4.splat(0);
-}
 
 /**
  * The MR×NR micro-kernel: acc = Σ_k a_k ⊗ b_k over kc steps, then the write-back
@@ -215,7 +226,7 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
  *   indirect B  step k is the NR adjacent values at b + bOff[k] (NR output pixels' inputs in a
  *               padded image: convolution without an im2col copy)
  */
-@inline function tile(
+@inline export function tile(
   indirectA: bool, indirectB: bool,
   kc: i32, a: usize, aOff: usize, steps: usize, b: usize, bOff: usize,
   c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, bias: usize, tmp: usize,
@@ -251,13 +262,12 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
     if (!indirectA) a += A_STEP;
     if (!indirectB) b += NR << 2;
   }
-  const av = f32x4.splat(alpha);
   const ld = <usize>ldc << 2;
   if (mr == MR && nr == NR) {
-    storeRow(c, c00, c01, av, beta, biasOf(bias, 0));
-    storeRow(c + ld, c10, c11, av, beta, biasOf(bias, 1));
-    storeRow(c + 2 * ld, c20, c21, av, beta, biasOf(bias, 2));
-    storeRow(c + 3 * ld, c30, c31, av, beta, biasOf(bias, 3));
+    storeRow(c, c00, c01, alpha, beta, bias, 0);
+    storeRow(c + ld, c10, c11, alpha, beta, bias, 1);
+    storeRow(c + 2 * ld, c20, c21, alpha, beta, bias, 2);
+    storeRow(c + 3 * ld, c30, c31, alpha, beta, bias, 3);
     return;
   }
   // Edge tile: park the accumulators in tmp, then copy the valid mr×nr corner.

@@ -28,7 +28,7 @@
  */
 
 import { ConvShape, transposedOf } from './conv-shape';
-import { MR, NR, depthBlock, gemmPacked, packedABytes, packedAOffset } from './gemm';
+import { MR, NR, depthBlock, packedABytes, packedAOffset, tile } from './gemm';
 import { at, hsum, roundUp } from './util';
 
 /** Tiles per vector: one per lane. */
@@ -296,11 +296,11 @@ export function conv2dWinograd(
       for (let xi = 0; xi < a * a; xi++) {
         for (let pc = 0; pc < C; pc += depth) {
           const kc = min(depth, C - pc);
-          gemmPacked(
-            O, T, kc, ub + <usize>xi * uXi + packedAOffset(0, pc, C), packedAOffset(MR, 0, C),
-            v + <usize>xi * vXi + (<usize>(pc * NR) << 2), <usize>(C * NR) << 2,
-            mm + <usize>xi * mXi, T, 1, pc == 0 ? 0 : 1, 0, tmp,
-          );
+          const ap = ub + <usize>xi * uXi + packedAOffset(0, pc, C);
+          const bp = v + <usize>xi * vXi + (<usize>(pc * NR) << 2);
+          const cp = mm + <usize>xi * mXi;
+          if (pc == 0) products(O, T, kc, C, ap, bp, cp, T, 0, tmp);
+          else products(O, T, kc, C, ap, bp, cp, T, 1, tmp);
         }
       }
       for (let qi = 0; qi < qn; qi++) {
@@ -313,6 +313,24 @@ export function conv2dWinograd(
           outputQuad(m, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yn + <usize>(o * g.Ho * g.Wo) * 4, tr, tg, tbuf);
         }
       }
+    }
+  }
+}
+
+/**
+ * M[O × T] (+)= U·V for one ξ: the GEMM micro-kernel inlined over every MR × NR tile, with
+ * alpha 1 and no bias (folded away), so that a depth as short as C = 16 does not pay a call
+ * and a scaled write-back per tile. U is packed with depth C (slivers packedAOffset(MR, 0, C)
+ * apart), V in panels of C × NR.
+ */
+@inline function products(O: i32, T: i32, kc: i32, C: i32, ap: usize, bp: usize, c: usize, ldc: i32, beta: f32, tmp: usize): void {
+  const aStride = packedAOffset(MR, 0, C);
+  const bStride = <usize>(C * NR) << 2;
+  for (let j = 0; j < T; j += NR) {
+    const bj = bp + <usize>(j / NR) * bStride;
+    const cj = c + (<usize>j << 2);
+    for (let i = 0; i < O; i += MR) {
+      tile(false, false, kc, ap + <usize>(i / MR) * aStride, 0, 0, bj, 0, cj + (<usize>(i * ldc) << 2), ldc, min(MR, O - i), NR, 1, beta, 0, tmp);
     }
   }
 }
