@@ -25,7 +25,7 @@ function dataOptions(cmd: Command, defaultDataset: string | null = 'mnist'): Com
 
 function runtimeOptions(cmd: Command): Command {
   return cmd
-    .option('--threads <k>', 'threads of the wasm kernels, the calling thread included (default: FUNT_THREADS or every core)', positiveInt)
+    .option('--threads <k>', 'threads of the wasm kernels, the calling thread included (default: FUNT_THREADS, else 1)', positiveInt)
     .option('--backend <name>', 'tensor backend (wasm or reference; default: the fastest available)');
 }
 
