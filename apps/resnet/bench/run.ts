@@ -209,20 +209,29 @@ function profile(threadCounts: number[]): void {
   console.log(`wrote ${join(out, 'resnet-profile.md')} and the .cpuprofile files beside it (open them in Chrome DevTools or speedscope)`);
 }
 
+const OPTIONS = {
+  quick: { type: 'boolean', default: false },
+  full: { type: 'boolean', default: false },
+  epoch: { type: 'boolean', default: false },
+  models: { type: 'string', default: '20,56' },
+  only: { type: 'string' },
+  'no-pytorch': { type: 'boolean', default: false },
+  profile: { type: 'boolean', default: false },
+  markdown: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      full: { type: 'boolean', default: false },
-      epoch: { type: 'boolean', default: false },
-      models: { type: 'string', default: '20,56' },
-      only: { type: 'string' },
-      'no-pytorch': { type: 'boolean', default: false },
-      profile: { type: 'boolean', default: false },
-      markdown: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  // `pnpm bench -- --flag` hands the '--' on to the script: drop it.
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--') argv.shift();
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS });
+  } catch (err) {
+    fail(`${(err as Error).message} (--help lists the flags)`);
+  }
+  const { values } = parsed;
   if (values.help) usage();
   if (values.quick && values.full) fail('--quick and --full exclude each other');
   const models = values.models.split(',').map((s) => {
