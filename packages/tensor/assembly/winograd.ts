@@ -171,11 +171,16 @@ export function winogradTile(gp: usize, backward: bool): i32 {
     if (i == 2) return (a - b + c) * 0.5;
     return c;
   }
+  // Multiplications by the reciprocals: divisions cost an order of magnitude more, and the
+  // filter-gradient reduction calls this α² times per weight.
+  const sixth: f64 = 1.0 / 6;
+  const twelfth: f64 = 1.0 / 12;
+  const twentyFourth: f64 = 1.0 / 24;
   if (i == 0) return a * 0.25;
-  if (i == 1) return -(a + b + c) / 6;
-  if (i == 2) return -(a - b + c) / 6;
-  if (i == 3) return a / 24 + b / 12 + c / 6;
-  if (i == 4) return a / 24 - b / 12 + c / 6;
+  if (i == 1) return -(a + b + c) * sixth;
+  if (i == 2) return -(a - b + c) * sixth;
+  if (i == 3) return a * twentyFourth + b * twelfth + c * sixth;
+  if (i == 4) return a * twentyFourth - b * twelfth + c * sixth;
   return c;
 }
 
@@ -526,7 +531,7 @@ export function conv2dWinograd(
 // filter is dg = Gᵀ dU G with
 //     dU_ξ[o, c] = Σ_tiles dM_ξ[o, tile] · V_ξ[c, tile],     dM = A dY Aᵀ,
 // the same input transform V, and α² products whose depth is the tiles of every image. The sum
-// over images is split into chunks fixed by N alone; each chunk writes its own partial dU, and
+// over images is split into chunks fixed by the geometry alone; each chunk writes its own partial dU, and
 // winogradFilterReduce adds them in chunk order, so the result does not depend on how chunks
 // are spread over threads.
 //
@@ -549,8 +554,16 @@ const FILTER_BLOCK_BYTES: i32 = 3 << 20;
 /** Quads per step of dotBlock: the step's slice of every channel block stays in L1. */
 const DOT_QUADS: i32 = 32;
 
-@inline function chunkImages(N: i32): i32 {
-  return max(1, (N + MAX_CHUNKS - 1) / MAX_CHUNKS);
+/** Tiles a chunk should hold at least, so that its dot products are long enough to pay their ends. */
+const CHUNK_TILES: i32 = 256;
+
+/**
+ * Images per chunk: at most MAX_CHUNKS chunks, each of at least CHUNK_TILES tiles (small images
+ * have few). A function of the geometry alone, never of the thread count.
+ */
+@inline function chunkImages(g: ConvShape, m: i32): i32 {
+  const tiles = tilesHigh(g, m) * quadsWide(g, m) * QUAD;
+  return max(max(1, (g.N + MAX_CHUNKS - 1) / MAX_CHUNKS), min(g.N, (CHUNK_TILES + tiles - 1) / tiles));
 }
 
 /** m (2 or 4) when the filter gradient of this convolution runs on Winograd transforms, else 0. */
@@ -563,7 +576,7 @@ export function winogradFilterTile(gp: usize): i32 {
 /** Chunks of images, each with its own partial sums. */
 export function winogradFilterChunks(gp: usize): i32 {
   const g = changetype<ConvShape>(gp);
-  const per = chunkImages(g.N);
+  const per = chunkImages(g, tileOf(g));
   return (g.N + per - 1) / per;
 }
 
@@ -582,7 +595,7 @@ export function winogradFilterPartialBytes(gp: usize): i32 {
 @inline function filterBlockQuads(g: ConvShape, m: i32): i32 {
   const a = m + 2;
   const perQuad = a * a * (roundUp(g.C, DOT_C) + roundUp(g.O, DOT_O)) * QUAD * 4;
-  const quads = tilesHigh(g, m) * quadsWide(g, m) * chunkImages(g.N);
+  const quads = tilesHigh(g, m) * quadsWide(g, m) * chunkImages(g, m);
   return max(1, min(quads, FILTER_BLOCK_BYTES / perQuad));
 }
 
@@ -629,7 +642,7 @@ export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: u
   const qw = quadsWide(g, m);
   const perImage = th * qw;
   const bq = filterBlockQuads(g, m);
-  const per = chunkImages(g.N);
+  const per = chunkImages(g, m);
   const cBlock = channelBlockBytes(DOT_C, bq);
   const oBlock = channelBlockBytes(DOT_O, bq);
   const vXi = blockPlaneBytes(C, DOT_C, bq);
@@ -798,51 +811,96 @@ export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: u
   }
 }
 
-/**
- * dW[o] (+)= Gᵀ dU G for output channels [o0, o1), dU_ξ[o][c] = Σ over chunks (in order, in
- * f64) of the partial sums.
- */
-export function winogradFilterReduce(gp: usize, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32): void {
+/** Scratch of winogradFilterReduce: dU of one output channel (α² × C, C rounded up to 4). */
+export function winogradFilterReduceScratchBytes(gp: usize): i32 {
   const g = changetype<ConvShape>(gp);
-  if (tileOf(g) == 4) reduceFilter(4, g, partials, chunks, dw, accumulate, o0, o1);
-  else reduceFilter(2, g, partials, chunks, dw, accumulate, o0, o1);
+  const a = tileOf(g) + 2;
+  return <i32>(bytes(a * a * roundUp(g.C, 4)) + bytes(a * 3 * 4 + 9 * 4) + 64);
 }
 
-@inline function reduceFilter(m: i32, g: ConvShape, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32): void {
+/**
+ * dW[o] (+)= Gᵀ dU G for output channels [o0, o1): dU_ξ[o][c] = the chunks' partial sums added
+ * in chunk order, then the back-transform four input channels at a time (one per lane).
+ */
+export function winogradFilterReduce(
+  gp: usize, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32, scratch: usize,
+): void {
+  const g = changetype<ConvShape>(gp);
+  if (tileOf(g) == 4) reduceFilter(4, g, partials, chunks, dw, accumulate, o0, o1, scratch);
+  else reduceFilter(2, g, partials, chunks, dw, accumulate, o0, o1, scratch);
+}
+
+/** (Gᵀu)_0..2 for F(2×2): the weight gradient's 1-D back-transform of four points. */
+@inline function backTransform4(u0: v128, u1: v128, u2: v128, u3: v128, dst: usize, ds: usize): void {
+  const half = f32x4.splat(0.5);
+  const s = f32x4.mul(f32x4.add(u1, u2), half);
+  v128.store(dst, f32x4.add(u0, s));
+  v128.store(dst + ds, f32x4.mul(f32x4.sub(u1, u2), half));
+  v128.store(dst + 2 * ds, f32x4.add(s, u3));
+}
+
+/** (Gᵀu)_0..2 for F(4×4): six points back to three taps. */
+@inline function backTransform6(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, dst: usize, ds: usize): void {
+  const sixth = f32x4.splat(<f32>(1.0 / 6));
+  const s12 = f32x4.mul(f32x4.add(u1, u2), sixth);
+  const s34 = f32x4.add(u3, u4);
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(u0, f32x4.splat(0.25)), s12), f32x4.mul(s34, f32x4.splat(<f32>(1.0 / 24)))));
+  v128.store(dst + ds, f32x4.add(f32x4.mul(f32x4.sub(u2, u1), sixth), f32x4.mul(f32x4.sub(u3, u4), f32x4.splat(<f32>(1.0 / 12)))));
+  v128.store(dst + 2 * ds, f32x4.add(f32x4.sub(f32x4.mul(s34, sixth), s12), u5));
+}
+
+@inline function reduceFilter(
+  m: i32, g: ConvShape, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32, scratch: usize,
+): void {
   const a = m + 2;
   const O = g.O;
   const C = g.C;
+  const Cr = roundUp(C, 4);
   const partBytes = bytes(a * a * O * C);
+  const du = (scratch + 63) & ~(<usize>63);
+  const r = du + bytes(a * a * Cr);
+  const duXi = <usize>Cr << 2;
   for (let o = o0; o < o1; o++) {
-    for (let c = 0; c < C; c++) {
-      let d00: f64 = 0, d01: f64 = 0, d02: f64 = 0;
-      let d10: f64 = 0, d11: f64 = 0, d12: f64 = 0;
-      let d20: f64 = 0, d21: f64 = 0, d22: f64 = 0;
-      for (let i = 0; i < a; i++) {
-        const gi0 = gRow(m, i, 1, 0, 0);
-        const gi1 = gRow(m, i, 0, 1, 0);
-        const gi2 = gRow(m, i, 0, 0, 1);
-        for (let j = 0; j < a; j++) {
-          const cell = at(partials, ((i * a + j) * O + o) * C + c);
-          let u: f64 = 0;
-          for (let k = 0; k < chunks; k++) u += <f64>load<f32>(cell + <usize>k * partBytes);
-          const gj0 = gRow(m, j, 1, 0, 0) * u;
-          const gj1 = gRow(m, j, 0, 1, 0) * u;
-          const gj2 = gRow(m, j, 0, 0, 1) * u;
-          d00 += gi0 * gj0; d01 += gi0 * gj1; d02 += gi0 * gj2;
-          d10 += gi1 * gj0; d11 += gi1 * gj1; d12 += gi1 * gj2;
-          d20 += gi2 * gj0; d21 += gi2 * gj1; d22 += gi2 * gj2;
+    // dU[ξ][c] = Σ_k partial_k[ξ][o][c], chunks in order.
+    for (let xi = 0; xi < a * a; xi++) {
+      const src = at(partials, (xi * O + o) * C);
+      const dst = du + <usize>xi * duXi;
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        let sum = v128.load(at(src, c));
+        for (let k = 1; k < chunks; k++) sum = f32x4.add(sum, v128.load(at(src, c) + <usize>k * partBytes));
+        v128.store(at(dst, c), sum);
+      }
+      for (; c < Cr; c++) {
+        let sum: f32 = 0;
+        if (c < C) for (let k = 0; k < chunks; k++) sum += load<f32>(at(src, c) + <usize>k * partBytes);
+        store<f32>(at(dst, c), sum);
+      }
+    }
+    for (let c = 0; c < C; c += 4) {
+      // Rows: r[ξy][j] = (Gᵀ dU[ξy][·])_j, then columns: dW[i][j] = (Gᵀ r[·][j])_i.
+      for (let y = 0; y < a; y++) {
+        const p = du + <usize>(y * a) * duXi + (<usize>c << 2);
+        const d = r + <usize>(y * 3) * 16;
+        if (m == 2) backTransform4(v128.load(p), v128.load(p + duXi), v128.load(p + 2 * duXi), v128.load(p + 3 * duXi), d, 16);
+        else backTransform6(v128.load(p), v128.load(p + duXi), v128.load(p + 2 * duXi), v128.load(p + 3 * duXi), v128.load(p + 4 * duXi), v128.load(p + 5 * duXi), d, 16);
+      }
+      const taps = r + <usize>(a * 3) * 16;
+      for (let j = 0; j < 3; j++) {
+        const p = r + <usize>j * 16;
+        const s = <usize>48;
+        if (m == 2) backTransform4(v128.load(p), v128.load(p + s), v128.load(p + 2 * s), v128.load(p + 3 * s), taps + <usize>j * 16, 48);
+        else backTransform6(v128.load(p), v128.load(p + s), v128.load(p + 2 * s), v128.load(p + 3 * s), v128.load(p + 4 * s), v128.load(p + 5 * s), taps + <usize>j * 16, 48);
+      }
+      // taps[i][j] holds four channels: write each channel's 3×3 filter.
+      for (let lane = 0; lane < 4 && c + lane < C; lane++) {
+        const f = at(dw, (o * C + c + lane) * 9);
+        for (let k = 0; k < 9; k++) {
+          const v = load<f32>(taps + <usize>(k * 16 + lane * 4));
+          const q = at(f, k);
+          store<f32>(q, accumulate ? load<f32>(q) + v : v);
         }
       }
-      const f = at(dw, (o * C + c) * 9);
-      storeTap(f, 0, d00, accumulate); storeTap(f, 1, d01, accumulate); storeTap(f, 2, d02, accumulate);
-      storeTap(f, 3, d10, accumulate); storeTap(f, 4, d11, accumulate); storeTap(f, 5, d12, accumulate);
-      storeTap(f, 6, d20, accumulate); storeTap(f, 7, d21, accumulate); storeTap(f, 8, d22, accumulate);
     }
   }
-}
-
-@inline function storeTap(f: usize, k: i32, value: f64, accumulate: bool): void {
-  const p = at(f, k);
-  store<f32>(p, accumulate ? <f32>(<f64>load<f32>(p) + value) : <f32>value);
 }

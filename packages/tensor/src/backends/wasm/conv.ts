@@ -47,7 +47,8 @@ function winogradFilter(
   const partials = ctx.ws.take(chunks * k.winogradFilterPartialBytes(g));
   const split = { work: work / 3, scratchBytes: k.winogradFilterScratchBytes(g) };
   parallelFor(k, ctx.ws, 'conv2dWinogradFilter', [g, x, dy, partials], chunks, split);
-  parallelFor(k, ctx.ws, 'winogradFilterReduce', [g, partials, chunks, dw, accumulate ? 1 : 0], O, { work: elements(chunks * O * K * 4) });
+  const reduce = { work: elements(chunks * O * K * 4), scratchBytes: k.winogradFilterReduceScratchBytes(g) };
+  parallelFor(k, ctx.ws, 'winogradFilterReduce', [g, partials, chunks, dw, accumulate ? 1 : 0], O, reduce);
   return true;
 }
 

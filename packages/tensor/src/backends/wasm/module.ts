@@ -35,7 +35,8 @@ export interface Kernels {
   winogradFilterPartialBytes(g: number): number;
   winogradFilterScratchBytes(g: number): number;
   conv2dWinogradFilter(g: number, x: number, dy: number, partials: number, k0: number, k1: number, scratch: number): void;
-  winogradFilterReduce(g: number, partials: number, chunks: number, dw: number, accumulate: number, o0: number, o1: number): void;
+  winogradFilterReduceScratchBytes(g: number): number;
+  winogradFilterReduce(g: number, partials: number, chunks: number, dw: number, accumulate: number, o0: number, o1: number, scratch: number): void;
   fill(out: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;
