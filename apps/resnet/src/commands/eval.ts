@@ -31,8 +31,9 @@ export async function dataForModel(saved: SavedModel, o: Partial<DataOptions>): 
 function table(r: EvalResults): string {
   const w = Math.max(5, ...r.classNames.map((n) => n.length)) + 1;
   const cell = (s: string | number) => String(s).padStart(w);
-  const lines = [`${cell('t\\p')}${r.classNames.map(cell).join('')}${cell('acc')}`];
-  r.confusion.forEach((row, i) => lines.push(`${cell(r.classNames[i])}${row.map(cell).join('')}${cell(`${(100 * r.perClassAccuracy[i]).toFixed(1)}%`)}`));
+  const acc = (s: string) => s.padStart(9);
+  const lines = [`${cell('t\\p')}${r.classNames.map(cell).join('')}${acc('acc')}`];
+  r.confusion.forEach((row, i) => lines.push(`${cell(r.classNames[i])}${row.map(cell).join('')}${acc(`${(100 * r.perClassAccuracy[i]).toFixed(1)}%`)}`));
   return lines.join('\n');
 }
 
