@@ -1,15 +1,16 @@
 /**
- * `pnpm bench` (node dist/bench/run.js [--quick] [--backend wasm|reference]): the tensor
- * benchmark of issue 2. Prints, per backend, the median GFLOPS of sgemm and of the ResNet-20
- * convolution passes, and writes every median to bench-results/tensor.json at the repository
- * root as [{ name, backend, median, unit }].
+ * `pnpm bench` (node dist/bench/run.js [--quick] [--backend wasm|reference] [--threads 1,2]): the
+ * tensor benchmark of issue 2. Prints, per backend (the wasm one with 1 thread and with all
+ * cores, or the --threads list), the median GFLOPS of sgemm and of the ResNet-20 convolution
+ * passes, and writes every median to bench-results/tensor.json at the repository root as
+ * [{ name, backend, median, unit, best, cpuMedian, threads }].
  */
 import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { backendByName } from '../index.js';
+import { backendByName, setThreads, threadsReady } from '../index.js';
 import { type BenchCase, CONV_PASSES, RESNET20_CONVS, convCase, sgemmCase } from './cases.js';
 import { type TimingOptions, time } from './timing.js';
 
@@ -21,8 +22,10 @@ export interface BenchResult {
   unit: string;
   /** Fastest run, same unit. */
   best: number;
-  /** Median over CPU time instead of wall-clock time, same unit. */
+  /** Median over CPU time instead of wall-clock time, same unit (all threads' CPU time). */
   cpuMedian: number;
+  /** Threads the wasm kernels ran on (the reference backend always uses one). */
+  threads: number;
 }
 
 /** What one backend runs: the reference's plain loops get smaller problems (printed as notes). */
@@ -75,16 +78,23 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       backend: { type: 'string' },
+      threads: { type: 'string', default: availableParallelism() > 1 ? `1,${availableParallelism()}` : '1' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: node dist/bench/run.js [--quick] [--backend wasm|reference]');
+    console.log('usage: node dist/bench/run.js [--quick] [--backend wasm|reference] [--threads 1,2]');
+    return;
+  }
+  const threadCounts = values.threads.split(',').map((t) => Number(t.trim()));
+  if (threadCounts.some((n) => !Number.isInteger(n) || n < 1)) {
+    console.error(`bench: --threads takes whole numbers >= 1 separated by commas, got '${values.threads}'`);
+    process.exitCode = 2;
     return;
   }
   if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'reference') {
@@ -94,26 +104,32 @@ function main(): void {
   }
   const cpu = cpus();
   console.log(`@funt/tensor benchmark${values.quick ? ' (--quick)' : ''}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${new Date().toISOString()}`);
-  console.log('GFLOPS = flops / median wall-clock time per call (one thread); "best" is the fastest run;');
-  console.log('"median over CPU time" leaves out the time other processes held the 2 shared cores.');
+  console.log('GFLOPS = flops / median wall-clock time per call; "best" is the fastest run; "median over');
+  console.log('CPU time" (CPU time of all threads) leaves out the time other processes held the 2 shared cores.');
   console.log(`load average when starting: ${loadavg().map((l) => l.toFixed(2)).join(', ')}\n`);
   const results: BenchResult[] = [];
   for (const plan of plans(values.quick ?? false, values.backend)) {
-    const backend = backendByName(plan.backend);
-    const { runs, warmupSeconds } = plan.timing;
-    console.log(`${plan.backend} backend (median of ${runs} runs after ${warmupSeconds ? `${warmupSeconds} s of` : 'one'} warm-up)`);
-    for (const note of plan.notes) console.log(`  note: ${note}`);
-    console.log(`  ${pad('case', 40)}${pad('median GFLOPS', 16)}${pad('best', 10)}median over CPU time`);
-    for (const c of plan.cases) {
-      const { run, dispose } = c.setup(backend);
-      const t = time(run, plan.timing);
-      dispose();
-      const rate = (seconds: number) => Number((c.flops / seconds / 1e9).toFixed(3));
-      const r = { name: c.name, backend: plan.backend, median: rate(t.median), unit: 'GFLOPS', best: rate(t.best), cpuMedian: rate(t.cpuMedian) };
-      console.log(`  ${pad(c.name, 40)}${pad(r.median.toFixed(2), 16)}${pad(r.best.toFixed(2), 10)}${r.cpuMedian.toFixed(2)}`);
-      results.push(r);
+    for (const threads of plan.backend === 'wasm' ? threadCounts : [1]) {
+      setThreads(threads);
+      await threadsReady();
+      const backend = backendByName(plan.backend);
+      const { runs, warmupSeconds } = plan.timing;
+      console.log(`${plan.backend} backend, ${threads} thread${threads > 1 ? 's' : ''} (median of ${runs} runs after ${warmupSeconds ? `${warmupSeconds} s of` : 'one'} warm-up)`);
+      for (const note of plan.notes) console.log(`  note: ${note}`);
+      console.log(`  ${pad('case', 40)}${pad('median GFLOPS', 16)}${pad('best', 10)}median over CPU time`);
+      for (const c of plan.cases) {
+        const { run, dispose } = c.setup(backend);
+        const t = time(run, plan.timing);
+        dispose();
+        const rate = (seconds: number) => Number((c.flops / seconds / 1e9).toFixed(3));
+        // The thread count is in the name too, so that tables keyed by name keep the rows apart.
+        const name = threads > 1 ? `${c.name} (${threads} threads)` : c.name;
+        const r = { name, backend: plan.backend, median: rate(t.median), unit: 'GFLOPS', best: rate(t.best), cpuMedian: rate(t.cpuMedian), threads };
+        console.log(`  ${pad(c.name, 40)}${pad(r.median.toFixed(2), 16)}${pad(r.best.toFixed(2), 10)}${r.cpuMedian.toFixed(2)}`);
+        results.push(r);
+      }
+      console.log('');
     }
-    console.log('');
   }
   const file = resolve(repositoryRoot(), 'bench-results', 'tensor.json');
   mkdirSync(dirname(file), { recursive: true });
@@ -121,4 +137,4 @@ function main(): void {
   console.log(`wrote ${file}`);
 }
 
-main();
+await main();
