@@ -1,4 +1,4 @@
-import { Tensor, fromTypedArray, zeros } from '@funt/tensor';
+import { type Tensor, zeros } from '@funt/tensor';
 
 /**
  * The part of a @funt/layers module the analyses need: a network ending in LogSoftMax, run in
@@ -44,9 +44,4 @@ export function inputGradient(model: Classifier, x: Tensor, classes: ArrayLike<n
   // Parameter gradients accumulated by this backward are not wanted by anyone.
   model.zeroGradParameters();
   return { grad, logp };
-}
-
-/** A batch tensor [N, C, H, W] holding a copy of `data`. */
-export function batchTensor(data: ArrayLike<number>, shape: readonly number[]): Tensor {
-  return fromTypedArray(data, [...shape]);
 }
