@@ -14,10 +14,12 @@ import {
 import { ClassNLLCriterion } from '@funt/layers';
 import { type AugmentHook, Solver } from '@funt/solver';
 import { Rng, type Tensor, getBackend, withBackend } from '@funt/tensor';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resnet } from '../src/model/resnet.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, modelName } from './config.js';
-import { median, peakRss } from './measure.js';
+import { fingerprint, median, peakRss } from './measure.js';
+import { kernelsWasm } from './paths.js';
 import { threadControl } from './threads.js';
 
 export interface EpochResult {
@@ -38,6 +40,8 @@ export interface EpochResult {
   /** Seconds spent in the augmentation + standardisation hook over the timed iterations. */
   augmentSeconds: number;
   peakRssBytes: number;
+  /** Fingerprint of the WebAssembly kernels measured. */
+  kernels: string;
 }
 
 /** Random pixels and labels: the network's speed does not depend on what the images show. */
@@ -69,6 +73,7 @@ async function main(): Promise<EpochResult> {
   const n = int('n', values.n);
   const threads = int('threads', values.threads);
   const estimateFrom = values.batches === undefined ? null : int('batches', values.batches);
+  const kernels = fingerprint(readFileSync(kernelsWasm));
   const threadsApplied = await threadControl().set(threads);
 
   const rng = new Rng(1);
@@ -133,6 +138,7 @@ async function main(): Promise<EpochResult> {
     medianIterationSeconds,
     augmentSeconds,
     peakRssBytes: peakRss().bytes,
+    kernels,
   };
 }
 

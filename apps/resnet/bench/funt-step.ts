@@ -9,13 +9,15 @@
  * @funt/solver's SGD rule (Nesterov momentum 0.9, weight decay 1e-4); inference is a forward
  * pass in evaluation mode.
  */
+import { readFileSync } from 'node:fs';
 import { ClassNLLCriterion } from '@funt/layers';
 import { Sgd } from '@funt/solver';
 import { Rng, type Tensor, getBackend, normal } from '@funt/tensor';
 import { resnet } from '../src/model/resnet.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, type StepConfig, modelName, parseConfigArgs } from './config.js';
 import { type Measurement } from './measurement.js';
-import { median, peakRss, timeSteps } from './measure.js';
+import { fingerprint, median, peakRss, timeSteps } from './measure.js';
+import { kernelsWasm } from './paths.js';
 import { threadControl } from './threads.js';
 
 /** A training step or an inference pass of a fresh, seeded ResNet on one random batch. */
@@ -42,6 +44,8 @@ function makeStep(c: StepConfig): () => void {
 }
 
 async function measureFunt(c: StepConfig): Promise<Measurement> {
+  // Read now, close to when @funt/tensor compiled it on import, to name the build measured.
+  const kernels = fingerprint(readFileSync(kernelsWasm));
   const threadsApplied = await threadControl().set(c.threads);
   const { seconds, cpuSeconds } = timeSteps(makeStep(c), c.warmup, c.steps);
   const med = median(seconds);
@@ -59,6 +63,7 @@ async function measureFunt(c: StepConfig): Promise<Measurement> {
     median: med,
     imagesPerSecond: c.batch / med,
     peakRssBytes: peakRss().bytes,
+    kernels,
   };
 }
 

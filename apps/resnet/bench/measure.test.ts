@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, parseVmHwm, peakRss, timeSteps } from './measure.js';
+import { fingerprint, median, parseVmHwm, peakRss, timeSteps } from './measure.js';
 
 describe('median', () => {
   it('takes the middle value of an odd count and the mean of the two middle values of an even count, in any order', () => {
@@ -70,5 +70,12 @@ describe('peak RSS', () => {
     expect(after.bytes).toBeGreaterThanOrEqual(before.bytes + 200 * 1024 * 1024);
     expect(after.source).toBe(process.platform === 'linux' ? 'VmHWM' : 'maxRSS');
     expect(block[4096]).toBe(1);
+  });
+});
+
+describe('fingerprint', () => {
+  it('is the first 12 hex digits of the SHA-1, different for different bytes', () => {
+    expect(fingerprint(new TextEncoder().encode('abc'))).toBe('a9993e364706');
+    expect(fingerprint(new TextEncoder().encode('abd'))).not.toBe('a9993e364706');
   });
 });

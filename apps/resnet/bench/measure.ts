@@ -2,6 +2,7 @@
  * Measurement helpers of the ResNet benchmark: step timing, medians and the peak resident
  * memory of the current process.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The median of a non-empty list (the mean of the two middle values for an even count). */
@@ -69,4 +70,9 @@ export function peakRss(): PeakRss {
     // Not Linux: fall through to getrusage.
   }
   return { bytes: process.resourceUsage().maxRSS * 1024, source: 'maxRSS' };
+}
+
+/** A short fingerprint of a file (the first 12 hex digits of its SHA-1), to tell builds apart. */
+export function fingerprint(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex').slice(0, 12);
 }

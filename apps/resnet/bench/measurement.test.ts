@@ -29,5 +29,7 @@ describe('parseMeasurement', () => {
     expect(() => parseMeasurement(bad({ cpuSeconds: [0.5] }), 'prog')).toThrow(/field 'cpuSeconds' must be a list of 3 non-negative numbers/);
     expect(() => parseMeasurement(bad({ threadsApplied: 1 }), 'prog')).toThrow(/field 'threadsApplied' must be true or false/);
     expect(() => parseMeasurement('[1, 2]', 'prog')).toThrow(/expected a JSON object/);
+    expect(() => parseMeasurement(bad({ kernels: 12 }), 'prog')).toThrow(/field 'kernels' must be a string when present/);
+    expect(parseMeasurement(bad({ kernels: 'a9993e364706' }), 'prog').kernels).toBe('a9993e364706');
   });
 });

@@ -27,6 +27,8 @@ export interface Measurement {
   imagesPerSecond: number;
   /** Peak resident memory of the child process that measured this configuration. */
   peakRssBytes: number;
+  /** funt only: the first 12 hex digits of the SHA-1 of the kernels the child loaded (they are rebuilt while people tune them). */
+  kernels?: string;
 }
 
 export class MeasurementFormatError extends Error {
@@ -52,6 +54,7 @@ export function toMeasurement(value: unknown, source: string): Measurement {
   for (const f of ['backend', 'model']) if (typeof v[f] !== 'string') fail(f, 'a string');
   for (const f of NUMBERS) if (typeof v[f] !== 'number' || !Number.isFinite(v[f]) || (v[f] as number) <= 0) fail(f, 'a positive number');
   if (typeof v.threadsApplied !== 'boolean') fail('threadsApplied', 'true or false');
+  if (v.kernels !== undefined && typeof v.kernels !== 'string') fail('kernels', 'a string when present');
   const s = v.seconds;
   if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0))) fail('seconds', 'a non-empty list of positive numbers');
   const steps = (s as number[]).length;

@@ -1,5 +1,6 @@
 /** Where the benchmark's files are, from wherever this module runs (bench/*.ts under vitest, bench/dist/bench/*.js under node). */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,3 +24,8 @@ export const repoDir = ancestorWith('pnpm-workspace.yaml');
 export const benchSourceDir = join(appDir, 'bench');
 /** The compiled benchmark's entry points (the children run.ts starts). */
 export const benchDistDir = join(appDir, 'bench', 'dist', 'bench');
+
+/** The compiled WebAssembly kernels of @funt/tensor (and their text form, when the build wrote one). */
+export const tensorBuildDir = join(dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json')), 'build');
+export const kernelsWasm = join(tensorBuildDir, 'kernels.wasm');
+export const kernelsWat = join(tensorBuildDir, 'kernels.wat');

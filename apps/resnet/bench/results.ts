@@ -28,6 +28,8 @@ export interface ResultRow {
   cpuRatioToPytorch?: number;
   /** When the run that measured it ended (ISO 8601). */
   date?: string;
+  /** funt: fingerprint of the WebAssembly kernels measured (measurement.ts). */
+  kernels?: string;
   note?: string;
 }
 
@@ -60,7 +62,7 @@ export function pairRows(p: Pair): ResultRow[] {
   for (const m of [p.funt, p.pytorch]) {
     if (m === null) continue;
     const isFunt = m.impl === 'funt';
-    const base = { impl: m.impl, backend: m.backend, threads: m.threads };
+    const base = { impl: m.impl, backend: m.backend, threads: m.threads, ...(m.kernels ? { kernels: m.kernels } : {}) };
     const note = threadNote(m);
     rows.push({
       name: `${p.model} ${MODE_NAMES[p.mode]}`,

@@ -17,14 +17,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type StepConfig, configArgs, modelName } from './config.js';
 import type { EpochResult } from './epoch.js';
+import { fingerprint } from './measure.js';
 import { type Measurement, parseMeasurement } from './measurement.js';
-import { benchDistDir, repoDir } from './paths.js';
+import { benchDistDir, kernelsWasm, kernelsWat, repoDir } from './paths.js';
 import { type TensorRow, resnetMarkdown, tensorMarkdown } from './markdown.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
 import { type TorchStatus, PYTHON, runPytorch, torchStatus } from './pytorch.js';
@@ -127,7 +127,7 @@ function epochRows(e: EpochResult): ResultRow[] {
     `${e.images.toLocaleString('en-US')} synthetic images, flip + pad-2 crops, Solver${e.kind === 'estimate' ? `; median iteration of ${e.iterations} batches × ${e.images}/${e.batch}` : ''}`,
     ...(e.threadsApplied ? [] : [`asked for ${e.threads} threads; this build runs its kernels on one`]),
   ];
-  const base = { impl: 'funt' as const, backend: e.backend, threads: e.threads, note: notes.join('; ') };
+  const base = { impl: 'funt' as const, backend: e.backend, threads: e.threads, kernels: e.kernels, note: notes.join('; ') };
   return [
     { name, ...base, median: Number(e.seconds.toFixed(1)), unit: 's' },
     { name: `${name} throughput`, ...base, median: Number(e.imagesPerSecond.toFixed(1)), unit: 'images/s' },
@@ -143,9 +143,8 @@ function runEpoch(threads: number, whole: boolean): EpochResult {
 
 /** The kernels as a profiled process loads them, with names for its wasm-function[i] frames. */
 function kernelNames(): { file: string; bytes: Buffer; names: Map<number, string>; note: string } {
-  const tensorDir = dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json'));
-  const file = join(tensorDir, 'build', 'kernels.wasm');
-  const watFile = join(tensorDir, 'build', 'kernels.wat');
+  const file = kernelsWasm;
+  const watFile = kernelsWat;
   const bytes = readFileSync(file);
   const wat = existsSync(watFile) ? readFileSync(watFile, 'utf8') : undefined;
   const names = wasmFunctionNames(bytes, wat);
@@ -168,7 +167,7 @@ function profileSection(threads: number, out: string): string {
     const command = `node --cpu-prof bench/dist/bench/funt-step.js ${configArgs(config).join(' ')}`;
     console.log(`profiling: ${command}`);
     const m = parseMeasurement(runNode('funt-step.js', configArgs(config), ['--cpu-prof', `--cpu-prof-dir=${dir}`]), command);
-    console.log(`  ${describe(m)} (under the profiler); ${kernels.note}`);
+    console.log(`  ${describe(m)} (under the profiler); kernels ${fingerprint(kernels.bytes)}; ${kernels.note}`);
     // Kernels rebuilt meanwhile would get the wrong names.
     if (!kernels.bytes.equals(readFileSync(kernels.file))) throw new Error(`${kernels.file} changed while profiling: run --profile again`);
     // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread.
@@ -177,7 +176,7 @@ function profileSection(threads: number, out: string): string {
     const parts = [
       `## ${threads} thread${threads > 1 ? 's' : ''}`,
       '',
-      `\`${command}\` (1 warm-up + 5 timed steps): ${describe(m)} under the profiler; ${kernels.note}.`,
+      `\`${command}\` (1 warm-up + 5 timed steps): ${describe(m)} under the profiler; kernels.wasm ${fingerprint(kernels.bytes)}; ${kernels.note}.`,
     ];
     files.forEach((f, i) => {
       const profile = JSON.parse(readFileSync(join(dir, f), 'utf8'));
@@ -278,6 +277,12 @@ function main(): void {
     pairs = r.pairs;
     failures.push(...r.failures);
     rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
+    const builds = [...new Set(pairs.map((p) => p.funt.kernels))];
+    console.log(
+      builds.length > 1
+        ? `\nnote: the kernels were rebuilt during the run: funt's figures come from ${builds.length} builds (${pairs.map((p) => `${p.model} ${p.mode} ${p.threads}t: ${p.funt.kernels}`).join(', ')})`
+        : `\nkernels: packages/tensor/build/kernels.wasm ${builds[0]}`,
+    );
   }
   if (values.only !== 'steps') {
     const whole = values.epoch || values.full;
