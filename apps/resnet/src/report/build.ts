@@ -34,6 +34,10 @@ function totalSeconds(run: RunData): number {
   return run.history.epochs.reduce((s, e) => s + e.seconds, 0);
 }
 
+function duration(seconds: number): string {
+  return seconds < 90 ? `${seconds.toFixed(0)} s` : seconds < 5400 ? `${(seconds / 60).toFixed(1)} min` : `${(seconds / 3600).toFixed(1)} h`;
+}
+
 function summaryTable(runs: RunData[]): string {
   const rows = runs.map((r) => {
     const last = r.history.epochs.at(-1);
@@ -42,7 +46,7 @@ function summaryTable(runs: RunData[]): string {
       <td class="num">${esc(data?.train ?? '–')}</td><td class="num">${esc(last?.epoch ?? 0)}</td>
       <td class="num">${pct(last?.trainAcc)}</td><td class="num">${pct(bestVal(r))}</td>
       <td class="num"><b>${pct(r.results?.top1)}</b></td><td class="num">${pct(r.results?.top5)}</td>
-      <td class="num">${last ? `${(totalSeconds(r) / 60).toFixed(1)} min` : '–'}</td></tr>`;
+      <td class="num">${last ? duration(totalSeconds(r)) : '–'}</td></tr>`;
   });
   return `<div class="table-wrap"><table class="summary"><thead><tr><th>run</th><th>model</th><th>data set</th><th class="num">train images</th>
     <th class="num">epochs</th><th class="num">train acc</th><th class="num">best val acc</th><th class="num">test top-1</th>
@@ -63,7 +67,7 @@ async function charts(runs: RunData[], smoothing: number): Promise<string> {
         { group: r.name, x, y: movingAverage(y, w) },
       ];
     });
-    parts.push(await lineChartSvg({ title: 'Training loss per iteration (faint: raw, solid: moving average)', xTitle: 'iteration', yTitle: 'loss', curves, logY: true }));
+    parts.push(await lineChartSvg({ title: 'Training loss per iteration (faint: raw, solid: moving average)', xTitle: 'iteration', yTitle: 'loss', curves, logY: true, integerX: true }));
   }
   if (withEpochs.length) {
     const curves = withEpochs.flatMap((r) => {
