@@ -7,11 +7,11 @@
  * so the multiplications happen in α² independent matrix products over the channels:
  *     M_ξ[o, tile] = Σ_c U_ξ[o, c] · V_ξ[c, tile]     for ξ = 0 … α²−1,
  * α²/m² multiplies per output and channel instead of 9: 4 for F(2×2) (2.25× fewer) and 2.25 for
- * F(4×4) (4× fewer). The tile size is chosen per geometry (tileOf): F(4×4) on wide images,
- * F(2×2) on 8-pixel ones, whichever computes fewer wasted tiles.
+ * F(4×4) (4× fewer). The tile size is chosen per geometry (tileOf): whichever computes fewer
+ * products, wasted lanes included.
  *
- * Vectors hold 4 horizontally adjacent tiles (a "quad"), one per lane, so every transform is
- * plain lane-wise arithmetic. To make the 4 tiles' inputs adjacent, each image is first copied
+ * Vectors hold 4 tiles (a "quad"), one per lane: 4 horizontally adjacent ones, or 2 × 2 on
+ * images only two tiles wide (quadRows), so every transform is plain lane-wise arithmetic. To make the 4 tiles' inputs adjacent, each image is first copied
  * into a padded buffer split into m column phases, xw[c][phase][row][i] = x[c][row − pH][i·m +
  * phase − pW] (0 outside the image), in which input column q·m + r of the 4 tiles is one load
  * at phase r, offset q. The quads of a block of tiles are transformed into V (already in the
@@ -49,17 +49,46 @@ const BLOCK_BYTES: i32 = 320 << 10;
   return (g.Ho + m - 1) / m;
 }
 
+@inline function tilesWide(g: ConvShape, m: i32): i32 {
+  return (g.Wo + m - 1) / m;
+}
+
+/**
+ * Tile rows per quad: a quad is a row of 4 tiles, or 2 × 2 tiles on images at most two tiles
+ * wide (8-pixel images with F(4×4)), where a row of 4 would be half empty.
+ */
+@inline function quadRows(g: ConvShape, m: i32): i32 {
+  return tilesWide(g, m) <= 2 ? 2 : 1;
+}
+
 @inline function quadsWide(g: ConvShape, m: i32): i32 {
-  return ((g.Wo + m - 1) / m + QUAD - 1) / QUAD;
+  const qc = QUAD / quadRows(g, m);
+  return (tilesWide(g, m) + qc - 1) / qc;
+}
+
+@inline function quadsHigh(g: ConvShape, m: i32): i32 {
+  const qr = quadRows(g, m);
+  return (tilesHigh(g, m) + qr - 1) / qr;
+}
+
+/** Quads of one image. */
+@inline function imageQuads(g: ConvShape, m: i32): i32 {
+  return quadsHigh(g, m) * quadsWide(g, m);
+}
+
+/** Output rows the quads cover (whole tiles, whole quads). */
+@inline function coveredRows(g: ConvShape, m: i32): i32 {
+  return quadsHigh(g, m) * quadRows(g, m) * m;
 }
 
 /** Rows and row length of one phase of xw: every row a tile reads, and one extra load width. */
 @inline function padRows(g: ConvShape, m: i32): i32 {
-  return tilesHigh(g, m) * m + 2;
+  return coveredRows(g, m) + 2;
 }
 
 @inline function padWidth(g: ConvShape, m: i32): i32 {
-  return QUAD * quadsWide(g, m) + QUAD;
+  // Whole groups of 4 (padImage writes four at a time).
+  return roundUp(QUAD / quadRows(g, m) * quadsWide(g, m) + QUAD, 4);
 }
 
 @inline function imageFloats(g: ConvShape, m: i32): i32 {
@@ -80,7 +109,7 @@ const BLOCK_BYTES: i32 = 320 << 10;
 
 /** Images padded together, when one image has fewer quads than a block (small images). */
 @inline function groupImages(g: ConvShape, m: i32): i32 {
-  return max(1, min(g.N, blockQuads(g, m) / (tilesHigh(g, m) * quadsWide(g, m))));
+  return max(1, min(g.N, blockQuads(g, m) / imageQuads(g, m)));
 }
 
 /**
@@ -99,7 +128,7 @@ const BLOCK_BYTES: i32 = 320 << 10;
 
 /** Tiles computed (wasted ones included) times the α² products per tile: the work of F(m×m). */
 @inline function costOf(g: ConvShape, m: i32): i32 {
-  return (m + 2) * (m + 2) * tilesHigh(g, m) * quadsWide(g, m);
+  return (m + 2) * (m + 2) * imageQuads(g, m);
 }
 
 @inline function tileOf(g: ConvShape): i32 {
@@ -255,17 +284,22 @@ export function conv2dWinograd(
   gp: usize, backward: bool, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize,
 ): void {
   const g = shapeOf(gp, backward);
-  if (tileOf(g) == 4) convolve(4, g, x, u, bias, y, n0, n1, scratch);
-  else convolve(2, g, x, u, bias, y, n0, n1, scratch);
+  const m = tileOf(g);
+  // m and the quad shape as literals, so that every index computation below folds.
+  if (m == 4 && quadRows(g, 4) == 2) convolve(4, 2, g, x, u, bias, y, n0, n1, scratch);
+  else if (m == 4) convolve(4, 1, g, x, u, bias, y, n0, n1, scratch);
+  else if (quadRows(g, 2) == 2) convolve(2, 2, g, x, u, bias, y, n0, n1, scratch);
+  else convolve(2, 1, g, x, u, bias, y, n0, n1, scratch);
 }
 
-@inline function convolve(m: i32, g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
+@inline function convolve(
+  m: i32, qr: i32, g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize,
+): void {
   const a = m + 2;
   const C = g.C;
   const O = g.O;
-  const th = tilesHigh(g, m);
   const qw = quadsWide(g, m);
-  const perImage = th * qw;
+  const perImage = imageQuads(g, m);
   const bq = blockQuads(g, m);
   const group = groupImages(g, m);
   const imageBytes = <usize>imageFloats(g, m) << 2;
@@ -296,7 +330,7 @@ export function conv2dWinograd(
         const tg = q % qw;
         // Panel qi/2 of every V_ξ, half qi%2 of its NR = 8 columns.
         const dst = v + <usize>((qi >> 1) * C * NR + (qi & 1) * QUAD) * 4;
-        inputQuad(m, g, xw + <usize>b * imageBytes, tr, tg, dst, vXi, 1, NR * 4, tbuf);
+        inputQuad(m, qr, g, xw + <usize>b * imageBytes, tr, tg, dst, vXi, 1, NR * 4, tbuf);
       }
       for (let xi = 0; xi < a * a; xi++) {
         for (let pc = 0; pc < C; pc += depth) {
@@ -315,7 +349,7 @@ export function conv2dWinograd(
         const tg = q % qw;
         for (let o = 0; o < O; o++) {
           const bo: f32 = bias ? load<f32>(at(bias, o)) : 0;
-          outputQuad(m, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yn + <usize>(o * g.Ho * g.Wo) * 4, tr, tg, tbuf);
+          outputQuad(m, qr, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yn + <usize>(o * g.Ho * g.Wo) * 4, tr, tg, tbuf);
         }
       }
     }
@@ -346,26 +380,28 @@ export function conv2dWinograd(
  * panel row apart; filter gradient: DOT_C channels side by side).
  */
 @inline function inputQuad(
-  m: i32, g: ConvShape, xw: usize, tr: i32, tg: i32, dst: usize, vXi: usize, cBlock: i32, blockBytes: usize, tbuf: usize,
+  m: i32, qr: i32, g: ConvShape, xw: usize, tr: i32, tg: i32, dst: usize, vXi: usize, cBlock: i32, blockBytes: usize, tbuf: usize,
 ): void {
   const a = m + 2;
   const rows = padRows(g, m);
   const width = padWidth(g, m);
   const rowBytes = <usize>width << 2;
   const phaseBytes = <usize>(rows * width) << 2;
+  // The second tile row of a 2 × 2 quad starts m rows down.
+  const down = <usize>m * rowBytes;
   for (let c = 0; c < g.C; c++) {
-    const src = xw + <usize>(c * m) * phaseBytes + <usize>(tr * m) * rowBytes + (<usize>(QUAD * tg) << 2);
+    const src = xw + <usize>(c * m) * phaseBytes + <usize>(tr * qr * m) * rowBytes + (<usize>(QUAD / qr * tg) << 2);
     // Rows: e[row][ξx] = (Bᵀ d_row)[ξx], into tbuf[row][ξx].
     for (let r = 0; r < a; r++) {
       const p = src + <usize>r * rowBytes;
       const e = tbuf + <usize>(r * a) * 16;
       if (m == 2) {
         // column q·2 + phase: (0,0) (1,0) (0,1) (1,1)
-        inputTransform4(v128.load(p), v128.load(p + phaseBytes), v128.load(p, 4), v128.load(p + phaseBytes, 4), e, 16);
+        inputTransform4(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 4, down), quadLoad(qr, p + phaseBytes + 4, down), e, 16);
       } else {
         inputTransform6(
-          v128.load(p), v128.load(p + phaseBytes), v128.load(p + 2 * phaseBytes), v128.load(p + 3 * phaseBytes),
-          v128.load(p, 4), v128.load(p + phaseBytes, 4), e, 16,
+          quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 2 * phaseBytes, down), quadLoad(qr, p + 3 * phaseBytes, down),
+          quadLoad(qr, p + 4, down), quadLoad(qr, p + phaseBytes + 4, down), e, 16,
         );
       }
     }
@@ -388,10 +424,19 @@ export function conv2dWinograd(
 }
 
 /**
+ * The four tiles' values at p: four adjacent ones (a 1 × 4 quad), or two adjacent ones and the
+ * two `down` bytes below (a 2 × 2 quad).
+ */
+@inline function quadLoad(qr: i32, p: usize, down: usize): v128 {
+  if (qr == 1) return v128.load(p);
+  return v128.load64_lane(p + down, v128.load64_zero(p), 1);
+}
+
+/**
  * Y = Aᵀ M A for one output channel of quad (tr, tg): M_ξ at src + ξ·mXi (4 tiles per vector),
  * Y (+ bias) written to the output plane yo, lanes interleaved back into pixel order.
  */
-@inline function outputQuad(m: i32, g: ConvShape, src: usize, mXi: usize, bias: f32, yo: usize, tr: i32, tg: i32, tbuf: usize): void {
+@inline function outputQuad(m: i32, qr: i32, g: ConvShape, src: usize, mXi: usize, bias: f32, yo: usize, tr: i32, tg: i32, tbuf: usize): void {
   const a = m + 2;
   // Rows: z[ξy][x] = (Aᵀ M_ξy,·)[x], into tbuf[ξy][x].
   for (let r = 0; r < a; r++) {
@@ -421,19 +466,26 @@ export function conv2dWinograd(
     }
   }
   const bv = f32x4.splat(bias);
-  const col0 = QUAD * tg * m;
+  const qc = QUAD / qr;
+  const col0 = qc * tg * m;
   const Wo = g.Wo;
+  // A whole quad row of pixels inside the image: vector stores; else pixel by pixel.
+  const wide = col0 + qc * m <= Wo;
   for (let yy = 0; yy < m; yy++) {
-    const row = tr * m + yy;
+    const row = tr * qr * m + yy;
     if (row >= g.Ho) break;
     const yr = yo + (<usize>(row * Wo + col0) << 2);
     const t = yt + <usize>(yy * m) * 16;
-    if (col0 + QUAD * m <= Wo) {
+    // Row yy of the second tile row of a 2 × 2 quad (lanes 2 and 3), when it exists.
+    const below = qr == 2 && row + m < g.Ho;
+    const yb = yr + (<usize>(m * Wo) << 2);
+    if (wide && (qr == 1 || below)) {
       if (m == 2) {
         const v0 = f32x4.add(v128.load(t), bv);
         const v1 = f32x4.add(v128.load(t, 16), bv);
         v128.store(yr, i32x4.shuffle(v0, v1, 0, 4, 1, 5));
-        v128.store(yr, i32x4.shuffle(v0, v1, 2, 6, 3, 7), 16);
+        if (qr == 1) v128.store(yr, i32x4.shuffle(v0, v1, 2, 6, 3, 7), 16);
+        else v128.store(yb, i32x4.shuffle(v0, v1, 2, 6, 3, 7));
       } else {
         // 4×4 transpose: lane j of the four column vectors is tile j's row of 4 pixels.
         const v0 = f32x4.add(v128.load(t), bv);
@@ -446,15 +498,22 @@ export function conv2dWinograd(
         const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
         v128.store(yr, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
         v128.store(yr, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
-        v128.store(yr, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
-        v128.store(yr, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+        if (qr == 1) {
+          v128.store(yr, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+          v128.store(yr, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+        } else {
+          v128.store(yb, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+          v128.store(yb, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 16);
+        }
       }
     } else {
-      // The right edge: only the pixels inside the image.
+      // The right or bottom edge: only the pixels inside the image.
       for (let j = 0; j < QUAD; j++) {
+        const r = row + (j / qc) * m;
+        if (r >= g.Ho) continue;
+        const d = yo + (<usize>(r * Wo + col0 + (j % qc) * m) << 2);
         for (let xx = 0; xx < m; xx++) {
-          const col = col0 + j * m + xx;
-          if (col < Wo) store<f32>(at(yr, j * m + xx), load<f32>(t + <usize>(xx * 16 + j * 4)) + bias);
+          if (col0 + (j % qc) * m + xx < Wo) store<f32>(at(d, xx), load<f32>(t + <usize>(xx * 16 + j * 4)) + bias);
         }
       }
     }
@@ -562,7 +621,7 @@ const CHUNK_TILES: i32 = 256;
  * have few). A function of the geometry alone, never of the thread count.
  */
 @inline function chunkImages(g: ConvShape, m: i32): i32 {
-  const tiles = tilesHigh(g, m) * quadsWide(g, m) * QUAD;
+  const tiles = imageQuads(g, m) * QUAD;
   return max(max(1, (g.N + MAX_CHUNKS - 1) / MAX_CHUNKS), min(g.N, (CHUNK_TILES + tiles - 1) / tiles));
 }
 
@@ -589,13 +648,13 @@ export function winogradFilterPartialBytes(gp: usize): i32 {
 
 /** Rows and row length of one phase of the split output gradient (no padding, no halo). */
 @inline function gradFloats(g: ConvShape, m: i32): i32 {
-  return g.O * m * tilesHigh(g, m) * m * padWidth(g, m);
+  return g.O * m * coveredRows(g, m) * padWidth(g, m);
 }
 
 @inline function filterBlockQuads(g: ConvShape, m: i32): i32 {
   const a = m + 2;
   const perQuad = a * a * (roundUp(g.C, DOT_C) + roundUp(g.O, DOT_O)) * QUAD * 4;
-  const quads = tilesHigh(g, m) * quadsWide(g, m) * chunkImages(g, m);
+  const quads = imageQuads(g, m) * chunkImages(g, m);
   return max(1, min(quads, FILTER_BLOCK_BYTES / perQuad));
 }
 
@@ -630,17 +689,21 @@ export function winogradFilterScratchBytes(gp: usize): i32 {
 /** Partial dU of chunks [k0, k1) (each into partials + k·winogradFilterPartialBytes). */
 export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize): void {
   const g = changetype<ConvShape>(gp);
-  if (tileOf(g) == 4) filterChunks(4, g, x, dy, partials, k0, k1, scratch);
-  else filterChunks(2, g, x, dy, partials, k0, k1, scratch);
+  const m = tileOf(g);
+  if (m == 4 && quadRows(g, 4) == 2) filterChunks(4, 2, g, x, dy, partials, k0, k1, scratch);
+  else if (m == 4) filterChunks(4, 1, g, x, dy, partials, k0, k1, scratch);
+  else if (quadRows(g, 2) == 2) filterChunks(2, 2, g, x, dy, partials, k0, k1, scratch);
+  else filterChunks(2, 1, g, x, dy, partials, k0, k1, scratch);
 }
 
-@inline function filterChunks(m: i32, g: ConvShape, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize): void {
+@inline function filterChunks(
+  m: i32, qr: i32, g: ConvShape, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize,
+): void {
   const a = m + 2;
   const C = g.C;
   const O = g.O;
-  const th = tilesHigh(g, m);
   const qw = quadsWide(g, m);
-  const perImage = th * qw;
+  const perImage = imageQuads(g, m);
   const bq = filterBlockQuads(g, m);
   const per = chunkImages(g, m);
   const cBlock = channelBlockBytes(DOT_C, bq);
@@ -674,12 +737,12 @@ export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: u
     let filled = 0;
     for (let n = k * per; n < min(g.N, (k + 1) * per); n++) {
       padInput(m, g, x + <usize>n * inBytes, xw, line);
-      padImage(m, O, g.Ho, g.Wo, 0, 0, th * m, padWidth(g, m), dy + <usize>n * outBytes, dyw, line);
+      padImage(m, O, g.Ho, g.Wo, 0, 0, coveredRows(g, m), padWidth(g, m), dy + <usize>n * outBytes, dyw, line);
       for (let q = 0; q < perImage; q++) {
         const tr = q / qw;
         const tg = q % qw;
-        inputQuad(m, g, xw, tr, tg, v + <usize>filled * (DOT_C * 16), vXi, DOT_C, cBlock, tbuf);
-        gradQuad(m, g, dyw, tr, tg, dm + <usize>filled * (DOT_O * 16), mXi, oBlock, tbuf);
+        inputQuad(m, qr, g, xw, tr, tg, v + <usize>filled * (DOT_C * 16), vXi, DOT_C, cBlock, tbuf);
+        gradQuad(m, qr, g, dyw, tr, tg, dm + <usize>filled * (DOT_O * 16), mXi, oBlock, tbuf);
         if (++filled == bq) {
           for (let xi = 0; xi < a * a; xi++) {
             dotBlock(dm + <usize>xi * mXi, oBlock, v + <usize>xi * vXi, cBlock, O, C, filled, part + (<usize>(xi * O * C) << 2), acc);
@@ -723,19 +786,20 @@ export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: u
  * + (o % DOT_O)·16 (from the split gradient dyw[o][phase][row][i] = dy[o][row][i·m + phase],
  * 0 past the plane).
  */
-@inline function gradQuad(m: i32, g: ConvShape, dyw: usize, tr: i32, tg: i32, dst: usize, mXi: usize, oBlock: usize, tbuf: usize): void {
+@inline function gradQuad(m: i32, qr: i32, g: ConvShape, dyw: usize, tr: i32, tg: i32, dst: usize, mXi: usize, oBlock: usize, tbuf: usize): void {
   const a = m + 2;
   const width = padWidth(g, m);
   const rowB = <usize>width << 2;
-  const phaseBytes = <usize>(tilesHigh(g, m) * m * width) << 2;
+  const phaseBytes = <usize>(coveredRows(g, m) * width) << 2;
+  const down = <usize>m * rowB;
   for (let o = 0; o < g.O; o++) {
-    const src = dyw + <usize>(o * m) * phaseBytes + <usize>(tr * m) * rowB + (<usize>(QUAD * tg) << 2);
+    const src = dyw + <usize>(o * m) * phaseBytes + <usize>(tr * qr * m) * rowB + (<usize>(QUAD / qr * tg) << 2);
     // Rows: e[y][ξx] = (A dY_y,·)[ξx].
     for (let y = 0; y < m; y++) {
       const p = src + <usize>y * rowB;
       const e = tbuf + <usize>(y * a) * 16;
-      if (m == 2) gradTransform4(v128.load(p), v128.load(p + phaseBytes), e, 16);
-      else gradTransform6(v128.load(p), v128.load(p + phaseBytes), v128.load(p + 2 * phaseBytes), v128.load(p + 3 * phaseBytes), e, 16);
+      if (m == 2) gradTransform4(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), e, 16);
+      else gradTransform6(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 2 * phaseBytes, down), quadLoad(qr, p + 3 * phaseBytes, down), e, 16);
     }
     // Columns: dM[ξy][ξx] = (A e_·ξx)[ξy].
     const out = dst + <usize>(o / DOT_O) * oBlock + <usize>(o % DOT_O) * 16;
