@@ -11,10 +11,11 @@
  * products, wasted lanes included.
  *
  * Vectors hold 4 tiles (a "quad"), one per lane: 4 horizontally adjacent ones, or 2 × 2 on
- * images only two tiles wide (quadRows), so every transform is plain lane-wise arithmetic. To make the 4 tiles' inputs adjacent, each image is first copied
- * into a padded buffer split into m column phases, xw[c][phase][row][i] = x[c][row − pH][i·m +
- * phase − pW] (0 outside the image), in which input column q·m + r of the 4 tiles is one load
- * at phase r, offset q. The quads of a block of tiles are transformed into V (already in the
+ * images only two tiles wide (quadRows), so every transform is plain lane-wise arithmetic. To
+ * make the tiles' inputs adjacent, each image is first copied into a padded buffer split into m
+ * column phases, xw[c][phase][row][i] = x[c][row − pH][i·m + phase − pW] (0 outside the image),
+ * in which input column q·m + r of horizontally adjacent tiles is one load at phase r, offset q
+ * (two half loads for a 2 × 2 quad). The quads of a block of tiles are transformed into V (already in the
  * packed-B layout of the GEMM: NR = 8 tiles = 2 quads per panel), the α² products run with the
  * GEMM micro-kernel on the transformed weights U (packed A, computed once per call by
  * winogradWeights), and the output transform writes y directly (+ bias).
