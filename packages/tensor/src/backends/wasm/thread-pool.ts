@@ -44,8 +44,11 @@ function workerExecArgv(): string[] | undefined {
   return process.execArgv.some((a) => a.startsWith('--input-type')) ? [] : undefined;
 }
 
-/** Busy-wait iterations before sleeping on a counter: completion usually follows within microseconds. */
-const SPIN = 4000;
+/**
+ * Busy-wait iterations (about a microsecond) before the caller sleeps on the done counter. Kept
+ * short: on a shared machine a spinning caller holds the core a descheduled worker could run on.
+ */
+const SPIN = 500;
 
 /**
  * `threads − 1` workers plus the calling thread over one job board. `run` is synchronous: it
