@@ -224,11 +224,12 @@ export function winogradWeightsBytes(gp: usize, backward: bool): i32 {
 }
 
 /**
- * U_ξ = (G g Gᵀ)_ξ for every output/input channel pair, packed as GEMM A operands (O rows of
- * depth C, MR-row slivers of splats, rows past O zero), one after the other for ξ = 0 … α²−1.
- * Backward: the filter of the transposed convolution, w'[c][o][i][j] = w[o][c][2−i][2−j].
+ * U_ξ = (G g Gᵀ)_ξ for output channels [o0, o1) (of roundUp(O, MR): rows past O are zero) and
+ * every input channel, packed as GEMM A operands (O rows of depth C, MR-row slivers of splats),
+ * one after the other for ξ = 0 … α²−1. Backward: the filter of the transposed convolution,
+ * w'[c][o][i][j] = w[o][c][2−i][2−j].
  */
-export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize): void {
+export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize, o0: i32, o1: i32): void {
   const g = shapeOf(gp, backward);
   const m = tileOf(g);
   const a = m + 2;
@@ -236,7 +237,7 @@ export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize): 
   const C = g.C;
   const perXi = packedABytes(O, C);
   const base = (u + 63) & ~(<usize>63);
-  for (let o = 0; o < roundUp(O, MR); o++) {
+  for (let o = o0; o < o1; o++) {
     for (let c = 0; c < C; c++) {
       const slot = base + packedAOffset(o - o % MR, c, C) + <usize>((o % MR) << 4);
       if (o >= O) {

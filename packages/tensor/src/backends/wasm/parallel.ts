@@ -7,7 +7,7 @@ import type { Workspace } from './workspace.js';
 export type RangeKernel =
   | 'gemm' | 'conv2d' | 'conv2dBackwardData' | 'conv2dBackwardFilter'
   | 'pool2d' | 'batchNormTrain' | 'batchNormApply' | 'batchNormBackward'
-  | 'softmax' | 'softmaxBackward' | 'conv2dBiasGrad' | 'conv2dWinograd' | 'conv2dWinogradFilter' | 'winogradFilterReduce';
+  | 'softmax' | 'softmaxBackward' | 'conv2dBiasGrad' | 'conv2dWinograd' | 'winogradWeights' | 'conv2dWinogradFilter' | 'winogradFilterReduce';
 
 /** Kernels over flat runs (pointers and a count): a range is the same call on a slice. */
 export type SliceKernel =
