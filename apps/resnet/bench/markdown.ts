@@ -26,8 +26,8 @@ function cell(s: string): string {
 
 export function resnetMarkdown(rows: ResultRow[]): string {
   const lines = [
-    '| figure | threads | funt | PyTorch | funt/PyTorch | funt best | PyTorch best | funt/PyTorch per CPU-second | unit | note |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    '| figure | threads | funt | PyTorch | funt/PyTorch | funt best | PyTorch best | funt/PyTorch per CPU-second | unit | funt kernels | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
   ];
   const keys = [...new Set(rows.map((r) => `${r.name}\u0000${r.threads}`))];
   for (const key of keys) {
@@ -37,7 +37,7 @@ export function resnetMarkdown(rows: ResultRow[]): string {
     const unit = (f ?? t)!.unit;
     const ratio = f?.ratioToPytorch === undefined ? '' : `**${f.ratioToPytorch.toFixed(2)}**`;
     lines.push(
-      `| ${cell(name)} | ${threads} | ${num(f?.median)} | ${num(t?.median)} | ${ratio} | ${num(f?.best)} | ${num(t?.best)} | ${f?.cpuRatioToPytorch?.toFixed(2) ?? ''} | ${unit} | ${cell(f?.note ?? t?.note ?? '')} |`,
+      `| ${cell(name)} | ${threads} | ${num(f?.median)} | ${num(t?.median)} | ${ratio} | ${num(f?.best)} | ${num(t?.best)} | ${f?.cpuRatioToPytorch?.toFixed(2) ?? ''} | ${unit} | ${f?.kernels ? `\`${f.kernels}\`` : ''} | ${cell(f?.note ?? t?.note ?? '')} |`,
     );
   }
   return lines.join('\n');
