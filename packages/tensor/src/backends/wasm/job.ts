@@ -3,21 +3,27 @@
  * describes the kernel call in progress, and the loop every participant runs on it. Both sides
  * import this file (the worker from dist/), so the layout is written down once.
  *
- * A job is one kernel called on disjoint ranges of [0, n), `chunk` units at a time. The ranges
- * are handed out by an atomic counter (dynamic scheduling: the cores are shared and noisy, so
- * whoever is free takes the next range), and every participant counts the ranges it finished.
+ * A job is one kernel called on disjoint ranges covering [0, n), whose boundaries the caller
+ * writes with the job (`starts`). The ranges are handed out by an atomic counter (dynamic
+ * scheduling: the cores are shared and noisy, so whoever is free takes the next range), and
+ * every participant counts the ranges it finished.
  *
- * The counter word NEXT holds (job tag << RANGE_BITS) | next range index. A participant claims a
- * range with a compare-and-swap that only succeeds while the tag is still its job's: a worker that
- * read the descriptor of job 7 and was then descheduled can never claim a range of job 8 with
- * job 7's arguments, because the CAS sees job 8's tag and fails. While a claim of job 7 can still
- * succeed, job 7 has unfinished ranges, so the caller has not started writing job 8 yet and the
- * descriptor the worker read is job 7's.
+ * The counter word NEXT holds (job tag << RANGE_BITS) | ranges not yet claimed. A participant
+ * claims a range with a compare-and-swap that only succeeds while the tag is still its job's and
+ * the count is above zero, and everything it decides with is in that one word: a worker that read
+ * job 7's descriptor and was then descheduled can never claim a range of job 8 (the CAS sees job
+ * 8's tag), and while a claim of job 7 can still succeed, job 7 has unclaimed ranges, so it is
+ * not finished, so the caller has not started writing job 8's descriptor, so the descriptor the
+ * worker read before its CAS is job 7's. (A first version compared a claimed index with the
+ * descriptor's range count: a worker descheduled between reading job 8's count, written while
+ * job 7's counter still showed "exhausted", and its CAS, then "claimed" a range past job 7's end
+ * with job 8's arguments — out-of-bounds traps and corrupted results under load. The test
+ * `a stale participant claims nothing` replays that interleaving.)
  */
 
 /** Int32 slots of the control block. */
 export const SEQ = 0; // job sequence number; workers sleep on it (Atomics.wait)
-export const NEXT = 1; // (tag << RANGE_BITS) | next unclaimed range
+export const NEXT = 1; // (tag << RANGE_BITS) | number of ranges not yet claimed
 export const DONE = 2; // ranges finished (run, failed or skipped); the caller sleeps on it
 export const ERROR = 3; // 0, or 1 + the first failing range
 export const ERROR_THREAD = 4; // participant that reported ERROR
@@ -26,25 +32,25 @@ export const STOP = 6; // 1: workers leave their loop
 export const READY = 7; // workers that have instantiated the module
 export const KERNEL = 8; // index into the kernel name list
 export const ARG_COUNT = 9;
-export const UNITS = 10; // n: the job covers units [0, n)
-export const CHUNK = 11; // units per range
-export const RANGES = 12; // ceil(n / chunk)
+export const RANGES = 12; // number of ranges
 export const COUNT_ARG = 13; // -1: call f(...args, start, end[, scratch]); else args[COUNT_ARG] = end − start
+export const RANGE_BITS = 11;
+/** Ranges per job: the index and its one overflow step fit below the tag bits. */
+export const MAX_RANGES = 1 << (RANGE_BITS - 1);
 /** Participants (the calling thread and the workers) a board serves. */
 export const MAX_PARTICIPANTS = 64;
 /** Per participant, ranges run since the board was made (statistics; each writes its own slot). */
 const RAN = 16;
-const INT_SLOTS = RAN + MAX_PARTICIPANTS;
+/** Range i is [STARTS[i], STARTS[i + 1]). */
+const STARTS = RAN + MAX_PARTICIPANTS;
+const INT_SLOTS = STARTS + MAX_RANGES + 1;
 
-export const RANGE_BITS = 11;
-/** Ranges per job: the index and its one overflow step fit below the tag bits. */
-export const MAX_RANGES = 1 << (RANGE_BITS - 1);
 const RANGE_MASK = (1 << RANGE_BITS) - 1;
 const TAG_MASK = (1 << (32 - RANGE_BITS)) - 1;
 
 /** Float64 slots (after the int block): scratch base, scratch bytes per participant, then args and their unit strides. */
 export const MAX_ARGS = 24;
-const F64_BASE = INT_SLOTS / 2;
+const F64_BASE = Math.ceil(INT_SLOTS / 2);
 const SCRATCH = F64_BASE;
 const SLOT_BYTES = F64_BASE + 1;
 const ARGS = F64_BASE + 2;
@@ -81,20 +87,32 @@ export interface Job {
   unitBytes: readonly number[] | null;
   /** Slice jobs: the argument that receives the range's length. */
   countArg: number;
-  units: number;
-  chunk: number;
+  /** Range boundaries: range i is [starts[i], starts[i + 1]); starts[0] = 0, the last is n. */
+  starts: readonly number[];
   /** Scratch of participant p starts at scratch + p·slotBytes (0 bytes: the kernel takes none). */
   scratch: number;
   slotBytes: number;
 }
 
-export function rangeCount(units: number, chunk: number): number {
-  return Math.ceil(units / chunk);
+
+/** The value of NEXT for job `seq` with `unclaimed` ranges left. */
+export function nextWord(seq: number, unclaimed: number): number {
+  return (((seq & TAG_MASK) << RANGE_BITS) | unclaimed) | 0;
 }
 
-/** The value of NEXT for range `index` of job `seq`. */
-export function nextWord(seq: number, index: number): number {
-  return (((seq & TAG_MASK) << RANGE_BITS) | index) | 0;
+/**
+ * Claims one range of job `seq`: its index, or -1 when the job is no longer `seq` or has no
+ * range left. Decides from the NEXT word alone (see above); `ranges` only turns the count of
+ * unclaimed ranges into an index once the claim has succeeded, when it is surely this job's.
+ */
+function claim(ctl: Int32Array, seq: number, ranges: number): number {
+  const tag = (seq & TAG_MASK) >>> 0;
+  for (;;) {
+    const w = Atomics.load(ctl, NEXT);
+    const unclaimed = w & RANGE_MASK;
+    if (w >>> RANGE_BITS !== tag || unclaimed === 0) return -1;
+    if (Atomics.compareExchange(ctl, NEXT, w, (w - 1) | 0) === w) return ranges - unclaimed;
+  }
 }
 
 /** Writes a job (the caller, between jobs: no participant reads the descriptor then). */
@@ -102,9 +120,8 @@ export function writeJob(b: Board, job: Job): void {
   const { ctl, f64 } = b;
   ctl[KERNEL] = job.kernel;
   ctl[ARG_COUNT] = job.args.length;
-  ctl[UNITS] = job.units;
-  ctl[CHUNK] = job.chunk;
-  ctl[RANGES] = rangeCount(job.units, job.chunk);
+  ctl[RANGES] = job.starts.length - 1;
+  for (let i = 0; i < job.starts.length; i++) ctl[STARTS + i] = job.starts[i];
   ctl[COUNT_ARG] = job.unitBytes === null ? -1 : job.countArg;
   f64[SCRATCH] = job.scratch;
   f64[SLOT_BYTES] = job.slotBytes;
@@ -127,8 +144,6 @@ export function workOn(b: Board, seq: number, fns: readonly KernelFunction[], pa
   const ranges = ctl[RANGES];
   const fn = fns[ctl[KERNEL]];
   const argc = ctl[ARG_COUNT];
-  const units = ctl[UNITS];
-  const chunk = ctl[CHUNK];
   const countArg = ctl[COUNT_ARG];
   const slotBytes = f64[SLOT_BYTES];
   const scratch = f64[SCRATCH] + participant * slotBytes;
@@ -136,15 +151,12 @@ export function workOn(b: Board, seq: number, fns: readonly KernelFunction[], pa
   for (let i = 0; i < argc; i++) argv.push(f64[ARGS + i]);
   if (countArg < 0) argv.push(0, 0);
   if (countArg < 0 && slotBytes > 0) argv.push(scratch);
-  const tag = (seq & TAG_MASK) >>> 0;
   let ran = 0;
   for (;;) {
-    const w = Atomics.load(ctl, NEXT);
-    const index = w & RANGE_MASK;
-    if (w >>> RANGE_BITS !== tag || index >= ranges) return ran;
-    if (Atomics.compareExchange(ctl, NEXT, w, (w + 1) | 0) !== w) continue;
-    const start = index * chunk;
-    const end = Math.min(units, start + chunk);
+    const index = claim(ctl, seq, ranges);
+    if (index < 0) return ran;
+    const start = ctl[STARTS + index];
+    const end = ctl[STARTS + index + 1];
     if (countArg < 0) {
       argv[argc] = start;
       argv[argc + 1] = end;
@@ -172,12 +184,7 @@ export function rangesRun(b: Board, participants: number): number[] {
 export function skipRest(b: Board, seq: number): void {
   const { ctl } = b;
   const ranges = ctl[RANGES];
-  const tag = (seq & TAG_MASK) >>> 0;
-  for (;;) {
-    const w = Atomics.load(ctl, NEXT);
-    const index = w & RANGE_MASK;
-    if (w >>> RANGE_BITS !== tag || index >= ranges) return;
-    if (Atomics.compareExchange(ctl, NEXT, w, (w + 1) | 0) !== w) continue;
+  while (claim(ctl, seq, ranges) >= 0) {
     if (Atomics.add(ctl, DONE, 1) + 1 === ranges) Atomics.notify(ctl, DONE);
   }
 }

@@ -1,4 +1,4 @@
-import type { Job } from './job.js';
+import { type Job, MAX_RANGES } from './job.js';
 import type { Kernels } from './module.js';
 import { POOL_KERNELS, type PoolKernel, threadPool } from './threads.js';
 import type { Workspace } from './workspace.js';
@@ -36,8 +36,6 @@ export const elements = (n: number): number => n * 0.5;
  * which the tests use so that small property-test shapes exercise the threaded path).
  */
 const INLINE_NS = minNanoseconds(process.env.FUNT_PARALLEL_MIN_NS) ?? 60_000;
-/** Ranges per thread, so that a thread slowed by other processes gets fewer of them. */
-const RANGES_PER_THREAD = 8;
 /** No range shorter than this: half the inline threshold. */
 const MIN_RANGE_NS = INLINE_NS / 2;
 
@@ -84,10 +82,10 @@ function run(
   const scratchBytes = split.scratchBytes ?? -1;
   const align = split.align ?? 1;
   const pool = split.work >= INLINE_NS && n > align ? threadPool() : null;
-  const chunk = pool === null ? n : chunkSize(n, split, pool.threads, align);
+  const starts = pool === null ? null : schedule(n, split, pool.threads, align);
   const mark = ws.mark();
   try {
-    if (chunk >= n) {
+    if (starts === null || starts.length <= 2) {
       // One range on the calling thread.
       const scratch = scratchBytes < 0 ? -1 : ws.take(scratchBytes + CANARY_BYTES);
       if (scratch >= 0) setCanary(ws, scratch, scratchBytes);
@@ -105,7 +103,7 @@ function run(
     const scratch = slot === 0 ? 0 : ws.take(slot * participants);
     for (let p = 0; p < participants && slot > 0; p++) setCanary(ws, scratch + p * slot, scratchBytes);
     const job: Job = {
-      kernel: POOL_KERNELS.indexOf(name), args, unitBytes, countArg, units: n, chunk, scratch, slotBytes: slot,
+      kernel: POOL_KERNELS.indexOf(name), args, unitBytes, countArg, starts, scratch, slotBytes: slot,
     };
     pool!.run(job, name);
     for (let p = 0; p < participants && slot > 0; p++) checkCanary(ws, scratch + p * slot, scratchBytes, name);
@@ -114,11 +112,35 @@ function run(
   }
 }
 
-/** Units per range: about RANGES_PER_THREAD ranges per thread, none shorter than MIN_RANGE_NS. */
-function chunkSize(n: number, split: Split, threads: number, align: number): number {
-  const byWork = MIN_RANGE_NS === 0 ? Infinity : Math.max(1, Math.floor(split.work / MIN_RANGE_NS));
-  const ranges = Math.min(threads * RANGES_PER_THREAD, byWork, split.maxRanges ?? Infinity);
-  return roundUp(Math.ceil(n / Math.max(ranges, 1)), align);
+/**
+ * Range boundaries [0, s1, …, n]. Guided scheduling: each range takes 1/(2·threads) of the
+ * units still unassigned, so ranges shrink towards the end of the job, down to MIN_RANGE_NS of
+ * work (and whole multiples of `align`). Early ranges are long (few claims, little per-range
+ * setup); late ones are short, so a thread that is descheduled while holding one (the cores are
+ * shared with other processes) keeps the others waiting for little work. With `maxRanges`, equal
+ * ranges instead (kernels that redo setup work in every range).
+ */
+function schedule(n: number, split: Split, threads: number, align: number): number[] {
+  const starts = [0];
+  if (split.maxRanges !== undefined) return evenStarts(n, Math.max(1, split.maxRanges), align);
+  const unitNs = split.work / n;
+  const minimum = roundUp(Math.max(1, Math.ceil(MIN_RANGE_NS / Math.max(unitNs, 1e-9))), align);
+  let s = 0;
+  while (s < n) {
+    const size = Math.max(minimum, roundUp(Math.ceil((n - s) / (2 * threads)), align));
+    s = Math.min(n, s + size);
+    starts.push(s);
+  }
+  return starts.length - 1 > MAX_RANGES ? evenStarts(n, MAX_RANGES, align) : starts;
+}
+
+/** `ranges` equal ranges (whole multiples of `align`). */
+function evenStarts(n: number, ranges: number, align: number): number[] {
+  const size = roundUp(Math.ceil(n / ranges), align);
+  const starts = [0];
+  for (let s = size; s < n; s += size) starts.push(s);
+  starts.push(n);
+  return starts;
 }
 
 function roundUp(x: number, m: number): number {

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../../webassembly.js';
 import {
   type Board, type Job, CONTROL_BYTES, DONE, ERROR, MAX_ARGS, MAX_PARTICIPANTS, MAX_RANGES, NEXT, READY, SEQ, STOP,
-  board, nextWord, rangeCount, rangesRun, readError, skipRest, workOn, writeJob,
+  board, nextWord, rangesRun, readError, skipRest, workOn, writeJob,
 } from './job.js';
 import type { WorkerData } from './worker.js';
 
@@ -120,7 +120,7 @@ export class ThreadPool {
     if (this.closed) throw new Error(`wasm.${name}: the thread pool was closed`);
     if (this.failure) throw this.failure;
     if (job.args.length > MAX_ARGS) throw new Error(`wasm.${name}: ${job.args.length} arguments, the job board holds ${MAX_ARGS}`);
-    const ranges = rangeCount(job.units, job.chunk);
+    const ranges = job.starts.length - 1;
     if (ranges > MAX_RANGES) throw new Error(`wasm.${name}: ${ranges} ranges, the job board holds ${MAX_RANGES}`);
     const b = this.board;
     const { ctl } = b;
@@ -129,7 +129,7 @@ export class ThreadPool {
     writeJob(b, job);
     Atomics.store(ctl, ERROR, 0);
     Atomics.store(ctl, DONE, 0);
-    Atomics.store(ctl, NEXT, nextWord(seq, 0));
+    Atomics.store(ctl, NEXT, nextWord(seq, ranges));
     Atomics.store(ctl, SEQ, seq);
     Atomics.notify(ctl, SEQ, callerTakesPart ? ranges - 1 : ranges);
     let failure: unknown = null;
@@ -145,8 +145,8 @@ export class ThreadPool {
     if (failure !== null) throw failure;
     const error = readError(b);
     if (error) {
-      const start = error.range * job.chunk;
-      const end = Math.min(job.units, start + job.chunk);
+      const start = job.starts[error.range];
+      const end = job.starts[error.range + 1];
       const where = error.participant === 0 ? 'the calling thread' : `kernel worker ${error.participant}`;
       throw new Error(`wasm.${name}: range [${start}, ${end}) failed in ${where}: ${error.message}`);
     }

@@ -71,9 +71,12 @@ describe('thread count', () => {
 
 /** A fill job over `n` floats at `ptr` (unit: one float), split into ranges of `chunk`. */
 function fillJob(ptr: number, value: number, n: number, chunk: number) {
+  const starts = [];
+  for (let s = 0; s < n; s += chunk) starts.push(s);
+  starts.push(n);
   return {
     kernel: POOL_KERNELS.indexOf('fill'), args: [ptr, value, n], unitBytes: [4, 0, 0], countArg: 2,
-    units: n, chunk, scratch: 0, slotBytes: 0,
+    starts, scratch: 0, slotBytes: 0,
   };
 }
 
