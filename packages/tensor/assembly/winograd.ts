@@ -7,14 +7,15 @@
  * so the multiplications happen in α² independent matrix products over the channels:
  *     M_ξ[o, tile] = Σ_c U_ξ[o, c] · V_ξ[c, tile]     for ξ = 0 … α²−1,
  * α²/m² multiplies per output and channel instead of 9: 4 for F(2×2) (2.25× fewer) and 2.25 for
- * F(4×4) (4× fewer). The tile size is chosen per geometry (tileOf): F(4×4) on wide images,
- * F(2×2) on 8-pixel ones, whichever computes fewer wasted tiles.
+ * F(4×4) (4× fewer). The tile size is chosen per geometry (tileOf): whichever computes fewer
+ * products, wasted lanes included.
  *
- * Vectors hold 4 horizontally adjacent tiles (a "quad"), one per lane, so every transform is
- * plain lane-wise arithmetic. To make the 4 tiles' inputs adjacent, each image is first copied
- * into a padded buffer split into m column phases, xw[c][phase][row][i] = x[c][row − pH][i·m +
- * phase − pW] (0 outside the image), in which input column q·m + r of the 4 tiles is one load
- * at phase r, offset q. The quads of a block of tiles are transformed into V (already in the
+ * Vectors hold 4 tiles (a "quad"), one per lane: 4 horizontally adjacent ones, or 2 × 2 on
+ * images only two tiles wide (quadRows), so every transform is plain lane-wise arithmetic. To
+ * make the tiles' inputs adjacent, each image is first copied into a padded buffer split into m
+ * column phases, xw[c][phase][row][i] = x[c][row − pH][i·m + phase − pW] (0 outside the image),
+ * in which input column q·m + r of horizontally adjacent tiles is one load at phase r, offset q
+ * (two half loads for a 2 × 2 quad). The quads of a block of tiles are transformed into V (already in the
  * packed-B layout of the GEMM: NR = 8 tiles = 2 quads per panel), the α² products run with the
  * GEMM micro-kernel on the transformed weights U (packed A, computed once per call by
  * winogradWeights), and the output transform writes y directly (+ bias).
@@ -49,17 +50,46 @@ const BLOCK_BYTES: i32 = 320 << 10;
   return (g.Ho + m - 1) / m;
 }
 
+@inline function tilesWide(g: ConvShape, m: i32): i32 {
+  return (g.Wo + m - 1) / m;
+}
+
+/**
+ * Tile rows per quad: a quad is a row of 4 tiles, or 2 × 2 tiles on images at most two tiles
+ * wide (8-pixel images with F(4×4)), where a row of 4 would be half empty.
+ */
+@inline function quadRows(g: ConvShape, m: i32): i32 {
+  return tilesWide(g, m) <= 2 ? 2 : 1;
+}
+
 @inline function quadsWide(g: ConvShape, m: i32): i32 {
-  return ((g.Wo + m - 1) / m + QUAD - 1) / QUAD;
+  const qc = QUAD / quadRows(g, m);
+  return (tilesWide(g, m) + qc - 1) / qc;
+}
+
+@inline function quadsHigh(g: ConvShape, m: i32): i32 {
+  const qr = quadRows(g, m);
+  return (tilesHigh(g, m) + qr - 1) / qr;
+}
+
+/** Quads of one image. */
+@inline function imageQuads(g: ConvShape, m: i32): i32 {
+  return quadsHigh(g, m) * quadsWide(g, m);
+}
+
+/** Output rows the quads cover (whole tiles, whole quads). */
+@inline function coveredRows(g: ConvShape, m: i32): i32 {
+  return quadsHigh(g, m) * quadRows(g, m) * m;
 }
 
 /** Rows and row length of one phase of xw: every row a tile reads, and one extra load width. */
 @inline function padRows(g: ConvShape, m: i32): i32 {
-  return tilesHigh(g, m) * m + 2;
+  return coveredRows(g, m) + 2;
 }
 
 @inline function padWidth(g: ConvShape, m: i32): i32 {
-  return QUAD * quadsWide(g, m) + QUAD;
+  // Whole groups of 4 (padImage writes four at a time).
+  return roundUp(QUAD / quadRows(g, m) * quadsWide(g, m) + QUAD, 4);
 }
 
 @inline function imageFloats(g: ConvShape, m: i32): i32 {
@@ -80,7 +110,7 @@ const BLOCK_BYTES: i32 = 320 << 10;
 
 /** Images padded together, when one image has fewer quads than a block (small images). */
 @inline function groupImages(g: ConvShape, m: i32): i32 {
-  return max(1, min(g.N, blockQuads(g, m) / (tilesHigh(g, m) * quadsWide(g, m))));
+  return max(1, min(g.N, blockQuads(g, m) / imageQuads(g, m)));
 }
 
 /**
@@ -99,7 +129,7 @@ const BLOCK_BYTES: i32 = 320 << 10;
 
 /** Tiles computed (wasted ones included) times the α² products per tile: the work of F(m×m). */
 @inline function costOf(g: ConvShape, m: i32): i32 {
-  return (m + 2) * (m + 2) * tilesHigh(g, m) * quadsWide(g, m);
+  return (m + 2) * (m + 2) * imageQuads(g, m);
 }
 
 @inline function tileOf(g: ConvShape): i32 {
@@ -189,11 +219,12 @@ export function winogradWeightsBytes(gp: usize, backward: bool): i32 {
 }
 
 /**
- * U_ξ = (G g Gᵀ)_ξ for every output/input channel pair, packed as GEMM A operands (O rows of
- * depth C, MR-row slivers of splats, rows past O zero), one after the other for ξ = 0 … α²−1.
- * Backward: the filter of the transposed convolution, w'[c][o][i][j] = w[o][c][2−i][2−j].
+ * U_ξ = (G g Gᵀ)_ξ for output channels [o0, o1) (of roundUp(O, MR): rows past O are zero) and
+ * every input channel, packed as GEMM A operands (O rows of depth C, MR-row slivers of splats),
+ * one after the other for ξ = 0 … α²−1. Backward: the filter of the transposed convolution,
+ * w'[c][o][i][j] = w[o][c][2−i][2−j].
  */
-export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize): void {
+export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize, o0: i32, o1: i32): void {
   const g = shapeOf(gp, backward);
   const m = tileOf(g);
   const a = m + 2;
@@ -201,7 +232,7 @@ export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize): 
   const C = g.C;
   const perXi = packedABytes(O, C);
   const base = (u + 63) & ~(<usize>63);
-  for (let o = 0; o < roundUp(O, MR); o++) {
+  for (let o = o0; o < o1; o++) {
     for (let c = 0; c < C; c++) {
       const slot = base + packedAOffset(o - o % MR, c, C) + <usize>((o % MR) << 4);
       if (o >= O) {
@@ -250,17 +281,22 @@ export function conv2dWinograd(
   gp: usize, backward: bool, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize,
 ): void {
   const g = shapeOf(gp, backward);
-  if (tileOf(g) == 4) convolve(4, g, x, u, bias, y, n0, n1, scratch);
-  else convolve(2, g, x, u, bias, y, n0, n1, scratch);
+  const m = tileOf(g);
+  // m and the quad shape as literals, so that every index computation below folds.
+  if (m == 4 && quadRows(g, 4) == 2) convolve(4, 2, g, x, u, bias, y, n0, n1, scratch);
+  else if (m == 4) convolve(4, 1, g, x, u, bias, y, n0, n1, scratch);
+  else if (quadRows(g, 2) == 2) convolve(2, 2, g, x, u, bias, y, n0, n1, scratch);
+  else convolve(2, 1, g, x, u, bias, y, n0, n1, scratch);
 }
 
-@inline function convolve(m: i32, g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
+@inline function convolve(
+  m: i32, qr: i32, g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize,
+): void {
   const a = m + 2;
   const C = g.C;
   const O = g.O;
-  const th = tilesHigh(g, m);
   const qw = quadsWide(g, m);
-  const perImage = th * qw;
+  const perImage = imageQuads(g, m);
   const bq = blockQuads(g, m);
   const group = groupImages(g, m);
   const imageBytes = <usize>imageFloats(g, m) << 2;
@@ -291,7 +327,7 @@ export function conv2dWinograd(
         const tg = q % qw;
         // Panel qi/2 of every V_ξ, half qi%2 of its NR = 8 columns.
         const dst = v + <usize>((qi >> 1) * C * NR + (qi & 1) * QUAD) * 4;
-        inputQuad(m, g, xw + <usize>b * imageBytes, tr, tg, dst, vXi, 1, NR * 4, tbuf);
+        inputQuad(m, qr, g, xw + <usize>b * imageBytes, tr, tg, dst, vXi, 1, NR * 4, tbuf);
       }
       for (let xi = 0; xi < a * a; xi++) {
         for (let pc = 0; pc < C; pc += depth) {
@@ -310,7 +346,7 @@ export function conv2dWinograd(
         const tg = q % qw;
         for (let o = 0; o < O; o++) {
           const bo: f32 = bias ? load<f32>(at(bias, o)) : 0;
-          outputQuad(m, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yn + <usize>(o * g.Ho * g.Wo) * 4, tr, tg, tbuf);
+          outputQuad(m, qr, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yn + <usize>(o * g.Ho * g.Wo) * 4, tr, tg, tbuf);
         }
       }
     }
@@ -341,26 +377,28 @@ export function conv2dWinograd(
  * panel row apart; filter gradient: DOT_C channels side by side).
  */
 @inline function inputQuad(
-  m: i32, g: ConvShape, xw: usize, tr: i32, tg: i32, dst: usize, vXi: usize, cBlock: i32, blockBytes: usize, tbuf: usize,
+  m: i32, qr: i32, g: ConvShape, xw: usize, tr: i32, tg: i32, dst: usize, vXi: usize, cBlock: i32, blockBytes: usize, tbuf: usize,
 ): void {
   const a = m + 2;
   const rows = padRows(g, m);
   const width = padWidth(g, m);
   const rowBytes = <usize>width << 2;
   const phaseBytes = <usize>(rows * width) << 2;
+  // The second tile row of a 2 × 2 quad starts m rows down.
+  const down = <usize>m * rowBytes;
   for (let c = 0; c < g.C; c++) {
-    const src = xw + <usize>(c * m) * phaseBytes + <usize>(tr * m) * rowBytes + (<usize>(QUAD * tg) << 2);
+    const src = xw + <usize>(c * m) * phaseBytes + <usize>(tr * qr * m) * rowBytes + (<usize>(QUAD / qr * tg) << 2);
     // Rows: e[row][ξx] = (Bᵀ d_row)[ξx], into tbuf[row][ξx].
     for (let r = 0; r < a; r++) {
       const p = src + <usize>r * rowBytes;
       const e = tbuf + <usize>(r * a) * 16;
       if (m == 2) {
         // column q·2 + phase: (0,0) (1,0) (0,1) (1,1)
-        inputTransform4(v128.load(p), v128.load(p + phaseBytes), v128.load(p, 4), v128.load(p + phaseBytes, 4), e, 16);
+        inputTransform4(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 4, down), quadLoad(qr, p + phaseBytes + 4, down), e, 16);
       } else {
         inputTransform6(
-          v128.load(p), v128.load(p + phaseBytes), v128.load(p + 2 * phaseBytes), v128.load(p + 3 * phaseBytes),
-          v128.load(p, 4), v128.load(p + phaseBytes, 4), e, 16,
+          quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 2 * phaseBytes, down), quadLoad(qr, p + 3 * phaseBytes, down),
+          quadLoad(qr, p + 4, down), quadLoad(qr, p + phaseBytes + 4, down), e, 16,
         );
       }
     }
@@ -383,10 +421,19 @@ export function conv2dWinograd(
 }
 
 /**
+ * The four tiles' values at p: four adjacent ones (a 1 × 4 quad), or two adjacent ones and the
+ * two `down` bytes below (a 2 × 2 quad).
+ */
+@inline function quadLoad(qr: i32, p: usize, down: usize): v128 {
+  if (qr == 1) return v128.load(p);
+  return v128.load64_lane(p + down, v128.load64_zero(p), 1);
+}
+
+/**
  * Y = Aᵀ M A for one output channel of quad (tr, tg): M_ξ at src + ξ·mXi (4 tiles per vector),
  * Y (+ bias) written to the output plane yo, lanes interleaved back into pixel order.
  */
-@inline function outputQuad(m: i32, g: ConvShape, src: usize, mXi: usize, bias: f32, yo: usize, tr: i32, tg: i32, tbuf: usize): void {
+@inline function outputQuad(m: i32, qr: i32, g: ConvShape, src: usize, mXi: usize, bias: f32, yo: usize, tr: i32, tg: i32, tbuf: usize): void {
   const a = m + 2;
   // Rows: z[ξy][x] = (Aᵀ M_ξy,·)[x], into tbuf[ξy][x].
   for (let r = 0; r < a; r++) {
@@ -416,19 +463,26 @@ export function conv2dWinograd(
     }
   }
   const bv = f32x4.splat(bias);
-  const col0 = QUAD * tg * m;
+  const qc = QUAD / qr;
+  const col0 = qc * tg * m;
   const Wo = g.Wo;
+  // A whole quad row of pixels inside the image: vector stores; else pixel by pixel.
+  const wide = col0 + qc * m <= Wo;
   for (let yy = 0; yy < m; yy++) {
-    const row = tr * m + yy;
+    const row = tr * qr * m + yy;
     if (row >= g.Ho) break;
     const yr = yo + (<usize>(row * Wo + col0) << 2);
     const t = yt + <usize>(yy * m) * 16;
-    if (col0 + QUAD * m <= Wo) {
+    // Row yy of the second tile row of a 2 × 2 quad (lanes 2 and 3), when it exists.
+    const below = qr == 2 && row + m < g.Ho;
+    const yb = yr + (<usize>(m * Wo) << 2);
+    if (wide && (qr == 1 || below)) {
       if (m == 2) {
         const v0 = f32x4.add(v128.load(t), bv);
         const v1 = f32x4.add(v128.load(t, 16), bv);
         v128.store(yr, i32x4.shuffle(v0, v1, 0, 4, 1, 5));
-        v128.store(yr, i32x4.shuffle(v0, v1, 2, 6, 3, 7), 16);
+        if (qr == 1) v128.store(yr, i32x4.shuffle(v0, v1, 2, 6, 3, 7), 16);
+        else v128.store(yb, i32x4.shuffle(v0, v1, 2, 6, 3, 7));
       } else {
         // 4×4 transpose: lane j of the four column vectors is tile j's row of 4 pixels.
         const v0 = f32x4.add(v128.load(t), bv);
@@ -441,15 +495,22 @@ export function conv2dWinograd(
         const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
         v128.store(yr, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
         v128.store(yr, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
-        v128.store(yr, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
-        v128.store(yr, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+        if (qr == 1) {
+          v128.store(yr, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+          v128.store(yr, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+        } else {
+          v128.store(yb, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+          v128.store(yb, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 16);
+        }
       }
     } else {
-      // The right edge: only the pixels inside the image.
+      // The right or bottom edge: only the pixels inside the image.
       for (let j = 0; j < QUAD; j++) {
+        const r = row + (j / qc) * m;
+        if (r >= g.Ho) continue;
+        const d = yo + (<usize>(r * Wo + col0 + (j % qc) * m) << 2);
         for (let xx = 0; xx < m; xx++) {
-          const col = col0 + j * m + xx;
-          if (col < Wo) store<f32>(at(yr, j * m + xx), load<f32>(t + <usize>(xx * 16 + j * 4)) + bias);
+          if (col0 + (j % qc) * m + xx < Wo) store<f32>(at(d, xx), load<f32>(t + <usize>(xx * 16 + j * 4)) + bias);
         }
       }
     }
@@ -526,7 +587,7 @@ export function conv2dWinograd(
 // filter is dg = Gᵀ dU G with
 //     dU_ξ[o, c] = Σ_tiles dM_ξ[o, tile] · V_ξ[c, tile],     dM = A dY Aᵀ,
 // the same input transform V, and α² products whose depth is the tiles of every image. The sum
-// over images is split into chunks fixed by N alone; each chunk writes its own partial dU, and
+// over images is split into chunks fixed by the geometry alone; each chunk writes its own partial dU, and
 // winogradFilterReduce adds them in chunk order, so the result does not depend on how chunks
 // are spread over threads.
 //
@@ -549,8 +610,16 @@ const FILTER_BLOCK_BYTES: i32 = 3 << 20;
 /** Quads per step of dotBlock: the step's slice of every channel block stays in L1. */
 const DOT_QUADS: i32 = 32;
 
-@inline function chunkImages(N: i32): i32 {
-  return max(1, (N + MAX_CHUNKS - 1) / MAX_CHUNKS);
+/** Tiles a chunk should hold at least, so that its dot products are long enough to pay their ends. */
+const CHUNK_TILES: i32 = 256;
+
+/**
+ * Images per chunk: at most MAX_CHUNKS chunks, each of at least CHUNK_TILES tiles (small images
+ * have few). A function of the geometry alone, never of the thread count.
+ */
+@inline function chunkImages(g: ConvShape, m: i32): i32 {
+  const tiles = imageQuads(g, m) * QUAD;
+  return max(max(1, (g.N + MAX_CHUNKS - 1) / MAX_CHUNKS), min(g.N, (CHUNK_TILES + tiles - 1) / tiles));
 }
 
 /** m (2 or 4) when the filter gradient of this convolution runs on Winograd transforms, else 0. */
@@ -563,7 +632,7 @@ export function winogradFilterTile(gp: usize): i32 {
 /** Chunks of images, each with its own partial sums. */
 export function winogradFilterChunks(gp: usize): i32 {
   const g = changetype<ConvShape>(gp);
-  const per = chunkImages(g.N);
+  const per = chunkImages(g, tileOf(g));
   return (g.N + per - 1) / per;
 }
 
@@ -576,13 +645,13 @@ export function winogradFilterPartialBytes(gp: usize): i32 {
 
 /** Rows and row length of one phase of the split output gradient (no padding, no halo). */
 @inline function gradFloats(g: ConvShape, m: i32): i32 {
-  return g.O * m * tilesHigh(g, m) * m * padWidth(g, m);
+  return g.O * m * coveredRows(g, m) * padWidth(g, m);
 }
 
 @inline function filterBlockQuads(g: ConvShape, m: i32): i32 {
   const a = m + 2;
   const perQuad = a * a * (roundUp(g.C, DOT_C) + roundUp(g.O, DOT_O)) * QUAD * 4;
-  const quads = tilesHigh(g, m) * quadsWide(g, m) * chunkImages(g.N);
+  const quads = imageQuads(g, m) * chunkImages(g, m);
   return max(1, min(quads, FILTER_BLOCK_BYTES / perQuad));
 }
 
@@ -617,19 +686,23 @@ export function winogradFilterScratchBytes(gp: usize): i32 {
 /** Partial dU of chunks [k0, k1) (each into partials + k·winogradFilterPartialBytes). */
 export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize): void {
   const g = changetype<ConvShape>(gp);
-  if (tileOf(g) == 4) filterChunks(4, g, x, dy, partials, k0, k1, scratch);
-  else filterChunks(2, g, x, dy, partials, k0, k1, scratch);
+  const m = tileOf(g);
+  if (m == 4 && quadRows(g, 4) == 2) filterChunks(4, 2, g, x, dy, partials, k0, k1, scratch);
+  else if (m == 4) filterChunks(4, 1, g, x, dy, partials, k0, k1, scratch);
+  else if (quadRows(g, 2) == 2) filterChunks(2, 2, g, x, dy, partials, k0, k1, scratch);
+  else filterChunks(2, 1, g, x, dy, partials, k0, k1, scratch);
 }
 
-@inline function filterChunks(m: i32, g: ConvShape, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize): void {
+@inline function filterChunks(
+  m: i32, qr: i32, g: ConvShape, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize,
+): void {
   const a = m + 2;
   const C = g.C;
   const O = g.O;
-  const th = tilesHigh(g, m);
   const qw = quadsWide(g, m);
-  const perImage = th * qw;
+  const perImage = imageQuads(g, m);
   const bq = filterBlockQuads(g, m);
-  const per = chunkImages(g.N);
+  const per = chunkImages(g, m);
   const cBlock = channelBlockBytes(DOT_C, bq);
   const oBlock = channelBlockBytes(DOT_O, bq);
   const vXi = blockPlaneBytes(C, DOT_C, bq);
@@ -661,12 +734,12 @@ export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: u
     let filled = 0;
     for (let n = k * per; n < min(g.N, (k + 1) * per); n++) {
       padInput(m, g, x + <usize>n * inBytes, xw, line);
-      padImage(m, O, g.Ho, g.Wo, 0, 0, th * m, padWidth(g, m), dy + <usize>n * outBytes, dyw, line);
+      padImage(m, O, g.Ho, g.Wo, 0, 0, coveredRows(g, m), padWidth(g, m), dy + <usize>n * outBytes, dyw, line);
       for (let q = 0; q < perImage; q++) {
         const tr = q / qw;
         const tg = q % qw;
-        inputQuad(m, g, xw, tr, tg, v + <usize>filled * (DOT_C * 16), vXi, DOT_C, cBlock, tbuf);
-        gradQuad(m, g, dyw, tr, tg, dm + <usize>filled * (DOT_O * 16), mXi, oBlock, tbuf);
+        inputQuad(m, qr, g, xw, tr, tg, v + <usize>filled * (DOT_C * 16), vXi, DOT_C, cBlock, tbuf);
+        gradQuad(m, qr, g, dyw, tr, tg, dm + <usize>filled * (DOT_O * 16), mXi, oBlock, tbuf);
         if (++filled == bq) {
           for (let xi = 0; xi < a * a; xi++) {
             dotBlock(dm + <usize>xi * mXi, oBlock, v + <usize>xi * vXi, cBlock, O, C, filled, part + (<usize>(xi * O * C) << 2), acc);
@@ -710,19 +783,20 @@ export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: u
  * + (o % DOT_O)·16 (from the split gradient dyw[o][phase][row][i] = dy[o][row][i·m + phase],
  * 0 past the plane).
  */
-@inline function gradQuad(m: i32, g: ConvShape, dyw: usize, tr: i32, tg: i32, dst: usize, mXi: usize, oBlock: usize, tbuf: usize): void {
+@inline function gradQuad(m: i32, qr: i32, g: ConvShape, dyw: usize, tr: i32, tg: i32, dst: usize, mXi: usize, oBlock: usize, tbuf: usize): void {
   const a = m + 2;
   const width = padWidth(g, m);
   const rowB = <usize>width << 2;
-  const phaseBytes = <usize>(tilesHigh(g, m) * m * width) << 2;
+  const phaseBytes = <usize>(coveredRows(g, m) * width) << 2;
+  const down = <usize>m * rowB;
   for (let o = 0; o < g.O; o++) {
-    const src = dyw + <usize>(o * m) * phaseBytes + <usize>(tr * m) * rowB + (<usize>(QUAD * tg) << 2);
+    const src = dyw + <usize>(o * m) * phaseBytes + <usize>(tr * qr * m) * rowB + (<usize>(QUAD / qr * tg) << 2);
     // Rows: e[y][ξx] = (A dY_y,·)[ξx].
     for (let y = 0; y < m; y++) {
       const p = src + <usize>y * rowB;
       const e = tbuf + <usize>(y * a) * 16;
-      if (m == 2) gradTransform4(v128.load(p), v128.load(p + phaseBytes), e, 16);
-      else gradTransform6(v128.load(p), v128.load(p + phaseBytes), v128.load(p + 2 * phaseBytes), v128.load(p + 3 * phaseBytes), e, 16);
+      if (m == 2) gradTransform4(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), e, 16);
+      else gradTransform6(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 2 * phaseBytes, down), quadLoad(qr, p + 3 * phaseBytes, down), e, 16);
     }
     // Columns: dM[ξy][ξx] = (A e_·ξx)[ξy].
     const out = dst + <usize>(o / DOT_O) * oBlock + <usize>(o % DOT_O) * 16;
@@ -798,51 +872,96 @@ export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: u
   }
 }
 
-/**
- * dW[o] (+)= Gᵀ dU G for output channels [o0, o1), dU_ξ[o][c] = Σ over chunks (in order, in
- * f64) of the partial sums.
- */
-export function winogradFilterReduce(gp: usize, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32): void {
+/** Scratch of winogradFilterReduce: dU of one output channel (α² × C, C rounded up to 4). */
+export function winogradFilterReduceScratchBytes(gp: usize): i32 {
   const g = changetype<ConvShape>(gp);
-  if (tileOf(g) == 4) reduceFilter(4, g, partials, chunks, dw, accumulate, o0, o1);
-  else reduceFilter(2, g, partials, chunks, dw, accumulate, o0, o1);
+  const a = tileOf(g) + 2;
+  return <i32>(bytes(a * a * roundUp(g.C, 4)) + bytes(a * 3 * 4 + 9 * 4) + 64);
 }
 
-@inline function reduceFilter(m: i32, g: ConvShape, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32): void {
+/**
+ * dW[o] (+)= Gᵀ dU G for output channels [o0, o1): dU_ξ[o][c] = the chunks' partial sums added
+ * in chunk order, then the back-transform four input channels at a time (one per lane).
+ */
+export function winogradFilterReduce(
+  gp: usize, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32, scratch: usize,
+): void {
+  const g = changetype<ConvShape>(gp);
+  if (tileOf(g) == 4) reduceFilter(4, g, partials, chunks, dw, accumulate, o0, o1, scratch);
+  else reduceFilter(2, g, partials, chunks, dw, accumulate, o0, o1, scratch);
+}
+
+/** (Gᵀu)_0..2 for F(2×2): the weight gradient's 1-D back-transform of four points. */
+@inline function backTransform4(u0: v128, u1: v128, u2: v128, u3: v128, dst: usize, ds: usize): void {
+  const half = f32x4.splat(0.5);
+  const s = f32x4.mul(f32x4.add(u1, u2), half);
+  v128.store(dst, f32x4.add(u0, s));
+  v128.store(dst + ds, f32x4.mul(f32x4.sub(u1, u2), half));
+  v128.store(dst + 2 * ds, f32x4.add(s, u3));
+}
+
+/** (Gᵀu)_0..2 for F(4×4): six points back to three taps. */
+@inline function backTransform6(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, dst: usize, ds: usize): void {
+  const sixth = f32x4.splat(<f32>(1.0 / 6));
+  const s12 = f32x4.mul(f32x4.add(u1, u2), sixth);
+  const s34 = f32x4.add(u3, u4);
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(u0, f32x4.splat(0.25)), s12), f32x4.mul(s34, f32x4.splat(<f32>(1.0 / 24)))));
+  v128.store(dst + ds, f32x4.add(f32x4.mul(f32x4.sub(u2, u1), sixth), f32x4.mul(f32x4.sub(u3, u4), f32x4.splat(<f32>(1.0 / 12)))));
+  v128.store(dst + 2 * ds, f32x4.add(f32x4.sub(f32x4.mul(s34, sixth), s12), u5));
+}
+
+@inline function reduceFilter(
+  m: i32, g: ConvShape, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32, scratch: usize,
+): void {
   const a = m + 2;
   const O = g.O;
   const C = g.C;
+  const Cr = roundUp(C, 4);
   const partBytes = bytes(a * a * O * C);
+  const du = (scratch + 63) & ~(<usize>63);
+  const r = du + bytes(a * a * Cr);
+  const duXi = <usize>Cr << 2;
   for (let o = o0; o < o1; o++) {
-    for (let c = 0; c < C; c++) {
-      let d00: f64 = 0, d01: f64 = 0, d02: f64 = 0;
-      let d10: f64 = 0, d11: f64 = 0, d12: f64 = 0;
-      let d20: f64 = 0, d21: f64 = 0, d22: f64 = 0;
-      for (let i = 0; i < a; i++) {
-        const gi0 = gRow(m, i, 1, 0, 0);
-        const gi1 = gRow(m, i, 0, 1, 0);
-        const gi2 = gRow(m, i, 0, 0, 1);
-        for (let j = 0; j < a; j++) {
-          const cell = at(partials, ((i * a + j) * O + o) * C + c);
-          let u: f64 = 0;
-          for (let k = 0; k < chunks; k++) u += <f64>load<f32>(cell + <usize>k * partBytes);
-          const gj0 = gRow(m, j, 1, 0, 0) * u;
-          const gj1 = gRow(m, j, 0, 1, 0) * u;
-          const gj2 = gRow(m, j, 0, 0, 1) * u;
-          d00 += gi0 * gj0; d01 += gi0 * gj1; d02 += gi0 * gj2;
-          d10 += gi1 * gj0; d11 += gi1 * gj1; d12 += gi1 * gj2;
-          d20 += gi2 * gj0; d21 += gi2 * gj1; d22 += gi2 * gj2;
+    // dU[ξ][c] = Σ_k partial_k[ξ][o][c], chunks in order.
+    for (let xi = 0; xi < a * a; xi++) {
+      const src = at(partials, (xi * O + o) * C);
+      const dst = du + <usize>xi * duXi;
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        let sum = v128.load(at(src, c));
+        for (let k = 1; k < chunks; k++) sum = f32x4.add(sum, v128.load(at(src, c) + <usize>k * partBytes));
+        v128.store(at(dst, c), sum);
+      }
+      for (; c < Cr; c++) {
+        let sum: f32 = 0;
+        if (c < C) for (let k = 0; k < chunks; k++) sum += load<f32>(at(src, c) + <usize>k * partBytes);
+        store<f32>(at(dst, c), sum);
+      }
+    }
+    for (let c = 0; c < C; c += 4) {
+      // Rows: r[ξy][j] = (Gᵀ dU[ξy][·])_j, then columns: dW[i][j] = (Gᵀ r[·][j])_i.
+      for (let y = 0; y < a; y++) {
+        const p = du + <usize>(y * a) * duXi + (<usize>c << 2);
+        const d = r + <usize>(y * 3) * 16;
+        if (m == 2) backTransform4(v128.load(p), v128.load(p + duXi), v128.load(p + 2 * duXi), v128.load(p + 3 * duXi), d, 16);
+        else backTransform6(v128.load(p), v128.load(p + duXi), v128.load(p + 2 * duXi), v128.load(p + 3 * duXi), v128.load(p + 4 * duXi), v128.load(p + 5 * duXi), d, 16);
+      }
+      const taps = r + <usize>(a * 3) * 16;
+      for (let j = 0; j < 3; j++) {
+        const p = r + <usize>j * 16;
+        const s = <usize>48;
+        if (m == 2) backTransform4(v128.load(p), v128.load(p + s), v128.load(p + 2 * s), v128.load(p + 3 * s), taps + <usize>j * 16, 48);
+        else backTransform6(v128.load(p), v128.load(p + s), v128.load(p + 2 * s), v128.load(p + 3 * s), v128.load(p + 4 * s), v128.load(p + 5 * s), taps + <usize>j * 16, 48);
+      }
+      // taps[i][j] holds four channels: write each channel's 3×3 filter.
+      for (let lane = 0; lane < 4 && c + lane < C; lane++) {
+        const f = at(dw, (o * C + c + lane) * 9);
+        for (let k = 0; k < 9; k++) {
+          const v = load<f32>(taps + <usize>(k * 16 + lane * 4));
+          const q = at(f, k);
+          store<f32>(q, accumulate ? load<f32>(q) + v : v);
         }
       }
-      const f = at(dw, (o * C + c) * 9);
-      storeTap(f, 0, d00, accumulate); storeTap(f, 1, d01, accumulate); storeTap(f, 2, d02, accumulate);
-      storeTap(f, 3, d10, accumulate); storeTap(f, 4, d11, accumulate); storeTap(f, 5, d12, accumulate);
-      storeTap(f, 6, d20, accumulate); storeTap(f, 7, d21, accumulate); storeTap(f, 8, d22, accumulate);
     }
   }
-}
-
-@inline function storeTap(f: usize, k: i32, value: f64, accumulate: bool): void {
-  const p = at(f, k);
-  store<f32>(p, accumulate ? <f32>(<f64>load<f32>(p) + value) : <f32>value);
 }

@@ -18,16 +18,20 @@ function geometry(io: Operands, x: readonly number[], w: readonly number[], y: r
 
 /**
  * The Winograd path for 3×3 stride-1 convolutions (forward, or backward = 1: the backward-data
- * pass as a transposed convolution): the weights are transformed once on the calling thread,
- * then the images are split over the threads. False when the kernels say it does not apply.
+ * pass as a transposed convolution): the weights are transformed once (split over output
+ * channels), then the images are split over the threads. False when the kernels say it does
+ * not apply.
  */
 function winograd(
-  ctx: WasmContext, io: Operands, g: number, backward: 0 | 1, N: number, x: number, w: number, bias: number, y: number, work: number,
+  ctx: WasmContext, g: number, backward: 0 | 1, N: number, x: number, w: number, wShape: readonly number[], bias: number, y: number, work: number,
 ): boolean {
   const k = ctx.kernels;
   if (k.winogradTile(g, backward) === 0) return false;
   const u = ctx.ws.take(k.winogradWeightsBytes(g, backward));
-  k.winogradWeights(g, w, backward, u);
+  // Rows of U: the transformed convolution's output channels, in whole MR = 4 slivers.
+  const [O, C] = backward ? [wShape[1], wShape[0]] : [wShape[0], wShape[1]];
+  const rows = Math.ceil(O / 4) * 4;
+  parallelFor(k, ctx.ws, 'winogradWeights', [g, w, backward, u], rows, { work: elements(rows * C * 100), align: 4 });
   // About 2.25–4× fewer multiplies than the direct kernels.
   const split = { work: work / 3, scratchBytes: k.winogradScratchBytes(g, backward) };
   parallelFor(k, ctx.ws, 'conv2dWinograd', [g, backward, x, u, bias, y], N, split);
@@ -47,7 +51,8 @@ function winogradFilter(
   const partials = ctx.ws.take(chunks * k.winogradFilterPartialBytes(g));
   const split = { work: work / 3, scratchBytes: k.winogradFilterScratchBytes(g) };
   parallelFor(k, ctx.ws, 'conv2dWinogradFilter', [g, x, dy, partials], chunks, split);
-  parallelFor(k, ctx.ws, 'winogradFilterReduce', [g, partials, chunks, dw, accumulate ? 1 : 0], O, { work: elements(chunks * O * K * 4) });
+  const reduce = { work: elements(chunks * O * K * 4), scratchBytes: k.winogradFilterReduceScratchBytes(g) };
+  parallelFor(k, ctx.ws, 'winogradFilterReduce', [g, partials, chunks, dw, accumulate ? 1 : 0], O, reduce);
   return true;
 }
 
@@ -65,7 +70,7 @@ export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | nu
     }
     const g = geometry(io, x.shape, w.shape, y.shape, p);
     const work = macs(y.size * (w.size / w.shape[0]));
-    if (!winograd(ctx, io, g, 0, x.shape[0], io.in(x), io.in(w), io.in(bias), out, work)) {
+    if (!winograd(ctx, g, 0, x.shape[0], io.in(x), io.in(w), w.shape, io.in(bias), out, work)) {
       const split = { work, scratchBytes: k.conv2dScratchBytes(g) };
       parallelFor(k, ctx.ws, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out], x.shape[0], split);
     }
@@ -84,7 +89,7 @@ export function conv2dBackwardData(ctx: WasmContext, dy: Tensor, w: Tensor, dx: 
     }
     const g = geometry(io, dx.shape, w.shape, dy.shape, p);
     const work = macs(dy.size * (w.size / w.shape[0]));
-    if (!winograd(ctx, io, g, 1, dx.shape[0], io.in(dy), io.in(w), 0, out, work)) {
+    if (!winograd(ctx, g, 1, dx.shape[0], io.in(dy), io.in(w), w.shape, 0, out, work)) {
       const split = { work, scratchBytes: k.conv2dBackwardDataScratchBytes(g) };
       parallelFor(k, ctx.ws, 'conv2dBackwardData', [g, io.in(dy), io.in(w), out], dx.shape[0], split);
     }

@@ -152,12 +152,17 @@ describe('1 and 2 threads give bit-identical results', () => {
   it('three training steps of a small convolutional net', () => {
     const jobs = expectSameBits('training', () => train(3));
     expect(jobs).toBeGreaterThan(0);
+    // The steps do move every parameter (else identical bits would prove little).
+    const start = withBackend('wasm', () => bits(train(0)));
+    const end = withBackend('wasm', () => bits(train(3)));
+    start.forEach((b, i) => expect(Buffer.from(b).equals(Buffer.from(end[i])), `parameter ${i} unchanged`).toBe(false));
   });
 });
 
 /**
- * conv → batch norm → ReLU → max pool → linear → log-softmax, NLL loss, plain SGD: returns the
- * parameters after `steps` steps (every op and its backward pass, written out by hand).
+ * conv → batch norm → ReLU → conv (3×3 stride 1, 8 channels: the Winograd kernels) → max pool →
+ * linear → log-softmax, NLL loss, plain SGD: returns the parameters after `steps` steps (every
+ * op and its backward pass, written out by hand).
  */
 function train(steps: number): Tensor[] {
   const r = new Rng(5);
@@ -168,6 +173,7 @@ function train(steps: number): Tensor[] {
   const b1 = zeros([8]);
   const gamma = ones([8]);
   const beta = zeros([8]);
+  const wc = normal([8, 8, 3, 3], r, 0, 0.2);
   const w2 = normal([8 * 6 * 6, 10], r, 0, 0.05);
   const lr = 0.1;
   const conv = { padding: 1 };
@@ -175,7 +181,8 @@ function train(steps: number): Tensor[] {
   for (let s = 0; s < steps; s++) {
     const c = conv2d(x, w1, b1, conv);
     const bn = batchNormTrain(c, gamma, beta);
-    const a = relu(bn.y);
+    const h = relu(bn.y);
+    const a = conv2d(h, wc, null, conv);
     const p = maxPool2d(a, pool);
     const flat = p.reshape([N, 8 * 6 * 6]);
     const logits = matmul(flat, w2);
@@ -186,13 +193,15 @@ function train(steps: number): Tensor[] {
     const dlogits = logSoftmaxBackward(logp, dlogp);
     const dw2 = matmul(flat, dlogits, { transA: true });
     const dflat = matmul(dlogits, w2, { transB: true });
-    const dp = maxPool2dBackward(a, dflat.reshape(p.shape), pool);
-    const da = thresholdBackward(bn.y, dp, 0);
-    const g = batchNormBackward(c, da, gamma, bn.saveMean, bn.saveInvStd, true);
+    const da = maxPool2dBackward(a, dflat.reshape(p.shape), pool);
+    const dwc = conv2dBackwardFilter(h, da, wc.shape, conv, { db: null }).dw;
+    const dh = conv2dBackwardData(da, wc, h.shape, conv);
+    const dbn = thresholdBackward(bn.y, dh, 0);
+    const g = batchNormBackward(c, dbn, gamma, bn.saveMean, bn.saveInvStd, true);
     const { dw, db } = conv2dBackwardFilter(x, g.dx!, w1.shape, conv);
-    for (const [param, grad] of [[w1, dw], [b1, db!], [gamma, g.dgamma!], [beta, g.dbeta!], [w2, dw2]] as const) {
+    for (const [param, grad] of [[w1, dw], [b1, db!], [gamma, g.dgamma!], [beta, g.dbeta!], [wc, dwc], [w2, dw2]] as const) {
       axpby(-lr, grad, 1, param);
     }
   }
-  return [w1, b1, gamma, beta, w2];
+  return [w1, b1, gamma, beta, wc, w2];
 }

@@ -27,7 +27,7 @@ export interface Kernels {
   /** Winograd (assembly/winograd.ts); `backward` = 1 computes conv2dBackwardData's transposed convolution. */
   winogradTile(g: number, backward: number): number;
   winogradWeightsBytes(g: number, backward: number): number;
-  winogradWeights(g: number, w: number, backward: number, u: number): void;
+  winogradWeights(g: number, w: number, backward: number, u: number, o0: number, o1: number): void;
   winogradScratchBytes(g: number, backward: number): number;
   conv2dWinograd(g: number, backward: number, x: number, u: number, bias: number, y: number, n0: number, n1: number, scratch: number): void;
   winogradFilterTile(g: number): number;
@@ -35,7 +35,8 @@ export interface Kernels {
   winogradFilterPartialBytes(g: number): number;
   winogradFilterScratchBytes(g: number): number;
   conv2dWinogradFilter(g: number, x: number, dy: number, partials: number, k0: number, k1: number, scratch: number): void;
-  winogradFilterReduce(g: number, partials: number, chunks: number, dw: number, accumulate: number, o0: number, o1: number): void;
+  winogradFilterReduceScratchBytes(g: number): number;
+  winogradFilterReduce(g: number, partials: number, chunks: number, dw: number, accumulate: number, o0: number, o1: number, scratch: number): void;
   fill(out: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;

@@ -94,10 +94,13 @@ function checkBackwardData(g: Case): void {
 }
 
 describe('wasm Winograd convolution', () => {
-  it('is chosen for 3×3 stride-1 convolutions with 8 or more input channels, F(4×4) on wide images and F(2×2) on 8-pixel ones', () => {
+  it('is chosen for 3×3 stride-1 convolutions with 8 or more input channels, F(4×4) or F(2×2) by the tiles it computes', () => {
     const base: Case = { N: 2, C: 16, O: 16, H: 32, W: 32, pH: 1, pW: 1, bias: false, seed: 0 };
     expect(tile(base, 0)).toBe(4);
-    expect(tile({ ...base, H: 8, W: 8 }, 0)).toBe(2);
+    // 8 × 8: F(4×4) as one 2 × 2 quad of tiles (36 products) beats four F(2×2) tiles in a row (16 × 4).
+    expect(tile({ ...base, H: 8, W: 8 }, 0)).toBe(4);
+    // 2 × 16: F(2×2) takes two quads of 16 products (32), F(4×4) one of 36.
+    expect(tile({ ...base, H: 2, W: 16 }, 0)).toBe(2);
     expect(tile({ ...base, C: 7 }, 0)).toBe(0);
     // Backward data transposes the channels: it needs 8 output channels.
     expect(tile({ ...base, O: 7 }, 1)).toBe(0);
