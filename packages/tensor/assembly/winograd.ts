@@ -613,13 +613,18 @@ const DOT_QUADS: i32 = 32;
 /** Tiles a chunk should hold at least, so that its dot products are long enough to pay their ends. */
 const CHUNK_TILES: i32 = 256;
 
+/** At least this many chunks when the batch allows: units for the threads to share. */
+const MIN_CHUNKS: i32 = 8;
+
 /**
  * Images per chunk: at most MAX_CHUNKS chunks, each of at least CHUNK_TILES tiles (small images
- * have few). A function of the geometry alone, never of the thread count.
+ * have few) unless that would leave fewer than MIN_CHUNKS chunks. A function of the geometry
+ * alone, never of the thread count.
  */
 @inline function chunkImages(g: ConvShape, m: i32): i32 {
   const tiles = imageQuads(g, m) * QUAD;
-  return max(max(1, (g.N + MAX_CHUNKS - 1) / MAX_CHUNKS), min(g.N, (CHUNK_TILES + tiles - 1) / tiles));
+  const forTiles = min((CHUNK_TILES + tiles - 1) / tiles, (g.N + MIN_CHUNKS - 1) / MIN_CHUNKS);
+  return max(max(1, (g.N + MAX_CHUNKS - 1) / MAX_CHUNKS), forTiles);
 }
 
 /** m (2 or 4) when the filter gradient of this convolution runs on Winograd transforms, else 0. */
