@@ -386,24 +386,47 @@ export function conv2dBackwardData(gp: usize, dy: usize, w: usize, dx: usize, n0
 // ---------------------------------------------------------------------------------------------
 // Backward filter
 
+/**
+ * The sum over images is split into chunks fixed by N alone: each chunk writes its own partial
+ * dWᵀ and conv2dBackwardFilterReduce adds them in chunk order, so the result does not depend
+ * on how the chunks are spread over threads, and every image is padded (and its dy packed)
+ * once, whatever the number of threads.
+ */
+const FILTER_CHUNKS: i32 = 16;
+
+@inline function chunkImages(N: i32): i32 {
+  return max(1, (N + FILTER_CHUNKS - 1) / FILTER_CHUNKS);
+}
+
+/** Chunks of images of the filter gradient (the units of conv2dBackwardFilter). */
+export function conv2dBackwardFilterChunks(gp: usize): i32 {
+  const N = changetype<ConvShape>(gp).N;
+  const per = chunkImages(N);
+  return (N + per - 1) / per;
+}
+
+/** Bytes of one chunk's partial dWᵀ: K (rounded up to MR) rows of O (rounded up to NR). */
+export function conv2dBackwardFilterPartialBytes(gp: usize): i32 {
+  const g = changetype<ConvShape>(gp);
+  return <i32>bytes(roundUp(g.C * g.kH * g.kW, MR) * roundUp(g.O, NR));
+}
+
 export function conv2dBackwardFilterScratchBytes(gp: usize): i32 {
   const g = changetype<ConvShape>(gp);
   const K = g.C * g.kH * g.kW;
   const P = g.Ho * g.Wo;
   const Op = roundUp(g.O, NR);
-  return <i32>(bytes(paddedFloats(g)) + bytes(K + MR) + bytes(P) + bytes(Op * P) +
-    bytes(roundUp(K, MR) * Op) + bytes(MR * NR) + 64);
+  return <i32>(bytes(paddedFloats(g)) + bytes(K + MR) + bytes(P) + bytes(Op * P) + bytes(MR * NR) + 64);
 }
 
 /**
- * Columns [k0, k1) of dW[O×K] = Σ_n dy[n] · colᵀ(x[n]) (added to dW when `accumulate`).
- * Computed transposed, dWᵀ[k][o] = Σ_p col[k][p]·dy[o][p]: rows of taps read in place from xp
- * (indirect A), NR output channels of dyᵀ packed per image (B), depth = output pixels in
- * blocks; the block of B is reused by every sliver of taps while it is in L1.
+ * Partial dWᵀ of chunks [c0, c1), each into partials + c·conv2dBackwardFilterPartialBytes:
+ * dWᵀ[k][o] = Σ_n Σ_p col_n[k][p]·dy[n][o][p] over the chunk's images. Rows of taps are read
+ * in place from the padded image (indirect A), NR output channels of dyᵀ packed per image (B),
+ * depth = output pixels in blocks; the block of B is reused by every sliver of taps while it
+ * is in L1.
  */
-export function conv2dBackwardFilter(
-  gp: usize, x: usize, dy: usize, dw: usize, accumulate: bool, k0: i32, k1: i32, scratch: usize,
-): void {
+export function conv2dBackwardFilter(gp: usize, x: usize, dy: usize, partials: usize, c0: i32, c1: i32, scratch: usize): void {
   const g = changetype<ConvShape>(gp);
   const O = g.O;
   const K = g.C * g.kH * g.kW;
@@ -414,39 +437,53 @@ export function conv2dBackwardFilter(
   const off = xp + bytes(paddedFloats(g));
   const steps = off + bytes(K + MR);
   const bp = steps + bytes(P);
-  const dwt = bp + bytes(Op * P);
-  const tmp = dwt + bytes(roundUp(K, MR) * Op);
+  const tmp = bp + bytes(Op * P);
   tapOffsets(g, off);
   // steps[p] = byte offset of output pixel p = (oh, ow) in xp.
   for (let oh = 0; oh < g.Ho; oh++) {
     for (let ow = 0; ow < g.Wo; ow++) store<i32>(steps + (<usize>(oh * g.Wo + ow) << 2), (oh * g.sH * Wq + ow) << 2);
   }
-  memory.fill(dwt, 0, <usize>((k1 - k0) * Op) << 2);
   const inBytes = <usize>(g.C * g.H * g.W) << 2;
   const panel = <usize>(P * NR) << 2;
-  for (let n = 0; n < g.N; n++) {
-    padImage(g, x + <usize>n * inBytes, xp);
-    // Element (p, o) of dyᵀ is dy[n][o·P + p]: row stride 1, column stride P.
-    packB(dy + (<usize>(n * O * P) << 2), 1, P, P, O, bp);
-    const depth = depthBlock(P);
-    for (let pc = 0; pc < P; pc += depth) {
-      const kc = min(depth, P - pc);
-      for (let j = 0; j < O; j += NR) {
-        const bj = bp + <usize>(j / NR) * panel + (<usize>(pc * NR) << 2);
-        for (let k = k0; k < k1; k += MR) {
-          microKernelIndirectA(
-            kc, xp, off + (<usize>k << 2), steps + (<usize>pc << 2), bj,
-            at(dwt, (k - k0) * Op + j), Op, min(MR, k1 - k), min(NR, O - j), 1, 1, tmp,
-          );
+  const partBytes = bytes(roundUp(K, MR) * Op);
+  const per = chunkImages(g.N);
+  for (let c = c0; c < c1; c++) {
+    const dwt = partials + <usize>c * partBytes;
+    memory.fill(dwt, 0, <usize>(roundUp(K, MR) * Op) << 2);
+    for (let n = c * per; n < min(g.N, (c + 1) * per); n++) {
+      padImage(g, x + <usize>n * inBytes, xp);
+      // Element (p, o) of dyᵀ is dy[n][o·P + p]: row stride 1, column stride P.
+      packB(dy + (<usize>(n * O * P) << 2), 1, P, P, O, bp);
+      const depth = depthBlock(P);
+      for (let pc = 0; pc < P; pc += depth) {
+        const kc = min(depth, P - pc);
+        for (let j = 0; j < O; j += NR) {
+          const bj = bp + <usize>(j / NR) * panel + (<usize>(pc * NR) << 2);
+          for (let k = 0; k < K; k += MR) {
+            microKernelIndirectA(
+              kc, xp, off + (<usize>k << 2), steps + (<usize>pc << 2), bj,
+              at(dwt, k * Op + j), Op, min(MR, K - k), min(NR, O - j), 1, 1, tmp,
+            );
+          }
         }
       }
     }
   }
-  for (let k = k0; k < k1; k++) {
-    const src = at(dwt, (k - k0) * Op);
-    for (let o = 0; o < O; o++) {
+}
+
+/** dW[o][k] (+)= Σ_c partial_c[k][o] for output channels [o0, o1), chunks added in order. */
+export function conv2dBackwardFilterReduce(gp: usize, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32): void {
+  const g = changetype<ConvShape>(gp);
+  const K = g.C * g.kH * g.kW;
+  const Op = roundUp(g.O, NR);
+  const partBytes = bytes(roundUp(K, MR) * Op);
+  for (let o = o0; o < o1; o++) {
+    for (let k = 0; k < K; k++) {
+      const cell = at(partials, k * Op + o);
+      let s = load<f32>(cell);
+      for (let c = 1; c < chunks; c++) s += load<f32>(cell + <usize>c * partBytes);
       const d = at(dw, o * K + k);
-      store<f32>(d, load<f32>(at(src, o)) + (accumulate ? load<f32>(d) : 0));
+      store<f32>(d, accumulate ? load<f32>(d) + s : s);
     }
   }
 }

@@ -2,7 +2,6 @@ import type { Conv2dParams } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type Operands, type WasmContext, withOperands } from './operands.js';
 import { elements, macs, parallelFor } from './parallel.js';
-import { getThreads } from './threads.js';
 
 /**
  * The geometry block of assembly/conv.ts: ConvShape's 13 i32, then room (up to 32 i32) where
@@ -118,10 +117,14 @@ export function conv2dBackwardFilter(
       const g = geometry(io, x.shape, dw.shape, dy.shape, p);
       const K = dw.size / O;
       if (!winogradFilter(ctx, g, io.in(x), dyPtr, dwPtr, accumulate, O, K, macs(dy.size * K))) {
-        // Every range pads all N images and packs all of dy again, so one range per thread;
-        // whole 4-tap slivers (the micro-kernel's MR).
-        const split = { work: macs(dy.size * K), scratchBytes: k.conv2dBackwardFilterScratchBytes(g), align: 4, maxRanges: getThreads() };
-        parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, dwPtr, accumulate ? 1 : 0], K, split);
+        // Partial sums over chunks of images fixed by N (split over the threads), then their
+        // ordered sum per output channel.
+        const chunks = k.conv2dBackwardFilterChunks(g);
+        const partials = ctx.ws.take(chunks * k.conv2dBackwardFilterPartialBytes(g));
+        const split = { work: macs(dy.size * K), scratchBytes: k.conv2dBackwardFilterScratchBytes(g) };
+        parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, partials], chunks, split);
+        const reduce = { work: elements(chunks * O * K) };
+        parallelFor(k, ctx.ws, 'conv2dBackwardFilterReduce', [g, partials, chunks, dwPtr, accumulate ? 1 : 0], O, reduce);
       }
     }
     if (db) parallelFor(k, ctx.ws, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O, { work: elements(dy.size) });

@@ -21,7 +21,10 @@ export interface Kernels {
   conv2dScratchBytes(g: number): number;
   conv2dBackwardData(g: number, dy: number, w: number, dx: number, n0: number, n1: number, scratch: number): void;
   conv2dBackwardDataScratchBytes(g: number): number;
-  conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, accumulate: number, k0: number, k1: number, scratch: number): void;
+  conv2dBackwardFilterChunks(g: number): number;
+  conv2dBackwardFilterPartialBytes(g: number): number;
+  conv2dBackwardFilter(g: number, x: number, dy: number, partials: number, c0: number, c1: number, scratch: number): void;
+  conv2dBackwardFilterReduce(g: number, partials: number, chunks: number, dw: number, accumulate: number, o0: number, o1: number): void;
   conv2dBackwardFilterScratchBytes(g: number): number;
   conv2dBiasGrad(dy: number, db: number, N: number, O: number, P: number, accumulate: number, o0: number, o1: number): void;
   /** Winograd (assembly/winograd.ts); `backward` = 1 computes conv2dBackwardData's transposed convolution. */

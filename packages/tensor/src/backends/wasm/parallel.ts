@@ -5,7 +5,7 @@ import type { Workspace } from './workspace.js';
 
 /** Kernels whose last parameters are (start, end[, scratch]): a range of independent work. */
 export type RangeKernel =
-  | 'gemm' | 'conv2d' | 'conv2dBackwardData' | 'conv2dBackwardFilter'
+  | 'gemm' | 'conv2d' | 'conv2dBackwardData' | 'conv2dBackwardFilter' | 'conv2dBackwardFilterReduce'
   | 'pool2d' | 'batchNormTrain' | 'batchNormApply' | 'batchNormBackward'
   | 'softmax' | 'softmaxBackward' | 'conv2dBiasGrad' | 'conv2dWinograd' | 'winogradWeights' | 'conv2dWinogradFilter' | 'winogradFilterReduce';
 

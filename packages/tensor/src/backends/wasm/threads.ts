@@ -12,7 +12,7 @@ import { ThreadPool } from './thread-pool.js';
 
 /** Every kernel the pool can run; a job names its kernel by the index in this list. */
 export const POOL_KERNELS = [
-  'gemm', 'conv2d', 'conv2dBackwardData', 'conv2dBackwardFilter', 'conv2dBiasGrad', 'conv2dWinograd', 'winogradWeights',
+  'gemm', 'conv2d', 'conv2dBackwardData', 'conv2dBackwardFilter', 'conv2dBackwardFilterReduce', 'conv2dBiasGrad', 'conv2dWinograd', 'winogradWeights',
   'conv2dWinogradFilter', 'winogradFilterReduce',
   'pool2d', 'batchNormTrain', 'batchNormApply', 'batchNormBackward', 'softmax', 'softmaxBackward',
   'fill', 'copy', 'unary', 'binary', 'binaryBroadcast', 'threshold', 'thresholdBackward', 'axpby', 'reduce', 'argmax',
