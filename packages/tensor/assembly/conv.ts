@@ -20,11 +20,13 @@
  *                    (a "full" convolution, pad' = k − 1 − pad); other strides: a GEMM into
  *                    a block of col, then col2im
  *   backward filter  xp as indirect A (rows = taps), dyᵀ packed as B, depth = output pixels;
- *                    accumulated as dWᵀ, transposed into dW once at the end
+ *                    accumulated as dWᵀ per chunk of images, the chunks' partial sums added
+ *                    in chunk order and transposed into dW at the end
  *
  * Units of parallel work: images [n0, n1) for forward and backward data (each image writes its
- * own output), taps [k0, k1) for backward filter (each range writes its own columns of dW, so
- * no reduction between threads is needed). Each range gets its own `scratch`.
+ * own output), chunks of images [c0, c1) for backward filter (each chunk writes its own partial
+ * sum; the chunks are fixed by N, so the sum does not depend on the threads), then output
+ * channels for the reduction. Each range gets its own `scratch`.
  */
 
 import {
