@@ -8,8 +8,8 @@ export const consoleLog: Log = (line) => console.log(line);
 
 /**
  * Applies --backend and --threads (the wasm kernels' thread count, the calling thread
- * included; without the flag FUNT_THREADS, else one thread). Returns a description for the
- * logs, e.g. "wasm, 2 threads".
+ * included; without the flag the tensor package's default: FUNT_THREADS, else every core).
+ * Returns a description for the logs, e.g. "wasm, 2 threads".
  */
 export function applyRuntime(o: { backend?: string; threads?: number }, log: Log): string {
   if (o.backend) {
@@ -18,11 +18,10 @@ export function applyRuntime(o: { backend?: string; threads?: number }, log: Log
     }
     tensor.setBackend(o.backend);
   }
-  // One thread unless asked for more (--threads or FUNT_THREADS): with the kernel worker pool
-  // the quickstart twice died after its first epoch ("memory access out of bounds in kernel
-  // worker 1", wasm.pool2d and wasm.conv2dWinogradFilter) on a loaded machine; results are the
-  // same bit for bit either way and one thread was only ~13% slower there.
-  const threads = o.threads ?? (process.env.FUNT_THREADS ? undefined : 1);
+  // Without --threads the pool keeps @funt/tensor's default (FUNT_THREADS, else all cores).
+  // Results are the same bit for bit with any thread count (tested), so the default only
+  // changes speed.
+  const threads = o.threads;
   if (threads !== undefined) {
     try {
       tensor.setThreads(threads);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ClassNLLCriterion, type Sequential } from '@funt/layers';
 import { type Evaluation, Solver, type TrainResult, evaluate } from '@funt/solver';
-import { Rng } from '@funt/tensor';
+import { Rng, getThreads } from '@funt/tensor';
 import type { TrainOptions, UpdateRuleName } from '../cli/options.js';
 import { UsageError } from '../cli/program.js';
 import { scheduleToString, toSolverSchedule } from '../cli/schedule.js';
@@ -117,7 +117,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
       epochs: o.epochs, batchSize: o.batchSize, updateRule: o.updateRule, solverRule: rule, schedule: scheduleToString(o.schedule), seed: o.seed,
       checkpointEvery: o.checkpointEvery,
     },
-    runtime: { backend, node: process.version, threads: o.threads ?? null },
+    runtime: { backend, node: process.version, threads: getThreads() },
   });
 
   const xTrain = rawTensor(data.train);
