@@ -17,6 +17,7 @@ export { CAddTable } from './cadd-table.js';
 export { Identity } from './identity.js';
 
 // Spatial
+export { Convolution, type ConvolutionKernels } from './convolution.js';
 export { SpatialConvolution } from './spatial-convolution.js';
 export { SpatialFullConvolution } from './spatial-full-convolution.js';
 export { SpatialPooling } from './spatial-pooling.js';

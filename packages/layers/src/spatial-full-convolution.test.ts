@@ -38,9 +38,13 @@ describe('SpatialFullConvolution', () => {
     expectGradients(() => new SpatialFullConvolution(2, 2, 2, 3).noBias(), [1, 2, 2, 3]);
   });
 
-  it('rejects adj ≥ stride and a wrong channel count', () => {
+  it('rejects adj ≥ stride, a wrong channel count and padding that leaves no output', () => {
     expect(() => new SpatialFullConvolution(1, 1, 3, 3, 2, 2, 0, 0, 2, 0)).toThrow('adjW/adjH must be smaller than dW/dH');
     expect(() => new SpatialFullConvolution(2, 1, 3, 3).forward(zeros([1, 3, 4, 4]))).toThrow('expected input [N, 2, H, W], received [1, 3, 4, 4]');
+    // (1-1)·1 - 2·2 + 3 = -1 rows: the padding eats the whole output.
+    expect(() => new SpatialFullConvolution(1, 1, 3, 3, 1, 1, 2, 2).forward(zeros([1, 1, 1, 1]))).toThrow(
+      'output would be -1x-1: padding too large for this input, expected (H-1)·1 - 2·2 + 3 >= 1, received [1, 1, 1, 1]',
+    );
   });
 });
 

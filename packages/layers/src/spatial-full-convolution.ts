@@ -1,9 +1,14 @@
-import { type Tensor, convTranspose2d, convTranspose2dBackwardData, convTranspose2dBackwardFilter } from '@funt/tensor';
-import type { Activity } from './activity.js';
-import { checkIntegers, expectShape, expectTensor } from './checks.js';
+import {
+  type ConvTranspose2dOptions, type Tensor, convTranspose2d, convTranspose2dBackwardData, convTranspose2dBackwardFilter,
+  convTranspose2dOutputSize,
+} from '@funt/tensor';
+import { checkIntegers } from './checks.js';
+import { Convolution, type ConvolutionKernels } from './convolution.js';
 import { LayerError } from './errors.js';
-import type { Fans } from './init.js';
-import { WeightedModule } from './weighted.js';
+
+const kernels: ConvolutionKernels = {
+  forward: convTranspose2d, backwardData: convTranspose2dBackwardData, backwardFilter: convTranspose2dBackwardFilter,
+};
 
 /**
  * Transposed ("full") convolution (Torch's `nn.SpatialFullConvolution(nInputPlane, nOutputPlane,
@@ -12,78 +17,37 @@ import { WeightedModule } from './weighted.js';
  * picks among the input sizes a strided convolution maps to the same output.
  * weight is [nInputPlane, nOutputPlane, kH, kW] (Torch's layout), bias [nOutputPlane].
  */
-export class SpatialFullConvolution extends WeightedModule {
+export class SpatialFullConvolution extends Convolution {
+  protected readonly kernels = kernels;
+
   constructor(
-    readonly nInputPlane: number,
-    readonly nOutputPlane: number,
-    readonly kW: number,
-    readonly kH: number,
-    readonly dW = 1,
-    readonly dH = 1,
-    readonly padW = 0,
-    readonly padH = 0,
+    nInputPlane: number, nOutputPlane: number, kW: number, kH: number, dW = 1, dH = 1, padW = 0, padH = 0,
     readonly adjW = 0,
     readonly adjH = 0,
   ) {
-    super();
-    checkIntegers(this, { nInputPlane, nOutputPlane, kW, kH, dW, dH }, 1);
-    checkIntegers(this, { padW, padH, adjW, adjH }, 0);
+    super(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH);
+    checkIntegers(this, { adjW, adjH }, 0);
     if (adjW >= dW || adjH >= dH) throw new LayerError(this, `adjW/adjH must be smaller than dW/dH, got adj ${adjW},${adjH} for stride ${dW},${dH}`);
     this.createWeights([nInputPlane, nOutputPlane, kH, kW], [nOutputPlane]);
   }
 
-  /** As Torch's reset: nInputPlane·kH·kW is the fan-in. */
-  protected override fans(): Fans {
-    const area = this.kW * this.kH;
-    return { fanIn: this.nInputPlane * area, fanOut: this.nOutputPlane * area };
+  protected override options(): ConvTranspose2dOptions {
+    return { ...super.options(), outputPadding: [this.adjH, this.adjW] };
   }
 
-  private get options() {
-    return {
-      stride: [this.dH, this.dW] as [number, number],
-      padding: [this.padH, this.padW] as [number, number],
-      outputPadding: [this.adjH, this.adjW] as [number, number],
-    };
-  }
-
-  private check(input: Activity): Tensor {
-    const x = expectTensor(this, input);
-    expectShape(this, x, [['N', this.nInputPlane, 'H', 'W']]);
-    const [h, w] = this.outputSize(x);
-    if (h < 1 || w < 1) throw new LayerError(this, `output would be ${h}x${w}: padding too large for this input`, `(H-1)·${this.dH} - 2·${this.padH} + ${this.kH + this.adjH} >= 1`, x.shape);
-    return x;
-  }
-
-  private outputSize(x: Tensor): [number, number] {
+  protected outputSize(x: Tensor): [number, number] {
     return [
-      (x.shape[2] - 1) * this.dH - 2 * this.padH + this.kH + this.adjH,
-      (x.shape[3] - 1) * this.dW - 2 * this.padW + this.kW + this.adjW,
+      convTranspose2dOutputSize(x.shape[2], this.kH, this.dH, this.padH, this.adjH),
+      convTranspose2dOutputSize(x.shape[3], this.kW, this.dW, this.padW, this.adjW),
     ];
   }
 
-  override updateOutput(input: Activity): Tensor {
-    const x = this.check(input);
-    const y = this.workspace.get('output', [x.shape[0], this.nOutputPlane, ...this.outputSize(x)], x.dtype);
-    convTranspose2d(x, this.weight, this.bias, this.options, y);
-    return y;
-  }
-
-  override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
-    const x = this.check(input);
-    const dy = this.gradOutputTensor(gradOutput);
-    const dx = this.workspace.like('gradInput', x);
-    convTranspose2dBackwardData(dy, this.weight, x.shape, this.options, dx);
-    return dx;
-  }
-
-  override accGradParameters(input: Activity, gradOutput: Activity): void {
-    const x = this.check(input);
-    const dy = this.gradOutputTensor(gradOutput);
-    convTranspose2dBackwardFilter(x, dy, this.weight.shape, this.options, { dw: this.gradWeight, db: this.gradBias, accumulate: true });
+  protected emptyOutputError(h: number, w: number): [string, string] {
+    return [`output would be ${h}x${w}: padding too large for this input`, `(H-1)·${this.dH} - 2·${this.padH} + ${this.kH + this.adjH} >= 1`];
   }
 
   protected override describe(): string {
     const adj = this.adjW || this.adjH ? `, ${this.adjW},${this.adjH}` : '';
-    return `${this.nInputPlane} -> ${this.nOutputPlane}, ${this.kW}x${this.kH}, ${this.dW},${this.dH}, ${this.padW},${this.padH}${adj}${this.biasNote()}`;
+    return `${this.geometry()}${adj}${this.biasNote()}`;
   }
 }
