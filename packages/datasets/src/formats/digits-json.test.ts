@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
+import { expectResultOrDatasetError } from '../testing/fuzz.js';
 import { parseDigitsJson } from './digits-json.js';
 
 describe('parseDigitsJson', () => {
@@ -17,11 +18,7 @@ describe('parseDigitsJson', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, framed) => {
         const input = framed ? Buffer.concat([Buffer.from('{"data":['), bytes, Buffer.from(']}')]) : bytes;
-        try {
-          expect(parseDigitsJson(input, 'fuzz.json')).toBeInstanceOf(Uint8Array);
-        } catch (error) {
-          expect(error).toBeInstanceOf(DatasetError);
-        }
+        expectResultOrDatasetError(() => parseDigitsJson(input, 'fuzz.json'), (r) => expect(r).toBeInstanceOf(Uint8Array));
       }),
       { numRuns: 500 },
     );

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
+import { damaged, expectResultOrDatasetError } from '../testing/fuzz.js';
 import { gzip, idxBytes } from '../testing/writers.js';
 import { maybeGunzip } from './gzip.js';
 import { parseIdx } from './idx.js';
@@ -8,26 +9,18 @@ import { parseIdx } from './idx.js';
 const valid = idxBytes([3, 2, 2], Array.from({ length: 12 }, (_, i) => i * 20));
 
 /** Parses bytes the way the loader does (gzip detected by magic number). */
-function parse(bytes: Uint8Array, rank?: number): unknown {
+function parse(bytes: Uint8Array, rank?: number): ReturnType<typeof parseIdx> {
   return parseIdx(maybeGunzip(bytes, 'fuzz.idx', 1 << 20), 'fuzz.idx', rank);
 }
 
-function onlyDatasetErrors(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (error) {
-    if (!(error instanceof DatasetError)) throw error;
-  }
+/** Consistent: as many values as the dims say. */
+function checkCounts(r: { dims: number[]; data: Uint8Array }): void {
+  expect(r.data.length).toBe(r.dims.reduce((a, b) => a * b, 1));
 }
 
 /** Valid files, damaged: truncated, a byte overwritten, or a header word replaced (huge counts). */
-const damaged = fc.oneof(
-  fc.nat({ max: valid.length - 1 }).map((k) => valid.subarray(0, k)),
-  fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })).map(([i, v]) => {
-    const b = Buffer.from(valid);
-    b[i] = v;
-    return b;
-  }),
+const damagedIdx = fc.oneof(
+  damaged(valid),
   fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 0xffffffff })).map(([word, v]) => {
     const b = Buffer.from(valid);
     b.writeUInt32BE(v, 4 * word);
@@ -79,10 +72,7 @@ describe('parseIdx', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), fc.boolean(), fc.option(fc.integer({ min: 1, max: 4 })), (bytes, framed, rank) => {
         const input = framed ? Buffer.concat([Buffer.from([0x1f, 0x8b]), bytes]) : bytes;
-        onlyDatasetErrors(() => {
-          const r = parse(input, rank ?? undefined) as { dims: number[]; data: Uint8Array };
-          expect(r.data.length).toBe(r.dims.reduce((a, b) => a * b, 1));
-        });
+        expectResultOrDatasetError(() => parse(input, rank ?? undefined), checkCounts);
       }),
       { numRuns: 500 },
     );
@@ -90,11 +80,8 @@ describe('parseIdx', () => {
 
   it('damaged valid files, plain and gzipped: DatasetError or a consistent result, nothing else (property)', () => {
     fc.assert(
-      fc.property(damaged, fc.boolean(), (bytes, compress) => {
-        onlyDatasetErrors(() => {
-          const r = parse(compress ? gzip(bytes) : bytes, 3) as { dims: number[]; data: Uint8Array };
-          expect(r.data.length).toBe(r.dims.reduce((a, b) => a * b, 1));
-        });
+      fc.property(damagedIdx, fc.boolean(), (bytes, compress) => {
+        expectResultOrDatasetError(() => parse(compress ? gzip(bytes) : bytes, 3), checkCounts);
       }),
       { numRuns: 500 },
     );

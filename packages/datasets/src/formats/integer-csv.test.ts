@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../errors.js';
+import { expectResultOrDatasetError } from '../testing/fuzz.js';
 import { parseIntegerCsv } from './integer-csv.js';
 
 const parse = (text: string) => parseIntegerCsv(Buffer.from(text), 'd.csv');
@@ -46,12 +46,7 @@ describe('parseIntegerCsv', () => {
     const alphabet = fc.constantFrom(...'0123456789,,\n\r 9a"'.split('')).map((ch) => ch.charCodeAt(0));
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.array(alphabet, { maxLength: 300 }).map((a) => Uint8Array.from(a))), (bytes) => {
-        try {
-          const r = parseIntegerCsv(bytes, 'fuzz.csv');
-          expect(r.values.length).toBe(r.rows * r.header.length);
-        } catch (error) {
-          expect(error).toBeInstanceOf(DatasetError);
-        }
+        expectResultOrDatasetError(() => parseIntegerCsv(bytes, 'fuzz.csv'), (r) => expect(r.values.length).toBe(r.rows * r.header.length));
       }),
       { numRuns: 1000 },
     );
