@@ -1,11 +1,10 @@
 import { axpby } from '@funt/tensor';
 import type { Parameter } from '../model.js';
-import { numberIn } from '../options.js';
-import { type RuleConfig, UpdateRule } from './update-rule.js';
+import { type SgdMomentumConfig, momentumChecks, momentumDefaults } from './sgd-momentum.js';
+import { UpdateRule } from './update-rule.js';
 
-export interface NesterovConfig extends RuleConfig {
-  momentum: number;
-}
+/** The same options as SgdMomentum: learningRate and momentum. */
+export type NesterovConfig = SgdMomentumConfig;
 
 /**
  * Nesterov momentum in the cs231n form (PyFunt's `nesterov`):
@@ -19,7 +18,7 @@ export interface NesterovConfig extends RuleConfig {
  */
 export class Nesterov extends UpdateRule<NesterovConfig> {
   constructor(config: Partial<NesterovConfig> = {}) {
-    super('nesterov', { learningRate: 1e-2, momentum: 0.9 }, { learningRate: numberIn(0, Infinity), momentum: numberIn(0, 1) }, config);
+    super('nesterov', momentumDefaults, momentumChecks, config);
   }
 
   protected update(p: Parameter, i: number): void {

@@ -7,6 +7,10 @@ export interface SgdMomentumConfig extends RuleConfig {
   momentum: number;
 }
 
+/** Defaults (PyFunt's) and checks of the two momentum rules, SgdMomentum and Nesterov. */
+export const momentumDefaults: SgdMomentumConfig = { learningRate: 1e-2, momentum: 0.9 };
+export const momentumChecks = { learningRate: numberIn(0, Infinity), momentum: numberIn(0, 1) };
+
 /**
  * SGD with momentum in the cs231n form (PyFunt's `sgd_momentum`): a velocity that accumulates
  * scaled gradients.
@@ -16,7 +20,7 @@ export interface SgdMomentumConfig extends RuleConfig {
  */
 export class SgdMomentum extends UpdateRule<SgdMomentumConfig> {
   constructor(config: Partial<SgdMomentumConfig> = {}) {
-    super('sgdMomentum', { learningRate: 1e-2, momentum: 0.9 }, { learningRate: numberIn(0, Infinity), momentum: numberIn(0, 1) }, config);
+    super('sgdMomentum', momentumDefaults, momentumChecks, config);
   }
 
   protected update(p: Parameter, i: number): void {
