@@ -4,7 +4,7 @@
  * its `pads` are [all begins..., all ends...].
  */
 import {
-  BatchNormalization, Padding, SpatialAveragePooling, SpatialConvolution, SpatialFullConvolution,
+  BatchNormalization, type Convolution, Padding, SpatialAveragePooling, SpatialConvolution, SpatialFullConvolution,
   SpatialMaxPooling, SpatialReflectionPadding, type SpatialPooling, SpatialReplicationPadding,
   SpatialUpSamplingNearest,
 } from '@funt/layers';
@@ -12,35 +12,30 @@ import type { ExportContext, Flow } from '../context.js';
 import { type Value, attr } from '../graph.js';
 import type { AttributeProto } from '../proto.js';
 
-/** Conv: weight [nOut, nIn, kH, kW] is ONNX's layout already; the bias is optional in both. */
-export function spatialConvolution(m: SpatialConvolution, input: Flow, ctx: ExportContext): Flow {
+/**
+ * Conv and ConvTranspose: the weight is in ONNX's layout already (Conv's [nOut, nIn, kH, kW];
+ * for ConvTranspose funt, like Torch, stores [nIn, nOut, kH, kW], ONNX's layout for group 1),
+ * the bias is optional in both, and the geometry attributes are the same.
+ */
+function convolution(m: Convolution, input: Flow, ctx: ExportContext, op: string, attributes: AttributeProto[]): Flow {
   const x = ctx.single(m, input);
   const inputs = [x.name, ctx.weight(m, 'weight', m.weight)];
   if (m.bias) inputs.push(ctx.weight(m, 'bias', m.bias));
-  return ctx.node(m, 'Conv', inputs, [
+  return ctx.node(m, op, inputs, [
     attr.ints('kernel_shape', [m.kH, m.kW]),
     attr.ints('strides', [m.dH, m.dW]),
     attr.ints('pads', [m.padH, m.padW, m.padH, m.padW]),
-    attr.ints('dilations', [1, 1]),
-    attr.int('group', 1),
+    ...attributes,
   ]);
 }
 
-/**
- * ConvTranspose: funt (like Torch) stores [nIn, nOut, kH, kW], which is ONNX's layout for
- * group 1; Torch's adjW/adjH extra output rows are ONNX's output_padding.
- */
+export function spatialConvolution(m: SpatialConvolution, input: Flow, ctx: ExportContext): Flow {
+  return convolution(m, input, ctx, 'Conv', [attr.ints('dilations', [1, 1]), attr.int('group', 1)]);
+}
+
+/** Torch's adjW/adjH extra output rows are ONNX's output_padding. */
 export function spatialFullConvolution(m: SpatialFullConvolution, input: Flow, ctx: ExportContext): Flow {
-  const x = ctx.single(m, input);
-  const inputs = [x.name, ctx.weight(m, 'weight', m.weight)];
-  if (m.bias) inputs.push(ctx.weight(m, 'bias', m.bias));
-  return ctx.node(m, 'ConvTranspose', inputs, [
-    attr.ints('kernel_shape', [m.kH, m.kW]),
-    attr.ints('strides', [m.dH, m.dW]),
-    attr.ints('pads', [m.padH, m.padW, m.padH, m.padW]),
-    attr.ints('output_padding', [m.adjH, m.adjW]),
-    attr.int('group', 1),
-  ]);
+  return convolution(m, input, ctx, 'ConvTranspose', [attr.ints('output_padding', [m.adjH, m.adjW]), attr.int('group', 1)]);
 }
 
 /**
