@@ -7,6 +7,7 @@
  * two-pass Σ(x − mean)², which does not cancel catastrophically like E[x²] − mean².
  */
 
+import { reluScalar, reluVec } from './relu';
 import { at, hsum, sumRun } from './util';
 
 /** Σ x over channel c. */
@@ -38,13 +39,34 @@ import { at, hsum, sumRun } from './util';
   return total;
 }
 
+// The fused ReLU. Forward: reluVec/reluScalar (relu.ts), exactly threshold(y, 0, 0).
+// Backward: the gradient dy is read as 0 where the rectified output y is not > 0, exactly
+// thresholdBackward(y, dy, 0). Both are bit for bit the unfused kernels, so a fused network
+// computes the same bits as the unfused one.
+
+/** p[i..i+4), with 0 where y ≤ 0 (y = 0: unmasked). */
+@inline function maskedVec(p: usize, y: usize, i: i32): v128 {
+  const g = v128.load(at(p, i));
+  return y ? v128.and(g, f32x4.gt(v128.load(at(y, i)), f32x4.splat(0))) : g;
+}
+
+@inline function maskedScalar(p: usize, y: usize, i: i32): f32 {
+  return y && !(load<f32>(at(y, i)) > 0) ? 0 : load<f32>(at(p, i));
+}
+
+/** Row `off` of an optional tensor: 0 stays 0 (absent). */
+@inline function row(p: usize, off: i32): usize {
+  return p ? at(p, off) : 0;
+}
+
 /**
- * y = (x − center)·scale + shift over channel c (may be in place). Centering before scaling
- * keeps y exact when invStd is large (a nearly constant channel), where x·scale + (shift −
+ * y = relu?((x − center)·scale + shift) over channel c (may be in place); with `mask`, x is read
+ * as 0 where mask ≤ 0 (the eval backward of the fused ReLU). Centering before scaling keeps y
+ * exact when invStd is large (a nearly constant channel), where x·scale + (shift −
  * center·scale) would cancel catastrophically.
  */
 @inline function channelAffine(
-  x: usize, y: usize, N: i32, C: i32, S: i32, c: i32, center: f32, scale: f32, shift: f32,
+  x: usize, y: usize, N: i32, C: i32, S: i32, c: i32, center: f32, scale: f32, shift: f32, relu: bool, mask: usize,
 ): void {
   const m = f32x4.splat(center);
   const a = f32x4.splat(scale);
@@ -53,9 +75,13 @@ import { at, hsum, sumRun } from './util';
     const off = (n * C + c) * S;
     const xr = at(x, off);
     const yr = at(y, off);
+    const mr = row(mask, off);
     let i = 0;
-    for (; i + 4 <= S; i += 4) v128.store(at(yr, i), f32x4.add(f32x4.mul(f32x4.sub(v128.load(at(xr, i)), m), a), b));
-    for (; i < S; i++) store<f32>(at(yr, i), (load<f32>(at(xr, i)) - center) * scale + shift);
+    for (; i + 4 <= S; i += 4) {
+      const v = f32x4.add(f32x4.mul(f32x4.sub(maskedVec(xr, mr, i), m), a), b);
+      v128.store(at(yr, i), reluVec(v, relu));
+    }
+    for (; i < S; i++) store<f32>(at(yr, i), reluScalar((maskedScalar(xr, mr, i) - center) * scale + shift, relu));
   }
 }
 
@@ -66,11 +92,11 @@ import { at, hsum, sumRun } from './util';
 /**
  * Training-mode forward for channels [c0, c1): batch statistics into saveMean/saveInvStd, an
  * optional running-statistics update (unbiased variance, Torch's momentum convention), then
- * y = (x − mean)·invStd·gamma + beta.
+ * y = (x − mean)·invStd·gamma + beta, rectified when `relu`.
  */
 export function batchNormTrain(
   x: usize, gamma: usize, beta: usize, y: usize, saveMean: usize, saveInvStd: usize,
-  runningMean: usize, runningVar: usize, momentum: f32, eps: f32,
+  runningMean: usize, runningVar: usize, momentum: f32, eps: f32, relu: bool,
   N: i32, C: i32, S: i32, c0: i32, c1: i32,
 ): void {
   const count = <f64>N * <f64>S;
@@ -89,18 +115,18 @@ export function batchNormTrain(
       const rv = at(runningVar, c);
       store<f32>(rv, (1 - momentum) * load<f32>(rv) + momentum * <f32>unbiased);
     }
-    channelAffine(x, y, N, C, S, c, mean, invStd * param(gamma, c, 1), param(beta, c, 0));
+    channelAffine(x, y, N, C, S, c, mean, invStd * param(gamma, c, 1), param(beta, c, 0), relu, 0);
   }
 }
 
-/** y = (x − mean)·invStd·gamma + beta with given per-channel statistics, channels [c0, c1). */
+/** y = (x − mean)·invStd·gamma + beta with given per-channel statistics, channels [c0, c1); rectified when `relu`. */
 export function batchNormApply(
-  x: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, y: usize,
+  x: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, y: usize, relu: bool,
   N: i32, C: i32, S: i32, c0: i32, c1: i32,
 ): void {
   for (let c = c0; c < c1; c++) {
     const scale = load<f32>(at(invStd, c)) * param(gamma, c, 1);
-    channelAffine(x, y, N, C, S, c, load<f32>(at(mean, c)), scale, param(beta, c, 0));
+    channelAffine(x, y, N, C, S, c, load<f32>(at(mean, c)), scale, param(beta, c, 0), relu, 0);
   }
 }
 
@@ -109,10 +135,12 @@ export function batchNormApply(
  *   dbeta += Σ dy,   dgamma += Σ dy·xhat
  *   training: dx = gamma·invStd · (dy − Σdy/M − xhat·Σ(dy·xhat)/M)
  *   eval:     dx = gamma·invStd · dy
+ * With `rectified` (the output y of a forward with relu; 0 = none) every dy is masked first:
+ * the backward of batch norm + ReLU in one pass.
  */
 export function batchNormBackward(
   x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize,
-  dx: usize, dgamma: usize, dbeta: usize, training: bool,
+  dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize,
   N: i32, C: i32, S: i32, c0: i32, c1: i32,
 ): void {
   const count = <f64>N * <f64>S;
@@ -127,18 +155,19 @@ export function batchNormBackward(
       const off = (n * C + c) * S;
       const xr = at(x, off);
       const gr = at(dy, off);
+      const yr = row(rectified, off);
       let vg = f32x4.splat(0);
       let vgx = f32x4.splat(0);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
-        const g = v128.load(at(gr, i));
+        const g = maskedVec(gr, yr, i);
         vg = f32x4.add(vg, g);
         vgx = f32x4.add(vgx, f32x4.mul(g, f32x4.sub(v128.load(at(xr, i)), mv)));
       }
       let sg = hsum(vg);
       let sgx = hsum(vgx);
       for (; i < S; i++) {
-        const g = load<f32>(at(gr, i));
+        const g = maskedScalar(gr, yr, i);
         sg += g;
         sgx += g * (load<f32>(at(xr, i)) - m);
       }
@@ -151,7 +180,7 @@ export function batchNormBackward(
     if (!dx) continue;
     const k = param(gamma, c, 1) * inv;
     if (!training) {
-      channelAffine(dy, dx, N, C, S, c, 0, k, 0);
+      channelAffine(dy, dx, N, C, S, c, 0, k, 0, false, rectified);
       continue;
     }
     // dx = a·dy + b·(x − mean) + d with a = k, b = −k·invStd·Σ(dy·xhat)/M, d = −k·Σdy/M.
@@ -165,13 +194,14 @@ export function batchNormBackward(
       const off = (n * C + c) * S;
       const xr = at(x, off);
       const gr = at(dy, off);
+      const yr = row(rectified, off);
       const dr = at(dx, off);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
         const xc = f32x4.sub(v128.load(at(xr, i)), mv);
-        v128.store(at(dr, i), f32x4.add(f32x4.mul(v128.load(at(gr, i)), av), f32x4.add(f32x4.mul(xc, bv), dv)));
+        v128.store(at(dr, i), f32x4.add(f32x4.mul(maskedVec(gr, yr, i), av), f32x4.add(f32x4.mul(xc, bv), dv)));
       }
-      for (; i < S; i++) store<f32>(at(dr, i), load<f32>(at(gr, i)) * a + (load<f32>(at(xr, i)) - m) * b + d);
+      for (; i < S; i++) store<f32>(at(dr, i), maskedScalar(gr, yr, i) * a + (load<f32>(at(xr, i)) - m) * b + d);
     }
   }
 }

@@ -7,6 +7,7 @@
  * away: one specialised loop per op without writing each loop out by hand.
  */
 
+import { reluScalar, reluVec } from './relu';
 import { at } from './util';
 
 // Unary op codes (the order of UNARY_OPS in src/backends/wasm/elementwise.ts).
@@ -135,22 +136,22 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   }
 }
 
-@inline function sameLoop(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+@inline function sameLoop(op: i32, a: usize, b: usize, out: usize, relu: bool, n: i32): void {
   let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(at(out, i), binaryVec(op, v128.load(at(a, i)), v128.load(at(b, i))));
-  for (; i < n; i++) store<f32>(at(out, i), binaryScalar(op, load<f32>(at(a, i)), load<f32>(at(b, i))));
+  for (; i + 4 <= n; i += 4) v128.store(at(out, i), reluVec(binaryVec(op, v128.load(at(a, i)), v128.load(at(b, i))), relu));
+  for (; i < n; i++) store<f32>(at(out, i), reluScalar(binaryScalar(op, load<f32>(at(a, i)), load<f32>(at(b, i))), relu));
 }
 
-/** out = a op b, all of n elements; may be in place on a or b. */
-export function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+/** out = a op b (rectified when `relu`), all of n elements; may be in place on a or b. */
+export function binary(op: i32, a: usize, b: usize, out: usize, relu: bool, n: i32): void {
   switch (op) {
-    case ADD: sameLoop(ADD, a, b, out, n); break;
-    case SUB: sameLoop(SUB, a, b, out, n); break;
-    case MUL: sameLoop(MUL, a, b, out, n); break;
-    case DIV: sameLoop(DIV, a, b, out, n); break;
-    case MAX: sameLoop(MAX, a, b, out, n); break;
-    case MIN: sameLoop(MIN, a, b, out, n); break;
-    default: sameLoop(POW, a, b, out, n); break;
+    case ADD: sameLoop(ADD, a, b, out, relu, n); break;
+    case SUB: sameLoop(SUB, a, b, out, relu, n); break;
+    case MUL: sameLoop(MUL, a, b, out, relu, n); break;
+    case DIV: sameLoop(DIV, a, b, out, relu, n); break;
+    case MAX: sameLoop(MAX, a, b, out, relu, n); break;
+    case MIN: sameLoop(MIN, a, b, out, relu, n); break;
+    default: sameLoop(POW, a, b, out, relu, n); break;
   }
 }
 
@@ -159,7 +160,7 @@ export function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
  * repeated over outer and inner. `partLeft` says whether part is the left operand.
  */
 @inline function broadcastLoop(
-  op: i32, full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32,
+  op: i32, full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
 ): void {
   let f = full;
   let o = out;
@@ -170,12 +171,12 @@ export function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
       for (; i + 4 <= mid; i += 4) {
         const x = v128.load(at(f, i));
         const y = v128.load(at(part, i));
-        v128.store(at(o, i), partLeft ? binaryVec(op, y, x) : binaryVec(op, x, y));
+        v128.store(at(o, i), reluVec(partLeft ? binaryVec(op, y, x) : binaryVec(op, x, y), relu));
       }
       for (; i < mid; i++) {
         const x = load<f32>(at(f, i));
         const y = load<f32>(at(part, i));
-        store<f32>(at(o, i), partLeft ? binaryScalar(op, y, x) : binaryScalar(op, x, y));
+        store<f32>(at(o, i), reluScalar(partLeft ? binaryScalar(op, y, x) : binaryScalar(op, x, y), relu));
       }
     } else {
       // One part value against a run of `inner` elements.
@@ -187,11 +188,11 @@ export function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
         let i = 0;
         for (; i + 4 <= inner; i += 4) {
           const x = v128.load(at(fm, i));
-          v128.store(at(om, i), partLeft ? binaryVec(op, y, x) : binaryVec(op, x, y));
+          v128.store(at(om, i), reluVec(partLeft ? binaryVec(op, y, x) : binaryVec(op, x, y), relu));
         }
         for (; i < inner; i++) {
           const x = load<f32>(at(fm, i));
-          store<f32>(at(om, i), partLeft ? binaryScalar(op, ys, x) : binaryScalar(op, x, ys));
+          store<f32>(at(om, i), reluScalar(partLeft ? binaryScalar(op, ys, x) : binaryScalar(op, x, ys), relu));
         }
       }
     }
@@ -204,18 +205,19 @@ export function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
  * out[o, m, i] = full[o, m, i] op part[m] (or part[m] op full[o, m, i] when partLeft). Covers a
  * scalar (outer = mid = 1), a per-channel tensor against NCHW ([C,1,1]: outer N, mid C, inner
  * H·W) and a trailing vector ([D] against [N, D]: inner 1). May be in place on full.
+ * Rectified when `relu`, as binary.
  */
 export function binaryBroadcast(
-  op: i32, full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32,
+  op: i32, full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
 ): void {
   switch (op) {
-    case ADD: broadcastLoop(ADD, full, part, partLeft, out, outer, mid, inner); break;
-    case SUB: broadcastLoop(SUB, full, part, partLeft, out, outer, mid, inner); break;
-    case MUL: broadcastLoop(MUL, full, part, partLeft, out, outer, mid, inner); break;
-    case DIV: broadcastLoop(DIV, full, part, partLeft, out, outer, mid, inner); break;
-    case MAX: broadcastLoop(MAX, full, part, partLeft, out, outer, mid, inner); break;
-    case MIN: broadcastLoop(MIN, full, part, partLeft, out, outer, mid, inner); break;
-    default: broadcastLoop(POW, full, part, partLeft, out, outer, mid, inner); break;
+    case ADD: broadcastLoop(ADD, full, part, partLeft, out, outer, mid, inner, relu); break;
+    case SUB: broadcastLoop(SUB, full, part, partLeft, out, outer, mid, inner, relu); break;
+    case MUL: broadcastLoop(MUL, full, part, partLeft, out, outer, mid, inner, relu); break;
+    case DIV: broadcastLoop(DIV, full, part, partLeft, out, outer, mid, inner, relu); break;
+    case MAX: broadcastLoop(MAX, full, part, partLeft, out, outer, mid, inner, relu); break;
+    case MIN: broadcastLoop(MIN, full, part, partLeft, out, outer, mid, inner, relu); break;
+    default: broadcastLoop(POW, full, part, partLeft, out, outer, mid, inner, relu); break;
   }
 }
 

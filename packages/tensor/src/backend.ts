@@ -69,8 +69,10 @@ export interface Backend {
   /**
    * out = a op b with NumPy broadcasting: a and b are tensors whose shapes broadcast to
    * out.shape, or plain numbers. May be in place (out === a or out === b when shapes match).
+   * With `relu`, out = relu(a op b) in the same pass (the fused residual join add + ReLU), bit
+   * for bit what threshold(out, 0, 0) would give after it.
    */
-  binary(op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor): void;
+  binary(op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor, relu?: boolean): void;
   /** out = x > threshold ? x : value (Torch's Threshold); may be in place. */
   threshold(x: Tensor, threshold: number, value: number, out: Tensor): void;
   /** dx = x > threshold ? dy : 0 (backward of threshold and ReLU); may be in place on dy. */
@@ -127,22 +129,26 @@ export interface Backend {
    * Writes the batch mean and 1/sqrt(biased var + eps) into saveMean/saveInvStd [C], and, when
    * given, updates runningMean/runningVar with `momentum` using the unbiased variance:
    * running = (1 - momentum) * running + momentum * batch (Torch), with var * n / (n - 1).
+   * With `relu`, y = relu(batch norm of x) in the same pass (fused batch norm + ReLU), bit for
+   * bit what threshold(y, 0, 0) would give after it.
    */
   batchNormTrain(
     x: Tensor, gamma: Tensor | null, beta: Tensor | null, y: Tensor,
     saveMean: Tensor, saveInvStd: Tensor,
-    runningMean: Tensor | null, runningVar: Tensor | null, momentum: number, eps: number,
+    runningMean: Tensor | null, runningVar: Tensor | null, momentum: number, eps: number, relu?: boolean,
   ): void;
-  /** y = (x - mean) * invStd * gamma + beta with given per-channel mean and invStd (eval mode). */
-  batchNormApply(x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor): void;
+  /** y = (x - mean) * invStd * gamma + beta with given per-channel mean and invStd (eval mode); `relu` as in batchNormTrain. */
+  batchNormApply(x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor, relu?: boolean): void;
   /**
    * Backward of batch norm. With `training`, mean/invStd are the batch statistics and the
    * gradient flows through them; otherwise they are constants (eval mode). dgamma and dbeta
-   * are accumulated into when given.
+   * are accumulated into when given. `rectified`, the output of a forward with `relu`, makes
+   * it the backward of batch norm + ReLU: dy is read as 0 where rectified <= 0 (bit for bit
+   * thresholdBackward(rectified, dy, 0) first), for dx, dgamma and dbeta alike.
    */
   batchNormBackward(
     x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor,
-    dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean,
+    dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean, rectified?: Tensor | null,
   ): void;
 
   /** y[N,C,H*sH,W*sW] repeats each pixel. */

@@ -20,6 +20,8 @@ export interface BatchNormTrainOptions {
   /** Where to store the batch mean and 1 / sqrt(var + eps) [C]; allocated when absent. */
   saveMean?: Tensor;
   saveInvStd?: Tensor;
+  /** Fused ReLU: y = relu(batch norm of x), as threshold(y, 0, 0) after it; see batchNormBackward's `rectified`. */
+  relu?: boolean;
 }
 
 /** C after checking x is [N, C, ...] and every per-channel tensor given is [C]. */
@@ -43,7 +45,7 @@ function checkEps(op: string, eps: number): void {
 /** Normalises with batch statistics and returns them for the backward pass. */
 export function batchNormTrain(
   x: Tensor, gamma: Tensor | null, beta: Tensor | null,
-  { runningMean = null, runningVar = null, momentum = 0.1, eps = 1e-5, out, saveMean, saveInvStd }: BatchNormTrainOptions = {},
+  { runningMean = null, runningVar = null, momentum = 0.1, eps = 1e-5, out, saveMean, saveInvStd, relu = false }: BatchNormTrainOptions = {},
 ): { y: Tensor; saveMean: Tensor; saveInvStd: Tensor } {
   const op = 'batchNormTrain';
   checkLive(op, x);
@@ -58,13 +60,14 @@ export function batchNormTrain(
   const y = output(op, x.shape, dtype, out, [x, gamma, beta, runningMean, runningVar]);
   const mean = output(op, [C], dtype, saveMean, [x, y]);
   const invStd = output(op, [C], dtype, saveInvStd, [x, y, mean]);
-  getBackend().batchNormTrain(x, gamma, beta, y, mean, invStd, runningMean, runningVar, momentum, eps);
+  getBackend().batchNormTrain(x, gamma, beta, y, mean, invStd, runningMean, runningVar, momentum, eps, relu);
   return { y, saveMean: mean, saveInvStd: invStd };
 }
 
-/** Normalises with the running statistics (evaluation mode). */
+/** Normalises with the running statistics (evaluation mode); `relu` fuses a ReLU as in batchNormTrain. */
 export function batchNormEval(
   x: Tensor, gamma: Tensor | null, beta: Tensor | null, runningMean: Tensor, runningVar: Tensor, eps = 1e-5, out?: Tensor,
+  relu = false,
 ): Tensor {
   const op = 'batchNormEval';
   checkLive(op, x, runningMean, runningVar);
@@ -78,7 +81,7 @@ export function batchNormEval(
   backend.binary('add', runningVar, eps, invStd);
   backend.unary('sqrt', invStd, invStd);
   backend.binary('div', 1, invStd, invStd);
-  backend.batchNormApply(x, gamma, beta, runningMean, invStd, y);
+  backend.batchNormApply(x, gamma, beta, runningMean, invStd, y, relu);
   invStd.dispose();
   return y;
 }
@@ -94,22 +97,28 @@ export interface BatchNormGradients {
 /**
  * Gradients of batch norm. `mean` and `invStd` are what the forward used: the saved batch
  * statistics in training (the gradient then flows through them), or the running mean and
- * 1 / sqrt(runningVar + eps) in eval mode (constants).
+ * 1 / sqrt(runningVar + eps) in eval mode (constants). `rectified`, the output y of a forward
+ * with `relu`, makes these the gradients of batch norm + ReLU: dy counts only where y > 0
+ * (exactly thresholdBackward(y, dy, 0) first, without the pass).
  */
 export function batchNormBackward(
   x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor, training: boolean,
-  grads: BatchNormGradients = {},
+  grads: BatchNormGradients = {}, rectified: Tensor | null = null,
 ): { dx: Tensor | null; dgamma: Tensor | null; dbeta: Tensor | null } {
   const op = 'batchNormBackward';
   checkLive(op, x, dy, mean, invStd);
   const C = channels(op, x, { gamma, mean, invStd, dgamma: grads.dgamma, dbeta: grads.dbeta });
-  if (dy.rank !== x.rank || dy.shape.some((d, i) => d !== x.shape[i])) {
-    throw new ShapeError(op, `dy ${formatShape(dy.shape)} must have the input's shape ${formatShape(x.shape)}`, [dy.shape, x.shape]);
+  for (const [name, t] of [['dy', dy], ['rectified', rectified]] as const) {
+    if (t === null) continue;
+    checkLive(op, t);
+    if (t.rank !== x.rank || t.shape.some((d, i) => d !== x.shape[i])) {
+      throw new ShapeError(op, `${name} ${formatShape(t.shape)} must have the input's shape ${formatShape(x.shape)}`, [t.shape, x.shape]);
+    }
   }
-  const dtype = commonDType(op, [x, dy, gamma, mean, invStd, grads.dx, grads.dgamma, grads.dbeta]);
-  const dx = grads.dx === null ? null : output(op, x.shape, dtype, grads.dx, [x, dy, gamma, mean, invStd], false);
+  const dtype = commonDType(op, [x, dy, gamma, mean, invStd, rectified, grads.dx, grads.dgamma, grads.dbeta]);
+  const dx = grads.dx === null ? null : output(op, x.shape, dtype, grads.dx, [x, dy, gamma, mean, invStd, rectified], false);
   const dgamma = grads.dgamma === null ? null : (grads.dgamma ?? zeros([C], dtype));
   const dbeta = grads.dbeta === null ? null : (grads.dbeta ?? zeros([C], dtype));
-  getBackend().batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training);
+  getBackend().batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified);
   return { dx, dgamma, dbeta };
 }

@@ -26,13 +26,14 @@ export function broadcastShape(op: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
-export function binary(op: BinaryOp, name: string, a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor {
+/** out = a op b, or relu(a op b) in the same pass with `relu` (see addRelu). */
+export function binary(op: BinaryOp, name: string, a: Tensor | number, b: Tensor | number, out?: Tensor, relu = false): Tensor {
   checkOperand(name, a);
   checkOperand(name, b);
   const shape = broadcastShape(name, typeof a === 'number' ? [] : a.shape, typeof b === 'number' ? [] : b.shape);
   const dtype = commonDType(name, [a, b, out]);
   const y = output(name, shape, dtype, out, [a, b], true);
-  getBackend().binary(op, a, b, y);
+  getBackend().binary(op, a, b, y, relu);
   return y;
 }
 
@@ -49,6 +50,12 @@ export const div = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tenso
 export const maximum = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('max', 'maximum', a, b, out);
 export const minimum = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('min', 'minimum', a, b, out);
 export const pow = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('pow', 'pow', a, b, out);
+/**
+ * relu(a + b) in one pass: the residual join of a ResNet block with its ReLU fused, bit for bit
+ * add then threshold(out, 0, 0). Its backward is thresholdBackward(out, dy, 0): out > 0 exactly
+ * where a + b > 0.
+ */
+export const addRelu = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('add', 'addRelu', a, b, out, true);
 
 export function unary(op: UnaryOp, x: Tensor, out?: Tensor): Tensor {
   checkOperand(op, x);

@@ -4,7 +4,7 @@
  * the active backend.
  */
 export {
-  add, sub, mul, div, maximum, minimum, pow,
+  add, sub, mul, div, maximum, minimum, pow, addRelu,
   neg, exp, log, sqrt, abs, relu, tanh, sigmoid, square, sign,
   broadcastShape,
   threshold, thresholdBackward, axpby, fill, copy, clone,

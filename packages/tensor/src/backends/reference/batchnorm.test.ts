@@ -95,6 +95,33 @@ describe('reference batch norm backward vs numerical gradients (float64)', () =>
     });
   }
 
+  for (const training of [true, false]) {
+    test(`fused batch norm + ReLU, ${training ? 'training' : 'eval'} mode: the backward with the rectified output`, () => {
+      const shape = [3, 3, 2, 2];
+      const x = randn(shape, 13);
+      const gamma = randn([3], 14);
+      const beta = randn([3], 15);
+      const runningMean = randn([3], 16);
+      const runningVar = full([3], 0.7);
+      const dy = randn(shape, 17);
+      const eps = 1e-5;
+      const forward = () =>
+        training ? batchNormTrain(x, gamma, beta, { relu: true }).y : batchNormEval(x, gamma, beta, runningMean, runningVar, eps, undefined, true);
+      const loss = () => dot(forward(), dy);
+      const y = forward();
+      // Half the outputs are rectified (so the mask matters), none within reach of the step.
+      const zeroed = Array.from(y.data).filter((v) => v === 0).length;
+      expect(zeroed).toBeGreaterThan(y.size / 4);
+      const { saveMean, saveInvStd } = batchNormTrain(x, gamma, beta);
+      const invStd = tensor(Array.from(runningVar.data, (v) => 1 / Math.sqrt(v + eps)));
+      const [mean, scale] = training ? [saveMean, saveInvStd] : [runningMean, invStd];
+      const g = batchNormBackward(x, dy, gamma, mean, scale, training, {}, y);
+      expectClose(g.dx!.data, numericalGradient(loss, x), 1e-7);
+      expectClose(g.dgamma!.data, numericalGradient(loss, gamma), 1e-7);
+      expectClose(g.dbeta!.data, numericalGradient(loss, beta), 1e-7);
+    });
+  }
+
   test('dgamma and dbeta accumulate; dx is overwritten; null skips a gradient', () => {
     const x = randn([4, 2], 11);
     const dy = randn([4, 2], 12);

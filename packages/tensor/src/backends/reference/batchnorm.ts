@@ -1,3 +1,4 @@
+import type { DataArray } from '../../dtype.js';
 import type { Tensor } from '../../tensor.js';
 
 /**
@@ -22,7 +23,7 @@ function layout(x: Tensor): { N: number; C: number; S: number } {
 export function batchNormTrain(
   x: Tensor, gamma: Tensor | null, beta: Tensor | null, y: Tensor,
   saveMean: Tensor, saveInvStd: Tensor,
-  runningMean: Tensor | null, runningVar: Tensor | null, momentum: number, eps: number,
+  runningMean: Tensor | null, runningVar: Tensor | null, momentum: number, eps: number, relu = false,
 ): void {
   const { N, C, S } = layout(x);
   const count = N * S;
@@ -49,11 +50,18 @@ export function batchNormTrain(
     // With a single value per channel the unbiased variance is undefined; the ops reject that case.
     if (runningVar) runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * (squares / Math.max(count - 1, 1));
   }
-  batchNormApply(x, gamma, beta, saveMean, saveInvStd, y);
+  batchNormApply(x, gamma, beta, saveMean, saveInvStd, y, relu);
 }
 
-/** y = (x - mean[c]) * invStd[c] * gamma[c] + beta[c]; gamma = null means 1, beta = null means 0. */
-export function batchNormApply(x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor): void {
+/**
+ * y = (x - mean[c]) * invStd[c] * gamma[c] + beta[c]; gamma = null means 1, beta = null means 0.
+ * With `relu` the stored value is then rectified as threshold(y, 0, 0) would (NaN → 0): it is
+ * read back from y, so that the rounding to y's dtype happens before the comparison, as it does
+ * in the unfused sequence.
+ */
+export function batchNormApply(
+  x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor, relu = false,
+): void {
   const { N, C, S } = layout(x);
   const xd = x.data;
   const yd = y.data;
@@ -64,6 +72,7 @@ export function batchNormApply(x: Tensor, gamma: Tensor | null, beta: Tensor | n
     for (let n = 0; n < N; n++) {
       const base = (n * C + c) * S;
       for (let s = 0; s < S; s++) yd[base + s] = (xd[base + s] - m) * scale + shift;
+      if (relu) for (let s = 0; s < S; s++) yd[base + s] = yd[base + s] > 0 ? yd[base + s] : 0;
     }
   }
 }
@@ -74,15 +83,16 @@ export function batchNormApply(x: Tensor, gamma: Tensor | null, beta: Tensor | n
  *   training: dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat))
  *             (the batch mean and variance depend on x, which adds the two mean terms),
  *   eval:     dx = gamma * invStd * dy.
+ * With `rectified` (the output of a forward with relu) dy is first masked: 0 where rectified <= 0.
  */
 export function batchNormBackward(
   x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor,
-  dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean,
+  dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean, rectified: Tensor | null = null,
 ): void {
   const { N, C, S } = layout(x);
   const count = N * S;
   const xd = x.data;
-  const gd = dy.data;
+  const gd = rectified ? masked(dy, rectified) : dy.data;
   for (let c = 0; c < C; c++) {
     const m = mean.data[c];
     const is = invStd.data[c];
@@ -110,4 +120,12 @@ export function batchNormBackward(
       }
     }
   }
+}
+
+/** dy where y > 0, else 0 (thresholdBackward(y, dy, 0)), in a new array of dy's dtype. */
+function masked(dy: Tensor, y: Tensor): DataArray {
+  const g = dy.data.slice();
+  const yd = y.data;
+  for (let i = 0; i < g.length; i++) if (!(yd[i] > 0)) g[i] = 0;
+  return g;
 }

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import { full, tensor } from '../../creation.js';
-import { axpby, binary, clone, copy, fill, threshold, thresholdBackward, unary } from '../../ops/elementwise.js';
+import { addRelu, axpby, binary, clone, copy, fill, threshold, thresholdBackward, unary } from '../../ops/elementwise.js';
 import { stridesOf } from '../../shape.js';
 import { PROPERTY_RUNS } from './arbitraries.js';
-import { expectClose, randn, useReference } from './testing.js';
+import { dot, expectClose, numericalGradient, randn, useReference } from './testing.js';
 
 beforeAll(() => useReference('float64'));
 
@@ -88,6 +88,23 @@ describe('reference binary kernels with broadcasting', () => {
     binary('add', 'add', x, tensor([10, 20]), x);
     expect(x.toArray()).toEqual([[11, 22], [13, 24]]);
     expect(binary('max', 'maximum', tensor([1, NaN]), 0).data[1]).toBeNaN();
+  });
+});
+
+describe('reference add + ReLU (fused)', () => {
+  test('is relu(a + b), NaN → 0, broadcasting; its gradient is thresholdBackward(out, dy, 0) (float64 check)', () => {
+    expect(Array.from(addRelu(tensor([1, -2, NaN, 0.5]), tensor([0.5, 1, 1, -0.5])).data)).toEqual([1.5, 0, 0, 0]);
+    const a = randn([3, 4, 2], 21);
+    const b = randn([4, 1], 22);
+    const dy = randn([3, 4, 2], 23);
+    const out = addRelu(a, b);
+    const dOut = thresholdBackward(out, dy, 0);
+    expect(Array.from(dOut.data).filter((v) => v === 0).length, 'some outputs are rectified').toBeGreaterThan(4);
+    const loss = () => dot(addRelu(a, b), dy);
+    expectClose(dOut.data, numericalGradient(loss, a), 1e-8);
+    // b [4, 1] is broadcast over the first and last axes: its gradient sums dOut over them.
+    const db = Array.from({ length: 4 }, (_, j) => [0, 1, 2].reduce((s, n) => s + dOut.data[n * 8 + j * 2] + dOut.data[n * 8 + j * 2 + 1], 0));
+    expectClose(db, numericalGradient(loss, b), 1e-8);
   });
 });
 

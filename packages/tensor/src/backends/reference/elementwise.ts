@@ -36,9 +36,10 @@ export function unary(op: UnaryOp, x: Tensor, out: Tensor): void {
 
 /**
  * out = a op b with NumPy broadcasting. A number operand is read as a one-element array with
- * stride 0, so every combination goes through the same row loop.
+ * stride 0, so every combination goes through the same row loop. With `relu` the stored result
+ * is then rectified, as threshold(out, 0, 0) would.
  */
-export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor): void {
+export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor, relu = false): void {
   const shape = out.shape;
   const ad = typeof a === 'number' ? new Float64Array([a]) : a.data;
   const bd = typeof b === 'number' ? new Float64Array([b]) : b.data;
@@ -47,6 +48,7 @@ export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number, out
   const os = broadcastStrides(shape, shape);
   const o = out.data;
   forEachRow(shape, [as, bs, os], (off, n, step) => binaryRow(op, ad, off[0], step[0], bd, off[1], step[1], o, off[2], n));
+  if (relu) threshold(out, 0, 0, out);
 }
 
 /** One row of a binary op; the switch runs once per row, not per element. */

@@ -81,19 +81,21 @@ export function broadcastPattern(shape: readonly number[], outShape: readonly nu
 }
 
 /**
- * out = a op b. Same-size operands, a scalar, and a broadcast operand whose shape is a
- * contiguous run of out's (per-channel [C,1,1] against NCHW, a bias [D] against [N,D]) run in
- * wasm; any other broadcast, and number op number, are rare and go to the reference kernel.
+ * out = a op b (rectified when `relu`). Same-size operands, a scalar, and a broadcast operand
+ * whose shape is a contiguous run of out's (per-channel [C,1,1] against NCHW, a bias [D]
+ * against [N,D]) run in wasm; any other broadcast, and number op number, are rare and go to
+ * the reference kernel.
  */
-export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor): void {
+export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor, relu = false): void {
   const code = binaryCode(op);
   const n = out.size;
   const k = ctx.kernels;
+  const r = relu ? 1 : 0;
   if (n === 0) return;
   const aFull = typeof a !== 'number' && a.size === n;
   const bFull = typeof b !== 'number' && b.size === n;
   if (aFull && bFull) {
-    withOperands(ctx, (io) => flat(ctx, 'binary', [code, io.in(a), io.in(b), io.out(out)], [false, true, true, true], n));
+    withOperands(ctx, (io) => flat(ctx, 'binary', [code, io.in(a), io.in(b), io.out(out), r], [false, true, true, true, false], n));
     return;
   }
   // One full operand and one "part": a number or a tensor broadcast along a contiguous run.
@@ -101,23 +103,23 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Te
   const part = aFull ? b : a;
   const pattern = full === null ? null : typeof part === 'number' ? ([1, 1, n] as const) : broadcastPattern(part.shape, out.shape);
   if (full === null || pattern === null) {
-    ctx.reference.binary(op, a, b, out);
+    ctx.reference.binary(op, a, b, out, relu);
     return;
   }
   withOperands(ctx, (io) => {
     const partPtr = typeof part === 'number' ? io.scratch([part]) : io.in(part);
     const [outer, mid, inner] = pattern;
-    const args = [code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), outer, mid, inner];
+    const args = [code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), outer, mid, inner, r];
     const split = { work: elements(n) };
     if (outer > 1) {
       // Split over the outer axis: full and out advance by a [mid, inner] block per unit.
       const block = mid * inner * 4;
-      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, block, 0, 0, block, 0, 0, 0], 5, outer, split);
+      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, block, 0, 0, block, 0, 0, 0, 0], 5, outer, split);
     } else if (mid === 1) {
       // A scalar against a run: split the run.
-      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, 4, 0, 0, 4, 0, 0, 0], 7, inner, { ...split, align: 16 });
+      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, 4, 0, 0, 4, 0, 0, 0, 0], 7, inner, { ...split, align: 16 });
     } else {
-      k.binaryBroadcast(code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), outer, mid, inner);
+      k.binaryBroadcast(code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), outer, mid, inner, r);
     }
   });
 }

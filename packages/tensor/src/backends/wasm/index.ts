@@ -44,7 +44,7 @@ export function createWasmBackend(): Backend {
     fill: (out, value) => fill(ctx, out, value),
     copy: (src, dst) => copy(ctx, src, dst),
     unary: (op, x, out) => unary(ctx, op, x, out),
-    binary: (op, a, b, out) => binary(ctx, op, a, b, out),
+    binary: (op, a, b, out, relu) => binary(ctx, op, a, b, out, relu),
     threshold: (x, th, value, out) => threshold(ctx, x, th, value, out),
     thresholdBackward: (x, dy, th, dx) => thresholdBackward(ctx, x, dy, th, dx),
     axpby: (alpha, x, beta, out) => axpby(ctx, alpha, x, beta, out),
@@ -62,11 +62,11 @@ export function createWasmBackend(): Backend {
     maxPool2dBackward: (x, dy, dx, p) => maxPool2dBackward(ctx, x, dy, dx, p),
     avgPool2d: (x, y, p) => avgPool2d(ctx, x, y, p),
     avgPool2dBackward: (dy, dx, p) => avgPool2dBackward(ctx, dy, dx, p),
-    batchNormTrain: (x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps) =>
-      batchNormTrain(ctx, x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps),
-    batchNormApply: (x, gamma, beta, mean, invStd, y) => batchNormApply(ctx, x, gamma, beta, mean, invStd, y),
-    batchNormBackward: (x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training) =>
-      batchNormBackward(ctx, x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training),
+    batchNormTrain: (x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps, relu) =>
+      batchNormTrain(ctx, x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps, relu),
+    batchNormApply: (x, gamma, beta, mean, invStd, y, relu) => batchNormApply(ctx, x, gamma, beta, mean, invStd, y, relu),
+    batchNormBackward: (x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified) =>
+      batchNormBackward(ctx, x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified),
     upsampleNearest2d: (x, y, scaleH, scaleW) => ref.upsampleNearest2d(x, y, scaleH, scaleW),
     upsampleNearest2dBackward: (dy, dx, scaleH, scaleW) => ref.upsampleNearest2dBackward(dy, dx, scaleH, scaleW),
     softmax: (x, y, log) => softmax(ctx, x, y, log),

@@ -43,8 +43,11 @@ export interface Kernels {
   fill(out: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;
-  binary(op: number, a: number, b: number, out: number, n: number): void;
-  binaryBroadcast(op: number, full: number, part: number, partLeft: number, out: number, outer: number, mid: number, inner: number): void;
+  binary(op: number, a: number, b: number, out: number, relu: number, n: number): void;
+  /** `relu` may be omitted: a missing wasm argument arrives as 0. */
+  binaryBroadcast(
+    op: number, full: number, part: number, partLeft: number, out: number, outer: number, mid: number, inner: number, relu?: number,
+  ): void;
   threshold(x: number, th: number, value: number, out: number, n: number): void;
   thresholdBackward(x: number, dy: number, th: number, dx: number, n: number): void;
   axpby(alpha: number, x: number, beta: number, out: number, n: number): void;
@@ -57,13 +60,17 @@ export interface Kernels {
   ): void;
   batchNormTrain(
     x: number, gamma: number, beta: number, y: number, saveMean: number, saveInvStd: number,
-    runningMean: number, runningVar: number, momentum: number, eps: number,
+    runningMean: number, runningVar: number, momentum: number, eps: number, relu: number,
     N: number, C: number, S: number, c0: number, c1: number,
   ): void;
-  batchNormApply(x: number, gamma: number, beta: number, mean: number, invStd: number, y: number, N: number, C: number, S: number, c0: number, c1: number): void;
+  batchNormApply(
+    x: number, gamma: number, beta: number, mean: number, invStd: number, y: number, relu: number,
+    N: number, C: number, S: number, c0: number, c1: number,
+  ): void;
   batchNormBackward(
     x: number, dy: number, gamma: number, mean: number, invStd: number,
-    dx: number, dgamma: number, dbeta: number, training: number, N: number, C: number, S: number, c0: number, c1: number,
+    dx: number, dgamma: number, dbeta: number, training: number, rectified: number,
+    N: number, C: number, S: number, c0: number, c1: number,
   ): void;
   softmax(x: number, y: number, cols: number, log: number, r0: number, r1: number): void;
   softmaxBackward(y: number, dy: number, dx: number, cols: number, log: number, r0: number, r1: number): void;
