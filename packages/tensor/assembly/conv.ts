@@ -33,6 +33,7 @@ import {
   KC, MC, MR, NR, depthBlock, gemmPacked, microKernelIndirectA, microKernelIndirectB, packA, packB, packedABytes, packedAOffset,
 } from './gemm';
 import { ConvShape, transposedOf } from './conv-shape';
+import { splitImage, splitLineFloats } from './phase-split';
 import { at, roundUp, sumRun } from './util';
 
 /** Bytes of col (K × columns) one block of the strided backward-data pass may use. */
@@ -57,62 +58,32 @@ const COL_BYTES: i32 = 256 << 10;
 
 /**
  * Values per row of one phase of xp: every column a window reads, plus NR of slack so that the
- * last (partial) tile of an output row may load NR values without leaving the row's storage.
+ * last (partial) tile of an output row may load NR values without leaving the row's storage,
+ * in whole groups of 4 (padImage writes four at a time).
  */
 @inline function phaseWidth(g: ConvShape): i32 {
-  return max((g.W + 2 * g.pW + g.sW - 1) / g.sW, g.Wo + (g.kW - 1) / g.sW) + NR;
+  return roundUp(max((g.W + 2 * g.pW + g.sW - 1) / g.sW, g.Wo + (g.kW - 1) / g.sW) + NR, 4);
 }
 
 @inline function paddedFloats(g: ConvShape): i32 {
   return g.C * g.sW * paddedRows(g) * phaseWidth(g);
 }
 
-/** xp[c][phase][r][i] = x[c][r − pH][i·sW + phase − pW], 0 outside the image. */
-function padImage(g: ConvShape, xn: usize, xp: usize): void {
-  const H = g.H;
-  const W = g.W;
-  const sW = g.sW;
-  const pW = g.pW;
+/** Floats of the line padImage splits each input row in. */
+@inline function lineFloats(g: ConvShape): i32 {
+  return splitLineFloats(g.sW, phaseWidth(g));
+}
+
+/**
+ * xp[c][phase][r][i] = x[c][r − pH][i·sW + phase − pW], 0 outside the image (phase-split.ts),
+ * with the stride as a literal for the common strides so that the split folds to shuffles.
+ */
+function padImage(g: ConvShape, xn: usize, xp: usize, line: usize): void {
   const Hp = paddedRows(g);
   const Wq = phaseWidth(g);
-  let dst = xp;
-  for (let c = 0; c < g.C; c++) {
-    for (let phase = 0; phase < sW; phase++) {
-      for (let r = 0; r < Hp; r++) {
-        const ih = r - g.pH;
-        if (<u32>ih >= <u32>H) {
-          for (let i = 0; i < Wq; i++) store<f32>(at(dst, i), 0);
-        } else {
-          const src = at(xn, (c * H + ih) * W);
-          if (sW == 1) {
-            // Rows are short: explicit loops beat memory.copy/fill, which V8 runs as calls.
-            for (let i = 0; i < pW; i++) store<f32>(at(dst, i), 0);
-            const d = at(dst, pW);
-            let i = 0;
-            for (; i + 4 <= W; i += 4) v128.store(at(d, i), v128.load(at(src, i)));
-            for (; i < W; i++) store<f32>(at(d, i), load<f32>(at(src, i)));
-            for (let j = pW + W; j < Wq; j++) store<f32>(at(dst, j), 0);
-          } else {
-            // Every sW-th value from iw = phase − pW on; for stride 2 the interior is the even
-            // lanes of two vectors (iw + 8 ≤ W keeps the loads inside the row).
-            let i = 0;
-            for (; i < Wq && i * sW + phase - pW < 0; i++) store<f32>(at(dst, i), 0);
-            if (sW == 2) {
-              for (; i + 4 <= Wq && 2 * i + phase - pW + 8 <= W; i += 4) {
-                const s = at(src, 2 * i + phase - pW);
-                v128.store(at(dst, i), i32x4.shuffle(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
-              }
-            }
-            for (; i < Wq; i++) {
-              const iw = i * sW + phase - pW;
-              store<f32>(at(dst, i), <u32>iw < <u32>W ? load<f32>(at(src, iw)) : 0);
-            }
-          }
-        }
-        dst += <usize>Wq << 2;
-      }
-    }
-  }
+  if (g.sW == 1) splitImage(1, g.C, g.H, g.W, g.pH, g.pW, Hp, Wq, xn, xp, line);
+  else if (g.sW == 2) splitImage(2, g.C, g.H, g.W, g.pH, g.pW, Hp, Wq, xn, xp, line);
+  else splitImage(g.sW, g.C, g.H, g.W, g.pH, g.pW, Hp, Wq, xn, xp, line);
 }
 
 /**
@@ -136,9 +107,9 @@ function tapOffsets(g: ConvShape, off: usize): void {
   for (let i = 0; i < MR; i++) store<i32>(off + (<usize>(k + i) << 2), 0);
 }
 
-/** Scratch of the direct convolution (convImages): xp, the tap offsets, an edge tile. */
+/** Scratch of the direct convolution (convImages): xp, the tap offsets, an edge tile, padImage's line. */
 @inline function directBytes(g: ConvShape): usize {
-  return bytes(paddedFloats(g)) + bytes(g.C * g.kH * g.kW + MR) + bytes(MR * NR);
+  return bytes(paddedFloats(g)) + bytes(g.C * g.kH * g.kW + MR) + bytes(MR * NR) + bytes(lineFloats(g));
 }
 
 /**
@@ -177,11 +148,12 @@ function convImages(g: ConvShape, x: usize, wp: usize, bias: usize, y: usize, n0
   const xp = work;
   const off = xp + bytes(paddedFloats(g));
   const tmp = off + bytes(g.C * g.kH * g.kW + MR);
+  const line = tmp + bytes(MR * NR);
   tapOffsets(g, off);
   const inBytes = <usize>(g.C * g.H * g.W) << 2;
   const outBytes = <usize>(g.O * g.Ho * g.Wo) << 2;
   for (let n = n0; n < n1; n++) {
-    padImage(g, x + <usize>n * inBytes, xp);
+    padImage(g, x + <usize>n * inBytes, xp, line);
     convImage(g, xp, off, wp, bias, y + <usize>n * outBytes, tmp);
   }
 }
@@ -418,7 +390,7 @@ export function conv2dBackwardFilterScratchBytes(gp: usize): i32 {
   const K = g.C * g.kH * g.kW;
   const P = g.Ho * g.Wo;
   const Op = roundUp(g.O, NR);
-  return <i32>(bytes(paddedFloats(g)) + bytes(K + MR) + bytes(P) + bytes(Op * P) + bytes(MR * NR) + 64);
+  return <i32>(bytes(paddedFloats(g)) + bytes(K + MR) + bytes(P) + bytes(Op * P) + bytes(MR * NR) + bytes(lineFloats(g)) + 64);
 }
 
 /**
@@ -440,6 +412,7 @@ export function conv2dBackwardFilter(gp: usize, x: usize, dy: usize, partials: u
   const steps = off + bytes(K + MR);
   const bp = steps + bytes(P);
   const tmp = bp + bytes(Op * P);
+  const line = tmp + bytes(MR * NR);
   tapOffsets(g, off);
   // steps[p] = byte offset of output pixel p = (oh, ow) in xp.
   for (let oh = 0; oh < g.Ho; oh++) {
@@ -453,7 +426,7 @@ export function conv2dBackwardFilter(gp: usize, x: usize, dy: usize, partials: u
     const dwt = partials + <usize>c * partBytes;
     memory.fill(dwt, 0, <usize>(roundUp(K, MR) * Op) << 2);
     for (let n = c * per; n < min(g.N, (c + 1) * per); n++) {
-      padImage(g, x + <usize>n * inBytes, xp);
+      padImage(g, x + <usize>n * inBytes, xp, line);
       // Element (p, o) of dyᵀ is dy[n][o·P + p]: row stride 1, column stride P.
       packB(dy + (<usize>(n * O * P) << 2), 1, P, P, O, bp);
       const depth = depthBlock(P);

@@ -30,6 +30,7 @@
 
 import { ConvShape, transposedOf } from './conv-shape';
 import { MR, NR, depthBlock, packedABytes, packedAOffset, tile } from './gemm';
+import { splitImage, splitLineFloats } from './phase-split';
 import { at, hsum, roundUp } from './util';
 
 /** Tiles per vector: one per lane. */
@@ -88,7 +89,7 @@ const BLOCK_BYTES: i32 = 320 << 10;
 }
 
 @inline function padWidth(g: ConvShape, m: i32): i32 {
-  // Whole groups of 4 (padImage writes four at a time).
+  // Whole groups of 4 (splitImage writes four at a time).
   return roundUp(QUAD / quadRows(g, m) * quadsWide(g, m) + QUAD, 4);
 }
 
@@ -96,9 +97,9 @@ const BLOCK_BYTES: i32 = 320 << 10;
   return g.C * m * padRows(g, m) * padWidth(g, m);
 }
 
-/** Floats of the zero-padded input line padImage splits: the columns of every phase, plus one group. */
+/** Floats of the zero-padded input line splitImage works in. */
 @inline function lineFloats(g: ConvShape, m: i32): i32 {
-  return m * padWidth(g, m) + 4 * m;
+  return splitLineFloats(m, padWidth(g, m));
 }
 
 /** Quads per block: V and M fit in BLOCK_BYTES; even, so that panels hold two quads. */
@@ -517,68 +518,11 @@ export function conv2dWinograd(
   }
 }
 
-/** xw for image xn: the rows and columns the input tiles of g read. */
+/** xw for image xn (phase-split.ts): the rows and columns the input tiles of g read. */
 @inline function padInput(m: i32, g: ConvShape, xn: usize, xw: usize, line: usize): void {
-  padImage(m, g.C, g.H, g.W, g.pH, g.pW, padRows(g, m), padWidth(g, m), xn, xw, line);
+  splitImage(m, g.C, g.H, g.W, g.pH, g.pW, padRows(g, m), padWidth(g, m), xn, xw, line);
 }
 
-/**
- * xw[c][phase][row][i] = x[c][row − pH][i·m + phase − pW] for C planes of H×W, 0 outside the
- * plane, `rows` rows of `width` values per phase. Each input row is first copied into a zero-padded line (`line`,
- * m·(width + 4) floats), which is then split into the m phases four values at a time with
- * shuffles (a 4×4 transpose for m = 4), without a bounds check per value.
- */
-@inline function padImage(
-  m: i32, C: i32, H: i32, W: i32, pH: i32, pW: i32, rows: i32, width: i32, xn: usize, xw: usize, line: usize,
-): void {
-  const span = m * width;
-  const zero = f32x4.splat(0);
-  // The line's zeros outside [pW, pW + W) are written once: rows only overwrite the inside.
-  for (let i = 0; i < span + 4 * m; i += 4) v128.store(at(line, i), zero);
-  const phaseBytes = <usize>(rows * width) << 2;
-  for (let c = 0; c < C; c++) {
-    const plane = xw + <usize>(c * m) * phaseBytes;
-    for (let r = 0; r < rows; r++) {
-      const dst = plane + (<usize>(r * width) << 2);
-      const ih = r - pH;
-      if (<u32>ih >= <u32>H) {
-        for (let phase = 0; phase < m; phase++) {
-          const d = dst + <usize>phase * phaseBytes;
-          for (let i = 0; i < width; i += 4) v128.store(at(d, i), zero);
-        }
-        continue;
-      }
-      const src = at(xn, (c * H + ih) * W);
-      const inner = at(line, pW);
-      let j = 0;
-      for (; j + 4 <= W; j += 4) v128.store(at(inner, j), v128.load(at(src, j)));
-      for (; j < W; j++) store<f32>(at(inner, j), load<f32>(at(src, j)));
-      for (let i = 0; i < width; i += 4) {
-        const s = at(line, i * m);
-        const d = at(dst, i);
-        if (m == 2) {
-          const v0 = v128.load(s);
-          const v1 = v128.load(s, 16);
-          v128.store(d, i32x4.shuffle(v0, v1, 0, 2, 4, 6));
-          v128.store(d + phaseBytes, i32x4.shuffle(v0, v1, 1, 3, 5, 7));
-        } else {
-          const v0 = v128.load(s);
-          const v1 = v128.load(s, 16);
-          const v2 = v128.load(s, 32);
-          const v3 = v128.load(s, 48);
-          const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
-          const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
-          const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
-          const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
-          v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-          v128.store(d + phaseBytes, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
-          v128.store(d + 2 * phaseBytes, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
-          v128.store(d + 3 * phaseBytes, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
-        }
-      }
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Filter gradient
@@ -739,7 +683,7 @@ export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: u
     let filled = 0;
     for (let n = k * per; n < min(g.N, (k + 1) * per); n++) {
       padInput(m, g, x + <usize>n * inBytes, xw, line);
-      padImage(m, O, g.Ho, g.Wo, 0, 0, coveredRows(g, m), padWidth(g, m), dy + <usize>n * outBytes, dyw, line);
+      splitImage(m, O, g.Ho, g.Wo, 0, 0, coveredRows(g, m), padWidth(g, m), dy + <usize>n * outBytes, dyw, line);
       for (let q = 0; q < perImage; q++) {
         const tr = q / qw;
         const tg = q % qw;

@@ -49,13 +49,14 @@ export interface ConvShape {
   stride: number;
 }
 
-/** The ResNet-20 convolutions (3×3, pad 1). */
+/** The ResNet-20 convolutions (3×3, pad 1), the first layer (3 input channels) last. */
 export const RESNET20_CONVS: readonly ConvShape[] = [
   { label: '16x32x32', C: 16, O: 16, size: 32, stride: 1 },
   { label: '32x16x16', C: 32, O: 32, size: 16, stride: 1 },
   { label: '64x8x8', C: 64, O: 64, size: 8, stride: 1 },
   { label: '16->32 s2 32x32', C: 16, O: 32, size: 32, stride: 2 },
   { label: '32->64 s2 16x16', C: 32, O: 64, size: 16, stride: 2 },
+  { label: '3->16 32x32', C: 3, O: 16, size: 32, stride: 1 },
 ];
 
 export type ConvPass = 'forward' | 'backward-data' | 'backward-weights';

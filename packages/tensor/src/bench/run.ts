@@ -1,5 +1,5 @@
 /**
- * `pnpm bench` (node dist/bench/run.js [--quick] [--backend wasm|reference] [--threads 1,2]): the
+ * `pnpm bench` (node dist/bench/run.js [--quick] [--backend wasm|reference] [--threads 1,2] [--filter text]): the
  * tensor benchmark of issue 2. Prints, per backend (the wasm one with 1 thread and with all
  * cores, or the --threads list), the median GFLOPS of sgemm and of the ResNet-20 convolution
  * passes, and writes every median to bench-results/tensor.json at the repository root as
@@ -83,12 +83,13 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean', default: false },
       backend: { type: 'string' },
+      filter: { type: 'string' },
       threads: { type: 'string', default: availableParallelism() > 1 ? `1,${availableParallelism()}` : '1' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: node dist/bench/run.js [--quick] [--backend wasm|reference] [--threads 1,2]');
+    console.log('usage: node dist/bench/run.js [--quick] [--backend wasm|reference] [--threads 1,2] [--filter text]');
     return;
   }
   const threadCounts = values.threads.split(',').map((t) => Number(t.trim()));
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
       console.log(`${plan.backend} backend, ${threads} thread${threads > 1 ? 's' : ''} (median of ${runs} runs after ${warmupSeconds ? `${warmupSeconds} s of` : 'one'} warm-up)`);
       for (const note of plan.notes) console.log(`  note: ${note}`);
       console.log(`  ${pad('case', 40)}${pad('median GFLOPS', 16)}${pad('best', 10)}median over CPU time`);
-      for (const c of plan.cases) {
+      for (const c of plan.cases.filter((k) => values.filter === undefined || k.name.includes(values.filter))) {
         const { run, dispose } = c.setup(backend);
         const t = time(run, plan.timing);
         dispose();

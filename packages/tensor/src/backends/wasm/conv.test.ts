@@ -11,8 +11,9 @@ interface Case {
 }
 
 /**
- * Geometries for the property: odd sizes, batch 1, strides 1/2, paddings 0/1/2, kernels 1/3/5,
- * and images wide enough (up to 21) for the kernels' 8-pixel row fast paths and their edges.
+ * Geometries for the property: odd sizes, batch 1, strides 1/2 (and 3/4 across rows: the
+ * phase split's generic and 4×4-transpose paths), paddings 0/1/2, kernels 1/3/5, and images
+ * wide enough (up to 21) for the kernels' 8-pixel row fast paths and their edges.
  */
 const geometry = fc
   .record({
@@ -24,7 +25,7 @@ const geometry = fc
     kH: fc.constantFrom(1, 3, 5),
     kW: fc.constantFrom(1, 3, 5),
     sH: fc.constantFrom(1, 2),
-    sW: fc.constantFrom(1, 2),
+    sW: fc.constantFrom(1, 2, 3, 4),
     pH: fc.constantFrom(0, 1, 2),
     pW: fc.constantFrom(0, 1, 2),
     bias: fc.boolean(),
@@ -98,6 +99,8 @@ const fixed: Case[] = [
   { N: 2, C: 12, O: 20, H: 9, W: 24, kH: 1, kW: 1, sH: 1, sW: 1, pH: 0, pW: 0, bias: true, accumulate: false, seed: 4 },
   { N: 2, C: 8, O: 16, H: 16, W: 16, kH: 1, kW: 1, sH: 2, sW: 2, pH: 0, pW: 0, bias: false, accumulate: false, seed: 5 },
   { N: 1, C: 3, O: 5, H: 40, W: 300, kH: 3, kW: 5, sH: 1, sW: 1, pH: 2, pW: 2, bias: true, accumulate: false, seed: 6 },
+  { N: 2, C: 4, O: 6, H: 23, W: 37, kH: 5, kW: 5, sH: 3, sW: 3, pH: 2, pW: 2, bias: true, accumulate: true, seed: 7 },
+  { N: 1, C: 5, O: 7, H: 17, W: 41, kH: 5, kW: 5, sH: 2, sW: 4, pH: 1, pW: 2, bias: false, accumulate: false, seed: 8 },
 ];
 
 describe('wasm conv2d', () => {
