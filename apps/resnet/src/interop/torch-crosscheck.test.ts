@@ -8,10 +8,22 @@
  * comparison measures funt's own rounding error, as max |funt - torch| / max |torch| over a
  * tensor: float32 arithmetic through 20 layers stays within FLOAT32_TOLERANCE, and the
  * reference backend in float64 within FLOAT64_TOLERANCE (the fixture's own rounding).
+ *
+ * ReLU kinks. A pre-activation within float32 rounding of 0 in the truth can land on the other
+ * side of the kink in float32 (seen: 2e-5 and 7e-6 in the last stage-3 block). Its activation
+ * still agrees within the tolerance, but the ReLU's derivative flips between 0 and 1 there, and
+ * that one unit's gradient then moves the input gradient by far more than rounding (1.4e-2).
+ * Such a flip says nothing about funt's kernels, so the float32 run takes the truth's side of
+ * the kink for exactly those units: a leaf module's float32 output whose zero pattern differs
+ * from the float64 run's (the reference backend in float64, which the last test holds to the
+ * fixture) gets the float64 value at the differing units, provided the nonzero side is within
+ * FLOAT32_TOLERANCE of the output's scale (what the comparisons accept anyway). A flip farther
+ * from the kink is an error and fails the test; the substitutions are printed, and there may
+ * be at most MAX_KINK_FLIPS of them. Nothing is excluded from the comparisons.
  */
 import { fileURLToPath } from 'node:url';
-import { ClassNLLCriterion, type Linear, type Sequential } from '@funt/layers';
-import { Rng, type Tensor, getBackend, getDefaultDType, loadSafetensors, withBackend } from '@funt/tensor';
+import { ClassNLLCriterion, type Linear, type Module, type Sequential } from '@funt/layers';
+import { Rng, Tensor, getBackend, getDefaultDType, loadSafetensors, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { resnet } from '../model/resnet.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt, torchToFuntNames } from './torch-names.js';
@@ -20,8 +32,9 @@ const FIXTURE = fileURLToPath(new URL('../../test-fixtures/resnet20-torch-crossc
 
 /**
  * float32 funt vs the float64 truth, relative to each tensor's largest magnitude. Measured
- * (105 comparisons): worst 2.5e-6 on the wasm backend, 7.9e-7 on the reference backend, both
- * for the gradient of a stage-3 batch-norm weight; the bound leaves an 8x margin.
+ * (105 comparisons, 2026-11-27): worst 1.36e-5 on the wasm backend (its Winograd convolutions
+ * round more than direct ones), 7.9e-7 on the reference backend, both for the gradient of
+ * layer3.2.bn1.weight (a sum over the batch with much cancellation).
  */
 const FLOAT32_TOLERANCE = 2e-5;
 /**
@@ -29,6 +42,70 @@ const FLOAT32_TOLERANCE = 2e-5;
  * worst 5.4e-8, i.e. nothing beyond the fixture's own rounding.
  */
 const FLOAT64_TOLERANCE = 1e-7;
+
+/**
+ * Units allowed to take the truth's side of a ReLU kink per run (both modes). Expected: a few
+ * of the ~1.5M ReLU units sit within float32 rounding of 0; many would mean a kernel error.
+ */
+const MAX_KINK_FLIPS = 6;
+
+type Mode = 'eval' | 'train';
+
+/** Every leaf module's output in one forward pass, copied as produced, by mode and module path. */
+type Activations = Map<string, Float64Array>;
+
+/** One unit whose float32 activation was on the other side of a ReLU kink than the truth's. */
+interface KinkFlip {
+  mode: Mode;
+  path: string;
+  index: number;
+  float32: number;
+  truth: number;
+  /** The nonzero side relative to the largest |truth| of that output: its distance from the kink. */
+  distance: number;
+}
+
+/**
+ * Wraps the forward of every leaf module of `model` so that `visit(path, output)` sees (and may
+ * change) each leaf's output before the next module reads it.
+ */
+function watchLeaves(model: Module, visit: (path: string, output: Tensor) => void): void {
+  for (const [path, m] of model.namedModules()) {
+    if (m.children().length > 0) continue;
+    const forward = m.forward.bind(m);
+    m.forward = (input) => {
+      const output = forward(input);
+      if (output instanceof Tensor) visit(path, output);
+      return output;
+    };
+  }
+}
+
+/** Records the outputs of every leaf (the float64 run's activations, the truth for `takeKinkSides`). */
+function recordActivations(model: Module, mode: () => Mode, into: Activations): void {
+  watchLeaves(model, (path, output) => into.set(`${mode()}/${path}`, Float64Array.from(output.data)));
+}
+
+/**
+ * Where a leaf's float32 output is zero and the truth's is not, or the reverse (a ReLU kink the
+ * rounding crossed), sets the truth's value if the nonzero side is within FLOAT32_TOLERANCE of
+ * the output's scale; records every such unit in `flips`.
+ */
+function takeKinkSides(model: Module, mode: () => Mode, truth: Activations, flips: KinkFlip[]): void {
+  watchLeaves(model, (path, output) => {
+    const want = truth.get(`${mode()}/${path}`);
+    if (want === undefined) throw new Error(`no float64 activation for ${mode()}/${path}`);
+    const got = output.data;
+    let scale = 0;
+    for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+    for (let i = 0; i < want.length; i++) {
+      if ((got[i] === 0) === (want[i] === 0)) continue;
+      const distance = Math.abs(got[i] + want[i]) / Math.max(scale, 1e-30);
+      flips.push({ mode: mode(), path, index: i, float32: got[i], truth: want[i], distance });
+      if (distance <= FLOAT32_TOLERANCE) got[i] = want[i];
+    }
+  });
+}
 
 function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
   expect(got.length).toBe(want.length);
@@ -48,15 +125,18 @@ interface Measured {
 
 /**
  * Loads the fixture into a fresh funt ResNet-20 and runs PyTorch's two passes (eval, then
- * train) on it; returns every comparison's relative error.
+ * train) on it; returns every comparison's relative error. `watch` may wrap the model's leaves
+ * first (recordActivations, takeKinkSides), given the mode being run.
  */
-function crosscheck(): Measured[] {
+function crosscheck(watch: (model: Module, mode: () => Mode) => void = () => {}): Measured[] {
   const { tensors: fx, metadata } = loadSafetensors(FIXTURE, { dtype: getDefaultDType() });
   const config = JSON.parse(metadata.config);
   const model: Sequential = resnet({ ...config, skip: true, rng: new Rng(0) });
   const weights = Object.fromEntries(Object.entries(fx).filter(([k]) => k.startsWith('weights/')).map(([k, t]) => [k.slice('weights/'.length), t]));
   model.loadStateDict(torchStateToFunt(model, config, weights));
   const pairs = torchToFuntNames(model, config);
+  let current: Mode = 'eval';
+  watch(model, () => current);
   const fc = model.get(model.length - 2) as Linear;
   const input = fx.input;
   const labels = fx.labels;
@@ -68,6 +148,7 @@ function crosscheck(): Measured[] {
   };
 
   for (const mode of ['eval', 'train'] as const) {
+    current = mode;
     if (mode === 'eval') model.evaluate();
     else model.training();
     model.zeroGradParameters();
@@ -120,9 +201,31 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
     for (const t of Object.values(fx)) t.dispose();
   });
 
+  // The float64 run: its comparisons (the last test) and its activations (the float32 test's truth).
+  let float64: { measured: Measured[]; activations: Activations } | undefined;
+  const runFloat64 = () => {
+    float64 ??= withBackend('reference', () => {
+      const activations: Activations = new Map();
+      const measured = crosscheck((model, mode) => recordActivations(model, mode, activations));
+      report('float64', measured);
+      return { measured, activations };
+    }, 'float64');
+    return float64;
+  };
+
   it(`float32 (${FLOAT32_TOLERANCE} relative): outputs, logits, loss and input gradient in eval and train mode, every weight gradient, running statistics after the step`, () => {
-    const measured = crosscheck();
+    const { activations } = runFloat64();
+    const flips: KinkFlip[] = [];
+    const measured = crosscheck((model, mode) => takeKinkSides(model, mode, activations, flips));
     report('float32', measured);
+    if (flips.length > 0) {
+      const shown = [...flips].sort((a, b) => b.distance - a.distance).slice(0, 10);
+      console.info(`float32 on ${getBackend().name}: ${flips.length} unit(s) on the other side of a ReLU kink than the truth, given the truth's side (distance = nonzero side / scale of that output; farthest first):\n${shown
+        .map((f) => `  ${f.mode}/${f.path}[${f.index}]: float32 ${f.float32.toExponential(2)}, truth ${f.truth.toExponential(2)}, distance ${f.distance.toExponential(2)}`)
+        .join('\n')}${flips.length > shown.length ? `\n  ... and ${flips.length - shown.length} more` : ''}`);
+    }
+    for (const f of flips) expect(f.distance, `${f.mode}/${f.path}[${f.index}]: a sign flip farther from the kink than rounding`).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
+    expect(flips.length, 'units on the other side of a ReLU kink').toBeLessThanOrEqual(MAX_KINK_FLIPS);
     // 4 per mode; gradients of 19 conv weights, 19 BN weights and biases, fc weight and bias;
     // 19 BN running means and variances.
     expect(measured.length).toBe(8 + 19 + 19 * 2 + 2 + 19 * 2);
@@ -130,11 +233,6 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
   });
 
   it(`float64 on the reference backend (${FLOAT64_TOLERANCE} relative): the same comparisons, down to the fixture's float32 rounding`, () => {
-    const measured = withBackend('reference', () => {
-      const m = crosscheck();
-      report('float64', m);
-      return m;
-    }, 'float64');
-    for (const m of measured) expect(m.error, m.name).toBeLessThan(FLOAT64_TOLERANCE);
+    for (const m of runFloat64().measured) expect(m.error, m.name).toBeLessThan(FLOAT64_TOLERANCE);
   });
 });
