@@ -4,6 +4,7 @@ import { checkIntegers, expectShape, expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
 import { type InitOptions, defaultRng, uniformUnit } from './init.js';
 import { Module } from './module.js';
+import type { ReluFusion } from './relu-fusion.js';
 
 /**
  * Batch normalisation of [N, C] features per channel (Torch's `nn.BatchNormalization(nOutput,
@@ -14,8 +15,14 @@ import { Module } from './module.js';
  * running estimates as running = (1 − momentum)·running + momentum·batch with the UNBIASED
  * variance (Torch's rule). Evaluation normalises with the running estimates. With `affine` the
  * result is scaled by `weight` (γ) and shifted by `bias` (β).
+ *
+ * Fused with the ReLU after it (`fuseActivations`), it outputs relu(BN(x)) from the same
+ * kernel and masks the gradient by [output > 0] inside its backward kernel (relu-fusion.ts).
  */
 export class BatchNormalization extends Module {
+  /** Set by fuseActivations when this module applies the ReLU that follows it. */
+  reluFusion: ReluFusion | null = null;
+
   /** Rank of the input: 2 here, 4 for the spatial version. */
   protected readonly nDim: number = 2;
   /** Whether the last forward used batch statistics (backward must match it). */
@@ -78,21 +85,28 @@ export class BatchNormalization extends Module {
 
   override updateOutput(input: Activity): Tensor {
     const x = this.check(input);
+    const fusion = this.reluFusion;
+    fusion?.check();
+    const relu = fusion !== null;
     const y = this.workspace.like('output', x);
     this.forwardTrained = this.isTraining;
-    if (!this.isTraining) return batchNormEval(x, this.weight, this.bias, this.runningMean, this.runningVar, this.eps, y);
-    if (x.size / this.nOutput <= 1) {
-      throw new LayerError(this, 'training needs more than one value per channel (the unbiased variance divides by count - 1)', 'N·H·W > 1', x.shape);
+    if (!this.isTraining) batchNormEval(x, this.weight, this.bias, this.runningMean, this.runningVar, this.eps, y, relu);
+    else {
+      if (x.size / this.nOutput <= 1) {
+        throw new LayerError(this, 'training needs more than one value per channel (the unbiased variance divides by count - 1)', 'N·H·W > 1', x.shape);
+      }
+      batchNormTrain(x, this.weight, this.bias, {
+        runningMean: this.runningMean,
+        runningVar: this.runningVar,
+        momentum: this.momentum,
+        eps: this.eps,
+        out: y,
+        saveMean: this.workspace.like('saveMean', this.runningMean),
+        saveInvStd: this.workspace.like('saveInvStd', this.runningMean),
+        relu,
+      });
     }
-    batchNormTrain(x, this.weight, this.bias, {
-      runningMean: this.runningMean,
-      runningVar: this.runningVar,
-      momentum: this.momentum,
-      eps: this.eps,
-      out: y,
-      saveMean: this.workspace.like('saveMean', this.runningMean),
-      saveInvStd: this.workspace.like('saveInvStd', this.runningMean),
-    });
+    fusion?.produced(y);
     return y;
   }
 
@@ -113,11 +127,8 @@ export class BatchNormalization extends Module {
     const [mean, invStd] = this.statistics();
     const dx = withInput ? this.workspace.like('gradInput', x) : null;
     const params = withParams && this.affine;
-    batchNormBackward(x, dy, this.weight, mean, invStd, this.forwardTrained, {
-      dx,
-      dgamma: params ? this.gradWeight : null,
-      dbeta: params ? this.gradBias : null,
-    });
+    const grads = { dx, dgamma: params ? this.gradWeight : null, dbeta: params ? this.gradBias : null };
+    batchNormBackward(x, dy, this.weight, mean, invStd, this.forwardTrained, grads, this.reluFusion?.rectified() ?? null);
     return dx;
   }
 

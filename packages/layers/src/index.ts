@@ -45,6 +45,8 @@ export { Sigmoid } from './sigmoid.js';
 export { Tanh } from './tanh.js';
 export { SoftMax } from './softmax.js';
 export { LogSoftMax } from './log-softmax.js';
+export { fuseActivations, unfuseActivations } from './fuse-activations.js';
+export { ReluFusion } from './relu-fusion.js';
 
 // Criteria
 export { Criterion, type Target } from './criterion.js';
