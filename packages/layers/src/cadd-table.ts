@@ -57,6 +57,16 @@ export class CAddTable extends Module {
     return this.reluFusion !== null && this.reluFusion.relu.modifiesGradOutput();
   }
 
+  /** In place the sum is the first input; for the memory plan, the whole input table flows on. */
+  override outputAliasesInput(): boolean {
+    return this.inPlace;
+  }
+
+  /** gradInput is gradOutput itself, once per input (fused with an out-of-place ReLU: the masked copy). */
+  override gradInputAliasesGradOutput(): boolean {
+    return this.reluFusion === null || this.reluFusion.relu.modifiesGradOutput();
+  }
+
   protected override describe(): string {
     return this.inPlace ? 'inPlace' : '';
   }

@@ -3,6 +3,7 @@ import type { Activity } from './activity.js';
 import { expectTable, expectSameShape, shapeOf } from './checks.js';
 import { Container } from './container.js';
 import { LayerError } from './errors.js';
+import type { Flow, PlanBuilder } from './memory-plan.js';
 import type { Module } from './module.js';
 
 /**
@@ -70,17 +71,42 @@ export class ConcatTable extends Container {
     return expectTable(this, g, n, 'branch gradInput')[j];
   }
 
-  override backward(input: Activity, gradOutput: Activity): Activity {
-    this.gradInput = this.backprop(input, gradOutput, (m, g) => this.backwardChild(m, input, g));
-    return this.gradInput;
+  protected override backwardChildren(input: Activity, gradOutput: Activity): Activity {
+    return this.backprop(input, gradOutput, (m, g) => this.backwardChild(m, input, g));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Activity {
+    this.keepOutputs(input);
     return this.backprop(input, gradOutput, (m, g) => this.run(m, () => (m.gradInput = m.updateGradInput(input, g))));
   }
 
   override accGradParameters(input: Activity, gradOutput: Activity): void {
+    this.keepOutputs(input);
     const grads = expectTable(this, gradOutput, this.modules.length, 'gradOutput');
     this.modules.forEach((m, i) => this.run(m, () => m.accGradParameters(input, grads[i])));
+  }
+
+  override planForward(plan: PlanBuilder, input: Flow): Flow {
+    plan.remember(this, input);
+    return this.modules.map((m) => m.planForward(plan, input));
+  }
+
+  /** Mirrors backprop: per branch its gradOutput (a copy at a tick of its own when shared and overwritten), then the sum. */
+  override planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+    const grads = Array.isArray(gradOutput) && gradOutput.length === this.modules.length ? gradOutput : this.modules.map(() => gradOutput);
+    const branchGrads = this.modules.map((m, i) => {
+      let g = grads[i];
+      if (g !== null && grads.some((h, j) => j !== i && h === g) && m.modifiesGradOutput()) {
+        const t = plan.tick();
+        plan.read(g, t);
+        g = plan.gradient(this.workspace, t, { module: m, of: 'output' }, `gradOutput.${i}`);
+      }
+      return m.planBackward(plan, g);
+    });
+    const t = plan.tick();
+    plan.read(branchGrads, t);
+    const input = plan.inputOf(this);
+    if (Array.isArray(input)) return input.map((_, entry) => plan.gradient(this.workspace, t, { module: this, of: 'input', entry }, `gradInput.${entry}`));
+    return plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
   }
 }

@@ -40,6 +40,15 @@ export class Dropout extends Module {
     return mul(dy, this.workspace.like('noise', x), this.workspace.like('gradInput', x));
   }
 
+  /** Without a mask (evaluation, p = 0) it is the identity. */
+  override outputAliasesInput(): boolean {
+    return !this.isTraining || this.p === 0;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return this.outputAliasesInput();
+  }
+
   protected override describe(): string {
     return String(this.p);
   }

@@ -10,4 +10,12 @@ export class Identity extends Module {
   override updateGradInput(_input: Activity, gradOutput: Activity): Activity {
     return gradOutput;
   }
+
+  override outputAliasesInput(): boolean {
+    return true;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return true;
+  }
 }

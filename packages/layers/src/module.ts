@@ -3,6 +3,7 @@ import type { Activity } from './activity.js';
 import { expectSameShape, expectTensor } from './checks.js';
 import { LayerError, describeShape } from './errors.js';
 import type { InitOptions } from './init.js';
+import type { Flow, PlanBuilder } from './memory-plan.js';
 import { summarize } from './summary.js';
 import { Workspace } from './workspace.js';
 
@@ -94,6 +95,41 @@ export abstract class Module {
    */
   modifiesGradOutput(): boolean {
     return false;
+  }
+
+  /**
+   * For the memory plan (memory-plan.ts): true when `output` is the input itself or a view of it
+   * (Identity, View, in-place ReLU), never a buffer of the module's own. Checked in planned passes.
+   */
+  outputAliasesInput(): boolean {
+    return false;
+  }
+
+  /** For the memory plan: true when `gradInput` is gradOutput itself or a view of it (once per entry for a table input). */
+  gradInputAliasesGradOutput(): boolean {
+    return false;
+  }
+
+  /**
+   * The memory plan's replay of forward: one tick that reads the input and writes `output`
+   * (under the workspace key 'output'), or passes the input on. Containers override it to
+   * mirror their forward.
+   */
+  planForward(plan: PlanBuilder, input: Flow): Flow {
+    plan.remember(this, input);
+    const t = plan.tick();
+    plan.read(input, t);
+    return this.outputAliasesInput() ? input : plan.output(this, this.workspace, t);
+  }
+
+  /** The memory plan's replay of backward: one tick that reads gradOutput and writes `gradInput` (key 'gradInput'). */
+  planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+    const input = plan.inputOf(this);
+    const t = plan.tick();
+    plan.read(gradOutput, t);
+    if (this.gradInputAliasesGradOutput()) return Array.isArray(input) && !Array.isArray(gradOutput) ? input.map(() => gradOutput) : gradOutput;
+    // A table of gradients lives under keys of the module's choosing: outside the plan.
+    return Array.isArray(input) ? input.map(() => null) : plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
   }
 
   /** The output of the last forward, which some backward passes read (Sigmoid, Tanh, SoftMax). */

@@ -34,6 +34,14 @@ export class MulConstant extends Module {
     return this.inPlace;
   }
 
+  override outputAliasesInput(): boolean {
+    return this.inPlace;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return this.inPlace;
+  }
+
   protected override describe(): string {
     return `${this.constant}${this.inPlace ? ', inPlace' : ''}`;
   }

@@ -3,6 +3,7 @@ import type { Activity } from './activity.js';
 import { expectTensor, shapeOf } from './checks.js';
 import { Container } from './container.js';
 import { LayerError } from './errors.js';
+import type { Flow, PlanBuilder } from './memory-plan.js';
 import type { Module } from './module.js';
 
 /**
@@ -100,20 +101,40 @@ export class Parallel extends Container {
     return gradInput;
   }
 
-  override backward(input: Activity, gradOutput: Activity): Tensor {
-    const gi = this.backprop(input, gradOutput, (m, x, g) => this.backwardChild(m, x, g));
-    this.gradInput = gi;
-    return gi;
+  protected override backwardChildren(input: Activity, gradOutput: Activity): Tensor {
+    return this.backprop(input, gradOutput, (m, x, g) => this.backwardChild(m, x, g));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
+    this.keepOutputs(input);
     return this.backprop(input, gradOutput, (m, x, g) => this.run(m, () => (m.gradInput = m.updateGradInput(x, g))));
   }
 
   override accGradParameters(input: Activity, gradOutput: Activity): void {
+    this.keepOutputs(input);
     const parts = this.slices(expectTensor(this, input));
     const pieces = this.gradPieces(expectTensor(this, gradOutput, 'gradOutput'));
     this.modules.forEach((m, i) => this.run(m, () => m.accGradParameters(parts[i], pieces[i])));
+  }
+
+  /**
+   * Mirrors forward: the children read slices of the input (views, or a kept permuted copy: the
+   * input flow stands for both), then one tick concatenates their outputs into `output`.
+   */
+  override planForward(plan: PlanBuilder, input: Flow): Flow {
+    plan.remember(this, input);
+    const outs = this.modules.map((m) => m.planForward(plan, input));
+    const t = plan.tick();
+    plan.read([input, ...outs], t);
+    return plan.output(this, this.workspace, t);
+  }
+
+  /** Mirrors backprop: children read pieces of gradOutput, then one tick concatenates their gradients into `gradInput`. */
+  override planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+    const grads = this.modules.map((m) => m.planBackward(plan, gradOutput));
+    const t = plan.tick();
+    plan.read([gradOutput, ...grads], t);
+    return plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
   }
 
   protected override describe(): string {

@@ -45,6 +45,15 @@ export class Reshape extends Module {
     return this.workspace.view('gradInput', this.gradOutputTensor(gradOutput), x.shape);
   }
 
+  /** A view: no memory of its own. */
+  override outputAliasesInput(): boolean {
+    return true;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return true;
+  }
+
   protected override describe(): string {
     return this.size.join('x');
   }

@@ -1,6 +1,7 @@
 import type { Activity } from './activity.js';
 import { Container } from './container.js';
 import { LayerError } from './errors.js';
+import type { Flow, PlanBuilder } from './memory-plan.js';
 import type { Module } from './module.js';
 
 /**
@@ -47,16 +48,16 @@ export class Sequential extends Container {
     return prev;
   }
 
-  override backward(input: Activity, gradOutput: Activity): Activity {
+  protected override backwardChildren(input: Activity, gradOutput: Activity): Activity {
     let grad = gradOutput;
     for (let i = this.modules.length - 1; i >= 0; i--) {
       grad = this.backwardChild(this.modules[i], this.inputOf(i, input), grad);
     }
-    this.gradInput = grad;
     return grad;
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Activity {
+    this.keepOutputs(input);
     let grad = gradOutput;
     for (let i = this.modules.length - 1; i >= 0; i--) {
       const m = this.modules[i];
@@ -66,12 +67,22 @@ export class Sequential extends Container {
   }
 
   override accGradParameters(input: Activity, gradOutput: Activity): void {
+    this.keepOutputs(input);
     for (let i = this.modules.length - 1; i >= 0; i--) {
       const m = this.modules[i];
       const g = i === this.modules.length - 1 ? gradOutput : this.modules[i + 1].gradInput;
       if (g === null) throw new LayerError(m, 'accGradParameters called before updateGradInput');
       this.run(m, () => m.accGradParameters(this.inputOf(i, input), g));
     }
+  }
+
+  override planForward(plan: PlanBuilder, input: Flow): Flow {
+    plan.remember(this, input);
+    return this.modules.reduce((x, m) => m.planForward(plan, x), input);
+  }
+
+  override planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+    return this.modules.reduceRight((g, m) => m.planBackward(plan, g), gradOutput);
   }
 
   /** The gradOutput given to a Sequential goes to its last child first. */

@@ -48,6 +48,15 @@ export class Threshold extends Module {
     return this.inPlace;
   }
 
+  /** Fused, it passes its producer's output and its gradient through (relu-fusion.ts). */
+  override outputAliasesInput(): boolean {
+    return this.inPlace || this.reluFusion !== null;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return this.inPlace || this.reluFusion !== null;
+  }
+
   protected override describe(): string {
     return `${this.threshold}, ${this.value}${this.inPlace ? ', inPlace' : ''}`;
   }

@@ -59,6 +59,15 @@ export class View extends Module {
     return this.workspace.view('gradInput', this.gradOutputTensor(gradOutput), x.shape);
   }
 
+  /** A view: no memory of its own. */
+  override outputAliasesInput(): boolean {
+    return true;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return true;
+  }
+
   protected override describe(): string {
     return this.size.join(', ');
   }

@@ -1,0 +1,419 @@
+import { type DType, Tensor, getBackend, keep } from '@funt/tensor';
+import type { Activity } from './activity.js';
+import { LayerError, type Named } from './errors.js';
+import type { Workspace } from './workspace.js';
+
+/**
+ * The memory plan of a model
+ * --------------------------
+ * Every module keeps its output and gradInput in buffers of its own (workspace.ts), as in
+ * Torch. Most of them are read once: in evaluation a layer's output is dead as soon as the next
+ * layer has run, and in training a gradient is dead once the module before it has consumed it.
+ * A container called as a model (the root of its tree) therefore plans, once per mode and input
+ * shape, which of those buffers may share memory (the idea of Lua Torch's `optnet`):
+ *
+ * 1. A walk over the tree replays one pass on a clock (`planForward` / `planBackward`, which
+ *    containers override to mirror their forward and backward): each module call is one tick at
+ *    which it reads what it is given and writes what it returns. A buffer a module writes lives
+ *    from that tick to the last tick that reads it; a module that returns what it was given (or
+ *    a view of it: Identity, View, in-place ReLU, CAddTable's gradients) passes the same buffer
+ *    on, which makes it live longer.
+ * 2. Buffers that are never live at the same tick share a slot: one flat tensor, chosen when the
+ *    buffer is first needed (the smallest free slot that is big enough, else the biggest free
+ *    one, which grows). The model's output and input gradient are never shared: they stay valid
+ *    after the pass, in their modules' own buffers.
+ * 3. During a pass, each planned key of each workspace is lent its slot. Outside a pass (a child
+ *    called directly, updateGradInput and accGradParameters called one after the other) every
+ *    module uses its own buffers, as without a plan.
+ *
+ * What is shared depends on the mode (the policy):
+ * - 'train': outputs are kept, since backward reads them; gradients share.
+ * - 'eval': outputs share; nothing is planned for backward.
+ * - 'eval-keep': when backward follows an evaluation forward (saliency maps, gradient checks),
+ *   the model reruns that forward keeping its outputs, and keeps them in evaluation from then on;
+ *   gradients share as in training.
+ *
+ * Each module says whether it returns what it was given (`outputAliasesInput`,
+ * `gradInputAliasesGradOutput`). A module that returned given memory without saying so would let
+ * the plan hand that memory to the next module while it is still needed, so every planned call
+ * is checked, and such a module stops the pass with a LayerError naming it.
+ */
+
+/** Which buffers share: see the header. */
+export type Policy = 'train' | 'eval' | 'eval-keep';
+
+/** A buffer of the plan: the tensor under `key` in `workspace`, written at tick `written` and read until `lastRead`. */
+export class PlannedBuffer {
+  lastRead: number;
+  /** Elements, when known before the buffer is first needed (gradients: from the forward pass). */
+  size = 0;
+  /** Kept out of sharing: the model's output or input gradient, or a key written twice in one pass. */
+  pinned = false;
+  slot: Slot | null = null;
+
+  constructor(
+    readonly workspace: Workspace,
+    readonly key: string,
+    readonly written: number,
+    /** For a gradient: the forward tensor it is shaped like. */
+    readonly like: SizeSource | null = null,
+  ) {
+    this.lastRead = written;
+  }
+
+  /** Live at a common tick (a module reading one while it writes the other counts). */
+  overlaps(other: PlannedBuffer): boolean {
+    return this.written <= other.lastRead && other.written <= this.lastRead;
+  }
+}
+
+/** A tensor of the forward pass that a gradient buffer is shaped like: what `module` was given or returned (entry `entry` of a table). */
+export interface SizeSource {
+  module: Named;
+  of: 'input' | 'output';
+  entry?: number;
+}
+
+/**
+ * What flows between modules in the walk: a planned buffer, null for memory the plan does not
+ * manage (the caller's tensors, buffers a module keeps), or a table of flows.
+ */
+export type Flow = PlannedBuffer | null | Flow[];
+
+/** The walk of one pass: the clock, the buffers written, and the modules whose calls are checked. */
+export class PlanBuilder {
+  private clock = 0;
+  readonly buffers: PlannedBuffer[] = [];
+  /** Modules whose output, or gradInput, the plan takes to be a new buffer (checked in every pass). */
+  readonly newOutputs = new Set<Named>();
+  readonly newGradInputs = new Set<Named>();
+  private readonly inputs = new Map<Named, Flow>();
+  private readonly byKey = new Map<Workspace, Map<string, PlannedBuffer>>();
+
+  /** `sharesOutputs`: the forward walk plans outputs ('eval'); otherwise outputs stay the modules' own. */
+  constructor(readonly sharesOutputs: boolean) {}
+
+  /** The next tick: one module call (or one step inside a container, such as ConcatTable's sum). */
+  tick(): number {
+    return ++this.clock;
+  }
+
+  /** Marks every buffer in `flow` as read at tick `t`. */
+  read(flow: Flow, t: number): void {
+    if (flow === null) return;
+    if (Array.isArray(flow)) for (const f of flow) this.read(f, t);
+    else flow.lastRead = Math.max(flow.lastRead, t);
+  }
+
+  /** A module's output written at tick `t` under `key` (null when outputs are not planned). */
+  output(module: Named, workspace: Workspace, t: number, key = 'output'): PlannedBuffer | null {
+    if (!this.sharesOutputs) return null;
+    this.newOutputs.add(module);
+    return this.buffer(workspace, key, t);
+  }
+
+  /**
+   * A gradient written at tick `t` under `key`, shaped like `like`. `returnedBy`: the module
+   * that returns it as its gradInput (its calls are checked), null for a container's scratch.
+   */
+  gradient(workspace: Workspace, t: number, like: SizeSource, key = 'gradInput', returnedBy: Named | null = null): PlannedBuffer {
+    if (returnedBy) this.newGradInputs.add(returnedBy);
+    return this.buffer(workspace, key, t, like);
+  }
+
+  private buffer(workspace: Workspace, key: string, t: number, like: SizeSource | null = null): PlannedBuffer {
+    const b = new PlannedBuffer(workspace, key, t, like);
+    let keys = this.byKey.get(workspace);
+    if (!keys) this.byKey.set(workspace, (keys = new Map()));
+    const twice = keys.get(key);
+    if (twice) {
+      // The same module twice in the tree: one key, two lifetimes; keep it out of sharing.
+      twice.pinned = true;
+      b.pinned = true;
+    }
+    keys.set(key, b);
+    this.buffers.push(b);
+    return b;
+  }
+
+  /** Keeps every buffer in `flow` out of sharing (what the model returns). */
+  pin(flow: Flow): void {
+    if (flow === null) return;
+    if (Array.isArray(flow)) for (const f of flow) this.pin(f);
+    else flow.pinned = true;
+  }
+
+  /** Records what a module was given in the forward walk; its backward walk asks for it (table or not). */
+  remember(module: Named, input: Flow): void {
+    this.inputs.set(module, input);
+  }
+
+  inputOf(module: Named): Flow {
+    return this.inputs.get(module) ?? null;
+  }
+}
+
+/** One flat tensor that buffers with disjoint lifetimes take turns in. */
+class Slot {
+  private flat: Tensor | null = null;
+  /** Elements the slot must hold: the biggest buffer assigned to it so far. */
+  private planned = 0;
+  readonly buffers: PlannedBuffer[] = [];
+
+  accepts(b: PlannedBuffer): boolean {
+    return this.buffers.every((o) => !o.overlaps(b));
+  }
+
+  get capacity(): number {
+    return Math.max(this.planned, this.flat?.size ?? 0);
+  }
+
+  take(b: PlannedBuffer, size: number): void {
+    this.buffers.push(b);
+    this.planned = Math.max(this.planned, size);
+  }
+
+  /** The flat tensor of `dtype`, (re)allocated first when it cannot hold `size` elements. */
+  reserve(size: number, dtype: DType): Tensor {
+    const f = this.flat;
+    if (f === null || f.size < size || f.dtype !== dtype || f.backend !== getBackend()) {
+      f?.dispose();
+      this.flat = keep(Tensor.empty([Math.max(size, this.planned)], dtype));
+    }
+    return this.flat!;
+  }
+
+  get bytes(): number {
+    return this.flat === null ? 0 : this.flat.size * (this.flat.dtype === 'float64' ? 8 : 4);
+  }
+
+  dispose(): void {
+    this.flat?.dispose();
+    this.flat = null;
+  }
+}
+
+/** The plan engaged by the pass running now (passes are synchronous, so one at a time). */
+let engaged: MemoryPlan | null = null;
+
+/** The plan of the pass running now, or null. */
+export function activePlan(): MemoryPlan | null {
+  return engaged;
+}
+
+/** What the planner needs of a model: its mode and its walks (Module has them). */
+export interface PlanRoot {
+  readonly isTraining: boolean;
+  planForward(plan: PlanBuilder, input: Flow): Flow;
+  planBackward(plan: PlanBuilder, gradOutput: Flow): Flow;
+}
+
+/** What a plan holds, for tests and memory accounting. */
+export interface PlanStats {
+  /** Buffers that take turns in slots. */
+  shared: number;
+  slots: number;
+  /** Bytes held by the slots. */
+  bytes: number;
+}
+
+type Phase = 'forward' | 'backward';
+
+/** A planned key and the function that lends it its slot. */
+interface Loan {
+  buffer: PlannedBuffer;
+  lend: (size: number, dtype: DType) => Tensor;
+}
+
+/** The plan for one policy and input signature: its buffers, their slots, and the checks. */
+export class MemoryPlan {
+  private readonly slots: Slot[] = [];
+  private readonly loans: Record<Phase, Loan[]> = { forward: [], backward: [] };
+  private readonly newOutputs: Set<Named>;
+  private readonly newGradInputs: Set<Named>;
+  /** What each module was given and returned in the first forward pass (until the first backward sizes the gradients). */
+  private seen: Map<Named, { input: Activity; output: Activity }> | null;
+
+  private constructor(
+    readonly policy: Policy,
+    readonly signature: string,
+    walk: PlanBuilder,
+    forwardBuffers: number,
+  ) {
+    this.newOutputs = walk.newOutputs;
+    this.newGradInputs = walk.newGradInputs;
+    this.seen = policy === 'eval' ? null : new Map();
+    walk.buffers.forEach((buffer, i) => {
+      if (buffer.pinned) return;
+      this.loans[i < forwardBuffers ? 'forward' : 'backward'].push({ buffer, lend: (size, dtype) => this.lend(buffer, size, dtype) });
+    });
+  }
+
+  /** Walks `root` for `policy`: the forward walk, then for the policies that keep outputs the backward walk. */
+  static of(root: PlanRoot, policy: Policy, signature: string): MemoryPlan {
+    const walk = new PlanBuilder(policy === 'eval');
+    walk.pin(root.planForward(walk, null));
+    const forwardBuffers = walk.buffers.length;
+    if (policy !== 'eval') walk.pin(root.planBackward(walk, null));
+    return new MemoryPlan(policy, signature, walk, forwardBuffers);
+  }
+
+  /** Runs one pass with this plan's keys for that phase lent their slots. */
+  run<T>(phase: Phase, pass: () => T): T {
+    if (phase === 'backward') this.sizeGradients();
+    const loans = this.loans[phase];
+    for (const { buffer, lend } of loans) buffer.workspace.lend(buffer.key, lend);
+    engaged = this;
+    try {
+      return pass();
+    } finally {
+      engaged = null;
+      for (const { buffer } of loans) buffer.workspace.lend(buffer.key, null);
+    }
+  }
+
+  private lend(b: PlannedBuffer, size: number, dtype: DType): Tensor {
+    b.slot ??= this.slotFor(b, size);
+    return b.slot.reserve(size, dtype);
+  }
+
+  /** The smallest free slot that holds `size` elements, else the biggest free one (it grows), else a new one. */
+  private slotFor(b: PlannedBuffer, size: number): Slot {
+    let best: Slot | null = null;
+    for (const s of this.slots) {
+      if (!s.accepts(b)) continue;
+      const have = best?.capacity ?? -1;
+      const cap = s.capacity;
+      if (best === null || (cap >= size ? have < size || cap < have : have < size && cap > have)) best = s;
+    }
+    if (best === null) this.slots.push((best = new Slot()));
+    best.take(b, size);
+    return best;
+  }
+
+  /**
+   * After a module's call in this plan's first forward pass: remembers what it was given and
+   * returned, the shapes its gradients will have.
+   */
+  observe(module: Named, input: Activity, output: Activity): void {
+    this.seen?.set(module, { input, output });
+  }
+
+  /**
+   * Before the first backward pass: every gradient's size is known from the forward pass, so
+   * slots are assigned in the order the buffers are written and sized once (none grows later).
+   */
+  private sizeGradients(): void {
+    const seen = this.seen;
+    if (seen === null) return;
+    this.seen = null;
+    for (const { buffer } of this.loans.backward) {
+      const like = buffer.like;
+      const pass = like && seen.get(like.module);
+      if (!like || !pass) continue;
+      const t = pass[like.of];
+      const x = like.entry === undefined ? t : Array.isArray(t) ? t[like.entry] : undefined;
+      if (x === undefined || Array.isArray(x)) continue;
+      buffer.slot = this.slotFor(buffer, x.size);
+    }
+  }
+
+  /**
+   * After a module's call in this plan's pass: throws when the module returned memory it was
+   * given (`given`: its input, or its gradOutput) although the plan took its result for a new
+   * buffer that may be shared.
+   */
+  check(module: Named, phase: Phase, given: Activity, returned: Activity): void {
+    const planned = phase === 'forward' ? this.newOutputs : this.newGradInputs;
+    if (!planned.has(module) || !sharesMemory(returned, given)) return;
+    const [result, source, method] =
+      phase === 'forward' ? ['output', 'input', 'outputAliasesInput'] : ['gradInput', 'gradOutput', 'gradInputAliasesGradOutput'];
+    throw new LayerError(
+      module,
+      `memory plan: its ${result} shares memory with its ${source}, but ${method}() says it does not; ` +
+        `override ${method}() to return true, or turn the plan off with planMemory(false) on the model`,
+    );
+  }
+
+  stats(): PlanStats {
+    return { shared: this.loans.forward.length + this.loans.backward.length, slots: this.slots.length, bytes: this.slots.reduce((n, s) => n + s.bytes, 0) };
+  }
+
+  /** Frees the slots and the views modules keep of them. */
+  dispose(): void {
+    for (const { buffer } of [...this.loans.forward, ...this.loans.backward]) buffer.workspace.dropBorrowed(buffer.key);
+    for (const s of this.slots) s.dispose();
+    this.slots.length = 0;
+  }
+}
+
+function sharesMemory(a: Activity, b: Activity): boolean {
+  const as = Array.isArray(a) ? a : [a];
+  const bs = Array.isArray(b) ? b : [b];
+  return as.some((x) => bs.some((y) => x.sharesStorageWith(y)));
+}
+
+/**
+ * The plans of one model (a container called as the root of its tree): one per policy, replaced
+ * when the input's shape, dtype or backend changes.
+ */
+export class MemoryPlanner {
+  private readonly plans = new Map<Policy, MemoryPlan>();
+  private last: MemoryPlan | null = null;
+  /** Set once backward has followed an evaluation forward: evaluation keeps outputs from then on. */
+  private evalNeedsOutputs = false;
+
+  /** Runs a forward pass of `root` under the plan for its mode and this input. */
+  forward(root: PlanRoot, input: Activity, pass: () => Activity): Activity {
+    const policy: Policy = root.isTraining ? 'train' : this.evalNeedsOutputs ? 'eval-keep' : 'eval';
+    const plan = this.planFor(root, policy, input);
+    this.last = null;
+    const out = plan.run('forward', pass);
+    this.last = plan;
+    return out;
+  }
+
+  /** Runs a backward pass; first reruns the forward (`rerun`) when its outputs were shared. */
+  backward(pass: () => Activity, rerun: () => void): Activity {
+    this.keepOutputs(rerun);
+    return this.last === null ? pass() : this.last.run('backward', pass);
+  }
+
+  /**
+   * Before anything that reads the intermediate outputs of the last forward (backward, or
+   * updateGradInput called on its own): when they were shared, evaluation keeps outputs from now
+   * on and `rerun` computes them again.
+   */
+  keepOutputs(rerun: () => void): void {
+    if (this.last?.policy !== 'eval') return;
+    this.evalNeedsOutputs = true;
+    rerun();
+  }
+
+  /** True when the last forward shared its intermediate outputs (nothing may run backward over them). */
+  get outputsShared(): boolean {
+    return this.last?.policy === 'eval';
+  }
+
+  /** The plan for `policy`, if one was made (for tests and memory accounting). */
+  plan(policy: Policy): MemoryPlan | null {
+    return this.plans.get(policy) ?? null;
+  }
+
+  private planFor(root: PlanRoot, policy: Policy, input: Activity): MemoryPlan {
+    const xs = Array.isArray(input) ? input : [input];
+    const signature = `${getBackend().name} ${xs.map((x) => `${x.dtype}[${x.shape.join(',')}]`).join(' ')}`;
+    const have = this.plans.get(policy);
+    if (have?.signature === signature) return have;
+    have?.dispose();
+    const plan = MemoryPlan.of(root, policy, signature);
+    this.plans.set(policy, plan);
+    return plan;
+  }
+
+  dispose(): void {
+    for (const p of this.plans.values()) p.dispose();
+    this.plans.clear();
+    this.last = null;
+  }
+}
