@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ImageSet, fitStandardization } from '@funt/datasets';
 import { Rng } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainTransform } from './augment.js';
+import { frameSet } from './frame.js';
 import { inputHooks, pixelBounds, rawTensor, toPixels } from './hooks.js';
-import { loadData } from './load.js';
+import { type PreparedData, loadData } from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'funt-load-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -115,5 +117,45 @@ describe('input hooks', () => {
     const back = toPixels(x.data.subarray(0, 256), pixelBounds(d));
     back.forEach((v, i) => expect(v).toBeCloseTo(raw.data[i], 2));
     for (const t of [raw, x, a, b]) t.dispose();
+  });
+
+  it('crops images larger than the input as the seed did for SFDDD: random windows for training, the centre for evaluation', () => {
+    // 12×16 images for an 8×8 network input, as SFDDD's 48×64 photos for 32×32.
+    const [n, H, W, h, w] = [6, 12, 16, 8, 8];
+    const rng = new Rng(2);
+    const set: ImageSet = { images: Uint8Array.from({ length: n * H * W }, () => rng.int(256)), shape: [n, 1, H, W], labels: new Int32Array(n), classNames: ['a'] };
+    const data: PreparedData = {
+      dataset: 'synthetic', train: set, val: set, test: set, testSplit: 'test', classNames: ['a'], inputShape: [1, h, w],
+      standardization: fitStandardization(frameSet(set, h, w), 'image'), flipByDefault: false, description: '',
+    };
+    const pixel = (i: number, y: number, x: number) => set.images[i * H * W + y * W + x];
+    /** The (dy, dx) of the window of image i that `crop` (h×w pixels) is, or null. */
+    const windowOf = (crop: ArrayLike<number>, i: number): [number, number] | null => {
+      for (let dy = 0; dy <= H - h; dy++) {
+        for (let dx = 0; dx <= W - w; dx++) {
+          let same = true;
+          for (let k = 0; k < h * w && same; k++) same = Math.abs(crop[k] - pixel(i, dy + Math.floor(k / w), dx + (k % w))) < 0.01;
+          if (same) return [dy, dx];
+        }
+      }
+      return null;
+    };
+    const bounds = pixelBounds(data);
+    const raw = rawTensor(set);
+    const random = inputHooks(data, trainTransform({ augment: true, cropPad: 0, rotate: 0 }, data));
+    const centre = inputHooks(data, trainTransform({ augment: false, cropPad: 0, rotate: 0 }, data));
+    const evaluated = random.eval(raw);
+    const trained = random.train(raw, new Rng(5));
+    const plain = centre.train(raw, new Rng(5));
+    for (const t of [evaluated, trained, plain]) expect(t.shape).toEqual([n, 1, h, w]);
+    const windows = (t: { data: ArrayLike<number> }) =>
+      Array.from({ length: n }, (_, i) => windowOf(toPixels(Array.from(t.data).slice(i * h * w, (i + 1) * h * w), bounds), i));
+    const middle: [number, number] = [(H - h) / 2, (W - w) / 2];
+    expect(windows(evaluated)).toEqual(Array(n).fill(middle));
+    expect(windows(plain)).toEqual(Array(n).fill(middle));
+    const drawn = windows(trained);
+    expect(drawn.every((d) => d !== null)).toBe(true);
+    expect(new Set(drawn.map((d) => d!.join(','))).size).toBeGreaterThan(1);
+    for (const t of [raw, evaluated, trained, plain]) t.dispose();
   });
 });
