@@ -74,16 +74,24 @@ const COL_BYTES: i32 = 256 << 10;
   return splitLineFloats(g.sW, phaseWidth(g));
 }
 
-/**
- * xp[c][phase][r][i] = x[c][r − pH][i·sW + phase − pW], 0 outside the image (phase-split.ts),
- * with the stride as a literal for the common strides so that the split folds to shuffles.
- */
+/** xp[c][phase][r][i] = x[c][r − pH][i·sW + phase − pW], 0 outside the image (phase-split.ts). */
 function padImage(g: ConvShape, xn: usize, xp: usize, line: usize): void {
-  const Hp = paddedRows(g);
-  const Wq = phaseWidth(g);
-  if (g.sW == 1) splitImage(1, g.C, g.H, g.W, g.pH, g.pW, Hp, Wq, xn, xp, line);
-  else if (g.sW == 2) splitImage(2, g.C, g.H, g.W, g.pH, g.pW, Hp, Wq, xn, xp, line);
-  else splitImage(g.sW, g.C, g.H, g.W, g.pH, g.pW, Hp, Wq, xn, xp, line);
+  if (g.sW == 1) padImage1(g, xn, xp, line);
+  else if (g.sW == 2) padImage2(g, xn, xp, line);
+  else splitImage(g.sW, g.C, g.H, g.W, g.pH, g.pW, paddedRows(g), phaseWidth(g), xn, xp, line);
+}
+
+/*
+ * The common strides as literals, so that the split folds to a copy or to shuffles; one
+ * function each, because Binaryen merges if-arms that differ only in a constant argument of the
+ * same inlined code into one body with the constant chosen at run time (winograd.ts, convolve4x2).
+ */
+function padImage1(g: ConvShape, xn: usize, xp: usize, line: usize): void {
+  splitImage(1, g.C, g.H, g.W, g.pH, g.pW, paddedRows(g), phaseWidth(g), xn, xp, line);
+}
+
+function padImage2(g: ConvShape, xn: usize, xp: usize, line: usize): void {
+  splitImage(2, g.C, g.H, g.W, g.pH, g.pW, paddedRows(g), phaseWidth(g), xn, xp, line);
 }
 
 /**
