@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { DatasetName, ExperimentName } from '../cli/options.js';
+import type { DatasetName, ExperimentName, TrainOptions } from '../cli/options.js';
 import { trainOptionsFromFlags } from '../cli/program.js';
 import { loadData, type PreparedData } from '../data/load.js';
 import { writeReport } from '../report/build.js';
@@ -117,18 +117,30 @@ function overrides(name: ExperimentName, o: ExperimentOptions): string[] {
   return f;
 }
 
+/**
+ * The train options of each run of an experiment, in order. The run's own flags come after the
+ * preset's base, and the user's after both, so the user's win for sizes and epochs; a run's
+ * distinguishing flag (e.g. --n for depth) is never overridden (see overrides()).
+ */
+export async function experimentRuns(name: ExperimentName, o: ExperimentOptions, dir: string): Promise<{ name: string; options: TrainOptions }[]> {
+  const preset = PRESETS[name];
+  const user = overrides(name, o);
+  const runs: { name: string; options: TrainOptions }[] = [];
+  for (const run of preset.runs) {
+    runs.push({ name: run.name, options: await trainOptionsFromFlags([...preset.base[o.scale], ...run.flags, ...user, '--out', join(dir, run.name)]) });
+  }
+  return runs;
+}
+
 /** experiment <name>: the preset's runs one after the other, then one comparison report. */
 export async function experiment(name: ExperimentName, o: ExperimentOptions, log: Log = consoleLog): Promise<{ dir: string; report: string }> {
   const preset = PRESETS[name];
   const dir = resolve(o.out ?? join('runs', `experiment-${name}-${stamp()}`));
-  const user = overrides(name, o);
   log(`experiment ${name} (${o.scale} scale): ${preset.title}; ${preset.runs.length} run(s) into ${dir}`);
   const summary: { run: string; top1: number; top5: number; bestValAcc: number; minutes: number }[] = [];
   let shared: PreparedData | undefined;
-  for (const run of preset.runs) {
-    // The run's own flags go last but the user's still win over them for sizes and epochs;
-    // a run's distinguishing flag (e.g. --n for depth) is never overridden (see overrides()).
-    const options = await trainOptionsFromFlags([...preset.base[o.scale], ...run.flags, ...user, '--out', join(dir, run.name)]);
+  for (const run of await experimentRuns(name, o, dir)) {
+    const { options } = run;
     log(`\n=== run ${run.name} ===`);
     // Runs of one experiment see the same data (loaded once).
     shared ??= await loadData(options);
