@@ -1,6 +1,7 @@
 import { Rng, tensor, withBackend, zeros } from '@funt/tensor';
 import {
   CAddTable, checkModuleGradients, ConcatTable, Linear, type Module, ReLU, Sequential, SpatialBatchNormalization, SpatialConvolution,
+  manualSeed,
 } from '@funt/layers';
 import { describe, expect, it } from 'vitest';
 import { depthOf, resnet, type ResnetOptions } from './resnet.js';
@@ -112,6 +113,37 @@ describe('resnet gradients', () => {
       },
       'float64',
     );
+  });
+});
+
+describe('fused activations', () => {
+  it('fuses every ReLU after a batch norm or residual addition by default, and none with fuse: false', () => {
+    const relus = (net: Module) => modules(net).filter((m): m is ReLU => m instanceof ReLU);
+    const fused = relus(resnet(options({ n: 2, filters: 4, hiddenDims: [8] })));
+    // stem + 2 per block; the ReLU after the hidden Linear is not fused.
+    expect(fused.filter((r) => r.reluFusion !== null)).toHaveLength(1 + 2 * 6);
+    expect(fused.filter((r) => r.reluFusion === null)).toHaveLength(1);
+    expect(relus(resnet(options({ n: 2, filters: 4 }), { fuse: false })).every((r) => r.reluFusion === null)).toBe(true);
+  });
+
+  it('gives the same bits as the unfused network (training step and evaluation, wasm)', () => {
+    withBackend('wasm', () => {
+      const build = (fuse: boolean) => {
+        manualSeed(1); // batch norm draws γ from the global generator
+        return resnet(options({ n: 1, filters: 4, inputShape: [3, 8, 8], classes: 3, rng: new Rng(2) }), { fuse });
+      };
+      const x = tensor(Array.from({ length: 4 * 3 * 8 * 8 }, (_, i) => Math.sin(i * 0.7)), [4, 3, 8, 8]);
+      const dy = tensor(Array.from({ length: 4 * 3 }, (_, i) => Math.cos(i)), [4, 3]);
+      const run = (net: Module) => {
+        const y = Array.from((net.forward(x) as typeof x).data);
+        const g = Array.from((net.backward(x, dy) as typeof x).data);
+        const grads = net.parameters().map((p) => Array.from(p.grad.data));
+        net.evaluate();
+        const e = Array.from((net.forward(x) as typeof x).data);
+        return { y, g, grads, e };
+      };
+      expect(run(build(true))).toEqual(run(build(false)));
+    });
   });
 });
 

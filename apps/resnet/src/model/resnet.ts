@@ -1,7 +1,7 @@
 import type { Rng } from '@funt/tensor';
 import {
   CAddTable, ConcatTable, Identity, Linear, LogSoftMax, type Module, Padding, ReLU, Sequential, SpatialAveragePooling,
-  SpatialBatchNormalization, SpatialConvolution, View, init,
+  SpatialBatchNormalization, SpatialConvolution, View, fuseActivations, init,
 } from '@funt/layers';
 
 /** What defines a network; stored in every run folder so the model can be rebuilt for eval. */
@@ -81,13 +81,23 @@ function residualBlock(nIn: number, nOut: number, stride: number, skip: boolean,
   return block.add(new ReLU(true));
 }
 
+/** How the network runs, not what it is (so not part of ResnetOptions, which run folders store). */
+export interface ResnetBuildOptions {
+  /**
+   * Fuse each ReLU into the batch norm or residual addition before it (`fuseActivations` of
+   * @funt/layers): the same bits, the same module tree and names, two passes over each such
+   * activation fewer. Default true; false builds the plain Torch-style sequence.
+   */
+  fuse?: boolean;
+}
+
 /**
  * The residual network of He et al. 2015 for CIFAR-sized images: a 3×3 convolution to F
  * channels; three stages of n blocks at F, 2F and 4F channels (the first block of stages two
  * and three has stride 2); global average pooling; optional hidden affine layers; a linear
  * classifier and LogSoftMax (train it with ClassNLLCriterion).
  */
-export function resnet(options: ResnetOptions): Sequential {
+export function resnet(options: ResnetOptions, { fuse = true }: ResnetBuildOptions = {}): Sequential {
   check(options);
   const { n, filters: f, inputShape, classes, skip, hiddenDims, rng } = options;
   const [c, h, w] = inputShape;
@@ -112,6 +122,7 @@ export function resnet(options: ResnetOptions): Sequential {
     nIn = d;
   }
   net.add(new Linear(nIn, classes).reset({ rng, weight: init.kaimingNormal, bias: init.zeros })).add(new LogSoftMax());
+  if (fuse) fuseActivations(net);
   return net;
 }
 
