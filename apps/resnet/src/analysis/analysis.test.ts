@@ -4,7 +4,7 @@ import { Solver } from '@funt/solver';
 import { syntheticSet } from '../data/synthetic.js';
 import { describe, expect, it } from 'vitest';
 import { resnet } from '../model/resnet.js';
-import { logProbabilities } from './classifier.js';
+import { logProbabilities, twoBest } from './classifier.js';
 import { foolingImage } from './fool.js';
 import { saliencyMaps } from './saliency.js';
 
@@ -121,5 +121,16 @@ describe('saliency maps', () => {
       },
       'float64',
     );
+  });
+});
+
+describe('twoBest (the misclassified figure: top and second prediction)', () => {
+  it('finds the two most likely classes of each row, the lower index winning a tie', () => {
+    const p = [0.1, 0.6, 0.3, /* row 1 */ 0.5, 0.2, 0.3, /* row 2 */ 0.4, 0.2, 0.4, /* row 3 */ 0.2, 0.3, 0.5];
+    expect([0, 1, 2, 3].map((i) => twoBest(p, 3, i))).toEqual([
+      { top: 1, second: 2 }, { top: 0, second: 2 }, { top: 0, second: 2 }, { top: 2, second: 1 },
+    ]);
+    expect(twoBest([0.7, 0.3], 2, 0)).toEqual({ top: 0, second: 1 });
+    expect(() => twoBest([1], 1, 0)).toThrow('twoBest: needs at least 2 classes, got 1');
   });
 });

@@ -16,6 +16,20 @@ function single(t: Tensor | Tensor[], what: string): Tensor {
   return t;
 }
 
+/**
+ * The most and second most likely class of row `row` of scores [N, k] (k >= 2); the lower
+ * index wins a tie, so a tie for first gives both tied classes.
+ */
+export function twoBest(scores: ArrayLike<number>, k: number, row: number): { top: number; second: number } {
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`twoBest: needs at least 2 classes, got ${k}`);
+  const at = (j: number) => scores[row * k + j];
+  let top = 0;
+  for (let j = 1; j < k; j++) if (at(j) > at(top)) top = j;
+  let second = top === 0 ? 1 : 0;
+  for (let j = 0; j < k; j++) if (j !== top && at(j) > at(second)) second = j;
+  return { top, second };
+}
+
 /** Log-probabilities [N, K] for a batch, as a plain array copy. */
 export function logProbabilities(model: Classifier, x: Tensor): Float64Array {
   return Float64Array.from(single(model.forward(x), 'logProbabilities').data);

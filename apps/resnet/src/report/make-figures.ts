@@ -2,7 +2,7 @@ import type { ImageSet } from '@funt/datasets';
 import type { Sequential } from '@funt/layers';
 import { predictProba } from '@funt/solver';
 import { Rng } from '@funt/tensor';
-import { logProbabilities } from '../analysis/classifier.js';
+import { logProbabilities, twoBest } from '../analysis/classifier.js';
 import { foolingImage } from '../analysis/fool.js';
 import { saliencyMaps } from '../analysis/saliency.js';
 import type { TrainTransform } from '../data/augment.js';
@@ -65,10 +65,7 @@ export function makeMisclassified(runDir: string, model: Sequential, ctx: Figure
   const correct: boolean[] = [];
   const wrong: Misclassified[] = [];
   for (let i = 0; i < n; i++) {
-    let top = 0;
-    for (let j = 1; j < k; j++) if (p[i * k + j] > p[i * k + top]) top = j;
-    let second = top === 0 ? 1 : 0;
-    for (let j = 0; j < k; j++) if (j !== top && p[i * k + j] > p[i * k + second]) second = j;
+    const { top, second } = twoBest(p, k, i);
     predicted[i] = top;
     correct.push(top === set.labels[i]);
     if (top !== set.labels[i]) {
