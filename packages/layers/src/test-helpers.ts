@@ -3,7 +3,21 @@ import { expect, it } from 'vitest';
 import { type BackendComparisonOptions, compareBackends, scaledError } from './backend-check.js';
 import type { Criterion, Target } from './criterion.js';
 import { type GradCheckOptions, type GradCheckReport, checkModuleGradients } from './gradcheck.js';
+import { CAddTable } from './cadd-table.js';
+import { ConcatTable } from './concat-table.js';
+import { Dropout } from './dropout.js';
+import { Identity } from './identity.js';
+import { Linear } from './linear.js';
+import { LogSoftMax } from './log-softmax.js';
 import type { Module } from './module.js';
+import { Padding } from './padding.js';
+import { ReLU } from './relu.js';
+import { Sequential } from './sequential.js';
+import { SpatialAveragePooling } from './spatial-average-pooling.js';
+import { SpatialBatchNormalization } from './spatial-batch-normalization.js';
+import { SpatialConvolution } from './spatial-convolution.js';
+import { SpatialMaxPooling } from './spatial-max-pooling.js';
+import { View } from './view.js';
 
 /** Test-only helpers (excluded from the build). */
 
@@ -65,4 +79,33 @@ export function itCriterionAgreesAcrossBackends(name: string, build: () => Crite
     expect(scaledError([a.loss], [b.loss])).toBeLessThan(1e-5);
     expect(scaledError(a.grad, b.grad)).toBeLessThan(1e-5);
   });
+}
+
+/** A small residual network with every kind of layer the ResNet uses, plus max pooling and dropout. */
+export function residualNet(logSoftMax: boolean): Sequential {
+  const block = (nIn: number, nOut: number, stride: number) => {
+    const body = new Sequential(
+      new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias(),
+      new SpatialBatchNormalization(nOut),
+      new ReLU(true),
+      new SpatialConvolution(nOut, nOut, 3, 3, 1, 1, 1, 1).noBias(),
+      new SpatialBatchNormalization(nOut),
+    );
+    const shortcut = stride === 1 ? new Identity() : new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, nOut - nIn, 3));
+    return new Sequential(new ConcatTable(body, shortcut), new CAddTable(), new ReLU(true));
+  };
+  const net = new Sequential(
+    new SpatialConvolution(3, 4, 3, 3, 1, 1, 1, 1),
+    new SpatialBatchNormalization(4),
+    new ReLU(true),
+    block(4, 4, 1),
+    block(4, 8, 2),
+    new SpatialMaxPooling(2, 2),
+    new SpatialAveragePooling(2, 2),
+    new View(-1, 8),
+    new Dropout(0.2, new Rng(1)),
+    new Linear(8, 5),
+  );
+  if (logSoftMax) net.add(new LogSoftMax());
+  return net;
 }
