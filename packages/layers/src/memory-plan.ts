@@ -1,7 +1,7 @@
 import { type DType, Tensor, getBackend, keep } from '@funt/tensor';
 import type { Activity } from './activity.js';
-import { LayerError, type Named } from './errors.js';
-import type { Workspace } from './workspace.js';
+import type { Named } from './errors.js';
+import type { Lender, Workspace } from './workspace.js';
 
 /**
  * The memory plan of a model
@@ -34,9 +34,11 @@ import type { Workspace } from './workspace.js';
  *   gradients share as in training.
  *
  * Each module says whether it returns what it was given (`outputAliasesInput`,
- * `gradInputAliasesGradOutput`). A module that returned given memory without saying so would let
- * the plan hand that memory to the next module while it is still needed, so every planned call
- * is checked, and such a module stops the pass with a LayerError naming it.
+ * `gradInputAliasesGradOutput`). A module that returned given memory without saying so (a user's
+ * module written for Torch semantics) would let the plan hand that memory to the next module
+ * while it is still needed, so every planned call is checked. When one does, nothing has been
+ * overwritten yet: the plan stops lending for the rest of that pass (the modules after it use
+ * their own buffers), and is made again treating that module as returning what it was given.
  */
 
 /** Which buffers share: see the header. */
@@ -90,8 +92,19 @@ export class PlanBuilder {
   private readonly inputs = new Map<Named, Flow>();
   private readonly byKey = new Map<Workspace, Map<string, PlannedBuffer>>();
 
-  /** `sharesOutputs`: the forward walk plans outputs ('eval'); otherwise outputs stay the modules' own. */
-  constructor(readonly sharesOutputs: boolean) {}
+  /**
+   * `sharesOutputs`: the forward walk plans outputs ('eval'); otherwise outputs stay the modules' own.
+   * `aliasing`: modules seen returning what they were given although they do not declare it.
+   */
+  constructor(
+    readonly sharesOutputs: boolean,
+    private readonly aliasing: ReadonlySet<Named> = new Set(),
+  ) {}
+
+  /** Whether `module` returns (a view of) what it was given: its declaration, or what a planned pass saw it do. */
+  aliases(module: Named, declared: boolean): boolean {
+    return declared || this.aliasing.has(module);
+  }
 
   /** The next tick: one module call (or one step inside a container, such as ConcatTable's sum). */
   tick(): number {
@@ -222,7 +235,7 @@ type Phase = 'forward' | 'backward';
 /** A planned key and the function that lends it its slot. */
 interface Loan {
   buffer: PlannedBuffer;
-  lend: (size: number, dtype: DType) => Tensor;
+  lend: Lender;
 }
 
 /** The plan for one policy and input signature: its buffers, their slots, and the checks. */
@@ -231,6 +244,8 @@ export class MemoryPlan {
   private readonly loans: Record<Phase, Loan[]> = { forward: [], backward: [] };
   private readonly newOutputs: Set<Named>;
   private readonly newGradInputs: Set<Named>;
+  /** Set when a module was seen returning what it was given undeclared: the plan lends nothing more and is made again. */
+  broken = false;
   /** What each module was given and returned in the first forward pass (until the first backward sizes the gradients). */
   private seen: Map<Named, { input: Activity; output: Activity }> | null;
 
@@ -239,23 +254,25 @@ export class MemoryPlan {
     readonly signature: string,
     walk: PlanBuilder,
     forwardBuffers: number,
+    /** The planner's record of modules that return what they were given undeclared (check adds to it). */
+    private readonly aliasing: Set<Named>,
   ) {
     this.newOutputs = walk.newOutputs;
     this.newGradInputs = walk.newGradInputs;
     this.seen = policy === 'eval' ? null : new Map();
     walk.buffers.forEach((buffer, i) => {
       if (buffer.pinned) return;
-      this.loans[i < forwardBuffers ? 'forward' : 'backward'].push({ buffer, lend: (size, dtype) => this.lend(buffer, size, dtype) });
+      this.loans[i < forwardBuffers ? 'forward' : 'backward'].push({ buffer, lend: (size, dtype) => (this.broken ? null : this.lend(buffer, size, dtype)) });
     });
   }
 
   /** Walks `root` for `policy`: the forward walk, then for the policies that keep outputs the backward walk. */
-  static of(root: PlanRoot, policy: Policy, signature: string): MemoryPlan {
-    const walk = new PlanBuilder(policy === 'eval');
+  static of(root: PlanRoot, policy: Policy, signature: string, aliasing: Set<Named>): MemoryPlan {
+    const walk = new PlanBuilder(policy === 'eval', aliasing);
     walk.pin(root.planForward(walk, null));
     const forwardBuffers = walk.buffers.length;
     if (policy !== 'eval') walk.pin(root.planBackward(walk, null));
-    return new MemoryPlan(policy, signature, walk, forwardBuffers);
+    return new MemoryPlan(policy, signature, walk, forwardBuffers, aliasing);
   }
 
   /** Runs one pass with this plan's keys for that phase lent their slots. */
@@ -319,20 +336,15 @@ export class MemoryPlan {
   }
 
   /**
-   * After a module's call in this plan's pass: throws when the module returned memory it was
-   * given (`given`: its input, or its gradOutput) although the plan took its result for a new
-   * buffer that may be shared.
+   * After a module's call in this plan's pass: when the module returned memory it was given
+   * (`given`: its input, or its gradOutput) although the plan took its result for a new buffer,
+   * stops lending for the rest of the pass, and the next plan treats the module as aliasing.
    */
   check(module: Named, phase: Phase, given: Activity, returned: Activity): void {
     const planned = phase === 'forward' ? this.newOutputs : this.newGradInputs;
     if (!planned.has(module) || !sharesMemory(returned, given)) return;
-    const [result, source, method] =
-      phase === 'forward' ? ['output', 'input', 'outputAliasesInput'] : ['gradInput', 'gradOutput', 'gradInputAliasesGradOutput'];
-    throw new LayerError(
-      module,
-      `memory plan: its ${result} shares memory with its ${source}, but ${method}() says it does not; ` +
-        `override ${method}() to return true, or turn the plan off with planMemory(false) on the model`,
-    );
+    this.broken = true;
+    this.aliasing.add(module);
   }
 
   stats(): PlanStats {
@@ -360,6 +372,8 @@ function sharesMemory(a: Activity, b: Activity): boolean {
 export class MemoryPlanner {
   private readonly plans = new Map<Policy, MemoryPlan>();
   private last: MemoryPlan | null = null;
+  /** Modules seen returning what they were given without declaring it (planned as aliasing from then on). */
+  private readonly aliasing = new Set<Named>();
   /** Set once backward has followed an evaluation forward: evaluation keeps outputs from then on. */
   private evalNeedsOutputs = false;
 
@@ -404,9 +418,9 @@ export class MemoryPlanner {
     const xs = Array.isArray(input) ? input : [input];
     const signature = `${getBackend().name} ${xs.map((x) => `${x.dtype}[${x.shape.join(',')}]`).join(' ')}`;
     const have = this.plans.get(policy);
-    if (have?.signature === signature) return have;
+    if (have?.signature === signature && !have.broken) return have;
     have?.dispose();
-    const plan = MemoryPlan.of(root, policy, signature);
+    const plan = MemoryPlan.of(root, policy, signature, this.aliasing);
     this.plans.set(policy, plan);
     return plan;
   }

@@ -119,7 +119,7 @@ export abstract class Module {
     plan.remember(this, input);
     const t = plan.tick();
     plan.read(input, t);
-    return this.outputAliasesInput() ? input : plan.output(this, this.workspace, t);
+    return plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.workspace, t);
   }
 
   /** The memory plan's replay of backward: one tick that reads gradOutput and writes `gradInput` (key 'gradInput'). */
@@ -127,7 +127,7 @@ export abstract class Module {
     const input = plan.inputOf(this);
     const t = plan.tick();
     plan.read(gradOutput, t);
-    if (this.gradInputAliasesGradOutput()) return Array.isArray(input) && !Array.isArray(gradOutput) ? input.map(() => gradOutput) : gradOutput;
+    if (plan.aliases(this, this.gradInputAliasesGradOutput())) return Array.isArray(input) && !Array.isArray(gradOutput) ? input.map(() => gradOutput) : gradOutput;
     // A table of gradients lives under keys of the module's choosing: outside the plan.
     return Array.isArray(input) ? input.map(() => null) : plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
   }

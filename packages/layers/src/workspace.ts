@@ -2,9 +2,10 @@ import { type DType, Tensor, getBackend, keep, sameShape, sizeOf } from '@funt/t
 
 /**
  * Memory a memory plan lends to a key for the length of a pass: returns a flat tensor of at
- * least `size` elements of `dtype`, which other keys also use at other moments of the pass.
+ * least `size` elements of `dtype`, which other keys also use at other moments of the pass, or
+ * null when the plan has stopped lending (the key's own tensor is used then).
  */
-export type Lender = (size: number, dtype: DType) => Tensor;
+export type Lender = (size: number, dtype: DType) => Tensor | null;
 
 /**
  * The tensors a module keeps between calls: its output and gradInput buffers and any
@@ -28,12 +29,9 @@ export class Workspace {
 
   /** A tensor of this shape and dtype under `key`, reused when it already matches. Contents are unspecified. */
   get(key: string, shape: readonly number[], dtype: DType): Tensor {
-    const lender = this.lenders.get(key);
-    if (lender) {
-      const size = sizeOf(shape);
-      const flat = lender(size, dtype);
-      return this.cachedView(this.borrowed, key, flat, flat.offset, shape, () => withShape(flat.slice(0, size), shape));
-    }
+    const size = sizeOf(shape);
+    const flat = this.lenders.get(key)?.(size, dtype);
+    if (flat) return this.cachedView(this.borrowed, key, flat, flat.offset, shape, () => withShape(flat.slice(0, size), shape));
     const have = this.tensors.get(key);
     if (have && !have.isDisposed && have.dtype === dtype && have.backend === getBackend() && sameShape(have.shape, shape)) {
       return have;
