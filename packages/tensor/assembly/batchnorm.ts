@@ -42,31 +42,29 @@ import { at, hsum, sumRun } from './util';
 // The fused ReLU. Forward: reluVec/reluScalar (relu.ts), exactly threshold(y, 0, 0).
 // Backward: the gradient dy is read as 0 where the rectified output y is not > 0, exactly
 // thresholdBackward(y, dy, 0). Both are bit for bit the unfused kernels, so a fused network
-// computes the same bits as the unfused one.
+// computes the same bits as the unfused one. The `relu` and `masked` flags reach the loops as
+// literals (each exported kernel branches once, on the flag, into an @inline body), so every
+// variant is a loop of its own without a per-element test.
 
-/** p[i..i+4), with 0 where y ≤ 0 (y = 0: unmasked). */
-@inline function maskedVec(p: usize, y: usize, i: i32): v128 {
+/** p[i..i+4), with 0 where y ≤ 0 when `masked`. */
+@inline function maskedVec(p: usize, y: usize, i: i32, masked: bool): v128 {
   const g = v128.load(at(p, i));
-  return y ? v128.and(g, f32x4.gt(v128.load(at(y, i)), f32x4.splat(0))) : g;
+  return masked ? v128.and(g, f32x4.gt(v128.load(at(y, i)), f32x4.splat(0))) : g;
 }
 
-@inline function maskedScalar(p: usize, y: usize, i: i32): f32 {
-  return y && !(load<f32>(at(y, i)) > 0) ? 0 : load<f32>(at(p, i));
-}
-
-/** Row `off` of an optional tensor: 0 stays 0 (absent). */
-@inline function row(p: usize, off: i32): usize {
-  return p ? at(p, off) : 0;
+@inline function maskedScalar(p: usize, y: usize, i: i32, masked: bool): f32 {
+  return masked && !(load<f32>(at(y, i)) > 0) ? 0 : load<f32>(at(p, i));
 }
 
 /**
- * y = relu?((x − center)·scale + shift) over channel c (may be in place); with `mask`, x is read
- * as 0 where mask ≤ 0 (the eval backward of the fused ReLU). Centering before scaling keeps y
- * exact when invStd is large (a nearly constant channel), where x·scale + (shift −
+ * y = relu?((x − center)·scale + shift) over channel c (may be in place); when `masked`, x is
+ * read as 0 where mask ≤ 0 (the eval backward of the fused ReLU). Centering before scaling keeps
+ * y exact when invStd is large (a nearly constant channel), where x·scale + (shift −
  * center·scale) would cancel catastrophically.
  */
 @inline function channelAffine(
-  x: usize, y: usize, N: i32, C: i32, S: i32, c: i32, center: f32, scale: f32, shift: f32, relu: bool, mask: usize,
+  x: usize, y: usize, N: i32, C: i32, S: i32, c: i32, center: f32, scale: f32, shift: f32,
+  relu: bool, mask: usize, masked: bool,
 ): void {
   const m = f32x4.splat(center);
   const a = f32x4.splat(scale);
@@ -75,13 +73,13 @@ import { at, hsum, sumRun } from './util';
     const off = (n * C + c) * S;
     const xr = at(x, off);
     const yr = at(y, off);
-    const mr = row(mask, off);
+    const mr = at(mask, off);
     let i = 0;
     for (; i + 4 <= S; i += 4) {
-      const v = f32x4.add(f32x4.mul(f32x4.sub(maskedVec(xr, mr, i), m), a), b);
+      const v = f32x4.add(f32x4.mul(f32x4.sub(maskedVec(xr, mr, i, masked), m), a), b);
       v128.store(at(yr, i), reluVec(v, relu));
     }
-    for (; i < S; i++) store<f32>(at(yr, i), reluScalar((maskedScalar(xr, mr, i) - center) * scale + shift, relu));
+    for (; i < S; i++) store<f32>(at(yr, i), reluScalar((maskedScalar(xr, mr, i, masked) - center) * scale + shift, relu));
   }
 }
 
@@ -115,7 +113,10 @@ export function batchNormTrain(
       const rv = at(runningVar, c);
       store<f32>(rv, (1 - momentum) * load<f32>(rv) + momentum * <f32>unbiased);
     }
-    channelAffine(x, y, N, C, S, c, mean, invStd * param(gamma, c, 1), param(beta, c, 0), relu, 0);
+    const scale = invStd * param(gamma, c, 1);
+    const shift = param(beta, c, 0);
+    if (relu) channelAffine(x, y, N, C, S, c, mean, scale, shift, true, 0, false);
+    else channelAffine(x, y, N, C, S, c, mean, scale, shift, false, 0, false);
   }
 }
 
@@ -125,8 +126,11 @@ export function batchNormApply(
   N: i32, C: i32, S: i32, c0: i32, c1: i32,
 ): void {
   for (let c = c0; c < c1; c++) {
+    const center = load<f32>(at(mean, c));
     const scale = load<f32>(at(invStd, c)) * param(gamma, c, 1);
-    channelAffine(x, y, N, C, S, c, load<f32>(at(mean, c)), scale, param(beta, c, 0), relu, 0);
+    const shift = param(beta, c, 0);
+    if (relu) channelAffine(x, y, N, C, S, c, center, scale, shift, true, 0, false);
+    else channelAffine(x, y, N, C, S, c, center, scale, shift, false, 0, false);
   }
 }
 
@@ -143,65 +147,74 @@ export function batchNormBackward(
   dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize,
   N: i32, C: i32, S: i32, c0: i32, c1: i32,
 ): void {
-  const count = <f64>N * <f64>S;
   for (let c = c0; c < c1; c++) {
-    const m = load<f32>(at(mean, c));
-    const inv = load<f32>(at(invStd, c));
-    const mv = f32x4.splat(m);
-    // Σ dy and Σ dy·(x − mean) in one pass.
-    let sumDy: f64 = 0;
-    let sumDyXc: f64 = 0;
-    for (let n = 0; n < N; n++) {
-      const off = (n * C + c) * S;
-      const xr = at(x, off);
-      const gr = at(dy, off);
-      const yr = row(rectified, off);
-      let vg = f32x4.splat(0);
-      let vgx = f32x4.splat(0);
-      let i = 0;
-      for (; i + 4 <= S; i += 4) {
-        const g = maskedVec(gr, yr, i);
-        vg = f32x4.add(vg, g);
-        vgx = f32x4.add(vgx, f32x4.mul(g, f32x4.sub(v128.load(at(xr, i)), mv)));
-      }
-      let sg = hsum(vg);
-      let sgx = hsum(vgx);
-      for (; i < S; i++) {
-        const g = maskedScalar(gr, yr, i);
-        sg += g;
-        sgx += g * (load<f32>(at(xr, i)) - m);
-      }
-      sumDy += <f64>sg;
-      sumDyXc += <f64>sgx;
+    if (rectified) channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, N, C, S, c);
+    else channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, 0, false, N, C, S, c);
+  }
+}
+
+@inline function channelBackward(
+  x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize,
+  dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize, masked: bool,
+  N: i32, C: i32, S: i32, c: i32,
+): void {
+  const count = <f64>N * <f64>S;
+  const m = load<f32>(at(mean, c));
+  const inv = load<f32>(at(invStd, c));
+  const mv = f32x4.splat(m);
+  // Σ dy and Σ dy·(x − mean) in one pass.
+  let sumDy: f64 = 0;
+  let sumDyXc: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    const off = (n * C + c) * S;
+    const xr = at(x, off);
+    const gr = at(dy, off);
+    const yr = at(rectified, off);
+    let vg = f32x4.splat(0);
+    let vgx = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= S; i += 4) {
+      const g = maskedVec(gr, yr, i, masked);
+      vg = f32x4.add(vg, g);
+      vgx = f32x4.add(vgx, f32x4.mul(g, f32x4.sub(v128.load(at(xr, i)), mv)));
     }
-    const sumDyXhat = sumDyXc * <f64>inv;
-    if (dbeta) store<f32>(at(dbeta, c), load<f32>(at(dbeta, c)) + <f32>sumDy);
-    if (dgamma) store<f32>(at(dgamma, c), load<f32>(at(dgamma, c)) + <f32>sumDyXhat);
-    if (!dx) continue;
-    const k = param(gamma, c, 1) * inv;
-    if (!training) {
-      channelAffine(dy, dx, N, C, S, c, 0, k, 0, false, rectified);
-      continue;
+    let sg = hsum(vg);
+    let sgx = hsum(vgx);
+    for (; i < S; i++) {
+      const g = maskedScalar(gr, yr, i, masked);
+      sg += g;
+      sgx += g * (load<f32>(at(xr, i)) - m);
     }
-    // dx = a·dy + b·(x − mean) + d with a = k, b = −k·invStd·Σ(dy·xhat)/M, d = −k·Σdy/M.
-    const a = k;
-    const b = <f32>(-<f64>k * <f64>inv * sumDyXhat / count);
-    const d = <f32>(-<f64>k * sumDy / count);
-    const av = f32x4.splat(a);
-    const bv = f32x4.splat(b);
-    const dv = f32x4.splat(d);
-    for (let n = 0; n < N; n++) {
-      const off = (n * C + c) * S;
-      const xr = at(x, off);
-      const gr = at(dy, off);
-      const yr = row(rectified, off);
-      const dr = at(dx, off);
-      let i = 0;
-      for (; i + 4 <= S; i += 4) {
-        const xc = f32x4.sub(v128.load(at(xr, i)), mv);
-        v128.store(at(dr, i), f32x4.add(f32x4.mul(maskedVec(gr, yr, i), av), f32x4.add(f32x4.mul(xc, bv), dv)));
-      }
-      for (; i < S; i++) store<f32>(at(dr, i), maskedScalar(gr, yr, i) * a + (load<f32>(at(xr, i)) - m) * b + d);
+    sumDy += <f64>sg;
+    sumDyXc += <f64>sgx;
+  }
+  const sumDyXhat = sumDyXc * <f64>inv;
+  if (dbeta) store<f32>(at(dbeta, c), load<f32>(at(dbeta, c)) + <f32>sumDy);
+  if (dgamma) store<f32>(at(dgamma, c), load<f32>(at(dgamma, c)) + <f32>sumDyXhat);
+  if (!dx) return;
+  const k = param(gamma, c, 1) * inv;
+  if (!training) {
+    channelAffine(dy, dx, N, C, S, c, 0, k, 0, false, rectified, masked);
+    return;
+  }
+  // dx = a·dy + b·(x − mean) + d with a = k, b = −k·invStd·Σ(dy·xhat)/M, d = −k·Σdy/M.
+  const a = k;
+  const b = <f32>(-<f64>k * <f64>inv * sumDyXhat / count);
+  const d = <f32>(-<f64>k * sumDy / count);
+  const av = f32x4.splat(a);
+  const bv = f32x4.splat(b);
+  const dv = f32x4.splat(d);
+  for (let n = 0; n < N; n++) {
+    const off = (n * C + c) * S;
+    const xr = at(x, off);
+    const gr = at(dy, off);
+    const yr = at(rectified, off);
+    const dr = at(dx, off);
+    let i = 0;
+    for (; i + 4 <= S; i += 4) {
+      const xc = f32x4.sub(v128.load(at(xr, i)), mv);
+      v128.store(at(dr, i), f32x4.add(f32x4.mul(maskedVec(gr, yr, i, masked), av), f32x4.add(f32x4.mul(xc, bv), dv)));
     }
+    for (; i < S; i++) store<f32>(at(dr, i), maskedScalar(gr, yr, i, masked) * a + (load<f32>(at(xr, i)) - m) * b + d);
   }
 }
