@@ -5,9 +5,10 @@ import type { Flow, PlanBuilder } from './memory-plan.js';
 import type { Module } from './module.js';
 
 /**
- * Children applied one after another (Torch's `nn.Sequential`). Each child keeps its own output
- * and gradInput buffers; the container stores no copies, its `output` is its last child's.
- * Backward passes each child the output of the child before it as input, as Torch does.
+ * Children applied one after another (Torch's `nn.Sequential`). Each child keeps its output and
+ * gradInput (in buffers a model's memory plan may share); the container stores no copies, its
+ * `output` is its last child's. Backward passes each child the output of the child before it as
+ * input, as Torch does.
  */
 export class Sequential extends Container {
   constructor(...modules: Module[]) {
