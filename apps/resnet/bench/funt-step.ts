@@ -8,6 +8,9 @@
  * Solver's iteration does (forward, NLL loss, zeroed gradients, backward, update) with
  * @funt/solver's SGD rule (Nesterov momentum 0.9, weight decay 1e-4); inference is a forward
  * pass in evaluation mode.
+ *
+ * FUNT_MEMORY_PLAN=off runs the model without its memory plan (every module keeps its own
+ * buffers), for A/B measurements of peak memory.
  */
 import { readFileSync } from 'node:fs';
 import { ClassNLLCriterion } from '@funt/layers';
@@ -24,6 +27,7 @@ import { threadControl } from './threads.js';
 function makeStep(c: StepConfig): () => void {
   const rng = new Rng(0);
   const model = resnet({ n: c.n, filters: FILTERS, inputShape: INPUT_SHAPE, classes: CLASSES, skip: true, hiddenDims: [], rng });
+  if (process.env.FUNT_MEMORY_PLAN === 'off') model.planMemory(false);
   const x = normal([c.batch, ...INPUT_SHAPE], rng, 0, 1);
   const y = Int32Array.from({ length: c.batch }, () => rng.int(CLASSES));
   if (c.mode === 'infer') {
