@@ -89,9 +89,12 @@ function recordActivations(model: Module, mode: () => Mode, into: Activations): 
 /**
  * Where a leaf's float32 output is zero and the truth's is not, or the reverse (a ReLU kink the
  * rounding crossed), sets the truth's value if the nonzero side is within FLOAT32_TOLERANCE of
- * the output's scale; records every such unit in `flips`.
+ * the output's scale; records every such unit in `flips`, once (a forward that the memory plan
+ * reruns for backward meets the same units again). The backward passes decide the ReLU's side
+ * from the output (ReLU, and a batch norm or addition with its ReLU fused in: output > 0), so
+ * the value set here is the side they take.
  */
-function takeKinkSides(model: Module, mode: () => Mode, truth: Activations, flips: KinkFlip[]): void {
+function takeKinkSides(model: Module, mode: () => Mode, truth: Activations, flips: Map<string, KinkFlip>): void {
   watchLeaves(model, (path, output) => {
     const want = truth.get(`${mode()}/${path}`);
     if (want === undefined) throw new Error(`no float64 activation for ${mode()}/${path}`);
@@ -101,7 +104,7 @@ function takeKinkSides(model: Module, mode: () => Mode, truth: Activations, flip
     for (let i = 0; i < want.length; i++) {
       if ((got[i] === 0) === (want[i] === 0)) continue;
       const distance = Math.abs(got[i] + want[i]) / Math.max(scale, 1e-30);
-      flips.push({ mode: mode(), path, index: i, float32: got[i], truth: want[i], distance });
+      flips.set(`${mode()}/${path}[${i}]`, { mode: mode(), path, index: i, float32: got[i], truth: want[i], distance });
       if (distance <= FLOAT32_TOLERANCE) got[i] = want[i];
     }
   });
@@ -215,8 +218,9 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
 
   it(`float32 (${FLOAT32_TOLERANCE} relative): outputs, logits, loss and input gradient in eval and train mode, every weight gradient, running statistics after the step`, () => {
     const { activations } = runFloat64();
-    const flips: KinkFlip[] = [];
-    const measured = crosscheck((model, mode) => takeKinkSides(model, mode, activations, flips));
+    const units = new Map<string, KinkFlip>();
+    const measured = crosscheck((model, mode) => takeKinkSides(model, mode, activations, units));
+    const flips = [...units.values()];
     report('float32', measured);
     if (flips.length > 0) {
       const shown = [...flips].sort((a, b) => b.distance - a.distance).slice(0, 10);
