@@ -4,7 +4,8 @@
  */
 export type { Activity } from './activity.js';
 export { LayerError, describeModule, describeShape, type Named, type ShapeLike } from './errors.js';
-export { Workspace } from './workspace.js';
+export { Workspace, type Lender } from './workspace.js';
+export { MemoryPlan, PlanBuilder, PlannedBuffer, type Flow, type PlanStats, type Policy, type SizeSource } from './memory-plan.js';
 export { Module, type Parameter, type Buffer } from './module.js';
 export { Container } from './container.js';
 export { WeightedModule } from './weighted.js';

@@ -47,8 +47,6 @@ export type Policy = 'train' | 'eval' | 'eval-keep';
 /** A buffer of the plan: the tensor under `key` in `workspace`, written at tick `written` and read until `lastRead`. */
 export class PlannedBuffer {
   lastRead: number;
-  /** Elements, when known before the buffer is first needed (gradients: from the forward pass). */
-  size = 0;
   /** Kept out of sharing: the model's output or input gradient, or a key written twice in one pass. */
   pinned = false;
   slot: Slot | null = null;
