@@ -363,14 +363,26 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
           else products(O, T, kc, C, ap, bp, cp, T, 1, tmp);
         }
       }
-      for (let qi = 0; qi < qn; qi++) {
-        const q = q0 + qi;
-        const yn = y + <usize>(n + q / perImage) * outBytes;
-        const tr = (q % perImage) / qw;
-        const tg = q % qw;
-        for (let o = 0; o < O; o++) {
-          const bo: f32 = bias ? load<f32>(at(bias, o)) : 0;
-          outputQuad(m, qr, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yn + <usize>(o * g.Ho * g.Wo) * 4, tr, tg, tbuf);
+      // Channel by channel: the quads of one channel read the same cache lines of the α² planes
+      // of M one after the other (quad by quad, the lines of every channel, α²·O of them, would
+      // not stay in L1 until the next quad reads them again).
+      const planeOut = <usize>(g.Ho * g.Wo) << 2;
+      for (let o = 0; o < O; o++) {
+        const bo: f32 = bias ? load<f32>(at(bias, o)) : 0;
+        // Image, quad row and quad column of quad q0 + qi, stepped without divisions.
+        let b = q0 / perImage;
+        let tr = (q0 % perImage) / qw;
+        let tg = q0 % qw;
+        for (let qi = 0; qi < qn; qi++) {
+          const yo = y + <usize>(n + b) * outBytes + <usize>o * planeOut;
+          outputQuad(m, qr, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yo, tr, tg, tbuf);
+          if (++tg == qw) {
+            tg = 0;
+            if (++tr * qw == perImage) {
+              tr = 0;
+              b++;
+            }
+          }
         }
       }
     }
