@@ -147,15 +147,21 @@ export function batchNormBackward(
   dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize,
   N: i32, C: i32, S: i32, c0: i32, c1: i32,
 ): void {
+  // With the mask in training, the first pass also stores the masked dy into dx, which the
+  // second pass then reads instead of masking again: the mask is computed once per element
+  // (the loops are compute-bound when the batch fits in cache).
+  const stash = training && dx != 0;
   for (let c = c0; c < c1; c++) {
-    if (rectified) channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, N, C, S, c);
-    else channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, 0, false, N, C, S, c);
+    if (!rectified) channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, 0, false, false, N, C, S, c);
+    else if (stash) channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, true, N, C, S, c);
+    else channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, false, N, C, S, c);
   }
 }
 
+/** One channel of batchNormBackward; `masked` and `stash` are literals (see there). */
 @inline function channelBackward(
   x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize,
-  dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize, masked: bool,
+  dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize, masked: bool, stash: bool,
   N: i32, C: i32, S: i32, c: i32,
 ): void {
   const count = <f64>N * <f64>S;
@@ -170,11 +176,13 @@ export function batchNormBackward(
     const xr = at(x, off);
     const gr = at(dy, off);
     const yr = at(rectified, off);
+    const sr = at(dx, off);
     let vg = f32x4.splat(0);
     let vgx = f32x4.splat(0);
     let i = 0;
     for (; i + 4 <= S; i += 4) {
       const g = maskedVec(gr, yr, i, masked);
+      if (stash) v128.store(at(sr, i), g);
       vg = f32x4.add(vg, g);
       vgx = f32x4.add(vgx, f32x4.mul(g, f32x4.sub(v128.load(at(xr, i)), mv)));
     }
@@ -182,6 +190,7 @@ export function batchNormBackward(
     let sgx = hsum(vgx);
     for (; i < S; i++) {
       const g = maskedScalar(gr, yr, i, masked);
+      if (stash) store<f32>(at(sr, i), g);
       sg += g;
       sgx += g * (load<f32>(at(xr, i)) - m);
     }
@@ -207,14 +216,13 @@ export function batchNormBackward(
   for (let n = 0; n < N; n++) {
     const off = (n * C + c) * S;
     const xr = at(x, off);
-    const gr = at(dy, off);
-    const yr = at(rectified, off);
+    const gr = at(stash ? dx : dy, off); // the masked dy, or dy itself
     const dr = at(dx, off);
     let i = 0;
     for (; i + 4 <= S; i += 4) {
       const xc = f32x4.sub(v128.load(at(xr, i)), mv);
-      v128.store(at(dr, i), f32x4.add(f32x4.mul(maskedVec(gr, yr, i, masked), av), f32x4.add(f32x4.mul(xc, bv), dv)));
+      v128.store(at(dr, i), f32x4.add(f32x4.mul(v128.load(at(gr, i)), av), f32x4.add(f32x4.mul(xc, bv), dv)));
     }
-    for (; i < S; i++) store<f32>(at(dr, i), maskedScalar(gr, yr, i, masked) * a + (load<f32>(at(xr, i)) - m) * b + d);
+    for (; i < S; i++) store<f32>(at(dr, i), load<f32>(at(gr, i)) * a + (load<f32>(at(xr, i)) - m) * b + d);
   }
 }
