@@ -156,6 +156,11 @@ export function pool2d(
   H: i32, W: i32, Ho: i32, Wo: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32,
   countIncludePad: bool, p0: i32, p1: i32,
 ): void {
+  if ((mode == 1 || mode == 3) && kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && H % 2 == 0 && W % 8 == 0) {
+    if (mode == 1) avgPool2x2(src, dst, H, W, p0, p1);
+    else avgPool2x2Backward(src, dst, H, W, p0, p1);
+    return;
+  }
   const backward = mode >= 2;
   const isMax = mode == 0 || mode == 2;
   const vector = (sW == 1 || sW == 2) && kW < 8;
@@ -208,6 +213,76 @@ export function pool2d(
           }
         }
         ow++;
+      }
+    }
+  }
+}
+
+/**
+ * The 2×2, stride-2 average pool of a ResNet's shortcut (even H, W a multiple of 8): a run of
+ * eight values of two rows is four whole windows. The general loop spends most of its time
+ * deciding, per four outputs, what this case knows in advance (it is about 10× slower). The
+ * arithmetic is the general path's, in its order, so that results are bit for bit the same:
+ * pool4's (0 + the window's values row by row) · 1/4, except for the last four windows of each
+ * row, which the general path sums one by one (its two vector loads would run past the row) as
+ * (0 + (0 + x00 + x01)) + (0 + x10 + x11), the order of rowSum. (A single order moved a ReLU
+ * of the PyTorch cross-check across its kink.)
+ */
+function avgPool2x2(x: usize, y: usize, H: i32, W: i32, p0: i32, p1: i32): void {
+  const zero = f32x4.splat(0);
+  const quarter = f32x4.splat(0.25);
+  for (let p = p0; p < p1; p++) {
+    const plane = x + (<usize>(p * H * W) << 2);
+    let out = y + (<usize>(p * (H >> 1) * (W >> 1)) << 2);
+    for (let ih = 0; ih < H; ih += 2) {
+      const r0 = plane + (<usize>(ih * W) << 2);
+      const r1 = r0 + (<usize>W << 2);
+      for (let iw = 0; iw < W; iw += 8) {
+        const a0 = v128.load(at(r0, iw));
+        const a1 = v128.load(at(r0, iw), 16);
+        const b0 = v128.load(at(r1, iw));
+        const b1 = v128.load(at(r1, iw), 16);
+        const e0 = i32x4.shuffle(a0, a1, 0, 2, 4, 6);
+        const o0 = i32x4.shuffle(a0, a1, 1, 3, 5, 7);
+        const e1 = i32x4.shuffle(b0, b1, 0, 2, 4, 6);
+        const o1 = i32x4.shuffle(b0, b1, 1, 3, 5, 7);
+        let acc: v128;
+        if (iw + 8 < W) {
+          acc = f32x4.add(f32x4.add(f32x4.add(f32x4.add(zero, e0), o0), e1), o1);
+        } else {
+          const s0 = f32x4.add(f32x4.add(zero, e0), o0);
+          const s1 = f32x4.add(f32x4.add(zero, e1), o1);
+          acc = f32x4.add(f32x4.add(zero, s0), s1);
+        }
+        v128.store(out, f32x4.mul(acc, quarter));
+        out += 16;
+      }
+    }
+  }
+}
+
+/**
+ * Its backward pass: every input pixel is in exactly one window, so dx is written once (as
+ * 0 + dy/4, the general path's sum onto zeroed dx) and needs no zeroing first.
+ */
+function avgPool2x2Backward(dy: usize, dx: usize, H: i32, W: i32, p0: i32, p1: i32): void {
+  const zero = f32x4.splat(0);
+  const quarter = f32x4.splat(0.25);
+  for (let p = p0; p < p1; p++) {
+    const plane = dx + (<usize>(p * H * W) << 2);
+    let g = dy + (<usize>(p * (H >> 1) * (W >> 1)) << 2);
+    for (let ih = 0; ih < H; ih += 2) {
+      const r0 = plane + (<usize>(ih * W) << 2);
+      const r1 = r0 + (<usize>W << 2);
+      for (let iw = 0; iw < W; iw += 8) {
+        const v = f32x4.add(zero, f32x4.mul(v128.load(g), quarter));
+        const lo = i32x4.shuffle(v, v, 0, 0, 1, 1);
+        const hi = i32x4.shuffle(v, v, 2, 2, 3, 3);
+        v128.store(at(r0, iw), lo);
+        v128.store(at(r0, iw), hi, 16);
+        v128.store(at(r1, iw), lo);
+        v128.store(at(r1, iw), hi, 16);
+        g += 16;
       }
     }
   }
