@@ -2,8 +2,10 @@
  * The fused ReLU, applied to a result before it is stored: batch norm + ReLU (batchnorm.ts)
  * and the residual join add + ReLU (elementwise.ts). Exactly elementwise.ts's threshold(v, 0, 0)
  * (v > 0 ? v : 0, so NaN → 0 and −0 → +0), so that a fused network computes the same bits as
- * the unfused sequence. `relu` is a runtime flag, not a specialisation: the branch is
- * loop-invariant and the loops around it are memory-bound.
+ * the unfused sequence. The batch norm kernels pass `relu` as a
+ * literal (they branch once on the flag into @inline bodies), so the test folds away there;
+ * in the binary kernels it stays a loop-invariant test (Binaryen merges their per-op loops
+ * back into one loop with a per-element dispatch, flag included).
  */
 
 @inline export function reluVec(v: v128, relu: bool): v128 {
