@@ -146,6 +146,11 @@ export class BatchNormalization extends Module {
     if (this.affine) this.gradients(input, gradOutput, false, true);
   }
 
+  /** Backward reads x, and the output only when fused with a ReLU (its positive entries are the mask). */
+  override backwardReadsOutput(): boolean {
+    return this.reluFusion !== null;
+  }
+
   protected override describe(): string {
     return `${this.nOutput}, eps ${this.eps}, momentum ${this.momentum}${this.affine ? '' : ', not affine'}`;
   }

@@ -67,6 +67,16 @@ export class CAddTable extends Module {
     return this.reluFusion === null || this.reluFusion.relu.modifiesGradOutput();
   }
 
+  /** Backward looks at the inputs' shapes only. */
+  override backwardReadsInput(): boolean {
+    return false;
+  }
+
+  /** Fused with a ReLU, backward masks by the output. */
+  override backwardReadsOutput(): boolean {
+    return this.reluFusion !== null;
+  }
+
   protected override describe(): string {
     return this.inPlace ? 'inPlace' : '';
   }

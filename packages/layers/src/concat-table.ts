@@ -107,6 +107,6 @@ export class ConcatTable extends Container {
     plan.read(branchGrads, t);
     const input = plan.inputOf(this);
     if (Array.isArray(input)) return input.map((_, entry) => plan.gradient(this.workspace, t, { module: this, of: 'input', entry }, `gradInput.${entry}`));
-    return plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
+    return plan.gradient(this.workspace, t, { module: this, of: 'input' });
   }
 }

@@ -88,16 +88,11 @@ export class PlanBuilder {
   readonly newOutputs = new Set<Named>();
   readonly newGradInputs = new Set<Named>();
   private readonly inputs = new Map<Named, Flow>();
+  private readonly outputs = new Map<Named, Flow>();
   private readonly byKey = new Map<Workspace, Map<string, PlannedBuffer>>();
 
-  /**
-   * `sharesOutputs`: the forward walk plans outputs ('eval'); otherwise outputs stay the modules' own.
-   * `aliasing`: modules seen returning what they were given although they do not declare it.
-   */
-  constructor(
-    readonly sharesOutputs: boolean,
-    private readonly aliasing: ReadonlySet<Named> = new Set(),
-  ) {}
+  /** `aliasing`: modules seen returning what they were given although they do not declare it. */
+  constructor(private readonly aliasing: ReadonlySet<Named> = new Set()) {}
 
   /** Whether `module` returns (a view of) what it was given: its declaration, or what a planned pass saw it do. */
   aliases(module: Named, declared: boolean): boolean {
@@ -116,19 +111,21 @@ export class PlanBuilder {
     else flow.lastRead = Math.max(flow.lastRead, t);
   }
 
-  /** A module's output written at tick `t` under `key` (null when outputs are not planned). */
-  output(module: Named, workspace: Workspace, t: number, key = 'output'): PlannedBuffer | null {
-    if (!this.sharesOutputs) return null;
-    this.newOutputs.add(module);
+  /**
+   * An output written at tick `t` under `key`. `checked`: the module whose calls are checked for
+   * returning their input instead (a module that runs in one tick: reading its input while
+   * writing this, it can never be given this memory by the plan, so sharing memory means it
+   * returned what it was given). Containers, whose input may die before their result is
+   * written into the same slot, pass null.
+   */
+  output(checked: Named | null, workspace: Workspace, t: number, key = 'output'): PlannedBuffer {
+    if (checked) this.newOutputs.add(checked);
     return this.buffer(workspace, key, t);
   }
 
-  /**
-   * A gradient written at tick `t` under `key`, shaped like `like`. `returnedBy`: the module
-   * that returns it as its gradInput (its calls are checked), null for a container's scratch.
-   */
-  gradient(workspace: Workspace, t: number, like: SizeSource, key = 'gradInput', returnedBy: Named | null = null): PlannedBuffer {
-    if (returnedBy) this.newGradInputs.add(returnedBy);
+  /** A gradient written at tick `t` under `key`, shaped like `like`; `checked` as for `output`. */
+  gradient(workspace: Workspace, t: number, like: SizeSource, key = 'gradInput', checked: Named | null = null): PlannedBuffer {
+    if (checked) this.newGradInputs.add(checked);
     return this.buffer(workspace, key, t, like);
   }
 
@@ -154,13 +151,23 @@ export class PlanBuilder {
     else flow.pinned = true;
   }
 
-  /** Records what a module was given in the forward walk; its backward walk asks for it (table or not). */
+  /** Records what a module was given in the forward walk; its backward walk asks for it (to read it, or as a table or not). */
   remember(module: Named, input: Flow): void {
     this.inputs.set(module, input);
   }
 
   inputOf(module: Named): Flow {
     return this.inputs.get(module) ?? null;
+  }
+
+  /** Records what a module returned in the forward walk, which its backward may read. */
+  produced(module: Named, output: Flow): Flow {
+    this.outputs.set(module, output);
+    return output;
+  }
+
+  outputOf(module: Named): Flow {
+    return this.outputs.get(module) ?? null;
   }
 }
 
@@ -177,6 +184,10 @@ class Slot {
 
   get capacity(): number {
     return Math.max(this.planned, this.flat?.size ?? 0);
+  }
+
+  get allocated(): boolean {
+    return this.flat !== null;
   }
 
   take(b: PlannedBuffer, size: number): void {
@@ -239,7 +250,7 @@ interface Loan {
 /** The plan for one policy and input signature: its buffers, their slots, and the checks. */
 export class MemoryPlan {
   private readonly slots: Slot[] = [];
-  private readonly loans: Record<Phase, Loan[]> = { forward: [], backward: [] };
+  private readonly loans: Loan[] = [];
   private readonly newOutputs: Set<Named>;
   private readonly newGradInputs: Set<Named>;
   /** Set when a module was seen returning what it was given undeclared: the plan lends nothing more and is made again. */
@@ -251,39 +262,43 @@ export class MemoryPlan {
     readonly policy: Policy,
     readonly signature: string,
     walk: PlanBuilder,
-    forwardBuffers: number,
     /** The planner's record of modules that return what they were given undeclared (check adds to it). */
     private readonly aliasing: Set<Named>,
   ) {
     this.newOutputs = walk.newOutputs;
     this.newGradInputs = walk.newGradInputs;
     this.seen = policy === 'eval' ? null : new Map();
-    walk.buffers.forEach((buffer, i) => {
-      if (buffer.pinned) return;
-      this.loans[i < forwardBuffers ? 'forward' : 'backward'].push({ buffer, lend: (size, dtype) => (this.broken ? null : this.lend(buffer, size, dtype)) });
-    });
+    for (const buffer of walk.buffers) {
+      if (!buffer.pinned) this.loans.push({ buffer, lend: (size, dtype) => (this.broken ? null : this.lend(buffer, size, dtype)) });
+    }
   }
 
   /** Walks `root` for `policy`: the forward walk, then for the policies that keep outputs the backward walk. */
   static of(root: PlanRoot, policy: Policy, signature: string, aliasing: Set<Named>): MemoryPlan {
-    const walk = new PlanBuilder(policy === 'eval', aliasing);
+    const walk = new PlanBuilder(aliasing);
     walk.pin(root.planForward(walk, null));
-    const forwardBuffers = walk.buffers.length;
-    if (policy !== 'eval') walk.pin(root.planBackward(walk, null));
-    return new MemoryPlan(policy, signature, walk, forwardBuffers, aliasing);
+    if (policy !== 'eval') {
+      const outputs = walk.buffers.slice();
+      const forwardEnd = walk.tick();
+      walk.pin(root.planBackward(walk, null));
+      // Outputs that backward reads stay valid after the step (as without a plan), so no
+      // gradient takes their memory; those it never reads share only among themselves.
+      const stepEnd = walk.tick();
+      for (const b of outputs) if (b.lastRead > forwardEnd) b.lastRead = stepEnd;
+    }
+    return new MemoryPlan(policy, signature, walk, aliasing);
   }
 
-  /** Runs one pass with this plan's keys for that phase lent their slots. */
+  /** Runs one pass with this plan's keys lent their slots. */
   run<T>(phase: Phase, pass: () => T): T {
     if (phase === 'backward') this.sizeGradients();
-    const loans = this.loans[phase];
-    for (const { buffer, lend } of loans) buffer.workspace.lend(buffer.key, lend);
+    for (const { buffer, lend } of this.loans) buffer.workspace.lend(buffer.key, lend);
     engaged = this;
     try {
       return pass();
     } finally {
       engaged = null;
-      for (const { buffer } of loans) buffer.workspace.lend(buffer.key, null);
+      for (const { buffer } of this.loans) buffer.workspace.lend(buffer.key, null);
     }
   }
 
@@ -292,15 +307,21 @@ export class MemoryPlan {
     return b.slot.reserve(size, dtype);
   }
 
-  /** The smallest free slot that holds `size` elements, else the biggest free one (it grows), else a new one. */
+  /**
+   * The smallest free slot that holds `size` elements; else the biggest free slot not allocated
+   * yet, which will be allocated that big; else a new slot. An allocated slot never grows: views
+   * of it are cached in the modules, and a new tensor would leave them holding the old memory.
+   */
   private slotFor(b: PlannedBuffer, size: number): Slot {
-    let best: Slot | null = null;
+    let fits: Slot | null = null;
+    let grows: Slot | null = null;
     for (const s of this.slots) {
       if (!s.accepts(b)) continue;
-      const have = best?.capacity ?? -1;
-      const cap = s.capacity;
-      if (best === null || (cap >= size ? have < size || cap < have : have < size && cap > have)) best = s;
+      if (s.capacity >= size) {
+        if (fits === null || s.capacity < fits.capacity) fits = s;
+      } else if (!s.allocated && (grows === null || s.capacity > grows.capacity)) grows = s;
     }
+    let best = fits ?? grows;
     if (best === null) this.slots.push((best = new Slot()));
     best.take(b, size);
     return best;
@@ -322,10 +343,10 @@ export class MemoryPlan {
     const seen = this.seen;
     if (seen === null) return;
     this.seen = null;
-    for (const { buffer } of this.loans.backward) {
+    for (const { buffer } of this.loans) {
       const like = buffer.like;
       const pass = like && seen.get(like.module);
-      if (!like || !pass) continue;
+      if (!like || !pass || buffer.slot !== null) continue;
       const t = pass[like.of];
       const x = like.entry === undefined ? t : Array.isArray(t) ? t[like.entry] : undefined;
       if (x === undefined || Array.isArray(x)) continue;
@@ -346,12 +367,12 @@ export class MemoryPlan {
   }
 
   stats(): PlanStats {
-    return { shared: this.loans.forward.length + this.loans.backward.length, slots: this.slots.length, bytes: this.slots.reduce((n, s) => n + s.bytes, 0) };
+    return { shared: this.loans.length, slots: this.slots.length, bytes: this.slots.reduce((n, s) => n + s.bytes, 0) };
   }
 
   /** Frees the slots and the views modules keep of them. */
   dispose(): void {
-    for (const { buffer } of [...this.loans.forward, ...this.loans.backward]) buffer.workspace.dropBorrowed(buffer.key);
+    for (const { buffer } of this.loans) buffer.workspace.dropBorrowed(buffer.key);
     for (const s of this.slots) s.dispose();
     this.slots.length = 0;
   }

@@ -111,6 +111,20 @@ export abstract class Module {
   }
 
   /**
+   * For the memory plan: whether backward reads the values of the input (a convolution does,
+   * for its weight gradient; CAddTable only looks at shapes). While true, the input is kept
+   * until this module's backward; false lets its memory go once forward is done with it.
+   */
+  backwardReadsInput(): boolean {
+    return true;
+  }
+
+  /** For the memory plan: whether backward reads the values of `output` (Sigmoid, Tanh, SoftMax, in-place ReLU do). */
+  backwardReadsOutput(): boolean {
+    return true;
+  }
+
+  /**
    * The memory plan's replay of forward: one tick that reads the input and writes `output`
    * (under the workspace key 'output'), or passes the input on. Containers override it to
    * mirror their forward.
@@ -119,14 +133,19 @@ export abstract class Module {
     plan.remember(this, input);
     const t = plan.tick();
     plan.read(input, t);
-    return plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.workspace, t);
+    return plan.produced(this, plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.workspace, t));
   }
 
-  /** The memory plan's replay of backward: one tick that reads gradOutput and writes `gradInput` (key 'gradInput'). */
+  /**
+   * The memory plan's replay of backward: one tick that reads gradOutput (and the input and
+   * output, as far as backward reads them) and writes `gradInput` (key 'gradInput').
+   */
   planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
     const input = plan.inputOf(this);
     const t = plan.tick();
     plan.read(gradOutput, t);
+    if (this.backwardReadsInput()) plan.read(input, t);
+    if (this.backwardReadsOutput()) plan.read(plan.outputOf(this), t);
     if (plan.aliases(this, this.gradInputAliasesGradOutput())) return Array.isArray(input) && !Array.isArray(gradOutput) ? input.map(() => gradOutput) : gradOutput;
     // A table of gradients lives under keys of the module's choosing: outside the plan.
     return Array.isArray(input) ? input.map(() => null) : plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);

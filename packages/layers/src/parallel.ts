@@ -126,15 +126,20 @@ export class Parallel extends Container {
     const outs = this.modules.map((m) => m.planForward(plan, input));
     const t = plan.tick();
     plan.read([input, ...outs], t);
-    return plan.output(this, this.workspace, t);
+    return plan.output(null, this.workspace, t);
   }
 
-  /** Mirrors backprop: children read pieces of gradOutput, then one tick concatenates their gradients into `gradInput`. */
+  /**
+   * Mirrors backprop: one tick slices the input again and cuts gradOutput into pieces, the
+   * children read them, then one tick concatenates their gradients into `gradInput`.
+   */
   override planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+    const t0 = plan.tick();
+    plan.read([plan.inputOf(this), gradOutput], t0);
     const grads = this.modules.map((m) => m.planBackward(plan, gradOutput));
     const t = plan.tick();
     plan.read([gradOutput, ...grads], t);
-    return plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
+    return plan.gradient(this.workspace, t, { module: this, of: 'input' });
   }
 
   protected override describe(): string {
