@@ -19,19 +19,23 @@ import type { Lender, Workspace } from './workspace.js';
  *    a view of it: Identity, View, in-place ReLU, CAddTable's gradients) passes the same buffer
  *    on, which makes it live longer.
  * 2. Buffers that are never live at the same tick share a slot: one flat tensor, chosen when the
- *    buffer is first needed (the smallest free slot that is big enough, else the biggest free
- *    one, which grows). The model's output and input gradient are never shared: they stay valid
- *    after the pass, in their modules' own buffers.
+ *    buffer is first needed (the smallest free slot that is big enough, else a free one not
+ *    allocated yet, planned bigger, else a new one; an allocated slot never grows, since modules
+ *    cache views of it). Gradients are sized from the forward pass before the first backward.
+ *    The model's output and input gradient are never shared: they stay valid after the pass, in
+ *    their modules' own buffers.
  * 3. During a pass, each planned key of each workspace is lent its slot. Outside a pass (a child
  *    called directly, updateGradInput and accGradParameters called one after the other) every
  *    module uses its own buffers, as without a plan.
  *
  * What is shared depends on the mode (the policy):
- * - 'train': outputs are kept, since backward reads them; gradients share.
+ * - 'train': gradients share; so do outputs no backward reads (`backwardReadsInput`,
+ *   `backwardReadsOutput`: a batch norm's output that only CAddTable sums); the outputs that a
+ *   backward reads are kept until the end of the step, so they stay valid after it.
  * - 'eval': outputs share; nothing is planned for backward.
  * - 'eval-keep': when backward follows an evaluation forward (saliency maps, gradient checks),
- *   the model reruns that forward keeping its outputs, and keeps them in evaluation from then on;
- *   gradients share as in training.
+ *   the model reruns that forward under this policy, which shares as in training, and keeps it
+ *   for evaluation from then on.
  *
  * Each module says whether it returns what it was given (`outputAliasesInput`,
  * `gradInputAliasesGradOutput`). A module that returned given memory without saying so (a user's
