@@ -9,8 +9,9 @@ import { Module } from './module.js';
  * naming that child, so a failure deep in a network says where it happened.
  *
  * Called as a model (the root of its tree), a container runs its passes under a memory plan
- * (memory-plan.ts) unless `planMemory(false)`: intermediate outputs share memory in evaluation,
- * intermediate gradients in training. Its own output and gradInput stay valid after a pass.
+ * (memory-plan.ts) unless `planMemory(false)`: intermediate outputs share memory in evaluation;
+ * in training intermediate gradients do, and outputs no backward reads. Its own output and
+ * gradInput stay valid after a pass.
  */
 export abstract class Container extends Module {
   protected readonly modules: Module[] = [];
