@@ -858,11 +858,34 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
   for (let i = 0; i < ob; i++) {
     for (let j = 0; j < cb; j++) {
       for (let r = 0; r < DOT_O; r++) {
-        for (let c = 0; c < DOT_C; c++) addSum(out, O, C, i * DOT_O + r, j * DOT_C + c, v128.load(blk + <usize>((r * DOT_C + c) << 4)));
+        const o = i * DOT_O + r;
+        const row = blk + <usize>(r * DOT_C) * 16;
+        if (o < O && (j + 1) * DOT_C <= C) {
+          addSums4(at(out, o * C + j * DOT_C), v128.load(row), v128.load(row, 16), v128.load(row, 32), v128.load(row, 48));
+        } else {
+          for (let c = 0; c < DOT_C; c++) addSum(out, O, C, o, j * DOT_C + c, v128.load(row + <usize>(c << 4)));
+        }
       }
       blk += DOT_O * DOT_C * 16;
     }
   }
+}
+
+/**
+ * p[k] += hsum(s_k) for four adjacent sums at once: a 4×4 transpose puts lane l of every s_k in
+ * vector l, and ((t0 + t1) + t2) + t3 adds the lanes in hsum's order, so the results are bit for
+ * bit those of addSum (which costs three extracts, three adds and a scalar load/store per sum).
+ */
+@inline function addSums4(p: usize, s0: v128, s1: v128, s2: v128, s3: v128): void {
+  const a = i32x4.shuffle(s0, s1, 0, 4, 1, 5);
+  const b = i32x4.shuffle(s2, s3, 0, 4, 1, 5);
+  const c = i32x4.shuffle(s0, s1, 2, 6, 3, 7);
+  const d = i32x4.shuffle(s2, s3, 2, 6, 3, 7);
+  const t0 = i32x4.shuffle(a, b, 0, 1, 4, 5);
+  const t1 = i32x4.shuffle(a, b, 2, 3, 6, 7);
+  const t2 = i32x4.shuffle(c, d, 0, 1, 4, 5);
+  const t3 = i32x4.shuffle(c, d, 2, 3, 6, 7);
+  v128.store(p, f32x4.add(v128.load(p), f32x4.add(f32x4.add(f32x4.add(t0, t1), t2), t3)));
 }
 
 /** out[o][c] += the lanes of s, inside the O×C matrix. */
