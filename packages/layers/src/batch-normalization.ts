@@ -1,4 +1,4 @@
-import { type Tensor, add, batchNormBackward, batchNormEval, batchNormTrain, div, fill, ones, sqrt, zeros } from '@funt/tensor';
+import { type Tensor, batchNormApply, batchNormBackward, batchNormInvStd, batchNormTrain, fill, ones, zeros } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { checkIntegers, expectShape, expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
@@ -90,8 +90,11 @@ export class BatchNormalization extends Module {
     const relu = fusion !== null;
     const y = this.workspace.like('output', x);
     this.forwardTrained = this.isTraining;
-    if (!this.isTraining) batchNormEval(x, this.weight, this.bias, this.runningMean, this.runningVar, this.eps, y, relu);
-    else {
+    if (!this.isTraining) {
+      // The running statistics' invStd goes into the workspace: evaluation allocates nothing per call.
+      const [mean, invStd] = this.statistics();
+      batchNormApply(x, this.weight, this.bias, mean, invStd, y, relu);
+    } else {
       if (x.size / this.nOutput <= 1) {
         throw new LayerError(this, 'training needs more than one value per channel (the unbiased variance divides by count - 1)', 'N·H·W > 1', x.shape);
       }
@@ -113,10 +116,7 @@ export class BatchNormalization extends Module {
   /** The statistics the last forward normalised with: the batch's, or the running ones (as mean and 1/√(var+ε)). */
   private statistics(): [Tensor, Tensor] {
     if (this.forwardTrained) return [this.workspace.like('saveMean', this.runningMean), this.workspace.like('saveInvStd', this.runningMean)];
-    const invStd = this.workspace.like('evalInvStd', this.runningVar);
-    add(this.runningVar, this.eps, invStd);
-    sqrt(invStd, invStd);
-    div(1, invStd, invStd);
+    const invStd = batchNormInvStd(this.runningVar, this.eps, this.workspace.like('evalInvStd', this.runningVar));
     return [this.runningMean, invStd];
   }
 

@@ -50,6 +50,34 @@ function expectNoAllocationOnSecondStep(backend: string): void {
   }, 'float32');
 }
 
+function expectNoAllocationOnSecondEvaluation(backend: string): void {
+  withBackend(backend, () => {
+    const net = residualNet(true).evaluate();
+    const x = normal([4, 3, 8, 8], new Rng(3));
+    const spy = vi.spyOn(getBackend().allocator, 'allocate');
+    net.forward(x);
+    expect(spy).toHaveBeenCalled();
+    spy.mockClear();
+    net.forward(x);
+    // Batch norm in evaluation keeps 1/sqrt(var + eps) in its workspace (it used to allocate it per call).
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    net.dispose();
+    x.dispose();
+  }, 'float32');
+}
+
+describe('an evaluation pass', () => {
+  it('allocates no storage after the first pass (reference backend)', () => {
+    expectNoAllocationOnSecondEvaluation('reference');
+  });
+  const wasm = listBackends().includes('wasm');
+  if (!wasm) console.info('skipped "allocates no storage after the first pass (wasm backend)": the wasm backend is not registered');
+  it.skipIf(!wasm)('allocates no storage after the first pass (wasm backend)', () => {
+    expectNoAllocationOnSecondEvaluation('wasm');
+  });
+});
+
 describe('a training step', () => {
   it('allocates no storage after the first step (reference backend)', () => {
     expectNoAllocationOnSecondStep('reference');

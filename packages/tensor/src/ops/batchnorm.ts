@@ -74,15 +74,47 @@ export function batchNormEval(
   const C = channels(op, x, { gamma, beta, runningMean, runningVar });
   checkEps(op, eps);
   const dtype = commonDType(op, [x, gamma, beta, runningMean, runningVar, out]);
-  const y = output(op, x.shape, dtype, out, [x, gamma, beta, runningMean, runningVar]);
+  const invStd = batchNormInvStd(runningVar, eps, Tensor.empty([C], dtype));
+  try {
+    return batchNormApply(x, gamma, beta, runningMean, invStd, out, relu);
+  } finally {
+    invStd.dispose();
+  }
+}
+
+/**
+ * invStd = 1 / sqrt(variance + eps), computed with the backend's own kernels (the values
+ * batchNormEval normalises with), written into `out`. A layer keeps `out` in its workspace so
+ * that evaluation allocates nothing per call.
+ */
+export function batchNormInvStd(variance: Tensor, eps: number, out: Tensor): Tensor {
+  const op = 'batchNormInvStd';
+  checkLive(op, variance, out);
+  checkEps(op, eps);
+  if (variance.rank !== 1 || out.rank !== 1 || out.shape[0] !== variance.shape[0]) {
+    throw new ShapeError(op, `variance ${formatShape(variance.shape)} and out ${formatShape(out.shape)} must be the same [C]`, [variance.shape, out.shape]);
+  }
+  commonDType(op, [variance, out]);
   const backend = getBackend();
-  // invStd = 1 / sqrt(runningVar + eps), computed with the backend's own kernels.
-  const invStd = Tensor.empty([C], dtype);
-  backend.binary('add', runningVar, eps, invStd);
-  backend.unary('sqrt', invStd, invStd);
-  backend.binary('div', 1, invStd, invStd);
-  backend.batchNormApply(x, gamma, beta, runningMean, invStd, y, relu);
-  invStd.dispose();
+  backend.binary('add', variance, eps, out);
+  backend.unary('sqrt', out, out);
+  backend.binary('div', 1, out, out);
+  return out;
+}
+
+/**
+ * y = gamma · (x − mean) · invStd + beta per channel, with given statistics (batchNormEval
+ * with invStd precomputed by batchNormInvStd); `relu` fuses a ReLU as in batchNormTrain.
+ */
+export function batchNormApply(
+  x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, out?: Tensor, relu = false,
+): Tensor {
+  const op = 'batchNormApply';
+  checkLive(op, x, mean, invStd);
+  channels(op, x, { gamma, beta, mean, invStd });
+  const dtype = commonDType(op, [x, gamma, beta, mean, invStd, out]);
+  const y = output(op, x.shape, dtype, out, [x, gamma, beta, mean, invStd]);
+  getBackend().batchNormApply(x, gamma, beta, mean, invStd, y, relu);
   return y;
 }
 

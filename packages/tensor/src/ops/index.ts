@@ -22,7 +22,7 @@ export {
 } from './conv-transpose.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, pool2dOutputSize, type Pool2dOptions } from './pool.js';
 export {
-  batchNormTrain, batchNormEval, batchNormBackward,
+  batchNormTrain, batchNormEval, batchNormApply, batchNormInvStd, batchNormBackward,
   type BatchNormTrainOptions, type BatchNormGradients,
 } from './batchnorm.js';
 export { upsampleNearest2d, upsampleNearest2dBackward } from './upsample.js';

@@ -97,6 +97,8 @@ const CASES: [string, () => unknown, string, string[]][] = [
   ['batchNormTrain: running mean of the wrong size', () => ops.batchNormTrain(t(4, 3, 2, 2), null, null, { runningMean: t(2) }), 'batchNormTrain', ['[2]', '[4, 3, 2, 2]']],
   ['batchNormTrain: one value per channel', () => ops.batchNormTrain(t(1, 3), null, null), 'batchNormTrain', ['[1, 3]']],
   ['batchNormEval: running var of the wrong size', () => ops.batchNormEval(t(4, 3), null, null, t(3), t(5)), 'batchNormEval', ['[5]', '[4, 3]']],
+  ['batchNormApply: invStd of the wrong size', () => ops.batchNormApply(t(4, 3), null, null, t(3), t(2)), 'batchNormApply', ['[2]', '[4, 3]']],
+  ['batchNormInvStd: out of another size', () => ops.batchNormInvStd(t(3), 1e-5, t(4)), 'batchNormInvStd', ['[3]', '[4]']],
   ['batchNormBackward: dy differs from x', () => ops.batchNormBackward(t(4, 3), t(3, 4), null, t(3), t(3), true), 'batchNormBackward', ['[3, 4]', '[4, 3]']],
   // up-sampling
   ['upsampleNearest2d: input not 4-D', () => ops.upsampleNearest2d(t(2, 2), 2), 'upsampleNearest2d', ['[2, 2]']],

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { full, tensor, zeros } from '../../creation.js';
-import { batchNormBackward, batchNormEval, batchNormTrain } from '../../ops/batchnorm.js';
+import { batchNormApply, batchNormBackward, batchNormEval, batchNormInvStd, batchNormTrain } from '../../ops/batchnorm.js';
 import type { Tensor } from '../../tensor.js';
 import { dot, expectClose, numericalGradient, randn, useReference } from './testing.js';
 
@@ -60,6 +60,20 @@ describe('reference batch norm forward', () => {
     const y = batchNormEval(x, null, null, tensor([1, 2]), tensor([4, 1]), 0);
     // (x − runningMean) / sqrt(runningVar): column 0 / 2, column 1 / 1
     expect(y.toArray()).toEqual([[0, 0], [1, 2]]);
+  });
+
+  test('batchNormInvStd + batchNormApply (a layer keeping invStd) give batchNormEval bit for bit', () => {
+    const x = randn([3, 4, 2, 2], 11);
+    const gamma = randn([4], 12);
+    const beta = randn([4], 13);
+    const mean = randn([4], 14);
+    const variance = full([4], 0.7);
+    const invStd = batchNormInvStd(variance, 1e-5, zeros([4]));
+    expectClose(invStd.data, Array.from({ length: 4 }, () => 1 / Math.sqrt(0.7 + 1e-5)), 1e-15);
+    for (const relu of [false, true]) {
+      const expected = batchNormEval(x, gamma, beta, mean, variance, 1e-5, undefined, relu);
+      expect(Array.from(batchNormApply(x, gamma, beta, mean, invStd, undefined, relu).data)).toEqual(Array.from(expected.data));
+    }
   });
 });
 
