@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MeasurementFormatError, parseMeasurement } from './measurement.js';
+import { MeasurementFormatError, parseMeasurement, poolMeasurements } from './measurement.js';
 
 /** A line as bench/pytorch_resnet.py prints it (json.dumps of its dict). */
 const PYTORCH_LINE =
@@ -31,5 +31,26 @@ describe('parseMeasurement', () => {
     expect(() => parseMeasurement('[1, 2]', 'prog')).toThrow(/expected a JSON object/);
     expect(() => parseMeasurement(bad({ kernels: 12 }), 'prog')).toThrow(/field 'kernels' must be a string when present/);
     expect(parseMeasurement(bad({ kernels: 'a9993e364706' }), 'prog').kernels).toBe('a9993e364706');
+  });
+});
+
+describe('poolMeasurements', () => {
+  const round = (seconds: number[], peak: number) => ({ ...parseMeasurement(PYTORCH_LINE, 'p'), seconds, cpuSeconds: seconds.map((x) => 2 * x), peakRssBytes: peak });
+
+  it('pools the steps of every round: their median, the images/s it gives, and the highest peak', () => {
+    const m = poolMeasurements([round([0.25, 0.3, 0.26], 100), round([0.5, 0.24, 0.27], 300)]);
+    expect(m.seconds).toEqual([0.25, 0.3, 0.26, 0.5, 0.24, 0.27]);
+    expect(m.cpuSeconds).toHaveLength(6);
+    expect(m.median).toBeCloseTo(0.265, 12);
+    expect(m.imagesPerSecond).toBeCloseTo(128 / 0.265, 9);
+    expect(m.peakRssBytes).toBe(300);
+  });
+
+  it('refuses rounds of different configurations, and names every build measured', () => {
+    expect(() => poolMeasurements([])).toThrow(/no measurements/);
+    expect(() => poolMeasurements([round([0.2], 1), { ...round([0.2], 1), threads: 1 }])).toThrow(/threads differs between rounds/);
+    const a = { ...round([0.2], 1), kernels: 'abc' };
+    expect(poolMeasurements([a, a]).kernels).toBe('abc');
+    expect(poolMeasurements([a, { ...a, kernels: 'def' }, a]).kernels).toBe('abc+def');
   });
 });

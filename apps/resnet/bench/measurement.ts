@@ -3,6 +3,8 @@
  * bench/pytorch_resnet.py alike) as the last line of its stdout, and its parser.
  */
 
+import { median } from './measure.js';
+
 export type Mode = 'train' | 'infer';
 
 export interface Measurement {
@@ -80,4 +82,34 @@ export function parseMeasurement(stdout: string, source: string): Measurement {
     throw new MeasurementFormatError(source, `last line of stdout is not JSON (${(err as Error).message}): ${last.slice(0, 120)}`);
   }
   return toMeasurement(value, source);
+}
+
+/**
+ * One configuration measured in several processes (the benchmark's --rounds), as one
+ * measurement: every timed step pooled, their median, and the highest peak. Rounds are spread
+ * over the run, so a slow spell of the shared machine lands on a few steps of each
+ * configuration instead of on all steps of one. Kernels rebuilt between rounds are named
+ * together ('a+b'), which the benchmark reports as a run over several builds.
+ */
+export function poolMeasurements(ms: readonly Measurement[]): Measurement {
+  const first = ms[0];
+  if (first === undefined) throw new RangeError('poolMeasurements: no measurements');
+  for (const m of ms) {
+    for (const f of ['impl', 'backend', 'model', 'mode', 'threads', 'batch'] as const) {
+      if (m[f] !== first[f]) throw new RangeError(`poolMeasurements: ${f} differs between rounds (${String(first[f])} and ${String(m[f])})`);
+    }
+  }
+  const builds = [...new Set(ms.map((m) => m.kernels).filter((k): k is string => k !== undefined))];
+  const seconds = ms.flatMap((m) => m.seconds);
+  const med = median(seconds);
+  return {
+    ...first,
+    threadsApplied: ms.every((m) => m.threadsApplied),
+    seconds,
+    cpuSeconds: ms.flatMap((m) => m.cpuSeconds),
+    median: med,
+    imagesPerSecond: first.batch / med,
+    peakRssBytes: Math.max(...ms.map((m) => m.peakRssBytes)),
+    ...(builds.length ? { kernels: builds.join('+') } : {}),
+  };
 }

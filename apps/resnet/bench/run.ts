@@ -11,7 +11,8 @@
  *     bench-results/resnet.json at the repository root.
  *
  * Flags: --quick (fewer steps), --full (more steps and the whole epoch), --epoch (the whole
- * epoch), --models 20,56, --only steps|epoch, --no-pytorch; instead of all that, --profile
+ * epoch), --models 20,56, --rounds k (repeat the step sweep k times and pool each
+ * configuration's steps), --only steps|epoch, --no-pytorch; instead of all that, --profile
  * (a CPU profile of the ResNet-20 training-step loop, summarised into bench-results/) or
  * --markdown (the tables of BENCHMARKS.md from bench-results/resnet.json and tensor.json).
  */
@@ -23,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { type StepConfig, configArgs, modelName } from './config.js';
 import type { EpochResult } from './epoch.js';
 import { fingerprint } from './measure.js';
-import { type Measurement, parseMeasurement } from './measurement.js';
+import { type Measurement, parseMeasurement, poolMeasurements } from './measurement.js';
 import { benchDistDir, kernelsWasm, kernelsWat, repoDir } from './paths.js';
 import { type TensorRow, resnetMarkdown, tensorMarkdown } from './markdown.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
@@ -36,7 +37,7 @@ const EPOCH_IMAGES = 50_000;
 const ESTIMATE_BATCHES = 20;
 
 function usage(): never {
-  console.log('usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--only steps|epoch] [--no-pytorch] [--profile] [--markdown]');
+  console.log('usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--rounds k] [--only steps|epoch] [--no-pytorch] [--profile] [--markdown]');
   process.exit(0);
 }
 
@@ -88,8 +89,39 @@ function load(): string {
   return loadavg().map((x) => x.toFixed(2)).join(' ');
 }
 
-/** The step benchmark: funt and PyTorch alternate configuration by configuration, so that the machine's load falls on both alike. */
-function stepPairs(models: number[], threadCounts: number[], warmup: number, steps: number, torch: TorchStatus): { pairs: Pair[]; failures: string[] } {
+/**
+ * The step benchmark: funt and PyTorch alternate configuration by configuration, so that the
+ * machine's load falls on both alike; with several rounds the whole sweep repeats and each
+ * configuration's steps are pooled (a slow spell then hits a few steps of every configuration).
+ */
+function stepPairs(
+  models: number[], threadCounts: number[], warmup: number, steps: number, torch: TorchStatus, rounds: number,
+): { pairs: Pair[]; failures: string[] } {
+  const sweeps: Pair[][] = [];
+  const failures: string[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if (rounds > 1) console.log(`round ${r + 1} of ${rounds}`);
+    const sweep = stepSweep(models, threadCounts, warmup, steps, torch);
+    sweeps.push(sweep.pairs);
+    failures.push(...sweep.failures);
+  }
+  if (rounds === 1) return { pairs: sweeps[0], failures };
+  const key = (p: Pair) => `${p.model} ${p.mode} ${p.threads}`;
+  const pairs = [...new Set(sweeps.flat().map(key))].map((k) => {
+    const all = sweeps.flat().filter((p) => key(p) === k);
+    const torchRuns = all.map((p) => p.pytorch).filter((m): m is Measurement => m !== null);
+    return { ...all[0], funt: poolMeasurements(all.map((p) => p.funt)), pytorch: torchRuns.length ? poolMeasurements(torchRuns) : null };
+  });
+  console.log(`\npooled over ${rounds} rounds:`);
+  for (const p of pairs) {
+    const label = `${p.model} ${p.mode === 'train' ? 'training step' : 'inference'}, ${p.threads} thread${p.threads > 1 ? 's' : ''}`;
+    console.log(`${label}: funt ${describe(p.funt)}${p.pytorch ? `; PyTorch ${describe(p.pytorch)}  → funt/PyTorch ${(p.funt.imagesPerSecond / p.pytorch.imagesPerSecond).toFixed(2)}` : ''}`);
+  }
+  return { pairs, failures };
+}
+
+/** One sweep over the configurations. */
+function stepSweep(models: number[], threadCounts: number[], warmup: number, steps: number, torch: TorchStatus): { pairs: Pair[]; failures: string[] } {
   const pairs: Pair[] = [];
   const failures: string[] = [];
   for (const n of models) {
@@ -213,6 +245,7 @@ const OPTIONS = {
   full: { type: 'boolean', default: false },
   epoch: { type: 'boolean', default: false },
   models: { type: 'string', default: '20,56' },
+  rounds: { type: 'string', default: '1' },
   only: { type: 'string' },
   'no-pytorch': { type: 'boolean', default: false },
   profile: { type: 'boolean', default: false },
@@ -238,6 +271,8 @@ function main(): void {
     if (!Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0) fail(`--models takes depths 6n+2 (20, 32, 44, 56, 110), got '${s}'`);
     return (depth - 2) / 6;
   });
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) fail(`--rounds takes a whole number from 1 to 20, got '${values.rounds}'`);
   if (values.only !== undefined && values.only !== 'steps' && values.only !== 'epoch') fail(`--only must be 'steps' or 'epoch', got '${values.only}'`);
   const all = availableParallelism();
   const threadCounts = all > 1 ? [1, all] : [1];
@@ -272,8 +307,8 @@ function main(): void {
   const failures: string[] = [];
   let pairs: Pair[] = [];
   if (values.only !== 'epoch') {
-    console.log(`batch ${BATCH}, 3×32×32, 10 classes; median of ${steps} steps after ${warmup} warm-up steps; one process per configuration\n`);
-    const r = stepPairs(models, threadCounts, warmup, steps, torch);
+    console.log(`batch ${BATCH}, 3×32×32, 10 classes; median of ${rounds > 1 ? `${rounds} rounds × ` : ''}${steps} steps after ${warmup} warm-up steps; one process per configuration${rounds > 1 ? ' and round' : ''}\n`);
+    const r = stepPairs(models, threadCounts, warmup, steps, torch, rounds);
     pairs = r.pairs;
     failures.push(...r.failures);
     rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
