@@ -2,9 +2,12 @@
  * Elementwise kernels: fill, copy, unary and binary ops, threshold (ReLU) and its backward,
  * axpby. Every loop runs four lanes at a time with a scalar tail.
  *
- * The op is an i32 code. Each exported entry point switches on it once and calls an @inline
- * loop with the code as a literal, so after inlining Binaryen folds the per-element dispatch
- * away: one specialised loop per op without writing each loop out by hand.
+ * The op is an i32 code. Each exported entry point switches on it once and calls a small
+ * function per op (`unaryExp`, `binaryAdd`, …) that calls the one @inline loop with the code
+ * as a literal, so that each op gets its own specialised loop without writing it out by hand.
+ * The one-line functions are needed: with the inlined loops directly in the switch arms,
+ * Binaryen's -O3 merges the arms, which differ only in the literal, back into one loop with a
+ * per-element dispatch on the op (README, "Specialisation by literals").
  */
 
 import { reluScalar, reluVec } from './relu';
@@ -91,18 +94,29 @@ export function copy(src: usize, dst: usize, n: i32): void {
 /** out = op(x); may be in place. */
 export function unary(op: i32, x: usize, out: usize, n: i32): void {
   switch (op) {
-    case NEG: unaryLoop(NEG, x, out, n); break;
-    case EXP: unaryLoop(EXP, x, out, n); break;
-    case LOG: unaryLoop(LOG, x, out, n); break;
-    case SQRT: unaryLoop(SQRT, x, out, n); break;
-    case ABS: unaryLoop(ABS, x, out, n); break;
-    case RELU: unaryLoop(RELU, x, out, n); break;
-    case TANH: unaryLoop(TANH, x, out, n); break;
-    case SIGMOID: unaryLoop(SIGMOID, x, out, n); break;
-    case SQUARE: unaryLoop(SQUARE, x, out, n); break;
-    default: unaryLoop(SIGN, x, out, n); break;
+    case NEG: unaryNeg(x, out, n); break;
+    case EXP: unaryExp(x, out, n); break;
+    case LOG: unaryLog(x, out, n); break;
+    case SQRT: unarySqrt(x, out, n); break;
+    case ABS: unaryAbs(x, out, n); break;
+    case RELU: unaryRelu(x, out, n); break;
+    case TANH: unaryTanh(x, out, n); break;
+    case SIGMOID: unarySigmoid(x, out, n); break;
+    case SQUARE: unarySquare(x, out, n); break;
+    default: unarySign(x, out, n); break;
   }
 }
+
+function unaryNeg(x: usize, out: usize, n: i32): void { unaryLoop(NEG, x, out, n); }
+function unaryExp(x: usize, out: usize, n: i32): void { unaryLoop(EXP, x, out, n); }
+function unaryLog(x: usize, out: usize, n: i32): void { unaryLoop(LOG, x, out, n); }
+function unarySqrt(x: usize, out: usize, n: i32): void { unaryLoop(SQRT, x, out, n); }
+function unaryAbs(x: usize, out: usize, n: i32): void { unaryLoop(ABS, x, out, n); }
+function unaryRelu(x: usize, out: usize, n: i32): void { unaryLoop(RELU, x, out, n); }
+function unaryTanh(x: usize, out: usize, n: i32): void { unaryLoop(TANH, x, out, n); }
+function unarySigmoid(x: usize, out: usize, n: i32): void { unaryLoop(SIGMOID, x, out, n); }
+function unarySquare(x: usize, out: usize, n: i32): void { unaryLoop(SQUARE, x, out, n); }
+function unarySign(x: usize, out: usize, n: i32): void { unaryLoop(SIGN, x, out, n); }
 
 // ---------------------------------------------------------------------------------------------
 // Binary
@@ -145,15 +159,23 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
 /** out = a op b (rectified when `relu`), all of n elements; may be in place on a or b. */
 export function binary(op: i32, a: usize, b: usize, out: usize, relu: bool, n: i32): void {
   switch (op) {
-    case ADD: sameLoop(ADD, a, b, out, relu, n); break;
-    case SUB: sameLoop(SUB, a, b, out, relu, n); break;
-    case MUL: sameLoop(MUL, a, b, out, relu, n); break;
-    case DIV: sameLoop(DIV, a, b, out, relu, n); break;
-    case MAX: sameLoop(MAX, a, b, out, relu, n); break;
-    case MIN: sameLoop(MIN, a, b, out, relu, n); break;
-    default: sameLoop(POW, a, b, out, relu, n); break;
+    case ADD: binaryAdd(a, b, out, relu, n); break;
+    case SUB: binarySub(a, b, out, relu, n); break;
+    case MUL: binaryMul(a, b, out, relu, n); break;
+    case DIV: binaryDiv(a, b, out, relu, n); break;
+    case MAX: binaryMax(a, b, out, relu, n); break;
+    case MIN: binaryMin(a, b, out, relu, n); break;
+    default: binaryPow(a, b, out, relu, n); break;
   }
 }
+
+function binaryAdd(a: usize, b: usize, out: usize, relu: bool, n: i32): void { sameLoop(ADD, a, b, out, relu, n); }
+function binarySub(a: usize, b: usize, out: usize, relu: bool, n: i32): void { sameLoop(SUB, a, b, out, relu, n); }
+function binaryMul(a: usize, b: usize, out: usize, relu: bool, n: i32): void { sameLoop(MUL, a, b, out, relu, n); }
+function binaryDiv(a: usize, b: usize, out: usize, relu: bool, n: i32): void { sameLoop(DIV, a, b, out, relu, n); }
+function binaryMax(a: usize, b: usize, out: usize, relu: bool, n: i32): void { sameLoop(MAX, a, b, out, relu, n); }
+function binaryMin(a: usize, b: usize, out: usize, relu: bool, n: i32): void { sameLoop(MIN, a, b, out, relu, n); }
+function binaryPow(a: usize, b: usize, out: usize, relu: bool, n: i32): void { sameLoop(POW, a, b, out, relu, n); }
 
 /**
  * The broadcasting loop. `full` has shape [outer, mid, inner]; `part` has shape [mid] and is
@@ -211,14 +233,36 @@ export function binaryBroadcast(
   op: i32, full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
 ): void {
   switch (op) {
-    case ADD: broadcastLoop(ADD, full, part, partLeft, out, outer, mid, inner, relu); break;
-    case SUB: broadcastLoop(SUB, full, part, partLeft, out, outer, mid, inner, relu); break;
-    case MUL: broadcastLoop(MUL, full, part, partLeft, out, outer, mid, inner, relu); break;
-    case DIV: broadcastLoop(DIV, full, part, partLeft, out, outer, mid, inner, relu); break;
-    case MAX: broadcastLoop(MAX, full, part, partLeft, out, outer, mid, inner, relu); break;
-    case MIN: broadcastLoop(MIN, full, part, partLeft, out, outer, mid, inner, relu); break;
-    default: broadcastLoop(POW, full, part, partLeft, out, outer, mid, inner, relu); break;
+    case ADD: broadcastAdd(full, part, partLeft, out, outer, mid, inner, relu); break;
+    case SUB: broadcastSub(full, part, partLeft, out, outer, mid, inner, relu); break;
+    case MUL: broadcastMul(full, part, partLeft, out, outer, mid, inner, relu); break;
+    case DIV: broadcastDiv(full, part, partLeft, out, outer, mid, inner, relu); break;
+    case MAX: broadcastMax(full, part, partLeft, out, outer, mid, inner, relu); break;
+    case MIN: broadcastMin(full, part, partLeft, out, outer, mid, inner, relu); break;
+    default: broadcastPow(full, part, partLeft, out, outer, mid, inner, relu); break;
   }
+}
+
+function broadcastAdd(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+  broadcastLoop(ADD, full, part, partLeft, out, outer, mid, inner, relu);
+}
+function broadcastSub(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+  broadcastLoop(SUB, full, part, partLeft, out, outer, mid, inner, relu);
+}
+function broadcastMul(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+  broadcastLoop(MUL, full, part, partLeft, out, outer, mid, inner, relu);
+}
+function broadcastDiv(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+  broadcastLoop(DIV, full, part, partLeft, out, outer, mid, inner, relu);
+}
+function broadcastMax(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+  broadcastLoop(MAX, full, part, partLeft, out, outer, mid, inner, relu);
+}
+function broadcastMin(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+  broadcastLoop(MIN, full, part, partLeft, out, outer, mid, inner, relu);
+}
+function broadcastPow(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+  broadcastLoop(POW, full, part, partLeft, out, outer, mid, inner, relu);
 }
 
 // ---------------------------------------------------------------------------------------------

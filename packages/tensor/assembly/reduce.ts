@@ -68,9 +68,23 @@ const MIN = 2;
  * `scale` turns a sum into a mean (max/min pass 1).
  */
 export function reduce(op: i32, x: usize, out: usize, outer: i32, mid: i32, inner: i32, scale: f32): void {
-  if (op == SUM) reduceLoop(SUM, x, out, outer, mid, inner, scale);
-  else if (op == MAX) reduceLoop(MAX, x, out, outer, mid, inner, scale);
-  else reduceLoop(MIN, x, out, outer, mid, inner, scale);
+  if (op == SUM) reduceSum(x, out, outer, mid, inner, scale);
+  else if (op == MAX) reduceMax(x, out, outer, mid, inner, scale);
+  else reduceMin(x, out, outer, mid, inner, scale);
+}
+
+/*
+ * One function per op: with the inlined loops directly in reduce's arms, Binaryen merged them
+ * into one loop that chose the op per element (elementwise.ts says more).
+ */
+function reduceSum(x: usize, out: usize, outer: i32, mid: i32, inner: i32, scale: f32): void {
+  reduceLoop(SUM, x, out, outer, mid, inner, scale);
+}
+function reduceMax(x: usize, out: usize, outer: i32, mid: i32, inner: i32, scale: f32): void {
+  reduceLoop(MAX, x, out, outer, mid, inner, scale);
+}
+function reduceMin(x: usize, out: usize, outer: i32, mid: i32, inner: i32, scale: f32): void {
+  reduceLoop(MIN, x, out, outer, mid, inner, scale);
 }
 
 /**

@@ -4,8 +4,7 @@
  * (v > 0 ? v : 0, so NaN → 0 and −0 → +0), so that a fused network computes the same bits as
  * the unfused sequence. The batch norm kernels pass `relu` as a
  * literal (they branch once on the flag into @inline bodies), so the test folds away there;
- * in the binary kernels it stays a loop-invariant test (Binaryen merges their per-op loops
- * back into one loop with a per-element dispatch, flag included).
+ * in the binary kernels (one function per op) it stays a loop-invariant test.
  */
 
 @inline export function reluVec(v: v128, relu: bool): v128 {
