@@ -9,28 +9,17 @@ import { fuseActivations, unfuseActivations } from './fuse-activations.js';
 import { Identity } from './identity.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
-import { Padding } from './padding.js';
 import { ReLU } from './relu.js';
 import { Sequential } from './sequential.js';
 import { SpatialAveragePooling } from './spatial-average-pooling.js';
 import { SpatialBatchNormalization } from './spatial-batch-normalization.js';
 import { SpatialConvolution } from './spatial-convolution.js';
-import { expectGradients, wasmAvailable } from './test-helpers.js';
+import { expectGradients, residualBlock, wasmAvailable } from './test-helpers.js';
 import { Threshold } from './threshold.js';
 import { View } from './view.js';
 
-/** conv-BN-ReLU-conv-BN plus the shortcut, then ReLU (the ResNet block of the app). */
-function block(nIn: number, nOut: number, stride: number, inPlace: boolean): Sequential {
-  const body = new Sequential(
-    new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias(),
-    new SpatialBatchNormalization(nOut),
-    new ReLU(inPlace),
-    new SpatialConvolution(nOut, nOut, 3, 3, 1, 1, 1, 1).noBias(),
-    new SpatialBatchNormalization(nOut),
-  );
-  const shortcut: Module = stride === 1 ? new Identity() : new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, nOut - nIn, 3));
-  return new Sequential(new ConcatTable(body, shortcut), new CAddTable(), new ReLU(inPlace));
-}
+/** The app's residual block (test-helpers.ts), with in-place or out-of-place ReLUs. */
+const block = residualBlock;
 
 /** A small residual net: stem conv-BN-ReLU, a plain and a downsampling block, a dense BN + ReLU head. */
 function net(inPlace: boolean, seed: number): Sequential {

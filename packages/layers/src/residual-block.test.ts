@@ -1,32 +1,10 @@
 import { describe, it } from 'vitest';
-import { CAddTable } from './cadd-table.js';
-import { ConcatTable } from './concat-table.js';
-import { Identity } from './identity.js';
-import type { Module } from './module.js';
-import { Padding } from './padding.js';
 import { ReLU } from './relu.js';
 import { Sequential } from './sequential.js';
-import { SpatialAveragePooling } from './spatial-average-pooling.js';
-import { SpatialBatchNormalization } from './spatial-batch-normalization.js';
-import { SpatialConvolution } from './spatial-convolution.js';
-import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
+import { expectGradients, itAgreesAcrossBackends, residualBlock } from './test-helpers.js';
 
-/**
- * The ResNet block as the app builds it (He et al. 2015, CIFAR variant): conv-BN-ReLU-conv-BN
- * plus the shortcut, then ReLU, with in-place ReLUs and CAddTable's aliased gradients. The
- * downsampling shortcut is "option A": 2×2 average pooling, then zero channels.
- */
-function block(nIn: number, nOut: number, stride: number): Sequential {
-  const body = new Sequential(
-    new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias(),
-    new SpatialBatchNormalization(nOut),
-    new ReLU(true),
-    new SpatialConvolution(nOut, nOut, 3, 3, 1, 1, 1, 1).noBias(),
-    new SpatialBatchNormalization(nOut),
-  );
-  const shortcut: Module = stride === 1 ? new Identity() : new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, nOut - nIn, 3));
-  return new Sequential(new ConcatTable(body, shortcut), new CAddTable(), new ReLU(true));
-}
+/** The app's residual block (test-helpers.ts): conv-BN-ReLU-conv-BN plus the shortcut, then ReLU, in-place ReLUs. */
+const block = (nIn: number, nOut: number, stride: number): Sequential => residualBlock(nIn, nOut, stride);
 
 describe('a residual block', () => {
   it('has gradients that match numerical ones, with and without downsampling', () => {

@@ -81,25 +81,31 @@ export function itCriterionAgreesAcrossBackends(name: string, build: () => Crite
   });
 }
 
+/**
+ * The ResNet block as the app builds it (He et al. 2015, CIFAR variant): conv-BN-ReLU-conv-BN
+ * plus the shortcut, then ReLU (in place by default, with CAddTable's aliased gradients). The
+ * downsampling shortcut is "option A": 2×2 average pooling, then zero channels.
+ */
+export function residualBlock(nIn: number, nOut: number, stride: number, inPlace = true): Sequential {
+  const body = new Sequential(
+    new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias(),
+    new SpatialBatchNormalization(nOut),
+    new ReLU(inPlace),
+    new SpatialConvolution(nOut, nOut, 3, 3, 1, 1, 1, 1).noBias(),
+    new SpatialBatchNormalization(nOut),
+  );
+  const shortcut: Module = stride === 1 ? new Identity() : new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, nOut - nIn, 3));
+  return new Sequential(new ConcatTable(body, shortcut), new CAddTable(), new ReLU(inPlace));
+}
+
 /** A small residual network with every kind of layer the ResNet uses, plus max pooling and dropout. */
 export function residualNet(logSoftMax: boolean): Sequential {
-  const block = (nIn: number, nOut: number, stride: number) => {
-    const body = new Sequential(
-      new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias(),
-      new SpatialBatchNormalization(nOut),
-      new ReLU(true),
-      new SpatialConvolution(nOut, nOut, 3, 3, 1, 1, 1, 1).noBias(),
-      new SpatialBatchNormalization(nOut),
-    );
-    const shortcut = stride === 1 ? new Identity() : new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, nOut - nIn, 3));
-    return new Sequential(new ConcatTable(body, shortcut), new CAddTable(), new ReLU(true));
-  };
   const net = new Sequential(
     new SpatialConvolution(3, 4, 3, 3, 1, 1, 1, 1),
     new SpatialBatchNormalization(4),
     new ReLU(true),
-    block(4, 4, 1),
-    block(4, 8, 2),
+    residualBlock(4, 4, 1),
+    residualBlock(4, 8, 2),
     new SpatialMaxPooling(2, 2),
     new SpatialAveragePooling(2, 2),
     new View(-1, 8),
