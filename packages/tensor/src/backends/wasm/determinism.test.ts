@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Rng, type Tensor, add, avgPool2d, avgPool2dBackward, axpby, batchNormBackward, batchNormEval, batchNormTrain,
   conv2d, conv2dBackwardData, conv2dBackwardFilter, copy, exp, fill, logSoftmax, logSoftmaxBackward, matmul,
   maxPool2d, maxPool2dBackward, mean, mul, normal, ones, relu, softmax, softmaxBackward, sqrt, sub, sum, tanh,
   threshold, thresholdBackward, uniform, withBackend, zeros,
 } from '../../index.js';
-import { currentPool, getThreads, setThreads, threadsReady } from './threads.js';
+import { bits, expectSameBits, useTwoThreads } from './thread-testing.js';
 
 /**
  * Results must not depend on the number of threads: every kernel that is split into ranges
@@ -13,35 +13,7 @@ import { currentPool, getThreads, setThreads, threadsReady } from './threads.js'
  * FUNT_PARALLEL_MIN_NS=0 (vitest.config.ts) splits even these small calls.
  */
 
-function bits(ts: readonly (Tensor | null)[]): Uint8Array[] {
-  return ts.filter((t): t is Tensor => t !== null).map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice());
-}
-
-/** Runs `compute` with 1 and with 2 threads and expects identical bytes; returns the pooled job count of the 2-thread run. */
-function expectSameBits(what: string, compute: () => (Tensor | null)[]): number {
-  setThreads(1);
-  const one = withBackend('wasm', () => bits(compute()));
-  setThreads(2);
-  const before = currentPool()?.jobs ?? 0;
-  const two = withBackend('wasm', () => bits(compute()));
-  const jobs = (currentPool()?.jobs ?? 0) - before;
-  expect(two.length, what).toBe(one.length);
-  for (let i = 0; i < one.length; i++) {
-    const same = Buffer.from(one[i]).equals(Buffer.from(two[i]));
-    expect(same, `${what}: output ${i} differs between 1 and 2 threads`).toBe(true);
-  }
-  return jobs;
-}
-
-const threadsBefore = getThreads();
-
-beforeAll(async () => {
-  expect(process.env.FUNT_PARALLEL_MIN_NS, 'vitest.config.ts sets FUNT_PARALLEL_MIN_NS=0 so that small calls are split').toBe('0');
-  setThreads(2);
-  await threadsReady();
-});
-
-afterAll(() => setThreads(threadsBefore));
+useTwoThreads();
 
 describe('1 and 2 threads give bit-identical results', () => {
   const rng = () => new Rng(11);

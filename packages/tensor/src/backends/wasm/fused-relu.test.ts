@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../backend.js';
 import {
   Rng, type Tensor, add, addRelu, batchNormBackward, batchNormEval, batchNormTrain, ones, threshold, thresholdBackward,
   uniform, withBackend, zeros,
 } from '../../index.js';
-import { currentPool, getThreads, setThreads, threadsReady } from './threads.js';
+import { expectSameBits, useTwoThreads } from './thread-testing.js';
 import { RUNS, clonePair, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
 
 /**
@@ -226,13 +226,7 @@ describe('fused add + ReLU', () => {
 });
 
 describe('1 and 2 threads give the same bits for the fused kernels', () => {
-  const threadsBefore = getThreads();
-  beforeAll(async () => {
-    expect(process.env.FUNT_PARALLEL_MIN_NS, 'vitest.config.ts sets FUNT_PARALLEL_MIN_NS=0 so that small calls are split').toBe('0');
-    setThreads(2);
-    await threadsReady();
-  });
-  afterAll(() => setThreads(threadsBefore));
+  useTwoThreads();
 
   it('batch norm + ReLU (train, eval, backward in both modes) and add + ReLU', () => {
     const compute = (): Tensor[] => {
@@ -250,16 +244,7 @@ describe('1 and 2 threads give the same bits for the fused kernels', () => {
       const s = addRelu(x, dy);
       return [y, saveMean, saveInvStd, runningMean, runningVar, e, g1.dx!, g1.dgamma!, g1.dbeta!, g2.dx!, g2.dgamma!, g2.dbeta!, s];
     };
-    setThreads(1);
-    const one = withBackend('wasm', () => compute().map((t) => t.toTypedArray()));
-    setThreads(2);
-    const jobs = currentPool()?.jobs ?? 0;
-    const two = withBackend('wasm', () => compute().map((t) => t.toTypedArray()));
-    expect((currentPool()?.jobs ?? 0) - jobs, 'the 2-thread run used the pool').toBeGreaterThan(0);
-    one.forEach((a, i) => {
-      const same = Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(two[i].buffer, two[i].byteOffset, two[i].byteLength));
-      expect(same, `output ${i} differs between 1 and 2 threads`).toBe(true);
-    });
+    expect(expectSameBits('fused batch norm and add + ReLU', compute), 'the 2-thread run used the pool').toBeGreaterThan(0);
   });
 
 });
