@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import type { Conv2dParams } from '../../backend.js';
 import { conv2dOutputSize } from '../../ops/conv.js';
-import { Rng } from '../../random.js';
-import { CONV_RUNS, absolute, clonePair, expectAgree, filledPair, randomPair, reference, termScale, wasm } from './testing.js';
-
-interface Case {
-  N: number; C: number; O: number; H: number; W: number; kH: number; kW: number;
-  sH: number; sW: number; pH: number; pW: number; bias: boolean; accumulate: boolean; seed: number;
-}
+import { type Case, checkBackwardData, checkBackwardFilter, checkForward } from './conv-checks.js';
+import { CONV_RUNS } from './testing.js';
 
 /**
  * Geometries for the property: odd sizes, batch 1, strides 1/2 (and 3/4 across rows: the
@@ -33,63 +27,6 @@ const geometry = fc
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
   })
   .filter((g) => conv2dOutputSize(g.H, g.kH, g.sH, g.pH) > 0 && conv2dOutputSize(g.W, g.kW, g.sW, g.pW) > 0);
-
-function shapes(g: Case) {
-  const Ho = conv2dOutputSize(g.H, g.kH, g.sH, g.pH);
-  const Wo = conv2dOutputSize(g.W, g.kW, g.sW, g.pW);
-  const p: Conv2dParams = { strideH: g.sH, strideW: g.sW, padH: g.pH, padW: g.pW };
-  return { x: [g.N, g.C, g.H, g.W], w: [g.O, g.C, g.kH, g.kW], y: [g.N, g.O, Ho, Wo], p, K: g.C * g.kH * g.kW };
-}
-
-function label(g: Case): string {
-  return `N${g.N} C${g.C} O${g.O} ${g.H}x${g.W} k${g.kH}x${g.kW} s${g.sH}x${g.sW} p${g.pH}x${g.pW}`;
-}
-
-function checkForward(g: Case): void {
-  const { x, w, y, p, K } = shapes(g);
-  const rng = new Rng(g.seed);
-  const [xw, xr] = randomPair(x, rng);
-  const [ww, wr] = randomPair(w, rng);
-  const [bw, br] = g.bias ? randomPair([g.O], rng) : [null, null];
-  const [yw, yr] = filledPair(y, NaN);
-  wasm().conv2d(xw, ww, bw, yw, p);
-  reference().conv2d(xr, wr, br, yr, p);
-  const [, terms] = filledPair(y, 0);
-  reference().conv2d(absolute(xr), absolute(wr), br && absolute(br), terms, p);
-  expectAgree(yw, yr, K, `conv2d ${label(g)}`, termScale(yr, terms, K));
-}
-
-function checkBackwardData(g: Case): void {
-  const { x, w, y, p } = shapes(g);
-  const rng = new Rng(g.seed);
-  const [dyw, dyr] = randomPair(y, rng);
-  const [ww, wr] = randomPair(w, rng);
-  const [dxw, dxr] = filledPair(x, NaN);
-  wasm().conv2dBackwardData(dyw, ww, dxw, p);
-  reference().conv2dBackwardData(dyr, wr, dxr, p);
-  const L = g.O * g.kH * g.kW;
-  const [, terms] = filledPair(x, 0);
-  reference().conv2dBackwardData(absolute(dyr), absolute(wr), terms, p);
-  expectAgree(dxw, dxr, L, `conv2dBackwardData ${label(g)}`, termScale(dxr, terms, L));
-}
-
-function checkBackwardFilter(g: Case): void {
-  const { x, w, y, p } = shapes(g);
-  const rng = new Rng(g.seed);
-  const [xw, xr] = randomPair(x, rng);
-  const [dyw, dyr] = randomPair(y, rng);
-  const [dww, dwr] = g.accumulate ? clonePair(randomPair(w, rng)) : filledPair(w, NaN);
-  const [dbw, dbr] = g.bias ? (g.accumulate ? randomPair([g.O], rng) : filledPair([g.O], NaN)) : [null, null];
-  // Σ|terms|: the same gradients of |x| and |dy|, accumulated onto |dw| and |db|.
-  const dwTerms = g.accumulate ? absolute(dwr) : filledPair(w, 0)[1];
-  const dbTerms = dbr && (g.accumulate ? absolute(dbr) : filledPair([g.O], 0)[1]);
-  reference().conv2dBackwardFilter(absolute(xr), absolute(dyr), dwTerms, dbTerms, p, g.accumulate);
-  wasm().conv2dBackwardFilter(xw, dyw, dww, dbw, p, g.accumulate);
-  reference().conv2dBackwardFilter(xr, dyr, dwr, dbr, p, g.accumulate);
-  const L = g.N * y[2] * y[3];
-  expectAgree(dww, dwr, L, `conv2dBackwardFilter dw ${label(g)} accumulate=${g.accumulate}`, termScale(dwr, dwTerms, L));
-  if (dbw && dbr && dbTerms) expectAgree(dbw, dbr, L, `conv2dBackwardFilter db ${label(g)}`, termScale(dbr, dbTerms, L));
-}
 
 /** ResNet-like shapes: 8-aligned rows (the fast im2col paths), K beyond one KC = 256 block. */
 const fixed: Case[] = [
