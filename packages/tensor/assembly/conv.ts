@@ -34,14 +34,10 @@ import {
 } from './gemm';
 import { ConvShape, transposedOf } from './conv-shape';
 import { splitImage, splitLineFloats } from './phase-split';
-import { at, roundUp, sumRun } from './util';
+import { align64, at, roundUp, sumRun } from './util';
 
 /** Bytes of col (K × columns) one block of the strided backward-data pass may use. */
 const COL_BYTES: i32 = 256 << 10;
-
-@inline function align64(p: usize): usize {
-  return (p + 63) & ~(<usize>63);
-}
 
 /** Bytes, rounded up to whole cache lines, of `floats` f32 values. */
 @inline function bytes(floats: i32): usize {

@@ -22,7 +22,7 @@
  * a full MR×NR tile and only the write-back looks at the edge.
  */
 
-import { roundUp } from './util';
+import { align64, roundUp, transpose4x4Store } from './util';
 
 /** Micro-tile height (rows of C) and width (columns of C, two f32x4 vectors). */
 export const MR: i32 = 4;
@@ -168,20 +168,6 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
       }
     }
   }
-}
-
-/**
- * Stores the transpose of the 4×4 block with rows r0..r3: column q goes to dst + q·stride.
- */
-@inline function transpose4x4Store(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
-  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-  v128.store(dst + stride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
-  v128.store(dst + 2 * stride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * stride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
 }
 
 /**
@@ -344,7 +330,7 @@ export function gemm(
   beta: f32, c: usize, ldc: i32, m0: i32, m1: i32, scratch: usize,
 ): void {
   const kcMax = depthBlock(K);
-  const base = (scratch + 63) & ~(<usize>63);
+  const base = align64(scratch);
   const bp = base;
   const ap = bp + (<usize>(kcMax * roundUp(min(N, NC), NR)) << 2);
   const tmp = ap + packedABytes(min(m1 - m0, MC), kcMax);

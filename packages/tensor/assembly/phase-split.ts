@@ -6,7 +6,7 @@
  * (or tiles) read adjacent values whatever the stride.
  */
 
-import { at } from './util';
+import { at, transpose4x4Store } from './util';
 
 /** Floats of the zero-padded line splitImage works in: the columns of every phase, plus one group. */
 @inline export function splitLineFloats(m: i32, width: i32): i32 {
@@ -57,18 +57,7 @@ import { at } from './util';
           v128.store(d, i32x4.shuffle(v0, v1, 0, 2, 4, 6));
           v128.store(d + phaseBytes, i32x4.shuffle(v0, v1, 1, 3, 5, 7));
         } else if (m == 4) {
-          const v0 = v128.load(s);
-          const v1 = v128.load(s, 16);
-          const v2 = v128.load(s, 32);
-          const v3 = v128.load(s, 48);
-          const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
-          const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
-          const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
-          const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
-          v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-          v128.store(d + phaseBytes, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
-          v128.store(d + 2 * phaseBytes, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
-          v128.store(d + 3 * phaseBytes, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+          transpose4x4Store(v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), d, phaseBytes);
         } else {
           for (let phase = 0; phase < m; phase++) {
             for (let l = 0; l < 4; l++) store<f32>(at(d + <usize>phase * phaseBytes, l), load<f32>(at(s, l * m + phase)));

@@ -38,3 +38,22 @@ const BLOCK = 256;
 @inline export function roundUp(x: i32, m: i32): i32 {
   return (x + m - 1) / m * m;
 }
+
+/** p rounded up to a multiple of 64 bytes (a cache line): where kernels start their scratch buffers. */
+@inline export function align64(p: usize): usize {
+  return (p + 63) & ~(<usize>63);
+}
+
+/**
+ * Stores the transpose of the 4×4 block with rows r0..r3: column q goes to dst + q·stride.
+ */
+@inline export function transpose4x4Store(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + stride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}

@@ -31,7 +31,7 @@
 import { ConvShape, transposedOf } from './conv-shape';
 import { MR, NR, depthBlock, packedABytes, packedAOffset, tile } from './gemm';
 import { splitImage, splitLineFloats } from './phase-split';
-import { at, hsum, roundUp } from './util';
+import { align64, at, hsum, roundUp } from './util';
 
 /** Tiles per vector: one per lane. */
 const QUAD: i32 = 4;
@@ -232,7 +232,7 @@ export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize, o
   const O = g.O;
   const C = g.C;
   const perXi = packedABytes(O, C);
-  const base = (u + 63) & ~(<usize>63);
+  const base = align64(u);
   for (let o = o0; o < o1; o++) {
     for (let c = 0; c < C; c++) {
       const slot = base + packedAOffset(o - o % MR, c, C) + <usize>((o % MR) << 4);
@@ -324,13 +324,13 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
   const bq = blockQuads(g, m);
   const group = groupImages(g, m);
   const imageBytes = <usize>imageFloats(g, m) << 2;
-  const xw = (scratch + 63) & ~(<usize>63);
+  const xw = align64(scratch);
   const v = xw + bytes(group * imageFloats(g, m));
   const mm = v + <usize>(a * a) * planeBytes(C, bq * QUAD);
   const tbuf = mm + <usize>(a * a) * planeBytes(O, bq * QUAD);
   const tmp = tbuf + bytes(4 * 2 * a * a);
   const line = tmp + bytes(MR * NR);
-  const ub = (u + 63) & ~(<usize>63);
+  const ub = align64(u);
   const uXi = packedABytes(O, C);
   const inBytes = <usize>(C * g.H * g.W) << 2;
   const outBytes = <usize>(O * g.Ho * g.Wo) << 2;
@@ -708,7 +708,7 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
   const oBlock = channelBlockBytes(DOT_O, bq);
   const vXi = blockPlaneBytes(C, DOT_C, bq);
   const mXi = blockPlaneBytes(O, DOT_O, bq);
-  const xw = (scratch + 63) & ~(<usize>63);
+  const xw = align64(scratch);
   const dyw = xw + bytes(imageFloats(g, m));
   const v = dyw + bytes(gradFloats(g, m));
   const dm = v + <usize>(a * a) * vXi;
@@ -942,7 +942,7 @@ export function winogradFilterReduce(
   const C = g.C;
   const Cr = roundUp(C, 4);
   const partBytes = bytes(a * a * O * C);
-  const du = (scratch + 63) & ~(<usize>63);
+  const du = align64(scratch);
   const r = du + bytes(a * a * Cr);
   const duXi = <usize>Cr << 2;
   for (let o = o0; o < o1; o++) {
