@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_BYTES, DONE, type Job, NEXT, board, nextWord, readError, skipRest, workOn, writeJob } from './job.js';
+import { CONTROL_BYTES, DONE, type Job, NEXT, SEQ, board, nextWord, pollWhile, readError, skipRest, workOn, writeJob } from './job.js';
 
 /** A job of kernel 0 over [0, n) in ranges of `size` units (a range kernel: start, end appended). */
 function job(n: number, size: number, args: number[] = [7]): Job {
@@ -68,5 +68,27 @@ describe('the job board', () => {
     skipRest(b, 4);
     expect(Atomics.load(b.ctl, DONE)).toBe(8);
     expect(workOn(b, 4, [() => { throw new Error('ran a skipped range'); }], 0)).toBe(0);
+  });
+
+  it('pollWhile returns true as soon as the word changes, false once the time is up', () => {
+    const { ctl } = board(new SharedArrayBuffer(CONTROL_BYTES));
+    Atomics.store(ctl, SEQ, 5);
+    expect(pollWhile(ctl, SEQ, 4, 1000)).toBe(true); // already different
+    expect(pollWhile(ctl, SEQ, 5, 0)).toBe(false); // no polling at all
+    const started = performance.now();
+    expect(pollWhile(ctl, SEQ, 5, 2000)).toBe(false);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(2);
+    // A change made by another thread ends the poll: a worker that bumps SEQ after a moment.
+    const code = 'const { workerData } = require("node:worker_threads"); const c = new Int32Array(workerData);'
+      + ' const t = Date.now(); while (Date.now() - t < 20); Atomics.store(c, 0, 6);';
+    return import('node:worker_threads').then(({ Worker }) => {
+      const w = new Worker(code, { eval: true, workerData: ctl.buffer });
+      const t0 = performance.now();
+      const changed = pollWhile(ctl, SEQ, 5, 10_000_000);
+      expect(changed).toBe(true);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      return w.terminate();
+    });
   });
 });

@@ -134,6 +134,23 @@ export function writeJob(b: Board, job: Job): void {
 type KernelFunction = (...args: number[]) => void;
 
 /**
+ * Polls `ctl[index]` until it no longer holds `value` or `microseconds` have passed; true when it
+ * changed. Both sides of the board poll before they sleep: waking a thread from `Atomics.wait`
+ * takes 50–100 µs on a virtual machine, and a training step posts a job every few hundred µs,
+ * so a sleeping worker would join every job late and a sleeping caller would leave both cores
+ * idle while it wakes. The clock is read every 64 polls (a poll costs ~15 ns).
+ */
+export function pollWhile(ctl: Int32Array, index: number, value: number, microseconds: number): boolean {
+  if (Atomics.load(ctl, index) !== value) return true;
+  if (microseconds <= 0) return false;
+  const end = performance.now() + microseconds / 1000;
+  for (;;) {
+    for (let i = 0; i < 64; i++) if (Atomics.load(ctl, index) !== value) return true;
+    if (performance.now() >= end) return false;
+  }
+}
+
+/**
  * Claims ranges of job `seq` and runs them until none is left; returns how many it ran. A range
  * that throws is still counted as done, and the first failure is recorded on the board (its
  * range, the participant and the message) for the caller to rethrow.

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../../webassembly.js';
 import {
   type Board, type Job, CONTROL_BYTES, DONE, ERROR, MAX_ARGS, MAX_PARTICIPANTS, MAX_RANGES, NEXT, READY, SEQ, STOP,
-  board, nextWord, rangesRun, readError, skipRest, workOn, writeJob,
+  board, nextWord, pollWhile, rangesRun, readError, skipRest, workOn, writeJob,
 } from './job.js';
 import type { WorkerData } from './worker.js';
 
@@ -45,16 +45,12 @@ function workerExecArgv(): string[] | undefined {
 }
 
 /**
- * Busy-wait iterations (about a microsecond) before the caller sleeps on the done counter. Kept
- * short: on a shared machine a spinning caller holds the core a descheduled worker could run on.
- */
-const SPIN = 500;
-
-/**
  * `threads − 1` workers plus the calling thread over one job board. `run` is synchronous: it
- * posts the job, wakes as many sleeping workers as there are ranges beyond the first, takes
- * ranges itself, then sleeps until every range is done. Workers that have not started yet (or
- * are busy elsewhere on a shared machine) simply take no ranges.
+ * posts the job, wakes as many sleeping workers as there are ranges beyond the first (workers
+ * still polling after their last job see it at once), takes ranges itself, then polls and at
+ * last sleeps until every range is done. Workers that have not started yet (or are busy
+ * elsewhere on a shared machine) simply take no ranges. Both sides poll for `pollMicroseconds`
+ * before they sleep (see `pollWhile`).
  */
 export class ThreadPool {
   private readonly board: Board;
@@ -68,7 +64,7 @@ export class ThreadPool {
 
   constructor(
     module: WasmModule, memory: WasmMemory, callerExports: Readonly<Record<string, unknown>>,
-    kernelNames: readonly string[], readonly threads: number,
+    kernelNames: readonly string[], readonly threads: number, readonly pollMicroseconds: number,
   ) {
     if (threads > MAX_PARTICIPANTS) throw new RangeError(`funt threads: at most ${MAX_PARTICIPANTS} threads, asked for ${threads}`);
     checkWorkerScript();
@@ -80,7 +76,7 @@ export class ThreadPool {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.board = board(control);
     for (let participant = 1; participant < threads; participant++) {
-      const workerData: WorkerData = { module, memory, control, kernelNames, participant };
+      const workerData: WorkerData = { module, memory, control, kernelNames, participant, pollMicroseconds };
       const worker = new Worker(WORKER_URL, { workerData, name: `funt-kernels-${participant}`, execArgv: workerExecArgv() });
       worker.on('error', (e: Error) => {
         this.failure ??= new Error(`funt threads: kernel worker ${participant} failed: ${e.message}`);
@@ -141,7 +137,7 @@ export class ThreadPool {
         skipRest(b, seq);
       }
     }
-    waitForAll(b, ranges);
+    waitForAll(b, ranges, this.pollMicroseconds);
     if (failure !== null) throw failure;
     const error = readError(b);
     if (error) {
@@ -163,11 +159,14 @@ export class ThreadPool {
   }
 }
 
-function waitForAll(b: Board, ranges: number): void {
+/** Returns once `ranges` ranges are done: polls for up to `microseconds` in all, then sleeps. */
+function waitForAll(b: Board, ranges: number, microseconds: number): void {
   const { ctl } = b;
-  for (let spins = 0; ; spins++) {
+  const end = performance.now() + microseconds / 1000;
+  for (;;) {
     const done = Atomics.load(ctl, DONE);
     if (done >= ranges) return;
-    if (spins >= SPIN) Atomics.wait(ctl, DONE, done);
+    const left = (end - performance.now()) * 1000;
+    if (!pollWhile(ctl, DONE, done, left)) Atomics.wait(ctl, DONE, done);
   }
 }

@@ -53,6 +53,28 @@ describe('thread count', () => {
     expect(bad.stderr).toMatch(/FUNT_THREADS must be a whole number of threads from 1 to 64, got 'two'/);
   });
 
+  it('FUNT_THREAD_POLL_US sets how long threads poll before sleeping; 0 still runs jobs; a bad value names it', () => {
+    const code = [
+      `import('${distIndex}').then(async (t) => {`,
+      '  t.setThreads(2); await t.threadsReady();',
+      '  const x = t.uniform([16, 8, 12, 12], new t.Rng(1), -1, 1);',
+      '  const w = t.uniform([8, 8, 3, 3], new t.Rng(2), -1, 1);',
+      '  const a = t.conv2d(x, w, null, { padding: 1 });',
+      '  t.setThreads(1);',
+      '  const b = t.conv2d(x, w, null, { padding: 1 });',
+      '  console.log(a.data.every((v, i) => v === b.data[i]) ? "same" : "differs");',
+      '});',
+    ].join('\n');
+    for (const us of ['0', '50', '']) {
+      const r = child(code, { FUNT_THREAD_POLL_US: us, FUNT_PARALLEL_MIN_NS: '0' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe('same');
+    }
+    const bad = child(code, { FUNT_THREAD_POLL_US: 'soon' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/FUNT_THREAD_POLL_US must be a number of microseconds from 0 to 1000000, got 'soon'/);
+  });
+
   it('one thread starts no pool; changing the count replaces the pool', async () => {
     setThreads(1);
     expect(threadPool()).toBeNull();

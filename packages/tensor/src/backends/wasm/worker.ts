@@ -2,13 +2,14 @@
  * A kernel worker (worker_threads). It instantiates the compiled kernels on the one shared
  * memory (the module has no start function and only passive data segments, so instantiating it
  * again writes nothing: module.ts), then sleeps on the job board until the caller posts a job,
- * runs ranges of it, and sleeps again. It never allocates wasm memory and never touches a
- * tensor: everything it needs is in the job's numbers.
+ * runs ranges of it, polls the board a little while for the next job, and sleeps again. It
+ * never allocates wasm memory and never touches a tensor: everything it needs is in the job's
+ * numbers.
  */
 import { workerData } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../../webassembly.js';
 import { WebAssemblyApi } from '../../webassembly.js';
-import { READY, SEQ, STOP, board, workOn } from './job.js';
+import { READY, SEQ, STOP, board, pollWhile, workOn } from './job.js';
 
 /** What the pool passes to each worker (module.ts's compiled module, memory and the board). */
 export interface WorkerData {
@@ -18,9 +19,11 @@ export interface WorkerData {
   kernelNames: readonly string[];
   /** 1..threads−1 (the calling thread is participant 0): which scratch slot is this worker's. */
   participant: number;
+  /** How long to poll for the next job before sleeping (`FUNT_THREAD_POLL_US`, threads.ts). */
+  pollMicroseconds: number;
 }
 
-function main({ module, memory, control, kernelNames, participant }: WorkerData): void {
+function main({ module, memory, control, kernelNames, participant, pollMicroseconds }: WorkerData): void {
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   const fns = kernelNames.map((name) => {
     const fn = instance.exports[name];
@@ -33,7 +36,7 @@ function main({ module, memory, control, kernelNames, participant }: WorkerData)
   Atomics.notify(ctl, READY);
   let seen = Atomics.load(ctl, SEQ);
   for (;;) {
-    Atomics.wait(ctl, SEQ, seen);
+    if (!pollWhile(ctl, SEQ, seen, pollMicroseconds)) Atomics.wait(ctl, SEQ, seen);
     if (Atomics.load(ctl, STOP) !== 0) return;
     seen = Atomics.load(ctl, SEQ);
     workOn(b, seen, fns, participant);
