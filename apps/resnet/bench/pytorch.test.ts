@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepConfig } from './config.js';
-import { PYTHON, runPytorch, torchStatus } from './pytorch.js';
+import { PYTHON, runPytorch, runPytorchScaling, torchStatus } from './pytorch.js';
 
 const TINY: StepConfig = { n: 1, mode: 'train', threads: 1, batch: 2, warmup: 0, steps: 2 };
 const torch = torchStatus();
@@ -33,5 +33,17 @@ describe('the PyTorch wrapper', () => {
       // torch alone needs well over 50 MiB resident.
       expect(m.peakRssBytes).toBeGreaterThan(50 * 1024 * 1024);
     }
+  });
+
+  it('measures the paired speed-up with --paired (ResNet-8, batch 2, 2 rounds)', () => {
+    if (!torch.available) {
+      console.log(`skipped running pytorch_resnet.py --paired: ${torch.reason}`);
+      return;
+    }
+    const s = runPytorchScaling(['--n', '1', '--mode', 'train', '--threads', '2', '--batch', '2', '--rounds', '2', '--steps', '3']);
+    expect(s).toMatchObject({ impl: 'pytorch', model: 'ResNet-8', n: 1, mode: 'train', threads: 2, batch: 2, rounds: 2 });
+    expect(s.secondsOne).toHaveLength(6);
+    expect(s.secondsMany).toHaveLength(6);
+    expect(s.speedUp).toBeGreaterThan(0);
   });
 });

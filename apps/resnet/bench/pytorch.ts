@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { type StepConfig, configArgs } from './config.js';
 import { type Measurement, parseMeasurement } from './measurement.js';
+import { type Scaling, parseScaling } from './scaling.js';
 import { benchSourceDir } from './paths.js';
 
 /** Debian's interpreter, where python3-torch is installed (not whatever python3 is first on PATH). */
@@ -25,12 +26,24 @@ export function torchStatus(python = PYTHON): TorchStatus {
   return { available: true, version: r.stdout.trim() };
 }
 
-/** Measures one configuration in a fresh Python process (its own peak RSS). */
-export function runPytorch(config: StepConfig, python = PYTHON, script = PYTORCH_SCRIPT): Measurement {
-  const args = [script, ...configArgs(config)];
+/** Runs the script with `flags`; its stdout and the command line that names it in errors. */
+function runScript(flags: string[], python: string, script: string): { stdout: string; source: string } {
+  const args = [script, ...flags];
   const r = spawnSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   const source = `${python} ${args.map((a) => (a === script ? 'pytorch_resnet.py' : a)).join(' ')}`;
   if (r.error) throw new Error(`${source}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${source} exited with code ${r.status}`);
-  return parseMeasurement(r.stdout, source);
+  return { stdout: r.stdout, source };
+}
+
+/** Measures one configuration in a fresh Python process (its own peak RSS). */
+export function runPytorch(config: StepConfig, python = PYTHON, script = PYTORCH_SCRIPT): Measurement {
+  const { stdout, source } = runScript(configArgs(config), python, script);
+  return parseMeasurement(stdout, source);
+}
+
+/** The paired speed-up of `threads` over 1 (scaling.ts) in a fresh Python process. */
+export function runPytorchScaling(flags: string[], python = PYTHON, script = PYTORCH_SCRIPT): Scaling {
+  const { stdout, source } = runScript(['--paired', ...flags], python, script);
+  return parseScaling(stdout, source);
 }

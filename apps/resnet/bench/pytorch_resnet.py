@@ -21,6 +21,10 @@ prints one JSON object on the last line of stdout (what bench/pytorch.ts parses)
      "threads": 2, "threadsApplied": true, "batch": 128, "seconds": [...], "cpuSeconds": [...], "median": 0.25,
      "imagesPerSecond": 512.0, "peakRssBytes": 312000000}
 
+`--paired --threads 2 --rounds 6 --steps 2` measures the speed-up of 2 threads over 1 in one
+process instead (bench/scaling.ts says why), switching torch.set_num_threads between blocks of
+steps, and prints {"impl": "pytorch", ..., "secondsOne": [...], "secondsMany": [...], "speedUp": 1.8}.
+
 `--all` runs every configuration (ResNet-20 and -56, train and infer, 1 thread and all
 threads), each in a fresh child process, and prints a JSON list of those objects.
 """
@@ -46,8 +50,8 @@ INPUT_SHAPE = (3, 32, 32)
 CLASSES = 10
 
 
-def measure(n, mode, threads, batch, warmup, steps, seed=0):
-    torch.set_num_threads(threads)
+def make_step(n, mode, batch, seed=0):
+    """A training step or an inference pass of a fresh, seeded ResNet on one random batch."""
     torch.manual_seed(seed)
     model = ResNet(n, FILTERS, INPUT_SHAPE, CLASSES)
     x = torch.randn((batch, *INPUT_SHAPE))
@@ -61,15 +65,20 @@ def measure(n, mode, threads, batch, warmup, steps, seed=0):
             loss = F.nll_loss(model(x), y)
             loss.backward()
             optimizer.step()
-    elif mode == 'infer':
+        return step
+    if mode == 'infer':
         model.eval()
 
         def step():
             with torch.no_grad():
                 model(x)
-    else:
-        raise SystemExit(f'pytorch_resnet.py: --mode must be train or infer, got {mode!r}')
+        return step
+    raise SystemExit(f'pytorch_resnet.py: --mode must be train or infer, got {mode!r}')
 
+
+def measure(n, mode, threads, batch, warmup, steps, seed=0):
+    torch.set_num_threads(threads)
+    step = make_step(n, mode, batch, seed)
     for _ in range(warmup):
         step()
     seconds = []
@@ -96,6 +105,35 @@ def measure(n, mode, threads, batch, warmup, steps, seed=0):
         'imagesPerSecond': batch / med,
         # Linux reports ru_maxrss in KiB.
         'peakRssBytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
+
+
+def measure_paired(n, mode, threads, batch, rounds, steps):
+    """The speed-up of `threads` over 1 in one process, as funt's bench/funt-scaling.ts measures it
+    (bench/scaling.ts): `rounds` times a block at 1 thread and a block at `threads`, each one
+    untimed step after torch.set_num_threads and `steps` timed ones."""
+    step = make_step(n, mode, batch)
+    one, many = [], []
+    for _ in range(rounds):
+        for count, into in ((1, one), (threads, many)):
+            torch.set_num_threads(count)
+            step()
+            for _ in range(steps):
+                t0 = time.perf_counter()
+                step()
+                into.append(time.perf_counter() - t0)
+    return {
+        'impl': 'pytorch',
+        'backend': f'torch {torch.__version__}',
+        'model': f'ResNet-{6 * n + 2}',
+        'n': n,
+        'mode': mode,
+        'threads': threads,
+        'batch': batch,
+        'rounds': rounds,
+        'secondsOne': one,
+        'secondsMany': many,
+        'speedUp': statistics.median(one) / statistics.median(many),
     }
 
 
@@ -128,8 +166,13 @@ def main():
     parser.add_argument('--warmup', type=int, default=2, help='untimed steps first')
     parser.add_argument('--steps', type=positive, default=5, help='timed steps (the median is reported)')
     parser.add_argument('--all', action='store_true', help='every configuration, each in a fresh process')
+    parser.add_argument('--paired', action='store_true',
+                        help='the speed-up of --threads over 1 thread, alternating blocks of --steps steps for --rounds rounds')
+    parser.add_argument('--rounds', type=positive, default=6, help='with --paired: rounds of (1-thread block, many-thread block)')
     args = parser.parse_args()
-    if args.all:
+    if args.paired:
+        print(json.dumps(measure_paired(args.n, args.mode, args.threads, args.batch, args.rounds, args.steps)))
+    elif args.all:
         print(json.dumps(run_all(args)))
     else:
         print(json.dumps(measure(args.n, args.mode, args.threads, args.batch, args.warmup, args.steps)))

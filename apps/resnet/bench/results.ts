@@ -4,6 +4,7 @@
  */
 import { median } from './measure.js';
 import type { Measurement, Mode } from './measurement.js';
+import type { Scaling } from './scaling.js';
 
 /** One row of bench-results/resnet.json. */
 export interface ResultRow {
@@ -111,6 +112,24 @@ export function scalingRows(pairs: Pair[]): ResultRow[] {
   return rows;
 }
 
+/** The name of a paired speed-up row (scaling.ts). */
+export function pairedScalingName(model: string, mode: Mode, threads: number): string {
+  return `${model} ${MODE_NAMES[mode]} speed-up ${threads} threads / 1, paired in one process`;
+}
+
+/** One row per paired speed-up measurement (scaling.ts). */
+export function pairedScalingRows(runs: readonly Scaling[]): ResultRow[] {
+  return runs.map((s) => ({
+    name: pairedScalingName(s.model, s.mode, s.threads),
+    impl: s.impl,
+    backend: s.backend,
+    threads: s.threads,
+    median: round(s.speedUp),
+    unit: '×',
+    note: `${s.rounds} rounds of ${s.secondsOne.length / s.rounds} steps at 1 thread then ${s.secondsMany.length / s.rounds} at ${s.threads}`,
+  }));
+}
+
 function pad(s: string, n: number, right = false): string {
   if (s.length >= n) return s;
   return right ? ' '.repeat(n - s.length) + s : s + ' '.repeat(n - s.length);
@@ -169,9 +188,17 @@ export function checkTargets(rows: ResultRow[], threads: number): Target[] {
   };
   ratioTarget(`ResNet-20 training, ${threads} threads`, 'ResNet-20 training step', 0.5);
   ratioTarget(`ResNet-20 inference, ${threads} threads`, 'ResNet-20 inference', 0.4);
-  const scaling = get(`ResNet-20 training step speed-up ${threads} threads / 1`, 'funt');
+  // The paired figure decides when there is one (scaling.ts: separate processes minutes apart
+  // measure the host's drift as much as the threads); the unpaired one is shown beside it.
+  const unpaired = get(`ResNet-20 training step speed-up ${threads} threads / 1`, 'funt');
+  const paired = get(pairedScalingName('ResNet-20', 'train', threads), 'funt');
+  const scaling = paired ?? unpaired;
   if (scaling) {
-    targets.push({ label: `funt ${threads} threads over 1 (training)`, status: scaling.median >= 1.7 ? 'met' : 'missed', detail: `${scaling.median.toFixed(2)}× (target ≥ 1.7×)` });
+    const torchPaired = paired ? get(pairedScalingName('ResNet-20', 'train', threads), 'pytorch') : undefined;
+    const detail = paired
+      ? `${paired.median.toFixed(2)}× paired in one process${torchPaired ? ` (PyTorch ${torchPaired.median.toFixed(2)}×)` : ''}${unpaired ? `; ${unpaired.median.toFixed(2)}× from the separate 1- and ${threads}-thread runs` : ''} (target ≥ 1.7×)`
+      : `${scaling.median.toFixed(2)}× (target ≥ 1.7×)`;
+    targets.push({ label: `funt ${threads} threads over 1 (training)`, status: scaling.median >= 1.7 ? 'met' : 'missed', detail });
   }
   const mem = get('ResNet-20 training step peak RSS', 'funt');
   if (mem?.ratioToPytorch !== undefined) {

@@ -7,6 +7,8 @@
  *     warm-up, in images/s; each configuration in its own process for its peak RSS;
  *   - one training epoch over 50,000 synthetic images with flip + pad-2 crop augmentation
  *     through the Solver (estimated from 20 batches unless --epoch or --full);
+ *   - the ResNet-20 training speed-up of all threads over one, paired: one process per
+ *     implementation alternating 1-thread and all-thread steps (scaling.ts says why);
  *   - funt/PyTorch ratios for every figure, issue 7's targets, a table on stdout and
  *     bench-results/resnet.json at the repository root.
  *
@@ -23,13 +25,14 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type StepConfig, configArgs, modelName } from './config.js';
 import type { EpochResult } from './epoch.js';
-import { fingerprint } from './measure.js';
+import { fingerprint, median } from './measure.js';
 import { type Measurement, parseMeasurement, poolMeasurements } from './measurement.js';
 import { benchDistDir, kernelsWasm, kernelsWat, repoDir } from './paths.js';
 import { type TensorRow, resnetMarkdown, tensorMarkdown } from './markdown.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
-import { type TorchStatus, PYTHON, runPytorch, torchStatus } from './pytorch.js';
-import { type Pair, type ResultRow, checkTargets, formatTable, isEpochRow, pairRows, scalingRows } from './results.js';
+import { type TorchStatus, PYTHON, runPytorch, runPytorchScaling, torchStatus } from './pytorch.js';
+import { type Pair, type ResultRow, checkTargets, formatTable, isEpochRow, pairRows, pairedScalingRows, scalingRows } from './results.js';
+import { type Scaling, parseScaling } from './scaling.js';
 import { threadControl } from './threads.js';
 
 const BATCH = 128;
@@ -61,6 +64,30 @@ function runNode(script: string, args: string[], nodeFlags: string[] = []): stri
 function runFunt(config: StepConfig): Measurement {
   const args = configArgs(config);
   return parseMeasurement(runNode('funt-step.js', args), `node funt-step.js ${args.join(' ')}`);
+}
+
+/**
+ * The paired speed-up of `threads` over 1 for ResNet-20 training (scaling.ts), funt then
+ * PyTorch, each in its own process; `rounds` blocks of `steps` steps per side.
+ */
+function pairedScaling(threads: number, rounds: number, steps: number, torch: TorchStatus): { runs: Scaling[]; failures: string[] } {
+  const flags = ['--n', '3', '--mode', 'train', '--threads', String(threads), '--batch', String(BATCH), '--rounds', String(rounds), '--steps', String(steps)];
+  const runs: Scaling[] = [];
+  const failures: string[] = [];
+  const report = (s: Scaling) => console.log(`ResNet-20 training, ${threads} threads / 1, paired: ${s.impl} ${s.speedUp.toFixed(2)}× (median step ${(median(s.secondsOne) * 1000).toFixed(0)} ms at 1 thread, ${(median(s.secondsMany) * 1000).toFixed(0)} ms at ${threads}; ${rounds} rounds)`);
+  const attempt = (f: () => Scaling) => {
+    try {
+      const s = f();
+      report(s);
+      runs.push(s);
+    } catch (err) {
+      failures.push((err as Error).message);
+      console.error(`bench: ${(err as Error).message}`);
+    }
+  };
+  attempt(() => parseScaling(runNode('funt-scaling.js', flags), `node funt-scaling.js ${flags.join(' ')}`));
+  if (torch.available) attempt(() => runPytorchScaling(flags));
+  return { runs, failures };
 }
 
 const MiB = 1024 * 1024;
@@ -312,6 +339,13 @@ function main(): void {
     pairs = r.pairs;
     failures.push(...r.failures);
     rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
+    if (all > 1 && models.includes(3)) {
+      const scalingRounds = values.quick ? 3 : values.full ? 10 : 6;
+      console.log(`\nspeed-up of ${all} threads over 1, paired (one process each, ${scalingRounds} rounds of 2 steps at 1 thread then 2 at ${all}):`);
+      const r = pairedScaling(all, scalingRounds, 2, torch);
+      failures.push(...r.failures);
+      rows.push(...pairedScalingRows(r.runs));
+    }
     const builds = [...new Set(pairs.map((p) => p.funt.kernels))];
     console.log(
       builds.length > 1

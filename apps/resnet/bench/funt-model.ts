@@ -1,0 +1,38 @@
+/**
+ * The model and the step both funt children of the benchmark time (funt-step.ts, funt-scaling.ts):
+ * the Solver's iteration (forward, NLL loss, zeroed gradients, backward, update) with
+ * @funt/solver's SGD rule (Nesterov momentum 0.9, weight decay 1e-4), or a forward pass in
+ * evaluation mode.
+ *
+ * FUNT_MEMORY_PLAN=off runs the model without its memory plan (every module keeps its own
+ * buffers), for A/B measurements of peak memory.
+ */
+import { ClassNLLCriterion } from '@funt/layers';
+import { Sgd } from '@funt/solver';
+import { Rng, type Tensor, normal } from '@funt/tensor';
+import { resnet } from '../src/model/resnet.js';
+import { CLASSES, FILTERS, INPUT_SHAPE, type StepConfig } from './config.js';
+
+/** A training step or an inference pass of a fresh, seeded ResNet on one random batch. */
+export function makeStep(c: Pick<StepConfig, 'n' | 'mode' | 'batch'>): () => void {
+  const rng = new Rng(0);
+  const model = resnet({ n: c.n, filters: FILTERS, inputShape: INPUT_SHAPE, classes: CLASSES, skip: true, hiddenDims: [], rng });
+  if (process.env.FUNT_MEMORY_PLAN === 'off') model.planMemory(false);
+  const x = normal([c.batch, ...INPUT_SHAPE], rng, 0, 1);
+  const y = Int32Array.from({ length: c.batch }, () => rng.int(CLASSES));
+  if (c.mode === 'infer') {
+    model.evaluate();
+    return () => void model.forward(x);
+  }
+  model.training();
+  const criterion = new ClassNLLCriterion();
+  const rule = new Sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
+  const params = model.parameters();
+  return () => {
+    const scores = model.forward(x) as Tensor;
+    criterion.forward(scores, y);
+    model.zeroGradParameters();
+    model.backward(x, criterion.backward(scores, y));
+    rule.step(params);
+  };
+}

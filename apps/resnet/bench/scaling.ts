@@ -1,0 +1,93 @@
+/**
+ * The speed-up of all threads over one, measured paired: one process alternates blocks of
+ * 1-thread steps with blocks of many-thread steps on the same model (funt-scaling.ts, and
+ * pytorch_resnet.py --paired with torch.set_num_threads). The step sweep measures 1 and 2
+ * threads in separate processes, often a minute apart, and this shared machine's speed moves
+ * by ±25% on that scale (the same 1-thread configuration ran at 148 and at 198 images/s within
+ * a minute): a ratio of two such medians measures the host as much as the threads. Alternating
+ * within one process puts both sides in the same moments.
+ */
+import { median } from './measure.js';
+import { MeasurementFormatError, type Mode } from './measurement.js';
+
+export interface Scaling {
+  impl: 'funt' | 'pytorch';
+  backend: string;
+  model: string;
+  n: number;
+  mode: Mode;
+  /** The many-thread count (the other side is 1). */
+  threads: number;
+  batch: number;
+  /** Rounds of (1-thread block, many-thread block). */
+  rounds: number;
+  /** Seconds of every timed 1-thread step, and of every timed many-thread step. */
+  secondsOne: number[];
+  secondsMany: number[];
+  /** median(secondsOne) / median(secondsMany). */
+  speedUp: number;
+}
+
+export interface AlternationOptions {
+  rounds: number;
+  /** Timed steps per block (each block starts with one untimed step after the switch). */
+  steps: number;
+  threads: number;
+}
+
+/**
+ * Alternates `rounds` times a block at 1 thread and a block at `threads`, each an untimed step
+ * (the switch may restart a thread pool) and `steps` timed ones.
+ */
+export async function alternate(
+  setThreads: (n: number) => Promise<unknown>, step: () => void, o: AlternationOptions,
+): Promise<{ secondsOne: number[]; secondsMany: number[] }> {
+  const secondsOne: number[] = [];
+  const secondsMany: number[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    for (const [count, into] of [[1, secondsOne], [o.threads, secondsMany]] as const) {
+      await setThreads(count);
+      step();
+      for (let i = 0; i < o.steps; i++) {
+        const t0 = performance.now();
+        step();
+        into.push((performance.now() - t0) / 1000);
+      }
+    }
+  }
+  return { secondsOne, secondsMany };
+}
+
+export function speedUp(secondsOne: readonly number[], secondsMany: readonly number[]): number {
+  return median(secondsOne) / median(secondsMany);
+}
+
+/** Checks a child's printed record field by field (the last line of its stdout). */
+export function parseScaling(stdout: string, source: string): Scaling {
+  const last = stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).pop();
+  if (last === undefined) throw new MeasurementFormatError(source, 'printed nothing on stdout');
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(last) as Record<string, unknown>;
+  } catch (err) {
+    throw new MeasurementFormatError(source, `last line of stdout is not JSON (${(err as Error).message}): ${last.slice(0, 120)}`);
+  }
+  const fail = (field: string, expected: string): never => {
+    throw new MeasurementFormatError(source, `field '${field}' must be ${expected}, got ${JSON.stringify(v?.[field]) ?? 'nothing'}`);
+  };
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new MeasurementFormatError(source, 'expected a JSON object');
+  if (v.impl !== 'funt' && v.impl !== 'pytorch') fail('impl', "'funt' or 'pytorch'");
+  if (v.mode !== 'train' && v.mode !== 'infer') fail('mode', "'train' or 'infer'");
+  for (const f of ['backend', 'model']) if (typeof v[f] !== 'string') fail(f, 'a string');
+  for (const f of ['n', 'threads', 'batch', 'rounds', 'speedUp']) {
+    if (typeof v[f] !== 'number' || !((v[f] as number) > 0) || !Number.isFinite(v[f])) fail(f, 'a positive number');
+  }
+  for (const f of ['secondsOne', 'secondsMany']) {
+    const s = v[f];
+    if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0))) fail(f, 'a non-empty list of positive numbers');
+  }
+  const scaling = v as unknown as Scaling;
+  const recomputed = speedUp(scaling.secondsOne, scaling.secondsMany);
+  if (Math.abs(recomputed - scaling.speedUp) > 1e-6 * recomputed) fail('speedUp', `median(secondsOne) / median(secondsMany) = ${recomputed}`);
+  return scaling;
+}
