@@ -31,6 +31,18 @@ describe('ConcatTable', () => {
     }, 'float64');
   });
 
+  it('with one or two branches, gradInput is that branch\'s gradient or the sum of both', () => {
+    withBackend('reference', () => {
+      const x = tensor([1, 2]);
+      const one = new ConcatTable(new MulConstant(3));
+      one.forward(x);
+      expect((one.backward(x, [tensor([1, -1])]) as Tensor).toArray()).toEqual([3, -3]);
+      const two = new ConcatTable(new MulConstant(2), new MulConstant(3));
+      two.forward(x);
+      expect((two.backward(x, [tensor([1, 1]), tensor([1, 2])]) as Tensor).toArray()).toEqual([2 + 3, 2 + 6]);
+    }, 'float64');
+  });
+
   it('has gradients that match numerical ones, for tensor and table inputs', () => {
     expectGradients(() => new ConcatTable(new Linear(4, 5), new Identity(), new Linear(4, 5)), [3, 4]);
     expectGradients(() => new ConcatTable(new CAddTable(), new CAddTable()), [[2, 3], [2, 3]]);
