@@ -340,7 +340,7 @@ function main(): void {
     failures.push(...r.failures);
     rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
     if (all > 1 && models.includes(3)) {
-      const scalingRounds = values.quick ? 3 : values.full ? 10 : 6;
+      const scalingRounds = values.quick ? 3 : values.full ? 16 : 10;
       console.log(`\nspeed-up of ${all} threads over 1, paired (one process each, ${scalingRounds} rounds of 2 steps at 1 thread then 2 at ${all}):`);
       const r = pairedScaling(all, scalingRounds, 2, torch);
       failures.push(...r.failures);
