@@ -1,5 +1,8 @@
+import { getThreads } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
+import { makeStep } from './funt-model.js';
 import { alternate, parseScaling, speedUp } from './scaling.js';
+import { threadControl } from './threads.js';
 
 const record = {
   impl: 'funt', backend: 'wasm', model: 'ResNet-20', n: 3, mode: 'train', threads: 2, batch: 128, rounds: 2,
@@ -31,5 +34,23 @@ describe('the paired speed-up', () => {
     expect(() => parseScaling(JSON.stringify({ ...record, secondsMany: [] }), 'prog')).toThrow(/prog: field 'secondsMany' must be a non-empty list/);
     expect(() => parseScaling(JSON.stringify({ ...record, impl: 'tf' }), 'prog')).toThrow(/field 'impl'/);
     expect(() => parseScaling(JSON.stringify({ ...record, speedUp: 3 }), 'prog')).toThrow(/field 'speedUp' must be median\(secondsOne\) \/ median\(secondsMany\)/);
+  });
+
+  it('switches a real model between 1 and 2 threads mid-training (ResNet-8, batch 2, as funt-scaling.js does)', async () => {
+    const before = getThreads();
+    const control = threadControl();
+    try {
+      const step = makeStep({ n: 1, mode: 'train', batch: 2 });
+      const seen: number[] = [];
+      const r = await alternate(async (n) => {
+        expect(await control.set(n)).toBe(true);
+        seen.push(getThreads());
+      }, step, { rounds: 2, steps: 1, threads: 2 });
+      expect(seen).toEqual([1, 2, 1, 2]);
+      expect([...r.secondsOne, ...r.secondsMany].every((t) => t > 0 && Number.isFinite(t))).toBe(true);
+      expect(speedUp(r.secondsOne, r.secondsMany)).toBeGreaterThan(0);
+    } finally {
+      await control.set(before);
+    }
   });
 });
