@@ -29,31 +29,27 @@ export function configArgs(c: StepConfig): string[] {
   return ['--n', String(c.n), '--mode', c.mode, '--threads', String(c.threads), '--batch', String(c.batch), '--warmup', String(c.warmup), '--steps', String(c.steps)];
 }
 
-/** Reads the flags back (the funt child); a bad value is an error naming the flag. */
-export function parseConfigArgs(argv: string[]): StepConfig {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      n: { type: 'string', default: '3' },
-      mode: { type: 'string', default: 'train' },
-      threads: { type: 'string', default: '1' },
-      batch: { type: 'string', default: '128' },
-      warmup: { type: 'string', default: '2' },
-      steps: { type: 'string', default: '5' },
-    },
-  });
-  const int = (flag: string, text: string, min: number): number => {
+/**
+ * Integer flags (default text, minimum) and --mode, parsed from `argv`; a bad value is an error
+ * naming the flag. The funt children's parsers (this file's parseConfigArgs, funt-scaling.ts).
+ */
+export function parseFlags<K extends string>(argv: string[], ints: Record<K, readonly [string, number]>): Record<K, number> & { mode: Mode } {
+  const options: Record<string, { type: 'string'; default: string }> = { mode: { type: 'string', default: 'train' } };
+  for (const [flag, [text]] of Object.entries(ints) as [string, readonly [string, number]][]) options[flag] = { type: 'string', default: text };
+  const { values } = parseArgs({ args: argv, options });
+  const mode = values.mode as string;
+  if (mode !== 'train' && mode !== 'infer') throw new RangeError(`--mode must be 'train' or 'infer', got '${mode}'`);
+  const out = { mode } as Record<string, number | Mode>;
+  for (const [flag, [, min]] of Object.entries(ints) as [string, readonly [string, number]][]) {
+    const text = values[flag] as string;
     const v = Number(text);
     if (!Number.isInteger(v) || v < min) throw new RangeError(`--${flag} must be an integer >= ${min}, got '${text}'`);
-    return v;
-  };
-  if (values.mode !== 'train' && values.mode !== 'infer') throw new RangeError(`--mode must be 'train' or 'infer', got '${values.mode}'`);
-  return {
-    n: int('n', values.n, 1),
-    mode: values.mode,
-    threads: int('threads', values.threads, 1),
-    batch: int('batch', values.batch, 1),
-    warmup: int('warmup', values.warmup, 0),
-    steps: int('steps', values.steps, 1),
-  };
+    out[flag] = v;
+  }
+  return out as Record<K, number> & { mode: Mode };
+}
+
+/** Reads the flags back (the funt child); a bad value is an error naming the flag. */
+export function parseConfigArgs(argv: string[]): StepConfig {
+  return parseFlags(argv, { n: ['3', 1], threads: ['1', 1], batch: ['128', 1], warmup: ['2', 0], steps: ['5', 1] });
 }

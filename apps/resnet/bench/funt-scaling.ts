@@ -2,38 +2,18 @@
  * funt's paired speed-up (scaling.ts): one process, one model, blocks of 1-thread steps
  * alternating with blocks of many-thread steps.
  *
- *   node bench/dist/bench/funt-scaling.js --n 3 --mode train --threads 2 [--rounds 6 --steps 2 --batch 128]
+ *   node bench/dist/bench/funt-scaling.js --n 3 --mode train --threads 2 [--rounds 10 --steps 2 --batch 128]
  *
  * Prints one Scaling record as JSON on the last line of stdout.
  */
-import { parseArgs } from 'node:util';
 import { getBackend } from '@funt/tensor';
-import { modelName } from './config.js';
-import type { Mode } from './measurement.js';
+import { modelName, parseFlags } from './config.js';
 import { makeStep } from './funt-model.js';
 import { alternate, speedUp, type Scaling } from './scaling.js';
 import { threadControl } from './threads.js';
 
 function options(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      n: { type: 'string', default: '3' },
-      mode: { type: 'string', default: 'train' },
-      threads: { type: 'string', default: '2' },
-      batch: { type: 'string', default: '128' },
-      rounds: { type: 'string', default: '6' },
-      steps: { type: 'string', default: '2' },
-    },
-  });
-  const int = (flag: keyof typeof values, min: number): number => {
-    const v = Number(values[flag]);
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`--${flag} must be an integer >= ${min}, got '${values[flag]}'`);
-    return v;
-  };
-  const mode = values.mode;
-  if (mode !== 'train' && mode !== 'infer') throw new RangeError(`--mode must be 'train' or 'infer', got '${mode}'`);
-  return { n: int('n', 1), mode: mode as Mode, threads: int('threads', 2), batch: int('batch', 1), rounds: int('rounds', 1), steps: int('steps', 1) };
+  return parseFlags(argv, { n: ['3', 1], threads: ['2', 2], batch: ['128', 1], rounds: ['10', 1], steps: ['2', 1] });
 }
 
 async function main(): Promise<Scaling> {

@@ -7,7 +7,8 @@ import { median } from './measure.js';
 
 export type Mode = 'train' | 'infer';
 
-export interface Measurement {
+/** What was measured, by whom: the fields every record of the benchmark's children starts with. */
+export interface RunIdentity {
   impl: 'funt' | 'pytorch';
   /** funt's backend ('wasm') or the PyTorch version ('torch 1.13.0a0'). */
   backend: string;
@@ -15,11 +16,14 @@ export interface Measurement {
   model: string;
   n: number;
   mode: Mode;
-  /** Threads asked for. */
+  /** Threads asked for (a paired speed-up: the many-thread side). */
   threads: number;
+  batch: number;
+}
+
+export interface Measurement extends RunIdentity {
   /** false when the implementation could not run that many (funt before it has threads). */
   threadsApplied: boolean;
-  batch: number;
   /** Seconds of each timed step. */
   seconds: number[];
   /** CPU seconds of each timed step (all threads of the process; see measure.ts). */

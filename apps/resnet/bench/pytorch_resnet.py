@@ -50,6 +50,19 @@ INPUT_SHAPE = (3, 32, 32)
 CLASSES = 10
 
 
+def identity(n, mode, threads, batch):
+    """The fields every record starts with (bench/measurement.ts's RunIdentity)."""
+    return {
+        'impl': 'pytorch',
+        'backend': f'torch {torch.__version__}',
+        'model': f'ResNet-{6 * n + 2}',
+        'n': n,
+        'mode': mode,
+        'threads': threads,
+        'batch': batch,
+    }
+
+
 def make_step(n, mode, batch, seed=0):
     """A training step or an inference pass of a fresh, seeded ResNet on one random batch."""
     torch.manual_seed(seed)
@@ -91,14 +104,8 @@ def measure(n, mode, threads, batch, warmup, steps, seed=0):
         cpu_seconds.append(time.process_time() - c0)
     med = statistics.median(seconds)
     return {
-        'impl': 'pytorch',
-        'backend': f'torch {torch.__version__}',
-        'model': f'ResNet-{6 * n + 2}',
-        'n': n,
-        'mode': mode,
-        'threads': threads,
+        **identity(n, mode, threads, batch),
         'threadsApplied': torch.get_num_threads() == threads,
-        'batch': batch,
         'seconds': seconds,
         'cpuSeconds': cpu_seconds,
         'median': med,
@@ -123,13 +130,7 @@ def measure_paired(n, mode, threads, batch, rounds, steps):
                 step()
                 into.append(time.perf_counter() - t0)
     return {
-        'impl': 'pytorch',
-        'backend': f'torch {torch.__version__}',
-        'model': f'ResNet-{6 * n + 2}',
-        'n': n,
-        'mode': mode,
-        'threads': threads,
-        'batch': batch,
+        **identity(n, mode, threads, batch),
         'rounds': rounds,
         'secondsOne': one,
         'secondsMany': many,

@@ -8,17 +8,9 @@
  * within one process puts both sides in the same moments.
  */
 import { median } from './measure.js';
-import { MeasurementFormatError, type Mode } from './measurement.js';
+import { MeasurementFormatError, type RunIdentity } from './measurement.js';
 
-export interface Scaling {
-  impl: 'funt' | 'pytorch';
-  backend: string;
-  model: string;
-  n: number;
-  mode: Mode;
-  /** The many-thread count (the other side is 1). */
-  threads: number;
-  batch: number;
+export interface Scaling extends RunIdentity {
   /** Rounds of (1-thread block, many-thread block). */
   rounds: number;
   /** Seconds of every timed 1-thread step, and of every timed many-thread step. */

@@ -20,6 +20,21 @@ function child(code: string, env: Record<string, string> = {}) {
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * A child's module code: import the built package as `t`, start 2 threads, make an input x of
+ * `shape` and 8 → 8 3×3 weights w (seeded), then run `body`.
+ */
+function convChild(shape: number[], body: string[]): string {
+  return [
+    `import('${distIndex}').then(async (t) => {`,
+    '  t.setThreads(2); await t.threadsReady();',
+    `  const x = t.uniform([${shape.join(', ')}], new t.Rng(1), -1, 1);`,
+    '  const w = t.uniform([8, 8, 3, 3], new t.Rng(2), -1, 1);',
+    ...body.map((line) => `  ${line}`),
+    '});',
+  ].join('\n');
+}
+
 beforeAll(async () => {
   setThreads(2);
   await threadsReady();
@@ -54,17 +69,12 @@ describe('thread count', () => {
   });
 
   it('FUNT_THREAD_POLL_US sets how long threads poll before sleeping; 0 still runs jobs; a bad value names it', () => {
-    const code = [
-      `import('${distIndex}').then(async (t) => {`,
-      '  t.setThreads(2); await t.threadsReady();',
-      '  const x = t.uniform([16, 8, 12, 12], new t.Rng(1), -1, 1);',
-      '  const w = t.uniform([8, 8, 3, 3], new t.Rng(2), -1, 1);',
-      '  const a = t.conv2d(x, w, null, { padding: 1 });',
-      '  t.setThreads(1);',
-      '  const b = t.conv2d(x, w, null, { padding: 1 });',
-      '  console.log(a.data.every((v, i) => v === b.data[i]) ? "same" : "differs");',
-      '});',
-    ].join('\n');
+    const code = convChild([16, 8, 12, 12], [
+      'const a = t.conv2d(x, w, null, { padding: 1 });',
+      't.setThreads(1);',
+      'const b = t.conv2d(x, w, null, { padding: 1 });',
+      'console.log(a.data.every((v, i) => v === b.data[i]) ? "same" : "differs");',
+    ]);
     for (const us of ['0', '50', '']) {
       const r = child(code, { FUNT_THREAD_POLL_US: us, FUNT_PARALLEL_MIN_NS: '0' });
       expect(r.stderr).toBe('');
@@ -144,15 +154,10 @@ describe('the thread pool', () => {
   });
 
   it('lets a process that used the threads exit normally (the workers do not keep it alive)', () => {
-    const code = [
-      `import('${distIndex}').then(async (t) => {`,
-      '  t.setThreads(2); await t.threadsReady();',
-      '  const x = t.uniform([64, 8, 16, 16], new t.Rng(1), -1, 1);',
-      '  const w = t.uniform([8, 8, 3, 3], new t.Rng(2), -1, 1);',
-      '  const y = t.conv2d(x, w, null, { padding: 1 });',
-      '  console.log("done", y.shape.join("x"), t.getThreads());',
-      '});',
-    ].join('\n');
+    const code = convChild([64, 8, 16, 16], [
+      'const y = t.conv2d(x, w, null, { padding: 1 });',
+      'console.log("done", y.shape.join("x"), t.getThreads());',
+    ]);
     const started = Date.now();
     const r = child(code);
     expect(r.stderr).toBe('');
