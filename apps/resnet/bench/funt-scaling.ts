@@ -12,12 +12,8 @@ import { makeStep } from './funt-model.js';
 import { alternate, speedUp, type Scaling } from './scaling.js';
 import { threadControl } from './threads.js';
 
-function options(argv: string[]) {
-  return parseFlags(argv, { n: ['3', 1], threads: ['2', 2], batch: ['128', 1], rounds: ['10', 1], steps: ['2', 1] });
-}
-
 async function main(): Promise<Scaling> {
-  const o = options(process.argv.slice(2));
+  const o = parseFlags(process.argv.slice(2), { n: ['3', 1], threads: ['2', 2], batch: ['128', 1], rounds: ['10', 1], steps: ['2', 1] });
   const control = threadControl();
   const step = makeStep(o);
   const { secondsOne, secondsMany } = await alternate(async (count) => {

@@ -72,20 +72,23 @@ export function toMeasurement(value: unknown, source: string): Measurement {
 }
 
 /**
- * The measurement on the last non-empty line of a child's stdout (anything a library prints
- * before it, such as a warning, is ignored).
+ * The JSON value on the last non-empty line of a child's stdout (anything a library prints
+ * before it, such as a warning, is ignored); `source` names the child in errors.
  */
-export function parseMeasurement(stdout: string, source: string): Measurement {
+export function lastJsonLine(stdout: string, source: string): unknown {
   const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
   const last = lines[lines.length - 1];
   if (last === undefined) throw new MeasurementFormatError(source, 'printed nothing on stdout');
-  let value: unknown;
   try {
-    value = JSON.parse(last);
+    return JSON.parse(last);
   } catch (err) {
     throw new MeasurementFormatError(source, `last line of stdout is not JSON (${(err as Error).message}): ${last.slice(0, 120)}`);
   }
-  return toMeasurement(value, source);
+}
+
+/** The measurement a child printed (lastJsonLine), checked. */
+export function parseMeasurement(stdout: string, source: string): Measurement {
+  return toMeasurement(lastJsonLine(stdout, source), source);
 }
 
 /**

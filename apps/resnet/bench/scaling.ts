@@ -8,7 +8,7 @@
  * within one process puts both sides in the same moments.
  */
 import { median } from './measure.js';
-import { MeasurementFormatError, type RunIdentity } from './measurement.js';
+import { MeasurementFormatError, type RunIdentity, lastJsonLine } from './measurement.js';
 
 export interface Scaling extends RunIdentity {
   /** Rounds of (1-thread block, many-thread block). */
@@ -56,14 +56,7 @@ export function speedUp(secondsOne: readonly number[], secondsMany: readonly num
 
 /** Checks a child's printed record field by field (the last line of its stdout). */
 export function parseScaling(stdout: string, source: string): Scaling {
-  const last = stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).pop();
-  if (last === undefined) throw new MeasurementFormatError(source, 'printed nothing on stdout');
-  let v: Record<string, unknown>;
-  try {
-    v = JSON.parse(last) as Record<string, unknown>;
-  } catch (err) {
-    throw new MeasurementFormatError(source, `last line of stdout is not JSON (${(err as Error).message}): ${last.slice(0, 120)}`);
-  }
+  const v = lastJsonLine(stdout, source) as Record<string, unknown>;
   const fail = (field: string, expected: string): never => {
     throw new MeasurementFormatError(source, `field '${field}' must be ${expected}, got ${JSON.stringify(v?.[field]) ?? 'nothing'}`);
   };

@@ -116,9 +116,9 @@ function run(
  * Range boundaries [0, s1, …, n]. Guided scheduling: each range takes 1/(2·threads) of the
  * units still unassigned (rounded down), so ranges shrink towards the end of the job, down to
  * MIN_RANGE_NS of work (and whole multiples of `align`): 16 chunks on 2 threads go as
- * 4, 3, 2, 1, 1, …, so the last claim is a single chunk. Early ranges are long (few claims, little per-range
- * setup); late ones are short, so a thread that is descheduled while holding one (the cores are
- * shared with other processes) keeps the others waiting for little work. With `maxRanges`, equal
+ * 4, 3, 2, 1, 1, …, so the last claim is a single chunk. Early ranges are long (few claims,
+ * little per-range setup); late ones are short, so a thread that is descheduled while holding
+ * one (the cores are shared with other processes) keeps the others waiting for little work. With `maxRanges`, equal
  * ranges instead (kernels that redo setup work in every range).
  */
 function schedule(n: number, split: Split, threads: number, align: number): number[] {
