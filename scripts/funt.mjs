@@ -100,20 +100,26 @@ function test(pnpm) {
 const [job = 'start', ...rest] = process.argv.slice(2);
 const pnpm = findPnpm();
 setup(pnpm);
-switch (job) {
-  case 'setup':
-    break;
-  case 'test':
-    process.exit(test(pnpm));
-  case 'bench':
-    process.exit(run(pnpm[0], [...pnpm.slice(1), 'exec', 'turbo', 'run', 'bench', '--concurrency=1']));
-  case 'start':
-    // The main job: train a ResNet on the embedded MNIST digits (funt-resnet quickstart).
-    process.exit(run('node', [join(root, 'apps', 'resnet', 'dist', 'cli.js'), 'quickstart', ...rest]));
-  case 'resnet':
-    // Any funt-resnet command: `pnpm resnet train --dataset cifar10 --data-dir …`.
-    process.exit(run('node', [join(root, 'apps', 'resnet', 'dist', 'cli.js'), ...rest], { cwd: process.env.INIT_CWD || root }));
-  default:
-    console.error(`funt: unknown job '${job}' (expected start, test, bench, resnet or setup)`);
-    process.exit(2);
+/** Runs the job and returns its exit code. */
+function main() {
+  switch (job) {
+    case 'setup':
+      return 0;
+    case 'test':
+      return test(pnpm);
+    case 'bench':
+      return run(pnpm[0], [...pnpm.slice(1), 'exec', 'turbo', 'run', 'bench', '--concurrency=1']);
+    case 'start':
+      // The main job: train a ResNet on the embedded MNIST digits (funt-resnet quickstart).
+      return run('node', [join(root, 'apps', 'resnet', 'dist', 'cli.js'), 'quickstart', ...rest]);
+    case 'resnet':
+      // Any funt-resnet command: `pnpm resnet train --dataset cifar10 --data-dir …`.
+      return run('node', [join(root, 'apps', 'resnet', 'dist', 'cli.js'), ...rest], {
+        cwd: process.env.INIT_CWD || root,
+      });
+    default:
+      console.error(`funt: unknown job '${job}' (expected start, test, bench, resnet or setup)`);
+      return 2;
+  }
 }
+process.exit(main());

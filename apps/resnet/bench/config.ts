@@ -26,16 +26,33 @@ export function modelName(n: number): string {
 
 /** The flags of bench/train-step.ts and bench/pytorch_resnet.py (the same for both). */
 export function configArgs(c: StepConfig): string[] {
-  return ['--n', String(c.n), '--mode', c.mode, '--threads', String(c.threads), '--batch', String(c.batch), '--warmup', String(c.warmup), '--steps', String(c.steps)];
+  return [
+    '--n',
+    String(c.n),
+    '--mode',
+    c.mode,
+    '--threads',
+    String(c.threads),
+    '--batch',
+    String(c.batch),
+    '--warmup',
+    String(c.warmup),
+    '--steps',
+    String(c.steps),
+  ];
 }
 
 /**
  * Integer flags (default text, minimum) and --mode, parsed from `argv`; a bad value is an error
  * naming the flag. The funt children's parsers (this file's parseConfigArgs, funt-scaling.ts).
  */
-export function parseFlags<K extends string>(argv: string[], ints: Record<K, readonly [string, number]>): Record<K, number> & { mode: Mode } {
+export function parseFlags<K extends string>(
+  argv: string[],
+  ints: Record<K, readonly [string, number]>,
+): Record<K, number> & { mode: Mode } {
   const options: Record<string, { type: 'string'; default: string }> = { mode: { type: 'string', default: 'train' } };
-  for (const [flag, [text]] of Object.entries(ints) as [string, readonly [string, number]][]) options[flag] = { type: 'string', default: text };
+  for (const [flag, [text]] of Object.entries(ints) as [string, readonly [string, number]][])
+    options[flag] = { type: 'string', default: text };
   const { values } = parseArgs({ args: argv, options });
   const mode = values.mode as string;
   if (mode !== 'train' && mode !== 'infer') throw new RangeError(`--mode must be 'train' or 'infer', got '${mode}'`);

@@ -8,14 +8,21 @@
  * With --batches k it trains on k batches only and estimates the epoch as the median
  * iteration time × images / batch (the full epoch takes minutes). Prints one JSON object.
  */
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import {
-  type ImageSet, compose, fitStandardization, randomCrops, randomFlips, standardize, toTensor,
+  compose,
+  fitStandardization,
+  type ImageSet,
+  randomCrops,
+  randomFlips,
+  standardize,
+  toTensor,
 } from '@funt/datasets';
 import { ClassNLLCriterion } from '@funt/layers';
 import { type AugmentHook, Solver } from '@funt/solver';
-import { Rng, type Tensor, getBackend, withBackend } from '@funt/tensor';
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { getBackend, Rng, type Tensor, withBackend } from '@funt/tensor';
 import { resnet } from '../src/model/resnet.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, modelName } from './config.js';
 import { fingerprint, median, peakRss } from './measure.js';
@@ -50,7 +57,12 @@ function syntheticImages(count: number, rng: Rng): ImageSet {
   const images = new Uint8Array(count * c * h * w);
   for (let i = 0; i < images.length; i++) images[i] = rng.int(256);
   const labels = Int32Array.from({ length: count }, () => rng.int(CLASSES));
-  return { images, shape: [count, c, h, w], labels, classNames: Array.from({ length: CLASSES }, (_, k) => `class ${k}`) };
+  return {
+    images,
+    shape: [count, c, h, w],
+    labels,
+    classNames: Array.from({ length: CLASSES }, (_, k) => `class ${k}`),
+  };
 }
 
 async function main(): Promise<EpochResult> {
@@ -96,22 +108,35 @@ async function main(): Promise<EpochResult> {
     return y;
   };
 
-  const model = resnet({ n, filters: FILTERS, inputShape: INPUT_SHAPE, classes: CLASSES, skip: true, hiddenDims: [], rng: new Rng(0) });
-  const ticks: number[] = [];
-  const solver = new Solver(model, new ClassNLLCriterion(), { xTrain, yTrain: train.labels, xVal, yVal: val.labels }, {
-    batchSize: batch,
-    numEpochs: 1,
-    updateRule: 'sgd',
-    optimConfig: { learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4 },
-    augment,
-    // No training-accuracy check; the validation check (required by the Solver) sees one batch.
-    numTrainSamples: 0,
-    restoreBest: false,
-    progress: estimateFrom === null ? 'lines' : 'none',
-    stream: process.stderr,
-    printEvery: 50,
-    events: { onIteration: () => ticks.push(performance.now()) },
+  const model = resnet({
+    n,
+    filters: FILTERS,
+    inputShape: INPUT_SHAPE,
+    classes: CLASSES,
+    skip: true,
+    hiddenDims: [],
+    rng: new Rng(0),
   });
+  const ticks: number[] = [];
+  const solver = new Solver(
+    model,
+    new ClassNLLCriterion(),
+    { xTrain, yTrain: train.labels, xVal, yVal: val.labels },
+    {
+      batchSize: batch,
+      numEpochs: 1,
+      updateRule: 'sgd',
+      optimConfig: { learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4 },
+      augment,
+      // No training-accuracy check; the validation check (required by the Solver) sees one batch.
+      numTrainSamples: 0,
+      restoreBest: false,
+      progress: estimateFrom === null ? 'lines' : 'none',
+      stream: process.stderr,
+      printEvery: 50,
+      events: { onIteration: () => ticks.push(performance.now()) },
+    },
+  );
   const t0 = performance.now();
   ticks.push(t0);
   await solver.train();

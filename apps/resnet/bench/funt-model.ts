@@ -9,14 +9,22 @@
  */
 import { ClassNLLCriterion } from '@funt/layers';
 import { Sgd } from '@funt/solver';
-import { Rng, type Tensor, normal } from '@funt/tensor';
+import { normal, Rng, type Tensor } from '@funt/tensor';
 import { resnet } from '../src/model/resnet.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, type StepConfig } from './config.js';
 
 /** A training step or an inference pass of a fresh, seeded ResNet on one random batch. */
 export function makeStep(c: Pick<StepConfig, 'n' | 'mode' | 'batch'>): () => void {
   const rng = new Rng(0);
-  const model = resnet({ n: c.n, filters: FILTERS, inputShape: INPUT_SHAPE, classes: CLASSES, skip: true, hiddenDims: [], rng });
+  const model = resnet({
+    n: c.n,
+    filters: FILTERS,
+    inputShape: INPUT_SHAPE,
+    classes: CLASSES,
+    skip: true,
+    hiddenDims: [],
+    rng,
+  });
   if (process.env.FUNT_MEMORY_PLAN === 'off') model.planMemory(false);
   const x = normal([c.batch, ...INPUT_SHAPE], rng, 0, 1);
   const y = Int32Array.from({ length: c.batch }, () => rng.int(CLASSES));

@@ -9,19 +9,38 @@
 import { getBackend } from '@funt/tensor';
 import { modelName, parseFlags } from './config.js';
 import { makeStep } from './funt-model.js';
-import { alternate, speedUp, type Scaling } from './scaling.js';
+import { alternate, type Scaling, speedUp } from './scaling.js';
 import { threadControl } from './threads.js';
 
 async function main(): Promise<Scaling> {
-  const o = parseFlags(process.argv.slice(2), { n: ['3', 1], threads: ['2', 2], batch: ['128', 1], rounds: ['10', 1], steps: ['2', 1] });
+  const o = parseFlags(process.argv.slice(2), {
+    n: ['3', 1],
+    threads: ['2', 2],
+    batch: ['128', 1],
+    rounds: ['10', 1],
+    steps: ['2', 1],
+  });
   const control = threadControl();
   const step = makeStep(o);
-  const { secondsOne, secondsMany } = await alternate(async (count) => {
-    if (!(await control.set(count))) throw new Error(`this @funt/tensor build cannot run ${count} threads`);
-  }, step, o);
+  const { secondsOne, secondsMany } = await alternate(
+    async (count) => {
+      if (!(await control.set(count))) throw new Error(`this @funt/tensor build cannot run ${count} threads`);
+    },
+    step,
+    o,
+  );
   return {
-    impl: 'funt', backend: getBackend().name, model: modelName(o.n), n: o.n, mode: o.mode, threads: o.threads, batch: o.batch,
-    rounds: o.rounds, secondsOne, secondsMany, speedUp: speedUp(secondsOne, secondsMany),
+    impl: 'funt',
+    backend: getBackend().name,
+    model: modelName(o.n),
+    n: o.n,
+    mode: o.mode,
+    threads: o.threads,
+    batch: o.batch,
+    rounds: o.rounds,
+    secondsOne,
+    secondsMany,
+    speedUp: speedUp(secondsOne, secondsMany),
   };
 }
 

@@ -9,10 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { getBackend } from '@funt/tensor';
-import { type StepConfig, modelName, parseConfigArgs } from './config.js';
+import { modelName, parseConfigArgs, type StepConfig } from './config.js';
 import { makeStep } from './funt-model.js';
-import { type Measurement } from './measurement.js';
 import { fingerprint, median, peakRss, timeSteps } from './measure.js';
+import type { Measurement } from './measurement.js';
 import { kernelsWasm } from './paths.js';
 import { threadControl } from './threads.js';
 

@@ -45,6 +45,9 @@ export function resnetMarkdown(rows: ResultRow[]): string {
 
 export function tensorMarkdown(rows: TensorRow[]): string {
   const lines = ['| case | backend | median | best | median over CPU time | unit |', '|---|---|---:|---:|---:|---|'];
-  for (const r of rows) lines.push(`| ${cell(r.name)} | ${r.backend} | ${num(r.median)} | ${num(r.best)} | ${num(r.cpuMedian)} | ${r.unit} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${cell(r.name)} | ${r.backend} | ${num(r.median)} | ${num(r.best)} | ${num(r.cpuMedian)} | ${r.unit} |`,
+    );
   return lines.join('\n');
 }

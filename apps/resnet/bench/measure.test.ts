@@ -23,14 +23,18 @@ describe('median', () => {
 describe('timeSteps', () => {
   it('runs the warm-up untimed, then times each step in wall-clock and CPU seconds', () => {
     let calls = 0;
-    const { seconds, cpuSeconds } = timeSteps(() => {
-      calls++;
-      // Busy until this process has used 20 ms of CPU, however long other processes hold the core.
-      const c0 = process.cpuUsage();
-      while (process.cpuUsage(c0).user < 20_000) {
-        // spin
-      }
-    }, 2, 3);
+    const { seconds, cpuSeconds } = timeSteps(
+      () => {
+        calls++;
+        // Busy until this process has used 20 ms of CPU, however long other processes hold the core.
+        const c0 = process.cpuUsage();
+        while (process.cpuUsage(c0).user < 20_000) {
+          // spin
+        }
+      },
+      2,
+      3,
+    );
     expect(calls).toBe(5);
     expect(seconds).toHaveLength(3);
     expect(cpuSeconds).toHaveLength(3);
@@ -42,7 +46,11 @@ describe('timeSteps', () => {
   });
 
   it('counts no CPU time for a step that sleeps', () => {
-    const { seconds, cpuSeconds } = timeSteps(() => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30), 0, 1);
+    const { seconds, cpuSeconds } = timeSteps(
+      () => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30),
+      0,
+      1,
+    );
     expect(seconds[0]).toBeGreaterThanOrEqual(0.029);
     expect(cpuSeconds[0]).toBeLessThan(0.015);
   });

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 /** The median of a non-empty list (the mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median: no values');
-  if (values.some((v) => !Number.isFinite(v))) throw new RangeError(`median: values must be finite, got [${values.join(', ')}]`);
+  if (values.some((v) => !Number.isFinite(v)))
+    throw new RangeError(`median: values must be finite, got [${values.join(', ')}]`);
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
@@ -30,8 +31,10 @@ export interface StepTimes {
  * layers allocate their buffers during the first calls), then `steps` times timed.
  */
 export function timeSteps(step: () => void, warmup: number, steps: number): StepTimes {
-  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`timeSteps: warmup must be an integer >= 0, got ${warmup}`);
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`timeSteps: steps must be an integer >= 1, got ${steps}`);
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new RangeError(`timeSteps: warmup must be an integer >= 0, got ${warmup}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new RangeError(`timeSteps: steps must be an integer >= 1, got ${steps}`);
   for (let i = 0; i < warmup; i++) step();
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];

@@ -53,16 +53,21 @@ export function toMeasurement(value: unknown, source: string): Measurement {
   }
   const v = value as Record<string, unknown>;
   const fail = (field: string, expected: string): never => {
-    throw new MeasurementFormatError(source, `field '${field}' must be ${expected}, got ${JSON.stringify(v[field]) ?? 'nothing'}`);
+    throw new MeasurementFormatError(
+      source,
+      `field '${field}' must be ${expected}, got ${JSON.stringify(v[field]) ?? 'nothing'}`,
+    );
   };
   if (v.impl !== 'funt' && v.impl !== 'pytorch') fail('impl', "'funt' or 'pytorch'");
   if (v.mode !== 'train' && v.mode !== 'infer') fail('mode', "'train' or 'infer'");
   for (const f of ['backend', 'model']) if (typeof v[f] !== 'string') fail(f, 'a string');
-  for (const f of NUMBERS) if (typeof v[f] !== 'number' || !Number.isFinite(v[f]) || (v[f] as number) <= 0) fail(f, 'a positive number');
+  for (const f of NUMBERS)
+    if (typeof v[f] !== 'number' || !Number.isFinite(v[f]) || (v[f] as number) <= 0) fail(f, 'a positive number');
   if (typeof v.threadsApplied !== 'boolean') fail('threadsApplied', 'true or false');
   if (v.kernels !== undefined && typeof v.kernels !== 'string') fail('kernels', 'a string when present');
   const s = v.seconds;
-  if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0))) fail('seconds', 'a non-empty list of positive numbers');
+  if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0)))
+    fail('seconds', 'a non-empty list of positive numbers');
   const steps = (s as number[]).length;
   const c = v.cpuSeconds;
   if (!Array.isArray(c) || c.length !== steps || c.some((x) => typeof x !== 'number' || !(x >= 0))) {
@@ -76,13 +81,19 @@ export function toMeasurement(value: unknown, source: string): Measurement {
  * before it, such as a warning, is ignored); `source` names the child in errors.
  */
 export function lastJsonLine(stdout: string, source: string): unknown {
-  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   const last = lines[lines.length - 1];
   if (last === undefined) throw new MeasurementFormatError(source, 'printed nothing on stdout');
   try {
     return JSON.parse(last);
   } catch (err) {
-    throw new MeasurementFormatError(source, `last line of stdout is not JSON (${(err as Error).message}): ${last.slice(0, 120)}`);
+    throw new MeasurementFormatError(
+      source,
+      `last line of stdout is not JSON (${(err as Error).message}): ${last.slice(0, 120)}`,
+    );
   }
 }
 
@@ -103,7 +114,8 @@ export function poolMeasurements(ms: readonly Measurement[]): Measurement {
   if (first === undefined) throw new RangeError('poolMeasurements: no measurements');
   for (const m of ms) {
     for (const f of ['impl', 'backend', 'model', 'mode', 'threads', 'batch'] as const) {
-      if (m[f] !== first[f]) throw new RangeError(`poolMeasurements: ${f} differs between rounds (${String(first[f])} and ${String(m[f])})`);
+      if (m[f] !== first[f])
+        throw new RangeError(`poolMeasurements: ${f} differs between rounds (${String(first[f])} and ${String(m[f])})`);
     }
   }
   const builds = [...new Set(ms.map((m) => m.kernels).filter((k): k is string => k !== undefined))];

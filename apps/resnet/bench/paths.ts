@@ -26,6 +26,9 @@ export const benchSourceDir = join(appDir, 'bench');
 export const benchDistDir = join(appDir, 'bench', 'dist', 'bench');
 
 /** The compiled WebAssembly kernels of @funt/tensor (and their text form, when the build wrote one). */
-export const tensorBuildDir = join(dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json')), 'build');
+export const tensorBuildDir = join(
+  dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json')),
+  'build',
+);
 export const kernelsWasm = join(tensorBuildDir, 'kernels.wasm');
 export const kernelsWat = join(tensorBuildDir, 'kernels.wat');

@@ -10,16 +10,75 @@ import { type CpuProfile, categoryOf, profileMarkdown, summariseProfile, wasmFun
  */
 function tinyModule(withNames: boolean): Uint8Array<ArrayBuffer> {
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: () -> ()
-    0x02, 0x07, 0x01, 0x01, 0x6d, 0x01, 0x66, 0x00, 0x00, // import "m" "f" as function of type 0
-    0x03, 0x03, 0x02, 0x00, 0x00, // two functions of type 0
-    0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x02, // export "run" = function 2
-    0x0a, 0x07, 0x02, 0x02, 0x00, 0x0b, 0x02, 0x00, 0x0b, // two empty bodies
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x01,
+    0x04,
+    0x01,
+    0x60,
+    0x00,
+    0x00, // type section: () -> ()
+    0x02,
+    0x07,
+    0x01,
+    0x01,
+    0x6d,
+    0x01,
+    0x66,
+    0x00,
+    0x00, // import "m" "f" as function of type 0
+    0x03,
+    0x03,
+    0x02,
+    0x00,
+    0x00, // two functions of type 0
+    0x07,
+    0x07,
+    0x01,
+    0x03,
+    0x72,
+    0x75,
+    0x6e,
+    0x00,
+    0x02, // export "run" = function 2
+    0x0a,
+    0x07,
+    0x02,
+    0x02,
+    0x00,
+    0x0b,
+    0x02,
+    0x00,
+    0x0b, // two empty bodies
   ];
   if (withNames) {
     // custom section "name", subsection 1 (function names): 1 => "helper"
-    bytes.push(0x00, 0x10, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x09, 0x01, 0x01, 0x06, 0x68, 0x65, 0x6c, 0x70, 0x65, 0x72);
+    bytes.push(
+      0x00,
+      0x10,
+      0x04,
+      0x6e,
+      0x61,
+      0x6d,
+      0x65,
+      0x01,
+      0x09,
+      0x01,
+      0x01,
+      0x06,
+      0x68,
+      0x65,
+      0x6c,
+      0x70,
+      0x65,
+      0x72,
+    );
   }
   return Uint8Array.from(bytes);
 }
@@ -28,7 +87,12 @@ describe('wasmFunctionNames', () => {
   it('maps function indices (imports first) to export names and name-section names', () => {
     expect(WebAssembly.validate(tinyModule(true))).toBe(true);
     expect([...wasmFunctionNames(tinyModule(false))]).toEqual([[2, 'run']]);
-    expect(new Map(wasmFunctionNames(tinyModule(true)))).toEqual(new Map([[1, 'helper'], [2, 'run']]));
+    expect(new Map(wasmFunctionNames(tinyModule(true)))).toEqual(
+      new Map([
+        [1, 'helper'],
+        [2, 'run'],
+      ]),
+    );
   });
 
   it('names the unexported functions from a matching text format, and ignores one of another build', () => {
@@ -42,12 +106,22 @@ describe('wasmFunctionNames', () => {
       ' )',
       ')',
     ].join('\n');
-    expect(new Map(wasmFunctionNames(tinyModule(false), wat))).toEqual(new Map([[1, 'gemm/helper'], [2, 'run']]));
+    expect(new Map(wasmFunctionNames(tinyModule(false), wat))).toEqual(
+      new Map([
+        [1, 'gemm/helper'],
+        [2, 'run'],
+      ]),
+    );
     // Functions swapped: "run" would be index 1, not 2 as in the binary.
-    const other = wat.replace(' (func $assembly/gemm/helper\n )\n (func $assembly/run\n )', ' (func $assembly/run\n )\n (func $assembly/gemm/helper\n )');
+    const other = wat.replace(
+      ' (func $assembly/gemm/helper\n )\n (func $assembly/run\n )',
+      ' (func $assembly/run\n )\n (func $assembly/gemm/helper\n )',
+    );
     expect([...wasmFunctionNames(tinyModule(false), other)]).toEqual([[2, 'run']]);
     // One function more than the binary has.
-    expect([...wasmFunctionNames(tinyModule(false), wat.replace(' )\n)', ' )\n (func $extra\n )\n)'))]).toEqual([[2, 'run']]);
+    expect([...wasmFunctionNames(tinyModule(false), wat.replace(' )\n)', ' )\n (func $extra\n )\n)'))]).toEqual([
+      [2, 'run'],
+    ]);
   });
 
   it('rejects bytes that are not WebAssembly', () => {
@@ -62,11 +136,18 @@ describe('wasmFunctionNames', () => {
     for (const imp of WebAssembly.Module.imports(module)) {
       imports[imp.module] ??= {};
       imports[imp.module][imp.name] =
-        imp.kind === 'memory' ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }) : imp.kind === 'function' ? () => 0 : 0;
+        imp.kind === 'memory'
+          ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true })
+          : imp.kind === 'function'
+            ? () => 0
+            : 0;
     }
     const exports = new WebAssembly.Instance(module, imports).exports as Record<string, unknown>;
     const names = wasmFunctionNames(bytes);
-    const functions = Object.entries(exports).filter(([, v]) => typeof v === 'function') as [string, { name: string }][];
+    const functions = Object.entries(exports).filter(([, v]) => typeof v === 'function') as [
+      string,
+      { name: string },
+    ][];
     expect(functions.length).toBeGreaterThan(5);
     for (const [exportName, fn] of functions) expect(names.get(Number(fn.name))).toBe(exportName);
   });
@@ -109,8 +190,15 @@ describe('summariseProfile', () => {
       ['(garbage collector)', 10],
     ]);
     expect(s.self[0].callers).toBe('conv2d 100%');
-    expect(s.categories.map((r) => [r.label, Math.round(r.ms)])).toEqual([['WebAssembly kernels', 80], ['@funt/tensor (JS)', 10], ['garbage collection', 10]]);
-    expect(s.ops.map((r) => [r.label, Math.round(r.ms)])).toEqual([['conv2d (ops/conv.js)', 80], ['fill (ops/elementwise.js)', 10]]);
+    expect(s.categories.map((r) => [r.label, Math.round(r.ms)])).toEqual([
+      ['WebAssembly kernels', 80],
+      ['@funt/tensor (JS)', 10],
+      ['garbage collection', 10],
+    ]);
+    expect(s.ops.map((r) => [r.label, Math.round(r.ms)])).toEqual([
+      ['conv2d (ops/conv.js)', 80],
+      ['fill (ops/elementwise.js)', 10],
+    ]);
     expect(s.layers.map((r) => [r.label, Math.round(r.percent)])).toEqual([['spatial-convolution updateOutput', 90]]);
     expect(profileMarkdown(s)).toContain('| 60.0 | 60 | wasm conv2d | conv2d 100% |');
   });

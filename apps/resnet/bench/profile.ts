@@ -85,7 +85,8 @@ function readLimits(bytes: Uint8Array, at: { pos: number }): void {
 }
 
 function readTables(bytes: Uint8Array): WasmTables {
-  if (bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) throw new RangeError('wasm: not a WebAssembly module (bad magic number)');
+  if (bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
+    throw new RangeError('wasm: not a WebAssembly module (bad magic number)');
   const t: WasmTables = { exports: new Map(), named: new Map(), importedFunctions: 0, definedFunctions: 0 };
   const at = { pos: 8 };
   while (at.pos < bytes.length) {
@@ -212,7 +213,17 @@ export function categoryOf(frame: CallFrame): string {
 
 /** Files and methods that only pass the work on to children: their inclusive time says nothing. */
 const CONTAINERS = new Set(['module', 'container', 'sequential', 'concat-table', 'parallel']);
-const PASS_METHODS = new Set(['run', 'forward', 'backward', 'forwardChild', 'backwardChild', 'updateOutput', 'updateGradInput', 'accGradParameters', 'backprop']);
+const PASS_METHODS = new Set([
+  'run',
+  'forward',
+  'backward',
+  'forwardChild',
+  'backwardChild',
+  'updateOutput',
+  'updateGradInput',
+  'accGradParameters',
+  'backprop',
+]);
 
 function shares(ms: Map<string, number>, total: number, top: number): Share[] {
   return [...ms]
@@ -240,7 +251,11 @@ export interface SummaryOptions {
  * @funt/tensor's ops/) and per layer method (functions in @funt/layers), each counted once
  * per sample however deep the recursion.
  */
-export function summariseProfile(profile: CpuProfile, wasmNames: ReadonlyMap<number, string>, options: SummaryOptions = {}): ProfileSummary {
+export function summariseProfile(
+  profile: CpuProfile,
+  wasmNames: ReadonlyMap<number, string>,
+  options: SummaryOptions = {},
+): ProfileSummary {
   const top = options.top ?? 20;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -262,7 +277,9 @@ export function summariseProfile(profile: CpuProfile, wasmNames: ReadonlyMap<num
     const stack = stackOf(id);
     // V8 puts garbage collection and its own unattributed work ('(program)') directly under the
     // root, never under a JS stack: they count whatever the focus.
-    const unattributed = stack.length === 2 && (stack[0].callFrame.functionName === '(garbage collector)' || stack[0].callFrame.functionName === '(program)');
+    const unattributed =
+      stack.length === 2 &&
+      (stack[0].callFrame.functionName === '(garbage collector)' || stack[0].callFrame.functionName === '(program)');
     if (options.focus && !unattributed && !stack.some((n) => n.callFrame.functionName === options.focus)) {
       excludedMs += ms;
       return;
@@ -279,7 +296,11 @@ export function summariseProfile(profile: CpuProfile, wasmNames: ReadonlyMap<num
       const index = Number(WASM_FRAME.exec(leaf.functionName)![1]);
       if (!wasmNames.has(index)) {
         // An unexported helper: name it after the exported kernel it runs inside.
-        const kernel = stack.find((n) => WASM_FRAME.test(n.callFrame.functionName) && wasmNames.has(Number(WASM_FRAME.exec(n.callFrame.functionName)![1])));
+        const kernel = stack.find(
+          (n) =>
+            WASM_FRAME.test(n.callFrame.functionName) &&
+            wasmNames.has(Number(WASM_FRAME.exec(n.callFrame.functionName)![1])),
+        );
         if (kernel) label += ` (inside ${frameLabel(kernel.callFrame, wasmNames).slice('wasm '.length)})`;
       }
     }
@@ -295,9 +316,11 @@ export function summariseProfile(profile: CpuProfile, wasmNames: ReadonlyMap<num
     const seenLayers = new Set<string>();
     for (const n of stack) {
       const f = n.callFrame;
-      if (f.url.includes('/tensor/dist/ops/') && f.functionName) seenOps.add(`${f.functionName} (${shortUrl(f.url).replace(/^tensor\/dist\//, '')})`);
+      if (f.url.includes('/tensor/dist/ops/') && f.functionName)
+        seenOps.add(`${f.functionName} (${shortUrl(f.url).replace(/^tensor\/dist\//, '')})`);
       const layer = /\/layers\/dist\/([^/]+)\.js$/.exec(f.url);
-      if (layer && f.functionName && !(CONTAINERS.has(layer[1]) && PASS_METHODS.has(f.functionName))) seenLayers.add(`${layer[1]} ${f.functionName}`);
+      if (layer && f.functionName && !(CONTAINERS.has(layer[1]) && PASS_METHODS.has(f.functionName)))
+        seenLayers.add(`${layer[1]} ${f.functionName}`);
     }
     for (const k of seenOps) add(ops, k, ms);
     for (const k of seenLayers) add(layers, k, ms);
@@ -324,14 +347,20 @@ export function summariseProfile(profile: CpuProfile, wasmNames: ReadonlyMap<num
 }
 
 function table(title: string, rows: Share[], withCallers = false): string {
-  const head = withCallers ? '| % | ms | function | under the ops |\n|---:|---:|---|---|' : '| % | ms | function |\n|---:|---:|---|';
-  const body = rows.map((r) => `| ${r.percent.toFixed(1)} | ${r.ms.toFixed(0)} | ${r.label.replace(/\|/g, '\\|')} |${withCallers ? ` ${r.callers ?? ''} |` : ''}`);
+  const head = withCallers
+    ? '| % | ms | function | under the ops |\n|---:|---:|---|---|'
+    : '| % | ms | function |\n|---:|---:|---|';
+  const body = rows.map(
+    (r) =>
+      `| ${r.percent.toFixed(1)} | ${r.ms.toFixed(0)} | ${r.label.replace(/\|/g, '\\|')} |${withCallers ? ` ${r.callers ?? ''} |` : ''}`,
+  );
   return [`**${title}**`, '', head, ...body].join('\n');
 }
 
 /** The summary as Markdown tables (BENCHMARKS.md quotes it); `scope` says which samples count. Empty tables are left out. */
 export function profileMarkdown(s: ProfileSummary, scope = 'in the step loop'): string {
-  const left = s.excludedMs > 0 ? ` (${(s.excludedMs / 1000).toFixed(2)} s of start-up, model building and idle left out)` : '';
+  const left =
+    s.excludedMs > 0 ? ` (${(s.excludedMs / 1000).toFixed(2)} s of start-up, model building and idle left out)` : '';
   const parts = [`Profiled time: ${(s.totalMs / 1000).toFixed(2)} s of samples ${scope}${left}.`];
   const tables: [string, Share[], boolean][] = [
     ['By category (self time)', s.categories, false],
@@ -339,6 +368,7 @@ export function profileMarkdown(s: ProfileSummary, scope = 'in the step loop'): 
     ['Ops by inclusive time (@funt/tensor ops/)', s.ops, false],
     ['Layer methods by inclusive time (@funt/layers)', s.layers, false],
   ];
-  for (const [title, rows, callers] of tables) if (rows.length > 0) parts.push('', table(title, rows, callers && rows.some((r) => r.callers)));
+  for (const [title, rows, callers] of tables)
+    if (rows.length > 0) parts.push('', table(title, rows, callers && rows.some((r) => r.callers)));
   return parts.join('\n');
 }

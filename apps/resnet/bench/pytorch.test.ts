@@ -17,7 +17,9 @@ describe('the PyTorch wrapper', () => {
       console.log(`skipped the failing-script check: ${torch.reason}`);
       return;
     }
-    expect(() => runPytorch(TINY, PYTHON, '/nonexistent/pytorch_resnet.py')).toThrow(/\/usr\/bin\/python3 .*--mode train.* exited with code 2/);
+    expect(() => runPytorch(TINY, PYTHON, '/nonexistent/pytorch_resnet.py')).toThrow(
+      /\/usr\/bin\/python3 .*--mode train.* exited with code 2/,
+    );
   });
 
   it('runs bench/pytorch_resnet.py and parses its measurement (ResNet-8, batch 2, train and infer)', () => {
@@ -27,7 +29,16 @@ describe('the PyTorch wrapper', () => {
     }
     for (const mode of ['train', 'infer'] as const) {
       const m = runPytorch({ ...TINY, mode });
-      expect(m).toMatchObject({ impl: 'pytorch', backend: `torch ${torch.version}`, model: 'ResNet-8', n: 1, mode, threads: 1, threadsApplied: true, batch: 2 });
+      expect(m).toMatchObject({
+        impl: 'pytorch',
+        backend: `torch ${torch.version}`,
+        model: 'ResNet-8',
+        n: 1,
+        mode,
+        threads: 1,
+        threadsApplied: true,
+        batch: 2,
+      });
       expect(m.seconds).toHaveLength(2);
       expect(m.imagesPerSecond).toBeCloseTo(2 / m.median, 6);
       // torch alone needs well over 50 MiB resident.
@@ -40,8 +51,29 @@ describe('the PyTorch wrapper', () => {
       console.log(`skipped running pytorch_resnet.py --paired: ${torch.reason}`);
       return;
     }
-    const s = runPytorchScaling(['--n', '1', '--mode', 'train', '--threads', '2', '--batch', '2', '--rounds', '2', '--steps', '3']);
-    expect(s).toMatchObject({ impl: 'pytorch', model: 'ResNet-8', n: 1, mode: 'train', threads: 2, batch: 2, rounds: 2 });
+    const s = runPytorchScaling([
+      '--n',
+      '1',
+      '--mode',
+      'train',
+      '--threads',
+      '2',
+      '--batch',
+      '2',
+      '--rounds',
+      '2',
+      '--steps',
+      '3',
+    ]);
+    expect(s).toMatchObject({
+      impl: 'pytorch',
+      model: 'ResNet-8',
+      n: 1,
+      mode: 'train',
+      threads: 2,
+      batch: 2,
+      rounds: 2,
+    });
     expect(s.secondsOne).toHaveLength(6);
     expect(s.secondsMany).toHaveLength(6);
     expect(s.speedUp).toBeGreaterThan(0);

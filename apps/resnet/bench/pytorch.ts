@@ -4,10 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { type StepConfig, configArgs } from './config.js';
+import { configArgs, type StepConfig } from './config.js';
 import { type Measurement, parseMeasurement } from './measurement.js';
-import { type Scaling, parseScaling } from './scaling.js';
 import { benchSourceDir } from './paths.js';
+import { parseScaling, type Scaling } from './scaling.js';
 
 /** Debian's interpreter, where python3-torch is installed (not whatever python3 is first on PATH). */
 export const PYTHON = '/usr/bin/python3';

@@ -1,13 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import type { Measurement } from './measurement.js';
-import { type Pair, checkTargets, formatTable, isEpochRow, pairRows, pairedScalingRows, scalingRows } from './results.js';
+import {
+  checkTargets,
+  formatTable,
+  isEpochRow,
+  type Pair,
+  pairedScalingRows,
+  pairRows,
+  scalingRows,
+} from './results.js';
 import type { Scaling } from './scaling.js';
 
-function m(impl: 'funt' | 'pytorch', threads: number, imagesPerSecond: number, peakMiB: number, threadsApplied = true): Measurement {
+function m(
+  impl: 'funt' | 'pytorch',
+  threads: number,
+  imagesPerSecond: number,
+  peakMiB: number,
+  threadsApplied = true,
+): Measurement {
   const median = 128 / imagesPerSecond;
   return {
-    impl, backend: impl === 'funt' ? 'wasm' : 'torch 1.13', model: 'ResNet-20', n: 3, mode: 'train', threads, threadsApplied, batch: 128,
-    seconds: [median, median / 2, median * 2], cpuSeconds: [median / 2, median / 2, median], median, imagesPerSecond, peakRssBytes: peakMiB * 1024 * 1024,
+    impl,
+    backend: impl === 'funt' ? 'wasm' : 'torch 1.13',
+    model: 'ResNet-20',
+    n: 3,
+    mode: 'train',
+    threads,
+    threadsApplied,
+    batch: 128,
+    seconds: [median, median / 2, median * 2],
+    cpuSeconds: [median / 2, median / 2, median],
+    median,
+    imagesPerSecond,
+    peakRssBytes: peakMiB * 1024 * 1024,
   };
 }
 
@@ -54,16 +79,38 @@ describe('results', () => {
 
   it('judges the thread target on the paired speed-up when there is one, showing the unpaired one beside it', () => {
     const paired = (impl: 'funt' | 'pytorch', speedUp: number): Scaling => ({
-      impl, backend: 'x', model: 'ResNet-20', n: 3, mode: 'train', threads: 2, batch: 128, rounds: 3,
-      secondsOne: Array(6).fill(1), secondsMany: Array(6).fill(1 / speedUp), speedUp,
+      impl,
+      backend: 'x',
+      model: 'ResNet-20',
+      n: 3,
+      mode: 'train',
+      threads: 2,
+      batch: 128,
+      rounds: 3,
+      secondsOne: Array(6).fill(1),
+      secondsMany: Array(6).fill(1 / speedUp),
+      speedUp,
     });
     // Unpaired 1.8× (met), paired 1.6× (missed): the paired figure decides.
-    const rows = [...pairs.flatMap(pairRows), ...scalingRows(pairs), ...pairedScalingRows([paired('funt', 1.6), paired('pytorch', 1.9)])];
-    const row = rows.find((r) => r.name === 'ResNet-20 training step speed-up 2 threads / 1, paired in one process' && r.impl === 'funt')!;
-    expect(row).toMatchObject({ median: 1.6, unit: '×', threads: 2, note: '3 rounds of 2 steps at 1 thread then 2 at 2' });
+    const rows = [
+      ...pairs.flatMap(pairRows),
+      ...scalingRows(pairs),
+      ...pairedScalingRows([paired('funt', 1.6), paired('pytorch', 1.9)]),
+    ];
+    const row = rows.find(
+      (r) => r.name === 'ResNet-20 training step speed-up 2 threads / 1, paired in one process' && r.impl === 'funt',
+    )!;
+    expect(row).toMatchObject({
+      median: 1.6,
+      unit: '×',
+      threads: 2,
+      note: '3 rounds of 2 steps at 1 thread then 2 at 2',
+    });
     const target = checkTargets(rows, 2).find((t) => t.label === 'funt 2 threads over 1 (training)')!;
     expect(target.status).toBe('missed');
-    expect(target.detail).toBe('1.60× paired in one process (PyTorch 1.90×); 1.80× from the separate 1- and 2-thread runs (target ≥ 1.7×)');
+    expect(target.detail).toBe(
+      '1.60× paired in one process (PyTorch 1.90×); 1.80× from the separate 1- and 2-thread runs (target ≥ 1.7×)',
+    );
   });
 
   it('calls a ratio target unreliable when PyTorch with all threads was slower than with one', () => {

@@ -57,7 +57,8 @@ function round(x: number, digits = 3): number {
 /** Two rows per implementation and configuration: throughput and peak memory, funt's with its ratios. */
 export function pairRows(p: Pair): ResultRow[] {
   const rows: ResultRow[] = [];
-  const threadNote = (m: Measurement) => (m.threadsApplied ? undefined : `asked for ${m.threads} threads; this build runs its kernels on one`);
+  const threadNote = (m: Measurement) =>
+    m.threadsApplied ? undefined : `asked for ${m.threads} threads; this build runs its kernels on one`;
   const perCpu = (m: Measurement) => m.batch / median(m.cpuSeconds);
   const single = p.threads === 1;
   for (const m of [p.funt, p.pytorch]) {
@@ -153,7 +154,9 @@ export function formatTable(rows: ResultRow[]): string {
     const t = rows.find((r) => r.impl === 'pytorch' && r.name === name && String(r.threads) === threads);
     const ratio = f?.ratioToPytorch;
     const unit = (f ?? t)!.unit;
-    lines.push(`${pad(name, width)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(ratio === undefined ? '-' : ratio.toFixed(2), 14, true)}${pad(f?.cpuRatioToPytorch === undefined ? '' : f.cpuRatioToPytorch.toFixed(2), 11, true)}  ${unit}${f?.note ? `  (${f.note})` : ''}`);
+    lines.push(
+      `${pad(name, width)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(ratio === undefined ? '-' : ratio.toFixed(2), 14, true)}${pad(f?.cpuRatioToPytorch === undefined ? '' : f.cpuRatioToPytorch.toFixed(2), 11, true)}  ${unit}${f?.note ? `  (${f.note})` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -171,7 +174,8 @@ export interface Target {
 
 /** Issue 7's targets, read from the rows (ResNet-20, `threads` = all cores). */
 export function checkTargets(rows: ResultRow[], threads: number): Target[] {
-  const get = (name: string, impl: 'funt' | 'pytorch', t = threads) => rows.find((r) => r.name === name && r.impl === impl && r.threads === t);
+  const get = (name: string, impl: 'funt' | 'pytorch', t = threads) =>
+    rows.find((r) => r.name === name && r.impl === impl && r.threads === t);
   const targets: Target[] = [];
   const ratioTarget = (label: string, name: string, min: number) => {
     const r = get(name, 'funt')?.ratioToPytorch;
@@ -183,7 +187,9 @@ export function checkTargets(rows: ResultRow[], threads: number): Target[] {
     targets.push({
       label,
       status: collapsed ? 'unreliable' : r >= min ? 'met' : 'missed',
-      detail: collapsed ? `${detail}, but PyTorch's ${threads}-thread run (${many.toFixed(0)} images/s) was slower than its 1-thread run (${one.toFixed(0)}): the machine was busy` : detail,
+      detail: collapsed
+        ? `${detail}, but PyTorch's ${threads}-thread run (${many.toFixed(0)} images/s) was slower than its 1-thread run (${one.toFixed(0)}): the machine was busy`
+        : detail,
     });
   };
   ratioTarget(`ResNet-20 training, ${threads} threads`, 'ResNet-20 training step', 0.5);
@@ -198,7 +204,11 @@ export function checkTargets(rows: ResultRow[], threads: number): Target[] {
     const detail = paired
       ? `${paired.median.toFixed(2)}× paired in one process${torchPaired ? ` (PyTorch ${torchPaired.median.toFixed(2)}×)` : ''}${unpaired ? `; ${unpaired.median.toFixed(2)}× from the separate 1- and ${threads}-thread runs` : ''} (target ≥ 1.7×)`
       : `${scaling.median.toFixed(2)}× (target ≥ 1.7×)`;
-    targets.push({ label: `funt ${threads} threads over 1 (training)`, status: scaling.median >= 1.7 ? 'met' : 'missed', detail });
+    targets.push({
+      label: `funt ${threads} threads over 1 (training)`,
+      status: scaling.median >= 1.7 ? 'met' : 'missed',
+      detail,
+    });
   }
   const mem = get('ResNet-20 training step peak RSS', 'funt');
   if (mem?.ratioToPytorch !== undefined) {

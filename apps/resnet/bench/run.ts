@@ -19,20 +19,38 @@
  * --markdown (the tables of BENCHMARKS.md from bench-results/resnet.json and tensor.json).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type StepConfig, configArgs, modelName } from './config.js';
+import { configArgs, modelName, type StepConfig } from './config.js';
 import type { EpochResult } from './epoch.js';
+import { resnetMarkdown, type TensorRow, tensorMarkdown } from './markdown.js';
 import { fingerprint, median } from './measure.js';
 import { type Measurement, parseMeasurement, poolMeasurements } from './measurement.js';
 import { benchDistDir, kernelsWasm, kernelsWat, repoDir } from './paths.js';
-import { type TensorRow, resnetMarkdown, tensorMarkdown } from './markdown.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
-import { type TorchStatus, PYTHON, runPytorch, runPytorchScaling, torchStatus } from './pytorch.js';
-import { type Pair, type ResultRow, checkTargets, formatTable, isEpochRow, pairRows, pairedScalingRows, scalingRows } from './results.js';
-import { type Scaling, parseScaling } from './scaling.js';
+import { PYTHON, runPytorch, runPytorchScaling, type TorchStatus, torchStatus } from './pytorch.js';
+import {
+  checkTargets,
+  formatTable,
+  isEpochRow,
+  type Pair,
+  pairedScalingRows,
+  pairRows,
+  type ResultRow,
+  scalingRows,
+} from './results.js';
+import { parseScaling, type Scaling } from './scaling.js';
 import { threadControl } from './threads.js';
 
 const BATCH = 128;
@@ -40,7 +58,9 @@ const EPOCH_IMAGES = 50_000;
 const ESTIMATE_BATCHES = 20;
 
 function usage(): never {
-  console.log('usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--rounds k] [--only steps|epoch] [--no-pytorch] [--profile] [--markdown]');
+  console.log(
+    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--rounds k] [--only steps|epoch] [--no-pytorch] [--profile] [--markdown]',
+  );
   process.exit(0);
 }
 
@@ -70,11 +90,32 @@ function runFunt(config: StepConfig): Measurement {
  * The paired speed-up of `threads` over 1 for ResNet-20 training (scaling.ts), funt then
  * PyTorch, each in its own process; `rounds` blocks of `steps` steps per side.
  */
-function pairedScaling(threads: number, rounds: number, steps: number, torch: TorchStatus): { runs: Scaling[]; failures: string[] } {
-  const flags = ['--n', '3', '--mode', 'train', '--threads', String(threads), '--batch', String(BATCH), '--rounds', String(rounds), '--steps', String(steps)];
+function pairedScaling(
+  threads: number,
+  rounds: number,
+  steps: number,
+  torch: TorchStatus,
+): { runs: Scaling[]; failures: string[] } {
+  const flags = [
+    '--n',
+    '3',
+    '--mode',
+    'train',
+    '--threads',
+    String(threads),
+    '--batch',
+    String(BATCH),
+    '--rounds',
+    String(rounds),
+    '--steps',
+    String(steps),
+  ];
   const runs: Scaling[] = [];
   const failures: string[] = [];
-  const report = (s: Scaling) => console.log(`ResNet-20 training, ${threads} threads / 1, paired: ${s.impl} ${s.speedUp.toFixed(2)}× (median step ${(median(s.secondsOne) * 1000).toFixed(0)} ms at 1 thread, ${(median(s.secondsMany) * 1000).toFixed(0)} ms at ${threads}; ${rounds} rounds)`);
+  const report = (s: Scaling) =>
+    console.log(
+      `ResNet-20 training, ${threads} threads / 1, paired: ${s.impl} ${s.speedUp.toFixed(2)}× (median step ${(median(s.secondsOne) * 1000).toFixed(0)} ms at 1 thread, ${(median(s.secondsMany) * 1000).toFixed(0)} ms at ${threads}; ${rounds} rounds)`,
+    );
   const attempt = (f: () => Scaling) => {
     try {
       const s = f();
@@ -107,13 +148,17 @@ function sourceLine(): string {
   const head = git(['rev-parse', '--short', 'HEAD']);
   if (head.status !== 0) return 'source: not a git checkout';
   // Porcelain lines are 'XY path': two status columns (the first may be a space), a space, the path.
-  const dirty = git(['status', '--porcelain', '--', 'packages', 'apps/resnet/src']).stdout.split('\n').filter((l) => l.length > 3);
+  const dirty = git(['status', '--porcelain', '--', 'packages', 'apps/resnet/src'])
+    .stdout.split('\n')
+    .filter((l) => l.length > 3);
   const where = [...new Set(dirty.map((l) => l.slice(3).split('/').slice(0, 2).join('/')))];
   return `source: commit ${head.stdout.trim()}${dirty.length ? ` plus uncommitted changes in ${where.join(', ')}` : ''}`;
 }
 
 function load(): string {
-  return loadavg().map((x) => x.toFixed(2)).join(' ');
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
 /**
@@ -122,7 +167,12 @@ function load(): string {
  * configuration's steps are pooled (a slow spell then hits a few steps of every configuration).
  */
 function stepPairs(
-  models: number[], threadCounts: number[], warmup: number, steps: number, torch: TorchStatus, rounds: number,
+  models: number[],
+  threadCounts: number[],
+  warmup: number,
+  steps: number,
+  torch: TorchStatus,
+  rounds: number,
 ): { pairs: Pair[]; failures: string[] } {
   const sweeps: Pair[][] = [];
   const failures: string[] = [];
@@ -137,18 +187,30 @@ function stepPairs(
   const pairs = [...new Set(sweeps.flat().map(key))].map((k) => {
     const all = sweeps.flat().filter((p) => key(p) === k);
     const torchRuns = all.map((p) => p.pytorch).filter((m): m is Measurement => m !== null);
-    return { ...all[0], funt: poolMeasurements(all.map((p) => p.funt)), pytorch: torchRuns.length ? poolMeasurements(torchRuns) : null };
+    return {
+      ...all[0],
+      funt: poolMeasurements(all.map((p) => p.funt)),
+      pytorch: torchRuns.length ? poolMeasurements(torchRuns) : null,
+    };
   });
   console.log(`\npooled over ${rounds} rounds:`);
   for (const p of pairs) {
     const label = `${p.model} ${p.mode === 'train' ? 'training step' : 'inference'}, ${p.threads} thread${p.threads > 1 ? 's' : ''}`;
-    console.log(`${label}: funt ${describe(p.funt)}${p.pytorch ? `; PyTorch ${describe(p.pytorch)}  → funt/PyTorch ${(p.funt.imagesPerSecond / p.pytorch.imagesPerSecond).toFixed(2)}` : ''}`);
+    console.log(
+      `${label}: funt ${describe(p.funt)}${p.pytorch ? `; PyTorch ${describe(p.pytorch)}  → funt/PyTorch ${(p.funt.imagesPerSecond / p.pytorch.imagesPerSecond).toFixed(2)}` : ''}`,
+    );
   }
   return { pairs, failures };
 }
 
 /** One sweep over the configurations. */
-function stepSweep(models: number[], threadCounts: number[], warmup: number, steps: number, torch: TorchStatus): { pairs: Pair[]; failures: string[] } {
+function stepSweep(
+  models: number[],
+  threadCounts: number[],
+  warmup: number,
+  steps: number,
+  torch: TorchStatus,
+): { pairs: Pair[]; failures: string[] } {
   const pairs: Pair[] = [];
   const failures: string[] = [];
   for (const n of models) {
@@ -163,7 +225,9 @@ function stepSweep(models: number[], threadCounts: number[], warmup: number, ste
           if (torch.available) {
             try {
               pytorch = runPytorch(config);
-              console.log(`${label}: PyTorch ${describe(pytorch)}  → funt/PyTorch ${(funt.imagesPerSecond / pytorch.imagesPerSecond).toFixed(2)}`);
+              console.log(
+                `${label}: PyTorch ${describe(pytorch)}  → funt/PyTorch ${(funt.imagesPerSecond / pytorch.imagesPerSecond).toFixed(2)}`,
+              );
             } catch (err) {
               failures.push((err as Error).message);
               console.error(`bench: ${(err as Error).message}`);
@@ -186,7 +250,13 @@ function epochRows(e: EpochResult): ResultRow[] {
     `${e.images.toLocaleString('en-US')} synthetic images, flip + pad-2 crops, Solver${e.kind === 'estimate' ? `; median iteration of ${e.iterations} batches × ${e.images}/${e.batch}` : ''}`,
     ...(e.threadsApplied ? [] : [`asked for ${e.threads} threads; this build runs its kernels on one`]),
   ];
-  const base = { impl: 'funt' as const, backend: e.backend, threads: e.threads, kernels: e.kernels, note: notes.join('; ') };
+  const base = {
+    impl: 'funt' as const,
+    backend: e.backend,
+    threads: e.threads,
+    kernels: e.kernels,
+    note: notes.join('; '),
+  };
   return [
     { name, ...base, median: Number(e.seconds.toFixed(1)), unit: 's' },
     { name: `${name} throughput`, ...base, median: Number(e.imagesPerSecond.toFixed(1)), unit: 'images/s' },
@@ -207,9 +277,10 @@ function kernelNames(): { file: string; bytes: Buffer; names: Map<number, string
   const bytes = readFileSync(file);
   const wat = existsSync(watFile) ? readFileSync(watFile, 'utf8') : undefined;
   const names = wasmFunctionNames(bytes, wat);
-  const note = names.size > wasmFunctionNames(bytes).size
-    ? 'unexported WebAssembly functions named from packages/tensor/build/kernels.wat'
-    : `unexported WebAssembly functions shown by index (${wat === undefined ? 'no' : 'a stale'} packages/tensor/build/kernels.wat; \`node scripts/build-wasm.mjs --text\` there writes one)`;
+  const note =
+    names.size > wasmFunctionNames(bytes).size
+      ? 'unexported WebAssembly functions named from packages/tensor/build/kernels.wat'
+      : `unexported WebAssembly functions shown by index (${wat === undefined ? 'no' : 'a stale'} packages/tensor/build/kernels.wat; \`node scripts/build-wasm.mjs --text\` there writes one)`;
   return { file, bytes, names, note };
 }
 
@@ -225,12 +296,18 @@ function profileSection(threads: number, out: string): string {
     const config: StepConfig = { n: 3, mode: 'train', threads, batch: BATCH, warmup: 1, steps: 5 };
     const command = `node --cpu-prof bench/dist/bench/funt-step.js ${configArgs(config).join(' ')}`;
     console.log(`profiling: ${command}`);
-    const m = parseMeasurement(runNode('funt-step.js', configArgs(config), ['--cpu-prof', `--cpu-prof-dir=${dir}`]), command);
+    const m = parseMeasurement(
+      runNode('funt-step.js', configArgs(config), ['--cpu-prof', `--cpu-prof-dir=${dir}`]),
+      command,
+    );
     console.log(`  ${describe(m)} (under the profiler); kernels ${fingerprint(kernels.bytes)}; ${kernels.note}`);
     // Kernels rebuilt meanwhile would get the wrong names.
-    if (!kernels.bytes.equals(readFileSync(kernels.file))) throw new Error(`${kernels.file} changed while profiling: run --profile again`);
+    if (!kernels.bytes.equals(readFileSync(kernels.file)))
+      throw new Error(`${kernels.file} changed while profiling: run --profile again`);
     // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread.
-    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort();
     if (files.length === 0) throw new Error(`node --cpu-prof wrote no .cpuprofile into ${dir}`);
     const parts = [
       `## ${threads} thread${threads > 1 ? 's' : ''}`,
@@ -242,7 +319,12 @@ function profileSection(threads: number, out: string): string {
       const summary = summariseProfile(profile, kernels.names, i === 0 ? { focus: 'timeSteps', top: 20 } : { top: 12 });
       const copy = `resnet-train-step-${threads}t-${i === 0 ? 'main' : `worker${i}`}.cpuprofile`;
       copyFileSync(join(dir, f), join(out, copy));
-      parts.push('', `### ${i === 0 ? 'Main thread' : `Worker ${i}`} (${copy})`, '', profileMarkdown(summary, i === 0 ? 'in the step loop' : 'in the whole life of the worker'));
+      parts.push(
+        '',
+        `### ${i === 0 ? 'Main thread' : `Worker ${i}`} (${copy})`,
+        '',
+        profileMarkdown(summary, i === 0 ? 'in the step loop' : 'in the whole life of the worker'),
+      );
     });
     return parts.join('\n');
   } finally {
@@ -264,7 +346,9 @@ function profile(threadCounts: number[]): void {
   ].join('\n');
   writeFileSync(join(out, 'resnet-profile.md'), text);
   console.log(`\n${text}`);
-  console.log(`wrote ${join(out, 'resnet-profile.md')} and the .cpuprofile files beside it (open them in Chrome DevTools or speedscope)`);
+  console.log(
+    `wrote ${join(out, 'resnet-profile.md')} and the .cpuprofile files beside it (open them in Chrome DevTools or speedscope)`,
+  );
 }
 
 const OPTIONS = {
@@ -284,7 +368,7 @@ function main(): void {
   // `pnpm bench -- --flag` hands the '--' on to the script: drop it.
   const argv = process.argv.slice(2);
   if (argv[0] === '--') argv.shift();
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS });
   } catch (err) {
@@ -295,12 +379,15 @@ function main(): void {
   if (values.quick && values.full) fail('--quick and --full exclude each other');
   const models = values.models.split(',').map((s) => {
     const depth = Number(s.trim());
-    if (!Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0) fail(`--models takes depths 6n+2 (20, 32, 44, 56, 110), got '${s}'`);
+    if (!Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0)
+      fail(`--models takes depths 6n+2 (20, 32, 44, 56, 110), got '${s}'`);
     return (depth - 2) / 6;
   });
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) fail(`--rounds takes a whole number from 1 to 20, got '${values.rounds}'`);
-  if (values.only !== undefined && values.only !== 'steps' && values.only !== 'epoch') fail(`--only must be 'steps' or 'epoch', got '${values.only}'`);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
+    fail(`--rounds takes a whole number from 1 to 20, got '${values.rounds}'`);
+  if (values.only !== undefined && values.only !== 'steps' && values.only !== 'epoch')
+    fail(`--only must be 'steps' or 'epoch', got '${values.only}'`);
   const all = availableParallelism();
   const threadCounts = all > 1 ? [1, all] : [1];
   const threads = threadControl();
@@ -320,28 +407,39 @@ function main(): void {
   }
   if (values.markdown) {
     const read = (name: string) => JSON.parse(readFileSync(join(repoDir, 'bench-results', name), 'utf8'));
-    console.log(`\n${resnetMarkdown(read('resnet.json') as ResultRow[])}\n\n${tensorMarkdown(read('tensor.json') as TensorRow[])}`);
+    console.log(
+      `\n${resnetMarkdown(read('resnet.json') as ResultRow[])}\n\n${tensorMarkdown(read('tensor.json') as TensorRow[])}`,
+    );
     return;
   }
-  const torch: TorchStatus =
-    values['no-pytorch'] ? { available: false, reason: '--no-pytorch' }
-    : values.only === 'epoch' ? { available: false, reason: 'the epoch figure is funt only' }
-    : torchStatus();
-  console.log(torch.available ? `PyTorch ${torch.version} (${PYTHON}), measured in the same run` : `PyTorch skipped: ${torch.reason}`);
+  const torch: TorchStatus = values['no-pytorch']
+    ? { available: false, reason: '--no-pytorch' }
+    : values.only === 'epoch'
+      ? { available: false, reason: 'the epoch figure is funt only' }
+      : torchStatus();
+  console.log(
+    torch.available
+      ? `PyTorch ${torch.version} (${PYTHON}), measured in the same run`
+      : `PyTorch skipped: ${torch.reason}`,
+  );
   const [warmup, steps] = values.quick ? [1, 3] : values.full ? [3, 10] : [2, 5];
 
   const rows: ResultRow[] = [];
   const failures: string[] = [];
   let pairs: Pair[] = [];
   if (values.only !== 'epoch') {
-    console.log(`batch ${BATCH}, 3×32×32, 10 classes; median of ${rounds > 1 ? `${rounds} rounds × ` : ''}${steps} steps after ${warmup} warm-up steps; one process per configuration${rounds > 1 ? ' and round' : ''}\n`);
+    console.log(
+      `batch ${BATCH}, 3×32×32, 10 classes; median of ${rounds > 1 ? `${rounds} rounds × ` : ''}${steps} steps after ${warmup} warm-up steps; one process per configuration${rounds > 1 ? ' and round' : ''}\n`,
+    );
     const r = stepPairs(models, threadCounts, warmup, steps, torch, rounds);
     pairs = r.pairs;
     failures.push(...r.failures);
     rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
     if (all > 1 && models.includes(3)) {
       const scalingRounds = values.quick ? 3 : values.full ? 16 : 10;
-      console.log(`\nspeed-up of ${all} threads over 1, paired (one process each, ${scalingRounds} rounds of 2 steps at 1 thread then 2 at ${all}):`);
+      console.log(
+        `\nspeed-up of ${all} threads over 1, paired (one process each, ${scalingRounds} rounds of 2 steps at 1 thread then 2 at ${all}):`,
+      );
       const r = pairedScaling(all, scalingRounds, 2, torch);
       failures.push(...r.failures);
       rows.push(...pairedScalingRows(r.runs));
@@ -355,10 +453,14 @@ function main(): void {
   }
   if (values.only !== 'steps') {
     const whole = values.epoch || values.full;
-    console.log(`\nepoch: ResNet-20, ${EPOCH_IMAGES.toLocaleString('en-US')} synthetic images, ${all} thread${all > 1 ? 's' : ''}, ${whole ? 'the whole epoch' : `estimated from ${ESTIMATE_BATCHES} batches (--epoch or --full for the whole epoch)`}`);
+    console.log(
+      `\nepoch: ResNet-20, ${EPOCH_IMAGES.toLocaleString('en-US')} synthetic images, ${all} thread${all > 1 ? 's' : ''}, ${whole ? 'the whole epoch' : `estimated from ${ESTIMATE_BATCHES} batches (--epoch or --full for the whole epoch)`}`,
+    );
     try {
       const e = runEpoch(all, whole);
-      console.log(`  ${e.kind === 'estimate' ? 'estimated ' : ''}${e.seconds.toFixed(1)} s per epoch (${e.imagesPerSecond.toFixed(1)} images/s; median iteration ${(e.medianIterationSeconds * 1000).toFixed(0)} ms, augmentation + standardisation ${((100 * e.augmentSeconds) / (e.medianIterationSeconds * e.iterations)).toFixed(1)}% of it; peak ${(e.peakRssBytes / MiB).toFixed(0)} MiB)`);
+      console.log(
+        `  ${e.kind === 'estimate' ? 'estimated ' : ''}${e.seconds.toFixed(1)} s per epoch (${e.imagesPerSecond.toFixed(1)} images/s; median iteration ${(e.medianIterationSeconds * 1000).toFixed(0)} ms, augmentation + standardisation ${((100 * e.augmentSeconds) / (e.medianIterationSeconds * e.iterations)).toFixed(1)}% of it; peak ${(e.peakRssBytes / MiB).toFixed(0)} MiB)`,
+      );
       rows.push(...epochRows(e));
     } catch (err) {
       failures.push((err as Error).message);
@@ -368,8 +470,12 @@ function main(): void {
 
   console.log(`\nload average at the end: ${load()}\n`);
   if (Math.max(startLoad, loadavg()[0]) > all - 0.5) {
-    console.log(`note: the load average exceeded ${all - 0.5} (${all} cores) during the run: other processes took CPU time, and multi-threaded`);
-    console.log('runs suffer most (a thread that waits for a descheduled partner stalls); compare the "best" figures in resnet.json too.\n');
+    console.log(
+      `note: the load average exceeded ${all - 0.5} (${all} cores) during the run: other processes took CPU time, and multi-threaded`,
+    );
+    console.log(
+      'runs suffer most (a thread that waits for a descheduled partner stalls); compare the "best" figures in resnet.json too.\n',
+    );
   }
   console.log(formatTable(rows));
   const targets = checkTargets(rows, threadCounts[threadCounts.length - 1]);
@@ -382,10 +488,16 @@ function main(): void {
   const date = new Date().toISOString();
   const dated = rows.map((r) => ({ ...r, date }));
   // With --only, the other part's rows of an earlier run stay in the file (each row has its date).
-  const kept = values.only !== undefined && existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as ResultRow[]).filter((r) => isEpochRow(r) !== (values.only === 'epoch'))
-    : [];
-  writeFileSync(file, JSON.stringify(values.only === 'epoch' ? [...kept, ...dated] : [...dated, ...kept], null, 2) + '\n');
+  const kept =
+    values.only !== undefined && existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as ResultRow[]).filter(
+          (r) => isEpochRow(r) !== (values.only === 'epoch'),
+        )
+      : [];
+  writeFileSync(
+    file,
+    `${JSON.stringify(values.only === 'epoch' ? [...kept, ...dated] : [...dated, ...kept], null, 2)}\n`,
+  );
   console.log(`\nwrote ${file}`);
   if (failures.length) {
     console.error(`bench: ${failures.length} measurement(s) failed:\n  ${failures.join('\n  ')}`);

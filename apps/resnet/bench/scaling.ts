@@ -8,7 +8,7 @@
  * within one process puts both sides in the same moments.
  */
 import { median } from './measure.js';
-import { MeasurementFormatError, type RunIdentity, lastJsonLine } from './measurement.js';
+import { lastJsonLine, MeasurementFormatError, type RunIdentity } from './measurement.js';
 
 export interface Scaling extends RunIdentity {
   /** Rounds of (1-thread block, many-thread block). */
@@ -32,12 +32,17 @@ export interface AlternationOptions {
  * (the switch may restart a thread pool) and `steps` timed ones.
  */
 export async function alternate(
-  setThreads: (n: number) => Promise<unknown>, step: () => void, o: AlternationOptions,
+  setThreads: (n: number) => Promise<unknown>,
+  step: () => void,
+  o: AlternationOptions,
 ): Promise<{ secondsOne: number[]; secondsMany: number[] }> {
   const secondsOne: number[] = [];
   const secondsMany: number[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    for (const [count, into] of [[1, secondsOne], [o.threads, secondsMany]] as const) {
+    for (const [count, into] of [
+      [1, secondsOne],
+      [o.threads, secondsMany],
+    ] as const) {
       await setThreads(count);
       step();
       for (let i = 0; i < o.steps; i++) {
@@ -58,9 +63,13 @@ export function speedUp(secondsOne: readonly number[], secondsMany: readonly num
 export function parseScaling(stdout: string, source: string): Scaling {
   const v = lastJsonLine(stdout, source) as Record<string, unknown>;
   const fail = (field: string, expected: string): never => {
-    throw new MeasurementFormatError(source, `field '${field}' must be ${expected}, got ${JSON.stringify(v?.[field]) ?? 'nothing'}`);
+    throw new MeasurementFormatError(
+      source,
+      `field '${field}' must be ${expected}, got ${JSON.stringify(v?.[field]) ?? 'nothing'}`,
+    );
   };
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new MeasurementFormatError(source, 'expected a JSON object');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new MeasurementFormatError(source, 'expected a JSON object');
   if (v.impl !== 'funt' && v.impl !== 'pytorch') fail('impl', "'funt' or 'pytorch'");
   if (v.mode !== 'train' && v.mode !== 'infer') fail('mode', "'train' or 'infer'");
   for (const f of ['backend', 'model']) if (typeof v[f] !== 'string') fail(f, 'a string');
@@ -69,10 +78,12 @@ export function parseScaling(stdout: string, source: string): Scaling {
   }
   for (const f of ['secondsOne', 'secondsMany']) {
     const s = v[f];
-    if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0))) fail(f, 'a non-empty list of positive numbers');
+    if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0)))
+      fail(f, 'a non-empty list of positive numbers');
   }
   const scaling = v as unknown as Scaling;
   const recomputed = speedUp(scaling.secondsOne, scaling.secondsMany);
-  if (Math.abs(recomputed - scaling.speedUp) > 1e-6 * recomputed) fail('speedUp', `median(secondsOne) / median(secondsMany) = ${recomputed}`);
+  if (Math.abs(recomputed - scaling.speedUp) > 1e-6 * recomputed)
+    fail('speedUp', `median(secondsOne) / median(secondsMany) = ${recomputed}`);
   return scaling;
 }

@@ -18,7 +18,9 @@ export interface ThreadControl {
 const SETTERS = ['setThreads', 'setNumThreads'];
 const GETTERS = ['getThreads', 'getNumThreads'];
 
-export function threadControl(module: Record<string, unknown> = tensor as unknown as Record<string, unknown>): ThreadControl {
+export function threadControl(
+  module: Record<string, unknown> = tensor as unknown as Record<string, unknown>,
+): ThreadControl {
   const setterName = SETTERS.find((name) => typeof module[name] === 'function') ?? null;
   const getterName = GETTERS.find((name) => typeof module[name] === 'function') ?? null;
   return {

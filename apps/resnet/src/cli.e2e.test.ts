@@ -15,7 +15,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'funt-e2e-'));
 const run = join(tmp, 'run');
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: tmp,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -27,18 +31,50 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('funt-resnet end to end', () => {
-  const train = ['train', '--dataset', 'synthetic', '--n', '1', '--filters', '4', '--batch-size', '32', '--schedule', 'constant', '--lr', '0.05',
-    '--out', run, '--progress', 'none', '--checkpoint-every', '1', '--saliency-count', '3'];
+  const train = [
+    'train',
+    '--dataset',
+    'synthetic',
+    '--n',
+    '1',
+    '--filters',
+    '4',
+    '--batch-size',
+    '32',
+    '--schedule',
+    'constant',
+    '--lr',
+    '0.05',
+    '--out',
+    run,
+    '--progress',
+    'none',
+    '--checkpoint-every',
+    '1',
+    '--saliency-count',
+    '3',
+  ];
 
   it('trains, evaluates and writes a complete run folder', () => {
     const r = cli(...train, '--epochs', '2');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    for (const f of ['config.json', 'history.json', 'loss_history.csv', 'val_acc_history.csv', 'checkpoint.safetensors', 'best-model.safetensors', 'results.json', 'report/index.html']) {
+    for (const f of [
+      'config.json',
+      'history.json',
+      'loss_history.csv',
+      'val_acc_history.csv',
+      'checkpoint.safetensors',
+      'best-model.safetensors',
+      'results.json',
+      'report/index.html',
+    ]) {
       expect(existsSync(join(run, f)), f).toBe(true);
     }
-    for (const f of ['augmented-inputs', 'first-layer-filters', 'misclassified', 'saliency', 'fooling']) expect(existsSync(join(run, 'figures', `${f}.json`)), f).toBe(true);
-    for (const f of ['augmented-inputs', 'saliency', 'fooling']) expect(existsSync(join(run, 'figures', `${f}.png`)), `${f}.png`).toBe(true);
+    for (const f of ['augmented-inputs', 'first-layer-filters', 'misclassified', 'saliency', 'fooling'])
+      expect(existsSync(join(run, 'figures', `${f}.json`)), f).toBe(true);
+    for (const f of ['augmented-inputs', 'saliency', 'fooling'])
+      expect(existsSync(join(run, 'figures', `${f}.png`)), `${f}.png`).toBe(true);
     const history = json(join(run, 'history.json'));
     expect(history.epochs).toHaveLength(2);
     expect(history.iterations).toHaveLength(2 * Math.ceil(1080 / 32));
@@ -48,7 +84,10 @@ describe('funt-resnet end to end', () => {
     expect(results.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(200);
     expect(r.out).toMatch(/test accuracy: \d+\.\d\d% top-1/);
     expect(r.out).toContain(`report: ${join(run, 'report', 'index.html')}`);
-    expect(json(join(run, 'config.json'))).toMatchObject({ model: { n: 1, filters: 4, layers: 8, skip: true }, data: { dataset: 'synthetic' } });
+    expect(json(join(run, 'config.json'))).toMatchObject({
+      model: { n: 1, filters: 4, layers: 8, skip: true },
+      data: { dataset: 'synthetic' },
+    });
   });
 
   it('evaluates the saved model: top-1, top-5, confusion matrix and per-class accuracy', () => {
@@ -96,7 +135,20 @@ describe('funt-resnet end to end', () => {
 
   it('runs an experiment: its runs and one comparison report', () => {
     const dir = join(tmp, 'exp');
-    const r = cli('experiment', 'augment', '--dataset', 'synthetic', '--epochs', '1', '--train-size', '200', '--progress', 'none', '--out', dir);
+    const r = cli(
+      'experiment',
+      'augment',
+      '--dataset',
+      'synthetic',
+      '--epochs',
+      '1',
+      '--train-size',
+      '200',
+      '--progress',
+      'none',
+      '--out',
+      dir,
+    );
     expect(r.code).toBe(0);
     const summary = json(join(dir, 'experiment.json'));
     expect(summary.runs.map((x: { run: string }) => x.run)).toEqual(['augmented', 'not-augmented']);
@@ -112,7 +164,10 @@ describe('funt-resnet end to end', () => {
     [['train', '--epochs', 'many'], /^funt-resnet train: option '--epochs <k>' argument 'many' is invalid/],
     [['train', '--dataset', 'cifar10'], /^funt-resnet train: --dataset cifar10 needs --data-dir <dir>/],
     [['eval', '--model', join(tmp, 'missing')], /^funt-resnet eval: --model .*missing does not exist/],
-    [['fool', '--model', join(tmp, 'run'), '--out', join(tmp, 'f2'), '--target', '9'], /^funt-resnet fool: --target 9 is out of range: the model has 4 classes/],
+    [
+      ['fool', '--model', join(tmp, 'run'), '--out', join(tmp, 'f2'), '--target', '9'],
+      /^funt-resnet fool: --target 9 is out of range: the model has 4 classes/,
+    ],
   ])('exits with code 2 and a one-line error for %j', (args, message) => {
     const r = cli(...(args as string[]));
     expect(r.code).toBe(2);
@@ -124,18 +179,21 @@ describe('funt-resnet end to end', () => {
 
   const missing = chromiumMissingReason();
   if (missing) console.warn(missing);
-  it.skipIf(missing !== null)('renders the report in headless Chromium: charts, every image, a screenshot', async () => {
-    const dir = process.env.FUNT_SCREENSHOT_DIR ?? tmp;
-    mkdirSync(dir, { recursive: true });
-    const shot = join(dir, 'report-e2e.png');
-    const r = await renderReportInChromium(join(run, 'report', 'index.html'), shot);
-    expect(r.title).toMatch(/^Run run/);
-    expect(r.chartPaths).toHaveLength(2);
-    for (const n of r.chartPaths) expect(n).toBeGreaterThan(4);
-    // augmented inputs (24), filters (1), saliency (3 pairs), fooling (2 rows of 3), misclassified (any)
-    expect(r.imageWidths.length).toBeGreaterThanOrEqual(24 + 1 + 6 + 6);
-    for (const w of r.imageWidths) expect(w).toBeGreaterThan(0);
-    expect(r.externalRequests).toEqual([]);
-    expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
-  });
+  it.skipIf(missing !== null)(
+    'renders the report in headless Chromium: charts, every image, a screenshot',
+    async () => {
+      const dir = process.env.FUNT_SCREENSHOT_DIR ?? tmp;
+      mkdirSync(dir, { recursive: true });
+      const shot = join(dir, 'report-e2e.png');
+      const r = await renderReportInChromium(join(run, 'report', 'index.html'), shot);
+      expect(r.title).toMatch(/^Run run/);
+      expect(r.chartPaths).toHaveLength(2);
+      for (const n of r.chartPaths) expect(n).toBeGreaterThan(4);
+      // augmented inputs (24), filters (1), saliency (3 pairs), fooling (2 rows of 3), misclassified (any)
+      expect(r.imageWidths.length).toBeGreaterThanOrEqual(24 + 1 + 6 + 6);
+      for (const w of r.imageWidths) expect(w).toBeGreaterThan(0);
+      expect(r.externalRequests).toEqual([]);
+      expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+    },
+  );
 });

@@ -4,41 +4,55 @@
  * the solver, evaluation, saliency maps, fooling images, run folders and HTML reports.
  */
 
-// The model
-export { resnet, depthOf, type ResnetOptions } from './model/resnet.js';
-export { saveModel, loadModel, modelFile, type ModelDescription, type SavedModel } from './model/saved-model.js';
+export { type Classifier, inputGradient, logProbabilities } from './analysis/classifier.js';
+export { type FoolOptions, type FoolResult, foolingImage } from './analysis/fool.js';
 
 // Analyses
-export { saliencyMaps, type SaliencyResult } from './analysis/saliency.js';
-export { foolingImage, type FoolOptions, type FoolResult } from './analysis/fool.js';
-export { inputGradient, logProbabilities, type Classifier } from './analysis/classifier.js';
-
+export { type SaliencyResult, saliencyMaps } from './analysis/saliency.js';
+export type {
+  AugmentOptions,
+  DataOptions,
+  DatasetName,
+  EvalOptions,
+  ExperimentName,
+  ModelOptions,
+  TrainOptions,
+} from './cli/options.js';
+// Commands (what the CLI runs), for use from code
+export { buildProgram, type ProgramHandlers, runProgram, trainOptionsFromFlags, UsageError } from './cli/program.js';
+export { parseSchedule, type ScheduleSpec, toSolverSchedule } from './cli/schedule.js';
+export { evalCommand } from './commands/eval.js';
+export { type ExperimentOptions, experiment } from './commands/experiment.js';
+export { foolCommand, saliencyCommand } from './commands/inspect.js';
+export { QUICKSTART_FLAGS, type QuickstartOptions, quickstart } from './commands/quickstart.js';
+export { type TrainOutcome, train } from './commands/train.js';
+export { type TrainTransform, trainTransform } from './data/augment.js';
+export { frameSet } from './data/frame.js';
+export { evalInput, type InputHooks, inputHooks, pixelBounds, rawTensor, toPixels } from './data/hooks.js';
 // Data
 export { loadData, type PreparedData } from './data/load.js';
-export { trainTransform, type TrainTransform } from './data/augment.js';
-export { inputHooks, rawTensor, evalInput, pixelBounds, toPixels, type InputHooks } from './data/hooks.js';
-export { frameSet } from './data/frame.js';
-export { syntheticSet, SYNTHETIC_CLASSES } from './data/synthetic.js';
-
+export { SYNTHETIC_CLASSES, syntheticSet } from './data/synthetic.js';
+export { type ColormapName, colormapLookup } from './images/colormap.js';
+export { type GridOptions, imageGrid } from './images/grid.js';
+export { decodePng, encodePng, pngDataUri } from './images/png.js';
 // Pictures, charts, reports
-export { type RgbaImage, blankImage, upscale, blit } from './images/rgba.js';
-export { toRgbaImages, type ImageArray, type Scaling, type ToRgbaOptions } from './images/to-rgba.js';
-export { imageGrid, type GridOptions } from './images/grid.js';
-export { encodePng, decodePng, pngDataUri } from './images/png.js';
-export { colormapLookup, type ColormapName } from './images/colormap.js';
-export { lineChartSvg, type Curve, type LineChartOptions } from './report/chart.js';
-export { renderReport, writeReport, type ReportOptions } from './report/build.js';
-export { movingAverage } from './util/moving-average.js';
+export { blankImage, blit, type RgbaImage, upscale } from './images/rgba.js';
+export { type ImageArray, type Scaling, type ToRgbaOptions, toRgbaImages } from './images/to-rgba.js';
+// The model
+export { depthOf, type ResnetOptions, resnet } from './model/resnet.js';
+export { loadModel, type ModelDescription, modelFile, type SavedModel, saveModel } from './model/saved-model.js';
+export { type ReportOptions, renderReport, writeReport } from './report/build.js';
+export { type Curve, type LineChartOptions, lineChartSvg } from './report/chart.js';
 export {
-  RUN_FILES, createRunFolder, readRun, writeFigure, type RunData, type RunConfig, type Figure, type FigureItem, type EvalResults, type History,
+  createRunFolder,
+  type EvalResults,
+  type Figure,
+  type FigureItem,
+  type History,
+  RUN_FILES,
+  type RunConfig,
+  type RunData,
+  readRun,
+  writeFigure,
 } from './run/run-folder.js';
-
-// Commands (what the CLI runs), for use from code
-export { buildProgram, runProgram, trainOptionsFromFlags, UsageError, type ProgramHandlers } from './cli/program.js';
-export type { TrainOptions, EvalOptions, DataOptions, AugmentOptions, ModelOptions, DatasetName, ExperimentName } from './cli/options.js';
-export { parseSchedule, toSolverSchedule, type ScheduleSpec } from './cli/schedule.js';
-export { train, type TrainOutcome } from './commands/train.js';
-export { evalCommand } from './commands/eval.js';
-export { experiment, type ExperimentOptions } from './commands/experiment.js';
-export { quickstart, QUICKSTART_FLAGS, type QuickstartOptions } from './commands/quickstart.js';
-export { saliencyCommand, foolCommand } from './commands/inspect.js';
+export { movingAverage } from './util/moving-average.js';

@@ -8,7 +8,8 @@ import { tempDir } from './testing/helpers.js';
 const tmp = tempDir();
 afterAll(tmp.remove);
 
-const make = (v: number) => async () => imageSet(new Uint8Array(6).fill(v), [2, 3, 1, 1], Int32Array.from([1, -1]), ['a', 'b'], ['d1', 'd2']);
+const make = (v: number) => async () =>
+  imageSet(new Uint8Array(6).fill(v), [2, 3, 1, 1], Int32Array.from([1, -1]), ['a', 'b'], ['d1', 'd2']);
 
 describe('cachedImageSet', () => {
   it('builds on a miss, reads back an identical set on a hit', async () => {

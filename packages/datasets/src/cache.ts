@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type ImageSet, imageSet } from './image-set.js';
@@ -74,7 +74,10 @@ async function readCache(path: string): Promise<ImageSet | null> {
 async function writeCache(dir: string, name: string, path: string, set: ImageSet): Promise<void> {
   if (!(set.images instanceof Uint8Array)) return;
   await mkdir(dir, { recursive: true });
-  const header = Buffer.from(JSON.stringify({ shape: set.shape, classNames: set.classNames, groups: set.groups }), 'utf8');
+  const header = Buffer.from(
+    JSON.stringify({ shape: set.shape, classNames: set.classNames, groups: set.groups }),
+    'utf8',
+  );
   const prefix = Buffer.alloc(12);
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(header.length, 8);
@@ -85,6 +88,7 @@ async function writeCache(dir: string, name: string, path: string, set: ImageSet
   await writeFile(tmp, Buffer.concat([prefix, header, labels, set.images]));
   await rename(tmp, path);
   for (const entry of await readdir(dir)) {
-    if (entry.startsWith(`${name}-`) && entry.endsWith('.bin') && join(dir, entry) !== path) await rm(join(dir, entry), { force: true });
+    if (entry.startsWith(`${name}-`) && entry.endsWith('.bin') && join(dir, entry) !== path)
+      await rm(join(dir, entry), { force: true });
   }
 }

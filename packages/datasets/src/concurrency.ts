@@ -3,7 +3,11 @@
  * (or rejects with the first error). Image decoding is asynchronous in sharp's thread pool;
  * a few calls in flight keep the pool busy without queueing tens of thousands of files.
  */
-export async function forEachConcurrent<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrent<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {

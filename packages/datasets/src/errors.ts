@@ -24,10 +24,12 @@ export class DatasetError extends Error {
   readonly found?: string;
 
   constructor(file: string, problem: string, details: DatasetErrorDetails = {}) {
-    const where = details.line !== undefined ? `:${details.line}` : details.offset !== undefined ? ` (byte ${details.offset})` : '';
+    const where =
+      details.line !== undefined ? `:${details.line}` : details.offset !== undefined ? ` (byte ${details.offset})` : '';
     const expected = details.expected === undefined ? undefined : String(details.expected);
     const found = details.found === undefined ? undefined : String(details.found);
-    const versus = expected !== undefined || found !== undefined ? ` (expected ${expected ?? '?'}, found ${found ?? '?'})` : '';
+    const versus =
+      expected !== undefined || found !== undefined ? ` (expected ${expected ?? '?'}, found ${found ?? '?'})` : '';
     super(`${file}${where}: ${problem}${versus}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'DatasetError';
     this.file = file;

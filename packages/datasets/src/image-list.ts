@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { type CacheStatus, cachedImageSet, defaultCacheDir, hashKey } from './cache.js';
 import { forEachConcurrent } from './concurrency.js';
 import { DatasetError, messageOf } from './errors.js';
-import { type Rect, decodeImageInto } from './formats/decode-image.js';
+import { decodeImageInto, type Rect } from './formats/decode-image.js';
 import { type ImageSet, imageSet } from './image-set.js';
 
 /** One image of a folder-based data set (SFDDD, Tiny-ImageNet, GTSRB). */
@@ -40,17 +40,26 @@ export async function loadImageList(
   options: ImageListOptions,
 ): Promise<{ set: ImageSet; cache: CacheStatus }> {
   const { width, height, channels = 3, concurrency = 4 } = options;
-  for (const [name, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 4096) throw new RangeError(`${dataset}: ${name} must be an integer in [1, 4096], got ${v}`);
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 4096)
+      throw new RangeError(`${dataset}: ${name} must be an integer in [1, 4096], got ${v}`);
   }
-  if (channels !== 1 && channels !== 3) throw new RangeError(`${dataset}: channels must be 1 or 3, got ${String(channels)}`);
+  if (channels !== 1 && channels !== 3)
+    throw new RangeError(`${dataset}: channels must be 1 or 3, got ${String(channels)}`);
   const stamps = new Array<[number, number]>(items.length);
   await forEachConcurrent(items, 64, async (item, i) => {
     try {
       const s = await stat(item.file);
       stamps[i] = [s.size, s.mtimeMs];
     } catch (error) {
-      throw new DatasetError(item.file, (error as { code?: string }).code === 'ENOENT' ? 'image file not found' : `cannot be read: ${messageOf(error)}`, { cause: error });
+      throw new DatasetError(
+        item.file,
+        (error as { code?: string }).code === 'ENOENT' ? 'image file not found' : `cannot be read: ${messageOf(error)}`,
+        { cause: error },
+      );
     }
   });
   const key = {
@@ -72,7 +81,8 @@ export async function loadImageList(
       decodeImageInto(item.file, { width, height, channels, crop: item.crop }, images, i * size),
     );
     const labels = Int32Array.from(items, (it) => it.label);
-    const groups = items.every((it) => it.group !== undefined) && items.length > 0 ? items.map((it) => it.group!) : undefined;
+    const groups =
+      items.every((it) => it.group !== undefined) && items.length > 0 ? items.map((it) => it.group!) : undefined;
     return imageSet(images, [items.length, channels, height, width], labels, classNames, groups);
   });
 }

@@ -3,16 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { classCounts, concatSets, imageSet, imageSize, subset } from './image-set.js';
 import { toTensor } from './to-tensor.js';
 
-const set = imageSet(Uint8Array.from([1, 2, 3, 4, 5, 6]), [3, 1, 1, 2], Int32Array.from([2, 0, 2]), ['a', 'b', 'c'], ['g1', 'g2', 'g1']);
+const set = imageSet(
+  Uint8Array.from([1, 2, 3, 4, 5, 6]),
+  [3, 1, 1, 2],
+  Int32Array.from([2, 0, 2]),
+  ['a', 'b', 'c'],
+  ['g1', 'g2', 'g1'],
+);
 
 describe('ImageSet helpers', () => {
   it('imageSet checks that arrays match the shape', () => {
     expect(imageSize(set)).toBe(2);
     expect(() => imageSet(new Uint8Array(5), [3, 1, 1, 2], new Int32Array(3), ['a'])).toThrow(ShapeError);
-    expect(() => imageSet(new Uint8Array(5), [3, 1, 1, 2], new Int32Array(3), ['a'])).toThrow(/imageSet: 5 pixels do not fill shape \[3, 1, 1, 2\]/);
+    expect(() => imageSet(new Uint8Array(5), [3, 1, 1, 2], new Int32Array(3), ['a'])).toThrow(
+      /imageSet: 5 pixels do not fill shape \[3, 1, 1, 2\]/,
+    );
     expect(() => imageSet(new Uint8Array(6), [3, 1, 1, 2], new Int32Array(2), ['a'])).toThrow(/2 labels for 3 images/);
-    expect(() => imageSet(new Uint8Array(6), [3, 1, 2], new Int32Array(3), ['a'])).toThrow(/shape must be \[n, c, h, w\]/);
-    expect(() => imageSet(new Uint8Array(6), [3, 1, 1, 2], new Int32Array(3), ['a'], ['x'])).toThrow(/1 groups for 3 images/);
+    expect(() => imageSet(new Uint8Array(6), [3, 1, 2], new Int32Array(3), ['a'])).toThrow(
+      /shape must be \[n, c, h, w\]/,
+    );
+    expect(() => imageSet(new Uint8Array(6), [3, 1, 1, 2], new Int32Array(3), ['a'], ['x'])).toThrow(
+      /1 groups for 3 images/,
+    );
   });
 
   it('subset copies rows with their labels and groups', () => {
@@ -45,7 +57,9 @@ describe('ImageSet helpers', () => {
     const out = toTensor(set, { rows: [0, 2] });
     expect(toTensor(set, { rows: [1, 1], out })).toBe(out);
     expect(Array.from(out.data)).toEqual([3, 4, 3, 4]);
-    expect(() => toTensor(set, { rows: [0], out })).toThrow(/toTensor: out has shape \[2, 1, 1, 2\], expected \[1, 1, 1, 2\]/);
+    expect(() => toTensor(set, { rows: [0], out })).toThrow(
+      /toTensor: out has shape \[2, 1, 1, 2\], expected \[1, 1, 1, 2\]/,
+    );
     expect(() => toTensor(set, { rows: [5] })).toThrow(/toTensor: row 5 out of range/);
   });
 });

@@ -1,4 +1,4 @@
-import { ShapeError, formatShape } from '@funt/tensor';
+import { formatShape, ShapeError } from '@funt/tensor';
 
 /** Pixel storage: uint8 where the source is 8-bit (every loader here), float32 otherwise. */
 export type Pixels = Uint8Array | Float32Array;
@@ -27,11 +27,16 @@ export function imageSet(
   groups?: string[],
 ): ImageSet {
   if (shape.length !== 4 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new ShapeError('imageSet', `shape must be [n, c, h, w] of non-negative integers, got ${formatShape(shape)}`, [shape]);
+    throw new ShapeError('imageSet', `shape must be [n, c, h, w] of non-negative integers, got ${formatShape(shape)}`, [
+      shape,
+    ]);
   }
   const [n, c, h, w] = shape;
   if (images.length !== n * c * h * w) {
-    throw new ShapeError('imageSet', `${images.length} pixels do not fill shape ${formatShape(shape)}`, [shape, [images.length]]);
+    throw new ShapeError('imageSet', `${images.length} pixels do not fill shape ${formatShape(shape)}`, [
+      shape,
+      [images.length],
+    ]);
   }
   if (labels.length !== n) {
     throw new ShapeError('imageSet', `${labels.length} labels for ${n} images`, [shape, [labels.length]]);
@@ -53,7 +58,8 @@ export function imageSize(set: ImageSet): number {
 export function subset(set: ImageSet, rows: ArrayLike<number>): ImageSet {
   const n = set.shape[0];
   const size = imageSize(set);
-  const images = set.images instanceof Uint8Array ? new Uint8Array(rows.length * size) : new Float32Array(rows.length * size);
+  const images =
+    set.images instanceof Uint8Array ? new Uint8Array(rows.length * size) : new Float32Array(rows.length * size);
   const labels = new Int32Array(rows.length);
   const groups = set.groups ? new Array<string>(rows.length) : undefined;
   for (let i = 0; i < rows.length; i++) {
@@ -76,10 +82,16 @@ export function concatSets(sets: readonly ImageSet[]): ImageSet {
   let n = 0;
   for (const s of sets) {
     if (s.shape[1] !== c || s.shape[2] !== h || s.shape[3] !== w) {
-      throw new ShapeError('concatSets', `image shapes differ: ${formatShape(first.shape)} vs ${formatShape(s.shape)}`, [first.shape, s.shape]);
+      throw new ShapeError(
+        'concatSets',
+        `image shapes differ: ${formatShape(first.shape)} vs ${formatShape(s.shape)}`,
+        [first.shape, s.shape],
+      );
     }
     if (s.images.constructor !== first.images.constructor) {
-      throw new TypeError(`concatSets: pixel types differ (${first.images.constructor.name} vs ${s.images.constructor.name})`);
+      throw new TypeError(
+        `concatSets: pixel types differ (${first.images.constructor.name} vs ${s.images.constructor.name})`,
+      );
     }
     n += s.shape[0];
   }

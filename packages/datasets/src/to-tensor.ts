@@ -1,5 +1,5 @@
-import { type DType, ShapeError, Tensor, formatShape, getDefaultDType } from '@funt/tensor';
-import { type ImageSet } from './image-set.js';
+import { type DType, formatShape, getDefaultDType, ShapeError, Tensor } from '@funt/tensor';
+import type { ImageSet } from './image-set.js';
 import { type Standardization, scaling, writeStandardized } from './preprocess/standardize.js';
 
 export interface ToTensorOptions {
@@ -19,7 +19,10 @@ export function toTensor(set: ImageSet, options: ToTensorOptions = {}): Tensor {
   const shape = [count, c, h, w];
   const out = options.out;
   if (out && (out.rank !== 4 || out.shape.some((d, i) => d !== shape[i]))) {
-    throw new ShapeError('toTensor', `out has shape ${formatShape(out.shape)}, expected ${formatShape(shape)}`, [shape, out.shape]);
+    throw new ShapeError('toTensor', `out has shape ${formatShape(out.shape)}, expected ${formatShape(shape)}`, [
+      shape,
+      out.shape,
+    ]);
   }
   const t = out ?? Tensor.empty(shape, options.dtype ?? getDefaultDType());
   const s = options.standardization ?? scaling(1);

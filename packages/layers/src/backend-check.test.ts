@@ -1,4 +1,4 @@
-import { type Tensor, add } from '@funt/tensor';
+import { add, type Tensor } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import type { Activity } from './activity.js';
 import { compareBackends, scaledError } from './backend-check.js';
@@ -23,10 +23,17 @@ describe('compareBackends', () => {
   });
 
   it('compares output, gradients and buffers of one module on two backends', () => {
-    const r = compareBackends(() => new SpatialBatchNormalization(3), [2, 3, 4, 4], { backends: ['reference', 'reference'] });
+    const r = compareBackends(() => new SpatialBatchNormalization(3), [2, 3, 4, 4], {
+      backends: ['reference', 'reference'],
+    });
     expect(r.ok, r.toString()).toBe(true);
     expect(r.errors.map((e) => e.name)).toEqual([
-      'output.0', 'gradInput.0', 'grad weight', 'grad bias', 'buffer running_mean', 'buffer running_var',
+      'output.0',
+      'gradInput.0',
+      'grad weight',
+      'grad bias',
+      'buffer running_mean',
+      'buffer running_var',
     ]);
     expect(r.worst.error).toBe(0);
   });

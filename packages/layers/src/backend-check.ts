@@ -1,4 +1,4 @@
-import { Rng, Tensor, type DType, fromTypedArray, withBackend } from '@funt/tensor';
+import { type DType, fromTypedArray, Rng, Tensor, withBackend } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import type { Module } from './module.js';
 
@@ -73,7 +73,8 @@ export function compareBackends(
       backend,
       () => {
         const m = build();
-        if (state === null) state = Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, Float64Array.from(t.data)]));
+        if (state === null)
+          state = Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, Float64Array.from(t.data)]));
         else for (const [k, t] of Object.entries(m.stateDict())) t.data.set(state[k]);
         const xs = shapes.map((s, i) => fromTypedArray(inputValues[i], s, dtype));
         const input: Activity = table ? xs : xs[0];
@@ -103,7 +104,10 @@ export function compareBackends(
 
   const a = runOn(first);
   const b = runOn(second);
-  const errors = [...a.keys()].map((name) => ({ name, error: b.has(name) ? scaledError(a.get(name)!, b.get(name)!) : Infinity }));
+  const errors = [...a.keys()].map((name) => ({
+    name,
+    error: b.has(name) ? scaledError(a.get(name)!, b.get(name)!) : Infinity,
+  }));
   const worst = errors.reduce((x, y) => (y.error > x.error || Number.isNaN(y.error) ? y : x), { name: '-', error: 0 });
   const ok = errors.every((e) => e.error <= tolerance);
   return {

@@ -12,7 +12,10 @@ describe('BatchNormalization', () => {
       const bn = new BatchNormalization(2);
       bn.weight!.data.set([2, 1]);
       bn.bias!.data.set([0.5, 0]);
-      const cols = [[1, 2, 3, 6], [0, 0, 4, 4]];
+      const cols = [
+        [1, 2, 3, 6],
+        [0, 0, 4, 4],
+      ];
       const x = tensor([0, 1, 2, 3].map((i) => [cols[0][i], cols[1][i]]));
       const y = bn.forward(x) as Tensor;
       cols.forEach((c, k) => {
@@ -74,7 +77,9 @@ describe('BatchNormalization', () => {
   });
 
   it('refuses one value per channel in training, and wrong shapes', () => {
-    expect(() => new BatchNormalization(3).forward(zeros([1, 3]))).toThrow('BatchNormalization (root): training needs more than one value per channel');
+    expect(() => new BatchNormalization(3).forward(zeros([1, 3]))).toThrow(
+      'BatchNormalization (root): training needs more than one value per channel',
+    );
     expect(() => new BatchNormalization(3).evaluate().forward(zeros([1, 3]))).not.toThrow();
     expect(() => new BatchNormalization(3).forward(zeros([4, 2]))).toThrow('expected input [N, 3], received [4, 2]');
     expect(() => new BatchNormalization(3, 0)).toThrow('eps must be positive');

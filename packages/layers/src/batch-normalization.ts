@@ -1,8 +1,17 @@
-import { type Tensor, batchNormApply, batchNormBackward, batchNormInvStd, batchNormTrain, fill, ones, zeros } from '@funt/tensor';
+import {
+  batchNormApply,
+  batchNormBackward,
+  batchNormInvStd,
+  batchNormTrain,
+  fill,
+  ones,
+  type Tensor,
+  zeros,
+} from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { checkIntegers, expectShape, expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
-import { type InitOptions, defaultRng, uniformUnit } from './init.js';
+import { defaultRng, type InitOptions, uniformUnit } from './init.js';
 import { Module } from './module.js';
 import type { ReluFusion } from './relu-fusion.js';
 
@@ -96,7 +105,12 @@ export class BatchNormalization extends Module {
       batchNormApply(x, this.weight, this.bias, mean, invStd, y, relu);
     } else {
       if (x.size / this.nOutput <= 1) {
-        throw new LayerError(this, 'training needs more than one value per channel (the unbiased variance divides by count - 1)', 'N·H·W > 1', x.shape);
+        throw new LayerError(
+          this,
+          'training needs more than one value per channel (the unbiased variance divides by count - 1)',
+          'N·H·W > 1',
+          x.shape,
+        );
       }
       batchNormTrain(x, this.weight, this.bias, {
         runningMean: this.runningMean,
@@ -115,7 +129,8 @@ export class BatchNormalization extends Module {
 
   /** The statistics the last forward normalised with: the batch's, or the running ones (as mean and 1/√(var+ε)). */
   private statistics(): [Tensor, Tensor] {
-    if (this.forwardTrained) return [this.workspace.like('saveMean', this.runningMean), this.workspace.like('saveInvStd', this.runningMean)];
+    if (this.forwardTrained)
+      return [this.workspace.like('saveMean', this.runningMean), this.workspace.like('saveInvStd', this.runningMean)];
     const invStd = batchNormInvStd(this.runningVar, this.eps, this.workspace.like('evalInvStd', this.runningVar));
     return [this.runningMean, invStd];
   }
@@ -128,7 +143,16 @@ export class BatchNormalization extends Module {
     const dx = withInput ? this.workspace.like('gradInput', x) : null;
     const params = withParams && this.affine;
     const grads = { dx, dgamma: params ? this.gradWeight : null, dbeta: params ? this.gradBias : null };
-    batchNormBackward(x, dy, this.weight, mean, invStd, this.forwardTrained, grads, this.reluFusion?.rectified() ?? null);
+    batchNormBackward(
+      x,
+      dy,
+      this.weight,
+      mean,
+      invStd,
+      this.forwardTrained,
+      grads,
+      this.reluFusion?.rectified() ?? null,
+    );
     return dx;
   }
 

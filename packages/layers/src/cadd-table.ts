@@ -1,4 +1,4 @@
-import { type Tensor, add, addRelu, copy, threshold, thresholdBackward } from '@funt/tensor';
+import { add, addRelu, copy, type Tensor, threshold, thresholdBackward } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectSameShape, expectTable, expectTensor } from './checks.js';
 import { Module } from './module.js';
@@ -46,7 +46,14 @@ export class CAddTable extends Module {
     const dy = expectTensor(this, gradOutput, 'gradOutput');
     expectSameShape(this, xs[0], dy, 'gradOutput');
     const fusion = this.reluFusion;
-    const g = fusion ? thresholdBackward(fusion.rectified(), dy, 0, fusion.relu.modifiesGradOutput() ? dy : this.workspace.like('gradInput', dy)) : dy;
+    const g = fusion
+      ? thresholdBackward(
+          fusion.rectified(),
+          dy,
+          0,
+          fusion.relu.modifiesGradOutput() ? dy : this.workspace.like('gradInput', dy),
+        )
+      : dy;
     this.grads.length = xs.length;
     this.grads.fill(g);
     return this.grads;
@@ -54,7 +61,7 @@ export class CAddTable extends Module {
 
   /** True when fused with an in-place ReLU: the mask is then written into gradOutput, as that ReLU did. */
   override modifiesGradOutput(): boolean {
-    return this.reluFusion !== null && this.reluFusion.relu.modifiesGradOutput();
+    return this.reluFusion?.relu.modifiesGradOutput() ?? false;
   }
 
   /** In place the sum is the first input; for the memory plan, the whole input table flows on. */

@@ -1,6 +1,6 @@
 import { Tensor } from '@funt/tensor';
-import { LayerError, type Named, type ShapeLike } from './errors.js';
 import type { Activity } from './activity.js';
+import { LayerError, type Named, type ShapeLike } from './errors.js';
 
 /**
  * Input checks shared by every module and criterion. Each throws a `LayerError` that names
@@ -14,7 +14,8 @@ export function shapeOf(a: Activity): ShapeLike {
 /** The input as a single tensor; a table is an error. */
 export function expectTensor(m: Named, a: Activity, what = 'input'): Tensor {
   if (a instanceof Tensor) return a;
-  if (Array.isArray(a)) throw new LayerError(m, `${what} must be a tensor, not a table of ${a.length}`, 'a tensor', shapeOf(a));
+  if (Array.isArray(a))
+    throw new LayerError(m, `${what} must be a tensor, not a table of ${a.length}`, 'a tensor', shapeOf(a));
   throw new LayerError(m, `${what} must be a tensor, got ${typeof a}`);
 }
 
@@ -25,9 +26,15 @@ export function expectTable(m: Named, a: Activity, length?: number, what = 'inpu
     throw new LayerError(m, `${what} must be a table of ${length ?? 'one or more'} tensors`, 'a table', got);
   }
   if (length !== undefined && a.length !== length) {
-    throw new LayerError(m, `${what} table has ${a.length} entries, expected ${length}`, `a table of ${length}`, shapeOf(a));
+    throw new LayerError(
+      m,
+      `${what} table has ${a.length} entries, expected ${length}`,
+      `a table of ${length}`,
+      shapeOf(a),
+    );
   }
-  if (length === undefined && a.length === 0) throw new LayerError(m, `${what} table is empty`, 'a table of one or more', shapeOf(a));
+  if (length === undefined && a.length === 0)
+    throw new LayerError(m, `${what} table is empty`, 'a table of one or more', shapeOf(a));
   for (let i = 0; i < a.length; i++) {
     if (!(a[i] instanceof Tensor)) throw new LayerError(m, `${what} table entry ${i} is not a tensor`);
   }
@@ -43,7 +50,12 @@ export function pattern(dims: readonly (number | string)[]): string {
  * Checks rank and fixed dimensions: `dims` lists, per axis, a required size or a letter for
  * "any". Several accepted patterns may be given (e.g. [C, H, W] or [N, C, H, W]).
  */
-export function expectShape(m: Named, x: Tensor, patterns: readonly (readonly (number | string)[])[], what = 'input'): void {
+export function expectShape(
+  m: Named,
+  x: Tensor,
+  patterns: readonly (readonly (number | string)[])[],
+  what = 'input',
+): void {
   for (const p of patterns) {
     if (p.length !== x.rank) continue;
     let ok = true;

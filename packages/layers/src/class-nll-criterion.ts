@@ -1,4 +1,4 @@
-import { Tensor, fill } from '@funt/tensor';
+import { fill, Tensor } from '@funt/tensor';
 import { Criterion, type Target } from './criterion.js';
 import { LayerError } from './errors.js';
 
@@ -11,7 +11,10 @@ import { LayerError } from './errors.js';
 export class ClassNLLCriterion extends Criterion {
   private readonly classWeights: Float64Array | null;
 
-  constructor(weights: Tensor | ArrayLike<number> | null = null, readonly sizeAverage = true) {
+  constructor(
+    weights: Tensor | ArrayLike<number> | null = null,
+    readonly sizeAverage = true,
+  ) {
     super();
     this.classWeights = weights === null ? null : Float64Array.from(weights instanceof Tensor ? weights.data : weights);
   }

@@ -1,6 +1,6 @@
-import { Tensor, add, copy } from '@funt/tensor';
+import { add, copy, Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
-import { expectTable, expectSameShape, shapeOf } from './checks.js';
+import { expectSameShape, expectTable, shapeOf } from './checks.js';
 import { Container } from './container.js';
 import { LayerError } from './errors.js';
 import type { Flow, PlanBuilder } from './memory-plan.js';
@@ -29,7 +29,8 @@ export class ConcatTable extends Container {
     this.outputs.length = this.modules.length;
     this.modules.forEach((m, i) => {
       const out = this.forwardChild(m, input);
-      if (!(out instanceof Tensor)) throw new LayerError(m, 'a ConcatTable branch must output a tensor, not a table', 'a tensor', shapeOf(out));
+      if (!(out instanceof Tensor))
+        throw new LayerError(m, 'a ConcatTable branch must output a tensor, not a table', 'a tensor', shapeOf(out));
       this.outputs[i] = out;
     });
     return this.outputs;
@@ -49,8 +50,19 @@ export class ConcatTable extends Container {
   private backprop(input: Activity, gradOutput: Activity, step: (m: Module, g: Tensor) => Activity): Activity {
     const grads = expectTable(this, gradOutput, this.modules.length, 'gradOutput');
     const branchGrads = this.modules.map((m, i) => step(m, this.branchGradOutput(i, grads)));
-    if (input instanceof Tensor) return this.sum('gradInput', branchGrads.map((g) => this.asTensor(g)), input);
-    return input.map((x, j) => this.sum(`gradInput.${j}`, branchGrads.map((g) => this.entry(g, j, input.length)), x));
+    if (input instanceof Tensor)
+      return this.sum(
+        'gradInput',
+        branchGrads.map((g) => this.asTensor(g)),
+        input,
+      );
+    return input.map((x, j) =>
+      this.sum(
+        `gradInput.${j}`,
+        branchGrads.map((g) => this.entry(g, j, input.length)),
+        x,
+      ),
+    );
   }
 
   /** sum of `terms` into the kept buffer `key` shaped like `like`. */
@@ -95,7 +107,10 @@ export class ConcatTable extends Container {
 
   /** Mirrors backprop: per branch its gradOutput (a copy at a tick of its own when shared and overwritten), then the sum. */
   override planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
-    const grads = Array.isArray(gradOutput) && gradOutput.length === this.modules.length ? gradOutput : this.modules.map(() => gradOutput);
+    const grads =
+      Array.isArray(gradOutput) && gradOutput.length === this.modules.length
+        ? gradOutput
+        : this.modules.map(() => gradOutput);
     const branchGrads = this.modules.map((m, i) => {
       let g = grads[i];
       if (g !== null && grads.some((h, j) => j !== i && h === g) && m.modifiesGradOutput()) {
@@ -108,7 +123,10 @@ export class ConcatTable extends Container {
     const t = plan.tick();
     plan.read(branchGrads, t);
     const input = plan.inputOf(this);
-    if (Array.isArray(input)) return input.map((_, entry) => plan.gradient(this.workspace, t, { module: this, of: 'input', entry }, `gradInput.${entry}`));
+    if (Array.isArray(input))
+      return input.map((_, entry) =>
+        plan.gradient(this.workspace, t, { module: this, of: 'input', entry }, `gradInput.${entry}`),
+      );
     return plan.gradient(this.workspace, t, { module: this, of: 'input' });
   }
 }

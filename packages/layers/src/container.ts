@@ -1,6 +1,6 @@
 import type { Activity } from './activity.js';
 import { LayerError } from './errors.js';
-import { MemoryPlanner, type MemoryPlan, type Policy, activePlan } from './memory-plan.js';
+import { activePlan, type MemoryPlan, MemoryPlanner, type Policy } from './memory-plan.js';
 import { Module } from './module.js';
 
 /**

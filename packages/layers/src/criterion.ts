@@ -49,24 +49,34 @@ export abstract class Criterion {
   /** Scores [N, C] (or [C] for one sample, viewed as [1, C]) and N valid class indices. */
   protected classScores(input: Tensor, target: Target): { x: Tensor; classes: Int32Array } {
     const t = expectTensor(this, input);
-    if (t.rank !== 1 && t.rank !== 2) throw new LayerError(this, 'input must be scores per class', '[N, C] or [C]', t.shape);
+    if (t.rank !== 1 && t.rank !== 2)
+      throw new LayerError(this, 'input must be scores per class', '[N, C] or [C]', t.shape);
     const x = t.rank === 2 ? t : this.workspace.view('input2d', t, [1, t.shape[0]]);
     const [n, c] = x.shape;
     const classes = this.classIndices(target, n);
     for (let i = 0; i < n; i++) {
       const k = classes[i];
-      if (!(k >= 0 && k < c)) throw new LayerError(this, `target ${i} is ${k}, not a class index in [0, ${c})`, `targets in [0, ${c})`, x.shape);
+      if (!(k >= 0 && k < c))
+        throw new LayerError(
+          this,
+          `target ${i} is ${k}, not a class index in [0, ${c})`,
+          `targets in [0, ${c})`,
+          x.shape,
+        );
     }
     return { x, classes };
   }
 
   private classIndices(target: Target, n: number): Int32Array {
     if (target instanceof Int32Array) {
-      if (target.length !== n) throw new LayerError(this, `${target.length} targets for a batch of ${n}`, [n], [target.length]);
+      if (target.length !== n)
+        throw new LayerError(this, `${target.length} targets for a batch of ${n}`, [n], [target.length]);
       return target;
     }
-    if (!(target instanceof Tensor)) throw new LayerError(this, 'target must be an Int32Array of class indices or a tensor of them');
-    if (target.size !== n || target.rank > 1) throw new LayerError(this, `target must hold ${n} class indices`, [n], target.shape);
+    if (!(target instanceof Tensor))
+      throw new LayerError(this, 'target must be an Int32Array of class indices or a tensor of them');
+    if (target.size !== n || target.rank > 1)
+      throw new LayerError(this, `target must hold ${n} class indices`, [n], target.shape);
     const out = this.classBuffer(n);
     const d = target.data;
     for (let i = 0; i < n; i++) {

@@ -1,10 +1,10 @@
-import { Rng, type Tensor, normal, tensor, withBackend } from '@funt/tensor';
+import { normal, Rng, type Tensor, tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { ClassNLLCriterion } from './class-nll-criterion.js';
 import { CrossEntropyCriterion } from './cross-entropy-criterion.js';
 import { checkCriterionGradients } from './gradcheck.js';
-import { itCriterionAgreesAcrossBackends } from './test-helpers.js';
 import { LogSoftMax } from './log-softmax.js';
+import { itCriterionAgreesAcrossBackends } from './test-helpers.js';
 
 const f64 = <T>(fn: () => T): T => withBackend('reference', fn, 'float64');
 
@@ -27,7 +27,10 @@ describe('CrossEntropyCriterion', () => {
 
   it('stays finite and exact for huge scores (max subtracted)', () => {
     const ce = new CrossEntropyCriterion();
-    const x = tensor([[1e4, 0, -1e4], [0, 1e4, 1e4]]);
+    const x = tensor([
+      [1e4, 0, -1e4],
+      [0, 1e4, 1e4],
+    ]);
     const loss = ce.forward(x, Int32Array.from([1, 2]));
     expect(loss).toBeCloseTo((1e4 + Math.log(2)) / 2, 2);
     const g = ce.backward(x, Int32Array.from([1, 2]));
@@ -40,7 +43,11 @@ describe('CrossEntropyCriterion', () => {
   it('has a gradient that matches numerical differentiation, with and without weights', () => {
     f64(() => {
       const t = Int32Array.from([2, 0, 1]);
-      for (const c of [new CrossEntropyCriterion(), new CrossEntropyCriterion([0.2, 1, 5]), new CrossEntropyCriterion(null, false)]) {
+      for (const c of [
+        new CrossEntropyCriterion(),
+        new CrossEntropyCriterion([0.2, 1, 5]),
+        new CrossEntropyCriterion(null, false),
+      ]) {
         const r = checkCriterionGradients(c, [3, 3], t);
         expect(r.ok, r.toString()).toBe(true);
       }
@@ -49,8 +56,15 @@ describe('CrossEntropyCriterion', () => {
   });
 
   it('names itself in errors', () => {
-    expect(() => new CrossEntropyCriterion().forward(tensor([[1, 2]]), Int32Array.from([2]))).toThrow('CrossEntropyCriterion (root): target 0 is 2, not a class index in [0, 2)');
+    expect(() => new CrossEntropyCriterion().forward(tensor([[1, 2]]), Int32Array.from([2]))).toThrow(
+      'CrossEntropyCriterion (root): target 0 is 2, not a class index in [0, 2)',
+    );
   });
 });
 
-itCriterionAgreesAcrossBackends('CrossEntropyCriterion', () => new CrossEntropyCriterion(), [6, 10], Int32Array.from([0, 9, 3, 3, 5, 1]));
+itCriterionAgreesAcrossBackends(
+  'CrossEntropyCriterion',
+  () => new CrossEntropyCriterion(),
+  [6, 10],
+  Int32Array.from([0, 9, 3, 3, 5, 1]),
+);

@@ -1,4 +1,4 @@
-import { type Tensor, exp, logSoftmax, mul } from '@funt/tensor';
+import { exp, logSoftmax, mul, type Tensor } from '@funt/tensor';
 import { ClassNLLCriterion } from './class-nll-criterion.js';
 import type { Target } from './criterion.js';
 

@@ -1,4 +1,4 @@
-import { Rng, type Tensor, ones, withBackend, zeros } from '@funt/tensor';
+import { ones, Rng, type Tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { Dropout } from './dropout.js';
 import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
@@ -32,12 +32,16 @@ describe('Dropout', () => {
   });
 
   it('passes the gradient through the kept elements with the same scale', () => {
-    withBackend('reference', () => {
-      const d = new Dropout(0.5, new Rng(3));
-      const x = ones([2, 6]);
-      const y = (d.forward(x) as Tensor).toTypedArray();
-      expect(Array.from((d.backward(x, ones([2, 6])) as Tensor).data)).toEqual(Array.from(y));
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const d = new Dropout(0.5, new Rng(3));
+        const x = ones([2, 6]);
+        const y = (d.forward(x) as Tensor).toTypedArray();
+        expect(Array.from((d.backward(x, ones([2, 6])) as Tensor).data)).toEqual(Array.from(y));
+      },
+      'float64',
+    );
   });
 
   it('has gradients that match numerical ones (with the mask held fixed)', () => {
@@ -53,4 +57,6 @@ describe('Dropout', () => {
 });
 
 const seed = new Rng(9).getState();
-itAgreesAcrossBackends('Dropout', () => new Dropout(0.3), [4, 6], { beforeForward: (m) => (m as Dropout).rng.setState(seed) });
+itAgreesAcrossBackends('Dropout', () => new Dropout(0.3), [4, 6], {
+  beforeForward: (m) => (m as Dropout).rng.setState(seed),
+});

@@ -1,4 +1,4 @@
-import { Rng, type Tensor, mul } from '@funt/tensor';
+import { mul, type Rng, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
@@ -16,7 +16,10 @@ export class Dropout extends Module {
   /** Whether the last forward applied a mask (training with p > 0). */
   private masked = false;
 
-  constructor(readonly p = 0.5, rng?: Rng) {
+  constructor(
+    readonly p = 0.5,
+    rng?: Rng,
+  ) {
     super();
     if (!(p >= 0 && p < 1)) throw new LayerError(this, `p must be in [0, 1), got ${p}`);
     this.rng = rng ?? defaultRng().fork();

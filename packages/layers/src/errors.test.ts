@@ -2,7 +2,7 @@ import { zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { CAddTable } from './cadd-table.js';
 import { ConcatTable } from './concat-table.js';
-import { LayerError, describeShape } from './errors.js';
+import { describeShape, LayerError } from './errors.js';
 import { Identity } from './identity.js';
 import { Linear } from './linear.js';
 import { Sequential } from './sequential.js';
@@ -13,7 +13,13 @@ describe('LayerError', () => {
   it('names the module path deep in a tree, the expected and the received shape', () => {
     const net = new Sequential(
       new SpatialConvolution(3, 8, 3, 3, 1, 1, 1, 1),
-      new Sequential(new ConcatTable(new Sequential(new SpatialConvolution(8, 8, 3, 3, 1, 1, 1, 1), new SpatialBatchNormalization(16)), new Identity()), new CAddTable()),
+      new Sequential(
+        new ConcatTable(
+          new Sequential(new SpatialConvolution(8, 8, 3, 3, 1, 1, 1, 1), new SpatialBatchNormalization(16)),
+          new Identity(),
+        ),
+        new CAddTable(),
+      ),
     );
     let err: unknown;
     try {
@@ -27,19 +33,25 @@ describe('LayerError', () => {
     expect(e.module).toBe('SpatialBatchNormalization');
     expect(e.expected).toBe('input [N, 16, H, W]');
     expect(e.received).toBe('[2, 8, 4, 4]');
-    expect(e.message).toBe("SpatialBatchNormalization at '1.0.0.1': bad input shape, expected input [N, 16, H, W], received [2, 8, 4, 4]");
+    expect(e.message).toBe(
+      "SpatialBatchNormalization at '1.0.0.1': bad input shape, expected input [N, 16, H, W], received [2, 8, 4, 4]",
+    );
   });
 
   it('reports a wrong table length with both tables', () => {
     const net = new Sequential(new ConcatTable(new Identity(), new Identity()), new CAddTable());
     net.forward(zeros([2]));
-    expect(() => net.backward(zeros([2]), zeros([3]))).toThrow("CAddTable at '1': gradOutput shape mismatch, expected [2], received [3]");
+    expect(() => net.backward(zeros([2]), zeros([3]))).toThrow(
+      "CAddTable at '1': gradOutput shape mismatch, expected [2], received [3]",
+    );
     const c = new ConcatTable(new Identity(), new Identity(), new Identity());
     c.forward(zeros([2]));
-    expect(() => c.backward(zeros([2]), [zeros([2]), zeros([2])])).toThrow('gradOutput table has 2 entries, expected 3, expected a table of 3, received {[2], [2]}');
+    expect(() => c.backward(zeros([2]), [zeros([2]), zeros([2])])).toThrow(
+      'gradOutput table has 2 entries, expected 3, expected a table of 3, received {[2], [2]}',
+    );
   });
 
-  it('wraps an op error raised inside a child with the child\'s path', () => {
+  it("wraps an op error raised inside a child with the child's path", () => {
     const net = new Sequential(new Identity(), new Linear(2, 2));
     net.forward(zeros([1, 2]));
     const bad = Object.assign(zeros([1, 2]), {});

@@ -11,7 +11,8 @@ export type ShapeLike = readonly number[] | readonly (readonly number[])[] | str
 
 export function describeShape(s: ShapeLike): string {
   if (typeof s === 'string') return s;
-  if (s.length > 0 && Array.isArray(s[0])) return `{${(s as readonly (readonly number[])[]).map((x) => formatShape(x)).join(', ')}}`;
+  if (s.length > 0 && Array.isArray(s[0]))
+    return `{${(s as readonly (readonly number[])[]).map((x) => formatShape(x)).join(', ')}}`;
   return formatShape(s as readonly number[]);
 }
 

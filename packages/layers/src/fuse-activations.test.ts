@@ -1,4 +1,4 @@
-import { Rng, type Tensor, normal, threshold, withBackend } from '@funt/tensor';
+import { normal, Rng, type Tensor, threshold, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import type { Activity } from './activity.js';
 import { BatchNormalization } from './batch-normalization.js';
@@ -72,7 +72,8 @@ function step(model: Module, x: Tensor, dy: Tensor, torchApi: boolean): Map<stri
 }
 
 const backends = wasmAvailable ? ['wasm', 'reference'] : ['reference'];
-if (!wasmAvailable) console.info('fuse-activations.test: the wasm backend is not registered; checking the reference backend only');
+if (!wasmAvailable)
+  console.info('fuse-activations.test: the wasm backend is not registered; checking the reference backend only');
 
 describe('fuseActivations', () => {
   for (const backend of backends) {
@@ -83,27 +84,33 @@ describe('fuseActivations', () => {
         for (const torchApi of training ? [false, true] : [false]) {
           const what = `${backend}, ${training ? 'training' : 'eval'}, ${inPlace ? 'in-place' : 'out-of-place'} ReLU, ${torchApi ? 'updateGradInput + accGradParameters' : 'backward'}`;
           it(`gives bit-identical outputs, gradInput, parameter gradients and buffers (${what})`, () => {
-            withBackend(backend, () => {
-              const rng = new Rng(3);
-              const x = normal([4, 3, 8, 8], rng, 0, 1);
-              const dy = normal([4, 3], rng, 0, 1);
-              const plain = net(inPlace, 9);
-              const fused = net(inPlace, 9);
-              expect(fuseActivations(fused)).toBe(PAIRS);
-              if (!training) {
-                // Running statistics that are not the initial 0 / 1.
-                plain.forward(x);
-                fused.forward(x);
-                plain.evaluate();
-                fused.evaluate();
-              }
-              const a = step(plain, x, dy, torchApi);
-              const b = step(fused, x, dy, torchApi);
-              expect([...b.keys()]).toEqual([...a.keys()]);
-              for (const [k, v] of a) expect(v.equals(b.get(k)!), `${k} differs`).toBe(true);
-              // The ReLUs did rectify something (else the mask would not be tested).
-              expect(Array.from(tensorOf(plain.get(2).output).data).filter((v) => v === 0).length).toBeGreaterThan(10);
-            }, 'float32');
+            withBackend(
+              backend,
+              () => {
+                const rng = new Rng(3);
+                const x = normal([4, 3, 8, 8], rng, 0, 1);
+                const dy = normal([4, 3], rng, 0, 1);
+                const plain = net(inPlace, 9);
+                const fused = net(inPlace, 9);
+                expect(fuseActivations(fused)).toBe(PAIRS);
+                if (!training) {
+                  // Running statistics that are not the initial 0 / 1.
+                  plain.forward(x);
+                  fused.forward(x);
+                  plain.evaluate();
+                  fused.evaluate();
+                }
+                const a = step(plain, x, dy, torchApi);
+                const b = step(fused, x, dy, torchApi);
+                expect([...b.keys()]).toEqual([...a.keys()]);
+                for (const [k, v] of a) expect(v.equals(b.get(k)!), `${k} differs`).toBe(true);
+                // The ReLUs did rectify something (else the mask would not be tested).
+                expect(Array.from(tensorOf(plain.get(2).output).data).filter((v) => v === 0).length).toBeGreaterThan(
+                  10,
+                );
+              },
+              'float32',
+            );
           });
         }
       }
@@ -124,18 +131,27 @@ describe('fuseActivations', () => {
       const bn = fused.get(1) as SpatialBatchNormalization;
       expect(bn.reluFusion).toBeNull();
       const y = tensorOf(bn.forward(normal([2, 4, 3, 3], new Rng(2), 0, 1)));
-      expect(Array.from(y.data).some((v) => v < 0), 'unfused, batch norm outputs negative values again').toBe(true);
+      expect(
+        Array.from(y.data).some((v) => v < 0),
+        'unfused, batch norm outputs negative values again',
+      ).toBe(true);
     });
   });
 
   it('fuses only Threshold(0, 0) right after a batch norm or CAddTable in the same Sequential', () => {
     withBackend('reference', () => {
       const m = new Sequential(
-        new BatchNormalization(3), new Threshold(0.1, 0), // not a ReLU
-        new BatchNormalization(3), new Identity(), new ReLU(), // not adjacent
-        new Sequential(new BatchNormalization(3)), new ReLU(), // not siblings
-        new Linear(3, 3), new ReLU(), // not a producer
-        new BatchNormalization(3), new Threshold(0, 0, true), // fused
+        new BatchNormalization(3),
+        new Threshold(0.1, 0), // not a ReLU
+        new BatchNormalization(3),
+        new Identity(),
+        new ReLU(), // not adjacent
+        new Sequential(new BatchNormalization(3)),
+        new ReLU(), // not siblings
+        new Linear(3, 3),
+        new ReLU(), // not a producer
+        new BatchNormalization(3),
+        new Threshold(0, 0, true), // fused
       );
       expect(fuseActivations(m)).toBe(1);
       expect((m.get(10) as Threshold).reluFusion?.producer).toBe(m.get(9));
@@ -164,7 +180,9 @@ describe('a fused pair called out of its pair', () => {
       fuseActivations(m);
       m.remove(1);
       expect(() => m.forward(normal([4, 3], new Rng(1), 0, 1))).toThrow(LayerError);
-      expect(() => m.forward(normal([4, 3], new Rng(1), 0, 1))).toThrow(/BatchNormalization at '0': is fused with the ReLU .*unfuseActivations/);
+      expect(() => m.forward(normal([4, 3], new Rng(1), 0, 1))).toThrow(
+        /BatchNormalization at '0': is fused with the ReLU .*unfuseActivations/,
+      );
       expect(unfuseActivations(m), 'the producer is still in the tree').toBe(1);
       expect(() => m.forward(normal([4, 3], new Rng(1), 0, 1))).not.toThrow();
     });
@@ -184,7 +202,9 @@ describe('a fused pair called out of its pair', () => {
       const m = new Sequential(new BatchNormalization(3), new ReLU());
       fuseActivations(m);
       const x = normal([4, 3], new Rng(1), 0, 1);
-      expect(() => m.get(0).backward(x, x)).toThrow(/BatchNormalization at '0': backward called before a fused forward/);
+      expect(() => m.get(0).backward(x, x)).toThrow(
+        /BatchNormalization at '0': backward called before a fused forward/,
+      );
     });
   });
 });
@@ -197,7 +217,10 @@ describe('fused pairs pass the float64 gradient check', () => {
   it('batch norm + ReLU (dense and spatial, training and eval, in place or not)', () => {
     expectGradients(() => fused(new Sequential(new Linear(3, 4), new BatchNormalization(4), new ReLU())), [5, 3]);
     expectGradients(() => fused(new Sequential(new SpatialBatchNormalization(2), new ReLU(true))), [3, 2, 3, 3]);
-    expectGradients(() => fused(new Sequential(new SpatialBatchNormalization(2), new ReLU(true))).evaluate(), [3, 2, 3, 3]);
+    expectGradients(
+      () => fused(new Sequential(new SpatialBatchNormalization(2), new ReLU(true))).evaluate(),
+      [3, 2, 3, 3],
+    );
   });
 
   it('residual blocks (batch norm + ReLU and add + ReLU), training and eval', () => {

@@ -31,7 +31,8 @@ export function fuseActivations(model: Module): number {
       const producer = kids[i];
       const relu = kids[i + 1];
       if (!isPlainRelu(relu) || relu.reluFusion !== null) continue;
-      if (!(producer instanceof BatchNormalization || producer instanceof CAddTable) || producer.reluFusion !== null) continue;
+      if (!(producer instanceof BatchNormalization || producer instanceof CAddTable) || producer.reluFusion !== null)
+        continue;
       const link = new ReluFusion(producer, relu);
       producer.reluFusion = link;
       relu.reluFusion = link;
@@ -50,7 +51,8 @@ export function fuseActivations(model: Module): number {
 export function unfuseActivations(model: Module): number {
   const links = new Set<ReluFusion>();
   for (const [, m] of model.namedModules()) {
-    if ((m instanceof Threshold || m instanceof BatchNormalization || m instanceof CAddTable) && m.reluFusion !== null) links.add(m.reluFusion);
+    if ((m instanceof Threshold || m instanceof BatchNormalization || m instanceof CAddTable) && m.reluFusion !== null)
+      links.add(m.reluFusion);
   }
   for (const link of links) {
     (link.producer as BatchNormalization | CAddTable).reluFusion = null;

@@ -1,4 +1,4 @@
-import { Rng, Tensor, fromTypedArray, getDefaultDType, type DType } from '@funt/tensor';
+import { type DType, fromTypedArray, getDefaultDType, Rng, Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import type { Criterion, Target } from './criterion.js';
 import type { Module } from './module.js';
@@ -133,7 +133,11 @@ function run(p: Problem, opts: GradCheckOptions): GradCheckReport {
     error: relativeError(analytic.get(name)!, numeric[k], tiny),
     scale: scales[k],
   }));
-  const worst = errors.reduce((a, b) => (b.error > a.error || Number.isNaN(b.error) ? b : a), { name: '-', error: 0, scale: 0 });
+  const worst = errors.reduce((a, b) => (b.error > a.error || Number.isNaN(b.error) ? b : a), {
+    name: '-',
+    error: 0,
+    scale: 0,
+  });
   const ok = errors.every((e) => e.error <= tolerance);
   return {
     ok,
@@ -143,7 +147,9 @@ function run(p: Problem, opts: GradCheckOptions): GradCheckReport {
     worst,
     toString: () =>
       `gradient check ${ok ? 'passed' : 'FAILED'} (${p.dtype}, tolerance ${tolerance}):\n` +
-      errors.map((e) => `  ${e.name}: relative error ${e.error.toExponential(2)} (max |grad| ${e.scale.toExponential(2)})`).join('\n'),
+      errors
+        .map((e) => `  ${e.name}: relative error ${e.error.toExponential(2)} (max |grad| ${e.scale.toExponential(2)})`)
+        .join('\n'),
   };
 }
 
@@ -152,7 +158,12 @@ function asList(a: Activity): Tensor[] {
 }
 
 /** Random normal tensors for a shape or a table of shapes (or copies of a given input). */
-function makeInput(shape: readonly number[] | readonly (readonly number[])[], rng: Rng, dtype: DType, given?: Activity): Activity {
+function makeInput(
+  shape: readonly number[] | readonly (readonly number[])[],
+  rng: Rng,
+  dtype: DType,
+  given?: Activity,
+): Activity {
   if (given !== undefined) return given;
   const one = (s: readonly number[]): Tensor => {
     const t = Tensor.empty(s, dtype);

@@ -1,6 +1,17 @@
 import { Rng, Tensor } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { defaultRng, kaimingNormal, kaimingUniform, manualSeed, ones, torchDefault, uniformUnit, xavierNormal, xavierUniform, zeros } from './init.js';
+import {
+  defaultRng,
+  kaimingNormal,
+  kaimingUniform,
+  manualSeed,
+  ones,
+  torchDefault,
+  uniformUnit,
+  xavierNormal,
+  xavierUniform,
+  zeros,
+} from './init.js';
 
 function stats(t: Tensor): { std: number; maxAbs: number; mean: number } {
   const d = t.data;

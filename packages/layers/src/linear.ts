@@ -1,4 +1,4 @@
-import { type Tensor, add, axpby, matmul, sum } from '@funt/tensor';
+import { add, axpby, matmul, sum, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { checkIntegers, expectShape, expectTensor } from './checks.js';
 import type { Fans } from './init.js';
@@ -9,7 +9,11 @@ import { WeightedModule } from './weighted.js';
  * single sample [in]. weight is [out, in], bias [out]; initialised as Torch's `reset()`.
  */
 export class Linear extends WeightedModule {
-  constructor(readonly inputSize: number, readonly outputSize: number, bias = true) {
+  constructor(
+    readonly inputSize: number,
+    readonly outputSize: number,
+    bias = true,
+  ) {
     super();
     checkIntegers(this, { inputSize, outputSize }, 1);
     this.createWeights([outputSize, inputSize], bias ? [outputSize] : null);

@@ -5,12 +5,21 @@ import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('LogSoftMax', () => {
   it('gives log-probabilities, finite for large scores', () => {
-    withBackend('reference', () => {
-      const y = new LogSoftMax().forward(tensor([[1000, 0], [1, 1]])) as Tensor;
-      expect(y.get(0, 0)).toBeCloseTo(0, 14);
-      expect(y.get(0, 1)).toBeCloseTo(-1000, 10);
-      expect(y.get(1, 0)).toBeCloseTo(-Math.log(2), 14);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const y = new LogSoftMax().forward(
+          tensor([
+            [1000, 0],
+            [1, 1],
+          ]),
+        ) as Tensor;
+        expect(y.get(0, 0)).toBeCloseTo(0, 14);
+        expect(y.get(0, 1)).toBeCloseTo(-1000, 10);
+        expect(y.get(1, 0)).toBeCloseTo(-Math.log(2), 14);
+      },
+      'float64',
+    );
   });
 
   it('has gradients that match numerical ones', () => {

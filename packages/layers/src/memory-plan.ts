@@ -1,4 +1,4 @@
-import { type DType, Tensor, getBackend, keep } from '@funt/tensor';
+import { type DType, getBackend, keep, Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import type { Named } from './errors.js';
 import type { Lender, Workspace } from './workspace.js';
@@ -128,7 +128,13 @@ export class PlanBuilder {
   }
 
   /** A gradient written at tick `t` under `key`, shaped like `like`; `checked` as for `output`. */
-  gradient(workspace: Workspace, t: number, like: SizeSource, key = 'gradInput', checked: Named | null = null): PlannedBuffer {
+  gradient(
+    workspace: Workspace,
+    t: number,
+    like: SizeSource,
+    key = 'gradInput',
+    checked: Named | null = null,
+  ): PlannedBuffer {
     if (checked) this.newGradInputs.add(checked);
     return this.buffer(workspace, key, t, like);
   }
@@ -273,7 +279,8 @@ export class MemoryPlan {
     this.newGradInputs = walk.newGradInputs;
     this.seen = policy === 'eval' ? null : new Map();
     for (const buffer of walk.buffers) {
-      if (!buffer.pinned) this.loans.push({ buffer, lend: (size, dtype) => (this.broken ? null : this.lend(buffer, size, dtype)) });
+      if (!buffer.pinned)
+        this.loans.push({ buffer, lend: (size, dtype) => (this.broken ? null : this.lend(buffer, size, dtype)) });
     }
   }
 

@@ -1,8 +1,9 @@
-import { Rng, type Tensor, listBackends, normal, tidy, withBackend, zeros } from '@funt/tensor';
+import { listBackends, normal, Rng, type Tensor, tidy, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { BatchNormalization } from './batch-normalization.js';
 import { CAddTable } from './cadd-table.js';
 import { ConcatTable } from './concat-table.js';
+import { Dropout } from './dropout.js';
 import { LayerError } from './errors.js';
 import { Identity } from './identity.js';
 import { manualSeed } from './init.js';
@@ -13,13 +14,15 @@ import { SpatialAveragePooling } from './spatial-average-pooling.js';
 import { SpatialBatchNormalization } from './spatial-batch-normalization.js';
 import { SpatialConvolution } from './spatial-convolution.js';
 import { View } from './view.js';
-import { Dropout } from './dropout.js';
 
 /** conv-bn-relu, then blocks whose first branch starts with a batch norm, then a classifier. */
 function smallNet(): Sequential {
   const block = () =>
     new Sequential(
-      new ConcatTable(new Sequential(new SpatialBatchNormalization(4), new SpatialConvolution(4, 4, 3, 3, 1, 1, 1, 1)), new Identity()),
+      new ConcatTable(
+        new Sequential(new SpatialBatchNormalization(4), new SpatialConvolution(4, 4, 3, 3, 1, 1, 1, 1)),
+        new Identity(),
+      ),
       new CAddTable(),
       new ReLU(true),
     );
@@ -39,19 +42,34 @@ describe('Module: parameters, buffers and state', () => {
   it('names parameters and buffers by container path, in a stable order', () => {
     const net = smallNet();
     expect(net.parameters().map((p) => p.name)).toEqual([
-      '0.weight', '0.bias', '1.weight', '1.bias',
-      '3.0.0.0.weight', '3.0.0.0.bias', '3.0.0.1.weight', '3.0.0.1.bias',
-      '4.0.0.0.weight', '4.0.0.0.bias', '4.0.0.1.weight', '4.0.0.1.bias',
-      '7.weight', '7.bias',
+      '0.weight',
+      '0.bias',
+      '1.weight',
+      '1.bias',
+      '3.0.0.0.weight',
+      '3.0.0.0.bias',
+      '3.0.0.1.weight',
+      '3.0.0.1.bias',
+      '4.0.0.0.weight',
+      '4.0.0.0.bias',
+      '4.0.0.1.weight',
+      '4.0.0.1.bias',
+      '7.weight',
+      '7.bias',
     ]);
     expect(net.buffers().map((b) => b.name)).toEqual([
-      '1.running_mean', '1.running_var', '3.0.0.0.running_mean', '3.0.0.0.running_var', '4.0.0.0.running_mean', '4.0.0.0.running_var',
+      '1.running_mean',
+      '1.running_var',
+      '3.0.0.0.running_mean',
+      '3.0.0.0.running_var',
+      '4.0.0.0.running_mean',
+      '4.0.0.0.running_var',
     ]);
     expect(net.parameters().map((p) => p.value)).toEqual(net.parameters().map((p) => p.value));
     expect(net.parameters()[0].grad.shape).toEqual([4, 3, 3, 3]);
   });
 
-  it('lists each module\'s parameters then its buffers in stateDict, with live tensors', () => {
+  it("lists each module's parameters then its buffers in stateDict, with live tensors", () => {
     const net = smallNet();
     const keys = Object.keys(net.stateDict());
     expect(keys.slice(0, 6)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var']);
@@ -70,7 +88,11 @@ describe('Module: parameters, buffers and state', () => {
     a.evaluate();
     b.evaluate();
     const ya = (a.forward(x) as Tensor).toTypedArray();
-    const yb = withBackend('reference', () => b.forward(normal([2, 3, 4, 4], new Rng(1), 0, 1, 'float64')) as Tensor, 'float64');
+    const yb = withBackend(
+      'reference',
+      () => b.forward(normal([2, 3, 4, 4], new Rng(1), 0, 1, 'float64')) as Tensor,
+      'float64',
+    );
     expect(yb.dtype).toBe('float64');
     for (let i = 0; i < ya.length; i++) expect(yb.data[i]).toBeCloseTo(ya[i], 4);
   });
@@ -144,7 +166,9 @@ describe('Module: modes, placement, lifetime', () => {
     const a = smallNet();
     manualSeed(5);
     const b = smallNet();
-    a.parameters().forEach((p, i) => expect(Array.from(b.parameters()[i].value.data)).toEqual(Array.from(p.value.data)));
+    a.parameters().forEach((p, i) =>
+      expect(Array.from(b.parameters()[i].value.data)).toEqual(Array.from(p.value.data)),
+    );
     const c = smallNet().reset({ rng: new Rng(1) });
     const d = smallNet().reset({ rng: new Rng(1) });
     expect(Array.from(c.parameters()[0].value.data)).toEqual(Array.from(d.parameters()[0].value.data));
@@ -207,7 +231,9 @@ describe('Module: printing', () => {
     expect(lines.find((l) => l.includes('(0) SpatialConvolution'))).toMatch(/\[2, 4, 4, 4\]\s+112$/);
     expect(lines.find((l) => l.startsWith('    (0) ConcatTable'))).toMatch(/\{\[2, 4, 4, 4\], \[2, 4, 4, 4\]\}/);
     expect(lines.find((l) => l.includes('(6) View'))).toMatch(/\[2, 4\]\s+0$/);
-    expect(lines[lines.length - 1]).toBe(`input [2, 3, 4, 4]; ${net.parameterCount().toLocaleString('en-US')} trainable parameters, 24 buffer values`);
+    expect(lines[lines.length - 1]).toBe(
+      `input [2, 3, 4, 4]; ${net.parameterCount().toLocaleString('en-US')} trainable parameters, 24 buffer values`,
+    );
     expect(Array.from(bn.runningMean.data)).toEqual(before);
     expect((net.get(8) as Dropout).rng.getState()).toEqual(rngBefore);
     expect(net.isTraining).toBe(true);

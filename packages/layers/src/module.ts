@@ -1,7 +1,7 @@
-import { type DType, Tensor, fill, keep, toActive, withBackend, zeros } from '@funt/tensor';
+import { type DType, fill, keep, Tensor, toActive, withBackend, zeros } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectSameShape, expectTensor } from './checks.js';
-import { LayerError, describeShape } from './errors.js';
+import { describeShape, LayerError } from './errors.js';
 import type { InitOptions } from './init.js';
 import type { Flow, PlanBuilder } from './memory-plan.js';
 import { summarize } from './summary.js';
@@ -133,7 +133,10 @@ export abstract class Module {
     plan.remember(this, input);
     const t = plan.tick();
     plan.read(input, t);
-    return plan.produced(this, plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.workspace, t));
+    return plan.produced(
+      this,
+      plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.workspace, t),
+    );
   }
 
   /**
@@ -146,9 +149,12 @@ export abstract class Module {
     plan.read(gradOutput, t);
     if (this.backwardReadsInput()) plan.read(input, t);
     if (this.backwardReadsOutput()) plan.read(plan.outputOf(this), t);
-    if (plan.aliases(this, this.gradInputAliasesGradOutput())) return Array.isArray(input) && !Array.isArray(gradOutput) ? input.map(() => gradOutput) : gradOutput;
+    if (plan.aliases(this, this.gradInputAliasesGradOutput()))
+      return Array.isArray(input) && !Array.isArray(gradOutput) ? input.map(() => gradOutput) : gradOutput;
     // A table of gradients lives under keys of the module's choosing: outside the plan.
-    return Array.isArray(input) ? input.map(() => null) : plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
+    return Array.isArray(input)
+      ? input.map(() => null)
+      : plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
   }
 
   /** The output of the last forward, which some backward passes read (Sigmoid, Tanh, SoftMax). */

@@ -1,4 +1,4 @@
-import { type Tensor, mul, sub } from '@funt/tensor';
+import { mul, sub, type Tensor } from '@funt/tensor';
 import { expectSameShape, expectTensor } from './checks.js';
 import { Criterion, type Target } from './criterion.js';
 import { LayerError } from './errors.js';
@@ -14,7 +14,10 @@ export class MSECriterion extends Criterion {
 
   private target(input: Tensor, target: Target): Tensor {
     const x = expectTensor(this, input);
-    if (target instanceof Int32Array) throw new LayerError(this, 'target must be a tensor of the input shape, not class indices', x.shape, [target.length]);
+    if (target instanceof Int32Array)
+      throw new LayerError(this, 'target must be a tensor of the input shape, not class indices', x.shape, [
+        target.length,
+      ]);
     expectSameShape(this, x, target, 'target (vs input)');
     return target;
   }

@@ -5,26 +5,34 @@ import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('MulConstant', () => {
   it('scales forward and backward by the constant', () => {
-    withBackend('reference', () => {
-      const m = new MulConstant(-2);
-      const x = tensor([1, 2.5]);
-      expect((m.forward(x) as Tensor).toArray()).toEqual([-2, -5]);
-      expect((m.backward(x, tensor([1, 1])) as Tensor).toArray()).toEqual([-2, -2]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const m = new MulConstant(-2);
+        const x = tensor([1, 2.5]);
+        expect((m.forward(x) as Tensor).toArray()).toEqual([-2, -5]);
+        expect((m.backward(x, tensor([1, 1])) as Tensor).toArray()).toEqual([-2, -2]);
+      },
+      'float64',
+    );
   });
 
   it('in place, scales the input itself and restores it in backward (Torch)', () => {
-    withBackend('reference', () => {
-      const m = new MulConstant(4, true);
-      const x = tensor([1, 3]);
-      expect(m.forward(x)).toBe(x);
-      expect(x.toArray()).toEqual([4, 12]);
-      const g = tensor([1, 1]);
-      expect(m.backward(x, g)).toBe(g);
-      expect(g.toArray()).toEqual([4, 4]);
-      expect(x.toArray()).toEqual([1, 3]);
-      expect(m.modifiesGradOutput()).toBe(true);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const m = new MulConstant(4, true);
+        const x = tensor([1, 3]);
+        expect(m.forward(x)).toBe(x);
+        expect(x.toArray()).toEqual([4, 12]);
+        const g = tensor([1, 1]);
+        expect(m.backward(x, g)).toBe(g);
+        expect(g.toArray()).toEqual([4, 4]);
+        expect(x.toArray()).toEqual([1, 3]);
+        expect(m.modifiesGradOutput()).toBe(true);
+      },
+      'float64',
+    );
   });
 
   it('has gradients that match numerical ones', () => {

@@ -1,4 +1,4 @@
-import { type Tensor, div, mul } from '@funt/tensor';
+import { div, mul, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
@@ -10,10 +10,14 @@ import { Module } from './module.js';
  * dividing it by c (Torch's behaviour), so c must not be 0 then.
  */
 export class MulConstant extends Module {
-  constructor(readonly constant: number, readonly inPlace = false) {
+  constructor(
+    readonly constant: number,
+    readonly inPlace = false,
+  ) {
     super();
     if (!Number.isFinite(constant)) throw new LayerError(this, `constant must be finite, got ${constant}`);
-    if (inPlace && constant === 0) throw new LayerError(this, 'in place needs a non-zero constant (backward restores the input by dividing by it)');
+    if (inPlace && constant === 0)
+      throw new LayerError(this, 'in place needs a non-zero constant (backward restores the input by dividing by it)');
   }
 
   override updateOutput(input: Activity): Tensor {

@@ -1,26 +1,68 @@
-import { type Tensor, arange, tensor, withBackend, zeros } from '@funt/tensor';
+import { arange, type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { Padding } from './padding.js';
 import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('Padding', () => {
   it('adds zero channels after the data on the ResNet shortcut: Padding(1, 2, 3) on [N, C, H, W]', () => {
-    withBackend('reference', () => {
-      const x = arange(8).reshape([2, 1, 2, 2]);
-      const y = new Padding(1, 2, 3).forward(x) as Tensor;
-      expect(y.shape).toEqual([2, 3, 2, 2]);
-      expect(y.toArray()).toEqual([
-        [[[0, 1], [2, 3]], [[0, 0], [0, 0]], [[0, 0], [0, 0]]],
-        [[[4, 5], [6, 7]], [[0, 0], [0, 0]], [[0, 0], [0, 0]]],
-      ]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const x = arange(8).reshape([2, 1, 2, 2]);
+        const y = new Padding(1, 2, 3).forward(x) as Tensor;
+        expect(y.shape).toEqual([2, 3, 2, 2]);
+        expect(y.toArray()).toEqual([
+          [
+            [
+              [0, 1],
+              [2, 3],
+            ],
+            [
+              [0, 0],
+              [0, 0],
+            ],
+            [
+              [0, 0],
+              [0, 0],
+            ],
+          ],
+          [
+            [
+              [4, 5],
+              [6, 7],
+            ],
+            [
+              [0, 0],
+              [0, 0],
+            ],
+            [
+              [0, 0],
+              [0, 0],
+            ],
+          ],
+        ]);
+      },
+      'float64',
+    );
   });
 
   it('pads before the data when pad < 0, with the given value', () => {
-    withBackend('reference', () => {
-      const y = new Padding(1, -2, 1, 9).forward(tensor([[1, 2], [3, 4]])) as Tensor;
-      expect(y.toArray()).toEqual([[9, 9, 1, 2], [9, 9, 3, 4]]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const y = new Padding(1, -2, 1, 9).forward(
+          tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+        ) as Tensor;
+        expect(y.toArray()).toEqual([
+          [9, 9, 1, 2],
+          [9, 9, 3, 4],
+        ]);
+      },
+      'float64',
+    );
   });
 
   it('counts dim from 1 inside a sample, as Torch: the same module pads C of [C, H, W] and of [N, C, H, W]', () => {
@@ -37,7 +79,9 @@ describe('Padding', () => {
 
   it('rejects a dim beyond the input and a bad rank', () => {
     expect(() => new Padding(0, 1)).toThrow('dim counts from 1 as in Torch, got 0');
-    expect(() => new Padding(3, 1).forward(zeros([2, 2]))).toThrow('Padding (root): dim 3 is axis 2, beyond the input\'s rank 2, expected rank > 2, received [2, 2]');
+    expect(() => new Padding(3, 1).forward(zeros([2, 2]))).toThrow(
+      "Padding (root): dim 3 is axis 2, beyond the input's rank 2, expected rank > 2, received [2, 2]",
+    );
     expect(() => new Padding(1, 1, 3).forward(zeros([2, 2]))).toThrow('expected rank 3 or 4, received [2, 2]');
   });
 });

@@ -1,4 +1,4 @@
-import { type Tensor, pad, padBackward } from '@funt/tensor';
+import { pad, padBackward, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
@@ -39,9 +39,20 @@ export class Padding extends Module {
     const x = expectTensor(this, input);
     const axis = this.axis(x.rank);
     if (this.nInputDim !== undefined && x.rank !== this.nInputDim && x.rank !== this.nInputDim + 1) {
-      throw new LayerError(this, `input must have ${this.nInputDim} dimensions (or ${this.nInputDim + 1} with a batch)`, `rank ${this.nInputDim} or ${this.nInputDim + 1}`, x.shape);
+      throw new LayerError(
+        this,
+        `input must have ${this.nInputDim} dimensions (or ${this.nInputDim + 1} with a batch)`,
+        `rank ${this.nInputDim} or ${this.nInputDim + 1}`,
+        x.shape,
+      );
     }
-    if (axis >= x.rank) throw new LayerError(this, `dim ${this.dim} is axis ${axis}, beyond the input's rank ${x.rank}`, `rank > ${axis}`, x.shape);
+    if (axis >= x.rank)
+      throw new LayerError(
+        this,
+        `dim ${this.dim} is axis ${axis}, beyond the input's rank ${x.rank}`,
+        `rank > ${axis}`,
+        x.shape,
+      );
     const pads = x.shape.map((): [number, number] => [0, 0]);
     pads[axis] = this.pad < 0 ? [-this.pad, 0] : [0, this.pad];
     return { x, pads };
@@ -56,7 +67,13 @@ export class Padding extends Module {
   /** The gradient of the data part of the output; the padding is constant. */
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const { x, pads } = this.geometry(input);
-    return padBackward(this.gradOutputTensor(gradOutput), pads, 'constant', x.shape, this.workspace.like('gradInput', x));
+    return padBackward(
+      this.gradOutputTensor(gradOutput),
+      pads,
+      'constant',
+      x.shape,
+      this.workspace.like('gradInput', x),
+    );
   }
 
   protected override describe(): string {

@@ -1,4 +1,4 @@
-import { type Tensor, arange, withBackend, zeros } from '@funt/tensor';
+import { arange, type Tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { Identity } from './identity.js';
 import { Linear } from './linear.js';
@@ -8,23 +8,31 @@ import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('Parallel', () => {
   it('applies child i to slice i along inputDimension and concatenates along outputDimension', () => {
-    withBackend('reference', () => {
-      // x [2, 3]: columns are the slices along axis 1; each child sees a [2] vector.
-      const p = new Parallel(1, 0).add(new Identity()).add(new MulConstant(10)).add(new MulConstant(-1));
-      const y = p.forward(arange(6).reshape([2, 3])) as Tensor;
-      expect(y.toArray()).toEqual([0, 3, 10, 40, -2, -5]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        // x [2, 3]: columns are the slices along axis 1; each child sees a [2] vector.
+        const p = new Parallel(1, 0).add(new Identity()).add(new MulConstant(10)).add(new MulConstant(-1));
+        const y = p.forward(arange(6).reshape([2, 3])) as Tensor;
+        expect(y.toArray()).toEqual([0, 3, 10, 40, -2, -5]);
+      },
+      'float64',
+    );
   });
 
   it('slices along axis 0 without copying', () => {
-    withBackend('reference', () => {
-      const a = new Identity();
-      const p = new Parallel(0, 0).add(a).add(new Identity());
-      const x = arange(6).reshape([2, 3]);
-      p.forward(x);
-      expect((a.output as Tensor).sharesStorageWith(x)).toBe(true);
-      expect((a.output as Tensor).toArray()).toEqual([0, 1, 2]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const a = new Identity();
+        const p = new Parallel(0, 0).add(a).add(new Identity());
+        const x = arange(6).reshape([2, 3]);
+        p.forward(x);
+        expect((a.output as Tensor).sharesStorageWith(x)).toBe(true);
+        expect((a.output as Tensor).toArray()).toEqual([0, 1, 2]);
+      },
+      'float64',
+    );
   });
 
   it('has gradients that match numerical ones (slices and concatenation along various axes)', () => {
@@ -35,10 +43,14 @@ describe('Parallel', () => {
 
   it('needs one slice per child', () => {
     const p = new Parallel(1, 0).add(new Identity()).add(new Identity());
-    expect(() => p.forward(zeros([2, 3]))).toThrow('Parallel (root): needs one slice per child along axis 1, expected input with axis 1 of size 2, received [2, 3]');
+    expect(() => p.forward(zeros([2, 3]))).toThrow(
+      'Parallel (root): needs one slice per child along axis 1, expected input with axis 1 of size 2, received [2, 3]',
+    );
     expect(() => new Parallel(0, 0).forward(zeros([1]))).toThrow('has no children');
     const mismatched = new Parallel(1, 0).add(new Linear(4, 2)).add(new Linear(4, 3));
-    expect(() => mismatched.forward(zeros([3, 2, 4]))).toThrow('Parallel (root): concat: shapes [3, 2] and [3, 3] differ outside axis 0');
+    expect(() => mismatched.forward(zeros([3, 2, 4]))).toThrow(
+      'Parallel (root): concat: shapes [3, 2] and [3, 3] differ outside axis 0',
+    );
   });
 });
 

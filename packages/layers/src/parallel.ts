@@ -1,4 +1,4 @@
-import { Tensor, concat, permute } from '@funt/tensor';
+import { concat, permute, Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectTensor, shapeOf } from './checks.js';
 import { Container } from './container.js';
@@ -18,10 +18,14 @@ export class Parallel extends Container {
   private readonly outputs: Tensor[] = [];
   private readonly childGrads: Tensor[] = [];
 
-  constructor(readonly inputDimension: number, readonly outputDimension: number) {
+  constructor(
+    readonly inputDimension: number,
+    readonly outputDimension: number,
+  ) {
     super();
     for (const d of [inputDimension, outputDimension]) {
-      if (!Number.isInteger(d) || d < 0) throw new LayerError(this, `dimensions must be non-negative integers, got ${d}`);
+      if (!Number.isInteger(d) || d < 0)
+        throw new LayerError(this, `dimensions must be non-negative integers, got ${d}`);
     }
   }
 
@@ -29,7 +33,11 @@ export class Parallel extends Container {
   private axisFirst(key: string, x: Tensor, axis: number): Tensor {
     if (axis === 0) return x;
     const perm = [axis, ...x.shape.map((_, i) => i).filter((i) => i !== axis)];
-    const out = this.workspace.get(key, perm.map((i) => x.shape[i]), x.dtype);
+    const out = this.workspace.get(
+      key,
+      perm.map((i) => x.shape[i]),
+      x.dtype,
+    );
     permute(x, perm, out);
     return out;
   }
@@ -38,7 +46,12 @@ export class Parallel extends Container {
   private slices(input: Tensor): Tensor[] {
     const inDim = this.inputDimension;
     if (input.rank <= inDim || input.shape[inDim] !== this.modules.length) {
-      throw new LayerError(this, `needs one slice per child along axis ${inDim}`, `input with axis ${inDim} of size ${this.modules.length}`, input.shape);
+      throw new LayerError(
+        this,
+        `needs one slice per child along axis ${inDim}`,
+        `input with axis ${inDim} of size ${this.modules.length}`,
+        input.shape,
+      );
     }
     const first = this.axisFirst('input.permuted', input, inDim);
     const rest = first.shape.slice(1);
@@ -52,8 +65,15 @@ export class Parallel extends Container {
     this.outputs.length = this.modules.length;
     this.modules.forEach((m, i) => {
       const y = this.forwardChild(m, parts[i]);
-      if (!(y instanceof Tensor)) throw new LayerError(m, 'a Parallel child must output a tensor', 'a tensor', shapeOf(y));
-      if (y.rank <= this.outputDimension) throw new LayerError(m, `output has no axis ${this.outputDimension} to concatenate along`, `rank > ${this.outputDimension}`, y.shape);
+      if (!(y instanceof Tensor))
+        throw new LayerError(m, 'a Parallel child must output a tensor', 'a tensor', shapeOf(y));
+      if (y.rank <= this.outputDimension)
+        throw new LayerError(
+          m,
+          `output has no axis ${this.outputDimension} to concatenate along`,
+          `rank > ${this.outputDimension}`,
+          y.shape,
+        );
       this.outputs[i] = y;
     });
     const shape = [...this.outputs[0].shape];
@@ -86,7 +106,8 @@ export class Parallel extends Container {
     const g = expectTensor(this, gradOutput, 'gradOutput');
     const out = this.output;
     if (!(out instanceof Tensor)) throw new LayerError(this, 'backward called before forward');
-    if (g.rank !== out.rank || g.shape.some((d, i) => d !== out.shape[i])) throw new LayerError(this, 'gradOutput does not match output', out.shape, g.shape);
+    if (g.rank !== out.rank || g.shape.some((d, i) => d !== out.shape[i]))
+      throw new LayerError(this, 'gradOutput does not match output', out.shape, g.shape);
     const parts = this.slices(x);
     const pieces = this.gradPieces(g);
     this.childGrads.length = this.modules.length;

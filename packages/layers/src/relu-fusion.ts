@@ -53,7 +53,8 @@ export class ReluFusion {
 
   /** The producer's last rectified output, whose positive entries are the backward's mask. */
   rectified(): Tensor {
-    if (this.output === null || this.output.isDisposed) throw new LayerError(this.producer, 'backward called before a fused forward');
+    if (this.output === null || this.output.isDisposed)
+      throw new LayerError(this.producer, 'backward called before a fused forward');
     return this.output;
   }
 }

@@ -6,7 +6,7 @@ import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 const shapeAfter = (r: Reshape, s: number[]) => (r.forward(zeros(s)) as Tensor).shape;
 
 describe('Reshape', () => {
-  it('keeps a batch axis by Torch\'s rule', () => {
+  it("keeps a batch axis by Torch's rule", () => {
     expect(shapeAfter(new Reshape(64), [8, 64, 1, 1])).toEqual([8, 64]); // the ResNet head
     expect(shapeAfter(new Reshape(2, 3), [6])).toEqual([2, 3]); // exactly one sample
     expect(shapeAfter(new Reshape(2, 3), [1, 6])).toEqual([1, 2, 3]); // first axis 1: a batch of one
@@ -30,7 +30,9 @@ describe('Reshape', () => {
   });
 
   it('rejects sizes that do not fit', () => {
-    expect(() => new Reshape(5).forward(zeros([2, 6]))).toThrow('Reshape (root): cannot reshape 12 elements, expected [N, 5] (N·5 elements), received [2, 6]');
+    expect(() => new Reshape(5).forward(zeros([2, 6]))).toThrow(
+      'Reshape (root): cannot reshape 12 elements, expected [N, 5] (N·5 elements), received [2, 6]',
+    );
     expect(() => new Reshape()).toThrow('needs one or more sizes');
   });
 });

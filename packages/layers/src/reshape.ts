@@ -1,4 +1,4 @@
-import { type Tensor, sizeOf } from '@funt/tensor';
+import { sizeOf, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { checkIntegers, expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
@@ -30,7 +30,12 @@ export class Reshape extends Module {
     const plain = this.batchMode === false || (this.batchMode === undefined && x.size === n && x.shape[0] !== 1);
     const shape = plain ? [...this.size] : [x.shape[0], ...this.size];
     if (sizeOf(shape) !== x.size) {
-      throw new LayerError(this, `cannot reshape ${x.size} elements`, plain ? `${n} elements` : `[N, ${this.size.join(', ')}] (N·${n} elements)`, x.shape);
+      throw new LayerError(
+        this,
+        `cannot reshape ${x.size} elements`,
+        plain ? `${n} elements` : `[N, ${this.size.join(', ')}] (N·${n} elements)`,
+        x.shape,
+      );
     }
     return shape;
   }
@@ -58,4 +63,3 @@ export class Reshape extends Module {
     return this.size.join('x');
   }
 }
-

@@ -1,5 +1,4 @@
 import { describe, it } from 'vitest';
-import { ReLU } from './relu.js';
 import { Sequential } from './sequential.js';
 import { expectGradients, itAgreesAcrossBackends, residualBlock } from './test-helpers.js';
 

@@ -89,7 +89,7 @@ export class Sequential extends Container {
   /** The gradOutput given to a Sequential goes to its last child first. */
   override modifiesGradOutput(): boolean {
     const last = this.modules[this.modules.length - 1];
-    return last !== undefined && last.modifiesGradOutput();
+    return last?.modifiesGradOutput() ?? false;
   }
 
   protected override flow(): string {

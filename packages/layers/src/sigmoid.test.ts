@@ -5,11 +5,15 @@ import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('Sigmoid', () => {
   it('computes 1/(1+e^−x)', () => {
-    withBackend('reference', () => {
-      const y = new Sigmoid().forward(tensor([0, 2])) as Tensor;
-      expect(y.get(0)).toBe(0.5);
-      expect(y.get(1)).toBeCloseTo(1 / (1 + Math.exp(-2)), 14);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const y = new Sigmoid().forward(tensor([0, 2])) as Tensor;
+        expect(y.get(0)).toBe(0.5);
+        expect(y.get(1)).toBeCloseTo(1 / (1 + Math.exp(-2)), 14);
+      },
+      'float64',
+    );
   });
 
   it('has gradients that match numerical ones', () => {
@@ -17,7 +21,9 @@ describe('Sigmoid', () => {
   });
 
   it('needs a forward before backward', () => {
-    expect(() => new Sigmoid().backward(tensor([1]), tensor([1]))).toThrow('Sigmoid (root): backward called before forward');
+    expect(() => new Sigmoid().backward(tensor([1]), tensor([1]))).toThrow(
+      'Sigmoid (root): backward called before forward',
+    );
   });
 });
 

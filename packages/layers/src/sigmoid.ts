@@ -1,4 +1,4 @@
-import { type Tensor, mul, sigmoid, sub } from '@funt/tensor';
+import { mul, sigmoid, sub, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectTensor } from './checks.js';
 import { Module } from './module.js';

@@ -5,10 +5,19 @@ import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('SoftMax', () => {
   it('gives probabilities over the last axis, stable for large scores', () => {
-    withBackend('reference', () => {
-      const y = new SoftMax().forward(tensor([[1000, 1000], [0, Math.log(3)]])) as Tensor;
-      expect(y.toArray()).toEqual([[0.5, 0.5], [0.25, 0.75].map((v) => expect.closeTo(v, 14))]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const y = new SoftMax().forward(
+          tensor([
+            [1000, 1000],
+            [0, Math.log(3)],
+          ]),
+        ) as Tensor;
+        expect(y.toArray()).toEqual([[0.5, 0.5], [0.25, 0.75].map((v) => expect.closeTo(v, 14))]);
+      },
+      'float64',
+    );
   });
 
   it('accepts a single vector', () => {
@@ -21,7 +30,9 @@ describe('SoftMax', () => {
   });
 
   it('rejects other ranks', () => {
-    expect(() => new SoftMax().forward(zeros([2, 3, 4]))).toThrow('SoftMax (root): bad input shape, expected input [N, K] or input [K], received [2, 3, 4]');
+    expect(() => new SoftMax().forward(zeros([2, 3, 4]))).toThrow(
+      'SoftMax (root): bad input shape, expected input [N, K] or input [K], received [2, 3, 4]',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Tensor, logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '@funt/tensor';
+import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectShape, expectTensor } from './checks.js';
 import { Module } from './module.js';

@@ -1,4 +1,4 @@
-import { type Pool2dOptions, type Tensor, avgPool2d, avgPool2dBackward } from '@funt/tensor';
+import { avgPool2d, avgPool2dBackward, type Pool2dOptions, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { SpatialPooling } from './spatial-pooling.js';
 
@@ -35,6 +35,11 @@ export class SpatialAveragePooling extends SpatialPooling {
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = this.check(input);
-    return avgPool2dBackward(this.gradOutputTensor(gradOutput), x.shape, this.options(), this.workspace.like('gradInput', x));
+    return avgPool2dBackward(
+      this.gradOutputTensor(gradOutput),
+      x.shape,
+      this.options(),
+      this.workspace.like('gradInput', x),
+    );
   }
 }

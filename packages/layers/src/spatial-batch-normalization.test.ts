@@ -1,4 +1,4 @@
-import { Rng, type Tensor, normal, withBackend, zeros } from '@funt/tensor';
+import { normal, Rng, type Tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { SpatialBatchNormalization } from './spatial-batch-normalization.js';
 import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
@@ -14,11 +14,12 @@ describe('SpatialBatchNormalization', () => {
       for (let c = 0; c < 2; c++) {
         let s = 0;
         let s2 = 0;
-        for (let n = 0; n < 3; n++) for (let i = 0; i < 20; i++) {
-          const v = y.data[(n * 2 + c) * 20 + i];
-          s += v;
-          s2 += v * v;
-        }
+        for (let n = 0; n < 3; n++)
+          for (let i = 0; i < 20; i++) {
+            const v = y.data[(n * 2 + c) * 20 + i];
+            s += v;
+            s2 += v * v;
+          }
         expect(s / 60).toBeCloseTo(0, 10);
         expect(s2 / 60).toBeCloseTo(1, 3);
       }
@@ -31,9 +32,15 @@ describe('SpatialBatchNormalization', () => {
   });
 
   it('wants [N, C, H, W] with its channel count', () => {
-    expect(() => new SpatialBatchNormalization(16).forward(zeros([2, 8, 4, 4]))).toThrow('SpatialBatchNormalization (root): bad input shape, expected input [N, 16, H, W], received [2, 8, 4, 4]');
+    expect(() => new SpatialBatchNormalization(16).forward(zeros([2, 8, 4, 4]))).toThrow(
+      'SpatialBatchNormalization (root): bad input shape, expected input [N, 16, H, W], received [2, 8, 4, 4]',
+    );
   });
 });
 
 itAgreesAcrossBackends('SpatialBatchNormalization (training)', () => new SpatialBatchNormalization(4), [3, 4, 5, 5]);
-itAgreesAcrossBackends('SpatialBatchNormalization (evaluation)', () => new SpatialBatchNormalization(4).evaluate(), [3, 4, 5, 5]);
+itAgreesAcrossBackends(
+  'SpatialBatchNormalization (evaluation)',
+  () => new SpatialBatchNormalization(4).evaluate(),
+  [3, 4, 5, 5],
+);

@@ -1,4 +1,4 @@
-import { Rng, type Tensor, arange, fromTypedArray, normal, tensor, withBackend, zeros } from '@funt/tensor';
+import { arange, fromTypedArray, normal, Rng, type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { LayerError } from './errors.js';
 import { kaimingNormal } from './init.js';
@@ -24,7 +24,15 @@ describe('SpatialConvolution', () => {
       c.weight.data.fill(0);
       c.weight.data[0] = 1; // top-left tap: out[i][j] = x[2i - 1][2j - 1]
       const y = c.forward(arange(25).reshape([1, 1, 5, 5])) as Tensor;
-      expect(y.toArray()).toEqual([[[[0, 0, 0], [0, 6, 8], [0, 16, 18]]]]);
+      expect(y.toArray()).toEqual([
+        [
+          [
+            [0, 0, 0],
+            [0, 6, 8],
+            [0, 16, 18],
+          ],
+        ],
+      ]);
     });
   });
 
@@ -33,7 +41,18 @@ describe('SpatialConvolution', () => {
       const c = new SpatialConvolution(2, 1, 2, 2);
       c.weight.data.set([1, 0, 0, 1, /* channel 2 */ 0, 1, 1, 0]);
       c.bias!.data.set([10]);
-      const x = tensor([[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]]);
+      const x = tensor([
+        [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ],
+      ]);
       expect((c.forward(x) as Tensor).toArray()).toEqual([[[[1 + 4 + 6 + 7 + 10]]]]);
     });
   });
@@ -78,9 +97,15 @@ describe('SpatialConvolution', () => {
     const net = new Sequential(new SpatialConvolution(3, 4, 3, 3), new SpatialConvolution(5, 2, 3, 3));
     const x = zeros([1, 3, 8, 8]);
     expect(() => net.forward(x)).toThrow(LayerError);
-    expect(() => net.forward(x)).toThrow("SpatialConvolution at '1': bad input shape, expected input [N, 5, H, W], received [1, 4, 6, 6]");
-    expect(() => new SpatialConvolution(3, 4, 3, 3).forward(zeros([3, 8, 8]))).toThrow('expected input [N, 3, H, W], received [3, 8, 8]');
-    expect(() => new SpatialConvolution(1, 1, 5, 5).forward(zeros([1, 1, 3, 3]))).toThrow('smaller than the 5x5 kernel');
+    expect(() => net.forward(x)).toThrow(
+      "SpatialConvolution at '1': bad input shape, expected input [N, 5, H, W], received [1, 4, 6, 6]",
+    );
+    expect(() => new SpatialConvolution(3, 4, 3, 3).forward(zeros([3, 8, 8]))).toThrow(
+      'expected input [N, 3, H, W], received [3, 8, 8]',
+    );
+    expect(() => new SpatialConvolution(1, 1, 5, 5).forward(zeros([1, 1, 3, 3]))).toThrow(
+      'smaller than the 5x5 kernel',
+    );
     expect(() => new SpatialConvolution(1, 1, 3, 3, 0)).toThrow('dW must be an integer >= 1, got 0');
   });
 
@@ -88,7 +113,9 @@ describe('SpatialConvolution', () => {
     const c = new SpatialConvolution(1, 2, 3, 3);
     const x = zeros([1, 1, 5, 5]);
     c.forward(x);
-    expect(() => c.backward(x, zeros([1, 2, 5, 5]))).toThrow('gradOutput (vs output) shape mismatch, expected [1, 2, 3, 3], received [1, 2, 5, 5]');
+    expect(() => c.backward(x, zeros([1, 2, 5, 5]))).toThrow(
+      'gradOutput (vs output) shape mismatch, expected [1, 2, 3, 3], received [1, 2, 5, 5]',
+    );
   });
 
   it('keeps its output and gradInput buffers across calls of the same shape', () => {
@@ -105,4 +132,8 @@ describe('SpatialConvolution', () => {
 });
 
 itAgreesAcrossBackends('SpatialConvolution', () => new SpatialConvolution(3, 4, 3, 3, 2, 2, 1, 1), [2, 3, 7, 7]);
-itAgreesAcrossBackends('SpatialConvolution (rectangular kernel, uneven stride and padding, no bias)', () => new SpatialConvolution(3, 2, 3, 2, 1, 2, 0, 1).noBias(), [2, 3, 6, 7]);
+itAgreesAcrossBackends(
+  'SpatialConvolution (rectangular kernel, uneven stride and padding, no bias)',
+  () => new SpatialConvolution(3, 2, 3, 2, 1, 2, 0, 1).noBias(),
+  [2, 3, 6, 7],
+);

@@ -1,7 +1,11 @@
-import { type Tensor, conv2d, conv2dBackwardData, conv2dBackwardFilter, conv2dOutputSize } from '@funt/tensor';
+import { conv2d, conv2dBackwardData, conv2dBackwardFilter, conv2dOutputSize, type Tensor } from '@funt/tensor';
 import { Convolution, type ConvolutionKernels } from './convolution.js';
 
-const kernels: ConvolutionKernels = { forward: conv2d, backwardData: conv2dBackwardData, backwardFilter: conv2dBackwardFilter };
+const kernels: ConvolutionKernels = {
+  forward: conv2d,
+  backwardData: conv2dBackwardData,
+  backwardFilter: conv2dBackwardFilter,
+};
 
 /**
  * 2-D convolution over a batch [N, nInputPlane, H, W] (Torch's `nn.SpatialConvolution(nInputPlane,
@@ -11,13 +15,25 @@ const kernels: ConvolutionKernels = { forward: conv2d, backwardData: conv2dBackw
 export class SpatialConvolution extends Convolution {
   protected readonly kernels = kernels;
 
-  constructor(nInputPlane: number, nOutputPlane: number, kW: number, kH: number, dW = 1, dH = 1, padW = 0, padH = padW) {
+  constructor(
+    nInputPlane: number,
+    nOutputPlane: number,
+    kW: number,
+    kH: number,
+    dW = 1,
+    dH = 1,
+    padW = 0,
+    padH = padW,
+  ) {
     super(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH);
     this.createWeights([nOutputPlane, nInputPlane, kH, kW], [nOutputPlane]);
   }
 
   protected outputSize(x: Tensor): [number, number] {
-    return [conv2dOutputSize(x.shape[2], this.kH, this.dH, this.padH), conv2dOutputSize(x.shape[3], this.kW, this.dW, this.padW)];
+    return [
+      conv2dOutputSize(x.shape[2], this.kH, this.dH, this.padH),
+      conv2dOutputSize(x.shape[3], this.kW, this.dW, this.padW),
+    ];
   }
 
   protected emptyOutputError(): [string, string] {

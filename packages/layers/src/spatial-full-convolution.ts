@@ -1,13 +1,19 @@
 import {
-  type ConvTranspose2dOptions, type Tensor, convTranspose2d, convTranspose2dBackwardData, convTranspose2dBackwardFilter,
+  type ConvTranspose2dOptions,
+  convTranspose2d,
+  convTranspose2dBackwardData,
+  convTranspose2dBackwardFilter,
   convTranspose2dOutputSize,
+  type Tensor,
 } from '@funt/tensor';
 import { checkIntegers } from './checks.js';
 import { Convolution, type ConvolutionKernels } from './convolution.js';
 import { LayerError } from './errors.js';
 
 const kernels: ConvolutionKernels = {
-  forward: convTranspose2d, backwardData: convTranspose2dBackwardData, backwardFilter: convTranspose2dBackwardFilter,
+  forward: convTranspose2d,
+  backwardData: convTranspose2dBackwardData,
+  backwardFilter: convTranspose2dBackwardFilter,
 };
 
 /**
@@ -21,13 +27,24 @@ export class SpatialFullConvolution extends Convolution {
   protected readonly kernels = kernels;
 
   constructor(
-    nInputPlane: number, nOutputPlane: number, kW: number, kH: number, dW = 1, dH = 1, padW = 0, padH = 0,
+    nInputPlane: number,
+    nOutputPlane: number,
+    kW: number,
+    kH: number,
+    dW = 1,
+    dH = 1,
+    padW = 0,
+    padH = 0,
     readonly adjW = 0,
     readonly adjH = 0,
   ) {
     super(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH);
     checkIntegers(this, { adjW, adjH }, 0);
-    if (adjW >= dW || adjH >= dH) throw new LayerError(this, `adjW/adjH must be smaller than dW/dH, got adj ${adjW},${adjH} for stride ${dW},${dH}`);
+    if (adjW >= dW || adjH >= dH)
+      throw new LayerError(
+        this,
+        `adjW/adjH must be smaller than dW/dH, got adj ${adjW},${adjH} for stride ${dW},${dH}`,
+      );
     this.createWeights([nInputPlane, nOutputPlane, kH, kW], [nOutputPlane]);
   }
 
@@ -43,7 +60,10 @@ export class SpatialFullConvolution extends Convolution {
   }
 
   protected emptyOutputError(h: number, w: number): [string, string] {
-    return [`output would be ${h}x${w}: padding too large for this input`, `(H-1)·${this.dH} - 2·${this.padH} + ${this.kH + this.adjH} >= 1`];
+    return [
+      `output would be ${h}x${w}: padding too large for this input`,
+      `(H-1)·${this.dH} - 2·${this.padH} + ${this.kH + this.adjH} >= 1`,
+    ];
   }
 
   protected override describe(): string {

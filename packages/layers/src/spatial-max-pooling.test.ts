@@ -1,16 +1,27 @@
-import { type Tensor, arange, tensor, withBackend, zeros } from '@funt/tensor';
+import { arange, type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { SpatialMaxPooling } from './spatial-max-pooling.js';
 import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('SpatialMaxPooling', () => {
   it('takes window maxima; stride defaults to the kernel (Torch)', () => {
-    withBackend('reference', () => {
-      const p = new SpatialMaxPooling(2, 2);
-      expect([p.dW, p.dH]).toEqual([2, 2]);
-      const y = p.forward(arange(16).reshape([1, 1, 4, 4])) as Tensor;
-      expect(y.toArray()).toEqual([[[[5, 7], [13, 15]]]]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const p = new SpatialMaxPooling(2, 2);
+        expect([p.dW, p.dH]).toEqual([2, 2]);
+        const y = p.forward(arange(16).reshape([1, 1, 4, 4])) as Tensor;
+        expect(y.toArray()).toEqual([
+          [
+            [
+              [5, 7],
+              [13, 15],
+            ],
+          ],
+        ]);
+      },
+      'float64',
+    );
   });
 
   it('rounds the output size up with ceil()', () => {
@@ -21,12 +32,30 @@ describe('SpatialMaxPooling', () => {
   });
 
   it('routes the gradient to the maximum of each window', () => {
-    withBackend('reference', () => {
-      const p = new SpatialMaxPooling(2, 2);
-      const x = tensor([[[[1, 9], [3, 4]]]]);
-      p.forward(x);
-      expect((p.backward(x, tensor([[[[5]]]])) as Tensor).toArray()).toEqual([[[[0, 5], [0, 0]]]]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const p = new SpatialMaxPooling(2, 2);
+        const x = tensor([
+          [
+            [
+              [1, 9],
+              [3, 4],
+            ],
+          ],
+        ]);
+        p.forward(x);
+        expect((p.backward(x, tensor([[[[5]]]])) as Tensor).toArray()).toEqual([
+          [
+            [
+              [0, 5],
+              [0, 0],
+            ],
+          ],
+        ]);
+      },
+      'float64',
+    );
   });
 
   it('has gradients that match numerical ones (overlapping, padded, ceil)', () => {
@@ -36,7 +65,9 @@ describe('SpatialMaxPooling', () => {
   });
 
   it('rejects bad input with its path and shapes', () => {
-    expect(() => new SpatialMaxPooling(2, 2).forward(zeros([2, 4, 4]))).toThrow('SpatialMaxPooling (root): bad input shape, expected input [N, C, H, W], received [2, 4, 4]');
+    expect(() => new SpatialMaxPooling(2, 2).forward(zeros([2, 4, 4]))).toThrow(
+      'SpatialMaxPooling (root): bad input shape, expected input [N, C, H, W], received [2, 4, 4]',
+    );
     expect(() => new SpatialMaxPooling(3, 3).forward(zeros([1, 1, 2, 2]))).toThrow('smaller than the 3x3 window');
     expect(() => new SpatialMaxPooling(2, 2, 2, 2, 2, 0)).toThrow('padding 2,0 must be at most half the kernel 2x2');
   });

@@ -1,4 +1,4 @@
-import { type Tensor, maxPool2d, maxPool2dBackward } from '@funt/tensor';
+import { maxPool2d, maxPool2dBackward, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { SpatialPooling } from './spatial-pooling.js';
 

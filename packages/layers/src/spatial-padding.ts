@@ -1,4 +1,4 @@
-import { type PadMode, type Tensor, pad, padBackward } from '@funt/tensor';
+import { type PadMode, pad, padBackward, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { checkIntegers, expectShape, expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
@@ -23,14 +23,27 @@ export abstract class SpatialPadding extends Module {
   }
 
   private get pads(): [number, number][] {
-    return [[0, 0], [0, 0], [this.padT, this.padB], [this.padL, this.padR]];
+    return [
+      [0, 0],
+      [0, 0],
+      [this.padT, this.padB],
+      [this.padL, this.padR],
+    ];
   }
 
   private check(input: Activity): Tensor {
     const x = expectTensor(this, input);
     expectShape(this, x, [['N', 'C', 'H', 'W']]);
-    if (this.mode === 'reflect' && (Math.max(this.padT, this.padB) >= x.shape[2] || Math.max(this.padL, this.padR) >= x.shape[3])) {
-      throw new LayerError(this, 'reflection pads must be smaller than the input', `H > ${Math.max(this.padT, this.padB)} and W > ${Math.max(this.padL, this.padR)}`, x.shape);
+    if (
+      this.mode === 'reflect' &&
+      (Math.max(this.padT, this.padB) >= x.shape[2] || Math.max(this.padL, this.padR) >= x.shape[3])
+    ) {
+      throw new LayerError(
+        this,
+        'reflection pads must be smaller than the input',
+        `H > ${Math.max(this.padT, this.padB)} and W > ${Math.max(this.padL, this.padR)}`,
+        x.shape,
+      );
     }
     return x;
   }
@@ -44,7 +57,13 @@ export abstract class SpatialPadding extends Module {
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = this.check(input);
-    return padBackward(this.gradOutputTensor(gradOutput), this.pads, this.mode, x.shape, this.workspace.like('gradInput', x));
+    return padBackward(
+      this.gradOutputTensor(gradOutput),
+      this.pads,
+      this.mode,
+      x.shape,
+      this.workspace.like('gradInput', x),
+    );
   }
 
   protected override describe(): string {

@@ -1,4 +1,4 @@
-import { type Pool2dOptions, type Tensor, pool2dOutputSize } from '@funt/tensor';
+import { type Pool2dOptions, pool2dOutputSize, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { checkIntegers, expectShape, expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
@@ -22,7 +22,8 @@ export abstract class SpatialPooling extends Module {
     super();
     checkIntegers(this, { kW, kH, dW, dH }, 1);
     checkIntegers(this, { padW, padH }, 0);
-    if (2 * padW > kW || 2 * padH > kH) throw new LayerError(this, `padding ${padW},${padH} must be at most half the kernel ${kW}x${kH}`);
+    if (2 * padW > kW || 2 * padH > kH)
+      throw new LayerError(this, `padding ${padW},${padH} must be at most half the kernel ${kW}x${kH}`);
   }
 
   /** Rounds the output size up (Torch's `:ceil()`). */
@@ -38,7 +39,12 @@ export abstract class SpatialPooling extends Module {
   }
 
   protected options(): Pool2dOptions {
-    return { kernel: [this.kH, this.kW], stride: [this.dH, this.dW], padding: [this.padH, this.padW], ceilMode: this.ceilMode };
+    return {
+      kernel: [this.kH, this.kW],
+      stride: [this.dH, this.dW],
+      padding: [this.padH, this.padW],
+      ceilMode: this.ceilMode,
+    };
   }
 
   protected check(input: Activity): Tensor {
@@ -46,7 +52,12 @@ export abstract class SpatialPooling extends Module {
     expectShape(this, x, [['N', 'C', 'H', 'W']]);
     const [, , h, w] = this.outputShape(x);
     if (h < 1 || w < 1) {
-      throw new LayerError(this, `input is smaller than the ${this.kH}x${this.kW} window`, `H + 2·padH >= ${this.kH} and W + 2·padW >= ${this.kW}`, x.shape);
+      throw new LayerError(
+        this,
+        `input is smaller than the ${this.kH}x${this.kW} window`,
+        `H + 2·padH >= ${this.kH} and W + 2·padW >= ${this.kW}`,
+        x.shape,
+      );
     }
     return x;
   }

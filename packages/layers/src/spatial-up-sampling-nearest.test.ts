@@ -5,10 +5,21 @@ import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('SpatialUpSamplingNearest', () => {
   it('turns each pixel into a scale×scale block', () => {
-    withBackend('reference', () => {
-      const y = new SpatialUpSamplingNearest(2).forward(tensor([[[[1, 2]]]])) as Tensor;
-      expect(y.toArray()).toEqual([[[[1, 1, 2, 2], [1, 1, 2, 2]]]]);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const y = new SpatialUpSamplingNearest(2).forward(tensor([[[[1, 2]]]])) as Tensor;
+        expect(y.toArray()).toEqual([
+          [
+            [
+              [1, 1, 2, 2],
+              [1, 1, 2, 2],
+            ],
+          ],
+        ]);
+      },
+      'float64',
+    );
   });
 
   it('has gradients that match numerical ones', () => {
@@ -17,7 +28,9 @@ describe('SpatialUpSamplingNearest', () => {
 
   it('rejects a bad scale or rank', () => {
     expect(() => new SpatialUpSamplingNearest(1.5)).toThrow('scale must be an integer >= 1, got 1.5');
-    expect(() => new SpatialUpSamplingNearest(2).forward(zeros([2, 2]))).toThrow('expected input [N, C, H, W], received [2, 2]');
+    expect(() => new SpatialUpSamplingNearest(2).forward(zeros([2, 2]))).toThrow(
+      'expected input [N, C, H, W], received [2, 2]',
+    );
   });
 });
 

@@ -30,7 +30,9 @@ export function summarize(root: Module, inputShape: readonly number[]): string {
   const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c].length)));
   const lines = rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`);
   const buffers = root.buffers().reduce((n, b) => n + b.value.size, 0);
-  lines.push(`input ${describeShape(inputShape)}; ${root.parameterCount().toLocaleString('en-US')} trainable parameters, ${buffers.toLocaleString('en-US')} buffer values`);
+  lines.push(
+    `input ${describeShape(inputShape)}; ${root.parameterCount().toLocaleString('en-US')} trainable parameters, ${buffers.toLocaleString('en-US')} buffer values`,
+  );
   input.dispose();
   return lines.join('\n');
 }

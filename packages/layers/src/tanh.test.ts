@@ -5,11 +5,15 @@ import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
 
 describe('Tanh', () => {
   it('computes tanh', () => {
-    withBackend('reference', () => {
-      const y = new Tanh().forward(tensor([-1, 0.5])) as Tensor;
-      expect(y.get(0)).toBeCloseTo(Math.tanh(-1), 14);
-      expect(y.get(1)).toBeCloseTo(Math.tanh(0.5), 14);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const y = new Tanh().forward(tensor([-1, 0.5])) as Tensor;
+        expect(y.get(0)).toBeCloseTo(Math.tanh(-1), 14);
+        expect(y.get(1)).toBeCloseTo(Math.tanh(0.5), 14);
+      },
+      'float64',
+    );
   });
 
   it('has gradients that match numerical ones', () => {

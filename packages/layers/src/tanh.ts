@@ -1,4 +1,4 @@
-import { type Tensor, mul, sub, tanh } from '@funt/tensor';
+import { mul, sub, type Tensor, tanh } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectTensor } from './checks.js';
 import { Module } from './module.js';

@@ -1,11 +1,11 @@
-import { Rng, fromTypedArray, listBackends, withBackend } from '@funt/tensor';
+import { fromTypedArray, listBackends, Rng, withBackend } from '@funt/tensor';
 import { expect, it } from 'vitest';
 import { type BackendComparisonOptions, compareBackends, scaledError } from './backend-check.js';
-import type { Criterion, Target } from './criterion.js';
-import { type GradCheckOptions, type GradCheckReport, checkModuleGradients } from './gradcheck.js';
 import { CAddTable } from './cadd-table.js';
 import { ConcatTable } from './concat-table.js';
+import type { Criterion, Target } from './criterion.js';
 import { Dropout } from './dropout.js';
+import { checkModuleGradients, type GradCheckOptions, type GradCheckReport } from './gradcheck.js';
 import { Identity } from './identity.js';
 import { Linear } from './linear.js';
 import { LogSoftMax } from './log-softmax.js';
@@ -48,9 +48,16 @@ export const wasmAvailable = listBackends().includes('wasm');
  * on the wasm and reference backends (float32, tolerance 1e-5 on max|a−b|/max(1, max|a|)).
  * Skipped, with a printed reason, while the wasm backend is not registered.
  */
-export function itAgreesAcrossBackends(name: string, build: () => Module, shape: Shapes, opts: BackendComparisonOptions = {}): void {
+export function itAgreesAcrossBackends(
+  name: string,
+  build: () => Module,
+  shape: Shapes,
+  opts: BackendComparisonOptions = {},
+): void {
   if (!wasmAvailable) {
-    console.info(`skipped "${name}": the wasm backend is not registered (listBackends() = [${listBackends().join(', ')}])`);
+    console.info(
+      `skipped "${name}": the wasm backend is not registered (listBackends() = [${listBackends().join(', ')}])`,
+    );
   }
   it.skipIf(!wasmAvailable)(`${name} (wasm vs reference, float32)`, () => {
     const r = compareBackends(build, shape, opts);
@@ -59,21 +66,32 @@ export function itAgreesAcrossBackends(name: string, build: () => Module, shape:
 }
 
 /** The same for a criterion: loss and gradInput on both backends, float32. */
-export function itCriterionAgreesAcrossBackends(name: string, build: () => Criterion, shape: readonly number[], target: Target | (() => Target)): void {
+export function itCriterionAgreesAcrossBackends(
+  name: string,
+  build: () => Criterion,
+  shape: readonly number[],
+  target: Target | (() => Target),
+): void {
   if (!wasmAvailable) {
-    console.info(`skipped "${name}": the wasm backend is not registered (listBackends() = [${listBackends().join(', ')}])`);
+    console.info(
+      `skipped "${name}": the wasm backend is not registered (listBackends() = [${listBackends().join(', ')}])`,
+    );
   }
   it.skipIf(!wasmAvailable)(`${name} (wasm vs reference, float32)`, () => {
     const values = new Float64Array(shape.reduce((a, b) => a * b, 1));
     new Rng(1).fillNormal(values);
     const run = (backend: string) =>
-      withBackend(backend, () => {
-        const c = build();
-        const x = fromTypedArray(values, shape);
-        const t = typeof target === 'function' ? target() : target;
-        const loss = c.forward(x, t);
-        return { loss, grad: Float64Array.from(c.backward(x, t).data) };
-      }, 'float32');
+      withBackend(
+        backend,
+        () => {
+          const c = build();
+          const x = fromTypedArray(values, shape);
+          const t = typeof target === 'function' ? target() : target;
+          const loss = c.forward(x, t);
+          return { loss, grad: Float64Array.from(c.backward(x, t).data) };
+        },
+        'float32',
+      );
     const a = run('reference');
     const b = run('wasm');
     expect(scaledError([a.loss], [b.loss])).toBeLessThan(1e-5);
@@ -94,7 +112,10 @@ export function residualBlock(nIn: number, nOut: number, stride: number, inPlace
     new SpatialConvolution(nOut, nOut, 3, 3, 1, 1, 1, 1).noBias(),
     new SpatialBatchNormalization(nOut),
   );
-  const shortcut: Module = stride === 1 ? new Identity() : new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, nOut - nIn, 3));
+  const shortcut: Module =
+    stride === 1
+      ? new Identity()
+      : new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, nOut - nIn, 3));
   return new Sequential(new ConcatTable(body, shortcut), new CAddTable(), new ReLU(inPlace));
 }
 

@@ -26,7 +26,10 @@ export class Threshold extends Module {
   ) {
     super();
     if (inPlace && value > threshold) {
-      throw new LayerError(this, `in place needs value <= threshold (the backward mask is read from the output), got value ${value} > threshold ${threshold}`);
+      throw new LayerError(
+        this,
+        `in place needs value <= threshold (the backward mask is read from the output), got value ${value} > threshold ${threshold}`,
+      );
     }
   }
 

@@ -1,7 +1,7 @@
 import { type Tensor, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { View } from './view.js';
 import { expectGradients, itAgreesAcrossBackends } from './test-helpers.js';
+import { View } from './view.js';
 
 const shapeAfter = (v: View, s: number[]) => (v.forward(zeros(s)) as Tensor).shape;
 
@@ -28,7 +28,9 @@ describe('View', () => {
   });
 
   it('rejects sizes that do not fit', () => {
-    expect(() => new View(5).forward(zeros([2, 3]))).toThrow('View (root): cannot view 6 elements as (5), expected a multiple of 5 elements, received [2, 3]');
+    expect(() => new View(5).forward(zeros([2, 3]))).toThrow(
+      'View (root): cannot view 6 elements as (5), expected a multiple of 5 elements, received [2, 3]',
+    );
     expect(() => new View(-1, -1)).toThrow('at most one -1');
   });
 });

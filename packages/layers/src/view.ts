@@ -1,4 +1,4 @@
-import { type Tensor, sizeOf } from '@funt/tensor';
+import { sizeOf, type Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import { expectTensor } from './checks.js';
 import { LayerError } from './errors.js';
@@ -44,7 +44,12 @@ export class View extends Module {
       if (hasUnknown) shape[shape.indexOf(-1, 1)] = sample / known;
     }
     if (shape.some((d) => !Number.isInteger(d)) || sizeOf(shape) !== x.size) {
-      throw new LayerError(this, `cannot view ${x.size} elements as (${this.size.join(', ')})`, `a multiple of ${known} elements`, x.shape);
+      throw new LayerError(
+        this,
+        `cannot view ${x.size} elements as (${this.size.join(', ')})`,
+        `a multiple of ${known} elements`,
+        x.shape,
+      );
     }
     return shape;
   }

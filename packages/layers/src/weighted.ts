@@ -1,5 +1,5 @@
 import type { Tensor } from '@funt/tensor';
-import { type Fans, type InitOptions, defaultRng, torchDefault } from './init.js';
+import { defaultRng, type Fans, type InitOptions, torchDefault } from './init.js';
 import { Module } from './module.js';
 
 /**

@@ -4,18 +4,22 @@ import { Workspace } from './workspace.js';
 
 describe('Workspace', () => {
   it('returns the same tensor while shape and dtype match, a new one (old disposed) otherwise', () => {
-    withBackend('reference', () => {
-      const w = new Workspace();
-      const a = w.get('out', [2, 3], 'float32');
-      expect(w.get('out', [2, 3], 'float32')).toBe(a);
-      const b = w.get('out', [3, 2], 'float32');
-      expect(b).not.toBe(a);
-      expect(a.isDisposed).toBe(true);
-      const c = w.get('out', [3, 2], 'float64');
-      expect(c.dtype).toBe('float64');
-      expect(b.isDisposed).toBe(true);
-      expect(w.count).toBe(1);
-    }, 'float64');
+    withBackend(
+      'reference',
+      () => {
+        const w = new Workspace();
+        const a = w.get('out', [2, 3], 'float32');
+        expect(w.get('out', [2, 3], 'float32')).toBe(a);
+        const b = w.get('out', [3, 2], 'float32');
+        expect(b).not.toBe(a);
+        expect(a.isDisposed).toBe(true);
+        const c = w.get('out', [3, 2], 'float64');
+        expect(c.dtype).toBe('float64');
+        expect(b.isDisposed).toBe(true);
+        expect(w.count).toBe(1);
+      },
+      'float64',
+    );
   });
 
   it('caches views of the same storage window, and replaces them when the source changes', () => {

@@ -1,4 +1,4 @@
-import { type DType, Tensor, getBackend, keep, sameShape, sizeOf } from '@funt/tensor';
+import { type DType, getBackend, keep, sameShape, sizeOf, Tensor } from '@funt/tensor';
 
 /**
  * Memory a memory plan lends to a key for the length of a pass: returns a flat tensor of at
@@ -31,9 +31,16 @@ export class Workspace {
   get(key: string, shape: readonly number[], dtype: DType): Tensor {
     const size = sizeOf(shape);
     const flat = this.lenders.get(key)?.(size, dtype);
-    if (flat) return this.cachedView(this.borrowed, key, flat, flat.offset, shape, () => withShape(flat.slice(0, size), shape));
+    if (flat)
+      return this.cachedView(this.borrowed, key, flat, flat.offset, shape, () => withShape(flat.slice(0, size), shape));
     const have = this.tensors.get(key);
-    if (have && !have.isDisposed && have.dtype === dtype && have.backend === getBackend() && sameShape(have.shape, shape)) {
+    if (
+      have &&
+      !have.isDisposed &&
+      have.dtype === dtype &&
+      have.backend === getBackend() &&
+      sameShape(have.shape, shape)
+    ) {
       return have;
     }
     have?.dispose();
@@ -60,12 +67,27 @@ export class Workspace {
   slice(key: string, source: Tensor, start: number, end: number, shape?: readonly number[]): Tensor {
     const rowSize = source.shape[0] === 0 ? 0 : source.size / source.shape[0];
     const want = shape ?? [end - start, ...source.shape.slice(1)];
-    return this.cachedView(this.tensors, key, source, source.offset + start * rowSize, want, () => withShape(source.slice(start, end), want));
+    return this.cachedView(this.tensors, key, source, source.offset + start * rowSize, want, () =>
+      withShape(source.slice(start, end), want),
+    );
   }
 
-  private cachedView(map: Map<string, Tensor>, key: string, source: Tensor, offset: number, shape: readonly number[], make: () => Tensor): Tensor {
+  private cachedView(
+    map: Map<string, Tensor>,
+    key: string,
+    source: Tensor,
+    offset: number,
+    shape: readonly number[],
+    make: () => Tensor,
+  ): Tensor {
     const have = map.get(key);
-    if (have && !have.isDisposed && have.sharesStorageWith(source) && have.offset === offset && sameShape(have.shape, shape)) {
+    if (
+      have &&
+      !have.isDisposed &&
+      have.sharesStorageWith(source) &&
+      have.offset === offset &&
+      sameShape(have.shape, shape)
+    ) {
       return have;
     }
     have?.dispose();

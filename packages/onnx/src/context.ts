@@ -7,7 +7,7 @@
 import type { Module } from '@funt/layers';
 import { Tensor } from '@funt/tensor';
 import { OnnxExportError } from './errors.js';
-import { GraphBuilder, type Value } from './graph.js';
+import type { GraphBuilder, Value } from './graph.js';
 import type { AttributeProto, Dim } from './proto.js';
 
 /** What flows along a graph edge: one tensor, or a table of them (ConcatTable's output). */
@@ -45,7 +45,8 @@ export class ExportContext {
   /** Converts one module; any failure inside is reported against the innermost module. */
   convert(module: Module, input: Flow): Flow {
     const converter = this.lookup(module);
-    if (converter === undefined) throw this.error(module, `no ONNX mapping for ${module.typeName} (register one with registerConverter)`);
+    if (converter === undefined)
+      throw this.error(module, `no ONNX mapping for ${module.typeName} (register one with registerConverter)`);
     try {
       return converter(module, input, this);
     } catch (e) {
@@ -62,7 +63,8 @@ export class ExportContext {
 
   /** The input as a table of tensors. */
   table(module: Module, input: Flow): Value[] {
-    if (!Array.isArray(input)) throw this.error(module, 'expects a table of tensors (e.g. from ConcatTable), got one tensor');
+    if (!Array.isArray(input))
+      throw this.error(module, 'expects a table of tensors (e.g. from ConcatTable), got one tensor');
     return input;
   }
 
@@ -84,7 +86,12 @@ export class ExportContext {
   outputShape(module: Module): number[] {
     const out = module.output;
     if (!(out instanceof Tensor)) {
-      throw this.error(module, out === null ? 'has no output: the tracing pass did not reach it' : 'outputs a table where a tensor was expected');
+      throw this.error(
+        module,
+        out === null
+          ? 'has no output: the tracing pass did not reach it'
+          : 'outputs a table where a tensor was expected',
+      );
     }
     return [...out.shape];
   }
@@ -109,8 +116,14 @@ export class ExportContext {
    * Appends a node for `module`. Its output shape is the module's traced output unless given
    * (modules that emit several nodes give the shapes, and element types, of the intermediate ones).
    */
-  node(module: Module, opType: string, inputs: readonly string[], attributes: AttributeProto[] = [], shape?: readonly Dim[],
-    elemType?: number): Value {
+  node(
+    module: Module,
+    opType: string,
+    inputs: readonly string[],
+    attributes: AttributeProto[] = [],
+    shape?: readonly Dim[],
+    elemType?: number,
+  ): Value {
     const dims = shape ?? this.dims(this.outputShape(module));
     return this.graph.addNode(opType, inputs, `${this.prefix(module)}${opType}`, dims, attributes, elemType);
   }

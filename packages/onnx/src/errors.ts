@@ -14,10 +14,15 @@ export class OnnxExportError extends Error {
   readonly module: string | null;
 
   constructor(detail: string, module?: NamedModule, path?: string) {
-    const where = module === undefined ? '' : path === '' || path === undefined ? `${module.typeName} (root): ` : `${module.typeName} at '${path}': `;
+    const where =
+      module === undefined
+        ? ''
+        : path === '' || path === undefined
+          ? `${module.typeName} (root): `
+          : `${module.typeName} at '${path}': `;
     super(`ONNX export: ${where}${detail}`);
     this.name = 'OnnxExportError';
-    this.path = module === undefined ? null : path ?? '';
+    this.path = module === undefined ? null : (path ?? '');
     this.module = module?.typeName ?? null;
   }
 }

@@ -1,14 +1,38 @@
 import {
-  BatchNormalization, CAddTable, ConcatTable, Dropout, Identity, Linear, LogSoftMax, Module, MulConstant, Padding,
-  Parallel, ReLU, Reshape, Sequential, Sigmoid, SoftMax, SpatialAveragePooling, SpatialBatchNormalization,
-  SpatialConvolution, SpatialFullConvolution, SpatialMaxPooling, SpatialReflectionPadding, SpatialReplicationPadding,
-  SpatialUpSamplingNearest, Tanh, Threshold, View, type Activity,
+  type Activity,
+  BatchNormalization,
+  CAddTable,
+  ConcatTable,
+  Dropout,
+  Identity,
+  Linear,
+  LogSoftMax,
+  Module,
+  MulConstant,
+  Padding,
+  Parallel,
+  ReLU,
+  Reshape,
+  Sequential,
+  Sigmoid,
+  SoftMax,
+  SpatialAveragePooling,
+  SpatialBatchNormalization,
+  SpatialConvolution,
+  SpatialFullConvolution,
+  SpatialMaxPooling,
+  SpatialReflectionPadding,
+  SpatialReplicationPadding,
+  SpatialUpSamplingNearest,
+  Tanh,
+  Threshold,
+  View,
 } from '@funt/layers';
-import { Rng, type Tensor, normal } from '@funt/tensor';
+import { normal, Rng, type Tensor } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, toOnnxModel } from './export.js';
-import { decodeModel } from './proto.js';
 import { runOnnx } from './onnxruntime.js';
+import { decodeModel } from './proto.js';
 
 /** The bar: exported models match funt's evaluation outputs within 1e-4. */
 const TOLERANCE = 1e-4;
@@ -29,7 +53,13 @@ function randomise(model: Module, rng: Rng): void {
 }
 
 /** funt's evaluation output and onnxruntime's on the same batch; returns the largest difference. */
-async function compare(model: Module, inputShape: number[], batch: number, seed: number, bytes = exportOnnx(model, inputShape)): Promise<number> {
+async function compare(
+  model: Module,
+  inputShape: number[],
+  batch: number,
+  seed: number,
+  bytes = exportOnnx(model, inputShape),
+): Promise<number> {
   const rng = new Rng(seed);
   const x = normal([batch, ...inputShape], rng);
   model.evaluate();
@@ -45,12 +75,22 @@ async function compare(model: Module, inputShape: number[], batch: number, seed:
 
 /** A residual network in miniature: every op ResNet uses, in ResNet's arrangement. */
 function residualNet(): Sequential {
-  const body = new Sequential(new SpatialConvolution(4, 8, 3, 3, 2, 2, 1, 1).noBias(), new SpatialBatchNormalization(8));
+  const body = new Sequential(
+    new SpatialConvolution(4, 8, 3, 3, 2, 2, 1, 1).noBias(),
+    new SpatialBatchNormalization(8),
+  );
   const shortcut = new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, 4, 3, 0));
   return new Sequential(
-    new SpatialConvolution(3, 4, 3, 3, 1, 1, 1, 1), new SpatialBatchNormalization(4), new ReLU(true),
-    new ConcatTable(body, shortcut), new CAddTable(), new ReLU(true),
-    new SpatialAveragePooling(4, 4, 1, 1), new View(-1, 8), new Linear(8, 5), new LogSoftMax(),
+    new SpatialConvolution(3, 4, 3, 3, 1, 1, 1, 1),
+    new SpatialBatchNormalization(4),
+    new ReLU(true),
+    new ConcatTable(body, shortcut),
+    new CAddTable(),
+    new ReLU(true),
+    new SpatialAveragePooling(4, 4, 1, 1),
+    new View(-1, 8),
+    new Linear(8, 5),
+    new LogSoftMax(),
   );
 }
 
@@ -59,21 +99,40 @@ describe('exportOnnx runs in onnxruntime and matches funt', () => {
     const net = residualNet();
     randomise(net, new Rng(1));
     const ops = toOnnxModel(net, [3, 8, 8]).graph.node.map((n) => n.opType);
-    expect(ops).toEqual(['Conv', 'BatchNormalization', 'Relu', 'Conv', 'BatchNormalization', 'AveragePool', 'Pad', 'Add',
-      'Relu', 'GlobalAveragePool', 'Flatten', 'Gemm', 'LogSoftmax']);
+    expect(ops).toEqual([
+      'Conv',
+      'BatchNormalization',
+      'Relu',
+      'Conv',
+      'BatchNormalization',
+      'AveragePool',
+      'Pad',
+      'Add',
+      'Relu',
+      'GlobalAveragePool',
+      'Flatten',
+      'Gemm',
+      'LogSoftmax',
+    ]);
     expect(await compare(net, [3, 8, 8], 3, 2)).toBeLessThan(TOLERANCE);
   });
 
   it('the other image layers: reflection/replication padding, Tanh, ceil-mode MaxPool, nearest up-sampling, ConvTranspose, Sigmoid, Threshold, MulConstant', async () => {
     const net = new Sequential(
       new SpatialReflectionPadding(1, 2, 1, 0),
-      new SpatialConvolution(2, 3, 3, 3, 1, 1, 0, 1), new Tanh(),
+      new SpatialConvolution(2, 3, 3, 3, 1, 1, 0, 1),
+      new Tanh(),
       new SpatialMaxPooling(3, 3, 2, 2, 1, 1).ceil(),
       new SpatialReplicationPadding(1, 0, 2, 1),
       new SpatialUpSamplingNearest(2),
-      new SpatialFullConvolution(3, 2, 3, 3, 2, 2, 1, 1, 1, 1), new Sigmoid(),
-      new Threshold(0.55, -1), new MulConstant(2.5), new Dropout(0.3), new Identity(),
-      new Padding(2, -2, 3, 0.25), new SpatialBatchNormalization(2, 1e-3, 0.1, false),
+      new SpatialFullConvolution(3, 2, 3, 3, 2, 2, 1, 1, 1, 1),
+      new Sigmoid(),
+      new Threshold(0.55, -1),
+      new MulConstant(2.5),
+      new Dropout(0.3),
+      new Identity(),
+      new Padding(2, -2, 3, 0.25),
+      new SpatialBatchNormalization(2, 1e-3, 0.1, false),
     );
     randomise(net, new Rng(3));
     expect(await compare(net, [2, 7, 6], 2, 4)).toBeLessThan(TOLERANCE);
@@ -83,7 +142,8 @@ describe('exportOnnx runs in onnxruntime and matches funt', () => {
     const net = new Sequential(
       new Reshape(2, 6),
       new Parallel(1, 1).add(new Linear(6, 3)).add(new Sequential(new Linear(6, 4, false), new ReLU())),
-      new BatchNormalization(7), new SoftMax(),
+      new BatchNormalization(7),
+      new SoftMax(),
     );
     randomise(net, new Rng(5));
     expect(await compare(net, [3, 4], 4, 6)).toBeLessThan(TOLERANCE);
@@ -146,13 +206,19 @@ describe('exportOnnx errors name the module', () => {
   it('a ceil-mode pooling whose output size ONNX computes differently', () => {
     // Torch drops the last window when it would start in the right padding: 3 outputs where ONNX's formula gives 4.
     const net = new Sequential(new SpatialMaxPooling(2, 2, 2, 2, 1, 1).ceil());
-    expect(() => exportOnnx(net, [1, 5, 5])).toThrow(/SpatialMaxPooling at '0': ceil mode gives 3 outputs along an axis of 5 where ONNX pooling gives 4/);
+    expect(() => exportOnnx(net, [1, 5, 5])).toThrow(
+      /SpatialMaxPooling at '0': ceil mode gives 3 outputs along an axis of 5 where ONNX pooling gives 4/,
+    );
   });
 
   it('a View that folds the batch axis away, unless the batch size is fixed', async () => {
     const net = new Sequential(new View(-1));
-    expect(() => exportOnnx(net, [2, 3])).toThrow(/View at '0': output \[12\] does not keep the batch axis first.*fixed batchSize/);
-    const out = await runOnnx(exportOnnx(net, [2, 3], { batchSize: 2 }), { input: { data: new Float32Array(12).fill(1), dims: [2, 2, 3] } });
+    expect(() => exportOnnx(net, [2, 3])).toThrow(
+      /View at '0': output \[12\] does not keep the batch axis first.*fixed batchSize/,
+    );
+    const out = await runOnnx(exportOnnx(net, [2, 3], { batchSize: 2 }), {
+      input: { data: new Float32Array(12).fill(1), dims: [2, 2, 3] },
+    });
     expect(out.output.dims).toEqual([12]);
   });
 
@@ -161,6 +227,8 @@ describe('exportOnnx errors name the module', () => {
     expect(() => exportOnnx(net, [])).toThrow(/inputShape must be the shape of one example.*got \[\]/);
     expect(() => exportOnnx(net, [3, -8, 8])).toThrow(/got \[3,-8,8\]/);
     expect(() => exportOnnx(net, [3, 8, 8], { batchSize: 0 })).toThrow(/batchSize must be a positive integer, got 0/);
-    expect(() => exportOnnx(net, [5, 8, 8])).toThrow(/tracing forward pass on zeros of shape \[2, 5, 8, 8\] failed: .*SpatialConvolution at '0'/);
+    expect(() => exportOnnx(net, [5, 8, 8])).toThrow(
+      /tracing forward pass on zeros of shape \[2, 5, 8, 8\] failed: .*SpatialConvolution at '0'/,
+    );
   });
 });

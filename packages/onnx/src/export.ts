@@ -9,11 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Module } from '@funt/layers';
-import { Tensor, writeFileAtomic, zeros } from '@funt/tensor';
-import { type Flow, ExportContext } from './context.js';
+import { type Tensor, writeFileAtomic, zeros } from '@funt/tensor';
+import { ExportContext, type Flow } from './context.js';
 import { OnnxExportError } from './errors.js';
 import { GraphBuilder, type Value } from './graph.js';
-import { type ModelProto, encodeModel } from './proto.js';
+import { encodeModel, type ModelProto } from './proto.js';
 import { converterFor } from './registry.js';
 
 /** The operator set the converters are written against (ONNX 1.8; every current runtime reads it). */
@@ -39,7 +39,9 @@ export interface OnnxExportOptions {
 
 function checkShape(inputShape: readonly number[]): void {
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new OnnxExportError(`inputShape must be the shape of one example without the batch axis, e.g. [3, 32, 32]; got ${JSON.stringify(inputShape)}`);
+    throw new OnnxExportError(
+      `inputShape must be the shape of one example without the batch axis, e.g. [3, 32, 32]; got ${JSON.stringify(inputShape)}`,
+    );
   }
 }
 
@@ -53,7 +55,9 @@ function trace(model: Module, shape: number[]): Tensor {
     model.forward(x);
   } catch (e) {
     x.dispose();
-    throw new OnnxExportError(`the tracing forward pass on zeros of shape [${shape.join(', ')}] failed: ${e instanceof Error ? e.message : String(e)}`);
+    throw new OnnxExportError(
+      `the tracing forward pass on zeros of shape [${shape.join(', ')}] failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
   } finally {
     modules.forEach(([, m], i) => (m.isTraining = modes[i]));
   }
@@ -80,7 +84,8 @@ export function toOnnxModel(model: Module, inputShape: readonly number[], option
       const name = outputs.length === 1 ? 'output' : `output${i}`;
       // A graph output must be produced by a node; a model that passes its input through
       // (Identity, eval-mode Dropout) still gets one.
-      const produced = value.name === input.name ? graph.addNode('Identity', [value.name], 'Identity', value.shape) : value;
+      const produced =
+        value.name === input.name ? graph.addNode('Identity', [value.name], 'Identity', value.shape) : value;
       graph.addOutput(graph.renameValue(produced, name));
     });
     const metadata = Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value: String(value) }));
@@ -104,6 +109,11 @@ export function exportOnnx(model: Module, inputShape: readonly number[], options
 }
 
 /** Writes the ONNX model to `path` atomically (a crash leaves any previous file intact). */
-export function saveOnnx(model: Module, inputShape: readonly number[], path: string, options: OnnxExportOptions = {}): void {
+export function saveOnnx(
+  model: Module,
+  inputShape: readonly number[],
+  path: string,
+  options: OnnxExportOptions = {},
+): void {
   writeFileAtomic(path, [exportOnnx(model, inputShape, options)]);
 }

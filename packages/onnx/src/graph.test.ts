@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder, attr } from './graph.js';
-import { decodeModel, encodeModel, type ModelProto } from './proto.js';
+import { attr, GraphBuilder } from './graph.js';
 import { runOnnx } from './onnxruntime.js';
+import { decodeModel, encodeModel, type ModelProto } from './proto.js';
 
 function model(graph: GraphBuilder): ModelProto {
   return { irVersion: 7, opsetImport: [{ domain: '', version: 13 }], producerName: 'funt-test', graph: graph.build() };
@@ -52,7 +52,9 @@ describe('GraphBuilder + encodeModel', () => {
     expect(g.uniqueName('conv')).toBe('conv');
     expect(g.uniqueName('conv')).toBe('conv_1');
     expect(g.uniqueName('a b')).toBe('a_b');
-    expect(() => g.addWeight('w', new Float32Array(5), [2, 3])).toThrow(/weight 'w' has 5 values but shape \[2, 3\] needs 6/);
+    expect(() => g.addWeight('w', new Float32Array(5), [2, 3])).toThrow(
+      /weight 'w' has 5 values but shape \[2, 3\] needs 6/,
+    );
   });
 
   it('refuses a graph with no output and bytes that are not ONNX', () => {

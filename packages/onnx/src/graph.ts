@@ -3,7 +3,12 @@
  * walked, and hands out unique names, so converters only say "this op, these inputs".
  */
 import {
-  DataType, type AttributeProto, type Dim, type GraphProto, type NodeProto, type TensorProto,
+  type AttributeProto,
+  DataType,
+  type Dim,
+  type GraphProto,
+  type NodeProto,
+  type TensorProto,
   type ValueInfoProto,
 } from './proto.js';
 
@@ -77,7 +82,9 @@ export class GraphBuilder {
   addWeight(name: string, data: ArrayLike<number>, dims: readonly number[]): string {
     const size = dims.reduce((a, b) => a * b, 1);
     if (size !== data.length) {
-      throw new Error(`@funt/onnx: weight '${name}' has ${data.length} values but shape [${dims.join(', ')}] needs ${size}`);
+      throw new Error(
+        `@funt/onnx: weight '${name}' has ${data.length} values but shape [${dims.join(', ')}] needs ${size}`,
+      );
     }
     const unique = this.uniqueName(name);
     this.initializers.push({ name: unique, dims: [...dims], dataType: DataType.FLOAT, rawData: float32Bytes(data) });
@@ -96,8 +103,14 @@ export class GraphBuilder {
    * single output value; the output's shape is what the caller computed, recorded as
    * value_info so viewers and shape checks see it (with `elemType`, FLOAT unless said).
    */
-  addNode(opType: string, inputs: readonly string[], name: string, shape: readonly Dim[], attributes: AttributeProto[] = [],
-    elemType: number = DataType.FLOAT): Value {
+  addNode(
+    opType: string,
+    inputs: readonly string[],
+    name: string,
+    shape: readonly Dim[],
+    attributes: AttributeProto[] = [],
+    elemType: number = DataType.FLOAT,
+  ): Value {
     const nodeName = this.uniqueName(name);
     const output = { name: this.uniqueName(`${nodeName}:out`), shape: [...shape] };
     const node: NodeProto = { opType, input: [...inputs], output: [output.name], name: nodeName };

@@ -2,13 +2,22 @@
  * @funt/onnx: write funt models as ONNX, so they run in onnxruntime, TensorRT, OpenVINO or
  * any other ONNX consumer (a production inference server, a GPU cluster).
  */
-export { exportOnnx, saveOnnx, toOnnxModel, OPSET_VERSION, IR_VERSION, type OnnxExportOptions } from './export.js';
-export { registerConverter, supportedModules } from './registry.js';
-export { ExportContext, type Converter, type Flow } from './context.js';
-export { GraphBuilder, attr, type Value } from './graph.js';
+
+export { type Converter, ExportContext, type Flow } from './context.js';
 export { OnnxExportError } from './errors.js';
-export { runOnnx, type OnnxTensor } from './onnxruntime.js';
+export { exportOnnx, IR_VERSION, type OnnxExportOptions, OPSET_VERSION, saveOnnx, toOnnxModel } from './export.js';
+export { attr, GraphBuilder, type Value } from './graph.js';
+export { type OnnxTensor, runOnnx } from './onnxruntime.js';
 export {
-  encodeModel, decodeModel, DataType, type ModelProto, type GraphProto, type NodeProto, type TensorProto,
-  type AttributeProto, type ValueInfoProto, type Dim,
+  type AttributeProto,
+  DataType,
+  type Dim,
+  decodeModel,
+  encodeModel,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
 } from './proto.js';
+export { registerConverter, supportedModules } from './registry.js';

@@ -18,7 +18,9 @@ describe('runOnnx and saveOnnx', () => {
       throw new Error("Cannot find package 'onnxruntime-node'");
     });
     const { runOnnx } = await import('./onnxruntime.js');
-    await expect(runOnnx(new Uint8Array(0), {})).rejects.toThrow(/runOnnx needs the onnxruntime-node package \(npm install onnxruntime-node\)/);
+    await expect(runOnnx(new Uint8Array(0), {})).rejects.toThrow(
+      /runOnnx needs the onnxruntime-node package \(npm install onnxruntime-node\)/,
+    );
   });
 
   it('saveOnnx writes exactly the bytes exportOnnx returns, and runOnnx runs them', async () => {
@@ -34,7 +36,9 @@ describe('runOnnx and saveOnnx', () => {
       const out = await runOnnx(bytes, { input: { data: Float32Array.from([1, 0, 0]), dims: [1, 3] } });
       // One-hot input: the output is the first weight column plus the bias.
       const w = net.get(0) as Linear;
-      expect(Array.from(out.output.data)).toEqual([0, 1].map((o) => Math.fround(w.weight.data[o * 3] + w.bias!.data[o])));
+      expect(Array.from(out.output.data)).toEqual(
+        [0, 1].map((o) => Math.fround(w.weight.data[o * 3] + w.bias!.data[o])),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

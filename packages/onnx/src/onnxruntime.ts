@@ -15,16 +15,24 @@ let runtime: Promise<typeof Ort> | undefined;
 function loadRuntime(): Promise<typeof Ort> {
   runtime ??= import('onnxruntime-node').catch((e: unknown) => {
     runtime = undefined;
-    throw new Error(`runOnnx needs the onnxruntime-node package (npm install onnxruntime-node): ${(e as Error).message}`);
+    throw new Error(
+      `runOnnx needs the onnxruntime-node package (npm install onnxruntime-node): ${(e as Error).message}`,
+    );
   });
   return runtime;
 }
 
 /** Runs the model on float32 inputs keyed by graph input name; returns every graph output. */
-export async function runOnnx(bytes: Uint8Array, inputs: Record<string, OnnxTensor>): Promise<Record<string, OnnxTensor>> {
+export async function runOnnx(
+  bytes: Uint8Array,
+  inputs: Record<string, OnnxTensor>,
+): Promise<Record<string, OnnxTensor>> {
   const ort = await loadRuntime();
   // One thread and no graph rewrites: the runtime computes the graph as written.
-  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(bytes, {
+    graphOptimizationLevel: 'disabled',
+    intraOpNumThreads: 1,
+  });
   try {
     const feeds: Record<string, Ort.Tensor> = {};
     for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor('float32', t.data, [...t.dims]);

@@ -154,7 +154,10 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
     throw new Error(`@funt/onnx: not a valid ONNX model (${(e as Error).message})`);
   }
   const obj = type.toObject(message, { longs: Number, enums: String, arrays: true, defaults: false }) as {
-    graph?: { input: WireValueInfo[]; output: WireValueInfo[]; valueInfo: WireValueInfo[] } & Omit<GraphProto, 'input' | 'output' | 'valueInfo'>;
+    graph?: { input: WireValueInfo[]; output: WireValueInfo[]; valueInfo: WireValueInfo[] } & Omit<
+      GraphProto,
+      'input' | 'output' | 'valueInfo'
+    >;
   } & Omit<ModelProto, 'graph'>;
   if (!obj.graph) throw new Error('@funt/onnx: the ONNX model has no graph');
   return {

@@ -3,22 +3,51 @@
  * what forward computes, so it gets no mapping until one is registered for it.
  */
 import {
-  BatchNormalization, CAddTable, ConcatTable, Dropout, Identity, Linear, LogSoftMax, type Module, MulConstant,
-  Padding, Parallel, ReLU, Reshape, Sequential, Sigmoid, SoftMax, SpatialAveragePooling, SpatialBatchNormalization,
-  SpatialConvolution, SpatialFullConvolution, SpatialMaxPooling, SpatialReflectionPadding, SpatialReplicationPadding,
-  SpatialUpSamplingNearest, Tanh, Threshold, View,
+  BatchNormalization,
+  CAddTable,
+  ConcatTable,
+  Dropout,
+  Identity,
+  Linear,
+  LogSoftMax,
+  type Module,
+  MulConstant,
+  Padding,
+  Parallel,
+  ReLU,
+  Reshape,
+  Sequential,
+  Sigmoid,
+  SoftMax,
+  SpatialAveragePooling,
+  SpatialBatchNormalization,
+  SpatialConvolution,
+  SpatialFullConvolution,
+  SpatialMaxPooling,
+  SpatialReflectionPadding,
+  SpatialReplicationPadding,
+  SpatialUpSamplingNearest,
+  Tanh,
+  Threshold,
+  View,
 } from '@funt/layers';
 import type { Converter } from './context.js';
 import { elementwise, softmax, threshold } from './converters/activations.js';
 import { caddTable, concatTable, parallel, passThrough, sequential } from './converters/containers.js';
 import { linear, mulConstant, reshape } from './converters/dense.js';
 import {
-  batchNormalization, padding, spatialAveragePooling, spatialConvolution, spatialFullConvolution, spatialMaxPooling,
-  spatialPadding, spatialUpSamplingNearest,
+  batchNormalization,
+  padding,
+  spatialAveragePooling,
+  spatialConvolution,
+  spatialFullConvolution,
+  spatialMaxPooling,
+  spatialPadding,
+  spatialUpSamplingNearest,
 } from './converters/spatial.js';
 
 // Any constructor signature: every layer takes different arguments.
-type ModuleClass<M extends Module> = abstract new (...args: any[]) => M;
+type ModuleClass<M extends Module> = abstract new (...args: never[]) => M;
 
 const converters = new Map<ModuleClass<Module>, Converter<never>>();
 

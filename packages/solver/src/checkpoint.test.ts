@@ -14,13 +14,21 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 beforeAll(() => {
   // The child processes run the built package, as a user would.
   if (!fs.existsSync(path.join(here, '..', 'dist', 'index.js'))) {
-    throw new Error('packages/solver/dist is missing: run `pnpm --filter @funt/solver build` before these tests (turbo does)');
+    throw new Error(
+      'packages/solver/dist is missing: run `pnpm --filter @funt/solver build` before these tests (turbo does)',
+    );
   }
 });
 
 /** Spawns a test child and resolves when its stdout has matched `ready`. */
-function start(script: string, args: string[], ready: RegExp): { child: ChildProcess; ready: Promise<void>; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [path.join(here, 'testing', script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  script: string,
+  args: string[],
+  ready: RegExp,
+): { child: ChildProcess; ready: Promise<void>; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [path.join(here, 'testing', script), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const readyPromise = new Promise<void>((resolve, reject) => {

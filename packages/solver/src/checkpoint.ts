@@ -1,4 +1,4 @@
-import { type RngState, type Tensor, loadSafetensors, saveSafetensors } from '@funt/tensor';
+import { loadSafetensors, type RngState, saveSafetensors, type Tensor } from '@funt/tensor';
 import { SolverConfigError } from './errors.js';
 import type { EpochRecord, IterationRecord } from './history.js';
 import type { ScheduleState } from './schedule/schedule.js';
@@ -69,7 +69,9 @@ export function loadCheckpoint(path: string): CheckpointContents {
   const { tensors, metadata } = loadSafetensors(path);
   const json = metadata[CHECKPOINT_METADATA_KEY];
   if (json === undefined) {
-    throw new SolverConfigError(`'${path}' is not a funt solver checkpoint (its metadata has no '${CHECKPOINT_METADATA_KEY}')`);
+    throw new SolverConfigError(
+      `'${path}' is not a funt solver checkpoint (its metadata has no '${CHECKPOINT_METADATA_KEY}')`,
+    );
   }
   let state: CheckpointState;
   try {
@@ -78,7 +80,9 @@ export function loadCheckpoint(path: string): CheckpointContents {
     throw new SolverConfigError(`checkpoint '${path}': the solver state is not valid JSON (${(err as Error).message})`);
   }
   if (state?.version !== CHECKPOINT_VERSION) {
-    throw new SolverConfigError(`checkpoint '${path}': version ${String(state?.version)} is not supported (expected ${CHECKPOINT_VERSION})`);
+    throw new SolverConfigError(
+      `checkpoint '${path}': version ${String(state?.version)} is not supported (expected ${CHECKPOINT_VERSION})`,
+    );
   }
   const groups: Record<keyof typeof PREFIX, Record<string, Tensor>> = { model: {}, optimizer: {}, best: {} };
   for (const [name, t] of Object.entries(tensors)) {

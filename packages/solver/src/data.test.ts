@@ -4,12 +4,19 @@ import { BatchGatherer, checkData, checkLabels } from './data.js';
 
 describe('BatchGatherer', () => {
   it('gathers rows in the given order into one reused batch tensor, with their labels', () => {
-    const x = fromTypedArray(Array.from({ length: 12 }, (_, i) => i), [4, 3]);
+    const x = fromTypedArray(
+      Array.from({ length: 12 }, (_, i) => i),
+      [4, 3],
+    );
     const y = new Int32Array([10, 11, 12, 13]);
     const g = new BatchGatherer(x, 3);
     const first = g.gather([3, 1, 0, 2], 0, 3, y);
     expect(first.x).toBe(g.batch);
-    expect(first.x.toArray()).toEqual([[9, 10, 11], [3, 4, 5], [0, 1, 2]]);
+    expect(first.x.toArray()).toEqual([
+      [9, 10, 11],
+      [3, 4, 5],
+      [0, 1, 2],
+    ]);
     expect(Array.from(first.y)).toEqual([13, 11, 10]);
     const last = g.gather([3, 1, 0, 2], 3, 4, y);
     expect(last.x.shape).toEqual([1, 3]);
@@ -24,7 +31,10 @@ describe('BatchGatherer', () => {
   it('reads a data set held on another backend', () => {
     const x = withBackend('reference', () => fromTypedArray([1, 2, 3, 4], [2, 2]));
     const g = new BatchGatherer(x, 2);
-    expect(g.gather(null, 0, 2, null).x.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(g.gather(null, 0, 2, null).x.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 });
 
@@ -36,10 +46,20 @@ describe('data checks', () => {
 
   it('names the offending field', () => {
     expect(() => checkData(null)).toThrow(/data must be \{ xTrain, yTrain, xVal, yVal \}, got null/);
-    expect(() => checkData({ xTrain: x, yTrain: new Int32Array(3), xVal: fromTypedArray(new Float32Array(0), [0, 6]), yVal: new Int32Array(0) }))
-      .toThrow(/data\.xVal holds no examples \(shape \[0, 6\]\)/);
+    expect(() =>
+      checkData({
+        xTrain: x,
+        yTrain: new Int32Array(3),
+        xVal: fromTypedArray(new Float32Array(0), [0, 6]),
+        yVal: new Int32Array(0),
+      }),
+    ).toThrow(/data\.xVal holds no examples \(shape \[0, 6\]\)/);
     const f64 = withBackend('reference', () => fromTypedArray([1, 2, 3, 4, 5, 6], [3, 2], 'float64'));
-    expect(() => checkData({ xTrain: x, yTrain: new Int32Array(3), xVal: f64, yVal: new Int32Array(3) })).toThrow(/data\.xVal is float64 but data\.xTrain is float32/);
-    expect(() => checkLabels('y', new Int32Array([0, 1, 2]), 2)).toThrow(/y\[2\] = 2 is out of range for a model with 2 classes \(0\.\.1\)/);
+    expect(() => checkData({ xTrain: x, yTrain: new Int32Array(3), xVal: f64, yVal: new Int32Array(3) })).toThrow(
+      /data\.xVal is float64 but data\.xTrain is float32/,
+    );
+    expect(() => checkLabels('y', new Int32Array([0, 1, 2]), 2)).toThrow(
+      /y\[2\] = 2 is out of range for a model with 2 classes \(0\.\.1\)/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { Tensor, formatShape } from '@funt/tensor';
+import { formatShape, Tensor } from '@funt/tensor';
 import { SolverConfigError } from './errors.js';
 import { show } from './options.js';
 
@@ -16,20 +16,24 @@ export function checkSplit(name: string, x: unknown, y: unknown): number[] {
   const yName = `y${name[0].toUpperCase()}${name.slice(1)}`;
   if (!(x instanceof Tensor)) throw new SolverConfigError(`data.${xName} must be a Tensor, got ${show(x)}`);
   if (x.isDisposed) throw new SolverConfigError(`data.${xName} was disposed`);
-  if (x.rank < 2) throw new SolverConfigError(`data.${xName} must be N×… (rank ≥ 2), got shape ${formatShape(x.shape)}`);
+  if (x.rank < 2)
+    throw new SolverConfigError(`data.${xName} must be N×… (rank ≥ 2), got shape ${formatShape(x.shape)}`);
   if (x.shape[0] < 1) throw new SolverConfigError(`data.${xName} holds no examples (shape ${formatShape(x.shape)})`);
   if (!(y instanceof Int32Array)) {
     throw new SolverConfigError(`data.${yName} must be an Int32Array of class indices, got ${show(y)}`);
   }
   if (y.length !== x.shape[0]) {
-    throw new SolverConfigError(`data.${yName} has ${y.length} labels but data.${xName} has ${x.shape[0]} examples (shape ${formatShape(x.shape)})`);
+    throw new SolverConfigError(
+      `data.${yName} has ${y.length} labels but data.${xName} has ${x.shape[0]} examples (shape ${formatShape(x.shape)})`,
+    );
   }
   return x.shape.slice(1);
 }
 
 /** Checks the whole data set: both splits, and that their examples have the same shape and dtype. */
 export function checkData(data: unknown): number[] {
-  if (data === null || typeof data !== 'object') throw new SolverConfigError(`data must be { xTrain, yTrain, xVal, yVal }, got ${show(data)}`);
+  if (data === null || typeof data !== 'object')
+    throw new SolverConfigError(`data must be { xTrain, yTrain, xVal, yVal }, got ${show(data)}`);
   const d = data as Partial<TrainingData>;
   const train = checkSplit('train', d.xTrain, d.yTrain);
   const val = checkSplit('val', d.xVal, d.yVal);
@@ -48,7 +52,9 @@ export function checkData(data: unknown): number[] {
 export function checkLabels(name: string, y: Int32Array, numClasses: number): void {
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0 || y[i] >= numClasses) {
-      throw new SolverConfigError(`${name}[${i}] = ${y[i]} is out of range for a model with ${numClasses} classes (0..${numClasses - 1})`);
+      throw new SolverConfigError(
+        `${name}[${i}] = ${y[i]} is out of range for a model with ${numClasses} classes (0..${numClasses - 1})`,
+      );
     }
   }
 }
@@ -64,16 +70,25 @@ export class BatchGatherer {
   private readonly rowSize: number;
   private readonly views = new Map<number, Tensor>();
 
-  constructor(private readonly source: Tensor, readonly capacity: number) {
+  constructor(
+    private readonly source: Tensor,
+    readonly capacity: number,
+  ) {
     this.batch = Tensor.empty([capacity, ...source.shape.slice(1)], source.dtype);
     this.labels = new Int32Array(capacity);
     this.rowSize = source.size / source.shape[0];
   }
 
   /** The examples `order[from..to)` (indices into the source) and their labels from `y`. */
-  gather(order: ArrayLike<number> | null, from: number, to: number, y: Int32Array | null): { x: Tensor; y: Int32Array } {
+  gather(
+    order: ArrayLike<number> | null,
+    from: number,
+    to: number,
+    y: Int32Array | null,
+  ): { x: Tensor; y: Int32Array } {
     const n = to - from;
-    if (n < 1 || n > this.capacity) throw new RangeError(`BatchGatherer: batch of ${n} rows does not fit capacity ${this.capacity}`);
+    if (n < 1 || n > this.capacity)
+      throw new RangeError(`BatchGatherer: batch of ${n} rows does not fit capacity ${this.capacity}`);
     const src = this.source.data;
     const dst = this.batch.data;
     const r = this.rowSize;

@@ -6,16 +6,26 @@ import { HISTORY_FILES, History } from './history.js';
 
 function sample(): History {
   const h = new History();
-  h.iterations.push({ iteration: 1, nImages: 64, loss: 2.302585, learningRate: 0.1 });
+  h.iterations.push({ iteration: 1, nImages: 64, loss: 2.25, learningRate: 0.1 });
   h.iterations.push({ iteration: 2, nImages: 100, loss: 1.5, learningRate: 0.1 });
-  h.epochs.push({ epoch: 1, trainAcc: 0.5, trainTopK: 0.9, valAcc: 0.25, valTopK: 0.75, meanLoss: 1.9, imagesPerSecond: 80, learningRate: 0.1, seconds: 2 });
+  h.epochs.push({
+    epoch: 1,
+    trainAcc: 0.5,
+    trainTopK: 0.9,
+    valAcc: 0.25,
+    valTopK: 0.75,
+    meanLoss: 1.9,
+    imagesPerSecond: 80,
+    learningRate: 0.1,
+    seconds: 2,
+  });
   return h;
 }
 
 describe('History', () => {
   it('exports the CSVs exactly as PyFunt wrote them', () => {
     const h = sample();
-    expect(h.lossCsv()).toBe('iteration,n_images,loss\n1,64,2.302585\n2,100,1.5\n');
+    expect(h.lossCsv()).toBe('iteration,n_images,loss\n1,64,2.25\n2,100,1.5\n');
     expect(h.trainAccCsv()).toBe('epoch,train_acc\n1,0.5\n');
     expect(h.valAccCsv()).toBe('epoch,val_acc\n1,0.25\n');
     expect(new History().lossCsv()).toBe('iteration,n_images,loss\n');
@@ -35,6 +45,8 @@ describe('History', () => {
   });
 
   it('refuses malformed JSON histories', () => {
-    expect(() => History.fromJSON({ iterations: [] })).toThrow(/expected \{ iterations: \[\.\.\.\], epochs: \[\.\.\.\] \}/);
+    expect(() => History.fromJSON({ iterations: [] })).toThrow(
+      /expected \{ iterations: \[\.\.\.\], epochs: \[\.\.\.\] \}/,
+    );
   });
 });

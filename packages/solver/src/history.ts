@@ -47,15 +47,24 @@ export class History {
   epochs: EpochRecord[] = [];
 
   lossCsv(): string {
-    return csv(['iteration', 'n_images', 'loss'], this.iterations.map((r) => [r.iteration, r.nImages, r.loss]));
+    return csv(
+      ['iteration', 'n_images', 'loss'],
+      this.iterations.map((r) => [r.iteration, r.nImages, r.loss]),
+    );
   }
 
   trainAccCsv(): string {
-    return csv(['epoch', 'train_acc'], this.epochs.map((r) => [r.epoch, r.trainAcc]));
+    return csv(
+      ['epoch', 'train_acc'],
+      this.epochs.map((r) => [r.epoch, r.trainAcc]),
+    );
   }
 
   valAccCsv(): string {
-    return csv(['epoch', 'val_acc'], this.epochs.map((r) => [r.epoch, r.valAcc]));
+    return csv(
+      ['epoch', 'val_acc'],
+      this.epochs.map((r) => [r.epoch, r.valAcc]),
+    );
   }
 
   toJSON(): { iterations: IterationRecord[]; epochs: EpochRecord[] } {

@@ -1,15 +1,28 @@
 import { fromTypedArray } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { ConfusionMatrix, argmaxRows, checkScores, rankOfTrueClass } from './metrics.js';
+import { argmaxRows, ConfusionMatrix, checkScores, rankOfTrueClass } from './metrics.js';
 
 describe('metrics', () => {
-  const scores = fromTypedArray([
-    0.1, 0.7, 0.2, //  true 1: rank 0
-    0.5, 0.5, 0.0, //  true 1: tie with class 0, which comes first → rank 1
-    0.3, 0.2, 0.1, //  true 2: rank 2
-    NaN, 0.2, 0.1, //  true 0: NaN → last (rank 3)
-    0.2, NaN, 0.9, //  true 2: a NaN elsewhere outranks it → rank 1
-  ], [5, 3]);
+  const scores = fromTypedArray(
+    [
+      0.1,
+      0.7,
+      0.2, //  true 1: rank 0
+      0.5,
+      0.5,
+      0.0, //  true 1: tie with class 0, which comes first → rank 1
+      0.3,
+      0.2,
+      0.1, //  true 2: rank 2
+      NaN,
+      0.2,
+      0.1, //  true 0: NaN → last (rank 3)
+      0.2,
+      NaN,
+      0.9, //  true 2: a NaN elsewhere outranks it → rank 1
+    ],
+    [5, 3],
+  );
   const labels = new Int32Array([1, 1, 2, 0, 2]);
 
   it('ranks the true class like argmax breaks ties, and never counts NaN as correct', () => {
@@ -25,7 +38,11 @@ describe('metrics', () => {
     m.add(0, 0);
     m.add(2, 1);
     m.add(2, 1);
-    expect(m.toArray()).toEqual([[1, 0, 0], [0, 0, 0], [0, 2, 0]]);
+    expect(m.toArray()).toEqual([
+      [1, 0, 0],
+      [0, 0, 0],
+      [0, 2, 0],
+    ]);
   });
 
   it('checks that a model output is N×K', () => {

@@ -1,14 +1,18 @@
-import { type Tensor, formatShape } from '@funt/tensor';
+import { formatShape, type Tensor } from '@funt/tensor';
 import { SolverConfigError } from './errors.js';
 
 /** Checks that a model output is N×K scores for a batch of n and returns K. */
 export function checkScores(scores: unknown, n: number): number {
   const t = scores as Tensor;
   if (Array.isArray(scores) || typeof t?.rank !== 'number') {
-    throw new SolverConfigError(`model output must be one N×K tensor of class scores, got ${Array.isArray(scores) ? `a list of ${scores.length} tensors` : typeof scores}`);
+    throw new SolverConfigError(
+      `model output must be one N×K tensor of class scores, got ${Array.isArray(scores) ? `a list of ${scores.length} tensors` : typeof scores}`,
+    );
   }
   if (t.rank !== 2 || t.shape[0] !== n) {
-    throw new SolverConfigError(`model output must be N×K class scores for a batch of ${n}, got shape ${formatShape(t.shape)}`);
+    throw new SolverConfigError(
+      `model output must be N×K class scores for a batch of ${n}, got shape ${formatShape(t.shape)}`,
+    );
   }
   return t.shape[1];
 }

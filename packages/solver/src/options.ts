@@ -11,7 +11,10 @@ export type Check = (value: unknown) => string | null;
 export function numberIn(min: number, max: number, { integer = false, exclusiveMin = false } = {}): Check {
   return (v) => {
     const ok =
-      typeof v === 'number' && Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && v <= max &&
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      (exclusiveMin ? v > min : v >= min) &&
+      v <= max &&
       (!integer || Number.isInteger(v));
     if (ok) return null;
     const range = `${exclusiveMin ? '(' : '['}${min}, ${max === Infinity ? '∞)' : `${max}]`}`;

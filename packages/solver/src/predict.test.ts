@@ -1,4 +1,4 @@
-import { type Tensor, fromTypedArray } from '@funt/tensor';
+import { fromTypedArray, type Tensor } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import type { TrainableModel } from './model.js';
 import { evaluate, forEachBatch, predict, predictProba } from './predict.js';
@@ -25,13 +25,31 @@ function identityModel(): TrainableModel & { batches: number[]; isTraining: bool
   return m;
 }
 
-const scores = fromTypedArray([
-  5, 1, 0, 0, //  true 0 → predicted 0
-  0, 1, 2, 3, //  true 0 → predicted 3, true class ranks 3rd... (0 is last: rank 3)
-  1, 4, 3, 2, //  true 2 → predicted 1, true class 2nd (rank 1)
-  0, 0, 0, 9, //  true 3 → predicted 3
-  2, 2, 2, 2, //  true 1 → tie: predicted 0, true class rank 1
-], [5, 4]);
+const scores = fromTypedArray(
+  [
+    5,
+    1,
+    0,
+    0, //  true 0 → predicted 0
+    0,
+    1,
+    2,
+    3, //  true 0 → predicted 3, true class ranks 3rd... (0 is last: rank 3)
+    1,
+    4,
+    3,
+    2, //  true 2 → predicted 1, true class 2nd (rank 1)
+    0,
+    0,
+    0,
+    9, //  true 3 → predicted 3
+    2,
+    2,
+    2,
+    2, //  true 1 → tie: predicted 0, true class rank 1
+  ],
+  [5, 4],
+);
 const labels = new Int32Array([0, 0, 2, 3, 1]);
 
 describe('batched prediction', () => {
@@ -69,7 +87,9 @@ describe('batched prediction', () => {
     const ev = evaluate(identityModel(), scores, labels, { indices: [3, 0], topK: 1 });
     expect(Array.from(ev.predictions)).toEqual([3, 0]);
     expect(ev.top1).toBe(1);
-    expect(() => predict(identityModel(), scores, { indices: [5] })).toThrow(/indices\[0\] = 5 is out of range for 5 examples/);
+    expect(() => predict(identityModel(), scores, { indices: [5] })).toThrow(
+      /indices\[0\] = 5 is out of range for 5 examples/,
+    );
   });
 
   it('predicts classes and probabilities that sum to one', () => {
@@ -86,7 +106,10 @@ describe('batched prediction', () => {
   it('applies the pre-processing hook and disposes what it returns', () => {
     const made: Tensor[] = [];
     const preprocess = (b: Tensor) => {
-      const t = fromTypedArray(Array.from(b.data, (v) => -v), b.shape);
+      const t = fromTypedArray(
+        Array.from(b.data, (v) => -v),
+        b.shape,
+      );
       made.push(t);
       return t;
     };
@@ -96,8 +119,12 @@ describe('batched prediction', () => {
   });
 
   it('names a bad batch size and labels out of range', () => {
-    expect(() => forEachBatch(identityModel(), scores, { batchSize: 0 }, () => {})).toThrow(/batchSize must be an integer in \[1, ∞\), got 0/);
-    expect(() => evaluate(identityModel(), scores, new Int32Array([0, 0, 9, 0, 0]))).toThrow(/label 9 of example 2 is out of range for 4 classes/);
+    expect(() => forEachBatch(identityModel(), scores, { batchSize: 0 }, () => {})).toThrow(
+      /batchSize must be an integer in \[1, ∞\), got 0/,
+    );
+    expect(() => evaluate(identityModel(), scores, new Int32Array([0, 0, 9, 0, 0]))).toThrow(
+      /label 9 of example 2 is out of range for 4 classes/,
+    );
     expect(() => evaluate(identityModel(), scores, new Int32Array(3))).toThrow(/3 labels for 5 examples/);
   });
 });

@@ -1,7 +1,7 @@
-import { Tensor, softmax } from '@funt/tensor';
+import { softmax, Tensor } from '@funt/tensor';
 import { BatchGatherer } from './data.js';
 import { SolverConfigError } from './errors.js';
-import { ConfusionMatrix, argmaxRows, checkScores, rankOfTrueClass } from './metrics.js';
+import { argmaxRows, ConfusionMatrix, checkScores, rankOfTrueClass } from './metrics.js';
 import type { LossFunction, TrainableModel } from './model.js';
 import { numberIn, show } from './options.js';
 
@@ -130,7 +130,9 @@ export function evaluate(model: TrainableModel, x: Tensor, y: Int32Array, option
     const batchLabels = labels.subarray(from, to);
     for (let i = 0; i < batchLabels.length; i++) {
       if (batchLabels[i] < 0 || batchLabels[i] >= numClasses) {
-        throw new SolverConfigError(`evaluate: label ${batchLabels[i]} of example ${order ? order[from + i] : from + i} is out of range for ${numClasses} classes`);
+        throw new SolverConfigError(
+          `evaluate: label ${batchLabels[i]} of example ${order ? order[from + i] : from + i} is out of range for ${numClasses} classes`,
+        );
       }
     }
     argmaxRows(scores, predictions.subarray(from, to));

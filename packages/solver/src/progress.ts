@@ -43,7 +43,11 @@ class LineProgress implements ProgressReporter {
   private epoch = 0;
   private numEpochs = 0;
   private iterations = 0;
-  constructor(private readonly stream: Stream, private readonly printEvery: number, private readonly topK: number) {}
+  constructor(
+    private readonly stream: Stream,
+    private readonly printEvery: number,
+    private readonly topK: number,
+  ) {}
 
   startEpoch(epoch: number, numEpochs: number, iterations: number): void {
     this.epoch = epoch;
@@ -74,7 +78,10 @@ class LineProgress implements ProgressReporter {
 class BarProgress implements ProgressReporter {
   private bar: cliProgress.SingleBar | null = null;
   private lastAcc = '-';
-  constructor(private readonly stream: Stream, private readonly topK: number) {}
+  constructor(
+    private readonly stream: Stream,
+    private readonly topK: number,
+  ) {}
 
   startEpoch(epoch: number, numEpochs: number, iterations: number, startAt: number): void {
     this.stop();

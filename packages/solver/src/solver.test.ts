@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type Rng, type Tensor, fromTypedArray, getBackend, loadSafetensors } from '@funt/tensor';
+import { fromTypedArray, getBackend, loadSafetensors, type Rng, type Tensor } from '@funt/tensor';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { NonFiniteLossError, SolverConfigError } from './errors.js';
 import { HISTORY_FILES } from './history.js';
@@ -70,7 +70,12 @@ describe('Solver training', () => {
     const n = 23;
     const x = new Float32Array(n * 2);
     for (let i = 0; i < n; i++) x[i * 2] = i; // feature 0 identifies the example
-    const data = { xTrain: fromTypedArray(x, [n, 2]), yTrain: new Int32Array(n).map((_, i) => i % 2), xVal: fromTypedArray(x, [n, 2]), yVal: new Int32Array(n).map((_, i) => i % 2) };
+    const data = {
+      xTrain: fromTypedArray(x, [n, 2]),
+      yTrain: new Int32Array(n).map((_, i) => i % 2),
+      xVal: fromTypedArray(x, [n, 2]),
+      yVal: new Int32Array(n).map((_, i) => i % 2),
+    };
     const run = async (seed: number) => {
       const seen: number[][] = [[], [], []];
       let epoch = 0;
@@ -166,10 +171,14 @@ describe('Solver training', () => {
       events: { onCheckpoint: (_, reason, s) => written.push([reason, s.history.epochs.length]) },
     });
     await solver.train();
-    expect(written).toEqual([['periodic', 2], ['periodic', 4], ['final', 5]]);
+    expect(written).toEqual([
+      ['periodic', 2],
+      ['periodic', 4],
+      ['final', 5],
+    ]);
   });
 
-  it('applies the schedule every iteration from the rule\'s learning rate', async () => {
+  it("applies the schedule every iteration from the rule's learning rate", async () => {
     const data = blobData(20, 10, 2, [3]);
     const rates: number[] = [];
     const solver = new Solver(linearClassifier(3, 2), nll(), data, {
@@ -177,7 +186,12 @@ describe('Solver training', () => {
       batchSize: 10,
       numEpochs: 3,
       optimConfig: { learningRate: 0.2 },
-      schedule: { type: 'warmup', epochs: 1, startFactor: 0.5, then: { type: 'multistep', milestones: [2], gamma: 0.1 } },
+      schedule: {
+        type: 'warmup',
+        epochs: 1,
+        startFactor: 0.5,
+        then: { type: 'multistep', milestones: [2], gamma: 0.1 },
+      },
       events: { onIteration: (info) => rates.push(info.learningRate) },
     });
     await solver.train();
@@ -195,29 +209,50 @@ describe('Solver checkpoints and resume', () => {
     numEpochs: 3,
     updateRule: 'sgd',
     optimConfig: { learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 },
-    schedule: { type: 'warmup', epochs: 0.5, startFactor: 0.2, then: { type: 'multistep', milestones: [2], gamma: 0.1 } },
+    schedule: {
+      type: 'warmup',
+      epochs: 0.5,
+      startFactor: 0.2,
+      then: { type: 'multistep', milestones: [2], gamma: 0.1 },
+    },
     augment: noise,
     numTrainSamples: 16,
     seed: 5,
     restoreBest: false,
     ...extra,
   });
-  let reference: Promise<{ params: Record<string, number[]>; losses: number[]; epochs: number[]; best: Record<string, number[]> }> | null = null;
-  const uninterrupted = () => (reference ??= (async () => {
-    const model = convNet(3);
-    const solver = new Solver(model, nll(), data, options({}));
-    await solver.train();
-    return { params: snapshot(model), losses: solver.history.iterations.map((r) => r.loss), epochs: solver.history.epochs.map((e) => e.valAcc), best: snapshot({ stateDict: () => solver.bestModelState! }) };
-  })());
+  let reference: Promise<{
+    params: Record<string, number[]>;
+    losses: number[];
+    epochs: number[];
+    best: Record<string, number[]>;
+  }> | null = null;
+  const uninterrupted = () =>
+    (reference ??= (async () => {
+      const model = convNet(3);
+      const solver = new Solver(model, nll(), data, options({}));
+      await solver.train();
+      return {
+        params: snapshot(model),
+        losses: solver.history.iterations.map((r) => r.loss),
+        epochs: solver.history.epochs.map((e) => e.valAcc),
+        best: snapshot({ stateDict: () => solver.bestModelState! }),
+      };
+    })());
 
   // 5 iterations per epoch: stop mid-epoch 1, after the last iteration of epoch 1, and mid-epoch 3.
   for (const stopAt of [3, 5, 12]) {
     it(`resuming after a stop at iteration ${stopAt} gives bit-identical parameters, buffers and histories`, async () => {
       const checkpointPath = tmpFile('resume.safetensors');
-      const first = new Solver(convNet(3), nll(), data, options({
-        checkpointPath,
-        events: { onIteration: (info, s) => info.iteration === stopAt && s.requestStop() },
-      }));
+      const first = new Solver(
+        convNet(3),
+        nll(),
+        data,
+        options({
+          checkpointPath,
+          events: { onIteration: (info, s) => info.iteration === stopAt && s.requestStop() },
+        }),
+      );
       const stopped = await first.train();
       expect(stopped.status).toBe('interrupted');
       expect(stopped.iterations).toBe(stopAt);
@@ -242,16 +277,22 @@ describe('Solver checkpoints and resume', () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (c) => (text += c));
-    const solver = new Solver(convNet(3), nll(), data, options({
-      handleSignals: true,
-      progress: 'lines',
-      stream: out,
-      checkpointPath,
-      events: {
-        onIteration: (info) => info.iteration === 4 && (process.emit as (e: string, s: string) => boolean)('SIGINT', 'SIGINT'),
-        onCheckpoint: (_p, reason) => reasons.push(reason),
-      },
-    }));
+    const solver = new Solver(
+      convNet(3),
+      nll(),
+      data,
+      options({
+        handleSignals: true,
+        progress: 'lines',
+        stream: out,
+        checkpointPath,
+        events: {
+          onIteration: (info) =>
+            info.iteration === 4 && (process.emit as (e: string, s: string) => boolean)('SIGINT', 'SIGINT'),
+          onCheckpoint: (_p, reason) => reasons.push(reason),
+        },
+      }),
+    );
     expect(process.listenerCount('SIGINT')).toBe(before);
     const result = await solver.train();
     expect(result.status).toBe('interrupted');
@@ -268,17 +309,27 @@ describe('Solver checkpoints and resume', () => {
     const checkpointPath = tmpFile('nan.safetensors');
     let calls = 0;
     let afterEpoch1: Buffer | null = null;
-    const solver = new Solver(linearClassifier(16, 3), nll(), { ...data, xTrain: data.xTrain.reshape([40, 16]), xVal: data.xVal.reshape([20, 16]) }, options({
-      checkpointPath,
-      augment: (batch) => {
-        if (++calls === 7) batch.data.fill(NaN);
-        return batch;
-      },
-      events: { onCheckpoint: (p) => (afterEpoch1 ??= fs.readFileSync(p)) },
-    }));
-    const error = await solver.train().then(() => null, (e: unknown) => e);
+    const solver = new Solver(
+      linearClassifier(16, 3),
+      nll(),
+      { ...data, xTrain: data.xTrain.reshape([40, 16]), xVal: data.xVal.reshape([20, 16]) },
+      options({
+        checkpointPath,
+        augment: (batch) => {
+          if (++calls === 7) batch.data.fill(NaN);
+          return batch;
+        },
+        events: { onCheckpoint: (p) => (afterEpoch1 ??= fs.readFileSync(p)) },
+      }),
+    );
+    const error = await solver.train().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(NonFiniteLossError);
-    expect((error as Error).message).toMatch(/training loss became NaN at iteration 7 \(epoch 2\); stopped\. The last good checkpoint is '.*nan\.safetensors'/);
+    expect((error as Error).message).toMatch(
+      /training loss became NaN at iteration 7 \(epoch 2\); stopped\. The last good checkpoint is '.*nan\.safetensors'/,
+    );
     expect((error as NonFiniteLossError).iteration).toBe(7);
     expect(fs.readFileSync(checkpointPath)).toEqual(afterEpoch1);
   });
@@ -287,14 +338,19 @@ describe('Solver checkpoints and resume', () => {
     const checkpointPath = tmpFile('error.safetensors');
     let calls = 0;
     const reasons: string[] = [];
-    const failing = new Solver(convNet(3), nll(), data, options({
-      checkpointPath,
-      augment: (batch, rng) => {
-        if (++calls === 9) throw new Error('augmentation exploded');
-        return noise(batch, rng);
-      },
-      events: { onCheckpoint: (_p, reason) => reasons.push(reason) },
-    }));
+    const failing = new Solver(
+      convNet(3),
+      nll(),
+      data,
+      options({
+        checkpointPath,
+        augment: (batch, rng) => {
+          if (++calls === 9) throw new Error('augmentation exploded');
+          return noise(batch, rng);
+        },
+        events: { onCheckpoint: (_p, reason) => reasons.push(reason) },
+      }),
+    );
     await expect(failing.train()).rejects.toThrow('augmentation exploded');
     expect(reasons).toEqual(['periodic', 'error']);
     const model = convNet(3, 42);
@@ -308,9 +364,13 @@ describe('Solver checkpoints and resume', () => {
     const s = new Solver(convNet(3), nll(), data, options({ checkpointPath, numEpochs: 1 }));
     await s.train();
     const adam = new Solver(convNet(3), nll(), data, options({ updateRule: 'adam', optimConfig: {} }));
-    expect(() => adam.loadCheckpoint(checkpointPath)).toThrow(/was trained with update rule 'sgd', this solver uses 'adam'/);
+    expect(() => adam.loadCheckpoint(checkpointPath)).toThrow(
+      /was trained with update rule 'sgd', this solver uses 'adam'/,
+    );
     const linear = new Solver(linearClassifier(16, 3), nll(), data, options({}));
-    expect(() => linear.loadCheckpoint(checkpointPath)).toThrow(/holds 6 parameters .* that do not match the model's 2/);
+    expect(() => linear.loadCheckpoint(checkpointPath)).toThrow(
+      /holds 6 parameters .* that do not match the model's 2/,
+    );
     const plain = tmpFile('plain.safetensors');
     const { saveSafetensors } = await import('@funt/tensor');
     saveSafetensors({ w: fromTypedArray([1]) }, plain);
@@ -323,16 +383,29 @@ describe('Solver outputs', () => {
 
   it('writes the CSV and JSON histories into historyDir', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'history-'));
-    const solver = new Solver(linearClassifier(4, 3), nll(), data, { ...quiet, batchSize: 10, numEpochs: 2, historyDir: dir });
+    const solver = new Solver(linearClassifier(4, 3), nll(), data, {
+      ...quiet,
+      batchSize: 10,
+      numEpochs: 2,
+      historyDir: dir,
+    });
     await solver.train();
     const loss = fs.readFileSync(path.join(dir, HISTORY_FILES.loss), 'utf8').trim().split('\n');
     expect(loss[0]).toBe('iteration,n_images,loss');
     expect(loss).toHaveLength(7);
     expect(loss[6]).toBe(`6,60,${solver.history.iterations[5].loss}`);
     const train = fs.readFileSync(path.join(dir, HISTORY_FILES.trainAcc), 'utf8').trim().split('\n');
-    expect(train).toEqual(['epoch,train_acc', `1,${solver.history.epochs[0].trainAcc}`, `2,${solver.history.epochs[1].trainAcc}`]);
+    expect(train).toEqual([
+      'epoch,train_acc',
+      `1,${solver.history.epochs[0].trainAcc}`,
+      `2,${solver.history.epochs[1].trainAcc}`,
+    ]);
     const val = fs.readFileSync(path.join(dir, HISTORY_FILES.valAcc), 'utf8').trim().split('\n');
-    expect(val).toEqual(['epoch,val_acc', `1,${solver.history.epochs[0].valAcc}`, `2,${solver.history.epochs[1].valAcc}`]);
+    expect(val).toEqual([
+      'epoch,val_acc',
+      `1,${solver.history.epochs[0].valAcc}`,
+      `2,${solver.history.epochs[1].valAcc}`,
+    ]);
     const json = JSON.parse(fs.readFileSync(path.join(dir, HISTORY_FILES.json), 'utf8'));
     expect(json.iterations).toHaveLength(6);
     expect(json.epochs[1].valAcc).toBe(solver.history.epochs[1].valAcc);
@@ -342,19 +415,33 @@ describe('Solver outputs', () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (c) => (text += c));
-    const solver = new Solver(linearClassifier(4, 3), nll(), data, { batchSize: 10, numEpochs: 2, progress: 'auto', printEvery: 2, stream: out, handleSignals: false });
+    const solver = new Solver(linearClassifier(4, 3), nll(), data, {
+      batchSize: 10,
+      numEpochs: 2,
+      progress: 'auto',
+      printEvery: 2,
+      stream: out,
+      handleSignals: false,
+    });
     await solver.train();
     expect(text).toMatch(/^\(epoch 1\/2, iteration 2\/3\) loss \d+\.\d{4}, lr 0\.0100, [\d.]+ img\/s$/m);
     expect(text).toMatch(/^\(epoch 1\/2, iteration 3\/3\) loss/m);
-    expect(text).toMatch(/^epoch 2\/2: train acc [\d.]+% \(top-5 [\d.]+%\), val acc [\d.]+% \(top-5 [\d.]+%\), mean loss [\d.]+, [\d.]+ img\/s, lr 0\.0100, [\d.]+ s$/m);
-    expect(text).not.toMatch(/\x1b\[/); // no terminal escapes
+    expect(text).toMatch(
+      /^epoch 2\/2: train acc [\d.]+% \(top-5 [\d.]+%\), val acc [\d.]+% \(top-5 [\d.]+%\), mean loss [\d.]+, [\d.]+ img\/s, lr 0\.0100, [\d.]+ s$/m,
+    );
+    expect(text).not.toContain('\x1b['); // no terminal escapes
   });
 
   it('draws a progress bar with loss, accuracy, images/s and ETA on a TTY', async () => {
     const out = Object.assign(new PassThrough(), { isTTY: true, columns: 160 });
     let text = '';
     out.on('data', (c) => (text += c));
-    const solver = new Solver(linearClassifier(4, 3), nll(), data, { batchSize: 10, numEpochs: 2, stream: out, handleSignals: false });
+    const solver = new Solver(linearClassifier(4, 3), nll(), data, {
+      batchSize: 10,
+      numEpochs: 2,
+      stream: out,
+      handleSignals: false,
+    });
     await solver.train();
     expect(text).toMatch(/epoch 1\/2 \[[^\]]*\] \d\/3 \| loss \d+\.\d{4} \| val acc - \| [\d.]+ img\/s \| ETA /);
     expect(text).toMatch(/epoch 2\/2 \[[^\]]*\] \d\/3 \| loss [\d.]+ \| val acc [\d.]+% /);
@@ -363,7 +450,13 @@ describe('Solver outputs', () => {
 
   it('predicts in batches no larger than evalBatchSize', async () => {
     const model = linearClassifier(4, 3);
-    const solver = new Solver(model, nll(), data, { ...quiet, batchSize: 10, numEpochs: 3, evalBatchSize: 4, optimConfig: { learningRate: 0.1 } });
+    const solver = new Solver(model, nll(), data, {
+      ...quiet,
+      batchSize: 10,
+      numEpochs: 3,
+      evalBatchSize: 4,
+      optimConfig: { learningRate: 0.1 },
+    });
     await solver.train();
     const spy = vi.spyOn(model, 'forward');
     const predicted = solver.predict(data.xVal);
@@ -400,17 +493,32 @@ describe('Solver bad input', () => {
   };
 
   it('names data whose counts or shapes do not match', async () => {
-    await fails(() => make({ ...data, yTrain: data.yTrain.subarray(0, 10) }), /data\.yTrain has 10 labels but data\.xTrain has 12 examples \(shape \[12, 4\]\)/);
-    await fails(() => make({ ...data, xVal: fromTypedArray(new Float32Array(30), [6, 5]) }), /data\.xVal examples have shape \[5\] but data\.xTrain examples have \[4\]/);
-    await fails(() => make({ ...data, yTrain: Array.from(data.yTrain) }), /data\.yTrain must be an Int32Array of class indices, got an array of length 12/);
-    await fails(() => make({ ...data, xTrain: fromTypedArray(new Float32Array(12), [12]) }), /data\.xTrain must be N×… \(rank ≥ 2\), got shape \[12\]/);
+    await fails(
+      () => make({ ...data, yTrain: data.yTrain.subarray(0, 10) }),
+      /data\.yTrain has 10 labels but data\.xTrain has 12 examples \(shape \[12, 4\]\)/,
+    );
+    await fails(
+      () => make({ ...data, xVal: fromTypedArray(new Float32Array(30), [6, 5]) }),
+      /data\.xVal examples have shape \[5\] but data\.xTrain examples have \[4\]/,
+    );
+    await fails(
+      () => make({ ...data, yTrain: Array.from(data.yTrain) }),
+      /data\.yTrain must be an Int32Array of class indices, got an array of length 12/,
+    );
+    await fails(
+      () => make({ ...data, xTrain: fromTypedArray(new Float32Array(12), [12]) }),
+      /data\.xTrain must be N×… \(rank ≥ 2\), got shape \[12\]/,
+    );
     await fails(() => make({ xTrain: data.xTrain, yTrain: data.yTrain }), /data\.xVal must be a Tensor, got undefined/);
   });
 
   it('names labels out of range', async () => {
     const y = data.yTrain.slice();
     y[5] = 3;
-    await fails(() => make({ ...data, yTrain: y }), /data\.yTrain\[5\] = 3 is out of range for a model with 3 classes \(0\.\.2\)/);
+    await fails(
+      () => make({ ...data, yTrain: y }),
+      /data\.yTrain\[5\] = 3 is out of range for a model with 3 classes \(0\.\.2\)/,
+    );
     const yv = data.yVal.slice();
     yv[2] = -1;
     await fails(() => make({ ...data, yVal: yv }), /data\.yVal\[2\] = -1 is out of range/);
@@ -420,19 +528,42 @@ describe('Solver bad input', () => {
     await fails(() => make(data, { batchSize: 0 }), /Solver: option 'batchSize' must be an integer in \[1, ∞\), got 0/);
     await fails(() => make(data, { numEpochs: 2.5 }), /option 'numEpochs' must be an integer/);
     await fails(() => make(data, { updateRule: 'sgd_th' }), /unknown update rule "sgd_th" \(known: sgd, sgdMomentum/);
-    await fails(() => make(data, { optimConfig: { lr: 0.1 } }), /update rule 'sgd': unknown option 'lr' \(known: learningRate/);
+    await fails(
+      () => make(data, { optimConfig: { lr: 0.1 } }),
+      /update rule 'sgd': unknown option 'lr' \(known: learningRate/,
+    );
     await fails(() => make(data, { bachSize: 10 }), /Solver: unknown option 'bachSize' \(known: batchSize/);
     await fails(() => make(data, { schedule: { type: 'cosine' } }), /schedule 'cosine': option 'epochs'/);
-    await fails(() => make(data, { events: { onEpoch: () => {} } }), /option 'events' must be .*unknown event 'onEpoch'/);
-    await fails(() => make(data, { updateRule: new Adam(), optimConfig: { learningRate: 1 } }), /optimConfig applies to a named updateRule; configure the UpdateRule instance instead/);
-    await fails(() => make(data, { progress: 'fancy' }), /option 'progress' must be one of "auto", "bar", "lines", "none", got "fancy"/);
+    await fails(
+      () => make(data, { events: { onEpoch: () => {} } }),
+      /option 'events' must be .*unknown event 'onEpoch'/,
+    );
+    await fails(
+      () => make(data, { updateRule: new Adam(), optimConfig: { learningRate: 1 } }),
+      /optimConfig applies to a named updateRule; configure the UpdateRule instance instead/,
+    );
+    await fails(
+      () => make(data, { progress: 'fancy' }),
+      /option 'progress' must be one of "auto", "bar", "lines", "none", got "fancy"/,
+    );
   });
 
   it('names a model that cannot take the data or does not score classes', async () => {
-    await fails(() => make(data, {}, linearClassifier(5, 3)), /model\.forward failed on one training example of shape \[1, 4\]: .*Linear/);
-    await fails(() => make(data, {}, { ...linearClassifier(4, 3), forward: undefined }), /model must have a forward\(\) method/);
+    await fails(
+      () => make(data, {}, linearClassifier(5, 3)),
+      /model\.forward failed on one training example of shape \[1, 4\]: .*Linear/,
+    );
+    await fails(
+      () => make(data, {}, { ...linearClassifier(4, 3), forward: undefined }),
+      /model must have a forward\(\) method/,
+    );
     const flat = linearClassifier(4, 3);
-    const wrongOutput = Object.assign(Object.create(Object.getPrototypeOf(flat)), flat, { forward: (x: Tensor) => x.reshape([-1]) });
-    await fails(() => make(data, {}, wrongOutput), /model output must be N×K class scores for a batch of 1, got shape \[4\]/);
+    const wrongOutput = Object.assign(Object.create(Object.getPrototypeOf(flat)), flat, {
+      forward: (x: Tensor) => x.reshape([-1]),
+    });
+    await fails(
+      () => make(data, {}, wrongOutput),
+      /model output must be N×K class scores for a batch of 1, got shape \[4\]/,
+    );
   });
 });

@@ -1,20 +1,20 @@
 import * as fs from 'node:fs';
-import { Rng, type Tensor, clone, copy, saveSafetensors } from '@funt/tensor';
-import { type CheckpointState, CHECKPOINT_VERSION, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { BatchGatherer, type TrainingData, checkData, checkLabels } from './data.js';
+import { clone, copy, Rng, saveSafetensors, type Tensor } from '@funt/tensor';
+import { CHECKPOINT_VERSION, type CheckpointState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { BatchGatherer, checkData, checkLabels, type TrainingData } from './data.js';
 import { NonFiniteLossError, SolverConfigError } from './errors.js';
 import { type EpochRecord, History } from './history.js';
 import { checkScores } from './metrics.js';
 import type { LossFunction, Parameter, TrainableModel } from './model.js';
-import { checkOptions, isBoolean, isFunction, numberIn, oneOf, show } from './options.js';
-import { type BatchHook, type Evaluation, type PredictOptions, evaluate, predict, predictProba } from './predict.js';
-import { type ProgressMode, type ProgressReporter, createProgress } from './progress.js';
+import { loadModuleRngs, saveModuleRngs } from './module-rngs.js';
 import { createUpdateRule } from './optim/registry.js';
 import { UpdateRule } from './optim/update-rule.js';
+import { checkOptions, isBoolean, isFunction, numberIn, oneOf, show } from './options.js';
+import { type BatchHook, type Evaluation, evaluate, type PredictOptions, predict, predictProba } from './predict.js';
+import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { ConstantSchedule } from './schedule/constant.js';
 import { createSchedule } from './schedule/registry.js';
 import type { Schedule, ScheduleState } from './schedule/schedule.js';
-import { loadModuleRngs, saveModuleRngs } from './module-rngs.js';
 import { InterruptWatch } from './signals.js';
 
 /** Augmentation of a training batch; returns the batch (modified in place) or a new tensor it hands over. */
@@ -134,9 +134,11 @@ const EVENT_NAMES = ['onIteration', 'onEpochEnd', 'onBest', 'onCheckpoint'];
 const OPTION_CHECKS = {
   batchSize: positiveInt,
   numEpochs: positiveInt,
-  updateRule: (v: unknown) => (typeof v === 'string' || v instanceof UpdateRule ? null : 'a rule name or an UpdateRule'),
+  updateRule: (v: unknown) =>
+    typeof v === 'string' || v instanceof UpdateRule ? null : 'a rule name or an UpdateRule',
   optimConfig: (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? null : 'an object'),
-  schedule: (v: unknown) => (v === null || (typeof v === 'object' && !Array.isArray(v)) ? null : 'a Schedule or { type, ... }'),
+  schedule: (v: unknown) =>
+    v === null || (typeof v === 'object' && !Array.isArray(v)) ? null : 'a Schedule or { type, ... }',
   augment: orNull(isFunction('a function (batch, rng) => Tensor')),
   preprocessTrain: orNull(isFunction('a function (batch) => Tensor')),
   preprocessVal: orNull(isFunction('a function (batch) => Tensor')),
@@ -146,7 +148,8 @@ const OPTION_CHECKS = {
   topK: positiveInt,
   seed: numberIn(-(2 ** 53), 2 ** 53, { integer: true }),
   restoreBest: isBoolean,
-  checkpointPath: (v: unknown) => (v === null || (typeof v === 'string' && v.length > 0) ? null : 'a file path or null'),
+  checkpointPath: (v: unknown) =>
+    v === null || (typeof v === 'string' && v.length > 0) ? null : 'a file path or null',
   checkpointEvery: positiveInt,
   resume: isBoolean,
   handleSignals: isBoolean,
@@ -164,7 +167,16 @@ const OPTION_CHECKS = {
   },
 };
 
-const MODEL_METHODS = ['forward', 'backward', 'zeroGradParameters', 'parameters', 'training', 'evaluate', 'stateDict', 'loadStateDict'];
+const MODEL_METHODS = [
+  'forward',
+  'backward',
+  'zeroGradParameters',
+  'parameters',
+  'training',
+  'evaluate',
+  'stateDict',
+  'loadStateDict',
+];
 
 /**
  * Trains a classifier: shuffled mini-batches, an update rule and a learning-rate schedule,
@@ -209,7 +221,12 @@ export class Solver {
   private lastCheckpoint: string | null = null;
   private progress: ProgressReporter | null = null;
 
-  constructor(model: TrainableModel, criterion: LossFunction, data: TrainingData, options: Partial<SolverOptions> = {}) {
+  constructor(
+    model: TrainableModel,
+    criterion: LossFunction,
+    data: TrainingData,
+    options: Partial<SolverOptions> = {},
+  ) {
     this.options = checkOptions('Solver', DEFAULTS, OPTION_CHECKS, options);
     for (const m of MODEL_METHODS) {
       if (typeof (model as unknown as Record<string, unknown>)?.[m] !== 'function') {
@@ -228,10 +245,17 @@ export class Solver {
     const o = this.options;
     this.rule = typeof o.updateRule === 'string' ? createUpdateRule(o.updateRule, o.optimConfig) : o.updateRule;
     if (o.updateRule instanceof UpdateRule && Object.keys(o.optimConfig).length > 0) {
-      throw new SolverConfigError('Solver: optimConfig applies to a named updateRule; configure the UpdateRule instance instead');
+      throw new SolverConfigError(
+        'Solver: optimConfig applies to a named updateRule; configure the UpdateRule instance instead',
+      );
     }
     const s = o.schedule;
-    this.schedule = s === null ? new ConstantSchedule() : typeof (s as Schedule).factor === 'function' ? (s as Schedule) : createSchedule(s as ScheduleState);
+    this.schedule =
+      s === null
+        ? new ConstantSchedule()
+        : typeof (s as Schedule).factor === 'function'
+          ? (s as Schedule)
+          : createSchedule(s as ScheduleState);
     const root = new Rng(o.seed);
     this.shuffleRng = root.fork();
     this.augmentRng = root.fork();
@@ -313,7 +337,15 @@ export class Solver {
           const imagesPerSecond = (this.iterationInEpoch * batchSize) / Math.max(this.epochTrainSeconds, 1e-9);
           progress.iteration(this.iterationInEpoch, { loss, learningRate: lr, imagesPerSecond });
           o.events.onIteration?.(
-            { epoch: this.epoch, iteration: this.iteration, iterationInEpoch: this.iterationInEpoch, iterationsPerEpoch: itersPerEpoch, loss, learningRate: lr, imagesSeen: this.imagesSeen },
+            {
+              epoch: this.epoch,
+              iteration: this.iteration,
+              iterationInEpoch: this.iterationInEpoch,
+              iterationsPerEpoch: itersPerEpoch,
+              loss,
+              learningRate: lr,
+              imagesSeen: this.imagesSeen,
+            },
             this,
           );
           // Let signals, timers and the progress bar run.
@@ -343,7 +375,13 @@ export class Solver {
     }
   }
 
-  private runIteration(gatherer: BatchGatherer, order: Int32Array, from: number, to: number, params: Parameter[]): number {
+  private runIteration(
+    gatherer: BatchGatherer,
+    order: Int32Array,
+    from: number,
+    to: number,
+    params: Parameter[],
+  ): number {
     this.iterationAugmentState = this.augmentRng.getState();
     this.iterationModuleRngs = saveModuleRngs(this.model);
     const { x, y } = gatherer.gather(order, from, to, this.data.yTrain);
@@ -376,11 +414,23 @@ export class Solver {
     const m = Math.min(o.numTrainSamples, n);
     const trainSubset = m < n ? this.shuffleRng.permutation(n).subarray(0, m) : undefined;
     const nVal = this.data.xVal.shape[0];
-    const valSubset = o.numValSamples !== null && o.numValSamples < nVal ? Int32Array.from({ length: o.numValSamples }, (_, i) => i) : undefined;
-    const train = m > 0
-      ? this.check(this.data.xTrain, this.data.yTrain, { indices: trainSubset, batchSize: evalBatch, preprocess: o.preprocessTrain ?? undefined })
-      : null;
-    const val = this.check(this.data.xVal, this.data.yVal, { indices: valSubset, batchSize: evalBatch, preprocess: o.preprocessVal ?? undefined });
+    const valSubset =
+      o.numValSamples !== null && o.numValSamples < nVal
+        ? Int32Array.from({ length: o.numValSamples }, (_, i) => i)
+        : undefined;
+    const train =
+      m > 0
+        ? this.check(this.data.xTrain, this.data.yTrain, {
+            indices: trainSubset,
+            batchSize: evalBatch,
+            preprocess: o.preprocessTrain ?? undefined,
+          })
+        : null;
+    const val = this.check(this.data.xVal, this.data.yVal, {
+      indices: valSubset,
+      batchSize: evalBatch,
+      preprocess: o.preprocessVal ?? undefined,
+    });
     this.model.training();
     this.epoch++;
     this.iterationInEpoch = 0;
@@ -426,7 +476,7 @@ export class Solver {
     if (path) this.saveCheckpoint(path, 'interrupt');
     if (this.options.historyDir) this.history.write(this.options.historyDir);
     this.progress?.message(
-      `stopped at epoch ${this.epoch + 1}, iteration ${this.iterationInEpoch}` + (path ? `; checkpoint '${path}'` : ''),
+      `stopped at epoch ${this.epoch + 1}, iteration ${this.iterationInEpoch}${path ? `; checkpoint '${path}'` : ''}`,
     );
     return this.result('interrupted');
   }
@@ -465,11 +515,16 @@ export class Solver {
     checkData(this.data);
     const params = this.model.parameters();
     if (!Array.isArray(params) || params.length === 0) {
-      throw new SolverConfigError(`model.parameters() must return a non-empty list of { name, value, grad }, got ${show(params)}`);
+      throw new SolverConfigError(
+        `model.parameters() must return a non-empty list of { name, value, grad }, got ${show(params)}`,
+      );
     }
     params.forEach((p, i) => {
-      const ok = p && p.value && p.grad && p.value.size === p.grad.size;
-      if (!ok) throw new SolverConfigError(`model parameter #${i} (${show(p?.name)}) must have value and grad tensors of the same size`);
+      const ok = p?.value && p.grad && p.value.size === p.grad.size;
+      if (!ok)
+        throw new SolverConfigError(
+          `model parameter #${i} (${show(p?.name)}) must have value and grad tensors of the same size`,
+        );
     });
     const probe = new BatchGatherer(this.data.xTrain, 1);
     const { x } = probe.gather(null, 0, 1, null);
@@ -536,7 +591,9 @@ export class Solver {
   loadCheckpoint(path: string): void {
     const { state, model, optimizer, best } = loadCheckpoint(path);
     if (state.rule.name !== this.rule.name) {
-      throw new SolverConfigError(`checkpoint '${path}' was trained with update rule '${state.rule.name}', this solver uses '${this.rule.name}'`);
+      throw new SolverConfigError(
+        `checkpoint '${path}' was trained with update rule '${state.rule.name}', this solver uses '${this.rule.name}'`,
+      );
     }
     const names = this.model.parameters().map((p) => p.name);
     if (names.length !== state.parameterNames.length || names.some((nm, i) => nm !== state.parameterNames[i])) {
@@ -548,7 +605,12 @@ export class Solver {
     // loadStateDict copies (as @funt/layers modules do), so the loaded tensors can go.
     this.model.loadStateDict(model, { strict: true });
     for (const t of Object.values(model)) t.dispose();
-    this.rule.loadState({ rule: state.rule.name, config: state.rule.config, scalars: state.rule.scalars, tensors: optimizer });
+    this.rule.loadState({
+      rule: state.rule.name,
+      config: state.rule.config,
+      scalars: state.rule.scalars,
+      tensors: optimizer,
+    });
     this.schedule.loadState(state.schedule);
     this.shuffleRng.setState(state.shuffleRng);
     this.epochShuffleState = state.shuffleRng;

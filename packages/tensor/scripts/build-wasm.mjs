@@ -22,15 +22,21 @@ mkdirSync(out, { recursive: true });
 
 const args = [
   join(root, 'assembly', 'index.ts'),
-  '--outFile', join(out, 'kernels.wasm'),
-  '--runtime', 'stub',
+  '--outFile',
+  join(out, 'kernels.wasm'),
+  '--runtime',
+  'stub',
   '--importMemory',
   '--sharedMemory',
-  '--initialMemory', '1',
+  '--initialMemory',
+  '1',
   // 4 GiB: the whole wasm32 address space. Shared memories reserve it up front (virtual only).
-  '--maximumMemory', '65536',
-  '--enable', 'simd',
-  '--enable', 'threads',
+  '--maximumMemory',
+  '65536',
+  '--enable',
+  'simd',
+  '--enable',
+  'threads',
   '-O3',
   '--noAssert',
 ];
@@ -39,7 +45,12 @@ if (process.argv.includes('--text')) args.push('--textFile', join(out, 'kernels.
 const stderr = [];
 const { error } = await asc.main(args, {
   stdout: process.stdout,
-  stderr: { write: (chunk) => { stderr.push(String(chunk)); return true; } },
+  stderr: {
+    write: (chunk) => {
+      stderr.push(String(chunk));
+      return true;
+    },
+  },
 });
 const diagnostics = stderr.join('');
 if (error || /\bERROR\b/.test(diagnostics)) {

@@ -1,6 +1,6 @@
+import type { DType } from './dtype.js';
 import type { Allocator } from './memory.js';
 import type { Tensor } from './tensor.js';
-import type { DType } from './dtype.js';
 
 /**
  * The kernel interface. Every backend implements these functions; the ops in `ops/` validate
@@ -110,7 +110,14 @@ export interface Backend {
    */
   conv2dBackwardData(dy: Tensor, w: Tensor, dx: Tensor, p: Conv2dParams): void;
   /** dw[O,C,kH,kW] (and db[O]) = gradient of conv2d w.r.t. w (and bias); accumulate adds to them. */
-  conv2dBackwardFilter(x: Tensor, dy: Tensor, dw: Tensor, db: Tensor | null, p: Conv2dParams, accumulate: boolean): void;
+  conv2dBackwardFilter(
+    x: Tensor,
+    dy: Tensor,
+    dw: Tensor,
+    db: Tensor | null,
+    p: Conv2dParams,
+    accumulate: boolean,
+  ): void;
 
   /**
    * Pooling windows follow Torch: output index o covers [o*stride - pad, o*stride - pad + kernel),
@@ -133,12 +140,28 @@ export interface Backend {
    * bit what threshold(y, 0, 0) would give after it.
    */
   batchNormTrain(
-    x: Tensor, gamma: Tensor | null, beta: Tensor | null, y: Tensor,
-    saveMean: Tensor, saveInvStd: Tensor,
-    runningMean: Tensor | null, runningVar: Tensor | null, momentum: number, eps: number, relu?: boolean,
+    x: Tensor,
+    gamma: Tensor | null,
+    beta: Tensor | null,
+    y: Tensor,
+    saveMean: Tensor,
+    saveInvStd: Tensor,
+    runningMean: Tensor | null,
+    runningVar: Tensor | null,
+    momentum: number,
+    eps: number,
+    relu?: boolean,
   ): void;
   /** y = (x - mean) * invStd * gamma + beta with given per-channel mean and invStd (eval mode); `relu` as in batchNormTrain. */
-  batchNormApply(x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor, relu?: boolean): void;
+  batchNormApply(
+    x: Tensor,
+    gamma: Tensor | null,
+    beta: Tensor | null,
+    mean: Tensor,
+    invStd: Tensor,
+    y: Tensor,
+    relu?: boolean,
+  ): void;
   /**
    * Backward of batch norm. With `training`, mean/invStd are the batch statistics and the
    * gradient flows through them; otherwise they are constants (eval mode). dgamma and dbeta
@@ -147,8 +170,16 @@ export interface Backend {
    * thresholdBackward(rectified, dy, 0) first), for dx, dgamma and dbeta alike.
    */
   batchNormBackward(
-    x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor,
-    dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean, rectified?: Tensor | null,
+    x: Tensor,
+    dy: Tensor,
+    gamma: Tensor | null,
+    mean: Tensor,
+    invStd: Tensor,
+    dx: Tensor | null,
+    dgamma: Tensor | null,
+    dbeta: Tensor | null,
+    training: boolean,
+    rectified?: Tensor | null,
   ): void;
 
   /** y[N,C,H*sH,W*sW] repeats each pixel. */

@@ -2,7 +2,18 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { createReferenceBackend } from './backends/reference/index.js';
 import { useReference } from './backends/reference/testing.js';
 import {
-  arange, empty, emptyLike, fromTypedArray, full, normal, ones, tensor, toActive, uniform, zeros, zerosLike,
+  arange,
+  empty,
+  emptyLike,
+  fromTypedArray,
+  full,
+  normal,
+  ones,
+  tensor,
+  toActive,
+  uniform,
+  zeros,
+  zerosLike,
 } from './creation.js';
 import { getBackend, registerBackend, withBackend } from './engine.js';
 import { ShapeError } from './errors.js';
@@ -12,25 +23,41 @@ beforeAll(() => useReference('float32'));
 
 describe('creation', () => {
   test('zeros, ones, full, empty and the *Like forms', () => {
-    expect(zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(zeros([2, 2]).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     expect(ones([3]).toArray()).toEqual([1, 1, 1]);
     expect(full([2], 2.5, 'float64').toArray()).toEqual([2.5, 2.5]);
     expect(full([2], 2.5, 'float64').dtype).toBe('float64');
     expect(empty([4, 0]).size).toBe(0);
     const base = full([2, 3], 7, 'float64');
     expect(zerosLike(base).dtype).toBe('float64');
-    expect(zerosLike(base).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(zerosLike(base).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     expect(emptyLike(base).shape).toEqual([2, 3]);
     expect(() => zeros([2, -3])).toThrow(ShapeError);
   });
 
   test('tensor from nested arrays, flat arrays with a shape, typed arrays and scalars', () => {
-    expect(tensor([[1, 2], [3, 4]]).shape).toEqual([2, 2]);
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).shape,
+    ).toEqual([2, 2]);
     expect(tensor([1, 2, 3, 4, 5, 6], [3, 2]).get(2, 1)).toBe(6);
     expect(tensor(new Float64Array([1, 2]), undefined, 'float64').toArray()).toEqual([1, 2]);
     expect(tensor(3).shape).toEqual([]);
     expect(tensor([]).shape).toEqual([0]);
-    expect(tensor([[[1], [2]], [[3], [4]]]).shape).toEqual([2, 2, 1]);
+    expect(
+      tensor([
+        [[1], [2]],
+        [[3], [4]],
+      ]).shape,
+    ).toEqual([2, 2, 1]);
   });
 
   test('ragged nested arrays and sizes that do not fill the shape are ShapeErrors', () => {

@@ -1,8 +1,8 @@
-import type { DType, DataArray } from './dtype.js';
+import type { DataArray, DType } from './dtype.js';
 import { getBackend, getDefaultDType } from './engine.js';
-import { ShapeError, formatShape } from './errors.js';
+import { formatShape, ShapeError } from './errors.js';
 import type { Rng } from './random.js';
-import { type Shape, checkShape, sizeOf } from './shape.js';
+import { checkShape, type Shape, sizeOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 /** An uninitialised tensor on the active backend (contents unspecified). */
@@ -33,10 +33,17 @@ export function zerosLike(t: Tensor): Tensor {
 }
 
 /** Copies `data` into a new tensor of the given shape (default: 1-D). */
-export function fromTypedArray(data: ArrayLike<number>, shape: Shape = [data.length], dtype: DType = getDefaultDType()): Tensor {
+export function fromTypedArray(
+  data: ArrayLike<number>,
+  shape: Shape = [data.length],
+  dtype: DType = getDefaultDType(),
+): Tensor {
   checkShape('fromTypedArray', shape);
   if (sizeOf(shape) !== data.length) {
-    throw new ShapeError('fromTypedArray', `${data.length} values do not fill shape ${formatShape(shape)}`, [[data.length], shape]);
+    throw new ShapeError('fromTypedArray', `${data.length} values do not fill shape ${formatShape(shape)}`, [
+      [data.length],
+      shape,
+    ]);
   }
   const t = Tensor.empty(shape, dtype);
   (t.data as DataArray).set(data as ArrayLike<number>);
@@ -47,7 +54,11 @@ export function fromTypedArray(data: ArrayLike<number>, shape: Shape = [data.len
  * A tensor from nested arrays (`[[1, 2], [3, 4]]`), a flat array or typed array with a shape,
  * or a single number (a scalar of shape []).
  */
-export function tensor(values: NestedArray | ArrayLike<number>, shape?: Shape, dtype: DType = getDefaultDType()): Tensor {
+export function tensor(
+  values: NestedArray | ArrayLike<number>,
+  shape?: Shape,
+  dtype: DType = getDefaultDType(),
+): Tensor {
   if (typeof values === 'number') return fromTypedArray([values], shape ?? [], dtype);
   if (!Array.isArray(values)) return fromTypedArray(values as ArrayLike<number>, shape, dtype);
   const inferred: number[] = [];
@@ -61,7 +72,11 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: Shape, d
   const walk = (v: NestedArray, axis: number): void => {
     if (Array.isArray(v)) {
       if (axis >= inferred.length || v.length !== inferred[axis]) {
-        throw new ShapeError('tensor', `ragged nested array: expected ${inferred[axis]} items at depth ${axis}, got ${v.length}`, [inferred]);
+        throw new ShapeError(
+          'tensor',
+          `ragged nested array: expected ${inferred[axis]} items at depth ${axis}, got ${v.length}`,
+          [inferred],
+        );
       }
       for (const x of v) walk(x, axis + 1);
     } else {

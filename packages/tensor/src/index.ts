@@ -6,29 +6,43 @@
  * SIMD, the default). Ops validate shapes, allocate outputs (or write into `out`) and call the
  * active backend's kernels.
  */
-import { registerBackend } from './engine.js';
+
 import { createReferenceBackend } from './backends/reference/index.js';
 import { createWasmBackend } from './backends/wasm/index.js';
+import { registerBackend } from './engine.js';
 
 registerBackend('reference', createReferenceBackend);
 registerBackend('wasm', createWasmBackend);
-export { wasmMemoryStats, type WasmMemoryStats } from './backends/wasm/index.js';
-export { getThreads, setThreads, threadsReady } from './backends/wasm/threads.js';
 
-export type { DType, DataArray } from './dtype.js';
-export { ShapeError, DisposedError, formatShape } from './errors.js';
-export { type Shape, sizeOf, stridesOf, sameShape } from './shape.js';
-export { Rng, type RngState } from './random.js';
-export { type Storage, type Allocator, type HeapStats, HeapAllocator, JsAllocator, sizeClass } from './memory.js';
-export { Tensor, type NestedArray } from './tensor.js';
-export { tidy, keep } from './scope.js';
-export {
-  getBackend, setBackend, withBackend, registerBackend, listBackends, backendByName,
-  getDefaultDType, setDefaultDType,
-} from './engine.js';
 export type {
-  Backend, UnaryOp, BinaryOp, ReduceOp, PadMode, Conv2dParams, Pool2dParams, MatmulOptions,
+  Backend,
+  BinaryOp,
+  Conv2dParams,
+  MatmulOptions,
+  PadMode,
+  Pool2dParams,
+  ReduceOp,
+  UnaryOp,
 } from './backend.js';
+export { type WasmMemoryStats, wasmMemoryStats } from './backends/wasm/index.js';
+export { getThreads, setThreads, threadsReady } from './backends/wasm/threads.js';
 export * from './creation.js';
+export type { DataArray, DType } from './dtype.js';
+export {
+  backendByName,
+  getBackend,
+  getDefaultDType,
+  listBackends,
+  registerBackend,
+  setBackend,
+  setDefaultDType,
+  withBackend,
+} from './engine.js';
+export { DisposedError, formatShape, ShapeError } from './errors.js';
 export * from './io/index.js';
+export { type Allocator, HeapAllocator, type HeapStats, JsAllocator, type Storage, sizeClass } from './memory.js';
 export * from './ops/index.js';
+export { Rng, type RngState } from './random.js';
+export { keep, tidy } from './scope.js';
+export { type Shape, sameShape, sizeOf, stridesOf } from './shape.js';
+export { type NestedArray, Tensor } from './tensor.js';

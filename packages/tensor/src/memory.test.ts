@@ -114,14 +114,15 @@ describe('tensors in WebAssembly memory', () => {
     const w = normal([4, 3, 3, 3], rng);
     const b = tensor([0.1, 0.2, 0.3, 0.4]);
     const opts = { padding: 1 };
-    const step = () => tidy(() => {
-      const y = conv2d(x, w, b, opts);
-      const a = relu(y);
-      const da = add(a, 1);
-      const dy = thresholdBackward(y, da, 0);
-      conv2dBackwardData(dy, w, x.shape, opts);
-      conv2dBackwardFilter(x, dy, w.shape, opts); // dw and db: 7 ops per step, all disposed by tidy
-    });
+    const step = () =>
+      tidy(() => {
+        const y = conv2d(x, w, b, opts);
+        const a = relu(y);
+        const da = add(a, 1);
+        const dy = thresholdBackward(y, da, 0);
+        conv2dBackwardData(dy, w, x.shape, opts);
+        conv2dBackwardFilter(x, dy, w.shape, opts); // dw and db: 7 ops per step, all disposed by tidy
+      });
     step();
     const warm = heap.stats();
     for (let i = 1; i < 1430; i++) step();

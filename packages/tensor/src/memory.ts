@@ -1,4 +1,4 @@
-import { type DType, type DataArray, arrayConstructor, bytesPerElement } from './dtype.js';
+import { arrayConstructor, bytesPerElement, type DataArray, type DType } from './dtype.js';
 import type { WasmMemory } from './webassembly.js';
 
 /**

@@ -10,7 +10,9 @@ describe('Rng', () => {
     // The reference implementation's outputs for this state (also checked by rand_xoshiro).
     const rng = new Rng();
     rng.setState({ s: [1, 2, 3, 4], spare: null });
-    expect(draws(rng, 10)).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804]);
+    expect(draws(rng, 10)).toEqual([
+      11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804,
+    ]);
   });
 
   test('the same seed gives the same stream; different seeds (also beyond 2^32) differ', () => {

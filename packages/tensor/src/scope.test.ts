@@ -54,7 +54,10 @@ describe('tidy', () => {
 
   test('a returned view keeps its storage alive after its base is disposed', () => {
     const view = tidy(() => tensor([1, 2, 3, 4]).reshape([2, 2]));
-    expect(view.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(view.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   test('disposes the scope’s tensors when fn throws, and rethrows', () => {

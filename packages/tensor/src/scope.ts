@@ -49,5 +49,6 @@ function collect(value: unknown, into: Set<unknown>, depth: number): void {
     return;
   }
   if (Array.isArray(value)) for (const v of value) collect(v, into, depth + 1);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collect(v, into, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype)
+    for (const v of Object.values(value)) collect(v, into, depth + 1);
 }

@@ -1,4 +1,4 @@
-import { ShapeError, formatShape } from './errors.js';
+import { formatShape, ShapeError } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -6,7 +6,9 @@ export type Shape = readonly number[];
 export function checkShape(op: string, shape: Shape): void {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(op, `invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`, [shape]);
+      throw new ShapeError(op, `invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`, [
+        shape,
+      ]);
     }
   }
 }
@@ -58,7 +60,10 @@ export function resolveShape(op: string, shape: Shape, size: number, from: Shape
       unknown = i;
     } else {
       if (!Number.isInteger(d) || d < 0) {
-        throw new ShapeError(op, `invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`, [from, shape]);
+        throw new ShapeError(op, `invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`, [
+          from,
+          shape,
+        ]);
       }
       known *= d;
     }
@@ -70,7 +75,10 @@ export function resolveShape(op: string, shape: Shape, size: number, from: Shape
     out[unknown] = size / known;
   }
   if (sizeOf(out) !== size) {
-    throw new ShapeError(op, `cannot view ${formatShape(from)} (${size} elements) as ${formatShape(shape)}`, [from, shape]);
+    throw new ShapeError(op, `cannot view ${formatShape(from)} (${size} elements) as ${formatShape(shape)}`, [
+      from,
+      shape,
+    ]);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { useReference } from './backends/reference/testing.js';
 import { createReferenceBackend } from './backends/reference/index.js';
+import { useReference } from './backends/reference/testing.js';
 import { arange, tensor } from './creation.js';
 import { registerBackend, withBackend } from './engine.js';
 import { DisposedError, ShapeError } from './errors.js';
@@ -38,7 +38,12 @@ describe('Tensor views', () => {
     const t = arange(6).reshape([3, 2]);
     expect(t.slice(0, 0).shape).toEqual([0, 2]);
     expect(t.slice(3).shape).toEqual([0, 2]);
-    for (const [s, e] of [[-1, 2], [0, 4], [2, 1], [0.5, 2]]) {
+    for (const [s, e] of [
+      [-1, 2],
+      [0, 4],
+      [2, 1],
+      [0.5, 2],
+    ]) {
       expect(() => t.slice(s, e)).toThrow(/slice: range .* out of bounds for first axis of \[3, 2\]/);
     }
     expect(() => tensor(5).slice(0)).toThrow(/cannot slice a scalar/);
@@ -46,7 +51,11 @@ describe('Tensor views', () => {
 
   test('the ptr of a view in WebAssembly memory is its storage address plus its byte offset', () => {
     const memory = new WebAssemblyApi.Memory({ initial: 1, maximum: 1024, shared: true });
-    registerBackend('reference-heap', () => ({ ...createReferenceBackend(), name: 'reference-heap', allocator: new HeapAllocator(memory, 64) }));
+    registerBackend('reference-heap', () => ({
+      ...createReferenceBackend(),
+      name: 'reference-heap',
+      allocator: new HeapAllocator(memory, 64),
+    }));
     const t = withBackend('reference-heap', () => arange(8, 'float64').reshape([4, 2]));
     expect(t.slice(2).ptr).toBe(t.ptr + 2 * 2 * 8);
     expect(new Float64Array(memory.buffer, t.slice(2).ptr, 1)[0]).toBe(4);
@@ -77,7 +86,10 @@ describe('Tensor lifetime', () => {
 
 describe('Tensor accessors', () => {
   test('item, get, toArray, toTypedArray, toString', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.rank).toBe(2);
     expect(t.size).toBe(6);
     expect(t.get(1, 2)).toBe(6);
@@ -86,7 +98,10 @@ describe('Tensor accessors', () => {
     expect(() => t.item()).toThrow(/has 6 elements, not 1/);
     expect(tensor(7).item()).toBe(7);
     expect(tensor(7).toArray()).toBe(7);
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const copy = t.toTypedArray();
     copy[0] = 99;
     expect(t.data[0]).toBe(1);

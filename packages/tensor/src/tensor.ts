@@ -1,10 +1,10 @@
 import type { Backend } from './backend.js';
-import { type DType, type DataArray, bytesPerElement } from './dtype.js';
+import { bytesPerElement, type DataArray, type DType } from './dtype.js';
 import { getBackend, getDefaultDType } from './engine.js';
-import { DisposedError, ShapeError, formatShape } from './errors.js';
+import { DisposedError, formatShape, ShapeError } from './errors.js';
 import type { Storage } from './memory.js';
-import { type Shape, checkShape, resolveShape, sizeOf } from './shape.js';
 import { trackInScope } from './scope.js';
+import { checkShape, resolveShape, type Shape, sizeOf } from './shape.js';
 
 /** The safety net for forgotten tensors: releases their share of storage after collection. */
 const finalizer = new FinalizationRegistry<Storage>((storage) => releaseStorage(storage));
@@ -37,7 +37,11 @@ export class Tensor {
   constructor(storage: Storage, shape: Shape, backend: Backend, offset = 0) {
     const size = sizeOf(shape);
     if (offset + size > storage.length) {
-      throw new ShapeError('Tensor', `view of ${size} elements at offset ${offset} exceeds storage of ${storage.length}`, [shape]);
+      throw new ShapeError(
+        'Tensor',
+        `view of ${size} elements at offset ${offset} exceeds storage of ${storage.length}`,
+        [shape],
+      );
     }
     this.shape = Object.freeze([...shape]);
     this.size = size;
@@ -104,10 +108,15 @@ export class Tensor {
   /** A view of rows [start, end) along the first axis. No copy. */
   slice(start: number, end: number = this.shape[0]): Tensor {
     if (!this.storage) throw new DisposedError('slice');
-    if (this.rank === 0) throw new ShapeError('slice', `cannot slice a scalar ${formatShape(this.shape)}`, [this.shape]);
+    if (this.rank === 0)
+      throw new ShapeError('slice', `cannot slice a scalar ${formatShape(this.shape)}`, [this.shape]);
     const n = this.shape[0];
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start > end) {
-      throw new ShapeError('slice', `range [${start}, ${end}) out of bounds for first axis of ${formatShape(this.shape)}`, [this.shape]);
+      throw new ShapeError(
+        'slice',
+        `range [${start}, ${end}) out of bounds for first axis of ${formatShape(this.shape)}`,
+        [this.shape],
+      );
     }
     const rowSize = n === 0 ? 0 : this.size / n;
     return new Tensor(this.storage, [end - start, ...this.shape.slice(1)], this.backend, this.offset + start * rowSize);
@@ -115,20 +124,29 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new ShapeError('item', `tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1`, [this.shape]);
+    if (this.size !== 1)
+      throw new ShapeError('item', `tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1`, [
+        this.shape,
+      ]);
     return this.data[0];
   }
 
   /** The element at the given indices. */
   get(...indices: number[]): number {
     if (indices.length !== this.rank) {
-      throw new ShapeError('get', `expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${indices.length}`, [this.shape]);
+      throw new ShapeError(
+        'get',
+        `expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${indices.length}`,
+        [this.shape],
+      );
     }
     let flat = 0;
     for (let i = 0; i < indices.length; i++) {
       const k = indices[i];
       if (!Number.isInteger(k) || k < 0 || k >= this.shape[i]) {
-        throw new ShapeError('get', `index ${k} out of range for axis ${i} of ${formatShape(this.shape)}`, [this.shape]);
+        throw new ShapeError('get', `index ${k} out of range for axis ${i} of ${formatShape(this.shape)}`, [
+          this.shape,
+        ]);
       }
       flat = flat * this.shape[i] + k;
     }

@@ -1,15 +1,23 @@
-import { Rng, fromTypedArray, withBackend } from '@funt/tensor';
 import { ClassNLLCriterion, numericalGradient } from '@funt/layers';
 import { Solver } from '@funt/solver';
-import { syntheticSet } from '../data/synthetic.js';
+import { fromTypedArray, Rng, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
+import { syntheticSet } from '../data/synthetic.js';
 import { resnet } from '../model/resnet.js';
 import { logProbabilities, twoBest } from './classifier.js';
 import { foolingImage } from './fool.js';
 import { saliencyMaps } from './saliency.js';
 
 const net = (channels: number, seed = 3) => {
-  const m = resnet({ n: 1, filters: 4, inputShape: [channels, 8, 8], classes: 4, skip: true, hiddenDims: [], rng: new Rng(seed) });
+  const m = resnet({
+    n: 1,
+    filters: 4,
+    inputShape: [channels, 8, 8],
+    classes: 4,
+    skip: true,
+    hiddenDims: [],
+    rng: new Rng(seed),
+  });
   m.evaluate();
   return m;
 };
@@ -17,7 +25,10 @@ const net = (channels: number, seed = 3) => {
 const image = (shape: number[], seed: number) => {
   const rng = new Rng(seed);
   const size = shape.reduce((a, b) => a * b, 1);
-  return fromTypedArray(Float32Array.from({ length: size }, () => rng.normal(0, 1)), shape);
+  return fromTypedArray(
+    Float32Array.from({ length: size }, () => rng.normal(0, 1)),
+    shape,
+  );
 };
 
 /**
@@ -26,11 +37,32 @@ const image = (shape: number[], seed: number) => {
  */
 async function trainedOnShapes() {
   const set = syntheticSet(640, 16, 21);
-  const x = fromTypedArray(Float32Array.from(set.images, (v) => v / 255), set.shape);
-  const model = resnet({ n: 1, filters: 4, inputShape: [1, 16, 16], classes: 4, skip: true, hiddenDims: [], rng: new Rng(1) });
-  const solver = new Solver(model, new ClassNLLCriterion(), { xTrain: x, yTrain: set.labels, xVal: x, yVal: set.labels }, {
-    batchSize: 32, numEpochs: 3, updateRule: 'sgd', optimConfig: { learningRate: 0.05, momentum: 0.9, nesterov: true }, progress: 'none', handleSignals: false,
+  const x = fromTypedArray(
+    Float32Array.from(set.images, (v) => v / 255),
+    set.shape,
+  );
+  const model = resnet({
+    n: 1,
+    filters: 4,
+    inputShape: [1, 16, 16],
+    classes: 4,
+    skip: true,
+    hiddenDims: [],
+    rng: new Rng(1),
   });
+  const solver = new Solver(
+    model,
+    new ClassNLLCriterion(),
+    { xTrain: x, yTrain: set.labels, xVal: x, yVal: set.labels },
+    {
+      batchSize: 32,
+      numEpochs: 3,
+      updateRule: 'sgd',
+      optimConfig: { learningRate: 0.05, momentum: 0.9, nesterov: true },
+      progress: 'none',
+      handleSignals: false,
+    },
+  );
   const { bestValAcc } = await solver.train();
   model.evaluate();
   return { model, set, x, bestValAcc };
@@ -51,7 +83,13 @@ describe('fooling images', async () => {
     // Trained well above chance (25%); the exact figure moves with the kernels' rounding.
     expect(bestValAcc).toBeGreaterThan(0.8);
     const rng = new Rng(4);
-    const start = from === 'image' ? one(0) : fromTypedArray(Float32Array.from({ length: size }, () => rng.next()), [1, 1, 16, 16]);
+    const start =
+      from === 'image'
+        ? one(0)
+        : fromTypedArray(
+            Float32Array.from({ length: size }, () => rng.next()),
+            [1, 1, 16, 16],
+          );
     const logp = logProbabilities(model, start);
     if (from === 'image') expect(logp.indexOf(Math.max(...logp))).toBe(set.labels[0]);
     // The hardest target: the least likely class, among those the model gives p ≥ 0.99 to some
@@ -66,7 +104,10 @@ describe('fooling images', async () => {
     expect(r.predicted).toBe(target);
     expect(r.steps).toBeGreaterThan(0);
     // The reported probability is the model's on the returned image.
-    expect(Math.exp(logProbabilities(model, fromTypedArray(r.image, [1, 1, 16, 16]))[target])).toBeCloseTo(r.probability, 4);
+    expect(Math.exp(logProbabilities(model, fromTypedArray(r.image, [1, 1, 16, 16]))[target])).toBeCloseTo(
+      r.probability,
+      4,
+    );
     for (let i = 0; i < size; i++) {
       expect(r.image[i]).toBeGreaterThanOrEqual(0);
       expect(r.image[i]).toBeLessThanOrEqual(1);
@@ -75,7 +116,13 @@ describe('fooling images', async () => {
   });
 
   it('reports failure when the step budget runs out', () => {
-    const r = foolingImage(model, one(1), { target: (set.labels[1] + 1) % 4, threshold: 0.999999, maxSteps: 1, stepSize: 1e-6, ...bounds });
+    const r = foolingImage(model, one(1), {
+      target: (set.labels[1] + 1) % 4,
+      threshold: 0.999999,
+      maxSteps: 1,
+      stepSize: 1e-6,
+      ...bounds,
+    });
     expect(r.success).toBe(false);
     expect(r.steps).toBe(1);
   });
@@ -84,9 +131,9 @@ describe('fooling images', async () => {
     expect(() => foolingImage(model, x, { target: 0, threshold: 0.9, maxSteps: 1, stepSize: 0.1, ...bounds })).toThrow(
       /expected one image \[1, C, H, W\], got shape \[640, 1, 16, 16\]/,
     );
-    expect(() => foolingImage(model, one(0), { target: 0, threshold: 0.9, maxSteps: 1, stepSize: 0.1, lo: [0], hi: [1] })).toThrow(
-      /lo and hi need 256 values/,
-    );
+    expect(() =>
+      foolingImage(model, one(0), { target: 0, threshold: 0.9, maxSteps: 1, stepSize: 0.1, lo: [0], hi: [1] }),
+    ).toThrow(/lo and hi need 256 values/);
   });
 });
 
@@ -128,7 +175,10 @@ describe('twoBest (the misclassified figure: top and second prediction)', () => 
   it('finds the two most likely classes of each row, the lower index winning a tie', () => {
     const p = [0.1, 0.6, 0.3, /* row 1 */ 0.5, 0.2, 0.3, /* row 2 */ 0.4, 0.2, 0.4, /* row 3 */ 0.2, 0.3, 0.5];
     expect([0, 1, 2, 3].map((i) => twoBest(p, 3, i))).toEqual([
-      { top: 1, second: 2 }, { top: 0, second: 2 }, { top: 0, second: 2 }, { top: 2, second: 1 },
+      { top: 1, second: 2 },
+      { top: 0, second: 2 },
+      { top: 0, second: 2 },
+      { top: 2, second: 1 },
     ]);
     expect(twoBest([0.7, 0.3], 2, 0)).toEqual({ top: 0, second: 1 });
     expect(() => twoBest([1], 1, 0)).toThrow('twoBest: needs at least 2 classes, got 1');

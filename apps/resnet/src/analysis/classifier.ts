@@ -12,7 +12,8 @@ export interface Classifier {
 }
 
 function single(t: Tensor | Tensor[], what: string): Tensor {
-  if (Array.isArray(t)) throw new TypeError(`${what}: the model returned a table of ${t.length} tensors, expected one tensor`);
+  if (Array.isArray(t))
+    throw new TypeError(`${what}: the model returned a table of ${t.length} tensors, expected one tensor`);
   return t;
 }
 
@@ -41,7 +42,11 @@ export function logProbabilities(model: Classifier, x: Tensor): Float64Array {
  * of the negative log-likelihood w.r.t. its output is −1 at the class and 0 elsewhere; no
  * criterion object is needed, and no averaging over the batch dilutes a single image's map.
  */
-export function inputGradient(model: Classifier, x: Tensor, classes: ArrayLike<number>): { grad: Float32Array; logp: Float64Array } {
+export function inputGradient(
+  model: Classifier,
+  x: Tensor,
+  classes: ArrayLike<number>,
+): { grad: Float32Array; logp: Float64Array } {
   const out = single(model.forward(x), 'inputGradient');
   const [n, k] = out.shape;
   if (classes.length !== n) throw new RangeError(`inputGradient: ${classes.length} classes for a batch of ${n} images`);

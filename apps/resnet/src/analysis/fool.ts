@@ -1,4 +1,4 @@
-import { type Tensor, fromTypedArray } from '@funt/tensor';
+import { fromTypedArray, type Tensor } from '@funt/tensor';
 import { type Classifier, inputGradient } from './classifier.js';
 
 export interface FoolOptions {

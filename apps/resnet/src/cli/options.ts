@@ -1,7 +1,16 @@
 import type { ScheduleSpec } from './schedule.js';
 
 /** The data sets the CLI can load; `synthetic` is a small generated set for tests and demos. */
-export const DATASETS = ['mnist', 'mnist-idx', 'kaggle-csv', 'cifar10', 'sfddd', 'tiny-imagenet', 'gtsrb', 'synthetic'] as const;
+export const DATASETS = [
+  'mnist',
+  'mnist-idx',
+  'kaggle-csv',
+  'cifar10',
+  'sfddd',
+  'tiny-imagenet',
+  'gtsrb',
+  'synthetic',
+] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export const UPDATE_RULES = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'] as const;

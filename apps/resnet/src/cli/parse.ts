@@ -36,7 +36,8 @@ export function nonNegativeNumber(text: string): number {
 
 export function probability(text: string): number {
   const v = number(text);
-  if (v <= 0 || v >= 1) throw new InvalidArgumentError(`expected a probability strictly between 0 and 1, got '${text}'`);
+  if (v <= 0 || v >= 1)
+    throw new InvalidArgumentError(`expected a probability strictly between 0 and 1, got '${text}'`);
   return v;
 }
 
@@ -66,3 +67,14 @@ export function oneOf<T extends string>(choices: readonly T[]): (text: string) =
     return text as T;
   };
 }
+
+/**
+ * The options commander hands an action: untyped by nature, since they come from the command
+ * line; each handler reads and checks the flags it declared.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: commander's parsed options are untyped by design
+export type Flags = Record<string, any>;
+
+/** A command's action: commander passes positional arguments, then the flags, then the command. */
+// biome-ignore lint/suspicious/noExplicitAny: commander's action arguments are untyped by design
+export type Action = (...args: any[]) => Promise<void>;

@@ -1,19 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import type { Flags } from './parse.js';
 import type { ProgramHandlers } from './program.js';
 import { runProgram } from './program.js';
 
 /** Records which handler ran with which options, and what was printed. */
 function harness() {
   const calls: { name: string; args: unknown[] }[] = [];
-  const record = (name: string) => async (...args: unknown[]) => void calls.push({ name, args });
+  const record =
+    (name: string) =>
+    async (...args: unknown[]) =>
+      void calls.push({ name, args });
   const handlers: ProgramHandlers = {
-    train: record('train'), evaluate: record('eval'), experiment: record('experiment'), report: record('report'),
-    saliency: record('saliency'), fool: record('fool'), quickstart: record('quickstart'),
-    exportModel: record('export'), importTorch: record('import'),
+    train: record('train'),
+    evaluate: record('eval'),
+    experiment: record('experiment'),
+    report: record('report'),
+    saliency: record('saliency'),
+    fool: record('fool'),
+    quickstart: record('quickstart'),
+    exportModel: record('export'),
+    importTorch: record('import'),
   };
   let out = '';
   let err = '';
-  const run = (argv: string[]) => runProgram(handlers, argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  const run = (argv: string[]) =>
+    runProgram(handlers, argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
   return { calls, run, out: () => out, err: () => err };
 }
 
@@ -21,10 +32,22 @@ describe('command line', () => {
   it("defaults to the seed's CIFAR recipe", async () => {
     const h = harness();
     expect(await h.run(['train'])).toBe(0);
-    const o = h.calls[0].args[0] as Record<string, any>;
+    const o = h.calls[0].args[0] as Flags;
     expect(o).toMatchObject({
-      dataset: 'mnist', n: 3, filters: 16, skip: true, epochs: 160, batchSize: 128, updateRule: 'nesterov', lr: 0.1,
-      momentum: 0.9, weightDecay: 1e-4, cropPad: 2, augment: true, checkpointEvery: 10, resume: false,
+      dataset: 'mnist',
+      n: 3,
+      filters: 16,
+      skip: true,
+      epochs: 160,
+      batchSize: 128,
+      updateRule: 'nesterov',
+      lr: 0.1,
+      momentum: 0.9,
+      weightDecay: 1e-4,
+      cropPad: 2,
+      augment: true,
+      checkpointEvery: 10,
+      resume: false,
       schedule: { kind: 'step', milestones: [80, 120], factor: 0.1 },
     });
     expect(o.flip).toBeUndefined(); // decided per data set
@@ -33,28 +56,101 @@ describe('command line', () => {
   it('parses every flag of train', async () => {
     const h = harness();
     const code = await h.run([
-      'train', '--dataset', 'synthetic', '--n', '1', '--filters', '8', '--no-skip', '--hidden', '64,32', '--no-flip', '--crop-pad', '4',
-      '--rotate', '10', '--contrast', '0.8,1.2', '--tint', '10', '--noise', 'gaussian:0.2', '--elastic', '34,4', '--epochs', '2',
-      '--batch-size', '16', '--update-rule', 'adam', '--lr', '1e-3', '--momentum', '0', '--weight-decay', '0', '--schedule', 'exp:0.9',
-      '--seed', '7', '--threads', '2', '--out', '/tmp/x', '--checkpoint-every', '1', '--train-size', '100', '--progress', 'none',
+      'train',
+      '--dataset',
+      'synthetic',
+      '--n',
+      '1',
+      '--filters',
+      '8',
+      '--no-skip',
+      '--hidden',
+      '64,32',
+      '--no-flip',
+      '--crop-pad',
+      '4',
+      '--rotate',
+      '10',
+      '--contrast',
+      '0.8,1.2',
+      '--tint',
+      '10',
+      '--noise',
+      'gaussian:0.2',
+      '--elastic',
+      '34,4',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '16',
+      '--update-rule',
+      'adam',
+      '--lr',
+      '1e-3',
+      '--momentum',
+      '0',
+      '--weight-decay',
+      '0',
+      '--schedule',
+      'exp:0.9',
+      '--seed',
+      '7',
+      '--threads',
+      '2',
+      '--out',
+      '/tmp/x',
+      '--checkpoint-every',
+      '1',
+      '--train-size',
+      '100',
+      '--progress',
+      'none',
     ]);
     expect(h.err()).toBe('');
     expect(code).toBe(0);
     expect(h.calls[0].args[0]).toMatchObject({
-      dataset: 'synthetic', n: 1, filters: 8, skip: false, hidden: [64, 32], flip: false, cropPad: 4, rotate: 10, contrast: [0.8, 1.2],
-      tint: 10, noise: { kind: 'gaussian', amount: 0.2 }, elastic: [34, 4], epochs: 2, batchSize: 16, updateRule: 'adam', lr: 0.001,
-      schedule: { kind: 'exp', decay: 0.9 }, seed: 7, threads: 2, out: '/tmp/x', checkpointEvery: 1, trainSize: 100,
+      dataset: 'synthetic',
+      n: 1,
+      filters: 8,
+      skip: false,
+      hidden: [64, 32],
+      flip: false,
+      cropPad: 4,
+      rotate: 10,
+      contrast: [0.8, 1.2],
+      tint: 10,
+      noise: { kind: 'gaussian', amount: 0.2 },
+      elastic: [34, 4],
+      epochs: 2,
+      batchSize: 16,
+      updateRule: 'adam',
+      lr: 0.001,
+      schedule: { kind: 'exp', decay: 0.9 },
+      seed: 7,
+      threads: 2,
+      out: '/tmp/x',
+      checkpointEvery: 1,
+      trainSize: 100,
     });
   });
 
   const bad: [string[], RegExp][] = [
     [['train', '--bogus'], /^funt-resnet train: unknown option '--bogus'/],
-    [['train', '--dataset', 'imagenet'], /^funt-resnet train: option '--dataset <name>' argument 'imagenet' is invalid\. Allowed choices are mnist, /],
-    [['train', '--n', '0'], /^funt-resnet train: option '--n <n>' argument '0' is invalid\. expected a positive integer, got '0'/],
+    [
+      ['train', '--dataset', 'imagenet'],
+      /^funt-resnet train: option '--dataset <name>' argument 'imagenet' is invalid\. Allowed choices are mnist, /,
+    ],
+    [
+      ['train', '--n', '0'],
+      /^funt-resnet train: option '--n <n>' argument '0' is invalid\. expected a positive integer, got '0'/,
+    ],
     [['train', '--lr', 'fast'], /expected a number, got 'fast'/],
     [['train', '--schedule', 'linear'], /unknown schedule/],
     [['train', '--dataset', 'cifar10'], /^funt-resnet train: --dataset cifar10 needs --data-dir <dir>/],
-    [['train', '--dataset', 'cifar10', '--data-dir', '/no/such/dir'], /^funt-resnet train: --data-dir \/no\/such\/dir is not a folder/],
+    [
+      ['train', '--dataset', 'cifar10', '--data-dir', '/no/such/dir'],
+      /^funt-resnet train: --data-dir \/no\/such\/dir is not a folder/,
+    ],
     [['train', '--resume'], /--resume needs --out <dir>/],
     [['eval'], /required option '--model <path>' not specified/],
     [['eval', '--model', '/no/such/run'], /^funt-resnet eval: --model \/no\/such\/run does not exist/],

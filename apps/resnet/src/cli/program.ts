@@ -1,11 +1,31 @@
-import { Command, CommanderError, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { addInteropCommands, type InteropHandlers } from '../interop/cli-commands.js';
 import {
-  DATASETS, EXPERIMENTS, NOISE_KINDS, UPDATE_RULES, type DataOptions, type EvalOptions, type ExperimentName, type NoiseKind, type TrainOptions,
+  DATASETS,
+  type DataOptions,
+  type EvalOptions,
+  EXPERIMENTS,
+  type ExperimentName,
+  NOISE_KINDS,
+  type NoiseKind,
+  type TrainOptions,
+  UPDATE_RULES,
 } from './options.js';
-import { indexList, intList, nonNegativeInt, nonNegativeNumber, numberPair, oneOf, positiveInt, positiveNumber, probability } from './parse.js';
+import {
+  type Action,
+  type Flags,
+  indexList,
+  intList,
+  nonNegativeInt,
+  nonNegativeNumber,
+  numberPair,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+  probability,
+} from './parse.js';
 import { parseSchedule } from './schedule.js';
-import { type InteropHandlers, addInteropCommands } from '../interop/cli-commands.js';
 
 /** Thrown by command handlers for bad input the user can fix: reported like a bad flag (exit 2). */
 export class UsageError extends Error {}
@@ -14,7 +34,10 @@ const NAME = 'funt-resnet';
 
 /** `defaultDataset` null: the data set the model was trained on (eval, saliency, fool). */
 function dataOptions(cmd: Command, defaultDataset: string | null = 'mnist'): Command {
-  const dataset = new Option('--dataset <name>', defaultDataset ? 'data set' : 'data set (default: the one the model was trained on)').choices(DATASETS);
+  const dataset = new Option(
+    '--dataset <name>',
+    defaultDataset ? 'data set' : 'data set (default: the one the model was trained on)',
+  ).choices(DATASETS);
   return cmd
     .addOption(defaultDataset ? dataset.default(defaultDataset) : dataset)
     .option('--data-dir <dir>', 'folder of the data set files (every data set but the embedded mnist and synthetic)')
@@ -25,7 +48,11 @@ function dataOptions(cmd: Command, defaultDataset: string | null = 'mnist'): Com
 
 function runtimeOptions(cmd: Command): Command {
   return cmd
-    .option('--threads <k>', 'threads of the wasm kernels, the calling thread included (default: FUNT_THREADS, else 1)', positiveInt)
+    .option(
+      '--threads <k>',
+      'threads of the wasm kernels, the calling thread included (default: FUNT_THREADS, else 1)',
+      positiveInt,
+    )
     .option('--backend <name>', 'tensor backend (wasm or reference; default: the fastest available)');
 }
 
@@ -34,7 +61,12 @@ function modelOptions(cmd: Command): Command {
     .option('--n <n>', 'residual blocks per stage: 6n+2 weighted layers', positiveInt, 3)
     .option('--filters <F>', 'filters of the first stage (then 2F, 4F)', positiveInt, 16)
     .option('--no-skip', 'drop the shortcuts: the plain network of the same depth')
-    .option('--hidden <dims>', 'comma-separated widths of hidden affine layers before the classifier', intList, [] as number[]);
+    .option(
+      '--hidden <dims>',
+      'comma-separated widths of hidden affine layers before the classifier',
+      intList,
+      [] as number[],
+    );
 }
 
 function trainingOptions(cmd: Command): Command {
@@ -45,7 +77,12 @@ function trainingOptions(cmd: Command): Command {
     .option('--lr <x>', 'base learning rate', positiveNumber, 0.1)
     .option('--momentum <x>', 'momentum (momentum, nesterov)', nonNegativeNumber, 0.9)
     .option('--weight-decay <x>', 'L2 weight decay', nonNegativeNumber, 1e-4)
-    .option('--schedule <spec>', 'learning-rate schedule: constant, step:E1,E2:F, exp:D or cosine', parseSchedule, parseSchedule('step:80,120:0.1'))
+    .option(
+      '--schedule <spec>',
+      'learning-rate schedule: constant, step:E1,E2:F, exp:D or cosine',
+      parseSchedule,
+      parseSchedule('step:80,120:0.1'),
+    )
     .option('--seed <k>', 'seed of every random choice (init, shuffling, augmentation)', nonNegativeInt, 0);
 }
 
@@ -72,7 +109,8 @@ function parseNoise(text: string): { kind: NoiseKind; amount: number } {
 export function checkData(o: Partial<DataOptions>): void {
   // Without --dataset (eval, saliency, fool) the handler checks again once it knows the model's.
   const needsDir = o.dataset !== undefined && o.dataset !== 'mnist' && o.dataset !== 'synthetic';
-  if (needsDir && !o.dataDir) throw new UsageError(`--dataset ${o.dataset} needs --data-dir <dir> (the folder of its files)`);
+  if (needsDir && !o.dataDir)
+    throw new UsageError(`--dataset ${o.dataset} needs --data-dir <dir> (the folder of its files)`);
   if (o.dataDir && !(existsSync(o.dataDir) && statSync(o.dataDir).isDirectory())) {
     throw new UsageError(`--data-dir ${o.dataDir} is not a folder`);
   }
@@ -86,21 +124,24 @@ function checkFolder(flag: string, path: string): void {
 export interface ProgramHandlers extends InteropHandlers {
   train(o: TrainOptions): Promise<void>;
   evaluate(o: EvalOptions): Promise<void>;
-  experiment(name: ExperimentName, o: Record<string, any>): Promise<void>;
+  experiment(name: ExperimentName, o: Flags): Promise<void>;
   report(runs: string[], o: { out?: string; title?: string }): Promise<void>;
-  saliency(o: Record<string, any>): Promise<void>;
-  fool(o: Record<string, any>): Promise<void>;
-  quickstart(o: Record<string, any>): Promise<void>;
+  saliency(o: Flags): Promise<void>;
+  fool(o: Flags): Promise<void>;
+  quickstart(o: Flags): Promise<void>;
 }
 
 /**
  * The command-line program. Every error the user can fix (unknown flag or value, unknown data
  * set, missing folder) prints one line and the usage, and exits with code 2.
  */
-export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) => void; err: (s: string) => void } = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-}): Command {
+export function buildProgram(
+  handlers: ProgramHandlers,
+  io: { out: (s: string) => void; err: (s: string) => void } = {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+  },
+): Command {
   const program = new Command(NAME);
   const configure = (cmd: Command) =>
     cmd
@@ -108,9 +149,12 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
         writeOut: io.out,
         writeErr: io.err,
         // Commander's messages start with "error: "; one line, naming the program and command.
-        outputError: (str, write) => write(`${NAME}${cmd === program ? '' : ` ${cmd.name()}`}: ${str.replace(/^error: /, '').trim()}\n`),
+        outputError: (str, write) =>
+          write(`${NAME}${cmd === program ? '' : ` ${cmd.name()}`}: ${str.replace(/^error: /, '').trim()}\n`),
       })
-      .showHelpAfterError(`usage: ${NAME}${cmd === program ? '' : ` ${cmd.name()}`} ${cmd.usage()}\n(run '${NAME}${cmd === program ? '' : ` ${cmd.name()}`} --help' for the options)`)
+      .showHelpAfterError(
+        `usage: ${NAME}${cmd === program ? '' : ` ${cmd.name()}`} ${cmd.usage()}\n(run '${NAME}${cmd === program ? '' : ` ${cmd.name()}`} --help' for the options)`,
+      )
       .exitOverride();
   configure(program)
     .description('Deep residual networks (He et al. 2015) trained on the CPU with funt.')
@@ -118,8 +162,8 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     .allowExcessArguments(false);
 
   /** Runs a handler; a UsageError becomes commander's error (one line + usage, exit 2). */
-  const act = (cmd: Command, fn: (...a: any[]) => Promise<void>) =>
-    cmd.action(async (...args: any[]) => {
+  const act = (cmd: Command, fn: Action) =>
+    cmd.action(async (...args: Parameters<Action>) => {
       try {
         await fn(...args);
       } catch (e) {
@@ -128,7 +172,11 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
       }
     });
 
-  const train = configure(program.command('train').description('train a ResNet; writes a run folder with histories, checkpoints, the best model and a report'));
+  const train = configure(
+    program
+      .command('train')
+      .description('train a ResNet; writes a run folder with histories, checkpoints, the best model and a report'),
+  );
   dataOptions(train);
   modelOptions(train);
   augmentOptions(train);
@@ -148,7 +196,9 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     await handlers.train(o);
   });
 
-  const evaluate = configure(program.command('eval').description('evaluate a saved model: top-1, top-5, confusion matrix, per-class accuracy'));
+  const evaluate = configure(
+    program.command('eval').description('evaluate a saved model: top-1, top-5, confusion matrix, per-class accuracy'),
+  );
   evaluate.requiredOption('--model <path>', 'run folder (uses its best model) or a .safetensors file inside one');
   dataOptions(evaluate, null);
   runtimeOptions(evaluate)
@@ -169,7 +219,11 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
   );
   dataOptions(experiment);
   runtimeOptions(experiment)
-    .addOption(new Option('--scale <size>', 'small: minutes on a laptop; full: the seed\'s sizes').choices(['small', 'full']).default('small'))
+    .addOption(
+      new Option('--scale <size>', "small: minutes on a laptop; full: the seed's sizes")
+        .choices(['small', 'full'])
+        .default('small'),
+    )
     .option('--epochs <k>', 'override the epochs of every run', positiveInt)
     .option('--n <n>', 'override the blocks per stage (not for depth)', positiveInt)
     .option('--filters <F>', 'override the first-stage filters (not for filters)', positiveInt)
@@ -178,7 +232,7 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     .option('--seed <k>', 'seed', nonNegativeInt, 0)
     .option('--out <dir>', 'experiment folder (default: runs/experiment-<name>-<time>)')
     .addOption(new Option('--progress <style>', 'progress output').choices(['bar', 'lines', 'none']));
-  act(experiment, async (name: ExperimentName, o: Record<string, any>) => {
+  act(experiment, async (name: ExperimentName, o: Flags) => {
     checkData(o);
     await handlers.experiment(name, o);
   });
@@ -196,33 +250,51 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     await handlers.report(runs, o);
   });
 
-  const saliency = configure(program.command('saliency').description('saliency maps (gradient of the loss w.r.t. the input) for chosen images'));
+  const saliency = configure(
+    program.command('saliency').description('saliency maps (gradient of the loss w.r.t. the input) for chosen images'),
+  );
   saliency.requiredOption('--model <path>', 'run folder or .safetensors file inside one');
   dataOptions(saliency, null);
   runtimeOptions(saliency)
-    .addOption(new Option('--split <name>', 'which split the images come from').choices(['test', 'val']).default('test'))
+    .addOption(
+      new Option('--split <name>', 'which split the images come from').choices(['test', 'val']).default('test'),
+    )
     .option('--images <i,j,...>', 'indices of the images in the split', indexList, [0, 1, 2, 3, 4, 5, 6, 7])
     .requiredOption('--out <dir>', 'folder for the PNG files and an index.html');
-  act(saliency, async (o: Record<string, any>) => {
+  act(saliency, async (o: Flags) => {
     checkFolder('--model', o.model);
     checkData(o);
     await handlers.saliency(o);
   });
 
-  const fool = configure(program.command('fool').description('fooling images: gradient steps on the input until the model says the target class'));
+  const fool = configure(
+    program
+      .command('fool')
+      .description('fooling images: gradient steps on the input until the model says the target class'),
+  );
   fool.requiredOption('--model <path>', 'run folder or .safetensors file inside one');
   dataOptions(fool, null);
   runtimeOptions(fool)
-    .addOption(new Option('--split <name>', 'which split the image comes from').choices(['test', 'val']).default('test'))
-    .option('--image <i>', 'index of the starting image in the split (default: the first correctly classified one)', nonNegativeInt)
+    .addOption(
+      new Option('--split <name>', 'which split the image comes from').choices(['test', 'val']).default('test'),
+    )
+    .option(
+      '--image <i>',
+      'index of the starting image in the split (default: the first correctly classified one)',
+      nonNegativeInt,
+    )
     .option('--target <class>', 'target class index (default: one other than the true class)', nonNegativeInt)
-    .addOption(new Option('--from <start>', 'start from a correctly classified image, from random noise, or both').choices(['image', 'noise', 'both']).default('both'))
+    .addOption(
+      new Option('--from <start>', 'start from a correctly classified image, from random noise, or both')
+        .choices(['image', 'noise', 'both'])
+        .default('both'),
+    )
     .option('--threshold <p>', 'stop when the target probability reaches p', probability, 0.99)
     .option('--max-steps <k>', 'give up after k gradient steps', positiveInt, 500)
     .option('--step-size <x>', 'how far each pixel moves per step, as a fraction of its range', positiveNumber, 0.01)
     .option('--seed <k>', 'seed of the noise start', nonNegativeInt, 0)
     .requiredOption('--out <dir>', 'folder for the PNG files and an index.html');
-  act(fool, async (o: Record<string, any>) => {
+  act(fool, async (o: Flags) => {
     checkFolder('--model', o.model);
     checkData(o);
     await handlers.fool(o);
@@ -231,7 +303,9 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
   const quick = configure(
     program
       .command('quickstart', { isDefault: true })
-      .description('the main job: train a ResNet on the embedded MNIST digits in a few minutes, then evaluate and report'),
+      .description(
+        'the main job: train a ResNet on the embedded MNIST digits in a few minutes, then evaluate and report',
+      ),
   );
   runtimeOptions(quick)
     .option('--out <dir>', 'run folder (default: runs/quickstart-<time>)')
@@ -239,7 +313,7 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
     .option('--train-size <k>', 'override the training images', positiveInt)
     .option('--seed <k>', 'seed', nonNegativeInt, 0)
     .addOption(new Option('--progress <style>', 'progress output').choices(['bar', 'lines', 'none']));
-  act(quick, (o: Record<string, any>) => handlers.quickstart(o));
+  act(quick, (o: Flags) => handlers.quickstart(o));
 
   addInteropCommands(program, configure, act, handlers);
 
@@ -247,14 +321,19 @@ export function buildProgram(handlers: ProgramHandlers, io: { out: (s: string) =
 }
 
 /** Runs the program on argv; returns the exit code instead of exiting, for tests. */
-export async function runProgram(handlers: ProgramHandlers, argv: string[], io?: Parameters<typeof buildProgram>[1]): Promise<number> {
+export async function runProgram(
+  handlers: ProgramHandlers,
+  argv: string[],
+  io?: Parameters<typeof buildProgram>[1],
+): Promise<number> {
   const program = buildProgram(handlers, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       return 2;
     }
     const err = io?.err ?? ((s: string) => process.stderr.write(s));
@@ -273,8 +352,17 @@ export async function trainOptionsFromFlags(flags: string[]): Promise<TrainOptio
   const ignore = async () => {};
   let err = '';
   const code = await runProgram(
-    { train: async (o) => void (captured = o), evaluate: ignore, experiment: ignore, report: ignore, saliency: ignore, fool: ignore, quickstart: ignore,
-      exportModel: ignore, importTorch: ignore },
+    {
+      train: async (o) => void (captured = o),
+      evaluate: ignore,
+      experiment: ignore,
+      report: ignore,
+      saliency: ignore,
+      fool: ignore,
+      quickstart: ignore,
+      exportModel: ignore,
+      importTorch: ignore,
+    },
     ['train', ...flags],
     { out: () => {}, err: (s) => void (err += s) },
   );

@@ -23,7 +23,9 @@ describe('learning-rate schedules', () => {
   });
 
   it('explains what it expected', () => {
-    expect(() => parseSchedule('linear')).toThrow(/unknown schedule; expected constant, step:E1,E2,...:FACTOR, exp:DECAY or cosine, got 'linear'/);
+    expect(() => parseSchedule('linear')).toThrow(
+      /unknown schedule; expected constant, step:E1,E2,...:FACTOR, exp:DECAY or cosine, got 'linear'/,
+    );
     expect(() => parseSchedule('step:a:0.1')).toThrow(/milestones must be positive integers/);
     expect(() => parseSchedule('exp:2')).toThrow(/decay must be in \(0, 1\]/);
   });

@@ -2,10 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { evaluate } from '@funt/solver';
 import type { DataOptions, DatasetName, EvalOptions } from '../cli/options.js';
-import { UsageError, checkData } from '../cli/program.js';
+import { checkData, UsageError } from '../cli/program.js';
 import { inputHooks, rawTensor } from '../data/hooks.js';
-import { type PreparedData, loadData } from '../data/load.js';
-import { type SavedModel, loadModel } from '../model/saved-model.js';
+import { loadData, type PreparedData } from '../data/load.js';
+import { loadModel, type SavedModel } from '../model/saved-model.js';
 import { type EvalResults, RUN_FILES, writeJson } from '../run/run-folder.js';
 import { applyRuntime, consoleLog, type Log } from './runtime.js';
 import { toResults } from './train.js';
@@ -20,10 +20,14 @@ export async function dataForModel(saved: SavedModel, o: Partial<DataOptions>): 
   const data = await loadData(options);
   const want = saved.description.architecture.inputShape;
   if (data.inputShape.join('x') !== want.join('x')) {
-    throw new UsageError(`the model takes ${want.join('×')} inputs but --dataset ${options.dataset} gives ${data.inputShape.join('×')}`);
+    throw new UsageError(
+      `the model takes ${want.join('×')} inputs but --dataset ${options.dataset} gives ${data.inputShape.join('×')}`,
+    );
   }
   if (data.classNames.length !== saved.description.architecture.classes) {
-    throw new UsageError(`the model has ${saved.description.architecture.classes} classes but --dataset ${options.dataset} has ${data.classNames.length}`);
+    throw new UsageError(
+      `the model has ${saved.description.architecture.classes} classes but --dataset ${options.dataset} has ${data.classNames.length}`,
+    );
   }
   return { ...data, standardization: saved.standardization };
 }
@@ -33,7 +37,11 @@ function table(r: EvalResults): string {
   const cell = (s: string | number) => String(s).padStart(w);
   const acc = (s: string) => s.padStart(9);
   const lines = [`${cell('t\\p')}${r.classNames.map(cell).join('')}${acc('acc')}`];
-  r.confusion.forEach((row, i) => lines.push(`${cell(r.classNames[i])}${row.map(cell).join('')}${acc(`${(100 * r.perClassAccuracy[i]).toFixed(1)}%`)}`));
+  r.confusion.forEach((row, i) =>
+    lines.push(
+      `${cell(r.classNames[i])}${row.map(cell).join('')}${acc(`${(100 * r.perClassAccuracy[i]).toFixed(1)}%`)}`,
+    ),
+  );
   return lines.join('\n');
 }
 
@@ -47,12 +55,18 @@ export async function evalCommand(o: EvalOptions, log: Log = consoleLog): Promis
   const hooks = inputHooks(data, { augment: null, stages: [] });
   const t0 = performance.now();
   const x = rawTensor(set);
-  const e = evaluate(saved.model, x, set.labels, { preprocess: hooks.eval, batchSize: o.batchSize, topK: Math.min(5, data.classNames.length) });
+  const e = evaluate(saved.model, x, set.labels, {
+    preprocess: hooks.eval,
+    batchSize: o.batchSize,
+    topK: Math.min(5, data.classNames.length),
+  });
   x.dispose();
   const seconds = (performance.now() - t0) / 1000;
   const results = toResults(e, data.classNames, split, seconds);
   log(`model: ${saved.path}`);
-  log(`${split} split of ${data.dataset}: ${e.n} images in ${seconds.toFixed(1)} s (${(e.n / seconds).toFixed(0)} images/s)`);
+  log(
+    `${split} split of ${data.dataset}: ${e.n} images in ${seconds.toFixed(1)} s (${(e.n / seconds).toFixed(0)} images/s)`,
+  );
   log(`top-1 accuracy: ${(100 * results.top1).toFixed(2)}%   top-${e.k} accuracy: ${(100 * results.top5).toFixed(2)}%`);
   log(`confusion matrix (rows: true class, columns: predicted) and per-class accuracy:\n${table(results)}`);
   const runDir = existsSync(o.model) && statSync(o.model).isDirectory() ? o.model : null;

@@ -25,22 +25,54 @@ interface Preset {
  * Small: a few minutes on a laptop (a subset, a few epochs, a narrow net); full: the seed's
  * recipe (the train defaults: 160 epochs, batch 128, ×0.1 after 80 and 120) on all the data.
  */
-const SMALL = ['--train-size', '2000', '--epochs', '3', '--batch-size', '64', '--n', '2', '--filters', '8', '--schedule', 'cosine', '--saliency-count', '4'];
+const SMALL = [
+  '--train-size',
+  '2000',
+  '--epochs',
+  '3',
+  '--batch-size',
+  '64',
+  '--n',
+  '2',
+  '--filters',
+  '8',
+  '--schedule',
+  'cosine',
+  '--saliency-count',
+  '4',
+];
 const FULL: string[] = [];
 
 const PRESETS: Record<ExperimentName, Preset> = {
   overfit: {
     title: 'Overfitting a small subset',
-    description: 'A capacity check: without augmentation or weight decay the network should drive the training error on a few hundred images to zero, while the validation error stays high.',
+    description:
+      'A capacity check: without augmentation or weight decay the network should drive the training error on a few hundred images to zero, while the validation error stays high.',
     runs: [{ name: 'overfit', flags: ['--no-augment', '--weight-decay', '0', '--schedule', 'constant'] }],
     base: {
-      small: ['--train-size', '200', '--epochs', '25', '--batch-size', '25', '--n', '2', '--filters', '8', '--lr', '0.05', '--saliency-count', '4'],
+      small: [
+        '--train-size',
+        '200',
+        '--epochs',
+        '25',
+        '--batch-size',
+        '25',
+        '--n',
+        '2',
+        '--filters',
+        '8',
+        '--lr',
+        '0.05',
+        '--saliency-count',
+        '4',
+      ],
       full: ['--train-size', '1000', '--epochs', '40', '--batch-size', '50', '--lr', '0.05'],
     },
   },
   'skip-vs-plain': {
     title: 'With and without residual shortcuts',
-    description: 'The same depth and parameters, with the option-A shortcuts (ResNet) and without them (plain network), as in He et al. 2015, figure 6.',
+    description:
+      'The same depth and parameters, with the option-A shortcuts (ResNet) and without them (plain network), as in He et al. 2015, figure 6.',
     runs: [
       { name: 'resnet', flags: [] },
       { name: 'plain', flags: ['--no-skip'] },
@@ -70,7 +102,8 @@ const PRESETS: Record<ExperimentName, Preset> = {
   },
   augment: {
     title: 'With and without data augmentation',
-    description: 'The default augmentation (random crops of the padded image, and flips for natural images) against none.',
+    description:
+      'The default augmentation (random crops of the padded image, and flips for natural images) against none.',
     runs: [
       { name: 'augmented', flags: [] },
       { name: 'not-augmented', flags: ['--no-augment'] },
@@ -122,18 +155,35 @@ function overrides(name: ExperimentName, o: ExperimentOptions): string[] {
  * preset's base, and the user's after both, so the user's win for sizes and epochs; a run's
  * distinguishing flag (e.g. --n for depth) is never overridden (see overrides()).
  */
-export async function experimentRuns(name: ExperimentName, o: ExperimentOptions, dir: string): Promise<{ name: string; options: TrainOptions }[]> {
+export async function experimentRuns(
+  name: ExperimentName,
+  o: ExperimentOptions,
+  dir: string,
+): Promise<{ name: string; options: TrainOptions }[]> {
   const preset = PRESETS[name];
   const user = overrides(name, o);
   const runs: { name: string; options: TrainOptions }[] = [];
   for (const run of preset.runs) {
-    runs.push({ name: run.name, options: await trainOptionsFromFlags([...preset.base[o.scale], ...run.flags, ...user, '--out', join(dir, run.name)]) });
+    runs.push({
+      name: run.name,
+      options: await trainOptionsFromFlags([
+        ...preset.base[o.scale],
+        ...run.flags,
+        ...user,
+        '--out',
+        join(dir, run.name),
+      ]),
+    });
   }
   return runs;
 }
 
 /** experiment <name>: the preset's runs one after the other, then one comparison report. */
-export async function experiment(name: ExperimentName, o: ExperimentOptions, log: Log = consoleLog): Promise<{ dir: string; report: string }> {
+export async function experiment(
+  name: ExperimentName,
+  o: ExperimentOptions,
+  log: Log = consoleLog,
+): Promise<{ dir: string; report: string }> {
   const preset = PRESETS[name];
   const dir = resolve(o.out ?? join('runs', `experiment-${name}-${stamp()}`));
   log(`experiment ${name} (${o.scale} scale): ${preset.title}; ${preset.runs.length} run(s) into ${dir}`);
@@ -146,17 +196,27 @@ export async function experiment(name: ExperimentName, o: ExperimentOptions, log
     shared ??= await loadData(options);
     const outcome = await train({ ...options, report: true }, { name: run.name, log, data: shared });
     summary.push({
-      run: run.name, top1: outcome.results.top1, top5: outcome.results.top5, bestValAcc: outcome.result.bestValAcc, minutes: outcome.seconds / 60,
+      run: run.name,
+      top1: outcome.results.top1,
+      top5: outcome.results.top5,
+      bestValAcc: outcome.result.bestValAcc,
+      minutes: outcome.seconds / 60,
     });
   }
   writeJson(join(dir, 'experiment.json'), { name, scale: o.scale, title: preset.title, runs: summary });
-  const report = await writeReport(preset.runs.map((r) => join(dir, r.name)), join(dir, 'report.html'), {
-    title: `Experiment: ${preset.title}`,
-    description: `${preset.description} (${o.scale} scale)`,
-  });
+  const report = await writeReport(
+    preset.runs.map((r) => join(dir, r.name)),
+    join(dir, 'report.html'),
+    {
+      title: `Experiment: ${preset.title}`,
+      description: `${preset.description} (${o.scale} scale)`,
+    },
+  );
   log(`\n${'run'.padEnd(16)}${'test top-1'.padStart(12)}${'best val'.padStart(12)}${'minutes'.padStart(10)}`);
   for (const s of summary) {
-    log(`${s.run.padEnd(16)}${`${(100 * s.top1).toFixed(2)}%`.padStart(12)}${`${(100 * s.bestValAcc).toFixed(2)}%`.padStart(12)}${s.minutes.toFixed(1).padStart(10)}`);
+    log(
+      `${s.run.padEnd(16)}${`${(100 * s.top1).toFixed(2)}%`.padStart(12)}${`${(100 * s.bestValAcc).toFixed(2)}%`.padStart(12)}${s.minutes.toFixed(1).padStart(10)}`,
+    );
   }
   log(`report: ${report}`);
   return { dir, report };

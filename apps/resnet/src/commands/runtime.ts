@@ -31,7 +31,8 @@ export function applyRuntime(o: { backend?: string; threads?: number }, log: Log
   }
   const name = tensor.getBackend().name;
   if (name !== 'wasm') {
-    if (o.threads !== undefined && o.threads > 1) log(`note: --threads applies to the wasm backend; ${name} runs on one thread`);
+    if (o.threads !== undefined && o.threads > 1)
+      log(`note: --threads applies to the wasm backend; ${name} runs on one thread`);
     return name;
   }
   const n = tensor.getThreads();

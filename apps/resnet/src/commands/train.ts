@@ -1,19 +1,25 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ClassNLLCriterion, type Sequential } from '@funt/layers';
-import { type Evaluation, Solver, type TrainResult, evaluate } from '@funt/solver';
-import { Rng, getThreads } from '@funt/tensor';
+import { type Evaluation, evaluate, Solver, type TrainResult } from '@funt/solver';
+import { getThreads, Rng } from '@funt/tensor';
 import type { TrainOptions, UpdateRuleName } from '../cli/options.js';
 import { UsageError } from '../cli/program.js';
 import { scheduleToString, toSolverSchedule } from '../cli/schedule.js';
 import { type TrainTransform, trainTransform } from '../data/augment.js';
 import { type InputHooks, inputHooks, rawTensor } from '../data/hooks.js';
-import { type PreparedData, loadData } from '../data/load.js';
-import { depthOf, resnet, type ResnetOptions } from '../model/resnet.js';
+import { loadData, type PreparedData } from '../data/load.js';
+import { depthOf, type ResnetOptions, resnet } from '../model/resnet.js';
 import { saveModel } from '../model/saved-model.js';
 import { writeReport } from '../report/build.js';
-import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../report/make-figures.js';
-import { type EvalResults, RUN_FILES, createRunFolder, writeJson } from '../run/run-folder.js';
+import {
+  makeAugmentedInputs,
+  makeFilters,
+  makeFooling,
+  makeMisclassified,
+  makeSaliency,
+} from '../report/make-figures.js';
+import { createRunFolder, type EvalResults, RUN_FILES, writeJson } from '../run/run-folder.js';
 import { applyRuntime, consoleLog, type Log } from './runtime.js';
 
 export interface TrainOutcome {
@@ -26,14 +32,23 @@ export interface TrainOutcome {
 }
 
 /** The solver's update rule and its options for the CLI's rule names (Torch's optim.sgd covers three). */
-export function updateRule(o: Pick<TrainOptions, 'updateRule' | 'lr' | 'momentum' | 'weightDecay'>, log: Log): { name: string; config: Record<string, number | boolean> } {
+export function updateRule(
+  o: Pick<TrainOptions, 'updateRule' | 'lr' | 'momentum' | 'weightDecay'>,
+  log: Log,
+): { name: string; config: Record<string, number | boolean> } {
   const lr = o.lr;
   const rules: Record<UpdateRuleName, () => { name: string; config: Record<string, number | boolean> }> = {
     sgd: () => ({ name: 'sgd', config: { learningRate: lr, weightDecay: o.weightDecay } }),
-    momentum: () => ({ name: 'sgd', config: { learningRate: lr, momentum: o.momentum, dampening: 0, weightDecay: o.weightDecay } }),
+    momentum: () => ({
+      name: 'sgd',
+      config: { learningRate: lr, momentum: o.momentum, dampening: 0, weightDecay: o.weightDecay },
+    }),
     nesterov: () => {
       if (o.momentum <= 0) throw new UsageError('--update-rule nesterov needs --momentum > 0');
-      return { name: 'sgd', config: { learningRate: lr, momentum: o.momentum, nesterov: true, weightDecay: o.weightDecay } };
+      return {
+        name: 'sgd',
+        config: { learningRate: lr, momentum: o.momentum, nesterov: true, weightDecay: o.weightDecay },
+      };
     },
     rmsprop: () => {
       if (o.weightDecay > 0) log('note: rmsprop has no weight decay; --weight-decay is ignored');
@@ -87,7 +102,12 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const transform = trainTransform(o, data);
   const hooks = inputHooks(data, transform);
   const architecture: Omit<ResnetOptions, 'rng'> = {
-    n: o.n, filters: o.filters, inputShape: data.inputShape, classes: data.classNames.length, skip: o.skip, hiddenDims: o.hidden,
+    n: o.n,
+    filters: o.filters,
+    inputShape: data.inputShape,
+    classes: data.classNames.length,
+    skip: o.skip,
+    hiddenDims: o.hidden,
   };
   const model = resnet({ ...architecture, rng: new Rng(o.seed) });
   const depth = depthOf({ n: o.n, hiddenDims: o.hidden });
@@ -99,9 +119,13 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const rule = updateRule(o, log);
   const params = model.parameterCount();
   log(`data: ${data.description}`);
-  log(`model: ${label} (n=${o.n}, F=${o.filters}${o.hidden.length ? `, hidden ${o.hidden.join(',')}` : ''}), ${params.toLocaleString('en-US')} parameters, backend ${backend}`);
+  log(
+    `model: ${label} (n=${o.n}, F=${o.filters}${o.hidden.length ? `, hidden ${o.hidden.join(',')}` : ''}), ${params.toLocaleString('en-US')} parameters, backend ${backend}`,
+  );
   log(`augmentation: ${transform.stages.length ? transform.stages.join(', ') : 'none'}`);
-  log(`training: ${o.epochs} epochs of batch ${o.batchSize}, ${o.updateRule} lr ${o.lr}${rule.config.momentum !== undefined ? ` momentum ${o.momentum}` : ''}, weight decay ${o.weightDecay}, schedule ${scheduleToString(o.schedule)}, seed ${o.seed}`);
+  log(
+    `training: ${o.epochs} epochs of batch ${o.batchSize}, ${o.updateRule} lr ${o.lr}${rule.config.momentum !== undefined ? ` momentum ${o.momentum}` : ''}, weight decay ${o.weightDecay}, schedule ${scheduleToString(o.schedule)}, seed ${o.seed}`,
+  );
   log(`run folder: ${runDir}`);
   writeJson(join(runDir, RUN_FILES.config), {
     name,
@@ -109,12 +133,23 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     createdAt: new Date().toISOString(),
     model: { ...architecture, layers: depth, parameters: params },
     data: {
-      dataset: data.dataset, dataDir: o.dataDir ? resolve(o.dataDir) : undefined, train: data.train.shape[0], val: data.val.shape[0],
-      test: data.test.shape[0], testSplit: data.testSplit, classNames: data.classNames, description: data.description,
+      dataset: data.dataset,
+      dataDir: o.dataDir ? resolve(o.dataDir) : undefined,
+      train: data.train.shape[0],
+      val: data.val.shape[0],
+      test: data.test.shape[0],
+      testSplit: data.testSplit,
+      classNames: data.classNames,
+      description: data.description,
     },
     augmentation: transform.stages,
     training: {
-      epochs: o.epochs, batchSize: o.batchSize, updateRule: o.updateRule, solverRule: rule, schedule: scheduleToString(o.schedule), seed: o.seed,
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      updateRule: o.updateRule,
+      solverRule: rule,
+      schedule: scheduleToString(o.schedule),
+      seed: o.seed,
       checkpointEvery: o.checkpointEvery,
     },
     runtime: { backend, node: process.version, threads: getThreads() },
@@ -125,34 +160,46 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const topK = Math.min(5, data.classNames.length);
   let result: TrainResult;
   try {
-    const solver = new Solver(model, new ClassNLLCriterion(), { xTrain, yTrain: data.train.labels, xVal, yVal: data.val.labels }, {
-      batchSize: o.batchSize,
-      numEpochs: o.epochs,
-      updateRule: rule.name,
-      optimConfig: rule.config,
-      schedule: toSolverSchedule(o.schedule, o.epochs),
-      augment: hooks.train,
-      preprocessTrain: hooks.eval,
-      preprocessVal: hooks.eval,
-      evalBatchSize: 250,
-      topK,
-      seed: o.seed,
-      checkpointPath: o.checkpointEvery > 0 ? checkpointPath : null,
-      checkpointEvery: Math.max(1, o.checkpointEvery),
-      resume: o.resume,
-      progress: o.progress ?? 'auto',
-      historyDir: runDir,
-    });
+    const solver = new Solver(
+      model,
+      new ClassNLLCriterion(),
+      { xTrain, yTrain: data.train.labels, xVal, yVal: data.val.labels },
+      {
+        batchSize: o.batchSize,
+        numEpochs: o.epochs,
+        updateRule: rule.name,
+        optimConfig: rule.config,
+        schedule: toSolverSchedule(o.schedule, o.epochs),
+        augment: hooks.train,
+        preprocessTrain: hooks.eval,
+        preprocessVal: hooks.eval,
+        evalBatchSize: 250,
+        topK,
+        seed: o.seed,
+        checkpointPath: o.checkpointEvery > 0 ? checkpointPath : null,
+        checkpointEvery: Math.max(1, o.checkpointEvery),
+        resume: o.resume,
+        progress: o.progress ?? 'auto',
+        historyDir: runDir,
+      },
+    );
     result = await solver.train();
   } finally {
     xTrain.dispose();
     xVal.dispose();
   }
   if (result.status === 'interrupted') {
-    log(`interrupted after ${result.epochs} epochs; continue with: funt-resnet train --resume --out ${runDir} (same flags)`);
+    log(
+      `interrupted after ${result.epochs} epochs; continue with: funt-resnet train --resume --out ${runDir} (same flags)`,
+    );
   }
   // The solver restored the parameters of the best validation epoch.
-  saveModel(join(runDir, RUN_FILES.bestModel), model, { architecture, classNames: data.classNames, dataset: data.dataset }, data.standardization);
+  saveModel(
+    join(runDir, RUN_FILES.bestModel),
+    model,
+    { architecture, classNames: data.classNames, dataset: data.dataset },
+    data.standardization,
+  );
 
   const tEval = performance.now();
   const xTest = rawTensor(data.test);
@@ -161,7 +208,9 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const results = toResults(evaluation, data.classNames, data.testSplit, (performance.now() - tEval) / 1000);
   writeJson(join(runDir, RUN_FILES.results), results);
   log(`best validation accuracy ${(100 * result.bestValAcc).toFixed(2)}% (epoch ${result.bestEpoch})`);
-  log(`${data.testSplit === 'test' ? 'test' : 'validation (no labelled test split)'} accuracy: ${(100 * results.top1).toFixed(2)}% top-1, ${(100 * results.top5).toFixed(2)}% top-${topK} on ${results.count} images`);
+  log(
+    `${data.testSplit === 'test' ? 'test' : 'validation (no labelled test split)'} accuracy: ${(100 * results.top1).toFixed(2)}% top-1, ${(100 * results.top5).toFixed(2)}% top-${topK} on ${results.count} images`,
+  );
 
   let reportPath: string | null = null;
   if (o.report) {
@@ -173,17 +222,34 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
 }
 
 /** The report's pictures: augmented inputs, filters, misclassified images, saliency, fooling. */
-function makeFigures(runDir: string, model: Sequential, ctx: { data: PreparedData; hooks: InputHooks }, o: TrainOptions, transform: TrainTransform): void {
+function makeFigures(
+  runDir: string,
+  model: Sequential,
+  ctx: { data: PreparedData; hooks: InputHooks },
+  o: TrainOptions,
+  transform: TrainTransform,
+): void {
   const { data } = ctx;
   makeAugmentedInputs(runDir, data, transform, o.seed);
   makeFilters(runDir, model);
   const { correct } = makeMisclassified(runDir, model, ctx, data.val);
-  makeSaliency(runDir, model, ctx, data.val, Array.from({ length: Math.min(o.saliencyCount, data.val.shape[0]) }, (_, i) => i));
+  makeSaliency(
+    runDir,
+    model,
+    ctx,
+    data.val,
+    Array.from({ length: Math.min(o.saliencyCount, data.val.shape[0]) }, (_, i) => i),
+  );
   if (o.fooling) {
     const first = correct.indexOf(true);
     const k = data.classNames.length;
     const target = first >= 0 ? (data.val.labels[first] + 1) % k : 0;
     const requests = [...(first >= 0 ? [{ row: first, target }] : []), { row: null, target }];
-    makeFooling(runDir, model, ctx, data.val, requests, { threshold: 0.99, maxSteps: 500, stepSize: 0.01, seed: o.seed });
+    makeFooling(runDir, model, ctx, data.val, requests, {
+      threshold: 0.99,
+      maxSteps: 500,
+      stepSize: 0.01,
+      seed: o.seed,
+    });
   }
 }

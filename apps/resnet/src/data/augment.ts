@@ -1,6 +1,16 @@
 import {
-  type Augmentation, compose, elasticDistortion, fixedCrops, gaussianNoise, randomContrast, randomCrops, randomFlips, randomRotate,
-  randomTint, saltAndPepper, speckleNoise,
+  type Augmentation,
+  compose,
+  elasticDistortion,
+  fixedCrops,
+  gaussianNoise,
+  randomContrast,
+  randomCrops,
+  randomFlips,
+  randomRotate,
+  randomTint,
+  saltAndPepper,
+  speckleNoise,
 } from '@funt/datasets';
 import type { AugmentOptions } from '../cli/options.js';
 import type { PreparedData } from './load.js';
@@ -27,19 +37,30 @@ export function trainTransform(o: AugmentOptions, data: PreparedData): TrainTran
   if (!o.augment) {
     if (larger) stages.push([`centre ${h}×${w} crop`, fixedCrops(h, w, 'center')]);
   } else {
-    if (larger || o.cropPad > 0) stages.push([`random ${h}×${w} crops${o.cropPad ? ` with pad ${o.cropPad}` : ''}`, randomCrops(h, w, o.cropPad)]);
+    if (larger || o.cropPad > 0)
+      stages.push([`random ${h}×${w} crops${o.cropPad ? ` with pad ${o.cropPad}` : ''}`, randomCrops(h, w, o.cropPad)]);
     if (o.flip ?? data.flipByDefault) stages.push(['horizontal flips of half the batch', randomFlips()]);
     if (o.rotate > 0) stages.push([`rotations up to ±${o.rotate}°`, randomRotate(o.rotate)]);
-    if (o.elastic) stages.push([`elastic distortion α=${o.elastic[0]} σ=${o.elastic[1]}`, elasticDistortion({ alpha: o.elastic[0], sigma: o.elastic[1] })]);
-    if (o.contrast) stages.push([`contrast ×[${o.contrast.join(', ')}]`, randomContrast({ lo: o.contrast[0], hi: o.contrast[1], center: 'mean' })]);
+    if (o.elastic)
+      stages.push([
+        `elastic distortion α=${o.elastic[0]} σ=${o.elastic[1]}`,
+        elasticDistortion({ alpha: o.elastic[0], sigma: o.elastic[1] }),
+      ]);
+    if (o.contrast)
+      stages.push([
+        `contrast ×[${o.contrast.join(', ')}]`,
+        randomContrast({ lo: o.contrast[0], hi: o.contrast[1], center: 'mean' }),
+      ]);
     if (o.tint) stages.push([`tint ±${o.tint} per channel`, randomTint({ lo: -o.tint, hi: o.tint })]);
     if (o.noise) {
       const { kind, amount } = o.noise;
       // Amounts are fractions: of the pixels (salt & pepper), of the pixel range (gaussian), of the value (speckle).
       const noise =
-        kind === 'salt-pepper' ? saltAndPepper({ amount, range: PIXEL_RANGE })
-        : kind === 'gaussian' ? gaussianNoise({ std: amount * 255, range: PIXEL_RANGE })
-        : speckleNoise({ std: amount, range: PIXEL_RANGE });
+        kind === 'salt-pepper'
+          ? saltAndPepper({ amount, range: PIXEL_RANGE })
+          : kind === 'gaussian'
+            ? gaussianNoise({ std: amount * 255, range: PIXEL_RANGE })
+            : speckleNoise({ std: amount, range: PIXEL_RANGE });
       stages.push([`${kind} noise ${amount}`, noise]);
     }
   }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { frameSet } from './frame.js';
 
 const set = (images: number[], shape: [number, number, number, number]) => ({
-  images: Uint8Array.from(images), shape, labels: new Int32Array(shape[0]), classNames: ['x'],
+  images: Uint8Array.from(images),
+  shape,
+  labels: new Int32Array(shape[0]),
+  classNames: ['x'],
 });
 
 describe('frameSet', () => {

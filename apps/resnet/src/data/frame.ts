@@ -8,7 +8,8 @@ import type { ImageSet } from '@funt/datasets';
 export function frameSet(set: ImageSet, outH: number, outW: number): ImageSet {
   const [n, c, h, w] = set.shape;
   if (h === outH && w === outW) return set;
-  const images = set.images instanceof Uint8Array ? new Uint8Array(n * c * outH * outW) : new Float32Array(n * c * outH * outW);
+  const images =
+    set.images instanceof Uint8Array ? new Uint8Array(n * c * outH * outW) : new Float32Array(n * c * outH * outW);
   // Offsets of the source in the frame (negative: the source is cropped).
   const dy = Math.floor((outH - h) / 2);
   const dx = Math.floor((outW - w) / 2);
@@ -16,7 +17,10 @@ export function frameSet(set: ImageSet, outH: number, outW: number): ImageSet {
     const src = i * h * w;
     const dst = i * outH * outW;
     for (let y = Math.max(0, dy); y < Math.min(outH, h + dy); y++) {
-      const row = set.images.subarray(src + (y - dy) * w + Math.max(0, -dx), src + (y - dy) * w + Math.min(w, outW - dx));
+      const row = set.images.subarray(
+        src + (y - dy) * w + Math.max(0, -dx),
+        src + (y - dy) * w + Math.min(w, outW - dx),
+      );
       images.set(row, dst + y * outW + Math.max(0, dx));
     }
   }

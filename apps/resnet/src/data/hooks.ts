@@ -1,4 +1,4 @@
-import { type ImageSet, fixedCrops, standardize, toTensor } from '@funt/datasets';
+import { fixedCrops, type ImageSet, standardize, toTensor } from '@funt/datasets';
 import type { AugmentHook, BatchHook } from '@funt/solver';
 import { Rng, type Tensor, withBackend } from '@funt/tensor';
 import type { TrainTransform } from './augment.js';
@@ -24,7 +24,8 @@ export function inputHooks(data: PreparedData, transform: TrainTransform): Input
   const unused = new Rng(0);
   // A hook's result must be a new tensor or the batch itself; standardising a tensor the hook
   // made itself is done in place.
-  const finish = (batch: Tensor, y: Tensor) => (y === batch ? standardize(batch, data.standardization) : standardize(y, data.standardization, y));
+  const finish = (batch: Tensor, y: Tensor) =>
+    y === batch ? standardize(batch, data.standardization) : standardize(y, data.standardization, y);
   return {
     train: (batch, rng) => finish(batch, transform.augment ? transform.augment(batch, rng) : batch),
     eval: (batch) => finish(batch, larger(data, batch) ? centre(batch, unused) : batch),
@@ -49,11 +50,22 @@ export function evalInput(hooks: InputHooks, set: ImageSet, rows: ArrayLike<numb
  * valid range a fooling image is kept in, and the map back to pixels for display, since
  * standardisation is affine per position: pixel = 255·(x − lo) / (hi − lo).
  */
-export function pixelBounds(data: Pick<PreparedData, 'inputShape' | 'standardization'>): { lo: Float32Array; hi: Float32Array } {
+export function pixelBounds(data: Pick<PreparedData, 'inputShape' | 'standardization'>): {
+  lo: Float32Array;
+  hi: Float32Array;
+} {
   const shape = [1, ...data.inputShape];
   const size = data.inputShape.reduce((a, b) => a * b, 1);
   const at = (value: number) => {
-    const raw = toTensor({ images: new Float32Array(size).fill(value), shape: shape as [number, number, number, number], labels: new Int32Array(1), classNames: [] }, { dtype: 'float32' });
+    const raw = toTensor(
+      {
+        images: new Float32Array(size).fill(value),
+        shape: shape as [number, number, number, number],
+        labels: new Int32Array(1),
+        classNames: [],
+      },
+      { dtype: 'float32' },
+    );
     const x = standardize(raw, data.standardization);
     const out = Float32Array.from(x.data);
     raw.dispose();

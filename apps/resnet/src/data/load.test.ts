@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ImageSet, fitStandardization } from '@funt/datasets';
+import { fitStandardization, type ImageSet } from '@funt/datasets';
 import { Rng } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainTransform } from './augment.js';
 import { frameSet } from './frame.js';
 import { inputHooks, pixelBounds, rawTensor, toPixels } from './hooks.js';
-import { type PreparedData, loadData } from './load.js';
+import { loadData, type PreparedData } from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'funt-load-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -84,12 +84,17 @@ describe('loadData', () => {
     expect(d.test.shape[0]).toBe(4);
     expect(d.classNames[0]).toBe('airplane');
     expect(d.flipByDefault).toBe(true);
-    expect(trainTransform({ augment: true, cropPad: 4, rotate: 0 }, d).stages).toEqual(['random 32×32 crops with pad 4', 'horizontal flips of half the batch']);
+    expect(trainTransform({ augment: true, cropPad: 4, rotate: 0 }, d).stages).toEqual([
+      'random 32×32 crops with pad 4',
+      'horizontal flips of half the batch',
+    ]);
     expect(trainTransform({ augment: false, cropPad: 4, rotate: 0 }, d).stages).toEqual([]);
   });
 
   it('names the flag when a size is too large', async () => {
-    await expect(loadData({ dataset: 'synthetic', trainSize: 5000 })).rejects.toThrow(/--train-size 5000 is more than the \d+ images available/);
+    await expect(loadData({ dataset: 'synthetic', trainSize: 5000 })).rejects.toThrow(
+      /--train-size 5000 is more than the \d+ images available/,
+    );
   });
 });
 
@@ -123,10 +128,23 @@ describe('input hooks', () => {
     // 12×16 images for an 8×8 network input, as SFDDD's 48×64 photos for 32×32.
     const [n, H, W, h, w] = [6, 12, 16, 8, 8];
     const rng = new Rng(2);
-    const set: ImageSet = { images: Uint8Array.from({ length: n * H * W }, () => rng.int(256)), shape: [n, 1, H, W], labels: new Int32Array(n), classNames: ['a'] };
+    const set: ImageSet = {
+      images: Uint8Array.from({ length: n * H * W }, () => rng.int(256)),
+      shape: [n, 1, H, W],
+      labels: new Int32Array(n),
+      classNames: ['a'],
+    };
     const data: PreparedData = {
-      dataset: 'synthetic', train: set, val: set, test: set, testSplit: 'test', classNames: ['a'], inputShape: [1, h, w],
-      standardization: fitStandardization(frameSet(set, h, w), 'image'), flipByDefault: false, description: '',
+      dataset: 'synthetic',
+      train: set,
+      val: set,
+      test: set,
+      testSplit: 'test',
+      classNames: ['a'],
+      inputShape: [1, h, w],
+      standardization: fitStandardization(frameSet(set, h, w), 'image'),
+      flipByDefault: false,
+      description: '',
     };
     const pixel = (i: number, y: number, x: number) => set.images[i * H * W + y * W + x];
     /** The (dy, dx) of the window of image i that `crop` (h×w pixels) is, or null. */
@@ -134,7 +152,8 @@ describe('input hooks', () => {
       for (let dy = 0; dy <= H - h; dy++) {
         for (let dx = 0; dx <= W - w; dx++) {
           let same = true;
-          for (let k = 0; k < h * w && same; k++) same = Math.abs(crop[k] - pixel(i, dy + Math.floor(k / w), dx + (k % w))) < 0.01;
+          for (let k = 0; k < h * w && same; k++)
+            same = Math.abs(crop[k] - pixel(i, dy + Math.floor(k / w), dx + (k % w))) < 0.01;
           if (same) return [dy, dx];
         }
       }
@@ -149,7 +168,9 @@ describe('input hooks', () => {
     const plain = centre.train(raw, new Rng(5));
     for (const t of [evaluated, trained, plain]) expect(t.shape).toEqual([n, 1, h, w]);
     const windows = (t: { data: ArrayLike<number> }) =>
-      Array.from({ length: n }, (_, i) => windowOf(toPixels(Array.from(t.data).slice(i * h * w, (i + 1) * h * w), bounds), i));
+      Array.from({ length: n }, (_, i) =>
+        windowOf(toPixels(Array.from(t.data).slice(i * h * w, (i + 1) * h * w), bounds), i),
+      );
     const middle: [number, number] = [(H - h) / 2, (W - w) / 2];
     expect(windows(evaluated)).toEqual(Array(n).fill(middle));
     expect(windows(plain)).toEqual(Array(n).fill(middle));

@@ -1,6 +1,16 @@
 import {
-  type ImageSet, type Standardization, fitStandardization, loadCifar10, loadEmbeddedMnist, loadGtsrb, loadKaggleDigitsCsv, loadMnistIdx,
-  loadSfddd, loadTinyImageNet, subset, trainValSplit,
+  fitStandardization,
+  type ImageSet,
+  loadCifar10,
+  loadEmbeddedMnist,
+  loadGtsrb,
+  loadKaggleDigitsCsv,
+  loadMnistIdx,
+  loadSfddd,
+  loadTinyImageNet,
+  type Standardization,
+  subset,
+  trainValSplit,
 } from '@funt/datasets';
 import type { DataOptions, DatasetName } from '../cli/options.js';
 import { frameSet } from './frame.js';
@@ -39,7 +49,10 @@ function holdOut(set: ImageSet, size: number | undefined, what: string): { train
 function first(set: ImageSet, k: number | undefined, flag: string): ImageSet {
   if (k === undefined) return set;
   if (k > set.shape[0]) throw new RangeError(`${flag} ${k} is more than the ${set.shape[0]} images available`);
-  return subset(set, Int32Array.from({ length: k }, (_, i) => i));
+  return subset(
+    set,
+    Int32Array.from({ length: k }, (_, i) => i),
+  );
 }
 
 interface Raw {
@@ -57,7 +70,12 @@ async function loadRaw(o: DataOptions): Promise<Raw> {
       // 10,000 digits ship with the mnist package; the test split comes first so it stays the same
       // whatever --train-size asks for.
       const test = o.testSize ?? 1000;
-      const { train, test: t } = loadEmbeddedMnist({ trainSize: 10_000 - test, testSize: test, pad: 2, seed: SPLIT_SEED });
+      const { train, test: t } = loadEmbeddedMnist({
+        trainSize: 10_000 - test,
+        testSize: test,
+        pad: 2,
+        seed: SPLIT_SEED,
+      });
       return { train, test: t, inputShape: [1, 32, 32], flip: false };
     }
     case 'synthetic': {
@@ -80,7 +98,13 @@ async function loadRaw(o: DataOptions): Promise<Raw> {
     case 'sfddd': {
       // The seed: photos resized to 64×48, random 32×32 crops for training, the centre crop for
       // testing; validation by driver, since a random split puts one driver on both sides.
-      const { train, val } = await loadSfddd(dir, { width: 64, height: 48, channels: 3, split: 'driver', seed: SPLIT_SEED });
+      const { train, val } = await loadSfddd(dir, {
+        width: 64,
+        height: 48,
+        channels: 3,
+        split: 'driver',
+        seed: SPLIT_SEED,
+      });
       return { train, val, inputShape: [3, 32, 32], flip: false };
     }
     case 'tiny-imagenet': {
@@ -89,7 +113,12 @@ async function loadRaw(o: DataOptions): Promise<Raw> {
     }
     case 'gtsrb': {
       const { train, test } = await loadGtsrb(dir, { size: 32 });
-      return { train, test: test && test.labels.every((l) => l >= 0) ? test : undefined, inputShape: [3, 32, 32], flip: false };
+      return {
+        train,
+        test: test?.labels.every((l) => l >= 0) ? test : undefined,
+        inputShape: [3, 32, 32],
+        flip: false,
+      };
     }
   }
 }

@@ -1,5 +1,5 @@
-import { Rng } from '@funt/tensor';
 import type { ImageSet } from '@funt/datasets';
+import { Rng } from '@funt/tensor';
 
 /** Class names of the synthetic shapes, in label order. */
 export const SYNTHETIC_CLASSES = ['horizontal', 'vertical', 'diagonal', 'square'];
@@ -11,8 +11,10 @@ export const SYNTHETIC_CLASSES = ['horizontal', 'vertical', 'diagonal', 'square'
  * that an untrained one is at chance.
  */
 export function syntheticSet(count: number, side: number, seed: number): ImageSet {
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`syntheticSet: count must be a positive integer, got ${count}`);
-  if (!Number.isInteger(side) || side < 8) throw new RangeError(`syntheticSet: side must be an integer >= 8, got ${side}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`syntheticSet: count must be a positive integer, got ${count}`);
+  if (!Number.isInteger(side) || side < 8)
+    throw new RangeError(`syntheticSet: side must be an integer >= 8, got ${side}`);
   const rng = new Rng(seed);
   const k = SYNTHETIC_CLASSES.length;
   const images = new Uint8Array(count * side * side);

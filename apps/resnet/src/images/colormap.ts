@@ -21,7 +21,10 @@ function buildTable(name: ColormapName): Uint8Array {
       const col = rgb(name === 'heat' ? interpolateInferno(v) : interpolateRdBu(1 - v));
       c = [col.r, col.g, col.b];
     }
-    t.set(c.map((x) => Math.round(x)), i * 3);
+    t.set(
+      c.map((x) => Math.round(x)),
+      i * 3,
+    );
   }
   return t;
 }

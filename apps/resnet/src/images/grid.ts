@@ -1,4 +1,4 @@
-import { blankImage, blit, upscale, type RgbaImage } from './rgba.js';
+import { blankImage, blit, type RgbaImage, upscale } from './rgba.js';
 
 export interface GridOptions {
   /** Pictures per row; default: a near-square layout. */

@@ -31,7 +31,9 @@ describe('toRgbaImages', () => {
   });
 
   it('names the expected shape when given something else', () => {
-    expect(() => toRgbaImages({ data: [1, 2], shape: [2] })).toThrow(/expected a C×H×W picture or an N×C×H×W batch, got shape \[2\]/);
+    expect(() => toRgbaImages({ data: [1, 2], shape: [2] })).toThrow(
+      /expected a C×H×W picture or an N×C×H×W batch, got shape \[2\]/,
+    );
   });
 });
 
@@ -49,7 +51,9 @@ describe('imageGrid', () => {
   });
 
   it('refuses tiles of different sizes', () => {
-    expect(() => imageGrid([blankImage(2, 2), blankImage(3, 2)])).toThrow(/every picture must be 2x2, picture 1 is 3x2/);
+    expect(() => imageGrid([blankImage(2, 2), blankImage(3, 2)])).toThrow(
+      /every picture must be 2x2, picture 1 is 3x2/,
+    );
   });
 });
 

@@ -25,7 +25,8 @@ export function blankImage(width: number, height: number, rgb: [number, number, 
 
 /** Nearest-neighbour enlargement by an integer factor, so 28-pixel digits stay crisp on screen. */
 export function upscale(img: RgbaImage, factor: number): RgbaImage {
-  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`upscale: factor must be a positive integer, got ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new RangeError(`upscale: factor must be a positive integer, got ${factor}`);
   if (factor === 1) return img;
   const out = blankImage(img.width * factor, img.height * factor);
   for (let y = 0; y < out.height; y++) {

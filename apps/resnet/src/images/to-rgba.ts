@@ -46,7 +46,9 @@ function rangeOf(data: ArrayLike<number>, start: number, end: number, scaling: S
 export function toRgbaImages(batch: ImageArray, options: ToRgbaOptions = {}): RgbaImage[] {
   const shape = batch.shape.length === 3 ? [1, ...batch.shape] : [...batch.shape];
   if (shape.length !== 4) {
-    throw new RangeError(`toRgbaImages: expected a C×H×W picture or an N×C×H×W batch, got shape [${batch.shape.join(', ')}]`);
+    throw new RangeError(
+      `toRgbaImages: expected a C×H×W picture or an N×C×H×W batch, got shape [${batch.shape.join(', ')}]`,
+    );
   }
   const [n, c, h, w] = shape;
   const scaling = options.scaling ?? 'minmax';
@@ -60,7 +62,8 @@ export function toRgbaImages(batch: ImageArray, options: ToRgbaOptions = {}): Rg
     const data = new Uint8ClampedArray(plane * 4);
     for (let p = 0; p < plane; p++) {
       if (c === 3) {
-        for (let ch = 0; ch < 3; ch++) data[p * 4 + ch] = Math.round((batch.data[base + ch * plane + p] - lo) * scale * 255);
+        for (let ch = 0; ch < 3; ch++)
+          data[p * 4 + ch] = Math.round((batch.data[base + ch * plane + p] - lo) * scale * 255);
       } else {
         const [r, g, b] = map((batch.data[base + p] - lo) * scale);
         data[p * 4] = r;

@@ -4,7 +4,10 @@ import { type ProgramHandlers, runProgram } from '../cli/program.js';
 /** The program with handlers that record their arguments. */
 function harness() {
   const calls: { name: string; args: unknown[] }[] = [];
-  const record = (name: string) => async (...args: unknown[]) => void calls.push({ name, args });
+  const record =
+    (name: string) =>
+    async (...args: unknown[]) =>
+      void calls.push({ name, args });
   const handlers = new Proxy({} as ProgramHandlers, { get: (_t, name) => record(String(name)) });
   let err = '';
   const run = (argv: string[]) => runProgram(handlers, argv, { out: () => {}, err: (s) => void (err += s) });
@@ -15,7 +18,9 @@ describe('funt-resnet export / import flags', () => {
   it('export: --model, ONNX by default, --out and --batch-size', async () => {
     const h = harness();
     expect(await h.run(['export', '--model', 'runs/a'])).toBe(0);
-    expect(await h.run(['export', '--model', 'm.safetensors', '--format', 'onnx', '--out', 'm.onnx', '--batch-size', '16'])).toBe(0);
+    expect(
+      await h.run(['export', '--model', 'm.safetensors', '--format', 'onnx', '--out', 'm.onnx', '--batch-size', '16']),
+    ).toBe(0);
     expect(h.calls.map((c) => [c.name, c.args[0]])).toEqual([
       ['exportModel', { model: 'runs/a', format: 'onnx' }],
       ['exportModel', { model: 'm.safetensors', format: 'onnx', out: 'm.onnx', batchSize: 16 }],
@@ -25,7 +30,9 @@ describe('funt-resnet export / import flags', () => {
   it('export: one-line errors and exit 2 for an unknown format or a missing --model', async () => {
     const h = harness();
     expect(await h.run(['export', '--model', 'm', '--format', 'tflite'])).toBe(2);
-    expect(h.err()).toMatch(/^funt-resnet export: option '--format <name>' argument 'tflite' is invalid\. Allowed choices are onnx\./);
+    expect(h.err()).toMatch(
+      /^funt-resnet export: option '--format <name>' argument 'tflite' is invalid\. Allowed choices are onnx\./,
+    );
     expect(await h.run(['export'])).toBe(2);
     expect(h.err()).toMatch(/required option '--model <path>' not specified/);
     expect(h.calls).toHaveLength(0);
@@ -33,15 +40,41 @@ describe('funt-resnet export / import flags', () => {
 
   it('import: weights, --out and the preprocessing and architecture flags', async () => {
     const h = harness();
-    const argv = ['import', 'w.safetensors', '--out', 'model.safetensors', '--dataset', 'cifar10', '--input-size', '28x28', '--no-skip',
-      '--scale', '0.5', '--mean', '0.49,0.48,0.45', '--std', '0.25', '--class-names', 'cat, dog'];
+    const argv = [
+      'import',
+      'w.safetensors',
+      '--out',
+      'model.safetensors',
+      '--dataset',
+      'cifar10',
+      '--input-size',
+      '28x28',
+      '--no-skip',
+      '--scale',
+      '0.5',
+      '--mean',
+      '0.49,0.48,0.45',
+      '--std',
+      '0.25',
+      '--class-names',
+      'cat, dog',
+    ];
     expect(await h.run(argv)).toBe(0);
     expect(h.calls[0]).toEqual({
       name: 'importTorch',
-      args: ['w.safetensors', {
-        out: 'model.safetensors', dataset: 'cifar10', inputSize: [28, 28], skip: false, scale: 0.5,
-        mean: [0.49, 0.48, 0.45], std: [0.25], classNames: ['cat', 'dog'],
-      }],
+      args: [
+        'w.safetensors',
+        {
+          out: 'model.safetensors',
+          dataset: 'cifar10',
+          inputSize: [28, 28],
+          skip: false,
+          scale: 0.5,
+          mean: [0.49, 0.48, 0.45],
+          std: [0.25],
+          classNames: ['cat', 'dog'],
+        },
+      ],
     });
     expect(await h.run(['import', 'w.safetensors', '--out', 'm.safetensors'])).toBe(0);
     expect(h.calls[1].args[1]).toEqual({ out: 'm.safetensors', inputSize: [32, 32], skip: true, scale: 1 / 255 });
@@ -50,7 +83,9 @@ describe('funt-resnet export / import flags', () => {
   it('import: bad values name the flag', async () => {
     const h = harness();
     expect(await h.run(['import', 'w', '--out', 'o', '--mean', '0.4,x'])).toBe(2);
-    expect(h.err()).toMatch(/option '--mean <values>' argument '0\.4,x' is invalid\. expected numbers separated by commas/);
+    expect(h.err()).toMatch(
+      /option '--mean <values>' argument '0\.4,x' is invalid\. expected numbers separated by commas/,
+    );
     expect(await h.run(['import', 'w', '--out', 'o', '--input-size', '32'])).toBe(2);
     expect(h.err()).toMatch(/expected height,width \(e\.g\. 32,32\), got '32'/);
     expect(await h.run(['import', '--out', 'o'])).toBe(2);

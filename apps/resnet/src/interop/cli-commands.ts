@@ -4,7 +4,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DATASETS } from '../cli/options.js';
-import { positiveInt, positiveNumber } from '../cli/parse.js';
+import { type Action, positiveInt, positiveNumber } from '../cli/parse.js';
 import { EXPORT_FORMATS, type ExportCommandOptions, type ImportCommandOptions } from './commands.js';
 
 export interface InteropHandlers {
@@ -41,10 +41,14 @@ function nameList(text: string): string[] {
 export function addInteropCommands(
   program: Command,
   configure: (cmd: Command) => Command,
-  act: (cmd: Command, fn: (...a: any[]) => Promise<void>) => Command,
+  act: (cmd: Command, fn: Action) => Command,
   handlers: InteropHandlers,
 ): void {
-  const exportCmd = configure(program.command('export').description('write a saved model as ONNX, for onnxruntime, TensorRT, OpenVINO or an inference server'));
+  const exportCmd = configure(
+    program
+      .command('export')
+      .description('write a saved model as ONNX, for onnxruntime, TensorRT, OpenVINO or an inference server'),
+  );
   exportCmd
     .requiredOption('--model <path>', 'run folder (uses its best model) or a saved .safetensors model')
     .addOption(new Option('--format <name>', 'output format').choices(EXPORT_FORMATS).default('onnx'))
@@ -55,15 +59,29 @@ export function addInteropCommands(
   const importCmd = configure(
     program
       .command('import')
-      .description('turn a PyTorch ResNet (state_dict saved as safetensors) into a funt model for eval, saliency, fool and fine-tuning')
+      .description(
+        'turn a PyTorch ResNet (state_dict saved as safetensors) into a funt model for eval, saliency, fool and fine-tuning',
+      )
       .argument('<weights>', 'the PyTorch weights (.safetensors)'),
   );
   importCmd
     .requiredOption('--out <file>', 'the funt model file to write (.safetensors)')
-    .addOption(new Option('--dataset <name>', 'data set the model is for (eval, saliency and fool use it by default)').choices(DATASETS))
-    .option('--input-size <h,w>', 'input height and width (not recorded in the weights)', imageSize, [32, 32] as [number, number])
+    .addOption(
+      new Option('--dataset <name>', 'data set the model is for (eval, saliency and fool use it by default)').choices(
+        DATASETS,
+      ),
+    )
+    .option('--input-size <h,w>', 'input height and width (not recorded in the weights)', imageSize, [32, 32] as [
+      number,
+      number,
+    ])
     .option('--no-skip', 'the network was trained without shortcuts (the plain net)')
-    .option('--scale <x>', "pixel scale of PyTorch's preprocessing: input = (pixels·scale − mean) / std", positiveNumber, 1 / 255)
+    .option(
+      '--scale <x>',
+      "pixel scale of PyTorch's preprocessing: input = (pixels·scale − mean) / std",
+      positiveNumber,
+      1 / 255,
+    )
     .option('--mean <values>', 'mean per channel (or one for all), after scaling', numberList)
     .option('--std <values>', 'std per channel (or one for all), after scaling', numberList)
     .option('--class-names <names>', 'comma-separated class names (default: 0, 1, ...)', nameList);

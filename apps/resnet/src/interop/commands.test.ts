@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeModel, runOnnx } from '@funt/onnx';
-import { Rng, type Tensor, fromTypedArray, loadSafetensors } from '@funt/tensor';
+import { fromTypedArray, loadSafetensors, Rng, type Tensor } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../cli/program.js';
 import { resnet } from '../model/resnet.js';
@@ -15,10 +15,21 @@ const scratch = mkdtempSync(join(tmpdir(), 'funt-interop-cmd-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function savedModel(): string {
-  const architecture = { n: 1, filters: 4, inputShape: [3, 8, 8] as [number, number, number], classes: 3, skip: true, hiddenDims: [] };
+  const architecture = {
+    n: 1,
+    filters: 4,
+    inputShape: [3, 8, 8] as [number, number, number],
+    classes: 3,
+    skip: true,
+    hiddenDims: [],
+  };
   const model = resnet({ ...architecture, rng: new Rng(4) });
   const path = join(scratch, 'best-model.safetensors');
-  const standardization = { scale: 1 / 255, mean: Float32Array.of(0.5, 0.4, 0.3), std: Float32Array.of(0.25, 0.25, 0.2) };
+  const standardization = {
+    scale: 1 / 255,
+    mean: Float32Array.of(0.5, 0.4, 0.3),
+    std: Float32Array.of(0.25, 0.25, 0.2),
+  };
   saveModel(path, model, { architecture, classNames: ['a', 'b', 'c'], dataset: 'synthetic' }, standardization);
   model.dispose();
   return path;
@@ -30,10 +41,16 @@ describe('export --format onnx', () => {
     const lines: string[] = [];
     const out = exportCommand({ model: path, format: 'onnx' }, (l) => lines.push(l));
     expect(out).toBe(join(scratch, 'best-model.onnx'));
-    expect(lines[0]).toMatch(/input 'input' \[N, 3, 8, 8\] standardised images, output 'output' \[N, 3\] log-probabilities/);
+    expect(lines[0]).toMatch(
+      /input 'input' \[N, 3, 8, 8\] standardised images, output 'output' \[N, 3\] log-probabilities/,
+    );
     const bytes = readFileSync(out);
     const meta = Object.fromEntries((decodeModel(bytes).metadataProps ?? []).map((p) => [p.key, p.value]));
-    expect(JSON.parse(meta['funt.resnet'])).toMatchObject({ classNames: ['a', 'b', 'c'], dataset: 'synthetic', architecture: { n: 1 } });
+    expect(JSON.parse(meta['funt.resnet'])).toMatchObject({
+      classNames: ['a', 'b', 'c'],
+      dataset: 'synthetic',
+      architecture: { n: 1 },
+    });
     expect(JSON.parse(meta['funt.preprocess']).mean).toEqual([0.5, 0.4000000059604645, 0.30000001192092896]);
 
     const { model } = loadModel(path);
@@ -48,11 +65,20 @@ describe('export --format onnx', () => {
 
   it('fixes the batch size on request, and rejects other formats and a missing output folder', () => {
     const path = savedModel();
-    const out = exportCommand({ model: path, format: 'onnx', out: join(scratch, 'fixed.onnx'), batchSize: 8 }, () => {});
+    const out = exportCommand(
+      { model: path, format: 'onnx', out: join(scratch, 'fixed.onnx'), batchSize: 8 },
+      () => {},
+    );
     expect(decodeModel(readFileSync(out)).graph.input[0].shape).toEqual([8, 3, 8, 8]);
-    expect(() => exportCommand({ model: path, format: 'tflite' } as unknown as ExportCommandOptions, () => {})).toThrow(UsageError);
-    expect(() => exportCommand({ model: path, format: 'tflite' } as unknown as ExportCommandOptions, () => {})).toThrow('--format tflite is not supported (supported: onnx)');
-    expect(() => exportCommand({ model: path, format: 'onnx', out: join(scratch, 'no', 'such.onnx') }, () => {})).toThrow(/--out .*such\.onnx: folder .*no does not exist/);
+    expect(() => exportCommand({ model: path, format: 'tflite' } as unknown as ExportCommandOptions, () => {})).toThrow(
+      UsageError,
+    );
+    expect(() => exportCommand({ model: path, format: 'tflite' } as unknown as ExportCommandOptions, () => {})).toThrow(
+      '--format tflite is not supported (supported: onnx)',
+    );
+    expect(() =>
+      exportCommand({ model: path, format: 'onnx', out: join(scratch, 'no', 'such.onnx') }, () => {}),
+    ).toThrow(/--out .*such\.onnx: folder .*no does not exist/);
   });
 });
 
@@ -60,11 +86,17 @@ describe('import', () => {
   it('turns PyTorch weights into a saved funt model that loadModel (eval, saliency, fool) reads, with PyTorch-equal outputs', () => {
     const out = join(scratch, 'imported.safetensors');
     const lines: string[] = [];
-    importCommand({ weights: fixture('resnet8-torch-state.safetensors'), out, dataset: 'mnist', mean: [0.1307], std: [0.3081] }, (l) => lines.push(l));
+    importCommand(
+      { weights: fixture('resnet8-torch-state.safetensors'), out, dataset: 'mnist', mean: [0.1307], std: [0.3081] },
+      (l) => lines.push(l),
+    );
     expect(lines[0]).toMatch(/ResNet-8 \(n = 1, 4 filters, 1×32×32 inputs, 10 classes, hidden 16\)/);
     expect(lines[1]).toBe('not needed by funt: 7 PyTorch batch counters (num_batches_tracked)');
     const saved = loadModel(out);
-    expect(saved.description).toMatchObject({ dataset: 'mnist', classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
+    expect(saved.description).toMatchObject({
+      dataset: 'mnist',
+      classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    });
     expect(saved.standardization.scale).toBeCloseTo(1 / 255, 12);
     expect(Array.from(saved.standardization.std)).toEqual([Math.fround(0.3081)]);
     const { tensors } = loadSafetensors(fixture('resnet8-torch-expected.safetensors'));
@@ -77,9 +109,15 @@ describe('import', () => {
   it('says which flag is wrong', () => {
     const weights = fixture('resnet8-torch-state.safetensors');
     const out = join(scratch, 'bad.safetensors');
-    expect(() => importCommand({ weights, out, mean: [0.1, 0.2, 0.3] }, () => {})).toThrow('--mean needs 1 value, got 3');
-    expect(() => importCommand({ weights, out, classNames: ['x', 'y'] }, () => {})).toThrow('--class-names lists 2 names but the model has 10 classes');
-    expect(() => importCommand({ weights: join(scratch, 'nope.safetensors'), out }, () => {})).toThrow(/nope\.safetensors does not exist/);
+    expect(() => importCommand({ weights, out, mean: [0.1, 0.2, 0.3] }, () => {})).toThrow(
+      '--mean needs 1 value, got 3',
+    );
+    expect(() => importCommand({ weights, out, classNames: ['x', 'y'] }, () => {})).toThrow(
+      '--class-names lists 2 names but the model has 10 classes',
+    );
+    expect(() => importCommand({ weights: join(scratch, 'nope.safetensors'), out }, () => {})).toThrow(
+      /nope\.safetensors does not exist/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

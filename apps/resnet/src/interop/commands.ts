@@ -53,7 +53,9 @@ export function exportCommand(o: ExportCommandOptions, log: Log = consoleLog): s
   });
   saved.model.dispose();
   const [c, h, w] = architecture.inputShape;
-  log(`wrote ${out} (ONNX opset 13): input 'input' [${o.batchSize ?? 'N'}, ${c}, ${h}, ${w}] standardised images, output 'output' [${o.batchSize ?? 'N'}, ${architecture.classes}] log-probabilities`);
+  log(
+    `wrote ${out} (ONNX opset 13): input 'input' [${o.batchSize ?? 'N'}, ${c}, ${h}, ${w}] standardised images, output 'output' [${o.batchSize ?? 'N'}, ${architecture.classes}] log-probabilities`,
+  );
   log(`preprocessing (also in the file's metadata 'funt.preprocess'): input = (pixels × ${scale} − mean) / std`);
   return out;
 }
@@ -85,18 +87,28 @@ export function importCommand(o: ImportCommandOptions, log: Log = consoleLog): s
     const perChannel = (flag: string, values: number[] | undefined, fallback: number) => {
       const v = values ?? [fallback];
       if (v.length !== 1 && v.length !== channels) {
-        throw new UsageError(`${flag} needs ${channels === 1 ? '1 value' : `1 or ${channels} values (one per input channel)`}, got ${v.length}`);
+        throw new UsageError(
+          `${flag} needs ${channels === 1 ? '1 value' : `1 or ${channels} values (one per input channel)`}, got ${v.length}`,
+        );
       }
       return Float32Array.from(v);
     };
     const classNames = o.classNames ?? Array.from({ length: architecture.classes }, (_, i) => String(i));
     if (classNames.length !== architecture.classes) {
-      throw new UsageError(`--class-names lists ${classNames.length} names but the model has ${architecture.classes} classes`);
+      throw new UsageError(
+        `--class-names lists ${classNames.length} names but the model has ${architecture.classes} classes`,
+      );
     }
-    const standardization = { scale: o.scale ?? 1 / 255, mean: perChannel('--mean', o.mean, 0), std: perChannel('--std', o.std, 1) };
+    const standardization = {
+      scale: o.scale ?? 1 / 255,
+      mean: perChannel('--mean', o.mean, 0),
+      std: perChannel('--std', o.std, 1),
+    };
     saveModel(o.out, model, { architecture, classNames, dataset: o.dataset ?? 'imported' }, standardization);
     const [c, h, w] = architecture.inputShape;
-    log(`imported ${o.weights}: ResNet-${6 * architecture.n + 2} (n = ${architecture.n}, ${architecture.filters} filters, ${c}×${h}×${w} inputs, ${architecture.classes} classes${architecture.hiddenDims.length ? `, hidden ${architecture.hiddenDims.join(',')}` : ''}), ${model.parameterCount().toLocaleString('en-US')} parameters`);
+    log(
+      `imported ${o.weights}: ResNet-${6 * architecture.n + 2} (n = ${architecture.n}, ${architecture.filters} filters, ${c}×${h}×${w} inputs, ${architecture.classes} classes${architecture.hiddenDims.length ? `, hidden ${architecture.hiddenDims.join(',')}` : ''}), ${model.parameterCount().toLocaleString('en-US')} parameters`,
+    );
     if (skipped.length > 0) log(`not needed by funt: ${skipped.length} PyTorch batch counters (num_batches_tracked)`);
     log(`wrote ${o.out}`);
     return o.out;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tensor, fromTypedArray, loadSafetensors, saveSafetensors } from '@funt/tensor';
+import { fromTypedArray, loadSafetensors, saveSafetensors, type Tensor } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importTorchSafetensors, inferArchitecture } from './import-torch.js';
 
@@ -32,8 +32,13 @@ function halfPrecision(): string {
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
-    const bytes = name === 'conv1.weight' ? new Uint8Array(t.size * 2) : new Uint8Array(Float32Array.from(t.data).buffer);
-    header[name] = { dtype: name === 'conv1.weight' ? 'F16' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes.length] };
+    const bytes =
+      name === 'conv1.weight' ? new Uint8Array(t.size * 2) : new Uint8Array(Float32Array.from(t.data).buffer);
+    header[name] = {
+      dtype: name === 'conv1.weight' ? 'F16' : 'F32',
+      shape: t.shape,
+      data_offsets: [offset, offset + bytes.length],
+    };
     chunks.push(bytes);
     offset += bytes.length;
     t.dispose();
@@ -49,7 +54,14 @@ function halfPrecision(): string {
 describe('importTorchSafetensors', () => {
   it('reads the architecture off a PyTorch state_dict and reproduces PyTorch eval outputs', () => {
     const { model, architecture, skipped } = importTorchSafetensors(STATE);
-    expect(architecture).toEqual({ n: 1, filters: 4, inputShape: [1, 32, 32], classes: 10, skip: true, hiddenDims: [16] });
+    expect(architecture).toEqual({
+      n: 1,
+      filters: 4,
+      inputShape: [1, 32, 32],
+      classes: 10,
+      skip: true,
+      hiddenDims: [16],
+    });
     expect(skipped).toHaveLength(7); // one int64 num_batches_tracked per batch norm
     expect(skipped.every((k) => k.endsWith('.num_batches_tracked'))).toBe(true);
     expect(model.namedModules().every(([, m]) => !m.isTraining)).toBe(true);
@@ -73,11 +85,15 @@ describe('importTorchSafetensors', () => {
 
   it('names what does not fit: a missing tensor, a wrong shape, an extra tensor', () => {
     const missing = edited('missing.safetensors', (s) => delete s['layer2.0.bn1.running_mean']);
-    expect(() => importTorchSafetensors(missing)).toThrow(/missing 'layer2\.0\.bn1\.running_mean' \(funt '4\.0\.0\.1\.running_mean'\)/);
+    expect(() => importTorchSafetensors(missing)).toThrow(
+      /missing 'layer2\.0\.bn1\.running_mean' \(funt '4\.0\.0\.1\.running_mean'\)/,
+    );
     const reshaped = edited('reshaped.safetensors', (s) => {
       s['fc.bias'] = fromTypedArray(new Float32Array(11), [11]);
     });
-    expect(() => importTorchSafetensors(reshaped)).toThrow(/'fc\.bias' has shape \[11\] where funt '.*\.bias' needs \[10\]/);
+    expect(() => importTorchSafetensors(reshaped)).toThrow(
+      /'fc\.bias' has shape \[11\] where funt '.*\.bias' needs \[10\]/,
+    );
     const extra = edited('extra.safetensors', (s) => {
       s['layer1.0.shortcut.0.weight'] = fromTypedArray(new Float32Array(16), [4, 4, 1, 1]);
     });
@@ -89,15 +105,23 @@ describe('importTorchSafetensors', () => {
       s['linear.weight'] = s['fc.weight'];
       delete s['fc.weight'];
     });
-    expect(() => importTorchSafetensors(other)).toThrow(new RegExp(`${other}: not a PyTorch ResNet state_dict \\(no 'fc\\.weight'\\)`));
+    expect(() => importTorchSafetensors(other)).toThrow(
+      new RegExp(`${other}: not a PyTorch ResNet state_dict \\(no 'fc\\.weight'\\)`),
+    );
     const uneven = edited('uneven.safetensors', (s) => {
       for (const k of Object.keys(s)) if (k.startsWith('layer3.')) delete s[k];
     });
-    expect(() => importTorchSafetensors(uneven)).toThrow(/same number of blocks in layer1, layer2 and layer3, found 1, 1, 0/);
-    expect(() => importTorchSafetensors(halfPrecision())).toThrow(/'conv1\.weight' has a dtype funt cannot read \(F32 and F64 only/);
+    expect(() => importTorchSafetensors(uneven)).toThrow(
+      /same number of blocks in layer1, layer2 and layer3, found 1, 1, 0/,
+    );
+    expect(() => importTorchSafetensors(halfPrecision())).toThrow(
+      /'conv1\.weight' has a dtype funt cannot read \(F32 and F64 only/,
+    );
   });
 
   it('inferArchitecture needs the stem convolution', () => {
-    expect(() => inferArchitecture({}, {}, 'x.safetensors')).toThrow("x.safetensors: not a PyTorch ResNet state_dict (no 'conv1.weight')");
+    expect(() => inferArchitecture({}, {}, 'x.safetensors')).toThrow(
+      "x.safetensors: not a PyTorch ResNet state_dict (no 'conv1.weight')",
+    );
   });
 });

@@ -9,7 +9,7 @@
  * weights either: see README.md for the networks this fits.
  */
 import type { Sequential } from '@funt/layers';
-import { Rng, type Tensor, getDefaultDType, loadSafetensors } from '@funt/tensor';
+import { getDefaultDType, loadSafetensors, Rng, type Tensor } from '@funt/tensor';
 import { type ResnetOptions, resnet } from '../model/resnet.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt } from './torch-names.js';
 
@@ -38,16 +38,26 @@ function need(state: Record<string, Tensor>, name: string, source: string): Tens
 /** Blocks per stage: the distinct b of `layer<stage>.<b>.conv1.weight`. */
 function blocksIn(state: Record<string, Tensor>, stage: number): number {
   const pattern = new RegExp(`^layer${stage}\\.(\\d+)\\.conv1\\.weight$`);
-  return new Set(Object.keys(state).map((k) => pattern.exec(k)?.[1]).filter((b) => b !== undefined)).size;
+  return new Set(
+    Object.keys(state)
+      .map((k) => pattern.exec(k)?.[1])
+      .filter((b) => b !== undefined),
+  ).size;
 }
 
 /** The architecture a PyTorch ResNet state_dict describes (see the module comment). */
-export function inferArchitecture(state: Record<string, Tensor>, options: TorchImportOptions = {}, source = 'torch weights'): ResnetArchitecture {
+export function inferArchitecture(
+  state: Record<string, Tensor>,
+  options: TorchImportOptions = {},
+  source = 'torch weights',
+): ResnetArchitecture {
   const [height, width] = options.inputSize ?? [32, 32];
   const stem = need(state, 'conv1.weight', source);
   const n = blocksIn(state, 1);
   if (n === 0 || blocksIn(state, 2) !== n || blocksIn(state, 3) !== n) {
-    throw new Error(`${source}: expected the same number of blocks in layer1, layer2 and layer3, found ${[1, 2, 3].map((s) => blocksIn(state, s)).join(', ')}`);
+    throw new Error(
+      `${source}: expected the same number of blocks in layer1, layer2 and layer3, found ${[1, 2, 3].map((s) => blocksIn(state, s)).join(', ')}`,
+    );
   }
   const hidden = Object.keys(state)
     .map((k) => /^hidden\.(\d+)\.weight$/.exec(k))
@@ -71,7 +81,9 @@ export function importTorchSafetensors(path: string, options: TorchImportOptions
   try {
     const unreadable = skipped.filter((k) => !k.endsWith(`.${TORCH_BATCH_COUNTER}`));
     if (unreadable.length > 0) {
-      throw new Error(`${path}: ${unreadable.map((k) => `'${k}'`).join(', ')} ${unreadable.length === 1 ? 'has a dtype' : 'have dtypes'} funt cannot read (F32 and F64 only; convert with model.float())`);
+      throw new Error(
+        `${path}: ${unreadable.map((k) => `'${k}'`).join(', ')} ${unreadable.length === 1 ? 'has a dtype' : 'have dtypes'} funt cannot read (F32 and F64 only; convert with model.float())`,
+      );
     }
     const architecture = inferArchitecture(tensors, options, path);
     const model = resnet({ ...architecture, rng: new Rng(0) });

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Sequential } from '@funt/layers';
 import { decodeModel, exportOnnx, runOnnx } from '@funt/onnx';
-import { Rng, type Tensor, loadSafetensors, normal } from '@funt/tensor';
+import { loadSafetensors, normal, Rng, type Tensor } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { resnet } from '../model/resnet.js';
 import { torchStateToFunt } from './torch-names.js';
@@ -31,14 +31,21 @@ describe('ResNet ONNX export in onnxruntime', () => {
     const { tensors: fx, metadata } = loadSafetensors(FIXTURE);
     const config = JSON.parse(metadata.config);
     const model = resnet({ ...config, skip: true, rng: new Rng(0) });
-    const weights = Object.fromEntries(Object.entries(fx).filter(([k]) => k.startsWith('weights/')).map(([k, t]) => [k.slice(8), t]));
+    const weights = Object.fromEntries(
+      Object.entries(fx)
+        .filter(([k]) => k.startsWith('weights/'))
+        .map(([k, t]) => [k.slice(8), t]),
+    );
     model.loadStateDict(torchStateToFunt(model, config, weights));
     model.evaluate();
     const funt = (model.forward(fx.input) as Tensor).data;
     const onnx = await onnxOutput(model, fx.input);
     const vsFunt = maxDiff(onnx, funt);
     const vsTorch = maxDiff(onnx, fx['eval/output'].data);
-    if (process.env.FUNT_INTEROP_REPORT) console.info(`ResNet-20: max |onnxruntime - funt| = ${vsFunt.toExponential(2)}, max |onnxruntime - PyTorch| = ${vsTorch.toExponential(2)}`);
+    if (process.env.FUNT_INTEROP_REPORT)
+      console.info(
+        `ResNet-20: max |onnxruntime - funt| = ${vsFunt.toExponential(2)}, max |onnxruntime - PyTorch| = ${vsTorch.toExponential(2)}`,
+      );
     expect(vsFunt).toBeLessThan(TOLERANCE);
     expect(vsTorch).toBeLessThan(TOLERANCE);
     model.dispose();
@@ -46,11 +53,26 @@ describe('ResNet ONNX export in onnxruntime', () => {
   });
 
   it('the ResNet-20 graph: 19 Conv, 19 BatchNormalization, 9 Add, 2 option-A shortcuts (AveragePool + Pad), GlobalAveragePool, Flatten, Gemm, LogSoftmax', () => {
-    const model = resnet({ n: 3, filters: 16, inputShape: [3, 32, 32], classes: 10, skip: true, hiddenDims: [], rng: new Rng(1) });
+    const model = resnet({
+      n: 3,
+      filters: 16,
+      inputShape: [3, 32, 32],
+      classes: 10,
+      skip: true,
+      hiddenDims: [],
+      rng: new Rng(1),
+    });
     const graph = decodeModel(exportOnnx(model, [3, 32, 32])).graph;
     const count = (op: string) => graph.node.filter((n) => n.opType === op).length;
     expect([count('Conv'), count('BatchNormalization'), count('Relu'), count('Add')]).toEqual([19, 19, 19, 9]);
-    expect([count('AveragePool'), count('Pad'), count('GlobalAveragePool'), count('Flatten'), count('Gemm'), count('LogSoftmax')]).toEqual([2, 2, 1, 1, 1, 1]);
+    expect([
+      count('AveragePool'),
+      count('Pad'),
+      count('GlobalAveragePool'),
+      count('Flatten'),
+      count('Gemm'),
+      count('LogSoftmax'),
+    ]).toEqual([2, 2, 1, 1, 1, 1]);
     expect(graph.node).toHaveLength(19 + 19 + 19 + 9 + 2 + 2 + 4);
     // 19 conv weights, 4 tensors per batch norm, the classifier's weight and bias; pads and pad values.
     expect(graph.initializer.filter((t) => !(t.name ?? '').includes('/'))).toHaveLength(19 + 19 * 4 + 2);
@@ -58,9 +80,18 @@ describe('ResNet ONNX export in onnxruntime', () => {
   });
 
   it('a plain (no-skip) net with hidden layers on 1×32×32 inputs, any batch size', async () => {
-    const model = resnet({ n: 1, filters: 4, inputShape: [1, 32, 32], classes: 7, skip: false, hiddenDims: [12, 9], rng: new Rng(2) });
+    const model = resnet({
+      n: 1,
+      filters: 4,
+      inputShape: [1, 32, 32],
+      classes: 7,
+      skip: false,
+      hiddenDims: [12, 9],
+      rng: new Rng(2),
+    });
     const rng = new Rng(3);
-    for (const p of model.buffers()) rng.fillUniform(p.value.data, p.name.endsWith('var') ? 0.5 : -0.2, p.name.endsWith('var') ? 1.5 : 0.2);
+    for (const p of model.buffers())
+      rng.fillUniform(p.value.data, p.name.endsWith('var') ? 0.5 : -0.2, p.name.endsWith('var') ? 1.5 : 0.2);
     model.evaluate();
     for (const batch of [1, 3]) {
       const x = normal([batch, 1, 32, 32], rng);

@@ -23,7 +23,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ClassNLLCriterion, type Linear, type Module, type Sequential } from '@funt/layers';
-import { Rng, Tensor, getBackend, getDefaultDType, loadSafetensors, withBackend } from '@funt/tensor';
+import { getBackend, getDefaultDType, loadSafetensors, Rng, Tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { resnet } from '../model/resnet.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt, torchToFuntNames } from './torch-names.js';
@@ -135,7 +135,11 @@ function crosscheck(watch: (model: Module, mode: () => Mode) => void = () => {})
   const { tensors: fx, metadata } = loadSafetensors(FIXTURE, { dtype: getDefaultDType() });
   const config = JSON.parse(metadata.config);
   const model: Sequential = resnet({ ...config, skip: true, rng: new Rng(0) });
-  const weights = Object.fromEntries(Object.entries(fx).filter(([k]) => k.startsWith('weights/')).map(([k, t]) => [k.slice('weights/'.length), t]));
+  const weights = Object.fromEntries(
+    Object.entries(fx)
+      .filter(([k]) => k.startsWith('weights/'))
+      .map(([k, t]) => [k.slice('weights/'.length), t]),
+  );
   model.loadStateDict(torchStateToFunt(model, config, weights));
   const pairs = torchToFuntNames(model, config);
   let current: Mode = 'eval';
@@ -165,7 +169,8 @@ function crosscheck(watch: (model: Module, mode: () => Mode) => void = () => {})
   const params = Object.fromEntries(model.parameters().map((p) => [p.name, p.grad]));
   const state = model.stateDict();
   for (const { torch, funt } of pairs) {
-    if (torch.endsWith('running_mean') || torch.endsWith('running_var')) check(`train/running/${torch}`, state[funt].data, fx[`train/running/${torch}`]);
+    if (torch.endsWith('running_mean') || torch.endsWith('running_var'))
+      check(`train/running/${torch}`, state[funt].data, fx[`train/running/${torch}`]);
     else check(`train/grad/${torch}`, params[funt].data, fx[`train/grad/${torch}`]);
   }
   model.dispose();
@@ -176,7 +181,9 @@ function crosscheck(watch: (model: Module, mode: () => Mode) => void = () => {})
 function report(label: string, measured: Measured[]): void {
   if (!process.env.FUNT_INTEROP_REPORT) return;
   const worst = [...measured].sort((a, b) => b.error - a.error).slice(0, 5);
-  console.info(`${label} on ${getBackend().name}: ${measured.length} comparisons, worst ${worst.map((m) => `${m.name} ${m.error.toExponential(2)}`).join(', ')}`);
+  console.info(
+    `${label} on ${getBackend().name}: ${measured.length} comparisons, worst ${worst.map((m) => `${m.name} ${m.error.toExponential(2)}`).join(', ')}`,
+  );
 }
 
 describe('ResNet-20 against PyTorch (committed fixture)', () => {
@@ -185,7 +192,9 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
     const config = JSON.parse(metadata.config);
     const model = resnet({ ...config, skip: true, rng: new Rng(0) });
     const pairs = torchToFuntNames(model, config);
-    const torchNames = Object.keys(fx).filter((k) => k.startsWith('weights/')).map((k) => k.slice('weights/'.length));
+    const torchNames = Object.keys(fx)
+      .filter((k) => k.startsWith('weights/'))
+      .map((k) => k.slice('weights/'.length));
     expect(pairs.map((p) => p.torch).sort()).toEqual(torchNames.filter((k) => !k.endsWith(TORCH_BATCH_COUNTER)).sort());
     expect(pairs.map((p) => p.funt).sort()).toEqual(Object.keys(model.stateDict()).sort());
     // Spot checks of the documented mapping (README.md): stem, a stage-2 block, the classifier.
@@ -199,7 +208,9 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
     // The fixture can tell the modes apart: batch statistics differ from the running ones, and
     // the training step moves the running statistics.
     expect(relativeError(fx['train/output'].data, fx['eval/output'].data)).toBeGreaterThan(1e-2);
-    expect(relativeError(fx['train/running/layer2.1.bn1.running_var'].data, fx['weights/layer2.1.bn1.running_var'].data)).toBeGreaterThan(1e-3);
+    expect(
+      relativeError(fx['train/running/layer2.1.bn1.running_var'].data, fx['weights/layer2.1.bn1.running_var'].data),
+    ).toBeGreaterThan(1e-3);
     model.dispose();
     for (const t of Object.values(fx)) t.dispose();
   });
@@ -207,12 +218,16 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
   // The float64 run: its comparisons (the last test) and its activations (the float32 test's truth).
   let float64: { measured: Measured[]; activations: Activations } | undefined;
   const runFloat64 = () => {
-    float64 ??= withBackend('reference', () => {
-      const activations: Activations = new Map();
-      const measured = crosscheck((model, mode) => recordActivations(model, mode, activations));
-      report('float64', measured);
-      return { measured, activations };
-    }, 'float64');
+    float64 ??= withBackend(
+      'reference',
+      () => {
+        const activations: Activations = new Map();
+        const measured = crosscheck((model, mode) => recordActivations(model, mode, activations));
+        report('float64', measured);
+        return { measured, activations };
+      },
+      'float64',
+    );
     return float64;
   };
 
@@ -224,11 +239,20 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
     report('float32', measured);
     if (flips.length > 0) {
       const shown = [...flips].sort((a, b) => b.distance - a.distance).slice(0, 10);
-      console.info(`float32 on ${getBackend().name}: ${flips.length} unit(s) on the other side of a ReLU kink than the truth, given the truth's side (distance = nonzero side / scale of that output; farthest first):\n${shown
-        .map((f) => `  ${f.mode}/${f.path}[${f.index}]: float32 ${f.float32.toExponential(2)}, truth ${f.truth.toExponential(2)}, distance ${f.distance.toExponential(2)}`)
-        .join('\n')}${flips.length > shown.length ? `\n  ... and ${flips.length - shown.length} more` : ''}`);
+      console.info(
+        `float32 on ${getBackend().name}: ${flips.length} unit(s) on the other side of a ReLU kink than the truth, given the truth's side (distance = nonzero side / scale of that output; farthest first):\n${shown
+          .map(
+            (f) =>
+              `  ${f.mode}/${f.path}[${f.index}]: float32 ${f.float32.toExponential(2)}, truth ${f.truth.toExponential(2)}, distance ${f.distance.toExponential(2)}`,
+          )
+          .join('\n')}${flips.length > shown.length ? `\n  ... and ${flips.length - shown.length} more` : ''}`,
+      );
     }
-    for (const f of flips) expect(f.distance, `${f.mode}/${f.path}[${f.index}]: a sign flip farther from the kink than rounding`).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
+    for (const f of flips)
+      expect(
+        f.distance,
+        `${f.mode}/${f.path}[${f.index}]: a sign flip farther from the kink than rounding`,
+      ).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
     expect(flips.length, 'units on the other side of a ReLU kink').toBeLessThanOrEqual(MAX_KINK_FLIPS);
     // 4 per mode; gradients of 19 conv weights, 19 BN weights and biases, fc weight and bias;
     // 19 BN running means and variances.

@@ -32,11 +32,19 @@ export const TORCH_BATCH_COUNTER = 'num_batches_tracked';
 
 /** The PyTorch module names with parameters, in definition (= state_dict) order. */
 export function torchModuleNames(arch: BlockLayout): [string, Kind][] {
-  const names: [string, Kind][] = [['conv1', 'conv'], ['bn1', 'bn']];
+  const names: [string, Kind][] = [
+    ['conv1', 'conv'],
+    ['bn1', 'bn'],
+  ];
   for (let stage = 1; stage <= 3; stage++) {
     for (let b = 0; b < arch.n; b++) {
       const block = `layer${stage}.${b}`;
-      names.push([`${block}.conv1`, 'conv'], [`${block}.bn1`, 'bn'], [`${block}.conv2`, 'conv'], [`${block}.bn2`, 'bn']);
+      names.push(
+        [`${block}.conv1`, 'conv'],
+        [`${block}.bn1`, 'bn'],
+        [`${block}.conv2`, 'conv'],
+        [`${block}.bn2`, 'bn'],
+      );
     }
   }
   // nn.Sequential(Linear, ReLU, Linear, ReLU, ...): the Linear layers sit at even indices.
@@ -65,14 +73,18 @@ export function torchToFuntNames(model: Module, arch: BlockLayout): NamePair[] {
   const torch = torchModuleNames(arch);
   const funt = model.namedModules().filter(([, m]) => kindOf(m) !== null);
   if (funt.length !== torch.length) {
-    throw new Error(`torch mapping: the funt model has ${funt.length} weighted modules, a PyTorch ResNet with n = ${arch.n} and ${arch.hiddenDims.length} hidden layers has ${torch.length}`);
+    throw new Error(
+      `torch mapping: the funt model has ${funt.length} weighted modules, a PyTorch ResNet with n = ${arch.n} and ${arch.hiddenDims.length} hidden layers has ${torch.length}`,
+    );
   }
   const own = model.stateDict();
   const pairs: NamePair[] = [];
   funt.forEach(([path, m], i) => {
     const [torchName, kind] = torch[i];
     if (kindOf(m) !== kind) {
-      throw new Error(`torch mapping: funt module '${path}' is a ${m.typeName} but PyTorch's '${torchName}' is a ${kind}`);
+      throw new Error(
+        `torch mapping: funt module '${path}' is a ${m.typeName} but PyTorch's '${torchName}' is a ${kind}`,
+      );
     }
     for (const tensor of TENSORS[kind]) {
       const funtName = path === '' ? tensor : `${path}.${tensor}`;
@@ -87,7 +99,11 @@ export function torchToFuntNames(model: Module, arch: BlockLayout): NamePair[] {
  * shape; a PyTorch tensor that maps to nothing (other than the batch counters) is an error,
  * since it means the two networks differ. The returned tensors are the given ones (not copies).
  */
-export function torchStateToFunt(model: Module, arch: BlockLayout, torchState: Record<string, Tensor>): Record<string, Tensor> {
+export function torchStateToFunt(
+  model: Module,
+  arch: BlockLayout,
+  torchState: Record<string, Tensor>,
+): Record<string, Tensor> {
   const pairs = torchToFuntNames(model, arch);
   const own = model.stateDict();
   const out: Record<string, Tensor> = {};

@@ -1,17 +1,33 @@
-import { Rng, tensor, withBackend, zeros } from '@funt/tensor';
 import {
-  CAddTable, checkModuleGradients, ConcatTable, Linear, type Module, ReLU, Sequential, SpatialBatchNormalization, SpatialConvolution,
+  CAddTable,
+  ConcatTable,
+  checkModuleGradients,
+  Linear,
+  type Module,
   manualSeed,
+  ReLU,
+  type Sequential,
+  SpatialBatchNormalization,
+  SpatialConvolution,
 } from '@funt/layers';
+import { Rng, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { depthOf, resnet, type ResnetOptions } from './resnet.js';
+import { depthOf, type ResnetOptions, resnet } from './resnet.js';
 
 const options = (o: Partial<ResnetOptions> = {}): ResnetOptions => ({
-  n: 3, filters: 16, inputShape: [3, 32, 32], classes: 10, skip: true, hiddenDims: [], rng: new Rng(0), ...o,
+  n: 3,
+  filters: 16,
+  inputShape: [3, 32, 32],
+  classes: 10,
+  skip: true,
+  hiddenDims: [],
+  rng: new Rng(0),
+  ...o,
 });
 
 const modules = (net: Module) => net.namedModules().map(([, m]) => m);
-const count = (net: Module, type: new (...a: any[]) => Module) => modules(net).filter((m) => m instanceof type).length;
+const count = (net: Module, type: abstract new (...a: never[]) => Module) =>
+  modules(net).filter((m) => m instanceof type).length;
 
 describe('resnet structure', () => {
   it.each([1, 2, 3, 5])('has 6n+2 weighted layers and 3n residual blocks for n=%i', (n) => {
@@ -25,11 +41,17 @@ describe('resnet structure', () => {
 
   it('has a ReLU between the two convolutions of every block (missing in the seed)', () => {
     const net = resnet(options({ n: 2, filters: 4 }));
-    const bodies = modules(net).filter((m): m is ConcatTable => m instanceof ConcatTable).map((c) => c.children()[0] as Sequential);
+    const bodies = modules(net)
+      .filter((m): m is ConcatTable => m instanceof ConcatTable)
+      .map((c) => c.children()[0] as Sequential);
     expect(bodies).toHaveLength(6);
     for (const body of bodies) {
       expect(body.children().map((m) => m.typeName)).toEqual([
-        'SpatialConvolution', 'SpatialBatchNormalization', 'ReLU', 'SpatialConvolution', 'SpatialBatchNormalization',
+        'SpatialConvolution',
+        'SpatialBatchNormalization',
+        'ReLU',
+        'SpatialConvolution',
+        'SpatialBatchNormalization',
       ]);
     }
   });
@@ -52,7 +74,10 @@ describe('resnet structure', () => {
     [[3, 32, 32], 10],
     [[1, 32, 32], 10],
     [[3, 64, 64], 200],
-  ] as [[number, number, number], number][])('maps a batch of %j images to log-probabilities over %i classes', (inputShape, classes) => {
+  ] as [
+    [number, number, number],
+    number,
+  ][])('maps a batch of %j images to log-probabilities over %i classes', (inputShape, classes) => {
     const net = resnet(options({ n: 1, filters: 4, inputShape, classes }));
     net.evaluate();
     const y = net.forward(zeros([2, ...inputShape])) as ReturnType<typeof zeros>;
@@ -69,13 +94,18 @@ describe('resnet structure', () => {
     const net = resnet(options({ n: 1, filters: 4, hiddenDims: [32, 16] }));
     const tail = net.children().slice(-7);
     expect(tail.map((m) => m.typeName)).toEqual(['View', 'Linear', 'ReLU', 'Linear', 'ReLU', 'Linear', 'LogSoftMax']);
-    expect(tail.filter((m): m is Linear => m instanceof Linear).map((l) => [l.inputSize, l.outputSize])).toEqual([[16, 32], [32, 16], [16, 10]]);
+    expect(tail.filter((m): m is Linear => m instanceof Linear).map((l) => [l.inputSize, l.outputSize])).toEqual([
+      [16, 32],
+      [32, 16],
+      [16, 10],
+    ]);
     expect(count(net, Linear)).toBe(3);
     expect(depthOf({ n: 1, hiddenDims: [32, 16] })).toBe(10);
   });
 
   it('gives the same network for the same seed and a different one for another', () => {
-    const w = (seed: number) => Array.from(resnet(options({ n: 1, filters: 4, rng: new Rng(seed) })).parameters()[0].value.data);
+    const w = (seed: number) =>
+      Array.from(resnet(options({ n: 1, filters: 4, rng: new Rng(seed) })).parameters()[0].value.data);
     expect(w(3)).toEqual(w(3));
     expect(w(3)).not.toEqual(w(4));
   });
@@ -123,7 +153,9 @@ describe('fused activations', () => {
     // stem + 2 per block; the ReLU after the hidden Linear is not fused.
     expect(fused.filter((r) => r.reluFusion !== null)).toHaveLength(1 + 2 * 6);
     expect(fused.filter((r) => r.reluFusion === null)).toHaveLength(1);
-    expect(relus(resnet(options({ n: 2, filters: 4 }), { fuse: false })).every((r) => r.reluFusion === null)).toBe(true);
+    expect(relus(resnet(options({ n: 2, filters: 4 }), { fuse: false })).every((r) => r.reluFusion === null)).toBe(
+      true,
+    );
   });
 
   it('gives the same bits as the unfused network (training step and evaluation, wasm)', () => {
@@ -132,8 +164,14 @@ describe('fused activations', () => {
         manualSeed(1); // batch norm draws γ from the global generator
         return resnet(options({ n: 1, filters: 4, inputShape: [3, 8, 8], classes: 3, rng: new Rng(2) }), { fuse });
       };
-      const x = tensor(Array.from({ length: 4 * 3 * 8 * 8 }, (_, i) => Math.sin(i * 0.7)), [4, 3, 8, 8]);
-      const dy = tensor(Array.from({ length: 4 * 3 }, (_, i) => Math.cos(i)), [4, 3]);
+      const x = tensor(
+        Array.from({ length: 4 * 3 * 8 * 8 }, (_, i) => Math.sin(i * 0.7)),
+        [4, 3, 8, 8],
+      );
+      const dy = tensor(
+        Array.from({ length: 4 * 3 }, (_, i) => Math.cos(i)),
+        [4, 3],
+      );
       const run = (net: Module) => {
         const y = Array.from((net.forward(x) as typeof x).data);
         const g = Array.from((net.backward(x, dy) as typeof x).data);
@@ -153,7 +191,16 @@ describe('option-A shortcut', () => {
     // Block of stage 2: ConcatTable(body, shortcut) → CAddTable → ReLU.
     const block = net.children()[4] as Sequential;
     const shortcut = (block.children()[0] as ConcatTable).children()[1];
-    const x = tensor([[[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]]]);
+    const x = tensor([
+      [
+        [
+          [1, 2, 3, 4],
+          [5, 6, 7, 8],
+          [9, 10, 11, 12],
+          [13, 14, 15, 16],
+        ],
+      ],
+    ]);
     const y = shortcut.forward(x) as ReturnType<typeof tensor>;
     expect(y.shape).toEqual([1, 2, 2, 2]);
     expect(Array.from(y.data)).toEqual([3.5, 5.5, 11.5, 13.5, 0, 0, 0, 0]);

@@ -1,8 +1,21 @@
-import type { Rng } from '@funt/tensor';
 import {
-  CAddTable, ConcatTable, Identity, Linear, LogSoftMax, type Module, Padding, ReLU, Sequential, SpatialAveragePooling,
-  SpatialBatchNormalization, SpatialConvolution, View, fuseActivations, init,
+  CAddTable,
+  ConcatTable,
+  fuseActivations,
+  Identity,
+  init,
+  Linear,
+  LogSoftMax,
+  type Module,
+  Padding,
+  ReLU,
+  Sequential,
+  SpatialAveragePooling,
+  SpatialBatchNormalization,
+  SpatialConvolution,
+  View,
 } from '@funt/layers';
+import type { Rng } from '@funt/tensor';
 
 /** What defines a network; stored in every run folder so the model can be rebuilt for eval. */
 export interface ResnetOptions {
@@ -30,7 +43,8 @@ class ResnetConfigError extends Error {
 
 function check(o: ResnetOptions): void {
   const int = (name: string, v: unknown, min: number) => {
-    if (!Number.isInteger(v) || (v as number) < min) throw new ResnetConfigError(`${name} must be an integer >= ${min}, got ${String(v)}`);
+    if (!Number.isInteger(v) || (v as number) < min)
+      throw new ResnetConfigError(`${name} must be an integer >= ${min}, got ${String(v)}`);
   };
   int('n', o.n, 1);
   int('filters', o.filters, 1);
@@ -43,14 +57,18 @@ function check(o: ResnetOptions): void {
   if (!Number.isInteger(h) || !Number.isInteger(w) || h % 4 !== 0 || w % 4 !== 0 || h < 4 || w < 4) {
     // Two stride-2 stages: a size not divisible by 4 would make the pooled shortcut and the
     // strided convolution disagree by one pixel.
-    throw new ResnetConfigError(`input height and width must be positive multiples of 4 (two stride-2 stages), got ${h}x${w}`);
+    throw new ResnetConfigError(
+      `input height and width must be positive multiples of 4 (two stride-2 stages), got ${h}x${w}`,
+    );
   }
   o.hiddenDims.forEach((d, i) => int(`hiddenDims[${i}]`, d, 1));
 }
 
 /** 3×3 convolution without bias (the batch norm after it has one), Kaiming-initialised. */
 function conv3x3(nIn: number, nOut: number, stride: number, rng: Rng): SpatialConvolution {
-  return new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1).noBias().reset({ rng, weight: init.kaimingNormal });
+  return new SpatialConvolution(nIn, nOut, 3, 3, stride, stride, 1, 1)
+    .noBias()
+    .reset({ rng, weight: init.kaimingNormal });
 }
 
 /**

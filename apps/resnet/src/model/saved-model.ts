@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Standardization } from '@funt/datasets';
 import type { Sequential } from '@funt/layers';
-import { Rng, type Tensor, fromTypedArray, loadSafetensors, saveSafetensors } from '@funt/tensor';
+import { fromTypedArray, loadSafetensors, Rng, saveSafetensors, type Tensor } from '@funt/tensor';
 import { RUN_FILES } from '../run/run-folder.js';
-import { resnet, type ResnetOptions } from './resnet.js';
+import { type ResnetOptions, resnet } from './resnet.js';
 
 /** Everything besides the weights that is needed to use a trained model on new images. */
 export interface ModelDescription {
@@ -28,7 +28,12 @@ const MODEL_PREFIX = 'model.';
  * `model.*`, the input standardisation under `preprocess.*`, and the architecture and class
  * names as JSON metadata — so `eval`, `saliency` and `fool` need nothing else.
  */
-export function saveModel(path: string, model: Sequential, description: ModelDescription, standardization: Standardization): void {
+export function saveModel(
+  path: string,
+  model: Sequential,
+  description: ModelDescription,
+  standardization: Standardization,
+): void {
   const tensors: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(model.stateDict())) tensors[MODEL_PREFIX + k] = t;
   const mean = fromTypedArray(standardization.mean, [standardization.mean.length]);
@@ -36,7 +41,9 @@ export function saveModel(path: string, model: Sequential, description: ModelDes
   tensors['preprocess.mean'] = mean;
   tensors['preprocess.std'] = std;
   try {
-    saveSafetensors(tensors, path, { [METADATA_KEY]: JSON.stringify({ ...description, scale: standardization.scale }) });
+    saveSafetensors(tensors, path, {
+      [METADATA_KEY]: JSON.stringify({ ...description, scale: standardization.scale }),
+    });
   } finally {
     mean.dispose();
     std.dispose();
@@ -45,8 +52,10 @@ export function saveModel(path: string, model: Sequential, description: ModelDes
 
 /** The model file of a run folder, or the file itself. */
 export function modelFile(pathOrRun: string): string {
-  const file = existsSync(pathOrRun) && statSync(pathOrRun).isDirectory() ? join(pathOrRun, RUN_FILES.bestModel) : pathOrRun;
-  if (!existsSync(file)) throw new Error(`no saved model at ${file} (train a model first, or give a .safetensors file)`);
+  const file =
+    existsSync(pathOrRun) && statSync(pathOrRun).isDirectory() ? join(pathOrRun, RUN_FILES.bestModel) : pathOrRun;
+  if (!existsSync(file))
+    throw new Error(`no saved model at ${file} (train a model first, or give a .safetensors file)`);
   return file;
 }
 

@@ -7,7 +7,9 @@ import { pathToFileURL } from 'node:url';
 export const CHROMIUM = '/usr/bin/chromium';
 
 export function chromiumMissingReason(): string | null {
-  return existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (apt-get install chromium); skipping the browser check of the report`;
+  return existsSync(CHROMIUM)
+    ? null
+    : `${CHROMIUM} is not installed (apt-get install chromium); skipping the browser check of the report`;
 }
 
 export interface RenderedReport {
@@ -30,7 +32,16 @@ export async function renderReportInChromium(htmlFile: string, screenshot: strin
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 900 },
   });
   try {
@@ -46,7 +57,8 @@ export async function renderReportInChromium(htmlFile: string, screenshot: strin
     });
     const found = await page.evaluate(() => ({
       chartPaths: Array.from(document.querySelectorAll('.chart svg')).map(
-        (svg) => Array.from(svg.querySelectorAll('path')).filter((p) => (p.getAttribute('d') ?? '').trim().length > 1).length,
+        (svg) =>
+          Array.from(svg.querySelectorAll('path')).filter((p) => (p.getAttribute('d') ?? '').trim().length > 1).length,
       ),
       imageWidths: Array.from(document.images).map((img) => img.naturalWidth),
       title: document.title,

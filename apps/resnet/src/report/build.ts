@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pngDataUri } from '../images/png.js';
+import { type Figure, RUN_FILES, type RunData, readRun } from '../run/run-folder.js';
 import { movingAverage } from '../util/moving-average.js';
-import { type Figure, type RunData, RUN_FILES, readRun } from '../run/run-folder.js';
 import { lineChartSvg } from './chart.js';
 import { esc, pct, REPORT_CSS } from './html.js';
 
@@ -35,7 +35,11 @@ function totalSeconds(run: RunData): number {
 }
 
 function duration(seconds: number): string {
-  return seconds < 90 ? `${seconds.toFixed(0)} s` : seconds < 5400 ? `${(seconds / 60).toFixed(1)} min` : `${(seconds / 3600).toFixed(1)} h`;
+  return seconds < 90
+    ? `${seconds.toFixed(0)} s`
+    : seconds < 5400
+      ? `${(seconds / 60).toFixed(1)} min`
+      : `${(seconds / 3600).toFixed(1)} h`;
 }
 
 function summaryTable(runs: RunData[]): string {
@@ -67,7 +71,16 @@ async function charts(runs: RunData[], smoothing: number): Promise<string> {
         { group: r.name, x, y: movingAverage(y, w) },
       ];
     });
-    parts.push(await lineChartSvg({ title: 'Training loss per iteration (faint: raw, solid: moving average)', xTitle: 'iteration', yTitle: 'loss', curves, logY: true, integerX: true }));
+    parts.push(
+      await lineChartSvg({
+        title: 'Training loss per iteration (faint: raw, solid: moving average)',
+        xTitle: 'iteration',
+        yTitle: 'loss',
+        curves,
+        logY: true,
+        integerX: true,
+      }),
+    );
   }
   if (withEpochs.length) {
     const curves = withEpochs.flatMap((r) => {
@@ -77,7 +90,15 @@ async function charts(runs: RunData[], smoothing: number): Promise<string> {
         { group: r.name, curve: 'validation', x, y: r.history.epochs.map((e) => 1 - e.valAcc) },
       ];
     });
-    parts.push(await lineChartSvg({ title: 'Train and validation error per epoch', xTitle: 'epoch', yTitle: 'error', curves, integerX: true }));
+    parts.push(
+      await lineChartSvg({
+        title: 'Train and validation error per epoch',
+        xTitle: 'epoch',
+        yTitle: 'error',
+        curves,
+        integerX: true,
+      }),
+    );
   }
   if (!parts.length) return '<p class="note">No training history in these runs (evaluation only).</p>';
   return `<div class="charts">${parts.map((svg) => `<div class="chart">${svg}</div>`).join('')}</div>`;
@@ -93,7 +114,12 @@ function confusionTable(results: NonNullable<RunData['results']>): string {
       const cells = row
         .map((v, j) => {
           // Diagonal in blue by share of the class, errors in red by their count against the worst error.
-          const bg = i === j ? `rgba(58,111,216,${(0.12 + 0.6 * (v / total)).toFixed(2)})` : v ? `rgba(210,69,59,${(0.1 + 0.7 * (v / max)).toFixed(2)})` : '#f6f7fb';
+          const bg =
+            i === j
+              ? `rgba(58,111,216,${(0.12 + 0.6 * (v / total)).toFixed(2)})`
+              : v
+                ? `rgba(210,69,59,${(0.1 + 0.7 * (v / max)).toFixed(2)})`
+                : '#f6f7fb';
           return `<td class="${i === j ? 'diag' : ''}" style="background:${bg}">${v || ''}</td>`;
         })
         .join('');
@@ -115,7 +141,13 @@ function figureHtml(run: RunData, fig: Figure): string {
   else if (fig.layout === 'rows') {
     const k = fig.rowLength ?? 3;
     const rows: string[] = [];
-    for (let i = 0; i < fig.items.length; i += k) rows.push(`<div class="row">${fig.items.slice(i, i + k).map((it) => img(it)).join('')}</div>`);
+    for (let i = 0; i < fig.items.length; i += k)
+      rows.push(
+        `<div class="row">${fig.items
+          .slice(i, i + k)
+          .map((it) => img(it))
+          .join('')}</div>`,
+      );
     body = `<div class="rows">${rows.join('')}</div>`;
   } else body = `<div class="gallery">${fig.items.map((i) => img(i)).join('')}</div>`;
   return `<h3>${esc(fig.title)}</h3>${fig.description ? `<p class="note">${esc(fig.description)}</p>` : ''}${fig.items.length ? body : ''}`;

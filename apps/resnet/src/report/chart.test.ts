@@ -23,18 +23,33 @@ describe('lineChartSvg', () => {
     const n = 10_000;
     const x = Float64Array.from({ length: n }, (_, i) => i);
     const y = Float64Array.from({ length: n }, (_, i) => 1 / (i + 1));
-    const small = await lineChartSvg({ title: 't', xTitle: 'x', yTitle: 'y', curves: [{ group: 'g', x, y }], maxPoints: 100, logY: true });
-    const big = await lineChartSvg({ title: 't', xTitle: 'x', yTitle: 'y', curves: [{ group: 'g', x, y }], maxPoints: 5000, logY: true });
+    const small = await lineChartSvg({
+      title: 't',
+      xTitle: 'x',
+      yTitle: 'y',
+      curves: [{ group: 'g', x, y }],
+      maxPoints: 100,
+      logY: true,
+    });
+    const big = await lineChartSvg({
+      title: 't',
+      xTitle: 'x',
+      yTitle: 'y',
+      curves: [{ group: 'g', x, y }],
+      maxPoints: 5000,
+      logY: true,
+    });
     // Vega writes a line as "M x,y L x,y L ..."; count the vertices of the longest path.
-    const vertices = (svg: string) => Math.max(...[...svg.matchAll(/d="(M[^"]+)"/g)].map((m) => m[1].split(/[ML]/).length - 1));
+    const vertices = (svg: string) =>
+      Math.max(...[...svg.matchAll(/d="(M[^"]+)"/g)].map((m) => m[1].split(/[ML]/).length - 1));
     expect(vertices(small)).toBeLessThanOrEqual(100);
     expect(vertices(small)).toBeGreaterThan(50);
     expect(vertices(big)).toBeGreaterThan(1000);
   });
 
   it('names the curve whose x and y lengths differ', async () => {
-    await expect(lineChartSvg({ title: 't', xTitle: 'x', yTitle: 'y', curves: [{ group: 'bad', x: [1, 2], y: [1] }] })).rejects.toThrow(
-      /curve 'bad' has 2 x values and 1 y values/,
-    );
+    await expect(
+      lineChartSvg({ title: 't', xTitle: 'x', yTitle: 'y', curves: [{ group: 'bad', x: [1, 2], y: [1] }] }),
+    ).rejects.toThrow(/curve 'bad' has 2 x values and 1 y values/);
   });
 });

@@ -72,9 +72,22 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
     background: 'white',
     data: { values: rows },
     // Points mark the values when there are few (one epoch alone would draw no line at all).
-    mark: { type: 'line', interpolate: 'linear', clip: true, point: rows.length > 0 && rows.length <= 40 * Math.max(1, options.curves.length) && options.curves.every((c) => c.x.length <= 40) },
+    mark: {
+      type: 'line',
+      interpolate: 'linear',
+      clip: true,
+      point:
+        rows.length > 0 &&
+        rows.length <= 40 * Math.max(1, options.curves.length) &&
+        options.curves.every((c) => c.x.length <= 40),
+    },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: options.xTitle, ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: options.xTitle,
+        ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+      },
       y: {
         field: 'y',
         type: 'quantitative',

@@ -1,10 +1,10 @@
-import { imageGrid } from '../images/grid.js';
-import { encodePng } from '../images/png.js';
-import { upscale, type RgbaImage } from '../images/rgba.js';
-import { type ImageArray, type Scaling, toRgbaImages } from '../images/to-rgba.js';
-import { type Figure, RUN_FILES, writeFigure } from '../run/run-folder.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { imageGrid } from '../images/grid.js';
+import { encodePng } from '../images/png.js';
+import { type RgbaImage, upscale } from '../images/rgba.js';
+import { type ImageArray, type Scaling, toRgbaImages } from '../images/to-rgba.js';
+import { type Figure, RUN_FILES, writeFigure } from '../run/run-folder.js';
 
 /**
  * The image figures of a run, each written into the run folder (PNG files + a JSON caption
@@ -32,18 +32,35 @@ interface Picture {
  * the tone: green right, red wrong) for use outside the report.
  */
 function saveFigure(runDir: string, figure: Omit<Figure, 'items'>, pictures: Picture[]): Figure {
-  const saved = writeFigure(runDir, figure, pictures.map((p) => ({ png: encodePng(p.image), caption: p.caption, tone: p.tone })));
-  if (pictures.length > 1 && pictures.every((p) => p.image.width === pictures[0].image.width && p.image.height === pictures[0].image.height)) {
+  const saved = writeFigure(
+    runDir,
+    figure,
+    pictures.map((p) => ({ png: encodePng(p.image), caption: p.caption, tone: p.tone })),
+  );
+  if (
+    pictures.length > 1 &&
+    pictures.every((p) => p.image.width === pictures[0].image.width && p.image.height === pictures[0].image.height)
+  ) {
     const grid = imageGrid(
       pictures.map((p) => p.image),
-      { gap: 4, columns: figure.layout === 'rows' ? figure.rowLength : undefined, frames: pictures.map((p) => (p.tone ? TONES[p.tone] : null)) },
+      {
+        gap: 4,
+        columns: figure.layout === 'rows' ? figure.rowLength : undefined,
+        frames: pictures.map((p) => (p.tone ? TONES[p.tone] : null)),
+      },
     );
     writeFileSync(join(runDir, RUN_FILES.figures, `${figure.name}.png`), encodePng(grid));
   }
   return saved;
 }
 
-export function augmentedInputsFigure(runDir: string, batch: ImageArray, labels: ArrayLike<number>, classNames: string[], display: { scaling?: Scaling } = {}): Figure {
+export function augmentedInputsFigure(
+  runDir: string,
+  batch: ImageArray,
+  labels: ArrayLike<number>,
+  classNames: string[],
+  display: { scaling?: Scaling } = {},
+): Figure {
   const tiles = toRgbaImages(batch, display);
   return saveFigure(
     runDir,
@@ -61,7 +78,11 @@ export function augmentedInputsFigure(runDir: string, batch: ImageArray, labels:
 export function filtersFigure(runDir: string, weight: ImageArray): Figure {
   const [f, c, kh, kw] = weight.shape;
   const shown = c === 3 || c === 1 ? weight : { data: weight.data, shape: [f * c, 1, kh, kw] };
-  const grid = imageGrid(toRgbaImages(shown), { scale: Math.max(4, Math.round(48 / kh)), gap: 3, columns: Math.min(16, shown.shape[0]) });
+  const grid = imageGrid(toRgbaImages(shown), {
+    scale: Math.max(4, Math.round(48 / kh)),
+    gap: 3,
+    columns: Math.min(16, shown.shape[0]),
+  });
   return writeFigure(
     runDir,
     {
@@ -84,7 +105,14 @@ export interface Misclassified {
 }
 
 /** `wrong` are the pictures shown (in `images`), `totalWrong` how many there were, of `total`. */
-export function misclassifiedFigure(runDir: string, images: ImageArray, wrong: Misclassified[], classNames: string[], total: number, totalWrong = wrong.length): Figure {
+export function misclassifiedFigure(
+  runDir: string,
+  images: ImageArray,
+  wrong: Misclassified[],
+  classNames: string[],
+  total: number,
+  totalWrong = wrong.length,
+): Figure {
   const tiles = wrong.length ? toRgbaImages(images, { scaling: { lo: 0, hi: 255 } }) : [];
   const name = (k: number) => classNames[k] ?? String(k);
   return saveFigure(
@@ -113,7 +141,13 @@ export interface SaliencyRow {
 }
 
 /** Rows of image | saliency map. `maps` is [N, H, W]. */
-export function saliencyFigure(runDir: string, images: ImageArray, maps: ImageArray, rows: SaliencyRow[], classNames: string[]): Figure {
+export function saliencyFigure(
+  runDir: string,
+  images: ImageArray,
+  maps: ImageArray,
+  rows: SaliencyRow[],
+  classNames: string[],
+): Figure {
   const pics = toRgbaImages(images, { scaling: { lo: 0, hi: 255 } });
   const [n, h, w] = maps.shape;
   const heat = toRgbaImages({ data: maps.data, shape: [n, 1, h, w] }, { colormap: 'heat' });
@@ -122,12 +156,16 @@ export function saliencyFigure(runDir: string, images: ImageArray, maps: ImageAr
     {
       name: 'saliency',
       title: 'Saliency maps',
-      description: 'Each validation image and the magnitude of the gradient of its loss w.r.t. the pixels (largest over channels): bright pixels move the decision most.',
+      description:
+        'Each validation image and the magnitude of the gradient of its loss w.r.t. the pixels (largest over channels): bright pixels move the decision most.',
       layout: 'rows',
       rowLength: 2,
     },
     rows.flatMap((r, i) => [
-      { image: enlarge(pics[i]), caption: `#${r.index} ${classNames[r.label] ?? r.label} (p=${r.probability.toFixed(2)})` },
+      {
+        image: enlarge(pics[i]),
+        caption: `#${r.index} ${classNames[r.label] ?? r.label} (p=${r.probability.toFixed(2)})`,
+      },
       { image: enlarge(heat[i]), caption: 'saliency' },
     ]),
   );
@@ -148,26 +186,45 @@ export interface FoolingRow {
 }
 
 /** Rows of original | distortion | result, with the confidences. */
-export function foolingFigure(runDir: string, rows: FoolingRow[], classNames: string[], pixels: Scaling = 'minmax'): Figure {
+export function foolingFigure(
+  runDir: string,
+  rows: FoolingRow[],
+  classNames: string[],
+  pixels: Scaling = 'minmax',
+): Figure {
   const name = (k: number) => classNames[k] ?? String(k);
   return saveFigure(
     runDir,
     {
       name: 'fooling',
       title: 'Fooling images',
-      description: 'Gradient steps on the input until the model gives the target class with the required confidence, from a correctly classified image and from random noise. The distortion is shown with zero as white, positive red and negative blue.',
+      description:
+        'Gradient steps on the input until the model gives the target class with the required confidence, from a correctly classified image and from random noise. The distortion is shown with zero as white, positive red and negative blue.',
       layout: 'rows',
       rowLength: 3,
     },
     rows.flatMap((r) => {
       const [orig] = toRgbaImages(r.original, { scaling: pixels });
-      const [dist] = toRgbaImages(r.distortion, { scaling: 'symmetric', colormap: r.distortion.shape[1] === 1 ? 'diverging' : 'gray' });
+      const [dist] = toRgbaImages(r.distortion, {
+        scaling: 'symmetric',
+        colormap: r.distortion.shape[1] === 1 ? 'diverging' : 'gray',
+      });
       const [res] = toRgbaImages(r.result, { scaling: pixels });
       const tone = r.success ? ('good' as const) : ('bad' as const);
       return [
-        { image: enlarge(orig), caption: r.from === 'noise' ? 'random noise' : `original: ${name(r.startClass!)}\np(${name(r.target)})=${r.startProbability.toFixed(3)}` },
+        {
+          image: enlarge(orig),
+          caption:
+            r.from === 'noise'
+              ? 'random noise'
+              : `original: ${name(r.startClass!)}\np(${name(r.target)})=${r.startProbability.toFixed(3)}`,
+        },
         { image: enlarge(dist), caption: `distortion\n${r.steps} steps` },
-        { image: enlarge(res), caption: `result: p(${name(r.target)})=${r.probability.toFixed(3)}${r.success ? '' : '\n(threshold not reached)'}`, tone },
+        {
+          image: enlarge(res),
+          caption: `result: p(${name(r.target)})=${r.probability.toFixed(3)}${r.success ? '' : '\n(threshold not reached)'}`,
+          tone,
+        },
       ];
     }),
   );

@@ -1,7 +1,7 @@
 import type { ImageSet } from '@funt/datasets';
 import type { Sequential } from '@funt/layers';
 import { predictProba } from '@funt/solver';
-import { Rng } from '@funt/tensor';
+import { Rng, type Tensor } from '@funt/tensor';
 import { logProbabilities, twoBest } from '../analysis/classifier.js';
 import { foolingImage } from '../analysis/fool.js';
 import { saliencyMaps } from '../analysis/saliency.js';
@@ -9,7 +9,15 @@ import type { TrainTransform } from '../data/augment.js';
 import { frameSet } from '../data/frame.js';
 import { evalInput, type InputHooks, pixelBounds, rawTensor, toPixels } from '../data/hooks.js';
 import type { PreparedData } from '../data/load.js';
-import { type FoolingRow, type Misclassified, augmentedInputsFigure, filtersFigure, foolingFigure, misclassifiedFigure, saliencyFigure } from './figures.js';
+import {
+  augmentedInputsFigure,
+  type FoolingRow,
+  filtersFigure,
+  foolingFigure,
+  type Misclassified,
+  misclassifiedFigure,
+  saliencyFigure,
+} from './figures.js';
 
 /** Pixel pictures are shown on the fixed 0–255 scale, so brightness compares across pictures. */
 const PIXELS = { lo: 0, hi: 255 };
@@ -32,7 +40,13 @@ function pixelsOf(set: ImageSet, rows: ArrayLike<number>, inputShape: [number, n
 }
 
 /** One training batch after augmentation. */
-export function makeAugmentedInputs(runDir: string, data: PreparedData, transform: TrainTransform, seed: number, count = 24): void {
+export function makeAugmentedInputs(
+  runDir: string,
+  data: PreparedData,
+  transform: TrainTransform,
+  seed: number,
+  count = 24,
+): void {
   const rng = new Rng(seed);
   const rows = rng.permutation(data.train.shape[0]).subarray(0, Math.min(count, data.train.shape[0]));
   const raw = rawTensor(data.train, rows);
@@ -54,7 +68,12 @@ export interface ValidationPredictions {
 }
 
 /** Every misclassified image of `set` with its two best guesses; returns the predictions. */
-export function makeMisclassified(runDir: string, model: Sequential, ctx: FigureContext, set: ImageSet): ValidationPredictions {
+export function makeMisclassified(
+  runDir: string,
+  model: Sequential,
+  ctx: FigureContext,
+  set: ImageSet,
+): ValidationPredictions {
   const n = set.shape[0];
   const x = rawTensor(set);
   const proba = predictProba(model, x, { preprocess: ctx.hooks.eval, batchSize: 100 });
@@ -69,16 +88,40 @@ export function makeMisclassified(runDir: string, model: Sequential, ctx: Figure
     predicted[i] = top;
     correct.push(top === set.labels[i]);
     if (top !== set.labels[i]) {
-      wrong.push({ index: i, label: set.labels[i], top, topProbability: p[i * k + top], second, secondProbability: p[i * k + second] });
+      wrong.push({
+        index: i,
+        label: set.labels[i],
+        top,
+        topProbability: p[i * k + top],
+        second,
+        secondProbability: p[i * k + second],
+      });
     }
   }
   proba.dispose();
   const shown = wrong.slice(0, MAX_MISCLASSIFIED);
-  misclassifiedFigure(runDir, pixelsOf(set, shown.map((m) => m.index), ctx.data.inputShape), shown, ctx.data.classNames, n, wrong.length);
+  misclassifiedFigure(
+    runDir,
+    pixelsOf(
+      set,
+      shown.map((m) => m.index),
+      ctx.data.inputShape,
+    ),
+    shown,
+    ctx.data.classNames,
+    n,
+    wrong.length,
+  );
   return { predicted, correct };
 }
 
-export function makeSaliency(runDir: string, model: Sequential, ctx: FigureContext, set: ImageSet, rows: number[]): void {
+export function makeSaliency(
+  runDir: string,
+  model: Sequential,
+  ctx: FigureContext,
+  set: ImageSet,
+  rows: number[],
+): void {
   if (rows.length === 0) return;
   const x = evalInput(ctx.hooks, set, rows);
   const labels = rows.map((r) => set.labels[r]);
@@ -109,16 +152,32 @@ export interface FoolingSettings {
 }
 
 /** Fooling images for each request; returns the rows (for printing). */
-export function makeFooling(runDir: string, model: Sequential, ctx: FigureContext, set: ImageSet, requests: FoolingRequest[], settings: FoolingSettings): FoolingRow[] {
+export function makeFooling(
+  runDir: string,
+  model: Sequential,
+  ctx: FigureContext,
+  set: ImageSet,
+  requests: FoolingRequest[],
+  settings: FoolingSettings,
+): FoolingRow[] {
   const bounds = pixelBounds(ctx.data);
   const shape = [1, ...ctx.data.inputShape];
   const rng = new Rng(settings.seed);
   const rows: FoolingRow[] = requests.map((req) => {
-    let start;
+    let start: Tensor;
     if (req.row === null) {
       const noise = new Float32Array(bounds.lo.length);
       for (let i = 0; i < noise.length; i++) noise[i] = bounds.lo[i] + (bounds.hi[i] - bounds.lo[i]) * rng.next();
-      start = evalInput(ctx.hooks, { images: toPixels(noise, bounds), shape: shape as [number, number, number, number], labels: new Int32Array(1), classNames: [] }, [0]);
+      start = evalInput(
+        ctx.hooks,
+        {
+          images: toPixels(noise, bounds),
+          shape: shape as [number, number, number, number],
+          labels: new Int32Array(1),
+          classNames: [],
+        },
+        [0],
+      );
     } else {
       start = evalInput(ctx.hooks, set, [req.row]);
     }
@@ -126,8 +185,15 @@ export function makeFooling(runDir: string, model: Sequential, ctx: FigureContex
     // like one digit to it) would show no distortion: aim at the next class instead.
     const p0 = logProbabilities(model, start);
     let target = req.target;
-    for (let tries = 0; !req.fixedTarget && tries < p0.length && Math.exp(p0[target]) >= settings.threshold; tries++) target = (target + 1) % p0.length;
-    const r = foolingImage(model, start, { target, threshold: settings.threshold, maxSteps: settings.maxSteps, stepSize: settings.stepSize, ...bounds });
+    for (let tries = 0; !req.fixedTarget && tries < p0.length && Math.exp(p0[target]) >= settings.threshold; tries++)
+      target = (target + 1) % p0.length;
+    const r = foolingImage(model, start, {
+      target,
+      threshold: settings.threshold,
+      maxSteps: settings.maxSteps,
+      stepSize: settings.stepSize,
+      ...bounds,
+    });
     const original = toPixels(start.data, bounds);
     start.dispose();
     const result = toPixels(r.image, bounds);

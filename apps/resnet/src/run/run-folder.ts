@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type EpochRecord, HISTORY_FILES, type IterationRecord } from '@funt/solver';
 
@@ -93,7 +93,11 @@ export function readJson<T>(path: string, what: string): T {
 }
 
 /** Saves one figure: its PNGs under figures/<name>/ and its description as figures/<name>.json. */
-export function writeFigure(runDir: string, figure: Omit<Figure, 'items'>, pictures: { png: Uint8Array; caption?: string; tone?: 'good' | 'bad' }[]): Figure {
+export function writeFigure(
+  runDir: string,
+  figure: Omit<Figure, 'items'>,
+  pictures: { png: Uint8Array; caption?: string; tone?: 'good' | 'bad' }[],
+): Figure {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(figure.name)) {
     throw new Error(`writeFigure: figure name must be lower-case letters, digits and dashes, got '${figure.name}'`);
   }
@@ -127,7 +131,9 @@ export function readRun(dir: string): RunData {
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new Error(`run folder ${abs} does not exist`);
   const config = readJson<RunConfig>(join(abs, RUN_FILES.config), `run folder ${abs}`);
   const historyPath = join(abs, RUN_FILES.history);
-  const history: History = existsSync(historyPath) ? readJson<History>(historyPath, `run folder ${abs}`) : { iterations: [], epochs: [] };
+  const history: History = existsSync(historyPath)
+    ? readJson<History>(historyPath, `run folder ${abs}`)
+    : { iterations: [], epochs: [] };
   const resultsPath = join(abs, RUN_FILES.results);
   const results = existsSync(resultsPath) ? readJson<EvalResults>(resultsPath, `run folder ${abs}`) : undefined;
   const figDir = join(abs, RUN_FILES.figures);

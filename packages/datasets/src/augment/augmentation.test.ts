@@ -3,8 +3,9 @@
  * same seed gives the same output, different seeds give different outputs, `out` is honoured,
  * and the input is left untouched.
  */
-import fc from 'fast-check';
+
 import { Rng, Tensor } from '@funt/tensor';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rgbPca } from '../preprocess/rgb-pca.js';
 import { batchSpec, makeBatch, valuesOf } from '../testing/helpers.js';
@@ -47,12 +48,23 @@ const cases: Case[] = [
   { name: 'speckleNoise', aug: speckleNoise(), shape: same, random: true },
   { name: 'elasticDistortion', aug: elasticDistortion({ alpha: 3, sigma: 1 }), shape: same, random: true },
   { name: 'pcaLighting', aug: pcaLighting(pca, 0.5), shape: same, random: true, channels: 3 },
-  { name: 'compose(flip, crop)', aug: compose([randomFlips(), randomCrops(5, 5, 1)]), shape: ([n, c]) => [n, c, 5, 5], random: true },
+  {
+    name: 'compose(flip, crop)',
+    aug: compose([randomFlips(), randomCrops(5, 5, 1)]),
+    shape: ([n, c]) => [n, c, 5, 5],
+    random: true,
+  },
 ];
 
 /** Batches big enough that two seeds cannot plausibly draw the same transformation. */
 const spec = (channels?: number) =>
-  batchSpec({ n: 4, c: 3, h: 9, w: 9 }).map((s) => ({ ...s, n: s.n + 24, c: channels ?? s.c, h: Math.max(s.h, 6), w: Math.max(s.w, 6) }));
+  batchSpec({ n: 4, c: 3, h: 9, w: 9 }).map((s) => ({
+    ...s,
+    n: s.n + 24,
+    c: channels ?? s.c,
+    h: Math.max(s.h, 6),
+    w: Math.max(s.w, 6),
+  }));
 
 describe.each(cases)('$name', ({ aug, shape, random, channels }) => {
   it('keeps the dtype, gives the documented shape, and leaves the input untouched (property)', () => {

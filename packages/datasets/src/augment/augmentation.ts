@@ -1,4 +1,4 @@
-import { type Rng, ShapeError, Tensor, formatShape } from '@funt/tensor';
+import { formatShape, type Rng, ShapeError, Tensor } from '@funt/tensor';
 
 /**
  * One augmentation: a float N×C×H×W batch in, a batch out. Randomness comes only from `rng`
@@ -12,7 +12,9 @@ export type Augmentation = (x: Tensor, rng: Rng, out?: Tensor) => Tensor;
 /** Checks that `x` is an N×C×H×W batch and returns its dimensions. */
 export function batchDims(op: string, x: Tensor): [number, number, number, number] {
   if (!(x instanceof Tensor)) {
-    throw new TypeError(`${op}: expected a Tensor batch (N×C×H×W), got ${x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x}`);
+    throw new TypeError(
+      `${op}: expected a Tensor batch (N×C×H×W), got ${x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x}`,
+    );
   }
   if (x.rank !== 4) {
     throw new ShapeError(op, `expected an N×C×H×W batch, got ${formatShape(x.shape)}`, [x.shape]);
@@ -25,15 +27,27 @@ export function batchDims(op: string, x: Tensor): [number, number, number, numbe
  * tensor. `inPlace` says whether `out` may share storage with `x` (true only for augmentations
  * that read each value before writing it).
  */
-export function outputFor(op: string, x: Tensor, shape: readonly number[], out: Tensor | undefined, inPlace: boolean): Tensor {
+export function outputFor(
+  op: string,
+  x: Tensor,
+  shape: readonly number[],
+  out: Tensor | undefined,
+  inPlace: boolean,
+): Tensor {
   // On the input's backend: a float64 batch lives on 'reference' even when 'wasm' is active.
   if (!out) return Tensor.empty(shape, x.dtype, x.backend);
   if (out.rank !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
-    throw new ShapeError(op, `out has shape ${formatShape(out.shape)}, expected ${formatShape(shape)}`, [shape, out.shape]);
+    throw new ShapeError(op, `out has shape ${formatShape(out.shape)}, expected ${formatShape(shape)}`, [
+      shape,
+      out.shape,
+    ]);
   }
   if (out.dtype !== x.dtype) throw new TypeError(`${op}: out is ${out.dtype} but the input is ${x.dtype}`);
   if (!inPlace && out.sharesStorageWith(x)) {
-    throw new ShapeError(op, 'out must not share storage with the input (this augmentation moves pixels)', [x.shape, out.shape]);
+    throw new ShapeError(op, 'out must not share storage with the input (this augmentation moves pixels)', [
+      x.shape,
+      out.shape,
+    ]);
   }
   return out;
 }
@@ -45,7 +59,13 @@ export function checkOption(op: string, name: string, value: number, ok: boolean
 
 /** A [lo, hi] pair with lo <= hi, as the range options take. */
 export function checkRange(op: string, name: string, range: readonly [number, number]): void {
-  if (!Array.isArray(range) || range.length !== 2 || !Number.isFinite(range[0]) || !Number.isFinite(range[1]) || range[0] > range[1]) {
+  if (
+    !Array.isArray(range) ||
+    range.length !== 2 ||
+    !Number.isFinite(range[0]) ||
+    !Number.isFinite(range[1]) ||
+    range[0] > range[1]
+  ) {
     throw new RangeError(`${op}: ${name} must be [lo, hi] with finite lo <= hi, got ${JSON.stringify(range)}`);
   }
 }

@@ -27,7 +27,13 @@ describe('compose', () => {
     };
     const flip = randomFlips();
     const out = zeros([2, 1, 3, 3]);
-    const pipeline = compose([flip, (t, rng, o) => (spy(t), randomCrops(3, 3)(t, rng, o))]);
+    const pipeline = compose([
+      flip,
+      (t, rng, o) => {
+        spy(t);
+        return randomCrops(3, 3)(t, rng, o);
+      },
+    ]);
     expect(pipeline(x, new Rng(0), out)).toBe(out);
     expect(seen[0].isDisposed).toBe(true);
     expect(x.isDisposed).toBe(false);

@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { Rng } from '@funt/tensor';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchSpec, expectIdentity, imageOf, makeBatch, valuesOf } from '../testing/helpers.js';
 import { randomContrast } from './contrast.js';

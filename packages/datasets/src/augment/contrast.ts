@@ -19,7 +19,8 @@ export function randomContrast(options: ContrastOptions = {}): Augmentation {
   const { lo = 0.8, hi = 1.2, center = 'zero' } = options;
   checkOption('randomContrast', 'lo', lo, Number.isFinite(lo) && lo <= hi, `finite and <= hi (${hi})`);
   checkOption('randomContrast', 'hi', hi, Number.isFinite(hi), 'finite');
-  if (center !== 'zero' && center !== 'mean') throw new RangeError(`randomContrast: center must be 'zero' or 'mean', got '${String(center)}'`);
+  if (center !== 'zero' && center !== 'mean')
+    throw new RangeError(`randomContrast: center must be 'zero' or 'mean', got '${String(center)}'`);
   return (x: Tensor, rng: Rng, out?: Tensor): Tensor => {
     const [n, c, h, w] = batchDims('randomContrast', x);
     const y = outputFor('randomContrast', x, x.shape, out, true);

@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { Rng, ShapeError, tensor, zeros } from '@funt/tensor';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchSpec, imageOf, isSubMultiset, makeBatch, multiset, valuesOf } from '../testing/helpers.js';
 import { fixedCrops } from './fixed-crops.js';
@@ -35,17 +35,23 @@ describe('pad', () => {
 describe('randomCrops', () => {
   it('has the crop shape and only moves values: each crop is a sub-multiset of its image plus padding zeros (property)', () => {
     fc.assert(
-      fc.property(batchSpec(), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), (spec, p, ch, cw) => {
-        fc.pre(ch <= spec.h + 2 * p && cw <= spec.w + 2 * p);
-        const x = makeBatch(spec, { integers: true, lo: 1, hi: 6 });
-        const y = randomCrops(ch, cw, p)(x, new Rng(spec.seed));
-        expect(y.shape).toEqual([spec.n, spec.c, ch, cw]);
-        for (let i = 0; i < spec.n; i++) {
-          const source = multiset(imageOf(x, i));
-          source.set(0, ch * cw * spec.c);
-          expect(isSubMultiset(multiset(imageOf(y, i)), source)).toBe(true);
-        }
-      }),
+      fc.property(
+        batchSpec(),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        (spec, p, ch, cw) => {
+          fc.pre(ch <= spec.h + 2 * p && cw <= spec.w + 2 * p);
+          const x = makeBatch(spec, { integers: true, lo: 1, hi: 6 });
+          const y = randomCrops(ch, cw, p)(x, new Rng(spec.seed));
+          expect(y.shape).toEqual([spec.n, spec.c, ch, cw]);
+          for (let i = 0; i < spec.n; i++) {
+            const source = multiset(imageOf(x, i));
+            source.set(0, ch * cw * spec.c);
+            expect(isSubMultiset(multiset(imageOf(y, i)), source)).toBe(true);
+          }
+        },
+      ),
     );
   });
 
@@ -90,15 +96,22 @@ describe('randomCrops', () => {
     const x = makeBatch({ n: 2, c: 1, h: 4, w: 4, seed: 0 });
     const out = zeros([2, 1, 3, 3]);
     expect(randomCrops(3, 3)(x, new Rng(0), out)).toBe(out);
-    expect(() => randomCrops(7, 3, 1)(x, new Rng(0))).toThrow(/randomCrops: crop 7×3 is larger than the padded image 6×6/);
-    expect(() => randomCrops(3, 3)(x, new Rng(0), zeros([2, 1, 4, 4]))).toThrow(/out has shape \[2, 1, 4, 4\], expected \[2, 1, 3, 3\]/);
+    expect(() => randomCrops(7, 3, 1)(x, new Rng(0))).toThrow(
+      /randomCrops: crop 7×3 is larger than the padded image 6×6/,
+    );
+    expect(() => randomCrops(3, 3)(x, new Rng(0), zeros([2, 1, 4, 4]))).toThrow(
+      /out has shape \[2, 1, 4, 4\], expected \[2, 1, 3, 3\]/,
+    );
     expect(() => randomCrops(4, 4)(x, new Rng(0), x)).toThrow(ShapeError);
     expect(() => randomCrops(0, 3)).toThrow(/randomCrops: cropH must be a positive integer, got 0/);
   });
 });
 
 describe('fixedCrops', () => {
-  const x = tensor(Array.from({ length: 16 }, (_, i) => i), [1, 1, 4, 4]);
+  const x = tensor(
+    Array.from({ length: 16 }, (_, i) => i),
+    [1, 1, 4, 4],
+  );
 
   it('takes the centre and the four corners', () => {
     const at = (p: Parameters<typeof fixedCrops>[2]): number[] => valuesOf(fixedCrops(2, 2, p)(x, new Rng(0)));
@@ -110,7 +123,10 @@ describe('fixedCrops', () => {
   });
 
   it("'all' stacks the five positions, position-major", () => {
-    const two = tensor([...Array.from({ length: 16 }, (_, i) => i), ...Array.from({ length: 16 }, (_, i) => 100 + i)], [2, 1, 4, 4]);
+    const two = tensor(
+      [...Array.from({ length: 16 }, (_, i) => i), ...Array.from({ length: 16 }, (_, i) => 100 + i)],
+      [2, 1, 4, 4],
+    );
     const y = fixedCrops(2, 2, 'all')(two, new Rng(0));
     expect(y.shape).toEqual([10, 1, 2, 2]);
     expect(imageOf(y, 0)).toEqual([5, 6, 9, 10]);

@@ -6,7 +6,13 @@ import { cropWindows } from './crop-windows.js';
 /** Where a fixed crop sits; 'all' gives the five crops AlexNet-style test-time averaging uses. */
 export type CropPosition = 'center' | 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right' | 'all';
 
-const FIVE: readonly Exclude<CropPosition, 'all'>[] = ['center', 'top-left', 'top-right', 'bottom-left', 'bottom-right'];
+const FIVE: readonly Exclude<CropPosition, 'all'>[] = [
+  'center',
+  'top-left',
+  'top-right',
+  'bottom-left',
+  'bottom-right',
+];
 
 /**
  * A cropH×cropW window at a fixed position of every image (the seed tested SFDDD on the centre
@@ -18,7 +24,9 @@ export function fixedCrops(cropH: number, cropW: number, position: CropPosition 
   checkOption('fixedCrops', 'cropH', cropH, Number.isInteger(cropH) && cropH >= 1, 'a positive integer');
   checkOption('fixedCrops', 'cropW', cropW, Number.isInteger(cropW) && cropW >= 1, 'a positive integer');
   if (position !== 'all' && !FIVE.includes(position)) {
-    throw new RangeError(`fixedCrops: position must be one of ${[...FIVE, 'all'].join(', ')}, got '${String(position)}'`);
+    throw new RangeError(
+      `fixedCrops: position must be one of ${[...FIVE, 'all'].join(', ')}, got '${String(position)}'`,
+    );
   }
   const positions = position === 'all' ? FIVE : [position];
   return (x: Tensor, _rng: Rng, out?: Tensor): Tensor => {

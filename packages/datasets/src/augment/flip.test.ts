@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { Rng, ShapeError, tensor } from '@funt/tensor';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchSpec, imageOf, makeBatch, multiset, valuesOf } from '../testing/helpers.js';
 import { randomFlips } from './flip.js';
@@ -54,7 +54,11 @@ describe('randomFlips', () => {
   it('rejects a bad p and a non-batch with clear errors', () => {
     expect(() => randomFlips({ p: 1.5 })).toThrow(/randomFlips: p must be in \[0, 1\], got 1.5/);
     expect(() => randomFlips()(tensor([1, 2, 3]), new Rng(0))).toThrow(ShapeError);
-    expect(() => randomFlips()(tensor([1, 2, 3]), new Rng(0))).toThrow(/randomFlips: expected an N×C×H×W batch, got \[3\]/);
-    expect(() => randomFlips()(new Float32Array(4) as never, new Rng(0))).toThrow(/randomFlips: expected a Tensor batch \(N×C×H×W\), got Float32Array/);
+    expect(() => randomFlips()(tensor([1, 2, 3]), new Rng(0))).toThrow(
+      /randomFlips: expected an N×C×H×W batch, got \[3\]/,
+    );
+    expect(() => randomFlips()(new Float32Array(4) as never, new Rng(0))).toThrow(
+      /randomFlips: expected a Tensor batch \(N×C×H×W\), got Float32Array/,
+    );
   });
 });

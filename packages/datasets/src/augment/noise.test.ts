@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { Rng } from '@funt/tensor';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchSpec, makeBatch, valuesOf } from '../testing/helpers.js';
 import { gaussianNoise, saltAndPepper, speckleNoise } from './noise.js';
@@ -13,7 +13,11 @@ describe('noise', () => {
     fc.assert(
       fc.property(batchSpec(), range, fc.double({ min: 0, max: 50, noNaN: true }), (spec, r, std) => {
         const x = makeBatch(spec, { lo: -1000, hi: 1000 });
-        for (const aug of [gaussianNoise({ std, range: r }), speckleNoise({ std, range: r }), saltAndPepper({ amount: 0.3, range: r })]) {
+        for (const aug of [
+          gaussianNoise({ std, range: r }),
+          speckleNoise({ std, range: r }),
+          saltAndPepper({ amount: 0.3, range: r }),
+        ]) {
           for (const v of valuesOf(aug(x, new Rng(spec.seed)))) {
             expect(v).toBeGreaterThanOrEqual(r[0]);
             expect(v).toBeLessThanOrEqual(r[1]);
@@ -54,7 +58,9 @@ describe('noise', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => gaussianNoise({ range: [1, 0] })).toThrow(/gaussianNoise: range must be \[lo, hi\] with finite lo <= hi, got \[1,0\]/);
+    expect(() => gaussianNoise({ range: [1, 0] })).toThrow(
+      /gaussianNoise: range must be \[lo, hi\] with finite lo <= hi, got \[1,0\]/,
+    );
     expect(() => saltAndPepper({ amount: 2 })).toThrow(/saltAndPepper: amount must be in \[0, 1\], got 2/);
     expect(() => speckleNoise({ std: -1 })).toThrow(/speckleNoise: std must be finite and >= 0, got -1/);
   });

@@ -5,7 +5,14 @@ import { makeBatch, valuesOf } from '../testing/helpers.js';
 import { pcaLighting } from './pca-lighting.js';
 
 describe('pcaLighting', () => {
-  const pca = { values: [4, 1, 0] as [number, number, number], vectors: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] as [number[], number[], number[]] };
+  const pca = {
+    values: [4, 1, 0] as [number, number, number],
+    vectors: [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ] as [number[], number[], number[]],
+  };
 
   it('shifts each channel of an image by one amount along the principal axes', () => {
     const x = makeBatch({ n: 200, c: 3, h: 2, w: 2, seed: 1 });
@@ -14,7 +21,8 @@ describe('pcaLighting', () => {
     for (let i = 0; i < 200; i++) {
       const s = [0, 1, 2].map((ch) => y.data[(i * 3 + ch) * 4] - x.data[(i * 3 + ch) * 4]);
       for (let ch = 0; ch < 3; ch++) {
-        for (let p = 0; p < 4; p++) expect(y.data[(i * 3 + ch) * 4 + p] - x.data[(i * 3 + ch) * 4 + p]).toBeCloseTo(s[ch], 5);
+        for (let p = 0; p < 4; p++)
+          expect(y.data[(i * 3 + ch) * 4 + p] - x.data[(i * 3 + ch) * 4 + p]).toBeCloseTo(s[ch], 5);
       }
       shifts.push(s);
     }
@@ -35,7 +43,9 @@ describe('pcaLighting', () => {
   it('needs RGB batches and a PCA', () => {
     const grey = makeBatch({ n: 1, c: 1, h: 2, w: 2, seed: 0 });
     expect(() => pcaLighting(pca)(grey, new Rng(0))).toThrow(ShapeError);
-    expect(() => pcaLighting(pca)(grey, new Rng(0))).toThrow(/pcaLighting: expected 3 \(RGB\) channels, got \[1, 1, 2, 2\]/);
+    expect(() => pcaLighting(pca)(grey, new Rng(0))).toThrow(
+      /pcaLighting: expected 3 \(RGB\) channels, got \[1, 1, 2, 2\]/,
+    );
     expect(() => pcaLighting({} as never)).toThrow(/pcaLighting: pca must be an RgbPca/);
   });
 });

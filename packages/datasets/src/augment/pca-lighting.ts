@@ -1,5 +1,5 @@
 import type { Rng, Tensor } from '@funt/tensor';
-import { ShapeError, formatShape } from '@funt/tensor';
+import { formatShape, ShapeError } from '@funt/tensor';
 import type { RgbPca } from '../preprocess/rgb-pca.js';
 import { type Augmentation, batchDims, checkOption, outputFor } from './augmentation.js';
 
@@ -13,12 +13,15 @@ import { type Augmentation, batchDims, checkOption, outputFor } from './augmenta
 export function pcaLighting(pca: RgbPca, std = 0.1): Augmentation {
   checkOption('pcaLighting', 'std', std, Number.isFinite(std) && std >= 0, 'finite and >= 0');
   if (!pca || pca.values?.length !== 3 || pca.vectors?.length !== 3) {
-    throw new TypeError('pcaLighting: pca must be an RgbPca ({ values: 3 numbers, vectors: 3 rows of 3 }) from rgbPca()');
+    throw new TypeError(
+      'pcaLighting: pca must be an RgbPca ({ values: 3 numbers, vectors: 3 rows of 3 }) from rgbPca()',
+    );
   }
   const sigma = pca.values.map((l) => Math.sqrt(Math.max(0, l)));
   return (x: Tensor, rng: Rng, out?: Tensor): Tensor => {
     const [n, c, h, w] = batchDims('pcaLighting', x);
-    if (c !== 3) throw new ShapeError('pcaLighting', `expected 3 (RGB) channels, got ${formatShape(x.shape)}`, [x.shape]);
+    if (c !== 3)
+      throw new ShapeError('pcaLighting', `expected 3 (RGB) channels, got ${formatShape(x.shape)}`, [x.shape]);
     const y = outputFor('pcaLighting', x, x.shape, out, true);
     const src = x.data;
     const dst = y.data;

@@ -21,7 +21,11 @@ export function randomCrops(cropH: number, cropW: number, pad = 0): Augmentation
     const spanH = h + 2 * pad - cropH;
     const spanW = w + 2 * pad - cropW;
     if (spanH < 0 || spanW < 0) {
-      throw new ShapeError('randomCrops', `crop ${cropH}×${cropW} is larger than the padded image ${h + 2 * pad}×${w + 2 * pad}`, [x.shape]);
+      throw new ShapeError(
+        'randomCrops',
+        `crop ${cropH}×${cropW} is larger than the padded image ${h + 2 * pad}×${w + 2 * pad}`,
+        [x.shape],
+      );
     }
     const y = outputFor('randomCrops', x, [n, c, cropH, cropW], out, false);
     if (top.length !== n) {

@@ -22,7 +22,10 @@ describe('randomRotate', () => {
   });
 
   it('interpolates bilinearly and fills corners rotated in from outside', () => {
-    const x = tensor(Array.from({ length: 81 }, () => 1), [1, 1, 9, 9]);
+    const x = tensor(
+      Array.from({ length: 81 }, () => 1),
+      [1, 1, 9, 9],
+    );
     const rng = { uniform: (_lo: number, hi: number) => hi } as unknown as Rng;
     const y = valuesOf(randomRotate(45, { fill: -1 })(x, rng));
     expect(y[40]).toBe(1); // centre

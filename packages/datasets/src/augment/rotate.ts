@@ -13,7 +13,13 @@ export interface RotateOptions {
  * output has the input's size; corners rotated in from outside take `fill`.
  */
 export function randomRotate(maxAngle: number, options: RotateOptions = {}): Augmentation {
-  checkOption('randomRotate', 'maxAngle', maxAngle, Number.isFinite(maxAngle) && maxAngle >= 0 && maxAngle <= 180, 'in [0, 180] degrees');
+  checkOption(
+    'randomRotate',
+    'maxAngle',
+    maxAngle,
+    Number.isFinite(maxAngle) && maxAngle >= 0 && maxAngle <= 180,
+    'in [0, 180] degrees',
+  );
   const { fill = 0 } = options;
   return (x: Tensor, rng: Rng, out?: Tensor): Tensor => {
     const [n, c, h, w] = batchDims('randomRotate', x);

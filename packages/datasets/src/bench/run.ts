@@ -8,10 +8,19 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng, getBackend, uniform } from '@funt/tensor';
+import { getBackend, Rng, uniform } from '@funt/tensor';
 import {
-  type Augmentation, compose, elasticDistortion, gaussianNoise, pcaLighting, randomContrast, randomCrops, randomFlips,
-  randomRotate, randomTint, rgbPca,
+  type Augmentation,
+  compose,
+  elasticDistortion,
+  gaussianNoise,
+  pcaLighting,
+  randomContrast,
+  randomCrops,
+  randomFlips,
+  randomRotate,
+  randomTint,
+  rgbPca,
 } from '../index.js';
 
 const N = 128;
@@ -25,7 +34,11 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function time(name: string, aug: Augmentation, runs = RUNS): { name: string; medianMsPerBatch: number; msPerImage: number; runs: number } {
+function time(
+  name: string,
+  aug: Augmentation,
+  runs = RUNS,
+): { name: string; medianMsPerBatch: number; msPerImage: number; runs: number } {
   const rng = new Rng(1);
   const x = uniform(SHAPE, rng, 0, 1);
   const out = aug(x, rng);
@@ -54,7 +67,9 @@ function repoRoot(): string {
 
 function commit(root: string): string | null {
   try {
-    return execSync('git rev-parse --short HEAD', { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse --short HEAD', { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }
@@ -74,11 +89,15 @@ const results = [
 ];
 
 for (const r of results) {
-  console.log(`${r.name.padEnd(44)} ${r.medianMsPerBatch.toFixed(3).padStart(9)} ms/batch  ${r.msPerImage.toFixed(5)} ms/image  (median of ${r.runs}, batch ${SHAPE.join('×')})`);
+  console.log(
+    `${r.name.padEnd(44)} ${r.medianMsPerBatch.toFixed(3).padStart(9)} ms/batch  ${r.msPerImage.toFixed(5)} ms/image  (median of ${r.runs}, batch ${SHAPE.join('×')})`,
+  );
 }
 const headline = results[0];
 const limit = 1;
-console.log(`\nheadline: ${headline.msPerImage.toFixed(5)} ms/image for flip + pad-4 crop (target: well under ${limit} ms/image) — ${headline.msPerImage < limit ? 'OK' : 'TOO SLOW'}`);
+console.log(
+  `\nheadline: ${headline.msPerImage.toFixed(5)} ms/image for flip + pad-4 crop (target: well under ${limit} ms/image) — ${headline.msPerImage < limit ? 'OK' : 'TOO SLOW'}`,
+);
 
 const root = repoRoot();
 const file = join(root, 'bench-results', 'datasets.json');

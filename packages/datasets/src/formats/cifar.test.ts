@@ -27,17 +27,22 @@ describe('parseCifarBatch', () => {
   it('reports a label out of range', () => {
     const bad = Buffer.from(valid);
     bad[CIFAR_RECORD_BYTES] = 10;
-    expect(() => parseCifarBatch(bad, 'b')).toThrow(/b \(byte 3073\): label of record 1 out of range \(expected 0..9, found 10\)/);
+    expect(() => parseCifarBatch(bad, 'b')).toThrow(
+      /b \(byte 3073\): label of record 1 out of range \(expected 0..9, found 10\)/,
+    );
   });
 
   it('random bytes and damaged batches: DatasetError or whole records, nothing else (property)', () => {
     const input = fc.oneof(fc.uint8Array({ maxLength: 2 * CIFAR_RECORD_BYTES + 10 }), damaged(valid));
     fc.assert(
       fc.property(input, (bytes) => {
-        expectResultOrDatasetError(() => parseCifarBatch(bytes, 'fuzz.bin'), (r) => {
-          expect(r.count * CIFAR_RECORD_BYTES).toBe(bytes.length);
-          for (const l of r.labels) expect(l).toBeLessThan(10);
-        });
+        expectResultOrDatasetError(
+          () => parseCifarBatch(bytes, 'fuzz.bin'),
+          (r) => {
+            expect(r.count * CIFAR_RECORD_BYTES).toBe(bytes.length);
+            for (const l of r.labels) expect(l).toBeLessThan(10);
+          },
+        );
       }),
       { numRuns: 300 },
     );

@@ -15,15 +15,24 @@ export interface CifarRecords {
  * records and every label must be below `classes`; the allocation is sized by the file itself.
  */
 export function parseCifarBatch(bytes: Uint8Array, file: string, classes = 10): CifarRecords {
-  if (bytes.length === 0) throw new DatasetError(file, 'is empty', { offset: 0, expected: `records of ${CIFAR_RECORD_BYTES} bytes`, found: '0 bytes' });
+  if (bytes.length === 0)
+    throw new DatasetError(file, 'is empty', {
+      offset: 0,
+      expected: `records of ${CIFAR_RECORD_BYTES} bytes`,
+      found: '0 bytes',
+    });
   const whole = Math.floor(bytes.length / CIFAR_RECORD_BYTES);
   const rest = bytes.length - whole * CIFAR_RECORD_BYTES;
   if (rest !== 0) {
-    throw new DatasetError(file, `truncated record ${whole} (file size ${bytes.length} is not a multiple of the record size)`, {
-      offset: whole * CIFAR_RECORD_BYTES,
-      expected: `${CIFAR_RECORD_BYTES} bytes`,
-      found: `${rest} bytes`,
-    });
+    throw new DatasetError(
+      file,
+      `truncated record ${whole} (file size ${bytes.length} is not a multiple of the record size)`,
+      {
+        offset: whole * CIFAR_RECORD_BYTES,
+        expected: `${CIFAR_RECORD_BYTES} bytes`,
+        found: `${rest} bytes`,
+      },
+    );
   }
   const images = new Uint8Array(whole * CIFAR_IMAGE_BYTES);
   const labels = new Int32Array(whole);
@@ -31,7 +40,11 @@ export function parseCifarBatch(bytes: Uint8Array, file: string, classes = 10): 
     const at = i * CIFAR_RECORD_BYTES;
     const label = bytes[at];
     if (label >= classes) {
-      throw new DatasetError(file, `label of record ${i} out of range`, { offset: at, expected: `0..${classes - 1}`, found: label });
+      throw new DatasetError(file, `label of record ${i} out of range`, {
+        offset: at,
+        expected: `0..${classes - 1}`,
+        found: label,
+      });
     }
     labels[i] = label;
     images.set(bytes.subarray(at + 1, at + CIFAR_RECORD_BYTES), i * CIFAR_IMAGE_BYTES);

@@ -20,7 +20,13 @@ export interface CsvRow {
  * row has the same number of columns. Blank lines are skipped. Errors name the file and line.
  */
 export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGenerator<CsvRow> {
-  const parser = parse({ delimiter: options.delimiter ?? ',', info: true, relax_column_count: true, skip_empty_lines: true, bom: true });
+  const parser = parse({
+    delimiter: options.delimiter ?? ',',
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    bom: true,
+  });
   // pipe() does not forward errors: a missing file must end the parser, not leave it waiting.
   const source = createReadStream(file).on('error', (error) => parser.destroy(error));
   source.pipe(parser);
@@ -29,7 +35,11 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       columns ??= record.length;
       if (record.length !== columns) {
-        throw new DatasetError(file, 'row has the wrong number of columns', { line: info.lines, expected: columns, found: record.length });
+        throw new DatasetError(file, 'row has the wrong number of columns', {
+          line: info.lines,
+          expected: columns,
+          found: record.length,
+        });
       }
       yield { fields: record, line: info.lines };
     }
@@ -46,13 +56,22 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
 }
 
 /** Index of each named column in a header row; a missing column is an error naming the file. */
-export function columnIndex(header: CsvRow, file: string, names: readonly string[], optional: readonly string[] = []): Record<string, number> {
+export function columnIndex(
+  header: CsvRow,
+  file: string,
+  names: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, number> {
   const index: Record<string, number> = {};
   const trimmed = header.fields.map((f) => f.trim());
   for (const name of [...names, ...optional]) {
     const i = trimmed.indexOf(name);
     if (i < 0 && names.includes(name)) {
-      throw new DatasetError(file, `header has no column "${name}"`, { line: header.line, expected: names.join(','), found: trimmed.join(',') });
+      throw new DatasetError(file, `header has no column "${name}"`, {
+        line: header.line,
+        expected: names.join(','),
+        found: trimmed.join(','),
+      });
     }
     index[name] = i;
   }

@@ -50,12 +50,15 @@ describe('decodeImageInto', () => {
     const file = join(tmp.dir, 'roi.ppm');
     // 6×6 blue image with a red 2×2 square at (2, 1).
     const px: number[] = [];
-    for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) px.push(...(x >= 2 && x < 4 && y >= 1 && y < 3 ? [255, 0, 0] : [0, 0, 255]));
+    for (let y = 0; y < 6; y++)
+      for (let x = 0; x < 6; x++) px.push(...(x >= 2 && x < 4 && y >= 1 && y < 3 ? [255, 0, 0] : [0, 0, 255]));
     writeFileSync(file, ppmBytes(6, 6, px));
     const dst = new Uint8Array(3 * 4);
     await decodeImageInto(file, { width: 2, height: 2, crop: { left: 2, top: 1, width: 2, height: 2 } }, dst, 0);
     expect(Array.from(dst)).toEqual([255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0]);
-    await expect(decodeImageInto(file, { width: 2, height: 2, crop: { left: 5, top: 0, width: 2, height: 2 } }, dst, 0)).rejects.toThrow(
+    await expect(
+      decodeImageInto(file, { width: 2, height: 2, crop: { left: 5, top: 0, width: 2, height: 2 } }, dst, 0),
+    ).rejects.toThrow(
       /roi.ppm: region of interest is outside the image \(expected inside 6×6, found 2×2 at \(5, 0\)\)/,
     );
   });
@@ -73,6 +76,8 @@ describe('decodeImageInto', () => {
       expect((e as DatasetError).file).toBe(file);
       expect((e as Error).message).toMatch(/image does not decode/);
     }
-    await expect(decodeImageInto(join(tmp.dir, 'none.jpg'), { width: 4, height: 4 }, dst, 0)).rejects.toThrow(/none.jpg: image file not found/);
+    await expect(decodeImageInto(join(tmp.dir, 'none.jpg'), { width: 4, height: 4 }, dst, 0)).rejects.toThrow(
+      /none.jpg: image file not found/,
+    );
   });
 });

@@ -25,13 +25,22 @@ export interface DecodeOptions {
  * resizes to exactly width×height (stretching, as the seed did) and writes it as C×H×W uint8
  * planes into `dst` at `offset`. A file that does not decode is a DatasetError naming it.
  */
-export async function decodeImageInto(file: string, options: DecodeOptions, dst: Uint8Array, offset: number): Promise<void> {
+export async function decodeImageInto(
+  file: string,
+  options: DecodeOptions,
+  dst: Uint8Array,
+  offset: number,
+): Promise<void> {
   const channels = options.channels ?? 3;
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new DatasetError(file, (error as { code?: string }).code === 'ENOENT' ? 'image file not found' : `cannot be read: ${messageOf(error)}`, { cause: error });
+    throw new DatasetError(
+      file,
+      (error as { code?: string }).code === 'ENOENT' ? 'image file not found' : `cannot be read: ${messageOf(error)}`,
+      { cause: error },
+    );
   }
   let pipeline: Sharp;
   let sourceSize: { width: number; height: number } | undefined;
@@ -60,7 +69,12 @@ export async function decodeImageInto(file: string, options: DecodeOptions, dst:
 }
 
 function checkCrop(file: string, crop: Rect, width: number, height: number): void {
-  const ok = [crop.left, crop.top, crop.width, crop.height].every(Number.isInteger) && crop.left >= 0 && crop.top >= 0 && crop.width >= 1 && crop.height >= 1;
+  const ok =
+    [crop.left, crop.top, crop.width, crop.height].every(Number.isInteger) &&
+    crop.left >= 0 &&
+    crop.top >= 0 &&
+    crop.width >= 1 &&
+    crop.height >= 1;
   if (!ok || crop.left + crop.width > width || crop.top + crop.height > height) {
     throw new DatasetError(file, 'region of interest is outside the image', {
       expected: `inside ${width}×${height}`,

@@ -18,7 +18,10 @@ describe('parseDigitsJson', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, framed) => {
         const input = framed ? Buffer.concat([Buffer.from('{"data":['), bytes, Buffer.from(']}')]) : bytes;
-        expectResultOrDatasetError(() => parseDigitsJson(input, 'fuzz.json'), (r) => expect(r).toBeInstanceOf(Uint8Array));
+        expectResultOrDatasetError(
+          () => parseDigitsJson(input, 'fuzz.json'),
+          (r) => expect(r).toBeInstanceOf(Uint8Array),
+        );
       }),
       { numRuns: 500 },
     );
@@ -26,10 +29,14 @@ describe('parseDigitsJson', () => {
 
   it('accepts whitespace and rejects anything but numbers in [0, 1]', () => {
     expect(Array.from(parseDigitsJson(Buffer.from('{"data":[ 0 , 1,0.2 ]}'), 'a'))).toEqual([0, 255, 51]);
-    expect(() => parseDigitsJson(Buffer.from('{"data":[0,2]}'), 'b.json')).toThrow(/b.json \(byte 11\): expected a number in \[0, 1\]/);
+    expect(() => parseDigitsJson(Buffer.from('{"data":[0,2]}'), 'b.json')).toThrow(
+      /b.json \(byte 11\): expected a number in \[0, 1\]/,
+    );
     expect(() => parseDigitsJson(Buffer.from('{"data":[0;1]}'), 'c')).toThrow(/expected a comma between numbers/);
     expect(() => parseDigitsJson(Buffer.from('{"data": 5}'), 'd')).toThrow(DatasetError);
     expect(() => parseDigitsJson(Buffer.from('{"data":[-1]}'), 'e')).toThrow(/expected a number/);
-    expect(() => parseDigitsJson(Buffer.from(`{"data":[0.${'1'.repeat(400)}]}`), 'f')).toThrow(/expected a number in \[0, 1\]/);
+    expect(() => parseDigitsJson(Buffer.from(`{"data":[0.${'1'.repeat(400)}]}`), 'f')).toThrow(
+      /expected a number in \[0, 1\]/,
+    );
   });
 });

@@ -10,7 +10,8 @@ import { DatasetError } from '../errors.js';
 export function parseDigitsJson(bytes: Uint8Array, file: string): Uint8Array {
   const open = bytes.indexOf(0x5b); // '['
   const close = bytes.lastIndexOf(0x5d); // ']'
-  if (open < 0 || close < open) throw new DatasetError(file, 'no data array', { expected: '{ "data": [...] }', found: 'no [...]' });
+  if (open < 0 || close < open)
+    throw new DatasetError(file, 'no data array', { expected: '{ "data": [...] }', found: 'no [...]' });
   const out = new Uint8Array(close - open); // at least as many bytes as numbers
   let count = 0;
   let at = open + 1;
@@ -30,11 +31,13 @@ export function parseDigitsJson(bytes: Uint8Array, file: string): Uint8Array {
     }
     const v = int + frac / scale;
     // At most "1" or "0.dddddd": anything longer is not this package's data (and would overflow).
-    if (at === start || at - start > 8 || v > 1) throw new DatasetError(file, 'expected a number in [0, 1]', { offset: start, found: describe(bytes, start) });
+    if (at === start || at - start > 8 || v > 1)
+      throw new DatasetError(file, 'expected a number in [0, 1]', { offset: start, found: describe(bytes, start) });
     out[count++] = Math.round(v * 255);
     while (at < close && isSpace(bytes[at])) at++;
     if (at < close) {
-      if (bytes[at] !== 0x2c) throw new DatasetError(file, 'expected a comma between numbers', { offset: at, found: describe(bytes, at) });
+      if (bytes[at] !== 0x2c)
+        throw new DatasetError(file, 'expected a comma between numbers', { offset: at, found: describe(bytes, at) });
       at++;
     }
   }

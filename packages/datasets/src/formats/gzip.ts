@@ -20,6 +20,10 @@ export function maybeGunzip(bytes: Uint8Array, file: string, maxBytes = DEFAULT_
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (error) {
     const tooBig = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new DatasetError(file, tooBig ? `decompresses to more than ${maxBytes} bytes` : `is not valid gzip data: ${messageOf(error)}`, { cause: error });
+    throw new DatasetError(
+      file,
+      tooBig ? `decompresses to more than ${maxBytes} bytes` : `is not valid gzip data: ${messageOf(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -6,7 +6,10 @@ import { gzip, idxBytes } from '../testing/writers.js';
 import { maybeGunzip } from './gzip.js';
 import { parseIdx } from './idx.js';
 
-const valid = idxBytes([3, 2, 2], Array.from({ length: 12 }, (_, i) => i * 20));
+const valid = idxBytes(
+  [3, 2, 2],
+  Array.from({ length: 12 }, (_, i) => i * 20),
+);
 
 /** Parses bytes the way the loader does (gzip detected by magic number). */
 function parse(bytes: Uint8Array, rank?: number): ReturnType<typeof parseIdx> {
@@ -51,29 +54,46 @@ describe('parseIdx', () => {
       }
     })()!;
     expect(e).toBeInstanceOf(DatasetError);
-    expect(e.message).toBe('train-images-idx3-ubyte (byte 0): wrong magic number (not an IDX file) (expected 0x00000803, found 0x12345678)');
-    expect(() => parseIdx(valid, 'labels', 1)).toThrow(/wrong magic number \(number of dimensions\) \(expected 0x00000801, found 0x00000803\)/);
+    expect(e.message).toBe(
+      'train-images-idx3-ubyte (byte 0): wrong magic number (not an IDX file) (expected 0x00000803, found 0x12345678)',
+    );
+    expect(() => parseIdx(valid, 'labels', 1)).toThrow(
+      /wrong magic number \(number of dimensions\) \(expected 0x00000801, found 0x00000803\)/,
+    );
     const float = Buffer.from(valid);
     float[2] = 0x0d;
-    expect(() => parseIdx(float, 'f', 3)).toThrow(/unsupported IDX value type float32 \(expected 0x08 \(uint8\), found 0x0d\)/);
+    expect(() => parseIdx(float, 'f', 3)).toThrow(
+      /unsupported IDX value type float32 \(expected 0x08 \(uint8\), found 0x0d\)/,
+    );
   });
 
   it('rejects a header that claims more values than the file holds, without allocating them', () => {
     const huge = idxBytes([0xffffffff, 0xffffffff, 0xffffffff], [1, 2, 3]);
     const before = process.memoryUsage().arrayBuffers;
-    expect(() => parseIdx(huge, 'huge.idx', 3)).toThrow(/header claims more values than the file holds \(4294967295×4294967295×4294967295/);
+    expect(() => parseIdx(huge, 'huge.idx', 3)).toThrow(
+      /header claims more values than the file holds \(4294967295×4294967295×4294967295/,
+    );
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
-    expect(() => parseIdx(valid.subarray(0, valid.length - 1), 'short', 3)).toThrow(/\(expected 12 bytes of data, found 11\)/);
-    expect(() => parseIdx(Buffer.concat([valid, Buffer.from([0])]), 'long', 3)).toThrow(/file holds more bytes than the header claims/);
+    expect(() => parseIdx(valid.subarray(0, valid.length - 1), 'short', 3)).toThrow(
+      /\(expected 12 bytes of data, found 11\)/,
+    );
+    expect(() => parseIdx(Buffer.concat([valid, Buffer.from([0])]), 'long', 3)).toThrow(
+      /file holds more bytes than the header claims/,
+    );
     expect(() => parseIdx(valid.subarray(0, 10), 'cut', 3)).toThrow(/header of 3 dimensions is truncated/);
   });
 
   it('random bytes, plain or gzip-framed: DatasetError or a consistent result, nothing else (property)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), fc.boolean(), fc.option(fc.integer({ min: 1, max: 4 })), (bytes, framed, rank) => {
-        const input = framed ? Buffer.concat([Buffer.from([0x1f, 0x8b]), bytes]) : bytes;
-        expectResultOrDatasetError(() => parse(input, rank ?? undefined), checkCounts);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.boolean(),
+        fc.option(fc.integer({ min: 1, max: 4 })),
+        (bytes, framed, rank) => {
+          const input = framed ? Buffer.concat([Buffer.from([0x1f, 0x8b]), bytes]) : bytes;
+          expectResultOrDatasetError(() => parse(input, rank ?? undefined), checkCounts);
+        },
+      ),
       { numRuns: 500 },
     );
   });

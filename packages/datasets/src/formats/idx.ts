@@ -12,7 +12,14 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-const TYPE_NAMES: Record<number, string> = { 0x08: 'uint8', 0x09: 'int8', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64' };
+const TYPE_NAMES: Record<number, string> = {
+  8: 'uint8',
+  9: 'int8',
+  11: 'int16',
+  12: 'int32',
+  13: 'float32',
+  14: 'float64',
+};
 
 function hex(bytes: Uint8Array, from: number, to: number): string {
   let s = '0x';
@@ -27,27 +34,48 @@ function hex(bytes: Uint8Array, from: number, to: number): string {
  */
 export function parseIdx(bytes: Uint8Array, file: string, expectedDims?: number): IdxArray {
   if (bytes.length < 4) {
-    throw new DatasetError(file, 'too short for an IDX header', { offset: 0, expected: 'at least 4 bytes', found: `${bytes.length} bytes` });
+    throw new DatasetError(file, 'too short for an IDX header', {
+      offset: 0,
+      expected: 'at least 4 bytes',
+      found: `${bytes.length} bytes`,
+    });
   }
-  const expectedMagic = expectedDims === undefined ? '0x000008nn' : `0x000008${expectedDims.toString(16).padStart(2, '0')}`;
+  const expectedMagic =
+    expectedDims === undefined ? '0x000008nn' : `0x000008${expectedDims.toString(16).padStart(2, '0')}`;
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new DatasetError(file, 'wrong magic number (not an IDX file)', { offset: 0, expected: expectedMagic, found: hex(bytes, 0, 4) });
+    throw new DatasetError(file, 'wrong magic number (not an IDX file)', {
+      offset: 0,
+      expected: expectedMagic,
+      found: hex(bytes, 0, 4),
+    });
   }
   if (bytes[2] !== 0x08) {
     const name = TYPE_NAMES[bytes[2]];
-    throw new DatasetError(file, name ? `unsupported IDX value type ${name}` : 'wrong magic number (unknown IDX value type)', {
-      offset: 2,
-      expected: '0x08 (uint8)',
-      found: `0x${bytes[2].toString(16).padStart(2, '0')}`,
-    });
+    throw new DatasetError(
+      file,
+      name ? `unsupported IDX value type ${name}` : 'wrong magic number (unknown IDX value type)',
+      {
+        offset: 2,
+        expected: '0x08 (uint8)',
+        found: `0x${bytes[2].toString(16).padStart(2, '0')}`,
+      },
+    );
   }
   const rank = bytes[3];
   if (rank === 0 || (expectedDims !== undefined && rank !== expectedDims)) {
-    throw new DatasetError(file, 'wrong magic number (number of dimensions)', { offset: 0, expected: expectedMagic, found: hex(bytes, 0, 4) });
+    throw new DatasetError(file, 'wrong magic number (number of dimensions)', {
+      offset: 0,
+      expected: expectedMagic,
+      found: hex(bytes, 0, 4),
+    });
   }
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {
-    throw new DatasetError(file, `header of ${rank} dimensions is truncated`, { offset: bytes.length, expected: `${headerBytes} header bytes`, found: `${bytes.length}` });
+    throw new DatasetError(file, `header of ${rank} dimensions is truncated`, {
+      offset: bytes.length,
+      expected: `${headerBytes} header bytes`,
+      found: `${bytes.length}`,
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
@@ -63,11 +91,17 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedDims?: number)
   // allocated from the header's numbers.
   if (count !== available) {
     const claim = `${dims.join('×')} = ${count} values`;
-    throw new DatasetError(file, count > available ? `header claims more values than the file holds (${claim})` : `file holds more bytes than the header claims (${claim})`, {
-      offset: headerBytes,
-      expected: `${count} bytes of data`,
-      found: `${available}`,
-    });
+    throw new DatasetError(
+      file,
+      count > available
+        ? `header claims more values than the file holds (${claim})`
+        : `file holds more bytes than the header claims (${claim})`,
+      {
+        offset: headerBytes,
+        expected: `${count} bytes of data`,
+        found: `${available}`,
+      },
+    );
   }
   return { dims, data: bytes.subarray(headerBytes) };
 }

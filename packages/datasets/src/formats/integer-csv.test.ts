@@ -18,7 +18,14 @@ describe('parseIntegerCsv', () => {
   it('matches a straightforward split-and-parse on random integer tables (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((c) => fc.tuple(fc.constant(c), fc.array(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: c, maxLength: c }), { maxLength: 20 }))),
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((c) =>
+            fc.tuple(
+              fc.constant(c),
+              fc.array(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: c, maxLength: c }), { maxLength: 20 }),
+            ),
+          ),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         ([c, table], eol, finalEol) => {
@@ -35,8 +42,12 @@ describe('parseIntegerCsv', () => {
   it('names the file, line, column, expected and found for bad rows', () => {
     expect(() => parse('a,b\n1,2\n3\n')).toThrow('d.csv:3: row has the wrong number of columns (expected 2, found 1)');
     expect(() => parse('a,b\n1,2,3\n')).toThrow(/d.csv:2: row has the wrong number of columns \(expected 2, found 3\)/);
-    expect(() => parse('a,b\n1,256\n')).toThrow('d.csv:2: bad value in column b (expected an integer 0..255, found "256")');
-    expect(() => parse('a,b\n1,"2"\n')).toThrow(/d.csv:2: bad value in column b \(expected an integer 0..255, found "\\"2\\""\)/);
+    expect(() => parse('a,b\n1,256\n')).toThrow(
+      'd.csv:2: bad value in column b (expected an integer 0..255, found "256")',
+    );
+    expect(() => parse('a,b\n1,"2"\n')).toThrow(
+      /d.csv:2: bad value in column b \(expected an integer 0..255, found "\\"2\\""\)/,
+    );
     expect(() => parse('a,b\n1,,\n')).toThrow(/bad value in column b/);
     expect(() => parse('a,b\n-1,2\n')).toThrow(/bad value in column a/);
     expect(() => parse('\n\n')).toThrow(/d.csv: is empty/);
@@ -45,9 +56,18 @@ describe('parseIntegerCsv', () => {
   it('random bytes: DatasetError or a consistent table, nothing else (property)', () => {
     const alphabet = fc.constantFrom(...'0123456789,,\n\r 9a"'.split('')).map((ch) => ch.charCodeAt(0));
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.array(alphabet, { maxLength: 300 }).map((a) => Uint8Array.from(a))), (bytes) => {
-        expectResultOrDatasetError(() => parseIntegerCsv(bytes, 'fuzz.csv'), (r) => expect(r.values.length).toBe(r.rows * r.header.length));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.array(alphabet, { maxLength: 300 }).map((a) => Uint8Array.from(a)),
+        ),
+        (bytes) => {
+          expectResultOrDatasetError(
+            () => parseIntegerCsv(bytes, 'fuzz.csv'),
+            (r) => expect(r.values.length).toBe(r.rows * r.header.length),
+          );
+        },
+      ),
       { numRuns: 1000 },
     );
   });

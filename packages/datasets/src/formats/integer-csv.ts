@@ -32,7 +32,9 @@ export function parseIntegerCsv(bytes: Uint8Array, file: string): IntegerCsv {
   if (at >= bytes.length) throw new DatasetError(file, 'is empty', { expected: 'a header row', found: 'nothing' });
   let end = bytes.indexOf(LF, at);
   if (end < 0) end = bytes.length;
-  const headerText = Buffer.from(bytes.buffer, bytes.byteOffset + at, end - at).toString('utf8').replace(/\r$/, '');
+  const headerText = Buffer.from(bytes.buffer, bytes.byteOffset + at, end - at)
+    .toString('utf8')
+    .replace(/\r$/, '');
   const header = headerText.split(',').map((h) => h.trim());
   const columns = header.length;
   at = end + 1;
@@ -62,9 +64,14 @@ export function parseIntegerCsv(bytes: Uint8Array, file: string): IntegerCsv {
       }
       while (bytes[at] === 0x20 || bytes[at] === 0x09) at++;
       const next = at < bytes.length ? bytes[at] : LF;
-      const endsField = next === COMMA || next === LF || (next === CR && (at + 1 >= bytes.length || bytes[at + 1] === LF));
+      const endsField =
+        next === COMMA || next === LF || (next === CR && (at + 1 >= bytes.length || bytes[at + 1] === LF));
       if (digits === 0 || digits > 3 || v > 255 || !endsField) {
-        throw new DatasetError(file, `bad value in column ${header[col] ?? col + 1}`, { line, expected: 'an integer 0..255', found: fieldText(bytes, at, digits) });
+        throw new DatasetError(file, `bad value in column ${header[col] ?? col + 1}`, {
+          line,
+          expected: 'an integer 0..255',
+          found: fieldText(bytes, at, digits),
+        });
       }
       if (col < columns) values[base + col] = v;
       col++;
@@ -90,6 +97,7 @@ function fieldText(bytes: Uint8Array, at: number, digits: number): string {
   let start = Math.max(0, at - digits);
   while (start > 0 && bytes[start - 1] !== COMMA && bytes[start - 1] !== LF) start--;
   let end = at;
-  while (end < bytes.length && bytes[end] !== COMMA && bytes[end] !== LF && bytes[end] !== CR && end - start < 12) end++;
+  while (end < bytes.length && bytes[end] !== COMMA && bytes[end] !== LF && bytes[end] !== CR && end - start < 12)
+    end++;
   return JSON.stringify(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'));
 }

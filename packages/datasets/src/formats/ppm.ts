@@ -34,31 +34,60 @@ export function parsePpm(bytes: Uint8Array, file: string): PpmImage {
       if (bytes[at] === 0x23) while (at < bytes.length && bytes[at] !== 0x0a && bytes[at] !== 0x0d) at++;
       else at++;
     }
-    if (at === start) throw new DatasetError(file, `missing whitespace before ${name}`, { offset: at, expected: 'whitespace', found: describe(bytes, at) });
+    if (at === start)
+      throw new DatasetError(file, `missing whitespace before ${name}`, {
+        offset: at,
+        expected: 'whitespace',
+        found: describe(bytes, at),
+      });
     let value = 0;
     let digits = 0;
     while (at < bytes.length && bytes[at] >= 0x30 && bytes[at] <= 0x39) {
-      if (++digits > MAX_DIGITS) throw new DatasetError(file, `${name} has too many digits`, { offset: at, expected: `at most ${MAX_DIGITS} digits`, found: 'more' });
+      if (++digits > MAX_DIGITS)
+        throw new DatasetError(file, `${name} has too many digits`, {
+          offset: at,
+          expected: `at most ${MAX_DIGITS} digits`,
+          found: 'more',
+        });
       value = value * 10 + (bytes[at] - 0x30);
       at++;
     }
-    if (digits === 0) throw new DatasetError(file, `${name} is not a decimal number`, { offset: at, expected: 'a digit', found: describe(bytes, at) });
+    if (digits === 0)
+      throw new DatasetError(file, `${name} is not a decimal number`, {
+        offset: at,
+        expected: 'a digit',
+        found: describe(bytes, at),
+      });
     return value;
   };
   const width = field('width');
   const height = field('height');
   const maxval = field('maxval');
-  if (width < 1 || height < 1) throw new DatasetError(file, 'image has no pixels', { offset: 2, expected: 'width and height >= 1', found: `${width}×${height}` });
-  if (maxval < 1 || maxval > 65535) throw new DatasetError(file, 'maxval out of range', { offset: at, expected: '1..65535', found: maxval });
+  if (width < 1 || height < 1)
+    throw new DatasetError(file, 'image has no pixels', {
+      offset: 2,
+      expected: 'width and height >= 1',
+      found: `${width}×${height}`,
+    });
+  if (maxval < 1 || maxval > 65535)
+    throw new DatasetError(file, 'maxval out of range', { offset: at, expected: '1..65535', found: maxval });
   if (at >= bytes.length || !isSpace(bytes[at])) {
-    throw new DatasetError(file, 'header must end with one whitespace byte', { offset: at, expected: 'whitespace', found: describe(bytes, at) });
+    throw new DatasetError(file, 'header must end with one whitespace byte', {
+      offset: at,
+      expected: 'whitespace',
+      found: describe(bytes, at),
+    });
   }
   at++;
   const bytesPerSample = maxval < 256 ? 1 : 2;
   const needed = width * height * 3 * bytesPerSample;
   // Checked before allocating: a header can claim any size.
   if (bytes.length - at < needed) {
-    throw new DatasetError(file, `pixel data is truncated (${width}×${height}, maxval ${maxval})`, { offset: at, expected: `${needed} bytes`, found: `${bytes.length - at}` });
+    throw new DatasetError(file, `pixel data is truncated (${width}×${height}, maxval ${maxval})`, {
+      offset: at,
+      expected: `${needed} bytes`,
+      found: `${bytes.length - at}`,
+    });
   }
   const data = new Uint8Array(width * height * 3);
   if (bytesPerSample === 1 && maxval === 255) {
@@ -66,7 +95,12 @@ export function parsePpm(bytes: Uint8Array, file: string): PpmImage {
   } else {
     for (let i = 0; i < data.length; i++) {
       const v = bytesPerSample === 1 ? bytes[at + i] : (bytes[at + 2 * i] << 8) | bytes[at + 2 * i + 1];
-      if (v > maxval) throw new DatasetError(file, `sample ${i} exceeds maxval`, { offset: at + i * bytesPerSample, expected: `<= ${maxval}`, found: v });
+      if (v > maxval)
+        throw new DatasetError(file, `sample ${i} exceeds maxval`, {
+          offset: at + i * bytesPerSample,
+          expected: `<= ${maxval}`,
+          found: v,
+        });
       data[i] = Math.round((v * 255) / maxval);
     }
   }

@@ -16,7 +16,10 @@ describe('readTarEntries', () => {
     for (const gzip of [false, true]) {
       const bytes = await tarBytes(entries, gzip);
       const got = await readTarEntries(bytes, 'a.tar', (n) => !n.endsWith('.html'), { gzip });
-      expect([...got.keys()]).toEqual(['cifar-10-batches-bin/data_batch_1.bin', 'cifar-10-batches-bin/batches.meta.txt']);
+      expect([...got.keys()]).toEqual([
+        'cifar-10-batches-bin/data_batch_1.bin',
+        'cifar-10-batches-bin/batches.meta.txt',
+      ]);
       expect(got.get('cifar-10-batches-bin/batches.meta.txt')!.toString()).toBe('cat\ndog\n');
       expect(got.get('cifar-10-batches-bin/data_batch_1.bin')!.length).toBe(3000);
     }
@@ -25,9 +28,15 @@ describe('readTarEntries', () => {
   it('reports truncation, bad gzip and oversized entries as DatasetErrors naming the archive', async () => {
     const tar = await tarBytes(entries, false);
     const gz = await tarBytes(entries, true);
-    await expect(readTarEntries(tar.subarray(0, 1000), 'cut.tar', () => true, { gzip: false })).rejects.toThrow(/cut.tar: is not a valid tar archive: Unexpected end of data/);
-    await expect(readTarEntries(gz.subarray(0, gz.length - 20), 'cut.tar.gz', () => true, { gzip: true })).rejects.toThrow(DatasetError);
-    await expect(readTarEntries(tar, 'plain.tar', () => true, { gzip: true })).rejects.toThrow(/plain.tar: is not a valid gzip-compressed tar archive/);
+    await expect(readTarEntries(tar.subarray(0, 1000), 'cut.tar', () => true, { gzip: false })).rejects.toThrow(
+      /cut.tar: is not a valid tar archive: Unexpected end of data/,
+    );
+    await expect(
+      readTarEntries(gz.subarray(0, gz.length - 20), 'cut.tar.gz', () => true, { gzip: true }),
+    ).rejects.toThrow(DatasetError);
+    await expect(readTarEntries(tar, 'plain.tar', () => true, { gzip: true })).rejects.toThrow(
+      /plain.tar: is not a valid gzip-compressed tar archive/,
+    );
     await expect(readTarEntries(tar, 'big.tar', () => true, { gzip: false, maxEntryBytes: 100 })).rejects.toThrow(
       /big.tar: entry cifar-10-batches-bin\/data_batch_1.bin is too large \(expected at most 100 bytes, found 3000 bytes\)/,
     );

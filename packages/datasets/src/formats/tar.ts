@@ -31,7 +31,12 @@ export async function readTarEntries(
     stream.on('error', () => {});
     const keep = header.type === 'file' && want(header.name);
     if (keep && (header.size ?? 0) > maxEntryBytes) {
-      extract.destroy(new DatasetError(file, `entry ${header.name} is too large`, { expected: `at most ${maxEntryBytes} bytes`, found: `${header.size} bytes` }));
+      extract.destroy(
+        new DatasetError(file, `entry ${header.name} is too large`, {
+          expected: `at most ${maxEntryBytes} bytes`,
+          found: `${header.size} bytes`,
+        }),
+      );
       return;
     }
     const chunks: Buffer[] = [];
@@ -42,7 +47,10 @@ export async function readTarEntries(
     });
     stream.resume();
   });
-  const input = source instanceof Readable ? source : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
+  const input =
+    source instanceof Readable
+      ? source
+      : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
   try {
     if (options.gzip) await pipeline(input, createGunzip(), extract);
     else await pipeline(input, extract);

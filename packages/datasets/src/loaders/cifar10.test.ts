@@ -42,7 +42,10 @@ describe('loadCifar10', () => {
   it('reads cifar-10-binary.tar.gz (and a plain tar) without unpacking', async () => {
     for (const compress of [true, false]) {
       const archive = join(tmp.dir, compress ? 'cifar-10-binary.tar.gz' : 'cifar-10-binary.tar');
-      writeFileSync(archive, await tarBytes([...files, meta, { name: 'cifar-10-batches-bin/readme.html', data: '<html>' }], compress));
+      writeFileSync(
+        archive,
+        await tarBytes([...files, meta, { name: 'cifar-10-batches-bin/readme.html', data: '<html>' }], compress),
+      );
       check(await loadCifar10(archive));
     }
   });
@@ -74,13 +77,23 @@ describe('loadCifar10', () => {
     const metaDir = join(tmp.dir, 'meta');
     writeFolder(metaDir);
     writeFileSync(join(metaDir, 'cifar-10-batches-bin', 'batches.meta.txt'), 'cat\ndog\n');
-    await expect(loadCifar10(metaDir)).rejects.toThrow(/batches.meta.txt: wrong number of class names \(expected 10, found 2\)/);
+    await expect(loadCifar10(metaDir)).rejects.toThrow(
+      /batches.meta.txt: wrong number of class names \(expected 10, found 2\)/,
+    );
     const corrupt = join(tmp.dir, 'corrupt.tar.gz');
     const good = await tarBytes(files, true);
     writeFileSync(corrupt, good.subarray(0, good.length >> 1));
     await expect(loadCifar10(corrupt)).rejects.toThrow(/corrupt.tar.gz: is not a valid gzip-compressed tar archive/);
     const badEntry = join(tmp.dir, 'bad-entry.tar.gz');
-    writeFileSync(badEntry, await tarBytes([...files.slice(0, 5), { name: 'cifar-10-batches-bin/test_batch.bin', data: batchFile(5).subarray(0, 10) }], true));
-    await expect(loadCifar10(badEntry)).rejects.toThrow(/bad-entry.tar.gz:cifar-10-batches-bin\/test_batch.bin \(byte 0\): truncated record 0/);
+    writeFileSync(
+      badEntry,
+      await tarBytes(
+        [...files.slice(0, 5), { name: 'cifar-10-batches-bin/test_batch.bin', data: batchFile(5).subarray(0, 10) }],
+        true,
+      ),
+    );
+    await expect(loadCifar10(badEntry)).rejects.toThrow(
+      /bad-entry.tar.gz:cifar-10-batches-bin\/test_batch.bin \(byte 0\): truncated record 0/,
+    );
   });
 });

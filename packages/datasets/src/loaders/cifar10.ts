@@ -1,14 +1,25 @@
-import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DatasetError, messageOf } from '../errors.js';
 import { parseCifarBatch } from '../formats/cifar.js';
 import { readTarEntries } from '../formats/tar.js';
-import { type ImageSet, concatSets, imageSet } from '../image-set.js';
+import { concatSets, type ImageSet, imageSet } from '../image-set.js';
 import { findOptional, readBytes } from './files.js';
 
 /** CIFAR-10's classes, used when `batches.meta.txt` is absent. */
-export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+export const CIFAR10_CLASSES = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
 
 const TRAIN_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
 const TEST_FILE = 'test_batch.bin';
@@ -32,16 +43,30 @@ export async function loadCifar10(path: string): Promise<{ train: ImageSet; test
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (error) {
-    throw new DatasetError(path, 'not found', { expected: 'a CIFAR-10 folder or cifar-10-binary.tar.gz', found: 'nothing', cause: error });
+    throw new DatasetError(path, 'not found', {
+      expected: 'a CIFAR-10 folder or cifar-10-binary.tar.gz',
+      found: 'nothing',
+      cause: error,
+    });
   }
   const files = isDir ? await readFolder(path) : await readArchive(path);
   const fileOf = (name: string): Source => {
     const source = files.get(name);
-    if (!source) throw new DatasetError(join(path, name), 'file not found', { expected: [...TRAIN_FILES, TEST_FILE].join(', '), found: [...files.keys()].join(', ') || 'none of them' });
+    if (!source)
+      throw new DatasetError(join(path, name), 'file not found', {
+        expected: [...TRAIN_FILES, TEST_FILE].join(', '),
+        found: [...files.keys()].join(', ') || 'none of them',
+      });
     return source;
   };
   const meta = files.get(META_FILE);
-  const classNames = meta ? meta.bytes.toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0) : CIFAR10_CLASSES;
+  const classNames = meta
+    ? meta.bytes
+        .toString('utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0)
+    : CIFAR10_CLASSES;
   if (meta && classNames.length !== 10) {
     throw new DatasetError(meta.file, 'wrong number of class names', { expected: 10, found: classNames.length });
   }

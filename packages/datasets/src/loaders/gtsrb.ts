@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type CacheStatus } from '../cache.js';
+import type { CacheStatus } from '../cache.js';
 import { DatasetError } from '../errors.js';
 import { columnIndex, readCsv } from '../formats/csv.js';
 import { type ImageItem, loadImageList } from '../image-list.js';
-import { type ImageSet } from '../image-set.js';
+import type { ImageSet } from '../image-set.js';
 import { requireDir } from './files.js';
 
 /** GTSRB has 43 classes; they are named by their ids. */
@@ -28,14 +28,33 @@ export interface GtsrbOptions {
  * Each image is cropped to its region of interest (corners inclusive) and resized. Rows
  * without a ClassId column get label −1.
  */
-export async function loadGtsrb(dir: string, options: GtsrbOptions = {}): Promise<{ train: ImageSet; test?: ImageSet; cache: CacheStatus }> {
+export async function loadGtsrb(
+  dir: string,
+  options: GtsrbOptions = {},
+): Promise<{ train: ImageSet; test?: ImageSet; cache: CacheStatus }> {
   const { size = 32, crop = true } = options;
   const classNames = Array.from({ length: GTSRB_CLASS_COUNT }, (_, i) => String(i));
-  const decode = { width: size, height: size, channels: 3 as const, cacheDir: options.cacheDir, concurrency: options.concurrency };
+  const decode = {
+    width: size,
+    height: size,
+    channels: 3 as const,
+    cacheDir: options.cacheDir,
+    concurrency: options.concurrency,
+  };
   const train = await loadImageList('gtsrb-train', dir, await gtsrbItems(dir, crop), classNames, decode);
   if (!options.testDir) return { train: train.set, cache: train.cache };
-  const test = await loadImageList('gtsrb-test', options.testDir, await gtsrbItems(options.testDir, crop), classNames, decode);
-  return { train: train.set, test: test.set, cache: train.cache === 'hit' && test.cache === 'hit' ? 'hit' : train.cache === 'off' ? 'off' : 'miss' };
+  const test = await loadImageList(
+    'gtsrb-test',
+    options.testDir,
+    await gtsrbItems(options.testDir, crop),
+    classNames,
+    decode,
+  );
+  return {
+    train: train.set,
+    test: test.set,
+    cache: train.cache === 'hit' && test.cache === 'hit' ? 'hit' : train.cache === 'off' ? 'off' : 'miss',
+  };
 }
 
 /** The GT-*.csv files in `dir` and in its immediate subfolders, sorted. */
@@ -46,10 +65,15 @@ async function findCsvs(dir: string): Promise<string[]> {
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.isFile() && isCsv(entry.name)) found.push(join(dir, entry.name));
     if (entry.isDirectory()) {
-      for (const inner of (await readdir(join(dir, entry.name))).sort()) if (isCsv(inner)) found.push(join(dir, entry.name, inner));
+      for (const inner of (await readdir(join(dir, entry.name))).sort())
+        if (isCsv(inner)) found.push(join(dir, entry.name, inner));
     }
   }
-  if (found.length === 0) throw new DatasetError(dir, 'no GT-*.csv annotation file', { expected: 'GT-<class>.csv in each class folder, or one GT-*.csv', found: 'none' });
+  if (found.length === 0)
+    throw new DatasetError(dir, 'no GT-*.csv annotation file', {
+      expected: 'GT-<class>.csv in each class folder, or one GT-*.csv',
+      found: 'none',
+    });
   return found;
 }
 
@@ -59,23 +83,47 @@ async function gtsrbItems(dir: string, crop: boolean): Promise<ImageItem[]> {
     let col: Record<string, number> | null = null;
     for await (const row of readCsv(csv, { delimiter: ';' })) {
       if (!col) {
-        col = columnIndex(row, csv, ['Filename', 'Width', 'Height', 'Roi.X1', 'Roi.Y1', 'Roi.X2', 'Roi.Y2'], ['ClassId']);
+        col = columnIndex(
+          row,
+          csv,
+          ['Filename', 'Width', 'Height', 'Roi.X1', 'Roi.Y1', 'Roi.X2', 'Roi.Y2'],
+          ['ClassId'],
+        );
         continue;
       }
       const int = (name: string, max: number): number => {
         const text = row.fields[col![name]].trim();
         const v = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
-        if (!(v <= max)) throw new DatasetError(csv, `bad ${name}`, { line: row.line, expected: `an integer 0..${max}`, found: JSON.stringify(text) });
+        if (!(v <= max))
+          throw new DatasetError(csv, `bad ${name}`, {
+            line: row.line,
+            expected: `an integer 0..${max}`,
+            found: JSON.stringify(text),
+          });
         return v;
       };
       const width = int('Width', 100_000);
       const height = int('Height', 100_000);
-      const [x1, y1, x2, y2] = [int('Roi.X1', width - 1), int('Roi.Y1', height - 1), int('Roi.X2', width - 1), int('Roi.Y2', height - 1)];
-      if (x2 < x1 || y2 < y1) throw new DatasetError(csv, 'empty region of interest', { line: row.line, expected: 'X1 <= X2 and Y1 <= Y2', found: `(${x1}, ${y1})–(${x2}, ${y2})` });
+      const [x1, y1, x2, y2] = [
+        int('Roi.X1', width - 1),
+        int('Roi.Y1', height - 1),
+        int('Roi.X2', width - 1),
+        int('Roi.Y2', height - 1),
+      ];
+      if (x2 < x1 || y2 < y1)
+        throw new DatasetError(csv, 'empty region of interest', {
+          line: row.line,
+          expected: 'X1 <= X2 and Y1 <= Y2',
+          found: `(${x1}, ${y1})–(${x2}, ${y2})`,
+        });
       const label = col.ClassId >= 0 ? int('ClassId', GTSRB_CLASS_COUNT - 1) : -1;
       const file = row.fields[col.Filename].trim();
       if (file.length === 0 || file.includes('/') || file.includes('\\')) {
-        throw new DatasetError(csv, 'bad file name', { line: row.line, expected: 'a file name in the CSV folder', found: JSON.stringify(file) });
+        throw new DatasetError(csv, 'bad file name', {
+          line: row.line,
+          expected: 'a file name in the CSV folder',
+          found: JSON.stringify(file),
+        });
       }
       const item: ImageItem = { file: join(dirname(csv), file), label };
       if (crop) item.crop = { left: x1, top: y1, width: x2 - x1 + 1, height: y2 - y1 + 1 };

@@ -13,8 +13,11 @@ const pixels = (seed: number): number[] => Array.from({ length: 784 }, (_, i) =>
 
 function write(dir: string, train: string[][], test?: string[][]): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'train.csv'), [['label', ...pixelHeader], ...train].map((r) => r.join(',')).join('\n') + '\n');
-  if (test) writeFileSync(join(dir, 'test.csv'), [pixelHeader, ...test].map((r) => r.join(',')).join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'train.csv'),
+    `${[['label', ...pixelHeader], ...train].map((r) => r.join(',')).join('\n')}\n`,
+  );
+  if (test) writeFileSync(join(dir, 'test.csv'), `${[pixelHeader, ...test].map((r) => r.join(',')).join('\n')}\n`);
 }
 
 describe('loadKaggleDigitsCsv', () => {
@@ -41,24 +44,40 @@ describe('loadKaggleDigitsCsv', () => {
 
   it('a row with the wrong number of columns names the file, line, expected and found', async () => {
     const dir = join(tmp.dir, 'short-row');
-    write(dir, [['1', ...pixels(1).map(String)], ['2', ...pixels(1).slice(1).map(String)]]);
+    write(dir, [
+      ['1', ...pixels(1).map(String)],
+      ['2', ...pixels(1).slice(1).map(String)],
+    ]);
     const e = (await loadKaggleDigitsCsv(dir).catch((error: unknown) => error)) as DatasetError;
     expect(e).toBeInstanceOf(DatasetError);
-    expect(e.message).toBe(`${join(dir, 'train.csv')}:3: row has the wrong number of columns (expected 785, found 784)`);
+    expect(e.message).toBe(
+      `${join(dir, 'train.csv')}:3: row has the wrong number of columns (expected 785, found 784)`,
+    );
   });
 
   it('rejects bad values, a bad header, a missing train.csv and a missing folder', async () => {
     const dir = join(tmp.dir, 'bad-value');
     write(dir, [['1', ...pixels(1).slice(0, 783).map(String), '256']]);
-    await expect(loadKaggleDigitsCsv(dir)).rejects.toThrow(/train.csv:2: bad value in column pixel783 \(expected an integer 0..255, found "256"\)/);
+    await expect(loadKaggleDigitsCsv(dir)).rejects.toThrow(
+      /train.csv:2: bad value in column pixel783 \(expected an integer 0..255, found "256"\)/,
+    );
     write(dir, [['x', ...pixels(1).map(String)]]);
-    await expect(loadKaggleDigitsCsv(dir)).rejects.toThrow(/train.csv:2: bad value in column label \(expected an integer 0..255, found "x"\)/);
-    write(dir, [['1', ...pixels(1).map(String)], ['12', ...pixels(1).map(String)]]);
-    await expect(loadKaggleDigitsCsv(dir)).rejects.toThrow(/train.csv:3: bad value in column label \(expected an integer 0..9, found 12\)/);
+    await expect(loadKaggleDigitsCsv(dir)).rejects.toThrow(
+      /train.csv:2: bad value in column label \(expected an integer 0..255, found "x"\)/,
+    );
+    write(dir, [
+      ['1', ...pixels(1).map(String)],
+      ['12', ...pixels(1).map(String)],
+    ]);
+    await expect(loadKaggleDigitsCsv(dir)).rejects.toThrow(
+      /train.csv:3: bad value in column label \(expected an integer 0..9, found 12\)/,
+    );
     const headerless = join(tmp.dir, 'headerless');
     mkdirSync(headerless);
-    writeFileSync(join(headerless, 'train.csv'), ['1', ...pixels(1)].join(',') + '\n');
-    await expect(loadKaggleDigitsCsv(headerless)).rejects.toThrow(/train.csv:1: unexpected header \(expected 785 columns, the first "label", found 785 columns, the first "1"\)/);
+    writeFileSync(join(headerless, 'train.csv'), `${['1', ...pixels(1)].join(',')}\n`);
+    await expect(loadKaggleDigitsCsv(headerless)).rejects.toThrow(
+      /train.csv:1: unexpected header \(expected 785 columns, the first "label", found 785 columns, the first "1"\)/,
+    );
     const empty = join(tmp.dir, 'empty');
     mkdirSync(empty);
     await expect(loadKaggleDigitsCsv(empty)).rejects.toThrow(/train.csv: file not found/);

@@ -25,7 +25,11 @@ async function readDigits(file: string, labelled: boolean): Promise<ImageSet> {
   const first = labelled ? 'label' : 'pixel0';
   const columns = PIXELS + (labelled ? 1 : 0);
   if (csv.header[0] !== first || csv.header.length !== columns) {
-    throw new DatasetError(file, 'unexpected header', { line: 1, expected: `${columns} columns, the first "${first}"`, found: `${csv.header.length} columns, the first "${csv.header[0]}"` });
+    throw new DatasetError(file, 'unexpected header', {
+      line: 1,
+      expected: `${columns} columns, the first "${first}"`,
+      found: `${csv.header.length} columns, the first "${csv.header[0]}"`,
+    });
   }
   const n = csv.rows;
   if (!labelled) return imageSet(csv.values, [n, 1, SIDE, SIDE], new Int32Array(n).fill(-1), DIGIT_NAMES);
@@ -33,7 +37,12 @@ async function readDigits(file: string, labelled: boolean): Promise<ImageSet> {
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const label = csv.values[i * columns];
-    if (label > 9) throw new DatasetError(file, 'bad value in column label', { line: csv.lines[i], expected: 'an integer 0..9', found: label });
+    if (label > 9)
+      throw new DatasetError(file, 'bad value in column label', {
+        line: csv.lines[i],
+        expected: 'an integer 0..9',
+        found: label,
+      });
     labels[i] = label;
     images.set(csv.values.subarray(i * columns + 1, (i + 1) * columns), i * PIXELS);
   }

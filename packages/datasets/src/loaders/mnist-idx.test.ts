@@ -50,7 +50,9 @@ describe('loadMnistIdx', () => {
     const { train } = await loadMnistIdx(dir, { files, classNames: ['shirt', 'shoe'] });
     expect(train.classNames).toEqual(['shirt', 'shoe']);
     writeFileSync(join(dir, 'a-labels'), idxBytes([1], [2]));
-    await expect(loadMnistIdx(dir, { files, classNames: ['shirt', 'shoe'] })).rejects.toThrow(/a-labels \(byte 8\): label 0 out of range \(expected 0..1, found 2\)/);
+    await expect(loadMnistIdx(dir, { files, classNames: ['shirt', 'shoe'] })).rejects.toThrow(
+      /a-labels \(byte 8\): label 0 out of range \(expected 0..1, found 2\)/,
+    );
   });
 
   it('names the file for a missing folder, a missing file, a wrong magic number and mismatched counts', async () => {
@@ -58,14 +60,20 @@ describe('loadMnistIdx', () => {
     const dir = join(tmp.dir, 'broken');
     writeMnist(dir, false);
     writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idxBytes([3], [1, 2, 3]));
-    await expect(loadMnistIdx(dir)).rejects.toThrow(/t10k-labels-idx1-ubyte \(byte 4\): label count differs from the image count/);
+    await expect(loadMnistIdx(dir)).rejects.toThrow(
+      /t10k-labels-idx1-ubyte \(byte 4\): label count differs from the image count/,
+    );
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), idxBytes([3], [1, 2, 3]));
     const e = await loadMnistIdx(dir).catch((error: unknown) => error);
     expect(e).toBeInstanceOf(DatasetError);
     expect((e as DatasetError).file).toBe(join(dir, 'train-images-idx3-ubyte'));
-    expect((e as Error).message).toMatch(/wrong magic number \(number of dimensions\) \(expected 0x00000803, found 0x00000801\)/);
+    expect((e as Error).message).toMatch(
+      /wrong magic number \(number of dimensions\) \(expected 0x00000803, found 0x00000801\)/,
+    );
     const empty = join(tmp.dir, 'empty');
     mkdirSync(empty);
-    await expect(loadMnistIdx(empty)).rejects.toThrow(/train-images-idx3-ubyte: file not found \(expected train-images-idx3-ubyte or train-images-idx3-ubyte.gz or train-images.idx3-ubyte/);
+    await expect(loadMnistIdx(empty)).rejects.toThrow(
+      /train-images-idx3-ubyte: file not found \(expected train-images-idx3-ubyte or train-images-idx3-ubyte.gz or train-images.idx3-ubyte/,
+    );
   });
 });

@@ -31,7 +31,10 @@ function spellings(base: string): string[] {
  * Loads a folder of IDX files in MNIST's layout (plain or gzip-compressed). Any data set in this
  * format loads — Fashion-MNIST, KMNIST, … — the header gives count, rows and cols.
  */
-export async function loadMnistIdx(dir: string, options: MnistIdxOptions = {}): Promise<{ train: ImageSet; test: ImageSet }> {
+export async function loadMnistIdx(
+  dir: string,
+  options: MnistIdxOptions = {},
+): Promise<{ train: ImageSet; test: ImageSet }> {
   requireDir(dir, 'the four MNIST IDX files');
   const names = options.files ?? MNIST_FILES;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -42,17 +45,28 @@ export async function loadMnistIdx(dir: string, options: MnistIdxOptions = {}): 
     const labels = parseIdx(maybeGunzip(await readBytes(labelsFile), labelsFile, maxBytes), labelsFile, 1);
     const [n, rows, cols] = images.dims;
     if (labels.dims[0] !== n) {
-      throw new DatasetError(labelsFile, `label count differs from the image count of ${imagesFile}`, { offset: 4, expected: n, found: labels.dims[0] });
+      throw new DatasetError(labelsFile, `label count differs from the image count of ${imagesFile}`, {
+        offset: 4,
+        expected: n,
+        found: labels.dims[0],
+      });
     }
     let maxLabel = -1;
     for (const l of labels.data) maxLabel = Math.max(maxLabel, l);
     const classNames = options.classNames ?? Array.from({ length: Math.max(10, maxLabel + 1) }, (_, i) => String(i));
     const bad = labels.data.findIndex((l) => l >= classNames.length);
     if (bad >= 0) {
-      throw new DatasetError(labelsFile, `label ${bad} out of range`, { offset: 8 + bad, expected: `0..${classNames.length - 1}`, found: labels.data[bad] });
+      throw new DatasetError(labelsFile, `label ${bad} out of range`, {
+        offset: 8 + bad,
+        expected: `0..${classNames.length - 1}`,
+        found: labels.data[bad],
+      });
     }
     // Copies, so the sets do not keep the whole file buffers alive.
     return imageSet(new Uint8Array(images.data), [n, 1, rows, cols], Int32Array.from(labels.data), classNames);
   };
-  return { train: await load(names.trainImages, names.trainLabels), test: await load(names.testImages, names.testLabels) };
+  return {
+    train: await load(names.trainImages, names.trainLabels),
+    test: await load(names.testImages, names.testLabels),
+  };
 }

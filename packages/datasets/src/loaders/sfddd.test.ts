@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
 import { tempDir } from '../testing/helpers.js';
 import { solidJpeg } from '../testing/writers.js';
-import { SFDDD_CLASSES, loadSfddd } from './sfddd.js';
+import { loadSfddd, SFDDD_CLASSES } from './sfddd.js';
 
 const tmp = tempDir();
 afterAll(tmp.remove);
@@ -104,9 +104,13 @@ describe('loadSfddd', () => {
     await writeSfddd(dir);
     const csv = join(dir, 'driver_imgs_list.csv');
     writeFileSync(csv, 'subject,classname,img\np002,c0,img_0.jpg\np002,c12,img_1.jpg\n');
-    await expect(loadSfddd(dir, { cacheDir })).rejects.toThrow(`${csv}:3: unknown class (expected c0 … c9, found "c12")`);
+    await expect(loadSfddd(dir, { cacheDir })).rejects.toThrow(
+      `${csv}:3: unknown class (expected c0 … c9, found "c12")`,
+    );
     writeFileSync(csv, 'subject,classname,img\np002,c0,img_0.jpg,extra\n');
-    await expect(loadSfddd(dir, { cacheDir })).rejects.toThrow(/driver_imgs_list.csv:2: row has the wrong number of columns \(expected 3, found 4\)/);
+    await expect(loadSfddd(dir, { cacheDir })).rejects.toThrow(
+      /driver_imgs_list.csv:2: row has the wrong number of columns \(expected 3, found 4\)/,
+    );
     writeFileSync(csv, 'subject,classname,img\np002,c0,missing.jpg\n');
     await expect(loadSfddd(dir, { cacheDir })).rejects.toThrow(/c0\/missing.jpg: image file not found/);
     writeFileSync(join(dir, 'imgs', 'train', 'c0', 'bad.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 1, 2, 3]));
@@ -116,6 +120,8 @@ describe('loadSfddd', () => {
     expect(e.file).toBe(join(dir, 'imgs', 'train', 'c0', 'bad.jpg'));
     expect(e.message).toMatch(/image does not decode/);
     writeFileSync(csv, 'driver,classname,img\n');
-    await expect(loadSfddd(dir, { cacheDir })).rejects.toThrow(/driver_imgs_list.csv:1: header has no column "subject"/);
+    await expect(loadSfddd(dir, { cacheDir })).rejects.toThrow(
+      /driver_imgs_list.csv:1: header has no column "subject"/,
+    );
   });
 });

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { type CacheStatus } from '../cache.js';
+import type { CacheStatus } from '../cache.js';
 import { DatasetError } from '../errors.js';
 import { columnIndex, readCsv } from '../formats/csv.js';
 import { type ImageItem, loadImageList } from '../image-list.js';
-import { type ImageSet } from '../image-set.js';
+import type { ImageSet } from '../image-set.js';
 import { trainValSplit } from '../preprocess/split.js';
 import { findFile, requireDir } from './files.js';
 
@@ -44,10 +44,14 @@ export interface SfdddOptions {
  * into train and validation. Decoding is cached on disk; the split is made after the cache, so
  * changing it costs nothing.
  */
-export async function loadSfddd(dir: string, options: SfdddOptions = {}): Promise<{ train: ImageSet; val: ImageSet; cache: CacheStatus }> {
+export async function loadSfddd(
+  dir: string,
+  options: SfdddOptions = {},
+): Promise<{ train: ImageSet; val: ImageSet; cache: CacheStatus }> {
   requireDir(dir, 'driver_imgs_list.csv and imgs/train/c0…c9');
   const { width = 64, height = 48, channels = 3, split = 'driver', valFraction = 0.2, seed = 0 } = options;
-  if (split !== 'driver' && split !== 'random') throw new RangeError(`loadSfddd: split must be 'driver' or 'random', got '${String(split)}'`);
+  if (split !== 'driver' && split !== 'random')
+    throw new RangeError(`loadSfddd: split must be 'driver' or 'random', got '${String(split)}'`);
   const csvFile = findFile([dir], ['driver_imgs_list.csv']);
   const imagesDir = findFile([join(dir, 'imgs'), dir], ['train']);
   requireDir(imagesDir, 'the class folders c0…c9');
@@ -62,14 +66,30 @@ export async function loadSfddd(dir: string, options: SfdddOptions = {}): Promis
     const classname = row.fields[index.classname].trim();
     const img = row.fields[index.img].trim();
     const label = /^c\d$/.test(classname) ? Number(classname.slice(1)) : -1;
-    if (label < 0) throw new DatasetError(csvFile, 'unknown class', { line: row.line, expected: 'c0 … c9', found: JSON.stringify(classname) });
+    if (label < 0)
+      throw new DatasetError(csvFile, 'unknown class', {
+        line: row.line,
+        expected: 'c0 … c9',
+        found: JSON.stringify(classname),
+      });
     if (subject.length === 0 || img.length === 0 || img.includes('/') || img.includes('\\')) {
-      throw new DatasetError(csvFile, 'empty subject or bad image name', { line: row.line, expected: 'subject,classname,img', found: row.fields.join(',') });
+      throw new DatasetError(csvFile, 'empty subject or bad image name', {
+        line: row.line,
+        expected: 'subject,classname,img',
+        found: row.fields.join(','),
+      });
     }
     items.push({ file: join(imagesDir, classname, img), label, group: subject });
   }
-  if (items.length === 0) throw new DatasetError(csvFile, 'lists no images', { expected: 'subject,classname,img rows', found: 'none' });
-  const { set, cache } = await loadImageList('sfddd', dir, items, SFDDD_CLASSES, { width, height, channels, cacheDir: options.cacheDir, concurrency: options.concurrency });
+  if (items.length === 0)
+    throw new DatasetError(csvFile, 'lists no images', { expected: 'subject,classname,img rows', found: 'none' });
+  const { set, cache } = await loadImageList('sfddd', dir, items, SFDDD_CLASSES, {
+    width,
+    height,
+    channels,
+    cacheDir: options.cacheDir,
+    concurrency: options.concurrency,
+  });
   const { train, val } = trainValSplit(set, { valFraction, seed, by: split === 'driver' ? 'group' : 'random' });
   return { train, val, cache };
 }

@@ -18,7 +18,10 @@ const colours: [number, number, number][] = [
 beforeAll(async () => {
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'wnids.txt'), `${wnids.join('\n')}\n`);
-  writeFileSync(join(root, 'words.txt'), 'n01443537\tgoldfish, Carassius auratus\nn01629819\tEuropean fire salamander, Salamandra salamandra\nn99999999\tunused\n');
+  writeFileSync(
+    join(root, 'words.txt'),
+    'n01443537\tgoldfish, Carassius auratus\nn01629819\tEuropean fire salamander, Salamandra salamandra\nn99999999\tunused\n',
+  );
   for (const [c, wnid] of wnids.entries()) {
     const dir = join(root, 'train', wnid, 'images');
     mkdirSync(dir, { recursive: true });
@@ -30,7 +33,10 @@ beforeAll(async () => {
   mkdirSync(join(root, 'val', 'images'), { recursive: true });
   writeFileSync(join(root, 'val', 'images', 'val_0.JPEG'), await solidJpeg(64, 64, colours[1]));
   writeFileSync(join(root, 'val', 'images', 'val_1.JPEG'), await solidJpeg(64, 64, colours[0]));
-  writeFileSync(join(root, 'val', 'val_annotations.txt'), `val_0.JPEG\t${wnids[1]}\t0\t0\t10\t10\nval_1.JPEG\t${wnids[0]}\t1\t2\t30\t40\n`);
+  writeFileSync(
+    join(root, 'val', 'val_annotations.txt'),
+    `val_0.JPEG\t${wnids[1]}\t0\t0\t10\t10\nval_1.JPEG\t${wnids[0]}\t1\t2\t30\t40\n`,
+  );
 });
 
 describe('loadTinyImageNet', () => {
@@ -42,7 +48,8 @@ describe('loadTinyImageNet', () => {
     expect(train.shape).toEqual([7, 3, 64, 64]);
     expect(Array.from(train.labels)).toEqual([0, 0, 0, 1, 1, 1, 1]);
     expect(Array.from(val.labels)).toEqual([1, 0]);
-    const pixel = (images: Uint8Array | Float32Array, i: number, ch: number): number => images[i * 3 * 4096 + ch * 4096 + 2080];
+    const pixel = (images: Uint8Array | Float32Array, i: number, ch: number): number =>
+      images[i * 3 * 4096 + ch * 4096 + 2080];
     expect(pixel(train.images, 0, 0)).toBeGreaterThan(200);
     expect(pixel(train.images, 4, 2)).toBeGreaterThan(200);
     expect(pixel(val.images, 0, 2)).toBeGreaterThan(200);
@@ -64,7 +71,9 @@ describe('loadTinyImageNet', () => {
     await expect(loadTinyImageNet(bad, { cacheDir })).rejects.toThrow(/bad\/train\/n1\/images: folder not found/);
     mkdirSync(join(bad, 'train', 'n1', 'images'), { recursive: true });
     writeFileSync(join(bad, 'val', 'val_annotations.txt'), 'a.JPEG\tn1\t0\t0\t1\t1\nb.JPEG\tn2\t0\t0\t1\t1\n');
-    await expect(loadTinyImageNet(bad, { cacheDir })).rejects.toThrow(/val_annotations.txt:2: unknown class or missing file name/);
+    await expect(loadTinyImageNet(bad, { cacheDir })).rejects.toThrow(
+      /val_annotations.txt:2: unknown class or missing file name/,
+    );
     await expect(loadTinyImageNet(join(tmp.dir, 'nowhere'))).rejects.toThrow(/nowhere: folder not found/);
   });
 });

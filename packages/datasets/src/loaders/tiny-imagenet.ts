@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CacheStatus } from '../cache.js';
+import type { CacheStatus } from '../cache.js';
 import { DatasetError } from '../errors.js';
 import { type ImageItem, loadImageList } from '../image-list.js';
-import { type ImageSet } from '../image-set.js';
+import type { ImageSet } from '../image-set.js';
 import { findFile, findOptional, readLines, requireDir } from './files.js';
 
 export interface TinyImageNetOptions {
@@ -30,14 +30,22 @@ export async function loadTinyImageNet(
   const { size = 64, channels = 3, maxPerClass = Infinity } = options;
   const wnidsFile = findFile([dir], ['wnids.txt']);
   const wnids = (await readLines(wnidsFile)).map((l) => l.text);
-  if (wnids.length === 0) throw new DatasetError(wnidsFile, 'lists no classes', { expected: 'one wnid per line', found: 'nothing' });
+  if (wnids.length === 0)
+    throw new DatasetError(wnidsFile, 'lists no classes', { expected: 'one wnid per line', found: 'nothing' });
   const labelOf = new Map(wnids.map((w, i) => [w, i]));
   const names = new Map<string, string>();
   const wordsFile = findOptional(dir, ['words.txt']);
   if (wordsFile) {
     for (const { text } of await readLines(wordsFile)) {
       const tab = text.indexOf('\t');
-      if (tab > 0) names.set(text.slice(0, tab), text.slice(tab + 1).split(',')[0].trim());
+      if (tab > 0)
+        names.set(
+          text.slice(0, tab),
+          text
+            .slice(tab + 1)
+            .split(',')[0]
+            .trim(),
+        );
     }
   }
   const classNames = wnids.map((w) => names.get(w) ?? w);
@@ -56,7 +64,11 @@ export async function loadTinyImageNet(
     const [file, wnid] = text.split('\t');
     const label = labelOf.get(wnid ?? '');
     if (!file || label === undefined) {
-      throw new DatasetError(annotations, 'unknown class or missing file name', { line, expected: 'file<TAB>wnid from wnids.txt', found: JSON.stringify(text) });
+      throw new DatasetError(annotations, 'unknown class or missing file name', {
+        line,
+        expected: 'file<TAB>wnid from wnids.txt',
+        found: JSON.stringify(text),
+      });
     }
     valItems.push({ file: join(dir, 'val', 'images', file), label });
   }
@@ -64,6 +76,7 @@ export async function loadTinyImageNet(
   const decode = { width: size, height: size, channels, cacheDir: options.cacheDir, concurrency: options.concurrency };
   const train = await loadImageList('tiny-imagenet-train', dir, trainItems, classNames, decode);
   const val = await loadImageList('tiny-imagenet-val', dir, valItems, classNames, decode);
-  const cache: CacheStatus = train.cache === 'hit' && val.cache === 'hit' ? 'hit' : train.cache === 'off' ? 'off' : 'miss';
+  const cache: CacheStatus =
+    train.cache === 'hit' && val.cache === 'hit' ? 'hit' : train.cache === 'off' ? 'off' : 'miss';
   return { train: train.set, val: val.set, wnids, cache };
 }

@@ -5,7 +5,12 @@ import { batches } from './batches.js';
 import { scaling } from './standardize.js';
 
 const n = 10;
-const set = imageSet(Uint8Array.from({ length: n * 2 }, (_, i) => i), [n, 2, 1, 1], Int32Array.from({ length: n }, (_, i) => i), ['x']);
+const set = imageSet(
+  Uint8Array.from({ length: n * 2 }, (_, i) => i),
+  [n, 2, 1, 1],
+  Int32Array.from({ length: n }, (_, i) => i),
+  ['x'],
+);
 
 describe('batches', () => {
   it('covers the set once in order, with a smaller last batch', () => {
@@ -27,7 +32,9 @@ describe('batches', () => {
   });
 
   it('applies a standardization and dtype', () => {
-    const [first] = withBackend('reference', () => [...batches(set, { batchSize: 1, standardization: scaling(0.5), dtype: 'float64' })]);
+    const [first] = withBackend('reference', () => [
+      ...batches(set, { batchSize: 1, standardization: scaling(0.5), dtype: 'float64' }),
+    ]);
     expect(first.x.dtype).toBe('float64');
     expect(Array.from(first.x.data)).toEqual([0, 0.5]);
   });

@@ -1,7 +1,7 @@
-import { type DType, type Rng, Tensor } from '@funt/tensor';
-import { type ImageSet } from '../image-set.js';
+import type { DType, Rng, Tensor } from '@funt/tensor';
+import type { ImageSet } from '../image-set.js';
 import { toTensor } from '../to-tensor.js';
-import { type Standardization } from './standardize.js';
+import type { Standardization } from './standardize.js';
 
 export interface BatchOptions {
   batchSize: number;
@@ -24,7 +24,8 @@ export interface Batch {
 /** One pass over the set in batches: the training loop's iterator. */
 export function* batches(set: ImageSet, options: BatchOptions): Generator<Batch> {
   const { batchSize, rng, dropLast = false } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`);
   const n = set.shape[0];
   const order = rng ? rng.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
   for (let start = 0; start < n; start += batchSize) {

@@ -38,7 +38,9 @@ describe('symmetricEigen3', () => {
   });
 
   it('rejects non-symmetric, non-finite or wrongly sized input', () => {
-    expect(() => symmetricEigen3([1, 2, 3, 4, 5, 6, 7, 8, 9])).toThrow(/not symmetric \(a\[0\]\[1\] = 2, a\[1\]\[0\] = 4\)/);
+    expect(() => symmetricEigen3([1, 2, 3, 4, 5, 6, 7, 8, 9])).toThrow(
+      /not symmetric \(a\[0\]\[1\] = 2, a\[1\]\[0\] = 4\)/,
+    );
     expect(() => symmetricEigen3([1, 2, 3])).toThrow(/expected 9 values \(a 3×3 matrix\), got 3/);
     expect(() => symmetricEigen3([Number.NaN, 0, 0, 0, 1, 0, 0, 0, 1])).toThrow(/entry 0 is NaN/);
   });

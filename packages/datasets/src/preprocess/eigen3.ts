@@ -16,7 +16,11 @@ export function symmetricEigen3(a: ArrayLike<number>): Eigen3 {
   for (let i = 0; i < 9; i++) {
     if (!Number.isFinite(a[i])) throw new RangeError(`symmetricEigen3: entry ${i} is ${a[i]}`);
   }
-  for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
+  for (const [i, j] of [
+    [0, 1],
+    [0, 2],
+    [1, 2],
+  ]) {
     const x = a[i * 3 + j];
     const y = a[j * 3 + i];
     if (Math.abs(x - y) > 1e-9 * Math.max(1, Math.abs(x), Math.abs(y))) {
@@ -38,7 +42,11 @@ export function symmetricEigen3(a: ArrayLike<number>): Eigen3 {
     const off = m[0][1] ** 2 + m[0][2] ** 2 + m[1][2] ** 2;
     const scale = m[0][0] ** 2 + m[1][1] ** 2 + m[2][2] ** 2 + off;
     if (off <= 1e-30 * scale || off === 0) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]]) {
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]) {
       if (m[p][q] === 0) continue;
       // The rotation angle that zeroes m[p][q] (Numerical Recipes' stable form).
       const theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);

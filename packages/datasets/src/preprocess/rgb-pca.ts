@@ -1,5 +1,5 @@
-import { ShapeError, Tensor, formatShape } from '@funt/tensor';
-import { type ImageSet } from '../image-set.js';
+import { formatShape, ShapeError, Tensor } from '@funt/tensor';
+import type { ImageSet } from '../image-set.js';
 import { type Eigen3, symmetricEigen3 } from './eigen3.js';
 import { type Standardization, scaling, writeStandardized } from './standardize.js';
 

@@ -1,10 +1,13 @@
-import fc from 'fast-check';
 import { Rng } from '@funt/tensor';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { imageSet } from '../image-set.js';
 import { groupSplit, randomSplit, shuffleSet, trainValSplit } from './split.js';
 
-const groupsArb = fc.array(fc.constantFrom('p002', 'p012', 'p014', 'p015', 'p016', 'p021', 'p022', 'p024'), { minLength: 1, maxLength: 80 });
+const groupsArb = fc.array(fc.constantFrom('p002', 'p012', 'p014', 'p015', 'p016', 'p021', 'p022', 'p024'), {
+  minLength: 1,
+  maxLength: 80,
+});
 
 describe('groupSplit', () => {
   it('never puts a group on both sides, and covers every row once (property)', () => {
@@ -39,12 +42,17 @@ describe('groupSplit', () => {
 describe('randomSplit', () => {
   it('gives round(n·f) validation rows, disjoint and complete, the same for the same seed (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 200 }), fc.double({ min: 0, max: 0.99, noNaN: true }), fc.integer(), (n, f, seed) => {
-        const a = randomSplit(n, f, new Rng(seed));
-        expect(a.val.length).toBe(Math.round(n * f));
-        expect([...a.train, ...a.val].sort((x, y) => x - y)).toEqual(Array.from({ length: n }, (_, i) => i));
-        expect(randomSplit(n, f, new Rng(seed))).toEqual(a);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 200 }),
+        fc.double({ min: 0, max: 0.99, noNaN: true }),
+        fc.integer(),
+        (n, f, seed) => {
+          const a = randomSplit(n, f, new Rng(seed));
+          expect(a.val.length).toBe(Math.round(n * f));
+          expect([...a.train, ...a.val].sort((x, y) => x - y)).toEqual(Array.from({ length: n }, (_, i) => i));
+          expect(randomSplit(n, f, new Rng(seed))).toEqual(a);
+        },
+      ),
     );
   });
 

@@ -1,12 +1,17 @@
+import { fromTypedArray, ShapeError, withBackend } from '@funt/tensor';
 import fc from 'fast-check';
-import { ShapeError, fromTypedArray, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { imageSet } from '../image-set.js';
 import { toTensor } from '../to-tensor.js';
 import { fitStandardization, meanImage, scaling, standardize } from './standardize.js';
 
 /** 3 images, 2 channels, 1×2 pixels. */
-const set = imageSet(Uint8Array.from([0, 10, 20, 30, 2, 12, 22, 32, 4, 14, 24, 34]), [3, 2, 1, 2], Int32Array.from([0, 1, 0]), ['a', 'b']);
+const set = imageSet(
+  Uint8Array.from([0, 10, 20, 30, 2, 12, 22, 32, 4, 14, 24, 34]),
+  [3, 2, 1, 2],
+  Int32Array.from([0, 1, 0]),
+  ['a', 'b'],
+);
 
 describe('fitStandardization', () => {
   it("'image' (PyDatSet): the mean image and one std of the mean-subtracted pixels", () => {
@@ -22,7 +27,7 @@ describe('fitStandardization', () => {
     const s = fitStandardization(set, 'channel', 0.5);
     expect(Array.from(s.mean)).toEqual([3.5, 13.5]);
     // Channel 0 values /2: 0,5,1,6,2,7 → mean 3.5, variance 35/12 (computed by hand).
-    expect(s.std[0]).toBeCloseTo(Math.sqrt(((3.5 ** 2 + 1.5 ** 2 + 2.5 ** 2 + 2.5 ** 2 + 1.5 ** 2 + 3.5 ** 2) / 6)), 5);
+    expect(s.std[0]).toBeCloseTo(Math.sqrt((3.5 ** 2 + 1.5 ** 2 + 2.5 ** 2 + 2.5 ** 2 + 1.5 ** 2 + 3.5 ** 2) / 6), 5);
     expect(s.scale).toBe(0.5);
   });
 
@@ -79,7 +84,9 @@ describe('standardize', () => {
 
   it('scaling(1/255) maps bytes to [0, 1]', () => {
     const b = imageSet(Uint8Array.from([0, 255, 51, 102]), [1, 1, 2, 2], Int32Array.of(0), ['x']);
-    expect(Array.from(toTensor(b, { standardization: scaling(1 / 255) }).data)).toEqual([0, 1, 0.2, 0.4].map(Math.fround));
+    expect(Array.from(toTensor(b, { standardization: scaling(1 / 255) }).data)).toEqual(
+      [0, 1, 0.2, 0.4].map(Math.fround),
+    );
   });
 
   it('rejects statistics that do not broadcast, naming the lengths', () => {
@@ -87,6 +94,8 @@ describe('standardize', () => {
     const bad = { scale: 1, mean: new Float32Array(3), std: Float32Array.of(1) };
     expect(() => standardize(x, bad)).toThrow(ShapeError);
     expect(() => standardize(x, bad)).toThrow(/mean has 3 values; expected 1, 2 \(channels\) or 8 \(C·H·W\)/);
-    expect(() => standardize(fromTypedArray(new Float32Array(2), [2]), bad)).toThrow(/standardize: expected an N×C×H×W batch, got \[2\]/);
+    expect(() => standardize(fromTypedArray(new Float32Array(2), [2]), bad)).toThrow(
+      /standardize: expected an N×C×H×W batch, got \[2\]/,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { type DataArray, ShapeError, Tensor, formatShape } from '@funt/tensor';
-import { type ImageSet, type Pixels, imageSize } from '../image-set.js';
+import { type DataArray, formatShape, ShapeError, Tensor } from '@funt/tensor';
+import type { ImageSet, Pixels } from '../image-set.js';
 
 /**
  * Training statistics to turn raw pixels into network inputs: y = (x·scale − mean) / std.
@@ -27,7 +27,8 @@ const MIN_STD = 1e-12;
 export function fitStandardization(set: ImageSet, mode: StandardizationMode = 'image', scale = 1): Standardization {
   const [n, c, h, w] = set.shape;
   if (n === 0) throw new RangeError('fitStandardization: the set is empty');
-  if (!Number.isFinite(scale) || scale === 0) throw new RangeError(`fitStandardization: scale must be finite and non-zero, got ${scale}`);
+  if (!Number.isFinite(scale) || scale === 0)
+    throw new RangeError(`fitStandardization: scale must be finite and non-zero, got ${scale}`);
   const hw = h * w;
   const size = c * hw;
   const px = set.images;
@@ -122,16 +123,24 @@ function broadcastStrides(name: string, length: number, c: number, hw: number): 
   if (length === 1) return [0, 0];
   if (length === c) return [1, 0];
   if (length === c * hw) return [hw, 1];
-  throw new ShapeError('standardize', `${name} has ${length} values; expected 1, ${c} (channels) or ${c * hw} (C·H·W)`, [[length]]);
+  throw new ShapeError(
+    'standardize',
+    `${name} has ${length} values; expected 1, ${c} (channels) or ${c * hw} (C·H·W)`,
+    [[length]],
+  );
 }
 
 /** Applies a Standardization to a float N×C×H×W tensor (into `out`, which may be `x`). */
 export function standardize(x: Tensor, s: Standardization, out?: Tensor): Tensor {
-  if (x.rank !== 4) throw new ShapeError('standardize', `expected an N×C×H×W batch, got ${formatShape(x.shape)}`, [x.shape]);
+  if (x.rank !== 4)
+    throw new ShapeError('standardize', `expected an N×C×H×W batch, got ${formatShape(x.shape)}`, [x.shape]);
   const [n, c, h, w] = x.shape;
   const y = out ?? Tensor.empty(x.shape, x.dtype, x.backend);
   if (out && (out.size !== x.size || out.rank !== 4 || out.shape.some((d, i) => d !== x.shape[i]))) {
-    throw new ShapeError('standardize', `out has shape ${formatShape(out.shape)}, expected ${formatShape(x.shape)}`, [x.shape, out.shape]);
+    throw new ShapeError('standardize', `out has shape ${formatShape(out.shape)}, expected ${formatShape(x.shape)}`, [
+      x.shape,
+      out.shape,
+    ]);
   }
   writeStandardized(x.data, 0, y.data, 0, n, c, h * w, s);
   return y;

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DType, fromTypedArray, Rng, type Tensor, withBackend } from '@funt/tensor';
 import fc from 'fast-check';
-import { type DType, Rng, Tensor, fromTypedArray, withBackend } from '@funt/tensor';
 import { expect } from 'vitest';
 import type { Augmentation } from '../augment/augmentation.js';
 
@@ -30,7 +30,10 @@ export function batchSpec(limits: { n?: number; c?: number; h?: number; w?: numb
 }
 
 /** A batch of the spec's shape with uniform values in [lo, hi) (or integers in [lo, hi) when `integers`). */
-export function makeBatch(spec: BatchSpec, options: { lo?: number; hi?: number; integers?: boolean; dtype?: DType } = {}): Tensor {
+export function makeBatch(
+  spec: BatchSpec,
+  options: { lo?: number; hi?: number; integers?: boolean; dtype?: DType } = {},
+): Tensor {
   const { lo = 0, hi = 1, integers = false, dtype = 'float32' } = options;
   const rng = new Rng(spec.seed);
   const size = spec.n * spec.c * spec.h * spec.w;
@@ -45,7 +48,11 @@ export function makeBatch(spec: BatchSpec, options: { lo?: number; hi?: number; 
  * Property: `augment` leaves every small batch (values uniform in [lo, hi)) unchanged, bit
  * for bit, whatever its random draws (what each augmentation's "zero strength" must do).
  */
-export function expectIdentity(augment: Augmentation, values: { lo?: number; hi?: number } = {}, numRuns?: number): void {
+export function expectIdentity(
+  augment: Augmentation,
+  values: { lo?: number; hi?: number } = {},
+  numRuns?: number,
+): void {
   fc.assert(
     fc.property(batchSpec(), (spec) => {
       const x = makeBatch(spec, values);

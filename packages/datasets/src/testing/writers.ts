@@ -39,7 +39,10 @@ export function ppmBytes(width: number, height: number, rgb: ArrayLike<number>, 
 }
 
 /** A tar archive (gzip-compressed if asked) built with tar-stream. */
-export async function tarBytes(entries: { name: string; data: Uint8Array | string }[], compress: boolean): Promise<Buffer> {
+export async function tarBytes(
+  entries: { name: string; data: Uint8Array | string }[],
+  compress: boolean,
+): Promise<Buffer> {
   const pack = tarStream.pack();
   for (const e of entries) pack.entry({ name: e.name }, typeof e.data === 'string' ? e.data : Buffer.from(e.data));
   pack.finalize();
@@ -50,12 +53,18 @@ export async function tarBytes(entries: { name: string; data: Uint8Array | strin
 }
 
 /** An RGB JPEG whose pixels are given by `color(x, y)`, encoded by sharp at high quality. */
-export async function jpegBytes(width: number, height: number, color: (x: number, y: number) => [number, number, number]): Promise<Buffer> {
+export async function jpegBytes(
+  width: number,
+  height: number,
+  color: (x: number, y: number) => [number, number, number],
+): Promise<Buffer> {
   const raw = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) raw.set(color(x, y), (y * width + x) * 3);
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 95 }).toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .toBuffer();
 }
 
 /** A solid-colour RGB JPEG. */
@@ -65,5 +74,8 @@ export function solidJpeg(width: number, height: number, rgb: [number, number, n
 
 /** A single-channel (grey) JPEG, as some Tiny-ImageNet images are. */
 export function greyJpeg(width: number, height: number, value: number): Promise<Buffer> {
-  return sharp(Buffer.alloc(width * height, value), { raw: { width, height, channels: 1 } }).toColourspace('b-w').jpeg({ quality: 95 }).toBuffer();
+  return sharp(Buffer.alloc(width * height, value), { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .jpeg({ quality: 95 })
+    .toBuffer();
 }

@@ -2,7 +2,7 @@
  * Containers and pass-through modules: they become graph wiring, not nodes (CAddTable's sum
  * and Parallel's slicing and joining excepted).
  */
-import { CAddTable, ConcatTable, type Dropout, type Identity, type Module, Parallel, Sequential } from '@funt/layers';
+import type { CAddTable, ConcatTable, Dropout, Identity, Module, Parallel, Sequential } from '@funt/layers';
 import type { ExportContext, Flow } from '../context.js';
 import { attr } from '../graph.js';
 
@@ -32,11 +32,21 @@ export function parallel(m: Parallel, input: Flow, ctx: ExportContext): Flow {
   const kids = m.children();
   const outputs = kids.map((child, i) => {
     const index = ctx.int64(m, `index${i}`, [i], []); // a rank-0 index removes the axis
-    const slice = ctx.node(m, 'Gather', [x.name, index], [attr.int('axis', m.inputDimension)],
-      x.shape.filter((_, axis) => axis !== m.inputDimension));
+    const slice = ctx.node(
+      m,
+      'Gather',
+      [x.name, index],
+      [attr.int('axis', m.inputDimension)],
+      x.shape.filter((_, axis) => axis !== m.inputDimension),
+    );
     return ctx.single(child, ctx.convert(child, slice));
   });
-  return ctx.node(m, 'Concat', outputs.map((o) => o.name), [attr.int('axis', m.outputDimension)]);
+  return ctx.node(
+    m,
+    'Concat',
+    outputs.map((o) => o.name),
+    [attr.int('axis', m.outputDimension)],
+  );
 }
 
 /** Identity, and Dropout (the exported graph is the evaluation-mode one, where dropout is the identity). */

@@ -4,12 +4,20 @@
  * its `pads` are [all begins..., all ends...].
  */
 import {
-  BatchNormalization, type Convolution, Padding, SpatialAveragePooling, SpatialConvolution, SpatialFullConvolution,
-  SpatialMaxPooling, SpatialReflectionPadding, type SpatialPooling, SpatialReplicationPadding,
-  SpatialUpSamplingNearest,
+  type BatchNormalization,
+  type Convolution,
+  type Padding,
+  type SpatialAveragePooling,
+  type SpatialConvolution,
+  type SpatialFullConvolution,
+  type SpatialMaxPooling,
+  type SpatialPooling,
+  SpatialReflectionPadding,
+  type SpatialReplicationPadding,
+  type SpatialUpSamplingNearest,
 } from '@funt/layers';
 import type { ExportContext, Flow } from '../context.js';
-import { type Value, attr } from '../graph.js';
+import { attr, type Value } from '../graph.js';
 import type { AttributeProto } from '../proto.js';
 
 /**
@@ -35,7 +43,10 @@ export function spatialConvolution(m: SpatialConvolution, input: Flow, ctx: Expo
 
 /** Torch's adjW/adjH extra output rows are ONNX's output_padding. */
 export function spatialFullConvolution(m: SpatialFullConvolution, input: Flow, ctx: ExportContext): Flow {
-  return convolution(m, input, ctx, 'ConvTranspose', [attr.ints('output_padding', [m.adjH, m.adjW]), attr.int('group', 1)]);
+  return convolution(m, input, ctx, 'ConvTranspose', [
+    attr.ints('output_padding', [m.adjH, m.adjW]),
+    attr.int('group', 1),
+  ]);
 }
 
 /**
@@ -45,14 +56,21 @@ export function spatialFullConvolution(m: SpatialFullConvolution, input: Flow, c
 export function batchNormalization(m: BatchNormalization, input: Flow, ctx: ExportContext): Flow {
   const x = ctx.single(m, input);
   const c = m.nOutput;
-  const scale = m.weight ? ctx.weight(m, 'weight', m.weight) : ctx.constant(m, 'scale', new Float32Array(c).fill(1), [c]);
+  const scale = m.weight
+    ? ctx.weight(m, 'weight', m.weight)
+    : ctx.constant(m, 'scale', new Float32Array(c).fill(1), [c]);
   const shift = m.bias ? ctx.weight(m, 'bias', m.bias) : ctx.constant(m, 'shift', new Float32Array(c), [c]);
   const mean = ctx.weight(m, 'running_mean', m.runningMean);
   const variance = ctx.weight(m, 'running_var', m.runningVar);
-  return ctx.node(m, 'BatchNormalization', [x.name, scale, shift, mean, variance], [
-    attr.float('epsilon', m.eps),
-    attr.float('momentum', 1 - m.momentum), // ONNX's momentum weighs the old value; unused in inference
-  ]);
+  return ctx.node(
+    m,
+    'BatchNormalization',
+    [x.name, scale, shift, mean, variance],
+    [
+      attr.float('epsilon', m.eps),
+      attr.float('momentum', 1 - m.momentum), // ONNX's momentum weighs the old value; unused in inference
+    ],
+  );
 }
 
 /** H and W of an [N, C, H, W] value (only the batch axis may be symbolic). */
@@ -72,12 +90,18 @@ function spatialSize(m: SpatialPooling, ctx: ExportContext, x: Value): [number, 
 function poolAttributes(m: SpatialPooling, ctx: ExportContext, x: Value): AttributeProto[] {
   const [h, w] = spatialSize(m, ctx, x);
   const traced = ctx.outputShape(m);
-  const axes: [number, number, number, number, number][] = [[h, m.kH, m.dH, m.padH, traced[2]], [w, m.kW, m.dW, m.padW, traced[3]]];
+  const axes: [number, number, number, number, number][] = [
+    [h, m.kH, m.dH, m.padH, traced[2]],
+    [w, m.kW, m.dW, m.padW, traced[3]],
+  ];
   for (const [size, k, s, p, out] of axes) {
     const span = size + 2 * p - k;
     const onnx = (m.ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
     if (onnx !== out) {
-      throw ctx.error(m, `ceil mode gives ${out} outputs along an axis of ${size} where ONNX pooling gives ${onnx}; use floor mode or change the padding`);
+      throw ctx.error(
+        m,
+        `ceil mode gives ${out} outputs along an axis of ${size} where ONNX pooling gives ${onnx}; use floor mode or change the padding`,
+      );
     }
   }
   return [
@@ -95,10 +119,12 @@ export function spatialAveragePooling(m: SpatialAveragePooling, input: Flow, ctx
   if (m.kH === h && m.kW === w && m.padH === 0 && m.padW === 0) {
     return ctx.node(m, 'GlobalAveragePool', [x.name]);
   }
-  return ctx.node(m, 'AveragePool', [x.name], [
-    ...poolAttributes(m, ctx, x),
-    attr.int('count_include_pad', m.countIncludePad ? 1 : 0),
-  ]);
+  return ctx.node(
+    m,
+    'AveragePool',
+    [x.name],
+    [...poolAttributes(m, ctx, x), attr.int('count_include_pad', m.countIncludePad ? 1 : 0)],
+  );
 }
 
 export function spatialMaxPooling(m: SpatialMaxPooling, input: Flow, ctx: ExportContext): Flow {
@@ -107,8 +133,15 @@ export function spatialMaxPooling(m: SpatialMaxPooling, input: Flow, ctx: Export
 }
 
 /** A Pad node: `before`/`after` per axis, as ONNX's int64 pads input [begins..., ends...]. */
-function padNode(m: Padding | SpatialReflectionPadding | SpatialReplicationPadding, ctx: ExportContext, x: string,
-  before: number[], after: number[], mode: 'constant' | 'reflect' | 'edge', value = 0): Flow {
+function padNode(
+  m: Padding | SpatialReflectionPadding | SpatialReplicationPadding,
+  ctx: ExportContext,
+  x: string,
+  before: number[],
+  after: number[],
+  mode: 'constant' | 'reflect' | 'edge',
+  value = 0,
+): Flow {
   const inputs = [x, ctx.int64(m, 'pads', [...before, ...after])];
   if (mode === 'constant') inputs.push(ctx.constant(m, 'value', [value], []));
   return ctx.node(m, 'Pad', inputs, [attr.string('mode', mode)]);
@@ -127,7 +160,11 @@ export function padding(m: Padding, input: Flow, ctx: ExportContext): Flow {
 }
 
 /** Reflection and replication padding of H and W (ONNX calls replication 'edge'). */
-export function spatialPadding(m: SpatialReflectionPadding | SpatialReplicationPadding, input: Flow, ctx: ExportContext): Flow {
+export function spatialPadding(
+  m: SpatialReflectionPadding | SpatialReplicationPadding,
+  input: Flow,
+  ctx: ExportContext,
+): Flow {
   const x = ctx.single(m, input);
   const mode = m instanceof SpatialReflectionPadding ? 'reflect' : 'edge';
   return padNode(m, ctx, x.name, [0, 0, m.padT, m.padL], [0, 0, m.padB, m.padR], mode);
@@ -140,9 +177,14 @@ export function spatialPadding(m: SpatialReflectionPadding | SpatialReplicationP
 export function spatialUpSamplingNearest(m: SpatialUpSamplingNearest, input: Flow, ctx: ExportContext): Flow {
   const x = ctx.single(m, input);
   const scales = ctx.constant(m, 'scales', [1, 1, m.scale, m.scale], [4]);
-  return ctx.node(m, 'Resize', [x.name, '', scales], [
-    attr.string('mode', 'nearest'),
-    attr.string('coordinate_transformation_mode', 'asymmetric'),
-    attr.string('nearest_mode', 'floor'),
-  ]);
+  return ctx.node(
+    m,
+    'Resize',
+    [x.name, '', scales],
+    [
+      attr.string('mode', 'nearest'),
+      attr.string('coordinate_transformation_mode', 'asymmetric'),
+      attr.string('nearest_mode', 'floor'),
+    ],
+  );
 }

@@ -4,7 +4,10 @@ import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
 
 const w0 = [1, -2];
-const grads = [[0.5, 1], [-1, 0.25]];
+const grads = [
+  [0.5, 1],
+  [-1, 0.25],
+];
 
 function expectClose(actual: number[][], expected: number[][]): void {
   actual.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 12)));
@@ -15,7 +18,10 @@ describe('AdamW', () => {
     // t = 1: w ← 0.95·w0 = [0.95, −1.9], then − 0.1·sign(g1) → [0.85, −2.0]
     // t = 2: w ← 0.95·w1, then the Adam step of the plain test above (same m, v)
     const rule = () => new AdamW({ learningRate: 0.1, weightDecay: 0.5 });
-    expectClose(runSteps(rule, w0, grads), [[0.8500000019999998, -1.999999999], [0.8441103541405652, -1.9830597512777273]]);
+    expectClose(runSteps(rule, w0, grads), [
+      [0.8500000019999998, -1.999999999],
+      [0.8441103541405652, -1.9830597512777273],
+    ]);
   });
 
   it('has its own name and a default decay of 0.01', () => {

@@ -1,6 +1,6 @@
 import { axpby } from '@funt/tensor';
 import type { Parameter } from '../model.js';
-import { type SgdMomentumConfig, momentumChecks, momentumDefaults } from './sgd-momentum.js';
+import { momentumChecks, momentumDefaults, type SgdMomentumConfig } from './sgd-momentum.js';
 import { UpdateRule } from './update-rule.js';
 
 /** The same options as SgdMomentum: learningRate and momentum. */

@@ -32,21 +32,25 @@ function steps(rule: UpdateRule, params: ReturnType<typeof model>, from: number,
 describe('UpdateRule state', () => {
   for (const name of updateRuleNames) {
     it(`${name}: a rule restored from saved state continues exactly like the original`, () => {
-      withBackend('reference', () => {
-        const a = createUpdateRule(name, configs[name]);
-        const pa = model();
-        steps(a, pa, 0, 3);
-        const saved = a.state();
-        expect(saved.rule).toBe(name);
-        // Restore into a fresh rule and fresh copies of the parameters.
-        const b = createUpdateRule(name, configs[name]);
-        b.loadState(saved);
-        const pb = model();
-        pb.forEach((p, k) => p.value.data.set(pa[k].value.data));
-        steps(a, pa, 3, 6);
-        steps(b, pb, 3, 6);
-        pb.forEach((p, k) => expect(Array.from(p.value.data)).toEqual(Array.from(pa[k].value.data)));
-      }, 'float64');
+      withBackend(
+        'reference',
+        () => {
+          const a = createUpdateRule(name, configs[name]);
+          const pa = model();
+          steps(a, pa, 0, 3);
+          const saved = a.state();
+          expect(saved.rule).toBe(name);
+          // Restore into a fresh rule and fresh copies of the parameters.
+          const b = createUpdateRule(name, configs[name]);
+          b.loadState(saved);
+          const pb = model();
+          pb.forEach((p, k) => p.value.data.set(pa[k].value.data));
+          steps(a, pa, 3, 6);
+          steps(b, pb, 3, 6);
+          pb.forEach((p, k) => expect(Array.from(p.value.data)).toEqual(Array.from(pa[k].value.data)));
+        },
+        'float64',
+      );
     });
   }
 
@@ -74,12 +78,16 @@ describe('UpdateRule state', () => {
   it('refuses state of another rule, of other shapes, or a changed parameter list', () => {
     const adam = createUpdateRule('adam');
     steps(adam, model(), 0, 1);
-    expect(() => createUpdateRule('rmsprop').loadState(adam.state())).toThrow(/update rule 'rmsprop': cannot load state saved by update rule 'adam'/);
+    expect(() => createUpdateRule('rmsprop').loadState(adam.state())).toThrow(
+      /update rule 'rmsprop': cannot load state saved by update rule 'adam'/,
+    );
 
     const other = createUpdateRule('adam');
     const small = [parameter([1, 2], 'x')];
     steps(other, small, 0, 1);
-    expect(() => other.loadState(adam.state())).toThrow(/state '[mv]' of parameter #0 \(x\) has shape \[6\], the parameter has \[2\]/);
+    expect(() => other.loadState(adam.state())).toThrow(
+      /state '[mv]' of parameter #0 \(x\) has shape \[6\], the parameter has \[2\]/,
+    );
 
     const late = createUpdateRule('adam');
     late.loadState(adam.state());
@@ -97,6 +105,8 @@ describe('createUpdateRule', () => {
   });
 
   it('names an unknown rule and lists the known ones', () => {
-    expect(() => createUpdateRule('sgd_th')).toThrow(/unknown update rule "sgd_th" \(known: sgd, sgdMomentum, nesterov, rmsprop, adam, adamw\)/);
+    expect(() => createUpdateRule('sgd_th')).toThrow(
+      /unknown update rule "sgd_th" \(known: sgd, sgdMomentum, nesterov, rmsprop, adam, adamw\)/,
+    );
   });
 });

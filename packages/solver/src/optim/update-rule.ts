@@ -1,7 +1,7 @@
-import { type Tensor, copy, zerosLike } from '@funt/tensor';
+import { copy, type Tensor, zerosLike } from '@funt/tensor';
 import { SolverConfigError } from '../errors.js';
-import { type Check, checkOptions } from '../options.js';
 import type { Parameter } from '../model.js';
+import { type Check, checkOptions } from '../options.js';
 
 /** Every rule has a learning rate; the rest of its options are its own. */
 export interface RuleConfig {
@@ -124,7 +124,9 @@ export abstract class UpdateRule<C extends RuleConfig = RuleConfig> {
       if (!map) return;
       for (const [slot, t] of map) {
         if (i >= shapes.length) {
-          throw new SolverConfigError(`update rule '${this.name}': state '${slot}' for parameter #${i} but the model has ${shapes.length} parameters`);
+          throw new SolverConfigError(
+            `update rule '${this.name}': state '${slot}' for parameter #${i} but the model has ${shapes.length} parameters`,
+          );
         }
         const want = shapes[i];
         if (t.shape.length !== want.length || t.shape.some((d, k) => d !== want[k])) {
@@ -143,7 +145,12 @@ export abstract class UpdateRule<C extends RuleConfig = RuleConfig> {
     this.slots.forEach((map, i) => {
       for (const [slot, t] of map) tensors[`${i}/${slot}`] = t;
     });
-    return { rule: this.name, config: { ...this.config } as unknown as Record<string, number | boolean>, scalars: { ...this.scalars }, tensors };
+    return {
+      rule: this.name,
+      config: { ...this.config } as unknown as Record<string, number | boolean>,
+      scalars: { ...this.scalars },
+      tensors,
+    };
   }
 
   /**

@@ -6,7 +6,7 @@ describe('cosine schedule', () => {
     const s = new CosineSchedule({ epochs: 10, minFactor: 0.1 });
     expect(s.factor(0)).toBeCloseTo(1, 15);
     expect(s.factor(5)).toBeCloseTo(0.55, 15);
-    expect(s.factor(2.5)).toBeCloseTo(0.1 + 0.9 * (1 + Math.SQRT1_2) / 2, 15);
+    expect(s.factor(2.5)).toBeCloseTo(0.1 + (0.9 * (1 + Math.SQRT1_2)) / 2, 15);
     expect(s.factor(10)).toBeCloseTo(0.1, 15);
     expect(s.factor(20)).toBeCloseTo(0.1, 15);
     expect(() => new CosineSchedule({} as never)).toThrow(/option 'epochs' .* is required/);

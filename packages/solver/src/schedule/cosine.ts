@@ -14,8 +14,14 @@ export interface CosineOptions {
  */
 export class CosineSchedule extends OptionsSchedule<CosineOptions> {
   constructor(options: Partial<CosineOptions> & { epochs: number }) {
-    if (options?.epochs === undefined) throw new SolverConfigError("schedule 'cosine': option 'epochs' (length of the annealing) is required");
-    super('cosine', { epochs: 1, minFactor: 0 }, { epochs: numberIn(0, Infinity, { exclusiveMin: true }), minFactor: numberIn(0, 1) }, options);
+    if (options?.epochs === undefined)
+      throw new SolverConfigError("schedule 'cosine': option 'epochs' (length of the annealing) is required");
+    super(
+      'cosine',
+      { epochs: 1, minFactor: 0 },
+      { epochs: numberIn(0, Infinity, { exclusiveMin: true }), minFactor: numberIn(0, 1) },
+      options,
+    );
   }
 
   factor(epoch: number): number {

@@ -21,7 +21,9 @@ export class LambdaSchedule implements Schedule {
     const e = Math.floor(epoch);
     const f = this.fn(e);
     if (typeof f !== 'number' || !Number.isFinite(f) || f < 0) {
-      throw new SolverConfigError(`schedule 'lambda': the function returned ${String(f)} for epoch ${e}; expected a finite factor ≥ 0`);
+      throw new SolverConfigError(
+        `schedule 'lambda': the function returned ${String(f)} for epoch ${e}; expected a finite factor ≥ 0`,
+      );
     }
     return f;
   }

@@ -7,9 +7,17 @@ import { WarmupSchedule } from './warmup.js';
 
 describe('createSchedule and schedule state', () => {
   it('state round-trips through createSchedule and loadState', () => {
-    const original = new WarmupSchedule({ epochs: 0.5, startFactor: 0.01 }, new CosineSchedule({ epochs: 30, minFactor: 0.05 }));
+    const original = new WarmupSchedule(
+      { epochs: 0.5, startFactor: 0.01 },
+      new CosineSchedule({ epochs: 30, minFactor: 0.05 }),
+    );
     const json = JSON.parse(JSON.stringify(original.state()));
-    expect(json).toEqual({ type: 'warmup', epochs: 0.5, startFactor: 0.01, then: { type: 'cosine', epochs: 30, minFactor: 0.05 } });
+    expect(json).toEqual({
+      type: 'warmup',
+      epochs: 0.5,
+      startFactor: 0.01,
+      then: { type: 'cosine', epochs: 30, minFactor: 0.05 },
+    });
     const rebuilt = createSchedule(json);
     const loaded = new WarmupSchedule({}, new CosineSchedule({ epochs: 1 }));
     loaded.loadState(json);
@@ -23,11 +31,19 @@ describe('createSchedule and schedule state', () => {
   });
 
   it('names bad options, unknown types and mismatched state', () => {
-    expect(() => createSchedule({ type: 'step' })).toThrow(/unknown schedule type "step" \(known: constant, exponential, multistep, cosine, warmup, lambda\)/);
-    expect(() => createSchedule({ type: 'multistep', milestones: [120, 80] })).toThrow(/option 'milestones' must be an ascending array/);
-    expect(() => createSchedule({ type: 'exponential', decay: 2 })).toThrow(/option 'decay' must be a number in \[0, 1\], got 2/);
+    expect(() => createSchedule({ type: 'step' })).toThrow(
+      /unknown schedule type "step" \(known: constant, exponential, multistep, cosine, warmup, lambda\)/,
+    );
+    expect(() => createSchedule({ type: 'multistep', milestones: [120, 80] })).toThrow(
+      /option 'milestones' must be an ascending array/,
+    );
+    expect(() => createSchedule({ type: 'exponential', decay: 2 })).toThrow(
+      /option 'decay' must be a number in \[0, 1\], got 2/,
+    );
     expect(() => createSchedule({ type: 'exponential', rate: 0.9 })).toThrow(/unknown option 'rate' \(known: decay\)/);
     expect(() => createSchedule({ type: 'lambda' })).toThrow(/holds a function/);
-    expect(() => new ExponentialSchedule().loadState({ type: 'cosine', epochs: 3 })).toThrow(/schedule 'exponential': cannot load the state of schedule "cosine"/);
+    expect(() => new ExponentialSchedule().loadState({ type: 'cosine', epochs: 3 })).toThrow(
+      /schedule 'exponential': cannot load the state of schedule "cosine"/,
+    );
   });
 });

@@ -14,7 +14,8 @@ import { WarmupSchedule } from './warmup.js';
  * A 'lambda' schedule holds a function and cannot be described: construct LambdaSchedule.
  */
 export function createSchedule(spec: ScheduleState): Schedule {
-  if (spec === null || typeof spec !== 'object') throw new SolverConfigError(`schedule: expected { type, ...options }, got ${show(spec)}`);
+  if (spec === null || typeof spec !== 'object')
+    throw new SolverConfigError(`schedule: expected { type, ...options }, got ${show(spec)}`);
   const { type, ...options } = spec;
   switch (type) {
     case 'constant': {
@@ -35,6 +36,8 @@ export function createSchedule(spec: ScheduleState): Schedule {
     case 'lambda':
       throw new SolverConfigError("schedule 'lambda' holds a function: construct it with new LambdaSchedule(fn)");
     default:
-      throw new SolverConfigError(`unknown schedule type ${show(type)} (known: constant, exponential, multistep, cosine, warmup, lambda)`);
+      throw new SolverConfigError(
+        `unknown schedule type ${show(type)} (known: constant, exponential, multistep, cosine, warmup, lambda)`,
+      );
   }
 }

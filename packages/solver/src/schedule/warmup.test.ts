@@ -4,7 +4,10 @@ import { WarmupSchedule } from './warmup.js';
 
 describe('warmup schedule', () => {
   it('warmup: a linear ramp every iteration, multiplying the inner schedule', () => {
-    const s = new WarmupSchedule({ epochs: 2, startFactor: 0.2 }, new MultiStepSchedule({ milestones: [1], gamma: 0.5 }));
+    const s = new WarmupSchedule(
+      { epochs: 2, startFactor: 0.2 },
+      new MultiStepSchedule({ milestones: [1], gamma: 0.5 }),
+    );
     expect(s.factor(0)).toBeCloseTo(0.2, 15);
     expect(s.factor(0.5)).toBeCloseTo(0.4, 15);
     expect(s.factor(1)).toBeCloseTo(0.6 * 0.5, 15);

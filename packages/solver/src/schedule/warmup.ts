@@ -1,7 +1,7 @@
 import { SolverConfigError } from '../errors.js';
 import { checkOptions, numberIn } from '../options.js';
 import { ConstantSchedule } from './constant.js';
-import { type Schedule, type ScheduleState, checkType } from './schedule.js';
+import { checkType, type Schedule, type ScheduleState } from './schedule.js';
 
 export interface WarmupOptions {
   /** Length of the ramp in epochs (may be fractional: 0.5 = half an epoch of iterations). */
@@ -24,7 +24,9 @@ export class WarmupSchedule implements Schedule {
   constructor(options: Partial<WarmupOptions>, inner: Schedule = new ConstantSchedule()) {
     this.options = WarmupSchedule.check(options);
     if (!inner || typeof inner.factor !== 'function') {
-      throw new SolverConfigError(`schedule 'warmup': the schedule after the warm-up must be a Schedule, got ${typeof inner}`);
+      throw new SolverConfigError(
+        `schedule 'warmup': the schedule after the warm-up must be a Schedule, got ${typeof inner}`,
+      );
     }
     this.inner = inner;
   }

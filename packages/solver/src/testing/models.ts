@@ -1,8 +1,16 @@
 import {
-  ClassNLLCriterion, Dropout, Linear, LogSoftMax, ReLU, Sequential, SpatialBatchNormalization, SpatialConvolution, View,
+  ClassNLLCriterion,
+  Dropout,
+  Linear,
+  LogSoftMax,
   manualSeed,
+  ReLU,
+  Sequential,
+  SpatialBatchNormalization,
+  SpatialConvolution,
+  View,
 } from '@funt/layers';
-import { Rng, type Tensor, fromTypedArray } from '@funt/tensor';
+import { fromTypedArray, Rng, type Tensor } from '@funt/tensor';
 import type { TrainingData } from '../data.js';
 
 /** Test support: small real @funt/layers models and data sets (not part of the package build). */

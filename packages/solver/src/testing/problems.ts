@@ -1,4 +1,4 @@
-import { type Tensor, fromTypedArray, withBackend, zeros } from '@funt/tensor';
+import { fromTypedArray, type Tensor, withBackend, zeros } from '@funt/tensor';
 import type { Parameter } from '../model.js';
 import type { UpdateRule } from '../optim/update-rule.js';
 
@@ -19,15 +19,19 @@ export function setData(t: Tensor, values: ArrayLike<number>): void {
  * each step.
  */
 export function runSteps(rule: () => UpdateRule, w0: number[], grads: number[][]): number[][] {
-  return withBackend('reference', () => {
-    const r = rule();
-    const p = parameter(w0);
-    return grads.map((g) => {
-      setData(p.grad, g);
-      r.step([p]);
-      return Array.from(p.value.data);
-    });
-  }, 'float64');
+  return withBackend(
+    'reference',
+    () => {
+      const r = rule();
+      const p = parameter(w0);
+      return grads.map((g) => {
+        setData(p.grad, g);
+        r.step([p]);
+        return Array.from(p.value.data);
+      });
+    },
+    'float64',
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 // Test child: trains a small classifier with checkpoints until a signal stops it, then prints
 // the result as JSON on its last line.
-import { ClassNLLCriterion, Linear, LogSoftMax, Sequential, manualSeed } from '@funt/layers';
-import { Rng, fromTypedArray } from '@funt/tensor';
+import { ClassNLLCriterion, Linear, LogSoftMax, manualSeed, Sequential } from '@funt/layers';
+import { fromTypedArray, Rng } from '@funt/tensor';
 import { Solver } from '../../dist/index.js';
 
 const [checkpointPath] = process.argv.slice(2);
@@ -19,18 +19,25 @@ const [xTrain, yTrain] = make(200);
 const [xVal, yVal] = make(40);
 manualSeed(1);
 const model = new Sequential(new Linear(4, 2), new LogSoftMax());
-const solver = new Solver(model, new ClassNLLCriterion(), { xTrain, yTrain, xVal, yVal }, {
-  batchSize: 2,
-  numEpochs: 1000,
-  progress: 'lines',
-  printEvery: 1,
-  checkpointPath,
-  // Slow each iteration down a little so that the signal arrives mid-epoch.
-  augment: (batch) => {
-    const until = Date.now() + 2;
-    while (Date.now() < until);
-    return batch;
+const solver = new Solver(
+  model,
+  new ClassNLLCriterion(),
+  { xTrain, yTrain, xVal, yVal },
+  {
+    batchSize: 2,
+    numEpochs: 1000,
+    progress: 'lines',
+    printEvery: 1,
+    checkpointPath,
+    // Slow each iteration down a little so that the signal arrives mid-epoch.
+    augment: (batch) => {
+      const until = Date.now() + 2;
+      while (Date.now() < until);
+      return batch;
+    },
   },
-});
+);
 const result = await solver.train();
-process.stdout.write(`${JSON.stringify({ status: result.status, iterations: result.iterations, epochs: result.epochs })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ status: result.status, iterations: result.iterations, epochs: result.epochs })}\n`,
+);

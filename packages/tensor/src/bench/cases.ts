@@ -76,8 +76,10 @@ export function convCase(shape: ConvShape, pass: ConvPass, batch: number): Bench
       const w = random([O, C, k, k], backend, rng);
       const y = random([batch, O, out, out], backend, rng);
       const run =
-        pass === 'forward' ? () => backend.conv2d(x, w, null, y, p)
-          : pass === 'backward-data' ? () => backend.conv2dBackwardData(y, w, x, p)
+        pass === 'forward'
+          ? () => backend.conv2d(x, w, null, y, p)
+          : pass === 'backward-data'
+            ? () => backend.conv2dBackwardData(y, w, x, p)
             : () => backend.conv2dBackwardFilter(x, y, w, null, p, false);
       return { run, dispose: () => [x, w, y].forEach((t) => t.dispose()) };
     },

@@ -5,13 +5,13 @@
  * passes, and writes every median to bench-results/tensor.json at the repository root as
  * [{ name, backend, median, unit, best, cpuMedian, threads }].
  */
-import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backendByName, setThreads, threadsReady } from '../index.js';
-import { type BenchCase, CONV_PASSES, RESNET20_CONVS, convCase, sgemmCase } from './cases.js';
+import { type BenchCase, CONV_PASSES, convCase, RESNET20_CONVS, sgemmCase } from './cases.js';
 import { type TimingOptions, time } from './timing.js';
 
 /** One line of bench-results/tensor.json: `median` is the wall-clock median (the headline). */
@@ -39,7 +39,9 @@ interface Plan {
 const BATCH = 128;
 
 function plans(quick: boolean, only: string | undefined): Plan[] {
-  const convShapes = quick ? RESNET20_CONVS.filter((s) => s.label === '16x32x32' || s.label.startsWith('16->32')) : RESNET20_CONVS;
+  const convShapes = quick
+    ? RESNET20_CONVS.filter((s) => s.label === '16x32x32' || s.label.startsWith('16->32'))
+    : RESNET20_CONVS;
   const convs = (batch: number) => convShapes.flatMap((s) => CONV_PASSES.map((p) => convCase(s, p, batch)));
   const wasmSizes = quick ? [64, 256, 512] : [64, 128, 256, 512, 1024];
   const refSizes = quick ? [64, 256] : [64, 128, 256, 512];
@@ -104,10 +106,16 @@ async function main(): Promise<void> {
     return;
   }
   const cpu = cpus();
-  console.log(`@funt/tensor benchmark${values.quick ? ' (--quick)' : ''}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${new Date().toISOString()}`);
+  console.log(
+    `@funt/tensor benchmark${values.quick ? ' (--quick)' : ''}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${new Date().toISOString()}`,
+  );
   console.log('GFLOPS = flops / median wall-clock time per call; "best" is the fastest run; "median over');
   console.log('CPU time" (CPU time of all threads) leaves out the time other processes held the 2 shared cores.');
-  console.log(`load average when starting: ${loadavg().map((l) => l.toFixed(2)).join(', ')}\n`);
+  console.log(
+    `load average when starting: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}\n`,
+  );
   const results: BenchResult[] = [];
   for (const plan of plans(values.quick ?? false, values.backend)) {
     for (const threads of plan.backend === 'wasm' ? threadCounts : [1]) {
@@ -115,7 +123,9 @@ async function main(): Promise<void> {
       await threadsReady();
       const backend = backendByName(plan.backend);
       const { runs, warmupSeconds } = plan.timing;
-      console.log(`${plan.backend} backend, ${threads} thread${threads > 1 ? 's' : ''} (median of ${runs} runs after ${warmupSeconds ? `${warmupSeconds} s of` : 'one'} warm-up)`);
+      console.log(
+        `${plan.backend} backend, ${threads} thread${threads > 1 ? 's' : ''} (median of ${runs} runs after ${warmupSeconds ? `${warmupSeconds} s of` : 'one'} warm-up)`,
+      );
       for (const note of plan.notes) console.log(`  note: ${note}`);
       console.log(`  ${pad('case', 40)}${pad('median GFLOPS', 16)}${pad('best', 10)}median over CPU time`);
       for (const c of plan.cases.filter((k) => values.filter === undefined || k.name.includes(values.filter))) {
@@ -125,8 +135,18 @@ async function main(): Promise<void> {
         const rate = (seconds: number) => Number((c.flops / seconds / 1e9).toFixed(3));
         // The thread count is in the name too, so that tables keyed by name keep the rows apart.
         const name = threads > 1 ? `${c.name} (${threads} threads)` : c.name;
-        const r = { name, backend: plan.backend, median: rate(t.median), unit: 'GFLOPS', best: rate(t.best), cpuMedian: rate(t.cpuMedian), threads };
-        console.log(`  ${pad(c.name, 40)}${pad(r.median.toFixed(2), 16)}${pad(r.best.toFixed(2), 10)}${r.cpuMedian.toFixed(2)}`);
+        const r = {
+          name,
+          backend: plan.backend,
+          median: rate(t.median),
+          unit: 'GFLOPS',
+          best: rate(t.best),
+          cpuMedian: rate(t.cpuMedian),
+          threads,
+        };
+        console.log(
+          `  ${pad(c.name, 40)}${pad(r.median.toFixed(2), 16)}${pad(r.best.toFixed(2), 10)}${r.cpuMedian.toFixed(2)}`,
+        );
         results.push(r);
       }
       console.log('');
@@ -134,7 +154,7 @@ async function main(): Promise<void> {
   }
   const file = resolve(repositoryRoot(), 'bench-results', 'tensor.json');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }
 

@@ -12,7 +12,12 @@ describe('benchmark timing', () => {
 
   it('warms up, then repeats short calls so that each timed run lasts long enough', () => {
     let calls = 0;
-    const t = time(() => { calls++; }, { runs: 5, warmupSeconds: 0.001, minRunSeconds: 0.002 });
+    const t = time(
+      () => {
+        calls++;
+      },
+      { runs: 5, warmupSeconds: 0.001, minRunSeconds: 0.002 },
+    );
     expect(t.runs).toBe(5);
     expect(t.repeats).toBeGreaterThan(1);
     expect(calls).toBeGreaterThanOrEqual(5 * t.repeats);

@@ -1,17 +1,18 @@
 /** Reading and writing tensors to files. */
+
+export { writeFileAtomic } from './atomic-write.js';
 export {
-  SafetensorsError,
+  decodeSafetensors,
+  encodeSafetensors,
+  loadSafetensors,
+  parseHeader,
+  parseHeaderLength,
   SAFETENSORS_MAX_HEADER_BYTES,
+  type SafetensorsContents,
   type SafetensorsEntry,
+  SafetensorsError,
   type SafetensorsHeader,
   type SafetensorsReadOptions,
-  type SafetensorsContents,
-  saveSafetensors,
-  loadSafetensors,
-  encodeSafetensors,
-  decodeSafetensors,
   safetensorsChunks,
-  parseHeaderLength,
-  parseHeader,
+  saveSafetensors,
 } from './safetensors.js';
-export { writeFileAtomic } from './atomic-write.js';

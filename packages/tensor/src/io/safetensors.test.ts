@@ -9,12 +9,12 @@ import type { DType } from '../dtype.js';
 import { getBackend, withBackend } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import {
-  SAFETENSORS_MAX_HEADER_BYTES,
-  SafetensorsError,
   decodeSafetensors,
   encodeSafetensors,
   fromLittleEndianBytes,
   loadSafetensors,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  SafetensorsError,
   saveSafetensors,
   toLittleEndianBytes,
 } from './safetensors.js';
@@ -34,7 +34,7 @@ function build(header: unknown, data: Uint8Array = new Uint8Array(0), pad = true
   return out;
 }
 
-function headerOf(file: Uint8Array): Record<string, any> {
+function headerOf(file: Uint8Array): Record<string, { dtype: string; shape: number[]; data_offsets: number[] }> {
   const n = Number(new DataView(file.buffer, file.byteOffset).getBigUint64(0, true));
   return JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + n)));
 }
@@ -61,7 +61,10 @@ describe('safetensors format', () => {
   it('decodes a file built by hand from the published layout', () => {
     // 1.5 and -2 as little-endian float32 are 00 00 c0 3f and 00 00 00 c0.
     const data = new Uint8Array([0x00, 0x00, 0xc0, 0x3f, 0x00, 0x00, 0x00, 0xc0]);
-    const file = build({ __metadata__: { format: 'pt' }, w: { dtype: 'F32', shape: [2, 1], data_offsets: [0, 8] } }, data);
+    const file = build(
+      { __metadata__: { format: 'pt' }, w: { dtype: 'F32', shape: [2, 1], data_offsets: [0, 8] } },
+      data,
+    );
     const { tensors, metadata } = decodeSafetensors(file);
     expect(metadata).toEqual({ format: 'pt' });
     expect(tensors.w.shape).toEqual([2, 1]);
@@ -74,26 +77,56 @@ describe('safetensors format', () => {
     //   b'@\x00\x00\x00\x00\x00\x00\x00{"test":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}    ' + 16 zero bytes
     // (header 60 bytes + 4 spaces = 64 = '@'). F32 has the same size, so only the dtype name differs.
     const json = '{"test":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}    ';
-    const expected = new Uint8Array([0x40, 0, 0, 0, 0, 0, 0, 0, ...new TextEncoder().encode(json), ...new Uint8Array(16)]);
+    const expected = new Uint8Array([
+      0x40,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      ...new TextEncoder().encode(json),
+      ...new Uint8Array(16),
+    ]);
     const zeros2x2 = fromTypedArray(new Float32Array(4), [2, 2]);
     expect(encodeSafetensors({ test: zeros2x2 })).toEqual(expected);
   });
 
-  it('reads the reference implementation\'s metadata example (7 spaces of padding, so the data is not 8-aligned)', () => {
+  it("reads the reference implementation's metadata example (7 spaces of padding, so the data is not 8-aligned)", () => {
     // From the reference binding's load-with-metadata test (102 = 'f'), with I32 replaced by F32.
-    const json = '{"__metadata__":{"framework":"pt"},"test1":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}       ';
-    const file = new Uint8Array([0x66, 0, 0, 0, 0, 0, 0, 0, ...new TextEncoder().encode(json), ...f32Bytes([1, 2, 3, 4])]);
+    const json =
+      '{"__metadata__":{"framework":"pt"},"test1":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}       ';
+    const file = new Uint8Array([
+      0x66,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      ...new TextEncoder().encode(json),
+      ...f32Bytes([1, 2, 3, 4]),
+    ]);
     const { tensors, metadata } = decodeSafetensors(file);
     expect(metadata).toEqual({ framework: 'pt' });
-    expect(tensors.test1.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(tensors.test1.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('accepts an unpadded header, an empty file of tensors and zero-size and scalar tensors', () => {
     expect(decodeSafetensors(build('{}', new Uint8Array(0), false)).tensors).toEqual({});
-    const file = build({
-      s: { dtype: 'F64', shape: [], data_offsets: [0, 8] },
-      e: { dtype: 'F32', shape: [0, 3], data_offsets: [8, 8] },
-    }, new Uint8Array(new Float64Array([7.25]).buffer), false);
+    const file = build(
+      {
+        s: { dtype: 'F64', shape: [], data_offsets: [0, 8] },
+        e: { dtype: 'F32', shape: [0, 3], data_offsets: [8, 8] },
+      },
+      new Uint8Array(new Float64Array([7.25]).buffer),
+      false,
+    );
     const { tensors } = onReference(() => decodeSafetensors(file));
     expect(tensors.s.shape).toEqual([]);
     expect(tensors.s.item()).toBe(7.25);
@@ -102,10 +135,12 @@ describe('safetensors format', () => {
   });
 
   it('writes the length prefix, a space-padded header aligned to 8 bytes, and F64 tensors before F32', () => {
-    const file = onReference(() => encodeSafetensors(
-      { b: fromTypedArray([1, 2, 3], [3], 'float32'), a: fromTypedArray([4], [1], 'float64') },
-      { epoch: '3' },
-    ));
+    const file = onReference(() =>
+      encodeSafetensors(
+        { b: fromTypedArray([1, 2, 3], [3], 'float32'), a: fromTypedArray([4], [1], 'float64') },
+        { epoch: '3' },
+      ),
+    );
     const n = Number(new DataView(file.buffer).getBigUint64(0, true));
     expect((8 + n) % 8).toBe(0);
     expect(file[8]).toBe(0x7b); // '{'
@@ -122,47 +157,53 @@ describe('safetensors format', () => {
     expect(Array.from(new Float32Array(file.slice(8 + n + 8).buffer))).toEqual([1, 2, 3]);
   });
 
-  it('round-trips any dict of float32/float64 tensors and string metadata bit for bit', () => onReference(() => {
-    const tensorArb = fc
-      .record({
-        shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
-        dtype: fc.constantFrom<DType>('float32', 'float64'),
-        seed: fc.integer(),
-      })
-      .map(({ shape, dtype, seed }) => {
-        const t = Tensor.empty(shape, dtype);
-        // Arbitrary bit patterns, NaNs and infinities included: the format stores bytes.
-        const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-        let x = seed >>> 0;
-        for (let i = 0; i < bytes.length; i++) {
-          x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-          bytes[i] = x >>> 24;
-        }
-        return t;
-      });
-    fc.assert(
-      fc.property(
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__metadata__'), tensorArb, { maxKeys: 5 }),
-        fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
-        (tensors, metadata) => {
-          const file = encodeSafetensors(tensors, metadata);
-          const back = decodeSafetensors(file);
-          expect(back.metadata).toEqual(metadata);
-          expect(Object.keys(back.tensors).sort()).toEqual(Object.keys(tensors).sort());
-          for (const [name, t] of Object.entries(tensors)) {
-            const u = back.tensors[name];
-            expect(u.shape).toEqual(t.shape);
-            expect(u.dtype).toBe(t.dtype);
-            expect(new Uint8Array(u.data.buffer, u.data.byteOffset, u.data.byteLength))
-              .toEqual(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  it('round-trips any dict of float32/float64 tensors and string metadata bit for bit', () =>
+    onReference(() => {
+      const tensorArb = fc
+        .record({
+          shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
+          dtype: fc.constantFrom<DType>('float32', 'float64'),
+          seed: fc.integer(),
+        })
+        .map(({ shape, dtype, seed }) => {
+          const t = Tensor.empty(shape, dtype);
+          // Arbitrary bit patterns, NaNs and infinities included: the format stores bytes.
+          const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+          let x = seed >>> 0;
+          for (let i = 0; i < bytes.length; i++) {
+            x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+            bytes[i] = x >>> 24;
           }
-        },
-      ),
-      { numRuns: 150 },
-    );
-  }));
+          return t;
+        });
+      fc.assert(
+        fc.property(
+          fc.dictionary(
+            fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__metadata__'),
+            tensorArb,
+            { maxKeys: 5 },
+          ),
+          fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+          (tensors, metadata) => {
+            const file = encodeSafetensors(tensors, metadata);
+            const back = decodeSafetensors(file);
+            expect(back.metadata).toEqual(metadata);
+            expect(Object.keys(back.tensors).sort()).toEqual(Object.keys(tensors).sort());
+            for (const [name, t] of Object.entries(tensors)) {
+              const u = back.tensors[name];
+              expect(u.shape).toEqual(t.shape);
+              expect(u.dtype).toBe(t.dtype);
+              expect(new Uint8Array(u.data.buffer, u.data.byteOffset, u.data.byteLength)).toEqual(
+                new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+              );
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    }));
 
-  it('round-trips float32 tensors that live in the default backend\'s memory', () => {
+  it("round-trips float32 tensors that live in the default backend's memory", () => {
     const t = fromTypedArray([1.5, -2, 3e-8, 7], [2, 2]);
     expect(t.backend).toBe(getBackend());
     const back = decodeSafetensors(encodeSafetensors({ t })).tensors.t;
@@ -201,7 +242,10 @@ describe('safetensors files', () => {
     saveSafetensors({ 'conv1.weight': w, extra: fromTypedArray([9]) }, file); // overwrite
     const { tensors, metadata } = loadSafetensors(file);
     expect(metadata).toEqual({});
-    expect(tensors['conv1.weight'].toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(tensors['conv1.weight'].toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(tensors.extra.toArray()).toEqual([9]);
     expect(fs.readdirSync(tmp).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
@@ -215,7 +259,9 @@ describe('safetensors files', () => {
     expect(onReference(() => loadSafetensors(file).tensors.x.dtype)).toBe('float64');
     const f32Only = getBackend().dtypes.includes('float64') ? null : getBackend().name;
     if (f32Only) {
-      expect(errorOf(() => loadSafetensors(file)).message).toMatch(new RegExp(`tensor 'x': backend '${f32Only}' cannot hold float64; pass \\{ dtype: 'float32' \\}`));
+      expect(errorOf(() => loadSafetensors(file)).message).toMatch(
+        new RegExp(`tensor 'x': backend '${f32Only}' cannot hold float64; pass \\{ dtype: 'float32' \\}`),
+      );
     } else {
       console.log(`safetensors test: the default backend holds float64, so the "cannot hold" error is not exercised`);
     }
@@ -232,12 +278,18 @@ describe('safetensors files', () => {
 
   it('refuses bad write requests with the offending tensor or key named', () => {
     const file = path.join(tmp, 'bad-write.safetensors');
-    expect(errorOf(() => saveSafetensors({ w: [1, 2] as unknown as Tensor }, file)).message).toMatch(/tensor 'w'.*expected a Tensor/);
+    expect(errorOf(() => saveSafetensors({ w: [1, 2] as unknown as Tensor }, file)).message).toMatch(
+      /tensor 'w'.*expected a Tensor/,
+    );
     const gone = fromTypedArray([1]);
     gone.dispose();
     expect(errorOf(() => saveSafetensors({ gone }, file)).message).toMatch(/tensor 'gone'.*disposed/);
-    expect(errorOf(() => saveSafetensors({}, file, { epoch: 3 as unknown as string })).message).toMatch(/metadata value of 'epoch'/);
-    expect(errorOf(() => saveSafetensors({ __metadata__: fromTypedArray([1]) }, file)).message).toMatch(/not a valid tensor name/);
+    expect(errorOf(() => saveSafetensors({}, file, { epoch: 3 as unknown as string })).message).toMatch(
+      /metadata value of 'epoch'/,
+    );
+    expect(errorOf(() => saveSafetensors({ __metadata__: fromTypedArray([1]) }, file)).message).toMatch(
+      /not a valid tensor name/,
+    );
     expect(fs.existsSync(file)).toBe(false);
   });
 });
@@ -247,44 +299,116 @@ describe('safetensors rejects damaged or hostile files', () => {
   const data8 = f32Bytes([1, 2]);
 
   const cases: [string, () => Uint8Array, RegExp][] = [
-    ['header length beyond the file', () => {
-      const f = build(good, data8);
-      new DataView(f.buffer).setBigUint64(0, BigInt(f.length), true);
-      return f;
-    }, /header length \d+ is larger than the file/],
-    ['header length beyond the cap', () => {
-      const f = build(good, data8);
-      new DataView(f.buffer).setBigUint64(0, 2n ** 63n, true);
-      return f;
-    }, new RegExp(`exceeds the cap of ${SAFETENSORS_MAX_HEADER_BYTES}`)],
+    [
+      'header length beyond the file',
+      () => {
+        const f = build(good, data8);
+        new DataView(f.buffer).setBigUint64(0, BigInt(f.length), true);
+        return f;
+      },
+      /header length \d+ is larger than the file/,
+    ],
+    [
+      'header length beyond the cap',
+      () => {
+        const f = build(good, data8);
+        new DataView(f.buffer).setBigUint64(0, 2n ** 63n, true);
+        return f;
+      },
+      new RegExp(`exceeds the cap of ${SAFETENSORS_MAX_HEADER_BYTES}`),
+    ],
     ['invalid JSON', () => build('{"w": {"dtype": "F32",', data8), /not valid JSON/],
     ['a header not starting with {', () => build(' {}'), /must start with '\{'/],
-    ['a header that is not UTF-8', () => {
-      const f = build('{"\u00e9":1}');
-      f[11] = 0xff;
-      return f;
-    }, /not valid UTF-8/],
-    ['an unknown dtype', () => build({ w: { dtype: 'F33', shape: [2], data_offsets: [0, 8] } }, data8), /tensor 'w': unknown dtype "F33"/],
-    ['an unsupported dtype', () => build({ h: { dtype: 'F16', shape: [4], data_offsets: [0, 8] } }, data8), /tensor 'h': unsupported dtype F16/],
-    ['a size not matching shape x dtype', () => build({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, data8), /tensor 'w': holds 8 bytes but shape \[3\] of F32 needs 12/],
-    ['a huge shape', () => build({ w: { dtype: 'F64', shape: [1e15, 1e15], data_offsets: [0, 8] } }, data8), /tensor 'w': holds 8 bytes but shape .* needs more than 8/],
-    ['offsets out of range', () => build({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, data8), /tensor 'w': data_offsets \[0, 16\] run past the data section of 8 bytes/],
-    ['offsets that end before they begin', () => build({ w: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, data8), /tensor 'w'.*end before they begin/],
-    ['negative offsets', () => build({ w: { dtype: 'F32', shape: [2], data_offsets: [-8, 0] } }, data8), /tensor 'w': data_offsets must be/],
-    ['overlapping tensors', () => build({
-      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
-      b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
-    }, data8), /tensor 'b'.*overlap/],
-    ['a gap between tensors', () => build({
-      a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
-      b: { dtype: 'F32', shape: [0], data_offsets: [8, 8] },
-    }, data8), /tensor 'b'.*gap after byte 4/],
-    ['a gap at the start', () => build({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, data8), /tensor 'w'.*gap after byte 0/],
-    ['trailing bytes', () => build({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, data8), /cover 4 bytes but the data section holds 8/],
-    ['a bad shape', () => build({ w: { dtype: 'F32', shape: [2.5], data_offsets: [0, 8] } }, data8), /tensor 'w': shape must be/],
+    [
+      'a header that is not UTF-8',
+      () => {
+        const f = build('{"\u00e9":1}');
+        f[11] = 0xff;
+        return f;
+      },
+      /not valid UTF-8/,
+    ],
+    [
+      'an unknown dtype',
+      () => build({ w: { dtype: 'F33', shape: [2], data_offsets: [0, 8] } }, data8),
+      /tensor 'w': unknown dtype "F33"/,
+    ],
+    [
+      'an unsupported dtype',
+      () => build({ h: { dtype: 'F16', shape: [4], data_offsets: [0, 8] } }, data8),
+      /tensor 'h': unsupported dtype F16/,
+    ],
+    [
+      'a size not matching shape x dtype',
+      () => build({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, data8),
+      /tensor 'w': holds 8 bytes but shape \[3\] of F32 needs 12/,
+    ],
+    [
+      'a huge shape',
+      () => build({ w: { dtype: 'F64', shape: [1e15, 1e15], data_offsets: [0, 8] } }, data8),
+      /tensor 'w': holds 8 bytes but shape .* needs more than 8/,
+    ],
+    [
+      'offsets out of range',
+      () => build({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, data8),
+      /tensor 'w': data_offsets \[0, 16\] run past the data section of 8 bytes/,
+    ],
+    [
+      'offsets that end before they begin',
+      () => build({ w: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, data8),
+      /tensor 'w'.*end before they begin/,
+    ],
+    [
+      'negative offsets',
+      () => build({ w: { dtype: 'F32', shape: [2], data_offsets: [-8, 0] } }, data8),
+      /tensor 'w': data_offsets must be/,
+    ],
+    [
+      'overlapping tensors',
+      () =>
+        build(
+          {
+            a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+            b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+          },
+          data8,
+        ),
+      /tensor 'b'.*overlap/,
+    ],
+    [
+      'a gap between tensors',
+      () =>
+        build(
+          {
+            a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+            b: { dtype: 'F32', shape: [0], data_offsets: [8, 8] },
+          },
+          data8,
+        ),
+      /tensor 'b'.*gap after byte 4/,
+    ],
+    [
+      'a gap at the start',
+      () => build({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, data8),
+      /tensor 'w'.*gap after byte 0/,
+    ],
+    [
+      'trailing bytes',
+      () => build({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, data8),
+      /cover 4 bytes but the data section holds 8/,
+    ],
+    [
+      'a bad shape',
+      () => build({ w: { dtype: 'F32', shape: [2.5], data_offsets: [0, 8] } }, data8),
+      /tensor 'w': shape must be/,
+    ],
     ['a non-object entry', () => build({ w: 3 }), /tensor 'w': entry must be an object/],
     ['a non-object header', () => build('[]'), /must start with/],
-    ['non-string metadata', () => build({ __metadata__: { epoch: 3 } }), /__metadata__ value of 'epoch' must be a string/],
+    [
+      'non-string metadata',
+      () => build({ __metadata__: { epoch: 3 } }),
+      /__metadata__ value of 'epoch' must be a string/,
+    ],
   ];
 
   for (const [what, make, message] of cases) {
@@ -300,10 +424,13 @@ describe('safetensors rejects damaged or hostile files', () => {
   }
 
   it('skips unsupported dtypes on request and lists them', () => {
-    const f = build({
-      a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
-      n: { dtype: 'I64', shape: [], data_offsets: [4, 12] },
-    }, new Uint8Array(12));
+    const f = build(
+      {
+        a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+        n: { dtype: 'I64', shape: [], data_offsets: [4, 12] },
+      },
+      new Uint8Array(12),
+    );
     const { tensors, skipped } = decodeSafetensors(f, { skipUnsupported: true });
     expect(Object.keys(tensors)).toEqual(['a']);
     expect(skipped).toEqual(['n']);
@@ -323,12 +450,18 @@ describe('safetensors rejects damaged or hostile files', () => {
   });
 
   it('only ever throws SafetensorsError on mutated valid files (bytes flipped, truncated, extended)', () => {
-    const valid = onReference(() => encodeSafetensors(
-      { a: fromTypedArray([1, 2, 3], [3]), b: fromTypedArray([4, 5], [1, 2], 'float64') },
-      { k: 'v' },
-    ));
+    const valid = onReference(() =>
+      encodeSafetensors(
+        { a: fromTypedArray([1, 2, 3], [3]), b: fromTypedArray([4, 5], [1, 2], 'float64') },
+        { k: 'v' },
+      ),
+    );
     const mutation = fc.oneof(
-      fc.array(fc.record({ at: fc.nat(valid.length - 1), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 })
+      fc
+        .array(fc.record({ at: fc.nat(valid.length - 1), value: fc.integer({ min: 0, max: 255 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        })
         .map((edits) => {
           const f = valid.slice();
           for (const { at, value } of edits) f[at] = value;
@@ -360,14 +493,23 @@ describe('safetensors rejects damaged or hostile files', () => {
 
   it('only ever throws SafetensorsError on structurally mutated headers', () => {
     const anyJson = fc.oneof(
-      fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string({ maxLength: 6 }),
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.double(),
+      fc.string({ maxLength: 6 }),
       fc.array(fc.integer({ min: -3, max: 40 }), { maxLength: 4 }),
-      fc.constant([0, 2 ** 60]), fc.constant('F32'), fc.constant('BF16'), fc.constant({}),
+      fc.constant([0, 2 ** 60]),
+      fc.constant('F32'),
+      fc.constant('BF16'),
+      fc.constant({}),
     );
     const entry = fc.record({ dtype: anyJson, shape: anyJson, data_offsets: anyJson }, { requiredKeys: [] });
     fc.assert(
       fc.property(
-        fc.dictionary(fc.constantFrom('a', 'b', '__metadata__', '__proto__', 'constructor'), fc.oneof(entry, anyJson), { maxKeys: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'b', '__metadata__', '__proto__', 'constructor'), fc.oneof(entry, anyJson), {
+          maxKeys: 3,
+        }),
         fc.nat(40),
         (header, dataLength) => {
           try {

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { DType, DataArray } from '../dtype.js';
+import type { DataArray, DType } from '../dtype.js';
 import { arrayConstructor, bytesPerElement } from '../dtype.js';
 import { getBackend } from '../engine.js';
 import { formatShape } from '../errors.js';
@@ -27,11 +27,25 @@ export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
 
 /** Every dtype the format defines, with its size in bytes (sub-byte float formats as 0: unsupported anyway). */
 const FORMAT_DTYPES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  I64: 8, U64: 8, F64: 8,
-  F4: 0, F6_E2M3: 0, F6_E3M2: 0,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  F8_E8M0: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
+  F4: 0,
+  F6_E2M3: 0,
+  F6_E3M2: 0,
 };
 
 /** The dtypes funt reads and writes, and their names in the format. */
@@ -111,7 +125,11 @@ export function safetensorsChunks(
   if (metaKeys.length > 0) {
     for (const k of metaKeys) {
       if (typeof metadata[k] !== 'string') {
-        throw new SafetensorsError(source, null, `metadata value of '${k}' must be a string, got ${describe(metadata[k])}`);
+        throw new SafetensorsError(
+          source,
+          null,
+          `metadata value of '${k}' must be a string, got ${describe(metadata[k])}`,
+        );
       }
     }
     header[METADATA_KEY] = { ...metadata };
@@ -126,13 +144,19 @@ export function safetensorsChunks(
     if (!(t instanceof Tensor)) throw new SafetensorsError(source, name, `expected a Tensor, got ${describe(t)}`);
     if (t.isDisposed) throw new SafetensorsError(source, name, 'tensor was disposed');
   }
-  names.sort((a, b) => bytesPerElement(tensors[b].dtype) - bytesPerElement(tensors[a].dtype) || (a < b ? -1 : a > b ? 1 : 0));
+  names.sort(
+    (a, b) => bytesPerElement(tensors[b].dtype) - bytesPerElement(tensors[a].dtype) || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const data: Uint8Array[] = [];
   let offset = 0;
   for (const name of names) {
     const t = tensors[name];
     const bytes = toLittleEndianBytes(t.data);
-    setOwn(header, name, { dtype: FORMAT_OF[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.byteLength] });
+    setOwn(header, name, {
+      dtype: FORMAT_OF[t.dtype],
+      shape: [...t.shape],
+      data_offsets: [offset, offset + bytes.byteLength],
+    });
     data.push(bytes);
     offset += bytes.byteLength;
   }
@@ -161,7 +185,11 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Rec
  * Writes a state dict (and string metadata, e.g. a model config as JSON) to `path`, atomically:
  * a temp file in the same folder, fsync, rename. A crash leaves the previous file intact.
  */
-export function saveSafetensors(tensors: Record<string, Tensor>, path: string, metadata: Record<string, string> = {}): void {
+export function saveSafetensors(
+  tensors: Record<string, Tensor>,
+  path: string,
+  metadata: Record<string, string> = {},
+): void {
   writeFileAtomic(path, safetensorsChunks(tensors, metadata, path));
 }
 
@@ -175,10 +203,18 @@ export function parseHeaderLength(prefix: Uint8Array, fileBytes: number, source:
   }
   const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
-    throw new SafetensorsError(source, null, `header length ${n} exceeds the cap of ${SAFETENSORS_MAX_HEADER_BYTES} bytes`);
+    throw new SafetensorsError(
+      source,
+      null,
+      `header length ${n} exceeds the cap of ${SAFETENSORS_MAX_HEADER_BYTES} bytes`,
+    );
   }
   if (n > BigInt(fileBytes - 8)) {
-    throw new SafetensorsError(source, null, `header length ${n} is larger than the file (${fileBytes} bytes, ${fileBytes - 8} after the length)`);
+    throw new SafetensorsError(
+      source,
+      null,
+      `header length ${n} is larger than the file (${fileBytes} bytes, ${fileBytes - 8} after the length)`,
+    );
   }
   return Number(n);
 }
@@ -212,7 +248,12 @@ export function parseHeader(headerBytes: Uint8Array, dataBytes: number, source: 
     if (name === METADATA_KEY) {
       if (!isPlainObject(raw)) throw new SafetensorsError(source, null, `${METADATA_KEY} must be an object of strings`);
       for (const [k, v] of Object.entries(raw)) {
-        if (typeof v !== 'string') throw new SafetensorsError(source, null, `${METADATA_KEY} value of '${k}' must be a string, got ${describe(v)}`);
+        if (typeof v !== 'string')
+          throw new SafetensorsError(
+            source,
+            null,
+            `${METADATA_KEY} value of '${k}' must be a string, got ${describe(v)}`,
+          );
         setOwn(metadata, k, v);
       }
       continue;
@@ -225,10 +266,18 @@ export function parseHeader(headerBytes: Uint8Array, dataBytes: number, source: 
   let expected = 0;
   for (const e of sorted) {
     if (e.begin < expected) {
-      throw new SafetensorsError(source, e.name, `data_offsets [${e.begin}, ${e.end}] overlap the previous tensor, which ends at ${expected}`);
+      throw new SafetensorsError(
+        source,
+        e.name,
+        `data_offsets [${e.begin}, ${e.end}] overlap the previous tensor, which ends at ${expected}`,
+      );
     }
     if (e.begin > expected) {
-      throw new SafetensorsError(source, e.name, `data_offsets [${e.begin}, ${e.end}] leave a gap after byte ${expected}`);
+      throw new SafetensorsError(
+        source,
+        e.name,
+        `data_offsets [${e.begin}, ${e.end}] leave a gap after byte ${expected}`,
+      );
     }
     expected = e.end;
   }
@@ -241,21 +290,34 @@ export function parseHeader(headerBytes: Uint8Array, dataBytes: number, source: 
 function parseEntry(name: string, raw: unknown, dataBytes: number, source: string): SafetensorsEntry {
   if (!isPlainObject(raw)) throw new SafetensorsError(source, name, `entry must be an object, got ${describe(raw)}`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (typeof dtype !== 'string') throw new SafetensorsError(source, name, `dtype must be a string, got ${describe(dtype)}`);
+  if (typeof dtype !== 'string')
+    throw new SafetensorsError(source, name, `dtype must be a string, got ${describe(dtype)}`);
   const elementBytes = FORMAT_DTYPES[dtype];
   if (!Object.hasOwn(FORMAT_DTYPES, dtype)) {
-    throw new SafetensorsError(source, name, `unknown dtype ${JSON.stringify(dtype)} (the format defines ${Object.keys(FORMAT_DTYPES).join(', ')})`);
+    throw new SafetensorsError(
+      source,
+      name,
+      `unknown dtype ${JSON.stringify(dtype)} (the format defines ${Object.keys(FORMAT_DTYPES).join(', ')})`,
+    );
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new SafetensorsError(source, name, `shape must be an array of non-negative integers, got ${describe(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-    throw new SafetensorsError(source, name, `data_offsets must be [begin, end] non-negative integers, got ${describe(offsets)}`);
+    throw new SafetensorsError(
+      source,
+      name,
+      `data_offsets must be [begin, end] non-negative integers, got ${describe(offsets)}`,
+    );
   }
   const [begin, end] = offsets as number[];
   if (begin > end) throw new SafetensorsError(source, name, `data_offsets [${begin}, ${end}] end before they begin`);
   if (end > dataBytes) {
-    throw new SafetensorsError(source, name, `data_offsets [${begin}, ${end}] run past the data section of ${dataBytes} bytes`);
+    throw new SafetensorsError(
+      source,
+      name,
+      `data_offsets [${begin}, ${end}] run past the data section of ${dataBytes} bytes`,
+    );
   }
   // Multiply with an early exit, so a shape like [1e15, 1e15] cannot overflow into a plausible size.
   let count = 1;
@@ -267,7 +329,8 @@ function parseEntry(name: string, raw: unknown, dataBytes: number, source: strin
   if (shapeList.includes(0)) count = 0;
   if (elementBytes > 0 && count * elementBytes !== end - begin) {
     throw new SafetensorsError(
-      source, name,
+      source,
+      name,
       `holds ${end - begin} bytes but shape ${formatShape(shapeList)} of ${dtype} needs ${count > dataBytes ? `more than ${dataBytes}` : count * elementBytes}`,
     );
   }
@@ -280,11 +343,14 @@ export function decodeSafetensors(
   options: SafetensorsReadOptions & { source?: string } = {},
 ): SafetensorsContents {
   const source = options.source ?? '<memory>';
-  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError(source, null, `expected a Uint8Array, got ${describe(bytes)}`);
+  if (!(bytes instanceof Uint8Array))
+    throw new SafetensorsError(source, null, `expected a Uint8Array, got ${describe(bytes)}`);
   const n = parseHeaderLength(bytes, bytes.byteLength, source);
   const header = parseHeader(bytes.subarray(8, 8 + n), bytes.byteLength - 8 - n, source);
   const dataStart = 8 + n;
-  return materialise(header, source, options, (e, into) => into.set(bytes.subarray(dataStart + e.begin, dataStart + e.end)));
+  return materialise(header, source, options, (e, into) =>
+    into.set(bytes.subarray(dataStart + e.begin, dataStart + e.end)),
+  );
 }
 
 /** Reads a file: the header first (checked), then each tensor straight into its own memory. */
@@ -313,7 +379,8 @@ function readExactly(fd: number, into: Uint8Array, position: number, source: str
   let done = 0;
   while (done < into.byteLength) {
     const got = fs.readSync(fd, into, done, into.byteLength - done, position + done);
-    if (got === 0) throw new SafetensorsError(source, null, `file ended early reading ${into.byteLength} bytes at ${position}`);
+    if (got === 0)
+      throw new SafetensorsError(source, null, `file ended early reading ${into.byteLength} bytes at ${position}`);
     done += got;
   }
 }
@@ -336,7 +403,11 @@ function materialise(
     if (Object.hasOwn(DTYPE_OF, e.formatDType)) wanted.push(e);
     else if (options.skipUnsupported) skipped.push(e.name);
     else {
-      throw new SafetensorsError(source, e.name, `unsupported dtype ${e.formatDType} (funt reads F32 and F64; pass { skipUnsupported: true } to skip it)`);
+      throw new SafetensorsError(
+        source,
+        e.name,
+        `unsupported dtype ${e.formatDType} (funt reads F32 and F64; pass { skipUnsupported: true } to skip it)`,
+      );
     }
   }
   try {
@@ -344,7 +415,11 @@ function materialise(
       const fileDType = DTYPE_OF[e.formatDType];
       const dtype = options.dtype ?? fileDType;
       if (!backend.dtypes.includes(dtype)) {
-        throw new SafetensorsError(source, e.name, `backend '${backend.name}' cannot hold ${dtype}; pass { dtype: '${backend.dtypes[0]}' } to convert`);
+        throw new SafetensorsError(
+          source,
+          e.name,
+          `backend '${backend.name}' cannot hold ${dtype}; pass { dtype: '${backend.dtypes[0]}' } to convert`,
+        );
       }
       const t = Tensor.empty(e.shape, dtype, backend);
       setOwn(tensors, e.name, t);
@@ -385,7 +460,11 @@ export function toLittleEndianBytes(data: DataArray, hostLittleEndian = HOST_LIT
 }
 
 /** Little-endian bytes (at any alignment) as a typed array of `dtype`. */
-export function fromLittleEndianBytes(bytes: Uint8Array, dtype: DType, hostLittleEndian = HOST_LITTLE_ENDIAN): DataArray {
+export function fromLittleEndianBytes(
+  bytes: Uint8Array,
+  dtype: DType,
+  hostLittleEndian = HOST_LITTLE_ENDIAN,
+): DataArray {
   const size = bytesPerElement(dtype);
   const out = new (arrayConstructor(dtype))(bytes.byteLength / size);
   if (hostLittleEndian) {
@@ -393,7 +472,8 @@ export function fromLittleEndianBytes(bytes: Uint8Array, dtype: DType, hostLittl
     return out;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < out.length; i++) out[i] = size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+  for (let i = 0; i < out.length; i++)
+    out[i] = size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
   return out;
 }
 
@@ -411,7 +491,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A short description of an untrusted value for an error message (never the whole value). */
 function describe(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return `[${v.slice(0, 8).map((x) => (typeof x === 'number' ? String(x) : typeof x)).join(', ')}${v.length > 8 ? ', …' : ''}]`;
+  if (Array.isArray(v))
+    return `[${v
+      .slice(0, 8)
+      .map((x) => (typeof x === 'number' ? String(x) : typeof x))
+      .join(', ')}${v.length > 8 ? ', …' : ''}]`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (typeof v === 'object') return v.constructor?.name ?? 'object';
   return String(v);

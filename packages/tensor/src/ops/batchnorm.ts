@@ -1,7 +1,7 @@
-import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
-import { Tensor } from '../tensor.js';
 import { zeros } from '../creation.js';
+import { getBackend } from '../engine.js';
+import { formatShape, ShapeError } from '../errors.js';
+import { Tensor } from '../tensor.js';
 import { checkLive, commonDType, output } from './validate.js';
 
 /**
@@ -32,7 +32,10 @@ function channels(op: string, x: Tensor, perChannel: Record<string, Tensor | nul
     if (!t) continue;
     checkLive(op, t);
     if (t.rank !== 1 || t.shape[0] !== C) {
-      throw new ShapeError(op, `${name} ${formatShape(t.shape)} must be [${C}] for input ${formatShape(x.shape)}`, [t.shape, x.shape]);
+      throw new ShapeError(op, `${name} ${formatShape(t.shape)} must be [${C}] for input ${formatShape(x.shape)}`, [
+        t.shape,
+        x.shape,
+      ]);
     }
   }
   return C;
@@ -44,15 +47,28 @@ function checkEps(op: string, eps: number): void {
 
 /** Normalises with batch statistics and returns them for the backward pass. */
 export function batchNormTrain(
-  x: Tensor, gamma: Tensor | null, beta: Tensor | null,
-  { runningMean = null, runningVar = null, momentum = 0.1, eps = 1e-5, out, saveMean, saveInvStd, relu = false }: BatchNormTrainOptions = {},
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  {
+    runningMean = null,
+    runningVar = null,
+    momentum = 0.1,
+    eps = 1e-5,
+    out,
+    saveMean,
+    saveInvStd,
+    relu = false,
+  }: BatchNormTrainOptions = {},
 ): { y: Tensor; saveMean: Tensor; saveInvStd: Tensor } {
   const op = 'batchNormTrain';
   checkLive(op, x);
   const C = channels(op, x, { gamma, beta, runningMean, runningVar, saveMean, saveInvStd });
   const count = x.size / Math.max(C, 1);
   if (count <= 1) {
-    throw new ShapeError(op, `needs more than one value per channel in training, got input ${formatShape(x.shape)}`, [x.shape]);
+    throw new ShapeError(op, `needs more than one value per channel in training, got input ${formatShape(x.shape)}`, [
+      x.shape,
+    ]);
   }
   checkEps(op, eps);
   if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1], got ${momentum}`);
@@ -66,7 +82,13 @@ export function batchNormTrain(
 
 /** Normalises with the running statistics (evaluation mode); `relu` fuses a ReLU as in batchNormTrain. */
 export function batchNormEval(
-  x: Tensor, gamma: Tensor | null, beta: Tensor | null, runningMean: Tensor, runningVar: Tensor, eps = 1e-5, out?: Tensor,
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  eps = 1e-5,
+  out?: Tensor,
   relu = false,
 ): Tensor {
   const op = 'batchNormEval';
@@ -92,7 +114,11 @@ export function batchNormInvStd(variance: Tensor, eps: number, out: Tensor): Ten
   checkLive(op, variance, out);
   checkEps(op, eps);
   if (variance.rank !== 1 || out.rank !== 1 || out.shape[0] !== variance.shape[0]) {
-    throw new ShapeError(op, `variance ${formatShape(variance.shape)} and out ${formatShape(out.shape)} must be the same [C]`, [variance.shape, out.shape]);
+    throw new ShapeError(
+      op,
+      `variance ${formatShape(variance.shape)} and out ${formatShape(out.shape)} must be the same [C]`,
+      [variance.shape, out.shape],
+    );
   }
   commonDType(op, [variance, out]);
   const backend = getBackend();
@@ -107,7 +133,13 @@ export function batchNormInvStd(variance: Tensor, eps: number, out: Tensor): Ten
  * with invStd precomputed by batchNormInvStd); `relu` fuses a ReLU as in batchNormTrain.
  */
 export function batchNormApply(
-  x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, out?: Tensor, relu = false,
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  mean: Tensor,
+  invStd: Tensor,
+  out?: Tensor,
+  relu = false,
 ): Tensor {
   const op = 'batchNormApply';
   checkLive(op, x, mean, invStd);
@@ -134,21 +166,34 @@ export interface BatchNormGradients {
  * (exactly thresholdBackward(y, dy, 0) first, without the pass).
  */
 export function batchNormBackward(
-  x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor, training: boolean,
-  grads: BatchNormGradients = {}, rectified: Tensor | null = null,
+  x: Tensor,
+  dy: Tensor,
+  gamma: Tensor | null,
+  mean: Tensor,
+  invStd: Tensor,
+  training: boolean,
+  grads: BatchNormGradients = {},
+  rectified: Tensor | null = null,
 ): { dx: Tensor | null; dgamma: Tensor | null; dbeta: Tensor | null } {
   const op = 'batchNormBackward';
   checkLive(op, x, dy, mean, invStd);
   const C = channels(op, x, { gamma, mean, invStd, dgamma: grads.dgamma, dbeta: grads.dbeta });
-  for (const [name, t] of [['dy', dy], ['rectified', rectified]] as const) {
+  for (const [name, t] of [
+    ['dy', dy],
+    ['rectified', rectified],
+  ] as const) {
     if (t === null) continue;
     checkLive(op, t);
     if (t.rank !== x.rank || t.shape.some((d, i) => d !== x.shape[i])) {
-      throw new ShapeError(op, `${name} ${formatShape(t.shape)} must have the input's shape ${formatShape(x.shape)}`, [t.shape, x.shape]);
+      throw new ShapeError(op, `${name} ${formatShape(t.shape)} must have the input's shape ${formatShape(x.shape)}`, [
+        t.shape,
+        x.shape,
+      ]);
     }
   }
   const dtype = commonDType(op, [x, dy, gamma, mean, invStd, rectified, grads.dx, grads.dgamma, grads.dbeta]);
-  const dx = grads.dx === null ? null : output(op, x.shape, dtype, grads.dx, [x, dy, gamma, mean, invStd, rectified], false);
+  const dx =
+    grads.dx === null ? null : output(op, x.shape, dtype, grads.dx, [x, dy, gamma, mean, invStd, rectified], false);
   const dgamma = grads.dgamma === null ? null : (grads.dgamma ?? zeros([C], dtype));
   const dbeta = grads.dbeta === null ? null : (grads.dbeta ?? zeros([C], dtype));
   getBackend().batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified);

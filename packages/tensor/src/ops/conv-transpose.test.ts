@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { tensor } from '../creation.js';
-import type { Tensor } from '../tensor.js';
 import { PROPERTY_RUNS } from '../backends/reference/arbitraries.js';
 import { dot, expectClose, randn, useReference } from '../backends/reference/testing.js';
+import { tensor } from '../creation.js';
+import type { Tensor } from '../tensor.js';
 import {
-  convTranspose2d, convTranspose2dBackwardData, convTranspose2dBackwardFilter, convTranspose2dOutputSize,
+  convTranspose2d,
+  convTranspose2dBackwardData,
+  convTranspose2dBackwardFilter,
+  convTranspose2dOutputSize,
 } from './conv-transpose.js';
 
 beforeAll(() => useReference('float64'));
@@ -15,7 +18,12 @@ beforeAll(() => useReference('float64'));
  * every input pixel (ih, iw) scatters x · w[ci, co] onto output (ih·s − p + kh, iw·s − p + kw).
  */
 function scatterDefinition(
-  x: Tensor, w: Tensor, bias: Tensor | null, [sH, sW]: number[], [pH, pW]: number[], [aH, aW]: number[],
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  [sH, sW]: number[],
+  [pH, pW]: number[],
+  [aH, aW]: number[],
 ): { shape: number[]; data: Float64Array } {
   const [N, Cin, H, W] = x.shape;
   const [, Cout, kH, kW] = w.shape;
@@ -49,16 +57,29 @@ function scatterDefinition(
 
 const geometry = fc
   .record({
-    N: fc.integer({ min: 1, max: 2 }), Cin: fc.integer({ min: 1, max: 3 }), Cout: fc.integer({ min: 1, max: 3 }),
-    H: fc.integer({ min: 1, max: 5 }), W: fc.integer({ min: 1, max: 5 }),
-    kH: fc.constantFrom(1, 3, 5), kW: fc.constantFrom(1, 3, 5),
-    sH: fc.constantFrom(1, 2), sW: fc.constantFrom(1, 2),
-    pH: fc.constantFrom(0, 1, 2), pW: fc.constantFrom(0, 1, 2),
-    aH: fc.constantFrom(0, 1), aW: fc.constantFrom(0, 1),
-    bias: fc.boolean(), seed: fc.nat(),
+    N: fc.integer({ min: 1, max: 2 }),
+    Cin: fc.integer({ min: 1, max: 3 }),
+    Cout: fc.integer({ min: 1, max: 3 }),
+    H: fc.integer({ min: 1, max: 5 }),
+    W: fc.integer({ min: 1, max: 5 }),
+    kH: fc.constantFrom(1, 3, 5),
+    kW: fc.constantFrom(1, 3, 5),
+    sH: fc.constantFrom(1, 2),
+    sW: fc.constantFrom(1, 2),
+    pH: fc.constantFrom(0, 1, 2),
+    pW: fc.constantFrom(0, 1, 2),
+    aH: fc.constantFrom(0, 1),
+    aW: fc.constantFrom(0, 1),
+    bias: fc.boolean(),
+    seed: fc.nat(),
   })
-  .filter((g) => g.aH < g.sH && g.aW < g.sW
-    && convTranspose2dOutputSize(g.H, g.kH, g.sH, g.pH, g.aH) > 0 && convTranspose2dOutputSize(g.W, g.kW, g.sW, g.pW, g.aW) > 0);
+  .filter(
+    (g) =>
+      g.aH < g.sH &&
+      g.aW < g.sW &&
+      convTranspose2dOutputSize(g.H, g.kH, g.sH, g.pH, g.aH) > 0 &&
+      convTranspose2dOutputSize(g.W, g.kW, g.sW, g.pW, g.aW) > 0,
+  );
 
 describe('convTranspose2d', () => {
   test('hand-computed: 2×2 input, diag(1,2,3) kernel, stride 2, pad 1, output padding 1 and 0', () => {
@@ -87,7 +108,11 @@ describe('convTranspose2d', () => {
         const x = randn([g.N, g.Cin, g.H, g.W], g.seed);
         const w = randn([g.Cin, g.Cout, g.kH, g.kW], g.seed + 1);
         const bias = g.bias ? randn([g.Cout], g.seed + 2) : null;
-        const opts = { stride: [g.sH, g.sW] as const, padding: [g.pH, g.pW] as const, outputPadding: [g.aH, g.aW] as const };
+        const opts = {
+          stride: [g.sH, g.sW] as const,
+          padding: [g.pH, g.pW] as const,
+          outputPadding: [g.aH, g.aW] as const,
+        };
         const y = convTranspose2d(x, w, bias, opts);
         const expected = scatterDefinition(x, w, bias, [g.sH, g.sW], [g.pH, g.pW], [g.aH, g.aW]);
         expect(y.shape).toEqual(expected.shape);
@@ -102,7 +127,11 @@ describe('convTranspose2d', () => {
       fc.property(geometry, (g) => {
         const x = randn([g.N, g.Cin, g.H, g.W], g.seed);
         const w = randn([g.Cin, g.Cout, g.kH, g.kW], g.seed + 1);
-        const opts = { stride: [g.sH, g.sW] as const, padding: [g.pH, g.pW] as const, outputPadding: [g.aH, g.aW] as const };
+        const opts = {
+          stride: [g.sH, g.sW] as const,
+          padding: [g.pH, g.pW] as const,
+          outputPadding: [g.aH, g.aW] as const,
+        };
         const y = convTranspose2d(x, w, null, opts);
         const dy = randn(y.shape, g.seed + 3);
         const dx = convTranspose2dBackwardData(dy, w, x.shape, opts);
@@ -126,8 +155,16 @@ describe('convTranspose2d', () => {
     const first = convTranspose2dBackwardFilter(x, dy, w, opts);
     const once = { dw: Float64Array.from(first.dw.data), db: Float64Array.from(first.db!.data) };
     convTranspose2dBackwardFilter(x, dy, w, opts, { dw: first.dw, db: first.db, accumulate: true });
-    expectClose(first.dw.data, once.dw.map((v) => 2 * v), 1e-14);
-    expectClose(first.db!.data, once.db.map((v) => 2 * v), 1e-14);
+    expectClose(
+      first.dw.data,
+      once.dw.map((v) => 2 * v),
+      1e-14,
+    );
+    expectClose(
+      first.db!.data,
+      once.db.map((v) => 2 * v),
+      1e-14,
+    );
     expect(convTranspose2dBackwardFilter(x, dy, w, opts, { db: null }).db).toBeNull();
   });
 });

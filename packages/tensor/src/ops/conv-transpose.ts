@@ -1,11 +1,20 @@
+import type { Conv2dParams } from '../backend.js';
+import { zeros } from '../creation.js';
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { type Shape, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { zeros } from '../creation.js';
-import { type Conv2dOptions, type FilterGradients, convParams } from './conv.js';
-import { checkLive, checkRank, checkShapeArg, checkShapeEquals, commonDType, output, pair, withShapes } from './validate.js';
-import type { Conv2dParams } from '../backend.js';
+import { type Conv2dOptions, convParams, type FilterGradients } from './conv.js';
+import {
+  checkLive,
+  checkRank,
+  checkShapeArg,
+  checkShapeEquals,
+  commonDType,
+  output,
+  pair,
+  withShapes,
+} from './validate.js';
 
 /**
  * Transposed 2-D convolution (Torch SpatialFullConvolution), built from the convolution
@@ -24,43 +33,80 @@ export interface ConvTranspose2dOptions extends Conv2dOptions {
 }
 
 /** Output size of a transposed convolution along one axis. */
-export function convTranspose2dOutputSize(size: number, kernel: number, stride: number, pad: number, outputPadding = 0): number {
+export function convTranspose2dOutputSize(
+  size: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+  outputPadding = 0,
+): number {
   return (size - 1) * stride - 2 * pad + kernel + outputPadding;
 }
 
-function params(op: string, opts: ConvTranspose2dOptions, shapes: readonly Shape[]): { p: Conv2dParams; adjH: number; adjW: number } {
+function params(
+  op: string,
+  opts: ConvTranspose2dOptions,
+  shapes: readonly Shape[],
+): { p: Conv2dParams; adjH: number; adjW: number } {
   const p = convParams(op, opts, shapes);
   const [adjH, adjW] = pair(op, 'outputPadding', opts.outputPadding ?? 0, false, shapes);
   if (adjH >= p.strideH || adjW >= p.strideW) {
-    throw new ShapeError(op, `outputPadding ${adjH}×${adjW} must be smaller than stride ${p.strideH}×${p.strideW}${withShapes(shapes)}`, shapes);
+    throw new ShapeError(
+      op,
+      `outputPadding ${adjH}×${adjW} must be smaller than stride ${p.strideH}×${p.strideW}${withShapes(shapes)}`,
+      shapes,
+    );
   }
   return { p, adjH, adjW };
 }
 
 /** The output shape for x [N, Cin, H, W] and w [Cin, Cout, kH, kW]. */
 function outputShape(op: string, x: Shape, w: Shape, p: Conv2dParams, adjH: number, adjW: number): number[] {
-  if (x.length !== 4) throw new ShapeError(op, `input must be [N, C, H, W], got ${formatShape(x)} (weight ${formatShape(w)})`, [x, w]);
-  if (w.length !== 4) throw new ShapeError(op, `weight must be [Cin, Cout, kH, kW], got ${formatShape(w)} (input ${formatShape(x)})`, [w, x]);
+  if (x.length !== 4)
+    throw new ShapeError(op, `input must be [N, C, H, W], got ${formatShape(x)} (weight ${formatShape(w)})`, [x, w]);
+  if (w.length !== 4)
+    throw new ShapeError(op, `weight must be [Cin, Cout, kH, kW], got ${formatShape(w)} (input ${formatShape(x)})`, [
+      w,
+      x,
+    ]);
   const [N, C, H, W] = x;
   const [Cin, Cout, kH, kW] = w;
-  if (C !== Cin) throw new ShapeError(op, `input channels ${C} do not match weight ${formatShape(w)} for input ${formatShape(x)}`, [x, w]);
+  if (C !== Cin)
+    throw new ShapeError(op, `input channels ${C} do not match weight ${formatShape(w)} for input ${formatShape(x)}`, [
+      x,
+      w,
+    ]);
   const Ho = convTranspose2dOutputSize(H, kH, p.strideH, p.padH, adjH);
   const Wo = convTranspose2dOutputSize(W, kW, p.strideW, p.padW, adjW);
   if (Ho <= 0 || Wo <= 0 || H === 0 || W === 0 || kH === 0 || kW === 0) {
-    throw new ShapeError(op, `output size ${Ho}×${Wo} is not positive for input ${formatShape(x)}, weight ${formatShape(w)}, stride ${p.strideH}×${p.strideW}, padding ${p.padH}×${p.padW}`, [x, w]);
+    throw new ShapeError(
+      op,
+      `output size ${Ho}×${Wo} is not positive for input ${formatShape(x)}, weight ${formatShape(w)}, stride ${p.strideH}×${p.strideW}, padding ${p.padH}×${p.padW}`,
+      [x, w],
+    );
   }
   return [N, Cout, Ho, Wo];
 }
 
 /** y [N, Cout, Ho, Wo] = transposed convolution of x [N, Cin, H, W] with w [Cin, Cout, kH, kW], plus bias [Cout]. */
-export function convTranspose2d(x: Tensor, w: Tensor, bias: Tensor | null, opts: ConvTranspose2dOptions = {}, out?: Tensor): Tensor {
+export function convTranspose2d(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  opts: ConvTranspose2dOptions = {},
+  out?: Tensor,
+): Tensor {
   const op = 'convTranspose2d';
   checkLive(op, x, w, bias);
   const { p, adjH, adjW } = params(op, opts, [x.shape, w.shape]);
   const shape = outputShape(op, x.shape, w.shape, p, adjH, adjW);
   const Cout = shape[1];
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== Cout)) {
-    throw new ShapeError(op, `bias ${formatShape(bias.shape)} must be [${Cout}] (input ${formatShape(x.shape)}, weight ${formatShape(w.shape)})`, [bias.shape, x.shape, w.shape]);
+    throw new ShapeError(
+      op,
+      `bias ${formatShape(bias.shape)} must be [${Cout}] (input ${formatShape(x.shape)}, weight ${formatShape(w.shape)})`,
+      [bias.shape, x.shape, w.shape],
+    );
   }
   const y = output(op, shape, commonDType(op, [x, w, bias, out]), out, [x, w, bias]);
   const backend = getBackend();
@@ -74,7 +120,13 @@ export function convTranspose2d(x: Tensor, w: Tensor, bias: Tensor | null, opts:
 }
 
 /** dx [N, Cin, H, W] (= inputShape): the gradient of convTranspose2d with respect to its input. */
-export function convTranspose2dBackwardData(dy: Tensor, w: Tensor, inputShape: Shape, opts: ConvTranspose2dOptions = {}, out?: Tensor): Tensor {
+export function convTranspose2dBackwardData(
+  dy: Tensor,
+  w: Tensor,
+  inputShape: Shape,
+  opts: ConvTranspose2dOptions = {},
+  out?: Tensor,
+): Tensor {
   const op = 'convTranspose2dBackwardData';
   checkLive(op, dy, w);
   const { p, adjH, adjW } = params(op, opts, [dy.shape, w.shape]);
@@ -82,7 +134,11 @@ export function convTranspose2dBackwardData(dy: Tensor, w: Tensor, inputShape: S
   checkRank(op, 'weight', w, 4, [dy.shape, inputShape]);
   const expected = outputShape(op, inputShape, w.shape, p, adjH, adjW);
   if (!sameShape(expected, dy.shape)) {
-    throw new ShapeError(op, `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(inputShape)} and weight ${formatShape(w.shape)}`, [dy.shape, inputShape, w.shape]);
+    throw new ShapeError(
+      op,
+      `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(inputShape)} and weight ${formatShape(w.shape)}`,
+      [dy.shape, inputShape, w.shape],
+    );
   }
   const dx = output(op, inputShape, commonDType(op, [dy, w, out]), out, [dy, w]);
   getBackend().conv2d(dy, w, null, dx, p);
@@ -91,7 +147,11 @@ export function convTranspose2dBackwardData(dy: Tensor, w: Tensor, inputShape: S
 
 /** dw [Cin, Cout, kH, kW] (= wShape) and db [Cout]: gradients of convTranspose2d. */
 export function convTranspose2dBackwardFilter(
-  x: Tensor, dy: Tensor, wShape: Shape, opts: ConvTranspose2dOptions = {}, grads: FilterGradients = {},
+  x: Tensor,
+  dy: Tensor,
+  wShape: Shape,
+  opts: ConvTranspose2dOptions = {},
+  grads: FilterGradients = {},
 ): { dw: Tensor; db: Tensor | null } {
   const op = 'convTranspose2dBackwardFilter';
   checkLive(op, x, dy);
@@ -101,7 +161,11 @@ export function convTranspose2dBackwardFilter(
   checkRank(op, 'dy', dy, 4, [x.shape, wShape]);
   const expected = outputShape(op, x.shape, wShape, p, adjH, adjW);
   if (!sameShape(expected, dy.shape)) {
-    throw new ShapeError(op, `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(x.shape)} and weight ${formatShape(wShape)}`, [dy.shape, x.shape, wShape]);
+    throw new ShapeError(
+      op,
+      `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(x.shape)} and weight ${formatShape(wShape)}`,
+      [dy.shape, x.shape, wShape],
+    );
   }
   const Cout = wShape[1];
   const dtype = commonDType(op, [x, dy, grads.dw, grads.db]);

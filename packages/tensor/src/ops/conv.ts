@@ -1,10 +1,19 @@
 import type { Conv2dParams } from '../backend.js';
+import { zeros } from '../creation.js';
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { type Shape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { zeros } from '../creation.js';
-import { checkLive, checkRank, checkShapeArg, checkShapeEquals, commonDType, output, pair, withShapes } from './validate.js';
+import {
+  checkLive,
+  checkRank,
+  checkShapeArg,
+  checkShapeEquals,
+  commonDType,
+  output,
+  pair,
+  withShapes,
+} from './validate.js';
 
 /**
  * 2-D convolution (Torch SpatialConvolution semantics, a cross-correlation) and its two
@@ -34,16 +43,39 @@ export function convParams(op: string, opts: Conv2dOptions, shapes: readonly Sha
  * The output shape of conv(x [N, C, H, W], w [O, C, kH, kW]); checks ranks, channels and that
  * the output is not empty. `names` lets the transposed convolution reuse it with its own words.
  */
-export function conv2dShape(op: string, x: Shape, w: Shape, p: Conv2dParams, names = { x: 'input', w: 'weight' }): number[] {
-  if (x.length !== 4) throw new ShapeError(op, `${names.x} must be [N, C, H, W], got ${formatShape(x)} (${names.w} ${formatShape(w)})`, [x, w]);
-  if (w.length !== 4) throw new ShapeError(op, `${names.w} must have rank 4, got ${formatShape(w)} (${names.x} ${formatShape(x)})`, [w, x]);
+export function conv2dShape(
+  op: string,
+  x: Shape,
+  w: Shape,
+  p: Conv2dParams,
+  names = { x: 'input', w: 'weight' },
+): number[] {
+  if (x.length !== 4)
+    throw new ShapeError(op, `${names.x} must be [N, C, H, W], got ${formatShape(x)} (${names.w} ${formatShape(w)})`, [
+      x,
+      w,
+    ]);
+  if (w.length !== 4)
+    throw new ShapeError(op, `${names.w} must have rank 4, got ${formatShape(w)} (${names.x} ${formatShape(x)})`, [
+      w,
+      x,
+    ]);
   const [N, C, H, W] = x;
   const [O, Cw, kH, kW] = w;
-  if (C !== Cw) throw new ShapeError(op, `${names.x} channels ${C} do not match ${names.w} ${formatShape(w)} for ${names.x} ${formatShape(x)}`, [x, w]);
+  if (C !== Cw)
+    throw new ShapeError(
+      op,
+      `${names.x} channels ${C} do not match ${names.w} ${formatShape(w)} for ${names.x} ${formatShape(x)}`,
+      [x, w],
+    );
   const Ho = conv2dOutputSize(H, kH, p.strideH, p.padH);
   const Wo = conv2dOutputSize(W, kW, p.strideW, p.padW);
   if (Ho <= 0 || Wo <= 0 || kH === 0 || kW === 0) {
-    throw new ShapeError(op, `output size ${Ho}×${Wo} is not positive for ${names.x} ${formatShape(x)}, ${names.w} ${formatShape(w)}, stride ${p.strideH}×${p.strideW}, padding ${p.padH}×${p.padW}`, [x, w]);
+    throw new ShapeError(
+      op,
+      `output size ${Ho}×${Wo} is not positive for ${names.x} ${formatShape(x)}, ${names.w} ${formatShape(w)}, stride ${p.strideH}×${p.strideW}, padding ${p.padH}×${p.padW}`,
+      [x, w],
+    );
   }
   return [N, O, Ho, Wo];
 }
@@ -52,7 +84,10 @@ function checkBias(op: string, bias: Tensor | null, channels: number, shapes: re
   if (bias === null) return;
   checkLive(op, bias);
   if (bias.rank !== 1 || bias.shape[0] !== channels) {
-    throw new ShapeError(op, `bias ${formatShape(bias.shape)} must be [${channels}]${withShapes(shapes)}`, [bias.shape, ...shapes]);
+    throw new ShapeError(op, `bias ${formatShape(bias.shape)} must be [${channels}]${withShapes(shapes)}`, [
+      bias.shape,
+      ...shapes,
+    ]);
   }
 }
 
@@ -73,12 +108,22 @@ function checkGradOutput(op: string, dy: Tensor, inputShape: Shape, w: Shape, p:
   checkRank(op, 'dy', dy, 4, [inputShape, w]);
   const expected = conv2dShape(op, inputShape, w, p);
   if (!sameShape(expected, dy.shape)) {
-    throw new ShapeError(op, `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(inputShape)} and weight ${formatShape(w)}`, [dy.shape, inputShape, w]);
+    throw new ShapeError(
+      op,
+      `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(inputShape)} and weight ${formatShape(w)}`,
+      [dy.shape, inputShape, w],
+    );
   }
 }
 
 /** dx [N, C, H, W] (= inputShape): the gradient of conv2d with respect to its input. */
-export function conv2dBackwardData(dy: Tensor, w: Tensor, inputShape: Shape, opts: Conv2dOptions = {}, out?: Tensor): Tensor {
+export function conv2dBackwardData(
+  dy: Tensor,
+  w: Tensor,
+  inputShape: Shape,
+  opts: Conv2dOptions = {},
+  out?: Tensor,
+): Tensor {
   checkLive('conv2dBackwardData', dy, w);
   const p = convParams('conv2dBackwardData', opts, [dy.shape, w.shape]);
   checkRank('conv2dBackwardData', 'weight', w, 4, [dy.shape]);
@@ -99,7 +144,11 @@ export interface FilterGradients {
 
 /** dw [O, C, kH, kW] (= wShape) and db [O]: the gradients of conv2d with respect to weight and bias. */
 export function conv2dBackwardFilter(
-  x: Tensor, dy: Tensor, wShape: Shape, opts: Conv2dOptions = {}, grads: FilterGradients = {},
+  x: Tensor,
+  dy: Tensor,
+  wShape: Shape,
+  opts: Conv2dOptions = {},
+  grads: FilterGradients = {},
 ): { dw: Tensor; db: Tensor | null } {
   const op = 'conv2dBackwardFilter';
   checkLive(op, x, dy);

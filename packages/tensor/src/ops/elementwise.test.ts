@@ -28,7 +28,10 @@ describe('elementwise ops front-end', () => {
     expect(y.dtype).toBe('float64');
     const out = zeros([2, 3], 'float64');
     expect(mul(a, tensor([[1], [2]], undefined, 'float64'), out)).toBe(out);
-    expect(out.toArray()).toEqual([[1, 2, 3], [2, 4, 6]]);
+    expect(out.toArray()).toEqual([
+      [1, 2, 3],
+      [2, 4, 6],
+    ]);
   });
 
   test('two numbers make a scalar tensor in the default dtype', () => {
@@ -47,7 +50,11 @@ describe('elementwise ops front-end', () => {
 
   test('inputs that live on another backend (WebAssembly memory) work with the active kernels', () => {
     const memory = new WebAssemblyApi.Memory({ initial: 1, maximum: 1024, shared: true });
-    registerBackend('reference-heap', () => ({ ...createReferenceBackend(), name: 'reference-heap', allocator: new HeapAllocator(memory, 64) }));
+    registerBackend('reference-heap', () => ({
+      ...createReferenceBackend(),
+      name: 'reference-heap',
+      allocator: new HeapAllocator(memory, 64),
+    }));
     const foreign = withBackend('reference-heap', () => tensor([1, 2, 3]));
     expect(foreign.ptr).toBeGreaterThanOrEqual(64);
     const y = add(foreign, tensor([10, 20, 30]));

@@ -1,6 +1,6 @@
 import type { BinaryOp, UnaryOp } from '../backend.js';
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkLive, commonDType, output } from './validate.js';
@@ -19,7 +19,11 @@ export function broadcastShape(op: string, a: Shape, b: Shape): number[] {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(op, `shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (axis ${i}: ${da} vs ${db})`, [a, b]);
+      throw new ShapeError(
+        op,
+        `shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (axis ${i}: ${da} vs ${db})`,
+        [a, b],
+      );
     }
     out[i] = da === 1 ? db : da;
   }
@@ -27,7 +31,14 @@ export function broadcastShape(op: string, a: Shape, b: Shape): number[] {
 }
 
 /** out = a op b, or relu(a op b) in the same pass with `relu` (see addRelu). */
-export function binary(op: BinaryOp, name: string, a: Tensor | number, b: Tensor | number, out?: Tensor, relu = false): Tensor {
+export function binary(
+  op: BinaryOp,
+  name: string,
+  a: Tensor | number,
+  b: Tensor | number,
+  out?: Tensor,
+  relu = false,
+): Tensor {
   checkOperand(name, a);
   checkOperand(name, b);
   const shape = broadcastShape(name, typeof a === 'number' ? [] : a.shape, typeof b === 'number' ? [] : b.shape);
@@ -47,15 +58,18 @@ export const add = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tenso
 export const sub = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('sub', 'sub', a, b, out);
 export const mul = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('mul', 'mul', a, b, out);
 export const div = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('div', 'div', a, b, out);
-export const maximum = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('max', 'maximum', a, b, out);
-export const minimum = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('min', 'minimum', a, b, out);
+export const maximum = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor =>
+  binary('max', 'maximum', a, b, out);
+export const minimum = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor =>
+  binary('min', 'minimum', a, b, out);
 export const pow = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('pow', 'pow', a, b, out);
 /**
  * relu(a + b) in one pass: the residual join of a ResNet block with its ReLU fused, bit for bit
  * add then threshold(out, 0, 0). Its backward is thresholdBackward(out, dy, 0): out > 0 exactly
  * where a + b > 0.
  */
-export const addRelu = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('add', 'addRelu', a, b, out, true);
+export const addRelu = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor =>
+  binary('add', 'addRelu', a, b, out, true);
 
 export function unary(op: UnaryOp, x: Tensor, out?: Tensor): Tensor {
   checkOperand(op, x);
@@ -138,6 +152,10 @@ function checkSameSize(op: string, a: Tensor, b: Tensor): void {
   checkOperand(op, a);
   checkOperand(op, b);
   if (a.size !== b.size) {
-    throw new ShapeError(op, `sizes differ: ${formatShape(a.shape)} (${a.size}) vs ${formatShape(b.shape)} (${b.size})`, [a.shape, b.shape]);
+    throw new ShapeError(
+      op,
+      `sizes differ: ${formatShape(a.shape)} (${a.size}) vs ${formatShape(b.shape)} (${b.size})`,
+      [a.shape, b.shape],
+    );
   }
 }

@@ -3,27 +3,68 @@
  * allocates its output on the active backend or writes into `out`, and calls one kernel of
  * the active backend.
  */
+
 export {
-  add, sub, mul, div, maximum, minimum, pow, addRelu,
-  neg, exp, log, sqrt, abs, relu, tanh, sigmoid, square, sign,
-  broadcastShape,
-  threshold, thresholdBackward, axpby, fill, copy, clone,
-} from './elementwise.js';
-export { sum, mean, max, min, argmax, topk } from './reduce.js';
-export { matmul, type MatmulArgs } from './matmul.js';
-export { permute, transpose, concat, pad, padBackward, type Pads } from './layout.js';
+  type BatchNormGradients,
+  type BatchNormTrainOptions,
+  batchNormApply,
+  batchNormBackward,
+  batchNormEval,
+  batchNormInvStd,
+  batchNormTrain,
+} from './batchnorm.js';
 export {
-  conv2d, conv2dBackwardData, conv2dBackwardFilter, conv2dOutputSize,
-  type Conv2dOptions, type FilterGradients,
+  type Conv2dOptions,
+  conv2d,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  conv2dOutputSize,
+  type FilterGradients,
 } from './conv.js';
 export {
-  convTranspose2d, convTranspose2dBackwardData, convTranspose2dBackwardFilter, convTranspose2dOutputSize,
   type ConvTranspose2dOptions,
+  convTranspose2d,
+  convTranspose2dBackwardData,
+  convTranspose2dBackwardFilter,
+  convTranspose2dOutputSize,
 } from './conv-transpose.js';
-export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, pool2dOutputSize, type Pool2dOptions } from './pool.js';
 export {
-  batchNormTrain, batchNormEval, batchNormApply, batchNormInvStd, batchNormBackward,
-  type BatchNormTrainOptions, type BatchNormGradients,
-} from './batchnorm.js';
+  abs,
+  add,
+  addRelu,
+  axpby,
+  broadcastShape,
+  clone,
+  copy,
+  div,
+  exp,
+  fill,
+  log,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sign,
+  sqrt,
+  square,
+  sub,
+  tanh,
+  threshold,
+  thresholdBackward,
+} from './elementwise.js';
+export { concat, type Pads, pad, padBackward, permute, transpose } from './layout.js';
+export { type MatmulArgs, matmul } from './matmul.js';
+export {
+  avgPool2d,
+  avgPool2dBackward,
+  maxPool2d,
+  maxPool2dBackward,
+  type Pool2dOptions,
+  pool2dOutputSize,
+} from './pool.js';
+export { argmax, max, mean, min, sum, topk } from './reduce.js';
+export { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from './softmax.js';
 export { upsampleNearest2d, upsampleNearest2dBackward } from './upsample.js';
-export { softmax, logSoftmax, softmaxBackward, logSoftmaxBackward } from './softmax.js';

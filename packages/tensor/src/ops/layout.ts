@@ -1,7 +1,7 @@
 import type { PadMode } from '../backend.js';
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
-import { type Shape, normalizeAxis, sameShape } from '../shape.js';
+import { formatShape, ShapeError } from '../errors.js';
+import { normalizeAxis, type Shape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkLive, checkShapeArg, commonDType, output, withShapes } from './validate.js';
 
@@ -11,11 +11,22 @@ import { checkLive, checkShapeArg, commonDType, output, withShapes } from './val
 export function permute(x: Tensor, perm: readonly number[], out?: Tensor): Tensor {
   checkLive('permute', x);
   const seen = new Set(perm);
-  const valid = perm.length === x.rank && seen.size === x.rank && perm.every((p) => Number.isInteger(p) && p >= 0 && p < x.rank);
+  const valid =
+    perm.length === x.rank && seen.size === x.rank && perm.every((p) => Number.isInteger(p) && p >= 0 && p < x.rank);
   if (!valid) {
-    throw new ShapeError('permute', `${JSON.stringify(perm)} is not a permutation of the axes of ${formatShape(x.shape)}`, [x.shape]);
+    throw new ShapeError(
+      'permute',
+      `${JSON.stringify(perm)} is not a permutation of the axes of ${formatShape(x.shape)}`,
+      [x.shape],
+    );
   }
-  const y = output('permute', perm.map((p) => x.shape[p]), commonDType('permute', [x, out]), out, [x]);
+  const y = output(
+    'permute',
+    perm.map((p) => x.shape[p]),
+    commonDType('permute', [x, out]),
+    out,
+    [x],
+  );
   getBackend().permute(x, perm, y);
   return y;
 }
@@ -40,7 +51,11 @@ export function concat(xs: readonly Tensor[], axis = 0, out?: Tensor): Tensor {
   for (const x of xs) {
     const compatible = x.rank === first.rank && x.shape.every((d, i) => i === a || d === first.shape[i]);
     if (!compatible) {
-      throw new ShapeError('concat', `shapes ${formatShape(first.shape)} and ${formatShape(x.shape)} differ outside axis ${a}`, shapes);
+      throw new ShapeError(
+        'concat',
+        `shapes ${formatShape(first.shape)} and ${formatShape(x.shape)} differ outside axis ${a}`,
+        shapes,
+      );
     }
     total += x.shape[a];
   }
@@ -57,25 +72,46 @@ export type Pads = readonly (readonly [number, number])[];
  * non-negative integers per axis; reflect needs pads < size (the edge is not repeated),
  * replicate needs a non-empty axis to repeat.
  */
-export function paddedShape(op: string, shape: Shape, pads: Pads, mode: PadMode, context: readonly Shape[] = []): number[] {
+export function paddedShape(
+  op: string,
+  shape: Shape,
+  pads: Pads,
+  mode: PadMode,
+  context: readonly Shape[] = [],
+): number[] {
   if (!['zero', 'constant', 'reflect', 'replicate'].includes(mode)) {
     throw new Error(`${op}: unknown pad mode '${mode}' (expected zero, constant, reflect or replicate)`);
   }
   if (!Array.isArray(pads) || pads.length !== shape.length) {
-    throw new ShapeError(op, `needs one [before, after] pair per axis of ${formatShape(shape)}, got ${JSON.stringify(pads)}${withShapes(context)}`, [shape, ...context]);
+    throw new ShapeError(
+      op,
+      `needs one [before, after] pair per axis of ${formatShape(shape)}, got ${JSON.stringify(pads)}${withShapes(context)}`,
+      [shape, ...context],
+    );
   }
   return shape.map((d, i) => {
     const p = pads[i];
     const ok = Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0);
     if (!ok) {
-      throw new ShapeError(op, `pads for axis ${i} must be two non-negative integers, got ${JSON.stringify(p)} for ${formatShape(shape)}${withShapes(context)}`, [shape, ...context]);
+      throw new ShapeError(
+        op,
+        `pads for axis ${i} must be two non-negative integers, got ${JSON.stringify(p)} for ${formatShape(shape)}${withShapes(context)}`,
+        [shape, ...context],
+      );
     }
     const [before, after] = p;
     if (mode === 'reflect' && (before >= d || after >= d) && before + after > 0) {
-      throw new ShapeError(op, `reflect pads [${before}, ${after}] must be smaller than axis ${i} of ${formatShape(shape)}${withShapes(context)}`, [shape, ...context]);
+      throw new ShapeError(
+        op,
+        `reflect pads [${before}, ${after}] must be smaller than axis ${i} of ${formatShape(shape)}${withShapes(context)}`,
+        [shape, ...context],
+      );
     }
     if (mode === 'replicate' && d === 0 && before + after > 0) {
-      throw new ShapeError(op, `replicate cannot pad empty axis ${i} of ${formatShape(shape)}${withShapes(context)}`, [shape, ...context]);
+      throw new ShapeError(op, `replicate cannot pad empty axis ${i} of ${formatShape(shape)}${withShapes(context)}`, [
+        shape,
+        ...context,
+      ]);
     }
     return before + d + after;
   });
@@ -96,7 +132,11 @@ export function padBackward(dy: Tensor, pads: Pads, mode: PadMode, inputShape: S
   checkShapeArg('padBackward', 'inputShape', inputShape, null, [dy.shape]);
   const expected = paddedShape('padBackward', inputShape, pads, mode, [dy.shape]);
   if (!sameShape(expected, dy.shape)) {
-    throw new ShapeError('padBackward', `dy ${formatShape(dy.shape)} is not input ${formatShape(inputShape)} padded by ${JSON.stringify(pads)} (expected ${formatShape(expected)})`, [dy.shape, inputShape]);
+    throw new ShapeError(
+      'padBackward',
+      `dy ${formatShape(dy.shape)} is not input ${formatShape(inputShape)} padded by ${JSON.stringify(pads)} (expected ${formatShape(expected)})`,
+      [dy.shape, inputShape],
+    );
   }
   const dx = output('padBackward', inputShape, commonDType('padBackward', [dy, out]), out, [dy]);
   getBackend().padBackward(dy, pads, mode, dx);

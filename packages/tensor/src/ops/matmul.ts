@@ -1,5 +1,5 @@
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkLive, checkRank, commonDType, output } from './validate.js';
 
@@ -13,7 +13,11 @@ export interface MatmulArgs {
 }
 
 /** 2-D matrix product op(a) · op(b), where op transposes when transA / transB is set. */
-export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false, alpha = 1, beta = 0, out }: MatmulArgs = {}): Tensor {
+export function matmul(
+  a: Tensor,
+  b: Tensor,
+  { transA = false, transB = false, alpha = 1, beta = 0, out }: MatmulArgs = {},
+): Tensor {
   checkLive('matmul', a, b);
   checkRank('matmul', 'a', a, 2, [b.shape]);
   checkRank('matmul', 'b', b, 2, [a.shape]);
@@ -22,9 +26,16 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false, a
   if (Ka !== Kb) {
     const ta = transA ? 'ᵀ' : '';
     const tb = transB ? 'ᵀ' : '';
-    throw new ShapeError('matmul', `inner sizes differ: a${ta} ${formatShape(a.shape)} vs b${tb} ${formatShape(b.shape)} (${Ka} vs ${Kb})`, [a.shape, b.shape]);
+    throw new ShapeError(
+      'matmul',
+      `inner sizes differ: a${ta} ${formatShape(a.shape)} vs b${tb} ${formatShape(b.shape)} (${Ka} vs ${Kb})`,
+      [a.shape, b.shape],
+    );
   }
-  if (beta !== 0 && !out) throw new Error(`matmul: beta = ${beta} accumulates into out, but no out was given (a ${formatShape(a.shape)}, b ${formatShape(b.shape)})`);
+  if (beta !== 0 && !out)
+    throw new Error(
+      `matmul: beta = ${beta} accumulates into out, but no out was given (a ${formatShape(a.shape)}, b ${formatShape(b.shape)})`,
+    );
   const y = output('matmul', [M, N], commonDType('matmul', [a, b, out]), out, [a, b]);
   getBackend().matmul(a, b, y, { transA, transB, alpha, beta });
   return y;

@@ -1,6 +1,6 @@
 import type { Pool2dParams } from '../backend.js';
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { type Shape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkLive, checkRank, checkShapeArg, commonDType, output, pair, withShapes } from './validate.js';
@@ -32,7 +32,12 @@ export function pool2dOutputSize(size: number, kernel: number, stride: number, p
 }
 
 /** Validated kernel parameters and the output shape for an input of `inputShape`. */
-function poolGeometry(op: string, inputShape: Shape, opts: Pool2dOptions, shapes: readonly Shape[]): { p: Pool2dParams; shape: number[] } {
+function poolGeometry(
+  op: string,
+  inputShape: Shape,
+  opts: Pool2dOptions,
+  shapes: readonly Shape[],
+): { p: Pool2dParams; shape: number[] } {
   if (opts === null || typeof opts !== 'object' || opts.kernel === undefined) {
     throw new Error(`${op}: options must include a kernel size${withShapes(shapes)}`);
   }
@@ -40,10 +45,19 @@ function poolGeometry(op: string, inputShape: Shape, opts: Pool2dOptions, shapes
   const [strideH, strideW] = pair(op, 'stride', opts.stride ?? opts.kernel, true, shapes);
   const [padH, padW] = pair(op, 'padding', opts.padding ?? 0, false, shapes);
   if (2 * padH > kernelH || 2 * padW > kernelW) {
-    throw new ShapeError(op, `padding ${padH}×${padW} must be at most half the kernel ${kernelH}×${kernelW}${withShapes(shapes)}`, shapes);
+    throw new ShapeError(
+      op,
+      `padding ${padH}×${padW} must be at most half the kernel ${kernelH}×${kernelW}${withShapes(shapes)}`,
+      shapes,
+    );
   }
   const p: Pool2dParams = {
-    kernelH, kernelW, strideH, strideW, padH, padW,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    padH,
+    padW,
     ceilMode: opts.ceilMode ?? false,
     countIncludePad: opts.countIncludePad ?? true,
   };
@@ -51,14 +65,22 @@ function poolGeometry(op: string, inputShape: Shape, opts: Pool2dOptions, shapes
   const Ho = pool2dOutputSize(H, kernelH, strideH, padH, p.ceilMode);
   const Wo = pool2dOutputSize(W, kernelW, strideW, padW, p.ceilMode);
   if (Ho <= 0 || Wo <= 0) {
-    throw new ShapeError(op, `output size ${Ho}×${Wo} is not positive for input ${formatShape(inputShape)} with kernel ${kernelH}×${kernelW}, stride ${strideH}×${strideW}, padding ${padH}×${padW}${withShapes(shapes.slice(1))}`, shapes);
+    throw new ShapeError(
+      op,
+      `output size ${Ho}×${Wo} is not positive for input ${formatShape(inputShape)} with kernel ${kernelH}×${kernelW}, stride ${strideH}×${strideW}, padding ${padH}×${padW}${withShapes(shapes.slice(1))}`,
+      shapes,
+    );
   }
   return { p, shape: [N, C, Ho, Wo] };
 }
 
 function checkDy(op: string, dy: Tensor, expected: Shape, inputShape: Shape): void {
   if (!sameShape(dy.shape, expected)) {
-    throw new ShapeError(op, `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(inputShape)}`, [dy.shape, inputShape]);
+    throw new ShapeError(
+      op,
+      `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(inputShape)}`,
+      [dy.shape, inputShape],
+    );
   }
 }
 

@@ -17,21 +17,35 @@ describe('reduction front-end', () => {
     expect(sum(x, [0, 2]).shape).toEqual([3]);
     expect(sum(x, [0, 2], true).shape).toEqual([1, 3, 1]);
     // axis 1 of [2,3,4]: e.g. (0,·,0) = 0 + 4 + 8 = 12
-    expect(sum(x, 1).toArray()).toEqual([[12, 15, 18, 21], [48, 51, 54, 57]]);
+    expect(sum(x, 1).toArray()).toEqual([
+      [12, 15, 18, 21],
+      [48, 51, 54, 57],
+    ]);
     expect(mean(x).shape).toEqual([]);
     expect(mean(x).item()).toBe(11.5);
   });
 
   test('out is written through a keepdims view and returned', () => {
     const out = zeros([3]);
-    const y = max(tensor([[1, 9, 3], [4, 2, 6]]), 0, false, out);
+    const y = max(
+      tensor([
+        [1, 9, 3],
+        [4, 2, 6],
+      ]),
+      0,
+      false,
+      out,
+    );
     expect(y).toBe(out);
     expect(out.toArray()).toEqual([4, 9, 6]);
     expect(out.isDisposed).toBe(false);
   });
 
   test('argmax shapes, and an empty reduction set is the identity', () => {
-    const x = tensor([[1, 9, 3], [4, 2, 6]]);
+    const x = tensor([
+      [1, 9, 3],
+      [4, 2, 6],
+    ]);
     expect(argmax(x).toArray()).toEqual([1, 2]);
     expect(argmax(x, 0, true).shape).toEqual([1, 3]);
     expect(sum(x, []).toArray()).toEqual(x.toArray());

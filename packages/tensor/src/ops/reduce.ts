@@ -1,6 +1,6 @@
 import type { ReduceOp } from '../backend.js';
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkInt, checkLive, commonDType, output } from './validate.js';
@@ -11,12 +11,19 @@ import { checkInt, checkLive, commonDType, output } from './validate.js';
  */
 
 /** Sorted, unique, non-negative axes; a ShapeError for out-of-range or repeated ones. */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, shape: readonly number[]): number[] {
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined,
+  shape: readonly number[],
+): number[] {
   if (axes === undefined) return shape.map((_, i) => i);
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const norm = list.map((a) => normalizeAxis(op, a, shape)).sort((a, b) => a - b);
   for (let i = 1; i < norm.length; i++) {
-    if (norm[i] === norm[i - 1]) throw new ShapeError(op, `axis ${norm[i]} repeated in ${JSON.stringify(list)} for shape ${formatShape(shape)}`, [shape]);
+    if (norm[i] === norm[i - 1])
+      throw new ShapeError(op, `axis ${norm[i]} repeated in ${JSON.stringify(list)} for shape ${formatShape(shape)}`, [
+        shape,
+      ]);
   }
   return norm;
 }
@@ -25,7 +32,11 @@ function reduction(op: ReduceOp, x: Tensor, axes?: number | readonly number[], k
   checkLive(op, x);
   const ax = normalizeAxes(op, axes, x.shape);
   if ((op === 'max' || op === 'min') && ax.some((a) => x.shape[a] === 0)) {
-    throw new ShapeError(op, `cannot reduce over an empty axis of ${formatShape(x.shape)} (axes ${JSON.stringify(ax)})`, [x.shape]);
+    throw new ShapeError(
+      op,
+      `cannot reduce over an empty axis of ${formatShape(x.shape)} (axes ${JSON.stringify(ax)})`,
+      [x.shape],
+    );
   }
   const kept = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
   const dropped = x.shape.filter((_, i) => !ax.includes(i));
@@ -36,10 +47,14 @@ function reduction(op: ReduceOp, x: Tensor, axes?: number | readonly number[], k
   return y;
 }
 
-export const sum = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor => reduction('sum', x, axes, keepdims, out);
-export const mean = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor => reduction('mean', x, axes, keepdims, out);
-export const max = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor => reduction('max', x, axes, keepdims, out);
-export const min = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor => reduction('min', x, axes, keepdims, out);
+export const sum = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor =>
+  reduction('sum', x, axes, keepdims, out);
+export const mean = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor =>
+  reduction('mean', x, axes, keepdims, out);
+export const max = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor =>
+  reduction('max', x, axes, keepdims, out);
+export const min = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor =>
+  reduction('min', x, axes, keepdims, out);
 
 /** Indices (as integral float values) of the maximum along `axis`; the first one on ties. */
 export function argmax(x: Tensor, axis = -1, keepdims = false): Tensor {
@@ -64,12 +79,18 @@ export function topk(x: Tensor, k: number, axis = -1): { values: Tensor; indices
   const a = normalizeAxis('topk', axis, x.shape);
   const n = x.shape[a];
   checkInt('topk', 'k', k, false, [x.shape]);
-  if (k > n) throw new ShapeError('topk', `k = ${k} exceeds the size ${n} of axis ${axis} of ${formatShape(x.shape)}`, [x.shape]);
+  if (k > n)
+    throw new ShapeError('topk', `k = ${k} exceeds the size ${n} of axis ${axis} of ${formatShape(x.shape)}`, [
+      x.shape,
+    ]);
   let outer = 1;
   for (let i = 0; i < a; i++) outer *= x.shape[i];
   let inner = 1;
   for (let i = a + 1; i < x.rank; i++) inner *= x.shape[i];
-  const values = Tensor.empty(x.shape.map((d, i) => (i === a ? k : d)), x.dtype);
+  const values = Tensor.empty(
+    x.shape.map((d, i) => (i === a ? k : d)),
+    x.dtype,
+  );
   const indices = new Int32Array(values.size);
   const xd = x.data;
   const vd = values.data;
@@ -91,7 +112,7 @@ export function topk(x: Tensor, k: number, axis = -1): { values: Tensor; indices
 
 /** Negative when u should come before v in descending order; NaN sorts first. */
 function compareDescending(u: number, v: number): number {
-  if (u !== u) return v !== v ? 0 : -1;
-  if (v !== v) return 1;
+  if (Number.isNaN(u)) return Number.isNaN(v) ? 0 : -1;
+  if (Number.isNaN(v)) return 1;
   return u > v ? -1 : u < v ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkLive, checkRank, commonDType, output } from './validate.js';
 
@@ -17,7 +17,10 @@ function backward(op: string, y: Tensor, dy: Tensor, log: boolean, out?: Tensor)
   checkLive(op, y, dy);
   checkRank(op, 'y', y, 2, [dy.shape]);
   if (dy.rank !== 2 || dy.shape[0] !== y.shape[0] || dy.shape[1] !== y.shape[1]) {
-    throw new ShapeError(op, `dy ${formatShape(dy.shape)} must have the shape of y ${formatShape(y.shape)}`, [dy.shape, y.shape]);
+    throw new ShapeError(op, `dy ${formatShape(dy.shape)} must have the shape of y ${formatShape(y.shape)}`, [
+      dy.shape,
+      y.shape,
+    ]);
   }
   const dx = output(op, y.shape, commonDType(op, [y, dy, out]), out, [y, dy]);
   getBackend().softmaxBackward(y, dy, dx, log);
@@ -27,6 +30,8 @@ function backward(op: string, y: Tensor, dy: Tensor, log: boolean, out?: Tensor)
 export const softmax = (x: Tensor, out?: Tensor): Tensor => forward('softmax', x, false, out);
 export const logSoftmax = (x: Tensor, out?: Tensor): Tensor => forward('logSoftmax', x, true, out);
 /** dx from the softmax output y and dy. */
-export const softmaxBackward = (y: Tensor, dy: Tensor, out?: Tensor): Tensor => backward('softmaxBackward', y, dy, false, out);
+export const softmaxBackward = (y: Tensor, dy: Tensor, out?: Tensor): Tensor =>
+  backward('softmaxBackward', y, dy, false, out);
 /** dx from the log-softmax output y and dy. */
-export const logSoftmaxBackward = (y: Tensor, dy: Tensor, out?: Tensor): Tensor => backward('logSoftmaxBackward', y, dy, true, out);
+export const logSoftmaxBackward = (y: Tensor, dy: Tensor, out?: Tensor): Tensor =>
+  backward('logSoftmaxBackward', y, dy, true, out);

@@ -1,5 +1,5 @@
 import { getBackend } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkLive, checkRank, commonDType, output, pair } from './validate.js';
 

@@ -8,8 +8,17 @@ import { pool2dOutputSize } from '../../ops/pool.js';
  * `seed` feeds the Rng that fills the tensors, so a shrunk counterexample is reproducible.
  */
 export interface ConvGeometry {
-  N: number; C: number; O: number; H: number; W: number;
-  kH: number; kW: number; strideH: number; strideW: number; padH: number; padW: number;
+  N: number;
+  C: number;
+  O: number;
+  H: number;
+  W: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
   seed: number;
 }
 
@@ -28,12 +37,21 @@ export const convGeometry: fc.Arbitrary<ConvGeometry> = fc
     padW: fc.constantFrom(0, 1, 2),
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
   })
-  .filter((g) => conv2dOutputSize(g.H, g.kH, g.strideH, g.padH) > 0 && conv2dOutputSize(g.W, g.kW, g.strideW, g.padW) > 0);
+  .filter(
+    (g) => conv2dOutputSize(g.H, g.kH, g.strideH, g.padH) > 0 && conv2dOutputSize(g.W, g.kW, g.strideW, g.padW) > 0,
+  );
 
 export interface PoolGeometry {
-  N: number; C: number; H: number; W: number;
-  kernel: [number, number]; stride: [number, number]; padding: [number, number];
-  ceilMode: boolean; countIncludePad: boolean; seed: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  ceilMode: boolean;
+  countIncludePad: boolean;
+  seed: number;
 }
 
 export const poolGeometry: fc.Arbitrary<PoolGeometry> = fc
@@ -53,7 +71,10 @@ export const poolGeometry: fc.Arbitrary<PoolGeometry> = fc
     const [kH, kW] = g.kernel;
     const [pH, pW] = g.padding;
     if (2 * pH > kH || 2 * pW > kW) return false;
-    return pool2dOutputSize(g.H, kH, g.stride[0], pH, g.ceilMode) > 0 && pool2dOutputSize(g.W, kW, g.stride[1], pW, g.ceilMode) > 0;
+    return (
+      pool2dOutputSize(g.H, kH, g.stride[0], pH, g.ceilMode) > 0 &&
+      pool2dOutputSize(g.W, kW, g.stride[1], pW, g.ceilMode) > 0
+    );
   });
 
 /** fast-check settings for every property test: seeded (reproducible) and small enough to be fast. */

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { full, tensor, zeros } from '../../creation.js';
-import { batchNormApply, batchNormBackward, batchNormEval, batchNormInvStd, batchNormTrain } from '../../ops/batchnorm.js';
+import {
+  batchNormApply,
+  batchNormBackward,
+  batchNormEval,
+  batchNormInvStd,
+  batchNormTrain,
+} from '../../ops/batchnorm.js';
 import type { Tensor } from '../../tensor.js';
 import { dot, expectClose, numericalGradient, randn, useReference } from './testing.js';
 
@@ -23,7 +29,10 @@ function channelStats(x: Tensor): { mean: number[]; variance: number[]; count: n
 }
 
 describe('reference batch norm forward', () => {
-  for (const shape of [[6, 3], [2, 3, 4, 5]]) {
+  for (const shape of [
+    [6, 3],
+    [2, 3, 4, 5],
+  ]) {
     test(`matches (x − mean) / sqrt(var + eps) · gamma + beta for ${JSON.stringify(shape)}`, () => {
       const x = randn(shape, 1);
       // Shift channels far from zero so that a one-pass variance would lose digits.
@@ -34,7 +43,11 @@ describe('reference batch norm forward', () => {
       const { y, saveMean, saveInvStd } = batchNormTrain(x, gamma, beta, { eps });
       const { mean, variance } = channelStats(x);
       expectClose(saveMean.data, mean, 1e-14);
-      expectClose(saveInvStd.data, variance.map((v) => 1 / Math.sqrt(v + eps)), 1e-12);
+      expectClose(
+        saveInvStd.data,
+        variance.map((v) => 1 / Math.sqrt(v + eps)),
+        1e-12,
+      );
       const S = x.size / (shape[0] * 3);
       const expected = Array.from(x.data, (v, i) => {
         const c = Math.floor(i / S) % 3;
@@ -46,7 +59,12 @@ describe('reference batch norm forward', () => {
 
   test('running statistics use Torch momentum and the unbiased variance', () => {
     // Channel 0 holds 1, 2, 3, 4 (mean 2.5, biased var 1.25, unbiased 5/3); channel 1 all 7.
-    const x = tensor([[1, 7], [2, 7], [3, 7], [4, 7]]);
+    const x = tensor([
+      [1, 7],
+      [2, 7],
+      [3, 7],
+      [4, 7],
+    ]);
     const runningMean = tensor([10, 0]);
     const runningVar = tensor([1, 1]);
     batchNormTrain(x, null, null, { runningMean, runningVar, momentum: 0.1 });
@@ -56,10 +74,16 @@ describe('reference batch norm forward', () => {
   });
 
   test('eval mode normalises with the running statistics; null gamma/beta mean 1/0', () => {
-    const x = tensor([[1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const y = batchNormEval(x, null, null, tensor([1, 2]), tensor([4, 1]), 0);
     // (x − runningMean) / sqrt(runningVar): column 0 / 2, column 1 / 1
-    expect(y.toArray()).toEqual([[0, 0], [1, 2]]);
+    expect(y.toArray()).toEqual([
+      [0, 0],
+      [1, 2],
+    ]);
   });
 
   test('batchNormInvStd + batchNormApply (a layer keeping invStd) give batchNormEval bit for bit', () => {
@@ -69,16 +93,25 @@ describe('reference batch norm forward', () => {
     const mean = randn([4], 14);
     const variance = full([4], 0.7);
     const invStd = batchNormInvStd(variance, 1e-5, zeros([4]));
-    expectClose(invStd.data, Array.from({ length: 4 }, () => 1 / Math.sqrt(0.7 + 1e-5)), 1e-15);
+    expectClose(
+      invStd.data,
+      Array.from({ length: 4 }, () => 1 / Math.sqrt(0.7 + 1e-5)),
+      1e-15,
+    );
     for (const relu of [false, true]) {
       const expected = batchNormEval(x, gamma, beta, mean, variance, 1e-5, undefined, relu);
-      expect(Array.from(batchNormApply(x, gamma, beta, mean, invStd, undefined, relu).data)).toEqual(Array.from(expected.data));
+      expect(Array.from(batchNormApply(x, gamma, beta, mean, invStd, undefined, relu).data)).toEqual(
+        Array.from(expected.data),
+      );
     }
   });
 });
 
 describe('reference batch norm backward vs numerical gradients (float64)', () => {
-  for (const shape of [[5, 3], [2, 3, 3, 2]]) {
+  for (const shape of [
+    [5, 3],
+    [2, 3, 3, 2],
+  ]) {
     test(`training mode, ${JSON.stringify(shape)}`, () => {
       const x = randn(shape, 2);
       const gamma = randn([3], 3);
@@ -120,7 +153,9 @@ describe('reference batch norm backward vs numerical gradients (float64)', () =>
       const dy = randn(shape, 17);
       const eps = 1e-5;
       const forward = () =>
-        training ? batchNormTrain(x, gamma, beta, { relu: true }).y : batchNormEval(x, gamma, beta, runningMean, runningVar, eps, undefined, true);
+        training
+          ? batchNormTrain(x, gamma, beta, { relu: true }).y
+          : batchNormEval(x, gamma, beta, runningMean, runningVar, eps, undefined, true);
       const loss = () => dot(forward(), dy);
       const y = forward();
       // Half the outputs are rectified (so the mask matters), none within reach of the step.
@@ -147,8 +182,16 @@ describe('reference batch norm backward vs numerical gradients (float64)', () =>
     batchNormBackward(x, dy, null, saveMean, saveInvStd, true, { dx, dgamma, dbeta });
     batchNormBackward(x, dy, null, saveMean, saveInvStd, true, { dx, dgamma, dbeta });
     expectClose(dx.data, once.dx!.data, 0);
-    expectClose(dgamma.data, Array.from(once.dgamma!.data, (v) => 2 * v), 1e-15);
-    expectClose(dbeta.data, Array.from(once.dbeta!.data, (v) => 2 * v), 1e-15);
+    expectClose(
+      dgamma.data,
+      Array.from(once.dgamma!.data, (v) => 2 * v),
+      1e-15,
+    );
+    expectClose(
+      dbeta.data,
+      Array.from(once.dbeta!.data, (v) => 2 * v),
+      1e-15,
+    );
     const none = batchNormBackward(x, dy, null, saveMean, saveInvStd, true, { dgamma: null, dbeta: null });
     expect(none.dgamma).toBeNull();
     expect(none.dbeta).toBeNull();

@@ -21,9 +21,17 @@ function layout(x: Tensor): { N: number; C: number; S: number } {
  * momentum * batch, with the unbiased variance (count / (count - 1)) for runningVar.
  */
 export function batchNormTrain(
-  x: Tensor, gamma: Tensor | null, beta: Tensor | null, y: Tensor,
-  saveMean: Tensor, saveInvStd: Tensor,
-  runningMean: Tensor | null, runningVar: Tensor | null, momentum: number, eps: number, relu = false,
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  y: Tensor,
+  saveMean: Tensor,
+  saveInvStd: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  momentum: number,
+  eps: number,
+  relu = false,
 ): void {
   const { N, C, S } = layout(x);
   const count = N * S;
@@ -48,7 +56,8 @@ export function batchNormTrain(
     saveInvStd.data[c] = 1 / Math.sqrt(variance + eps);
     if (runningMean) runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean;
     // With a single value per channel the unbiased variance is undefined; the ops reject that case.
-    if (runningVar) runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * (squares / Math.max(count - 1, 1));
+    if (runningVar)
+      runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * (squares / Math.max(count - 1, 1));
   }
   batchNormApply(x, gamma, beta, saveMean, saveInvStd, y, relu);
 }
@@ -60,7 +69,13 @@ export function batchNormTrain(
  * in the unfused sequence.
  */
 export function batchNormApply(
-  x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor, relu = false,
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  mean: Tensor,
+  invStd: Tensor,
+  y: Tensor,
+  relu = false,
 ): void {
   const { N, C, S } = layout(x);
   const xd = x.data;
@@ -86,8 +101,16 @@ export function batchNormApply(
  * With `rectified` (the output of a forward with relu) dy is first masked: 0 where rectified <= 0.
  */
 export function batchNormBackward(
-  x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor,
-  dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean, rectified: Tensor | null = null,
+  x: Tensor,
+  dy: Tensor,
+  gamma: Tensor | null,
+  mean: Tensor,
+  invStd: Tensor,
+  dx: Tensor | null,
+  dgamma: Tensor | null,
+  dbeta: Tensor | null,
+  training: boolean,
+  rectified: Tensor | null = null,
 ): void {
   const { N, C, S } = layout(x);
   const count = N * S;

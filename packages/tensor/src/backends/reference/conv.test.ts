@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { tensor } from '../../creation.js';
 import { conv2d, conv2dBackwardData, conv2dBackwardFilter } from '../../ops/conv.js';
-import { PROPERTY_RUNS, convGeometry } from './arbitraries.js';
+import { convGeometry, PROPERTY_RUNS } from './arbitraries.js';
 import { validOutputRange } from './conv.js';
 import { dot, expectClose, randn, useReference } from './testing.js';
 
@@ -14,7 +14,11 @@ beforeAll(() => useReference('float64'));
 //    9 10 11 12
 //   13 14 15 16
 // With stride 2, pad 1 the 2×2 output windows start at input (row, col) = (2·oh − 1, 2·ow − 1).
-const x16 = () => tensor(Array.from({ length: 16 }, (_, i) => i + 1), [1, 1, 4, 4]);
+const x16 = () =>
+  tensor(
+    Array.from({ length: 16 }, (_, i) => i + 1),
+    [1, 1, 4, 4],
+  );
 const wDiag = () => tensor([1, 0, 0, 0, 2, 0, 0, 0, 3], [1, 1, 3, 3]);
 const s2p1 = { stride: 2, padding: 1 };
 
@@ -47,12 +51,7 @@ describe('reference conv2d: hand-computed', () => {
     //   dy=1: x(0,0) += 2, x(1,1) += 3        dy=2: x(0,2) += 4, x(1,3) += 6
     //   dy=3: x(2,0) += 6, x(3,1) += 9        dy=4: x(1,1) += 4, x(2,2) += 8, x(3,3) += 12
     const dx = conv2dBackwardData(tensor([1, 2, 3, 4], [1, 1, 2, 2]), wDiag(), [1, 1, 4, 4], s2p1);
-    expect(Array.from(dx.data)).toEqual([
-      2, 0, 4, 0,
-      0, 7, 0, 6,
-      6, 0, 8, 0,
-      0, 9, 0, 12,
-    ]);
+    expect(Array.from(dx.data)).toEqual([2, 0, 4, 0, 0, 7, 0, 6, 6, 0, 8, 0, 0, 9, 0, 12]);
   });
 
   test('backward filter correlates x with dy', () => {
@@ -99,7 +98,10 @@ describe('reference conv2d: adjoint identities (float64, random geometry)', () =
   test('<conv(x), dy> = <x, conv2dBackwardData(dy)> and <conv(x; w), dy> = <w, dw>, Σdy = db', () => {
     fc.assert(
       fc.property(convGeometry, (g) => {
-        const opts = { stride: [g.strideH, g.strideW] as [number, number], padding: [g.padH, g.padW] as [number, number] };
+        const opts = {
+          stride: [g.strideH, g.strideW] as [number, number],
+          padding: [g.padH, g.padW] as [number, number],
+        };
         const x = randn([g.N, g.C, g.H, g.W], g.seed);
         const w = randn([g.O, g.C, g.kH, g.kW], g.seed + 1);
         const y = conv2d(x, w, null, opts);
@@ -123,7 +125,10 @@ describe('reference conv2d: adjoint identities (float64, random geometry)', () =
     const x64 = randn([2, 3, 7, 5], 11);
     const w64 = randn([4, 3, 3, 3], 12);
     const y64 = conv2d(x64, w64, null, { stride: [2, 1], padding: 1 });
-    const y32 = conv2d(tensor(x64.data, x64.shape, 'float32'), tensor(w64.data, w64.shape, 'float32'), null, { stride: [2, 1], padding: 1 });
+    const y32 = conv2d(tensor(x64.data, x64.shape, 'float32'), tensor(w64.data, w64.shape, 'float32'), null, {
+      stride: [2, 1],
+      padding: 1,
+    });
     expect(y32.dtype).toBe('float32');
     expectClose(y32.data, y64.data, 1e-5);
   });

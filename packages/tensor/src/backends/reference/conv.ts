@@ -19,7 +19,13 @@ import { accumulatorFor } from './accumulator.js';
  * For each kernel offset k along one axis, the output indices [lo[k], hi[k]) whose input index
  * o * stride - pad + k falls inside [0, inSize): the rest read padding.
  */
-export function validOutputRange(outSize: number, inSize: number, kernel: number, stride: number, pad: number): { lo: Int32Array; hi: Int32Array } {
+export function validOutputRange(
+  outSize: number,
+  inSize: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+): { lo: Int32Array; hi: Int32Array } {
   const lo = new Int32Array(kernel);
   const hi = new Int32Array(kernel);
   for (let k = 0; k < kernel; k++) {
@@ -35,7 +41,15 @@ function geometry(x: readonly number[], w: readonly number[], y: readonly number
   const [O, , kH, kW] = w;
   const [, , Ho, Wo] = y;
   return {
-    N, C, H, W, O, kH, kW, Ho, Wo,
+    N,
+    C,
+    H,
+    W,
+    O,
+    kH,
+    kW,
+    Ho,
+    Wo,
     rows: validOutputRange(Ho, H, kH, p.strideH, p.padH),
     cols: validOutputRange(Wo, W, kW, p.strideW, p.padW),
   };
@@ -102,7 +116,12 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, dx: Tensor, p: Conv2dP
 
 /** dw (and db) = the adjoint of conv2d in w (and bias); `accumulate` adds to their contents. */
 export function conv2dBackwardFilter(
-  x: Tensor, dy: Tensor, dw: Tensor, db: Tensor | null, p: Conv2dParams, accumulate: boolean,
+  x: Tensor,
+  dy: Tensor,
+  dw: Tensor,
+  db: Tensor | null,
+  p: Conv2dParams,
+  accumulate: boolean,
 ): void {
   const { N, C, H, W, O, kH, kW, Ho, Wo, rows, cols } = geometry(x.shape, dw.shape, dy.shape, p);
   const { strideH: sH, strideW: sW, padH, padW } = p;

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import { full, tensor } from '../../creation.js';
-import { addRelu, axpby, binary, clone, copy, fill, threshold, thresholdBackward, unary } from '../../ops/elementwise.js';
+import {
+  addRelu,
+  axpby,
+  binary,
+  clone,
+  copy,
+  fill,
+  threshold,
+  thresholdBackward,
+  unary,
+} from '../../ops/elementwise.js';
 import { stridesOf } from '../../shape.js';
 import { PROPERTY_RUNS } from './arbitraries.js';
 import { dot, expectClose, numericalGradient, randn, useReference } from './testing.js';
@@ -10,13 +20,25 @@ import { dot, expectClose, numericalGradient, randn, useReference } from './test
 beforeAll(() => useReference('float64'));
 
 const UNARY: Record<UnaryOp, (v: number) => number> = {
-  neg: (v) => -v, exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs,
-  relu: (v) => (v > 0 ? v : 0), tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-  square: (v) => v * v, sign: Math.sign,
+  neg: (v) => -v,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  relu: (v) => (v > 0 ? v : 0),
+  tanh: Math.tanh,
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  square: (v) => v * v,
+  sign: Math.sign,
 };
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
-  max: Math.max, min: Math.min, pow: Math.pow,
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  max: Math.max,
+  min: Math.min,
+  pow: Math.pow,
 };
 
 describe('reference unary kernels', () => {
@@ -39,7 +61,12 @@ describe('reference unary kernels', () => {
 
 describe('reference binary kernels with broadcasting', () => {
   /** out[i] = f(a[ia], b[ib]) by explicit index arithmetic over the broadcast shape. */
-  function naive(f: (a: number, b: number) => number, a: { shape: number[]; data: ArrayLike<number> }, b: { shape: number[]; data: ArrayLike<number> }, shape: number[]): number[] {
+  function naive(
+    f: (a: number, b: number) => number,
+    a: { shape: number[]; data: ArrayLike<number> },
+    b: { shape: number[]; data: ArrayLike<number> },
+    shape: number[],
+  ): number[] {
     const out: number[] = [];
     const size = shape.reduce((p, d) => p * d, 1);
     const os = stridesOf(shape);
@@ -59,8 +86,19 @@ describe('reference binary kernels with broadcasting', () => {
 
   test('random shapes where either side broadcasts match the index-arithmetic definition', () => {
     const arb = fc
-      .array(fc.record({ d: fc.integer({ min: 1, max: 4 }), a: fc.boolean(), b: fc.boolean() }), { minLength: 0, maxLength: 4 })
-      .chain((axes) => fc.tuple(fc.constant(axes), fc.nat({ max: axes.length }), fc.nat({ max: axes.length }), fc.constantFrom(...(Object.keys(BINARY) as BinaryOp[])), fc.nat()));
+      .array(fc.record({ d: fc.integer({ min: 1, max: 4 }), a: fc.boolean(), b: fc.boolean() }), {
+        minLength: 0,
+        maxLength: 4,
+      })
+      .chain((axes) =>
+        fc.tuple(
+          fc.constant(axes),
+          fc.nat({ max: axes.length }),
+          fc.nat({ max: axes.length }),
+          fc.constantFrom(...(Object.keys(BINARY) as BinaryOp[])),
+          fc.nat(),
+        ),
+      );
     fc.assert(
       fc.property(arb, ([axes, dropA, dropB, op, seed]) => {
         const shape = axes.map((x) => x.d);
@@ -73,20 +111,38 @@ describe('reference binary kernels with broadcasting', () => {
         const y = binary(op, op, a, b);
         // Each output axis is the larger of the two sides' (d or 1; absent counts as 1).
         const start = Math.min(dropA, dropB);
-        const outShape = shape.slice(start).map((_, i) => Math.max(aShape[i + start - dropA] ?? 1, bShape[i + start - dropB] ?? 1));
+        const outShape = shape
+          .slice(start)
+          .map((_, i) => Math.max(aShape[i + start - dropA] ?? 1, bShape[i + start - dropB] ?? 1));
         expect(y.shape).toEqual(outShape);
-        expectClose(y.data, naive(BINARY[op], { shape: aShape, data: a.data }, { shape: bShape, data: b.data }, outShape), 1e-15);
+        expectClose(
+          y.data,
+          naive(BINARY[op], { shape: aShape, data: a.data }, { shape: bShape, data: b.data }, outShape),
+          1e-15,
+        );
       }),
       PROPERTY_RUNS,
     );
   });
 
   test('numbers on either side, and in place', () => {
-    const x = tensor([[1, 2], [3, 4]]);
-    expect(binary('sub', 'sub', 10, x).toArray()).toEqual([[9, 8], [7, 6]]);
-    expect(binary('div', 'div', x, 2).toArray()).toEqual([[0.5, 1], [1.5, 2]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(binary('sub', 'sub', 10, x).toArray()).toEqual([
+      [9, 8],
+      [7, 6],
+    ]);
+    expect(binary('div', 'div', x, 2).toArray()).toEqual([
+      [0.5, 1],
+      [1.5, 2],
+    ]);
     binary('add', 'add', x, tensor([10, 20]), x);
-    expect(x.toArray()).toEqual([[11, 22], [13, 24]]);
+    expect(x.toArray()).toEqual([
+      [11, 22],
+      [13, 24],
+    ]);
     expect(binary('max', 'maximum', tensor([1, NaN]), 0).data[1]).toBeNaN();
   });
 });
@@ -103,7 +159,9 @@ describe('reference add + ReLU (fused)', () => {
     const loss = () => dot(addRelu(a, b), dy);
     expectClose(dOut.data, numericalGradient(loss, a), 1e-8);
     // b [4, 1] is broadcast over the first and last axes: its gradient sums dOut over them.
-    const db = Array.from({ length: 4 }, (_, j) => [0, 1, 2].reduce((s, n) => s + dOut.data[n * 8 + j * 2] + dOut.data[n * 8 + j * 2 + 1], 0));
+    const db = Array.from({ length: 4 }, (_, j) =>
+      [0, 1, 2].reduce((s, n) => s + dOut.data[n * 8 + j * 2] + dOut.data[n * 8 + j * 2 + 1], 0),
+    );
     expectClose(db, numericalGradient(loss, b), 1e-8);
   });
 });
@@ -127,8 +185,17 @@ describe('reference threshold, axpby, fill, copy', () => {
   test('fill, copy (same size, any shape) and clone (independent storage)', () => {
     const a = fill(tensor([0, 0, 0, 0]), 7);
     expect(Array.from(a.data)).toEqual([7, 7, 7, 7]);
-    const b = copy(tensor([1, 2, 3, 4]), tensor([[0, 0], [0, 0]]));
-    expect(b.toArray()).toEqual([[1, 2], [3, 4]]);
+    const b = copy(
+      tensor([1, 2, 3, 4]),
+      tensor([
+        [0, 0],
+        [0, 0],
+      ]),
+    );
+    expect(b.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const c = clone(b);
     c.data[0] = 99;
     expect(b.data[0]).toBe(1);

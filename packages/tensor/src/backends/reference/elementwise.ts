@@ -19,18 +19,39 @@ export function unary(op: UnaryOp, x: Tensor, out: Tensor): void {
   const o = out.data;
   const n = out.size;
   switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) o[i] = -a[i]; return;
-    case 'exp': for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]); return;
-    case 'log': for (let i = 0; i < n; i++) o[i] = Math.log(a[i]); return;
-    case 'sqrt': for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]); return;
-    case 'abs': for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]); return;
+    case 'neg':
+      for (let i = 0; i < n; i++) o[i] = -a[i];
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]);
+      return;
+    case 'log':
+      for (let i = 0; i < n; i++) o[i] = Math.log(a[i]);
+      return;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]);
+      return;
+    case 'abs':
+      for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]);
+      return;
     // Written as a threshold so that relu(NaN) = 0, like Torch's Threshold(0, 0).
-    case 'relu': for (let i = 0; i < n; i++) o[i] = a[i] > 0 ? a[i] : 0; return;
-    case 'tanh': for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); return;
-    case 'sigmoid': for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-a[i])); return;
-    case 'square': for (let i = 0; i < n; i++) o[i] = a[i] * a[i]; return;
-    case 'sign': for (let i = 0; i < n; i++) o[i] = Math.sign(a[i]); return;
-    default: throw new Error(`reference.unary: unknown op '${op as string}'`);
+    case 'relu':
+      for (let i = 0; i < n; i++) o[i] = a[i] > 0 ? a[i] : 0;
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-a[i]));
+      return;
+    case 'square':
+      for (let i = 0; i < n; i++) o[i] = a[i] * a[i];
+      return;
+    case 'sign':
+      for (let i = 0; i < n; i++) o[i] = Math.sign(a[i]);
+      return;
+    default:
+      throw new Error(`reference.unary: unknown op '${op as string}'`);
   }
 }
 
@@ -47,25 +68,50 @@ export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number, out
   const bs = typeof b === 'number' ? new Array<number>(shape.length).fill(0) : broadcastStrides(b.shape, shape);
   const os = broadcastStrides(shape, shape);
   const o = out.data;
-  forEachRow(shape, [as, bs, os], (off, n, step) => binaryRow(op, ad, off[0], step[0], bd, off[1], step[1], o, off[2], n));
+  forEachRow(shape, [as, bs, os], (off, n, step) =>
+    binaryRow(op, ad, off[0], step[0], bd, off[1], step[1], o, off[2], n),
+  );
   if (relu) threshold(out, 0, 0, out);
 }
 
 /** One row of a binary op; the switch runs once per row, not per element. */
 function binaryRow(
-  op: BinaryOp, a: DataArray, ia: number, sa: number, b: DataArray, ib: number, sb: number,
-  o: DataArray, io: number, n: number,
+  op: BinaryOp,
+  a: DataArray,
+  ia: number,
+  sa: number,
+  b: DataArray,
+  ib: number,
+  sb: number,
+  o: DataArray,
+  io: number,
+  n: number,
 ): void {
   switch (op) {
-    case 'add': for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] + b[ib + j * sb]; return;
-    case 'sub': for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] - b[ib + j * sb]; return;
-    case 'mul': for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] * b[ib + j * sb]; return;
-    case 'div': for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] / b[ib + j * sb]; return;
+    case 'add':
+      for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] + b[ib + j * sb];
+      return;
+    case 'sub':
+      for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] - b[ib + j * sb];
+      return;
+    case 'mul':
+      for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] * b[ib + j * sb];
+      return;
+    case 'div':
+      for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] / b[ib + j * sb];
+      return;
     // Math.max/min propagate NaN, as NumPy's maximum/minimum do.
-    case 'max': for (let j = 0; j < n; j++) o[io + j] = Math.max(a[ia + j * sa], b[ib + j * sb]); return;
-    case 'min': for (let j = 0; j < n; j++) o[io + j] = Math.min(a[ia + j * sa], b[ib + j * sb]); return;
-    case 'pow': for (let j = 0; j < n; j++) o[io + j] = Math.pow(a[ia + j * sa], b[ib + j * sb]); return;
-    default: throw new Error(`reference.binary: unknown op '${op as string}'`);
+    case 'max':
+      for (let j = 0; j < n; j++) o[io + j] = Math.max(a[ia + j * sa], b[ib + j * sb]);
+      return;
+    case 'min':
+      for (let j = 0; j < n; j++) o[io + j] = Math.min(a[ia + j * sa], b[ib + j * sb]);
+      return;
+    case 'pow':
+      for (let j = 0; j < n; j++) o[io + j] = a[ia + j * sa] ** b[ib + j * sb];
+      return;
+    default:
+      throw new Error(`reference.binary: unknown op '${op as string}'`);
   }
 }
 

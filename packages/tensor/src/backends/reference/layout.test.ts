@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
+import type { PadMode } from '../../backend.js';
 import { arange, tensor } from '../../creation.js';
 import { concat, pad, padBackward, permute, transpose } from '../../ops/layout.js';
 import { stridesOf } from '../../shape.js';
-import type { PadMode } from '../../backend.js';
 import { PROPERTY_RUNS } from './arbitraries.js';
 import { padSourceIndex } from './layout.js';
 import { dot, expectClose, randn, useReference } from './testing.js';
@@ -12,14 +12,31 @@ beforeAll(() => useReference('float64'));
 
 describe('reference permute', () => {
   test('transpose of a 2×3 matrix', () => {
-    expect(transpose(tensor([[1, 2, 3], [4, 5, 6]])).toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(
+      transpose(
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ).toArray(),
+    ).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
   });
 
   test('NCHW → NHWC matches index arithmetic, and the inverse permutation restores x', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 }).chain((shape) =>
-          fc.tuple(fc.constant(shape), fc.shuffledSubarray(shape.map((_, i) => i), { minLength: shape.length, maxLength: shape.length })),
+          fc.tuple(
+            fc.constant(shape),
+            fc.shuffledSubarray(
+              shape.map((_, i) => i),
+              { minLength: shape.length, maxLength: shape.length },
+            ),
+          ),
         ),
         ([shape, perm]) => {
           const x = arange(shape.reduce((a, b) => a * b, 1));
@@ -50,20 +67,43 @@ describe('reference permute', () => {
 
 describe('reference concat', () => {
   test('along axis 0 and axis 1', () => {
-    const a = tensor([[1, 2], [3, 4]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const b = tensor([[5, 6]]);
-    expect(concat([a, b], 0).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
-    expect(concat([a, tensor([[7], [8]])], 1).toArray()).toEqual([[1, 2, 7], [3, 4, 8]]);
+    expect(concat([a, b], 0).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(concat([a, tensor([[7], [8]])], 1).toArray()).toEqual([
+      [1, 2, 7],
+      [3, 4, 8],
+    ]);
   });
 
   test('along a middle axis of rank-3 tensors, including an empty part', () => {
     const a = arange(12).reshape([2, 3, 2]);
-    const b = tensor(Array.from({ length: 4 }, (_, i) => 100 + i), [2, 1, 2]);
+    const b = tensor(
+      Array.from({ length: 4 }, (_, i) => 100 + i),
+      [2, 1, 2],
+    );
     const e = tensor([], [2, 0, 2]);
     const y = concat([a, e, b], 1);
     expect(y.toArray()).toEqual([
-      [[0, 1], [2, 3], [4, 5], [100, 101]],
-      [[6, 7], [8, 9], [10, 11], [102, 103]],
+      [
+        [0, 1],
+        [2, 3],
+        [4, 5],
+        [100, 101],
+      ],
+      [
+        [6, 7],
+        [8, 9],
+        [10, 11],
+        [102, 103],
+      ],
     ]);
   });
 });
@@ -83,7 +123,18 @@ describe('reference pad', () => {
   test('a 2-D reflect pads rows and columns independently', () => {
     // x = [[1,2],[3,4],[5,6]] padded by 1 on rows and columns: row order 1,0,1,2,1 and column
     // order 1,0,1,0 (the corners reflect in both directions).
-    const y = pad(tensor([[1, 2], [3, 4], [5, 6]]), [[1, 1], [1, 1]], 'reflect');
+    const y = pad(
+      tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      'reflect',
+    );
     expect(y.toArray()).toEqual([
       [4, 3, 4, 3],
       [2, 1, 2, 1],
@@ -112,13 +163,28 @@ describe('reference pad', () => {
     const modes: PadMode[] = ['zero', 'constant', 'reflect', 'replicate'];
     fc.assert(
       fc.property(
-        fc.array(fc.record({ size: fc.integer({ min: 1, max: 5 }), before: fc.integer({ min: 0, max: 3 }), after: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.record({
+            size: fc.integer({ min: 1, max: 5 }),
+            before: fc.integer({ min: 0, max: 3 }),
+            after: fc.integer({ min: 0, max: 3 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
         fc.constantFrom(...modes),
         fc.integer({ min: 0, max: 1000 }),
         (axes, mode, seed) => {
           // reflect needs pads smaller than the axis.
-          const pads = axes.map((a) => (mode === 'reflect' ? [Math.min(a.before, a.size - 1), Math.min(a.after, a.size - 1)] : [a.before, a.after]) as [number, number]);
-          const x = randn(axes.map((a) => a.size), seed);
+          const pads = axes.map(
+            (a) =>
+              (mode === 'reflect'
+                ? [Math.min(a.before, a.size - 1), Math.min(a.after, a.size - 1)]
+                : [a.before, a.after]) as [number, number],
+          );
+          const x = randn(
+            axes.map((a) => a.size),
+            seed,
+          );
           // Constant padding with a non-zero value is affine, not linear: test the linear part.
           const y = pad(x, pads, mode, 0);
           const dy = randn(y.shape, seed + 1);

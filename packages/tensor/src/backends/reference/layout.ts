@@ -62,8 +62,13 @@ export function padSourceIndex(size: number, before: number, after: number, mode
  * exactly the adjoint. `inside` turns false once any axis lands in constant padding.
  */
 function walkPad(
-  xShape: readonly number[], pads: readonly (readonly [number, number])[], mode: PadMode,
-  src: DataArray | Float64Array, dst: DataArray | Float64Array, value: number, backward: boolean,
+  xShape: readonly number[],
+  pads: readonly (readonly [number, number])[],
+  mode: PadMode,
+  src: DataArray | Float64Array,
+  dst: DataArray | Float64Array,
+  value: number,
+  backward: boolean,
 ): void {
   const rank = xShape.length;
   if (rank === 0) {
@@ -97,7 +102,13 @@ function walkPad(
 }
 
 /** Pads every axis; 'zero' pads with 0 whatever `value` is, 'constant' with `value`. */
-export function pad(x: Tensor, pads: readonly (readonly [number, number])[], mode: PadMode, value: number, out: Tensor): void {
+export function pad(
+  x: Tensor,
+  pads: readonly (readonly [number, number])[],
+  mode: PadMode,
+  value: number,
+  out: Tensor,
+): void {
   walkPad(x.shape, pads, mode, x.data, out.data, mode === 'zero' ? 0 : value, false);
 }
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { full, tensor } from '../../creation.js';
-import { matmul } from '../../ops/matmul.js';
 import { transpose } from '../../ops/layout.js';
+import { matmul } from '../../ops/matmul.js';
 import { PROPERTY_RUNS } from './arbitraries.js';
 import { expectClose, randn, useReference } from './testing.js';
 
@@ -11,16 +11,35 @@ beforeAll(() => useReference('float64'));
 describe('reference matmul', () => {
   test('hand-computed 2×3 · 3×2', () => {
     // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12] = [1·7+2·9+3·11, 1·8+2·10+3·12; …] = [58 64; 139 154]
-    const y = matmul(tensor([[1, 2, 3], [4, 5, 6]]), tensor([[7, 8], [9, 10], [11, 12]]));
-    expect(y.toArray()).toEqual([[58, 64], [139, 154]]);
+    const y = matmul(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      tensor([
+        [7, 8],
+        [9, 10],
+        [11, 12],
+      ]),
+    );
+    expect(y.toArray()).toEqual([
+      [58, 64],
+      [139, 154],
+    ]);
   });
 
   test('every transpose combination, alpha and beta match the triple loop', () => {
     fc.assert(
       fc.property(
         fc.record({
-          M: fc.integer({ min: 1, max: 7 }), K: fc.integer({ min: 1, max: 7 }), N: fc.integer({ min: 1, max: 7 }),
-          transA: fc.boolean(), transB: fc.boolean(), alpha: fc.constantFrom(1, -0.5, 2), beta: fc.constantFrom(0, 1, 0.25), seed: fc.nat(),
+          M: fc.integer({ min: 1, max: 7 }),
+          K: fc.integer({ min: 1, max: 7 }),
+          N: fc.integer({ min: 1, max: 7 }),
+          transA: fc.boolean(),
+          transB: fc.boolean(),
+          alpha: fc.constantFrom(1, -0.5, 2),
+          beta: fc.constantFrom(0, 1, 0.25),
+          seed: fc.nat(),
         }),
         ({ M, K, N, transA, transB, alpha, beta, seed }) => {
           const a = randn([M, K], seed);

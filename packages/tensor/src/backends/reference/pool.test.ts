@@ -9,7 +9,11 @@ beforeAll(() => useReference('float64'));
 
 // x = 1..16 as a 4×4 image (x(r,c) = 4r + c + 1). Kernel 3, stride 2, pad 1 gives a 2×2
 // output whose windows, clipped to the input, are rows/cols [0,2) for index 0 and [1,4) for 1.
-const x16 = (sign = 1) => tensor(Array.from({ length: 16 }, (_, i) => sign * (i + 1)), [1, 1, 4, 4]);
+const x16 = (sign = 1) =>
+  tensor(
+    Array.from({ length: 16 }, (_, i) => sign * (i + 1)),
+    [1, 1, 4, 4],
+  );
 const k3s2p1 = { kernel: 3, stride: 2, padding: 1 };
 
 describe('reference max pooling: hand-computed', () => {
@@ -28,7 +32,10 @@ describe('reference max pooling: hand-computed', () => {
   test('ceilMode keeps a last, partial window (Torch)', () => {
     // x = 1..25 as 5×5, kernel 2, stride 2: floor gives 2×2, ceil gives 3×3 whose last
     // window row/col is the single input row/col 4.
-    const x = tensor(Array.from({ length: 25 }, (_, i) => i + 1), [1, 1, 5, 5]);
+    const x = tensor(
+      Array.from({ length: 25 }, (_, i) => i + 1),
+      [1, 1, 5, 5],
+    );
     expect(Array.from(maxPool2d(x, { kernel: 2 }).data)).toEqual([7, 9, 17, 19]);
     // row 0: max{1,2,6,7}=7, max{3,4,8,9}=9, max{5,10}=10; row 1: 17, 19, max{15,20}=20;
     // row 2 (input row 4 only): max{21,22}=22, max{23,24}=24, 25
@@ -43,7 +50,10 @@ describe('reference max pooling: hand-computed', () => {
 
   test('backward: overlapping windows sharing a maximum add up; ties go to the first', () => {
     // x = [1, 5, 2], kernel 1×2, stride 1: both windows pick the 5, so dx = [0, 1 + 1, 0].
-    const dx = maxPool2dBackward(tensor([1, 5, 2], [1, 1, 1, 3]), tensor([1, 1], [1, 1, 1, 2]), { kernel: [1, 2], stride: 1 });
+    const dx = maxPool2dBackward(tensor([1, 5, 2], [1, 1, 1, 3]), tensor([1, 1], [1, 1, 1, 2]), {
+      kernel: [1, 2],
+      stride: 1,
+    });
     expect(Array.from(dx.data)).toEqual([0, 2, 0]);
     // All equal: the first cell of the window (row-major) takes the gradient.
     const tie = maxPool2dBackward(tensor([3, 3, 3, 3], [1, 1, 2, 2]), tensor([7], [1, 1, 1, 1]), { kernel: 2 });
@@ -69,7 +79,10 @@ describe('reference average pooling: hand-computed', () => {
     // 5×5, kernel 2, stride 2, ceil: window (0,2) covers x(0,4)=5 and x(1,4)=10 and runs
     // past the input with no padding to count, so it divides by 2·1: 15 / 2 = 7.5; the
     // corner (2,2) is x(4,4) = 25 alone.
-    const x = tensor(Array.from({ length: 25 }, (_, i) => i + 1), [1, 1, 5, 5]);
+    const x = tensor(
+      Array.from({ length: 25 }, (_, i) => i + 1),
+      [1, 1, 5, 5],
+    );
     const y = avgPool2d(x, { kernel: 2, ceilMode: true });
     expect(y.get(0, 0, 0, 0)).toBe((1 + 2 + 6 + 7) / 4);
     expect(y.get(0, 0, 0, 2)).toBe(7.5);
@@ -81,12 +94,7 @@ describe('reference average pooling: hand-computed', () => {
     // 1, 2, 3, 4. Windows: (0,0) rows 0-1 × cols 0-1; (0,1) rows 0-1 × cols 1-3;
     // (1,0) rows 1-3 × cols 0-1; (1,1) rows 1-3 × cols 1-3. E.g. x(1,1) is in all four: 10.
     const dx = avgPool2dBackward(tensor([9, 18, 27, 36], [1, 1, 2, 2]), [1, 1, 4, 4], k3s2p1);
-    expectClose(dx.data, [
-      1, 3, 2, 2,
-      4, 10, 6, 6,
-      3, 7, 4, 4,
-      3, 7, 4, 4,
-    ], 1e-15);
+    expectClose(dx.data, [1, 3, 2, 2, 4, 10, 6, 6, 3, 7, 4, 4, 3, 7, 4, 4], 1e-15);
   });
 });
 
@@ -94,7 +102,13 @@ describe('reference pooling: properties (float64, random geometry)', () => {
   test('<avgPool(x), dy> = <x, avgPool2dBackward(dy)>', () => {
     fc.assert(
       fc.property(poolGeometry, (g) => {
-        const opts = { kernel: g.kernel, stride: g.stride, padding: g.padding, ceilMode: g.ceilMode, countIncludePad: g.countIncludePad };
+        const opts = {
+          kernel: g.kernel,
+          stride: g.stride,
+          padding: g.padding,
+          ceilMode: g.ceilMode,
+          countIncludePad: g.countIncludePad,
+        };
         const x = randn([g.N, g.C, g.H, g.W], g.seed);
         const y = avgPool2d(x, opts);
         const dy = randn(y.shape, g.seed + 1);
@@ -125,7 +139,8 @@ describe('reference pooling: properties (float64, random geometry)', () => {
               let best = -Infinity;
               for (let h = oh * g.stride[0] - g.padding[0]; h < oh * g.stride[0] - g.padding[0] + kH; h++) {
                 for (let w = ow * g.stride[1] - g.padding[1]; w < ow * g.stride[1] - g.padding[1] + kW; w++) {
-                  if (h >= 0 && h < g.H && w >= 0 && w < g.W) best = Math.max(best, x.data[(plane * g.H + h) * g.W + w]);
+                  if (h >= 0 && h < g.H && w >= 0 && w < g.W)
+                    best = Math.max(best, x.data[(plane * g.H + h) * g.W + w]);
                 }
               }
               expect(y.data[(plane * Ho + oh) * Wo + ow]).toBe(best);

@@ -50,7 +50,12 @@ interface Window {
  * Calls visit(o, window) for every output cell o of [N, C, Ho, Wo] in order. The window object
  * is reused from call to call (no allocation per cell), so visit must not keep it.
  */
-function forEachWindow(input: readonly number[], output: readonly number[], p: Pool2dParams, visit: (o: number, win: Window) => void): void {
+function forEachWindow(
+  input: readonly number[],
+  output: readonly number[],
+  p: Pool2dParams,
+  visit: (o: number, win: Window) => void,
+): void {
   const [N, C, H, W] = input;
   const [, , Ho, Wo] = output;
   const rows = windows(Ho, H, p.kernelH, p.strideH, p.padH);
@@ -88,7 +93,7 @@ function windowArgmax(xd: ArrayLike<number>, win: Window): number {
   let bestValue = -Infinity;
   forEachCell(win, (i) => {
     const v = xd[i];
-    if (best < 0 || v > bestValue || (v !== v && bestValue === bestValue)) {
+    if (best < 0 || v > bestValue || (Number.isNaN(v) && !Number.isNaN(bestValue))) {
       best = i;
       bestValue = v;
     }

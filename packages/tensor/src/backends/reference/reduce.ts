@@ -61,9 +61,9 @@ export function argmax(x: Tensor, axis: number, out: Tensor): void {
       const base = a * n * inner + b;
       let best = 0;
       let bestValue = xd[base];
-      for (let k = 1; k < n && bestValue === bestValue; k++) {
+      for (let k = 1; k < n && !Number.isNaN(bestValue); k++) {
         const v = xd[base + k * inner];
-        if (v > bestValue || v !== v) {
+        if (v > bestValue || Number.isNaN(v)) {
           best = k;
           bestValue = v;
         }

@@ -4,12 +4,23 @@ import { broadcastStrides, forEachRow } from './rows.js';
 describe('forEachRow', () => {
   test('visits every row of a 2×3×4 shape once, with offsets per operand', () => {
     const seen: number[][] = [];
-    forEachRow([2, 3, 4], [[12, 4, 1], [0, 1, 0]], (off, n, steps) => {
-      seen.push([off[0], off[1], n, steps[0], steps[1]]);
-    });
+    forEachRow(
+      [2, 3, 4],
+      [
+        [12, 4, 1],
+        [0, 1, 0],
+      ],
+      (off, n, steps) => {
+        seen.push([off[0], off[1], n, steps[0], steps[1]]);
+      },
+    );
     expect(seen).toEqual([
-      [0, 0, 4, 1, 0], [4, 1, 4, 1, 0], [8, 2, 4, 1, 0],
-      [12, 0, 4, 1, 0], [16, 1, 4, 1, 0], [20, 2, 4, 1, 0],
+      [0, 0, 4, 1, 0],
+      [4, 1, 4, 1, 0],
+      [8, 2, 4, 1, 0],
+      [12, 0, 4, 1, 0],
+      [16, 1, 4, 1, 0],
+      [20, 2, 4, 1, 0],
     ]);
   });
 

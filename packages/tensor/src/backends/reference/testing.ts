@@ -71,6 +71,8 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-9): void {
   const err = maxRelativeError(actual, expected);
   if (!(err <= tol)) {
-    throw new Error(`max relative error ${err} > ${tol}\nactual:   ${Array.from(actual).slice(0, 16).join(', ')}\nexpected: ${Array.from(expected).slice(0, 16).join(', ')}`);
+    throw new Error(
+      `max relative error ${err} > ${tol}\nactual:   ${Array.from(actual).slice(0, 16).join(', ')}\nexpected: ${Array.from(expected).slice(0, 16).join(', ')}`,
+    );
   }
 }

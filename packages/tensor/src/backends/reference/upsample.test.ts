@@ -11,12 +11,16 @@ describe('reference nearest up-sampling', () => {
   test('a 2×2 image by 2 (rows) × 3 (columns)', () => {
     const y = upsampleNearest2d(tensor([1, 2, 3, 4], [1, 1, 2, 2]), [2, 3]);
     expect(y.shape).toEqual([1, 1, 4, 6]);
-    expect(y.toArray()).toEqual([[[
-      [1, 1, 1, 2, 2, 2],
-      [1, 1, 1, 2, 2, 2],
-      [3, 3, 3, 4, 4, 4],
-      [3, 3, 3, 4, 4, 4],
-    ]]]);
+    expect(y.toArray()).toEqual([
+      [
+        [
+          [1, 1, 1, 2, 2, 2],
+          [1, 1, 1, 2, 2, 2],
+          [3, 3, 3, 4, 4, 4],
+          [3, 3, 3, 4, 4, 4],
+        ],
+      ],
+    ]);
   });
 
   test('backward sums each block', () => {
@@ -29,9 +33,13 @@ describe('reference nearest up-sampling', () => {
     fc.assert(
       fc.property(
         fc.record({
-          N: fc.integer({ min: 1, max: 2 }), C: fc.integer({ min: 1, max: 3 }),
-          H: fc.integer({ min: 1, max: 5 }), W: fc.integer({ min: 1, max: 5 }),
-          sH: fc.integer({ min: 1, max: 3 }), sW: fc.integer({ min: 1, max: 3 }), seed: fc.nat(),
+          N: fc.integer({ min: 1, max: 2 }),
+          C: fc.integer({ min: 1, max: 3 }),
+          H: fc.integer({ min: 1, max: 5 }),
+          W: fc.integer({ min: 1, max: 5 }),
+          sH: fc.integer({ min: 1, max: 3 }),
+          sW: fc.integer({ min: 1, max: 3 }),
+          seed: fc.nat(),
         }),
         (g) => {
           const x = randn([g.N, g.C, g.H, g.W], g.seed);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { Rng } from '../../random.js';
 import type { Tensor } from '../../tensor.js';
-import { RUNS, clonePair, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
+import { clonePair, expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
 
 /** [N, C], [N, C, L] or [N, C, H, W], with or without affine parameters and running statistics. */
 const setup = fc.record({
@@ -89,7 +89,8 @@ describe('wasm batch norm', () => {
             }
           }
           let scale = 0;
-          for (let i = 0; i < terms.length; i++) scale = Math.max(scale, Math.abs(dxr.data[i]), terms[i] / Math.sqrt(M));
+          for (let i = 0; i < terms.length; i++)
+            scale = Math.max(scale, Math.abs(dxr.data[i]), terms[i] / Math.sqrt(M));
           expectAgree(dxw, dxr, M, `batchNormBackward dx [${shape}] training=${training}`, scale);
         }
         if (dgw && dgr && dbw && dbr) {

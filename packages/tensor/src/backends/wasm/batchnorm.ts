@@ -10,22 +10,50 @@ function layout(x: Tensor): [number, number, number] {
 }
 
 export function batchNormTrain(
-  ctx: WasmContext, x: Tensor, gamma: Tensor | null, beta: Tensor | null, y: Tensor,
-  saveMean: Tensor, saveInvStd: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
-  momentum: number, eps: number, relu = false,
+  ctx: WasmContext,
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  y: Tensor,
+  saveMean: Tensor,
+  saveInvStd: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  momentum: number,
+  eps: number,
+  relu = false,
 ): void {
   const [N, C, S] = layout(x);
   withOperands(ctx, (io) => {
     const args = [
-      io.in(x), io.in(gamma), io.in(beta), io.out(y), io.out(saveMean), io.out(saveInvStd),
-      io.out(runningMean, true), io.out(runningVar, true), momentum, eps, relu ? 1 : 0, N, C, S,
+      io.in(x),
+      io.in(gamma),
+      io.in(beta),
+      io.out(y),
+      io.out(saveMean),
+      io.out(saveInvStd),
+      io.out(runningMean, true),
+      io.out(runningVar, true),
+      momentum,
+      eps,
+      relu ? 1 : 0,
+      N,
+      C,
+      S,
     ];
     parallelFor(ctx.kernels, ctx.ws, 'batchNormTrain', args, C, { work: elements(3 * x.size) });
   });
 }
 
 export function batchNormApply(
-  ctx: WasmContext, x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor, y: Tensor, relu = false,
+  ctx: WasmContext,
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  mean: Tensor,
+  invStd: Tensor,
+  y: Tensor,
+  relu = false,
 ): void {
   const [N, C, S] = layout(x);
   withOperands(ctx, (io) => {
@@ -35,14 +63,34 @@ export function batchNormApply(
 }
 
 export function batchNormBackward(
-  ctx: WasmContext, x: Tensor, dy: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor,
-  dx: Tensor | null, dgamma: Tensor | null, dbeta: Tensor | null, training: boolean, rectified: Tensor | null = null,
+  ctx: WasmContext,
+  x: Tensor,
+  dy: Tensor,
+  gamma: Tensor | null,
+  mean: Tensor,
+  invStd: Tensor,
+  dx: Tensor | null,
+  dgamma: Tensor | null,
+  dbeta: Tensor | null,
+  training: boolean,
+  rectified: Tensor | null = null,
 ): void {
   const [N, C, S] = layout(x);
   withOperands(ctx, (io) => {
     const args = [
-      io.in(x), io.in(dy), io.in(gamma), io.in(mean), io.in(invStd),
-      io.out(dx), io.out(dgamma, true), io.out(dbeta, true), training ? 1 : 0, io.in(rectified), N, C, S,
+      io.in(x),
+      io.in(dy),
+      io.in(gamma),
+      io.in(mean),
+      io.in(invStd),
+      io.out(dx),
+      io.out(dgamma, true),
+      io.out(dbeta, true),
+      training ? 1 : 0,
+      io.in(rectified),
+      N,
+      C,
+      S,
     ];
     parallelFor(ctx.kernels, ctx.ws, 'batchNormBackward', args, C, { work: elements(3 * x.size) });
   });

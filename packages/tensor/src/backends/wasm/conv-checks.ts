@@ -11,8 +11,20 @@ import { absolute, clonePair, expectAgree, filledPair, randomPair, reference, te
  */
 
 export interface Case {
-  N: number; C: number; O: number; H: number; W: number; kH: number; kW: number;
-  sH: number; sW: number; pH: number; pW: number; bias: boolean; accumulate: boolean; seed: number;
+  N: number;
+  C: number;
+  O: number;
+  H: number;
+  W: number;
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  pH: number;
+  pW: number;
+  bias: boolean;
+  accumulate: boolean;
+  seed: number;
 }
 
 export function shapes(g: Case) {
@@ -68,6 +80,13 @@ export function checkBackwardFilter(g: Case): void {
   wasm().conv2dBackwardFilter(xw, dyw, dww, dbw, p, g.accumulate);
   reference().conv2dBackwardFilter(xr, dyr, dwr, dbr, p, g.accumulate);
   const L = g.N * y[2] * y[3];
-  expectAgree(dww, dwr, L, `conv2dBackwardFilter dw ${label(g)} accumulate=${g.accumulate}`, termScale(dwr, dwTerms, L));
-  if (dbw && dbr && dbTerms) expectAgree(dbw, dbr, L, `conv2dBackwardFilter db ${label(g)}`, termScale(dbr, dbTerms, L));
+  expectAgree(
+    dww,
+    dwr,
+    L,
+    `conv2dBackwardFilter dw ${label(g)} accumulate=${g.accumulate}`,
+    termScale(dwr, dwTerms, L),
+  );
+  if (dbw && dbr && dbTerms)
+    expectAgree(dbw, dbr, L, `conv2dBackwardFilter db ${label(g)}`, termScale(dbr, dbTerms, L));
 }

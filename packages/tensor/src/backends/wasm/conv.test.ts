@@ -30,11 +30,56 @@ const geometry = fc
 
 /** ResNet-like shapes: 8-aligned rows (the fast im2col paths), K beyond one KC = 256 block. */
 const fixed: Case[] = [
-  { N: 2, C: 16, O: 16, H: 32, W: 32, kH: 3, kW: 3, sH: 1, sW: 1, pH: 1, pW: 1, bias: true, accumulate: false, seed: 1 },
-  { N: 1, C: 32, O: 24, H: 16, W: 16, kH: 3, kW: 3, sH: 1, sW: 1, pH: 1, pW: 1, bias: false, accumulate: true, seed: 2 },
+  {
+    N: 2,
+    C: 16,
+    O: 16,
+    H: 32,
+    W: 32,
+    kH: 3,
+    kW: 3,
+    sH: 1,
+    sW: 1,
+    pH: 1,
+    pW: 1,
+    bias: true,
+    accumulate: false,
+    seed: 1,
+  },
+  {
+    N: 1,
+    C: 32,
+    O: 24,
+    H: 16,
+    W: 16,
+    kH: 3,
+    kW: 3,
+    sH: 1,
+    sW: 1,
+    pH: 1,
+    pW: 1,
+    bias: false,
+    accumulate: true,
+    seed: 2,
+  },
   { N: 2, C: 16, O: 32, H: 32, W: 32, kH: 3, kW: 3, sH: 2, sW: 2, pH: 1, pW: 1, bias: true, accumulate: true, seed: 3 },
   { N: 2, C: 12, O: 20, H: 9, W: 24, kH: 1, kW: 1, sH: 1, sW: 1, pH: 0, pW: 0, bias: true, accumulate: false, seed: 4 },
-  { N: 2, C: 8, O: 16, H: 16, W: 16, kH: 1, kW: 1, sH: 2, sW: 2, pH: 0, pW: 0, bias: false, accumulate: false, seed: 5 },
+  {
+    N: 2,
+    C: 8,
+    O: 16,
+    H: 16,
+    W: 16,
+    kH: 1,
+    kW: 1,
+    sH: 2,
+    sW: 2,
+    pH: 0,
+    pW: 0,
+    bias: false,
+    accumulate: false,
+    seed: 5,
+  },
   { N: 1, C: 3, O: 5, H: 40, W: 300, kH: 3, kW: 5, sH: 1, sW: 1, pH: 2, pW: 2, bias: true, accumulate: false, seed: 6 },
   { N: 2, C: 4, O: 6, H: 23, W: 37, kH: 5, kW: 5, sH: 3, sW: 3, pH: 2, pW: 2, bias: true, accumulate: true, seed: 7 },
   { N: 1, C: 5, O: 7, H: 17, W: 41, kH: 5, kW: 5, sH: 2, sW: 4, pH: 1, pW: 2, bias: false, accumulate: false, seed: 8 },
@@ -42,13 +87,22 @@ const fixed: Case[] = [
 
 describe('wasm conv2d', () => {
   it('forward matches the reference on random geometries', () => {
-    fc.assert(fc.property(geometry, (g) => checkForward(g)), CONV_RUNS);
+    fc.assert(
+      fc.property(geometry, (g) => checkForward(g)),
+      CONV_RUNS,
+    );
   });
   it('backward data matches the reference on random geometries', () => {
-    fc.assert(fc.property(geometry, (g) => checkBackwardData(g)), CONV_RUNS);
+    fc.assert(
+      fc.property(geometry, (g) => checkBackwardData(g)),
+      CONV_RUNS,
+    );
   });
   it('backward filter (and bias, with and without accumulation) matches the reference on random geometries', () => {
-    fc.assert(fc.property(geometry, (g) => checkBackwardFilter(g)), CONV_RUNS);
+    fc.assert(
+      fc.property(geometry, (g) => checkBackwardFilter(g)),
+      CONV_RUNS,
+    );
   });
   it('matches the reference on ResNet-like, pointwise and wide shapes', () => {
     for (const g of fixed) {

@@ -7,7 +7,13 @@ import { elements, macs, parallelFor } from './parallel.js';
  * The geometry block of assembly/conv.ts: ConvShape's 13 i32, then room (up to 32 i32) where
  * the kernels derive the transposed convolution's geometry.
  */
-function geometry(io: Operands, x: readonly number[], w: readonly number[], y: readonly number[], p: Conv2dParams): number {
+function geometry(
+  io: Operands,
+  x: readonly number[],
+  w: readonly number[],
+  y: readonly number[],
+  p: Conv2dParams,
+): number {
   const [N, C, H, W] = x;
   const [O, , kH, kW] = w;
   const block = new Array<number>(32).fill(0);
@@ -22,7 +28,16 @@ function geometry(io: Operands, x: readonly number[], w: readonly number[], y: r
  * not apply.
  */
 function winograd(
-  ctx: WasmContext, g: number, backward: 0 | 1, N: number, x: number, w: number, wShape: readonly number[], bias: number, y: number, work: number,
+  ctx: WasmContext,
+  g: number,
+  backward: 0 | 1,
+  N: number,
+  x: number,
+  w: number,
+  wShape: readonly number[],
+  bias: number,
+  y: number,
+  work: number,
 ): boolean {
   const k = ctx.kernels;
   if (k.winogradTile(g, backward) === 0) return false;
@@ -42,7 +57,15 @@ function winograd(
  * images (split over the threads), then their ordered sum and back-transform per output channel.
  */
 function winogradFilter(
-  ctx: WasmContext, g: number, x: number, dy: number, dw: number, accumulate: boolean, O: number, K: number, work: number,
+  ctx: WasmContext,
+  g: number,
+  x: number,
+  dy: number,
+  dw: number,
+  accumulate: boolean,
+  O: number,
+  K: number,
+  work: number,
 ): boolean {
   const k = ctx.kernels;
   if (k.winogradFilterTile(g) === 0) return false;
@@ -97,7 +120,13 @@ export function conv2dBackwardData(ctx: WasmContext, dy: Tensor, w: Tensor, dx: 
 
 /** dw (and db) = gradient of conv2d w.r.t. its weights (and bias), split over columns of dw. */
 export function conv2dBackwardFilter(
-  ctx: WasmContext, x: Tensor, dy: Tensor, dw: Tensor, db: Tensor | null, p: Conv2dParams, accumulate: boolean,
+  ctx: WasmContext,
+  x: Tensor,
+  dy: Tensor,
+  dw: Tensor,
+  db: Tensor | null,
+  p: Conv2dParams,
+  accumulate: boolean,
 ): void {
   const k = ctx.kernels;
   const [N, O, Ho, Wo] = dy.shape;
@@ -124,9 +153,19 @@ export function conv2dBackwardFilter(
         const split = { work: macs(dy.size * K), scratchBytes: k.conv2dBackwardFilterScratchBytes(g) };
         parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, partials], chunks, split);
         const reduce = { work: elements(chunks * O * K) };
-        parallelFor(k, ctx.ws, 'conv2dBackwardFilterReduce', [g, partials, chunks, dwPtr, accumulate ? 1 : 0], O, reduce);
+        parallelFor(
+          k,
+          ctx.ws,
+          'conv2dBackwardFilterReduce',
+          [g, partials, chunks, dwPtr, accumulate ? 1 : 0],
+          O,
+          reduce,
+        );
       }
     }
-    if (db) parallelFor(k, ctx.ws, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O, { work: elements(dy.size) });
+    if (db)
+      parallelFor(k, ctx.ws, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O, {
+        work: elements(dy.size),
+      });
   });
 }

@@ -1,9 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Rng, type Tensor, add, avgPool2d, avgPool2dBackward, axpby, batchNormBackward, batchNormEval, batchNormTrain,
-  conv2d, conv2dBackwardData, conv2dBackwardFilter, copy, exp, fill, logSoftmax, logSoftmaxBackward, matmul,
-  maxPool2d, maxPool2dBackward, mean, mul, normal, ones, relu, softmax, softmaxBackward, sqrt, sub, sum, tanh,
-  threshold, thresholdBackward, uniform, withBackend, zeros,
+  add,
+  avgPool2d,
+  avgPool2dBackward,
+  axpby,
+  batchNormBackward,
+  batchNormEval,
+  batchNormTrain,
+  conv2d,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  copy,
+  exp,
+  fill,
+  logSoftmax,
+  logSoftmaxBackward,
+  matmul,
+  maxPool2d,
+  maxPool2dBackward,
+  mean,
+  mul,
+  normal,
+  ones,
+  Rng,
+  relu,
+  softmax,
+  softmaxBackward,
+  sqrt,
+  sub,
+  sum,
+  type Tensor,
+  tanh,
+  threshold,
+  thresholdBackward,
+  uniform,
+  withBackend,
+  zeros,
 } from '../../index.js';
 import { bits, expectSameBits, useTwoThreads } from './thread-testing.js';
 
@@ -19,7 +51,12 @@ describe('1 and 2 threads give bit-identical results', () => {
   const rng = () => new Rng(11);
 
   it('gemm, every transposition, alpha and beta', () => {
-    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       const jobs = expectSameBits(`matmul tA=${transA} tB=${transB}`, () => {
         const r = rng();
         const a = uniform(transA ? [37, 45] : [45, 37], r, -1, 1);
@@ -42,7 +79,11 @@ describe('1 and 2 threads give bit-identical results', () => {
         const y = conv2d(x, w, b, opts);
         const dx = conv2dBackwardData(y, w, x.shape, opts);
         const { dw, db } = conv2dBackwardFilter(x, y, w.shape, opts);
-        const acc = conv2dBackwardFilter(x, y, w.shape, opts, { dw: uniform(w.shape, r, -1, 1), db: uniform([7], r, -1, 1), accumulate: true });
+        const acc = conv2dBackwardFilter(x, y, w.shape, opts, {
+          dw: uniform(w.shape, r, -1, 1),
+          db: uniform([7], r, -1, 1),
+          accumulate: true,
+        });
         return [y, dx, dw, db, acc.dw, acc.db];
       });
       expect(jobs).toBeGreaterThan(0);
@@ -86,7 +127,20 @@ describe('1 and 2 threads give bit-identical results', () => {
       const e = batchNormEval(x, gamma, beta, runningMean, runningVar);
       const g1 = batchNormBackward(x, y, gamma, saveMean, saveInvStd, true);
       const g2 = batchNormBackward(x, y, gamma, runningMean, saveInvStd, false);
-      return [y, saveMean, saveInvStd, runningMean, runningVar, e, g1.dx, g1.dgamma, g1.dbeta, g2.dx, g2.dgamma, g2.dbeta];
+      return [
+        y,
+        saveMean,
+        saveInvStd,
+        runningMean,
+        runningVar,
+        e,
+        g1.dx,
+        g1.dgamma,
+        g1.dbeta,
+        g2.dx,
+        g2.dgamma,
+        g2.dbeta,
+      ];
     });
     expect(jobs).toBeGreaterThan(0);
   });
@@ -114,8 +168,24 @@ describe('1 and 2 threads give bit-identical results', () => {
       const cp = copy(x, zeros(x.shape));
       const ax = axpby(0.5, x, -1.5, copy(y, zeros(y.shape)));
       return [
-        f, cp, ax, relu(x), exp(x), tanh(x), sqrt(mul(x, x)), add(x, y), sub(x, 3), mul(2, x), add(x, c), sub(c, x), add(x, row),
-        threshold(x, 0.1, -1), thresholdBackward(x, y, 0.1), sum(x, [0, 2, 3]), mean(x, [1]), sum(x),
+        f,
+        cp,
+        ax,
+        relu(x),
+        exp(x),
+        tanh(x),
+        sqrt(mul(x, x)),
+        add(x, y),
+        sub(x, 3),
+        mul(2, x),
+        add(x, c),
+        sub(c, x),
+        add(x, row),
+        threshold(x, 0.1, -1),
+        thresholdBackward(x, y, 0.1),
+        sum(x, [0, 2, 3]),
+        mean(x, [1]),
+        sum(x),
       ];
     });
     expect(jobs).toBeGreaterThan(0);
@@ -171,7 +241,14 @@ function train(steps: number): Tensor[] {
     const dbn = thresholdBackward(bn.y, dh, 0);
     const g = batchNormBackward(c, dbn, gamma, bn.saveMean, bn.saveInvStd, true);
     const { dw, db } = conv2dBackwardFilter(x, g.dx!, w1.shape, conv);
-    for (const [param, grad] of [[w1, dw], [b1, db!], [gamma, g.dgamma!], [beta, g.dbeta!], [wc, dwc], [w2, dw2]] as const) {
+    for (const [param, grad] of [
+      [w1, dw],
+      [b1, db!],
+      [gamma, g.dgamma!],
+      [beta, g.dbeta!],
+      [wc, dwc],
+      [w2, dw2],
+    ] as const) {
       axpby(-lr, grad, 1, param);
     }
   }

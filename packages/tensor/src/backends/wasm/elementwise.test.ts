@@ -4,7 +4,7 @@ import type { BinaryOp, UnaryOp } from '../../backend.js';
 import { Rng } from '../../random.js';
 import type { Tensor } from '../../tensor.js';
 import { broadcastPattern, float32Threshold } from './elementwise.js';
-import { RUNS, clonePair, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
+import { clonePair, expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
 
 const UNARY: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'tanh', 'sigmoid', 'square', 'sign'];
 const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow'];
@@ -59,18 +59,25 @@ describe('wasm elementwise kernels', () => {
   it('binary ops with a number on either side match the reference', () => {
     // The wasm backend computes in float32, so a number operand is a float32 (fc.float).
     fc.assert(
-      fc.property(fc.constantFrom(...BINARY), shape, fc.float({ min: -4, max: 4, noNaN: true }), fc.boolean(), seed, (op, s, v, left, sd) => {
-        const [aw, ar] = specialPair(s, new Rng(sd));
-        const [yw, yr] = filledPair(s, NaN);
-        if (left) {
-          wasm().binary(op, v, aw, yw);
-          reference().binary(op, v, ar, yr);
-        } else {
-          wasm().binary(op, aw, v, yw);
-          reference().binary(op, ar, v, yr);
-        }
-        expectAgree(yw, yr, 1, `binary ${op} with number ${v} on the ${left ? 'left' : 'right'}`);
-      }),
+      fc.property(
+        fc.constantFrom(...BINARY),
+        shape,
+        fc.float({ min: -4, max: 4, noNaN: true }),
+        fc.boolean(),
+        seed,
+        (op, s, v, left, sd) => {
+          const [aw, ar] = specialPair(s, new Rng(sd));
+          const [yw, yr] = filledPair(s, NaN);
+          if (left) {
+            wasm().binary(op, v, aw, yw);
+            reference().binary(op, v, ar, yr);
+          } else {
+            wasm().binary(op, aw, v, yw);
+            reference().binary(op, ar, v, yr);
+          }
+          expectAgree(yw, yr, 1, `binary ${op} with number ${v} on the ${left ? 'left' : 'right'}`);
+        },
+      ),
       RUNS,
     );
   });
@@ -125,7 +132,16 @@ describe('wasm elementwise kernels', () => {
     for (const th of [0.1, -0.1, 5e-324, -5e-324, 1e-46, 3.5, 1e39, -1e39, 0, -0]) {
       const t = float32Threshold(th);
       expect(Math.fround(t)).toBe(t);
-      for (const x of [t, Math.fround(th), Math.fround(th * (1 + 1e-7)), Math.fround(th * (1 - 1e-7)), 0, -0, 1.401298464324817e-45, -1.401298464324817e-45]) {
+      for (const x of [
+        t,
+        Math.fround(th),
+        Math.fround(th * (1 + 1e-7)),
+        Math.fround(th * (1 - 1e-7)),
+        0,
+        -0,
+        1.401298464324817e-45,
+        -1.401298464324817e-45,
+      ]) {
         expect(x > t).toBe(x > th);
       }
     }
@@ -133,18 +149,24 @@ describe('wasm elementwise kernels', () => {
 
   it('threshold and its backward match the reference', () => {
     fc.assert(
-      fc.property(shape, fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -2, max: 2, noNaN: true }), seed, (s, th, value, sd) => {
-        const rng = new Rng(sd);
-        const [xw, xr] = specialPair(s, rng);
-        const [gw, gr] = randomPair(s, rng);
-        const [yw, yr] = filledPair(s, NaN);
-        wasm().threshold(xw, th, value, yw);
-        reference().threshold(xr, th, value, yr);
-        expectAgree(yw, yr, 1, `threshold ${th} ${value}`);
-        wasm().thresholdBackward(xw, gw, th, gw); // in place on dy
-        reference().thresholdBackward(xr, gr, th, gr);
-        expectAgree(gw, gr, 1, `thresholdBackward ${th}`);
-      }),
+      fc.property(
+        shape,
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        seed,
+        (s, th, value, sd) => {
+          const rng = new Rng(sd);
+          const [xw, xr] = specialPair(s, rng);
+          const [gw, gr] = randomPair(s, rng);
+          const [yw, yr] = filledPair(s, NaN);
+          wasm().threshold(xw, th, value, yw);
+          reference().threshold(xr, th, value, yr);
+          expectAgree(yw, yr, 1, `threshold ${th} ${value}`);
+          wasm().thresholdBackward(xw, gw, th, gw); // in place on dy
+          reference().thresholdBackward(xr, gr, th, gr);
+          expectAgree(gw, gr, 1, `thresholdBackward ${th}`);
+        },
+      ),
       RUNS,
     );
   });
@@ -157,7 +179,8 @@ describe('wasm elementwise kernels', () => {
         const [ow, or] = beta === 0 ? filledPair(s, NaN) : clonePair(randomPair(s, rng));
         // beta·out + alpha·x can cancel: measure the error against the size of the terms.
         let terms = 0;
-        for (let i = 0; i < xr.size; i++) terms = Math.max(terms, Math.abs(alpha * xr.data[i]) + (beta === 0 ? 0 : Math.abs(beta * or.data[i])));
+        for (let i = 0; i < xr.size; i++)
+          terms = Math.max(terms, Math.abs(alpha * xr.data[i]) + (beta === 0 ? 0 : Math.abs(beta * or.data[i])));
         wasm().axpby(alpha, xw, beta, ow);
         reference().axpby(alpha, xr, beta, or);
         expectAgree(ow, or, 2, `axpby ${alpha} ${beta}`, terms);

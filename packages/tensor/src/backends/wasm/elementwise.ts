@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { type SliceKernel, elements, parallelSlices } from './parallel.js';
+import { elements, parallelSlices, type SliceKernel } from './parallel.js';
 
 /**
  * Runs a flat elementwise kernel over n elements, split into slices for the threads: `f32Args`
@@ -9,14 +9,29 @@ import { type SliceKernel, elements, parallelSlices } from './parallel.js';
  * last argument. Slices are multiples of 16 elements (64 bytes: no two threads write one cache
  * line), so vector loops and tails see the same elements whatever the split.
  */
-function flat(ctx: WasmContext, name: SliceKernel, args: readonly number[], f32Args: readonly boolean[], n: number): void {
+function flat(
+  ctx: WasmContext,
+  name: SliceKernel,
+  args: readonly number[],
+  f32Args: readonly boolean[],
+  n: number,
+): void {
   const unitBytes = [...f32Args.map((isArray) => (isArray ? 4 : 0)), 0];
   parallelSlices(ctx.kernels, ctx.ws, name, [...args, n], unitBytes, args.length, n, { work: elements(n), align: 16 });
 }
 
 /** Op codes: the position in these lists is the constant in assembly/elementwise.ts. */
 const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, square: 8, sign: 9,
+  neg: 0,
+  exp: 1,
+  log: 2,
+  sqrt: 3,
+  abs: 4,
+  relu: 5,
+  tanh: 6,
+  sigmoid: 7,
+  square: 8,
+  sign: 9,
 };
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6 };
 
@@ -51,7 +66,10 @@ export function unary(ctx: WasmContext, op: UnaryOp, x: Tensor, out: Tensor): vo
  * [outer, mid, inner] with the operand of size mid repeated over outer and inner (a scalar-like
  * operand is outer = mid = 1). Returns null for any other broadcast (e.g. [N,1] against [1,M]).
  */
-export function broadcastPattern(shape: readonly number[], outShape: readonly number[]): [number, number, number] | null {
+export function broadcastPattern(
+  shape: readonly number[],
+  outShape: readonly number[],
+): [number, number, number] | null {
   const rank = outShape.length;
   if (shape.length > rank) return null;
   const padded = [...new Array<number>(rank - shape.length).fill(1), ...shape];
@@ -86,7 +104,14 @@ export function broadcastPattern(shape: readonly number[], outShape: readonly nu
  * against [N,D]) run in wasm; any other broadcast, and number op number, are rare and go to
  * the reference kernel.
  */
-export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor, relu = false): void {
+export function binary(
+  ctx: WasmContext,
+  op: BinaryOp,
+  a: Tensor | number,
+  b: Tensor | number,
+  out: Tensor,
+  relu = false,
+): void {
   const code = binaryCode(op);
   const n = out.size;
   const k = ctx.kernels;
@@ -95,13 +120,16 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Te
   const aFull = typeof a !== 'number' && a.size === n;
   const bFull = typeof b !== 'number' && b.size === n;
   if (aFull && bFull) {
-    withOperands(ctx, (io) => flat(ctx, 'binary', [code, io.in(a), io.in(b), io.out(out), r], [false, true, true, true, false], n));
+    withOperands(ctx, (io) =>
+      flat(ctx, 'binary', [code, io.in(a), io.in(b), io.out(out), r], [false, true, true, true, false], n),
+    );
     return;
   }
   // One full operand and one "part": a number or a tensor broadcast along a contiguous run.
   const full = aFull ? a : bFull ? b : null;
   const part = aFull ? b : a;
-  const pattern = full === null ? null : typeof part === 'number' ? ([1, 1, n] as const) : broadcastPattern(part.shape, out.shape);
+  const pattern =
+    full === null ? null : typeof part === 'number' ? ([1, 1, n] as const) : broadcastPattern(part.shape, out.shape);
   if (full === null || pattern === null) {
     ctx.reference.binary(op, a, b, out, relu);
     return;
@@ -117,7 +145,10 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: Tensor | number, b: Te
       parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, block, 0, 0, block, 0, 0, 0, 0], 5, outer, split);
     } else if (mid === 1) {
       // A scalar against a run: split the run.
-      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, 4, 0, 0, 4, 0, 0, 0, 0], 7, inner, { ...split, align: 16 });
+      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, 4, 0, 0, 4, 0, 0, 0, 0], 7, inner, {
+        ...split,
+        align: 16,
+      });
     } else {
       k.binaryBroadcast(code, io.in(full), partPtr, aFull ? 0 : 1, io.out(out), outer, mid, inner, r);
     }
@@ -141,14 +172,20 @@ export function float32Threshold(th: number): number {
 
 export function threshold(ctx: WasmContext, x: Tensor, th: number, value: number, out: Tensor): void {
   const t = float32Threshold(th);
-  withOperands(ctx, (io) => flat(ctx, 'threshold', [io.in(x), t, value, io.out(out)], [true, false, false, true], out.size));
+  withOperands(ctx, (io) =>
+    flat(ctx, 'threshold', [io.in(x), t, value, io.out(out)], [true, false, false, true], out.size),
+  );
 }
 
 export function thresholdBackward(ctx: WasmContext, x: Tensor, dy: Tensor, th: number, dx: Tensor): void {
   const t = float32Threshold(th);
-  withOperands(ctx, (io) => flat(ctx, 'thresholdBackward', [io.in(x), io.in(dy), t, io.out(dx)], [true, true, false, true], dx.size));
+  withOperands(ctx, (io) =>
+    flat(ctx, 'thresholdBackward', [io.in(x), io.in(dy), t, io.out(dx)], [true, true, false, true], dx.size),
+  );
 }
 
 export function axpby(ctx: WasmContext, alpha: number, x: Tensor, beta: number, out: Tensor): void {
-  withOperands(ctx, (io) => flat(ctx, 'axpby', [alpha, io.in(x), beta, io.out(out, beta !== 0)], [false, true, false, true], out.size));
+  withOperands(ctx, (io) =>
+    flat(ctx, 'axpby', [alpha, io.in(x), beta, io.out(out, beta !== 0)], [false, true, false, true], out.size),
+  );
 }

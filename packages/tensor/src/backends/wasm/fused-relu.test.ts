@@ -2,11 +2,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../backend.js';
 import {
-  Rng, type Tensor, add, addRelu, batchNormBackward, batchNormEval, batchNormTrain, ones, threshold, thresholdBackward,
-  uniform, withBackend, zeros,
+  add,
+  addRelu,
+  batchNormBackward,
+  batchNormEval,
+  batchNormTrain,
+  ones,
+  Rng,
+  type Tensor,
+  threshold,
+  thresholdBackward,
+  uniform,
+  withBackend,
+  zeros,
 } from '../../index.js';
+import { clonePair, expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
 import { expectSameBits, useTwoThreads } from './thread-testing.js';
-import { RUNS, clonePair, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
 
 /**
  * The fused ReLU kernels (batch norm + ReLU forward and backward, add + ReLU):
@@ -40,7 +51,15 @@ function filled(b: Backend, shape: readonly number[], value: number): Tensor {
  * larger of the result and Σ|terms|/√M per channel, the terms taken from the reference with dy
  * masked by y. dx = k·(g − Σg/M − xhat·Σ(g·xhat)/M) cancels like the unfused one's.
  */
-function backwardScales(x: Tensor, dy: Tensor, y: Tensor, gamma: Tensor | null, mean: Tensor, invStd: Tensor, training: boolean) {
+function backwardScales(
+  x: Tensor,
+  dy: Tensor,
+  y: Tensor,
+  gamma: Tensor | null,
+  mean: Tensor,
+  invStd: Tensor,
+  training: boolean,
+) {
   const [N, C] = x.shape;
   const S = x.size / (N * C);
   const M = N * S;
@@ -64,7 +83,7 @@ function backwardScales(x: Tensor, dy: Tensor, y: Tensor, gamma: Tensor | null, 
         maxG = Math.max(maxG, g);
       }
     }
-    dx = Math.max(dx, k * (maxG + (training ? (sumG + maxXhat * sumGXhat) / M : 0)) / root);
+    dx = Math.max(dx, (k * (maxG + (training ? (sumG + maxXhat * sumGXhat) / M : 0))) / root);
     dgamma = Math.max(dgamma, sumGXhat / root);
     dbeta = Math.max(dbeta, sumG / root);
   }
@@ -142,7 +161,10 @@ describe('fused batch norm + ReLU', () => {
         }
         const [gw, gr]: Pair | [null, null] = affine ? randomPair([C], rng) : none;
         const [bw, br]: Pair | [null, null] = affine ? randomPair([C], rng) : none;
-        for (const [b, x, dy, g, bt] of [[wasm(), xw, dyw, gw, bw], [reference(), xr, dyr, gr, br]] as const) {
+        for (const [b, x, dy, g, bt] of [
+          [wasm(), xw, dyw, gw, bw],
+          [reference(), xr, dyr, gr, br],
+        ] as const) {
           const { unfused, fused } = both(b, x, dy, g, bt, training);
           const what = `${b.name} [${shape}] training=${training}`;
           sameBits(fused.y, unfused.y, `${what} y`);
@@ -183,7 +205,13 @@ describe('fused batch norm + ReLU', () => {
         wasm().batchNormBackward(xw, dyw, gw, mw, sw, dxw, dgw, dbw, training, yw);
         reference().batchNormBackward(xr, dyr, gr, mr, sr, dxr, dgr, dbr, training, yr);
         const scales = backwardScales(xr, dyr, yr, gr, mr, sr, training);
-        expectAgree(dxw, dxr, M, `fused batchNormBackward dx [${shape}] training=${training}`, Math.max(largest(dxr), scales.dx));
+        expectAgree(
+          dxw,
+          dxr,
+          M,
+          `fused batchNormBackward dx [${shape}] training=${training}`,
+          Math.max(largest(dxr), scales.dx),
+        );
         if (dgw && dgr && dbw && dbr) {
           expectAgree(dgw, dgr, M, 'fused dgamma', Math.max(largest(dgr), scales.dgamma));
           expectAgree(dbw, dbr, M, 'fused dbeta', Math.max(largest(dbr), scales.dbeta));
@@ -199,27 +227,36 @@ describe('fused add + ReLU', () => {
 
   it('gives the same bits as add then ReLU (same shape, broadcast, in place, NaN) and matches the reference', () => {
     fc.assert(
-      fc.property(shape, fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.constantFrom('same', 'channel', 'scalar', 'inPlace'), (s, seed, kind) => {
-        const rng = new Rng(seed);
-        const [aw, ar] = randomPair(s, rng, -2, 2);
-        withSpecials(aw, new Rng(seed)).data.forEach((v, i) => (ar.data[i] = v));
-        const bShape = kind === 'channel' && s.length > 1 ? [s[1], ...s.slice(2).map(() => 1)] : s;
-        const [bw, br] = kind === 'scalar' ? [0.25, 0.25] : randomPair(bShape, rng, -2, 2);
-        // The same specials at the same places: −0 + −0 = −0, which the ReLU must turn into +0.
-        if (typeof bw !== 'number' && typeof br !== 'number') withSpecials(bw, new Rng(seed)).data.forEach((v, i) => (br.data[i] = v));
-        const outs: Tensor[] = [];
-        for (const [be, a, b] of [[wasm(), aw, bw], [reference(), ar, br]] as const) {
-          const unfused = filled(be, s, NaN);
-          be.binary('add', a, b, unfused);
-          be.threshold(unfused, 0, 0, unfused);
-          const fused = filled(be, s, NaN);
-          if (kind === 'inPlace') fused.data.set(a.data);
-          be.binary('add', kind === 'inPlace' ? fused : a, b, fused, true);
-          sameBits(fused, unfused, `${be.name} addRelu ${kind} [${s}]`);
-          outs.push(fused);
-        }
-        expectAgree(outs[0], outs[1], 1, `addRelu ${kind} [${s}]`);
-      }),
+      fc.property(
+        shape,
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.constantFrom('same', 'channel', 'scalar', 'inPlace'),
+        (s, seed, kind) => {
+          const rng = new Rng(seed);
+          const [aw, ar] = randomPair(s, rng, -2, 2);
+          withSpecials(aw, new Rng(seed)).data.forEach((v, i) => (ar.data[i] = v));
+          const bShape = kind === 'channel' && s.length > 1 ? [s[1], ...s.slice(2).map(() => 1)] : s;
+          const [bw, br] = kind === 'scalar' ? [0.25, 0.25] : randomPair(bShape, rng, -2, 2);
+          // The same specials at the same places: −0 + −0 = −0, which the ReLU must turn into +0.
+          if (typeof bw !== 'number' && typeof br !== 'number')
+            withSpecials(bw, new Rng(seed)).data.forEach((v, i) => (br.data[i] = v));
+          const outs: Tensor[] = [];
+          for (const [be, a, b] of [
+            [wasm(), aw, bw],
+            [reference(), ar, br],
+          ] as const) {
+            const unfused = filled(be, s, NaN);
+            be.binary('add', a, b, unfused);
+            be.threshold(unfused, 0, 0, unfused);
+            const fused = filled(be, s, NaN);
+            if (kind === 'inPlace') fused.data.set(a.data);
+            be.binary('add', kind === 'inPlace' ? fused : a, b, fused, true);
+            sameBits(fused, unfused, `${be.name} addRelu ${kind} [${s}]`);
+            outs.push(fused);
+          }
+          expectAgree(outs[0], outs[1], 1, `addRelu ${kind} [${s}]`);
+        },
+      ),
       RUNS,
     );
   });
@@ -242,11 +279,27 @@ describe('1 and 2 threads give the same bits for the fused kernels', () => {
       const g1 = batchNormBackward(x, dy, gamma, saveMean, saveInvStd, true, {}, y);
       const g2 = batchNormBackward(x, dy, gamma, runningMean, saveInvStd, false, {}, e);
       const s = addRelu(x, dy);
-      return [y, saveMean, saveInvStd, runningMean, runningVar, e, g1.dx!, g1.dgamma!, g1.dbeta!, g2.dx!, g2.dgamma!, g2.dbeta!, s];
+      return [
+        y,
+        saveMean,
+        saveInvStd,
+        runningMean,
+        runningVar,
+        e,
+        g1.dx!,
+        g1.dgamma!,
+        g1.dbeta!,
+        g2.dx!,
+        g2.dgamma!,
+        g2.dbeta!,
+        s,
+      ];
     };
-    expect(expectSameBits('fused batch norm and add + ReLU', compute), 'the 2-thread run used the pool').toBeGreaterThan(0);
+    expect(
+      expectSameBits('fused batch norm and add + ReLU', compute),
+      'the 2-thread run used the pool',
+    ).toBeGreaterThan(0);
   });
-
 });
 
 describe('fused ops', () => {
@@ -254,7 +307,9 @@ describe('fused ops', () => {
     withBackend('wasm', () => {
       const x = zeros([2, 3, 2, 2]);
       const m = zeros([3]);
-      expect(() => batchNormBackward(x, x, null, m, ones([3]), true, {}, zeros([2, 3, 2, 1]))).toThrow(/batchNormBackward.*rectified \[2, 3, 2, 1\]/);
+      expect(() => batchNormBackward(x, x, null, m, ones([3]), true, {}, zeros([2, 3, 2, 1]))).toThrow(
+        /batchNormBackward.*rectified \[2, 3, 2, 1\]/,
+      );
       // The unfused sequence the fused ops replace, as a smoke test of the op wrappers.
       const a = add(x, 1);
       expect(Array.from(threshold(a, 0, 0).data)).toEqual(Array.from(addRelu(x, 1).data));

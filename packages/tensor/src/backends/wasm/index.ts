@@ -5,9 +5,9 @@ import { batchNormApply, batchNormBackward, batchNormTrain } from './batchnorm.j
 import { conv2d, conv2dBackwardData, conv2dBackwardFilter } from './conv.js';
 import { axpby, binary, copy, fill, threshold, thresholdBackward, unary } from './elementwise.js';
 import { matmul } from './matmul.js';
-import { pad, padBackward } from './pad.js';
 import { wasmRuntime } from './module.js';
 import type { WasmContext } from './operands.js';
+import { pad, padBackward } from './pad.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { argmax, reduce } from './reduce.js';
 import { softmax, softmaxBackward } from './softmax.js';
@@ -64,7 +64,8 @@ export function createWasmBackend(): Backend {
     avgPool2dBackward: (dy, dx, p) => avgPool2dBackward(ctx, dy, dx, p),
     batchNormTrain: (x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps, relu) =>
       batchNormTrain(ctx, x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps, relu),
-    batchNormApply: (x, gamma, beta, mean, invStd, y, relu) => batchNormApply(ctx, x, gamma, beta, mean, invStd, y, relu),
+    batchNormApply: (x, gamma, beta, mean, invStd, y, relu) =>
+      batchNormApply(ctx, x, gamma, beta, mean, invStd, y, relu),
     batchNormBackward: (x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified) =>
       batchNormBackward(ctx, x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified),
     upsampleNearest2d: (x, y, scaleH, scaleW) => ref.upsampleNearest2d(x, y, scaleH, scaleW),

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_BYTES, DONE, type Job, NEXT, SEQ, board, nextWord, pollWhile, readError, skipRest, workOn, writeJob } from './job.js';
+import {
+  board,
+  CONTROL_BYTES,
+  DONE,
+  type Job,
+  NEXT,
+  nextWord,
+  pollWhile,
+  readError,
+  SEQ,
+  skipRest,
+  workOn,
+  writeJob,
+} from './job.js';
 
 /** A job of kernel 0 over [0, n) in ranges of `size` units (a range kernel: start, end appended). */
 function job(n: number, size: number, args: number[] = [7]): Job {
@@ -17,18 +30,34 @@ function post(b: ReturnType<typeof board>, seq: number, j: Job): void {
 }
 
 describe('the job board', () => {
-  it('hands out every range once, in order, with its bounds and the job\'s arguments', () => {
+  it("hands out every range once, in order, with its bounds and the job's arguments", () => {
     const b = board(new SharedArrayBuffer(CONTROL_BYTES));
     post(b, 1, job(10, 3));
     const calls: number[][] = [];
     expect(workOn(b, 1, [(...a: number[]) => void calls.push(a)], 0)).toBe(4);
-    expect(calls).toEqual([[7, 0, 3], [7, 3, 6], [7, 6, 9], [7, 9, 10]]);
+    expect(calls).toEqual([
+      [7, 0, 3],
+      [7, 3, 6],
+      [7, 6, 9],
+      [7, 9, 10],
+    ]);
     expect(Atomics.load(b.ctl, DONE)).toBe(4);
     // Nothing is left for anyone.
-    expect(workOn(b, 1, [() => { throw new Error('ran a range twice'); }], 1)).toBe(0);
+    expect(
+      workOn(
+        b,
+        1,
+        [
+          () => {
+            throw new Error('ran a range twice');
+          },
+        ],
+        1,
+      ),
+    ).toBe(0);
   });
 
-  it('a stale participant claims nothing: job 7 is exhausted while job 8\'s descriptor is being written', () => {
+  it("a stale participant claims nothing: job 7 is exhausted while job 8's descriptor is being written", () => {
     const b = board(new SharedArrayBuffer(CONTROL_BYTES));
     post(b, 7, job(4, 2, [1]));
     expect(workOn(b, 7, [() => {}], 0)).toBe(2);
@@ -67,7 +96,18 @@ describe('the job board', () => {
     post(b, 4, job(8, 1));
     skipRest(b, 4);
     expect(Atomics.load(b.ctl, DONE)).toBe(8);
-    expect(workOn(b, 4, [() => { throw new Error('ran a skipped range'); }], 0)).toBe(0);
+    expect(
+      workOn(
+        b,
+        4,
+        [
+          () => {
+            throw new Error('ran a skipped range');
+          },
+        ],
+        0,
+      ),
+    ).toBe(0);
   });
 
   it('pollWhile returns true as soon as the word changes, false once the time is up', () => {
@@ -80,8 +120,9 @@ describe('the job board', () => {
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(2);
     // A change made by another thread ends the poll: a worker that bumps SEQ after a moment.
-    const code = 'const { workerData } = require("node:worker_threads"); const c = new Int32Array(workerData);'
-      + ' const t = Date.now(); while (Date.now() - t < 20); Atomics.store(c, 0, 6);';
+    const code =
+      'const { workerData } = require("node:worker_threads"); const c = new Int32Array(workerData);' +
+      ' const t = Date.now(); while (Date.now() - t < 20); Atomics.store(c, 0, 6);';
     return import('node:worker_threads').then(({ Worker }) => {
       const w = new Worker(code, { eval: true, workerData: ctl.buffer });
       const t0 = performance.now();

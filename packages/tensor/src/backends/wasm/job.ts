@@ -94,10 +94,9 @@ export interface Job {
   slotBytes: number;
 }
 
-
 /** The value of NEXT for job `seq` with `unclaimed` ranges left. */
 export function nextWord(seq: number, unclaimed: number): number {
-  return (((seq & TAG_MASK) << RANGE_BITS) | unclaimed) | 0;
+  return ((seq & TAG_MASK) << RANGE_BITS) | unclaimed | 0;
 }
 
 /**

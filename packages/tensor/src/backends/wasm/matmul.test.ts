@@ -1,10 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../random.js';
-import { RUNS, absolute, expectAgree, filledPair, randomPair, reference, termScale, wasm } from './testing.js';
+import { absolute, expectAgree, filledPair, RUNS, randomPair, reference, termScale, wasm } from './testing.js';
 
 /** Runs one product on both backends and compares (out starts as NaN when beta = 0, so it must not be read). */
-function check(M: number, N: number, K: number, transA: boolean, transB: boolean, alpha: number, beta: number, seed: number): void {
+function check(
+  M: number,
+  N: number,
+  K: number,
+  transA: boolean,
+  transB: boolean,
+  alpha: number,
+  beta: number,
+  seed: number,
+): void {
   const rng = new Rng(seed);
   const [aw, ar] = randomPair(transA ? [K, M] : [M, K], rng);
   const [bw, br] = randomPair(transB ? [N, K] : [K, N], rng);
@@ -12,18 +21,34 @@ function check(M: number, N: number, K: number, transA: boolean, transB: boolean
   const options = { transA, transB, alpha, beta };
   // Σ|terms| = |alpha|·|a||b| + |beta|·|c|, for outputs that cancel (one row, one column).
   const terms = beta === 0 ? filledPair([M, N], 0)[1] : absolute(cr);
-  reference().matmul(absolute(ar), absolute(br), terms, { transA, transB, alpha: Math.abs(alpha), beta: Math.abs(beta) });
+  reference().matmul(absolute(ar), absolute(br), terms, {
+    transA,
+    transB,
+    alpha: Math.abs(alpha),
+    beta: Math.abs(beta),
+  });
   wasm().matmul(aw, bw, cw, options);
   reference().matmul(ar, br, cr, options);
-  expectAgree(cw, cr, K, `matmul ${M}x${N}x${K} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}`, termScale(cr, terms, K));
+  expectAgree(
+    cw,
+    cr,
+    K,
+    `matmul ${M}x${N}x${K} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}`,
+    termScale(cr, terms, K),
+  );
 }
 
 describe('wasm matmul', () => {
   it('matches the reference for random sizes, transpositions, alpha and beta', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 41 }), fc.integer({ min: 1, max: 45 }),
-        fc.boolean(), fc.boolean(), fc.constantFrom(1, 0.5, -2), fc.constantFrom(0, 1, 0.25),
+        fc.integer({ min: 1, max: 37 }),
+        fc.integer({ min: 1, max: 41 }),
+        fc.integer({ min: 1, max: 45 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom(1, 0.5, -2),
+        fc.constantFrom(0, 1, 0.25),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (M, N, K, transA, transB, alpha, beta, seed) => check(M, N, K, transA, transB, alpha, beta, seed),
       ),
@@ -32,7 +57,12 @@ describe('wasm matmul', () => {
   });
 
   it('handles sizes that cross every cache block (MC = 128 rows, KC = 256 deep) in all four transpositions', () => {
-    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       check(133, 77, 263, transA, transB, 1, 0, 11);
     }
     check(131, 9, 520, false, false, 0.5, 1, 12);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Rng, Tensor, add, conv2d, conv2dBackwardData, conv2dBackwardFilter, relu, uniform, wasmMemoryStats, withBackend,
+  add,
+  conv2d,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  Rng,
+  relu,
+  Tensor,
+  uniform,
+  wasmMemoryStats,
+  withBackend,
 } from '../../index.js';
 import { instantiateKernels } from './module.js';
 import { wasm } from './testing.js';

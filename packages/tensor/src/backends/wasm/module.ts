@@ -12,9 +12,22 @@ import { passiveData } from './segments.js';
 export interface Kernels {
   heapBase(): number;
   gemm(
-    M: number, N: number, K: number, alpha: number,
-    a: number, ars: number, acs: number, b: number, brs: number, bcs: number,
-    beta: number, c: number, ldc: number, m0: number, m1: number, scratch: number,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    m0: number,
+    m1: number,
+    scratch: number,
   ): void;
   gemmScratchBytes(M: number, N: number, K: number): number;
   conv2d(g: number, x: number, w: number, bias: number, y: number, n0: number, n1: number, scratch: number): void;
@@ -23,30 +36,90 @@ export interface Kernels {
   conv2dBackwardDataScratchBytes(g: number): number;
   conv2dBackwardFilterChunks(g: number): number;
   conv2dBackwardFilterPartialBytes(g: number): number;
-  conv2dBackwardFilter(g: number, x: number, dy: number, partials: number, c0: number, c1: number, scratch: number): void;
-  conv2dBackwardFilterReduce(g: number, partials: number, chunks: number, dw: number, accumulate: number, o0: number, o1: number): void;
+  conv2dBackwardFilter(
+    g: number,
+    x: number,
+    dy: number,
+    partials: number,
+    c0: number,
+    c1: number,
+    scratch: number,
+  ): void;
+  conv2dBackwardFilterReduce(
+    g: number,
+    partials: number,
+    chunks: number,
+    dw: number,
+    accumulate: number,
+    o0: number,
+    o1: number,
+  ): void;
   conv2dBackwardFilterScratchBytes(g: number): number;
-  conv2dBiasGrad(dy: number, db: number, N: number, O: number, P: number, accumulate: number, o0: number, o1: number): void;
+  conv2dBiasGrad(
+    dy: number,
+    db: number,
+    N: number,
+    O: number,
+    P: number,
+    accumulate: number,
+    o0: number,
+    o1: number,
+  ): void;
   /** Winograd (assembly/winograd.ts); `backward` = 1 computes conv2dBackwardData's transposed convolution. */
   winogradTile(g: number, backward: number): number;
   winogradWeightsBytes(g: number, backward: number): number;
   winogradWeights(g: number, w: number, backward: number, u: number, o0: number, o1: number): void;
   winogradScratchBytes(g: number, backward: number): number;
-  conv2dWinograd(g: number, backward: number, x: number, u: number, bias: number, y: number, n0: number, n1: number, scratch: number): void;
+  conv2dWinograd(
+    g: number,
+    backward: number,
+    x: number,
+    u: number,
+    bias: number,
+    y: number,
+    n0: number,
+    n1: number,
+    scratch: number,
+  ): void;
   winogradFilterTile(g: number): number;
   winogradFilterChunks(g: number): number;
   winogradFilterPartialBytes(g: number): number;
   winogradFilterScratchBytes(g: number): number;
-  conv2dWinogradFilter(g: number, x: number, dy: number, partials: number, k0: number, k1: number, scratch: number): void;
+  conv2dWinogradFilter(
+    g: number,
+    x: number,
+    dy: number,
+    partials: number,
+    k0: number,
+    k1: number,
+    scratch: number,
+  ): void;
   winogradFilterReduceScratchBytes(g: number): number;
-  winogradFilterReduce(g: number, partials: number, chunks: number, dw: number, accumulate: number, o0: number, o1: number, scratch: number): void;
+  winogradFilterReduce(
+    g: number,
+    partials: number,
+    chunks: number,
+    dw: number,
+    accumulate: number,
+    o0: number,
+    o1: number,
+    scratch: number,
+  ): void;
   fill(out: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, a: number, b: number, out: number, relu: number, n: number): void;
   /** `relu` may be omitted: a missing wasm argument arrives as 0. */
   binaryBroadcast(
-    op: number, full: number, part: number, partLeft: number, out: number, outer: number, mid: number, inner: number, relu?: number,
+    op: number,
+    full: number,
+    part: number,
+    partLeft: number,
+    out: number,
+    outer: number,
+    mid: number,
+    inner: number,
+    relu?: number,
   ): void;
   threshold(x: number, th: number, value: number, out: number, n: number): void;
   thresholdBackward(x: number, dy: number, th: number, dx: number, n: number): void;
@@ -54,23 +127,72 @@ export interface Kernels {
   reduce(op: number, x: number, out: number, outer: number, mid: number, inner: number, scale: number): void;
   argmax(x: number, out: number, outer: number, mid: number, inner: number): void;
   pool2d(
-    mode: number, x: number, src: number, dst: number, H: number, W: number, Ho: number, Wo: number,
-    kH: number, kW: number, sH: number, sW: number, pH: number, pW: number, countIncludePad: number,
-    p0: number, p1: number,
+    mode: number,
+    x: number,
+    src: number,
+    dst: number,
+    H: number,
+    W: number,
+    Ho: number,
+    Wo: number,
+    kH: number,
+    kW: number,
+    sH: number,
+    sW: number,
+    pH: number,
+    pW: number,
+    countIncludePad: number,
+    p0: number,
+    p1: number,
   ): void;
   batchNormTrain(
-    x: number, gamma: number, beta: number, y: number, saveMean: number, saveInvStd: number,
-    runningMean: number, runningVar: number, momentum: number, eps: number, relu: number,
-    N: number, C: number, S: number, c0: number, c1: number,
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    saveMean: number,
+    saveInvStd: number,
+    runningMean: number,
+    runningVar: number,
+    momentum: number,
+    eps: number,
+    relu: number,
+    N: number,
+    C: number,
+    S: number,
+    c0: number,
+    c1: number,
   ): void;
   batchNormApply(
-    x: number, gamma: number, beta: number, mean: number, invStd: number, y: number, relu: number,
-    N: number, C: number, S: number, c0: number, c1: number,
+    x: number,
+    gamma: number,
+    beta: number,
+    mean: number,
+    invStd: number,
+    y: number,
+    relu: number,
+    N: number,
+    C: number,
+    S: number,
+    c0: number,
+    c1: number,
   ): void;
   batchNormBackward(
-    x: number, dy: number, gamma: number, mean: number, invStd: number,
-    dx: number, dgamma: number, dbeta: number, training: number, rectified: number,
-    N: number, C: number, S: number, c0: number, c1: number,
+    x: number,
+    dy: number,
+    gamma: number,
+    mean: number,
+    invStd: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    training: number,
+    rectified: number,
+    N: number,
+    C: number,
+    S: number,
+    c0: number,
+    c1: number,
   ): void;
   softmax(x: number, y: number, cols: number, log: number, r0: number, r1: number): void;
   softmaxBackward(y: number, dy: number, dx: number, cols: number, log: number, r0: number, r1: number): void;

@@ -47,7 +47,7 @@ export class Operands {
   out(t: Tensor | null, reads = false): number {
     if (t === null) return 0;
     if (t.ptr >= 0 && t.dtype === 'float32') return t.ptr;
-    const ptr = reads ? this.in(t) : this.copies.get(t) ?? this.ctx.ws.take(t.size * 4);
+    const ptr = reads ? this.in(t) : (this.copies.get(t) ?? this.ctx.ws.take(t.size * 4));
     this.copies.set(t, ptr);
     this.outputs.push(t);
     return ptr;
@@ -57,7 +57,9 @@ export class Operands {
   scratch(values: ArrayLike<number>, type: 'f32' | 'i32' = 'f32'): number {
     const ptr = this.ctx.ws.take(values.length * 4);
     const buffer = this.ctx.runtime.memory.buffer as ArrayBuffer;
-    (type === 'f32' ? new Float32Array(buffer, ptr, values.length) : new Int32Array(buffer, ptr, values.length)).set(values);
+    (type === 'f32' ? new Float32Array(buffer, ptr, values.length) : new Int32Array(buffer, ptr, values.length)).set(
+      values,
+    );
     return ptr;
   }
 

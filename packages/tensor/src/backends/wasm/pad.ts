@@ -13,7 +13,11 @@ type Pads = readonly (readonly [number, number])[];
  * shortcut) is N copies of C·H·W values. Calls `run(xOffset, outOffset, length)` for each, in
  * elements.
  */
-export function forEachRun(xShape: readonly number[], pads: Pads, run: (xOff: number, outOff: number, length: number) => void): void {
+export function forEachRun(
+  xShape: readonly number[],
+  pads: Pads,
+  run: (xOff: number, outOff: number, length: number) => void,
+): void {
   const rank = xShape.length;
   let last = rank - 1;
   while (last >= 0 && pads[last][0] === 0 && pads[last][1] === 0) last--;
@@ -33,7 +37,8 @@ export function forEachRun(xShape: readonly number[], pads: Pads, run: (xOff: nu
       run(xOff, outOff + pads[last][0] * outStrides[last], length);
       return;
     }
-    for (let j = 0; j < xShape[axis]; j++) visit(axis + 1, xOff + j * xStrides[axis], outOff + (j + pads[axis][0]) * outStrides[axis]);
+    for (let j = 0; j < xShape[axis]; j++)
+      visit(axis + 1, xOff + j * xStrides[axis], outOff + (j + pads[axis][0]) * outStrides[axis]);
   };
   visit(0, 0, 0);
 }

@@ -5,14 +5,35 @@ import type { Workspace } from './workspace.js';
 
 /** Kernels whose last parameters are (start, end[, scratch]): a range of independent work. */
 export type RangeKernel =
-  | 'gemm' | 'conv2d' | 'conv2dBackwardData' | 'conv2dBackwardFilter' | 'conv2dBackwardFilterReduce'
-  | 'pool2d' | 'batchNormTrain' | 'batchNormApply' | 'batchNormBackward'
-  | 'softmax' | 'softmaxBackward' | 'conv2dBiasGrad' | 'conv2dWinograd' | 'winogradWeights' | 'conv2dWinogradFilter' | 'winogradFilterReduce';
+  | 'gemm'
+  | 'conv2d'
+  | 'conv2dBackwardData'
+  | 'conv2dBackwardFilter'
+  | 'conv2dBackwardFilterReduce'
+  | 'pool2d'
+  | 'batchNormTrain'
+  | 'batchNormApply'
+  | 'batchNormBackward'
+  | 'softmax'
+  | 'softmaxBackward'
+  | 'conv2dBiasGrad'
+  | 'conv2dWinograd'
+  | 'winogradWeights'
+  | 'conv2dWinogradFilter'
+  | 'winogradFilterReduce';
 
 /** Kernels over flat runs (pointers and a count): a range is the same call on a slice. */
 export type SliceKernel =
-  | 'fill' | 'copy' | 'unary' | 'binary' | 'binaryBroadcast' | 'threshold' | 'thresholdBackward'
-  | 'axpby' | 'reduce' | 'argmax';
+  | 'fill'
+  | 'copy'
+  | 'unary'
+  | 'binary'
+  | 'binaryBroadcast'
+  | 'threshold'
+  | 'thresholdBackward'
+  | 'axpby'
+  | 'reduce'
+  | 'argmax';
 
 /** How a call may be split. */
 export interface Split {
@@ -42,7 +63,8 @@ const MIN_RANGE_NS = INLINE_NS / 2;
 function minNanoseconds(text: string | undefined): number | null {
   if (text === undefined || text.trim() === '') return null;
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new RangeError(`FUNT_PARALLEL_MIN_NS must be a number of nanoseconds >= 0, got '${text}'`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new RangeError(`FUNT_PARALLEL_MIN_NS must be a number of nanoseconds >= 0, got '${text}'`);
   return n;
 }
 
@@ -57,7 +79,12 @@ function minNanoseconds(text: string | undefined): number | null {
  * thread and the workers take them from a shared counter; each participant has its own scratch.
  */
 export function parallelFor(
-  kernels: Kernels, ws: Workspace, name: RangeKernel, args: readonly number[], n: number, split: Split,
+  kernels: Kernels,
+  ws: Workspace,
+  name: RangeKernel,
+  args: readonly number[],
+  n: number,
+  split: Split,
 ): void {
   run(kernels, ws, name, args, null, -1, n, split);
 }
@@ -67,15 +94,27 @@ export function parallelFor(
  * advanced by s·unitBytes[i] bytes and argument `countArg` set to e − s.
  */
 export function parallelSlices(
-  kernels: Kernels, ws: Workspace, name: SliceKernel, args: readonly number[],
-  unitBytes: readonly number[], countArg: number, n: number, split: Split,
+  kernels: Kernels,
+  ws: Workspace,
+  name: SliceKernel,
+  args: readonly number[],
+  unitBytes: readonly number[],
+  countArg: number,
+  n: number,
+  split: Split,
 ): void {
   run(kernels, ws, name, args, unitBytes, countArg, n, split);
 }
 
 function run(
-  kernels: Kernels, ws: Workspace, name: PoolKernel, args: readonly number[],
-  unitBytes: readonly number[] | null, countArg: number, n: number, split: Split,
+  kernels: Kernels,
+  ws: Workspace,
+  name: PoolKernel,
+  args: readonly number[],
+  unitBytes: readonly number[] | null,
+  countArg: number,
+  n: number,
+  split: Split,
 ): void {
   if (n <= 0) return;
   const fn = kernels[name] as (...a: number[]) => void;
@@ -103,7 +142,13 @@ function run(
     const scratch = slot === 0 ? 0 : ws.take(slot * participants);
     for (let p = 0; p < participants && slot > 0; p++) setCanary(ws, scratch + p * slot, scratchBytes);
     const job: Job = {
-      kernel: POOL_KERNELS.indexOf(name), args, unitBytes, countArg, starts, scratch, slotBytes: slot,
+      kernel: POOL_KERNELS.indexOf(name),
+      args,
+      unitBytes,
+      countArg,
+      starts,
+      scratch,
+      slotBytes: slot,
     };
     pool!.run(job, name);
     for (let p = 0; p < participants && slot > 0; p++) checkCanary(ws, scratch + p * slot, scratchBytes, name);

@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import type { Pool2dParams } from '../../backend.js';
 import { pool2dOutputSize } from '../../ops/pool.js';
 import { Rng } from '../../random.js';
-import { RUNS, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
+import { expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
 
 /** Pooling geometries (padding at most half the window, as the ops require). */
 const geometry = fc
@@ -22,15 +22,26 @@ const geometry = fc
     countIncludePad: fc.boolean(),
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
   })
-  .filter((g) => 2 * g.pH <= g.kH && 2 * g.pW <= g.kW &&
-    pool2dOutputSize(g.H, g.kH, g.sH, g.pH, g.ceilMode) > 0 && pool2dOutputSize(g.W, g.kW, g.sW, g.pW, g.ceilMode) > 0);
+  .filter(
+    (g) =>
+      2 * g.pH <= g.kH &&
+      2 * g.pW <= g.kW &&
+      pool2dOutputSize(g.H, g.kH, g.sH, g.pH, g.ceilMode) > 0 &&
+      pool2dOutputSize(g.W, g.kW, g.sW, g.pW, g.ceilMode) > 0,
+  );
 
 type Geometry = typeof geometry extends fc.Arbitrary<infer T> ? T : never;
 
 function setup(g: Geometry) {
   const p: Pool2dParams = {
-    kernelH: g.kH, kernelW: g.kW, strideH: g.sH, strideW: g.sW, padH: g.pH, padW: g.pW,
-    ceilMode: g.ceilMode, countIncludePad: g.countIncludePad,
+    kernelH: g.kH,
+    kernelW: g.kW,
+    strideH: g.sH,
+    strideW: g.sW,
+    padH: g.pH,
+    padW: g.pW,
+    ceilMode: g.ceilMode,
+    countIncludePad: g.countIncludePad,
   };
   const Ho = pool2dOutputSize(g.H, g.kH, g.sH, g.pH, g.ceilMode);
   const Wo = pool2dOutputSize(g.W, g.kW, g.sW, g.pW, g.ceilMode);
@@ -85,12 +96,27 @@ describe('wasm pooling', () => {
     const cases: [number, number, number, number, number][] = [
       // H, W, kernel, stride, pad (2×2 stride 2 on widths that are multiples of 8: the ResNet
       // shortcut's fast path, one or several runs of eight per row)
-      [32, 32, 2, 2, 0], [6, 8, 2, 2, 0], [4, 24, 2, 2, 0], [17, 21, 3, 2, 1], [20, 20, 3, 1, 1], [9, 30, 5, 1, 2], [12, 40, 7, 2, 3],
+      [32, 32, 2, 2, 0],
+      [6, 8, 2, 2, 0],
+      [4, 24, 2, 2, 0],
+      [17, 21, 3, 2, 1],
+      [20, 20, 3, 1, 1],
+      [9, 30, 5, 1, 2],
+      [12, 40, 7, 2, 3],
     ];
     const rng = new Rng(11);
     for (const [H, W, k, s, pad] of cases) {
       for (const countIncludePad of [false, true]) {
-        const p: Pool2dParams = { kernelH: k, kernelW: k, strideH: s, strideW: s, padH: pad, padW: pad, ceilMode: false, countIncludePad };
+        const p: Pool2dParams = {
+          kernelH: k,
+          kernelW: k,
+          strideH: s,
+          strideW: s,
+          padH: pad,
+          padW: pad,
+          ceilMode: false,
+          countIncludePad,
+        };
         const Ho = pool2dOutputSize(H, k, s, pad, false);
         const Wo = pool2dOutputSize(W, k, s, pad, false);
         const label = `${H}x${W} k${k} s${s} p${pad} includePad=${countIncludePad}`;
@@ -120,7 +146,16 @@ describe('wasm pooling', () => {
   });
 
   it('the global average pool of a ResNet head (8×8 window over 8×8 maps) matches the reference', () => {
-    const p: Pool2dParams = { kernelH: 8, kernelW: 8, strideH: 1, strideW: 1, padH: 0, padW: 0, ceilMode: false, countIncludePad: true };
+    const p: Pool2dParams = {
+      kernelH: 8,
+      kernelW: 8,
+      strideH: 1,
+      strideW: 1,
+      padH: 0,
+      padW: 0,
+      ceilMode: false,
+      countIncludePad: true,
+    };
     const rng = new Rng(9);
     const [xw, xr] = randomPair([4, 64, 8, 8], rng);
     const [yw, yr] = filledPair([4, 64, 1, 1], NaN);

@@ -14,15 +14,34 @@ const AVG_BACKWARD = 3;
  * the [N,C,Ho,Wo] side (y or dy); the work splits over the N·C planes.
  */
 function pool(
-  ctx: WasmContext, mode: number, x: Tensor | null, src: Tensor, dst: Tensor,
-  input: readonly number[], output: readonly number[], p: Pool2dParams,
+  ctx: WasmContext,
+  mode: number,
+  x: Tensor | null,
+  src: Tensor,
+  dst: Tensor,
+  input: readonly number[],
+  output: readonly number[],
+  p: Pool2dParams,
 ): void {
   const [N, C, H, W] = input;
   const [, , Ho, Wo] = output;
   withOperands(ctx, (io) => {
     const args = [
-      mode, io.in(x), io.in(src), io.out(dst), H, W, Ho, Wo,
-      p.kernelH, p.kernelW, p.strideH, p.strideW, p.padH, p.padW, p.countIncludePad ? 1 : 0,
+      mode,
+      io.in(x),
+      io.in(src),
+      io.out(dst),
+      H,
+      W,
+      Ho,
+      Wo,
+      p.kernelH,
+      p.kernelW,
+      p.strideH,
+      p.strideW,
+      p.padH,
+      p.padW,
+      p.countIncludePad ? 1 : 0,
     ];
     const work = elements(N * C * (H * W + Ho * Wo * p.kernelH * p.kernelW));
     parallelFor(ctx.kernels, ctx.ws, 'pool2d', args, N * C, { work });

@@ -3,19 +3,20 @@ import { describe, expect, it } from 'vitest';
 import type { ReduceOp } from '../../backend.js';
 import { Rng } from '../../random.js';
 import { reductionRuns } from './reduce.js';
-import { RUNS, absolute, expectAgree, filledPair, randomPair, reference, termScale, wasm } from './testing.js';
+import { absolute, expectAgree, filledPair, RUNS, randomPair, reference, termScale, wasm } from './testing.js';
 
 /** A shape of rank 1–4 and a non-empty sorted subset of its axes. */
-const reduction = fc
-  .array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 })
-  .chain((shape) =>
-    fc.record({
-      shape: fc.constant(shape),
-      axes: fc.subarray(shape.map((_, i) => i), { minLength: 1 }),
-      op: fc.constantFrom<ReduceOp>('sum', 'mean', 'max', 'min'),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-    }),
-  );
+const reduction = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+  fc.record({
+    shape: fc.constant(shape),
+    axes: fc.subarray(
+      shape.map((_, i) => i),
+      { minLength: 1 },
+    ),
+    op: fc.constantFrom<ReduceOp>('sum', 'mean', 'max', 'min'),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  }),
+);
 
 function check(shape: number[], axes: number[], op: ReduceOp, seed: number): void {
   const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -38,7 +39,10 @@ function check(shape: number[], axes: number[], op: ReduceOp, seed: number): voi
 
 describe('wasm reductions', () => {
   it('sum, mean, max and min over any set of axes match the reference', () => {
-    fc.assert(fc.property(reduction, ({ shape, axes, op, seed }) => check(shape, axes, op, seed)), RUNS);
+    fc.assert(
+      fc.property(reduction, ({ shape, axes, op, seed }) => check(shape, axes, op, seed)),
+      RUNS,
+    );
   });
 
   it('long sums (a whole batch-norm channel) stay accurate', () => {
@@ -47,7 +51,10 @@ describe('wasm reductions', () => {
   });
 
   it('splits the reduced axes into runs of adjacent axes, letting size-1 axes join', () => {
-    expect(reductionRuns([4, 5, 6, 7], [0, 2, 3])).toEqual([[0, 1], [2, 4]]);
+    expect(reductionRuns([4, 5, 6, 7], [0, 2, 3])).toEqual([
+      [0, 1],
+      [2, 4],
+    ]);
     expect(reductionRuns([4, 1, 6], [0, 2])).toEqual([[0, 3]]);
     expect(reductionRuns([4, 1, 6], [2])).toEqual([[1, 3]]);
     expect(reductionRuns([1, 5], [])).toEqual([]);
@@ -56,7 +63,9 @@ describe('wasm reductions', () => {
   it('argmax along any axis matches the reference, NaN and ties included', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 4 }), fc.nat(), fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (shape, a, seed) => {
           const axis = a % shape.length;
           const rng = new Rng(seed);

@@ -62,7 +62,9 @@ export function reduce(ctx: WasmContext, op: ReduceOp, x: Tensor, axes: readonly
       const dst = last ? io.out(out) : ctx.ws.take(outer * inner * 4);
       // Split over the outer axis: each unit reads a [mid, inner] block and writes an inner row.
       const args = [code, src, dst, outer, mid, inner, last && op === 'mean' ? 1 / count : 1];
-      parallelSlices(ctx.kernels, ctx.ws, 'reduce', args, [0, mid * inner * 4, inner * 4, 0, 0, 0, 0], 3, outer, { work: elements(outer * mid * inner) });
+      parallelSlices(ctx.kernels, ctx.ws, 'reduce', args, [0, mid * inner * 4, inner * 4, 0, 0, 0, 0], 3, outer, {
+        work: elements(outer * mid * inner),
+      });
       for (let i = start; i < end; i++) shape[i] = 1;
       src = dst;
     }

@@ -18,7 +18,7 @@ function moduleWith(sections: [number, number[]][]): Uint8Array {
 }
 
 describe('passiveData', () => {
-  it('finds the kernels\' static data and leaves a module that instantiates without writing memory', () => {
+  it("finds the kernels' static data and leaves a module that instantiates without writing memory", () => {
     const { binary, segments } = passiveData(kernelsBinary());
     expect(segments.length).toBeGreaterThan(0);
     // Run again on the result: nothing active is left.
@@ -34,15 +34,17 @@ describe('passiveData', () => {
     // second instantiation re-initialised it; instantiating again must leave the scribble alone.
     for (const s of segments) bytes.fill(0xab, s.offset, s.offset + s.bytes.length);
     new WebAssemblyApi.Instance(module, { env: { memory } });
-    for (const s of segments) expect(bytes.subarray(s.offset, s.offset + s.bytes.length).every((b) => b === 0xab)).toBe(true);
+    for (const s of segments)
+      expect(bytes.subarray(s.offset, s.offset + s.bytes.length).every((b) => b === 0xab)).toBe(true);
   });
 
-  it('keeps the kernels working: exp reads Mathf\'s tables from the segments written once', () => {
+  it("keeps the kernels working: exp reads Mathf's tables from the segments written once", () => {
     const { binary, segments } = passiveData(kernelsBinary());
     const memory = new WebAssemblyApi.Memory({ initial: 2, maximum: 65536, shared: true });
     const bytes = new Uint8Array(memory.buffer);
     for (const s of segments) bytes.set(s.bytes, s.offset);
-    const k = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(binary), { env: { memory } }).exports as unknown as Kernels;
+    const k = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(binary), { env: { memory } })
+      .exports as unknown as Kernels;
     const at = 65536;
     const values = new Float32Array(memory.buffer as ArrayBuffer, at, 4);
     values.set([0, 1, -2, 0.5]);
@@ -61,7 +63,12 @@ describe('passiveData', () => {
 
   it('refuses a start function and offsets that are not constants, saying why', () => {
     // type section () -> (), function section, start section, code section
-    const withStart = moduleWith([[1, [1, 0x60, 0, 0]], [3, [1, 0]], [8, [0]], [10, [1, 2, 0, 0x0b]]]);
+    const withStart = moduleWith([
+      [1, [1, 0x60, 0, 0]],
+      [3, [1, 0]],
+      [8, [0]],
+      [10, [1, 2, 0, 0x0b]],
+    ]);
     expect(() => passiveData(withStart)).toThrow(/start function, which would run again in every worker thread/);
     // offset given by global.get 0
     const globalOffset = moduleWith([[11, [1, 0, 0x23, 0, 0x0b, 0]]]);

@@ -24,7 +24,10 @@ const END = 0x0b;
 
 class Reader {
   pos: number;
-  constructor(readonly bytes: Uint8Array, pos = 0) {
+  constructor(
+    readonly bytes: Uint8Array,
+    pos = 0,
+  ) {
     this.pos = pos;
   }
   byte(): number {
@@ -100,7 +103,8 @@ export function passiveData(binary: Uint8Array): { binary: Uint8Array; segments:
       }
       if (flags === 2 && d.u32() !== 0) throw new Error(`wasm module: data segment ${i} is for a memory other than 0`);
       if (flags !== 0 && flags !== 2) throw new Error(`wasm module: data segment ${i} has unknown flags ${flags}`);
-      if (d.byte() !== I32_CONST) throw new Error(`wasm module: data segment ${i} has an offset that is not an i32.const`);
+      if (d.byte() !== I32_CONST)
+        throw new Error(`wasm module: data segment ${i} has an offset that is not an i32.const`);
       const offset = d.i32() >>> 0;
       if (d.byte() !== END) throw new Error(`wasm module: data segment ${i} has an offset that is not an i32.const`);
       const length = d.u32();

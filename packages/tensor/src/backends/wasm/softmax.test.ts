@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { Rng } from '../../random.js';
-import { RUNS, expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
+import { expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
 
 describe('wasm softmax', () => {
   it('softmax and log-softmax, forward and backward, match the reference', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.constantFrom(1, 30),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        fc.constantFrom(1, 30),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (rows, cols, log, range, seed) => {
           const rng = new Rng(seed);

@@ -6,13 +6,17 @@ import { elements, parallelFor } from './parallel.js';
 export function softmax(ctx: WasmContext, x: Tensor, y: Tensor, log: boolean): void {
   const [rows, cols] = x.shape;
   withOperands(ctx, (io) => {
-    parallelFor(ctx.kernels, ctx.ws, 'softmax', [io.in(x), io.out(y), cols, log ? 1 : 0], rows, { work: elements(4 * x.size) });
+    parallelFor(ctx.kernels, ctx.ws, 'softmax', [io.in(x), io.out(y), cols, log ? 1 : 0], rows, {
+      work: elements(4 * x.size),
+    });
   });
 }
 
 export function softmaxBackward(ctx: WasmContext, y: Tensor, dy: Tensor, dx: Tensor, log: boolean): void {
   const [rows, cols] = y.shape;
   withOperands(ctx, (io) => {
-    parallelFor(ctx.kernels, ctx.ws, 'softmaxBackward', [io.in(y), io.in(dy), io.out(dx), cols, log ? 1 : 0], rows, { work: elements(4 * y.size) });
+    parallelFor(ctx.kernels, ctx.ws, 'softmaxBackward', [io.in(y), io.in(dy), io.out(dx), cols, log ? 1 : 0], rows, {
+      work: elements(4 * y.size),
+    });
   });
 }

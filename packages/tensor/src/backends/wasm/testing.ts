@@ -2,7 +2,7 @@ import type { Backend } from '../../backend.js';
 import { backendByName } from '../../engine.js';
 import { formatShape } from '../../errors.js';
 import '../../index.js'; // registers both backends
-import { Rng } from '../../random.js';
+import type { Rng } from '../../random.js';
 import { Tensor } from '../../tensor.js';
 
 /**
@@ -56,14 +56,22 @@ export function normwiseError(actual: ArrayLike<number>, expected: ArrayLike<num
 }
 
 /** Throws unless `actual` (wasm) matches `expected` (reference) within tolerance(L). */
-export function expectAgree(actual: Tensor, expected: Tensor, reductionLength: number, what: string, scale?: number): void {
+export function expectAgree(
+  actual: Tensor,
+  expected: Tensor,
+  reductionLength: number,
+  what: string,
+  scale?: number,
+): void {
   const err = normwiseError(actual.data, expected.data, scale);
   const tol = tolerance(reductionLength);
   if (!(err <= tol)) {
     const a = Array.from(actual.data.slice(0, 8), (v) => v.toPrecision(6)).join(', ');
     const e = Array.from(expected.data.slice(0, 8), (v) => v.toPrecision(6)).join(', ');
-    throw new Error(`${what}: wasm differs from reference by ${err.toExponential(2)} > ${tol.toExponential(2)} ` +
-      `(shape ${formatShape(expected.shape)})\n  wasm:      ${a}\n  reference: ${e}`);
+    throw new Error(
+      `${what}: wasm differs from reference by ${err.toExponential(2)} > ${tol.toExponential(2)} ` +
+        `(shape ${formatShape(expected.shape)})\n  wasm:      ${a}\n  reference: ${e}`,
+    );
   }
 }
 
@@ -81,8 +89,8 @@ export function termScale(expected: Tensor, terms: Tensor, reductionLength: numb
   for (let i = 0; i < expected.size; i++) {
     const e = Math.abs(expected.data[i]);
     const t = terms.data[i] / root;
-    if (e === e && e !== Infinity) scale = Math.max(scale, e);
-    if (t === t && t !== Infinity) scale = Math.max(scale, t);
+    if (Number.isFinite(e)) scale = Math.max(scale, e);
+    if (!Number.isNaN(t) && t !== Infinity) scale = Math.max(scale, t);
   }
   return scale;
 }

@@ -3,8 +3,26 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../../webassembly.js';
 import {
-  type Board, type Job, CONTROL_BYTES, DONE, ERROR, MAX_ARGS, MAX_PARTICIPANTS, MAX_RANGES, NEXT, READY, SEQ, STOP,
-  board, nextWord, pollWhile, rangesRun, readError, skipRest, workOn, writeJob,
+  type Board,
+  board,
+  CONTROL_BYTES,
+  DONE,
+  ERROR,
+  type Job,
+  MAX_ARGS,
+  MAX_PARTICIPANTS,
+  MAX_RANGES,
+  NEXT,
+  nextWord,
+  pollWhile,
+  READY,
+  rangesRun,
+  readError,
+  SEQ,
+  STOP,
+  skipRest,
+  workOn,
+  writeJob,
 } from './job.js';
 import type { WorkerData } from './worker.js';
 
@@ -23,7 +41,9 @@ const WORKER_SOURCES = ['worker', 'job'];
 function checkWorkerScript(): void {
   const path = fileURLToPath(WORKER_URL);
   if (!existsSync(path)) {
-    throw new Error(`@funt/tensor: the kernel worker script is missing (${path}). Run \`pnpm build\` in packages/tensor.`);
+    throw new Error(
+      `@funt/tensor: the kernel worker script is missing (${path}). Run \`pnpm build\` in packages/tensor.`,
+    );
   }
   if (!import.meta.url.endsWith('.ts')) return;
   for (const name of WORKER_SOURCES) {
@@ -63,10 +83,15 @@ export class ThreadPool {
   private failure: Error | null = null;
 
   constructor(
-    module: WasmModule, memory: WasmMemory, callerExports: Readonly<Record<string, unknown>>,
-    kernelNames: readonly string[], readonly threads: number, readonly pollMicroseconds: number,
+    module: WasmModule,
+    memory: WasmMemory,
+    callerExports: Readonly<Record<string, unknown>>,
+    kernelNames: readonly string[],
+    readonly threads: number,
+    readonly pollMicroseconds: number,
   ) {
-    if (threads > MAX_PARTICIPANTS) throw new RangeError(`funt threads: at most ${MAX_PARTICIPANTS} threads, asked for ${threads}`);
+    if (threads > MAX_PARTICIPANTS)
+      throw new RangeError(`funt threads: at most ${MAX_PARTICIPANTS} threads, asked for ${threads}`);
     checkWorkerScript();
     this.callerFns = kernelNames.map((name) => {
       const fn = callerExports[name];
@@ -77,7 +102,11 @@ export class ThreadPool {
     this.board = board(control);
     for (let participant = 1; participant < threads; participant++) {
       const workerData: WorkerData = { module, memory, control, kernelNames, participant, pollMicroseconds };
-      const worker = new Worker(WORKER_URL, { workerData, name: `funt-kernels-${participant}`, execArgv: workerExecArgv() });
+      const worker = new Worker(WORKER_URL, {
+        workerData,
+        name: `funt-kernels-${participant}`,
+        execArgv: workerExecArgv(),
+      });
       worker.on('error', (e: Error) => {
         this.failure ??= new Error(`funt threads: kernel worker ${participant} failed: ${e.message}`);
       });
@@ -115,7 +144,8 @@ export class ThreadPool {
   run(job: Job, name: string, callerTakesPart = true): void {
     if (this.closed) throw new Error(`wasm.${name}: the thread pool was closed`);
     if (this.failure) throw this.failure;
-    if (job.args.length > MAX_ARGS) throw new Error(`wasm.${name}: ${job.args.length} arguments, the job board holds ${MAX_ARGS}`);
+    if (job.args.length > MAX_ARGS)
+      throw new Error(`wasm.${name}: ${job.args.length} arguments, the job board holds ${MAX_ARGS}`);
     const ranges = job.starts.length - 1;
     if (ranges > MAX_RANGES) throw new Error(`wasm.${name}: ${ranges} ranges, the job board holds ${MAX_RANGES}`);
     const b = this.board;

@@ -10,7 +10,9 @@ import { currentPool, getThreads, setThreads, threadsReady } from './threads.js'
 
 /** A copy of each tensor's bytes (nulls left out), for bit-for-bit comparisons. */
 export function bits(ts: readonly (Tensor | null)[]): Uint8Array[] {
-  return ts.filter((t): t is Tensor => t !== null).map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice());
+  return ts
+    .filter((t): t is Tensor => t !== null)
+    .map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice());
 }
 
 /** Runs `compute` with 1 and with 2 threads and expects identical bytes; returns the pooled job count of the 2-thread run. */
@@ -33,7 +35,10 @@ export function expectSameBits(what: string, compute: () => (Tensor | null)[]): 
 export function useTwoThreads(): void {
   const threadsBefore = getThreads();
   beforeAll(async () => {
-    expect(process.env.FUNT_PARALLEL_MIN_NS, 'vitest.config.ts sets FUNT_PARALLEL_MIN_NS=0 so that small calls are split').toBe('0');
+    expect(
+      process.env.FUNT_PARALLEL_MIN_NS,
+      'vitest.config.ts sets FUNT_PARALLEL_MIN_NS=0 so that small calls are split',
+    ).toBe('0');
     setThreads(2);
     await threadsReady();
   });

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, Tensor, conv2d, uniform, withBackend } from '../../index.js';
-import { POOL_KERNELS, currentPool, getThreads, setThreads, threadPool, threadsReady } from './threads.js';
+import { conv2d, Rng, Tensor, uniform, withBackend } from '../../index.js';
 import { wasmRuntime } from './module.js';
 import { reference } from './testing.js';
+import { currentPool, getThreads, POOL_KERNELS, setThreads, threadPool, threadsReady } from './threads.js';
 
 const threadsBefore = getThreads();
 const distIndex = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(() => setThreads(threadsBefore));
 
 describe('thread count', () => {
-  it('defaults to the machine\'s cores, so the other tests run their kernels on 2 threads here', () => {
+  it("defaults to the machine's cores, so the other tests run their kernels on 2 threads here", () => {
     if (process.env.FUNT_THREADS) {
       console.log(`skipped: FUNT_THREADS=${process.env.FUNT_THREADS} is set, so the default is not in use`);
       return;
@@ -69,12 +69,15 @@ describe('thread count', () => {
   });
 
   it('FUNT_THREAD_POLL_US sets how long threads poll before sleeping; 0 still runs jobs; a bad value names it', () => {
-    const code = convChild([16, 8, 12, 12], [
-      'const a = t.conv2d(x, w, null, { padding: 1 });',
-      't.setThreads(1);',
-      'const b = t.conv2d(x, w, null, { padding: 1 });',
-      'console.log(a.data.every((v, i) => v === b.data[i]) ? "same" : "differs");',
-    ]);
+    const code = convChild(
+      [16, 8, 12, 12],
+      [
+        'const a = t.conv2d(x, w, null, { padding: 1 });',
+        't.setThreads(1);',
+        'const b = t.conv2d(x, w, null, { padding: 1 });',
+        'console.log(a.data.every((v, i) => v === b.data[i]) ? "same" : "differs");',
+      ],
+    );
     for (const us of ['0', '50', '']) {
       const r = child(code, { FUNT_THREAD_POLL_US: us, FUNT_PARALLEL_MIN_NS: '0' });
       expect(r.stderr).toBe('');
@@ -107,8 +110,13 @@ function fillJob(ptr: number, value: number, n: number, chunk: number) {
   for (let s = 0; s < n; s += chunk) starts.push(s);
   starts.push(n);
   return {
-    kernel: POOL_KERNELS.indexOf('fill'), args: [ptr, value, n], unitBytes: [4, 0, 0], countArg: 2,
-    starts, scratch: 0, slotBytes: 0,
+    kernel: POOL_KERNELS.indexOf('fill'),
+    args: [ptr, value, n],
+    unitBytes: [4, 0, 0],
+    countArg: 2,
+    starts,
+    scratch: 0,
+    slotBytes: 0,
   };
 }
 
@@ -141,7 +149,9 @@ describe('the thread pool', () => {
       /^wasm\.fill: range \[\d+, \d+\) failed in kernel worker 1: RuntimeError: memory access out of bounds/,
     );
     // The same failure in the calling thread's share of the work.
-    expect(() => pool.run(fillJob(beyond, 1, 64, 16), 'fill')).toThrow(/^wasm\.fill: range \[\d+, \d+\) failed in (the calling thread|kernel worker 1): RuntimeError/);
+    expect(() => pool.run(fillJob(beyond, 1, 64, 16), 'fill')).toThrow(
+      /^wasm\.fill: range \[\d+, \d+\) failed in (the calling thread|kernel worker 1): RuntimeError/,
+    );
     // The pool is still usable afterwards.
     const x = uniform([4, 3, 9, 9], new Rng(3), -1, 1);
     const w = uniform([5, 3, 3, 3], new Rng(4), -1, 1);
@@ -154,10 +164,10 @@ describe('the thread pool', () => {
   });
 
   it('lets a process that used the threads exit normally (the workers do not keep it alive)', () => {
-    const code = convChild([64, 8, 16, 16], [
-      'const y = t.conv2d(x, w, null, { padding: 1 });',
-      'console.log("done", y.shape.join("x"), t.getThreads());',
-    ]);
+    const code = convChild(
+      [64, 8, 16, 16],
+      ['const y = t.conv2d(x, w, null, { padding: 1 });', 'console.log("done", y.shape.join("x"), t.getThreads());'],
+    );
     const started = Date.now();
     const r = child(code);
     expect(r.stderr).toBe('');

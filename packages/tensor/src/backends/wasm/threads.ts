@@ -12,10 +12,32 @@ import { ThreadPool } from './thread-pool.js';
 
 /** Every kernel the pool can run; a job names its kernel by the index in this list. */
 export const POOL_KERNELS = [
-  'gemm', 'conv2d', 'conv2dBackwardData', 'conv2dBackwardFilter', 'conv2dBackwardFilterReduce', 'conv2dBiasGrad', 'conv2dWinograd', 'winogradWeights',
-  'conv2dWinogradFilter', 'winogradFilterReduce',
-  'pool2d', 'batchNormTrain', 'batchNormApply', 'batchNormBackward', 'softmax', 'softmaxBackward',
-  'fill', 'copy', 'unary', 'binary', 'binaryBroadcast', 'threshold', 'thresholdBackward', 'axpby', 'reduce', 'argmax',
+  'gemm',
+  'conv2d',
+  'conv2dBackwardData',
+  'conv2dBackwardFilter',
+  'conv2dBackwardFilterReduce',
+  'conv2dBiasGrad',
+  'conv2dWinograd',
+  'winogradWeights',
+  'conv2dWinogradFilter',
+  'winogradFilterReduce',
+  'pool2d',
+  'batchNormTrain',
+  'batchNormApply',
+  'batchNormBackward',
+  'softmax',
+  'softmaxBackward',
+  'fill',
+  'copy',
+  'unary',
+  'binary',
+  'binaryBroadcast',
+  'threshold',
+  'thresholdBackward',
+  'axpby',
+  'reduce',
+  'argmax',
 ] as const;
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
@@ -68,7 +90,9 @@ export function getThreads(): number {
  */
 export function setThreads(n: number): void {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > MAX_PARTICIPANTS) {
-    throw new RangeError(`setThreads: expected a whole number of threads from 1 to ${MAX_PARTICIPANTS}, got ${String(n)}`);
+    throw new RangeError(
+      `setThreads: expected a whole number of threads from 1 to ${MAX_PARTICIPANTS}, got ${String(n)}`,
+    );
   }
   if (n === configured) return;
   configured = n;
@@ -82,7 +106,14 @@ export function threadPool(): ThreadPool | null {
   if (n === 1) return null;
   if (pool === null) {
     const runtime = wasmRuntime();
-    pool = new ThreadPool(runtime.module, runtime.memory, runtime.kernels as unknown as Record<string, unknown>, POOL_KERNELS, n, pollMicroseconds());
+    pool = new ThreadPool(
+      runtime.module,
+      runtime.memory,
+      runtime.kernels as unknown as Record<string, unknown>,
+      POOL_KERNELS,
+      n,
+      pollMicroseconds(),
+    );
   }
   return pool;
 }

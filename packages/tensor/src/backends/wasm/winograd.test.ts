@@ -66,32 +66,46 @@ describe('wasm Winograd convolution', () => {
 
   it('forward matches the reference on random geometries', () => {
     const tiles = new Set<number>();
-    fc.assert(fc.property(geometry, (g) => {
-      tiles.add(tile(g, 0));
-      checkForward(g);
-    }), CONV_RUNS);
+    fc.assert(
+      fc.property(geometry, (g) => {
+        tiles.add(tile(g, 0));
+        checkForward(g);
+      }),
+      CONV_RUNS,
+    );
     expect([...tiles].sort()).toEqual([2, 4]);
   });
 
   it('backward data matches the reference on random geometries', () => {
     const ok = geometry.filter((g) => g.O >= 8);
-    fc.assert(fc.property(ok, (g) => {
-      expect(tile(g, 1)).toBeGreaterThan(0);
-      checkBackwardData(g);
-    }), CONV_RUNS);
+    fc.assert(
+      fc.property(ok, (g) => {
+        expect(tile(g, 1)).toBeGreaterThan(0);
+        checkBackwardData(g);
+      }),
+      CONV_RUNS,
+    );
   });
 
   it('filter gradient (with and without accumulation) matches the reference on random geometries', () => {
     const ok = geometry.filter((g) => g.O >= 8);
-    fc.assert(fc.property(ok, fc.boolean(), (g, accumulate) => {
-      expect(tile(g, 'filter')).toBeGreaterThan(0);
-      // The bias gradient is the direct kernels' (conv.test.ts): this checks dw alone.
-      checkBackwardFilter({ ...g, bias: false, accumulate });
-    }), CONV_RUNS);
+    fc.assert(
+      fc.property(ok, fc.boolean(), (g, accumulate) => {
+        expect(tile(g, 'filter')).toBeGreaterThan(0);
+        // The bias gradient is the direct kernels' (conv.test.ts): this checks dw alone.
+        checkBackwardFilter({ ...g, bias: false, accumulate });
+      }),
+      CONV_RUNS,
+    );
   });
 
   it('matches the reference on the ResNet-20 shapes, blocks of several images and batches of several chunks', () => {
-    for (const [C, S, N] of [[16, 32, 3], [32, 16, 5], [64, 8, 9], [8, 6, 37]]) {
+    for (const [C, S, N] of [
+      [16, 32, 3],
+      [32, 16, 5],
+      [64, 8, 9],
+      [8, 6, 37],
+    ]) {
       const g = winograd({ N, C, O: C, H: S, W: S, pH: 1, pW: 1, bias: true, seed: C });
       checkForward(g);
       checkBackwardData(g);

@@ -9,7 +9,7 @@
 import { workerData } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../../webassembly.js';
 import { WebAssemblyApi } from '../../webassembly.js';
-import { READY, SEQ, STOP, board, pollWhile, workOn } from './job.js';
+import { board, pollWhile, READY, SEQ, STOP, workOn } from './job.js';
 
 /** What the pool passes to each worker (module.ts's compiled module, memory and the board). */
 export interface WorkerData {
