@@ -1,12 +1,9 @@
 import {
   type Activity,
   BatchNormalization,
-  CAddTable,
-  ConcatTable,
   Dropout,
   Identity,
   Linear,
-  LogSoftMax,
   Module,
   MulConstant,
   Padding,
@@ -16,7 +13,6 @@ import {
   Sequential,
   Sigmoid,
   SoftMax,
-  SpatialAveragePooling,
   SpatialBatchNormalization,
   SpatialConvolution,
   SpatialFullConvolution,
@@ -28,71 +24,16 @@ import {
   Threshold,
   View,
 } from '@funt/layers';
-import { normal, Rng, type Tensor } from '@funt/tensor';
+import { Rng } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, toOnnxModel } from './export.js';
 import { runOnnx } from './onnxruntime.js';
 import { decodeModel } from './proto.js';
+import { compare, randomise } from './testing/compare.js';
+import { residualNet } from './testing/models.js';
 
-/** The issue's bar: exported models match funt's evaluation outputs within 1e-4. */
+/** The bar: exported models match funt's evaluation outputs within 1e-4. */
 const TOLERANCE = 1e-4;
-
-/**
- * Draws every weight, and batch-norm statistics away from their 1/0 defaults (a gamma of 1
- * or a running mean of 0 would hide a mix-up of the BatchNormalization inputs).
- */
-function randomise(model: Module, rng: Rng): void {
-  model.reset({ rng });
-  for (const [, m] of model.namedModules()) {
-    if (!(m instanceof BatchNormalization)) continue;
-    if (m.weight) rng.fillUniform(m.weight.data, 0.5, 1.5);
-    if (m.bias) rng.fillNormal(m.bias.data, 0, 0.3);
-    rng.fillNormal(m.runningMean.data, 0, 0.3);
-    rng.fillUniform(m.runningVar.data, 0.5, 1.5);
-  }
-}
-
-/** funt's evaluation output and onnxruntime's on the same batch; returns the largest difference. */
-async function compare(
-  model: Module,
-  inputShape: number[],
-  batch: number,
-  seed: number,
-  bytes = exportOnnx(model, inputShape),
-): Promise<number> {
-  const rng = new Rng(seed);
-  const x = normal([batch, ...inputShape], rng);
-  model.evaluate();
-  const expected = model.forward(x) as Tensor;
-  const got = (await runOnnx(bytes, { input: { data: Float32Array.from(x.data), dims: x.shape } })).output;
-  expect(got.dims).toEqual(expected.shape);
-  let worst = 0;
-  expected.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - got.data[i]))));
-  x.dispose();
-  if (process.env.FUNT_ONNX_REPORT) console.info(`max |funt - onnxruntime| = ${worst.toExponential(2)}`);
-  return worst;
-}
-
-/** A residual network in miniature: every op ResNet uses, in ResNet's arrangement. */
-function residualNet(): Sequential {
-  const body = new Sequential(
-    new SpatialConvolution(4, 8, 3, 3, 2, 2, 1, 1).noBias(),
-    new SpatialBatchNormalization(8),
-  );
-  const shortcut = new Sequential(new SpatialAveragePooling(2, 2, 2, 2), new Padding(1, 4, 3, 0));
-  return new Sequential(
-    new SpatialConvolution(3, 4, 3, 3, 1, 1, 1, 1),
-    new SpatialBatchNormalization(4),
-    new ReLU(true),
-    new ConcatTable(body, shortcut),
-    new CAddTable(),
-    new ReLU(true),
-    new SpatialAveragePooling(4, 4, 1, 1),
-    new View(-1, 8),
-    new Linear(8, 5),
-    new LogSoftMax(),
-  );
-}
 
 describe('exportOnnx runs in onnxruntime and matches funt', () => {
   it('a residual block: Conv, BatchNormalization, Relu, AveragePool, Pad on channels, Add, GlobalAveragePool, Flatten, Gemm, LogSoftmax', async () => {

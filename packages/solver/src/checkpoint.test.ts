@@ -1,47 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fromTypedArray, saveSafetensors } from '@funt/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckpointState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { expectBuiltPackage, startChild } from './testing/child-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'funt-checkpoint-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-beforeAll(() => {
-  // The child processes run the built package, as a user would.
-  if (!fs.existsSync(path.join(here, '..', 'dist', 'index.js'))) {
-    throw new Error(
-      'packages/solver/dist is missing: run `pnpm --filter @funt/solver build` before these tests (turbo does)',
-    );
-  }
-});
-
-/** Spawns a test child and resolves when its stdout has matched `ready`. */
-function start(
-  script: string,
-  args: string[],
-  ready: RegExp,
-): { child: ChildProcess; ready: Promise<void>; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [path.join(here, 'testing', script), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const readyPromise = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (c) => {
-      out += c;
-      if (ready.test(out)) resolve();
-    });
-    child.stderr!.on('data', (c) => (err += c));
-    child.on('exit', (code) => reject(new Error(`child exited (${code}) before it was ready: ${err || out}`)));
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, ready: readyPromise, output: () => out, exit };
-}
+// The children run the built package.
+beforeAll(expectBuiltPackage);
 
 const state = (iteration: number) => ({ version: 1, iteration }) as unknown as CheckpointState;
 
@@ -77,7 +46,7 @@ describe('checkpoint files', () => {
     const file = path.join(tmp, 'killed.safetensors');
     let tornWrites = 0;
     for (let round = 0; round < 6; round++) {
-      const { child, ready, exit } = start('checkpoint-writer.mjs', [file, String(1 << 20)], /wrote 2\n/);
+      const { child, ready, exit } = startChild('checkpoint-writer.mjs', [file, String(1 << 20)], /wrote 2\n/);
       await ready;
       await new Promise((r) => setTimeout(r, 3 + round * 7));
       child.kill('SIGKILL');
@@ -100,7 +69,7 @@ describe('checkpoint files', () => {
 
   it('a real SIGINT stops a training process cleanly, with a checkpoint to resume from', async () => {
     const file = path.join(tmp, 'sigint.safetensors');
-    const { child, ready, output, exit } = start('train-child.mjs', [file], /iteration 5\/100\)/);
+    const { child, ready, output, exit } = startChild('train-child.mjs', [file], /iteration 5\/100\)/);
     await ready;
     child.kill('SIGINT');
     expect(await exit).toBe(0);

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { logisticRegression, quadraticDistance, runSteps } from '../testing/problems.js';
+import { expectClose, logisticRegression, quadraticDistance, twoSteps } from '../testing/problems.js';
 import { Adam } from './adam.js';
-
-const w0 = [1, -2];
-const grads = [
-  [0.5, 1],
-  [-1, 0.25],
-];
-
-function expectClose(actual: number[][], expected: number[][]): void {
-  actual.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 12)));
-}
 
 describe('Adam', () => {
   it('matches two hand-computed steps with bias correction', () => {
@@ -18,7 +8,7 @@ describe('Adam', () => {
     // t = 2: m = [−0.055, 0.115], v = [0.00124975, 0.0010615625];
     //        m̂ = m/0.19, v̂ = v/0.001999; w2 = w1 − 0.1·m̂/(√v̂ + 1e-8) = [0.93661035, −2.18305975]
     const rule = () => new Adam({ learningRate: 0.1 });
-    expectClose(runSteps(rule, w0, grads), [
+    expectClose(twoSteps(rule), [
       [0.9000000019999999, -2.099999999],
       [0.9366103542405653, -2.183059751227727],
     ]);
@@ -27,7 +17,7 @@ describe('Adam', () => {
   it('adds weightDecay·w to the gradient (L2) when weightDecay is set', () => {
     // t = 1: g = g1 + 0.5·w0 = [1, 0] → w1 = [0.9, −2]; t = 2: g = g2 + 0.5·w1 = [−0.55, −0.75]
     const rule = () => new Adam({ learningRate: 0.1, weightDecay: 0.5 });
-    expectClose(runSteps(rule, w0, grads), [
+    expectClose(twoSteps(rule), [
       [0.9000000009999999, -2],
       [0.8771703774851736, -1.9255863190461087],
     ]);

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { logisticRegression, quadraticDistance, runSteps } from '../testing/problems.js';
+import { expectClose, logisticRegression, quadraticDistance, twoSteps } from '../testing/problems.js';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
-
-const w0 = [1, -2];
-const grads = [
-  [0.5, 1],
-  [-1, 0.25],
-];
-
-function expectClose(actual: number[][], expected: number[][]): void {
-  actual.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 12)));
-}
 
 describe('AdamW', () => {
   it('shrinks the weights by lr·weightDecay before an Adam step on the raw gradient', () => {
     // t = 1: w ← 0.95·w0 = [0.95, −1.9], then − 0.1·sign(g1) → [0.85, −2.0]
     // t = 2: w ← 0.95·w1, then the Adam step of the plain test above (same m, v)
     const rule = () => new AdamW({ learningRate: 0.1, weightDecay: 0.5 });
-    expectClose(runSteps(rule, w0, grads), [
+    expectClose(twoSteps(rule), [
       [0.8500000019999998, -1.999999999],
       [0.8441103541405652, -1.9830597512777273],
     ]);

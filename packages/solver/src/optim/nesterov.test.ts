@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { logisticRegression, quadraticDistance, runSteps } from '../testing/problems.js';
+import { expectClose, logisticRegression, quadraticDistance, twoSteps } from '../testing/problems.js';
 import { Nesterov } from './nesterov.js';
 
 describe('Nesterov (cs231n form)', () => {
   it('matches two hand-computed steps of v ← μv − lr·g; w ← w − μ·v_prev + (1 + μ)·v', () => {
     // v1 = [−0.05, −0.1]; w1 = w0 + 1.9·v1 = [0.905, −2.19]
     // v2 = 0.9·v1 − 0.1·[−1, 0.25] = [0.055, −0.115]; w2 = w1 − 0.9·v1 + 1.9·v2 = [1.0545, −2.3185]
-    const out = runSteps(
-      () => new Nesterov({ learningRate: 0.1, momentum: 0.9 }),
-      [1, -2],
-      [
-        [0.5, 1],
-        [-1, 0.25],
-      ],
-    );
-    [
+    const out = twoSteps(() => new Nesterov({ learningRate: 0.1, momentum: 0.9 }));
+    expectClose(out, [
       [0.905, -2.19],
       [1.0545, -2.3185],
-    ].forEach((row, i) => row.forEach((v, j) => expect(out[i][j]).toBeCloseTo(v, 12)));
+    ]);
   });
 
   it('solves a quadratic and a logistic regression', () => {

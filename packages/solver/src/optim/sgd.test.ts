@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SolverConfigError } from '../errors.js';
-import { logisticRegression, quadraticDistance, runSteps } from '../testing/problems.js';
+import { expectClose, logisticRegression, quadraticDistance, runSteps, twoSteps, W0 } from '../testing/problems.js';
 import { Nesterov } from './nesterov.js';
 import { Sgd } from './sgd.js';
-
-// Two steps from w0 = [1, −2] with gradients g1 = [0.5, 1], g2 = [−1, 0.25], lr 0.1, worked by hand.
-const w0 = [1, -2];
-const grads = [
-  [0.5, 1],
-  [-1, 0.25],
-];
-
-function expectClose(actual: number[][], expected: number[][]): void {
-  actual.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 12)));
-}
 
 describe('Sgd (Torch optim.sgd semantics)', () => {
   it('plain: w ← w − lr·g', () => {
     // [1 − 0.05, −2 − 0.1] = [0.95, −2.1]; then [0.95 + 0.1, −2.1 − 0.025] = [1.05, −2.125]
     expectClose(
-      runSteps(() => new Sgd({ learningRate: 0.1 }), w0, grads),
+      twoSteps(() => new Sgd({ learningRate: 0.1 })),
       [
         [0.95, -2.1],
         [1.05, -2.125],
@@ -33,7 +22,7 @@ describe('Sgd (Torch optim.sgd semantics)', () => {
     //         buf = 0.9·[0.51, 0.98] + (1 − 0.1)·g = [−0.432459, 1.088118]
     //         w2 = w1 − 0.1·buf = [0.9922459, −2.2068118]
     const rule = () => new Sgd({ learningRate: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 });
-    expectClose(runSteps(rule, w0, grads), [
+    expectClose(twoSteps(rule), [
       [0.949, -2.098],
       [0.9922459, -2.2068118],
     ]);
@@ -42,7 +31,7 @@ describe('Sgd (Torch optim.sgd semantics)', () => {
   it('dampening defaults to the momentum, as in Torch', () => {
     // step 2: buf = 0.9·g1 + (1 − 0.9)·g2 = [0.35, 0.925]; w2 = [0.95 − 0.035, −2.1 − 0.0925]
     expectClose(
-      runSteps(() => new Sgd({ learningRate: 0.1, momentum: 0.9 }), w0, grads),
+      twoSteps(() => new Sgd({ learningRate: 0.1, momentum: 0.9 })),
       [
         [0.95, -2.1],
         [0.915, -2.1925],
@@ -54,7 +43,7 @@ describe('Sgd (Torch optim.sgd semantics)', () => {
     // step 1: buf = g1; g = g1 + 0.9·g1 = [0.95, 1.9]; w1 = [0.905, −2.19]
     // step 2: buf = 0.9·g1 + g2 = [−0.55, 1.15]; g = g2 + 0.9·buf = [−1.495, 1.285]; w2 = [1.0545, −2.3185]
     const rule = () => new Sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true });
-    expectClose(runSteps(rule, w0, grads), [
+    expectClose(twoSteps(rule), [
       [0.905, -2.19],
       [1.0545, -2.3185],
     ]);
@@ -63,7 +52,7 @@ describe('Sgd (Torch optim.sgd semantics)', () => {
   it('learningRateDecay anneals the rate as lr / (1 + steps·decay)', () => {
     // rates 0.1 then 0.05: [0.95, −2.1], then [0.95 + 0.05, −2.1 − 0.0125]
     expectClose(
-      runSteps(() => new Sgd({ learningRate: 0.1, learningRateDecay: 1 }), w0, grads),
+      twoSteps(() => new Sgd({ learningRate: 0.1, learningRateDecay: 1 })),
       [
         [0.95, -2.1],
         [1, -2.1125],
@@ -73,8 +62,8 @@ describe('Sgd (Torch optim.sgd semantics)', () => {
 
   it('Torch nesterov and the cs231n form are the same method at a constant rate', () => {
     const random = Array.from({ length: 20 }, (_, i) => [Math.sin(i * 1.7), Math.cos(i * 0.3) * 2]);
-    const torch = runSteps(() => new Sgd({ learningRate: 0.05, momentum: 0.8, nesterov: true }), w0, random);
-    const cs231n = runSteps(() => new Nesterov({ learningRate: 0.05, momentum: 0.8 }), w0, random);
+    const torch = runSteps(() => new Sgd({ learningRate: 0.05, momentum: 0.8, nesterov: true }), W0, random);
+    const cs231n = runSteps(() => new Nesterov({ learningRate: 0.05, momentum: 0.8 }), W0, random);
     expectClose(torch, cs231n);
   });
 

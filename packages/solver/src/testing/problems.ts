@@ -1,4 +1,5 @@
 import { fromTypedArray, type Tensor, withBackend, zeros } from '@funt/tensor';
+import { expect } from 'vitest';
 import type { Parameter } from '../model.js';
 import type { UpdateRule } from '../optim/update-rule.js';
 
@@ -100,4 +101,24 @@ export function logisticRegression(rule: UpdateRule, steps: number): { loss: num
     rule.step([p]);
   }
   return evalAt(p.value.data, null);
+}
+
+/**
+ * The hand-worked problem of the update-rule tests: two steps from w0 = [1, −2] with the
+ * gradients g1 = [0.5, 1] and g2 = [−1, 0.25].
+ */
+export const W0 = [1, -2];
+const GRADS = [
+  [0.5, 1],
+  [-1, 0.25],
+];
+
+/** w after each of the two hand-worked steps of `rule`. */
+export function twoSteps(rule: () => UpdateRule): number[][] {
+  return runSteps(rule, W0, GRADS);
+}
+
+/** Every entry to 12 decimals, the precision the hand computations carry. */
+export function expectClose(actual: number[][], expected: number[][]): void {
+  actual.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 12)));
 }
