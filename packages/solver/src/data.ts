@@ -1,6 +1,6 @@
 import { formatShape, Tensor } from '@funt/tensor';
+import { show } from './checks.js';
 import { SolverConfigError } from './errors.js';
-import { show } from './options.js';
 
 /** A classification data set: inputs N×… (float tensors on any backend) and class indices. */
 export interface TrainingData {

@@ -2,13 +2,6 @@
  * @funt/solver: update rules, learning-rate schedules and the training loop.
  */
 
-export {
-  CHECKPOINT_METADATA_KEY,
-  type CheckpointContents,
-  type CheckpointState,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
 export { BatchGatherer, checkData, type TrainingData } from './data.js';
 export { NonFiniteLossError, SolverConfigError } from './errors.js';
 export { type EpochRecord, HISTORY_FILES, History, type IterationRecord } from './history.js';

@@ -1,9 +1,9 @@
 import { softmax, Tensor } from '@funt/tensor';
+import { numberIn, show } from './checks.js';
 import { BatchGatherer } from './data.js';
 import { SolverConfigError } from './errors.js';
 import { argmaxRows, ConfusionMatrix, checkScores, rankOfTrueClass } from './metrics.js';
 import type { LossFunction, TrainableModel } from './model.js';
-import { numberIn, show } from './options.js';
 
 /** A batch hook: receives the gathered batch, returns the model's input (the batch itself, or a new tensor it hands over). */
 export type BatchHook = (batch: Tensor) => Tensor;

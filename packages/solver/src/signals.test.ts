@@ -1,5 +1,16 @@
-import { describe, expect, it, vi } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readCheckpointFile } from './checkpoint-file.js';
 import { InterruptWatch } from './signals.js';
+import { expectBuiltPackage, startChild } from './testing/child-process.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'funt-signals-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// The training child runs the built package.
+beforeAll(expectBuiltPackage);
 
 const emit = (signal: string) => (process.emit as (e: string, s: string) => boolean)(signal, signal);
 
@@ -28,5 +39,20 @@ describe('InterruptWatch', () => {
       kill.mockRestore();
       watch.uninstall();
     }
+  });
+
+  it('a real SIGINT stops a training process cleanly, with a checkpoint to resume from', async () => {
+    const file = path.join(tmp, 'sigint.safetensors');
+    const { child, ready, output, exit } = startChild('train-child.mjs', [file], /iteration 5\/100\)/);
+    await ready;
+    child.kill('SIGINT');
+    expect(await exit).toBe(0);
+    const lines = output().trim().split('\n');
+    const result = JSON.parse(lines.at(-1)!);
+    expect(result.status).toBe('interrupted');
+    expect(output()).toMatch(/SIGINT received: stopping after this iteration/);
+    const { state: s } = readCheckpointFile(file);
+    expect(s.iteration).toBe(result.iterations);
+    expect(s.epoch * 100 + s.iterationInEpoch).toBe(result.iterations);
   });
 });

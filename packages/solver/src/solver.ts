@@ -1,6 +1,12 @@
 import * as fs from 'node:fs';
 import { clone, copy, Rng, saveSafetensors, type Tensor } from '@funt/tensor';
-import { CHECKPOINT_VERSION, type CheckpointState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import {
+  CHECKPOINT_VERSION,
+  type CheckpointState,
+  readCheckpointFile,
+  writeCheckpointFile,
+} from './checkpoint-file.js';
+import { checkOptions, isBoolean, isFunction, numberIn, oneOf, show } from './checks.js';
 import { BatchGatherer, checkData, checkLabels, type TrainingData } from './data.js';
 import { NonFiniteLossError, SolverConfigError } from './errors.js';
 import { type EpochRecord, History } from './history.js';
@@ -9,7 +15,6 @@ import type { LossFunction, Parameter, TrainableModel } from './model.js';
 import { loadModuleRngs, saveModuleRngs } from './module-rngs.js';
 import { createUpdateRule } from './optim/registry.js';
 import { UpdateRule } from './optim/update-rule.js';
-import { checkOptions, isBoolean, isFunction, numberIn, oneOf, show } from './options.js';
 import { type BatchHook, type Evaluation, evaluate, type PredictOptions, predict, predictProba } from './predict.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { ConstantSchedule } from './schedule/constant.js';
@@ -579,7 +584,7 @@ export class Solver {
       config: this.describeConfig(),
       parameterNames: this.model.parameters().map((p) => p.name),
     };
-    saveCheckpoint(path, { state, model: this.model.stateDict(), optimizer: rule.tensors, best: this.bestState });
+    writeCheckpointFile(path, { state, model: this.model.stateDict(), optimizer: rule.tensors, best: this.bestState });
     this.lastCheckpoint = path;
     this.options.events.onCheckpoint?.(path, reason, this);
   }
@@ -589,7 +594,7 @@ export class Solver {
    * histories and best model. train() then continues exactly where the checkpoint was taken.
    */
   loadCheckpoint(path: string): void {
-    const { state, model, optimizer, best } = loadCheckpoint(path);
+    const { state, model, optimizer, best } = readCheckpointFile(path);
     if (state.rule.name !== this.rule.name) {
       throw new SolverConfigError(
         `checkpoint '${path}' was trained with update rule '${state.rule.name}', this solver uses '${this.rule.name}'`,

@@ -1,5 +1,5 @@
+import { show } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
-import { show } from '../options.js';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
 import { Nesterov } from './nesterov.js';

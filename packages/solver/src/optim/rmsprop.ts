@@ -1,6 +1,6 @@
 import { add, axpby, div, mul, sqrt } from '@funt/tensor';
+import { numberIn } from '../checks.js';
 import type { Parameter } from '../model.js';
-import { numberIn } from '../options.js';
 import { type RuleConfig, UpdateRule } from './update-rule.js';
 
 export interface RmsPropConfig extends RuleConfig {

@@ -1,7 +1,7 @@
 import { axpby } from '@funt/tensor';
+import { isBoolean, numberIn } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
 import type { Parameter } from '../model.js';
-import { isBoolean, numberIn } from '../options.js';
 import { type RuleConfig, UpdateRule } from './update-rule.js';
 
 export interface SgdConfig extends RuleConfig {

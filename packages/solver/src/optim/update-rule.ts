@@ -1,7 +1,7 @@
 import { copy, type Tensor, zerosLike } from '@funt/tensor';
+import { type Check, checkOptions } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
 import type { Parameter } from '../model.js';
-import { type Check, checkOptions } from '../options.js';
 
 /** Every rule has a learning rate; the rest of its options are its own. */
 export interface RuleConfig {

@@ -1,5 +1,5 @@
+import { numberIn } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
-import { numberIn } from '../options.js';
 import { OptionsSchedule } from './schedule.js';
 
 export interface CosineOptions {

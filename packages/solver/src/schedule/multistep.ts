@@ -1,4 +1,4 @@
-import { numberIn } from '../options.js';
+import { numberIn } from '../checks.js';
 import { OptionsSchedule } from './schedule.js';
 
 export interface MultiStepOptions {

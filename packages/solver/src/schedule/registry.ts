@@ -1,5 +1,5 @@
+import { show } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
-import { show } from '../options.js';
 import { ConstantSchedule } from './constant.js';
 import { CosineSchedule } from './cosine.js';
 import { ExponentialSchedule } from './exponential.js';

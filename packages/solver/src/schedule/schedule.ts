@@ -1,5 +1,5 @@
+import { type Check, checkOptions } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
-import { type Check, checkOptions } from '../options.js';
 
 /** A schedule's saveable description: its type and options (and nested schedules). */
 export interface ScheduleState {

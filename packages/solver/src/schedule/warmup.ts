@@ -1,5 +1,5 @@
+import { checkOptions, numberIn } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
-import { checkOptions, numberIn } from '../options.js';
 import { ConstantSchedule } from './constant.js';
 import { checkType, type Schedule, type ScheduleState } from './schedule.js';
 

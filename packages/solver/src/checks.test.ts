@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { checkOptions, isBoolean, numberIn, oneOf, show } from './checks.js';
 import { SolverConfigError } from './errors.js';
-import { checkOptions, isBoolean, numberIn, oneOf, show } from './options.js';
 
 describe('checkOptions', () => {
   const defaults = { rate: 0.1, steps: 3, fast: false, mode: 'a' };

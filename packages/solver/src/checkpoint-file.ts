@@ -4,7 +4,7 @@ import type { EpochRecord, IterationRecord } from './history.js';
 import type { ScheduleState } from './schedule/schedule.js';
 
 /** Metadata key holding the solver state as JSON. */
-export const CHECKPOINT_METADATA_KEY = 'funt.solver';
+const CHECKPOINT_METADATA_KEY = 'funt.solver';
 export const CHECKPOINT_VERSION = 1;
 
 /** Everything of a run that is not a tensor: enough to continue it exactly where it stopped. */
@@ -53,7 +53,7 @@ const PREFIX = { model: 'model/', optimizer: 'optim/', best: 'best/' } as const;
  * state as JSON in the header's `__metadata__`. The write is atomic (temp file, fsync, rename),
  * so a crash or kill at any moment leaves the previous checkpoint intact.
  */
-export function saveCheckpoint(path: string, contents: CheckpointContents): void {
+export function writeCheckpointFile(path: string, contents: CheckpointContents): void {
   const tensors: Record<string, Tensor> = {};
   const add = (prefix: string, group: Record<string, Tensor> | null) => {
     for (const [k, t] of Object.entries(group ?? {})) tensors[prefix + k] = t;
@@ -64,8 +64,8 @@ export function saveCheckpoint(path: string, contents: CheckpointContents): void
   saveSafetensors(tensors, path, { [CHECKPOINT_METADATA_KEY]: JSON.stringify(contents.state) });
 }
 
-/** Reads a checkpoint written by saveCheckpoint; a file of another kind is a clear error. */
-export function loadCheckpoint(path: string): CheckpointContents {
+/** Reads a checkpoint written by writeCheckpointFile; a file of another kind is a clear error. */
+export function readCheckpointFile(path: string): CheckpointContents {
   const { tensors, metadata } = loadSafetensors(path);
   const json = metadata[CHECKPOINT_METADATA_KEY];
   if (json === undefined) {
