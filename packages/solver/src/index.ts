@@ -2,7 +2,7 @@
  * @funt/solver: update rules, learning-rate schedules and the training loop.
  */
 
-export { BatchGatherer, checkData, type TrainingData } from './data.js';
+export type { TrainingData } from './data.js';
 export { NonFiniteLossError, SolverConfigError } from './errors.js';
 export { type EpochRecord, HISTORY_FILES, History, type IterationRecord } from './history.js';
 export { argmaxRows, ConfusionMatrix, rankOfTrueClass } from './metrics.js';
@@ -34,12 +34,7 @@ export { type MultiStepOptions, MultiStepSchedule } from './schedule/multistep.j
 export { createSchedule } from './schedule/registry.js';
 export type { Schedule, ScheduleState } from './schedule/schedule.js';
 export { type WarmupOptions, WarmupSchedule } from './schedule/warmup.js';
-export {
-  type AugmentHook,
-  type CheckpointReason,
-  type IterationInfo,
-  Solver,
-  type SolverEvents,
-  type SolverOptions,
-  type TrainResult,
-} from './solver.js';
+export { Solver, type SolverEvents, type SolverOptions } from './solver.js';
+export type { CheckpointReason, IterationInfo } from './train/events.js';
+export type { TrainResult } from './train/loop.js';
+export type { AugmentHook } from './train/options.js';

@@ -1,6 +1,6 @@
 import { softmax, Tensor } from '@funt/tensor';
+import { BatchGatherer } from './batch-gatherer.js';
 import { numberIn, show } from './checks.js';
-import { BatchGatherer } from './data.js';
 import { SolverConfigError } from './errors.js';
 import { argmaxRows, ConfusionMatrix, checkScores, rankOfTrueClass } from './metrics.js';
 import type { LossFunction, TrainableModel } from './model.js';

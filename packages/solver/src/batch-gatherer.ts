@@ -1,0 +1,59 @@
+import { Tensor } from '@funt/tensor';
+
+/**
+ * Gathers rows of a source tensor (on any backend, e.g. a large data set kept in the JS heap)
+ * into ONE batch tensor on the active backend, allocated once and reused for every batch, so
+ * iterations allocate no large buffers. A short last batch is a cached view of its first rows.
+ */
+export class BatchGatherer {
+  readonly batch: Tensor;
+  readonly labels: Int32Array;
+  private readonly rowSize: number;
+  private readonly views = new Map<number, Tensor>();
+
+  constructor(
+    private readonly source: Tensor,
+    readonly capacity: number,
+  ) {
+    this.batch = Tensor.empty([capacity, ...source.shape.slice(1)], source.dtype);
+    this.labels = new Int32Array(capacity);
+    this.rowSize = source.size / source.shape[0];
+  }
+
+  /** The examples `order[from..to)` (indices into the source) and their labels from `y`. */
+  gather(
+    order: ArrayLike<number> | null,
+    from: number,
+    to: number,
+    y: Int32Array | null,
+  ): { x: Tensor; y: Int32Array } {
+    const n = to - from;
+    if (n < 1 || n > this.capacity)
+      throw new RangeError(`BatchGatherer: batch of ${n} rows does not fit capacity ${this.capacity}`);
+    const src = this.source.data;
+    const dst = this.batch.data;
+    const r = this.rowSize;
+    for (let k = 0; k < n; k++) {
+      const i = order ? order[from + k] : from + k;
+      dst.set(src.subarray(i * r, (i + 1) * r), k * r);
+      if (y) this.labels[k] = y[i];
+    }
+    return { x: this.view(n), y: this.labels.subarray(0, n) };
+  }
+
+  private view(n: number): Tensor {
+    if (n === this.capacity) return this.batch;
+    let v = this.views.get(n);
+    if (!v) {
+      v = this.batch.slice(0, n);
+      this.views.set(n, v);
+    }
+    return v;
+  }
+
+  dispose(): void {
+    for (const v of this.views.values()) v.dispose();
+    this.views.clear();
+    this.batch.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+import type { Tensor } from '@funt/tensor';
+import { NonFiniteLossError } from '../errors.js';
+import { checkScores } from '../metrics.js';
+import type { Parameter } from '../model.js';
+import type { TrainingBatch } from './batches.js';
+import type { TrainingRun } from './run.js';
+
+/**
+ * One training iteration on a prepared batch: forward, loss, backward and the update rule's
+ * step on `params`. Returns the batch's mean loss. A loss that is not finite stops training
+ * with a NonFiniteLossError before the parameters change.
+ */
+export function trainIteration(run: TrainingRun, batch: TrainingBatch, params: Parameter[]): number {
+  const { model, criterion, state } = run;
+  const { input, labels } = batch;
+  try {
+    const scores = model.forward(input);
+    checkScores(scores, labels.length);
+    const loss = criterion.forward(scores as Tensor, labels);
+    if (!Number.isFinite(loss)) {
+      throw new NonFiniteLossError(state.iteration + 1, state.epoch + 1, loss, run.lastCheckpoint);
+    }
+    model.zeroGradParameters();
+    const gradScores = criterion.backward(scores as Tensor, labels);
+    model.backward(input, gradScores);
+    run.updating = true;
+    run.rule.step(params);
+    run.updating = false;
+    return loss;
+  } finally {
+    if (batch.owned) input.dispose();
+  }
+}

@@ -1,0 +1,148 @@
+import * as fs from 'node:fs';
+import { NonFiniteLossError } from '../errors.js';
+import type { History } from '../history.js';
+import { createProgress, type ProgressReporter } from '../progress.js';
+import { InterruptWatch } from '../signals.js';
+import { TrainingBatches } from './batches.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { endEpoch } from './epoch-end.js';
+import { trainIteration } from './iteration.js';
+import type { TrainingRun } from './run.js';
+import { validate } from './validate.js';
+
+export interface TrainResult {
+  status: 'completed' | 'interrupted';
+  /** Epochs completed. */
+  epochs: number;
+  iterations: number;
+  bestValAcc: number;
+  /** 1-based epoch of the best validation accuracy (0 if none). */
+  bestEpoch: number;
+  history: History;
+}
+
+/**
+ * Runs the remaining epochs of a run. Each epoch is one pass over a fresh permutation of the
+ * training set (sampling without replacement; PyFunt drew every batch with replacement); each
+ * iteration prepares a batch, trains on it at the scheduled learning rate and reports; each
+ * epoch ends with the accuracy checks, the histories and a periodic checkpoint.
+ *
+ * Resolves with status 'interrupted' after a stop request (a signal or requestStop), having
+ * written a checkpoint when a path is set. Rejects with a NonFiniteLossError when the loss
+ * becomes NaN/∞ (the last checkpoint is left as it was), and with any other error after
+ * writing an error checkpoint.
+ */
+export async function train(run: TrainingRun): Promise<TrainResult> {
+  const { options: o, state, model } = run;
+  if (o.resume && o.checkpointPath && fs.existsSync(o.checkpointPath)) loadCheckpoint(run, o.checkpointPath);
+  const params = validate(run);
+  const n = run.data.xTrain.shape[0];
+  const batchSize = Math.min(o.batchSize, n);
+  const iterationsPerEpoch = Math.ceil(n / batchSize);
+  const batches = new TrainingBatches(run.data, batchSize, o.augment, state.augmentRng);
+  const progress = createProgress(o.progress, o.stream, o.printEvery, o.topK);
+  const watch = new InterruptWatch((signal) => {
+    progress.message(`${signal} received: stopping after this iteration (send it again to exit at once)`);
+    run.stopRequested = true;
+  });
+  if (o.handleSignals) watch.install();
+  run.stopRequested = false;
+  run.updating = false;
+  try {
+    while (state.epoch < o.numEpochs) {
+      const order = state.startEpoch(n);
+      const epochStart = performance.now();
+      progress.startEpoch(state.epoch + 1, o.numEpochs, iterationsPerEpoch, state.iterationInEpoch);
+      model.training();
+      while (state.iterationInEpoch < iterationsPerEpoch) {
+        if (run.stopRequested) return interrupt(run, progress);
+        const it = state.iterationInEpoch;
+        const lr = run.rule.config.learningRate * run.schedule.factor(state.epoch + it / iterationsPerEpoch);
+        run.rule.learningRate = lr;
+        if (it === 0) state.epochLearningRate = lr;
+        const from = it * batchSize;
+        const to = Math.min(from + batchSize, n);
+        const t0 = performance.now();
+        state.startIteration(model);
+        const loss = trainIteration(run, batches.prepare(order, from, to), params);
+        state.endIteration(to - from, loss, (performance.now() - t0) / 1000);
+        run.history.iterations.push({ iteration: state.iteration, nImages: state.imagesSeen, loss, learningRate: lr });
+        const imagesPerSecond = (state.iterationInEpoch * batchSize) / Math.max(state.epochTrainSeconds, 1e-9);
+        progress.iteration(state.iterationInEpoch, { loss, learningRate: lr, imagesPerSecond });
+        run.events.onIteration({
+          epoch: state.epoch,
+          iteration: state.iteration,
+          iterationInEpoch: state.iterationInEpoch,
+          iterationsPerEpoch,
+          loss,
+          learningRate: lr,
+          imagesSeen: state.imagesSeen,
+        });
+        await letEventsRun();
+      }
+      const record = endEpoch(run, iterationsPerEpoch, epochStart);
+      progress.endEpoch(record, o.numEpochs);
+      run.events.onEpochEnd(record);
+      if (o.historyDir) run.history.write(o.historyDir);
+      if (o.checkpointPath && state.epoch % o.checkpointEvery === 0 && state.epoch < o.numEpochs) {
+        saveCheckpoint(run, o.checkpointPath, 'periodic');
+      }
+      await letEventsRun();
+      if (run.stopRequested && state.epoch < o.numEpochs) return interrupt(run, progress);
+    }
+    return complete(run);
+  } catch (err) {
+    saveErrorCheckpoint(run, err);
+    throw err;
+  } finally {
+    watch.uninstall();
+    progress.stop();
+    batches.dispose();
+  }
+}
+
+/** Signals, timers and the progress bar run between iterations (Node delivers signals through its event loop). */
+function letEventsRun(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** The last epoch is done: a final checkpoint, then the best parameters back into the model. */
+function complete(run: TrainingRun): TrainResult {
+  const o = run.options;
+  if (o.checkpointPath) saveCheckpoint(run, o.checkpointPath, 'final');
+  if (o.restoreBest) run.best.restoreInto(run.model);
+  return result(run, 'completed');
+}
+
+/** A stop request: a checkpoint and the histories, so the run can resume from here. */
+function interrupt(run: TrainingRun, progress: ProgressReporter): TrainResult {
+  const { checkpointPath: path, historyDir } = run.options;
+  if (path) saveCheckpoint(run, path, 'interrupt');
+  if (historyDir) run.history.write(historyDir);
+  progress.message(
+    `stopped at epoch ${run.state.epoch + 1}, iteration ${run.state.iterationInEpoch}${path ? `; checkpoint '${path}'` : ''}`,
+  );
+  return result(run, 'interrupted');
+}
+
+/** On an error (other than a non-finite loss) writes a checkpoint of the last consistent state. */
+function saveErrorCheckpoint(run: TrainingRun, err: unknown): void {
+  const path = run.options.checkpointPath;
+  if (err instanceof NonFiniteLossError || !path || run.updating) return;
+  try {
+    saveCheckpoint(run, path, 'error');
+  } catch {
+    // The original error matters more than a failed rescue.
+  }
+}
+
+function result(run: TrainingRun, status: TrainResult['status']): TrainResult {
+  return {
+    status,
+    epochs: run.state.epoch,
+    iterations: run.state.iteration,
+    bestValAcc: Math.max(run.best.valAcc, 0),
+    bestEpoch: run.best.epoch,
+    history: run.history,
+  };
+}
