@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fromTypedArray, saveSafetensors } from '@funt/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type CheckpointState, readCheckpointFile, writeCheckpointFile } from './checkpoint-file.js';
 import { expectBuiltPackage, startChild } from './testing/child-process.js';
+import { temporaryFolder } from './testing/training.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'funt-checkpoint-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const { dir: tmp } = temporaryFolder('funt-checkpoint-file-');
 
 // The writer child runs the built package.
 beforeAll(expectBuiltPackage);

@@ -1,13 +1,11 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCheckpointFile } from './checkpoint-file.js';
 import { InterruptWatch } from './signals.js';
 import { expectBuiltPackage, startChild } from './testing/child-process.js';
+import { temporaryFolder } from './testing/training.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'funt-signals-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const { dir: tmp } = temporaryFolder('funt-signals-');
 
 // The training child runs the built package.
 beforeAll(expectBuiltPackage);
