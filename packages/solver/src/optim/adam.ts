@@ -36,7 +36,6 @@ export class Adam extends UpdateRule<AdamConfig> {
       kind.ruleName,
       { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: kind.defaultWeightDecay },
       {
-        learningRate: numberIn(0, Infinity),
         beta1: numberIn(0, 1),
         beta2: numberIn(0, 1),
         epsilon: numberIn(0, 1, { exclusiveMin: true }),

@@ -21,7 +21,6 @@ export class RmsProp extends UpdateRule<RmsPropConfig> {
       'rmsprop',
       { learningRate: 1e-2, decayRate: 0.99, epsilon: 1e-8 },
       {
-        learningRate: numberIn(0, Infinity),
         decayRate: numberIn(0, 1),
         epsilon: numberIn(0, 1, { exclusiveMin: true }),
       },

@@ -9,7 +9,7 @@ export interface SgdMomentumConfig extends RuleConfig {
 
 /** Defaults (PyFunt's) and checks of the two momentum rules, SgdMomentum and Nesterov. */
 export const momentumDefaults: SgdMomentumConfig = { learningRate: 1e-2, momentum: 0.9 };
-export const momentumChecks = { learningRate: numberIn(0, Infinity), momentum: numberIn(0, 1) };
+export const momentumChecks = { momentum: numberIn(0, 1) };
 
 /**
  * SGD with momentum in the cs231n form (PyFunt's `sgd_momentum`): a velocity that accumulates

@@ -37,7 +37,6 @@ export class Sgd extends UpdateRule<SgdConfig> {
       'sgd',
       { learningRate: 1e-2, momentum: 0, dampening: undefined, nesterov: false, weightDecay: 0, learningRateDecay: 0 },
       {
-        learningRate: numberIn(0, Infinity),
         momentum: numberIn(0, 1),
         dampening: numberIn(0, 1),
         nesterov: isBoolean,

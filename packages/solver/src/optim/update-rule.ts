@@ -1,5 +1,5 @@
 import { copy, type Tensor, zerosLike } from '@funt/tensor';
-import { type Check, checkOptions } from '../checks.js';
+import { type Check, checkOptions, numberIn } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
 import type { Parameter } from '../model.js';
 
@@ -40,9 +40,11 @@ export abstract class UpdateRule<C extends RuleConfig = RuleConfig> {
   private shapes: (readonly number[])[] | null = null;
   private names: string[] = [];
 
+  /** `checks` covers the rule's own options; every rule's learningRate is checked here. */
   protected constructor(name: string, defaults: C, checks: { [K in keyof C]?: Check }, given: unknown) {
     this.name = name;
-    this.config = Object.freeze(checkOptions(`update rule '${name}'`, defaults, checks, given));
+    const all = { learningRate: numberIn(0, Infinity), ...checks };
+    this.config = Object.freeze(checkOptions(`update rule '${name}'`, defaults, all, given));
     this.learningRate = this.config.learningRate;
   }
 

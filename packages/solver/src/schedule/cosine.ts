@@ -1,6 +1,6 @@
 import { numberIn } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
-import { OptionsSchedule } from './schedule.js';
+import { OptionsSchedule, positiveEpochs } from './schedule.js';
 
 export interface CosineOptions {
   /** Length of the annealing in epochs; after it the factor stays at minFactor. */
@@ -16,12 +16,7 @@ export class CosineSchedule extends OptionsSchedule<CosineOptions> {
   constructor(options: Partial<CosineOptions> & { epochs: number }) {
     if (options?.epochs === undefined)
       throw new SolverConfigError("schedule 'cosine': option 'epochs' (length of the annealing) is required");
-    super(
-      'cosine',
-      { epochs: 1, minFactor: 0 },
-      { epochs: numberIn(0, Infinity, { exclusiveMin: true }), minFactor: numberIn(0, 1) },
-      options,
-    );
+    super('cosine', { epochs: 1, minFactor: 0 }, { epochs: positiveEpochs, minFactor: numberIn(0, 1) }, options);
   }
 
   factor(epoch: number): number {

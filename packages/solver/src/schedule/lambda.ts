@@ -1,16 +1,16 @@
 import { SolverConfigError } from '../errors.js';
-import { checkType, type Schedule, type ScheduleState } from './schedule.js';
+import { OptionsSchedule } from './schedule.js';
 
 /**
  * A user function of the (whole) epoch returning the factor, like PyTorch's LambdaLR; PyFunt's
  * custom per-epoch schedule. A function cannot be saved, so the state only records the type:
  * a resumed run must be given the same function.
  */
-export class LambdaSchedule implements Schedule {
-  readonly type = 'lambda';
+export class LambdaSchedule extends OptionsSchedule<Record<string, never>> {
   private readonly fn: (epoch: number) => number;
 
   constructor(fn: (epoch: number) => number) {
+    super('lambda', {}, {}, {});
     if (typeof fn !== 'function') {
       throw new SolverConfigError(`schedule 'lambda': expected a function of the epoch, got ${typeof fn}`);
     }
@@ -26,13 +26,5 @@ export class LambdaSchedule implements Schedule {
       );
     }
     return f;
-  }
-
-  state(): ScheduleState {
-    return { type: this.type };
-  }
-
-  loadState(state: ScheduleState): void {
-    checkType(this.type, state);
   }
 }

@@ -1,4 +1,4 @@
-import { type Check, checkOptions } from '../checks.js';
+import { type Check, checkOptions, numberIn } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
 
 /** A schedule's saveable description: its type and options (and nested schedules). */
@@ -23,7 +23,11 @@ export interface Schedule {
   loadState(state: ScheduleState): void;
 }
 
-/** Holds checked options; `configure` runs at construction and again on `loadState`. */
+/**
+ * A schedule whose state is its checked options: `configure` checks them at construction and
+ * again on `loadState`. Every schedule here is one (LambdaSchedule and ConstantSchedule with no
+ * options, WarmupSchedule with the schedule it leads into besides).
+ */
 export abstract class OptionsSchedule<T extends object> implements Schedule {
   readonly type: string;
   protected options!: T;
@@ -48,14 +52,20 @@ export abstract class OptionsSchedule<T extends object> implements Schedule {
   }
 
   loadState(state: ScheduleState): void {
-    checkType(this.type, state);
+    if (state === null || typeof state !== 'object' || state.type !== this.type) {
+      throw new SolverConfigError(
+        `schedule '${this.type}': cannot load the state of schedule ${JSON.stringify(state?.type)}`,
+      );
+    }
     const { type: _type, ...options } = state;
+    this.loadOptions(options);
+  }
+
+  /** Restores the options of a saved state (a schedule that holds another restores it too). */
+  protected loadOptions(options: Record<string, unknown>): void {
     this.configure(options);
   }
 }
 
-export function checkType(type: string, state: ScheduleState): void {
-  if (state === null || typeof state !== 'object' || state.type !== type) {
-    throw new SolverConfigError(`schedule '${type}': cannot load the state of schedule ${JSON.stringify(state?.type)}`);
-  }
-}
+/** The length of a ramp or an annealing, in epochs. */
+export const positiveEpochs = numberIn(0, Infinity, { exclusiveMin: true });

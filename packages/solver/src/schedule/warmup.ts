@@ -1,7 +1,7 @@
-import { checkOptions, numberIn } from '../checks.js';
+import { numberIn } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
 import { ConstantSchedule } from './constant.js';
-import { checkType, type Schedule, type ScheduleState } from './schedule.js';
+import { OptionsSchedule, positiveEpochs, type Schedule, type ScheduleState } from './schedule.js';
 
 export interface WarmupOptions {
   /** Length of the ramp in epochs (may be fractional: 0.5 = half an epoch of iterations). */
@@ -16,13 +16,11 @@ export interface WarmupOptions {
  * afterwards it is the inner schedule's factor. Goyal et al. used it for large batches; He et
  * al. used 0.01 for the first epochs of their 110-layer ResNet.
  */
-export class WarmupSchedule implements Schedule {
-  readonly type = 'warmup';
+export class WarmupSchedule extends OptionsSchedule<WarmupOptions> {
   readonly inner: Schedule;
-  private options: WarmupOptions;
 
   constructor(options: Partial<WarmupOptions>, inner: Schedule = new ConstantSchedule()) {
-    this.options = WarmupSchedule.check(options);
+    super('warmup', { epochs: 1, startFactor: 0.1 }, { epochs: positiveEpochs, startFactor: numberIn(0, 1) }, options);
     if (!inner || typeof inner.factor !== 'function') {
       throw new SolverConfigError(
         `schedule 'warmup': the schedule after the warm-up must be a Schedule, got ${typeof inner}`,
@@ -31,29 +29,18 @@ export class WarmupSchedule implements Schedule {
     this.inner = inner;
   }
 
-  private static check(given: unknown): WarmupOptions {
-    return checkOptions(
-      "schedule 'warmup'",
-      { epochs: 1, startFactor: 0.1 },
-      { epochs: numberIn(0, Infinity, { exclusiveMin: true }), startFactor: numberIn(0, 1) },
-      given,
-    );
-  }
-
   factor(epoch: number): number {
     const { epochs, startFactor } = this.options;
     const ramp = epoch >= epochs ? 1 : startFactor + ((1 - startFactor) * Math.max(epoch, 0)) / epochs;
     return ramp * this.inner.factor(epoch);
   }
 
-  state(): ScheduleState {
-    return { type: this.type, ...this.options, then: this.inner.state() };
+  override state(): ScheduleState {
+    return { ...super.state(), then: this.inner.state() };
   }
 
-  loadState(state: ScheduleState): void {
-    checkType(this.type, state);
-    const { type: _type, then, ...options } = state;
-    this.options = WarmupSchedule.check(options);
+  protected override loadOptions({ then, ...options }: Record<string, unknown>): void {
+    this.configure(options);
     this.inner.loadState(then as ScheduleState);
   }
 }
