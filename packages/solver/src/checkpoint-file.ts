@@ -37,7 +37,7 @@ export interface CheckpointState {
   parameterNames: string[];
 }
 
-export interface CheckpointContents {
+interface CheckpointContents {
   state: CheckpointState;
   model: Record<string, Tensor>;
   /** The update rule's tensors, keyed `<parameter index>/<slot>`. */

@@ -2,30 +2,46 @@
  * @funt/solver: update rules, learning-rate schedules and the training loop.
  */
 
+// The Solver: trains a classifier with checkpoints, exact resume and accuracy checks.
+
 export type { TrainingData } from './data.js';
 export { NonFiniteLossError, SolverConfigError } from './errors.js';
-export { type EpochRecord, HISTORY_FILES, History, type IterationRecord } from './history.js';
-export { argmaxRows, ConfusionMatrix, rankOfTrueClass } from './metrics.js';
 export type { LossFunction, Parameter, TrainableModel } from './model.js';
-export { Adam, type AdamConfig } from './optim/adam.js';
-export { AdamW } from './optim/adamw.js';
-export { Nesterov, type NesterovConfig } from './optim/nesterov.js';
-export { createUpdateRule, type UpdateRuleName, updateRuleNames } from './optim/registry.js';
-export { RmsProp, type RmsPropConfig } from './optim/rmsprop.js';
-export { Sgd, type SgdConfig } from './optim/sgd.js';
-export { SgdMomentum, type SgdMomentumConfig } from './optim/sgd-momentum.js';
-export { type RuleConfig, type RuleState, UpdateRule } from './optim/update-rule.js';
+export type { ProgressMode } from './progress.js';
+export { Solver, type SolverEvents, type SolverOptions } from './solver.js';
+export type { CheckpointReason, IterationInfo } from './train/events.js';
+export type { TrainResult } from './train/loop.js';
+export type { AugmentHook } from './train/options.js';
+
+// Histories of a run and the files they are written to.
+
+export { type EpochRecord, HISTORY_FILES, History, type IterationRecord } from './history.js';
+
+// Prediction and evaluation of any model, in batches.
+
 export {
   type BatchHook,
   type EvaluateOptions,
   type Evaluation,
   evaluate,
-  forEachBatch,
   type PredictOptions,
   predict,
   predictProba,
 } from './predict.js';
-export { formatEpoch, type ProgressMode } from './progress.js';
+
+// Update rules.
+
+export { Adam, type AdamConfig } from './optim/adam.js';
+export { AdamW } from './optim/adamw.js';
+export { Nesterov, type NesterovConfig } from './optim/nesterov.js';
+export { createUpdateRule } from './optim/registry.js';
+export { RmsProp, type RmsPropConfig } from './optim/rmsprop.js';
+export { Sgd, type SgdConfig } from './optim/sgd.js';
+export { SgdMomentum, type SgdMomentumConfig } from './optim/sgd-momentum.js';
+export { type RuleConfig, type RuleState, UpdateRule } from './optim/update-rule.js';
+
+// Learning-rate schedules.
+
 export { ConstantSchedule } from './schedule/constant.js';
 export { type CosineOptions, CosineSchedule } from './schedule/cosine.js';
 export { type ExponentialOptions, ExponentialSchedule } from './schedule/exponential.js';
@@ -34,7 +50,3 @@ export { type MultiStepOptions, MultiStepSchedule } from './schedule/multistep.j
 export { createSchedule } from './schedule/registry.js';
 export type { Schedule, ScheduleState } from './schedule/schedule.js';
 export { type WarmupOptions, WarmupSchedule } from './schedule/warmup.js';
-export { Solver, type SolverEvents, type SolverOptions } from './solver.js';
-export type { CheckpointReason, IterationInfo } from './train/events.js';
-export type { TrainResult } from './train/loop.js';
-export type { AugmentHook } from './train/options.js';

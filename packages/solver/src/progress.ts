@@ -4,7 +4,7 @@ import type { EpochRecord } from './history.js';
 /** How training reports progress: a redrawn bar, plain lines, or nothing; 'auto' picks the bar on a TTY. */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
-export interface IterationProgress {
+interface IterationProgress {
   loss: number;
   learningRate: number;
   imagesPerSecond: number;
@@ -29,7 +29,7 @@ export function createProgress(mode: ProgressMode, stream: Stream, printEvery: n
 const silent: ProgressReporter = { startEpoch() {}, iteration() {}, endEpoch() {}, message() {}, stop() {} };
 
 /** One line per epoch: `epoch 3/160: train acc 91.20% (top-5 99.80%), val acc …`. */
-export function formatEpoch(r: EpochRecord, numEpochs: number, topK = 5): string {
+function formatEpoch(r: EpochRecord, numEpochs: number, topK = 5): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   return (
     `epoch ${r.epoch}/${numEpochs}: train acc ${pct(r.trainAcc)} (top-${topK} ${pct(r.trainTopK)}), ` +

@@ -18,7 +18,7 @@ const RULES = {
   adamw: (c: object) => new AdamW(c),
 } as const;
 
-export type UpdateRuleName = keyof typeof RULES;
+type UpdateRuleName = keyof typeof RULES;
 
 export const updateRuleNames = Object.keys(RULES) as UpdateRuleName[];
 

@@ -53,7 +53,7 @@ export function quadraticDistance(rule: UpdateRule, steps: number): number {
 }
 
 /** Two Gaussian blobs in 2-D (labels 0/1), linearly separable, from a fixed LCG. */
-export function blobs(n: number, seed = 1): { x: number[][]; y: number[] } {
+function blobs(n: number, seed = 1): { x: number[][]; y: number[] } {
   let s = seed >>> 0;
   const u = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;

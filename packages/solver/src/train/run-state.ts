@@ -3,7 +3,7 @@ import type { CheckpointState } from '../checkpoint-file.js';
 import { loadModuleRngs, saveModuleRngs } from '../module-rngs.js';
 
 /** The part of a checkpoint's state that RunState saves and restores. */
-export type SavedRunState = Pick<
+type SavedRunState = Pick<
   CheckpointState,
   | 'epoch'
   | 'iterationInEpoch'
