@@ -10,15 +10,22 @@ import { OnnxExportError } from './errors.js';
 import type { GraphBuilder, Value } from './graph.js';
 import type { AttributeProto, Dim } from './proto.js';
 
-/** What flows along a graph edge: one tensor, or a table of them (ConcatTable's output). */
-export type Flow = Value | Value[];
+/**
+ * What a converter receives and returns: the graph's counterpart of an @funt/layers `Activity`
+ * (a tensor or a table of tensors), i.e. one Value or a table of Values (ConcatTable's output).
+ */
+export type GraphActivity = Value | Value[];
 
 /** Emits the nodes computing `module` (in evaluation mode) on `input`; returns its output. */
-export type Converter<M extends Module = Module> = (module: M, input: Flow, ctx: ExportContext) => Flow;
+export type Converter<M extends Module = Module> = (
+  module: M,
+  input: GraphActivity,
+  ctx: ExportContext,
+) => GraphActivity;
 
-export type ConverterLookup = (module: Module) => Converter | undefined;
+type ConverterLookup = (module: Module) => Converter | undefined;
 
-export interface BatchDim {
+interface BatchDim {
   /** Batch size used by the tracing pass. */
   size: number;
   /** Write the batch dimension as the symbol 'N' (any batch size) rather than `size`. */
@@ -43,7 +50,7 @@ export class ExportContext {
   }
 
   /** Converts one module; any failure inside is reported against the innermost module. */
-  convert(module: Module, input: Flow): Flow {
+  convert(module: Module, input: GraphActivity): GraphActivity {
     const converter = this.lookup(module);
     if (converter === undefined)
       throw this.error(module, `no ONNX mapping for ${module.typeName} (register one with registerConverter)`);
@@ -56,13 +63,13 @@ export class ExportContext {
   }
 
   /** The input as one tensor; a table is an error naming the module. */
-  single(module: Module, input: Flow): Value {
+  single(module: Module, input: GraphActivity): Value {
     if (Array.isArray(input)) throw this.error(module, `expects one tensor, got a table of ${input.length}`);
     return input;
   }
 
   /** The input as a table of tensors. */
-  table(module: Module, input: Flow): Value[] {
+  table(module: Module, input: GraphActivity): Value[] {
     if (!Array.isArray(input))
       throw this.error(module, 'expects a table of tensors (e.g. from ConcatTable), got one tensor');
     return input;

@@ -1,5 +1,5 @@
 /** Module-like things named in errors: `typeName` and tree path, as @funt/layers modules have. */
-export interface NamedModule {
+interface NamedModule {
   readonly typeName: string;
 }
 

@@ -10,16 +10,16 @@
 import { readFileSync } from 'node:fs';
 import type { Module } from '@funt/layers';
 import { type Tensor, writeFileAtomic, zeros } from '@funt/tensor';
-import { ExportContext, type Flow } from './context.js';
+import { ExportContext, type GraphActivity } from './context.js';
 import { OnnxExportError } from './errors.js';
 import { GraphBuilder, type Value } from './graph.js';
 import { encodeModel, type ModelProto } from './proto.js';
 import { converterFor } from './registry.js';
 
 /** The operator set the converters are written against (ONNX 1.8; every current runtime reads it). */
-export const OPSET_VERSION = 13;
+const OPSET_VERSION = 13;
 /** IR version 7 goes with opset 13. */
-export const IR_VERSION = 7;
+const IR_VERSION = 7;
 
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -78,7 +78,7 @@ export function toOnnxModel(model: Module, inputShape: readonly number[], option
     const paths = new Map(model.namedModules().map(([path, m]) => [m, path]));
     const ctx = new ExportContext(graph, paths, batch, converterFor);
     const input = graph.addInput('input', ctx.dims(x.shape));
-    const result: Flow = ctx.convert(model, input);
+    const result: GraphActivity = ctx.convert(model, input);
     const outputs: Value[] = Array.isArray(result) ? result : [result];
     outputs.forEach((value, i) => {
       const name = outputs.length === 1 ? 'output' : `output${i}`;

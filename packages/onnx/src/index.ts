@@ -3,11 +3,20 @@
  * any other ONNX consumer (a production inference server, a GPU cluster).
  */
 
-export { type Converter, ExportContext, type Flow } from './context.js';
+// Export a model, and run the result in onnxruntime.
+
 export { OnnxExportError } from './errors.js';
-export { exportOnnx, IR_VERSION, type OnnxExportOptions, OPSET_VERSION, saveOnnx, toOnnxModel } from './export.js';
-export { attr, GraphBuilder, type Value } from './graph.js';
+export { exportOnnx, type OnnxExportOptions, saveOnnx, toOnnxModel } from './export.js';
 export { type OnnxTensor, runOnnx } from './onnxruntime.js';
+
+// Write a converter for a custom module.
+
+export { type Converter, ExportContext, type GraphActivity } from './context.js';
+export { attr, GraphBuilder, type Value } from './graph.js';
+export { registerConverter } from './registry.js';
+
+// The ONNX messages and their binary form.
+
 export {
   type AttributeProto,
   DataType,
@@ -20,4 +29,3 @@ export {
   type TensorProto,
   type ValueInfoProto,
 } from './proto.js';
-export { registerConverter, supportedModules } from './registry.js';

@@ -10,9 +10,7 @@ import protobuf from 'protobufjs';
 
 /** TensorProto.DataType values the exporter uses. */
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
-export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
-
-export type AttributeTypeName = 'FLOAT' | 'INT' | 'STRING' | 'TENSOR' | 'FLOATS' | 'INTS' | 'STRINGS';
+type AttributeTypeName = 'FLOAT' | 'INT' | 'STRING' | 'TENSOR' | 'FLOATS' | 'INTS' | 'STRINGS';
 
 export interface TensorProto {
   name?: string;

@@ -61,11 +61,6 @@ export function converterFor(module: Module): Converter | undefined {
   return converters.get(module.constructor as ModuleClass<Module>) as Converter | undefined;
 }
 
-/** Names of the module classes that can be exported. */
-export function supportedModules(): string[] {
-  return [...converters.keys()].map((c) => c.name).sort();
-}
-
 registerConverter(Sequential, sequential);
 registerConverter(ConcatTable, concatTable);
 registerConverter(CAddTable, caddTable);

@@ -1,16 +1,17 @@
 /** Element-wise activations and the (log-)softmax over the last axis. */
 import type { LogSoftMax, Module, SoftMax, Threshold } from '@funt/layers';
-import type { ExportContext, Flow } from '../context.js';
+import type { ExportContext, GraphActivity } from '../context.js';
 import { attr } from '../graph.js';
 import { DataType } from '../proto.js';
 
 /** One ONNX op of the same meaning: ReLU → Relu, Tanh → Tanh, Sigmoid → Sigmoid. */
 export function elementwise(opType: string) {
-  return (m: Module, input: Flow, ctx: ExportContext): Flow => ctx.node(m, opType, [ctx.single(m, input).name]);
+  return (m: Module, input: GraphActivity, ctx: ExportContext): GraphActivity =>
+    ctx.node(m, opType, [ctx.single(m, input).name]);
 }
 
 /** y = x > th ? x : value, as Where(Greater(x, th), x, value). */
-export function threshold(m: Threshold, input: Flow, ctx: ExportContext): Flow {
+export function threshold(m: Threshold, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const x = ctx.single(m, input);
   const th = ctx.constant(m, 'threshold', [m.threshold], []);
   const above = ctx.node(m, 'Greater', [x.name, th], [], x.shape, DataType.BOOL);
@@ -19,6 +20,6 @@ export function threshold(m: Threshold, input: Flow, ctx: ExportContext): Flow {
 
 /** Softmax and LogSoftmax over the last axis (opset 13 semantics: that axis alone). */
 export function softmax(opType: 'Softmax' | 'LogSoftmax') {
-  return (m: SoftMax | LogSoftMax, input: Flow, ctx: ExportContext): Flow =>
+  return (m: SoftMax | LogSoftMax, input: GraphActivity, ctx: ExportContext): GraphActivity =>
     ctx.node(m, opType, [ctx.single(m, input).name], [attr.int('axis', -1)]);
 }

@@ -3,21 +3,21 @@
  * and Parallel's slicing and joining excepted).
  */
 import type { CAddTable, ConcatTable, Dropout, Identity, Module, Parallel, Sequential } from '@funt/layers';
-import type { ExportContext, Flow } from '../context.js';
+import type { ExportContext, GraphActivity } from '../context.js';
 import { attr } from '../graph.js';
 
 /** Children in order, each fed the previous one's output. */
-export function sequential(m: Sequential, input: Flow, ctx: ExportContext): Flow {
+export function sequential(m: Sequential, input: GraphActivity, ctx: ExportContext): GraphActivity {
   return m.children().reduce((flow, child) => ctx.convert(child, flow), input);
 }
 
 /** Every child gets the same input; the output is the table of their outputs. */
-export function concatTable(m: ConcatTable, input: Flow, ctx: ExportContext): Flow {
+export function concatTable(m: ConcatTable, input: GraphActivity, ctx: ExportContext): GraphActivity {
   return m.children().map((child) => ctx.single(child, ctx.convert(child, input)));
 }
 
 /** Sums a table: a chain of Add nodes (ONNX Add takes two inputs). */
-export function caddTable(m: CAddTable, input: Flow, ctx: ExportContext): Flow {
+export function caddTable(m: CAddTable, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const terms = ctx.table(m, input);
   if (terms.length === 0) throw ctx.error(m, 'cannot sum an empty table');
   return terms.slice(1).reduce((sum, term) => ctx.node(m, 'Add', [sum.name, term.name]), terms[0]);
@@ -27,7 +27,7 @@ export function caddTable(m: CAddTable, input: Flow, ctx: ExportContext): Flow {
  * Child i gets slice i along `inputDimension` with that axis removed (Gather with a scalar
  * index drops the axis, as Torch's select does); the outputs are joined along `outputDimension`.
  */
-export function parallel(m: Parallel, input: Flow, ctx: ExportContext): Flow {
+export function parallel(m: Parallel, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const x = ctx.single(m, input);
   const kids = m.children();
   const outputs = kids.map((child, i) => {
@@ -50,6 +50,6 @@ export function parallel(m: Parallel, input: Flow, ctx: ExportContext): Flow {
 }
 
 /** Identity, and Dropout (the exported graph is the evaluation-mode one, where dropout is the identity). */
-export function passThrough(_m: Identity | Dropout | Module, input: Flow): Flow {
+export function passThrough(_m: Identity | Dropout | Module, input: GraphActivity): GraphActivity {
   return input;
 }

@@ -1,10 +1,10 @@
 /** Layers on feature vectors [N, K], and reshaping between images and vectors. */
 import type { Linear, MulConstant, Reshape, View } from '@funt/layers';
-import type { ExportContext, Flow } from '../context.js';
+import type { ExportContext, GraphActivity } from '../context.js';
 import { attr } from '../graph.js';
 
 /** Gemm computes x · Wᵀ + b with W stored [out, in], as funt and Torch store it (transB). */
-export function linear(m: Linear, input: Flow, ctx: ExportContext): Flow {
+export function linear(m: Linear, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const x = ctx.single(m, input);
   if (x.shape.length !== 2)
     throw ctx.error(m, `exports for a batch [N, ${m.inputSize}], got an input of rank ${x.shape.length}`);
@@ -24,7 +24,7 @@ export function linear(m: Linear, input: Flow, ctx: ExportContext): Flow {
  * symbolic batch the shape's first entry is -1 (inferred), which is only right when the
  * module keeps the batch axis first; anything else needs a fixed batch size.
  */
-export function reshape(m: View | Reshape, input: Flow, ctx: ExportContext): Flow {
+export function reshape(m: View | Reshape, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const x = ctx.single(m, input);
   const out = ctx.outputShape(m);
   const rest = x.shape.slice(1);
@@ -47,7 +47,7 @@ export function reshape(m: View | Reshape, input: Flow, ctx: ExportContext): Flo
   return ctx.node(m, 'Reshape', [x.name, ctx.int64(m, 'shape', shape)]);
 }
 
-export function mulConstant(m: MulConstant, input: Flow, ctx: ExportContext): Flow {
+export function mulConstant(m: MulConstant, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const x = ctx.single(m, input);
   return ctx.node(m, 'Mul', [x.name, ctx.constant(m, 'constant', [m.constant], [])]);
 }

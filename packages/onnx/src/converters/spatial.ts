@@ -16,7 +16,7 @@ import {
   type SpatialReplicationPadding,
   type SpatialUpSamplingNearest,
 } from '@funt/layers';
-import type { ExportContext, Flow } from '../context.js';
+import type { ExportContext, GraphActivity } from '../context.js';
 import { attr, type Value } from '../graph.js';
 import type { AttributeProto } from '../proto.js';
 
@@ -25,7 +25,13 @@ import type { AttributeProto } from '../proto.js';
  * for ConvTranspose funt, like Torch, stores [nIn, nOut, kH, kW], ONNX's layout for group 1),
  * the bias is optional in both, and the geometry attributes are the same.
  */
-function convolution(m: Convolution, input: Flow, ctx: ExportContext, op: string, attributes: AttributeProto[]): Flow {
+function convolution(
+  m: Convolution,
+  input: GraphActivity,
+  ctx: ExportContext,
+  op: string,
+  attributes: AttributeProto[],
+): GraphActivity {
   const x = ctx.single(m, input);
   const inputs = [x.name, ctx.weight(m, 'weight', m.weight)];
   if (m.bias) inputs.push(ctx.weight(m, 'bias', m.bias));
@@ -37,12 +43,16 @@ function convolution(m: Convolution, input: Flow, ctx: ExportContext, op: string
   ]);
 }
 
-export function spatialConvolution(m: SpatialConvolution, input: Flow, ctx: ExportContext): Flow {
+export function spatialConvolution(m: SpatialConvolution, input: GraphActivity, ctx: ExportContext): GraphActivity {
   return convolution(m, input, ctx, 'Conv', [attr.ints('dilations', [1, 1]), attr.int('group', 1)]);
 }
 
 /** Torch's adjW/adjH extra output rows are ONNX's output_padding. */
-export function spatialFullConvolution(m: SpatialFullConvolution, input: Flow, ctx: ExportContext): Flow {
+export function spatialFullConvolution(
+  m: SpatialFullConvolution,
+  input: GraphActivity,
+  ctx: ExportContext,
+): GraphActivity {
   return convolution(m, input, ctx, 'ConvTranspose', [
     attr.ints('output_padding', [m.adjH, m.adjW]),
     attr.int('group', 1),
@@ -53,7 +63,7 @@ export function spatialFullConvolution(m: SpatialFullConvolution, input: Flow, c
  * BatchNormalization in inference form (running statistics), for [N, C] and [N, C, H, W]
  * alike. Without affine parameters the scale is ones and the shift zeros.
  */
-export function batchNormalization(m: BatchNormalization, input: Flow, ctx: ExportContext): Flow {
+export function batchNormalization(m: BatchNormalization, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const x = ctx.single(m, input);
   const c = m.nOutput;
   const scale = m.weight
@@ -113,7 +123,11 @@ function poolAttributes(m: SpatialPooling, ctx: ExportContext, x: Value): Attrib
 }
 
 /** A window covering the whole unpadded image is GlobalAveragePool (ResNet's last pooling). */
-export function spatialAveragePooling(m: SpatialAveragePooling, input: Flow, ctx: ExportContext): Flow {
+export function spatialAveragePooling(
+  m: SpatialAveragePooling,
+  input: GraphActivity,
+  ctx: ExportContext,
+): GraphActivity {
   const x = ctx.single(m, input);
   const [h, w] = spatialSize(m, ctx, x);
   if (m.kH === h && m.kW === w && m.padH === 0 && m.padW === 0) {
@@ -127,7 +141,7 @@ export function spatialAveragePooling(m: SpatialAveragePooling, input: Flow, ctx
   );
 }
 
-export function spatialMaxPooling(m: SpatialMaxPooling, input: Flow, ctx: ExportContext): Flow {
+export function spatialMaxPooling(m: SpatialMaxPooling, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const x = ctx.single(m, input);
   return ctx.node(m, 'MaxPool', [x.name], poolAttributes(m, ctx, x));
 }
@@ -141,14 +155,14 @@ function padNode(
   after: number[],
   mode: 'constant' | 'reflect' | 'edge',
   value = 0,
-): Flow {
+): GraphActivity {
   const inputs = [x, ctx.int64(m, 'pads', [...before, ...after])];
   if (mode === 'constant') inputs.push(ctx.constant(m, 'value', [value], []));
   return ctx.node(m, 'Pad', inputs, [attr.string('mode', mode)]);
 }
 
 /** Torch's Padding: one axis, zeros (or `value`) before the data for a negative pad, after it for a positive one. */
-export function padding(m: Padding, input: Flow, ctx: ExportContext): Flow {
+export function padding(m: Padding, input: GraphActivity, ctx: ExportContext): GraphActivity {
   const x = ctx.single(m, input);
   const rank = x.shape.length;
   const axis = m.axis(rank);
@@ -162,9 +176,9 @@ export function padding(m: Padding, input: Flow, ctx: ExportContext): Flow {
 /** Reflection and replication padding of H and W (ONNX calls replication 'edge'). */
 export function spatialPadding(
   m: SpatialReflectionPadding | SpatialReplicationPadding,
-  input: Flow,
+  input: GraphActivity,
   ctx: ExportContext,
-): Flow {
+): GraphActivity {
   const x = ctx.single(m, input);
   const mode = m instanceof SpatialReflectionPadding ? 'reflect' : 'edge';
   return padNode(m, ctx, x.name, [0, 0, m.padT, m.padL], [0, 0, m.padB, m.padR], mode);
@@ -174,7 +188,11 @@ export function spatialPadding(
  * Nearest-neighbour up-sampling by an integer factor: Resize with 'asymmetric' coordinates and
  * 'floor' rounding maps output pixel i to input pixel floor(i / scale), i.e. scale×scale blocks.
  */
-export function spatialUpSamplingNearest(m: SpatialUpSamplingNearest, input: Flow, ctx: ExportContext): Flow {
+export function spatialUpSamplingNearest(
+  m: SpatialUpSamplingNearest,
+  input: GraphActivity,
+  ctx: ExportContext,
+): GraphActivity {
   const x = ctx.single(m, input);
   const scales = ctx.constant(m, 'scales', [1, 1, m.scale, m.scale], [4]);
   return ctx.node(
