@@ -7,11 +7,11 @@
 export type { TrainingData } from './data.js';
 export { NonFiniteLossError, SolverConfigError } from './errors.js';
 export type { LossFunction, Parameter, TrainableModel } from './model.js';
-export type { ProgressMode } from './progress.js';
 export { Solver, type SolverEvents, type SolverOptions } from './solver.js';
 export type { CheckpointReason, IterationInfo } from './train/events.js';
 export type { TrainResult } from './train/loop.js';
 export type { AugmentHook } from './train/options.js';
+export type { ProgressMode } from './train/progress.js';
 
 // Histories of a run and the files they are written to.
 

@@ -1,11 +1,11 @@
+import { SolverConfigError } from '../errors.js';
+import { History } from '../history.js';
 import {
   CHECKPOINT_VERSION,
   type CheckpointState,
   readCheckpointFile,
   writeCheckpointFile,
-} from '../checkpoint-file.js';
-import { SolverConfigError } from '../errors.js';
-import { History } from '../history.js';
+} from './checkpoint-file.js';
 import type { CheckpointReason } from './events.js';
 import type { TrainingRun } from './run.js';
 

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import { NonFiniteLossError } from '../errors.js';
 import type { History } from '../history.js';
-import { createProgress, type ProgressReporter } from '../progress.js';
-import { InterruptWatch } from '../signals.js';
 import { TrainingBatches } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { endEpoch } from './epoch-end.js';
 import { trainIteration } from './iteration.js';
+import { createProgress, type ProgressReporter } from './progress.js';
 import type { TrainingRun } from './run.js';
+import { InterruptWatch } from './signals.js';
 import { validate } from './validate.js';
 
 export interface TrainResult {

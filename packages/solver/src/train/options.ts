@@ -4,10 +4,10 @@ import { SolverConfigError } from '../errors.js';
 import { createUpdateRule } from '../optim/registry.js';
 import { UpdateRule } from '../optim/update-rule.js';
 import type { BatchHook } from '../predict.js';
-import type { ProgressMode } from '../progress.js';
 import { ConstantSchedule } from '../schedule/constant.js';
 import { createSchedule } from '../schedule/registry.js';
 import type { Schedule, ScheduleState } from '../schedule/schedule.js';
+import type { ProgressMode } from './progress.js';
 
 /** Augmentation of a training batch; returns the batch (modified in place) or a new tensor it hands over. */
 export type AugmentHook = (batch: Tensor, rng: Rng) => Tensor;

@@ -1,6 +1,6 @@
 import { Rng, type RngState } from '@funt/tensor';
-import type { CheckpointState } from '../checkpoint-file.js';
-import { loadModuleRngs, saveModuleRngs } from '../module-rngs.js';
+import type { CheckpointState } from './checkpoint-file.js';
+import { loadModuleRngs, saveModuleRngs } from './module-rngs.js';
 
 /** The part of a checkpoint's state that RunState saves and restores. */
 type SavedRunState = Pick<

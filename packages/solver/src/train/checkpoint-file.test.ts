@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fromTypedArray, saveSafetensors } from '@funt/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectBuiltPackage, startChild } from '../testing/child-process.js';
+import { temporaryFolder } from '../testing/training.js';
 import { type CheckpointState, readCheckpointFile, writeCheckpointFile } from './checkpoint-file.js';
-import { expectBuiltPackage, startChild } from './testing/child-process.js';
-import { temporaryFolder } from './testing/training.js';
 
 const { dir: tmp } = temporaryFolder('funt-checkpoint-file-');
 

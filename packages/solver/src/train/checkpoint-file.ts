@@ -1,7 +1,7 @@
 import { loadSafetensors, type RngState, saveSafetensors, type Tensor } from '@funt/tensor';
-import { SolverConfigError } from './errors.js';
-import type { EpochRecord, IterationRecord } from './history.js';
-import type { ScheduleState } from './schedule/schedule.js';
+import { SolverConfigError } from '../errors.js';
+import type { EpochRecord, IterationRecord } from '../history.js';
+import type { ScheduleState } from '../schedule/schedule.js';
 
 /** Metadata key holding the solver state as JSON. */
 const CHECKPOINT_METADATA_KEY = 'funt.solver';

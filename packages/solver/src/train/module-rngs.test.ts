@@ -1,7 +1,7 @@
 import { Rng } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
+import { convNet } from '../testing/models.js';
 import { loadModuleRngs, moduleRngs, saveModuleRngs } from './module-rngs.js';
-import { convNet } from './testing/models.js';
 
 describe('module generators', () => {
   it('finds the dropout generator of a layers model by path and restores its state', () => {

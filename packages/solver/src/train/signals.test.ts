@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectBuiltPackage, startChild } from '../testing/child-process.js';
+import { temporaryFolder } from '../testing/training.js';
 import { readCheckpointFile } from './checkpoint-file.js';
 import { InterruptWatch } from './signals.js';
-import { expectBuiltPackage, startChild } from './testing/child-process.js';
-import { temporaryFolder } from './testing/training.js';
 
 const { dir: tmp } = temporaryFolder('funt-signals-');
 

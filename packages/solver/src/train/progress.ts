@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { EpochRecord } from './history.js';
+import type { EpochRecord } from '../history.js';
 
 /** How training reports progress: a redrawn bar, plain lines, or nothing; 'auto' picks the bar on a TTY. */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Solver } from './solver.js';
-import { blobData, linearClassifier, nll } from './testing/models.js';
+import { Solver } from '../solver.js';
+import { blobData, linearClassifier, nll } from '../testing/models.js';
 
 describe('Solver progress output', () => {
   const data = blobData(30, 15, 3, [4]);
