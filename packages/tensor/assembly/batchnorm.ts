@@ -79,7 +79,9 @@ import { at, hsum, sumRun } from './util';
       const v = f32x4.add(f32x4.mul(f32x4.sub(maskedVec(xr, mr, i, masked), m), a), b);
       v128.store(at(yr, i), reluVec(v, relu));
     }
-    for (; i < S; i++) store<f32>(at(yr, i), reluScalar((maskedScalar(xr, mr, i, masked) - center) * scale + shift, relu));
+    for (; i < S; i++) {
+      store<f32>(at(yr, i), reluScalar((maskedScalar(xr, mr, i, masked) - center) * scale + shift, relu));
+    }
   }
 }
 
@@ -152,9 +154,14 @@ export function batchNormBackward(
   // (the loops are compute-bound when the batch fits in cache).
   const stash = training && dx != 0;
   for (let c = c0; c < c1; c++) {
-    if (!rectified) channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, 0, false, false, N, C, S, c);
-    else if (stash) channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, true, N, C, S, c);
-    else channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, false, N, C, S, c);
+    // Literal flags, so that each inlined call is its own specialised loop.
+    if (!rectified) {
+      channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, 0, false, false, N, C, S, c);
+    } else if (stash) {
+      channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, true, N, C, S, c);
+    } else {
+      channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, false, N, C, S, c);
+    }
   }
 }
 

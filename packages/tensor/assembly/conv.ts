@@ -30,7 +30,8 @@
  */
 
 import {
-  KC, MC, MR, NR, depthBlock, gemmPacked, microKernelIndirectA, microKernelIndirectB, packA, packB, packedABytes, packedAOffset,
+  KC, MC, MR, NR, depthBlock, gemmPacked, microKernelIndirectA, microKernelIndirectB, packA, packB, packedABytes,
+  packedAOffset,
 } from './gemm';
 import { ConvShape, transposedOf } from './conv-shape';
 import { splitImage, splitLineFloats } from './phase-split';
@@ -394,7 +395,9 @@ export function conv2dBackwardFilterScratchBytes(gp: usize): i32 {
   const K = g.C * g.kH * g.kW;
   const P = g.Ho * g.Wo;
   const Op = roundUp(g.O, NR);
-  return <i32>(bytes(paddedFloats(g)) + bytes(K + MR) + bytes(P) + bytes(Op * P) + bytes(MR * NR) + bytes(lineFloats(g)) + 64);
+  return <i32>(
+    bytes(paddedFloats(g)) + bytes(K + MR) + bytes(P) + bytes(Op * P) + bytes(MR * NR) + bytes(lineFloats(g)) + 64
+  );
 }
 
 /**
@@ -404,7 +407,15 @@ export function conv2dBackwardFilterScratchBytes(gp: usize): i32 {
  * depth = output pixels in blocks; the block of B is reused by every sliver of taps while it
  * is in L1.
  */
-export function conv2dBackwardFilter(gp: usize, x: usize, dy: usize, partials: usize, c0: i32, c1: i32, scratch: usize): void {
+export function conv2dBackwardFilter(
+  gp: usize,
+  x: usize,
+  dy: usize,
+  partials: usize,
+  c0: i32,
+  c1: i32,
+  scratch: usize,
+): void {
   const g = changetype<ConvShape>(gp);
   const O = g.O;
   const K = g.C * g.kH * g.kW;
@@ -451,7 +462,15 @@ export function conv2dBackwardFilter(gp: usize, x: usize, dy: usize, partials: u
 }
 
 /** dW[o][k] (+)= Σ_c partial_c[k][o] for output channels [o0, o1), chunks added in order. */
-export function conv2dBackwardFilterReduce(gp: usize, partials: usize, chunks: i32, dw: usize, accumulate: bool, o0: i32, o1: i32): void {
+export function conv2dBackwardFilterReduce(
+  gp: usize,
+  partials: usize,
+  chunks: i32,
+  dw: usize,
+  accumulate: bool,
+  o0: i32,
+  o1: i32,
+): void {
   const g = changetype<ConvShape>(gp);
   const K = g.C * g.kH * g.kW;
   const Op = roundUp(g.O, NR);

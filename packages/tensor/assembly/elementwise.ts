@@ -152,8 +152,12 @@ function unarySign(x: usize, out: usize, n: i32): void { unaryLoop(SIGN, x, out,
 
 @inline function sameLoop(op: i32, a: usize, b: usize, out: usize, relu: bool, n: i32): void {
   let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(at(out, i), reluVec(binaryVec(op, v128.load(at(a, i)), v128.load(at(b, i))), relu));
-  for (; i < n; i++) store<f32>(at(out, i), reluScalar(binaryScalar(op, load<f32>(at(a, i)), load<f32>(at(b, i))), relu));
+  for (; i + 4 <= n; i += 4) {
+    v128.store(at(out, i), reluVec(binaryVec(op, v128.load(at(a, i)), v128.load(at(b, i))), relu));
+  }
+  for (; i < n; i++) {
+    store<f32>(at(out, i), reluScalar(binaryScalar(op, load<f32>(at(a, i)), load<f32>(at(b, i))), relu));
+  }
 }
 
 /** out = a op b (rectified when `relu`), all of n elements; may be in place on a or b. */
@@ -243,25 +247,39 @@ export function binaryBroadcast(
   }
 }
 
-function broadcastAdd(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+function broadcastAdd(
+  full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
+): void {
   broadcastLoop(ADD, full, part, partLeft, out, outer, mid, inner, relu);
 }
-function broadcastSub(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+function broadcastSub(
+  full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
+): void {
   broadcastLoop(SUB, full, part, partLeft, out, outer, mid, inner, relu);
 }
-function broadcastMul(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+function broadcastMul(
+  full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
+): void {
   broadcastLoop(MUL, full, part, partLeft, out, outer, mid, inner, relu);
 }
-function broadcastDiv(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+function broadcastDiv(
+  full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
+): void {
   broadcastLoop(DIV, full, part, partLeft, out, outer, mid, inner, relu);
 }
-function broadcastMax(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+function broadcastMax(
+  full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
+): void {
   broadcastLoop(MAX, full, part, partLeft, out, outer, mid, inner, relu);
 }
-function broadcastMin(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+function broadcastMin(
+  full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
+): void {
   broadcastLoop(MIN, full, part, partLeft, out, outer, mid, inner, relu);
 }
-function broadcastPow(full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool): void {
+function broadcastPow(
+  full: usize, part: usize, partLeft: bool, out: usize, outer: i32, mid: i32, inner: i32, relu: bool,
+): void {
   broadcastLoop(POW, full, part, partLeft, out, outer, mid, inner, relu);
 }
 

@@ -150,7 +150,10 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
         const p = base + (<usize>k << 2);
         transpose4x4Store(v128.load(p), v128.load(p + ld), v128.load(p + 2 * ld), v128.load(p + 3 * ld), dst, NR << 2);
         const q = p + 4 * ld;
-        transpose4x4Store(v128.load(q), v128.load(q + ld), v128.load(q + 2 * ld), v128.load(q + 3 * ld), dst + 16, NR << 2);
+        transpose4x4Store(
+          v128.load(q), v128.load(q + ld), v128.load(q + 2 * ld), v128.load(q + 3 * ld),
+          dst + 16, NR << 2,
+        );
         dst += NR << 4;
       }
       for (; k < kc; k++) {

@@ -60,7 +60,9 @@ import { at, transpose4x4Store } from './util';
           transpose4x4Store(v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), d, phaseBytes);
         } else {
           for (let phase = 0; phase < m; phase++) {
-            for (let l = 0; l < 4; l++) store<f32>(at(d + <usize>phase * phaseBytes, l), load<f32>(at(s, l * m + phase)));
+            for (let l = 0; l < 4; l++) {
+              store<f32>(at(d + <usize>phase * phaseBytes, l), load<f32>(at(s, l * m + phase)));
+            }
           }
         }
       }

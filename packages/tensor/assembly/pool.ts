@@ -156,7 +156,10 @@ export function pool2d(
   H: i32, W: i32, Ho: i32, Wo: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32,
   countIncludePad: bool, p0: i32, p1: i32,
 ): void {
-  if ((mode == 1 || mode == 3) && kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && H % 2 == 0 && W % 8 == 0) {
+  if (
+    (mode == 1 || mode == 3) && kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 &&
+    H % 2 == 0 && W % 8 == 0
+  ) {
     if (mode == 1) avgPool2x2(src, dst, H, W, p0, p1);
     else avgPool2x2Backward(src, dst, H, W, p0, p1);
     return;

@@ -163,7 +163,16 @@ export function winogradTile(gp: usize, backward: bool): i32 {
 }
 
 /** Bᵀd for F(4×4, 3×3) (interpolation points 0, ±1, ±2, ∞). */
-@inline function inputTransform6(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, ds: usize): void {
+@inline function inputTransform6(
+  d0: v128,
+  d1: v128,
+  d2: v128,
+  d3: v128,
+  d4: v128,
+  d5: v128,
+  dst: usize,
+  ds: usize,
+): void {
   const four = f32x4.splat(4);
   const five = f32x4.splat(5);
   const t = f32x4.sub(d4, d2);
@@ -183,7 +192,16 @@ export function winogradTile(gp: usize, backward: bool): i32 {
 }
 
 /** Aᵀd for F(4×4, 3×3). */
-@inline function outputTransform6(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, ds: usize): void {
+@inline function outputTransform6(
+  d0: v128,
+  d1: v128,
+  d2: v128,
+  d3: v128,
+  d4: v128,
+  d5: v128,
+  dst: usize,
+  ds: usize,
+): void {
   const s12 = f32x4.add(d1, d2);
   const d12 = f32x4.sub(d1, d2);
   const s34 = f32x4.add(d3, d4);
@@ -270,8 +288,10 @@ export function winogradScratchBytes(gp: usize, backward: bool): i32 {
   const m = tileOf(g);
   const a = m + 2;
   const T = blockQuads(g, m) * QUAD;
-  return <i32>(bytes(groupImages(g, m) * imageFloats(g, m)) + <usize>(a * a) * (planeBytes(g.C, T) + planeBytes(g.O, T)) +
-    bytes(4 * 2 * a * a) + bytes(MR * NR) + bytes(lineFloats(g, m)) + 64);
+  return <i32>(
+    bytes(groupImages(g, m) * imageFloats(g, m)) + <usize>(a * a) * (planeBytes(g.C, T) + planeBytes(g.O, T)) +
+    bytes(4 * 2 * a * a) + bytes(MR * NR) + bytes(lineFloats(g, m)) + 64
+  );
 }
 
 /**
@@ -395,14 +415,31 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
  * and a scaled write-back per tile. U is packed with depth C (slivers packedAOffset(MR, 0, C)
  * apart), V in panels of C × NR.
  */
-@inline function products(O: i32, T: i32, kc: i32, C: i32, ap: usize, bp: usize, c: usize, ldc: i32, beta: f32, tmp: usize): void {
+@inline function products(
+  O: i32,
+  T: i32,
+  kc: i32,
+  C: i32,
+  ap: usize,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  beta: f32,
+  tmp: usize,
+): void {
   const aStride = packedAOffset(MR, 0, C);
   const bStride = <usize>(C * NR) << 2;
   for (let j = 0; j < T; j += NR) {
     const bj = bp + <usize>(j / NR) * bStride;
     const cj = c + (<usize>j << 2);
     for (let i = 0; i < O; i += MR) {
-      tile(false, false, kc, ap + <usize>(i / MR) * aStride, 0, 0, bj, 0, cj + (<usize>(i * ldc) << 2), ldc, min(MR, O - i), NR, 1, beta, 0, tmp);
+      tile(
+        false, false, kc,
+        ap + <usize>(i / MR) * aStride, 0, 0,
+        bj, 0,
+        cj + (<usize>(i * ldc) << 2), ldc,
+        min(MR, O - i), NR, 1, beta, 0, tmp,
+      );
     }
   }
 }
@@ -413,7 +450,17 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
  * panel row apart; filter gradient: DOT_C channels side by side).
  */
 @inline function inputQuad(
-  m: i32, qr: i32, g: ConvShape, xw: usize, tr: i32, tg: i32, dst: usize, vXi: usize, cBlock: i32, blockBytes: usize, tbuf: usize,
+  m: i32,
+  qr: i32,
+  g: ConvShape,
+  xw: usize,
+  tr: i32,
+  tg: i32,
+  dst: usize,
+  vXi: usize,
+  cBlock: i32,
+  blockBytes: usize,
+  tbuf: usize,
 ): void {
   const a = m + 2;
   const rows = padRows(g, m);
@@ -430,11 +477,17 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
       const e = tbuf + <usize>(r * a) * 16;
       if (m == 2) {
         // column q·2 + phase: (0,0) (1,0) (0,1) (1,1)
-        inputTransform4(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 4, down), quadLoad(qr, p + phaseBytes + 4, down), e, 16);
+        inputTransform4(
+          quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down),
+          quadLoad(qr, p + 4, down), quadLoad(qr, p + phaseBytes + 4, down),
+          e, 16,
+        );
       } else {
         inputTransform6(
-          quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 2 * phaseBytes, down), quadLoad(qr, p + 3 * phaseBytes, down),
-          quadLoad(qr, p + 4, down), quadLoad(qr, p + phaseBytes + 4, down), e, 16,
+          quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down),
+          quadLoad(qr, p + 2 * phaseBytes, down), quadLoad(qr, p + 3 * phaseBytes, down),
+          quadLoad(qr, p + 4, down), quadLoad(qr, p + phaseBytes + 4, down),
+          e, 16,
         );
       }
     }
@@ -448,7 +501,8 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
         inputTransform4(v128.load(e), v128.load(e + s), v128.load(e + 2 * s), v128.load(e + 3 * s), out, 4 * vXi);
       } else {
         inputTransform6(
-          v128.load(e), v128.load(e + s), v128.load(e + 2 * s), v128.load(e + 3 * s), v128.load(e + 4 * s), v128.load(e + 5 * s),
+          v128.load(e), v128.load(e + s), v128.load(e + 2 * s),
+          v128.load(e + 3 * s), v128.load(e + 4 * s), v128.load(e + 5 * s),
           out, 6 * vXi,
         );
       }
@@ -469,7 +523,18 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
  * Y = Aᵀ M A for one output channel of quad (tr, tg): M_ξ at src + ξ·mXi (4 tiles per vector),
  * Y (+ bias) written to the output plane yo, lanes interleaved back into pixel order.
  */
-@inline function outputQuad(m: i32, qr: i32, g: ConvShape, src: usize, mXi: usize, bias: f32, yo: usize, tr: i32, tg: i32, tbuf: usize): void {
+@inline function outputQuad(
+  m: i32,
+  qr: i32,
+  g: ConvShape,
+  src: usize,
+  mXi: usize,
+  bias: f32,
+  yo: usize,
+  tr: i32,
+  tg: i32,
+  tbuf: usize,
+): void {
   const a = m + 2;
   // Rows: z[ξy][x] = (Aᵀ M_ξy,·)[x], into tbuf[ξy][x].
   for (let r = 0; r < a; r++) {
@@ -479,7 +544,8 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
       outputTransform4(v128.load(p), v128.load(p + mXi), v128.load(p + 2 * mXi), v128.load(p + 3 * mXi), z, 16);
     } else {
       outputTransform6(
-        v128.load(p), v128.load(p + mXi), v128.load(p + 2 * mXi), v128.load(p + 3 * mXi), v128.load(p + 4 * mXi), v128.load(p + 5 * mXi),
+        v128.load(p), v128.load(p + mXi), v128.load(p + 2 * mXi),
+        v128.load(p + 3 * mXi), v128.load(p + 4 * mXi), v128.load(p + 5 * mXi),
         z, 16,
       );
     }
@@ -490,10 +556,14 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
     const z = tbuf + <usize>col * 16;
     const s = <usize>(m * 16);
     if (m == 2) {
-      outputTransform4(v128.load(z), v128.load(z + s), v128.load(z + 2 * s), v128.load(z + 3 * s), yt + <usize>col * 16, s);
+      outputTransform4(
+        v128.load(z), v128.load(z + s), v128.load(z + 2 * s), v128.load(z + 3 * s),
+        yt + <usize>col * 16, s,
+      );
     } else {
       outputTransform6(
-        v128.load(z), v128.load(z + s), v128.load(z + 2 * s), v128.load(z + 3 * s), v128.load(z + 4 * s), v128.load(z + 5 * s),
+        v128.load(z), v128.load(z + s), v128.load(z + 2 * s),
+        v128.load(z + 3 * s), v128.load(z + 4 * s), v128.load(z + 5 * s),
         yt + <usize>col * 16, s,
       );
     }
@@ -668,7 +738,15 @@ export function winogradFilterScratchBytes(gp: usize): i32 {
 }
 
 /** Partial dU of chunks [k0, k1) (each into partials + k·winogradFilterPartialBytes). */
-export function conv2dWinogradFilter(gp: usize, x: usize, dy: usize, partials: usize, k0: i32, k1: i32, scratch: usize): void {
+export function conv2dWinogradFilter(
+  gp: usize,
+  x: usize,
+  dy: usize,
+  partials: usize,
+  k0: i32,
+  k1: i32,
+  scratch: usize,
+): void {
   const g = changetype<ConvShape>(gp);
   const m = tileOf(g);
   if (m == 4 && quadRows(g, 4) == 2) filterChunks4x2(g, x, dy, partials, k0, k1, scratch);
@@ -743,7 +821,8 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
         gradQuad(m, qr, g, dyw, tr, tg, dm + <usize>filled * (DOT_O * 16), mXi, oBlock, tbuf);
         if (++filled == bq) {
           for (let xi = 0; xi < a * a; xi++) {
-            dotBlock(dm + <usize>xi * mXi, oBlock, v + <usize>xi * vXi, cBlock, O, C, filled, part + (<usize>(xi * O * C) << 2), acc);
+            const out = part + (<usize>(xi * O * C) << 2);
+            dotBlock(dm + <usize>xi * mXi, oBlock, v + <usize>xi * vXi, cBlock, O, C, filled, out, acc);
           }
           filled = 0;
         }
@@ -751,7 +830,8 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
     }
     if (filled > 0) {
       for (let xi = 0; xi < a * a; xi++) {
-        dotBlock(dm + <usize>xi * mXi, oBlock, v + <usize>xi * vXi, cBlock, O, C, filled, part + (<usize>(xi * O * C) << 2), acc);
+        const out = part + (<usize>(xi * O * C) << 2);
+        dotBlock(dm + <usize>xi * mXi, oBlock, v + <usize>xi * vXi, cBlock, O, C, filled, out, acc);
       }
     }
   }
@@ -784,7 +864,18 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
  * + (o % DOT_O)·16 (from the split gradient dyw[o][phase][row][i] = dy[o][row][i·m + phase],
  * 0 past the plane).
  */
-@inline function gradQuad(m: i32, qr: i32, g: ConvShape, dyw: usize, tr: i32, tg: i32, dst: usize, mXi: usize, oBlock: usize, tbuf: usize): void {
+@inline function gradQuad(
+  m: i32,
+  qr: i32,
+  g: ConvShape,
+  dyw: usize,
+  tr: i32,
+  tg: i32,
+  dst: usize,
+  mXi: usize,
+  oBlock: usize,
+  tbuf: usize,
+): void {
   const a = m + 2;
   const width = padWidth(g, m);
   const rowB = <usize>width << 2;
@@ -796,16 +887,29 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
     for (let y = 0; y < m; y++) {
       const p = src + <usize>y * rowB;
       const e = tbuf + <usize>(y * a) * 16;
-      if (m == 2) gradTransform4(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), e, 16);
-      else gradTransform6(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), quadLoad(qr, p + 2 * phaseBytes, down), quadLoad(qr, p + 3 * phaseBytes, down), e, 16);
+      if (m == 2) {
+        gradTransform4(quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down), e, 16);
+      } else {
+        gradTransform6(
+          quadLoad(qr, p, down), quadLoad(qr, p + phaseBytes, down),
+          quadLoad(qr, p + 2 * phaseBytes, down), quadLoad(qr, p + 3 * phaseBytes, down),
+          e, 16,
+        );
+      }
     }
     // Columns: dM[ξy][ξx] = (A e_·ξx)[ξy].
     const out = dst + <usize>(o / DOT_O) * oBlock + <usize>(o % DOT_O) * 16;
     for (let col = 0; col < a; col++) {
       const e = tbuf + <usize>col * 16;
       const s = <usize>(a * 16);
-      if (m == 2) gradTransform4(v128.load(e), v128.load(e + s), out + <usize>col * mXi, <usize>a * mXi);
-      else gradTransform6(v128.load(e), v128.load(e + s), v128.load(e + 2 * s), v128.load(e + 3 * s), out + <usize>col * mXi, <usize>a * mXi);
+      if (m == 2) {
+        gradTransform4(v128.load(e), v128.load(e + s), out + <usize>col * mXi, <usize>a * mXi);
+      } else {
+        gradTransform6(
+          v128.load(e), v128.load(e + s), v128.load(e + 2 * s), v128.load(e + 3 * s),
+          out + <usize>col * mXi, <usize>a * mXi,
+        );
+      }
     }
   }
 }
@@ -815,7 +919,17 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
  * blocks beyond them present and zero). A DOT_O × DOT_C block of sums lives in eight vector
  * accumulators, parked in `acc` between steps of DOT_QUADS quads; lanes are added at the end.
  */
-@inline function dotBlock(dm: usize, oBlock: usize, v: usize, cBlock: usize, O: i32, C: i32, quads: i32, out: usize, acc: usize): void {
+@inline function dotBlock(
+  dm: usize,
+  oBlock: usize,
+  v: usize,
+  cBlock: usize,
+  O: i32,
+  C: i32,
+  quads: i32,
+  out: usize,
+  acc: usize,
+): void {
   const ob = roundUp(O, DOT_O) / DOT_O;
   const cb = roundUp(C, DOT_C) / DOT_C;
   for (let i = 0; i < ob * cb * DOT_O * DOT_C; i++) v128.store(acc + (<usize>i << 4), f32x4.splat(0));
@@ -861,7 +975,10 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
         const o = i * DOT_O + r;
         const row = blk + <usize>(r * DOT_C) * 16;
         if (o < O && (j + 1) * DOT_C <= C) {
-          addSums4(at(out, o * C + j * DOT_C), v128.load(row), v128.load(row, 16), v128.load(row, 32), v128.load(row, 48));
+          addSums4(
+            at(out, o * C + j * DOT_C),
+            v128.load(row), v128.load(row, 16), v128.load(row, 32), v128.load(row, 48),
+          );
         } else {
           for (let c = 0; c < DOT_C; c++) addSum(out, O, C, o, j * DOT_C + c, v128.load(row + <usize>(c << 4)));
         }
@@ -925,12 +1042,27 @@ export function winogradFilterReduce(
 }
 
 /** (Gᵀu)_0..2 for F(4×4): six points back to three taps. */
-@inline function backTransform6(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, dst: usize, ds: usize): void {
+@inline function backTransform6(
+  u0: v128,
+  u1: v128,
+  u2: v128,
+  u3: v128,
+  u4: v128,
+  u5: v128,
+  dst: usize,
+  ds: usize,
+): void {
   const sixth = f32x4.splat(<f32>(1.0 / 6));
   const s12 = f32x4.mul(f32x4.add(u1, u2), sixth);
   const s34 = f32x4.add(u3, u4);
-  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(u0, f32x4.splat(0.25)), s12), f32x4.mul(s34, f32x4.splat(<f32>(1.0 / 24)))));
-  v128.store(dst + ds, f32x4.add(f32x4.mul(f32x4.sub(u2, u1), sixth), f32x4.mul(f32x4.sub(u3, u4), f32x4.splat(<f32>(1.0 / 12)))));
+  v128.store(
+    dst,
+    f32x4.add(f32x4.sub(f32x4.mul(u0, f32x4.splat(0.25)), s12), f32x4.mul(s34, f32x4.splat(<f32>(1.0 / 24)))),
+  );
+  v128.store(
+    dst + ds,
+    f32x4.add(f32x4.mul(f32x4.sub(u2, u1), sixth), f32x4.mul(f32x4.sub(u3, u4), f32x4.splat(<f32>(1.0 / 12)))),
+  );
   v128.store(dst + 2 * ds, f32x4.add(f32x4.sub(f32x4.mul(s34, sixth), s12), u5));
 }
 
@@ -967,15 +1099,32 @@ export function winogradFilterReduce(
       for (let y = 0; y < a; y++) {
         const p = du + <usize>(y * a) * duXi + (<usize>c << 2);
         const d = r + <usize>(y * 3) * 16;
-        if (m == 2) backTransform4(v128.load(p), v128.load(p + duXi), v128.load(p + 2 * duXi), v128.load(p + 3 * duXi), d, 16);
-        else backTransform6(v128.load(p), v128.load(p + duXi), v128.load(p + 2 * duXi), v128.load(p + 3 * duXi), v128.load(p + 4 * duXi), v128.load(p + 5 * duXi), d, 16);
+        if (m == 2) {
+          backTransform4(v128.load(p), v128.load(p + duXi), v128.load(p + 2 * duXi), v128.load(p + 3 * duXi), d, 16);
+        } else {
+          backTransform6(
+            v128.load(p), v128.load(p + duXi), v128.load(p + 2 * duXi),
+            v128.load(p + 3 * duXi), v128.load(p + 4 * duXi), v128.load(p + 5 * duXi),
+            d, 16,
+          );
+        }
       }
       const taps = r + <usize>(a * 3) * 16;
       for (let j = 0; j < 3; j++) {
         const p = r + <usize>j * 16;
         const s = <usize>48;
-        if (m == 2) backTransform4(v128.load(p), v128.load(p + s), v128.load(p + 2 * s), v128.load(p + 3 * s), taps + <usize>j * 16, 48);
-        else backTransform6(v128.load(p), v128.load(p + s), v128.load(p + 2 * s), v128.load(p + 3 * s), v128.load(p + 4 * s), v128.load(p + 5 * s), taps + <usize>j * 16, 48);
+        if (m == 2) {
+          backTransform4(
+            v128.load(p), v128.load(p + s), v128.load(p + 2 * s), v128.load(p + 3 * s),
+            taps + <usize>j * 16, 48,
+          );
+        } else {
+          backTransform6(
+            v128.load(p), v128.load(p + s), v128.load(p + 2 * s),
+            v128.load(p + 3 * s), v128.load(p + 4 * s), v128.load(p + 5 * s),
+            taps + <usize>j * 16, 48,
+          );
+        }
       }
       // taps[i][j] holds four channels: write each channel's 3×3 filter.
       for (let lane = 0; lane < 4 && c + lane < C; lane++) {
