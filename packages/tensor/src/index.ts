@@ -25,7 +25,7 @@ export type {
   UnaryOp,
 } from './backend.js';
 export { type WasmMemoryStats, wasmMemoryStats } from './backends/wasm/index.js';
-export { getThreads, setThreads, threadsReady } from './backends/wasm/threads.js';
+export { getThreads, setThreads, threadsReady } from './backends/wasm/threads/settings.js';
 export * from './creation.js';
 export type { DataArray, DType } from './dtype.js';
 export {

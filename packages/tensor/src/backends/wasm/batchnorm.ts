@@ -1,6 +1,6 @@
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { elements, parallelFor } from './parallel.js';
+import { elements, parallelFor } from './threads/parallel.js';
 
 /** x [N, C, ...] as N, C and S = the product of the remaining axes (1 for [N, C]). */
 function layout(x: Tensor): [number, number, number] {

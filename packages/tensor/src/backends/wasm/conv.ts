@@ -1,7 +1,7 @@
 import type { Conv2dParams } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type Operands, type WasmContext, withOperands } from './operands.js';
-import { elements, macs, parallelFor } from './parallel.js';
+import { elements, macs, parallelFor } from './threads/parallel.js';
 
 /**
  * The geometry block of assembly/conv.ts: ConvShape's 13 i32, then room (up to 32 i32) where

@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { elements, parallelSlices, type SliceKernel } from './parallel.js';
+import { elements, parallelSlices, type SliceKernel } from './threads/parallel.js';
 
 /**
  * Runs a flat elementwise kernel over n elements, split into slices for the threads: `f32Args`

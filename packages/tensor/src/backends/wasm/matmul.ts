@@ -1,7 +1,7 @@
 import type { MatmulOptions } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { macs, parallelFor } from './parallel.js';
+import { macs, parallelFor } from './threads/parallel.js';
 
 /**
  * out[M,N] = alpha · op(a) · op(b) + beta · out with the packed wasm GEMM. A transposition only

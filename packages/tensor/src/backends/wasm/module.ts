@@ -202,7 +202,7 @@ export interface WasmRuntime {
   readonly kernels: Kernels;
   readonly memory: WasmMemory;
   readonly heap: HeapAllocator;
-  /** The compiled module, which worker threads instantiate on the same memory (threads.ts). */
+  /** The compiled module, which worker threads instantiate on the same memory (threads/settings.ts). */
   readonly module: WasmModule;
 }
 

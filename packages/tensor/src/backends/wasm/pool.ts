@@ -1,7 +1,7 @@
 import type { Pool2dParams } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { elements, parallelFor } from './parallel.js';
+import { elements, parallelFor } from './threads/parallel.js';
 
 /** assembly/pool.ts's modes. */
 const MAX_FORWARD = 0;

@@ -1,7 +1,7 @@
 import type { ReduceOp } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { elements, parallelSlices } from './parallel.js';
+import { elements, parallelSlices } from './threads/parallel.js';
 
 const CODES: Record<ReduceOp, number> = { sum: 0, mean: 0, max: 1, min: 2 };
 

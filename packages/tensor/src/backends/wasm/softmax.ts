@@ -1,6 +1,6 @@
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
-import { elements, parallelFor } from './parallel.js';
+import { elements, parallelFor } from './threads/parallel.js';
 
 /** Softmax (or log-softmax) over the last axis of a 2-D tensor, split over rows. */
 export function softmax(ctx: WasmContext, x: Tensor, y: Tensor, log: boolean): void {

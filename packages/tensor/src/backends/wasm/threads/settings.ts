@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { wasmRuntime } from '../module.js';
 import { MAX_PARTICIPANTS } from './job.js';
-import { wasmRuntime } from './module.js';
 import { ThreadPool } from './thread-pool.js';
 
 /**

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conv2d, Rng, Tensor, uniform, withBackend } from '../../index.js';
-import { wasmRuntime } from './module.js';
-import { reference } from './testing.js';
-import { currentPool, getThreads, POOL_KERNELS, setThreads, threadPool, threadsReady } from './threads.js';
+import { conv2d, Rng, Tensor, uniform, withBackend } from '../../../index.js';
+import { wasmRuntime } from '../module.js';
+import { reference } from '../testing.js';
+import { currentPool, getThreads, POOL_KERNELS, setThreads, threadPool, threadsReady } from './settings.js';
 
 const threadsBefore = getThreads();
-const distIndex = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
+const distIndex = fileURLToPath(new URL('../../../../dist/index.js', import.meta.url));
 
 /** Runs a short ES module in a child Node process (importing the built package) and returns it. */
 function child(code: string, env: Record<string, string> = {}) {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WasmMemory, WasmModule } from '../../webassembly.js';
+import type { WasmMemory, WasmModule } from '../../../webassembly.js';
 import {
   type Board,
   board,
@@ -30,10 +30,10 @@ type KernelFunction = (...args: number[]) => void;
 
 /**
  * The worker script, always the compiled one in dist/ (Node runs no TypeScript): from
- * src/backends/wasm (vitest) and dist/backends/wasm alike. `pnpm build` writes it, as it writes
+ * src/backends/wasm/threads (vitest) and dist/backends/wasm/threads alike. `pnpm build` writes it, as it writes
  * build/kernels.wasm, and the tests run after the build.
  */
-export const WORKER_URL = new URL('../../../dist/backends/wasm/worker.js', import.meta.url);
+export const WORKER_URL = new URL('../../../../dist/backends/wasm/threads/worker.js', import.meta.url);
 
 /** Sources of the worker; when running from src/, dist/ must not be older than them. */
 const WORKER_SOURCES = ['worker', 'job'];

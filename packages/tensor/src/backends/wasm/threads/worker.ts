@@ -7,8 +7,8 @@
  * numbers.
  */
 import { workerData } from 'node:worker_threads';
-import type { WasmMemory, WasmModule } from '../../webassembly.js';
-import { WebAssemblyApi } from '../../webassembly.js';
+import type { WasmMemory, WasmModule } from '../../../webassembly.js';
+import { WebAssemblyApi } from '../../../webassembly.js';
 import { board, pollWhile, READY, SEQ, STOP, workOn } from './job.js';
 
 /** What the pool passes to each worker (module.ts's compiled module, memory and the board). */
@@ -19,7 +19,7 @@ export interface WorkerData {
   kernelNames: readonly string[];
   /** 1..threads−1 (the calling thread is participant 0): which scratch slot is this worker's. */
   participant: number;
-  /** How long to poll for the next job before sleeping (`FUNT_THREAD_POLL_US`, threads.ts). */
+  /** How long to poll for the next job before sleeping (`FUNT_THREAD_POLL_US`, settings.ts). */
   pollMicroseconds: number;
 }
 

@@ -1,7 +1,7 @@
+import type { Kernels } from '../module.js';
+import type { Workspace } from '../workspace.js';
 import { type Job, MAX_RANGES } from './job.js';
-import type { Kernels } from './module.js';
-import { POOL_KERNELS, type PoolKernel, threadPool } from './threads.js';
-import type { Workspace } from './workspace.js';
+import { POOL_KERNELS, type PoolKernel, threadPool } from './settings.js';
 
 /** Kernels whose last parameters are (start, end[, scratch]): a range of independent work. */
 export type RangeKernel =
@@ -75,7 +75,7 @@ function minNanoseconds(text: string | undefined): number | null {
  * range it falls in, so the result does not depend on the number of threads or the schedule.
  *
  * With one thread, or a call too small to be worth waking a worker, the whole of [0, n) runs on
- * the calling thread. Otherwise the ranges go to the thread pool (threads.ts), where the calling
+ * the calling thread. Otherwise the ranges go to the thread pool (settings.ts), where the calling
  * thread and the workers take them from a shared counter; each participant has its own scratch.
  */
 export function parallelFor(
