@@ -2,7 +2,7 @@
 /**
  * Compiles the AssemblyScript kernels (assembly/index.ts) to build/kernels.wasm.
  *
- * The module imports one shared memory (created by src/backends/wasm/module.ts) so that tensor
+ * The module imports one shared memory (created by src/backends/wasm/kernels.ts) so that tensor
  * storage, kernel scratch and, later, worker threads all see the same bytes, and so that typed
  * arrays over it never detach when it grows. The stub runtime is enough: kernels never allocate.
  * SIMD is the baseline WebAssembly SIMD (128-bit); relaxed SIMD stays off because Node 20 only

@@ -84,7 +84,7 @@ export class HeapAllocator implements Allocator {
     this.top = Math.ceil(heapBase / ALIGN) * ALIGN;
   }
 
-  /** Reserves raw bytes and returns their address (also used for kernel workspaces). */
+  /** Reserves raw bytes and returns their address (also used for the wasm kernels' scratch arena). */
   allocateBytes(bytes: number): number {
     const cls = sizeClass(Math.max(1, bytes));
     const list = this.freeLists.get(cls);

@@ -41,7 +41,7 @@ export function batchNormTrain(
       C,
       S,
     ];
-    parallelFor(ctx.kernels, ctx.ws, 'batchNormTrain', args, C, { work: elements(3 * x.size) });
+    parallelFor(ctx.kernels, ctx.arena, 'batchNormTrain', args, C, { work: elements(3 * x.size) });
   });
 }
 
@@ -58,7 +58,7 @@ export function batchNormApply(
   const [N, C, S] = layout(x);
   withOperands(ctx, (io) => {
     const args = [io.in(x), io.in(gamma), io.in(beta), io.in(mean), io.in(invStd), io.out(y), relu ? 1 : 0, N, C, S];
-    parallelFor(ctx.kernels, ctx.ws, 'batchNormApply', args, C, { work: elements(x.size) });
+    parallelFor(ctx.kernels, ctx.arena, 'batchNormApply', args, C, { work: elements(x.size) });
   });
 }
 
@@ -92,6 +92,6 @@ export function batchNormBackward(
       C,
       S,
     ];
-    parallelFor(ctx.kernels, ctx.ws, 'batchNormBackward', args, C, { work: elements(3 * x.size) });
+    parallelFor(ctx.kernels, ctx.arena, 'batchNormBackward', args, C, { work: elements(3 * x.size) });
   });
 }

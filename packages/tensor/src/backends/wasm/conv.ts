@@ -41,14 +41,14 @@ function winograd(
 ): boolean {
   const k = ctx.kernels;
   if (k.winogradTile(g, backward) === 0) return false;
-  const u = ctx.ws.take(k.winogradWeightsBytes(g, backward));
+  const u = ctx.arena.take(k.winogradWeightsBytes(g, backward));
   // Rows of U: the transformed convolution's output channels, in whole MR = 4 slivers.
   const [O, C] = backward ? [wShape[1], wShape[0]] : [wShape[0], wShape[1]];
   const rows = Math.ceil(O / 4) * 4;
-  parallelFor(k, ctx.ws, 'winogradWeights', [g, w, backward, u], rows, { work: elements(rows * C * 100), align: 4 });
+  parallelFor(k, ctx.arena, 'winogradWeights', [g, w, backward, u], rows, { work: elements(rows * C * 100), align: 4 });
   // About 2.25–4× fewer multiplies than the direct kernels.
   const split = { work: work / 3, scratchBytes: k.winogradScratchBytes(g, backward) };
-  parallelFor(k, ctx.ws, 'conv2dWinograd', [g, backward, x, u, bias, y], N, split);
+  parallelFor(k, ctx.arena, 'conv2dWinograd', [g, backward, x, u, bias, y], N, split);
   return true;
 }
 
@@ -70,11 +70,11 @@ function winogradFilter(
   const k = ctx.kernels;
   if (k.winogradFilterTile(g) === 0) return false;
   const chunks = k.winogradFilterChunks(g);
-  const partials = ctx.ws.take(chunks * k.winogradFilterPartialBytes(g));
+  const partials = ctx.arena.take(chunks * k.winogradFilterPartialBytes(g));
   const split = { work: work / 3, scratchBytes: k.winogradFilterScratchBytes(g) };
-  parallelFor(k, ctx.ws, 'conv2dWinogradFilter', [g, x, dy, partials], chunks, split);
+  parallelFor(k, ctx.arena, 'conv2dWinogradFilter', [g, x, dy, partials], chunks, split);
   const reduce = { work: elements(chunks * O * K * 4), scratchBytes: k.winogradFilterReduceScratchBytes(g) };
-  parallelFor(k, ctx.ws, 'winogradFilterReduce', [g, partials, chunks, dw, accumulate ? 1 : 0], O, reduce);
+  parallelFor(k, ctx.arena, 'winogradFilterReduce', [g, partials, chunks, dw, accumulate ? 1 : 0], O, reduce);
   return true;
 }
 
@@ -94,7 +94,7 @@ export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | nu
     const work = macs(y.size * (w.size / w.shape[0]));
     if (!winograd(ctx, g, 0, x.shape[0], io.in(x), io.in(w), w.shape, io.in(bias), out, work)) {
       const split = { work, scratchBytes: k.conv2dScratchBytes(g) };
-      parallelFor(k, ctx.ws, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out], x.shape[0], split);
+      parallelFor(k, ctx.arena, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out], x.shape[0], split);
     }
   });
 }
@@ -113,7 +113,7 @@ export function conv2dBackwardData(ctx: WasmContext, dy: Tensor, w: Tensor, dx: 
     const work = macs(dy.size * (w.size / w.shape[0]));
     if (!winograd(ctx, g, 1, dx.shape[0], io.in(dy), io.in(w), w.shape, 0, out, work)) {
       const split = { work, scratchBytes: k.conv2dBackwardDataScratchBytes(g) };
-      parallelFor(k, ctx.ws, 'conv2dBackwardData', [g, io.in(dy), io.in(w), out], dx.shape[0], split);
+      parallelFor(k, ctx.arena, 'conv2dBackwardData', [g, io.in(dy), io.in(w), out], dx.shape[0], split);
     }
   });
 }
@@ -149,13 +149,13 @@ export function conv2dBackwardFilter(
         // Partial sums over chunks of images fixed by N (split over the threads), then their
         // ordered sum per output channel.
         const chunks = k.conv2dBackwardFilterChunks(g);
-        const partials = ctx.ws.take(chunks * k.conv2dBackwardFilterPartialBytes(g));
+        const partials = ctx.arena.take(chunks * k.conv2dBackwardFilterPartialBytes(g));
         const split = { work: macs(dy.size * K), scratchBytes: k.conv2dBackwardFilterScratchBytes(g) };
-        parallelFor(k, ctx.ws, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, partials], chunks, split);
+        parallelFor(k, ctx.arena, 'conv2dBackwardFilter', [g, io.in(x), dyPtr, partials], chunks, split);
         const reduce = { work: elements(chunks * O * K) };
         parallelFor(
           k,
-          ctx.ws,
+          ctx.arena,
           'conv2dBackwardFilterReduce',
           [g, partials, chunks, dwPtr, accumulate ? 1 : 0],
           O,
@@ -164,7 +164,7 @@ export function conv2dBackwardFilter(
       }
     }
     if (db)
-      parallelFor(k, ctx.ws, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O, {
+      parallelFor(k, ctx.arena, 'conv2dBiasGrad', [dyPtr, dbPtr, N, O, Ho * Wo, accumulate ? 1 : 0], O, {
         work: elements(dy.size),
       });
   });

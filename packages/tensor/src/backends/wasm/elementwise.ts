@@ -17,7 +17,10 @@ function flat(
   n: number,
 ): void {
   const unitBytes = [...f32Args.map((isArray) => (isArray ? 4 : 0)), 0];
-  parallelSlices(ctx.kernels, ctx.ws, name, [...args, n], unitBytes, args.length, n, { work: elements(n), align: 16 });
+  parallelSlices(ctx.kernels, ctx.arena, name, [...args, n], unitBytes, args.length, n, {
+    work: elements(n),
+    align: 16,
+  });
 }
 
 /** Op codes: the position in these lists is the constant in assembly/elementwise.ts. */
@@ -142,10 +145,10 @@ export function binary(
     if (outer > 1) {
       // Split over the outer axis: full and out advance by a [mid, inner] block per unit.
       const block = mid * inner * 4;
-      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, block, 0, 0, block, 0, 0, 0, 0], 5, outer, split);
+      parallelSlices(k, ctx.arena, 'binaryBroadcast', args, [0, block, 0, 0, block, 0, 0, 0, 0], 5, outer, split);
     } else if (mid === 1) {
       // A scalar against a run: split the run.
-      parallelSlices(k, ctx.ws, 'binaryBroadcast', args, [0, 4, 0, 0, 4, 0, 0, 0, 0], 7, inner, {
+      parallelSlices(k, ctx.arena, 'binaryBroadcast', args, [0, 4, 0, 0, 4, 0, 0, 0, 0], 7, inner, {
         ...split,
         align: 16,
       });

@@ -4,14 +4,14 @@ import { createReferenceBackend } from '../reference/index.js';
 import { batchNormApply, batchNormBackward, batchNormTrain } from './batchnorm.js';
 import { conv2d, conv2dBackwardData, conv2dBackwardFilter } from './conv.js';
 import { axpby, binary, copy, fill, threshold, thresholdBackward, unary } from './elementwise.js';
+import { wasmRuntime } from './kernels.js';
 import { matmul } from './matmul.js';
-import { wasmRuntime } from './module.js';
 import type { WasmContext } from './operands.js';
 import { pad, padBackward } from './pad.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { argmax, reduce } from './reduce.js';
+import { ScratchArena } from './scratch-arena.js';
 import { softmax, softmaxBackward } from './softmax.js';
-import { Workspace } from './workspace.js';
 
 let context: WasmContext | null = null;
 
@@ -21,7 +21,7 @@ function wasmContext(): WasmContext {
     context = {
       runtime,
       kernels: runtime.kernels,
-      ws: new Workspace(runtime.heap),
+      arena: new ScratchArena(runtime.heap),
       reference: createReferenceBackend(),
     };
   }
@@ -76,8 +76,8 @@ export function createWasmBackend(): Backend {
 }
 
 export interface WasmMemoryStats extends HeapStats {
-  /** Bytes of the kernel workspace arena (part of bytesInUse). */
-  workspaceBytes: number;
+  /** Bytes of the kernels' scratch arena (part of bytesInUse). */
+  scratchArenaBytes: number;
 }
 
 /**
@@ -86,5 +86,5 @@ export interface WasmMemoryStats extends HeapStats {
  */
 export function wasmMemoryStats(): WasmMemoryStats {
   const ctx = wasmContext();
-  return { ...ctx.runtime.heap.stats(), workspaceBytes: ctx.ws.bytes };
+  return { ...ctx.runtime.heap.stats(), scratchArenaBytes: ctx.arena.bytes };
 }

@@ -34,7 +34,7 @@ export function matmul(
       N,
     ];
     // Whole 4-row slivers per range (the micro-kernel's MR).
-    parallelFor(ctx.kernels, ctx.ws, 'gemm', args, M, {
+    parallelFor(ctx.kernels, ctx.arena, 'gemm', args, M, {
       work: macs(M * N * K),
       scratchBytes: ctx.kernels.gemmScratchBytes(M, N, K),
       align: 4,

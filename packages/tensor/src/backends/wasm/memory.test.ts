@@ -11,7 +11,7 @@ import {
   wasmMemoryStats,
   withBackend,
 } from '../../index.js';
-import { instantiateKernels } from './module.js';
+import { instantiateKernels } from './kernels.js';
 import { wasm } from './testing.js';
 
 /** One small forward/backward step: conv → relu → residual add → both conv gradients. */
@@ -38,7 +38,7 @@ describe('wasm memory', () => {
       expect(after.bytesInUse).toBe(before.bytesInUse);
       expect(after.blocksInUse).toBe(before.blocksInUse);
       expect(after.memoryBytes).toBe(before.memoryBytes);
-      expect(after.workspaceBytes).toBe(before.workspaceBytes);
+      expect(after.scratchArenaBytes).toBe(before.scratchArenaBytes);
     });
   });
 
@@ -97,16 +97,16 @@ describe('wasm memory', () => {
     t.dispose();
   });
 
-  it('grows the kernel workspace once, then reuses it', () => {
+  it('grows the kernel scratch arena once, then reuses it', () => {
     withBackend('wasm', () => {
       const rng = new Rng(3);
       const x = uniform([1, 8, 20, 20], rng, -1, 1);
       const w = uniform([8, 8, 5, 5], rng, -1, 1);
       conv2d(x, w, null).dispose();
-      const grownTo = wasmMemoryStats().workspaceBytes;
+      const grownTo = wasmMemoryStats().scratchArenaBytes;
       expect(grownTo).toBeGreaterThan(0);
       for (let i = 0; i < 5; i++) conv2d(x, w, null).dispose();
-      expect(wasmMemoryStats().workspaceBytes).toBe(grownTo);
+      expect(wasmMemoryStats().scratchArenaBytes).toBe(grownTo);
     });
   });
 

@@ -17,7 +17,7 @@ describe('wasm kernels on tensors from elsewhere', () => {
     const p = { strideH: 1, strideW: 1, padH: 0, padW: 0 };
     wasm().conv2d(x64, wr, null, out, p);
     expectAgree(out, expected, 27, 'conv2d on float64 and reference tensors');
-    // The copies live in the workspace: once it has grown, a repeat call allocates nothing.
+    // The copies live in the scratch arena: once it has grown, a repeat call allocates nothing.
     const inUse = wasmMemoryStats().bytesInUse;
     wasm().conv2d(x64, wr, null, out, p);
     expect(wasmMemoryStats().bytesInUse).toBe(inUse);

@@ -1,13 +1,13 @@
 import type { Backend } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
-import type { Kernels, WasmRuntime } from './module.js';
-import type { Workspace } from './workspace.js';
+import type { Kernels, WasmRuntime } from './kernels.js';
+import type { ScratchArena } from './scratch-arena.js';
 
 /** What every kernel wrapper needs: the kernels, the memory, scratch, and the fallbacks. */
 export interface WasmContext {
   readonly runtime: WasmRuntime;
   readonly kernels: Kernels;
-  readonly ws: Workspace;
+  readonly arena: ScratchArena;
   /** The reference backend, for the rare data-movement kernels that are not worth wasm code. */
   readonly reference: Backend;
 }
@@ -15,7 +15,7 @@ export interface WasmContext {
 /**
  * Byte addresses of the tensors a kernel call works on. A float32 tensor in wasm memory is used
  * in place. Anything else (a reference-backend tensor in a JS array, or float64) is copied into
- * the workspace for the duration of the call; an output of that kind is computed there and
+ * the scratch arena for the duration of the call; an output of that kind is computed there and
  * copied back by `finish`.
  */
 export class Operands {
@@ -24,7 +24,7 @@ export class Operands {
   private readonly outputs: Tensor[] = [];
 
   constructor(private readonly ctx: WasmContext) {
-    this.mark = ctx.ws.mark();
+    this.mark = ctx.arena.mark();
   }
 
   /** Address of an input (0 for null, which kernels read as "absent"). */
@@ -33,7 +33,7 @@ export class Operands {
     if (t.ptr >= 0 && t.dtype === 'float32') return t.ptr;
     let ptr = this.copies.get(t);
     if (ptr === undefined) {
-      ptr = this.ctx.ws.take(t.size * 4);
+      ptr = this.ctx.arena.take(t.size * 4);
       this.view(ptr, t.size).set(t.data);
       this.copies.set(t, ptr);
     }
@@ -47,15 +47,15 @@ export class Operands {
   out(t: Tensor | null, reads = false): number {
     if (t === null) return 0;
     if (t.ptr >= 0 && t.dtype === 'float32') return t.ptr;
-    const ptr = reads ? this.in(t) : (this.copies.get(t) ?? this.ctx.ws.take(t.size * 4));
+    const ptr = reads ? this.in(t) : (this.copies.get(t) ?? this.ctx.arena.take(t.size * 4));
     this.copies.set(t, ptr);
     this.outputs.push(t);
     return ptr;
   }
 
-  /** Workspace holding `values` as f32 or i32 (a scalar operand, a convolution's geometry). */
+  /** ScratchArena holding `values` as f32 or i32 (a scalar operand, a convolution's geometry). */
   scratch(values: ArrayLike<number>, type: 'f32' | 'i32' = 'f32'): number {
-    const ptr = this.ctx.ws.take(values.length * 4);
+    const ptr = this.ctx.arena.take(values.length * 4);
     const buffer = this.ctx.runtime.memory.buffer as ArrayBuffer;
     (type === 'f32' ? new Float32Array(buffer, ptr, values.length) : new Int32Array(buffer, ptr, values.length)).set(
       values,
@@ -63,15 +63,15 @@ export class Operands {
     return ptr;
   }
 
-  /** Copies foreign outputs back and returns the workspace. */
+  /** Copies foreign outputs back and returns the scratch to the arena. */
   finish(): void {
     for (const t of this.outputs) t.data.set(this.view(this.copies.get(t)!, t.size));
-    this.ctx.ws.release(this.mark);
+    this.ctx.arena.release(this.mark);
   }
 
-  /** Returns the workspace without copying anything back (the call failed). */
+  /** Returns the scratch to the arena without copying anything back (the call failed). */
   abandon(): void {
-    this.ctx.ws.release(this.mark);
+    this.ctx.arena.release(this.mark);
   }
 
   private view(ptr: number, n: number): Float32Array {
@@ -80,7 +80,7 @@ export class Operands {
 }
 
 /**
- * Runs one kernel call with its operands: `fn` gets an `Operands`, and the workspace is always
+ * Runs one kernel call with its operands: `fn` gets an `Operands`, and the scratch arena is always
  * returned, even when the call throws.
  */
 export function withOperands<T>(ctx: WasmContext, fn: (io: Operands) => T): T {

@@ -44,7 +44,7 @@ function pool(
       p.countIncludePad ? 1 : 0,
     ];
     const work = elements(N * C * (H * W + Ho * Wo * p.kernelH * p.kernelW));
-    parallelFor(ctx.kernels, ctx.ws, 'pool2d', args, N * C, { work });
+    parallelFor(ctx.kernels, ctx.arena, 'pool2d', args, N * C, { work });
   });
 }
 

@@ -33,7 +33,7 @@ export function reductionRuns(shape: readonly number[], axes: readonly number[])
 /**
  * Reduces x over `axes` into out. Each run of adjacent axes is one wasm pass over x viewed as
  * [outer, mid, inner]; several runs (e.g. axes 0, 2, 3 of NCHW) chain passes through the
- * workspace, last run first. A mean is a sum scaled once, in the final pass.
+ * scratch arena, last run first. A mean is a sum scaled once, in the final pass.
  */
 export function reduce(ctx: WasmContext, op: ReduceOp, x: Tensor, axes: readonly number[], out: Tensor): void {
   const code = CODES[op];
@@ -59,10 +59,10 @@ export function reduce(ctx: WasmContext, op: ReduceOp, x: Tensor, axes: readonly
       const mid = product(shape, start, end);
       const inner = product(shape, end);
       const last = r === 0;
-      const dst = last ? io.out(out) : ctx.ws.take(outer * inner * 4);
+      const dst = last ? io.out(out) : ctx.arena.take(outer * inner * 4);
       // Split over the outer axis: each unit reads a [mid, inner] block and writes an inner row.
       const args = [code, src, dst, outer, mid, inner, last && op === 'mean' ? 1 / count : 1];
-      parallelSlices(ctx.kernels, ctx.ws, 'reduce', args, [0, mid * inner * 4, inner * 4, 0, 0, 0, 0], 3, outer, {
+      parallelSlices(ctx.kernels, ctx.arena, 'reduce', args, [0, mid * inner * 4, inner * 4, 0, 0, 0, 0], 3, outer, {
         work: elements(outer * mid * inner),
       });
       for (let i = start; i < end; i++) shape[i] = 1;

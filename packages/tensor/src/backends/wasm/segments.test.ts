@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WebAssemblyApi } from '../../webassembly.js';
-import { KERNELS_URL, type Kernels } from './module.js';
+import { KERNELS_URL, type Kernels } from './kernels.js';
 import { passiveData } from './segments.js';
 
 const kernelsBinary = () => new Uint8Array(readFileSync(fileURLToPath(KERNELS_URL)));

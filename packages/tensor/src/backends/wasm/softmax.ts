@@ -6,7 +6,7 @@ import { elements, parallelFor } from './threads/parallel.js';
 export function softmax(ctx: WasmContext, x: Tensor, y: Tensor, log: boolean): void {
   const [rows, cols] = x.shape;
   withOperands(ctx, (io) => {
-    parallelFor(ctx.kernels, ctx.ws, 'softmax', [io.in(x), io.out(y), cols, log ? 1 : 0], rows, {
+    parallelFor(ctx.kernels, ctx.arena, 'softmax', [io.in(x), io.out(y), cols, log ? 1 : 0], rows, {
       work: elements(4 * x.size),
     });
   });
@@ -15,7 +15,7 @@ export function softmax(ctx: WasmContext, x: Tensor, y: Tensor, log: boolean): v
 export function softmaxBackward(ctx: WasmContext, y: Tensor, dy: Tensor, dx: Tensor, log: boolean): void {
   const [rows, cols] = y.shape;
   withOperands(ctx, (io) => {
-    parallelFor(ctx.kernels, ctx.ws, 'softmaxBackward', [io.in(y), io.in(dy), io.out(dx), cols, log ? 1 : 0], rows, {
+    parallelFor(ctx.kernels, ctx.arena, 'softmaxBackward', [io.in(y), io.in(dy), io.out(dx), cols, log ? 1 : 0], rows, {
       work: elements(4 * y.size),
     });
   });

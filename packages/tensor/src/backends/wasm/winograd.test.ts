@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conv2dOutputSize } from '../../ops/conv.js';
 import { type Case, checkBackwardData, checkBackwardFilter, checkForward, shapes } from './conv-checks.js';
-import { wasmRuntime } from './module.js';
+import { wasmRuntime } from './kernels.js';
 import { CONV_RUNS } from './testing.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Kernels } from '../module.js';
-import type { Workspace } from '../workspace.js';
+import type { Kernels } from '../kernels.js';
+import type { ScratchArena } from '../scratch-arena.js';
 import { type Job, MAX_RANGES } from './job.js';
 import { POOL_KERNELS, type PoolKernel, threadPool } from './settings.js';
 
@@ -80,13 +80,13 @@ function minNanoseconds(text: string | undefined): number | null {
  */
 export function parallelFor(
   kernels: Kernels,
-  ws: Workspace,
+  arena: ScratchArena,
   name: RangeKernel,
   args: readonly number[],
   n: number,
   split: Split,
 ): void {
-  run(kernels, ws, name, args, null, -1, n, split);
+  run(kernels, arena, name, args, null, -1, n, split);
 }
 
 /**
@@ -95,7 +95,7 @@ export function parallelFor(
  */
 export function parallelSlices(
   kernels: Kernels,
-  ws: Workspace,
+  arena: ScratchArena,
   name: SliceKernel,
   args: readonly number[],
   unitBytes: readonly number[],
@@ -103,12 +103,12 @@ export function parallelSlices(
   n: number,
   split: Split,
 ): void {
-  run(kernels, ws, name, args, unitBytes, countArg, n, split);
+  run(kernels, arena, name, args, unitBytes, countArg, n, split);
 }
 
 function run(
   kernels: Kernels,
-  ws: Workspace,
+  arena: ScratchArena,
   name: PoolKernel,
   args: readonly number[],
   unitBytes: readonly number[] | null,
@@ -122,25 +122,25 @@ function run(
   const align = split.align ?? 1;
   const pool = split.work >= INLINE_NS && n > align ? threadPool() : null;
   const starts = pool === null ? null : schedule(n, split, pool.threads, align);
-  const mark = ws.mark();
+  const mark = arena.mark();
   try {
     if (starts === null || starts.length <= 2) {
       // One range on the calling thread.
-      const scratch = scratchBytes < 0 ? -1 : ws.take(scratchBytes + CANARY_BYTES);
-      if (scratch >= 0) setCanary(ws, scratch, scratchBytes);
+      const scratch = scratchBytes < 0 ? -1 : arena.take(scratchBytes + CANARY_BYTES);
+      if (scratch >= 0) setCanary(arena, scratch, scratchBytes);
       if (unitBytes === null) {
         if (scratch < 0) fn(...args, 0, n);
         else fn(...args, 0, n, scratch);
       } else {
         fn(...args);
       }
-      if (scratch >= 0) checkCanary(ws, scratch, scratchBytes, name);
+      if (scratch >= 0) checkCanary(arena, scratch, scratchBytes, name);
       return;
     }
     const participants = pool!.threads;
     const slot = scratchBytes < 0 ? 0 : roundUp(scratchBytes + CANARY_BYTES, 64);
-    const scratch = slot === 0 ? 0 : ws.take(slot * participants);
-    for (let p = 0; p < participants && slot > 0; p++) setCanary(ws, scratch + p * slot, scratchBytes);
+    const scratch = slot === 0 ? 0 : arena.take(slot * participants);
+    for (let p = 0; p < participants && slot > 0; p++) setCanary(arena, scratch + p * slot, scratchBytes);
     const job: Job = {
       kernel: POOL_KERNELS.indexOf(name),
       args,
@@ -151,9 +151,9 @@ function run(
       slotBytes: slot,
     };
     pool!.run(job, name);
-    for (let p = 0; p < participants && slot > 0; p++) checkCanary(ws, scratch + p * slot, scratchBytes, name);
+    for (let p = 0; p < participants && slot > 0; p++) checkCanary(arena, scratch + p * slot, scratchBytes, name);
   } finally {
-    ws.release(mark);
+    arena.release(mark);
   }
 }
 
@@ -196,16 +196,16 @@ function roundUp(x: number, m: number): number {
 const CANARY = 0x5a17c0de;
 const CANARY_BYTES = 64;
 
-function setCanary(ws: Workspace, scratch: number, scratchBytes: number): void {
-  ws.view(scratch + scratchBytes, CANARY_BYTES / 4).fill(CANARY);
+function setCanary(arena: ScratchArena, scratch: number, scratchBytes: number): void {
+  arena.view(scratch + scratchBytes, CANARY_BYTES / 4).fill(CANARY);
 }
 
 /**
  * A kernel that wrote past the scratch its *ScratchBytes function asked for is a bug that would
  * otherwise corrupt whatever lies next in memory (another thread's scratch), silently.
  */
-function checkCanary(ws: Workspace, scratch: number, scratchBytes: number, name: string): void {
-  if (ws.view(scratch + scratchBytes, CANARY_BYTES / 4).some((v) => v !== CANARY)) {
+function checkCanary(arena: ScratchArena, scratch: number, scratchBytes: number, name: string): void {
+  if (arena.view(scratch + scratchBytes, CANARY_BYTES / 4).some((v) => v !== CANARY)) {
     throw new Error(`wasm.${name}: kernel wrote past its ${scratchBytes} bytes of scratch (a scratch-size bug)`);
   }
 }

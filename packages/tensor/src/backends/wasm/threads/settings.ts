@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { wasmRuntime } from '../module.js';
+import { wasmRuntime } from '../kernels.js';
 import { MAX_PARTICIPANTS } from './job.js';
 import { ThreadPool } from './thread-pool.js';
 

@@ -1,7 +1,7 @@
 /**
  * A kernel worker (worker_threads). It instantiates the compiled kernels on the one shared
  * memory (the module has no start function and only passive data segments, so instantiating it
- * again writes nothing: module.ts), then sleeps on the job board until the caller posts a job,
+ * again writes nothing: kernels.ts), then sleeps on the job board until the caller posts a job,
  * runs ranges of it, polls the board a little while for the next job, and sleeps again. It
  * never allocates wasm memory and never touches a tensor: everything it needs is in the job's
  * numbers.
@@ -11,7 +11,7 @@ import type { WasmMemory, WasmModule } from '../../../webassembly.js';
 import { WebAssemblyApi } from '../../../webassembly.js';
 import { board, pollWhile, READY, SEQ, STOP, workOn } from './job.js';
 
-/** What the pool passes to each worker (module.ts's compiled module, memory and the board). */
+/** What the pool passes to each worker (kernels.ts's compiled module, memory and the board). */
 export interface WorkerData {
   module: WasmModule;
   memory: WasmMemory;

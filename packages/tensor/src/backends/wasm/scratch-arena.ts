@@ -11,7 +11,7 @@ const ALIGN = 64;
  * A call that outgrows the arena gets extra blocks from the heap for its duration; when the
  * outermost call releases, they are freed and the arena grows to the call's total demand.
  */
-export class Workspace {
+export class ScratchArena {
   private base = 0;
   private capacity = 0;
   /** Bytes taken by the calls in progress. */
@@ -50,7 +50,7 @@ export class Workspace {
     this.base = this.heap.allocateBytes(this.capacity);
   }
 
-  /** `n` i32 of workspace memory at `ptr`, as a view. */
+  /** `n` i32 of arena memory at `ptr`, as a view. */
   view(ptr: number, n: number): Int32Array {
     return new Int32Array(this.heap.memory.buffer as ArrayBuffer, ptr, n);
   }
