@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
     // global.gc for the test of the FinalizationRegistry safety net (src/backends/wasm/memory.test.ts).

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createReferenceBackend } from './backends/reference/index.js';
-import { useReference } from './backends/reference/testing.js';
 import {
   arange,
   empty,
@@ -18,6 +17,7 @@ import {
 import { getBackend, registerBackend, withBackend } from './engine.js';
 import { ShapeError } from './errors.js';
 import { Rng } from './random.js';
+import { useReference } from './testing/reference.js';
 
 beforeAll(() => useReference('float32'));
 

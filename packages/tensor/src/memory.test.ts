@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createReferenceBackend } from './backends/reference/index.js';
-import { useReference } from './backends/reference/testing.js';
 import { normal, tensor } from './creation.js';
 import { registerBackend, setBackend } from './engine.js';
 import { HeapAllocator, JsAllocator, sizeClass } from './memory.js';
@@ -8,6 +7,7 @@ import { conv2d, conv2dBackwardData, conv2dBackwardFilter } from './ops/conv.js'
 import { add, relu, thresholdBackward } from './ops/elementwise.js';
 import { Rng } from './random.js';
 import { tidy } from './scope.js';
+import { useReference } from './testing/reference.js';
 import { WebAssemblyApi } from './webassembly.js';
 
 const newMemory = () => new WebAssemblyApi.Memory({ initial: 1, maximum: 1024, shared: true });

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { useReference } from './backends/reference/testing.js';
 import { tensor } from './creation.js';
 import { add } from './ops/elementwise.js';
 import { keep, tidy } from './scope.js';
 import type { Tensor } from './tensor.js';
+import { useReference } from './testing/reference.js';
 
 beforeAll(() => useReference('float32'));
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createReferenceBackend } from './backends/reference/index.js';
-import { useReference } from './backends/reference/testing.js';
 import { arange, tensor } from './creation.js';
 import { registerBackend, withBackend } from './engine.js';
 import { DisposedError, ShapeError } from './errors.js';
 import { HeapAllocator } from './memory.js';
 import { Tensor } from './tensor.js';
+import { useReference } from './testing/reference.js';
 import { WebAssemblyApi } from './webassembly.js';
 
 beforeAll(() => useReference('float32'));

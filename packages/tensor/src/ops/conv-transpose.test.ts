@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { PROPERTY_RUNS } from '../backends/reference/arbitraries.js';
-import { dot, expectClose, randn, useReference } from '../backends/reference/testing.js';
 import { tensor } from '../creation.js';
 import type { Tensor } from '../tensor.js';
+import { PROPERTY_RUNS } from '../testing/arbitraries.js';
+import { dot, expectClose, randn, useReference } from '../testing/reference.js';
 import {
   convTranspose2d,
   convTranspose2dBackwardData,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { dot, expectClose, randn, useReference } from '../backends/reference/testing.js';
+import { dot, expectClose, randn, useReference } from '../testing/reference.js';
 import { conv2d, conv2dBackwardFilter, conv2dOutputSize } from './conv.js';
 
 beforeAll(() => useReference('float64'));

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createReferenceBackend } from '../backends/reference/index.js';
-import { useReference } from '../backends/reference/testing.js';
 import { tensor, zeros } from '../creation.js';
 import { getBackend, registerBackend, withBackend } from '../engine.js';
 import { ShapeError } from '../errors.js';
 import { HeapAllocator } from '../memory.js';
+import { useReference } from '../testing/reference.js';
 import { WebAssemblyApi } from '../webassembly.js';
 import { add, broadcastShape, clone, exp, mul, relu, sub } from './elementwise.js';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { randn, useReference } from '../backends/reference/testing.js';
+import { randn, useReference } from '../testing/reference.js';
 import { avgPool2d, maxPool2d, pool2dOutputSize } from './pool.js';
 
 beforeAll(() => useReference('float64'));

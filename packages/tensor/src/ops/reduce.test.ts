@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { useReference } from '../backends/reference/testing.js';
 import { arange, tensor, zeros } from '../creation.js';
+import { useReference } from '../testing/reference.js';
 import { argmax, max, mean, normalizeAxes, sum } from './reduce.js';
 
 beforeAll(() => useReference('float64'));

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { useReference } from '../backends/reference/testing.js';
 import { zeros } from '../creation.js';
 import { DisposedError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { useReference } from '../testing/reference.js';
 import * as ops from './index.js';
 
 beforeAll(() => useReference('float32'));

@@ -8,7 +8,7 @@ import {
   batchNormTrain,
 } from '../../ops/batchnorm.js';
 import type { Tensor } from '../../tensor.js';
-import { dot, expectClose, numericalGradient, randn, useReference } from './testing.js';
+import { dot, expectClose, numericalGradient, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 

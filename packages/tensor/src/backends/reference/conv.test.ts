@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { tensor } from '../../creation.js';
 import { conv2d, conv2dBackwardData, conv2dBackwardFilter } from '../../ops/conv.js';
-import { convGeometry, PROPERTY_RUNS } from './arbitraries.js';
+import { convGeometry, PROPERTY_RUNS } from '../../testing/arbitraries.js';
+import { dot, expectClose, randn, useReference } from '../../testing/reference.js';
 import { validOutputRange } from './conv.js';
-import { dot, expectClose, randn, useReference } from './testing.js';
 
 beforeAll(() => useReference('float64'));
 

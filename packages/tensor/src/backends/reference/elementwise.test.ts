@@ -14,8 +14,8 @@ import {
   unary,
 } from '../../ops/elementwise.js';
 import { stridesOf } from '../../shape.js';
-import { PROPERTY_RUNS } from './arbitraries.js';
-import { dot, expectClose, numericalGradient, randn, useReference } from './testing.js';
+import { PROPERTY_RUNS } from '../../testing/arbitraries.js';
+import { dot, expectClose, numericalGradient, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 

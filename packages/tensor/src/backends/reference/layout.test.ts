@@ -4,9 +4,9 @@ import type { PadMode } from '../../backend.js';
 import { arange, tensor } from '../../creation.js';
 import { concat, pad, padBackward, permute, transpose } from '../../ops/layout.js';
 import { stridesOf } from '../../shape.js';
-import { PROPERTY_RUNS } from './arbitraries.js';
+import { PROPERTY_RUNS } from '../../testing/arbitraries.js';
+import { dot, expectClose, randn, useReference } from '../../testing/reference.js';
 import { padSourceIndex } from './layout.js';
-import { dot, expectClose, randn, useReference } from './testing.js';
 
 beforeAll(() => useReference('float64'));
 

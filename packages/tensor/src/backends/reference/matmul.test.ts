@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { full, tensor } from '../../creation.js';
 import { transpose } from '../../ops/layout.js';
 import { matmul } from '../../ops/matmul.js';
-import { PROPERTY_RUNS } from './arbitraries.js';
-import { expectClose, randn, useReference } from './testing.js';
+import { PROPERTY_RUNS } from '../../testing/arbitraries.js';
+import { expectClose, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { tensor } from '../../creation.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from '../../ops/pool.js';
-import { PROPERTY_RUNS, poolGeometry } from './arbitraries.js';
-import { dot, expectClose, randn, useReference } from './testing.js';
+import { PROPERTY_RUNS, poolGeometry } from '../../testing/arbitraries.js';
+import { dot, expectClose, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 

@@ -4,8 +4,8 @@ import type { ReduceOp } from '../../backend.js';
 import { tensor } from '../../creation.js';
 import { argmax, max, mean, min, sum, topk } from '../../ops/reduce.js';
 import { stridesOf } from '../../shape.js';
-import { PROPERTY_RUNS } from './arbitraries.js';
-import { expectClose, randn, useReference } from './testing.js';
+import { PROPERTY_RUNS } from '../../testing/arbitraries.js';
+import { expectClose, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { tensor } from '../../creation.js';
 import { upsampleNearest2d, upsampleNearest2dBackward } from '../../ops/upsample.js';
-import { PROPERTY_RUNS } from './arbitraries.js';
-import { dot, expectClose, randn, useReference } from './testing.js';
+import { PROPERTY_RUNS } from '../../testing/arbitraries.js';
+import { dot, expectClose, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { Rng } from '../../random.js';
 import type { Tensor } from '../../tensor.js';
-import { clonePair, expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
+import {
+  clonePair,
+  expectAgree,
+  filledPair,
+  RUNS,
+  randomPair,
+  reference,
+  wasm,
+} from '../../testing/wasm-vs-reference.js';
 
 /** [N, C], [N, C, L] or [N, C, H, W], with or without affine parameters and running statistics. */
 const setup = fc.record({

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conv2dOutputSize } from '../../ops/conv.js';
-import { type Case, checkBackwardData, checkBackwardFilter, checkForward } from './conv-checks.js';
-import { CONV_RUNS } from './testing.js';
+import { type Case, checkBackwardData, checkBackwardFilter, checkForward } from '../../testing/conv-checks.js';
+import { CONV_RUNS } from '../../testing/wasm-vs-reference.js';
 
 /**
  * Geometries for the property: odd sizes, batch 1, strides 1/2 (and 3/4 across rows: the

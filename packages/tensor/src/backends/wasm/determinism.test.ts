@@ -37,7 +37,7 @@ import {
   withBackend,
   zeros,
 } from '../../index.js';
-import { bits, expectSameBits, useTwoThreads } from './thread-testing.js';
+import { bits, expectSameBits, useTwoThreads } from '../../testing/threads.js';
 
 /**
  * Results must not depend on the number of threads: every kernel that is split into ranges

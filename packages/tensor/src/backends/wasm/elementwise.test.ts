@@ -3,8 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import { Rng } from '../../random.js';
 import type { Tensor } from '../../tensor.js';
+import {
+  clonePair,
+  expectAgree,
+  filledPair,
+  RUNS,
+  randomPair,
+  reference,
+  wasm,
+} from '../../testing/wasm-vs-reference.js';
 import { broadcastPattern, float32Threshold } from './elementwise.js';
-import { clonePair, expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
 
 const UNARY: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'tanh', 'sigmoid', 'square', 'sign'];
 const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow'];

@@ -16,15 +16,23 @@ import {
   withBackend,
   zeros,
 } from '../../index.js';
-import { clonePair, expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
-import { expectSameBits, useTwoThreads } from './thread-testing.js';
+import { expectSameBits, useTwoThreads } from '../../testing/threads.js';
+import {
+  clonePair,
+  expectAgree,
+  filledPair,
+  RUNS,
+  randomPair,
+  reference,
+  wasm,
+} from '../../testing/wasm-vs-reference.js';
 
 /**
  * The fused ReLU kernels (batch norm + ReLU forward and backward, add + ReLU):
  * - on each backend they give the same bits as the unfused sequence (batch norm, then
  *   threshold(y, 0, 0); thresholdBackward(y, dy, 0), then the batch norm backward; add, then
  *   threshold), NaN and signed zeros included: a fused network trains exactly like the unfused;
- * - wasm matches the reference within the accuracy contract (testing.ts);
+ * - wasm matches the reference within the accuracy contract (src/testing/wasm-vs-reference.ts);
  * - 1 and 2 threads give the same bits.
  * The float64 gradient checks are in reference/batchnorm.test.ts and reference/elementwise.test.ts.
  */
@@ -47,7 +55,7 @@ function filled(b: Backend, shape: readonly number[], value: number): Tensor {
 }
 
 /**
- * The scales of the fused backward's outputs under the accuracy contract (testing.ts): the
+ * The scales of the fused backward's outputs under the accuracy contract (src/testing/wasm-vs-reference.ts): the
  * larger of the result and Σ|terms|/√M per channel, the terms taken from the reference with dy
  * masked by y. dx = k·(g − Σg/M − xhat·Σ(g·xhat)/M) cancels like the unfused one's.
  */

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../random.js';
-import { absolute, expectAgree, filledPair, RUNS, randomPair, reference, termScale, wasm } from './testing.js';
+import {
+  absolute,
+  expectAgree,
+  filledPair,
+  RUNS,
+  randomPair,
+  reference,
+  termScale,
+  wasm,
+} from '../../testing/wasm-vs-reference.js';
 
 /** Runs one product on both backends and compares (out starts as NaN when beta = 0, so it must not be read). */
 function check(

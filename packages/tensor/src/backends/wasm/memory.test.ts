@@ -11,8 +11,8 @@ import {
   wasmMemoryStats,
   withBackend,
 } from '../../index.js';
+import { wasm } from '../../testing/wasm-vs-reference.js';
 import { instantiateKernels } from './kernels.js';
-import { wasm } from './testing.js';
 
 /** One small forward/backward step: conv → relu → residual add → both conv gradients. */
 function step(x: Tensor, w: Tensor, b: Tensor): Tensor[] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../random.js';
 import { Tensor } from '../../tensor.js';
+import { expectAgree, filledPair, randomPair, reference, wasm } from '../../testing/wasm-vs-reference.js';
 import { wasmMemoryStats } from './index.js';
-import { expectAgree, filledPair, randomPair, reference, wasm } from './testing.js';
 
 describe('wasm kernels on tensors from elsewhere', () => {
   it('copies reference (and float64) inputs in, and writes results back to a reference output', () => {

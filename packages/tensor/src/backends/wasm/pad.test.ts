@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { PadMode } from '../../backend.js';
 import { Rng } from '../../random.js';
 import { Tensor } from '../../tensor.js';
+import { filledPair, RUNS, randomPair, reference, wasm } from '../../testing/wasm-vs-reference.js';
 import { forEachRun } from './pad.js';
-import { filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
 
 /** Padding only moves values: wasm must equal the reference exactly. */
 function expectSame(actual: Tensor, expected: Tensor, what: string): void {

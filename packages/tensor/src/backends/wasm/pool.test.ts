@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import type { Pool2dParams } from '../../backend.js';
 import { pool2dOutputSize } from '../../ops/pool.js';
 import { Rng } from '../../random.js';
-import { expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
+import { expectAgree, filledPair, RUNS, randomPair, reference, wasm } from '../../testing/wasm-vs-reference.js';
 
 /** Pooling geometries (padding at most half the window, as the ops require). */
 const geometry = fc

@@ -2,8 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ReduceOp } from '../../backend.js';
 import { Rng } from '../../random.js';
+import {
+  absolute,
+  expectAgree,
+  filledPair,
+  RUNS,
+  randomPair,
+  reference,
+  termScale,
+  wasm,
+} from '../../testing/wasm-vs-reference.js';
 import { reductionRuns } from './reduce.js';
-import { absolute, expectAgree, filledPair, RUNS, randomPair, reference, termScale, wasm } from './testing.js';
 
 /** A shape of rank 1–4 and a non-empty sorted subset of its axes. */
 const reduction = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }).chain((shape) =>

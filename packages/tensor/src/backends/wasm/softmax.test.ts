@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { Rng } from '../../random.js';
-import { expectAgree, filledPair, RUNS, randomPair, reference, wasm } from './testing.js';
+import { expectAgree, filledPair, RUNS, randomPair, reference, wasm } from '../../testing/wasm-vs-reference.js';
 
 describe('wasm softmax', () => {
   it('softmax and log-softmax, forward and backward, match the reference', () => {

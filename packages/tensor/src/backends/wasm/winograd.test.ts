@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conv2dOutputSize } from '../../ops/conv.js';
-import { type Case, checkBackwardData, checkBackwardFilter, checkForward, shapes } from './conv-checks.js';
+import { type Case, checkBackwardData, checkBackwardFilter, checkForward, shapes } from '../../testing/conv-checks.js';
+import { CONV_RUNS } from '../../testing/wasm-vs-reference.js';
 import { wasmRuntime } from './kernels.js';
-import { CONV_RUNS } from './testing.js';
 
 /**
  * The Winograd kernels (assembly/winograd.ts) behind 3×3 stride-1 convolutions with at least 8

@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conv2d, Rng, Tensor, uniform, withBackend } from '../../../index.js';
+import { reference } from '../../../testing/wasm-vs-reference.js';
 import { wasmRuntime } from '../kernels.js';
-import { reference } from '../testing.js';
 import { currentPool, getThreads, POOL_KERNELS, setThreads, threadPool, threadsReady } from './settings.js';
 
 const threadsBefore = getThreads();

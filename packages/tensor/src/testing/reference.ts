@@ -1,13 +1,13 @@
-import type { DType } from '../../dtype.js';
-import { listBackends, registerBackend, setBackend, setDefaultDType } from '../../engine.js';
-import { Rng } from '../../random.js';
-import { Tensor } from '../../tensor.js';
-import { createReferenceBackend } from './index.js';
+import { createReferenceBackend } from '../backends/reference/index.js';
+import type { DType } from '../dtype.js';
+import { listBackends, registerBackend, setBackend, setDefaultDType } from '../engine.js';
+import { Rng } from '../random.js';
+import { Tensor } from '../tensor.js';
 
 /**
  * Helpers for the reference backend's tests (and the ops' tests, which run on it): seeded
- * random tensors, inner products and numerical gradients in float64. Not exported from the
- * package entry point, and free of test-runner imports so that it builds with the package.
+ * random tensors, inner products and numerical gradients in float64. Test support only
+ * (src/testing is type-checked but not built into dist).
  */
 
 /**

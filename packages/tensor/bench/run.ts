@@ -1,5 +1,5 @@
 /**
- * `pnpm bench` (node dist/bench/run.js [--quick] [--backend wasm|reference] [--threads 1,2] [--filter text]): the
+ * `pnpm bench` (node bench/dist/run.js [--quick] [--backend wasm|reference] [--threads 1,2] [--filter text]): the
  * tensor benchmark of issue 2. Prints, per backend (the wasm one with 1 thread and with all
  * cores, or the --threads list), the median GFLOPS of sgemm and of the ResNet-20 convolution
  * passes, and writes every median to bench-results/tensor.json at the repository root as
@@ -10,7 +10,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { backendByName, setThreads, threadsReady } from '../index.js';
+import { backendByName, setThreads, threadsReady } from '@funt/tensor';
 import { type BenchCase, CONV_PASSES, convCase, RESNET20_CONVS, sgemmCase } from './cases.js';
 import { type TimingOptions, time } from './timing.js';
 
@@ -81,7 +81,11 @@ function pad(s: string, n: number): string {
 }
 
 async function main(): Promise<void> {
+  // `pnpm bench -- --flag` hands the '--' on to the script: drop it.
+  const args = process.argv.slice(2);
+  if (args[0] === '--') args.shift();
   const { values } = parseArgs({
+    args,
     options: {
       quick: { type: 'boolean', default: false },
       backend: { type: 'string' },
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('usage: node dist/bench/run.js [--quick] [--backend wasm|reference] [--threads 1,2] [--filter text]');
+    console.log('usage: node bench/dist/run.js [--quick] [--backend wasm|reference] [--threads 1,2] [--filter text]');
     return;
   }
   const threadCounts = values.threads.split(',').map((t) => Number(t.trim()));

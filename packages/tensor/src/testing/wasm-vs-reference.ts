@@ -1,13 +1,12 @@
-import type { Backend } from '../../backend.js';
-import { backendByName } from '../../engine.js';
-import { formatShape } from '../../errors.js';
-import '../../index.js'; // registers both backends
-import type { Rng } from '../../random.js';
-import { Tensor } from '../../tensor.js';
+import type { Backend } from '../backend.js';
+import { backendByName } from '../engine.js';
+import { formatShape } from '../errors.js';
+import '../index.js'; // registers both backends
+import type { Rng } from '../random.js';
+import { Tensor } from '../tensor.js';
 
 /**
- * Helpers for the wasm-versus-reference tests (free of test-runner imports, like the reference
- * backend's testing.ts).
+ * Helpers for the wasm-versus-reference tests.
  *
  * The accuracy contract
  * ---------------------

@@ -1,13 +1,22 @@
-import type { Conv2dParams } from '../../backend.js';
-import { conv2dOutputSize } from '../../ops/conv.js';
-import { Rng } from '../../random.js';
-import { absolute, clonePair, expectAgree, filledPair, randomPair, reference, termScale, wasm } from './testing.js';
+import type { Conv2dParams } from '../backend.js';
+import { conv2dOutputSize } from '../ops/conv.js';
+import { Rng } from '../random.js';
+import {
+  absolute,
+  clonePair,
+  expectAgree,
+  filledPair,
+  randomPair,
+  reference,
+  termScale,
+  wasm,
+} from './wasm-vs-reference.js';
 
 /**
  * The wasm convolution passes against the reference on one geometry, shared by conv.test.ts
  * (every geometry) and winograd.test.ts (the 3×3 stride-1 ones the Winograd kernels take).
  * Each check fills the outputs with NaN first (or accumulates onto random values) and bounds
- * the error by the sum of |terms| (testing.ts).
+ * the error by the sum of |terms| (wasm-vs-reference.ts).
  */
 
 export interface Case {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { withBackend } from '../../engine.js';
-import type { Tensor } from '../../tensor.js';
-import { currentPool, getThreads, setThreads, threadsReady } from './threads/settings.js';
+import { currentPool, getThreads, setThreads, threadsReady } from '../backends/wasm/threads/settings.js';
+import { withBackend } from '../engine.js';
+import type { Tensor } from '../tensor.js';
 
 /**
  * Helpers of the tests that results do not depend on the number of threads (determinism.test.ts,

@@ -1,7 +1,4 @@
-import type { Backend, Conv2dParams } from '../backend.js';
-import { conv2dOutputSize } from '../ops/conv.js';
-import { Rng } from '../random.js';
-import { Tensor } from '../tensor.js';
+import { type Backend, type Conv2dParams, conv2dOutputSize, Rng, Tensor } from '@funt/tensor';
 
 /**
  * The benchmark cases of issue 2: sgemm at several sizes and the convolutions of a ResNet-20

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normwiseError, tolerance } from './testing.js';
+import { normwiseError, tolerance } from './wasm-vs-reference.js';
 
 describe('the wasm-versus-reference comparison', () => {
   it('measures the largest difference relative to the largest expected value', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { conv2dOutputSize } from '../../ops/conv.js';
-import { pool2dOutputSize } from '../../ops/pool.js';
+import { conv2dOutputSize } from '../ops/conv.js';
+import { pool2dOutputSize } from '../ops/pool.js';
 
 /**
  * fast-check generators of kernel geometries for the property tests: odd sizes, batch 1,
