@@ -1,23 +1,29 @@
-import { Tensor } from './tensor.js';
-
 /**
  * `tidy(fn)` disposes every tensor created while `fn` runs, except those it returns (a tensor,
  * or tensors inside a returned array or plain object) and those passed to `keep`.
+ *
+ * A scope holds whatever registered itself on creation (`trackInScope`, which every Tensor
+ * calls), so this file needs nothing of tensor.ts beyond `dispose`, and tensor.ts can depend on
+ * it without a cycle.
  */
-const scopes: Set<Tensor>[] = [];
+interface Scoped {
+  dispose(): void;
+}
 
-export function trackInScope(t: Tensor): void {
+const scopes: Set<Scoped>[] = [];
+
+export function trackInScope(t: Scoped): void {
   if (scopes.length > 0) scopes[scopes.length - 1].add(t);
 }
 
 /** Exempts a tensor from the enclosing `tidy` scopes. */
-export function keep<T extends Tensor>(t: T): T {
+export function keep<T extends Scoped>(t: T): T {
   for (const s of scopes) s.delete(t);
   return t;
 }
 
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<Tensor>();
+  const scope = new Set<Scoped>();
   scopes.push(scope);
   let result: T;
   try {
@@ -30,7 +36,7 @@ export function tidy<T>(fn: () => T): T {
   }
   scopes.pop();
   const kept = new Set<unknown>();
-  collect(result, kept, 0);
+  collect(result, scope, kept, 0);
   for (const t of scope) {
     if (kept.has(t)) {
       // Survivors belong to the enclosing scope, if any.
@@ -42,13 +48,18 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-function collect(value: unknown, into: Set<unknown>, depth: number): void {
+/**
+ * Adds to `into` the members of `scope` in `value`: the value itself, or (up to four levels
+ * deep) the elements of arrays and the values of plain objects. Anything else, a tensor of
+ * another scope included, is not looked into.
+ */
+function collect(value: unknown, scope: Set<Scoped>, into: Set<unknown>, depth: number): void {
   if (depth > 4 || value === null || typeof value !== 'object') return;
-  if (value instanceof Tensor) {
+  if (scope.has(value as Scoped)) {
     into.add(value);
     return;
   }
-  if (Array.isArray(value)) for (const v of value) collect(v, into, depth + 1);
+  if (Array.isArray(value)) for (const v of value) collect(v, scope, into, depth + 1);
   else if (Object.getPrototypeOf(value) === Object.prototype)
-    for (const v of Object.values(value)) collect(v, into, depth + 1);
+    for (const v of Object.values(value)) collect(v, scope, into, depth + 1);
 }
