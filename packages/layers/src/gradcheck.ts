@@ -1,4 +1,4 @@
-import { type DType, fromTypedArray, getDefaultDType, Rng, Tensor } from '@funt/tensor';
+import { type DType, fromTypedArray, getDefaultDType, numericalGradient, Rng, Tensor } from '@funt/tensor';
 import type { Activity } from './activity.js';
 import type { Criterion, Target } from './criterion.js';
 import type { Module } from './module.js';
@@ -39,25 +39,8 @@ export function relativeError(a: Values, b: Values, tiny = 1e-8): number {
   return worst;
 }
 
-/**
- * ∂f/∂x by central differences: (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h for every element of x (a
- * tensor or the array f reads it from), which is perturbed in place and restored. `f` must
- * recompute everything from x.
- */
-export function numericalGradient(f: () => number, x: Tensor | Float64Array | Float32Array, h = 1e-5): Float64Array {
-  const d = x instanceof Tensor ? x.data : x;
-  const grad = new Float64Array(d.length);
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    d[i] = v + h;
-    const plus = f();
-    d[i] = v - h;
-    const minus = f();
-    d[i] = v;
-    grad[i] = (plus - minus) / (2 * h);
-  }
-  return grad;
-}
+/** Central differences, from @funt/tensor (re-exported here as part of this API). */
+export { numericalGradient };
 
 export interface GradCheckOptions {
   /** Seed for the random input and output weights R (default 1). */

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 
 /**
  * Helpers for the reference backend's tests (and the ops' tests, which run on it): seeded
- * random tensors, inner products and numerical gradients in float64. Test support only
+ * random tensors, inner products and closeness checks in float64. Test support only
  * (src/testing is type-checked but not built into dist).
  */
 
@@ -35,25 +35,6 @@ export function dot(a: Tensor, b: Tensor): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i] * y[i];
   return s;
-}
-
-/**
- * Central-difference gradient of the scalar `f()` with respect to every element of `x`
- * (perturbed in place and restored). Meant for float64 tensors.
- */
-export function numericalGradient(f: () => number, x: Tensor, h = 1e-6): Float64Array {
-  const d = x.data;
-  const g = new Float64Array(d.length);
-  for (let i = 0; i < d.length; i++) {
-    const old = d[i];
-    d[i] = old + h;
-    const fp = f();
-    d[i] = old - h;
-    const fm = f();
-    d[i] = old;
-    g[i] = (fp - fm) / (2 * h);
-  }
-  return g;
 }
 
 /** max |a - b| / max(1, |a|, |b|): a relative error that stays meaningful near zero. */

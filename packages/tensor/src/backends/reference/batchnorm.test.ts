@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { full, tensor, zeros } from '../../creation.js';
+import { numericalGradient } from '../../numerical-gradient.js';
 import {
   batchNormApply,
   batchNormBackward,
@@ -8,7 +9,7 @@ import {
   batchNormTrain,
 } from '../../ops/batchnorm.js';
 import type { Tensor } from '../../tensor.js';
-import { dot, expectClose, numericalGradient, randn, useReference } from '../../testing/reference.js';
+import { dot, expectClose, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BinaryOp, UnaryOp } from '../../backend.js';
 import { full, tensor } from '../../creation.js';
+import { numericalGradient } from '../../numerical-gradient.js';
 import {
   addRelu,
   axpby,
@@ -15,7 +16,7 @@ import {
 } from '../../ops/elementwise.js';
 import { stridesOf } from '../../shape.js';
 import { PROPERTY_RUNS } from '../../testing/arbitraries.js';
-import { dot, expectClose, numericalGradient, randn, useReference } from '../../testing/reference.js';
+import { dot, expectClose, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 

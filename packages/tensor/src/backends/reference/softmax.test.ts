@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { tensor } from '../../creation.js';
+import { numericalGradient } from '../../numerical-gradient.js';
 import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../../ops/softmax.js';
-import { dot, expectClose, numericalGradient, randn, useReference } from '../../testing/reference.js';
+import { dot, expectClose, randn, useReference } from '../../testing/reference.js';
 
 beforeAll(() => useReference('float64'));
 
