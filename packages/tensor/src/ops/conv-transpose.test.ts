@@ -4,12 +4,8 @@ import { tensor } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import { PROPERTY_RUNS } from '../testing/arbitraries.js';
 import { dot, expectClose, randn, useReference } from '../testing/reference.js';
-import {
-  convTranspose2d,
-  convTranspose2dBackwardData,
-  convTranspose2dBackwardFilter,
-  convTranspose2dOutputSize,
-} from './conv-transpose.js';
+import { convTranspose2dOutputSize } from './conv-geometry.js';
+import { convTranspose2d, convTranspose2dBackwardData, convTranspose2dBackwardFilter } from './conv-transpose.js';
 
 beforeAll(() => useReference('float64'));
 

@@ -1,20 +1,18 @@
 import type { Conv2dParams } from '../backend.js';
-import { zeros } from '../creation.js';
 import { getBackend } from '../engine.js';
-import { formatShape, ShapeError } from '../errors.js';
-import { type Shape, sameShape } from '../shape.js';
+import { ShapeError } from '../errors.js';
+import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { type Conv2dOptions, convParams, type FilterGradients } from './conv.js';
+import { type FilterGradients, filterGradientOutputs } from './conv.js';
 import {
-  checkLive,
-  checkRank,
-  checkShapeArg,
-  checkShapeEquals,
-  commonDType,
-  output,
-  pair,
-  withShapes,
-} from './validate.js';
+  type Conv2dOptions,
+  checkBias,
+  checkGradOutput,
+  convOutputShape,
+  convParams,
+  type OutputPadding,
+} from './conv-geometry.js';
+import { checkLive, checkRank, checkShapeArg, commonDType, output, pair, withShapes } from './validate.js';
 
 /**
  * Transposed 2-D convolution (Torch SpatialFullConvolution), built from the convolution
@@ -32,22 +30,12 @@ export interface ConvTranspose2dOptions extends Conv2dOptions {
   outputPadding?: number | readonly [number, number];
 }
 
-/** Output size of a transposed convolution along one axis. */
-export function convTranspose2dOutputSize(
-  size: number,
-  kernel: number,
-  stride: number,
-  pad: number,
-  outputPadding = 0,
-): number {
-  return (size - 1) * stride - 2 * pad + kernel + outputPadding;
-}
-
+/** The convolution parameters and the output padding, validated (each adj < its stride). */
 function params(
   op: string,
   opts: ConvTranspose2dOptions,
   shapes: readonly Shape[],
-): { p: Conv2dParams; adjH: number; adjW: number } {
+): { p: Conv2dParams; adj: OutputPadding } {
   const p = convParams(op, opts, shapes);
   const [adjH, adjW] = pair(op, 'outputPadding', opts.outputPadding ?? 0, false, shapes);
   if (adjH >= p.strideH || adjW >= p.strideW) {
@@ -57,35 +45,7 @@ function params(
       shapes,
     );
   }
-  return { p, adjH, adjW };
-}
-
-/** The output shape for x [N, Cin, H, W] and w [Cin, Cout, kH, kW]. */
-function outputShape(op: string, x: Shape, w: Shape, p: Conv2dParams, adjH: number, adjW: number): number[] {
-  if (x.length !== 4)
-    throw new ShapeError(op, `input must be [N, C, H, W], got ${formatShape(x)} (weight ${formatShape(w)})`, [x, w]);
-  if (w.length !== 4)
-    throw new ShapeError(op, `weight must be [Cin, Cout, kH, kW], got ${formatShape(w)} (input ${formatShape(x)})`, [
-      w,
-      x,
-    ]);
-  const [N, C, H, W] = x;
-  const [Cin, Cout, kH, kW] = w;
-  if (C !== Cin)
-    throw new ShapeError(op, `input channels ${C} do not match weight ${formatShape(w)} for input ${formatShape(x)}`, [
-      x,
-      w,
-    ]);
-  const Ho = convTranspose2dOutputSize(H, kH, p.strideH, p.padH, adjH);
-  const Wo = convTranspose2dOutputSize(W, kW, p.strideW, p.padW, adjW);
-  if (Ho <= 0 || Wo <= 0 || H === 0 || W === 0 || kH === 0 || kW === 0) {
-    throw new ShapeError(
-      op,
-      `output size ${Ho}×${Wo} is not positive for input ${formatShape(x)}, weight ${formatShape(w)}, stride ${p.strideH}×${p.strideW}, padding ${p.padH}×${p.padW}`,
-      [x, w],
-    );
-  }
-  return [N, Cout, Ho, Wo];
+  return { p, adj: { adjH, adjW } };
 }
 
 /** y [N, Cout, Ho, Wo] = transposed convolution of x [N, Cin, H, W] with w [Cin, Cout, kH, kW], plus bias [Cout]. */
@@ -97,17 +57,11 @@ export function convTranspose2d(
   out?: Tensor,
 ): Tensor {
   const op = 'convTranspose2d';
-  checkLive(op, x, w, bias);
-  const { p, adjH, adjW } = params(op, opts, [x.shape, w.shape]);
-  const shape = outputShape(op, x.shape, w.shape, p, adjH, adjW);
+  checkLive(op, x, w);
+  const { p, adj } = params(op, opts, [x.shape, w.shape]);
+  const shape = convOutputShape(op, x.shape, w.shape, p, adj);
   const Cout = shape[1];
-  if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== Cout)) {
-    throw new ShapeError(
-      op,
-      `bias ${formatShape(bias.shape)} must be [${Cout}] (input ${formatShape(x.shape)}, weight ${formatShape(w.shape)})`,
-      [bias.shape, x.shape, w.shape],
-    );
-  }
+  checkBias(op, bias, Cout, [x.shape, w.shape]);
   const y = output(op, shape, commonDType(op, [x, w, bias, out]), out, [x, w, bias]);
   const backend = getBackend();
   backend.conv2dBackwardData(x, w, y, p);
@@ -129,17 +83,9 @@ export function convTranspose2dBackwardData(
 ): Tensor {
   const op = 'convTranspose2dBackwardData';
   checkLive(op, dy, w);
-  const { p, adjH, adjW } = params(op, opts, [dy.shape, w.shape]);
-  checkShapeArg(op, 'inputShape', inputShape, 4, [dy.shape, w.shape]);
+  const { p, adj } = params(op, opts, [dy.shape, w.shape]);
   checkRank(op, 'weight', w, 4, [dy.shape, inputShape]);
-  const expected = outputShape(op, inputShape, w.shape, p, adjH, adjW);
-  if (!sameShape(expected, dy.shape)) {
-    throw new ShapeError(
-      op,
-      `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(inputShape)} and weight ${formatShape(w.shape)}`,
-      [dy.shape, inputShape, w.shape],
-    );
-  }
+  checkGradOutput(op, dy, inputShape, w.shape, p, adj);
   const dx = output(op, inputShape, commonDType(op, [dy, w, out]), out, [dy, w]);
   getBackend().conv2d(dy, w, null, dx, p);
   return dx;
@@ -155,27 +101,12 @@ export function convTranspose2dBackwardFilter(
 ): { dw: Tensor; db: Tensor | null } {
   const op = 'convTranspose2dBackwardFilter';
   checkLive(op, x, dy);
-  const { p, adjH, adjW } = params(op, opts, [x.shape, dy.shape]);
+  const { p, adj } = params(op, opts, [x.shape, dy.shape]);
   checkShapeArg(op, 'wShape', wShape, 4, [x.shape, dy.shape]);
   checkRank(op, 'input', x, 4, [dy.shape, wShape]);
-  checkRank(op, 'dy', dy, 4, [x.shape, wShape]);
-  const expected = outputShape(op, x.shape, wShape, p, adjH, adjW);
-  if (!sameShape(expected, dy.shape)) {
-    throw new ShapeError(
-      op,
-      `dy ${formatShape(dy.shape)} does not match the output ${formatShape(expected)} of input ${formatShape(x.shape)} and weight ${formatShape(wShape)}`,
-      [dy.shape, x.shape, wShape],
-    );
-  }
+  checkGradOutput(op, dy, x.shape, wShape, p, adj);
   const Cout = wShape[1];
-  const dtype = commonDType(op, [x, dy, grads.dw, grads.db]);
-  // Name the gradient in the error rather than calling it `out`.
-  if (grads.dw) checkShapeEquals(op, 'dw', grads.dw, wShape, [x.shape, dy.shape]);
-  if (grads.db) checkShapeEquals(op, 'db', grads.db, [Cout], [x.shape, dy.shape]);
-  const accumulate = grads.accumulate ?? false;
-  const fresh = (shape: Shape) => (accumulate ? zeros(shape, dtype) : undefined);
-  const dw = output(op, wShape, dtype, grads.dw ?? fresh(wShape), [x, dy]);
-  const db = grads.db === null ? null : output(op, [Cout], dtype, grads.db ?? fresh([Cout]), [x, dy, dw]);
+  const { dw, db, accumulate, dtype } = filterGradientOutputs(op, x, dy, wShape, Cout, grads);
   const backend = getBackend();
   // Roles swapped: dy plays the convolution's input, x its output gradient.
   backend.conv2dBackwardFilter(dy, x, dw, null, p, accumulate);

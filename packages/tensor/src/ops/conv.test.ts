@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { dot, expectClose, randn, useReference } from '../testing/reference.js';
-import { conv2d, conv2dBackwardFilter, conv2dOutputSize } from './conv.js';
+import { conv2d, conv2dBackwardFilter } from './conv.js';
+import { conv2dOutputSize } from './conv-geometry.js';
 
 beforeAll(() => useReference('float64'));
 

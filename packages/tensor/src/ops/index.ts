@@ -13,20 +13,13 @@ export {
   batchNormInvStd,
   batchNormTrain,
 } from './batchnorm.js';
-export {
-  type Conv2dOptions,
-  conv2d,
-  conv2dBackwardData,
-  conv2dBackwardFilter,
-  conv2dOutputSize,
-  type FilterGradients,
-} from './conv.js';
+export { conv2d, conv2dBackwardData, conv2dBackwardFilter, type FilterGradients } from './conv.js';
+export { type Conv2dOptions, conv2dOutputSize, convTranspose2dOutputSize } from './conv-geometry.js';
 export {
   type ConvTranspose2dOptions,
   convTranspose2d,
   convTranspose2dBackwardData,
   convTranspose2dBackwardFilter,
-  convTranspose2dOutputSize,
 } from './conv-transpose.js';
 export {
   abs,

@@ -279,6 +279,18 @@ const CASES: [string, () => unknown, string, string[]][] = [
     ['[1, 2, 1, 1]', '[2, 5, 1, 1]'],
   ],
   [
+    'convTranspose2d: weight not 4-D',
+    () => ops.convTranspose2d(t(1, 2, 4, 4), t(2, 5, 3), null),
+    'convTranspose2d',
+    ['[2, 5, 3]', '[1, 2, 4, 4]'],
+  ],
+  [
+    'convTranspose2d: empty input (whose output would be padding alone)',
+    () => ops.convTranspose2d(t(1, 2, 0, 4), t(2, 5, 3, 3), null),
+    'convTranspose2d',
+    ['[1, 2, 0, 4]', '[2, 5, 3, 3]'],
+  ],
+  [
     'convTranspose2d: bias of the wrong size',
     () => ops.convTranspose2d(t(1, 2, 4, 4), t(2, 5, 3, 3), t(2)),
     'convTranspose2d',

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { conv2dOutputSize } from '../ops/conv.js';
+import { conv2dOutputSize } from '../ops/conv-geometry.js';
 import { pool2dOutputSize } from '../ops/pool.js';
 
 /**

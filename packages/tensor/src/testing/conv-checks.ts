@@ -1,5 +1,5 @@
 import type { Conv2dParams } from '../backend.js';
-import { conv2dOutputSize } from '../ops/conv.js';
+import { conv2dOutputSize } from '../ops/conv-geometry.js';
 import { Rng } from '../random.js';
 import {
   absolute,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { conv2dOutputSize } from '../../ops/conv.js';
+import { conv2dOutputSize } from '../../ops/conv-geometry.js';
 import { type Case, checkBackwardData, checkBackwardFilter, checkForward } from '../../testing/conv-checks.js';
 import { CONV_RUNS } from '../../testing/wasm-vs-reference.js';
 
