@@ -30,6 +30,14 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/**
+ * [N, C, ...] read as N × C planes of S elements, S the product of the axes after the channel
+ * axis (1 for [N, C]): element (n, c, s) is at (n·C + c)·S + s. Batch norm's view of a tensor.
+ */
+export function channelPlanes(shape: Shape): { N: number; C: number; S: number } {
+  return { N: shape[0], C: shape[1], S: sizeOf(shape.slice(2)) };
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -1,4 +1,5 @@
 import type { DataArray } from '../../dtype.js';
+import { channelPlanes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 
 /**
@@ -7,13 +8,6 @@ import type { Tensor } from '../../tensor.js';
  * of the axes after the channel axis. Statistics are computed in float64 with two passes
  * (mean, then squared deviations), so large offsets do not cancel.
  */
-
-function layout(x: Tensor): { N: number; C: number; S: number } {
-  const [N, C] = x.shape;
-  let S = 1;
-  for (let i = 2; i < x.rank; i++) S *= x.shape[i];
-  return { N, C, S };
-}
 
 /**
  * y = (x - mean) * invStd * gamma + beta with batch statistics; invStd uses the biased
@@ -33,7 +27,7 @@ export function batchNormTrain(
   eps: number,
   relu = false,
 ): void {
-  const { N, C, S } = layout(x);
+  const { N, C, S } = channelPlanes(x.shape);
   const count = N * S;
   const xd = x.data;
   for (let c = 0; c < C; c++) {
@@ -77,7 +71,7 @@ export function batchNormApply(
   y: Tensor,
   relu = false,
 ): void {
-  const { N, C, S } = layout(x);
+  const { N, C, S } = channelPlanes(x.shape);
   const xd = x.data;
   const yd = y.data;
   for (let c = 0; c < C; c++) {
@@ -112,7 +106,7 @@ export function batchNormBackward(
   training: boolean,
   rectified: Tensor | null = null,
 ): void {
-  const { N, C, S } = layout(x);
+  const { N, C, S } = channelPlanes(x.shape);
   const count = N * S;
   const xd = x.data;
   const gd = rectified ? masked(dy, rectified) : dy.data;

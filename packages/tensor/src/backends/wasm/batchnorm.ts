@@ -1,13 +1,7 @@
+import { channelPlanes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
 import { elements, parallelFor } from './threads/parallel.js';
-
-/** x [N, C, ...] as N, C and S = the product of the remaining axes (1 for [N, C]). */
-function layout(x: Tensor): [number, number, number] {
-  let S = 1;
-  for (let i = 2; i < x.rank; i++) S *= x.shape[i];
-  return [x.shape[0], x.shape[1], S];
-}
 
 export function batchNormTrain(
   ctx: WasmContext,
@@ -23,7 +17,7 @@ export function batchNormTrain(
   eps: number,
   relu = false,
 ): void {
-  const [N, C, S] = layout(x);
+  const { N, C, S } = channelPlanes(x.shape);
   withOperands(ctx, (io) => {
     const args = [
       io.in(x),
@@ -55,7 +49,7 @@ export function batchNormApply(
   y: Tensor,
   relu = false,
 ): void {
-  const [N, C, S] = layout(x);
+  const { N, C, S } = channelPlanes(x.shape);
   withOperands(ctx, (io) => {
     const args = [io.in(x), io.in(gamma), io.in(beta), io.in(mean), io.in(invStd), io.out(y), relu ? 1 : 0, N, C, S];
     parallelFor(ctx.kernels, ctx.arena, 'batchNormApply', args, C, { work: elements(x.size) });
@@ -75,7 +69,7 @@ export function batchNormBackward(
   training: boolean,
   rectified: Tensor | null = null,
 ): void {
-  const [N, C, S] = layout(x);
+  const { N, C, S } = channelPlanes(x.shape);
   withOperands(ctx, (io) => {
     const args = [
       io.in(x),
