@@ -56,7 +56,7 @@ export const RESNET20_CONVS: readonly ConvShape[] = [
   { label: '3->16 32x32', C: 3, O: 16, size: 32, stride: 1 },
 ];
 
-export type ConvPass = 'forward' | 'backward-data' | 'backward-weights';
+type ConvPass = 'forward' | 'backward-data' | 'backward-weights';
 export const CONV_PASSES: readonly ConvPass[] = ['forward', 'backward-data', 'backward-weights'];
 
 export function convCase(shape: ConvShape, pass: ConvPass, batch: number): BenchCase {

@@ -15,7 +15,7 @@ import { type BenchCase, CONV_PASSES, convCase, RESNET20_CONVS, sgemmCase } from
 import { type TimingOptions, time } from './timing.js';
 
 /** One line of bench-results/tensor.json: `median` is the wall-clock median (the headline). */
-export interface BenchResult {
+interface BenchResult {
   name: string;
   backend: string;
   median: number;

@@ -7,7 +7,7 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-export interface Timing {
+interface Timing {
   /** Median wall-clock seconds per call. */
   median: number;
   /** Fastest run, wall-clock seconds per call: what the machine does when nothing else disturbs it. */

@@ -40,7 +40,7 @@ export {
 } from './engine.js';
 export { DisposedError, formatShape, ShapeError } from './errors.js';
 export * from './io/index.js';
-export { type Allocator, HeapAllocator, type HeapStats, JsAllocator, type Storage, sizeClass } from './memory.js';
+export { type Allocator, HeapAllocator, type HeapStats, JsAllocator, type Storage } from './memory.js';
 export { numericalGradient } from './numerical-gradient.js';
 export * from './ops/index.js';
 export { Rng, type RngState } from './random.js';

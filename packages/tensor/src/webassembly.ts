@@ -12,11 +12,11 @@ export interface WasmModule {
   readonly __brand?: 'WebAssembly.Module';
 }
 
-export interface WasmInstance {
+interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
 
-export interface WasmApi {
+interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: ArrayBufferView | ArrayBuffer) => WasmModule;
   Instance: new (module: WasmModule, imports?: Record<string, Record<string, unknown>>) => WasmInstance;

@@ -72,7 +72,7 @@ export class SafetensorsError extends Error {
 }
 
 /** One tensor's header entry, checked against the data section. */
-export interface SafetensorsEntry {
+interface SafetensorsEntry {
   name: string;
   /** The format's dtype name: 'F32', 'F64', 'F16', … */
   formatDType: string;
@@ -82,7 +82,7 @@ export interface SafetensorsEntry {
   end: number;
 }
 
-export interface SafetensorsHeader {
+interface SafetensorsHeader {
   entries: SafetensorsEntry[];
   metadata: Record<string, string>;
 }
@@ -112,7 +112,7 @@ export interface SafetensorsContents {
  * tensor's elements (no copy on little-endian hosts). Tensors are laid out largest element
  * first, then by name, so every tensor starts at a multiple of its element size.
  */
-export function safetensorsChunks(
+function safetensorsChunks(
   tensors: Record<string, Tensor>,
   metadata: Record<string, string> = {},
   source = '<memory>',
@@ -197,7 +197,7 @@ export function saveSafetensors(
 // Reading
 
 /** Reads the 8-byte length prefix and checks it against the file size and the cap. */
-export function parseHeaderLength(prefix: Uint8Array, fileBytes: number, source: string): number {
+function parseHeaderLength(prefix: Uint8Array, fileBytes: number, source: string): number {
   if (fileBytes < 8 || prefix.byteLength < 8) {
     throw new SafetensorsError(source, null, `file of ${fileBytes} bytes is too short for the 8-byte header length`);
   }
@@ -224,7 +224,7 @@ export function parseHeaderLength(prefix: Uint8Array, fileBytes: number, source:
  * shape of every entry, dtypes, sizes against shape x dtype, offsets in range, and that the
  * tensors tile the data section without gaps or overlaps.
  */
-export function parseHeader(headerBytes: Uint8Array, dataBytes: number, source: string): SafetensorsHeader {
+function parseHeader(headerBytes: Uint8Array, dataBytes: number, source: string): SafetensorsHeader {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);

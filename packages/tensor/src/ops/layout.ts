@@ -72,13 +72,7 @@ export type Pads = readonly (readonly [number, number])[];
  * non-negative integers per axis; reflect needs pads < size (the edge is not repeated),
  * replicate needs a non-empty axis to repeat.
  */
-export function paddedShape(
-  op: string,
-  shape: Shape,
-  pads: Pads,
-  mode: PadMode,
-  context: readonly Shape[] = [],
-): number[] {
+function paddedShape(op: string, shape: Shape, pads: Pads, mode: PadMode, context: readonly Shape[] = []): number[] {
   if (!['zero', 'constant', 'reflect', 'replicate'].includes(mode)) {
     throw new Error(`${op}: unknown pad mode '${mode}' (expected zero, constant, reflect or replicate)`);
   }

@@ -7,7 +7,7 @@ import { pool2dOutputSize } from '../ops/pool.js';
  * strides 1/2, paddings 0/1/2, kernels 1/3/5 — the cases where index arithmetic goes wrong.
  * `seed` feeds the Rng that fills the tensors, so a shrunk counterexample is reproducible.
  */
-export interface ConvGeometry {
+interface ConvGeometry {
   N: number;
   C: number;
   O: number;
@@ -41,7 +41,7 @@ export const convGeometry: fc.Arbitrary<ConvGeometry> = fc
     (g) => conv2dOutputSize(g.H, g.kH, g.strideH, g.padH) > 0 && conv2dOutputSize(g.W, g.kW, g.strideW, g.padW) > 0,
   );
 
-export interface PoolGeometry {
+interface PoolGeometry {
   N: number;
   C: number;
   H: number;

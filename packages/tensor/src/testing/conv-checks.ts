@@ -43,7 +43,7 @@ export function shapes(g: Case) {
   return { x: [g.N, g.C, g.H, g.W], w: [g.O, g.C, g.kH, g.kW], y: [g.N, g.O, Ho, Wo], p, K: g.C * g.kH * g.kW };
 }
 
-export function label(g: Case): string {
+function label(g: Case): string {
   return `N${g.N} C${g.C} O${g.O} ${g.H}x${g.W} k${g.kH}x${g.kW} s${g.sH}x${g.sW} p${g.pH}x${g.pW}`;
 }
 

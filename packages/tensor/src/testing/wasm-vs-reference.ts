@@ -23,7 +23,7 @@ import { Tensor } from '../tensor.js';
  * are sums, the scale is the larger of |result| and the typical size of a sum of L such terms,
  * Σ|terms| / sqrt(L), with Σ|terms| computed by the reference on absolute values (`termScale`).
  */
-export const WASM_RTOL = 1e-5;
+const WASM_RTOL = 1e-5;
 
 export const wasm = (): Backend => backendByName('wasm');
 export const reference = (): Backend => backendByName('reference');

@@ -5,7 +5,7 @@ import type { Tensor } from '../../tensor.js';
  * accumulate in float64 so that the reference stays the accurate side of every comparison
  * even when it computes in float32. For a float64 output the output itself is the accumulator.
  */
-export interface Accumulator {
+interface Accumulator {
   /** Zeroed (or, with `accumulate`, holding the output's current values) float64 elements. */
   readonly acc: Float64Array;
   /** Writes the accumulated values into the output (a no-op when it is the output). */

@@ -26,15 +26,15 @@ export const SEQ = 0; // job sequence number; workers sleep on it (Atomics.wait)
 export const NEXT = 1; // (tag << RANGE_BITS) | number of ranges not yet claimed
 export const DONE = 2; // ranges finished (run, failed or skipped); the caller sleeps on it
 export const ERROR = 3; // 0, or 1 + the first failing range
-export const ERROR_THREAD = 4; // participant that reported ERROR
-export const ERROR_LENGTH = 5; // bytes of the error message
+const ERROR_THREAD = 4; // participant that reported ERROR
+const ERROR_LENGTH = 5; // bytes of the error message
 export const STOP = 6; // 1: workers leave their loop
 export const READY = 7; // workers that have instantiated the module
-export const KERNEL = 8; // index into the kernel name list
-export const ARG_COUNT = 9;
-export const RANGES = 12; // number of ranges
-export const COUNT_ARG = 13; // -1: call f(...args, start, end[, scratch]); else args[COUNT_ARG] = end − start
-export const RANGE_BITS = 11;
+const KERNEL = 8; // index into the kernel name list
+const ARG_COUNT = 9;
+const RANGES = 12; // number of ranges
+const COUNT_ARG = 13; // -1: call f(...args, start, end[, scratch]); else args[COUNT_ARG] = end − start
+const RANGE_BITS = 11;
 /** Ranges per job: the index and its one overflow step fit below the tag bits. */
 export const MAX_RANGES = 1 << (RANGE_BITS - 1);
 /** Participants (the calling thread and the workers) a board serves. */
@@ -58,7 +58,7 @@ const UNIT_BYTES = ARGS + MAX_ARGS;
 const F64_SLOTS = UNIT_BYTES + MAX_ARGS;
 
 const MESSAGE_OFFSET = F64_SLOTS * 8;
-export const MESSAGE_BYTES = 1024;
+const MESSAGE_BYTES = 1024;
 export const CONTROL_BYTES = MESSAGE_OFFSET + MESSAGE_BYTES;
 
 /** Typed views of one control block. */
@@ -205,7 +205,7 @@ export function skipRest(b: Board, seq: number): void {
   }
 }
 
-export function reportError(b: Board, range: number, participant: number, e: unknown): void {
+function reportError(b: Board, range: number, participant: number, e: unknown): void {
   if (Atomics.compareExchange(b.ctl, ERROR, 0, range + 1) !== 0) return;
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   const { written } = new TextEncoder().encodeInto(text, b.message);

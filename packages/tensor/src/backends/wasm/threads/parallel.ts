@@ -4,7 +4,7 @@ import { type Job, MAX_RANGES } from './job.js';
 import { POOL_KERNELS, type PoolKernel, threadPool } from './settings.js';
 
 /** Kernels whose last parameters are (start, end[, scratch]): a range of independent work. */
-export type RangeKernel =
+type RangeKernel =
   | 'gemm'
   | 'conv2d'
   | 'conv2dBackwardData'
@@ -36,7 +36,7 @@ export type SliceKernel =
   | 'argmax';
 
 /** How a call may be split. */
-export interface Split {
+interface Split {
   /** Estimated time of the whole call on one thread, in nanoseconds (`macs`, `elements`). */
   work: number;
   /** Scratch bytes each range needs (every participant gets its own); omitted: none. */

@@ -61,7 +61,7 @@ function parseThreads(text: string, what: string): number {
  */
 const DEFAULT_POLL_US = 500;
 
-export function pollMicroseconds(): number {
+function pollMicroseconds(): number {
   const text = process.env.FUNT_THREAD_POLL_US;
   if (text === undefined || text.trim() === '') return DEFAULT_POLL_US;
   const n = Number(text);

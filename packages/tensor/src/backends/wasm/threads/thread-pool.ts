@@ -33,7 +33,7 @@ type KernelFunction = (...args: number[]) => void;
  * src/backends/wasm/threads (vitest) and dist/backends/wasm/threads alike. `pnpm build` writes it, as it writes
  * build/kernels.wasm, and the tests run after the build.
  */
-export const WORKER_URL = new URL('../../../../dist/backends/wasm/threads/worker.js', import.meta.url);
+const WORKER_URL = new URL('../../../../dist/backends/wasm/threads/worker.js', import.meta.url);
 
 /** Sources of the worker; when running from src/, dist/ must not be older than them. */
 const WORKER_SOURCES = ['worker', 'job'];
