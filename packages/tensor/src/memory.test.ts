@@ -8,7 +8,7 @@ import { add, relu, thresholdBackward } from './ops/elementwise.js';
 import { Rng } from './random.js';
 import { tidy } from './scope.js';
 import { useReference } from './testing/reference.js';
-import { WebAssemblyApi } from './webassembly.js';
+import { WebAssemblyApi } from './webassembly-api.js';
 
 const newMemory = () => new WebAssemblyApi.Memory({ initial: 1, maximum: 1024, shared: true });
 

@@ -1,5 +1,5 @@
 import { arrayConstructor, bytesPerElement, type DataArray, type DType } from './dtype.js';
-import type { WasmMemory } from './webassembly.js';
+import type { WasmMemory } from './webassembly-api.js';
 
 /**
  * How funt owns memory

@@ -6,7 +6,7 @@ import { DisposedError, ShapeError } from './errors.js';
 import { HeapAllocator } from './memory.js';
 import { Tensor } from './tensor.js';
 import { useReference } from './testing/reference.js';
-import { WebAssemblyApi } from './webassembly.js';
+import { WebAssemblyApi } from './webassembly-api.js';
 
 beforeAll(() => useReference('float32'));
 

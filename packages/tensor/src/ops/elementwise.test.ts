@@ -5,7 +5,7 @@ import { getBackend, registerBackend, withBackend } from '../engine.js';
 import { ShapeError } from '../errors.js';
 import { HeapAllocator } from '../memory.js';
 import { useReference } from '../testing/reference.js';
-import { WebAssemblyApi } from '../webassembly.js';
+import { WebAssemblyApi } from '../webassembly-api.js';
 import { add, broadcastShape, clone, exp, mul, relu, sub } from './elementwise.js';
 
 beforeAll(() => useReference('float32'));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HeapAllocator } from '../../memory.js';
-import { type WasmMemory, type WasmModule, WebAssemblyApi } from '../../webassembly.js';
+import { type WasmMemory, type WasmModule, WebAssemblyApi } from '../../webassembly-api.js';
 import { passiveData } from './segments.js';
 
 /**

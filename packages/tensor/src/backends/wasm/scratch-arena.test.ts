@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeapAllocator } from '../../memory.js';
-import { WebAssemblyApi } from '../../webassembly.js';
+import { WebAssemblyApi } from '../../webassembly-api.js';
 import { ScratchArena } from './scratch-arena.js';
 
 function fresh(): { heap: HeapAllocator; arena: ScratchArena } {

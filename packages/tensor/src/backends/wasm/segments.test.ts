@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WebAssemblyApi } from '../../webassembly.js';
+import { WebAssemblyApi } from '../../webassembly-api.js';
 import { KERNELS_URL, type Kernels } from './kernels.js';
 import { passiveData } from './segments.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WasmMemory, WasmModule } from '../../../webassembly.js';
+import type { WasmMemory, WasmModule } from '../../../webassembly-api.js';
 import {
   type Board,
   board,

@@ -7,8 +7,8 @@
  * numbers.
  */
 import { workerData } from 'node:worker_threads';
-import type { WasmMemory, WasmModule } from '../../../webassembly.js';
-import { WebAssemblyApi } from '../../../webassembly.js';
+import type { WasmMemory, WasmModule } from '../../../webassembly-api.js';
+import { WebAssemblyApi } from '../../../webassembly-api.js';
 import { board, pollWhile, READY, SEQ, STOP, workOn } from './job.js';
 
 /** What the pool passes to each worker (kernels.ts's compiled module, memory and the board). */
