@@ -164,14 +164,7 @@ export function winogradTile(gp: usize, backward: bool): i32 {
 
 /** Bᵀd for F(4×4, 3×3) (interpolation points 0, ±1, ±2, ∞). */
 @inline function inputTransform6(
-  d0: v128,
-  d1: v128,
-  d2: v128,
-  d3: v128,
-  d4: v128,
-  d5: v128,
-  dst: usize,
-  ds: usize,
+  d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, ds: usize,
 ): void {
   const four = f32x4.splat(4);
   const five = f32x4.splat(5);
@@ -193,14 +186,7 @@ export function winogradTile(gp: usize, backward: bool): i32 {
 
 /** Aᵀd for F(4×4, 3×3). */
 @inline function outputTransform6(
-  d0: v128,
-  d1: v128,
-  d2: v128,
-  d3: v128,
-  d4: v128,
-  d5: v128,
-  dst: usize,
-  ds: usize,
+  d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, ds: usize,
 ): void {
   const s12 = f32x4.add(d1, d2);
   const d12 = f32x4.sub(d1, d2);
@@ -1043,14 +1029,7 @@ export function winogradFilterReduce(
 
 /** (Gᵀu)_0..2 for F(4×4): six points back to three taps. */
 @inline function backTransform6(
-  u0: v128,
-  u1: v128,
-  u2: v128,
-  u3: v128,
-  u4: v128,
-  u5: v128,
-  dst: usize,
-  ds: usize,
+  u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, dst: usize, ds: usize,
 ): void {
   const sixth = f32x4.splat(<f32>(1.0 / 6));
   const s12 = f32x4.mul(f32x4.add(u1, u2), sixth);

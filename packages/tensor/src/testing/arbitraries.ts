@@ -7,7 +7,9 @@ import { pool2dOutputSize } from '../ops/pool.js';
  * strides 1/2, paddings 0/1/2, kernels 1/3/5 — the cases where index arithmetic goes wrong.
  * `seed` feeds the Rng that fills the tensors, so a shrunk counterexample is reproducible.
  */
-interface ConvGeometry {
+
+/** x [N, C, H, W] and w [O, C, kH, kW], strides sH × sW, zero padding pH × pW. */
+export interface ConvGeometry {
   N: number;
   C: number;
   O: number;
@@ -15,10 +17,10 @@ interface ConvGeometry {
   W: number;
   kH: number;
   kW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
+  sH: number;
+  sW: number;
+  pH: number;
+  pW: number;
   seed: number;
 }
 
@@ -31,15 +33,13 @@ export const convGeometry: fc.Arbitrary<ConvGeometry> = fc
     W: fc.integer({ min: 1, max: 9 }),
     kH: fc.constantFrom(1, 3, 5),
     kW: fc.constantFrom(1, 3, 5),
-    strideH: fc.constantFrom(1, 2),
-    strideW: fc.constantFrom(1, 2),
-    padH: fc.constantFrom(0, 1, 2),
-    padW: fc.constantFrom(0, 1, 2),
+    sH: fc.constantFrom(1, 2),
+    sW: fc.constantFrom(1, 2),
+    pH: fc.constantFrom(0, 1, 2),
+    pW: fc.constantFrom(0, 1, 2),
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
   })
-  .filter(
-    (g) => conv2dOutputSize(g.H, g.kH, g.strideH, g.padH) > 0 && conv2dOutputSize(g.W, g.kW, g.strideW, g.padW) > 0,
-  );
+  .filter((g) => conv2dOutputSize(g.H, g.kH, g.sH, g.pH) > 0 && conv2dOutputSize(g.W, g.kW, g.sW, g.pW) > 0);
 
 interface PoolGeometry {
   N: number;

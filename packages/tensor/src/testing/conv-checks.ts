@@ -1,6 +1,7 @@
 import type { Conv2dParams } from '../backend.js';
 import { conv2dOutputSize } from '../ops/conv-geometry.js';
 import { Rng } from '../random.js';
+import type { ConvGeometry } from './arbitraries.js';
 import {
   absolute,
   clonePair,
@@ -19,21 +20,10 @@ import {
  * the error by the sum of |terms| (wasm-vs-reference.ts).
  */
 
-export interface Case {
-  N: number;
-  C: number;
-  O: number;
-  H: number;
-  W: number;
-  kH: number;
-  kW: number;
-  sH: number;
-  sW: number;
-  pH: number;
-  pW: number;
+/** A convolution geometry, with or without bias, overwriting or accumulating the filter gradient. */
+export interface Case extends ConvGeometry {
   bias: boolean;
   accumulate: boolean;
-  seed: number;
 }
 
 export function shapes(g: Case) {

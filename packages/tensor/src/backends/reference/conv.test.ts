@@ -99,8 +99,8 @@ describe('reference conv2d: adjoint identities (float64, random geometry)', () =
     fc.assert(
       fc.property(convGeometry, (g) => {
         const opts = {
-          stride: [g.strideH, g.strideW] as [number, number],
-          padding: [g.padH, g.padW] as [number, number],
+          stride: [g.sH, g.sW] as [number, number],
+          padding: [g.pH, g.pW] as [number, number],
         };
         const x = randn([g.N, g.C, g.H, g.W], g.seed);
         const w = randn([g.O, g.C, g.kH, g.kW], g.seed + 1);
