@@ -13,7 +13,7 @@ export interface ImageItem {
   crop?: Rect;
 }
 
-export interface ImageListOptions {
+interface ImageListOptions {
   width: number;
   height: number;
   channels?: 1 | 3;

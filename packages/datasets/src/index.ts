@@ -30,13 +30,10 @@ export { randomTint, type TintOptions } from './augment/tint.js';
 export { type CacheStatus, defaultCacheDir } from './cache.js';
 export { DatasetError, type DatasetErrorDetails } from './errors.js';
 export { CIFAR_RECORD_BYTES, type CifarRecords, parseCifarBatch } from './formats/cifar.js';
-export { type DecodeOptions, decodeImageInto, type Rect } from './formats/decode-image.js';
-export { isGzip, maybeGunzip } from './formats/gzip.js';
 // File formats (exposed for reuse and for testing with arbitrary bytes)
 export { type IdxArray, parseIdx } from './formats/idx.js';
 export { type PpmImage, parsePpm } from './formats/ppm.js';
 export { readTarEntries, type TarReadOptions } from './formats/tar.js';
-export { type ImageItem, type ImageListOptions, loadImageList } from './image-list.js';
 export { classCounts, concatSets, type ImageSet, imageSet, imageSize, type Pixels, subset } from './image-set.js';
 export { CIFAR10_CLASSES, loadCifar10 } from './loaders/cifar10.js';
 // Loaders

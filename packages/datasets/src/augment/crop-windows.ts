@@ -1,5 +1,5 @@
 /** Float batches and uint8 image sets go through the same kernel. */
-export type NumericArray = Uint8Array | Float32Array | Float64Array;
+type NumericArray = Uint8Array | Float32Array | Float64Array;
 
 /**
  * The one kernel behind padding and cropping: image i of the output is the window of size

@@ -6,7 +6,7 @@ import { type Augmentation, batchDims, checkOption, checkRange, outputFor } from
  * scikit-image's random_noise for float images), so the result is always inside it; give the
  * range of your data (e.g. [0, 255]). All work in place and draw independently per value.
  */
-export interface NoiseRange {
+interface NoiseRange {
   range?: readonly [number, number];
 }
 

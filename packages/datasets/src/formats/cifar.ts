@@ -1,7 +1,7 @@
 import { DatasetError } from '../errors.js';
 
 /** CIFAR-10 binary record: 1 label byte, then 3×32×32 pixel bytes (R plane, G plane, B plane). */
-export const CIFAR_IMAGE_BYTES = 3 * 32 * 32;
+const CIFAR_IMAGE_BYTES = 3 * 32 * 32;
 export const CIFAR_RECORD_BYTES = 1 + CIFAR_IMAGE_BYTES;
 
 export interface CifarRecords {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { DatasetError, messageOf } from '../errors.js';
 
-export interface CsvOptions {
+interface CsvOptions {
   /** Field separator (default ','; GTSRB uses ';'). */
   delimiter?: string;
   /** Columns every row must have (default: as many as the first row). */
@@ -10,7 +10,7 @@ export interface CsvOptions {
 }
 
 /** One parsed row and its 1-based line number in the file. */
-export interface CsvRow {
+interface CsvRow {
   fields: string[];
   line: number;
 }

@@ -11,7 +11,7 @@ export interface Rect {
   height: number;
 }
 
-export interface DecodeOptions {
+interface DecodeOptions {
   width: number;
   height: number;
   /** 3 for RGB, 1 for grey (default 3). */

@@ -5,7 +5,7 @@ import { DatasetError, messageOf } from '../errors.js';
 export const DEFAULT_MAX_BYTES = 1 << 30;
 
 /** True when the bytes start with the gzip magic number 1f 8b. */
-export function isGzip(bytes: Uint8Array): boolean {
+function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 

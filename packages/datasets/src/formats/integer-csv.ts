@@ -8,7 +8,7 @@ import { DatasetError } from '../errors.js';
  * 0…255 separated by ',' (spaces and tabs around them allowed), rows ended by '\n' or '\r\n',
  * blank lines skipped. Anything else is a DatasetError with the line.
  */
-export interface IntegerCsv {
+interface IntegerCsv {
   header: string[];
   /** Values, row-major: rows × header.length. */
   values: Uint8Array;

@@ -21,7 +21,7 @@ import {
   randomRotate,
   randomTint,
   rgbPca,
-} from '../index.js';
+} from '../src/index.js';
 
 const N = 128;
 const SHAPE = [N, 3, 32, 32];
