@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cachedImageSet, defaultCacheDir, hashKey } from './cache.js';
 import { imageSet } from './image-set.js';
-import { tempDir } from './testing/helpers.js';
+import { tempDir } from './testing/internal/helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.remove);

@@ -8,7 +8,7 @@ import { Rng, Tensor } from '@funt/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rgbPca } from '../preprocess/rgb-pca.js';
-import { batchSpec, makeBatch, valuesOf } from '../testing/helpers.js';
+import { batchSpec, makeBatch, valuesOf } from '../testing/internal/helpers.js';
 import type { Augmentation } from './augmentation.js';
 import { compose } from './compose.js';
 import { randomContrast } from './contrast.js';

@@ -1,6 +1,6 @@
 import { Rng, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { makeBatch, valuesOf } from '../testing/helpers.js';
+import { makeBatch, valuesOf } from '../testing/internal/helpers.js';
 import { compose } from './compose.js';
 import { randomFlips } from './flip.js';
 import { randomCrops } from './random-crops.js';

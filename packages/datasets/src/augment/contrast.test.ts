@@ -1,7 +1,7 @@
 import { Rng } from '@funt/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchSpec, expectIdentity, imageOf, makeBatch, valuesOf } from '../testing/helpers.js';
+import { batchSpec, expectIdentity, imageOf, makeBatch, valuesOf } from '../testing/internal/helpers.js';
 import { randomContrast } from './contrast.js';
 import { randomTint } from './tint.js';
 

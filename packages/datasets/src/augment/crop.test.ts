@@ -1,7 +1,7 @@
 import { Rng, ShapeError, tensor, zeros } from '@funt/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchSpec, imageOf, isSubMultiset, makeBatch, multiset, valuesOf } from '../testing/helpers.js';
+import { batchSpec, imageOf, isSubMultiset, makeBatch, multiset, valuesOf } from '../testing/internal/helpers.js';
 import { fixedCrops } from './fixed-crops.js';
 import { pad } from './pad.js';
 import { randomCrops } from './random-crops.js';

@@ -1,6 +1,6 @@
 import { Rng } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectIdentity, makeBatch, valuesOf } from '../testing/helpers.js';
+import { expectIdentity, makeBatch, valuesOf } from '../testing/internal/helpers.js';
 import { elasticDistortion, gaussianKernel } from './elastic.js';
 
 describe('elasticDistortion', () => {

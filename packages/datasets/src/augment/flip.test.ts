@@ -1,7 +1,7 @@
 import { Rng, ShapeError, tensor } from '@funt/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchSpec, imageOf, makeBatch, multiset, valuesOf } from '../testing/helpers.js';
+import { batchSpec, imageOf, makeBatch, multiset, valuesOf } from '../testing/internal/helpers.js';
 import { randomFlips } from './flip.js';
 
 describe('randomFlips', () => {

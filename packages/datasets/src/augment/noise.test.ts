@@ -1,7 +1,7 @@
 import { Rng } from '@funt/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchSpec, makeBatch, valuesOf } from '../testing/helpers.js';
+import { batchSpec, makeBatch, valuesOf } from '../testing/internal/helpers.js';
 import { gaussianNoise, saltAndPepper, speckleNoise } from './noise.js';
 
 const range = fc

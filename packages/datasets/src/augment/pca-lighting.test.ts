@@ -1,7 +1,7 @@
 import { Rng, ShapeError } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { rgbPca } from '../preprocess/rgb-pca.js';
-import { makeBatch, valuesOf } from '../testing/helpers.js';
+import { makeBatch, valuesOf } from '../testing/internal/helpers.js';
 import { pcaLighting } from './pca-lighting.js';
 
 describe('pcaLighting', () => {

@@ -1,6 +1,6 @@
 import { Rng, tensor, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectIdentity, valuesOf } from '../testing/helpers.js';
+import { expectIdentity, valuesOf } from '../testing/internal/helpers.js';
 import { randomRotate } from './rotate.js';
 
 describe('randomRotate', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { damaged, expectResultOrDatasetError } from '../testing/fuzz.js';
-import { cifarBytes } from '../testing/writers.js';
+import { damaged, expectResultOrDatasetError } from '../testing/internal/fuzz.js';
+import { cifarBytes } from '../testing/internal/writers.js';
 import { CIFAR_RECORD_BYTES, parseCifarBatch } from './cifar.js';
 
 const valid = cifarBytes([3, 9], (i, k) => (i * 7 + k) % 256);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { tempDir, thrown } from '../testing/helpers.js';
+import { tempDir, thrown } from '../testing/internal/helpers.js';
 import { columnIndex, readCsv } from './csv.js';
 
 const tmp = tempDir();

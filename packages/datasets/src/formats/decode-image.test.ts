@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { tempDir } from '../testing/helpers.js';
-import { greyJpeg, jpegBytes, ppmBytes, solidJpeg } from '../testing/writers.js';
+import { tempDir } from '../testing/internal/helpers.js';
+import { greyJpeg, jpegBytes, ppmBytes, solidJpeg } from '../testing/internal/writers.js';
 import { decodeImageInto } from './decode-image.js';
 
 const tmp = tempDir();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { expectResultOrDatasetError } from '../testing/fuzz.js';
+import { expectResultOrDatasetError } from '../testing/internal/fuzz.js';
 import { parseDigitsJson } from './digits-json.js';
 
 describe('parseDigitsJson', () => {

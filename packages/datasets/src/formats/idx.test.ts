@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { damaged, expectResultOrDatasetError } from '../testing/fuzz.js';
-import { gzip, idxBytes } from '../testing/writers.js';
+import { damaged, expectResultOrDatasetError } from '../testing/internal/fuzz.js';
+import { gzip, idxBytes } from '../testing/internal/writers.js';
 import { maybeGunzip } from './gzip.js';
 import { parseIdx } from './idx.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectResultOrDatasetError } from '../testing/fuzz.js';
+import { expectResultOrDatasetError } from '../testing/internal/fuzz.js';
 import { parseIntegerCsv } from './integer-csv.js';
 
 const parse = (text: string) => parseIntegerCsv(Buffer.from(text), 'd.csv');

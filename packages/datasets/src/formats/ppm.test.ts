@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { damaged, expectResultOrDatasetError } from '../testing/fuzz.js';
-import { ppmBytes } from '../testing/writers.js';
+import { damaged, expectResultOrDatasetError } from '../testing/internal/fuzz.js';
+import { ppmBytes } from '../testing/internal/writers.js';
 import { parsePpm } from './ppm.js';
 
 const rgb = [255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90];

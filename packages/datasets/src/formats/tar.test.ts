@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { damaged } from '../testing/fuzz.js';
-import { tarBytes } from '../testing/writers.js';
+import { damaged } from '../testing/internal/fuzz.js';
+import { tarBytes } from '../testing/internal/writers.js';
 import { readTarEntries } from './tar.js';
 
 const entries = [

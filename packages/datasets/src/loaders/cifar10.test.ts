@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { tempDir } from '../testing/helpers.js';
-import { cifarBytes, tarBytes } from '../testing/writers.js';
+import { tempDir } from '../testing/internal/helpers.js';
+import { cifarBytes, tarBytes } from '../testing/internal/writers.js';
 import { CIFAR10_CLASSES, loadCifar10 } from './cifar10.js';
 
 const tmp = tempDir();

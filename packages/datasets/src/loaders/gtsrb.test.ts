@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { tempDir } from '../testing/helpers.js';
-import { ppmBytes } from '../testing/writers.js';
+import { tempDir } from '../testing/internal/helpers.js';
+import { ppmBytes } from '../testing/internal/writers.js';
 import { loadGtsrb } from './gtsrb.js';
 
 const tmp = tempDir();

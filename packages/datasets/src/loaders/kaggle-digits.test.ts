@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { tempDir } from '../testing/helpers.js';
+import { tempDir } from '../testing/internal/helpers.js';
 import { loadKaggleDigitsCsv } from './kaggle-digits.js';
 
 const tmp = tempDir();

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { tempDir } from '../testing/helpers.js';
-import { gzip, idxBytes } from '../testing/writers.js';
+import { tempDir } from '../testing/internal/helpers.js';
+import { gzip, idxBytes } from '../testing/internal/writers.js';
 import { loadMnistIdx } from './mnist-idx.js';
 
 const tmp = tempDir();

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import { tempDir } from '../testing/helpers.js';
-import { solidJpeg } from '../testing/writers.js';
+import { tempDir } from '../testing/internal/helpers.js';
+import { solidJpeg } from '../testing/internal/writers.js';
 import { loadSfddd, SFDDD_CLASSES } from './sfddd.js';
 
 const tmp = tempDir();

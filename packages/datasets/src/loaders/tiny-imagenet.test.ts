@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/helpers.js';
-import { greyJpeg, solidJpeg } from '../testing/writers.js';
+import { tempDir } from '../testing/internal/helpers.js';
+import { greyJpeg, solidJpeg } from '../testing/internal/writers.js';
 import { loadTinyImageNet } from './tiny-imagenet.js';
 
 const tmp = tempDir();

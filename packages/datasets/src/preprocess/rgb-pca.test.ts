@@ -1,7 +1,7 @@
 import { Rng, ShapeError } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { imageSet } from '../image-set.js';
-import { makeBatch } from '../testing/helpers.js';
+import { makeBatch } from '../testing/internal/helpers.js';
 import { rgbPca } from './rgb-pca.js';
 import { fitStandardization } from './standardize.js';
 

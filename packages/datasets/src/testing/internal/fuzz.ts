@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { DatasetError } from '../errors.js';
+import { DatasetError } from '../../errors.js';
 
 /**
  * A valid file, damaged: cut at any length (including none), or one byte overwritten with any

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type DType, fromTypedArray, Rng, type Tensor, withBackend } from '@funt/tensor';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import type { Augmentation } from '../augment/augmentation.js';
+import type { Augmentation } from '../../augment/augmentation.js';
 
 export interface BatchSpec {
   n: number;
