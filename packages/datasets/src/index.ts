@@ -8,7 +8,7 @@
  */
 
 // Augmentations
-export type { Augmentation } from './augment/augmentation.js';
+export { type Augmentation, batchDims, outputFor } from './augment/augmentation.js';
 export { compose } from './augment/compose.js';
 export { type ContrastOptions, randomContrast } from './augment/contrast.js';
 export { type ElasticOptions, elasticDistortion } from './augment/elastic.js';
