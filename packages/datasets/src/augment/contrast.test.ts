@@ -1,15 +1,11 @@
 import { Rng } from '@funt/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchSpec, expectIdentity, imageOf, makeBatch, valuesOf } from '../testing/internal/helpers.js';
+import { batchSpec, imageOf, makeBatch } from '../testing/internal/helpers.js';
 import { randomContrast } from './contrast.js';
 import { randomTint } from './tint.js';
 
 describe('randomContrast', () => {
-  it('contrast 1 is the identity (property)', () => {
-    expectIdentity(randomContrast({ lo: 1, hi: 1 }), { lo: -3, hi: 3 });
-  });
-
   it("scales each image by one factor in [lo, hi]; 'mean' keeps each image's mean", () => {
     fc.assert(
       fc.property(batchSpec(), (spec) => {
@@ -36,10 +32,6 @@ describe('randomContrast', () => {
 });
 
 describe('randomTint', () => {
-  it('tint 0 is the identity (property)', () => {
-    expectIdentity(randomTint({ lo: 0, hi: 0 }), { lo: -3, hi: 3 });
-  });
-
   it('adds one offset in [lo, hi] per channel of each image (property)', () => {
     fc.assert(
       fc.property(batchSpec(), (spec) => {
@@ -53,12 +45,5 @@ describe('randomTint', () => {
         }
       }),
     );
-  });
-
-  it('works in place', () => {
-    const x = makeBatch({ n: 2, c: 3, h: 2, w: 2, seed: 1 });
-    const expected = valuesOf(randomTint()(x, new Rng(4)));
-    expect(randomTint()(x, new Rng(4), x)).toBe(x);
-    expect(valuesOf(x)).toEqual(expected);
   });
 });

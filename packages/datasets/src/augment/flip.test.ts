@@ -11,18 +11,6 @@ describe('randomFlips', () => {
     expect(valuesOf(randomFlips({ p: 0 })(x, new Rng(0)))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('flipping twice is the identity, in place or not (property)', () => {
-    fc.assert(
-      fc.property(batchSpec(), fc.boolean(), (spec, inPlace) => {
-        const x = makeBatch(spec);
-        const flip = randomFlips({ p: 1 });
-        const once = flip(x, new Rng(spec.seed));
-        const twice = inPlace ? flip(once, new Rng(spec.seed), once) : flip(once, new Rng(spec.seed));
-        expect(valuesOf(twice)).toEqual(valuesOf(x));
-      }),
-    );
-  });
-
   it('only moves values: each image keeps its multiset of values, shape and dtype (property)', () => {
     fc.assert(
       fc.property(batchSpec(), fc.constantFrom('float32' as const, 'float64' as const), (spec, dtype) => {
@@ -35,20 +23,19 @@ describe('randomFlips', () => {
     );
   });
 
-  it('flips about half of a large batch, each image whole or not at all', () => {
-    const spec = { n: 400, c: 2, h: 3, w: 4, seed: 3 };
+  it("mirrors each image whole or not at all (the rate is the kit's flip-rate law)", () => {
+    const spec = { n: 100, c: 2, h: 3, w: 4, seed: 3 };
     const x = makeBatch(spec);
     const y = randomFlips()(x, new Rng(9));
     const flipped = randomFlips({ p: 1 })(x, new Rng(0));
-    let count = 0;
+    const kinds = new Set<string>();
     for (let i = 0; i < spec.n; i++) {
       const same = imageOf(y, i).every((v, k) => v === imageOf(x, i)[k]);
       const mirrored = imageOf(y, i).every((v, k) => v === imageOf(flipped, i)[k]);
       expect(same || mirrored).toBe(true);
-      if (mirrored) count++;
+      kinds.add(same ? 'same' : 'mirrored');
     }
-    expect(count).toBeGreaterThan(150);
-    expect(count).toBeLessThan(250);
+    expect(kinds.size).toBe(2);
   });
 
   it('rejects a bad p and a non-batch with clear errors', () => {

@@ -7,10 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DType, fromTypedArray, Rng, type Tensor, withBackend } from '@funt/tensor';
 import fc from 'fast-check';
-import { expect } from 'vitest';
-import type { Augmentation } from '../../augment/augmentation.js';
 
-export interface BatchSpec {
+interface BatchSpec {
   n: number;
   c: number;
   h: number;
@@ -42,24 +40,6 @@ export function makeBatch(
   // The wasm backend (the default) holds float32 only; float64 batches live on 'reference'.
   const make = () => fromTypedArray(values, [spec.n, spec.c, spec.h, spec.w], dtype);
   return dtype === 'float64' ? withBackend('reference', make) : make();
-}
-
-/**
- * Property: `augment` leaves every small batch (values uniform in [lo, hi)) unchanged, bit
- * for bit, whatever its random draws (what each augmentation's "zero strength" must do).
- */
-export function expectIdentity(
-  augment: Augmentation,
-  values: { lo?: number; hi?: number } = {},
-  numRuns?: number,
-): void {
-  fc.assert(
-    fc.property(batchSpec(), (spec) => {
-      const x = makeBatch(spec, values);
-      expect(valuesOf(augment(x, new Rng(spec.seed)))).toEqual(valuesOf(x));
-    }),
-    { numRuns },
-  );
 }
 
 /** The values of a tensor as a plain array. */
