@@ -1,38 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Flags } from './parse.js';
-import type { ProgramHandlers } from './program.js';
-import { runProgram } from './program.js';
-
-/** Records which handler ran with which options, and what was printed. */
-function harness() {
-  const calls: { name: string; args: unknown[] }[] = [];
-  const record =
-    (name: string) =>
-    async (...args: unknown[]) =>
-      void calls.push({ name, args });
-  const handlers: ProgramHandlers = {
-    train: record('train'),
-    evaluate: record('eval'),
-    experiment: record('experiment'),
-    report: record('report'),
-    saliency: record('saliency'),
-    fool: record('fool'),
-    quickstart: record('quickstart'),
-    exportModel: record('export'),
-    importTorch: record('import'),
-  };
-  let out = '';
-  let err = '';
-  const run = (argv: string[]) =>
-    runProgram(handlers, argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { calls, run, out: () => out, err: () => err };
-}
+import type { TrainOptions } from '../commands/train.js';
+import { programHarness as harness } from '../testing/program.js';
 
 describe('command line', () => {
   it("defaults to the seed's CIFAR recipe", async () => {
     const h = harness();
     expect(await h.run(['train'])).toBe(0);
-    const o = h.calls[0].args[0] as Flags;
+    const o = h.calls[0].args[0] as TrainOptions;
     expect(o).toMatchObject({
       dataset: 'mnist',
       n: 3,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type EpochRecord, HISTORY_FILES, type IterationRecord } from '@funt/solver';
+import { type EpochRecord, type Evaluation, HISTORY_FILES, type IterationRecord } from '@funt/solver';
 
 /**
  * The layout of a run folder. Everything a report needs is in here, as plain files, so that a
@@ -44,6 +44,28 @@ export interface EvalResults {
   confusion: number[][];
   perClassAccuracy: number[];
   seconds?: number;
+}
+
+/** A sortable local-free timestamp for default folder names, e.g. 20261127-0912. */
+export function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
+}
+
+/** Top-1, top-5, confusion matrix and per-class accuracy as results.json holds them. */
+export function toResults(e: Evaluation, classNames: string[], split: string, seconds?: number): EvalResults {
+  return {
+    split,
+    count: e.n,
+    top1: e.top1,
+    top5: e.topK,
+    classNames,
+    confusion: e.confusion,
+    perClassAccuracy: e.confusion.map((row, i) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      return total ? row[i] / total : NaN;
+    }),
+    seconds,
+  };
 }
 
 /** A picture in a figure, stored as a PNG file beside the figure's JSON. */

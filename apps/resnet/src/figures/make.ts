@@ -17,7 +17,12 @@ import {
   type Misclassified,
   misclassifiedFigure,
   saliencyFigure,
-} from './figures.js';
+} from './draw.js';
+
+/*
+ * The figures of a model on its data: runs the analyses (predictions, saliency maps, fooling
+ * images) and draws what they find with ./draw.ts into the run folder.
+ */
 
 /** Pixel pictures are shown on the fixed 0–255 scale, so brightness compares across pictures. */
 const PIXELS = { lo: 0, hi: 255 };
