@@ -149,6 +149,27 @@ describe('command line', () => {
     expect(h.out()).toContain('--checkpoint-every <k>');
   });
 
+  it('rejects a mistyped command instead of running the quickstart, and names the command meant', async () => {
+    const h = harness();
+    expect(await h.run(['trian', '--epochs', '3'])).toBe(2);
+    expect(h.calls).toHaveLength(0);
+    expect(h.err().split('\n').slice(0, 2)).toEqual([
+      "funt-resnet: unknown command 'trian' (did you mean 'train'?)",
+      'usage: funt-resnet [options] [command]',
+    ]);
+    const far = harness();
+    expect(await far.run(['frobnicate'])).toBe(2);
+    expect(far.err().split('\n')[0]).toBe("funt-resnet: unknown command 'frobnicate'");
+    // Flags alone still go to the quickstart; so does the quickstart by name.
+    const flags = harness();
+    expect(await flags.run(['--epochs', '1'])).toBe(0);
+    expect(await flags.run(['quickstart', '--epochs', '1'])).toBe(0);
+    expect(flags.calls.map((c) => [c.name, c.args[0]])).toEqual([
+      ['quickstart', { epochs: 1, seed: 0 }],
+      ['quickstart', { epochs: 1, seed: 0 }],
+    ]);
+  });
+
   it('runs the quickstart when no command is given', async () => {
     const h = harness();
     expect(await h.run([])).toBe(0);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { distance } from 'fastest-levenshtein';
 import type { EvalOptions } from '../commands/eval.js';
 import type { ExperimentName, ExperimentOptions } from '../commands/experiment.js';
 import type { ExportCommandOptions } from '../commands/export.js';
@@ -41,9 +42,20 @@ export interface ProgramOutput {
   err: (s: string) => void;
 }
 
+/** The command names closest to a mistyped one (at most 2 edits away, and not most of the word). */
+function closest(word: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of names) {
+    const d = distance(word, name);
+    if (d < bestDistance && d < 0.6 * Math.max(word.length, name.length)) [best, bestDistance] = [name, d];
+  }
+  return best;
+}
+
 /**
- * The command-line program. Every error the user can fix (unknown flag or value, unknown data
- * set, missing folder) prints one line and the usage, and exits with code 2.
+ * The command-line program. Every error the user can fix (unknown command, flag or value,
+ * unknown data set, missing folder) prints one line and the usage, and exits with code 2.
  */
 export function buildProgram(
   handlers: ProgramHandlers,
@@ -81,7 +93,21 @@ export function buildProgram(
   configure(program)
     .description('Deep residual networks (He et al. 2015) trained on the CPU with funt.')
     .version('0.1.0')
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    // Commander hands a word that names no command to the default command (quickstart) as an
+    // argument; a mistyped command is an error of its own instead.
+    .hook('preSubcommand', (_, sub) => {
+      const [word] = program.args;
+      if (word === undefined || word.startsWith('-') || word === sub.name()) return;
+      const near = closest(
+        word,
+        subcommands.map((c) => c.name()),
+      );
+      program.error(`unknown command '${word}'${near ? ` (did you mean '${near}'?)` : ''}`, {
+        exitCode: 2,
+        code: 'commander.unknownCommand',
+      });
+    });
   return program;
 }
 
