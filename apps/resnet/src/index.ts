@@ -37,7 +37,7 @@ export { decodePng, encodePng, pngDataUri } from './images/png.js';
 export { blankImage, blit, type RgbaImage, upscale } from './images/rgba.js';
 export { type ImageArray, type Scaling, type ToRgbaOptions, toRgbaImages } from './images/to-rgba.js';
 // The model
-export { depthOf, type ResnetOptions, resnet } from './model/resnet.js';
+export { depthOf, type ResnetArchitecture, type ResnetOptions, resnet } from './model/resnet.js';
 export { loadModel, type ModelDescription, modelFile, type SavedModel, saveModel } from './model/saved-model.js';
 // Reports and their charts
 export { type ReportOptions, renderReport, writeReport } from './report/build.js';

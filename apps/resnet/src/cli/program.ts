@@ -37,7 +37,7 @@ export interface ProgramHandlers {
   importTorch(weights: string, o: Omit<ImportCommandOptions, 'weights'>): Promise<void>;
 }
 
-export interface ProgramOutput {
+interface ProgramOutput {
   out: (s: string) => void;
   err: (s: string) => void;
 }

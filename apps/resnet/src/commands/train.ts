@@ -9,7 +9,7 @@ import { type DataOptions, loadData, type PreparedData } from '../data/load.js';
 import { UsageError } from '../errors.js';
 import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../figures/make.js';
 import { consoleLog, type Log } from '../log.js';
-import { depthOf, type ResnetOptions, resnet } from '../model/resnet.js';
+import { depthOf, type ResnetArchitecture, resnet } from '../model/resnet.js';
 import { saveModel } from '../model/saved-model.js';
 import { writeReport } from '../report/build.js';
 import { createRunFolder, type EvalResults, RUN_FILES, stamp, toResults, writeJson } from '../run/run-folder.js';
@@ -91,7 +91,7 @@ export interface TrainOutcome {
   seconds: number;
 }
 
-export interface TrainContext {
+interface TrainContext {
   /** Shown in reports; default: derived from the data set and model. */
   name?: string;
   log?: Log;
@@ -111,7 +111,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const data = ctx.data ?? (await loadData(o));
   const transform = trainTransform(o, data);
   const hooks = inputHooks(data, transform);
-  const architecture: Omit<ResnetOptions, 'rng'> = {
+  const architecture: ResnetArchitecture = {
     n: o.n,
     filters: o.filters,
     inputShape: data.inputShape,

@@ -67,7 +67,7 @@ export function makeFilters(runDir: string, model: Sequential): void {
   filtersFigure(runDir, { data: first.value.data, shape: first.value.shape });
 }
 
-export interface ValidationPredictions {
+interface ValidationPredictions {
   predicted: Int32Array;
   correct: boolean[];
 }
@@ -141,7 +141,7 @@ export function makeSaliency(
   );
 }
 
-export interface FoolingRequest {
+interface FoolingRequest {
   /** Row of `set` to start from, or null for random noise. */
   row: number | null;
   target: number;
@@ -149,7 +149,7 @@ export interface FoolingRequest {
   fixedTarget?: boolean;
 }
 
-export interface FoolingSettings {
+interface FoolingSettings {
   threshold: number;
   maxSteps: number;
   stepSize: number;

@@ -105,7 +105,7 @@ export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function readJson<T>(path: string, what: string): T {
+function readJson<T>(path: string, what: string): T {
   if (!existsSync(path)) throw new Error(`${what}: ${path} does not exist`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;

@@ -3,7 +3,7 @@ import type { Log } from '../log.js';
 
 /** The update rules as the CLI names them. */
 export const UPDATE_RULES = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'] as const;
-export type UpdateRuleName = (typeof UPDATE_RULES)[number];
+type UpdateRuleName = (typeof UPDATE_RULES)[number];
 
 export interface UpdateRuleOptions {
   updateRule: UpdateRuleName;
