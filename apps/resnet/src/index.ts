@@ -42,13 +42,14 @@ export { loadModel, type ModelDescription, modelFile, type SavedModel, saveModel
 // Reports and their charts
 export { type ReportOptions, renderReport, writeReport } from './report/build.js';
 export { type Curve, type LineChartOptions, lineChartSvg } from './report/chart.js';
+export { movingAverage } from './report/moving-average.js';
 // Run folders
 export {
   createRunFolder,
   type EvalResults,
   type Figure,
   type FigureItem,
-  type History,
+  type HistoryJson,
   RUN_FILES,
   type RunConfig,
   type RunData,
@@ -57,4 +58,3 @@ export {
 } from './run/run-folder.js';
 // Training recipes
 export { parseSchedule, type ScheduleSpec, toSolverSchedule } from './training/schedule.js';
-export { movingAverage } from './util/moving-average.js';

@@ -7,7 +7,7 @@ import { type FigureContext, makeFooling } from '../figures/make.js';
 import { consoleLog, type Log } from '../log.js';
 import type { SavedModel } from '../model/saved-model.js';
 import { RUN_FILES } from '../run/run-folder.js';
-import { checkRows, type InspectOptions, prepareInspection, writePage } from './shared/inspection.js';
+import { checkRows, type InspectionOptions, prepareInspection, writePage } from './shared/inspection.js';
 
 /** The first image of the set the model classifies correctly (searched in batches). */
 function firstCorrect(saved: SavedModel, set: ImageSet, ctx: FigureContext): number {
@@ -24,7 +24,7 @@ function firstCorrect(saved: SavedModel, set: ImageSet, ctx: FigureContext): num
 }
 
 /** fool: fooling images from a correctly classified image and/or random noise. */
-export type FoolCommandOptions = InspectOptions & {
+export type FoolCommandOptions = InspectionOptions & {
   image?: number;
   target?: number;
   from: 'image' | 'noise' | 'both';

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { makeSaliency } from '../figures/make.js';
 import { consoleLog, type Log } from '../log.js';
 import { RUN_FILES } from '../run/run-folder.js';
-import { checkRows, type InspectOptions, prepareInspection, writePage } from './shared/inspection.js';
+import { checkRows, type InspectionOptions, prepareInspection, writePage } from './shared/inspection.js';
 
 /** saliency: maps for chosen images of a split, as PNGs and a page. */
-export type SaliencyOptions = InspectOptions & { images: number[] };
+export type SaliencyOptions = InspectionOptions & { images: number[] };
 
 export async function saliencyCommand(o: SaliencyOptions, log: Log = consoleLog): Promise<string> {
   const { saved, set, out, ctx } = await prepareInspection(o, 'saliency', log);

@@ -28,8 +28,8 @@ export const RUN_FILES = {
   report: join('report', 'index.html'),
 } as const;
 
-/** The solver's histories (history.json, written after every epoch). */
-export interface History {
+/** The solver's History as history.json holds it (written after every epoch). */
+export interface HistoryJson {
   iterations: IterationRecord[];
   epochs: EpochRecord[];
 }
@@ -140,7 +140,7 @@ export interface RunData {
   dir: string;
   name: string;
   config: RunConfig;
-  history: History;
+  history: HistoryJson;
   results?: EvalResults;
   figures: Figure[];
 }
@@ -153,8 +153,8 @@ export function readRun(dir: string): RunData {
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new Error(`run folder ${abs} does not exist`);
   const config = readJson<RunConfig>(join(abs, RUN_FILES.config), `run folder ${abs}`);
   const historyPath = join(abs, RUN_FILES.history);
-  const history: History = existsSync(historyPath)
-    ? readJson<History>(historyPath, `run folder ${abs}`)
+  const history: HistoryJson = existsSync(historyPath)
+    ? readJson<HistoryJson>(historyPath, `run folder ${abs}`)
     : { iterations: [], epochs: [] };
   const resultsPath = join(abs, RUN_FILES.results);
   const results = existsSync(resultsPath) ? readJson<EvalResults>(resultsPath, `run folder ${abs}`) : undefined;

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import type { EvalOptions } from '../../commands/eval.js';
 import { checkData } from '../../data/load.js';
+import { act, checkFolder } from '../action.js';
 import { modelOnSplitFlags } from '../flag-groups.js';
 import { positiveInt } from '../parse.js';
-import { act, checkFolder } from '../subcommand.js';
 
 /** `funt-resnet eval --model <run>`. */
 export function evalSubcommand(run: (o: EvalOptions) => Promise<void>): Command {

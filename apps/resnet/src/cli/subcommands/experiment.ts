@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { EXPERIMENTS, type ExperimentName, type ExperimentOptions } from '../../commands/experiment.js';
 import { checkData } from '../../data/load.js';
+import { act } from '../action.js';
 import { dataFlags, progressFlag, runtimeFlags } from '../flag-groups.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../parse.js';
-import { act } from '../subcommand.js';
 
 /** `funt-resnet experiment <name>`: the preset's runs, with the user's overrides. */
 export function experimentSubcommand(run: (name: ExperimentName, o: ExperimentOptions) => Promise<void>): Command {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { EXPORT_FORMATS, type ExportCommandOptions } from '../../commands/export.js';
+import { act } from '../action.js';
 import { positiveInt } from '../parse.js';
-import { act } from '../subcommand.js';
 
 /** `funt-resnet export --model <run|file>`. */
 export function exportSubcommand(run: (o: ExportCommandOptions) => Promise<void>): Command {

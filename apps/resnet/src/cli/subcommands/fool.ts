@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import type { FoolCommandOptions } from '../../commands/fool.js';
 import { checkData } from '../../data/load.js';
+import { act, checkFolder } from '../action.js';
 import { modelOnSplitFlags } from '../flag-groups.js';
 import { nonNegativeInt, positiveInt, positiveNumber, probability } from '../parse.js';
-import { act, checkFolder } from '../subcommand.js';
 
 /** `funt-resnet fool --model <run> --out <dir>`. */
 export function foolSubcommand(run: (o: FoolCommandOptions) => Promise<void>): Command {

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import type { ImportCommandOptions } from '../../commands/import.js';
 import { DATASETS } from '../../data/load.js';
+import { act } from '../action.js';
 import { imageSize, nameList, numberList, positiveNumber } from '../parse.js';
-import { act } from '../subcommand.js';
 
 /** `funt-resnet import <weights> --out <file>`. */
 export function importSubcommand(

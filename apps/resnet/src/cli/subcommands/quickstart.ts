@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import type { QuickstartOptions } from '../../commands/quickstart.js';
+import { act } from '../action.js';
 import { progressFlag, runtimeFlags } from '../flag-groups.js';
 import { nonNegativeInt, positiveInt } from '../parse.js';
-import { act } from '../subcommand.js';
 
 /** `funt-resnet quickstart`, the program's default command: the main job. */
 export function quickstartSubcommand(run: (o: QuickstartOptions) => Promise<void>): Command {

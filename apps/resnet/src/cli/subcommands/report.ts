@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { ReportCommandOptions } from '../../commands/report.js';
-import { act, checkFolder } from '../subcommand.js';
+import { act, checkFolder } from '../action.js';
 
 /** `funt-resnet report <runs...>`. */
 export function reportSubcommand(run: (runs: string[], o: ReportCommandOptions) => Promise<void>): Command {

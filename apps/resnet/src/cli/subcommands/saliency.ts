@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import type { SaliencyOptions } from '../../commands/saliency.js';
 import { checkData } from '../../data/load.js';
+import { act, checkFolder } from '../action.js';
 import { modelOnSplitFlags } from '../flag-groups.js';
 import { indexList } from '../parse.js';
-import { act, checkFolder } from '../subcommand.js';
 
 /** `funt-resnet saliency --model <run> --out <dir>`. */
 export function saliencySubcommand(run: (o: SaliencyOptions) => Promise<void>): Command {

@@ -4,6 +4,7 @@ import { NOISE_KINDS } from '../../data/augment.js';
 import { checkData } from '../../data/load.js';
 import { UsageError } from '../../errors.js';
 import { UPDATE_RULES } from '../../training/update-rule.js';
+import { act, checkFolder } from '../action.js';
 import { dataFlags, progressFlag, runtimeFlags } from '../flag-groups.js';
 import {
   intList,
@@ -15,7 +16,6 @@ import {
   positiveNumber,
   schedule,
 } from '../parse.js';
-import { act, checkFolder } from '../subcommand.js';
 
 // The defaults are TRAIN_DEFAULTS, so that `train` without flags is what the commands build on.
 const D = TRAIN_DEFAULTS;

@@ -16,7 +16,7 @@ import { applyRuntime } from './runtime.js';
  * an output folder laid out like a run (config.json, figures/) with a page of its figures.
  */
 
-export interface InspectOptions extends Partial<DataOptions> {
+export interface InspectionOptions extends Partial<DataOptions> {
   model: string;
   split: 'test' | 'val';
   out: string;
@@ -25,7 +25,7 @@ export interface InspectOptions extends Partial<DataOptions> {
 }
 
 /** The model, the chosen split and an output folder laid out like a run (figures + page). */
-export async function prepareInspection(o: InspectOptions, command: string, log: Log) {
+export async function prepareInspection(o: InspectionOptions, command: string, log: Log) {
   applyRuntime(o, log);
   const saved = loadModel(o.model);
   const data = await dataForModel(saved, o);
