@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import { DATASETS } from '../data/load.js';
+import { checkData, DATASETS, type DataOptions } from '../data/load.js';
+import { checkFolder } from './action.js';
 import { positiveInt } from './parse.js';
 
 // Flags several subcommands share, each group added in the order the help lists it.
@@ -37,4 +38,10 @@ export function modelOnSplitFlags(cmd: Command, model: string, split: string): C
   cmd.requiredOption('--model <path>', model);
   dataFlags(cmd, null);
   return runtimeFlags(cmd).addOption(new Option('--split <name>', split).choices(['test', 'val']).default('test'));
+}
+
+/** The checks of modelOnSplitFlags' flags: the model exists, and so does the data folder if one is needed. */
+export function checkModelOnSplit(o: { model: string } & Partial<DataOptions>): void {
+  checkFolder('--model', o.model);
+  checkData(o);
 }

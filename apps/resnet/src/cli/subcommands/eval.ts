@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import type { EvalOptions } from '../../commands/eval.js';
-import { checkData } from '../../data/load.js';
-import { act, checkFolder } from '../action.js';
-import { modelOnSplitFlags } from '../flag-groups.js';
+import { act } from '../action.js';
+import { checkModelOnSplit, modelOnSplitFlags } from '../flag-groups.js';
 import { positiveInt } from '../parse.js';
 
 /** `funt-resnet eval --model <run>`. */
@@ -14,8 +13,7 @@ export function evalSubcommand(run: (o: EvalOptions) => Promise<void>): Command 
     .option('--batch-size <k>', 'images per forward pass', positiveInt, 256)
     .option('--out <file>', 'write the results as JSON here (default: <run>/results.json)');
   return act(cmd, async (o: EvalOptions) => {
-    checkFolder('--model', o.model);
-    checkData(o);
+    checkModelOnSplit(o);
     await run(o);
   });
 }

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import type { FoolCommandOptions } from '../../commands/fool.js';
-import { checkData } from '../../data/load.js';
-import { act, checkFolder } from '../action.js';
-import { modelOnSplitFlags } from '../flag-groups.js';
+import { act } from '../action.js';
+import { checkModelOnSplit, modelOnSplitFlags } from '../flag-groups.js';
 import { nonNegativeInt, positiveInt, positiveNumber, probability } from '../parse.js';
 
 /** `funt-resnet fool --model <run> --out <dir>`. */
@@ -28,8 +27,7 @@ export function foolSubcommand(run: (o: FoolCommandOptions) => Promise<void>): C
     .option('--seed <k>', 'seed of the noise start', nonNegativeInt, 0)
     .requiredOption('--out <dir>', 'folder for the PNG files and an index.html');
   return act(cmd, async (o: FoolCommandOptions) => {
-    checkFolder('--model', o.model);
-    checkData(o);
+    checkModelOnSplit(o);
     await run(o);
   });
 }

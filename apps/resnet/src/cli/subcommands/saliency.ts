@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import type { SaliencyOptions } from '../../commands/saliency.js';
-import { checkData } from '../../data/load.js';
-import { act, checkFolder } from '../action.js';
-import { modelOnSplitFlags } from '../flag-groups.js';
+import { act } from '../action.js';
+import { checkModelOnSplit, modelOnSplitFlags } from '../flag-groups.js';
 import { indexList } from '../parse.js';
 
 /** `funt-resnet saliency --model <run> --out <dir>`. */
@@ -14,8 +13,7 @@ export function saliencySubcommand(run: (o: SaliencyOptions) => Promise<void>): 
     .option('--images <i,j,...>', 'indices of the images in the split', indexList, [0, 1, 2, 3, 4, 5, 6, 7])
     .requiredOption('--out <dir>', 'folder for the PNG files and an index.html');
   return act(cmd, async (o: SaliencyOptions) => {
-    checkFolder('--model', o.model);
-    checkData(o);
+    checkModelOnSplit(o);
     await run(o);
   });
 }
