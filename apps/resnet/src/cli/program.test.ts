@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainOptions } from '../commands/train.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../commands/train.js';
 import { programHarness as harness } from '../testing/program.js';
 
 describe('command line', () => {
@@ -25,6 +25,12 @@ describe('command line', () => {
       schedule: { kind: 'step', milestones: [80, 120], factor: 0.1 },
     });
     expect(o.flip).toBeUndefined(); // decided per data set
+  });
+
+  it('gives exactly TRAIN_DEFAULTS for train without flags (what the quickstart and the experiments change)', async () => {
+    const h = harness();
+    expect(await h.run(['train'])).toBe(0);
+    expect(h.calls[0].args[0]).toStrictEqual(TRAIN_DEFAULTS);
   });
 
   it('parses every flag of train', async () => {

@@ -23,7 +23,6 @@ function firstCorrect(saved: SavedModel, set: ImageSet, ctx: FigureContext): num
   throw new UsageError('the model classifies no image of this split correctly; give --image');
 }
 
-/** fool: fooling images from a correctly classified image and/or random noise. */
 export type FoolCommandOptions = InspectionOptions & {
   image?: number;
   target?: number;
@@ -34,6 +33,7 @@ export type FoolCommandOptions = InspectionOptions & {
   seed: number;
 };
 
+/** fool: fooling images from a correctly classified image and/or random noise. */
 export async function foolCommand(o: FoolCommandOptions, log: Log = consoleLog): Promise<string> {
   const { saved, data, set, out, ctx } = await prepareInspection(o, 'fool', log);
   const k = data.classNames.length;

@@ -4,9 +4,9 @@ import { consoleLog, type Log } from '../log.js';
 import { RUN_FILES } from '../run/run-folder.js';
 import { checkRows, type InspectionOptions, prepareInspection, writePage } from './shared/inspection.js';
 
-/** saliency: maps for chosen images of a split, as PNGs and a page. */
 export type SaliencyOptions = InspectionOptions & { images: number[] };
 
+/** saliency: maps for chosen images of a split, as PNGs and a page. */
 export async function saliencyCommand(o: SaliencyOptions, log: Log = consoleLog): Promise<string> {
   const { saved, set, out, ctx } = await prepareInspection(o, 'saliency', log);
   checkRows(o.images, set, '--images');

@@ -1,3 +1,7 @@
+/**
+ * What the saliency and fool commands share: a saved model used on one split of its data, and
+ * an output folder laid out like a run (config.json, figures/) with a page of its figures.
+ */
 import { join, resolve } from 'node:path';
 import type { ImageSet } from '@funt/datasets';
 import { dataForModel } from '../../data/for-model.js';
@@ -10,11 +14,6 @@ import { loadModel } from '../../model/saved-model.js';
 import { writeReport } from '../../report/build.js';
 import { createRunFolder, RUN_FILES, writeJson } from '../../run/run-folder.js';
 import { applyRuntime } from './runtime.js';
-
-/**
- * What the saliency and fool commands share: a saved model used on one split of its data, and
- * an output folder laid out like a run (config.json, figures/) with a page of its figures.
- */
 
 export interface InspectionOptions extends Partial<DataOptions> {
   model: string;
