@@ -9,9 +9,23 @@
  */
 import { ClassNLLCriterion } from '@funt/layers';
 import { Sgd } from '@funt/solver';
-import { normal, Rng, type Tensor } from '@funt/tensor';
+import { getBackend, normal, Rng, type Tensor } from '@funt/tensor';
 import { resnet } from '../src/model/resnet.js';
-import { CLASSES, FILTERS, INPUT_SHAPE, type StepConfig } from './config.js';
+import { CLASSES, FILTERS, INPUT_SHAPE, modelName, type StepConfig } from './config.js';
+import type { RunIdentity } from './measurement.js';
+
+/** What both funt children's records say about the run: funt, its backend, the model and the configuration. */
+export function funtIdentity(c: Pick<StepConfig, 'n' | 'mode' | 'threads' | 'batch'>): RunIdentity {
+  return {
+    impl: 'funt',
+    backend: getBackend().name,
+    model: modelName(c.n),
+    n: c.n,
+    mode: c.mode,
+    threads: c.threads,
+    batch: c.batch,
+  };
+}
 
 /** A training step or an inference pass of a fresh, seeded ResNet on one random batch. */
 export function makeStep(c: Pick<StepConfig, 'n' | 'mode' | 'batch'>): () => void {

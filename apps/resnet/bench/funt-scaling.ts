@@ -6,9 +6,8 @@
  *
  * Prints one Scaling record as JSON on the last line of stdout.
  */
-import { getBackend } from '@funt/tensor';
-import { modelName, parseFlags } from './config.js';
-import { makeStep } from './funt-model.js';
+import { parseFlags } from './config.js';
+import { funtIdentity, makeStep } from './funt-model.js';
 import { alternate, type Scaling, speedUp } from './scaling.js';
 import { threadControl } from './threads.js';
 
@@ -30,13 +29,7 @@ async function main(): Promise<Scaling> {
     o,
   );
   return {
-    impl: 'funt',
-    backend: getBackend().name,
-    model: modelName(o.n),
-    n: o.n,
-    mode: o.mode,
-    threads: o.threads,
-    batch: o.batch,
+    ...funtIdentity(o),
     rounds: o.rounds,
     secondsOne,
     secondsMany,

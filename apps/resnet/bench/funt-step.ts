@@ -8,9 +8,8 @@
  * and FUNT_MEMORY_PLAN are funt-model.ts's.
  */
 import { readFileSync } from 'node:fs';
-import { getBackend } from '@funt/tensor';
-import { modelName, parseConfigArgs, type StepConfig } from './config.js';
-import { makeStep } from './funt-model.js';
+import { parseConfigArgs, type StepConfig } from './config.js';
+import { funtIdentity, makeStep } from './funt-model.js';
 import { fingerprint, median, peakRss, timeSteps } from './measure.js';
 import type { Measurement } from './measurement.js';
 import { kernelsWasm } from './paths.js';
@@ -23,14 +22,8 @@ async function measureFunt(c: StepConfig): Promise<Measurement> {
   const { seconds, cpuSeconds } = timeSteps(makeStep(c), c.warmup, c.steps);
   const med = median(seconds);
   return {
-    impl: 'funt',
-    backend: getBackend().name,
-    model: modelName(c.n),
-    n: c.n,
-    mode: c.mode,
-    threads: c.threads,
+    ...funtIdentity(c),
     threadsApplied,
-    batch: c.batch,
     seconds,
     cpuSeconds,
     median: med,

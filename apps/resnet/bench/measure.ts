@@ -15,7 +15,7 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-export interface StepTimes {
+interface StepTimes {
   /** Wall-clock seconds of each timed call. */
   seconds: number[];
   /**
@@ -55,7 +55,7 @@ export function parseVmHwm(status: string): number | null {
   return m ? Number(m[1]) * 1024 : null;
 }
 
-export interface PeakRss {
+interface PeakRss {
   bytes: number;
   /** Where it came from: Linux's /proc (exact high water mark) or Node's getrusage wrapper. */
   source: 'VmHWM' | 'maxRSS';

@@ -47,7 +47,7 @@ export class MeasurementFormatError extends Error {
 const NUMBERS = ['n', 'threads', 'batch', 'median', 'imagesPerSecond', 'peakRssBytes'] as const;
 
 /** Checks a parsed JSON value field by field; `source` names the program that printed it. */
-export function toMeasurement(value: unknown, source: string): Measurement {
+function toMeasurement(value: unknown, source: string): Measurement {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new MeasurementFormatError(source, `expected a JSON object, got ${JSON.stringify(value)?.slice(0, 80)}`);
   }

@@ -17,7 +17,7 @@ function ancestorWith(file: string): string {
 }
 
 /** apps/resnet (the nearest folder with a package.json). */
-export const appDir = ancestorWith('package.json');
+const appDir = ancestorWith('package.json');
 /** The repository root (the folder with pnpm-workspace.yaml). */
 export const repoDir = ancestorWith('pnpm-workspace.yaml');
 /** The benchmark's sources (the PyTorch script lives beside them). */
@@ -26,9 +26,6 @@ export const benchSourceDir = join(appDir, 'bench');
 export const benchDistDir = join(appDir, 'bench', 'dist', 'bench');
 
 /** The compiled WebAssembly kernels of @funt/tensor (and their text form, when the build wrote one). */
-export const tensorBuildDir = join(
-  dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json')),
-  'build',
-);
+const tensorBuildDir = join(dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json')), 'build');
 export const kernelsWasm = join(tensorBuildDir, 'kernels.wasm');
 export const kernelsWat = join(tensorBuildDir, 'kernels.wat');

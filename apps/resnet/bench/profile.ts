@@ -4,13 +4,13 @@
  * functions spend it (self time), and which ops and layers it is spent under (inclusive time).
  */
 
-export interface CallFrame {
+interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
 }
 
-export interface ProfileNode {
+interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   children?: number[];
@@ -25,7 +25,7 @@ export interface CpuProfile {
   timeDeltas: number[];
 }
 
-export interface Share {
+interface Share {
   label: string;
   ms: number;
   /** Percent of the profiled total (see ProfileSummary.totalMs). */
@@ -34,7 +34,7 @@ export interface Share {
   callers?: string;
 }
 
-export interface ProfileSummary {
+interface ProfileSummary {
   /** Time of the samples under the focus function (all samples without one). */
   totalMs: number;
   /** Time of the samples left out because the focus function was not on their stack (start-up). */
@@ -187,7 +187,7 @@ function shortUrl(url: string): string {
   return m ? m[1] : url;
 }
 
-export function frameLabel(frame: CallFrame, wasmNames: ReadonlyMap<number, string>): string {
+function frameLabel(frame: CallFrame, wasmNames: ReadonlyMap<number, string>): string {
   const wasm = WASM_FRAME.exec(frame.functionName);
   if (wasm) {
     const index = Number(wasm[1]);
@@ -236,7 +236,7 @@ function add(map: Map<string, number>, key: string, ms: number): void {
   map.set(key, (map.get(key) ?? 0) + ms);
 }
 
-export interface SummaryOptions {
+interface SummaryOptions {
   /**
    * Only samples with this function on the stack count (e.g. 'timeSteps': the step loop, not
    * start-up), plus garbage collection and '(program)', which V8 attributes to no stack.

@@ -11,7 +11,7 @@ import { parseScaling, type Scaling } from './scaling.js';
 
 /** Debian's interpreter, where python3-torch is installed (not whatever python3 is first on PATH). */
 export const PYTHON = '/usr/bin/python3';
-export const PYTORCH_SCRIPT = join(benchSourceDir, 'pytorch_resnet.py');
+const PYTORCH_SCRIPT = join(benchSourceDir, 'pytorch_resnet.py');
 
 export type TorchStatus = { available: true; version: string } | { available: false; reason: string };
 

@@ -114,7 +114,7 @@ export function scalingRows(pairs: Pair[]): ResultRow[] {
 }
 
 /** The name of a paired speed-up row (scaling.ts). */
-export function pairedScalingName(model: string, mode: Mode, threads: number): string {
+function pairedScalingName(model: string, mode: Mode, threads: number): string {
   return `${model} ${MODE_NAMES[mode]} speed-up ${threads} threads / 1, paired in one process`;
 }
 
@@ -161,7 +161,7 @@ export function formatTable(rows: ResultRow[]): string {
   return lines.join('\n');
 }
 
-export interface Target {
+interface Target {
   label: string;
   /**
    * 'unreliable': a ratio against a PyTorch run with all threads that was slower than

@@ -20,7 +20,7 @@ export interface Scaling extends RunIdentity {
   speedUp: number;
 }
 
-export interface AlternationOptions {
+interface AlternationOptions {
   rounds: number;
   /** Timed steps per block (each block starts with one untimed step after the switch). */
   steps: number;

@@ -5,7 +5,7 @@
  */
 import * as tensor from '@funt/tensor';
 
-export interface ThreadControl {
+interface ThreadControl {
   /** The export that sets the count ('setThreads', 'setNumThreads'), or null: kernels run on the calling thread. */
   setterName: string | null;
   /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissingReason, renderReportInChromium } from './report/browser.testkit.js';
+import { chromiumMissingReason, renderReportInChromium } from './testing/browser.js';
 
 /**
  * End to end through the built command-line program, on the tiny synthetic data set:

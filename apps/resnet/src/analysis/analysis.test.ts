@@ -4,20 +4,13 @@ import { fromTypedArray, Rng, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { syntheticSet } from '../data/synthetic.js';
 import { resnet } from '../model/resnet.js';
+import { resnetOptions } from '../testing/resnet.js';
 import { logProbabilities, twoBest } from './classifier.js';
 import { foolingImage } from './fool.js';
 import { saliencyMaps } from './saliency.js';
 
 const net = (channels: number, seed = 3) => {
-  const m = resnet({
-    n: 1,
-    filters: 4,
-    inputShape: [channels, 8, 8],
-    classes: 4,
-    skip: true,
-    hiddenDims: [],
-    rng: new Rng(seed),
-  });
+  const m = resnet(resnetOptions({ n: 1, filters: 4, inputShape: [channels, 8, 8], classes: 4, rng: new Rng(seed) }));
   m.evaluate();
   return m;
 };
@@ -41,15 +34,7 @@ async function trainedOnShapes() {
     Float32Array.from(set.images, (v) => v / 255),
     set.shape,
   );
-  const model = resnet({
-    n: 1,
-    filters: 4,
-    inputShape: [1, 16, 16],
-    classes: 4,
-    skip: true,
-    hiddenDims: [],
-    rng: new Rng(1),
-  });
+  const model = resnet(resnetOptions({ n: 1, filters: 4, inputShape: [1, 16, 16], classes: 4, rng: new Rng(1) }));
   const solver = new Solver(
     model,
     new ClassNLLCriterion(),

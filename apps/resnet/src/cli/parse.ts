@@ -1,4 +1,7 @@
 import { InvalidArgumentError } from 'commander';
+import { NOISE_KINDS, type NoiseKind } from '../data/augment.js';
+import { UsageError } from '../errors.js';
+import { parseSchedule, type ScheduleSpec } from '../training/schedule.js';
 
 /**
  * Argument parsers for commander: each turns the flag's text into a value or throws an
@@ -68,13 +71,42 @@ export function oneOf<T extends string>(choices: readonly T[]): (text: string) =
   };
 }
 
-/**
- * The options commander hands an action: untyped by nature, since they come from the command
- * line; each handler reads and checks the flags it declared.
- */
-// biome-ignore lint/suspicious/noExplicitAny: commander's parsed options are untyped by design
-export type Flags = Record<string, any>;
+/** "0.49,0.48,0.45" → numbers. */
+export function numberList(text: string): number[] {
+  const values = text.split(',').map(Number);
+  if (text.trim() === '' || values.some((v) => !Number.isFinite(v))) {
+    throw new InvalidArgumentError(`expected numbers separated by commas, got '${text}'`);
+  }
+  return values;
+}
 
-/** A command's action: commander passes positional arguments, then the flags, then the command. */
-// biome-ignore lint/suspicious/noExplicitAny: commander's action arguments are untyped by design
-export type Action = (...args: any[]) => Promise<void>;
+/** "32,32" or "32x32" → [height, width]. */
+export function imageSize(text: string): [number, number] {
+  const parts = text.split(/[x,]/);
+  if (parts.length !== 2) throw new InvalidArgumentError(`expected height,width (e.g. 32,32), got '${text}'`);
+  return [positiveInt(parts[0]), positiveInt(parts[1])];
+}
+
+/** "cat, dog" → ['cat', 'dog']. */
+export function nameList(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim());
+  if (names.some((s) => s === '')) throw new InvalidArgumentError(`expected names separated by commas, got '${text}'`);
+  return names;
+}
+
+/** "gaussian:0.2" → { kind, amount }; the amount defaults to 0.02 for salt-pepper, 0.1 otherwise. */
+export function noise(text: string): { kind: NoiseKind; amount: number } {
+  const [kind, amount] = text.split(':');
+  const k = oneOf(NOISE_KINDS)(kind);
+  return { kind: k, amount: amount === undefined ? (k === 'salt-pepper' ? 0.02 : 0.1) : nonNegativeNumber(amount) };
+}
+
+/** A learning-rate schedule (see training/schedule.ts). */
+export function schedule(text: string): ScheduleSpec {
+  try {
+    return parseSchedule(text);
+  } catch (e) {
+    if (e instanceof UsageError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+}

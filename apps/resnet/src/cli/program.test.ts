@@ -1,38 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Flags } from './parse.js';
-import type { ProgramHandlers } from './program.js';
-import { runProgram } from './program.js';
-
-/** Records which handler ran with which options, and what was printed. */
-function harness() {
-  const calls: { name: string; args: unknown[] }[] = [];
-  const record =
-    (name: string) =>
-    async (...args: unknown[]) =>
-      void calls.push({ name, args });
-  const handlers: ProgramHandlers = {
-    train: record('train'),
-    evaluate: record('eval'),
-    experiment: record('experiment'),
-    report: record('report'),
-    saliency: record('saliency'),
-    fool: record('fool'),
-    quickstart: record('quickstart'),
-    exportModel: record('export'),
-    importTorch: record('import'),
-  };
-  let out = '';
-  let err = '';
-  const run = (argv: string[]) =>
-    runProgram(handlers, argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { calls, run, out: () => out, err: () => err };
-}
+import { TRAIN_DEFAULTS, type TrainOptions } from '../commands/train.js';
+import { programHarness as harness } from '../testing/program.js';
 
 describe('command line', () => {
   it("defaults to the seed's CIFAR recipe", async () => {
     const h = harness();
     expect(await h.run(['train'])).toBe(0);
-    const o = h.calls[0].args[0] as Flags;
+    const o = h.calls[0].args[0] as TrainOptions;
     expect(o).toMatchObject({
       dataset: 'mnist',
       n: 3,
@@ -51,6 +25,12 @@ describe('command line', () => {
       schedule: { kind: 'step', milestones: [80, 120], factor: 0.1 },
     });
     expect(o.flip).toBeUndefined(); // decided per data set
+  });
+
+  it('gives exactly TRAIN_DEFAULTS for train without flags (what the quickstart and the experiments change)', async () => {
+    const h = harness();
+    expect(await h.run(['train'])).toBe(0);
+    expect(h.calls[0].args[0]).toStrictEqual(TRAIN_DEFAULTS);
   });
 
   it('parses every flag of train', async () => {
@@ -173,6 +153,27 @@ describe('command line', () => {
     const h = harness();
     expect(await h.run(['train', '--help'])).toBe(0);
     expect(h.out()).toContain('--checkpoint-every <k>');
+  });
+
+  it('rejects a mistyped command instead of running the quickstart, and names the command meant', async () => {
+    const h = harness();
+    expect(await h.run(['trian', '--epochs', '3'])).toBe(2);
+    expect(h.calls).toHaveLength(0);
+    expect(h.err().split('\n').slice(0, 2)).toEqual([
+      "funt-resnet: unknown command 'trian' (did you mean 'train'?)",
+      'usage: funt-resnet [options] [command]',
+    ]);
+    const far = harness();
+    expect(await far.run(['frobnicate'])).toBe(2);
+    expect(far.err().split('\n')[0]).toBe("funt-resnet: unknown command 'frobnicate'");
+    // Flags alone still go to the quickstart; so does the quickstart by name.
+    const flags = harness();
+    expect(await flags.run(['--epochs', '1'])).toBe(0);
+    expect(await flags.run(['quickstart', '--epochs', '1'])).toBe(0);
+    expect(flags.calls.map((c) => [c.name, c.args[0]])).toEqual([
+      ['quickstart', { epochs: 1, seed: 0 }],
+      ['quickstart', { epochs: 1, seed: 0 }],
+    ]);
   });
 
   it('runs the quickstart when no command is given', async () => {

@@ -1,35 +1,21 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { evaluate } from '@funt/solver';
-import type { DataOptions, DatasetName, EvalOptions } from '../cli/options.js';
-import { checkData, UsageError } from '../cli/program.js';
+import { dataForModel } from '../data/for-model.js';
 import { inputHooks, rawTensor } from '../data/hooks.js';
-import { loadData, type PreparedData } from '../data/load.js';
-import { loadModel, type SavedModel } from '../model/saved-model.js';
-import { type EvalResults, RUN_FILES, writeJson } from '../run/run-folder.js';
-import { applyRuntime, consoleLog, type Log } from './runtime.js';
-import { toResults } from './train.js';
+import type { DataOptions } from '../data/load.js';
+import { consoleLog, type Log } from '../log.js';
+import { loadModel } from '../model/saved-model.js';
+import { type EvalResults, RUN_FILES, toResults, writeJson } from '../run/run-folder.js';
+import { applyRuntime } from './shared/runtime.js';
 
-/**
- * The data a saved model is used on: its own data set unless --dataset says otherwise, with
- * the model's standardisation (not one refitted on this data), and a matching input shape.
- */
-export async function dataForModel(saved: SavedModel, o: Partial<DataOptions>): Promise<PreparedData> {
-  const options = { ...o, dataset: (o.dataset ?? saved.description.dataset) as DatasetName };
-  checkData(options);
-  const data = await loadData(options);
-  const want = saved.description.architecture.inputShape;
-  if (data.inputShape.join('x') !== want.join('x')) {
-    throw new UsageError(
-      `the model takes ${want.join('×')} inputs but --dataset ${options.dataset} gives ${data.inputShape.join('×')}`,
-    );
-  }
-  if (data.classNames.length !== saved.description.architecture.classes) {
-    throw new UsageError(
-      `the model has ${saved.description.architecture.classes} classes but --dataset ${options.dataset} has ${data.classNames.length}`,
-    );
-  }
-  return { ...data, standardization: saved.standardization };
+export interface EvalOptions extends Partial<DataOptions> {
+  model: string;
+  split: 'test' | 'val';
+  batchSize: number;
+  out?: string;
+  threads?: number;
+  backend?: string;
 }
 
 function table(r: EvalResults): string {

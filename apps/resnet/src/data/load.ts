@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import {
   fitStandardization,
   type ImageSet,
@@ -12,9 +13,43 @@ import {
   subset,
   trainValSplit,
 } from '@funt/datasets';
-import type { DataOptions, DatasetName } from '../cli/options.js';
+import { UsageError } from '../errors.js';
 import { frameSet } from './frame.js';
 import { syntheticSet } from './synthetic.js';
+
+/** The data sets the CLI can load; `synthetic` is a small generated set for tests and demos. */
+export const DATASETS = [
+  'mnist',
+  'mnist-idx',
+  'kaggle-csv',
+  'cifar10',
+  'sfddd',
+  'tiny-imagenet',
+  'gtsrb',
+  'synthetic',
+] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+/** Where the data comes from and how much of it is used. */
+export interface DataOptions {
+  dataset: DatasetName;
+  dataDir?: string;
+  /** Use only the first k training images (after the validation split). */
+  trainSize?: number;
+  valSize?: number;
+  testSize?: number;
+}
+
+/** Checks that apply to any command reading a data set: a folder that exists when needed. */
+export function checkData(o: Partial<DataOptions>): void {
+  // Without --dataset (eval, saliency, fool) the command checks again once it knows the model's.
+  const needsDir = o.dataset !== undefined && o.dataset !== 'mnist' && o.dataset !== 'synthetic';
+  if (needsDir && !o.dataDir)
+    throw new UsageError(`--dataset ${o.dataset} needs --data-dir <dir> (the folder of its files)`);
+  if (o.dataDir && !(existsSync(o.dataDir) && statSync(o.dataDir).isDirectory())) {
+    throw new UsageError(`--data-dir ${o.dataDir} is not a folder`);
+  }
+}
 
 /** A data set ready for training: three splits, the statistics and what the network sees. */
 export interface PreparedData {

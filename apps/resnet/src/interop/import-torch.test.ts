@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fromTypedArray, loadSafetensors, saveSafetensors, type Tensor } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixture } from '../testing/fixtures.js';
 import { importTorchSafetensors, inferArchitecture } from './import-torch.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../test-fixtures/${name}`, import.meta.url));
 /** A PyTorch state_dict as saved by PyTorch users: float32 weights plus int64 batch counters. */
 const STATE = fixture('resnet8-torch-state.safetensors');
 /** An input batch and PyTorch's eval-mode output for it (computed in float64). */

@@ -10,19 +10,17 @@
  */
 import type { Sequential } from '@funt/layers';
 import { getDefaultDType, loadSafetensors, Rng, type Tensor } from '@funt/tensor';
-import { type ResnetOptions, resnet } from '../model/resnet.js';
+import { type ResnetArchitecture, resnet } from '../model/resnet.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt } from './torch-names.js';
 
-export type ResnetArchitecture = Omit<ResnetOptions, 'rng'>;
-
-export interface TorchImportOptions {
+interface TorchImportOptions {
   /** Height and width of the input images (default [32, 32]). */
   inputSize?: [number, number];
   /** false for a network trained without shortcuts (the "plain" net; same weights). Default true. */
   skip?: boolean;
 }
 
-export interface TorchImport {
+interface TorchImport {
   model: Sequential;
   architecture: ResnetArchitecture;
   /** File entries not loaded: PyTorch's int64 batch-norm counters. */

@@ -2,15 +2,16 @@
  * ResNet-20 written as ONNX and run in onnxruntime-node: the same log-probabilities as funt's
  * evaluation mode within 1e-4 (the issue's bar), and as PyTorch's for the fixture's weights.
  */
-import { fileURLToPath } from 'node:url';
 import type { Sequential } from '@funt/layers';
 import { decodeModel, exportOnnx, runOnnx } from '@funt/onnx';
 import { loadSafetensors, normal, Rng, type Tensor } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { resnet } from '../model/resnet.js';
+import { fixture } from '../testing/fixtures.js';
+import { resnetOptions } from '../testing/resnet.js';
 import { torchStateToFunt } from './torch-names.js';
 
-const FIXTURE = fileURLToPath(new URL('../../test-fixtures/resnet20-torch-crosscheck.safetensors', import.meta.url));
+const FIXTURE = fixture('resnet20-torch-crosscheck.safetensors');
 const TOLERANCE = 1e-4;
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -53,15 +54,7 @@ describe('ResNet ONNX export in onnxruntime', () => {
   });
 
   it('the ResNet-20 graph: 19 Conv, 19 BatchNormalization, 9 Add, 2 option-A shortcuts (AveragePool + Pad), GlobalAveragePool, Flatten, Gemm, LogSoftmax', () => {
-    const model = resnet({
-      n: 3,
-      filters: 16,
-      inputShape: [3, 32, 32],
-      classes: 10,
-      skip: true,
-      hiddenDims: [],
-      rng: new Rng(1),
-    });
+    const model = resnet(resnetOptions({ rng: new Rng(1) }));
     const graph = decodeModel(exportOnnx(model, [3, 32, 32])).graph;
     const count = (op: string) => graph.node.filter((n) => n.opType === op).length;
     expect([count('Conv'), count('BatchNormalization'), count('Relu'), count('Add')]).toEqual([19, 19, 19, 9]);
@@ -80,15 +73,17 @@ describe('ResNet ONNX export in onnxruntime', () => {
   });
 
   it('a plain (no-skip) net with hidden layers on 1×32×32 inputs, any batch size', async () => {
-    const model = resnet({
-      n: 1,
-      filters: 4,
-      inputShape: [1, 32, 32],
-      classes: 7,
-      skip: false,
-      hiddenDims: [12, 9],
-      rng: new Rng(2),
-    });
+    const model = resnet(
+      resnetOptions({
+        n: 1,
+        filters: 4,
+        inputShape: [1, 32, 32],
+        classes: 7,
+        skip: false,
+        hiddenDims: [12, 9],
+        rng: new Rng(2),
+      }),
+    );
     const rng = new Rng(3);
     for (const p of model.buffers())
       rng.fillUniform(p.value.data, p.name.endsWith('var') ? 0.5 : -0.2, p.name.endsWith('var') ? 1.5 : 0.2);

@@ -21,14 +21,14 @@
  * from the kink is an error and fails the test; the substitutions are printed, and there may
  * be at most MAX_KINK_FLIPS of them. Nothing is excluded from the comparisons.
  */
-import { fileURLToPath } from 'node:url';
 import { ClassNLLCriterion, type Linear, type Module, type Sequential } from '@funt/layers';
 import { getBackend, getDefaultDType, loadSafetensors, Rng, Tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { resnet } from '../model/resnet.js';
+import { fixture } from '../testing/fixtures.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt, torchToFuntNames } from './torch-names.js';
 
-const FIXTURE = fileURLToPath(new URL('../../test-fixtures/resnet20-torch-crosscheck.safetensors', import.meta.url));
+const FIXTURE = fixture('resnet20-torch-crosscheck.safetensors');
 
 /**
  * float32 funt vs the float64 truth, relative to each tensor's largest magnitude. Measured

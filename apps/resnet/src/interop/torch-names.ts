@@ -16,7 +16,7 @@ import { Linear, type Module, SpatialBatchNormalization, SpatialConvolution } fr
 import type { Tensor } from '@funt/tensor';
 import type { ResnetOptions } from '../model/resnet.js';
 
-export type BlockLayout = Pick<ResnetOptions, 'n' | 'hiddenDims'>;
+type BlockLayout = Pick<ResnetOptions, 'n' | 'hiddenDims'>;
 
 type Kind = 'conv' | 'bn' | 'linear';
 
@@ -31,7 +31,7 @@ const TENSORS: Record<Kind, readonly string[]> = {
 export const TORCH_BATCH_COUNTER = 'num_batches_tracked';
 
 /** The PyTorch module names with parameters, in definition (= state_dict) order. */
-export function torchModuleNames(arch: BlockLayout): [string, Kind][] {
+function torchModuleNames(arch: BlockLayout): [string, Kind][] {
   const names: [string, Kind][] = [
     ['conv1', 'conv'],
     ['bn1', 'bn'],
@@ -60,7 +60,7 @@ function kindOf(m: Module): Kind | null {
   return null;
 }
 
-export interface NamePair {
+interface NamePair {
   torch: string;
   funt: string;
 }

@@ -12,18 +12,8 @@ import {
 } from '@funt/layers';
 import { Rng, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
+import { resnetOptions as options } from '../testing/resnet.js';
 import { depthOf, type ResnetOptions, resnet } from './resnet.js';
-
-const options = (o: Partial<ResnetOptions> = {}): ResnetOptions => ({
-  n: 3,
-  filters: 16,
-  inputShape: [3, 32, 32],
-  classes: 10,
-  skip: true,
-  hiddenDims: [],
-  rng: new Rng(0),
-  ...o,
-});
 
 const modules = (net: Module) => net.namedModules().map(([, m]) => m);
 const count = (net: Module, type: abstract new (...a: never[]) => Module) =>

@@ -34,6 +34,9 @@ export interface ResnetOptions {
   rng: Rng;
 }
 
+/** What a trained network is: its options without the initialisation's random source. */
+export type ResnetArchitecture = Omit<ResnetOptions, 'rng'>;
+
 class ResnetConfigError extends Error {
   constructor(detail: string) {
     super(`resnet: ${detail}`);
@@ -100,7 +103,7 @@ function residualBlock(nIn: number, nOut: number, stride: number, skip: boolean,
 }
 
 /** How the network runs, not what it is (so not part of ResnetOptions, which run folders store). */
-export interface ResnetBuildOptions {
+interface ResnetBuildOptions {
   /**
    * Fuse each ReLU into the batch norm or residual addition before it (`fuseActivations` of
    * @funt/layers): the same bits, the same module tree and names, two passes over each such

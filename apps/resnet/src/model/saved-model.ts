@@ -4,11 +4,11 @@ import type { Standardization } from '@funt/datasets';
 import type { Sequential } from '@funt/layers';
 import { fromTypedArray, loadSafetensors, Rng, saveSafetensors, type Tensor } from '@funt/tensor';
 import { RUN_FILES } from '../run/run-folder.js';
-import { type ResnetOptions, resnet } from './resnet.js';
+import { type ResnetArchitecture, resnet } from './resnet.js';
 
 /** Everything besides the weights that is needed to use a trained model on new images. */
 export interface ModelDescription {
-  architecture: Omit<ResnetOptions, 'rng'>;
+  architecture: ResnetArchitecture;
   classNames: string[];
   dataset: string;
 }

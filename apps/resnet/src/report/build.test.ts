@@ -94,7 +94,7 @@ describe('report', () => {
 });
 
 describe('report in a browser', async () => {
-  const { chromiumMissingReason, renderReportInChromium } = await import('./browser.testkit.js');
+  const { chromiumMissingReason, renderReportInChromium } = await import('../testing/browser.js');
   const missing = chromiumMissingReason();
   if (missing) console.warn(missing);
   it.skipIf(missing !== null)('renders its charts and every image in headless Chromium', async () => {

@@ -2,9 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pngDataUri } from '../images/png.js';
 import { type Figure, RUN_FILES, type RunData, readRun } from '../run/run-folder.js';
-import { movingAverage } from '../util/moving-average.js';
 import { lineChartSvg } from './chart.js';
 import { esc, pct, REPORT_CSS } from './html.js';
+import { movingAverage } from './moving-average.js';
 
 export interface ReportOptions {
   title?: string;

@@ -23,22 +23,10 @@ describe('lineChartSvg', () => {
     const n = 10_000;
     const x = Float64Array.from({ length: n }, (_, i) => i);
     const y = Float64Array.from({ length: n }, (_, i) => 1 / (i + 1));
-    const small = await lineChartSvg({
-      title: 't',
-      xTitle: 'x',
-      yTitle: 'y',
-      curves: [{ group: 'g', x, y }],
-      maxPoints: 100,
-      logY: true,
-    });
-    const big = await lineChartSvg({
-      title: 't',
-      xTitle: 'x',
-      yTitle: 'y',
-      curves: [{ group: 'g', x, y }],
-      maxPoints: 5000,
-      logY: true,
-    });
+    const chart = (maxPoints: number) =>
+      lineChartSvg({ title: 't', xTitle: 'x', yTitle: 'y', curves: [{ group: 'g', x, y }], maxPoints, logY: true });
+    const small = await chart(100);
+    const big = await chart(5000);
     // Vega writes a line as "M x,y L x,y L ..."; count the vertices of the longest path.
     const vertices = (svg: string) =>
       Math.max(...[...svg.matchAll(/d="(M[^"]+)"/g)].map((m) => m[1].split(/[ML]/).length - 1));

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type EpochRecord, HISTORY_FILES, type IterationRecord } from '@funt/solver';
+import { type EpochRecord, type Evaluation, HISTORY_FILES, type IterationRecord } from '@funt/solver';
 
 /**
  * The layout of a run folder. Everything a report needs is in here, as plain files, so that a
@@ -28,8 +28,8 @@ export const RUN_FILES = {
   report: join('report', 'index.html'),
 } as const;
 
-/** The solver's histories (history.json, written after every epoch). */
-export interface History {
+/** The solver's History as history.json holds it (written after every epoch). */
+export interface HistoryJson {
   iterations: IterationRecord[];
   epochs: EpochRecord[];
 }
@@ -44,6 +44,28 @@ export interface EvalResults {
   confusion: number[][];
   perClassAccuracy: number[];
   seconds?: number;
+}
+
+/** A sortable local-free timestamp for default folder names, e.g. 20261127-0912. */
+export function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
+}
+
+/** Top-1, top-5, confusion matrix and per-class accuracy as results.json holds them. */
+export function toResults(e: Evaluation, classNames: string[], split: string, seconds?: number): EvalResults {
+  return {
+    split,
+    count: e.n,
+    top1: e.top1,
+    top5: e.topK,
+    classNames,
+    confusion: e.confusion,
+    perClassAccuracy: e.confusion.map((row, i) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      return total ? row[i] / total : NaN;
+    }),
+    seconds,
+  };
 }
 
 /** A picture in a figure, stored as a PNG file beside the figure's JSON. */
@@ -83,7 +105,7 @@ export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function readJson<T>(path: string, what: string): T {
+function readJson<T>(path: string, what: string): T {
   if (!existsSync(path)) throw new Error(`${what}: ${path} does not exist`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -118,7 +140,7 @@ export interface RunData {
   dir: string;
   name: string;
   config: RunConfig;
-  history: History;
+  history: HistoryJson;
   results?: EvalResults;
   figures: Figure[];
 }
@@ -131,8 +153,8 @@ export function readRun(dir: string): RunData {
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new Error(`run folder ${abs} does not exist`);
   const config = readJson<RunConfig>(join(abs, RUN_FILES.config), `run folder ${abs}`);
   const historyPath = join(abs, RUN_FILES.history);
-  const history: History = existsSync(historyPath)
-    ? readJson<History>(historyPath, `run folder ${abs}`)
+  const history: HistoryJson = existsSync(historyPath)
+    ? readJson<HistoryJson>(historyPath, `run folder ${abs}`)
     : { iterations: [], epochs: [] };
   const resultsPath = join(abs, RUN_FILES.results);
   const results = existsSync(resultsPath) ? readJson<EvalResults>(resultsPath, `run folder ${abs}`) : undefined;

@@ -1,5 +1,5 @@
 import type { ScheduleState } from '@funt/solver';
-import { InvalidArgumentError } from 'commander';
+import { UsageError } from '../errors.js';
 
 /**
  * Learning-rate schedules as the CLI spells them. The seed's CIFAR recipe is `step:80,120:0.1`
@@ -17,7 +17,7 @@ export type ScheduleSpec =
 
 export function parseSchedule(text: string): ScheduleSpec {
   const bad = (why: string) =>
-    new InvalidArgumentError(`${why}; expected constant, step:E1,E2,...:FACTOR, exp:DECAY or cosine, got '${text}'`);
+    new UsageError(`${why}; expected constant, step:E1,E2,...:FACTOR, exp:DECAY or cosine, got '${text}'`);
   if (text === 'constant' || text === 'cosine') return { kind: text };
   const [kind, a, b, ...rest] = text.split(':');
   if (kind === 'exp' && a !== undefined && b === undefined) {

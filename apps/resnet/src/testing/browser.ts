@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Debian's chromium, which CI installs; tests that need it skip with a printed reason when it is absent. */
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 
 export function chromiumMissingReason(): string | null {
   return existsSync(CHROMIUM)
@@ -12,7 +12,7 @@ export function chromiumMissingReason(): string | null {
     : `${CHROMIUM} is not installed (apt-get install chromium); skipping the browser check of the report`;
 }
 
-export interface RenderedReport {
+interface RenderedReport {
   /** Per chart: the number of <path> elements with a non-empty `d`. */
   chartPaths: number[];
   /** naturalWidth of every <img>. */

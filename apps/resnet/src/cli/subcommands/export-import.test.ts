@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ProgramHandlers, runProgram } from '../cli/program.js';
-
-/** The program with handlers that record their arguments. */
-function harness() {
-  const calls: { name: string; args: unknown[] }[] = [];
-  const record =
-    (name: string) =>
-    async (...args: unknown[]) =>
-      void calls.push({ name, args });
-  const handlers = new Proxy({} as ProgramHandlers, { get: (_t, name) => record(String(name)) });
-  let err = '';
-  const run = (argv: string[]) => runProgram(handlers, argv, { out: () => {}, err: (s) => void (err += s) });
-  return { calls, run, err: () => err };
-}
+import { programHarness as harness } from '../../testing/program.js';
 
 describe('funt-resnet export / import flags', () => {
   it('export: --model, ONNX by default, --out and --batch-size', async () => {

@@ -1,10 +1,6 @@
 import * as tensor from '@funt/tensor';
-import { UsageError } from '../cli/program.js';
-
-/** Prints a line of the command's own output (progress bars go through the solver). */
-export type Log = (line: string) => void;
-
-export const consoleLog: Log = (line) => console.log(line);
+import { UsageError } from '../../errors.js';
+import type { Log } from '../../log.js';
 
 /**
  * Applies --backend and --threads (the wasm kernels' thread count, the calling thread

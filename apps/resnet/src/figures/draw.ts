@@ -134,7 +134,7 @@ export function misclassifiedFigure(
   );
 }
 
-export interface SaliencyRow {
+interface SaliencyRow {
   index: number;
   label: number;
   probability: number;

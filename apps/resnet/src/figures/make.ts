@@ -17,7 +17,12 @@ import {
   type Misclassified,
   misclassifiedFigure,
   saliencyFigure,
-} from './figures.js';
+} from './draw.js';
+
+/*
+ * The figures of a model on its data: runs the analyses (predictions, saliency maps, fooling
+ * images) and draws what they find with ./draw.ts into the run folder.
+ */
 
 /** Pixel pictures are shown on the fixed 0–255 scale, so brightness compares across pictures. */
 const PIXELS = { lo: 0, hi: 255 };
@@ -62,7 +67,7 @@ export function makeFilters(runDir: string, model: Sequential): void {
   filtersFigure(runDir, { data: first.value.data, shape: first.value.shape });
 }
 
-export interface ValidationPredictions {
+interface ValidationPredictions {
   predicted: Int32Array;
   correct: boolean[];
 }
@@ -136,7 +141,7 @@ export function makeSaliency(
   );
 }
 
-export interface FoolingRequest {
+interface FoolingRequest {
   /** Row of `set` to start from, or null for random noise. */
   row: number | null;
   target: number;
@@ -144,7 +149,7 @@ export interface FoolingRequest {
   fixedTarget?: boolean;
 }
 
-export interface FoolingSettings {
+interface FoolingSettings {
   threshold: number;
   maxSteps: number;
   stepSize: number;

@@ -1,64 +1,17 @@
 /**
- * The CLI's interoperability commands, as functions the command-line program calls:
+ * import: PyTorch ResNet weights as a saved funt model, which eval, saliency, fool (and
+ * fine-tuning) then use like any other.
  *
- *   funt-resnet export --model <run|file> --format onnx [--out file.onnx] [--batch-size k]
  *   funt-resnet import <torch.safetensors> --out <model.safetensors> [--dataset name]
  *                      [--input-size HxW] [--no-skip] [--scale x] [--mean a,b,c] [--std a,b,c]
  *                      [--class-names a,b,...]
- *
- * `export` writes a saved funt model as ONNX; `import` turns PyTorch ResNet weights into a
- * saved funt model, which eval, saliency, fool (and fine-tuning) then use like any other.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { saveOnnx } from '@funt/onnx';
-import { UsageError } from '../cli/program.js';
-import { loadModel, saveModel } from '../model/saved-model.js';
-import { importTorchSafetensors } from './import-torch.js';
-
-export type Log = (line: string) => void;
-const consoleLog: Log = (line) => console.log(line);
-
-/** The export formats; ONNX is the one there is. */
-export const EXPORT_FORMATS = ['onnx'] as const;
-
-export interface ExportCommandOptions {
-  /** A run folder (its best model) or a saved .safetensors model. */
-  model: string;
-  format: (typeof EXPORT_FORMATS)[number];
-  /** Default: the model file's name with .onnx, beside it. */
-  out?: string;
-  /** A fixed batch size; by default the ONNX input takes any batch size. */
-  batchSize?: number;
-}
-
-/** Writes a saved model as ONNX; returns the file written. */
-export function exportCommand(o: ExportCommandOptions, log: Log = consoleLog): string {
-  if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
-    throw new UsageError(`--format ${o.format} is not supported (supported: ${EXPORT_FORMATS.join(', ')})`);
-  }
-  const saved = loadModel(o.model);
-  const out = o.out ?? join(dirname(saved.path), `${basename(saved.path).replace(/\.safetensors$/, '')}.onnx`);
-  if (!existsSync(dirname(out))) throw new UsageError(`--out ${out}: folder ${dirname(out)} does not exist`);
-  const { architecture, classNames, dataset } = saved.description;
-  const { scale, mean, std } = saved.standardization;
-  saveOnnx(saved.model, architecture.inputShape, out, {
-    batchSize: o.batchSize,
-    graphName: `resnet-${6 * architecture.n + 2 + architecture.hiddenDims.length}`,
-    metadata: {
-      'funt.resnet': JSON.stringify({ architecture, classNames, dataset }),
-      // The network expects standardised images: input = (pixels·scale − mean) / std.
-      'funt.preprocess': JSON.stringify({ scale, mean: Array.from(mean), std: Array.from(std) }),
-    },
-  });
-  saved.model.dispose();
-  const [c, h, w] = architecture.inputShape;
-  log(
-    `wrote ${out} (ONNX opset 13): input 'input' [${o.batchSize ?? 'N'}, ${c}, ${h}, ${w}] standardised images, output 'output' [${o.batchSize ?? 'N'}, ${architecture.classes}] log-probabilities`,
-  );
-  log(`preprocessing (also in the file's metadata 'funt.preprocess'): input = (pixels × ${scale} − mean) / std`);
-  return out;
-}
+import { dirname } from 'node:path';
+import { UsageError } from '../errors.js';
+import { importTorchSafetensors } from '../interop/import-torch.js';
+import { consoleLog, type Log } from '../log.js';
+import { saveModel } from '../model/saved-model.js';
 
 export interface ImportCommandOptions {
   /** PyTorch weights: a ResNet state_dict saved with safetensors. */

@@ -1,0 +1,37 @@
+import { Command, Option } from 'commander';
+import type { ImportCommandOptions } from '../../commands/import.js';
+import { DATASETS } from '../../data/load.js';
+import { act } from '../action.js';
+import { imageSize, nameList, numberList, positiveNumber } from '../parse.js';
+
+/** `funt-resnet import <weights> --out <file>`. */
+export function importSubcommand(
+  run: (weights: string, o: Omit<ImportCommandOptions, 'weights'>) => Promise<void>,
+): Command {
+  const cmd = new Command('import')
+    .description(
+      'turn a PyTorch ResNet (state_dict saved as safetensors) into a funt model for eval, saliency, fool and fine-tuning',
+    )
+    .argument('<weights>', 'the PyTorch weights (.safetensors)')
+    .requiredOption('--out <file>', 'the funt model file to write (.safetensors)')
+    .addOption(
+      new Option('--dataset <name>', 'data set the model is for (eval, saliency and fool use it by default)').choices(
+        DATASETS,
+      ),
+    )
+    .option('--input-size <h,w>', 'input height and width (not recorded in the weights)', imageSize, [32, 32] as [
+      number,
+      number,
+    ])
+    .option('--no-skip', 'the network was trained without shortcuts (the plain net)')
+    .option(
+      '--scale <x>',
+      "pixel scale of PyTorch's preprocessing: input = (pixels·scale − mean) / std",
+      positiveNumber,
+      1 / 255,
+    )
+    .option('--mean <values>', 'mean per channel (or one for all), after scaling', numberList)
+    .option('--std <values>', 'std per channel (or one for all), after scaling', numberList)
+    .option('--class-names <names>', 'comma-separated class names (default: 0, 1, ...)', nameList);
+  return act(cmd, (weights: string, o: Omit<ImportCommandOptions, 'weights'>) => run(weights, o));
+}

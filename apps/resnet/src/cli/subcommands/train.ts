@@ -1,0 +1,94 @@
+import { Command, Option } from 'commander';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../../commands/train.js';
+import { NOISE_KINDS } from '../../data/augment.js';
+import { checkData } from '../../data/load.js';
+import { UsageError } from '../../errors.js';
+import { UPDATE_RULES } from '../../training/update-rule.js';
+import { act, checkFolder } from '../action.js';
+import { dataFlags, progressFlag, runtimeFlags } from '../flag-groups.js';
+import {
+  intList,
+  noise,
+  nonNegativeInt,
+  nonNegativeNumber,
+  numberPair,
+  positiveInt,
+  positiveNumber,
+  schedule,
+} from '../parse.js';
+
+// The defaults are TRAIN_DEFAULTS, so that `train` without flags is what the commands build on.
+const D = TRAIN_DEFAULTS;
+
+function modelFlags(cmd: Command): Command {
+  return cmd
+    .option('--n <n>', 'residual blocks per stage: 6n+2 weighted layers', positiveInt, D.n)
+    .option('--filters <F>', 'filters of the first stage (then 2F, 4F)', positiveInt, D.filters)
+    .option('--no-skip', 'drop the shortcuts: the plain network of the same depth')
+    .option(
+      '--hidden <dims>',
+      'comma-separated widths of hidden affine layers before the classifier',
+      intList,
+      D.hidden,
+    );
+}
+
+function augmentFlags(cmd: Command): Command {
+  return cmd
+    .option('--flip', 'random horizontal flips (default: on for natural images, off for digits, signs and drivers)')
+    .option('--no-flip', 'no horizontal flips')
+    .option('--crop-pad <p>', 'random crops of the image padded by p pixels (0: none)', nonNegativeInt, D.cropPad)
+    .option('--rotate <deg>', 'random rotations up to ±deg degrees', nonNegativeNumber, D.rotate)
+    .option('--contrast <lo,hi>', 'random contrast scaling in [lo, hi], e.g. 0.8,1.2', numberPair)
+    .option('--tint <amount>', 'random per-channel shift in ±amount (pixel units)', nonNegativeNumber)
+    .option('--noise <kind[:amount]>', `noise: ${NOISE_KINDS.join(', ')}`, noise)
+    .option('--elastic <alpha,sigma>', 'elastic distortion (MNIST), e.g. 34,4', numberPair)
+    .option('--no-augment', 'turn every augmentation off');
+}
+
+function trainingFlags(cmd: Command): Command {
+  return cmd
+    .option('--epochs <k>', 'training epochs', positiveInt, D.epochs)
+    .option('--batch-size <k>', 'mini-batch size', positiveInt, D.batchSize)
+    .addOption(new Option('--update-rule <name>', 'update rule').choices(UPDATE_RULES).default(D.updateRule))
+    .option('--lr <x>', 'base learning rate', positiveNumber, D.lr)
+    .option('--momentum <x>', 'momentum (momentum, nesterov)', nonNegativeNumber, D.momentum)
+    .option('--weight-decay <x>', 'L2 weight decay', nonNegativeNumber, D.weightDecay)
+    .option(
+      '--schedule <spec>',
+      'learning-rate schedule: constant, step:E1,E2:F, exp:D or cosine',
+      schedule,
+      D.schedule,
+    )
+    .option('--seed <k>', 'seed of every random choice (init, shuffling, augmentation)', nonNegativeInt, D.seed);
+}
+
+/** `funt-resnet train`: every flag of the training recipe, checked before `run` starts. */
+export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Command {
+  const cmd = new Command('train').description(
+    'train a ResNet; writes a run folder with histories, checkpoints, the best model and a report',
+  );
+  dataFlags(cmd, D.dataset);
+  modelFlags(cmd);
+  augmentFlags(cmd);
+  trainingFlags(cmd);
+  runtimeFlags(cmd)
+    .option('--out <dir>', 'run folder (default: runs/<dataset>-<model>-<time>)')
+    .option('--checkpoint-every <k>', 'save a checkpoint every k epochs (0: never)', nonNegativeInt, D.checkpointEvery)
+    .option('--resume', 'continue from the latest checkpoint in --out', D.resume)
+    .option(
+      '--saliency-count <k>',
+      'validation images shown with saliency maps in the report',
+      nonNegativeInt,
+      D.saliencyCount,
+    )
+    .option('--no-fooling', 'skip the fooling images in the report')
+    .option('--no-report', 'do not build the HTML report');
+  progressFlag(cmd);
+  return act(cmd, async (o: TrainOptions) => {
+    checkData(o);
+    if (o.resume && !o.out) throw new UsageError('--resume needs --out <dir> (the run folder to continue)');
+    if (o.resume) checkFolder('--out', o.out!);
+    await run(o);
+  });
+}

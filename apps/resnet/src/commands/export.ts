@@ -1,0 +1,52 @@
+/**
+ * export: a saved funt model as ONNX, for onnxruntime, TensorRT, OpenVINO or an inference server.
+ *
+ *   funt-resnet export --model <run|file> --format onnx [--out file.onnx] [--batch-size k]
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { saveOnnx } from '@funt/onnx';
+import { UsageError } from '../errors.js';
+import { consoleLog, type Log } from '../log.js';
+import { loadModel } from '../model/saved-model.js';
+
+/** The export formats; ONNX is the one there is. */
+export const EXPORT_FORMATS = ['onnx'] as const;
+
+export interface ExportCommandOptions {
+  /** A run folder (its best model) or a saved .safetensors model. */
+  model: string;
+  format: (typeof EXPORT_FORMATS)[number];
+  /** Default: the model file's name with .onnx, beside it. */
+  out?: string;
+  /** A fixed batch size; by default the ONNX input takes any batch size. */
+  batchSize?: number;
+}
+
+/** Writes a saved model as ONNX; returns the file written. */
+export function exportCommand(o: ExportCommandOptions, log: Log = consoleLog): string {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
+    throw new UsageError(`--format ${o.format} is not supported (supported: ${EXPORT_FORMATS.join(', ')})`);
+  }
+  const saved = loadModel(o.model);
+  const out = o.out ?? join(dirname(saved.path), `${basename(saved.path).replace(/\.safetensors$/, '')}.onnx`);
+  if (!existsSync(dirname(out))) throw new UsageError(`--out ${out}: folder ${dirname(out)} does not exist`);
+  const { architecture, classNames, dataset } = saved.description;
+  const { scale, mean, std } = saved.standardization;
+  saveOnnx(saved.model, architecture.inputShape, out, {
+    batchSize: o.batchSize,
+    graphName: `resnet-${6 * architecture.n + 2 + architecture.hiddenDims.length}`,
+    metadata: {
+      'funt.resnet': JSON.stringify({ architecture, classNames, dataset }),
+      // The network expects standardised images: input = (pixels·scale − mean) / std.
+      'funt.preprocess': JSON.stringify({ scale, mean: Array.from(mean), std: Array.from(std) }),
+    },
+  });
+  saved.model.dispose();
+  const [c, h, w] = architecture.inputShape;
+  log(
+    `wrote ${out} (ONNX opset 13): input 'input' [${o.batchSize ?? 'N'}, ${c}, ${h}, ${w}] standardised images, output 'output' [${o.batchSize ?? 'N'}, ${architecture.classes}] log-probabilities`,
+  );
+  log(`preprocessing (also in the file's metadata 'funt.preprocess'): input = (pixels × ${scale} − mean) / std`);
+  return out;
+}
