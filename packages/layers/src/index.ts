@@ -2,26 +2,21 @@
  * @funt/layers: Torch-style neural-network modules with explicit forward and backward passes,
  * buffers reused across iterations, and gradient checks for every one of them.
  */
-export type { Activity } from './activity.js';
+
+// Activations
+export { LogSoftMax } from './activations/log-softmax.js';
+export { ReLU } from './activations/relu.js';
+export { Sigmoid } from './activations/sigmoid.js';
+export { SoftMax } from './activations/softmax.js';
+export { Tanh } from './activations/tanh.js';
+export { Threshold } from './activations/threshold.js';
+// Gradient and backend checks
 export {
   type BackendComparison,
   type BackendComparisonOptions,
   compareBackends,
   scaledError,
-} from './backend-check.js';
-export { BatchNormalization } from './batch-normalization.js';
-export { CAddTable } from './cadd-table.js';
-export { ClassNLLCriterion } from './class-nll-criterion.js';
-export { ConcatTable } from './concat-table.js';
-export { Container } from './container.js';
-// Spatial
-export { Convolution, type ConvolutionKernels } from './convolution.js';
-// Criteria
-export { Criterion, type Target } from './criterion.js';
-export { CrossEntropyCriterion } from './cross-entropy-criterion.js';
-export { Dropout } from './dropout.js';
-export { describeModule, describeShape, LayerError, type Named, type ShapeLike } from './errors.js';
-export { fuseActivations, unfuseActivations } from './fuse-activations.js';
+} from './checking/backend-check.js';
 export {
   checkCriterionGradients,
   checkModuleGradients,
@@ -30,10 +25,27 @@ export {
   type GradError,
   numericalGradient,
   relativeError,
-} from './gradcheck.js';
-export { Identity } from './identity.js';
-// Initialisation and checking
-export * as init from './init.js';
+} from './checking/gradcheck.js';
+// Containers and table modules
+export { CAddTable } from './containers/cadd-table.js';
+export { ConcatTable } from './containers/concat-table.js';
+export { Identity } from './containers/identity.js';
+export { Parallel } from './containers/parallel.js';
+export { Sequential } from './containers/sequential.js';
+// Criteria
+export { ClassNLLCriterion } from './criteria/class-nll-criterion.js';
+export { Criterion, type Target } from './criteria/criterion.js';
+export { CrossEntropyCriterion } from './criteria/cross-entropy-criterion.js';
+export { MSECriterion } from './criteria/mse-criterion.js';
+// Dense modules
+export { BatchNormalization } from './dense/batch-normalization.js';
+export { Dropout } from './dense/dropout.js';
+export { Affine, Linear } from './dense/linear.js';
+export { MulConstant } from './dense/mul-constant.js';
+export { Reshape } from './dense/reshape.js';
+export { View } from './dense/view.js';
+// Initialisation
+export * as init from './init/init.js';
 export {
   defaultRng,
   type Fans,
@@ -48,10 +60,16 @@ export {
   xavierNormal,
   xavierUniform,
   zeros,
-} from './init.js';
-// Dense
-export { Affine, Linear } from './linear.js';
-export { LogSoftMax } from './log-softmax.js';
+} from './init/init.js';
+// The module contract: Module, Container, the base classes and errors
+export type { Activity } from './module/activity.js';
+export { Container } from './module/container.js';
+export { describeModule, describeShape, LayerError, type Named, type ShapeLike } from './module/errors.js';
+export { type Buffer, Module, type Parameter } from './module/module.js';
+export { WeightedModule } from './module/weighted-module.js';
+export { type Lender, Workspace } from './module/workspace.js';
+// Memory plan and fused activations
+export { fuseActivations, unfuseActivations } from './plan/fuse-activations.js';
 export {
   type Flow,
   MemoryPlan,
@@ -60,32 +78,18 @@ export {
   type PlanStats,
   type Policy,
   type SizeSource,
-} from './memory-plan.js';
-export { type Buffer, Module, type Parameter } from './module.js';
-export { MSECriterion } from './mse-criterion.js';
-export { MulConstant } from './mul-constant.js';
-export { Padding } from './padding.js';
-export { Parallel } from './parallel.js';
-export { ReLU } from './relu.js';
-export { ReluFusion } from './relu-fusion.js';
-export { Reshape } from './reshape.js';
-// Containers
-export { Sequential } from './sequential.js';
-export { Sigmoid } from './sigmoid.js';
-export { SoftMax } from './softmax.js';
-export { SpatialAveragePooling } from './spatial-average-pooling.js';
-export { SpatialBatchNormalization } from './spatial-batch-normalization.js';
-export { SpatialConvolution } from './spatial-convolution.js';
-export { SpatialFullConvolution } from './spatial-full-convolution.js';
-export { SpatialMaxPooling } from './spatial-max-pooling.js';
-export { SpatialPadding } from './spatial-padding.js';
-export { SpatialPooling } from './spatial-pooling.js';
-export { SpatialReflectionPadding } from './spatial-reflection-padding.js';
-export { SpatialReplicationPadding } from './spatial-replication-padding.js';
-export { SpatialUpSamplingNearest } from './spatial-up-sampling-nearest.js';
-export { Tanh } from './tanh.js';
-// Activations
-export { Threshold } from './threshold.js';
-export { View } from './view.js';
-export { WeightedModule } from './weighted.js';
-export { type Lender, Workspace } from './workspace.js';
+} from './plan/memory-plan.js';
+export { ReluFusion } from './plan/relu-fusion.js';
+// Spatial modules (input [N, C, H, W])
+export { Convolution, type ConvolutionKernels } from './spatial/convolution.js';
+export { Padding } from './spatial/padding.js';
+export { SpatialAveragePooling } from './spatial/spatial-average-pooling.js';
+export { SpatialBatchNormalization } from './spatial/spatial-batch-normalization.js';
+export { SpatialConvolution } from './spatial/spatial-convolution.js';
+export { SpatialFullConvolution } from './spatial/spatial-full-convolution.js';
+export { SpatialMaxPooling } from './spatial/spatial-max-pooling.js';
+export { SpatialPadding } from './spatial/spatial-padding.js';
+export { SpatialPooling } from './spatial/spatial-pooling.js';
+export { SpatialReflectionPadding } from './spatial/spatial-reflection-padding.js';
+export { SpatialReplicationPadding } from './spatial/spatial-replication-padding.js';
+export { SpatialUpSamplingNearest } from './spatial/spatial-up-sampling-nearest.js';

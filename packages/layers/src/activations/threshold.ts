@@ -1,0 +1,66 @@
+import { type Tensor, threshold, thresholdBackward } from '@funt/tensor';
+import type { Activity } from '../module/activity.js';
+import { expectTensor } from '../module/checks.js';
+import { LayerError } from '../module/errors.js';
+import { Module } from '../module/module.js';
+import type { ReluFusion } from '../plan/relu-fusion.js';
+
+/**
+ * y = x > th ? x : value (Torch's `nn.Threshold(th = 1e-6, value = 0, inPlace = false)`).
+ *
+ * In place, the output IS the input tensor (no buffer), and backward writes the gradient into
+ * gradOutput (Torch does the same); the mask x > th survives because value ≤ th is required.
+ *
+ * A ReLU (threshold 0, value 0) right after a batch norm or CAddTable can be fused into it
+ * (`fuseActivations`): it then passes its producer's already rectified output, and the
+ * gradient, straight through (see relu-fusion.ts).
+ */
+export class Threshold extends Module {
+  /** Set by fuseActivations when the module before this ReLU applies it. */
+  reluFusion: ReluFusion | null = null;
+
+  constructor(
+    readonly threshold = 1e-6,
+    readonly value = 0,
+    readonly inPlace = false,
+  ) {
+    super();
+    if (inPlace && value > threshold) {
+      throw new LayerError(
+        this,
+        `in place needs value <= threshold (the backward mask is read from the output), got value ${value} > threshold ${threshold}`,
+      );
+    }
+  }
+
+  override updateOutput(input: Activity): Tensor {
+    const x = expectTensor(this, input);
+    if (this.reluFusion?.passesThrough(x)) return x;
+    return threshold(x, this.threshold, this.value, this.inPlace ? x : this.workspace.like('output', x));
+  }
+
+  override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
+    const x = expectTensor(this, input);
+    const dy = this.gradOutputTensor(gradOutput);
+    // The producer's backward masks dy in its own pass.
+    if (this.reluFusion?.passesThrough(x)) return dy;
+    return thresholdBackward(x, dy, this.threshold, this.inPlace ? dy : this.workspace.like('gradInput', x));
+  }
+
+  override modifiesGradOutput(): boolean {
+    return this.inPlace;
+  }
+
+  /** Fused, it passes its producer's output and its gradient through (relu-fusion.ts). */
+  override outputAliasesInput(): boolean {
+    return this.inPlace || this.reluFusion !== null;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return this.inPlace || this.reluFusion !== null;
+  }
+
+  protected override describe(): string {
+    return `${this.threshold}, ${this.value}${this.inPlace ? ', inPlace' : ''}`;
+  }
+}

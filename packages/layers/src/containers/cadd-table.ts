@@ -1,0 +1,90 @@
+import { add, addRelu, copy, type Tensor, threshold, thresholdBackward } from '@funt/tensor';
+import type { Activity } from '../module/activity.js';
+import { expectSameShape, expectTable, expectTensor } from '../module/checks.js';
+import { Module } from '../module/module.js';
+import type { ReluFusion } from '../plan/relu-fusion.js';
+
+/**
+ * Sums a table of same-shaped tensors (Torch's `nn.CAddTable`).
+ *
+ * Aliasing: the gradient w.r.t. every input is gradOutput itself, so `gradInput` is a table
+ * holding the SAME tensor n times (Torch copies; we do not, to save a buffer and a pass per
+ * residual block). Whoever consumes it must not write into it while another entry is still to
+ * be read; `ConcatTable` takes care of that for branches that end in an in-place module.
+ *
+ * With `inPlace` the sum is written into the first input (Torch's `ip`).
+ *
+ * Fused with the ReLU after it (`fuseActivations`, the residual join of a ResNet block), the
+ * last addition also rectifies (one pass fewer), and the backward masks gradOutput by
+ * [output > 0] itself: in place, as the ReLU did, when that ReLU was in place.
+ */
+export class CAddTable extends Module {
+  /** Set by fuseActivations when this module applies the ReLU that follows it. */
+  reluFusion: ReluFusion | null = null;
+  private readonly grads: Tensor[] = [];
+
+  constructor(readonly inPlace = false) {
+    super();
+  }
+
+  override updateOutput(input: Activity): Tensor {
+    const xs = expectTable(this, input);
+    xs.forEach((x, i) => expectSameShape(this, xs[0], x, `input ${i}`));
+    const fusion = this.reluFusion;
+    fusion?.check();
+    const out = this.inPlace ? xs[0] : this.workspace.like('output', xs[0]);
+    const last = xs.length - 1;
+    if (last === 0 && fusion) threshold(xs[0], 0, 0, out);
+    else if (last === 0 && out !== xs[0]) copy(xs[0], out);
+    for (let i = 1; i <= last; i++) (fusion && i === last ? addRelu : add)(i === 1 ? xs[0] : out, xs[i], out);
+    fusion?.produced(out);
+    return out;
+  }
+
+  override updateGradInput(input: Activity, gradOutput: Activity): Tensor[] {
+    const xs = expectTable(this, input);
+    const dy = expectTensor(this, gradOutput, 'gradOutput');
+    expectSameShape(this, xs[0], dy, 'gradOutput');
+    const fusion = this.reluFusion;
+    const g = fusion
+      ? thresholdBackward(
+          fusion.rectified(),
+          dy,
+          0,
+          fusion.relu.modifiesGradOutput() ? dy : this.workspace.like('gradInput', dy),
+        )
+      : dy;
+    this.grads.length = xs.length;
+    this.grads.fill(g);
+    return this.grads;
+  }
+
+  /** True when fused with an in-place ReLU: the mask is then written into gradOutput, as that ReLU did. */
+  override modifiesGradOutput(): boolean {
+    return this.reluFusion?.relu.modifiesGradOutput() ?? false;
+  }
+
+  /** In place the sum is the first input; for the memory plan, the whole input table flows on. */
+  override outputAliasesInput(): boolean {
+    return this.inPlace;
+  }
+
+  /** gradInput is gradOutput itself, once per input (fused with an out-of-place ReLU: the masked copy). */
+  override gradInputAliasesGradOutput(): boolean {
+    return this.reluFusion === null || this.reluFusion.relu.modifiesGradOutput();
+  }
+
+  /** Backward looks at the inputs' shapes only. */
+  override backwardReadsInput(): boolean {
+    return false;
+  }
+
+  /** Fused with a ReLU, backward masks by the output. */
+  override backwardReadsOutput(): boolean {
+    return this.reluFusion !== null;
+  }
+
+  protected override describe(): string {
+    return this.inPlace ? 'inPlace' : '';
+  }
+}

@@ -1,0 +1,52 @@
+import { div, mul, type Tensor } from '@funt/tensor';
+import type { Activity } from '../module/activity.js';
+import { expectTensor } from '../module/checks.js';
+import { LayerError } from '../module/errors.js';
+import { Module } from '../module/module.js';
+
+/**
+ * y = c·x (Torch's `nn.MulConstant(c, inPlace = false)`). In place, forward scales the input
+ * tensor itself, and backward scales gradOutput in place and then restores the input by
+ * dividing it by c (Torch's behaviour), so c must not be 0 then.
+ */
+export class MulConstant extends Module {
+  constructor(
+    readonly constant: number,
+    readonly inPlace = false,
+  ) {
+    super();
+    if (!Number.isFinite(constant)) throw new LayerError(this, `constant must be finite, got ${constant}`);
+    if (inPlace && constant === 0)
+      throw new LayerError(this, 'in place needs a non-zero constant (backward restores the input by dividing by it)');
+  }
+
+  override updateOutput(input: Activity): Tensor {
+    const x = expectTensor(this, input);
+    return mul(x, this.constant, this.inPlace ? x : this.workspace.like('output', x));
+  }
+
+  override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
+    const x = expectTensor(this, input);
+    const dy = this.gradOutputTensor(gradOutput);
+    if (!this.inPlace) return mul(dy, this.constant, this.workspace.like('gradInput', x));
+    mul(dy, this.constant, dy);
+    div(x, this.constant, x);
+    return dy;
+  }
+
+  override modifiesGradOutput(): boolean {
+    return this.inPlace;
+  }
+
+  override outputAliasesInput(): boolean {
+    return this.inPlace;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return this.inPlace;
+  }
+
+  protected override describe(): string {
+    return `${this.constant}${this.inPlace ? ', inPlace' : ''}`;
+  }
+}

@@ -1,0 +1,79 @@
+import { sizeOf, type Tensor } from '@funt/tensor';
+import type { Activity } from '../module/activity.js';
+import { expectTensor } from '../module/checks.js';
+import { LayerError } from '../module/errors.js';
+import { Module } from '../module/module.js';
+
+/**
+ * Views the input with another shape (Torch's `nn.View(d1, d2, ...)`); one size may be −1 and
+ * is inferred. After `setNumInputDims(n)`, an input with more than n dimensions is a batch: its
+ * leading dimensions fold into one batch axis in front of the sizes. No copy.
+ */
+export class View extends Module {
+  readonly size: readonly number[];
+  numInputDims: number | undefined;
+
+  constructor(...size: number[]) {
+    super();
+    this.size = size;
+    const unknown = size.filter((d) => d === -1).length;
+    if (size.length === 0 || unknown > 1 || size.some((d) => !Number.isInteger(d) || (d < 1 && d !== -1))) {
+      throw new LayerError(this, `sizes must be positive integers with at most one -1, got (${size.join(', ')})`);
+    }
+  }
+
+  /** Declares how many dimensions one sample has, so that extra leading ones are a batch. */
+  setNumInputDims(n: number): this {
+    if (!Number.isInteger(n) || n < 1) throw new LayerError(this, `numInputDims must be a positive integer, got ${n}`);
+    this.numInputDims = n;
+    return this;
+  }
+
+  private outputShape(x: Tensor): number[] {
+    const n = this.numInputDims;
+    const known = sizeOf(this.size.filter((d) => d !== -1));
+    const hasUnknown = this.size.includes(-1);
+    let shape: number[];
+    if (n === undefined || x.rank <= n) {
+      shape = [...this.size];
+      if (hasUnknown) shape[shape.indexOf(-1)] = x.size / known;
+    } else {
+      const lead = sizeOf(x.shape.slice(0, x.rank - n));
+      const sample = x.size / Math.max(lead, 1);
+      shape = [hasUnknown ? lead : lead * (sample / known), ...this.size];
+      if (hasUnknown) shape[shape.indexOf(-1, 1)] = sample / known;
+    }
+    if (shape.some((d) => !Number.isInteger(d)) || sizeOf(shape) !== x.size) {
+      throw new LayerError(
+        this,
+        `cannot view ${x.size} elements as (${this.size.join(', ')})`,
+        `a multiple of ${known} elements`,
+        x.shape,
+      );
+    }
+    return shape;
+  }
+
+  override updateOutput(input: Activity): Tensor {
+    const x = expectTensor(this, input);
+    return this.workspace.view('output', x, this.outputShape(x));
+  }
+
+  override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
+    const x = expectTensor(this, input);
+    return this.workspace.view('gradInput', this.gradOutputTensor(gradOutput), x.shape);
+  }
+
+  /** A view: no memory of its own. */
+  override outputAliasesInput(): boolean {
+    return true;
+  }
+
+  override gradInputAliasesGradOutput(): boolean {
+    return true;
+  }
+
+  protected override describe(): string {
+    return this.size.join(', ');
+  }
+}

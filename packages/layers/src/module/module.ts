@@ -1,0 +1,381 @@
+import { type DType, fill, keep, Tensor, toActive, withBackend, zeros } from '@funt/tensor';
+import type { InitOptions } from '../init/init.js';
+import type { Flow, PlanBuilder } from '../plan/memory-plan.js';
+import type { Activity } from './activity.js';
+import { expectSameShape, expectTensor } from './checks.js';
+import { describeShape, LayerError } from './errors.js';
+import { summarize } from './summary.js';
+import { Workspace } from './workspace.js';
+
+/** A trainable tensor and its gradient. `name` is the path from the module it was asked of, e.g. `0.weight`. */
+export interface Parameter {
+  name: string;
+  value: Tensor;
+  grad: Tensor;
+}
+
+/** Non-trainable state saved with the model (batch norm's running_mean and running_var). */
+export interface Buffer {
+  name: string;
+  value: Tensor;
+}
+
+/**
+ * The base of every layer and container, after Lua Torch's `nn.Module`.
+ *
+ * `forward(input)` computes and keeps `output`; `backward(input, gradOutput)` computes and
+ * keeps `gradInput` and ADDS this batch's parameter gradients to the `grad` of each parameter
+ * (call `zeroGradParameters()` between steps). A subclass implements `updateOutput`,
+ * `updateGradInput` and, when it has parameters, `accGradParameters`, side by side.
+ *
+ * Tensors a module returns (`output`, `gradInput`) belong to it and are overwritten by the next
+ * call; they may also be views of, or the very tensor given as, the input (Identity, View,
+ * in-place ReLU). Clone what you want to keep.
+ */
+export abstract class Module {
+  output: Activity | null = null;
+  gradInput: Activity | null = null;
+  isTraining = true;
+
+  /** Buffers kept between calls (output, gradInput, intermediates), reused while shapes match. */
+  protected readonly workspace = new Workspace();
+  private readonly ownParameters = new Map<string, Parameter>();
+  private readonly ownBuffers = new Map<string, Buffer>();
+  private pathInTree = '';
+
+  /** The class name, used in messages and printouts. */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+
+  /** The module's path in the container tree ('' for the root, '4.0.0' for a nested child). Set by containers. */
+  get path(): string {
+    return this.pathInTree;
+  }
+
+  set path(p: string) {
+    this.pathInTree = p;
+    const kids = this.children();
+    for (let i = 0; i < kids.length; i++) kids[i].path = p === '' ? String(i) : `${p}.${i}`;
+  }
+
+  /** Direct sub-modules (none for a layer). */
+  children(): Module[] {
+    return [];
+  }
+
+  // ---- computation ------------------------------------------------------------------------
+
+  /** Computes the output for `input`, keeps it in `output` and returns it. */
+  forward(input: Activity): Activity {
+    this.output = this.updateOutput(input);
+    return this.output;
+  }
+
+  /**
+   * Computes the gradient w.r.t. the input (kept in `gradInput`) and accumulates parameter
+   * gradients. `input` must be the input of the last forward.
+   */
+  backward(input: Activity, gradOutput: Activity): Activity {
+    this.gradInput = this.updateGradInput(input, gradOutput);
+    this.accGradParameters(input, gradOutput);
+    return this.gradInput;
+  }
+
+  /** Returns the output for `input` (use `forward`, which also keeps it). */
+  abstract updateOutput(input: Activity): Activity;
+  /** Returns the gradient w.r.t. `input` (use `backward`, which also keeps it). */
+  abstract updateGradInput(input: Activity, gradOutput: Activity): Activity;
+  /** Adds this batch's parameter gradients to each parameter's `grad`. */
+  accGradParameters(_input: Activity, _gradOutput: Activity): void {}
+
+  /**
+   * True when `backward` may write into the gradOutput it is given (in-place ReLU does, as in
+   * Torch). Containers that hand one tensor to several branches use it to protect the others.
+   */
+  modifiesGradOutput(): boolean {
+    return false;
+  }
+
+  /**
+   * For the memory plan (memory-plan.ts): true when `output` is the input itself or a view of it
+   * (Identity, View, in-place ReLU), never a buffer of the module's own. Checked in planned passes.
+   */
+  outputAliasesInput(): boolean {
+    return false;
+  }
+
+  /** For the memory plan: true when `gradInput` is gradOutput itself or a view of it (once per entry for a table input). */
+  gradInputAliasesGradOutput(): boolean {
+    return false;
+  }
+
+  /**
+   * For the memory plan: whether backward reads the values of the input (a convolution does,
+   * for its weight gradient; CAddTable only looks at shapes). While true, the input is kept
+   * until this module's backward; false lets its memory go once forward is done with it.
+   */
+  backwardReadsInput(): boolean {
+    return true;
+  }
+
+  /** For the memory plan: whether backward reads the values of `output` (Sigmoid, Tanh, SoftMax, in-place ReLU do). */
+  backwardReadsOutput(): boolean {
+    return true;
+  }
+
+  /**
+   * The memory plan's replay of forward: one tick that reads the input and writes `output`
+   * (under the workspace key 'output'), or passes the input on. Containers override it to
+   * mirror their forward.
+   */
+  planForward(plan: PlanBuilder, input: Flow): Flow {
+    plan.remember(this, input);
+    const t = plan.tick();
+    plan.read(input, t);
+    return plan.produced(
+      this,
+      plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.workspace, t),
+    );
+  }
+
+  /**
+   * The memory plan's replay of backward: one tick that reads gradOutput (and the input and
+   * output, as far as backward reads them) and writes `gradInput` (key 'gradInput').
+   */
+  planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+    const input = plan.inputOf(this);
+    const t = plan.tick();
+    plan.read(gradOutput, t);
+    if (this.backwardReadsInput()) plan.read(input, t);
+    if (this.backwardReadsOutput()) plan.read(plan.outputOf(this), t);
+    if (plan.aliases(this, this.gradInputAliasesGradOutput()))
+      return Array.isArray(input) && !Array.isArray(gradOutput) ? input.map(() => gradOutput) : gradOutput;
+    // A table of gradients lives under keys of the module's choosing: outside the plan.
+    return Array.isArray(input)
+      ? input.map(() => null)
+      : plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
+  }
+
+  /** The output of the last forward, which some backward passes read (Sigmoid, Tanh, SoftMax). */
+  protected outputTensor(): Tensor {
+    if (!(this.output instanceof Tensor)) throw new LayerError(this, 'backward called before forward');
+    return this.output;
+  }
+
+  /** gradOutput as a tensor of the shape of the last output (a LayerError otherwise). */
+  protected gradOutputTensor(gradOutput: Activity): Tensor {
+    const g = expectTensor(this, gradOutput, 'gradOutput');
+    const y = this.output;
+    if (y instanceof Tensor) expectSameShape(this, y, g, 'gradOutput (vs output)');
+    return g;
+  }
+
+  // ---- parameters and state -----------------------------------------------------------------
+
+  /** Creates a parameter (zeros) and its gradient (zeros) on the active backend. */
+  protected addParameter(name: string, shape: readonly number[], dtype?: DType): Parameter {
+    const p: Parameter = { name, value: keep(zeros(shape, dtype)), grad: keep(zeros(shape, dtype)) };
+    this.ownParameters.set(name, p);
+    return p;
+  }
+
+  /** Drops a parameter (`noBias()`). */
+  protected removeParameter(name: string): void {
+    const p = this.ownParameters.get(name);
+    if (!p) return;
+    p.value.dispose();
+    p.grad.dispose();
+    this.ownParameters.delete(name);
+  }
+
+  /** The module's own parameter `name`, or null when it has none of that name. */
+  protected parameter(name: string): Parameter | null {
+    return this.ownParameters.get(name) ?? null;
+  }
+
+  protected addBuffer(name: string, value: Tensor): Buffer {
+    const b: Buffer = { name, value: keep(value) };
+    this.ownBuffers.set(name, b);
+    return b;
+  }
+
+  protected buffer(name: string): Buffer {
+    const b = this.ownBuffers.get(name);
+    if (!b) throw new Error(`${this.typeName}: no buffer '${name}'`);
+    return b;
+  }
+
+  /** Every module of the tree with its path relative to this one ('' for this module). */
+  namedModules(): [string, Module][] {
+    const out: [string, Module][] = [['', this]];
+    const kids = this.children();
+    for (let i = 0; i < kids.length; i++) {
+      for (const [p, m] of kids[i].namedModules()) out.push([p === '' ? String(i) : `${i}.${p}`, m]);
+    }
+    return out;
+  }
+
+  /** Every trainable tensor of the tree with its gradient, named by path ('0.weight'); stable order. */
+  parameters(): Parameter[] {
+    const out: Parameter[] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const p of m.ownParameters.values()) out.push({ name: join(prefix, p.name), value: p.value, grad: p.grad });
+    }
+    return out;
+  }
+
+  /** Every non-trainable state tensor of the tree, named by path ('1.running_mean'). */
+  buffers(): Buffer[] {
+    const out: Buffer[] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const b of m.ownBuffers.values()) out.push({ name: join(prefix, b.name), value: b.value });
+    }
+    return out;
+  }
+
+  /** Number of trainable scalars in the tree. */
+  parameterCount(): number {
+    let n = 0;
+    for (const p of this.parameters()) n += p.value.size;
+    return n;
+  }
+
+  zeroGradParameters(): void {
+    for (const p of this.parameters()) fill(p.grad, 0);
+  }
+
+  /**
+   * Parameters and buffers by name, module by module (each module's parameters, then its
+   * buffers, then its children's). The values are the live tensors, not copies.
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [prefix, m] of this.namedModules()) {
+      for (const p of m.ownParameters.values()) out[join(prefix, p.name)] = p.value;
+      for (const b of m.ownBuffers.values()) out[join(prefix, b.name)] = b.value;
+    }
+    return out;
+  }
+
+  /**
+   * Copies values into this module's parameters and buffers (converting dtype and backend as
+   * needed). Checks everything first, and throws one LayerError listing every missing,
+   * unexpected (only when `strict`, the default) and mis-shaped entry; nothing is copied then.
+   */
+  loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    const strict = options.strict ?? true;
+    const own = this.stateDict();
+    const problems: string[] = [];
+    const missing = Object.keys(own).filter((k) => !(k in state));
+    const unexpected = Object.keys(state).filter((k) => !(k in own));
+    if (missing.length > 0) problems.push(`missing ${missing.map((k) => `'${k}'`).join(', ')}`);
+    if (strict && unexpected.length > 0) problems.push(`unexpected ${unexpected.map((k) => `'${k}'`).join(', ')}`);
+    for (const [k, t] of Object.entries(own)) {
+      const s = state[k];
+      if (s === undefined) continue;
+      if (s.rank !== t.rank || s.shape.some((d, i) => d !== t.shape[i])) {
+        problems.push(`'${k}' has shape ${describeShape(s.shape)}, expected ${describeShape(t.shape)}`);
+      }
+    }
+    if (problems.length > 0) throw new LayerError(this, `loadStateDict: ${problems.join('; ')}`);
+    // TypedArray.set converts between float32 and float64 and reads any backend's memory.
+    for (const [k, t] of Object.entries(own)) if (state[k] !== undefined) t.data.set(state[k].data);
+  }
+
+  // ---- modes, initialisation, placement -----------------------------------------------------
+
+  /** Training mode (batch statistics, dropout on), for the whole tree. */
+  training(): this {
+    for (const [, m] of this.namedModules()) m.isTraining = true;
+    return this;
+  }
+
+  /** Evaluation mode (running statistics, dropout off), for the whole tree. */
+  evaluate(): this {
+    for (const [, m] of this.namedModules()) m.isTraining = false;
+    return this;
+  }
+
+  /** Re-initialises parameters (see `init.ts`); containers reset every child. */
+  reset(options: InitOptions = {}): this {
+    for (const c of this.children()) c.reset(options);
+    return this;
+  }
+
+  /**
+   * Moves (copies) every parameter, gradient and buffer of the tree to another backend and/or
+   * dtype, and drops the kept outputs. Lists from `parameters()` taken before are stale.
+   */
+  to(backend: string, dtype?: DType): this {
+    const move = (t: Tensor): Tensor => {
+      const moved = withBackend(backend, () => keep(toActive(t, dtype ?? t.dtype)));
+      if (moved !== t) t.dispose();
+      return moved;
+    };
+    for (const [, m] of this.namedModules()) {
+      for (const p of m.ownParameters.values()) {
+        p.value = move(p.value);
+        p.grad = move(p.grad);
+      }
+      for (const b of m.ownBuffers.values()) b.value = move(b.value);
+      m.releaseWorkspace();
+    }
+    return this;
+  }
+
+  /** Frees every kept output, gradient and intermediate of the tree (Torch's `clearState`); they are reallocated when needed. */
+  clearState(): this {
+    for (const [, m] of this.namedModules()) m.releaseWorkspace();
+    return this;
+  }
+
+  /** Frees this module's kept outputs and intermediates (they are reallocated on the next call). */
+  protected releaseWorkspace(): void {
+    this.workspace.dispose();
+    this.output = null;
+    this.gradInput = null;
+  }
+
+  /** Frees everything the tree owns: outputs, gradients, parameters, buffers. The module is unusable afterwards. */
+  dispose(): void {
+    for (const [, m] of this.namedModules()) {
+      m.releaseWorkspace();
+      for (const p of m.ownParameters.values()) {
+        p.value.dispose();
+        p.grad.dispose();
+      }
+      for (const b of m.ownBuffers.values()) b.value.dispose();
+    }
+  }
+
+  // ---- printing -----------------------------------------------------------------------------
+
+  /** The constructor arguments worth printing, e.g. `3 -> 16, 3x3, 1,1, 1,1`. */
+  protected describe(): string {
+    return '';
+  }
+
+  /** One line: the type and its arguments, e.g. `SpatialConvolution(3 -> 16, 3x3, 1,1, 1,1)`. */
+  toStringShort(): string {
+    const d = this.describe();
+    return d === '' ? this.typeName : `${this.typeName}(${d})`;
+  }
+
+  /** The module (for a container: the tree, one child per line). */
+  toString(): string {
+    return this.toStringShort();
+  }
+
+  /**
+   * A table of the tree with each module's output shape and parameter count, found by running
+   * one forward pass in evaluation mode on zeros of `inputShape` (modes are restored after).
+   */
+  summary(inputShape: readonly number[]): string {
+    return summarize(this, inputShape);
+  }
+}
+
+function join(prefix: string, name: string): string {
+  return prefix === '' ? name : `${prefix}.${name}`;
+}

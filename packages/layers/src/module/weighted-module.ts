@@ -1,0 +1,51 @@
+import type { Tensor } from '@funt/tensor';
+import { defaultRng, type Fans, type InitOptions, torchDefault } from '../init/init.js';
+import { Module } from './module.js';
+
+/**
+ * A module with a weight and an optional bias (Linear and the convolutions): their accessors
+ * with Torch's names, `reset` from the layer's fans, and `noBias()`.
+ */
+export abstract class WeightedModule extends Module {
+  /** Creates the parameters and initialises them (call at the end of the subclass constructor). */
+  protected createWeights(weightShape: readonly number[], biasShape: readonly number[] | null): void {
+    this.addParameter('weight', weightShape);
+    if (biasShape) this.addParameter('bias', biasShape);
+    this.reset();
+  }
+
+  /** Fan-in and fan-out of one output unit, for the initialisers. */
+  protected abstract fans(): Fans;
+
+  get weight(): Tensor {
+    return this.parameter('weight')!.value;
+  }
+  get gradWeight(): Tensor {
+    return this.parameter('weight')!.grad;
+  }
+  get bias(): Tensor | null {
+    return this.parameter('bias')?.value ?? null;
+  }
+  get gradBias(): Tensor | null {
+    return this.parameter('bias')?.grad ?? null;
+  }
+
+  /** Re-draws weight and bias; Torch's default draws both uniformly in ±1/√fanIn. */
+  override reset(options: InitOptions = {}): this {
+    const rng = options.rng ?? defaultRng();
+    const fans = this.fans();
+    (options.weight ?? torchDefault)(this.weight, fans, rng);
+    if (this.bias) (options.bias ?? torchDefault)(this.bias, fans, rng);
+    return this;
+  }
+
+  /** Drops the bias (Torch's `noBias()`). */
+  noBias(): this {
+    this.removeParameter('bias');
+    return this;
+  }
+
+  protected biasNote(): string {
+    return this.bias ? '' : ', without bias';
+  }
+}

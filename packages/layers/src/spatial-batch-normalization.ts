@@ -1,9 +1,0 @@
-import { BatchNormalization } from './batch-normalization.js';
-
-/**
- * Batch normalisation of [N, C, H, W] per channel over N, H and W (Torch's
- * `nn.SpatialBatchNormalization(nFeature, eps = 1e-5, momentum = 0.1, affine = true)`).
- */
-export class SpatialBatchNormalization extends BatchNormalization {
-  protected override readonly nDim: number = 4;
-}

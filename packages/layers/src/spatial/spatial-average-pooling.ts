@@ -1,0 +1,45 @@
+import { avgPool2d, avgPool2dBackward, type Pool2dOptions, type Tensor } from '@funt/tensor';
+import type { Activity } from '../module/activity.js';
+import { SpatialPooling } from './spatial-pooling.js';
+
+/**
+ * Mean over each window (Torch's `nn.SpatialAveragePooling(kW, kH, dW = 1, dH = 1, padW = 0,
+ * padH = 0)`; note Torch's stride default of 1). Padding counts in the divisor unless
+ * `setCountExcludePad()`.
+ */
+export class SpatialAveragePooling extends SpatialPooling {
+  countIncludePad = true;
+
+  constructor(kW: number, kH: number, dW = 1, dH = 1, padW = 0, padH = 0) {
+    super(kW, kH, dW, dH, padW, padH);
+  }
+
+  setCountIncludePad(): this {
+    this.countIncludePad = true;
+    return this;
+  }
+
+  setCountExcludePad(): this {
+    this.countIncludePad = false;
+    return this;
+  }
+
+  protected override options(): Pool2dOptions {
+    return { ...super.options(), countIncludePad: this.countIncludePad };
+  }
+
+  override updateOutput(input: Activity): Tensor {
+    const x = this.check(input);
+    return avgPool2d(x, this.options(), this.workspace.get('output', this.outputShape(x), x.dtype));
+  }
+
+  override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
+    const x = this.check(input);
+    return avgPool2dBackward(
+      this.gradOutputTensor(gradOutput),
+      x.shape,
+      this.options(),
+      this.workspace.like('gradInput', x),
+    );
+  }
+}
