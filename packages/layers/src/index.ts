@@ -66,6 +66,7 @@ export type { Activity } from './module/activity.js';
 export { Container } from './module/container.js';
 export { describeModule, describeShape, LayerError, type Named, type ShapeLike } from './module/errors.js';
 export { type Buffer, Module, type Parameter } from './module/module.js';
+export { summary } from './module/summary.js';
 export { WeightedModule } from './module/weighted-module.js';
 export { type Lender, Workspace } from './module/workspace.js';
 // Memory plan and fused activations

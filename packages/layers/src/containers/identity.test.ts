@@ -1,6 +1,7 @@
 import { tensor } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { Identity } from './identity.js';
 
 describe('Identity', () => {

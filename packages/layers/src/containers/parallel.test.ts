@@ -2,7 +2,8 @@ import { arange, type Tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { Linear } from '../dense/linear.js';
 import { MulConstant } from '../dense/mul-constant.js';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { Identity } from './identity.js';
 import { Parallel } from './parallel.js';
 

@@ -1,5 +1,7 @@
 import { describe, it } from 'vitest';
-import { expectGradients, itAgreesAcrossBackends, residualBlock } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
+import { residualBlock } from '../testing/networks.js';
 import { Sequential } from './sequential.js';
 
 /** The app's residual block (test-helpers.ts): conv-BN-ReLU-conv-BN plus the shortcut, then ReLU, in-place ReLUs. */

@@ -4,7 +4,8 @@ import { ReLU } from '../activations/relu.js';
 import { Tanh } from '../activations/tanh.js';
 import { Linear } from '../dense/linear.js';
 import { LayerError } from '../module/errors.js';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { Identity } from './identity.js';
 import { Sequential } from './sequential.js';
 

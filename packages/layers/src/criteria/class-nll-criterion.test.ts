@@ -2,7 +2,7 @@ import { type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { checkCriterionGradients } from '../checking/gradcheck.js';
 import { LayerError } from '../module/errors.js';
-import { itCriterionAgreesAcrossBackends } from '../testing/helpers.js';
+import { itCriterionAgreesAcrossBackends } from '../testing/backends.js';
 import { ClassNLLCriterion } from './class-nll-criterion.js';
 
 const f64 = <T>(fn: () => T): T => withBackend('reference', fn, 'float64');

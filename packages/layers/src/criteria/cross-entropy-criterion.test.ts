@@ -2,7 +2,7 @@ import { normal, Rng, type Tensor, tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { LogSoftMax } from '../activations/log-softmax.js';
 import { checkCriterionGradients } from '../checking/gradcheck.js';
-import { itCriterionAgreesAcrossBackends } from '../testing/helpers.js';
+import { itCriterionAgreesAcrossBackends } from '../testing/backends.js';
 import { ClassNLLCriterion } from './class-nll-criterion.js';
 import { CrossEntropyCriterion } from './cross-entropy-criterion.js';
 

@@ -1,7 +1,7 @@
 import { type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { checkCriterionGradients } from '../checking/gradcheck.js';
-import { itCriterionAgreesAcrossBackends } from '../testing/helpers.js';
+import { itCriterionAgreesAcrossBackends } from '../testing/backends.js';
 import { MSECriterion } from './mse-criterion.js';
 
 describe('MSECriterion', () => {

@@ -1,7 +1,8 @@
 import { Rng, type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { ones } from '../init/init.js';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { BatchNormalization } from './batch-normalization.js';
 
 const f64 = <T>(fn: () => T): T => withBackend('reference', fn, 'float64');

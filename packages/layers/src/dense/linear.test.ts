@@ -1,7 +1,8 @@
 import { Rng, type Tensor, tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { LayerError } from '../module/errors.js';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { Affine, Linear } from './linear.js';
 
 describe('Linear', () => {

@@ -1,6 +1,7 @@
 import { type Tensor, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { Reshape } from './reshape.js';
 
 const shapeAfter = (r: Reshape, s: number[]) => (r.forward(zeros(s)) as Tensor).shape;

@@ -1,6 +1,7 @@
 import { type Tensor, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { View } from './view.js';
 
 const shapeAfter = (v: View, s: number[]) => (v.forward(zeros(s)) as Tensor).shape;

@@ -4,7 +4,6 @@ import type { Flow, PlanBuilder } from '../plan/memory-plan.js';
 import type { Activity } from './activity.js';
 import { expectSameShape, expectTensor } from './checks.js';
 import { describeShape, LayerError } from './errors.js';
-import { summarize } from './summary.js';
 import { Workspace } from './workspace.js';
 
 /** A trainable tensor and its gradient. `name` is the path from the module it was asked of, e.g. `0.weight`. */
@@ -365,14 +364,6 @@ export abstract class Module {
   /** The module (for a container: the tree, one child per line). */
   toString(): string {
     return this.toStringShort();
-  }
-
-  /**
-   * A table of the tree with each module's output shape and parameter count, found by running
-   * one forward pass in evaluation mode on zeros of `inputShape` (modes are restored after).
-   */
-  summary(inputShape: readonly number[]): string {
-    return summarize(this, inputShape);
   }
 }
 

@@ -4,12 +4,12 @@ import { describeShape } from './errors.js';
 import type { Module } from './module.js';
 
 /**
- * `module.summary(inputShape)`: runs one forward pass on zeros in evaluation mode (so batch
- * norm's running statistics and dropout's generator are untouched), then prints every module
- * of the tree, indented by depth, with its output shape and the parameters it holds (its
- * subtree's total for a container).
+ * A table of the tree under `root`, one module a line indented by depth, with its output shape
+ * and the parameters it holds (its subtree's total for a container). The shapes come from one
+ * forward pass on zeros of `inputShape` in evaluation mode (so batch norm's running statistics
+ * and dropout's generator are untouched); every module's mode is restored after it.
  */
-export function summarize(root: Module, inputShape: readonly number[]): string {
+export function summary(root: Module, inputShape: readonly number[]): string {
   const modules = root.namedModules();
   const modes = modules.map(([, m]) => m.isTraining);
   const dtype = root.parameters()[0]?.value.dtype;

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ClassNLLCriterion } from '../criteria/class-nll-criterion.js';
 import type { Criterion } from '../criteria/criterion.js';
 import { CrossEntropyCriterion } from '../criteria/cross-entropy-criterion.js';
-import { residualNet } from '../testing/helpers.js';
+import { residualNet } from '../testing/networks.js';
 import type { Module } from './module.js';
 
 function step(net: Module, loss: Criterion, x: Tensor, y: Int32Array): void {

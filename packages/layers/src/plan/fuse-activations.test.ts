@@ -12,10 +12,13 @@ import { View } from '../dense/view.js';
 import type { Activity } from '../module/activity.js';
 import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
+import { summary } from '../module/summary.js';
 import { SpatialAveragePooling } from '../spatial/spatial-average-pooling.js';
 import { SpatialBatchNormalization } from '../spatial/spatial-batch-normalization.js';
 import { SpatialConvolution } from '../spatial/spatial-convolution.js';
-import { expectGradients, residualBlock, wasmAvailable } from '../testing/helpers.js';
+import { wasmAvailable } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
+import { residualBlock } from '../testing/networks.js';
 import { fuseActivations, unfuseActivations } from './fuse-activations.js';
 
 /** The app's residual block (test-helpers.ts), with in-place or out-of-place ReLUs. */
@@ -124,7 +127,7 @@ describe('fuseActivations', () => {
       fuseActivations(fused);
       expect(Object.keys(fused.stateDict())).toEqual(Object.keys(plain.stateDict()));
       expect(fused.toString()).toBe(plain.toString());
-      expect(fused.summary([2, 3, 8, 8])).toBe(plain.summary([2, 3, 8, 8]));
+      expect(summary(fused, [2, 3, 8, 8])).toBe(summary(plain, [2, 3, 8, 8]));
       expect(fuseActivations(fused), 'already fused pairs are left alone').toBe(0);
       expect(unfuseActivations(fused)).toBe(PAIRS);
       expect(unfuseActivations(fused)).toBe(0);

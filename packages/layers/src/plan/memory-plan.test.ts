@@ -11,7 +11,7 @@ import type { Activity } from '../module/activity.js';
 import type { Container } from '../module/container.js';
 import { Module } from '../module/module.js';
 import { SpatialConvolution } from '../spatial/spatial-convolution.js';
-import { residualNet } from '../testing/helpers.js';
+import { residualNet } from '../testing/networks.js';
 
 const backends = listBackends().includes('wasm') ? ['reference', 'wasm'] : ['reference'];
 if (backends.length === 1) console.info('memory plan: wasm cases skipped, the wasm backend is not registered');

@@ -1,6 +1,7 @@
 import { arange, type Tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { SpatialAveragePooling } from './spatial-average-pooling.js';
 
 describe('SpatialAveragePooling', () => {

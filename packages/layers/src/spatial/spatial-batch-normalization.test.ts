@@ -1,6 +1,7 @@
 import { normal, Rng, type Tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { SpatialBatchNormalization } from './spatial-batch-normalization.js';
 
 const f64 = <T>(fn: () => T): T => withBackend('reference', fn, 'float64');

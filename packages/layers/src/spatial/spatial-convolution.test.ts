@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Sequential } from '../containers/sequential.js';
 import { kaimingNormal } from '../init/init.js';
 import { LayerError } from '../module/errors.js';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { SpatialConvolution } from './spatial-convolution.js';
 
 const f64 = <T>(fn: () => T): T => withBackend('reference', fn, 'float64');

@@ -1,6 +1,7 @@
 import { arange, type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectGradients, itAgreesAcrossBackends } from '../testing/helpers.js';
+import { itAgreesAcrossBackends } from '../testing/backends.js';
+import { expectGradients } from '../testing/gradients.js';
 import { SpatialMaxPooling } from './spatial-max-pooling.js';
 
 describe('SpatialMaxPooling', () => {
