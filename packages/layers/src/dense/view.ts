@@ -1,21 +1,17 @@
 import { sizeOf, type Tensor } from '@funt/tensor';
-import type { Activity } from '../module/activity.js';
-import { expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
-import { Module } from '../module/module.js';
+import { Reshaping } from './reshaping.js';
 
 /**
  * Views the input with another shape (Torch's `nn.View(d1, d2, ...)`); one size may be −1 and
  * is inferred. After `setNumInputDims(n)`, an input with more than n dimensions is a batch: its
  * leading dimensions fold into one batch axis in front of the sizes. No copy.
  */
-export class View extends Module {
-  readonly size: readonly number[];
+export class View extends Reshaping {
   numInputDims: number | undefined;
 
   constructor(...size: number[]) {
-    super();
-    this.size = size;
+    super(size);
     const unknown = size.filter((d) => d === -1).length;
     if (size.length === 0 || unknown > 1 || size.some((d) => !Number.isInteger(d) || (d < 1 && d !== -1))) {
       throw new LayerError(this, `sizes must be positive integers with at most one -1, got (${size.join(', ')})`);
@@ -29,7 +25,7 @@ export class View extends Module {
     return this;
   }
 
-  private outputShape(x: Tensor): number[] {
+  protected override outputShape(x: Tensor): number[] {
     const n = this.numInputDims;
     const known = sizeOf(this.size.filter((d) => d !== -1));
     const hasUnknown = this.size.includes(-1);
@@ -52,25 +48,6 @@ export class View extends Module {
       );
     }
     return shape;
-  }
-
-  override updateOutput(input: Activity): Tensor {
-    const x = expectTensor(this, input);
-    return this.workspace.view('output', x, this.outputShape(x));
-  }
-
-  override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
-    const x = expectTensor(this, input);
-    return this.workspace.view('gradInput', this.gradOutputTensor(gradOutput), x.shape);
-  }
-
-  /** A view: no memory of its own. */
-  override outputAliasesInput(): boolean {
-    return true;
-  }
-
-  override gradInputAliasesGradOutput(): boolean {
-    return true;
   }
 
   protected override describe(): string {
