@@ -67,8 +67,8 @@ export { Container } from './module/container.js';
 export { describeModule, describeShape, LayerError, type Named, type ShapeLike } from './module/errors.js';
 export { type Buffer, Module, type Parameter } from './module/module.js';
 export { summary } from './module/summary.js';
+export { type Lender, TensorCache } from './module/tensor-cache.js';
 export { WeightedModule } from './module/weighted-module.js';
-export { type Lender, Workspace } from './module/workspace.js';
 // Memory plan and fused activations
 export { fuseActivations, unfuseActivations } from './plan/fuse-activations.js';
 export {

@@ -7,13 +7,13 @@ import { Module } from '../module/module.js';
 export class Sigmoid extends Module {
   override updateOutput(input: Activity): Tensor {
     const x = expectTensor(this, input);
-    return sigmoid(x, this.workspace.like('output', x));
+    return sigmoid(x, this.cache.like('output', x));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const dy = this.gradOutputTensor(gradOutput);
     const y = this.outputTensor();
-    const dx = this.workspace.like('gradInput', expectTensor(this, input));
+    const dx = this.cache.like('gradInput', expectTensor(this, input));
     sub(1, y, dx);
     mul(dx, y, dx);
     return mul(dx, dy, dx);

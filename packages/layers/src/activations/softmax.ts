@@ -14,13 +14,13 @@ export class SoftMax extends Module {
 
   /** The input as [N, K] (a view for a single vector). */
   private rows(t: Tensor, key: string): Tensor {
-    return t.rank === 2 ? t : this.workspace.view(key, t, [1, t.shape[0]]);
+    return t.rank === 2 ? t : this.cache.view(key, t, [1, t.shape[0]]);
   }
 
   override updateOutput(input: Activity): Tensor {
     const x = expectTensor(this, input);
     expectShape(this, x, [['N', 'K'], ['K']]);
-    const y = this.workspace.like('output', x);
+    const y = this.cache.like('output', x);
     const f = this.log ? logSoftmax : softmax;
     f(this.rows(x, 'input2d'), this.rows(y, 'output2d'));
     return y;
@@ -30,7 +30,7 @@ export class SoftMax extends Module {
     const x = expectTensor(this, input);
     const dy = this.gradOutputTensor(gradOutput);
     const y = this.outputTensor();
-    const dx = this.workspace.like('gradInput', x);
+    const dx = this.cache.like('gradInput', x);
     const f = this.log ? logSoftmaxBackward : softmaxBackward;
     f(this.rows(y, 'output2d'), this.rows(dy, 'gradOutput2d'), this.rows(dx, 'gradInput2d'));
     return dx;

@@ -7,13 +7,13 @@ import { Module } from '../module/module.js';
 export class Tanh extends Module {
   override updateOutput(input: Activity): Tensor {
     const x = expectTensor(this, input);
-    return tanh(x, this.workspace.like('output', x));
+    return tanh(x, this.cache.like('output', x));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const dy = this.gradOutputTensor(gradOutput);
     const y = this.outputTensor();
-    const dx = this.workspace.like('gradInput', expectTensor(this, input));
+    const dx = this.cache.like('gradInput', expectTensor(this, input));
     mul(y, y, dx);
     sub(1, dx, dx);
     return mul(dx, dy, dx);

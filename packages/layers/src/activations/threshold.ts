@@ -36,7 +36,7 @@ export class Threshold extends Module {
   override updateOutput(input: Activity): Tensor {
     const x = expectTensor(this, input);
     if (this.reluFusion?.passesThrough(x)) return x;
-    return threshold(x, this.threshold, this.value, this.inPlace ? x : this.workspace.like('output', x));
+    return threshold(x, this.threshold, this.value, this.inPlace ? x : this.cache.like('output', x));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
@@ -44,7 +44,7 @@ export class Threshold extends Module {
     const dy = this.gradOutputTensor(gradOutput);
     // The producer's backward masks dy in its own pass.
     if (this.reluFusion?.passesThrough(x)) return dy;
-    return thresholdBackward(x, dy, this.threshold, this.inPlace ? dy : this.workspace.like('gradInput', x));
+    return thresholdBackward(x, dy, this.threshold, this.inPlace ? dy : this.cache.like('gradInput', x));
   }
 
   override modifiesGradOutput(): boolean {

@@ -32,7 +32,7 @@ export class CAddTable extends Module {
     xs.forEach((x, i) => expectSameShape(this, xs[0], x, `input ${i}`));
     const fusion = this.reluFusion;
     fusion?.check();
-    const out = this.inPlace ? xs[0] : this.workspace.like('output', xs[0]);
+    const out = this.inPlace ? xs[0] : this.cache.like('output', xs[0]);
     const last = xs.length - 1;
     if (last === 0 && fusion) threshold(xs[0], 0, 0, out);
     else if (last === 0 && out !== xs[0]) copy(xs[0], out);
@@ -51,7 +51,7 @@ export class CAddTable extends Module {
           fusion.rectified(),
           dy,
           0,
-          fusion.relu.modifiesGradOutput() ? dy : this.workspace.like('gradInput', dy),
+          fusion.relu.modifiesGradOutput() ? dy : this.cache.like('gradInput', dy),
         )
       : dy;
     this.grads.length = xs.length;

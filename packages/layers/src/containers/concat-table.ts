@@ -41,7 +41,7 @@ export class ConcatTable extends Container {
     const g = grads[i];
     const shared = grads.some((h, j) => j !== i && h.sharesStorageWith(g));
     if (!shared || !this.modules[i].modifiesGradOutput()) return g;
-    const own = this.workspace.like(`gradOutput.${i}`, g);
+    const own = this.cache.like(`gradOutput.${i}`, g);
     copy(g, own);
     return own;
   }
@@ -67,7 +67,7 @@ export class ConcatTable extends Container {
 
   /** sum of `terms` into the kept buffer `key` shaped like `like`. */
   private sum(key: string, terms: Tensor[], like: Tensor): Tensor {
-    const out = this.workspace.like(key, like);
+    const out = this.cache.like(key, like);
     terms.forEach((t) => expectSameShape(this, like, t, 'branch gradInput'));
     // The first two terms added straight into out: one pass over memory instead of a copy and an add.
     if (terms.length === 1) copy(terms[0], out);
@@ -116,7 +116,7 @@ export class ConcatTable extends Container {
       if (g !== null && grads.some((h, j) => j !== i && h === g) && m.modifiesGradOutput()) {
         const t = plan.tick();
         plan.read(g, t);
-        g = plan.gradient(this.workspace, t, { module: m, of: 'output' }, `gradOutput.${i}`);
+        g = plan.gradient(this.cache, t, { module: m, of: 'output' }, `gradOutput.${i}`);
       }
       return m.planBackward(plan, g);
     });
@@ -125,8 +125,8 @@ export class ConcatTable extends Container {
     const input = plan.inputOf(this);
     if (Array.isArray(input))
       return input.map((_, entry) =>
-        plan.gradient(this.workspace, t, { module: this, of: 'input', entry }, `gradInput.${entry}`),
+        plan.gradient(this.cache, t, { module: this, of: 'input', entry }, `gradInput.${entry}`),
       );
-    return plan.gradient(this.workspace, t, { module: this, of: 'input' });
+    return plan.gradient(this.cache, t, { module: this, of: 'input' });
   }
 }

@@ -33,7 +33,7 @@ export class Parallel extends Container {
   private axisFirst(key: string, x: Tensor, axis: number): Tensor {
     if (axis === 0) return x;
     const perm = [axis, ...x.shape.map((_, i) => i).filter((i) => i !== axis)];
-    const out = this.workspace.get(
+    const out = this.cache.get(
       key,
       perm.map((i) => x.shape[i]),
       x.dtype,
@@ -55,7 +55,7 @@ export class Parallel extends Container {
     }
     const first = this.axisFirst('input.permuted', input, inDim);
     const rest = first.shape.slice(1);
-    return this.modules.map((_, i) => this.workspace.slice(`input.${i}`, first, i, i + 1, rest));
+    return this.modules.map((_, i) => this.cache.slice(`input.${i}`, first, i, i + 1, rest));
   }
 
   override updateOutput(input: Activity): Tensor {
@@ -78,7 +78,7 @@ export class Parallel extends Container {
     });
     const shape = [...this.outputs[0].shape];
     shape[this.outputDimension] = this.outputs.reduce((n, y) => n + y.shape[this.outputDimension], 0);
-    const out = this.workspace.get('output', shape, x.dtype);
+    const out = this.cache.get('output', shape, x.dtype);
     this.run(this, () => concat(this.outputs, this.outputDimension, out));
     return out;
   }
@@ -90,12 +90,12 @@ export class Parallel extends Container {
     let offset = 0;
     return this.outputs.map((y, i) => {
       const k = y.shape[outDim];
-      const piece = this.workspace.slice(`gradOutput.piece.${i}`, first, offset, offset + k);
+      const piece = this.cache.slice(`gradOutput.piece.${i}`, first, offset, offset + k);
       offset += k;
       if (outDim === 0) return piece;
       // Undo the permutation: piece has axes [outDim, others...]; put outDim back in place.
       const inverse = y.shape.map((_, j) => (j === outDim ? 0 : j < outDim ? j + 1 : j));
-      const g = this.workspace.like(`gradOutput.${i}`, y);
+      const g = this.cache.like(`gradOutput.${i}`, y);
       permute(piece, inverse, g);
       return g;
     });
@@ -115,9 +115,9 @@ export class Parallel extends Container {
       const gi = expectTensor(m, step(m, parts[i], pieces[i]), 'gradInput');
       // Put the selected axis back (size 1) so that the pieces concatenate into the input's shape.
       const withAxis = [...gi.shape.slice(0, this.inputDimension), 1, ...gi.shape.slice(this.inputDimension)];
-      this.childGrads[i] = this.workspace.view(`gradInput.${i}`, gi, withAxis);
+      this.childGrads[i] = this.cache.view(`gradInput.${i}`, gi, withAxis);
     });
-    const gradInput = this.workspace.like('gradInput', x);
+    const gradInput = this.cache.like('gradInput', x);
     this.run(this, () => concat(this.childGrads, this.inputDimension, gradInput));
     return gradInput;
   }
@@ -147,7 +147,7 @@ export class Parallel extends Container {
     const outs = this.modules.map((m) => m.planForward(plan, input));
     const t = plan.tick();
     plan.read([input, ...outs], t);
-    return plan.output(null, this.workspace, t);
+    return plan.output(null, this.cache, t);
   }
 
   /**
@@ -160,7 +160,7 @@ export class Parallel extends Container {
     const grads = this.modules.map((m) => m.planBackward(plan, gradOutput));
     const t = plan.tick();
     plan.read([gradOutput, ...grads], t);
-    return plan.gradient(this.workspace, t, { module: this, of: 'input' });
+    return plan.gradient(this.cache, t, { module: this, of: 'input' });
   }
 
   protected override describe(): string {

@@ -56,7 +56,7 @@ export class ClassNLLCriterion extends Criterion {
     const { x, classes } = this.classScores(input, target);
     const [n, c] = x.shape;
     const w = this.sampleWeights(classes, c);
-    const grad = this.workspace.like('gradInput', input);
+    const grad = this.cache.like('gradInput', input);
     fill(grad, 0);
     const d = grad.data;
     for (let i = 0; i < n; i++) d[i * c + classes[i]] = -w[i];

@@ -1,7 +1,7 @@
 import { Tensor } from '@funt/tensor';
 import { expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
-import { Workspace } from '../module/workspace.js';
+import { TensorCache } from '../module/tensor-cache.js';
 
 /** Class targets: an Int32Array of class indices 0..C−1, or a tensor holding them as integral values. */
 export type Target = Tensor | Int32Array;
@@ -16,7 +16,7 @@ export abstract class Criterion {
   gradInput: Tensor | null = null;
   /** Criteria stand outside the container tree; the path is '' so errors read `ClassNLLCriterion (root)`. */
   readonly path: string = '';
-  protected readonly workspace = new Workspace();
+  protected readonly cache = new TensorCache();
   private classes = new Int32Array(0);
 
   get typeName(): string {
@@ -38,7 +38,7 @@ export abstract class Criterion {
 
   /** Frees the kept buffers. */
   dispose(): void {
-    this.workspace.dispose();
+    this.cache.dispose();
     this.gradInput = null;
   }
 
@@ -51,7 +51,7 @@ export abstract class Criterion {
     const t = expectTensor(this, input);
     if (t.rank !== 1 && t.rank !== 2)
       throw new LayerError(this, 'input must be scores per class', '[N, C] or [C]', t.shape);
-    const x = t.rank === 2 ? t : this.workspace.view('input2d', t, [1, t.shape[0]]);
+    const x = t.rank === 2 ? t : this.cache.view('input2d', t, [1, t.shape[0]]);
     const [n, c] = x.shape;
     const classes = this.classIndices(target, n);
     for (let i = 0; i < n; i++) {

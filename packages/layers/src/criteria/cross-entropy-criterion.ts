@@ -11,21 +11,21 @@ import type { Target } from './criterion.js';
 export class CrossEntropyCriterion extends ClassNLLCriterion {
   override updateOutput(input: Tensor, target: Target): number {
     const { x, classes } = this.classScores(input, target);
-    const logProbs = logSoftmax(x, this.workspace.like('logProbs', x));
+    const logProbs = logSoftmax(x, this.cache.like('logProbs', x));
     return this.nll(logProbs, classes);
   }
 
   override updateGradInput(input: Tensor, target: Target): Tensor {
     const { x, classes } = this.classScores(input, target);
     const [n, c] = x.shape;
-    const probs = this.workspace.like('gradInput', input);
-    const rows = probs.rank === 2 ? probs : this.workspace.view('gradInput2d', probs, [1, c]);
+    const probs = this.cache.like('gradInput', input);
+    const rows = probs.rank === 2 ? probs : this.cache.view('gradInput2d', probs, [1, c]);
     logSoftmax(x, rows);
     exp(rows, rows);
     const d = rows.data;
     for (let i = 0; i < n; i++) d[i * c + classes[i]] -= 1;
     const w = this.sampleWeights(classes, c);
-    const scale = this.workspace.get('rowScale', [n, 1], x.dtype);
+    const scale = this.cache.get('rowScale', [n, 1], x.dtype);
     scale.data.set(w);
     mul(rows, scale, rows);
     return probs;

@@ -41,7 +41,7 @@ export class MSECriterion extends Criterion {
 
   override updateGradInput(input: Tensor, target: Target): Tensor {
     const t = this.target(input, target);
-    const grad = sub(input, t, this.workspace.like('gradInput', input));
+    const grad = sub(input, t, this.cache.like('gradInput', input));
     return mul(grad, 2 / this.norm(input.size), grad);
   }
 }

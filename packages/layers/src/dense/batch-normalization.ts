@@ -97,10 +97,10 @@ export class BatchNormalization extends Module {
     const fusion = this.reluFusion;
     fusion?.check();
     const relu = fusion !== null;
-    const y = this.workspace.like('output', x);
+    const y = this.cache.like('output', x);
     this.forwardTrained = this.isTraining;
     if (!this.isTraining) {
-      // The running statistics' invStd goes into the workspace: evaluation allocates nothing per call.
+      // The running statistics' invStd goes into the cache: evaluation allocates nothing per call.
       const [mean, invStd] = this.statistics();
       batchNormApply(x, this.weight, this.bias, mean, invStd, y, relu);
     } else {
@@ -118,8 +118,8 @@ export class BatchNormalization extends Module {
         momentum: this.momentum,
         eps: this.eps,
         out: y,
-        saveMean: this.workspace.like('saveMean', this.runningMean),
-        saveInvStd: this.workspace.like('saveInvStd', this.runningMean),
+        saveMean: this.cache.like('saveMean', this.runningMean),
+        saveInvStd: this.cache.like('saveInvStd', this.runningMean),
         relu,
       });
     }
@@ -130,8 +130,8 @@ export class BatchNormalization extends Module {
   /** The statistics the last forward normalised with: the batch's, or the running ones (as mean and 1/√(var+ε)). */
   private statistics(): [Tensor, Tensor] {
     if (this.forwardTrained)
-      return [this.workspace.like('saveMean', this.runningMean), this.workspace.like('saveInvStd', this.runningMean)];
-    const invStd = batchNormInvStd(this.runningVar, this.eps, this.workspace.like('evalInvStd', this.runningVar));
+      return [this.cache.like('saveMean', this.runningMean), this.cache.like('saveInvStd', this.runningMean)];
+    const invStd = batchNormInvStd(this.runningVar, this.eps, this.cache.like('evalInvStd', this.runningVar));
     return [this.runningMean, invStd];
   }
 
@@ -140,7 +140,7 @@ export class BatchNormalization extends Module {
     const x = this.check(input);
     const dy = this.gradOutputTensor(gradOutput);
     const [mean, invStd] = this.statistics();
-    const dx = withInput ? this.workspace.like('gradInput', x) : null;
+    const dx = withInput ? this.cache.like('gradInput', x) : null;
     const params = withParams && this.affine;
     const grads = { dx, dgamma: params ? this.gradWeight : null, dbeta: params ? this.gradBias : null };
     batchNormBackward(

@@ -29,18 +29,18 @@ export class Dropout extends Module {
     const x = expectTensor(this, input);
     this.masked = this.isTraining && this.p > 0;
     if (!this.masked) return x;
-    const noise = this.workspace.like('noise', x);
+    const noise = this.cache.like('noise', x);
     const keep = 1 - this.p;
     const d = noise.data;
     for (let i = 0; i < d.length; i++) d[i] = this.rng.next() < keep ? 1 / keep : 0;
-    return mul(x, noise, this.workspace.like('output', x));
+    return mul(x, noise, this.cache.like('output', x));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = expectTensor(this, input);
     const dy = this.gradOutputTensor(gradOutput);
     if (!this.masked) return dy; // the identity
-    return mul(dy, this.workspace.like('noise', x), this.workspace.like('gradInput', x));
+    return mul(dy, this.cache.like('noise', x), this.cache.like('gradInput', x));
   }
 
   /** Without a mask (evaluation, p = 0) it is the identity. */

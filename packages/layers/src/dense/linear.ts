@@ -27,17 +27,17 @@ export class Linear extends WeightedModule {
   private batch(input: Activity): Tensor {
     const x = expectTensor(this, input);
     expectShape(this, x, [['N', this.inputSize], [this.inputSize]]);
-    return x.rank === 2 ? x : this.workspace.view('input2d', x, [1, this.inputSize]);
+    return x.rank === 2 ? x : this.cache.view('input2d', x, [1, this.inputSize]);
   }
 
   /** A batch result `t` [1, k] viewed as [k] when the input `x` was a single sample. */
   private matchRank(t: Tensor, x: Tensor, key: string): Tensor {
-    return x.rank === 2 ? t : this.workspace.view(key, t, [t.shape[1]]);
+    return x.rank === 2 ? t : this.cache.view(key, t, [t.shape[1]]);
   }
 
   override updateOutput(input: Activity): Tensor {
     const x = this.batch(input);
-    const y = this.workspace.get('output', [x.shape[0], this.outputSize], x.dtype);
+    const y = this.cache.get('output', [x.shape[0], this.outputSize], x.dtype);
     matmul(x, this.weight, { transB: true, out: y });
     if (this.bias) add(y, this.bias, y);
     return this.matchRank(y, expectTensor(this, input), 'output1d');
@@ -46,12 +46,12 @@ export class Linear extends WeightedModule {
   private gradBatch(input: Activity, gradOutput: Activity): [Tensor, Tensor] {
     const x = this.batch(input);
     const g = this.gradOutputTensor(gradOutput);
-    return [x, g.rank === 2 ? g : this.workspace.view('gradOutput2d', g, [1, this.outputSize])];
+    return [x, g.rank === 2 ? g : this.cache.view('gradOutput2d', g, [1, this.outputSize])];
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const [x, g] = this.gradBatch(input, gradOutput);
-    const dx = this.workspace.like('gradInput', x);
+    const dx = this.cache.like('gradInput', x);
     matmul(g, this.weight, { out: dx });
     return this.matchRank(dx, expectTensor(this, input), 'gradInput1d');
   }
@@ -61,7 +61,7 @@ export class Linear extends WeightedModule {
     matmul(g, x, { transA: true, beta: 1, out: this.gradWeight });
     const gradBias = this.gradBias;
     if (gradBias) {
-      const db = this.workspace.like('biasStep', gradBias);
+      const db = this.cache.like('biasStep', gradBias);
       sum(g, 0, false, db);
       axpby(1, db, 1, gradBias);
     }

@@ -22,13 +22,13 @@ export class MulConstant extends Module {
 
   override updateOutput(input: Activity): Tensor {
     const x = expectTensor(this, input);
-    return mul(x, this.constant, this.inPlace ? x : this.workspace.like('output', x));
+    return mul(x, this.constant, this.inPlace ? x : this.cache.like('output', x));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = expectTensor(this, input);
     const dy = this.gradOutputTensor(gradOutput);
-    if (!this.inPlace) return mul(dy, this.constant, this.workspace.like('gradInput', x));
+    if (!this.inPlace) return mul(dy, this.constant, this.cache.like('gradInput', x));
     mul(dy, this.constant, dy);
     div(x, this.constant, x);
     return dy;

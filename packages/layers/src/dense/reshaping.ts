@@ -6,7 +6,7 @@ import { Module } from '../module/module.js';
 /**
  * What `View` and `Reshape` share: the output is the input viewed with another shape and the
  * gradInput is gradOutput viewed with the input's shape, both without a copy (cached views, see
- * Workspace.view). A subclass gives only its rule for the output shape.
+ * TensorCache.view). A subclass gives only its rule for the output shape.
  */
 export abstract class Reshaping extends Module {
   constructor(readonly size: readonly number[]) {
@@ -18,12 +18,12 @@ export abstract class Reshaping extends Module {
 
   override updateOutput(input: Activity): Tensor {
     const x = expectTensor(this, input);
-    return this.workspace.view('output', x, this.outputShape(x));
+    return this.cache.view('output', x, this.outputShape(x));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = expectTensor(this, input);
-    return this.workspace.view('gradInput', this.gradOutputTensor(gradOutput), x.shape);
+    return this.cache.view('gradInput', this.gradOutputTensor(gradOutput), x.shape);
   }
 
   /** A view: no memory of its own. */

@@ -110,9 +110,9 @@ export abstract class Container extends Module {
     this.planner = null;
   }
 
-  protected override releaseWorkspace(): void {
+  protected override releaseCache(): void {
     this.dropPlans();
-    super.releaseWorkspace();
+    super.releaseCache();
   }
 
   // ---- children ------------------------------------------------------------------------------

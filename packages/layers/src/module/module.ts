@@ -4,7 +4,7 @@ import type { Flow, PlanBuilder } from '../plan/memory-plan.js';
 import type { Activity } from './activity.js';
 import { expectSameShape, expectTensor } from './checks.js';
 import { describeShape, LayerError } from './errors.js';
-import { Workspace } from './workspace.js';
+import { TensorCache } from './tensor-cache.js';
 
 /** A trainable tensor and its gradient. `name` is the path from the module it was asked of, e.g. `0.weight`. */
 export interface Parameter {
@@ -37,7 +37,7 @@ export abstract class Module {
   isTraining = true;
 
   /** Buffers kept between calls (output, gradInput, intermediates), reused while shapes match. */
-  protected readonly workspace = new Workspace();
+  protected readonly cache = new TensorCache();
   private readonly ownParameters = new Map<string, Parameter>();
   private readonly ownBuffers = new Map<string, Buffer>();
   private pathInTree = '';
@@ -125,7 +125,7 @@ export abstract class Module {
 
   /**
    * The memory plan's replay of forward: one tick that reads the input and writes `output`
-   * (under the workspace key 'output'), or passes the input on. Containers override it to
+   * (under the cache key 'output'), or passes the input on. Containers override it to
    * mirror their forward.
    */
   planForward(plan: PlanBuilder, input: Flow): Flow {
@@ -134,7 +134,7 @@ export abstract class Module {
     plan.read(input, t);
     return plan.produced(
       this,
-      plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.workspace, t),
+      plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.cache, t),
     );
   }
 
@@ -153,7 +153,7 @@ export abstract class Module {
     // A table of gradients lives under keys of the module's choosing: outside the plan.
     return Array.isArray(input)
       ? input.map(() => null)
-      : plan.gradient(this.workspace, t, { module: this, of: 'input' }, 'gradInput', this);
+      : plan.gradient(this.cache, t, { module: this, of: 'input' }, 'gradInput', this);
   }
 
   /** The output of the last forward, which some backward passes read (Sigmoid, Tanh, SoftMax). */
@@ -318,20 +318,20 @@ export abstract class Module {
         p.grad = move(p.grad);
       }
       for (const b of m.ownBuffers.values()) b.value = move(b.value);
-      m.releaseWorkspace();
+      m.releaseCache();
     }
     return this;
   }
 
   /** Frees every kept output, gradient and intermediate of the tree (Torch's `clearState`); they are reallocated when needed. */
   clearState(): this {
-    for (const [, m] of this.namedModules()) m.releaseWorkspace();
+    for (const [, m] of this.namedModules()) m.releaseCache();
     return this;
   }
 
   /** Frees this module's kept outputs and intermediates (they are reallocated on the next call). */
-  protected releaseWorkspace(): void {
-    this.workspace.dispose();
+  protected releaseCache(): void {
+    this.cache.dispose();
     this.output = null;
     this.gradInput = null;
   }
@@ -339,7 +339,7 @@ export abstract class Module {
   /** Frees everything the tree owns: outputs, gradients, parameters, buffers. The module is unusable afterwards. */
   dispose(): void {
     for (const [, m] of this.namedModules()) {
-      m.releaseWorkspace();
+      m.releaseCache();
       for (const p of m.ownParameters.values()) {
         p.value.dispose();
         p.grad.dispose();

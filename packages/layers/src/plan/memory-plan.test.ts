@@ -249,12 +249,12 @@ describe('the memory plan', () => {
         super();
       }
       override updateOutput(input: Activity): Activity {
-        return this.inBackward ? copy(input as Tensor, this.workspace.like('output', input as Tensor)) : input;
+        return this.inBackward ? copy(input as Tensor, this.cache.like('output', input as Tensor)) : input;
       }
       override updateGradInput(_input: Activity, gradOutput: Activity): Activity {
         return this.inBackward
           ? gradOutput
-          : copy(gradOutput as Tensor, this.workspace.like('gradInput', gradOutput as Tensor));
+          : copy(gradOutput as Tensor, this.cache.like('gradInput', gradOutput as Tensor));
       }
     }
     withBackend(

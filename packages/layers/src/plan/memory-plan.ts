@@ -1,12 +1,12 @@
 import { type DType, getBackend, keep, Tensor } from '@funt/tensor';
 import type { Activity } from '../module/activity.js';
 import type { Named } from '../module/errors.js';
-import type { Lender, Workspace } from '../module/workspace.js';
+import type { Lender, TensorCache } from '../module/tensor-cache.js';
 
 /**
  * The memory plan of a model
  * --------------------------
- * Every module keeps its output and gradInput in buffers of its own (workspace.ts), as in
+ * Every module keeps its output and gradInput in buffers of its own (tensor-cache.ts), as in
  * Torch. Most of them are read once: in evaluation a layer's output is dead as soon as the next
  * layer has run, and in training a gradient is dead once the module before it has consumed it.
  * A container called as a model (the root of its tree) therefore plans, once per mode and input
@@ -56,7 +56,7 @@ export class PlannedBuffer {
   slot: Slot | null = null;
 
   constructor(
-    readonly workspace: Workspace,
+    readonly workspace: TensorCache,
     readonly key: string,
     readonly written: number,
     /** For a gradient: the forward tensor it is shaped like. */
@@ -93,7 +93,7 @@ export class PlanBuilder {
   readonly newGradInputs = new Set<Named>();
   private readonly inputs = new Map<Named, Flow>();
   private readonly outputs = new Map<Named, Flow>();
-  private readonly byKey = new Map<Workspace, Map<string, PlannedBuffer>>();
+  private readonly byKey = new Map<TensorCache, Map<string, PlannedBuffer>>();
 
   /** `aliasing`: modules seen returning what they were given although they do not declare it. */
   constructor(private readonly aliasing: ReadonlySet<Named> = new Set()) {}
@@ -122,14 +122,14 @@ export class PlanBuilder {
    * returned what it was given). Containers, whose input may die before their result is
    * written into the same slot, pass null.
    */
-  output(checked: Named | null, workspace: Workspace, t: number, key = 'output'): PlannedBuffer {
+  output(checked: Named | null, workspace: TensorCache, t: number, key = 'output'): PlannedBuffer {
     if (checked) this.newOutputs.add(checked);
     return this.buffer(workspace, key, t);
   }
 
   /** A gradient written at tick `t` under `key`, shaped like `like`; `checked` as for `output`. */
   gradient(
-    workspace: Workspace,
+    workspace: TensorCache,
     t: number,
     like: SizeSource,
     key = 'gradInput',
@@ -139,7 +139,7 @@ export class PlanBuilder {
     return this.buffer(workspace, key, t, like);
   }
 
-  private buffer(workspace: Workspace, key: string, t: number, like: SizeSource | null = null): PlannedBuffer {
+  private buffer(workspace: TensorCache, key: string, t: number, like: SizeSource | null = null): PlannedBuffer {
     const b = new PlannedBuffer(workspace, key, t, like);
     let keys = this.byKey.get(workspace);
     if (!keys) this.byKey.set(workspace, (keys = new Map()));

@@ -65,13 +65,13 @@ export abstract class Convolution extends WeightedModule {
 
   override updateOutput(input: Activity): Tensor {
     const x = this.check(input);
-    const y = this.workspace.get('output', [x.shape[0], this.nOutputPlane, ...this.outputSize(x)], x.dtype);
+    const y = this.cache.get('output', [x.shape[0], this.nOutputPlane, ...this.outputSize(x)], x.dtype);
     return this.kernels.forward(x, this.weight, this.bias, this.options(), y);
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = this.check(input);
-    const dx = this.workspace.like('gradInput', x);
+    const dx = this.cache.like('gradInput', x);
     return this.kernels.backwardData(this.gradOutputTensor(gradOutput), this.weight, x.shape, this.options(), dx);
   }
 

@@ -61,19 +61,13 @@ export class Padding extends Module {
   override updateOutput(input: Activity): Tensor {
     const { x, pads } = this.geometry(input);
     const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
-    return pad(x, pads, 'constant', this.value, this.workspace.get('output', shape, x.dtype));
+    return pad(x, pads, 'constant', this.value, this.cache.get('output', shape, x.dtype));
   }
 
   /** The gradient of the data part of the output; the padding is constant. */
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const { x, pads } = this.geometry(input);
-    return padBackward(
-      this.gradOutputTensor(gradOutput),
-      pads,
-      'constant',
-      x.shape,
-      this.workspace.like('gradInput', x),
-    );
+    return padBackward(this.gradOutputTensor(gradOutput), pads, 'constant', x.shape, this.cache.like('gradInput', x));
   }
 
   protected override describe(): string {

@@ -30,7 +30,7 @@ export class SpatialAveragePooling extends SpatialPooling {
 
   override updateOutput(input: Activity): Tensor {
     const x = this.check(input);
-    return avgPool2d(x, this.options(), this.workspace.get('output', this.outputShape(x), x.dtype));
+    return avgPool2d(x, this.options(), this.cache.get('output', this.outputShape(x), x.dtype));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
@@ -39,7 +39,7 @@ export class SpatialAveragePooling extends SpatialPooling {
       this.gradOutputTensor(gradOutput),
       x.shape,
       this.options(),
-      this.workspace.like('gradInput', x),
+      this.cache.like('gradInput', x),
     );
   }
 }

@@ -10,12 +10,12 @@ export class SpatialMaxPooling extends SpatialPooling {
 
   override updateOutput(input: Activity): Tensor {
     const x = this.check(input);
-    return maxPool2d(x, this.options(), this.workspace.get('output', this.outputShape(x), x.dtype));
+    return maxPool2d(x, this.options(), this.cache.get('output', this.outputShape(x), x.dtype));
   }
 
   /** Each gradient goes to the (first) maximum of its window, found again from the input. */
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = this.check(input);
-    return maxPool2dBackward(x, this.gradOutputTensor(gradOutput), this.options(), this.workspace.like('gradInput', x));
+    return maxPool2dBackward(x, this.gradOutputTensor(gradOutput), this.options(), this.cache.like('gradInput', x));
   }
 }

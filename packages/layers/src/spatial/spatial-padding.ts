@@ -51,7 +51,7 @@ export abstract class SpatialPadding extends Module {
   override updateOutput(input: Activity): Tensor {
     const x = this.check(input);
     const [N, C, H, W] = x.shape;
-    const y = this.workspace.get('output', [N, C, H + this.padT + this.padB, W + this.padL + this.padR], x.dtype);
+    const y = this.cache.get('output', [N, C, H + this.padT + this.padB, W + this.padL + this.padR], x.dtype);
     return pad(x, this.pads, this.mode, 0, y);
   }
 
@@ -62,7 +62,7 @@ export abstract class SpatialPadding extends Module {
       this.pads,
       this.mode,
       x.shape,
-      this.workspace.like('gradInput', x),
+      this.cache.like('gradInput', x),
     );
   }
 

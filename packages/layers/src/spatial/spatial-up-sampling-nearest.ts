@@ -18,20 +18,12 @@ export class SpatialUpSamplingNearest extends Module {
     const x = expectTensor(this, input);
     expectShape(this, x, [['N', 'C', 'H', 'W']]);
     const [N, C, H, W] = x.shape;
-    return upsampleNearest2d(
-      x,
-      this.scale,
-      this.workspace.get('output', [N, C, H * this.scale, W * this.scale], x.dtype),
-    );
+    return upsampleNearest2d(x, this.scale, this.cache.get('output', [N, C, H * this.scale, W * this.scale], x.dtype));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = expectTensor(this, input);
-    return upsampleNearest2dBackward(
-      this.gradOutputTensor(gradOutput),
-      this.scale,
-      this.workspace.like('gradInput', x),
-    );
+    return upsampleNearest2dBackward(this.gradOutputTensor(gradOutput), this.scale, this.cache.like('gradInput', x));
   }
 
   protected override describe(): string {

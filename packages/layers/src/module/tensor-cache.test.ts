@@ -1,13 +1,13 @@
 import { arange, tidy, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { Workspace } from './workspace.js';
+import { TensorCache } from './tensor-cache.js';
 
-describe('Workspace', () => {
+describe('TensorCache', () => {
   it('returns the same tensor while shape and dtype match, a new one (old disposed) otherwise', () => {
     withBackend(
       'reference',
       () => {
-        const w = new Workspace();
+        const w = new TensorCache();
         const a = w.get('out', [2, 3], 'float32');
         expect(w.get('out', [2, 3], 'float32')).toBe(a);
         const b = w.get('out', [3, 2], 'float32');
@@ -23,7 +23,7 @@ describe('Workspace', () => {
   });
 
   it('caches views of the same storage window, and replaces them when the source changes', () => {
-    const w = new Workspace();
+    const w = new TensorCache();
     const x = arange(6);
     const v = w.view('v', x, [2, 3]);
     expect(v.sharesStorageWith(x)).toBe(true);
@@ -36,7 +36,7 @@ describe('Workspace', () => {
   });
 
   it('caches first-axis slices', () => {
-    const w = new Workspace();
+    const w = new TensorCache();
     const x = arange(12).reshape([4, 3]);
     const s = w.slice('s', x, 1, 3);
     expect(Array.from(s.data)).toEqual([3, 4, 5, 6, 7, 8]);
@@ -47,7 +47,7 @@ describe('Workspace', () => {
   });
 
   it('survives tidy and frees everything on dispose', () => {
-    const w = new Workspace();
+    const w = new TensorCache();
     const t = tidy(() => {
       w.get('a', [2], 'float32');
       return zeros([1]);

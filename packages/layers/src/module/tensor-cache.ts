@@ -8,20 +8,20 @@ import { type DType, getBackend, keep, sameShape, sizeOf, Tensor } from '@funt/t
 export type Lender = (size: number, dtype: DType) => Tensor | null;
 
 /**
- * The tensors a module keeps between calls: its output and gradInput buffers and any
- * intermediate it needs in backward (batch statistics, a log-softmax, ...). Each is found by a
- * key and reallocated only when the requested shape, dtype or backend changes, so a training
- * loop over equal batches allocates nothing after its first step.
+ * The tensors a module (or criterion) keeps between calls, by key: its output and gradInput and
+ * any intermediate its backward needs (batch statistics, a log-softmax, ...). A tensor is
+ * reallocated only when the requested shape, dtype or backend changes, so a training loop over
+ * equal batches allocates nothing after its first step.
  *
- * Tensors handed out here are owned by the workspace: a replaced tensor is disposed, so a
+ * Tensors handed out here are owned by the cache: a replaced tensor is disposed, so a
  * caller that wants to keep `module.output` across a change of batch size must clone it.
  * They are exempt from `tidy` scopes (a module built or first run inside `tidy` keeps working).
  *
- * While a memory plan (memory-plan.ts) runs a pass, some keys are lent memory instead: `get`
- * then returns a view of the plan's shared buffer, cached like any view, and the key's own
+ * While a memory plan (plan/) runs a pass, the keys it plans are lent memory instead: `get`
+ * then returns a view of the plan's shared slot, cached like any view, and the key's own
  * tensor (if it has one) is left alone for passes outside the plan.
  */
-export class Workspace {
+export class TensorCache {
   private readonly tensors = new Map<string, Tensor>();
   private readonly lenders = new Map<string, Lender>();
   /** Views of lent memory, by key (kept apart so that a key's own tensor survives a planned pass). */
