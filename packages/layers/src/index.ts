@@ -71,16 +71,9 @@ export { type Lender, TensorCache } from './module/tensor-cache.js';
 export { WeightedModule } from './module/weighted-module.js';
 // Memory plan and fused activations
 export { fuseActivations, unfuseActivations } from './plan/fuse-activations.js';
-export {
-  type Flow,
-  MemoryPlan,
-  PlanBuilder,
-  PlannedBuffer,
-  type PlanStats,
-  type Policy,
-  type SizeSource,
-} from './plan/memory-plan.js';
-export { ReluFusion } from './plan/relu-fusion.js';
+export type { MemoryPlan, PlanPolicy, PlanStats } from './plan/memory-plan.js';
+export { cachedOutputAndGradient, type MemoryUse } from './plan/memory-use.js';
+export type { PlanBuilder, PlannedActivity } from './plan/plan-builder.js';
 // Spatial modules (input [N, C, H, W])
 export { Convolution, type ConvolutionKernels } from './spatial/convolution.js';
 export { Padding } from './spatial/padding.js';

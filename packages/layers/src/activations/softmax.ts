@@ -2,6 +2,7 @@ import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward, type Tensor }
 import type { Activity } from '../module/activity.js';
 import { expectShape, expectTensor } from '../module/checks.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * Softmax over the last axis of scores [N, K] or [K] (Torch's `nn.SoftMax`); `LogSoftMax` is
@@ -34,5 +35,9 @@ export class SoftMax extends Module {
     const f = this.log ? logSoftmaxBackward : softmaxBackward;
     f(this.rows(y, 'output2d'), this.rows(dy, 'gradOutput2d'), this.rows(dx, 'gradInput2d'));
     return dx;
+  }
+
+  override memoryUse(): MemoryUse {
+    return cachedOutputAndGradient;
   }
 }

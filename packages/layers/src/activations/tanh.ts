@@ -2,6 +2,7 @@ import { mul, sub, type Tensor, tanh } from '@funt/tensor';
 import type { Activity } from '../module/activity.js';
 import { expectTensor } from '../module/checks.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /** y = tanh(x) (Torch's `nn.Tanh`); backward reads the kept output: dx = dy·(1 − y²). */
 export class Tanh extends Module {
@@ -17,5 +18,9 @@ export class Tanh extends Module {
     mul(y, y, dx);
     sub(1, dx, dx);
     return mul(dx, dy, dx);
+  }
+
+  override memoryUse(): MemoryUse {
+    return cachedOutputAndGradient;
   }
 }

@@ -28,7 +28,7 @@ describe('Threshold', () => {
         const g = tensor([7, 8]);
         expect(t.backward(x, g)).toBe(g);
         expect(g.toArray()).toEqual([0, 8]);
-        expect(t.modifiesGradOutput()).toBe(true);
+        expect(t.writesGradOutput()).toBe(true);
       },
       'float64',
     );

@@ -3,6 +3,7 @@ import type { Activity } from '../module/activity.js';
 import { expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 import type { ReluFusion } from '../plan/relu-fusion.js';
 
 /**
@@ -13,7 +14,7 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  *
  * A ReLU (threshold 0, value 0) right after a batch norm or CAddTable can be fused into it
  * (`fuseActivations`): it then passes its producer's already rectified output, and the
- * gradient, straight through (see relu-fusion.ts).
+ * gradient, straight through (see plan/relu-fusion.ts).
  */
 export class Threshold extends Module {
   /** Set by fuseActivations when the module before this ReLU applies it. */
@@ -47,17 +48,15 @@ export class Threshold extends Module {
     return thresholdBackward(x, dy, this.threshold, this.inPlace ? dy : this.cache.like('gradInput', x));
   }
 
-  override modifiesGradOutput(): boolean {
-    return this.inPlace;
-  }
-
-  /** Fused, it passes its producer's output and its gradient through (relu-fusion.ts). */
-  override outputAliasesInput(): boolean {
-    return this.inPlace || this.reluFusion !== null;
-  }
-
-  override gradInputAliasesGradOutput(): boolean {
-    return this.inPlace || this.reluFusion !== null;
+  /** In place it returns what it is given; fused, it passes its producer's output and the gradient through (plan/relu-fusion.ts). */
+  override memoryUse(): MemoryUse {
+    const passes = this.inPlace || this.reluFusion !== null;
+    return {
+      ...cachedOutputAndGradient,
+      output: passes ? 'input' : 'cache',
+      gradInput: passes ? 'gradOutput' : 'cache',
+      writesGradOutput: this.inPlace,
+    };
   }
 
   protected override describe(): string {

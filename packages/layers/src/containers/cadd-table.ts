@@ -2,6 +2,7 @@ import { add, addRelu, copy, type Tensor, threshold, thresholdBackward } from '@
 import type { Activity } from '../module/activity.js';
 import { expectSameShape, expectTable, expectTensor } from '../module/checks.js';
 import { Module } from '../module/module.js';
+import type { MemoryUse } from '../plan/memory-use.js';
 import type { ReluFusion } from '../plan/relu-fusion.js';
 
 /**
@@ -31,7 +32,7 @@ export class CAddTable extends Module {
     const xs = expectTable(this, input);
     xs.forEach((x, i) => expectSameShape(this, xs[0], x, `input ${i}`));
     const fusion = this.reluFusion;
-    fusion?.check();
+    fusion?.ensureAdjacent();
     const out = this.inPlace ? xs[0] : this.cache.like('output', xs[0]);
     const last = xs.length - 1;
     if (last === 0 && fusion) threshold(xs[0], 0, 0, out);
@@ -51,7 +52,7 @@ export class CAddTable extends Module {
           fusion.rectified(),
           dy,
           0,
-          fusion.relu.modifiesGradOutput() ? dy : this.cache.like('gradInput', dy),
+          fusion.relu.writesGradOutput() ? dy : this.cache.like('gradInput', dy),
         )
       : dy;
     this.grads.length = xs.length;
@@ -59,29 +60,18 @@ export class CAddTable extends Module {
     return this.grads;
   }
 
-  /** True when fused with an in-place ReLU: the mask is then written into gradOutput, as that ReLU did. */
-  override modifiesGradOutput(): boolean {
-    return this.reluFusion?.relu.modifiesGradOutput() ?? false;
-  }
-
-  /** In place the sum is the first input; for the memory plan, the whole input table flows on. */
-  override outputAliasesInput(): boolean {
-    return this.inPlace;
-  }
-
-  /** gradInput is gradOutput itself, once per input (fused with an out-of-place ReLU: the masked copy). */
-  override gradInputAliasesGradOutput(): boolean {
-    return this.reluFusion === null || this.reluFusion.relu.modifiesGradOutput();
-  }
-
-  /** Backward looks at the inputs' shapes only. */
-  override backwardReadsInput(): boolean {
-    return false;
-  }
-
-  /** Fused with a ReLU, backward masks by the output. */
-  override backwardReadsOutput(): boolean {
-    return this.reluFusion !== null;
+  override memoryUse(): MemoryUse {
+    const relu = this.reluFusion?.relu ?? null;
+    return {
+      // In place the sum is the first input; for the memory plan, the whole input table flows on.
+      output: this.inPlace ? 'input' : 'cache',
+      // gradOutput itself, once per input (fused with an out-of-place ReLU: the masked copy).
+      gradInput: relu === null || relu.writesGradOutput() ? 'gradOutput' : 'cache',
+      // Backward looks at the inputs' shapes only; fused with a ReLU, it masks by the output.
+      backwardReads: { input: false, output: relu !== null },
+      // Fused with an in-place ReLU, the mask is written into gradOutput, as that ReLU did.
+      writesGradOutput: relu?.writesGradOutput() ?? false,
+    };
   }
 
   protected override describe(): string {

@@ -1,8 +1,10 @@
-import { type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
+import { mul, type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { ReLU } from '../activations/relu.js';
 import { Linear } from '../dense/linear.js';
 import { MulConstant } from '../dense/mul-constant.js';
+import type { Activity } from '../module/activity.js';
+import { Module } from '../module/module.js';
 import { itAgreesAcrossBackends } from '../testing/backends.js';
 import { expectGradients } from '../testing/gradients.js';
 import { CAddTable } from './cadd-table.js';
@@ -86,6 +88,19 @@ describe('ConcatTable', () => {
         ),
       [3, 4],
     );
+  });
+
+  it('protects a shared gradOutput from a branch that declares nothing (it may write into its gradOutput)', () => {
+    /** y = x/2, and backward halves gradOutput in place, without declaring memory use (plan/memory-use.ts). */
+    class HalveInPlace extends Module {
+      override updateOutput(input: Activity): Tensor {
+        return mul(input as Tensor, 0.5, this.cache.like('output', input as Tensor));
+      }
+      override updateGradInput(_input: Activity, gradOutput: Activity): Tensor {
+        return mul(gradOutput as Tensor, 0.5, gradOutput as Tensor);
+      }
+    }
+    expectGradients(() => new Sequential(new ConcatTable(new HalveInPlace(), new Identity()), new CAddTable()), [3, 4]);
   });
 
   it('checks the gradOutput table length', () => {

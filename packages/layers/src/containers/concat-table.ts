@@ -4,7 +4,7 @@ import { expectSameShape, expectTable, shapeOf } from '../module/checks.js';
 import { Container } from '../module/container.js';
 import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
-import type { Flow, PlanBuilder } from '../plan/memory-plan.js';
+import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 
 /**
  * Applies every branch to the same input and outputs the table of their outputs (Torch's
@@ -40,7 +40,7 @@ export class ConcatTable extends Container {
   private branchGradOutput(i: number, grads: Tensor[]): Tensor {
     const g = grads[i];
     const shared = grads.some((h, j) => j !== i && h.sharesStorageWith(g));
-    if (!shared || !this.modules[i].modifiesGradOutput()) return g;
+    if (!shared || !this.modules[i].writesGradOutput()) return g;
     const own = this.cache.like(`gradOutput.${i}`, g);
     copy(g, own);
     return own;
@@ -100,20 +100,20 @@ export class ConcatTable extends Container {
     this.modules.forEach((m, i) => this.run(m, () => m.accGradParameters(input, grads[i])));
   }
 
-  override planForward(plan: PlanBuilder, input: Flow): Flow {
+  override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
     plan.remember(this, input);
     return this.modules.map((m) => m.planForward(plan, input));
   }
 
   /** Mirrors backprop: per branch its gradOutput (a copy at a tick of its own when shared and overwritten), then the sum. */
-  override planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+  override planBackward(plan: PlanBuilder, gradOutput: PlannedActivity): PlannedActivity {
     const grads =
       Array.isArray(gradOutput) && gradOutput.length === this.modules.length
         ? gradOutput
         : this.modules.map(() => gradOutput);
     const branchGrads = this.modules.map((m, i) => {
       let g = grads[i];
-      if (g !== null && grads.some((h, j) => j !== i && h === g) && m.modifiesGradOutput()) {
+      if (g !== null && grads.some((h, j) => j !== i && h === g) && m.writesGradOutput()) {
         const t = plan.tick();
         plan.read(g, t);
         g = plan.gradient(this.cache, t, { module: m, of: 'output' }, `gradOutput.${i}`);

@@ -1,5 +1,8 @@
 import type { Activity } from '../module/activity.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
+
+const passThrough: MemoryUse = { ...cachedOutputAndGradient, output: 'input', gradInput: 'gradOutput' };
 
 /** Passes its input through (Torch's `nn.Identity`): output IS the input, gradInput IS gradOutput. */
 export class Identity extends Module {
@@ -11,11 +14,7 @@ export class Identity extends Module {
     return gradOutput;
   }
 
-  override outputAliasesInput(): boolean {
-    return true;
-  }
-
-  override gradInputAliasesGradOutput(): boolean {
-    return true;
+  override memoryUse(): MemoryUse {
+    return passThrough;
   }
 }

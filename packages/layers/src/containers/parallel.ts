@@ -4,7 +4,7 @@ import { expectTensor, shapeOf } from '../module/checks.js';
 import { Container } from '../module/container.js';
 import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
-import type { Flow, PlanBuilder } from '../plan/memory-plan.js';
+import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 
 /**
  * Applies child i to the i-th slice of the input along `inputDimension` (that axis removed, as
@@ -142,7 +142,7 @@ export class Parallel extends Container {
    * Mirrors forward: the children read slices of the input (views, or a kept permuted copy: the
    * input flow stands for both), then one tick concatenates their outputs into `output`.
    */
-  override planForward(plan: PlanBuilder, input: Flow): Flow {
+  override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
     plan.remember(this, input);
     const outs = this.modules.map((m) => m.planForward(plan, input));
     const t = plan.tick();
@@ -154,7 +154,7 @@ export class Parallel extends Container {
    * Mirrors backprop: one tick slices the input again and cuts gradOutput into pieces, the
    * children read them, then one tick concatenates their gradients into `gradInput`.
    */
-  override planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+  override planBackward(plan: PlanBuilder, gradOutput: PlannedActivity): PlannedActivity {
     const t0 = plan.tick();
     plan.read([plan.inputOf(this), gradOutput], t0);
     const grads = this.modules.map((m) => m.planBackward(plan, gradOutput));

@@ -2,7 +2,7 @@ import type { Activity } from '../module/activity.js';
 import { Container } from '../module/container.js';
 import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
-import type { Flow, PlanBuilder } from '../plan/memory-plan.js';
+import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 
 /**
  * Children applied one after another (Torch's `nn.Sequential`). Each child keeps its output and
@@ -77,19 +77,19 @@ export class Sequential extends Container {
     }
   }
 
-  override planForward(plan: PlanBuilder, input: Flow): Flow {
+  override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
     plan.remember(this, input);
     return this.modules.reduce((x, m) => m.planForward(plan, x), input);
   }
 
-  override planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
+  override planBackward(plan: PlanBuilder, gradOutput: PlannedActivity): PlannedActivity {
     return this.modules.reduceRight((g, m) => m.planBackward(plan, g), gradOutput);
   }
 
   /** The gradOutput given to a Sequential goes to its last child first. */
-  override modifiesGradOutput(): boolean {
+  override writesGradOutput(): boolean {
     const last = this.modules[this.modules.length - 1];
-    return last?.modifiesGradOutput() ?? false;
+    return last?.writesGradOutput() ?? false;
   }
 
   protected override flow(): string {

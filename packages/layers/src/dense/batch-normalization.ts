@@ -13,6 +13,7 @@ import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 import type { ReluFusion } from '../plan/relu-fusion.js';
 
 /**
@@ -26,7 +27,7 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * result is scaled by `weight` (γ) and shifted by `bias` (β).
  *
  * Fused with the ReLU after it (`fuseActivations`), it outputs relu(BN(x)) from the same
- * kernel and masks the gradient by [output > 0] inside its backward kernel (relu-fusion.ts).
+ * kernel and masks the gradient by [output > 0] inside its backward kernel (plan/relu-fusion.ts).
  */
 export class BatchNormalization extends Module {
   /** Set by fuseActivations when this module applies the ReLU that follows it. */
@@ -95,7 +96,7 @@ export class BatchNormalization extends Module {
   override updateOutput(input: Activity): Tensor {
     const x = this.check(input);
     const fusion = this.reluFusion;
-    fusion?.check();
+    fusion?.ensureAdjacent();
     const relu = fusion !== null;
     const y = this.cache.like('output', x);
     this.forwardTrained = this.isTraining;
@@ -171,8 +172,8 @@ export class BatchNormalization extends Module {
   }
 
   /** Backward reads x, and the output only when fused with a ReLU (its positive entries are the mask). */
-  override backwardReadsOutput(): boolean {
-    return this.reluFusion !== null;
+  override memoryUse(): MemoryUse {
+    return { ...cachedOutputAndGradient, backwardReads: { input: true, output: this.reluFusion !== null } };
   }
 
   protected override describe(): string {

@@ -4,6 +4,7 @@ import type { Activity } from '../module/activity.js';
 import { expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * Inverted dropout (Torch's `nn.Dropout(p)`, its default "v2" mode): in training each element
@@ -44,12 +45,9 @@ export class Dropout extends Module {
   }
 
   /** Without a mask (evaluation, p = 0) it is the identity. */
-  override outputAliasesInput(): boolean {
-    return !this.isTraining || this.p === 0;
-  }
-
-  override gradInputAliasesGradOutput(): boolean {
-    return this.outputAliasesInput();
+  override memoryUse(): MemoryUse {
+    if (this.isTraining && this.p > 0) return cachedOutputAndGradient;
+    return { ...cachedOutputAndGradient, output: 'input', gradInput: 'gradOutput' };
   }
 
   protected override describe(): string {

@@ -3,6 +3,7 @@ import type { Fans } from '../init/init.js';
 import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { WeightedModule } from '../module/weighted-module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * y = x Wᵀ + b (Torch's `nn.Linear(inputSize, outputSize, bias)`), on a batch [N, in] or a
@@ -65,6 +66,10 @@ export class Linear extends WeightedModule {
       sum(g, 0, false, db);
       axpby(1, db, 1, gradBias);
     }
+  }
+
+  override memoryUse(): MemoryUse {
+    return cachedOutputAndGradient;
   }
 
   protected override describe(): string {

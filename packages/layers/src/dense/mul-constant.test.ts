@@ -30,7 +30,7 @@ describe('MulConstant', () => {
         expect(m.backward(x, g)).toBe(g);
         expect(g.toArray()).toEqual([4, 4]);
         expect(x.toArray()).toEqual([1, 3]);
-        expect(m.modifiesGradOutput()).toBe(true);
+        expect(m.writesGradOutput()).toBe(true);
       },
       'float64',
     );

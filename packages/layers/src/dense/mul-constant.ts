@@ -3,6 +3,7 @@ import type { Activity } from '../module/activity.js';
 import { expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * y = c·x (Torch's `nn.MulConstant(c, inPlace = false)`). In place, forward scales the input
@@ -34,16 +35,10 @@ export class MulConstant extends Module {
     return dy;
   }
 
-  override modifiesGradOutput(): boolean {
-    return this.inPlace;
-  }
-
-  override outputAliasesInput(): boolean {
-    return this.inPlace;
-  }
-
-  override gradInputAliasesGradOutput(): boolean {
-    return this.inPlace;
+  /** In place it scales what it is given: its input forward, its gradOutput backward. */
+  override memoryUse(): MemoryUse {
+    if (!this.inPlace) return cachedOutputAndGradient;
+    return { ...cachedOutputAndGradient, output: 'input', gradInput: 'gradOutput', writesGradOutput: true };
   }
 
   protected override describe(): string {

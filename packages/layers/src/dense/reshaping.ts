@@ -2,6 +2,9 @@ import type { Tensor } from '@funt/tensor';
 import type { Activity } from '../module/activity.js';
 import { expectTensor } from '../module/checks.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
+
+const views: MemoryUse = { ...cachedOutputAndGradient, output: 'input', gradInput: 'gradOutput' };
 
 /**
  * What `View` and `Reshape` share: the output is the input viewed with another shape and the
@@ -27,11 +30,7 @@ export abstract class Reshaping extends Module {
   }
 
   /** A view: no memory of its own. */
-  override outputAliasesInput(): boolean {
-    return true;
-  }
-
-  override gradInputAliasesGradOutput(): boolean {
-    return true;
+  override memoryUse(): MemoryUse {
+    return views;
   }
 }

@@ -1,4 +1,5 @@
-import { activePlan, type MemoryPlan, MemoryPlanner, type Policy } from '../plan/memory-plan.js';
+import { type MemoryPlan, type PlanPolicy, runningPlan } from '../plan/memory-plan.js';
+import { MemoryPlanner } from '../plan/memory-planner.js';
 import type { Activity } from './activity.js';
 import { LayerError } from './errors.js';
 import { Module } from './module.js';
@@ -9,7 +10,7 @@ import { Module } from './module.js';
  * naming that child, so a failure deep in a network says where it happened.
  *
  * Called as a model (the root of its tree), a container runs its passes under a memory plan
- * (memory-plan.ts) unless `planMemory(false)`: intermediate outputs share memory in evaluation;
+ * (plan/memory-plan.ts) unless `planMemory(false)`: intermediate outputs share memory in evaluation;
  * in training intermediate gradients do, and outputs no backward reads. Its own output and
  * gradInput stay valid after a pass.
  */
@@ -64,18 +65,14 @@ export abstract class Container extends Module {
     return this;
   }
 
-  get memoryPlanned(): boolean {
-    return this.planning;
-  }
-
   /** The plan in use for `policy` ('train', 'eval', 'eval-keep'), if any (for tests and memory accounting). */
-  memoryPlan(policy: Policy): MemoryPlan | null {
+  memoryPlan(policy: PlanPolicy): MemoryPlan | null {
     return this.planner?.plan(policy) ?? null;
   }
 
   /** The planner when this call is a model's pass: the root of its tree, plan on, not inside another pass. */
   private asModel(): MemoryPlanner | null {
-    if (!this.planning || this.path !== '' || activePlan() !== null) return null;
+    if (!this.planning || this.path !== '' || runningPlan() !== null) return null;
     return (this.planner ??= new MemoryPlanner());
   }
 
@@ -120,11 +117,7 @@ export abstract class Container extends Module {
   protected forwardChild(child: Module, input: Activity): Activity {
     return this.run(child, () => {
       const out = child.forward(input);
-      const plan = activePlan();
-      if (plan) {
-        plan.check(child, 'forward', input, out);
-        plan.observe(child, input, out);
-      }
+      runningPlan()?.afterForward(child, input, out);
       return out;
     });
   }
@@ -132,7 +125,7 @@ export abstract class Container extends Module {
   protected backwardChild(child: Module, input: Activity, gradOutput: Activity): Activity {
     return this.run(child, () => {
       const g = child.backward(input, gradOutput);
-      activePlan()?.check(child, 'backward', gradOutput, g);
+      runningPlan()?.afterBackward(child, gradOutput, g);
       return g;
     });
   }

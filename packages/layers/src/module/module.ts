@@ -1,6 +1,7 @@
 import { type DType, fill, keep, Tensor, toActive, withBackend, zeros } from '@funt/tensor';
 import type { InitOptions } from '../init/init.js';
-import type { Flow, PlanBuilder } from '../plan/memory-plan.js';
+import type { MemoryUse } from '../plan/memory-use.js';
+import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 import type { Activity } from './activity.js';
 import { expectSameShape, expectTensor } from './checks.js';
 import { describeShape, LayerError } from './errors.js';
@@ -88,74 +89,6 @@ export abstract class Module {
   /** Adds this batch's parameter gradients to each parameter's `grad`. */
   accGradParameters(_input: Activity, _gradOutput: Activity): void {}
 
-  /**
-   * True when `backward` may write into the gradOutput it is given (in-place ReLU does, as in
-   * Torch). Containers that hand one tensor to several branches use it to protect the others.
-   */
-  modifiesGradOutput(): boolean {
-    return false;
-  }
-
-  /**
-   * For the memory plan (memory-plan.ts): true when `output` is the input itself or a view of it
-   * (Identity, View, in-place ReLU), never a buffer of the module's own. Checked in planned passes.
-   */
-  outputAliasesInput(): boolean {
-    return false;
-  }
-
-  /** For the memory plan: true when `gradInput` is gradOutput itself or a view of it (once per entry for a table input). */
-  gradInputAliasesGradOutput(): boolean {
-    return false;
-  }
-
-  /**
-   * For the memory plan: whether backward reads the values of the input (a convolution does,
-   * for its weight gradient; CAddTable only looks at shapes). While true, the input is kept
-   * until this module's backward; false lets its memory go once forward is done with it.
-   */
-  backwardReadsInput(): boolean {
-    return true;
-  }
-
-  /** For the memory plan: whether backward reads the values of `output` (Sigmoid, Tanh, SoftMax, in-place ReLU do). */
-  backwardReadsOutput(): boolean {
-    return true;
-  }
-
-  /**
-   * The memory plan's replay of forward: one tick that reads the input and writes `output`
-   * (under the cache key 'output'), or passes the input on. Containers override it to
-   * mirror their forward.
-   */
-  planForward(plan: PlanBuilder, input: Flow): Flow {
-    plan.remember(this, input);
-    const t = plan.tick();
-    plan.read(input, t);
-    return plan.produced(
-      this,
-      plan.aliases(this, this.outputAliasesInput()) ? input : plan.output(this, this.cache, t),
-    );
-  }
-
-  /**
-   * The memory plan's replay of backward: one tick that reads gradOutput (and the input and
-   * output, as far as backward reads them) and writes `gradInput` (key 'gradInput').
-   */
-  planBackward(plan: PlanBuilder, gradOutput: Flow): Flow {
-    const input = plan.inputOf(this);
-    const t = plan.tick();
-    plan.read(gradOutput, t);
-    if (this.backwardReadsInput()) plan.read(input, t);
-    if (this.backwardReadsOutput()) plan.read(plan.outputOf(this), t);
-    if (plan.aliases(this, this.gradInputAliasesGradOutput()))
-      return Array.isArray(input) && !Array.isArray(gradOutput) ? input.map(() => gradOutput) : gradOutput;
-    // A table of gradients lives under keys of the module's choosing: outside the plan.
-    return Array.isArray(input)
-      ? input.map(() => null)
-      : plan.gradient(this.cache, t, { module: this, of: 'input' }, 'gradInput', this);
-  }
-
   /** The output of the last forward, which some backward passes read (Sigmoid, Tanh, SoftMax). */
   protected outputTensor(): Tensor {
     if (!(this.output instanceof Tensor)) throw new LayerError(this, 'backward called before forward');
@@ -168,6 +101,36 @@ export abstract class Module {
     const y = this.output;
     if (y instanceof Tensor) expectSameShape(this, y, g, 'gradOutput (vs output)');
     return g;
+  }
+
+  // ---- the memory plan (plan/memory-use.ts) ---------------------------------------------------
+
+  /**
+   * How this module uses memory, which lets a model's memory plan share its output and gradInput
+   * with other modules' (plan/memory-use.ts says what to declare). The default, null, declares
+   * nothing: always correct, the plan then leaves this module's tensors its own.
+   */
+  memoryUse(): MemoryUse | null {
+    return null;
+  }
+
+  /**
+   * Whether backward may write into the gradOutput it is given (in-place ReLU does, as in Torch):
+   * containers that hand one tensor to several branches protect the others from such a branch.
+   * A module that declares nothing may.
+   */
+  writesGradOutput(): boolean {
+    return this.memoryUse()?.writesGradOutput ?? true;
+  }
+
+  /** The memory plan's replay of forward (containers override it to mirror theirs). */
+  planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
+    return plan.forwardOf(this, this.memoryUse(), this.cache, input);
+  }
+
+  /** The memory plan's replay of backward (containers override it to mirror theirs). */
+  planBackward(plan: PlanBuilder, gradOutput: PlannedActivity): PlannedActivity {
+    return plan.backwardOf(this, this.memoryUse(), this.cache, gradOutput);
   }
 
   // ---- parameters and state -----------------------------------------------------------------

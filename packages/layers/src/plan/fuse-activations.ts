@@ -33,9 +33,7 @@ export function fuseActivations(model: Module): number {
       if (!isPlainRelu(relu) || relu.reluFusion !== null) continue;
       if (!(producer instanceof BatchNormalization || producer instanceof CAddTable) || producer.reluFusion !== null)
         continue;
-      const link = new ReluFusion(producer, relu);
-      producer.reluFusion = link;
-      relu.reluFusion = link;
+      ReluFusion.link(producer, relu);
       fused++;
     }
   }
@@ -54,10 +52,7 @@ export function unfuseActivations(model: Module): number {
     if ((m instanceof Threshold || m instanceof BatchNormalization || m instanceof CAddTable) && m.reluFusion !== null)
       links.add(m.reluFusion);
   }
-  for (const link of links) {
-    (link.producer as BatchNormalization | CAddTable).reluFusion = null;
-    (link.relu as Threshold).reluFusion = null;
-  }
+  for (const link of links) link.unlink();
   if (links.size > 0) model.clearState();
   return links.size;
 }

@@ -1,4 +1,4 @@
-import { copy, getBackend, listBackends, normal, Rng, type Tensor, withBackend, zeros } from '@funt/tensor';
+import { copy, getBackend, listBackends, mul, normal, Rng, type Tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it, vi } from 'vitest';
 import { ReLU } from '../activations/relu.js';
 import { Tanh } from '../activations/tanh.js';
@@ -12,6 +12,7 @@ import type { Container } from '../module/container.js';
 import { Module } from '../module/module.js';
 import { SpatialConvolution } from '../spatial/spatial-convolution.js';
 import { residualNet } from '../testing/networks.js';
+import { cachedOutputAndGradient, type MemoryUse } from './memory-use.js';
 
 const backends = listBackends().includes('wasm') ? ['reference', 'wasm'] : ['reference'];
 if (backends.length === 1) console.info('memory plan: wasm cases skipped, the wasm backend is not registered');
@@ -242,11 +243,14 @@ describe('the memory plan', () => {
     );
   });
 
-  it('copes with a module that returns what it was given without declaring it: same results, and the next plan knows', () => {
-    /** Returns its input (or, with `inBackward`, its gradOutput) as a Torch module may, without saying so. */
+  it('copes with a module that returns what it was given against its declaration: same results, and the next plan knows', () => {
+    /** Declares its output and gradInput its own, but returns its input (or, with `inBackward`, its gradOutput). */
     class Sneaky extends Module {
       constructor(private readonly inBackward: boolean) {
         super();
+      }
+      override memoryUse(): MemoryUse {
+        return cachedOutputAndGradient;
       }
       override updateOutput(input: Activity): Activity {
         return this.inBackward ? copy(input as Tensor, this.cache.like('output', input as Tensor)) : input;
@@ -297,5 +301,76 @@ describe('the memory plan', () => {
       },
       'float32',
     );
+  });
+  it('leaves a module that declares nothing unplanned: bit-identical training, and its tensors stay its own', () => {
+    /** y = 2x and dx = 2·dy in tensors of its own cache, with no memory declaration (a user's module written for Torch). */
+    class Double extends Module {
+      override updateOutput(input: Activity): Tensor {
+        return mul(input as Tensor, 2, this.cache.like('output', input as Tensor));
+      }
+      override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
+        return mul(gradOutput as Tensor, 2, this.cache.like('gradInput', input as Tensor));
+      }
+    }
+    /** Returns its input and its gradOutput, without saying so. */
+    class PassThrough extends Module {
+      override updateOutput(input: Activity): Activity {
+        return input;
+      }
+      override updateGradInput(_input: Activity, gradOutput: Activity): Activity {
+        return gradOutput;
+      }
+    }
+    const build = () =>
+      new Sequential(
+        new Linear(4, 6),
+        new Double(),
+        new Tanh(),
+        new PassThrough(),
+        new Linear(6, 6),
+        new ReLU(true),
+        new Double(),
+        new Linear(6, 3),
+      );
+    for (const backend of backends) {
+      withBackend(
+        backend,
+        () => {
+          const [planned, plain] = twins(build);
+          const a = session(planned, [4], 3);
+          const b = session(plain, [4], 3);
+          expect(a.map(([label]) => label)).toEqual(b.map(([label]) => label));
+          a.forEach(([label, values], i) => expect(values, label).toEqual(b[i][1]));
+
+          planned.dispose();
+          plain.dispose();
+
+          // The plan shares the other modules' tensors, never those of the modules that declare nothing.
+          const net = build();
+          const doubles = [net.get(1), net.get(6)];
+          const ownTensors = (field: 'output' | 'gradInput') => {
+            const all = net.namedModules().map(([, m]) => m[field] as Tensor);
+            for (const own of doubles.map((m) => m[field] as Tensor))
+              expect(all.filter((t) => t !== own && t.sharesStorageWith(own))).toEqual([]);
+          };
+          const x = normal([4, 4], new Rng(3));
+          for (let pass = 0; pass < 2; pass++) {
+            net.evaluate().forward(x);
+            expect(net.memoryPlan('eval')!.stats().shared).toBeGreaterThan(0);
+            expect(net.memoryPlan('eval')!.broken).toBe(false);
+            ownTensors('output');
+          }
+          for (let step = 0; step < 2; step++) {
+            const y = net.training().forward(x) as Tensor;
+            net.backward(x, normal(y.shape, new Rng(4)));
+            expect(net.memoryPlan('train')!.stats().shared).toBeGreaterThan(0);
+            expect(net.memoryPlan('train')!.broken).toBe(false);
+            ownTensors('gradInput');
+          }
+          net.dispose();
+        },
+        'float32',
+      );
+    }
   });
 });

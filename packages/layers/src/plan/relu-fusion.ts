@@ -3,6 +3,11 @@ import type { Activity } from '../module/activity.js';
 import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
 
+/** A module that can be one side of a fused pair (BatchNormalization or CAddTable, and Threshold). */
+export interface FusionMember extends Module {
+  reluFusion: ReluFusion | null;
+}
+
 /**
  * The link between a ReLU and the module right before it that applies it (made by
  * `fuseActivations`, fuse-activations.ts). The producer (batch norm, CAddTable) rectifies its
@@ -24,13 +29,27 @@ export class ReluFusion {
   /** The tensor the producer last wrote rectified: the only input the ReLU passes through. */
   private output: Tensor | null = null;
 
-  constructor(
-    readonly producer: Module,
-    readonly relu: Module,
+  private constructor(
+    readonly producer: FusionMember,
+    readonly relu: FusionMember,
   ) {}
 
+  /** Fuses the pair: each member then holds the link in its `reluFusion`. */
+  static link(producer: FusionMember, relu: FusionMember): ReluFusion {
+    const link = new ReluFusion(producer, relu);
+    producer.reluFusion = link;
+    relu.reluFusion = link;
+    return link;
+  }
+
+  /** Undoes `link`: both members compute on their own again. */
+  unlink(): void {
+    this.producer.reluFusion = null;
+    this.relu.reluFusion = null;
+  }
+
   /** Called by the producer before each forward: throws unless the ReLU still directly follows it. */
-  check(): void {
+  ensureAdjacent(): void {
     const expected = nextSibling(this.producer.path);
     if (this.relu.path !== expected) {
       throw new LayerError(

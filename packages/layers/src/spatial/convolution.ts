@@ -4,6 +4,7 @@ import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { WeightedModule } from '../module/weighted-module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * The three kernels of a convolution layer: forward, gradient w.r.t. the input, gradients
@@ -84,6 +85,10 @@ export abstract class Convolution extends WeightedModule {
   /** `nIn -> nOut, kWxkH, dW,dH, padW,padH` as Torch prints it. */
   protected geometry(): string {
     return `${this.nInputPlane} -> ${this.nOutputPlane}, ${this.kW}x${this.kH}, ${this.dW},${this.dH}, ${this.padW},${this.padH}`;
+  }
+
+  override memoryUse(): MemoryUse {
+    return cachedOutputAndGradient;
   }
 
   protected override describe(): string {

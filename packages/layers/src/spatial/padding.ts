@@ -3,6 +3,7 @@ import type { Activity } from '../module/activity.js';
 import { expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * Adds |pad| entries of `value` along one dimension (Torch's `nn.Padding(dim, pad, nInputDim,
@@ -68,6 +69,10 @@ export class Padding extends Module {
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const { x, pads } = this.geometry(input);
     return padBackward(this.gradOutputTensor(gradOutput), pads, 'constant', x.shape, this.cache.like('gradInput', x));
+  }
+
+  override memoryUse(): MemoryUse {
+    return cachedOutputAndGradient;
   }
 
   protected override describe(): string {

@@ -3,6 +3,7 @@ import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * Pads the last two axes of [N, C, H, W] (Torch order: left, right, top, bottom; each defaults
@@ -64,6 +65,10 @@ export abstract class SpatialPadding extends Module {
       x.shape,
       this.cache.like('gradInput', x),
     );
+  }
+
+  override memoryUse(): MemoryUse {
+    return cachedOutputAndGradient;
   }
 
   protected override describe(): string {

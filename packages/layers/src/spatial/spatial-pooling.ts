@@ -3,6 +3,7 @@ import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * What max and average pooling share: the window geometry (Torch order kW, kH, dW, dH, padW,
@@ -69,6 +70,10 @@ export abstract class SpatialPooling extends Module {
       pool2dOutputSize(x.shape[2], this.kH, this.dH, this.padH, this.ceilMode),
       pool2dOutputSize(x.shape[3], this.kW, this.dW, this.padW, this.ceilMode),
     ];
+  }
+
+  override memoryUse(): MemoryUse {
+    return cachedOutputAndGradient;
   }
 
   protected override describe(): string {

@@ -2,6 +2,7 @@ import { type Tensor, upsampleNearest2d, upsampleNearest2dBackward } from '@funt
 import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { Module } from '../module/module.js';
+import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /**
  * Nearest-neighbour up-sampling of [N, C, H, W] by an integer factor (Torch's
@@ -24,6 +25,10 @@ export class SpatialUpSamplingNearest extends Module {
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {
     const x = expectTensor(this, input);
     return upsampleNearest2dBackward(this.gradOutputTensor(gradOutput), this.scale, this.cache.like('gradInput', x));
+  }
+
+  override memoryUse(): MemoryUse {
+    return cachedOutputAndGradient;
   }
 
   protected override describe(): string {
