@@ -45,29 +45,15 @@ export { MulConstant } from './dense/mul-constant.js';
 export { Reshape } from './dense/reshape.js';
 export { View } from './dense/view.js';
 // Initialisation
-export * as init from './init/init.js';
-export {
-  defaultRng,
-  type Fans,
-  type Initializer,
-  type InitOptions,
-  kaimingNormal,
-  kaimingUniform,
-  manualSeed,
-  ones,
-  torchDefault,
-  uniformUnit,
-  xavierNormal,
-  xavierUniform,
-  zeros,
-} from './init/init.js';
+export { defaultRng, manualSeed } from './init/default-rng.js';
+export type { Fans, Initializer, InitOptions } from './init/initializers.js';
+export * as init from './init/initializers.js';
 // The module contract: Module, Container, the base classes and errors
 export type { Activity } from './module/activity.js';
 export { Container } from './module/container.js';
-export { describeModule, describeShape, LayerError, type Named, type ShapeLike } from './module/errors.js';
-export { type Buffer, Module, type Parameter } from './module/module.js';
+export { LayerError } from './module/errors.js';
+export { Module, type Parameter, type StateBuffer } from './module/module.js';
 export { summary } from './module/summary.js';
-export { type Lender, TensorCache } from './module/tensor-cache.js';
 export { WeightedModule } from './module/weighted-module.js';
 // Memory plan and fused activations
 export { fuseActivations, unfuseActivations } from './plan/fuse-activations.js';

@@ -138,11 +138,13 @@ export function resnet(options: ResnetOptions, { fuse = true }: ResnetBuildOptio
   // Two stride-2 stages: the last stage works at a quarter of the input size (8×8 for 32×32).
   net.add(new SpatialAveragePooling(w / 4, h / 4, 1, 1)).add(new View(-1, nIn));
   for (const d of hiddenDims) {
-    const fc = new Linear(nIn, d).reset({ rng, weight: init.kaimingNormal, bias: init.zeros });
+    const fc = new Linear(nIn, d).reset({ rng, weight: init.kaimingNormal, bias: init.constant(0) });
     net.add(fc).add(new ReLU(true));
     nIn = d;
   }
-  net.add(new Linear(nIn, classes).reset({ rng, weight: init.kaimingNormal, bias: init.zeros })).add(new LogSoftMax());
+  net
+    .add(new Linear(nIn, classes).reset({ rng, weight: init.kaimingNormal, bias: init.constant(0) }))
+    .add(new LogSoftMax());
   if (fuse) fuseActivations(net);
   return net;
 }

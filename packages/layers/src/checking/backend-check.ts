@@ -1,5 +1,5 @@
 import { type DType, fromTypedArray, Rng, Tensor, withBackend } from '@funt/tensor';
-import type { Activity } from '../module/activity.js';
+import { type Activity, type ActivityShape, isTableShape, tensorsOf } from '../module/activity.js';
 import type { Module } from '../module/module.js';
 
 /**
@@ -45,20 +45,16 @@ export function scaledError(a: ArrayLike<number>, b: ArrayLike<number>): number 
   return diff / scale;
 }
 
-function asList(a: Activity): Tensor[] {
-  return a instanceof Tensor ? [a] : a;
-}
-
 export function compareBackends(
   build: () => Module,
-  inputShape: readonly number[] | readonly (readonly number[])[],
+  inputShape: ActivityShape,
   opts: BackendComparisonOptions = {},
 ): BackendComparison {
   const [first, second] = opts.backends ?? ['reference', 'wasm'];
   const dtype = opts.dtype ?? 'float32';
   const tolerance = opts.tolerance ?? 1e-5;
-  const table = inputShape.length > 0 && Array.isArray(inputShape[0]);
-  const shapes = (table ? inputShape : [inputShape]) as readonly (readonly number[])[];
+  const table = isTableShape(inputShape);
+  const shapes = isTableShape(inputShape) ? inputShape : [inputShape];
   const rng = new Rng(opts.seed ?? 1);
   const inputValues = shapes.map((s) => {
     const v = new Float64Array(s.reduce((a, b) => a * b, 1));
@@ -79,7 +75,7 @@ export function compareBackends(
         const xs = shapes.map((s, i) => fromTypedArray(inputValues[i], s, dtype));
         const input: Activity = table ? xs : xs[0];
         opts.beforeForward?.(m);
-        const outputs = asList(m.forward(input));
+        const outputs = tensorsOf(m.forward(input));
         const seen = new Map<string, Float64Array>();
         outputs.forEach((y, k) => seen.set(`output.${k}`, Float64Array.from(y.data)));
         if (gradValues === null) {
@@ -91,7 +87,7 @@ export function compareBackends(
         }
         const gradOutput = outputs.map((y, k) => fromTypedArray(gradValues![k], y.shape, dtype));
         m.zeroGradParameters();
-        const gradInput = asList(m.backward(input, m.output instanceof Tensor ? gradOutput[0] : gradOutput));
+        const gradInput = tensorsOf(m.backward(input, m.output instanceof Tensor ? gradOutput[0] : gradOutput));
         gradInput.forEach((g, k) => seen.set(`gradInput.${k}`, Float64Array.from(g.data)));
         for (const p of m.parameters()) seen.set(`grad ${p.name}`, Float64Array.from(p.grad.data));
         for (const b of m.buffers()) seen.set(`buffer ${b.name}`, Float64Array.from(b.value.data));

@@ -1,6 +1,6 @@
 import { type DType, fromTypedArray, getDefaultDType, numericalGradient, Rng, Tensor } from '@funt/tensor';
 import type { Criterion, Target } from '../criteria/criterion.js';
-import type { Activity } from '../module/activity.js';
+import { type Activity, type ActivityShape, isTableShape, tensorsOf } from '../module/activity.js';
 import type { Module } from '../module/module.js';
 
 /**
@@ -136,25 +136,15 @@ function run(p: Problem, opts: GradCheckOptions): GradCheckReport {
   };
 }
 
-function asList(a: Activity): Tensor[] {
-  return a instanceof Tensor ? [a] : a;
-}
-
 /** Random normal tensors for a shape or a table of shapes (or copies of a given input). */
-function makeInput(
-  shape: readonly number[] | readonly (readonly number[])[],
-  rng: Rng,
-  dtype: DType,
-  given?: Activity,
-): Activity {
+function makeInput(shape: ActivityShape, rng: Rng, dtype: DType, given?: Activity): Activity {
   if (given !== undefined) return given;
   const one = (s: readonly number[]): Tensor => {
     const t = Tensor.empty(s, dtype);
     rng.fillNormal(t.data);
     return t;
   };
-  if (shape.length > 0 && Array.isArray(shape[0])) return (shape as readonly (readonly number[])[]).map(one);
-  return one(shape as readonly number[]);
+  return isTableShape(shape) ? shape.map(one) : one(shape);
 }
 
 /**
@@ -164,20 +154,20 @@ function makeInput(
  */
 export function checkModuleGradients(
   module: Module,
-  inputShape: readonly number[] | readonly (readonly number[])[],
+  inputShape: ActivityShape,
   opts: GradCheckOptions = {},
 ): GradCheckReport {
   const params = module.parameters();
-  const dtype = params[0]?.value.dtype ?? (opts.input ? asList(opts.input)[0].dtype : getDefaultDType());
+  const dtype = params[0]?.value.dtype ?? (opts.input ? tensorsOf(opts.input)[0].dtype : getDefaultDType());
   const rng = new Rng(opts.seed ?? 1);
   const input = makeInput(inputShape, rng, dtype, opts.input);
-  const inputs = asList(input);
+  const inputs = tensorsOf(input);
   // In-place modules overwrite their input, so every evaluation starts from a pristine copy.
   const pristine = inputs.map((t) => Float64Array.from(t.data));
   const restore = (): void => inputs.forEach((t, i) => t.data.set(pristine[i]));
   const forward = (): Tensor[] => {
     opts.beforeForward?.();
-    return asList(module.forward(input));
+    return tensorsOf(module.forward(input));
   };
 
   restore();
@@ -201,9 +191,9 @@ export function checkModuleGradients(
     module.zeroGradParameters();
     loss();
     // Fresh gradOutput tensors: an in-place module may write into them.
-    const outputs = asList(module.output!);
+    const outputs = tensorsOf(module.output!);
     const gradOutput = outputs.map((y, k) => fromTypedArray(weights[k], y.shape, y.dtype));
-    const gradInput = asList(module.backward(input, module.output instanceof Tensor ? gradOutput[0] : gradOutput));
+    const gradInput = tensorsOf(module.backward(input, module.output instanceof Tensor ? gradOutput[0] : gradOutput));
     const out = new Map<string, Float64Array>();
     gradInput.forEach((g, i) => out.set(inputNames[i], Float64Array.from(g.data)));
     for (const p of params) out.set(p.name, Float64Array.from(p.grad.data));

@@ -1,6 +1,6 @@
 import { Rng, type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { ones } from '../init/init.js';
+import { constant } from '../init/initializers.js';
 import { itAgreesAcrossBackends } from '../testing/backends.js';
 import { expectGradients } from '../testing/gradients.js';
 import { BatchNormalization } from './batch-normalization.js';
@@ -56,7 +56,7 @@ describe('BatchNormalization', () => {
     expect(new Set(w).size).toBeGreaterThan(40);
     expect(Array.from(bn.bias!.data).every((v) => v === 0)).toBe(true);
     expect(Array.from(bn.runningVar.data).every((v) => v === 1)).toBe(true);
-    expect(Array.from(new BatchNormalization(3).reset({ normWeight: ones }).weight!.data)).toEqual([1, 1, 1]);
+    expect(Array.from(new BatchNormalization(3).reset({ normWeight: constant(1) }).weight!.data)).toEqual([1, 1, 1]);
   });
 
   it('has gradients that match numerical ones in training and evaluation, affine or not', () => {

@@ -8,7 +8,8 @@ import {
   type Tensor,
   zeros,
 } from '@funt/tensor';
-import { defaultRng, type InitOptions, uniformUnit } from '../init/init.js';
+import { defaultRng } from '../init/default-rng.js';
+import { type InitOptions, uniformUnit } from '../init/initializers.js';
 import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';

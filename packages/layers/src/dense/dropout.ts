@@ -1,5 +1,5 @@
 import { mul, type Rng, type Tensor } from '@funt/tensor';
-import { defaultRng } from '../init/init.js';
+import { defaultRng } from '../init/default-rng.js';
 import type { Activity } from '../module/activity.js';
 import { expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';

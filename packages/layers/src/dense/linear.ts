@@ -1,5 +1,5 @@
 import { add, axpby, matmul, sum, type Tensor } from '@funt/tensor';
-import type { Fans } from '../init/init.js';
+import type { Fans } from '../init/initializers.js';
 import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { WeightedModule } from '../module/weighted-module.js';

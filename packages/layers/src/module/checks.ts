@@ -1,13 +1,13 @@
 import { Tensor } from '@funt/tensor';
-import type { Activity } from './activity.js';
-import { LayerError, type Named, type ShapeLike } from './errors.js';
+import type { Activity, ActivityShape } from './activity.js';
+import { LayerError, type Named } from './errors.js';
 
 /**
  * Input checks shared by every module and criterion. Each throws a `LayerError` that names
  * the module's path, the expected and the received shape, before a kernel sees bad input.
  */
 
-export function shapeOf(a: Activity): ShapeLike {
+export function shapeOf(a: Activity): ActivityShape {
   return a instanceof Tensor ? a.shape : a.map((t) => t.shape);
 }
 
@@ -42,7 +42,7 @@ export function expectTable(m: Named, a: Activity, length?: number, what = 'inpu
 }
 
 /** `[N, 16, H, W]`-style description used in messages: numbers where fixed, letters elsewhere. */
-export function pattern(dims: readonly (number | string)[]): string {
+function pattern(dims: readonly (number | string)[]): string {
   return `[${dims.join(', ')}]`;
 }
 

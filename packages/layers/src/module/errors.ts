@@ -1,4 +1,5 @@
 import { formatShape } from '@funt/tensor';
+import { type ActivityShape, isTableShape } from './activity.js';
 
 /** Anything that can be named in an error: a module or a criterion. */
 export interface Named {
@@ -7,17 +8,15 @@ export interface Named {
 }
 
 /** A shape, a list of shapes (a table) or a free description such as `[N, 16, H, W]`. */
-export type ShapeLike = readonly number[] | readonly (readonly number[])[] | string;
+export type ShapeLike = ActivityShape | string;
 
 export function describeShape(s: ShapeLike): string {
   if (typeof s === 'string') return s;
-  if (s.length > 0 && Array.isArray(s[0]))
-    return `{${(s as readonly (readonly number[])[]).map((x) => formatShape(x)).join(', ')}}`;
-  return formatShape(s as readonly number[]);
+  return isTableShape(s) ? `{${s.map((x) => formatShape(x)).join(', ')}}` : formatShape(s);
 }
 
 /** `SpatialConvolution at '4.0.0'` or `Sequential (root)`: how every layer error starts. */
-export function describeModule(m: Named): string {
+function describeModule(m: Named): string {
   return m.path === '' ? `${m.typeName} (root)` : `${m.typeName} at '${m.path}'`;
 }
 

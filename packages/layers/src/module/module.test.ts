@@ -6,7 +6,7 @@ import { Identity } from '../containers/identity.js';
 import { Sequential } from '../containers/sequential.js';
 import { BatchNormalization } from '../dense/batch-normalization.js';
 import { Linear } from '../dense/linear.js';
-import { manualSeed } from '../init/init.js';
+import { manualSeed } from '../init/default-rng.js';
 import { SpatialBatchNormalization } from '../spatial/spatial-batch-normalization.js';
 import { smallNet } from '../testing/networks.js';
 import { LayerError } from './errors.js';

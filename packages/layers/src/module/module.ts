@@ -1,5 +1,5 @@
 import { type DType, fill, keep, Tensor, toActive, withBackend, zeros } from '@funt/tensor';
-import type { InitOptions } from '../init/init.js';
+import type { InitOptions } from '../init/initializers.js';
 import type { MemoryUse } from '../plan/memory-use.js';
 import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 import type { Activity } from './activity.js';
@@ -15,7 +15,7 @@ export interface Parameter {
 }
 
 /** Non-trainable state saved with the model (batch norm's running_mean and running_var). */
-export interface Buffer {
+export interface StateBuffer {
   name: string;
   value: Tensor;
 }
@@ -40,7 +40,7 @@ export abstract class Module {
   /** Buffers kept between calls (output, gradInput, intermediates), reused while shapes match. */
   protected readonly cache = new TensorCache();
   private readonly ownParameters = new Map<string, Parameter>();
-  private readonly ownBuffers = new Map<string, Buffer>();
+  private readonly ownBuffers = new Map<string, StateBuffer>();
   private pathInTree = '';
 
   /** The class name, used in messages and printouts. */
@@ -156,13 +156,13 @@ export abstract class Module {
     return this.ownParameters.get(name) ?? null;
   }
 
-  protected addBuffer(name: string, value: Tensor): Buffer {
-    const b: Buffer = { name, value: keep(value) };
+  protected addBuffer(name: string, value: Tensor): StateBuffer {
+    const b: StateBuffer = { name, value: keep(value) };
     this.ownBuffers.set(name, b);
     return b;
   }
 
-  protected buffer(name: string): Buffer {
+  protected buffer(name: string): StateBuffer {
     const b = this.ownBuffers.get(name);
     if (!b) throw new Error(`${this.typeName}: no buffer '${name}'`);
     return b;
@@ -188,8 +188,8 @@ export abstract class Module {
   }
 
   /** Every non-trainable state tensor of the tree, named by path ('1.running_mean'). */
-  buffers(): Buffer[] {
-    const out: Buffer[] = [];
+  buffers(): StateBuffer[] {
+    const out: StateBuffer[] = [];
     for (const [prefix, m] of this.namedModules()) {
       for (const b of m.ownBuffers.values()) out.push({ name: join(prefix, b.name), value: b.value });
     }

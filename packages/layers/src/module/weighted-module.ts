@@ -1,5 +1,6 @@
 import type { Tensor } from '@funt/tensor';
-import { defaultRng, type Fans, type InitOptions, torchDefault } from '../init/init.js';
+import { defaultRng } from '../init/default-rng.js';
+import { type Fans, type InitOptions, torchDefault } from '../init/initializers.js';
 import { Module } from './module.js';
 
 /**

@@ -1,5 +1,5 @@
 import { type DType, getBackend, keep, Tensor } from '@funt/tensor';
-import type { Activity } from '../module/activity.js';
+import { type Activity, tensorsOf } from '../module/activity.js';
 import type { Named } from '../module/errors.js';
 import type { Lender } from '../module/tensor-cache.js';
 import { PlanBuilder, type PlannedActivity, type PlannedTensor } from './plan-builder.js';
@@ -269,7 +269,6 @@ export class MemoryPlan {
 }
 
 function sharesMemory(a: Activity, b: Activity): boolean {
-  const as = Array.isArray(a) ? a : [a];
-  const bs = Array.isArray(b) ? b : [b];
-  return as.some((x) => bs.some((y) => x.sharesStorageWith(y)));
+  const bs = tensorsOf(b);
+  return tensorsOf(a).some((x) => bs.some((y) => x.sharesStorageWith(y)));
 }

@@ -1,5 +1,5 @@
 import { getBackend } from '@funt/tensor';
-import type { Activity } from '../module/activity.js';
+import { type Activity, tensorsOf } from '../module/activity.js';
 import type { Named } from '../module/errors.js';
 import { MemoryPlan, type PlanPolicy, type PlanRoot } from './memory-plan.js';
 
@@ -48,8 +48,9 @@ export class MemoryPlanner {
   }
 
   private planFor(root: PlanRoot, policy: PlanPolicy, input: Activity): MemoryPlan {
-    const xs = Array.isArray(input) ? input : [input];
-    const signature = `${getBackend().name} ${xs.map((x) => `${x.dtype}[${x.shape.join(',')}]`).join(' ')}`;
+    const signature = `${getBackend().name} ${tensorsOf(input)
+      .map((x) => `${x.dtype}[${x.shape.join(',')}]`)
+      .join(' ')}`;
     const have = this.plans.get(policy);
     if (have?.signature === signature && !have.broken) return have;
     have?.dispose();

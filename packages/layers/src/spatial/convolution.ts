@@ -1,5 +1,5 @@
 import type { Conv2dOptions, ConvTranspose2dOptions, FilterGradients, Shape, Tensor } from '@funt/tensor';
-import type { Fans } from '../init/init.js';
+import type { Fans } from '../init/initializers.js';
 import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';

@@ -1,7 +1,7 @@
 import { arange, fromTypedArray, normal, Rng, type Tensor, tensor, withBackend, zeros } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { Sequential } from '../containers/sequential.js';
-import { kaimingNormal } from '../init/init.js';
+import { kaimingNormal } from '../init/initializers.js';
 import { LayerError } from '../module/errors.js';
 import { itAgreesAcrossBackends } from '../testing/backends.js';
 import { expectGradients } from '../testing/gradients.js';

@@ -2,9 +2,8 @@ import { fromTypedArray, listBackends, Rng, withBackend } from '@funt/tensor';
 import { expect, it } from 'vitest';
 import { type BackendComparisonOptions, compareBackends, scaledError } from '../checking/backend-check.js';
 import type { Criterion, Target } from '../criteria/criterion.js';
+import type { ActivityShape } from '../module/activity.js';
 import type { Module } from '../module/module.js';
-
-type Shapes = readonly number[] | readonly (readonly number[])[];
 
 export const wasmAvailable = listBackends().includes('wasm');
 
@@ -16,7 +15,7 @@ export const wasmAvailable = listBackends().includes('wasm');
 export function itAgreesAcrossBackends(
   name: string,
   build: () => Module,
-  shape: Shapes,
+  shape: ActivityShape,
   opts: BackendComparisonOptions = {},
 ): void {
   if (!wasmAvailable) {

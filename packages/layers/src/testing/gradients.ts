@@ -1,12 +1,15 @@
 import { withBackend } from '@funt/tensor';
 import { expect } from 'vitest';
 import { checkModuleGradients, type GradCheckOptions, type GradCheckReport } from '../checking/gradcheck.js';
+import type { ActivityShape } from '../module/activity.js';
 import type { Module } from '../module/module.js';
 
-type Shapes = readonly number[] | readonly (readonly number[])[];
-
 /** Builds the module in float64 on the reference backend and checks its backward numerically. */
-export function expectGradients(build: () => Module, shape: Shapes, opts: GradCheckOptions = {}): GradCheckReport {
+export function expectGradients(
+  build: () => Module,
+  shape: ActivityShape,
+  opts: GradCheckOptions = {},
+): GradCheckReport {
   const report = withBackend(
     'reference',
     () => {

@@ -1,4 +1,4 @@
-import { Rng, type Tensor } from '@funt/tensor';
+import type { Rng, Tensor } from '@funt/tensor';
 
 /**
  * Weight initialisers. Each fills a tensor in place from a seeded `Rng`, given the fan-in and
@@ -40,12 +40,11 @@ export function xavierNormal(t: Tensor, fans: Fans, rng: Rng, gain = 1): void {
   rng.fillNormal(t.data, 0, gain * Math.sqrt(2 / (fans.fanIn + fans.fanOut)));
 }
 
-export function zeros(t: Tensor): void {
-  t.data.fill(0);
-}
-
-export function ones(t: Tensor): void {
-  t.data.fill(1);
+/** Every element `value`: `constant(0)` for biases, `constant(1)` for batch norm's γ = 1. */
+export function constant(value: number): Initializer {
+  return (t) => {
+    t.data.fill(value);
+  };
 }
 
 /** How `reset` initialises a module's parameters; every field is optional. */
@@ -56,26 +55,11 @@ export interface InitOptions {
   weight?: Initializer;
   /** For biases (default: `torchDefault`, as Torch does). */
   bias?: Initializer;
-  /** For batch norm's scale γ (default: Torch's uniform in [0, 1); `ones` gives the common γ = 1). Its shift β starts at 0. */
+  /** For batch norm's scale γ (default: Torch's uniform in [0, 1); `constant(1)` gives the common γ = 1). Its shift β starts at 0. */
   normWeight?: Initializer;
 }
 
 /** Torch's batch-norm scale initialisation: uniform in [0, 1). */
 export function uniformUnit(t: Tensor, _fans: Fans, rng: Rng): void {
   rng.fillUniform(t.data, 0, 1);
-}
-
-let packageRng = new Rng(0);
-
-/**
- * The generator used by modules built or reset without an explicit `rng`, so that building
- * the same network twice in a fresh process gives the same weights (Torch's manualSeed).
- */
-export function defaultRng(): Rng {
-  return packageRng;
-}
-
-/** Reseeds the package generator (`torch.manualSeed`). */
-export function manualSeed(seed: number): void {
-  packageRng = new Rng(seed);
 }
