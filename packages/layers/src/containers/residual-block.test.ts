@@ -4,7 +4,7 @@ import { expectGradients } from '../testing/gradients.js';
 import { residualBlock } from '../testing/networks.js';
 import { Sequential } from './sequential.js';
 
-/** The app's residual block (test-helpers.ts): conv-BN-ReLU-conv-BN plus the shortcut, then ReLU, in-place ReLUs. */
+/** The app's residual block (testing/networks.ts): conv-BN-ReLU-conv-BN plus the shortcut, then ReLU, in-place ReLUs. */
 const block = (nIn: number, nOut: number, stride: number): Sequential => residualBlock(nIn, nOut, stride);
 
 describe('a residual block', () => {

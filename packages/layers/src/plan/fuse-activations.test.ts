@@ -21,7 +21,7 @@ import { expectGradients } from '../testing/gradients.js';
 import { residualBlock } from '../testing/networks.js';
 import { fuseActivations, unfuseActivations } from './fuse-activations.js';
 
-/** The app's residual block (test-helpers.ts), with in-place or out-of-place ReLUs. */
+/** The app's residual block (testing/networks.ts), with in-place or out-of-place ReLUs. */
 const block = residualBlock;
 
 /** A small residual net: stem conv-BN-ReLU, a plain and a downsampling block, a dense BN + ReLU head. */
