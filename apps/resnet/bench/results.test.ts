@@ -62,7 +62,7 @@ describe('results', () => {
     expect(rows[0].note).toMatch(/asked for 2 threads/);
   });
 
-  it('computes the speed-up of all threads over one, and checks the targets of issue 7', () => {
+  it('computes the speed-up of all threads over one, and checks the performance targets', () => {
     const rows = [...pairs.flatMap(pairRows), ...scalingRows(pairs)];
     const funtScaling = rows.find((r) => r.unit === '×' && r.impl === 'funt')!;
     expect(funtScaling.median).toBeCloseTo(1.8, 6);

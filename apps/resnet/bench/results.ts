@@ -172,7 +172,7 @@ interface Target {
   detail: string;
 }
 
-/** Issue 7's targets, read from the rows (ResNet-20, `threads` = all cores). */
+/** The performance targets, read from the rows (ResNet-20, `threads` = all cores). */
 export function checkTargets(rows: ResultRow[], threads: number): Target[] {
   const get = (name: string, impl: 'funt' | 'pytorch', t = threads) =>
     rows.find((r) => r.name === name && r.impl === impl && r.threads === t);

@@ -9,7 +9,7 @@
  *     through the Solver (estimated from 20 batches unless --epoch or --full);
  *   - the ResNet-20 training speed-up of all threads over one, paired: one process per
  *     implementation alternating 1-thread and all-thread steps (scaling.ts says why);
- *   - funt/PyTorch ratios for every figure, issue 7's targets, a table on stdout and
+ *   - funt/PyTorch ratios for every figure, the performance targets, a table on stdout and
  *     bench-results/resnet.json at the repository root.
  *
  * Flags: --quick (fewer steps), --full (more steps and the whole epoch), --epoch (the whole
@@ -480,7 +480,7 @@ function main(): void {
   console.log(formatTable(rows));
   const targets = checkTargets(rows, threadCounts[threadCounts.length - 1]);
   if (targets.length) {
-    console.log('\nissue 7 targets:');
+    console.log('\ntargets:');
     for (const t of targets) console.log(`  ${t.status.padEnd(10)} ${t.label}: ${t.detail}`);
   }
   const file = join(repoDir, 'bench-results', 'resnet.json');

@@ -1,7 +1,7 @@
 import { type Backend, type Conv2dParams, conv2dOutputSize, Rng, Tensor } from '@funt/tensor';
 
 /**
- * The benchmark cases of issue 2: sgemm at several sizes and the convolutions of a ResNet-20
+ * The benchmark cases: sgemm at several sizes and the convolutions of a ResNet-20
  * for CIFAR-10 at batch 128 (three 3×3 stages and the two stride-2 transitions), each pass
  * (forward, backward-data, backward-weights) separately. Work is counted in flops:
  * 2·M·N·K for a matrix product, 2·N·O·C·kH·kW·Ho·Wo for every convolution pass.

@@ -1,6 +1,6 @@
 /**
  * `pnpm bench` (node bench/dist/run.js [--quick] [--backend wasm|reference] [--threads 1,2] [--filter text]): the
- * tensor benchmark of issue 2. Prints, per backend (the wasm one with 1 thread and with all
+ * tensor benchmark. Prints, per backend (the wasm one with 1 thread and with all
  * cores, or the --threads list), the median GFLOPS of sgemm and of the ResNet-20 convolution
  * passes, and writes every median to bench-results/tensor.json at the repository root as
  * [{ name, backend, median, unit, best, cpuMedian, threads }].

@@ -1,6 +1,6 @@
 /**
  * ResNet-20 written as ONNX and run in onnxruntime-node: the same log-probabilities as funt's
- * evaluation mode within 1e-4 (the issue's bar), and as PyTorch's for the fixture's weights.
+ * evaluation mode within 1e-4, and as PyTorch's for the fixture's weights.
  */
 import type { Sequential } from '@funt/layers';
 import { decodeModel, exportOnnx, runOnnx } from '@funt/onnx';

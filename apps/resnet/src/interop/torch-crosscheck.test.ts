@@ -32,7 +32,7 @@ const FIXTURE = fixture('resnet20-torch-crosscheck.safetensors');
 
 /**
  * float32 funt vs the float64 truth, relative to each tensor's largest magnitude. Measured
- * (105 comparisons, 2026-11-27): worst 1.36e-5 on the wasm backend (its Winograd convolutions
+ * over 105 comparisons: worst 1.36e-5 on the wasm backend (its Winograd convolutions
  * round more than direct ones), 7.9e-7 on the reference backend, both for the gradient of
  * layer3.2.bn1.weight (a sum over the batch with much cancellation).
  */

@@ -65,7 +65,7 @@ function expectNoAllocationOnSecondEvaluation(backend: string): void {
       expect(spy).toHaveBeenCalled();
       spy.mockClear();
       net.forward(x);
-      // Batch norm in evaluation keeps 1/sqrt(var + eps) in its cache (it used to allocate it per call).
+      // Batch norm in evaluation keeps 1/sqrt(var + eps) in its cache instead of allocating it per call.
       expect(spy).not.toHaveBeenCalled();
       spy.mockRestore();
       net.dispose();

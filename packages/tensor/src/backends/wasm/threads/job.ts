@@ -14,10 +14,10 @@
  * job 7's descriptor and was then descheduled can never claim a range of job 8 (the CAS sees job
  * 8's tag), and while a claim of job 7 can still succeed, job 7 has unclaimed ranges, so it is
  * not finished, so the caller has not started writing job 8's descriptor, so the descriptor the
- * worker read before its CAS is job 7's. (A first version compared a claimed index with the
- * descriptor's range count: a worker descheduled between reading job 8's count, written while
- * job 7's counter still showed "exhausted", and its CAS, then "claimed" a range past job 7's end
- * with job 8's arguments — out-of-bounds traps and corrupted results under load. The test
+ * worker read before its CAS is job 7's. (Comparing a claimed index with the descriptor's range
+ * count instead is not enough: a worker descheduled between reading job 8's count, written
+ * while job 7's counter still showed "exhausted", and its CAS would "claim" a range past job 7's
+ * end with job 8's arguments — out-of-bounds traps and corrupted results under load. The test
  * `a stale participant claims nothing` replays that interleaving.)
  */
 
