@@ -1,17 +1,18 @@
-// Test child: trains a small classifier with checkpoints until a signal stops it, then prints
-// the result as JSON on its last line.
+// Test child: trains a small classifier with checkpoints until a signal stops it (or until
+// `numEpochs`), then writes the model's state dict to `modelOut` and prints the result as JSON
+// on its last line. Arguments: checkpointPath modelOut [numEpochs] ['resume'].
 import { ClassNLLCriterion, Linear, LogSoftMax, manualSeed, Sequential } from '@funt/layers';
-import { fromTypedArray, Rng } from '@funt/tensor';
+import { fromTypedArray, Rng, saveSafetensors } from '@funt/tensor';
 import { Solver } from '../../dist/index.js';
 
-const [checkpointPath] = process.argv.slice(2);
+const [checkpointPath, modelOut, numEpochs = '1000', resume] = process.argv.slice(2);
 const rng = new Rng(3);
 const make = (n) => {
   const x = new Float32Array(n * 4);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = i % 2;
-    for (let j = 0; j < 4; j++) x[i * 4 + j] = (y[i] ? 1 : -1) + rng.normal(0, 0.5);
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = (y[i] ? 1 : -1) + rng.normal(0, 1.5);
   }
   return [fromTypedArray(x, [n, 4]), y];
 };
@@ -25,10 +26,12 @@ const solver = new Solver(
   { xTrain, yTrain, xVal, yVal },
   {
     batchSize: 2,
-    numEpochs: 1000,
+    numEpochs: Number(numEpochs),
+    optimConfig: { learningRate: 0.05 },
     progress: 'lines',
     printEvery: 1,
     checkpointPath,
+    resume: resume === 'resume',
     // Slow each iteration down a little so that the signal arrives mid-epoch.
     augment: (batch) => {
       const until = Date.now() + 2;
@@ -38,6 +41,6 @@ const solver = new Solver(
   },
 );
 const result = await solver.train();
-process.stdout.write(
-  `${JSON.stringify({ status: result.status, iterations: result.iterations, epochs: result.epochs })}\n`,
-);
+saveSafetensors(model.stateDict(), modelOut);
+const { status, signal, restoredBest, iterations, epochs, bestEpoch } = result;
+process.stdout.write(`${JSON.stringify({ status, signal, restoredBest, iterations, epochs, bestEpoch })}\n`);

@@ -78,6 +78,35 @@ describe('Solver checkpoints and resume', () => {
     });
   }
 
+  it('after a stop the model holds the best parameters; the checkpoint and train() continue the run exactly', async () => {
+    const checkpointPath = tmpFile('stop-best.safetensors');
+    const model = convNet(3);
+    const solver = new Solver(
+      model,
+      nll(),
+      data,
+      options({
+        checkpointPath,
+        restoreBest: true,
+        events: { onIteration: (info, s) => info.iteration === 12 && s.requestStop() },
+      }),
+    );
+    const stopped = await solver.train();
+    expect(stopped).toMatchObject({ status: 'interrupted', signal: null, restoredBest: true, iterations: 12 });
+    expect(snapshot(model)).toEqual(snapshot({ stateDict: () => solver.bestModelState! }));
+    const reference = await uninterrupted();
+    // A new solver resuming from the checkpoint ...
+    const resumedModel = convNet(3, 99);
+    await new Solver(resumedModel, nll(), data, options({ checkpointPath, resume: true })).train();
+    expect(snapshot(resumedModel)).toEqual(reference.params);
+    // ... and the same solver's train() both continue from where training stopped, not from the best.
+    const continued = await solver.train();
+    expect(continued).toMatchObject({ status: 'completed', restoredBest: true, iterations: 15 });
+    expect(solver.history.iterations.map((r) => r.loss)).toEqual(reference.losses);
+    expect(snapshot({ stateDict: () => solver.bestModelState! })).toEqual(reference.best);
+    expect(snapshot(model)).toEqual(reference.best);
+  });
+
   it('stops cleanly on SIGINT: checkpoint written, handlers removed', async () => {
     const checkpointPath = tmpFile('sigint.safetensors');
     const before = process.listenerCount('SIGINT');

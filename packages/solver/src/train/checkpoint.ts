@@ -23,7 +23,7 @@ export function saveCheckpoint(run: TrainingRun, path: string, reason: Checkpoin
     config: describeConfig(run),
     parameterNames: run.model.parameters().map((p) => p.name),
   };
-  writeCheckpointFile(path, { state, model: run.model.stateDict(), optimizer: rule.tensors, best: run.best.state });
+  writeCheckpointFile(path, { state, model: run.trainingState(), optimizer: rule.tensors, best: run.best.state });
   run.lastCheckpoint = path;
   run.events.onCheckpoint(path, reason);
 }
@@ -47,6 +47,7 @@ export function loadCheckpoint(run: TrainingRun, path: string): void {
     );
   }
   // loadStateDict copies (as @funt/layers modules do), so the loaded tensors can go.
+  run.takeBackLiveState();
   run.model.loadStateDict(model, { strict: true });
   for (const t of Object.values(model)) t.dispose();
   run.rule.loadState({

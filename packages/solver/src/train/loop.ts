@@ -11,7 +11,18 @@ import { InterruptWatch } from './signals.js';
 import { validate } from './validate.js';
 
 export interface TrainResult {
+  /**
+   * 'interrupted' after a stop request (a signal or requestStop): the checkpoint, when a path
+   * is set, holds the run as it stopped, and train() or a resume continues from there.
+   */
   status: 'completed' | 'interrupted';
+  /** The signal that stopped the run ('SIGINT', 'SIGTERM'), or null (completed, or requestStop). */
+  signal: NodeJS.Signals | null;
+  /**
+   * True when the model holds the best epoch's parameters (restoreBest and a best exists);
+   * false when it holds the parameters training ended with (e.g. stopped before the first epoch ended).
+   */
+  restoredBest: boolean;
   /** Epochs completed. */
   epochs: number;
   iterations: number;
@@ -34,6 +45,7 @@ export interface TrainResult {
  */
 export async function train(run: TrainingRun): Promise<TrainResult> {
   const { options: o, state, model } = run;
+  run.takeBackLiveState();
   if (o.resume && o.checkpointPath && fs.existsSync(o.checkpointPath)) loadCheckpoint(run, o.checkpointPath);
   const params = validate(run);
   const n = run.data.xTrain.shape[0];
@@ -55,7 +67,7 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
       progress.startEpoch(state.epoch + 1, o.numEpochs, iterationsPerEpoch, state.iterationInEpoch);
       model.training();
       while (state.iterationInEpoch < iterationsPerEpoch) {
-        if (run.stopRequested) return interrupt(run, progress);
+        if (run.stopRequested) return interrupt(run, progress, watch.received);
         const it = state.iterationInEpoch;
         const lr = run.rule.config.learningRate * run.schedule.factor(state.epoch + it / iterationsPerEpoch);
         run.rule.learningRate = lr;
@@ -88,7 +100,7 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
         saveCheckpoint(run, o.checkpointPath, 'periodic');
       }
       await letEventsRun();
-      if (run.stopRequested && state.epoch < o.numEpochs) return interrupt(run, progress);
+      if (run.stopRequested && state.epoch < o.numEpochs) return interrupt(run, progress, watch.received);
     }
     return complete(run);
   } catch (err) {
@@ -106,23 +118,28 @@ function letEventsRun(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** The last epoch is done: a final checkpoint, then the best parameters back into the model. */
+/** The last epoch is done: a final checkpoint, then the best parameters into the model. */
 function complete(run: TrainingRun): TrainResult {
   const o = run.options;
   if (o.checkpointPath) saveCheckpoint(run, o.checkpointPath, 'final');
-  if (o.restoreBest) run.best.restoreInto(run.model);
-  return result(run, 'completed');
+  return result(run, 'completed', null, run.showBest());
 }
 
-/** A stop request: a checkpoint and the histories, so the run can resume from here. */
-function interrupt(run: TrainingRun, progress: ProgressReporter): TrainResult {
+/**
+ * A stop request: a checkpoint of the run as it is and the histories, so that it can resume
+ * from here; then the best parameters into the model, as at the end of a run, so that what
+ * the caller saves as the best model is the best model.
+ */
+function interrupt(run: TrainingRun, progress: ProgressReporter, signal: NodeJS.Signals | null): TrainResult {
   const { checkpointPath: path, historyDir } = run.options;
   if (path) saveCheckpoint(run, path, 'interrupt');
   if (historyDir) run.history.write(historyDir);
+  const restoredBest = run.showBest();
   progress.message(
-    `stopped at epoch ${run.state.epoch + 1}, iteration ${run.state.iterationInEpoch}${path ? `; checkpoint '${path}'` : ''}`,
+    `stopped at epoch ${run.state.epoch + 1}, iteration ${run.state.iterationInEpoch}${path ? `; checkpoint '${path}'` : ''}` +
+      (restoredBest ? `; the model holds the best parameters (epoch ${run.best.epoch})` : ''),
   );
-  return result(run, 'interrupted');
+  return result(run, 'interrupted', signal, restoredBest);
 }
 
 /** On an error (other than a non-finite loss) writes a checkpoint of the last consistent state. */
@@ -136,9 +153,16 @@ function saveErrorCheckpoint(run: TrainingRun, err: unknown): void {
   }
 }
 
-function result(run: TrainingRun, status: TrainResult['status']): TrainResult {
+function result(
+  run: TrainingRun,
+  status: TrainResult['status'],
+  signal: NodeJS.Signals | null,
+  restoredBest: boolean,
+): TrainResult {
   return {
     status,
+    signal,
+    restoredBest,
     epochs: run.state.epoch,
     iterations: run.state.iteration,
     bestValAcc: Math.max(run.best.valAcc, 0),
