@@ -5,7 +5,7 @@
 // The Solver: trains a classifier with checkpoints, exact resume and accuracy checks.
 
 export type { TrainingData } from './data.js';
-export { NonFiniteLossError, SolverConfigError } from './errors.js';
+export { DivergenceError, NonFiniteLossError, NonFiniteParameterError, SolverConfigError } from './errors.js';
 export type { LossFunction, Parameter, TrainableModel } from './model.js';
 export { Solver, type SolverEvents, type SolverOptions } from './solver.js';
 export type { CheckpointReason, IterationInfo } from './train/events.js';

@@ -7,10 +7,15 @@ import {
   writeCheckpointFile,
 } from './checkpoint-file.js';
 import type { CheckpointReason } from './events.js';
+import { checkStateFinite, firstNonFinite, named } from './finite.js';
 import type { TrainingRun } from './run.js';
 
-/** Writes the whole run as a checkpoint file (atomically: the previous checkpoint survives a crash). */
+/**
+ * Writes the whole run as a checkpoint file (atomically: the previous checkpoint survives a
+ * crash). A run holding a NaN or ∞ is not written: NonFiniteParameterError.
+ */
 export function saveCheckpoint(run: TrainingRun, path: string, reason: CheckpointReason): void {
+  checkStateFinite(run);
   const rule = run.rule.state();
   const state: CheckpointState = {
     version: CHECKPOINT_VERSION,
@@ -34,6 +39,12 @@ export function saveCheckpoint(run: TrainingRun, path: string, reason: Checkpoin
  */
 export function loadCheckpoint(run: TrainingRun, path: string): void {
   const { state, model, optimizer, best } = readCheckpointFile(path);
+  const bad = firstNonFinite([...named(model, 'model/'), ...named(optimizer, 'optim/'), ...named(best ?? {}, 'best/')]);
+  if (bad) {
+    throw new SolverConfigError(
+      `checkpoint '${path}': tensor '${bad.name}' holds ${bad.value} (element ${bad.index}); a diverged run cannot be resumed`,
+    );
+  }
   if (state.rule.name !== run.rule.name) {
     throw new SolverConfigError(
       `checkpoint '${path}' was trained with update rule '${state.rule.name}', this solver uses '${run.rule.name}'`,

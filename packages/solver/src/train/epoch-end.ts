@@ -1,16 +1,19 @@
 import type { Tensor } from '@funt/tensor';
 import type { EpochRecord } from '../history.js';
 import { type Evaluation, evaluate, type PredictOptions } from '../predict.js';
+import { checkStateFinite } from './finite.js';
 import { evalBatchSizeOf } from './options.js';
 import type { TrainingRun } from './run.js';
 
 /**
  * What ends every epoch: the accuracy checks (on `numTrainSamples` training examples drawn
  * anew, and on the first `numValSamples` validation examples), the epoch's record in the
- * history, and best-model tracking by validation accuracy.
+ * history, and best-model tracking by validation accuracy. A run whose state is no longer
+ * finite stops first (NonFiniteParameterError): it is never kept as the best.
  */
 export function endEpoch(run: TrainingRun, iterationsPerEpoch: number, epochStart: number): EpochRecord {
   const { options: o, state, data } = run;
+  checkStateFinite(run);
   const evalBatch = evalBatchSizeOf(o);
   const n = data.xTrain.shape[0];
   const m = Math.min(o.numTrainSamples, n);

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { NonFiniteLossError } from '../errors.js';
+import { DivergenceError } from '../errors.js';
 import type { History } from '../history.js';
 import { TrainingBatches } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -39,9 +39,9 @@ export interface TrainResult {
  * epoch ends with the accuracy checks, the histories and a periodic checkpoint.
  *
  * Resolves with status 'interrupted' after a stop request (a signal or requestStop), having
- * written a checkpoint when a path is set. Rejects with a NonFiniteLossError when the loss
- * becomes NaN/∞ (the last checkpoint is left as it was), and with any other error after
- * writing an error checkpoint.
+ * written a checkpoint when a path is set. Rejects with a DivergenceError when the loss or the
+ * model's state becomes NaN/∞ (the last checkpoint, all finite, is left as it was), and with
+ * any other error after writing an error checkpoint.
  */
 export async function train(run: TrainingRun): Promise<TrainResult> {
   const { options: o, state, model } = run;
@@ -142,10 +142,10 @@ function interrupt(run: TrainingRun, progress: ProgressReporter, signal: NodeJS.
   return result(run, 'interrupted', signal, restoredBest);
 }
 
-/** On an error (other than a non-finite loss) writes a checkpoint of the last consistent state. */
+/** On an error (other than a divergence) writes a checkpoint of the last consistent state. */
 function saveErrorCheckpoint(run: TrainingRun, err: unknown): void {
   const path = run.options.checkpointPath;
-  if (err instanceof NonFiniteLossError || !path || run.updating) return;
+  if (err instanceof DivergenceError || !path || run.updating) return;
   try {
     saveCheckpoint(run, path, 'error');
   } catch {
