@@ -30,6 +30,22 @@ export interface EpochRecord {
   seconds: number;
 }
 
+/**
+ * Why training stopped: it reached `numEpochs`, ran out of `patience`, was interrupted by a
+ * stop request, or diverged (a DivergenceError).
+ */
+export type StopReason = 'numEpochs' | 'patience' | 'interrupt' | 'divergence';
+
+/** How a run ended, as history.json records it. */
+export interface StopRecord {
+  reason: StopReason;
+  /** Epochs and iterations done when it stopped. */
+  epochs: number;
+  iterations: number;
+  /** The same in words (the error's message for a divergence). */
+  message: string;
+}
+
 /** Names of the files `History.write` produces in a folder. */
 export const HISTORY_FILES = {
   loss: 'loss_history.csv',
@@ -45,6 +61,8 @@ export const HISTORY_FILES = {
 export class History {
   iterations: IterationRecord[] = [];
   epochs: EpochRecord[] = [];
+  /** How the run ended; null while it runs. */
+  stop: StopRecord | null = null;
 
   lossCsv(): string {
     return csv(
@@ -67,19 +85,20 @@ export class History {
     );
   }
 
-  toJSON(): { iterations: IterationRecord[]; epochs: EpochRecord[] } {
-    return { iterations: this.iterations, epochs: this.epochs };
+  toJSON(): { iterations: IterationRecord[]; epochs: EpochRecord[]; stop?: StopRecord } {
+    return { iterations: this.iterations, epochs: this.epochs, ...(this.stop ? { stop: this.stop } : {}) };
   }
 
-  /** Restores histories from `toJSON()` output (e.g. a checkpoint's metadata). */
+  /** Restores histories from `toJSON()` output (e.g. a checkpoint's metadata; `stop` may be absent). */
   static fromJSON(json: unknown): History {
     const h = new History();
-    const j = json as { iterations?: unknown; epochs?: unknown };
+    const j = json as { iterations?: unknown; epochs?: unknown; stop?: unknown };
     if (!j || !Array.isArray(j.iterations) || !Array.isArray(j.epochs)) {
       throw new SolverConfigError('history: expected { iterations: [...], epochs: [...] }');
     }
     h.iterations = j.iterations as IterationRecord[];
     h.epochs = j.epochs as EpochRecord[];
+    h.stop = (j.stop as StopRecord | undefined) ?? null;
     return h;
   }
 

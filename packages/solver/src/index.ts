@@ -15,7 +15,14 @@ export type { ProgressMode } from './train/progress.js';
 
 // Histories of a run and the files they are written to.
 
-export { type EpochRecord, HISTORY_FILES, History, type IterationRecord } from './history.js';
+export {
+  type EpochRecord,
+  HISTORY_FILES,
+  History,
+  type IterationRecord,
+  type StopReason,
+  type StopRecord,
+} from './history.js';
 
 // Prediction and evaluation of any model, in batches.
 

@@ -1,6 +1,6 @@
 import { loadSafetensors, type RngState, saveSafetensors, type Tensor } from '@funt/tensor';
 import { SolverConfigError } from '../errors.js';
-import type { EpochRecord, IterationRecord } from '../history.js';
+import type { EpochRecord, IterationRecord, StopRecord } from '../history.js';
 import type { ScheduleState } from '../schedule/schedule.js';
 
 /** Metadata key holding the solver state as JSON. */
@@ -30,7 +30,7 @@ export interface CheckpointState {
   bestEpoch: number;
   rule: { name: string; config: Record<string, number | boolean>; scalars: Record<string, number> };
   schedule: ScheduleState;
-  history: { iterations: IterationRecord[]; epochs: EpochRecord[] };
+  history: { iterations: IterationRecord[]; epochs: EpochRecord[]; stop?: StopRecord };
   /** The solver options of the run, for the record. */
   config: Record<string, unknown>;
   /** Names of the model's parameters, in the update rule's order. */

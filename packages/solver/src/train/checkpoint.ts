@@ -89,5 +89,6 @@ function describeConfig(run: TrainingRun): Record<string, unknown> {
     topK: o.topK,
     seed: o.seed,
     augment: o.augment !== null,
+    patience: o.patience,
   };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { DivergenceError } from '../errors.js';
-import type { History } from '../history.js';
+import type { History, StopReason } from '../history.js';
 import { TrainingBatches } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { endEpoch } from './epoch-end.js';
@@ -8,6 +8,7 @@ import { trainIteration } from './iteration.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import type { TrainingRun } from './run.js';
 import { InterruptWatch } from './signals.js';
+import { outOfPatience, recordStop, stopMessage } from './stopping.js';
 import { validate } from './validate.js';
 
 export interface TrainResult {
@@ -16,6 +17,8 @@ export interface TrainResult {
    * is set, holds the run as it stopped, and train() or a resume continues from there.
    */
   status: 'completed' | 'interrupted';
+  /** Why training stopped: all `numEpochs` done, out of `patience`, or a stop request ('interrupt'). */
+  stopReason: Exclude<StopReason, 'divergence'>;
   /** The signal that stopped the run ('SIGINT', 'SIGTERM'), or null (completed, or requestStop). */
   signal: NodeJS.Signals | null;
   /**
@@ -60,8 +63,10 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
   if (o.handleSignals) watch.install();
   run.stopRequested = false;
   run.updating = false;
+  run.history.stop = null;
+  const finished = () => state.epoch >= o.numEpochs || outOfPatience(run);
   try {
-    while (state.epoch < o.numEpochs) {
+    while (!finished()) {
       const order = state.startEpoch(n);
       const epochStart = performance.now();
       progress.startEpoch(state.epoch + 1, o.numEpochs, iterationsPerEpoch, state.iterationInEpoch);
@@ -96,15 +101,20 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
       progress.endEpoch(record, o.numEpochs);
       run.events.onEpochEnd(record);
       if (o.historyDir) run.history.write(o.historyDir);
-      if (o.checkpointPath && state.epoch % o.checkpointEvery === 0 && state.epoch < o.numEpochs) {
+      if (o.checkpointPath && state.epoch % o.checkpointEvery === 0 && !finished()) {
         saveCheckpoint(run, o.checkpointPath, 'periodic');
       }
       await letEventsRun();
-      if (run.stopRequested && state.epoch < o.numEpochs) return interrupt(run, progress, watch.received);
+      if (run.stopRequested && !finished()) return interrupt(run, progress, watch.received);
     }
-    return complete(run);
+    return complete(run, progress, outOfPatience(run) ? 'patience' : 'numEpochs');
   } catch (err) {
-    saveErrorCheckpoint(run, err);
+    if (err instanceof DivergenceError) {
+      recordStop(run, 'divergence', err.message);
+      if (o.historyDir) run.history.write(o.historyDir);
+    } else {
+      saveErrorCheckpoint(run, err);
+    }
     throw err;
   } finally {
     watch.uninstall();
@@ -118,11 +128,18 @@ function letEventsRun(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** The last epoch is done: a final checkpoint, then the best parameters into the model. */
-function complete(run: TrainingRun): TrainResult {
+/**
+ * The last epoch is done, or patience ran out: the stop in the history, a final checkpoint,
+ * then the best parameters into the model.
+ */
+function complete(run: TrainingRun, progress: ProgressReporter, reason: 'numEpochs' | 'patience'): TrainResult {
   const o = run.options;
+  const message = stopMessage(run, reason);
+  recordStop(run, reason, message);
+  if (reason === 'patience') progress.message(message);
+  if (o.historyDir) run.history.write(o.historyDir);
   if (o.checkpointPath) saveCheckpoint(run, o.checkpointPath, 'final');
-  return result(run, 'completed', null, run.showBest());
+  return result(run, 'completed', reason, null, run.showBest());
 }
 
 /**
@@ -132,14 +149,16 @@ function complete(run: TrainingRun): TrainResult {
  */
 function interrupt(run: TrainingRun, progress: ProgressReporter, signal: NodeJS.Signals | null): TrainResult {
   const { checkpointPath: path, historyDir } = run.options;
+  const message = stopMessage(run, 'interrupt');
+  recordStop(run, 'interrupt', message);
   if (path) saveCheckpoint(run, path, 'interrupt');
   if (historyDir) run.history.write(historyDir);
   const restoredBest = run.showBest();
   progress.message(
-    `stopped at epoch ${run.state.epoch + 1}, iteration ${run.state.iterationInEpoch}${path ? `; checkpoint '${path}'` : ''}` +
+    `${message}${path ? `; checkpoint '${path}'` : ''}` +
       (restoredBest ? `; the model holds the best parameters (epoch ${run.best.epoch})` : ''),
   );
-  return result(run, 'interrupted', signal, restoredBest);
+  return result(run, 'interrupted', 'interrupt', signal, restoredBest);
 }
 
 /** On an error (other than a divergence) writes a checkpoint of the last consistent state. */
@@ -156,11 +175,13 @@ function saveErrorCheckpoint(run: TrainingRun, err: unknown): void {
 function result(
   run: TrainingRun,
   status: TrainResult['status'],
+  stopReason: TrainResult['stopReason'],
   signal: NodeJS.Signals | null,
   restoredBest: boolean,
 ): TrainResult {
   return {
     status,
+    stopReason,
     signal,
     restoredBest,
     epochs: run.state.epoch,

@@ -61,6 +61,11 @@ export interface TrainingOptions {
   stream: NodeJS.WritableStream & { isTTY?: boolean };
   /** Folder where the CSV and JSON histories are (re)written after every epoch; null = none. */
   historyDir: string | null;
+  /**
+   * Early stopping: stop after this many epochs without a better validation accuracy than
+   * the best so far (then restore the best as usual); null = off (default).
+   */
+  patience: number | null;
 }
 
 export const TRAINING_DEFAULTS: TrainingOptions = {
@@ -86,6 +91,7 @@ export const TRAINING_DEFAULTS: TrainingOptions = {
   printEvery: 50,
   stream: process.stdout,
   historyDir: null,
+  patience: null,
 };
 
 const positiveInt = numberIn(1, Infinity, { integer: true });
@@ -117,6 +123,7 @@ export const TRAINING_CHECKS = {
   printEvery: positiveInt,
   stream: (v: unknown) => (v && typeof (v as NodeJS.WritableStream).write === 'function' ? null : 'a writable stream'),
   historyDir: (v: unknown) => (v === null || typeof v === 'string' ? null : 'a folder path or null'),
+  patience: orNull(positiveInt),
 };
 
 /** The update rule the options name (configured by optimConfig), or the instance they give. */
