@@ -10,6 +10,8 @@ export interface IterationRecord {
   nImages: number;
   loss: number;
   learningRate: number;
+  /** The gradients' total 2-norm before clipping (recorded when clipGradNorm is set). */
+  gradNorm?: number;
 }
 
 /** One completed epoch. */

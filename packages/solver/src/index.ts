@@ -40,6 +40,7 @@ export {
 
 export { Adam, type AdamConfig } from './optim/adam.js';
 export { AdamW } from './optim/adamw.js';
+export { clipGradNorm, gradNorm } from './optim/clip-grad-norm.js';
 export { Nesterov, type NesterovConfig } from './optim/nesterov.js';
 export { createUpdateRule } from './optim/registry.js';
 export { RmsProp, type RmsPropConfig } from './optim/rmsprop.js';

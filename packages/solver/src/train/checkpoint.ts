@@ -90,5 +90,7 @@ function describeConfig(run: TrainingRun): Record<string, unknown> {
     seed: o.seed,
     augment: o.augment !== null,
     patience: o.patience,
+    // JSON has no ∞ (it would write null, which means "off").
+    clipGradNorm: o.clipGradNorm === Infinity ? 'Infinity' : o.clipGradNorm,
   };
 }

@@ -11,6 +11,8 @@ export interface IterationInfo {
   loss: number;
   learningRate: number;
   imagesSeen: number;
+  /** The gradients' total 2-norm before clipping, when clipGradNorm is set; null otherwise. */
+  gradNorm: number | null;
 }
 
 /** Why a checkpoint was written: every k epochs, on a stop request, on an error, at the end, or on request. */

@@ -30,7 +30,7 @@ export function named(tensors: Record<string, Tensor>, prefix = ''): Named[] {
  * Throws a NonFiniteParameterError for the first NaN or ∞ in what a checkpoint or the best
  * model would keep: the model's state dict (parameters and buffers, such as batch norm's
  * running statistics) and the update rule's state. Runs at the end of every epoch and before
- * every checkpoint: a scan of ResNet-20's 0.27 M values takes about 2 ms (bench/finite-scan.ts),
+ * every checkpoint: a scan of ResNet-20's 0.27 M values takes about 2 ms (bench/passes.ts),
  * nothing beside an epoch, while the loss is checked every iteration.
  */
 export function checkStateFinite(run: TrainingRun): void {

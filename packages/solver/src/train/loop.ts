@@ -81,9 +81,15 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
         const to = Math.min(from + batchSize, n);
         const t0 = performance.now();
         state.startIteration(model);
-        const loss = trainIteration(run, batches.prepare(order, from, to), params);
+        const { loss, gradNorm } = trainIteration(run, batches.prepare(order, from, to), params);
         state.endIteration(to - from, loss, (performance.now() - t0) / 1000);
-        run.history.iterations.push({ iteration: state.iteration, nImages: state.imagesSeen, loss, learningRate: lr });
+        run.history.iterations.push({
+          iteration: state.iteration,
+          nImages: state.imagesSeen,
+          loss,
+          learningRate: lr,
+          ...(gradNorm === null ? {} : { gradNorm }),
+        });
         const imagesPerSecond = (state.iterationInEpoch * batchSize) / Math.max(state.epochTrainSeconds, 1e-9);
         progress.iteration(state.iterationInEpoch, { loss, learningRate: lr, imagesPerSecond });
         run.events.onIteration({
@@ -94,6 +100,7 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
           loss,
           learningRate: lr,
           imagesSeen: state.imagesSeen,
+          gradNorm,
         });
         await letEventsRun();
       }

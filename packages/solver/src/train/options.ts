@@ -66,6 +66,13 @@ export interface TrainingOptions {
    * the best so far (then restore the best as usual); null = off (default).
    */
   patience: number | null;
+  /**
+   * Gradient clipping by global norm (PyTorch's clip_grad_norm_): before each update, all the
+   * gradients are scaled by clipGradNorm / (total norm + 1e-6) when that is below 1. The total
+   * norm goes to the iteration events and history. Infinity measures it without clipping;
+   * null = off (default).
+   */
+  clipGradNorm: number | null;
 }
 
 export const TRAINING_DEFAULTS: TrainingOptions = {
@@ -92,6 +99,7 @@ export const TRAINING_DEFAULTS: TrainingOptions = {
   stream: process.stdout,
   historyDir: null,
   patience: null,
+  clipGradNorm: null,
 };
 
 const positiveInt = numberIn(1, Infinity, { integer: true });
@@ -124,6 +132,10 @@ export const TRAINING_CHECKS = {
   stream: (v: unknown) => (v && typeof (v as NodeJS.WritableStream).write === 'function' ? null : 'a writable stream'),
   historyDir: (v: unknown) => (v === null || typeof v === 'string' ? null : 'a folder path or null'),
   patience: orNull(positiveInt),
+  clipGradNorm: (v: unknown) =>
+    v === null || v === Infinity || numberIn(0, Infinity, { exclusiveMin: true })(v) === null
+      ? null
+      : 'a number in (0, ∞), Infinity (measure only) or null',
 };
 
 /** The update rule the options name (configured by optimConfig), or the instance they give. */
