@@ -10,6 +10,8 @@ export interface IterationRecord {
   nImages: number;
   loss: number;
   learningRate: number;
+  /** The momentum a schedule set for the step (one-cycle's cycleMomentum). */
+  momentum?: number;
   /** The gradients' total 2-norm before clipping (recorded when clipGradNorm is set). */
   gradNorm?: number;
 }

@@ -55,6 +55,7 @@ export { type CosineOptions, CosineSchedule } from './schedule/cosine.js';
 export { type ExponentialOptions, ExponentialSchedule } from './schedule/exponential.js';
 export { LambdaSchedule } from './schedule/lambda.js';
 export { type MultiStepOptions, MultiStepSchedule } from './schedule/multistep.js';
+export { type OneCycleOptions, OneCycleSchedule } from './schedule/one-cycle.js';
 export { createSchedule } from './schedule/registry.js';
 export type { Schedule, ScheduleState } from './schedule/schedule.js';
 export { type WarmupOptions, WarmupSchedule } from './schedule/warmup.js';

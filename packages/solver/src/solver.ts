@@ -10,6 +10,7 @@ import { loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
 import type { CheckpointReason, IterationInfo } from './train/events.js';
 import { type TrainResult, train } from './train/loop.js';
 import {
+  checkScheduleFitsRule,
   evalBatchSizeOf,
   scheduleOf,
   TRAINING_CHECKS,
@@ -84,6 +85,7 @@ export class Solver {
     this.data = data;
     this.rule = updateRuleOf(this.options);
     this.schedule = scheduleOf(this.options);
+    checkScheduleFitsRule(this.schedule, this.rule);
     const events = this.options.events;
     this.run = new TrainingRun(model, criterion, data, this.options, this.rule, this.schedule, {
       onIteration: (info) => events.onIteration?.(info, this),

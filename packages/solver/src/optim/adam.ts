@@ -20,7 +20,8 @@ export interface AdamConfig extends RuleConfig {
  *   w ← w − lr · (m / (1 − beta1^t)) / (√(v / (1 − beta2^t)) + epsilon)
  *
  * `weightDecay` adds weightDecay·w to the gradient first (an L2 penalty, modifying the gradient
- * in place); AdamW (the subclass) decouples it instead.
+ * in place); AdamW (the subclass) decouples it instead. `momentum` is beta1 (a one-cycle
+ * schedule cycles it, and the bias correction uses the step's beta1, as PyTorch's Adam does).
  */
 export class Adam extends UpdateRule<AdamConfig> {
   static readonly ruleName: string = 'adam';
@@ -43,11 +44,13 @@ export class Adam extends UpdateRule<AdamConfig> {
       },
       config,
     );
+    this.momentum = this.config.beta1;
     this.scalars.t = 0;
   }
 
   protected override beforeStep(): void {
-    const { beta1, beta2 } = this.config;
+    const beta1 = this.momentum!;
+    const { beta2 } = this.config;
     const t = ++this.scalars.t;
     // lr·m̂/(√v̂ + ε) = (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
     this.stepSize = this.learningRate / (1 - beta1 ** t);
@@ -55,7 +58,8 @@ export class Adam extends UpdateRule<AdamConfig> {
   }
 
   protected update(p: Parameter, i: number): void {
-    const { beta1, beta2, epsilon, weightDecay } = this.config;
+    const beta1 = this.momentum!;
+    const { beta2, epsilon, weightDecay } = this.config;
     const g = p.grad;
     const w = p.value;
     if (weightDecay !== 0) {

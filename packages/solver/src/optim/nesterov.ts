@@ -19,10 +19,11 @@ export type NesterovConfig = SgdMomentumConfig;
 export class Nesterov extends UpdateRule<NesterovConfig> {
   constructor(config: Partial<NesterovConfig> = {}) {
     super('nesterov', momentumDefaults, momentumChecks, config);
+    this.momentum = this.config.momentum;
   }
 
   protected update(p: Parameter, i: number): void {
-    const mu = this.config.momentum;
+    const mu = this.momentum!;
     const lr = this.learningRate;
     const v = this.slot(i, 'velocity', p.value);
     axpby(mu * mu, v, 1, p.value);

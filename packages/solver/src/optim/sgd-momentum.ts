@@ -21,11 +21,12 @@ export const momentumChecks = { momentum: numberIn(0, 1) };
 export class SgdMomentum extends UpdateRule<SgdMomentumConfig> {
   constructor(config: Partial<SgdMomentumConfig> = {}) {
     super('sgdMomentum', momentumDefaults, momentumChecks, config);
+    this.momentum = this.config.momentum;
   }
 
   protected update(p: Parameter, i: number): void {
     const v = this.slot(i, 'velocity', p.value);
-    axpby(-this.learningRate, p.grad, this.config.momentum, v);
+    axpby(-this.learningRate, p.grad, this.momentum!, v);
     axpby(1, v, 1, p.value);
   }
 }

@@ -29,7 +29,6 @@ export interface SgdConfig extends RuleConfig {
  * is plain SGD (PyFunt's `sgd`).
  */
 export class Sgd extends UpdateRule<SgdConfig> {
-  private readonly damp: number;
   private rate = 0;
 
   constructor(config: Partial<SgdConfig> = {}) {
@@ -45,8 +44,8 @@ export class Sgd extends UpdateRule<SgdConfig> {
       },
       config,
     );
-    const { momentum, dampening, nesterov } = this.config;
-    this.damp = dampening ?? (nesterov ? 0 : momentum);
+    const { momentum, nesterov } = this.config;
+    this.momentum = momentum;
     if (nesterov && (momentum <= 0 || this.damp !== 0)) {
       throw new SolverConfigError(
         `update rule 'sgd': nesterov needs momentum > 0 and dampening 0, got momentum ${momentum} and dampening ${this.damp}`,
@@ -55,13 +54,20 @@ export class Sgd extends UpdateRule<SgdConfig> {
     this.scalars.evalCounter = 0;
   }
 
+  /** The configured dampening, else (as in Torch) the momentum of the step, or 0 with nesterov. */
+  private get damp(): number {
+    const { dampening, nesterov } = this.config;
+    return dampening ?? (nesterov ? 0 : this.momentum!);
+  }
+
   protected override beforeStep(): void {
     this.rate = this.learningRate / (1 + this.scalars.evalCounter * this.config.learningRateDecay);
     this.scalars.evalCounter++;
   }
 
   protected update(p: Parameter, i: number): void {
-    const { momentum, nesterov, weightDecay } = this.config;
+    const { nesterov, weightDecay } = this.config;
+    const momentum = this.momentum!;
     const g = p.grad;
     if (weightDecay !== 0) axpby(weightDecay, p.value, 1, g);
     let direction = g;

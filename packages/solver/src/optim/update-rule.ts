@@ -32,6 +32,11 @@ export abstract class UpdateRule<C extends RuleConfig = RuleConfig> {
   readonly config: Readonly<C>;
   /** The rate used by the next step. Schedules set it to config.learningRate × a factor. */
   learningRate: number;
+  /**
+   * The momentum used by the next step (Adam's beta1), or null for a rule without one. It starts
+   * at the configured value; a schedule that cycles it (one-cycle) sets it before every step.
+   */
+  momentum: number | null = null;
   /** Counters saved with the state (e.g. Adam's `t`). */
   protected scalars: Record<string, number> = {};
   private slots: Map<string, Tensor>[] = [];

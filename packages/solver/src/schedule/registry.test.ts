@@ -32,7 +32,7 @@ describe('createSchedule and schedule state', () => {
 
   it('names bad options, unknown types and mismatched state', () => {
     expect(() => createSchedule({ type: 'step' })).toThrow(
-      /unknown schedule type "step" \(known: constant, exponential, multistep, cosine, warmup, lambda\)/,
+      /unknown schedule type "step" \(known: constant, exponential, multistep, cosine, onecycle, warmup, lambda\)/,
     );
     expect(() => createSchedule({ type: 'multistep', milestones: [120, 80] })).toThrow(
       /option 'milestones' must be an ascending array/,

@@ -11,14 +11,19 @@ export interface ScheduleState {
  * A learning-rate schedule: the factor by which the update rule's configured learning rate is
  * multiplied at a point of training. `epoch` counts from 0 and is fractional inside an epoch
  * (epoch + iteration / iterationsPerEpoch), so warm-up and cosine move every iteration while
- * step schedules change at epoch boundaries.
+ * step schedules change at epoch boundaries. The solver also passes `iterationsPerEpoch`, for
+ * schedules defined in steps (one-cycle); without it a step is an epoch.
+ *
+ * A schedule may also set the update rule's momentum (one-cycle does): `momentum()` returns it,
+ * or null to leave the rule's own.
  *
  * Schedules are pure functions of the epoch plus their options, so their saved state is their
  * options: `state()` returns them, `loadState()` restores them (and checks the type).
  */
 export interface Schedule {
   readonly type: string;
-  factor(epoch: number): number;
+  factor(epoch: number, iterationsPerEpoch?: number): number;
+  momentum?(epoch: number, iterationsPerEpoch?: number): number | null;
   state(): ScheduleState;
   loadState(state: ScheduleState): void;
 }

@@ -11,10 +11,11 @@ export interface WarmupOptions {
 }
 
 /**
- * Linear warm-up in front of another schedule: during the first `epochs` the factor ramps
+ * Linear warm-up in front of any other schedule: during the first `epochs` the factor ramps
  * linearly, every iteration, from startFactor to 1, multiplying the inner schedule's factor;
- * afterwards it is the inner schedule's factor. Goyal et al. used it for large batches; He et
- * al. used 0.01 for the first epochs of their 110-layer ResNet.
+ * afterwards it is the inner schedule's factor. The inner schedule runs on the same clock (it
+ * is not delayed), and its momentum (one-cycle) passes through. Goyal et al. used it for
+ * large batches; He et al. used 0.01 for the first epochs of their 110-layer ResNet.
  */
 export class WarmupSchedule extends OptionsSchedule<WarmupOptions> {
   readonly inner: Schedule;
@@ -29,10 +30,15 @@ export class WarmupSchedule extends OptionsSchedule<WarmupOptions> {
     this.inner = inner;
   }
 
-  factor(epoch: number): number {
+  factor(epoch: number, iterationsPerEpoch?: number): number {
     const { epochs, startFactor } = this.options;
     const ramp = epoch >= epochs ? 1 : startFactor + ((1 - startFactor) * Math.max(epoch, 0)) / epochs;
-    return ramp * this.inner.factor(epoch);
+    return ramp * this.inner.factor(epoch, iterationsPerEpoch);
+  }
+
+  /** The inner schedule's momentum: the warm-up ramps the rate only. */
+  momentum(epoch: number, iterationsPerEpoch?: number): number | null {
+    return this.inner.momentum?.(epoch, iterationsPerEpoch) ?? null;
   }
 
   override state(): ScheduleState {

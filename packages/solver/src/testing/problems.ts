@@ -16,17 +16,23 @@ export function setData(t: Tensor, values: ArrayLike<number>): void {
 
 /**
  * Runs `rule` on one parameter starting at w0 with the given gradient sequence, in float64 on
- * the reference backend so that hand-computed values can be compared to 1e-12. Returns w after
- * each step.
+ * the reference backend so that hand-computed values can be compared to 1e-12. `before` runs
+ * before each step (e.g. to set the rule's momentum). Returns w after each step.
  */
-export function runSteps(rule: () => UpdateRule, w0: number[], grads: number[][]): number[][] {
+export function runSteps(
+  rule: () => UpdateRule,
+  w0: number[],
+  grads: number[][],
+  before?: (rule: UpdateRule, step: number) => void,
+): number[][] {
   return withBackend(
     'reference',
     () => {
       const r = rule();
       const p = parameter(w0);
-      return grads.map((g) => {
+      return grads.map((g, step) => {
         setData(p.grad, g);
+        before?.(r, step);
         r.step([p]);
         return Array.from(p.value.data);
       });
@@ -113,10 +119,13 @@ const GRADS = [
   [-1, 0.25],
 ];
 
-/** w after each of the two hand-worked steps of `rule`. */
-export function twoSteps(rule: () => UpdateRule): number[][] {
-  return runSteps(rule, W0, GRADS);
+/** w after each of the two hand-worked steps of `rule` (`before` runs before each step). */
+export function twoSteps(rule: () => UpdateRule, before?: (rule: UpdateRule, step: number) => void): number[][] {
+  return runSteps(rule, W0, GRADS, before);
 }
+
+/** The gradients of the two hand-worked steps, for tests that compute the expected values in code. */
+export const TWO_GRADIENTS = GRADS;
 
 /** Every entry to 12 decimals, the precision the hand computations carry. */
 export function expectClose(actual: number[][], expected: number[][]): void {

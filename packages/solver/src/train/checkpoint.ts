@@ -84,6 +84,7 @@ function describeConfig(run: TrainingRun): Record<string, unknown> {
     updateRule: run.rule.name,
     optimConfig: run.rule.config,
     schedule: run.schedule.state(),
+    warmupEpochs: o.warmupEpochs,
     numTrainSamples: o.numTrainSamples,
     numValSamples: o.numValSamples,
     topK: o.topK,

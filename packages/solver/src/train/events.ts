@@ -10,6 +10,8 @@ export interface IterationInfo {
   iterationsPerEpoch: number;
   loss: number;
   learningRate: number;
+  /** The momentum a schedule set for the step (one-cycle), else null. */
+  momentum: number | null;
   imagesSeen: number;
   /** The gradients' total 2-norm before clipping, when clipGradNorm is set; null otherwise. */
   gradNorm: number | null;

@@ -2,9 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fromTypedArray, getBackend, loadSafetensors } from '@funt/tensor';
 import { describe, expect, it, vi } from 'vitest';
+import { SolverConfigError } from '../errors.js';
 import { HISTORY_FILES } from '../history.js';
-import { Solver } from '../solver.js';
+import type { ScheduleState } from '../schedule/schedule.js';
+import { Solver, type SolverOptions } from '../solver.js';
 import { blobData, convNet, linearClassifier, nll, snapshot } from '../testing/models.js';
+import { pytorchOneCycle } from '../testing/pytorch.js';
 import { noise, quiet, temporaryFolder } from '../testing/training.js';
 
 const { dir: tmp, file: tmpFile } = temporaryFolder('funt-loop-');
@@ -184,5 +187,109 @@ describe('Solver training', () => {
       expect(json.iterations).toHaveLength(6);
       expect(json.epochs[1].valAcc).toBe(solver.history.epochs[1].valAcc);
     });
+  });
+});
+
+describe('schedules in training', () => {
+  // 20 examples in batches of 3: 7 iterations per epoch, the last one of 2 examples.
+  const data = blobData(20, 10, 2, [3]);
+  const oneCycle = { type: 'onecycle', epochs: 3, pctStart: 0.25, threePhase: true } as const;
+  const options = (extra: Partial<SolverOptions>): Partial<SolverOptions> => ({
+    ...quiet,
+    batchSize: 3,
+    numEpochs: 3,
+    optimConfig: { learningRate: 0.4, momentum: 0.9, dampening: 0 },
+    ...extra,
+  });
+  const record = async (extra: Partial<SolverOptions>) => {
+    const seen: [number, number | null][] = [];
+    const model = linearClassifier(3, 2);
+    const solver = new Solver(
+      model,
+      nll(),
+      data,
+      options({ ...extra, events: { onIteration: (info) => seen.push([info.learningRate, info.momentum]) } }),
+    );
+    await solver.train();
+    return { seen, solver, params: snapshot(model) };
+  };
+  const o = {
+    epochs: 3,
+    pctStart: 0.25,
+    annealStrategy: 'cos',
+    divFactor: 25,
+    finalDivFactor: 1e4,
+    threePhase: true,
+    cycleMomentum: true,
+    baseMomentum: 0.85,
+    maxMomentum: 0.95,
+  } as const;
+
+  it("one-cycle: PyTorch's rate and momentum at every iteration, stepped per iteration", async () => {
+    const { seen, solver } = await record({ schedule: oneCycle });
+    expect(seen).toHaveLength(21);
+    seen.forEach(([lr, momentum], step) => {
+      const [wantLr, wantMomentum] = pytorchOneCycle(o, 0.4, 21, step);
+      expect(Math.abs(lr - wantLr) / wantLr).toBeLessThan(1e-11);
+      expect(Math.abs(momentum! - wantMomentum) / wantMomentum).toBeLessThan(1e-11);
+    });
+    expect(solver.history.iterations.map((r) => [r.learningRate, r.momentum])).toEqual(seen);
+  });
+
+  it('warmupEpochs puts a linear warm-up in front of any schedule, one-cycle included', async () => {
+    const ramp = (step: number) => Math.min(1, 0.1 + (0.9 * (step / 7)) / 1.5);
+    const warm = await record({ schedule: oneCycle, warmupEpochs: 1.5 });
+    warm.seen.forEach(([lr, momentum], step) => {
+      const [wantLr, wantMomentum] = pytorchOneCycle(o, 0.4, 21, step);
+      expect(Math.abs(lr - ramp(step) * wantLr) / wantLr).toBeLessThan(1e-11);
+      expect(Math.abs(momentum! - wantMomentum) / wantMomentum).toBeLessThan(1e-11);
+    });
+    // The same as the spec { type: 'warmup', epochs: 1.5, then: ... } ...
+    const spec = await record({ schedule: { type: 'warmup', epochs: 1.5, startFactor: 0.1, then: oneCycle } });
+    expect(spec.params).toEqual(warm.params);
+    // ... and in front of a step schedule.
+    const steps = await record({ schedule: { type: 'multistep', milestones: [2], gamma: 0.1 }, warmupEpochs: 1 });
+    steps.seen.forEach(([lr, momentum], step) => {
+      expect(lr).toBeCloseTo(0.4 * Math.min(1, 0.1 + 0.9 * (step / 7)) * (step >= 14 ? 0.1 : 1), 14);
+      expect(momentum).toBeNull();
+    });
+    expect(() => new Solver(linearClassifier(3, 2), nll(), data, options({ warmupEpochs: -1 }))).toThrow(
+      /Solver: option 'warmupEpochs' must be a number in \[0, ∞\), got -1/,
+    );
+  });
+
+  it('resumes a one-cycle run exactly', async () => {
+    const reference = await record({ schedule: oneCycle, warmupEpochs: 0.5 });
+    const checkpointPath = tmpFile('one-cycle.safetensors');
+    const stopped = new Solver(
+      linearClassifier(3, 2),
+      nll(),
+      data,
+      options({
+        schedule: oneCycle,
+        warmupEpochs: 0.5,
+        checkpointPath,
+        events: { onIteration: (info, s) => info.iteration === 9 && s.requestStop() },
+      }),
+    );
+    expect((await stopped.train()).status).toBe('interrupted');
+    const model = linearClassifier(3, 2, 5);
+    await new Solver(
+      model,
+      nll(),
+      data,
+      options({ schedule: oneCycle, warmupEpochs: 0.5, checkpointPath, resume: true }),
+    ).train();
+    expect(snapshot(model)).toEqual(reference.params);
+  });
+
+  it('refuses a schedule that cycles the momentum for a rule without one', () => {
+    const rmsprop = (schedule: ScheduleState) =>
+      new Solver(linearClassifier(3, 2), nll(), data, options({ updateRule: 'rmsprop', optimConfig: {}, schedule }));
+    expect(() => rmsprop(oneCycle)).toThrow(SolverConfigError);
+    expect(() => rmsprop(oneCycle)).toThrow(
+      /schedule 'onecycle' cycles the momentum, but update rule 'rmsprop' has none \(use a rule with momentum, or the schedule's cycleMomentum: false\)/,
+    );
+    expect(() => rmsprop({ ...oneCycle, cycleMomentum: false })).not.toThrow();
   });
 });

@@ -74,8 +74,7 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
       while (state.iterationInEpoch < iterationsPerEpoch) {
         if (run.stopRequested) return interrupt(run, progress, watch.received);
         const it = state.iterationInEpoch;
-        const lr = run.rule.config.learningRate * run.schedule.factor(state.epoch + it / iterationsPerEpoch);
-        run.rule.learningRate = lr;
+        const { lr, momentum } = applySchedule(run, state.epoch + it / iterationsPerEpoch, iterationsPerEpoch);
         if (it === 0) state.epochLearningRate = lr;
         const from = it * batchSize;
         const to = Math.min(from + batchSize, n);
@@ -88,6 +87,7 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
           nImages: state.imagesSeen,
           loss,
           learningRate: lr,
+          ...(momentum === null ? {} : { momentum }),
           ...(gradNorm === null ? {} : { gradNorm }),
         });
         const imagesPerSecond = (state.iterationInEpoch * batchSize) / Math.max(state.epochTrainSeconds, 1e-9);
@@ -100,6 +100,7 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
           loss,
           learningRate: lr,
           imagesSeen: state.imagesSeen,
+          momentum,
           gradNorm,
         });
         await letEventsRun();
@@ -128,6 +129,22 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
     progress.stop();
     batches.dispose();
   }
+}
+
+/**
+ * Sets the update rule's rate (configured rate × the schedule's factor) and, when the schedule
+ * cycles it, its momentum, for the iteration at fractional epoch `epoch`.
+ */
+function applySchedule(
+  run: TrainingRun,
+  epoch: number,
+  iterationsPerEpoch: number,
+): { lr: number; momentum: number | null } {
+  const lr = run.rule.config.learningRate * run.schedule.factor(epoch, iterationsPerEpoch);
+  run.rule.learningRate = lr;
+  const momentum = run.schedule.momentum?.(epoch, iterationsPerEpoch) ?? null;
+  if (momentum !== null) run.rule.momentum = momentum;
+  return { lr, momentum };
 }
 
 /** Signals, timers and the progress bar run between iterations (Node delivers signals through its event loop). */

@@ -7,6 +7,7 @@ import type { BatchHook } from '../predict.js';
 import { ConstantSchedule } from '../schedule/constant.js';
 import { createSchedule } from '../schedule/registry.js';
 import type { Schedule, ScheduleState } from '../schedule/schedule.js';
+import { WarmupSchedule } from '../schedule/warmup.js';
 import type { ProgressMode } from './progress.js';
 
 /** Augmentation of a training batch; returns the batch (modified in place) or a new tensor it hands over. */
@@ -27,6 +28,11 @@ export interface TrainingOptions {
   optimConfig: Record<string, number | boolean>;
   /** Learning-rate schedule (a Schedule or its description); default constant. */
   schedule: Schedule | ScheduleState | null;
+  /**
+   * Linear warm-up in front of the schedule, whatever it is: the rate ramps from 0.1× to the
+   * scheduled rate over this many epochs (fractional allowed), every iteration. 0 = none (default).
+   */
+  warmupEpochs: number;
   /** Batch augmentation, called with the gathered batch and the solver's augmentation Rng. */
   augment: AugmentHook | null;
   /** Pre-processing of batches for the training-accuracy check (e.g. a centre crop). */
@@ -81,6 +87,7 @@ export const TRAINING_DEFAULTS: TrainingOptions = {
   updateRule: 'sgd',
   optimConfig: {},
   schedule: null,
+  warmupEpochs: 0,
   augment: null,
   preprocessTrain: null,
   preprocessVal: null,
@@ -113,6 +120,7 @@ export const TRAINING_CHECKS = {
   optimConfig: (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? null : 'an object'),
   schedule: (v: unknown) =>
     v === null || (typeof v === 'object' && !Array.isArray(v)) ? null : 'a Schedule or { type, ... }',
+  warmupEpochs: numberIn(0, Infinity),
   augment: orNull(isFunction('a function (batch, rng) => Tensor')),
   preprocessTrain: orNull(isFunction('a function (batch) => Tensor')),
   preprocessVal: orNull(isFunction('a function (batch) => Tensor')),
@@ -149,11 +157,29 @@ export function updateRuleOf(o: TrainingOptions): UpdateRule {
   return rule;
 }
 
-/** The schedule the options give or describe; the constant schedule when there is none. */
+/**
+ * The schedule the options give or describe (the constant schedule when there is none), behind
+ * a linear warm-up of `warmupEpochs`.
+ */
 export function scheduleOf(o: TrainingOptions): Schedule {
   const s = o.schedule;
-  if (s === null) return new ConstantSchedule();
-  return typeof (s as Schedule).factor === 'function' ? (s as Schedule) : createSchedule(s as ScheduleState);
+  const schedule =
+    s === null
+      ? new ConstantSchedule()
+      : typeof (s as Schedule).factor === 'function'
+        ? (s as Schedule)
+        : createSchedule(s as ScheduleState);
+  return o.warmupEpochs > 0 ? new WarmupSchedule({ epochs: o.warmupEpochs }, schedule) : schedule;
+}
+
+/** A schedule that sets the momentum needs a rule that has one. */
+export function checkScheduleFitsRule(schedule: Schedule, rule: UpdateRule): void {
+  if (schedule.momentum?.(0, 1) != null && rule.momentum === null) {
+    throw new SolverConfigError(
+      `Solver: schedule '${schedule.type}' cycles the momentum, but update rule '${rule.name}' has none ` +
+        "(use a rule with momentum, or the schedule's cycleMomentum: false)",
+    );
+  }
 }
 
 /** The batch size of the accuracy checks and of prediction. */
