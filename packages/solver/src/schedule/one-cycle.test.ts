@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { pytorchOneCycle, runPython, torchMissing } from '../testing/pytorch.js';
-import { type OneCycleOptions, OneCycleSchedule } from './one-cycle.js';
+import { ONE_CYCLE_DEFAULTS, type OneCycleOptions, OneCycleSchedule } from './one-cycle.js';
 import { createSchedule } from './registry.js';
 
-const DEFAULTS: OneCycleOptions = {
-  epochs: 1,
-  pctStart: 0.3,
-  annealStrategy: 'cos',
-  divFactor: 25,
-  finalDivFactor: 1e4,
-  threePhase: false,
-  cycleMomentum: true,
-  baseMomentum: 0.85,
-  maxMomentum: 0.95,
-};
+const DEFAULTS = ONE_CYCLE_DEFAULTS;
 
 /**
  * Our factor is PyTorch's formula with max_lr 1, times the rate; PyTorch evaluates it in units

@@ -32,6 +32,19 @@ interface Phase {
   endMomentum: number;
 }
 
+/** PyTorch's defaults (epochs has none: it is required). */
+export const ONE_CYCLE_DEFAULTS: OneCycleOptions = {
+  epochs: 1,
+  pctStart: 0.3,
+  annealStrategy: 'cos',
+  divFactor: 25,
+  finalDivFactor: 1e4,
+  threePhase: false,
+  cycleMomentum: true,
+  baseMomentum: 0.85,
+  maxMomentum: 0.95,
+};
+
 const anneal = {
   // PyTorch's _annealing_cos and _annealing_linear, term for term.
   cos: (start: number, end: number, pct: number) => end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1),
@@ -56,17 +69,7 @@ export class OneCycleSchedule extends OptionsSchedule<OneCycleOptions> {
       throw new SolverConfigError("schedule 'onecycle': option 'epochs' (length of the cycle) is required");
     super(
       'onecycle',
-      {
-        epochs: 1,
-        pctStart: 0.3,
-        annealStrategy: 'cos',
-        divFactor: 25,
-        finalDivFactor: 1e4,
-        threePhase: false,
-        cycleMomentum: true,
-        baseMomentum: 0.85,
-        maxMomentum: 0.95,
-      },
+      ONE_CYCLE_DEFAULTS,
       {
         epochs: positiveEpochs,
         pctStart: numberIn(0, 1),

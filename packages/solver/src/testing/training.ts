@@ -3,12 +3,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Rng, Tensor } from '@funt/tensor';
 import { afterAll } from 'vitest';
-import type { SolverOptions } from '../solver.js';
+import type { SolverEvents, SolverOptions } from '../solver.js';
 
 /** Test support: options and hooks shared by the Solver tests (not part of the package build). */
 
 /** No progress output and no signal handlers: what a test run wants. */
 export const quiet: Partial<SolverOptions> = { progress: 'none', handleSignals: false };
+
+/** Events that ask the solver to stop after iteration k (1-based, counted over the run). */
+export const stopAfter = (k: number): SolverEvents => ({
+  onIteration: (info, solver) => info.iteration === k && solver.requestStop(),
+});
 
 /** Gaussian noise from the solver's augmentation generator, in place: exercises the saved Rng. */
 export const noise = (batch: Tensor, rng: Rng): Tensor => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { NonFiniteLossError } from '../errors.js';
 import { Solver, type SolverOptions } from '../solver.js';
 import { blobData, convNet, linearClassifier, nll, snapshot } from '../testing/models.js';
-import { noise, quiet, temporaryFolder } from '../testing/training.js';
+import { noise, quiet, stopAfter, temporaryFolder } from '../testing/training.js';
 
 const { file: tmpFile } = temporaryFolder('funt-checkpoint-');
 
@@ -58,7 +58,7 @@ describe('Solver checkpoints and resume', () => {
         data,
         options({
           checkpointPath,
-          events: { onIteration: (info, s) => info.iteration === stopAt && s.requestStop() },
+          events: stopAfter(stopAt),
         }),
       );
       const stopped = await first.train();
@@ -88,7 +88,7 @@ describe('Solver checkpoints and resume', () => {
       options({
         checkpointPath,
         restoreBest: true,
-        events: { onIteration: (info, s) => info.iteration === 12 && s.requestStop() },
+        events: stopAfter(12),
       }),
     );
     const stopped = await solver.train();

@@ -4,11 +4,12 @@ import { fromTypedArray, getBackend, loadSafetensors } from '@funt/tensor';
 import { describe, expect, it, vi } from 'vitest';
 import { SolverConfigError } from '../errors.js';
 import { HISTORY_FILES } from '../history.js';
+import { ONE_CYCLE_DEFAULTS } from '../schedule/one-cycle.js';
 import type { ScheduleState } from '../schedule/schedule.js';
 import { Solver, type SolverOptions } from '../solver.js';
 import { blobData, convNet, linearClassifier, nll, snapshot } from '../testing/models.js';
 import { pytorchOneCycle } from '../testing/pytorch.js';
-import { noise, quiet, temporaryFolder } from '../testing/training.js';
+import { noise, quiet, stopAfter, temporaryFolder } from '../testing/training.js';
 
 const { dir: tmp, file: tmpFile } = temporaryFolder('funt-loop-');
 
@@ -213,17 +214,7 @@ describe('schedules in training', () => {
     await solver.train();
     return { seen, solver, params: snapshot(model) };
   };
-  const o = {
-    epochs: 3,
-    pctStart: 0.25,
-    annealStrategy: 'cos',
-    divFactor: 25,
-    finalDivFactor: 1e4,
-    threePhase: true,
-    cycleMomentum: true,
-    baseMomentum: 0.85,
-    maxMomentum: 0.95,
-  } as const;
+  const o = { ...ONE_CYCLE_DEFAULTS, epochs: 3, pctStart: 0.25, threePhase: true };
 
   it("one-cycle: PyTorch's rate and momentum at every iteration, stepped per iteration", async () => {
     const { seen, solver } = await record({ schedule: oneCycle });
@@ -269,7 +260,7 @@ describe('schedules in training', () => {
         schedule: oneCycle,
         warmupEpochs: 0.5,
         checkpointPath,
-        events: { onIteration: (info, s) => info.iteration === 9 && s.requestStop() },
+        events: stopAfter(9),
       }),
     );
     expect((await stopped.train()).status).toBe('interrupted');

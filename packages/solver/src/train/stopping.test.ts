@@ -6,7 +6,7 @@ import { SolverConfigError } from '../errors.js';
 import { HISTORY_FILES } from '../history.js';
 import { Solver, type SolverOptions } from '../solver.js';
 import { blobData, linearClassifier, nll, snapshot } from '../testing/models.js';
-import { quiet, temporaryFolder } from '../testing/training.js';
+import { quiet, stopAfter, temporaryFolder } from '../testing/training.js';
 
 const { dir: tmp, file: tmpFile } = temporaryFolder('funt-stopping-');
 
@@ -82,7 +82,7 @@ describe('early stopping', () => {
       options({
         patience: 3,
         checkpointPath,
-        events: { onIteration: (i, s) => i.iteration === 13 && s.requestStop() },
+        events: stopAfter(13),
       }),
     );
     expect((await first.train()).stopReason).toBe('interrupt');
