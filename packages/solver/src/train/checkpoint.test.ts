@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { fromTypedArray } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { NonFiniteLossError } from '../errors.js';
@@ -194,6 +195,41 @@ describe('Solver checkpoints and resume', () => {
     const resumed = new Solver(model, nll(), data, options({ checkpointPath, resume: true }));
     await resumed.train();
     expect(snapshot(model)).toEqual((await uninterrupted()).params);
+  });
+
+  it('loads a checkpoint written by the solver before stop records, clipping and one-cycle, and resumes it exactly', async () => {
+    // test-fixtures/checkpoint-v1.safetensors: written by the solver of commit 6dc348a with
+    // these options (the data of blobData(40, 20, 3, [6]), linearClassifier(6, 3)), stopped
+    // after iteration 7.
+    const fixture = fileURLToPath(new URL('../../test-fixtures/checkpoint-v1.safetensors', import.meta.url));
+    const checkpointPath = tmpFile('v1.safetensors');
+    fs.copyFileSync(fixture, checkpointPath);
+    const data6 = blobData(40, 20, 3, [6]);
+    const v1 = (extra: Partial<SolverOptions>): Partial<SolverOptions> => ({
+      ...quiet,
+      batchSize: 8,
+      numEpochs: 3,
+      optimConfig: { learningRate: 0.1, momentum: 0.9 },
+      schedule: {
+        type: 'warmup',
+        epochs: 0.5,
+        startFactor: 0.2,
+        then: { type: 'multistep', milestones: [2], gamma: 0.1 },
+      },
+      augment: noise,
+      numTrainSamples: 10,
+      seed: 3,
+      ...extra,
+    });
+    const resumedModel = linearClassifier(6, 3, 8);
+    const resumed = new Solver(resumedModel, nll(), data6, v1({ checkpointPath, resume: true }));
+    const result = await resumed.train();
+    expect(result).toMatchObject({ status: 'completed', stopReason: 'numEpochs', iterations: 15 });
+    const reference = linearClassifier(6, 3);
+    const uninterrupted = new Solver(reference, nll(), data6, v1({}));
+    await uninterrupted.train();
+    expect(snapshot(resumedModel)).toEqual(snapshot(reference));
+    expect(resumed.history.iterations.map((r) => r.loss)).toEqual(uninterrupted.history.iterations.map((r) => r.loss));
   });
 
   it('refuses a checkpoint of another rule or model, and a file that is not a checkpoint', async () => {
