@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
+    // The tests import modules, not an entry point: install the Node platform as index.ts does.
+    setupFiles: ['src/testing/node-platform.ts'],
     testTimeout: 120_000,
     pool: 'forks',
     // global.gc for the test of the FinalizationRegistry safety net (src/backends/wasm/memory.test.ts).

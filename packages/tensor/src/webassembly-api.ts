@@ -1,6 +1,6 @@
 /**
  * Minimal typings for the WebAssembly JavaScript API. @types/node 20 does not declare the
- * `WebAssembly` global and the DOM lib would pull browser globals into a Node library, so
+ * `WebAssembly` global and the DOM lib would pull browser globals into every host's code, so
  * funt declares the few members it uses.
  */
 export interface WasmMemory {
@@ -21,6 +21,7 @@ interface WasmApi {
   Module: new (bytes: ArrayBufferView | ArrayBuffer) => WasmModule;
   Instance: new (module: WasmModule, imports?: Record<string, Record<string, unknown>>) => WasmInstance;
   validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
+  compile(bytes: ArrayBufferView | ArrayBuffer): Promise<WasmModule>;
 }
 
 export const WebAssemblyApi: WasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;

@@ -12,12 +12,11 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   fromLittleEndianBytes,
-  loadSafetensors,
   SAFETENSORS_MAX_HEADER_BYTES,
   SafetensorsError,
-  saveSafetensors,
   toLittleEndianBytes,
 } from './safetensors.js';
+import { loadSafetensors, saveSafetensors } from './safetensors-file.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'funt-safetensors-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

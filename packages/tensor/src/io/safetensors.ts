@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
 import type { DataArray, DType } from '../dtype.js';
 import { arrayConstructor, bytesPerElement } from '../dtype.js';
 import { getBackend } from '../engine.js';
 import { formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import { writeFileAtomic } from './atomic-write.js';
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors), as published:
@@ -72,7 +70,7 @@ export class SafetensorsError extends Error {
 }
 
 /** One tensor's header entry, checked against the data section. */
-interface SafetensorsEntry {
+export interface SafetensorsEntry {
   name: string;
   /** The format's dtype name: 'F32', 'F64', 'F16', … */
   formatDType: string;
@@ -82,7 +80,7 @@ interface SafetensorsEntry {
   end: number;
 }
 
-interface SafetensorsHeader {
+export interface SafetensorsHeader {
   entries: SafetensorsEntry[];
   metadata: Record<string, string>;
 }
@@ -112,7 +110,7 @@ export interface SafetensorsContents {
  * tensor's elements (no copy on little-endian hosts). Tensors are laid out largest element
  * first, then by name, so every tensor starts at a multiple of its element size.
  */
-function safetensorsChunks(
+export function safetensorsChunks(
   tensors: Record<string, Tensor>,
   metadata: Record<string, string> = {},
   source = '<memory>',
@@ -181,23 +179,11 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Rec
   return out;
 }
 
-/**
- * Writes a state dict (and string metadata, e.g. a model config as JSON) to `path`, atomically:
- * a temp file in the same folder, fsync, rename. A crash leaves the previous file intact.
- */
-export function saveSafetensors(
-  tensors: Record<string, Tensor>,
-  path: string,
-  metadata: Record<string, string> = {},
-): void {
-  writeFileAtomic(path, safetensorsChunks(tensors, metadata, path));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading
 
 /** Reads the 8-byte length prefix and checks it against the file size and the cap. */
-function parseHeaderLength(prefix: Uint8Array, fileBytes: number, source: string): number {
+export function parseHeaderLength(prefix: Uint8Array, fileBytes: number, source: string): number {
   if (fileBytes < 8 || prefix.byteLength < 8) {
     throw new SafetensorsError(source, null, `file of ${fileBytes} bytes is too short for the 8-byte header length`);
   }
@@ -224,7 +210,7 @@ function parseHeaderLength(prefix: Uint8Array, fileBytes: number, source: string
  * shape of every entry, dtypes, sizes against shape x dtype, offsets in range, and that the
  * tensors tile the data section without gaps or overlaps.
  */
-function parseHeader(headerBytes: Uint8Array, dataBytes: number, source: string): SafetensorsHeader {
+export function parseHeader(headerBytes: Uint8Array, dataBytes: number, source: string): SafetensorsHeader {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
@@ -353,43 +339,11 @@ export function decodeSafetensors(
   );
 }
 
-/** Reads a file: the header first (checked), then each tensor straight into its own memory. */
-export function loadSafetensors(path: string, options: SafetensorsReadOptions = {}): SafetensorsContents {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch (err) {
-    throw new SafetensorsError(path, null, `cannot open: ${(err as Error).message}`);
-  }
-  try {
-    const fileBytes = fs.fstatSync(fd).size;
-    const prefix = new Uint8Array(8);
-    if (fileBytes >= 8) readExactly(fd, prefix, 0, path);
-    const n = parseHeaderLength(prefix, fileBytes, path);
-    const headerBytes = new Uint8Array(n);
-    readExactly(fd, headerBytes, 8, path);
-    const header = parseHeader(headerBytes, fileBytes - 8 - n, path);
-    return materialise(header, path, options, (e, into) => readExactly(fd, into, 8 + n + e.begin, path));
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function readExactly(fd: number, into: Uint8Array, position: number, source: string): void {
-  let done = 0;
-  while (done < into.byteLength) {
-    const got = fs.readSync(fd, into, done, into.byteLength - done, position + done);
-    if (got === 0)
-      throw new SafetensorsError(source, null, `file ended early reading ${into.byteLength} bytes at ${position}`);
-    done += got;
-  }
-}
-
 /**
  * Allocates the tensors of a checked header and fills them through `read`, which copies an
  * entry's raw bytes into the given buffer. Every size here has been checked against the data.
  */
-function materialise(
+export function materialise(
   header: SafetensorsHeader,
   source: string,
   options: SafetensorsReadOptions,

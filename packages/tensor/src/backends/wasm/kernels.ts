@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { HeapAllocator } from '../../memory.js';
+import { platform } from '../../platform/platform.js';
 import { type WasmMemory, type WasmModule, WebAssemblyApi } from '../../webassembly-api.js';
-import { passiveData } from './segments.js';
+import { chooseKernelBuild } from './kernel-builds.js';
+import { type DataSegment, passiveData } from './segments.js';
 
 /**
  * The compiled kernels (build/kernels.wasm, from assembly/ by `pnpm build`) and the one shared
@@ -210,40 +210,63 @@ export interface WasmRuntime {
 const INITIAL_PAGES = 256;
 const MAXIMUM_PAGES = 65536;
 
-/** build/kernels.wasm, found from src/backends/wasm (vitest) and dist/backends/wasm alike. */
-export const KERNELS_URL = new URL('../../../build/kernels.wasm', import.meta.url);
-
 let runtime: WasmRuntime | null = null;
+let loading: Promise<WasmRuntime> | null = null;
 
-/** The process-wide runtime, instantiated on first use. */
+/**
+ * The process-wide runtime, instantiated on first use. Where the platform has the bytes at hand
+ * (Node reads the file) this compiles and instantiates synchronously, so that the backend needs
+ * no `await`; where they must be fetched (a browser) `loadWasmRuntime()` must have run first.
+ */
 export function wasmRuntime(): WasmRuntime {
-  if (!runtime) runtime = instantiateKernels(KERNELS_URL);
+  if (!runtime) {
+    const build = chooseKernelBuild();
+    const bytes = platform().readBytesSync(build.url);
+    if (bytes === null) {
+      throw new Error(
+        '@funt/tensor: the WebAssembly kernels are not loaded yet. In a browser they are fetched: ' +
+          '`await ready()` (from @funt/tensor) once before the first operation on the wasm backend.',
+      );
+    }
+    const { binary, segments } = passiveData(bytes);
+    runtime = instantiateKernels(new WebAssemblyApi.Module(binary), segments);
+  }
   return runtime;
 }
 
 /**
- * Compiles and instantiates the kernels at `url` synchronously (so that the backend needs no
- * `await`). The memory is created here, shared (its views never detach on growth, and worker
- * threads run kernels on the same bytes), and handed to the heap allocator, which starts above
- * the module's static data (__heap_base), so tensors never overlap it.
+ * Fetches (or reads), compiles and instantiates the kernels without blocking: compilation runs
+ * off the calling thread (`WebAssembly.compile`). Resolves to the same runtime as `wasmRuntime()`.
+ */
+export function loadWasmRuntime(): Promise<WasmRuntime> {
+  if (runtime) return Promise.resolve(runtime);
+  loading ??= (async () => {
+    const build = chooseKernelBuild();
+    const { binary, segments } = passiveData(await platform().readBytes(build.url));
+    const module = await WebAssemblyApi.compile(binary);
+    runtime ??= instantiateKernels(module, segments);
+    return runtime;
+  })();
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+/**
+ * Instantiates compiled kernels on a new memory. The memory is created here, shared (its views
+ * never detach on growth, and worker threads run kernels on the same bytes), and handed to the
+ * heap allocator, which starts above the module's static data (__heap_base), so tensors never
+ * overlap it.
  *
  * The static data is written here, once: the module is compiled with its data segments made
  * passive (segments.ts), so that instantiating it again in every worker thread writes nothing
  * into memory that kernels are using.
  */
-export function instantiateKernels(url: URL): WasmRuntime {
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) {
-    throw new Error(
-      `@funt/tensor: the WebAssembly kernels are missing (${path}). ` +
-        'Run `pnpm build` in packages/tensor (or `pnpm build` at the repository root) to compile them.',
-    );
-  }
-  const { binary, segments } = passiveData(readFileSync(path));
+export function instantiateKernels(module: WasmModule, segments: readonly DataSegment[]): WasmRuntime {
   const memory = new WebAssemblyApi.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
   const bytes = new Uint8Array(memory.buffer);
   for (const s of segments) bytes.set(s.bytes, s.offset);
-  const module = new WebAssemblyApi.Module(binary);
   // The only import is the memory: --noAssert and the stub runtime leave no `abort`.
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;

@@ -11,8 +11,8 @@ import {
   wasmMemoryStats,
   withBackend,
 } from '../../index.js';
+import { nodePlatform } from '../../platform/node.js';
 import { wasm } from '../../testing/wasm-vs-reference.js';
-import { instantiateKernels } from './kernels.js';
 
 /** One small forward/backward step: conv → relu → residual add → both conv gradients. */
 function step(x: Tensor, w: Tensor, b: Tensor): Tensor[] {
@@ -111,6 +111,6 @@ describe('wasm memory', () => {
   });
 
   it('tells the user to run the build when the kernels are missing', () => {
-    expect(() => instantiateKernels(new URL('file:///nonexistent/funt/kernels.wasm'))).toThrow(/pnpm build/);
+    expect(() => nodePlatform.readBytesSync(new URL('file:///nonexistent/funt/kernels.wasm'))).toThrow(/pnpm build/);
   });
 });

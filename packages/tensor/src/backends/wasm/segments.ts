@@ -11,7 +11,7 @@
  * exists. A start function would run on every instantiation too, so a module with one is refused.
  */
 
-interface DataSegment {
+export interface DataSegment {
   /** Byte address in linear memory. */
   offset: number;
   bytes: Uint8Array;

@@ -1,3 +1,4 @@
+import { environmentVariable } from '../../../platform/platform.js';
 import type { Kernels } from '../kernels.js';
 import type { ScratchArena } from '../scratch-arena.js';
 import { type Job, MAX_RANGES } from './job.js';
@@ -56,7 +57,7 @@ export const elements = (n: number): number => n * 0.5;
  * 20–30 µs. FUNT_PARALLEL_MIN_NS overrides it (0 splits every call of more than one unit,
  * which the tests use so that small property-test shapes exercise the threaded path).
  */
-const INLINE_NS = minNanoseconds(process.env.FUNT_PARALLEL_MIN_NS) ?? 60_000;
+const INLINE_NS = minNanoseconds(environmentVariable('FUNT_PARALLEL_MIN_NS')) ?? 60_000;
 /** No range shorter than this: half the inline threshold. */
 const MIN_RANGE_NS = INLINE_NS / 2;
 

@@ -1,12 +1,13 @@
-import { availableParallelism } from 'node:os';
+import { environmentVariable, platform, type ThreadLimit } from '../../../platform/platform.js';
 import { wasmRuntime } from '../kernels.js';
 import { MAX_PARTICIPANTS } from './job.js';
 import { ThreadPool } from './thread-pool.js';
 
 /**
  * How many threads run the wasm kernels: `setThreads(n)`, else the environment variable
- * FUNT_THREADS, else the machine's cores (`os.availableParallelism()`). One thread means no
- * workers at all. The pool of `threads − 1` workers is started on the first kernel call that is
+ * FUNT_THREADS (Node), else the platform's default: the machine's cores (Node:
+ * `os.availableParallelism()`, a cross-origin isolated page: `navigator.hardwareConcurrency`),
+ * one in a page that is not isolated. One thread means no workers at all. The pool of `threads − 1` workers is started on the first kernel call that is
  * worth splitting, and replaced when the count changes.
  */
 
@@ -62,7 +63,7 @@ function parseThreads(text: string, what: string): number {
 const DEFAULT_POLL_US = 500;
 
 function pollMicroseconds(): number {
-  const text = process.env.FUNT_THREAD_POLL_US;
+  const text = environmentVariable('FUNT_THREAD_POLL_US');
   if (text === undefined || text.trim() === '') return DEFAULT_POLL_US;
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0 || n > 1e6) {
@@ -72,9 +73,17 @@ function pollMicroseconds(): number {
 }
 
 function defaultThreads(): number {
-  const env = process.env.FUNT_THREADS;
+  const env = environmentVariable('FUNT_THREADS');
   if (env !== undefined && env.trim() !== '') return parseThreads(env, 'FUNT_THREADS');
-  return Math.min(availableParallelism(), MAX_PARTICIPANTS);
+  return platform().defaultThreads();
+}
+
+/**
+ * The most threads the kernels can use here, and, when that is one, why: a browser page that is
+ * not cross-origin isolated cannot share memory with workers.
+ */
+export function threadLimit(): ThreadLimit {
+  return platform().threadLimit();
 }
 
 /** The number of threads kernels run on (the calling thread included). */
@@ -94,6 +103,9 @@ export function setThreads(n: number): void {
       `setThreads: expected a whole number of threads from 1 to ${MAX_PARTICIPANTS}, got ${String(n)}`,
     );
   }
+  const limit = threadLimit();
+  if (n > limit.threads)
+    throw new RangeError(`setThreads(${n}): ${limit.reason ?? `at most ${limit.threads} threads`}`);
   if (n === configured) return;
   configured = n;
   pool?.close();

@@ -1,6 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { platform } from '../../../platform/platform.js';
 import type { WasmMemory, WasmModule } from '../../../webassembly-api.js';
 import {
   type Board,
@@ -29,42 +27,6 @@ import type { WorkerData } from './worker.js';
 type KernelFunction = (...args: number[]) => void;
 
 /**
- * The worker script, always the compiled one in dist/ (Node runs no TypeScript): from
- * src/backends/wasm/threads (vitest) and dist/backends/wasm/threads alike. `pnpm build` writes it, as it writes
- * build/kernels.wasm, and the tests run after the build.
- */
-const WORKER_URL = new URL('../../../../dist/backends/wasm/threads/worker.js', import.meta.url);
-
-/** Sources of the worker; when running from src/, dist/ must not be older than them. */
-const WORKER_SOURCES = ['worker', 'job'];
-
-function checkWorkerScript(): void {
-  const path = fileURLToPath(WORKER_URL);
-  if (!existsSync(path)) {
-    throw new Error(
-      `@funt/tensor: the kernel worker script is missing (${path}). Run \`pnpm build\` in packages/tensor.`,
-    );
-  }
-  if (!import.meta.url.endsWith('.ts')) return;
-  for (const name of WORKER_SOURCES) {
-    const source = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-    const built = fileURLToPath(new URL(`./${name}.js`, WORKER_URL));
-    if (existsSync(source) && (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs)) {
-      throw new Error(`@funt/tensor: ${built} is older than ${source}. Run \`pnpm build\` in packages/tensor.`);
-    }
-  }
-}
-
-/**
- * Workers inherit Node's flags, but `--input-type` (of `node --input-type=module -e …`) makes a
- * worker refuse to start; Node also refuses an explicit list holding process-wide flags
- * (--expose-gc), so such a process gets workers without flags: they only run wasm.
- */
-function workerExecArgv(): string[] | undefined {
-  return process.execArgv.some((a) => a.startsWith('--input-type')) ? [] : undefined;
-}
-
-/**
  * `threads − 1` workers plus the calling thread over one job board. `run` is synchronous: it
  * posts the job, wakes as many sleeping workers as there are ranges beyond the first (workers
  * still polling after their last job see it at once), takes ranges itself, then polls and at
@@ -74,7 +36,9 @@ function workerExecArgv(): string[] | undefined {
  */
 export class ThreadPool {
   private readonly board: Board;
-  private readonly workers: Worker[] = [];
+  private readonly workerCount: number;
+  /** Whether the calling thread may sleep in `Atomics.wait` (a browser's main thread may not). */
+  private readonly callerCanSleep = mayBlock();
   /** The calling thread's instance of the kernels, in `kernelNames` order. */
   private readonly callerFns: readonly KernelFunction[];
   private seq = 0;
@@ -92,7 +56,6 @@ export class ThreadPool {
   ) {
     if (threads > MAX_PARTICIPANTS)
       throw new RangeError(`funt threads: at most ${MAX_PARTICIPANTS} threads, asked for ${threads}`);
-    checkWorkerScript();
     this.callerFns = kernelNames.map((name) => {
       const fn = callerExports[name];
       if (typeof fn !== 'function') throw new Error(`funt threads: the kernels have no export '${name}'`);
@@ -100,19 +63,12 @@ export class ThreadPool {
     });
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.board = board(control);
+    this.workerCount = threads - 1;
     for (let participant = 1; participant < threads; participant++) {
-      const workerData: WorkerData = { module, memory, control, kernelNames, participant, pollMicroseconds };
-      const worker = new Worker(WORKER_URL, {
-        workerData,
-        name: `funt-kernels-${participant}`,
-        execArgv: workerExecArgv(),
-      });
-      worker.on('error', (e: Error) => {
+      const data: WorkerData = { module, memory, control, kernelNames, participant, pollMicroseconds };
+      platform().startKernelWorker(data, (e) => {
         this.failure ??= new Error(`funt threads: kernel worker ${participant} failed: ${e.message}`);
       });
-      // Idle workers sleep in Atomics.wait; they must not keep the process alive.
-      worker.unref();
-      this.workers.push(worker);
     }
   }
 
@@ -131,7 +87,7 @@ export class ThreadPool {
 
   /** Resolves once every worker is ready (benchmarks wait for it; kernels never need to). */
   async whenReady(): Promise<void> {
-    while (this.readyWorkers < this.workers.length) {
+    while (this.readyWorkers < this.workerCount) {
       if (this.failure) throw this.failure;
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
@@ -167,7 +123,7 @@ export class ThreadPool {
         skipRest(b, seq);
       }
     }
-    waitForAll(b, ranges, this.pollMicroseconds);
+    waitForAll(b, ranges, this.callerCanSleep ? this.pollMicroseconds : Number.POSITIVE_INFINITY);
     if (failure !== null) throw failure;
     const error = readError(b);
     if (error) {
@@ -186,6 +142,19 @@ export class ThreadPool {
     Atomics.store(ctl, STOP, 1);
     Atomics.add(ctl, SEQ, 1);
     Atomics.notify(ctl, SEQ);
+  }
+}
+
+/**
+ * Whether this thread may block in `Atomics.wait`: Node's threads and Web Workers may, a
+ * browser's main thread may not (it throws), so there the caller polls until the job is done.
+ */
+function mayBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,12 +1,12 @@
 /**
- * A kernel worker (worker_threads). It instantiates the compiled kernels on the one shared
- * memory (the module has no start function and only passive data segments, so instantiating it
- * again writes nothing: kernels.ts), then sleeps on the job board until the caller posts a job,
- * runs ranges of it, polls the board a little while for the next job, and sleeps again. It
- * never allocates wasm memory and never touches a tensor: everything it needs is in the job's
- * numbers.
+ * The body of a kernel worker, the same on every host (node-worker.ts and web-worker.ts start it
+ * in a `worker_threads` Worker and in a Web Worker). It instantiates the compiled kernels on the
+ * one shared memory (the module has no start function and only passive data segments, so
+ * instantiating it again writes nothing: kernels.ts), then sleeps on the job board until the
+ * caller posts a job, runs ranges of it, polls the board a little while for the next job, and
+ * sleeps again. It never allocates wasm memory and never touches a tensor: everything it needs
+ * is in the job's numbers. It returns when the pool is closed.
  */
-import { workerData } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../../../webassembly-api.js';
 import { WebAssemblyApi } from '../../../webassembly-api.js';
 import { board, pollWhile, READY, SEQ, STOP, workOn } from './job.js';
@@ -23,7 +23,14 @@ export interface WorkerData {
   pollMicroseconds: number;
 }
 
-function main({ module, memory, control, kernelNames, participant, pollMicroseconds }: WorkerData): void {
+export function runKernelWorker({
+  module,
+  memory,
+  control,
+  kernelNames,
+  participant,
+  pollMicroseconds,
+}: WorkerData): void {
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   const fns = kernelNames.map((name) => {
     const fn = instance.exports[name];
@@ -42,5 +49,3 @@ function main({ module, memory, control, kernelNames, participant, pollMicroseco
     workOn(b, seen, fns, participant);
   }
 }
-
-main(workerData as WorkerData);
