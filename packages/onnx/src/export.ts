@@ -7,21 +7,19 @@
  * the model's stateDict keys. The graph has one input `input` [N, ...inputShape] and one
  * output `output` (or output0, output1... when the model returns a table).
  */
-import { readFileSync } from 'node:fs';
 import type { Module } from '@funt/layers';
-import { type Tensor, writeFileAtomic, zeros } from '@funt/tensor';
+import { type Tensor, zeros } from '@funt/tensor';
 import { ExportContext, type GraphActivity } from './context.js';
 import { OnnxExportError } from './errors.js';
 import { GraphBuilder, type Value } from './graph.js';
 import { encodeModel, type ModelProto } from './proto.js';
 import { converterFor } from './registry.js';
+import { VERSION } from './version.js';
 
 /** The operator set the converters are written against (ONNX 1.8; every current runtime reads it). */
 const OPSET_VERSION = 13;
 /** IR version 7 goes with opset 13. */
 const IR_VERSION = 7;
-
-const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 /** Batch size of the tracing pass when the graph's batch axis is symbolic. */
 const TRACE_BATCH = 2;
@@ -93,7 +91,7 @@ export function toOnnxModel(model: Module, inputShape: readonly number[], option
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET_VERSION }],
       producerName: 'funt',
-      producerVersion: PACKAGE_VERSION,
+      producerVersion: VERSION,
       docString: options.docString ?? model.toString(),
       graph: graph.build(),
       metadataProps: metadata,
@@ -106,14 +104,4 @@ export function toOnnxModel(model: Module, inputShape: readonly number[], option
 /** The model as ONNX bytes (see the module comment for what is traced and named how). */
 export function exportOnnx(model: Module, inputShape: readonly number[], options: OnnxExportOptions = {}): Uint8Array {
   return encodeModel(toOnnxModel(model, inputShape, options));
-}
-
-/** Writes the ONNX model to `path` atomically (a crash leaves any previous file intact). */
-export function saveOnnx(
-  model: Module,
-  inputShape: readonly number[],
-  path: string,
-  options: OnnxExportOptions = {},
-): void {
-  writeFileAtomic(path, [exportOnnx(model, inputShape, options)]);
 }

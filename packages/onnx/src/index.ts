@@ -1,31 +1,10 @@
 /**
  * @funt/onnx: write funt models as ONNX, so they run in onnxruntime, TensorRT, OpenVINO or
- * any other ONNX consumer (a production inference server, a GPU cluster).
+ * any other ONNX consumer (a production inference server, a GPU cluster). This is the Node
+ * entry point; browser.ts (the `browser` condition) leaves out the two Node-only functions.
  */
 
-// Export a model, and run the result in onnxruntime.
-
-export { OnnxExportError } from './errors.js';
-export { exportOnnx, type OnnxExportOptions, saveOnnx, toOnnxModel } from './export.js';
+// Node only: write the file, and run it in onnxruntime-node.
 export { type OnnxTensor, runOnnx } from './onnxruntime.js';
-
-// Write a converter for a custom module.
-
-export { type Converter, ExportContext, type GraphActivity } from './context.js';
-export { attr, GraphBuilder, type Value } from './graph.js';
-export { registerConverter } from './registry.js';
-
-// The ONNX messages and their binary form.
-
-export {
-  type AttributeProto,
-  DataType,
-  type Dim,
-  decodeModel,
-  encodeModel,
-  type GraphProto,
-  type ModelProto,
-  type NodeProto,
-  type TensorProto,
-  type ValueInfoProto,
-} from './proto.js';
+export { saveOnnx } from './save.js';
+export * from './universal.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Linear, Sequential } from '@funt/layers';
 import { Rng } from '@funt/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exportOnnx, saveOnnx } from './export.js';
+import { exportOnnx } from './export.js';
+import { saveOnnx } from './save.js';
 
 afterEach(() => {
   vi.doUnmock('onnxruntime-node');

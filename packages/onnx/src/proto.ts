@@ -1,12 +1,12 @@
 /**
  * The ONNX protobuf messages as plain TypeScript objects, and their binary encoding.
  *
- * protobufjs reads `proto/onnx.proto` (our subset of the official schema, same field numbers)
- * at run time, so there is no generated code to keep in sync: the .proto file is the single
- * source of truth. Field names are protobufjs' camelCase forms of the schema's snake_case.
+ * protobufjs parses the schema's .proto text (onnx-proto.ts: our subset of the official schema,
+ * same field numbers) on first use, so there is no generated code to keep in sync: that text is
+ * the single source of truth. Field names are protobufjs' camelCase forms of the schema's snake_case.
  */
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { ONNX_PROTO } from './onnx-proto.js';
 
 /** TensorProto.DataType values the exporter uses. */
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
@@ -77,12 +77,10 @@ export interface ModelProto {
   metadataProps?: { key: string; value: string }[];
 }
 
-const PROTO_FILE = fileURLToPath(new URL('../proto/onnx.proto', import.meta.url));
-
 let modelType: protobuf.Type | undefined;
 
 function getModelType(): protobuf.Type {
-  modelType ??= protobuf.loadSync(PROTO_FILE).lookupType('onnx.ModelProto');
+  modelType ??= protobuf.parse(ONNX_PROTO).root.lookupType('onnx.ModelProto');
   return modelType;
 }
 

@@ -1,4 +1,9 @@
-// The part of the ONNX IR schema that @funt/onnx writes and reads back.
+/**
+ * The ONNX schema subset that @funt/onnx writes and reads back, as .proto text: protobufjs
+ * parses it on first use (proto.ts), so there is no generated code and no file to read, and the
+ * same module works in Node and in a browser.
+ */
+export const ONNX_PROTO = `// The part of the ONNX IR schema that @funt/onnx writes and reads back.
 //
 // Written for funt from the published ONNX specification (onnx/onnx.proto, IR version 7+).
 // Only the messages and fields the exporter needs are declared; every field number is the
@@ -133,3 +138,4 @@ message TensorProto {
   optional string doc_string = 12;
   repeated double double_data = 10 [packed = true];
 }
+`;
