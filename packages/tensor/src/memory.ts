@@ -104,7 +104,13 @@ export class HeapAllocator implements Allocator {
         try {
           this.memory.grow(pages);
         } catch {
-          this.memory.grow(need);
+          try {
+            this.memory.grow(need);
+          } catch (e) {
+            throw new RangeError(
+              `HeapAllocator: out of WebAssembly memory allocating ${bytes} bytes: the memory holds ${have} bytes and cannot grow (${(e as Error).message})`,
+            );
+          }
         }
       }
       this.top = end;

@@ -2,7 +2,9 @@ import { HeapAllocator } from '../../memory.js';
 import { platform } from '../../platform/platform.js';
 import { type WasmMemory, type WasmModule, WebAssemblyApi } from '../../webassembly-api.js';
 import { chooseKernelBuild } from './kernel-builds.js';
+import { createKernelMemory, type KernelMemory } from './kernel-memory.js';
 import { type DataSegment, passiveData } from './segments.js';
+import { unsharedMemoryImport } from './unshared-memory.js';
 
 /**
  * The compiled kernels (build/kernels.wasm, from assembly/ by `pnpm build`) and the one shared
@@ -204,11 +206,9 @@ export interface WasmRuntime {
   readonly heap: HeapAllocator;
   /** The compiled module, which worker threads instantiate on the same memory (threads/settings.ts). */
   readonly module: WasmModule;
+  /** False where the engine refused shared memory (kernel-memory.ts): then there are no worker threads. */
+  readonly shared: boolean;
 }
-
-/** 64 KiB pages. Shared memories must declare a maximum; 65536 pages is all of wasm32. */
-const INITIAL_PAGES = 256;
-const MAXIMUM_PAGES = 65536;
 
 let runtime: WasmRuntime | null = null;
 let loading: Promise<WasmRuntime> | null = null;
@@ -228,8 +228,9 @@ export function wasmRuntime(): WasmRuntime {
           '`await ready()` (from @funt/tensor) once before the first operation on the wasm backend.',
       );
     }
-    const { binary, segments } = passiveData(bytes);
-    runtime = instantiateKernels(new WebAssemblyApi.Module(binary), segments);
+    const kernelMemory = createKernelMemory();
+    const { binary, segments } = prepareBinary(bytes, kernelMemory.shared);
+    runtime = instantiateKernels(new WebAssemblyApi.Module(binary), segments, kernelMemory);
   }
   return runtime;
 }
@@ -242,9 +243,11 @@ export function loadWasmRuntime(): Promise<WasmRuntime> {
   if (runtime) return Promise.resolve(runtime);
   loading ??= (async () => {
     const build = chooseKernelBuild();
-    const { binary, segments } = passiveData(await platform().readBytes(build.url));
+    const bytes = await platform().readBytes(build.url);
+    const kernelMemory = createKernelMemory();
+    const { binary, segments } = prepareBinary(bytes, kernelMemory.shared);
     const module = await WebAssemblyApi.compile(binary);
-    runtime ??= instantiateKernels(module, segments);
+    runtime ??= instantiateKernels(module, segments, kernelMemory);
     return runtime;
   })();
   loading.catch(() => {
@@ -253,9 +256,14 @@ export function loadWasmRuntime(): Promise<WasmRuntime> {
   return loading;
 }
 
+/** The module's data segments made passive (segments.ts) and, for an unshared memory, its import too. */
+function prepareBinary(bytes: Uint8Array, shared: boolean): ReturnType<typeof passiveData> {
+  const prepared = passiveData(bytes);
+  return shared ? prepared : { ...prepared, binary: unsharedMemoryImport(prepared.binary) };
+}
+
 /**
- * Instantiates compiled kernels on a new memory. The memory is created here, shared (its views
- * never detach on growth, and worker threads run kernels on the same bytes), and handed to the
+ * Instantiates compiled kernels on `kernelMemory` (kernel-memory.ts) and hands the memory to the
  * heap allocator, which starts above the module's static data (__heap_base), so tensors never
  * overlap it.
  *
@@ -263,13 +271,16 @@ export function loadWasmRuntime(): Promise<WasmRuntime> {
  * passive (segments.ts), so that instantiating it again in every worker thread writes nothing
  * into memory that kernels are using.
  */
-export function instantiateKernels(module: WasmModule, segments: readonly DataSegment[]): WasmRuntime {
-  const memory = new WebAssemblyApi.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+export function instantiateKernels(
+  module: WasmModule,
+  segments: readonly DataSegment[],
+  { memory, shared }: KernelMemory,
+): WasmRuntime {
   const bytes = new Uint8Array(memory.buffer);
   for (const s of segments) bytes.set(s.bytes, s.offset);
   // The only import is the memory: --noAssert and the stub runtime leave no `abort`.
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   const heap = new HeapAllocator(memory, kernels.heapBase() >>> 0);
-  return { kernels, memory, heap, module };
+  return { kernels, memory, heap, module, shared };
 }

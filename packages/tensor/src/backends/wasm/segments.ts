@@ -11,6 +11,8 @@
  * exists. A start function would run on every instantiation too, so a module with one is refused.
  */
 
+import { concatBytes, Reader, u32Bytes } from './binary-reader.js';
+
 export interface DataSegment {
   /** Byte address in linear memory. */
   offset: number;
@@ -21,53 +23,6 @@ const DATA_SECTION = 11;
 const START_SECTION = 8;
 const I32_CONST = 0x41;
 const END = 0x0b;
-
-class Reader {
-  pos: number;
-  constructor(
-    readonly bytes: Uint8Array,
-    pos = 0,
-  ) {
-    this.pos = pos;
-  }
-  byte(): number {
-    if (this.pos >= this.bytes.length) throw new Error('wasm module: unexpected end of the binary');
-    return this.bytes[this.pos++];
-  }
-  u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
-    }
-  }
-  i32(): number {
-    let result = 0;
-    let shift = 0;
-    let b: number;
-    do {
-      b = this.byte();
-      result |= (b & 0x7f) << shift;
-      shift += 7;
-    } while (b & 0x80);
-    if (shift < 32 && b & 0x40) result |= -1 << shift;
-    return result;
-  }
-}
-
-function u32Bytes(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value > 0) b |= 0x80;
-    out.push(b);
-  } while (value > 0);
-  return out;
-}
 
 /**
  * The module with its active data segments made passive, and those segments. Throws, naming
@@ -117,14 +72,4 @@ export function passiveData(binary: Uint8Array): { binary: Uint8Array; segments:
     parts.push(Uint8Array.from([DATA_SECTION, ...u32Bytes(bodySize)]), ...out);
   }
   return { binary: concatBytes(parts), segments };
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const result = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    result.set(p, at);
-    at += p.length;
-  }
-  return result;
 }

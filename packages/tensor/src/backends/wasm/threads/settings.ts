@@ -118,6 +118,8 @@ export function threadPool(): ThreadPool | null {
   if (n === 1) return null;
   if (pool === null) {
     const runtime = wasmRuntime();
+    // An unshared memory (an engine that refused shared memory) cannot be run on by workers.
+    if (!runtime.shared) return null;
     pool = new ThreadPool(
       runtime.module,
       runtime.memory,
