@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classCounts, type ImageSet, imageSize } from '../image-set.js';
-import { EMBEDDED_MNIST_COUNT, loadEmbeddedMnist } from './embedded-mnist.js';
+import { loadEmbeddedMnist, loadEmbeddedMnistDigits } from './embedded-mnist.js';
+import { EMBEDDED_MNIST_COUNT, splitEmbeddedMnist } from './embedded-mnist-split.js';
 
 const key = (images: Uint8Array, i: number, size: number): string =>
   Buffer.from(images.subarray(i * size, (i + 1) * size)).toString('base64');
@@ -77,8 +78,20 @@ describe('loadEmbeddedMnist', () => {
 
   it('rejects sizes beyond what the package ships', () => {
     expect(() => loadEmbeddedMnist({ trainSize: 9000, testSize: 2000 })).toThrow(
-      /loadEmbeddedMnist: trainSize \+ testSize = 11000 exceeds the 10000 digits the mnist package ships/,
+      /embedded MNIST: trainSize \+ testSize = 11000 exceeds the 10000 digits the mnist package ships/,
     );
     expect(() => loadEmbeddedMnist({ pad: -1 })).toThrow(/pad must be a non-negative integer, got -1/);
+  });
+
+  it('splits the digits it is given (as a browser gets them) exactly as loadEmbeddedMnist does', () => {
+    const all = loadEmbeddedMnistDigits();
+    const copy = { ...all, images: all.images.slice(), labels: all.labels.slice() };
+    const here = splitEmbeddedMnist(copy, { trainSize: 900, testSize: 100, seed: 5 });
+    const there = loadEmbeddedMnist({ trainSize: 900, testSize: 100, seed: 5 });
+    expect(here.train.images).toEqual(there.train.images);
+    expect(here.test.labels).toEqual(there.test.labels);
+    expect(() => splitEmbeddedMnist(here.train)).toThrow(
+      /expected the 10000 embedded 1×28×28 digits, got shape \[900, 1, 28, 28\]/,
+    );
   });
 });
