@@ -1,6 +1,5 @@
-import * as path from 'node:path';
-import { writeFileAtomic } from '@funt/tensor';
 import { SolverConfigError } from './errors.js';
+import { platform } from './platform/platform.js';
 
 /** One training iteration. */
 export interface IterationRecord {
@@ -108,11 +107,11 @@ export class History {
 
   /** Writes the three CSV files and history.json into `dir` (each atomically). */
   write(dir: string): void {
-    const text = (s: string) => [new TextEncoder().encode(s)];
-    writeFileAtomic(path.join(dir, HISTORY_FILES.loss), text(this.lossCsv()));
-    writeFileAtomic(path.join(dir, HISTORY_FILES.trainAcc), text(this.trainAccCsv()));
-    writeFileAtomic(path.join(dir, HISTORY_FILES.valAcc), text(this.valAccCsv()));
-    writeFileAtomic(path.join(dir, HISTORY_FILES.json), text(JSON.stringify(this.toJSON(), null, 1)));
+    const { files } = platform();
+    files.writeText(dir, HISTORY_FILES.loss, this.lossCsv());
+    files.writeText(dir, HISTORY_FILES.trainAcc, this.trainAccCsv());
+    files.writeText(dir, HISTORY_FILES.valAcc, this.valAccCsv());
+    files.writeText(dir, HISTORY_FILES.json, JSON.stringify(this.toJSON(), null, 1));
   }
 }
 

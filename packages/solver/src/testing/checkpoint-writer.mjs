@@ -1,6 +1,7 @@
 // Test child: writes checkpoints in a loop until killed. Checkpoint k holds tensors filled with
 // k and metadata iteration k, so a reader can tell a torn file from a whole one.
 import { fromTypedArray } from '@funt/tensor';
+import '../../dist/index.js'; // installs the Node platform, through which the file is written
 import { writeCheckpointFile } from '../../dist/train/checkpoint-file.js';
 
 const [path, sizeArg] = process.argv.slice(2);

@@ -1,5 +1,6 @@
-import { clone, copy, saveSafetensors, type Tensor } from '@funt/tensor';
+import { clone, copy, type Tensor } from '@funt/tensor';
 import type { TrainableModel } from '../model.js';
+import { platform } from '../platform/platform.js';
 
 /**
  * The best model of a run by validation accuracy: the accuracy, its epoch, and a copy of the
@@ -57,7 +58,7 @@ export class BestModel {
    * safetensors file, with `metadata` and the best epoch and accuracy.
    */
   export(path: string, metadata: Record<string, string>, model: TrainableModel): void {
-    saveSafetensors(this.kept ?? model.stateDict(), path, {
+    platform().files.saveTensors(this.kept ?? model.stateDict(), path, {
       ...metadata,
       'funt.best': JSON.stringify({ epoch: this.epoch, valAcc: Math.max(this.valAcc, 0) }),
     });

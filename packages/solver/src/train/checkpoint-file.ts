@@ -1,6 +1,7 @@
-import { loadSafetensors, type RngState, saveSafetensors, type Tensor } from '@funt/tensor';
+import type { RngState, Tensor } from '@funt/tensor';
 import { SolverConfigError } from '../errors.js';
 import type { EpochRecord, IterationRecord, StopRecord } from '../history.js';
+import { platform } from '../platform/platform.js';
 import type { ScheduleState } from '../schedule/schedule.js';
 
 /** Metadata key holding the solver state as JSON. */
@@ -61,12 +62,12 @@ export function writeCheckpointFile(path: string, contents: CheckpointContents):
   add(PREFIX.model, contents.model);
   add(PREFIX.optimizer, contents.optimizer);
   add(PREFIX.best, contents.best);
-  saveSafetensors(tensors, path, { [CHECKPOINT_METADATA_KEY]: JSON.stringify(contents.state) });
+  platform().files.saveTensors(tensors, path, { [CHECKPOINT_METADATA_KEY]: JSON.stringify(contents.state) });
 }
 
 /** Reads a checkpoint written by writeCheckpointFile; a file of another kind is a clear error. */
 export function readCheckpointFile(path: string): CheckpointContents {
-  const { tensors, metadata } = loadSafetensors(path);
+  const { tensors, metadata } = platform().files.loadTensors(path);
   const json = metadata[CHECKPOINT_METADATA_KEY];
   if (json === undefined) {
     throw new SolverConfigError(

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import { DivergenceError } from '../errors.js';
 import type { History, StopReason } from '../history.js';
+import { platform } from '../platform/platform.js';
 import { TrainingBatches } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { endEpoch } from './epoch-end.js';
@@ -49,7 +49,7 @@ export interface TrainResult {
 export async function train(run: TrainingRun): Promise<TrainResult> {
   const { options: o, state, model } = run;
   run.takeBackLiveState();
-  if (o.resume && o.checkpointPath && fs.existsSync(o.checkpointPath)) loadCheckpoint(run, o.checkpointPath);
+  if (o.resume && o.checkpointPath && platform().files.exists(o.checkpointPath)) loadCheckpoint(run, o.checkpointPath);
   const params = validate(run);
   const n = run.data.xTrain.shape[0];
   const batchSize = Math.min(o.batchSize, n);
@@ -60,7 +60,7 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
     progress.message(`${signal} received: stopping after this iteration (send it again to exit at once)`);
     run.stopRequested = true;
   });
-  if (o.handleSignals) watch.install();
+  if (o.handleSignals && platform().signals) watch.install();
   run.stopRequested = false;
   run.updating = false;
   run.history.stop = null;
@@ -147,9 +147,25 @@ function applySchedule(
   return { lr, momentum };
 }
 
-/** Signals, timers and the progress bar run between iterations (Node delivers signals through its event loop). */
+/**
+ * Signals, timers and the progress bar run between iterations (Node delivers signals through its
+ * event loop; a page's worker its messages, such as a stop request). Node has setImmediate; a
+ * browser gets a message on a fresh channel, which, unlike setTimeout(0), is not clamped to 4 ms.
+ */
 function letEventsRun(): Promise<void> {
-  return new Promise<void>((resolve) => setImmediate(resolve));
+  if (typeof setImmediate === 'function') return new Promise<void>((resolve) => setImmediate(resolve));
+  return new Promise<void>((resolve) => {
+    // Typed by hand: @types/node types the global MessageChannel as worker_threads' own.
+    const channel = new MessageChannel() as unknown as {
+      port1: { onmessage: (() => void) | null; close(): void };
+      port2: { postMessage(message: unknown): void };
+    };
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /**

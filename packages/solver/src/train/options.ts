@@ -8,7 +8,7 @@ import { ConstantSchedule } from '../schedule/constant.js';
 import { createSchedule } from '../schedule/registry.js';
 import type { Schedule, ScheduleState } from '../schedule/schedule.js';
 import { WarmupSchedule } from '../schedule/warmup.js';
-import type { ProgressMode } from './progress.js';
+import type { ProgressMode, ProgressStream } from './progress.js';
 
 /** Augmentation of a training batch; returns the batch (modified in place) or a new tensor it hands over. */
 export type AugmentHook = (batch: Tensor, rng: Rng) => Tensor;
@@ -63,8 +63,8 @@ export interface TrainingOptions {
   progress: ProgressMode;
   /** In 'lines' mode, print every n iterations (default 50). */
   printEvery: number;
-  /** Where progress goes (default process.stdout). */
-  stream: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where progress goes; null (the default): process.stdout in Node, nothing in a browser. */
+  stream: ProgressStream | null;
   /** Folder where the CSV and JSON histories are (re)written after every epoch; null = none. */
   historyDir: string | null;
   /**
@@ -103,7 +103,7 @@ export const TRAINING_DEFAULTS: TrainingOptions = {
   handleSignals: true,
   progress: 'auto',
   printEvery: 50,
-  stream: process.stdout,
+  stream: null,
   historyDir: null,
   patience: null,
   clipGradNorm: null,
@@ -137,7 +137,8 @@ export const TRAINING_CHECKS = {
   handleSignals: isBoolean,
   progress: oneOf(['auto', 'bar', 'lines', 'none']),
   printEvery: positiveInt,
-  stream: (v: unknown) => (v && typeof (v as NodeJS.WritableStream).write === 'function' ? null : 'a writable stream'),
+  stream: (v: unknown) =>
+    v === null || (v && typeof (v as ProgressStream).write === 'function') ? null : 'a writable stream or null',
   historyDir: (v: unknown) => (v === null || typeof v === 'string' ? null : 'a folder path or null'),
   patience: orNull(positiveInt),
   clipGradNorm: (v: unknown) =>

@@ -1,10 +1,10 @@
-import cliProgress from 'cli-progress';
 import type { EpochRecord } from '../history.js';
+import { platform } from '../platform/platform.js';
 
 /** How training reports progress: a redrawn bar, plain lines, or nothing; 'auto' picks the bar on a TTY. */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
-interface IterationProgress {
+export interface IterationProgress {
   loss: number;
   learningRate: number;
   imagesPerSecond: number;
@@ -18,18 +18,34 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-type Stream = NodeJS.WritableStream & { isTTY?: boolean };
+/** Where progress is written: process.stdout in Node, or anything with `write(text)`. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
 
-export function createProgress(mode: ProgressMode, stream: Stream, printEvery: number, topK = 5): ProgressReporter {
-  if (mode === 'none') return silent;
-  if (mode === 'bar' || (mode === 'auto' && stream.isTTY)) return new BarProgress(stream, topK);
-  return new LineProgress(stream, printEvery, topK);
+/**
+ * The reporter for `mode` on `stream` (null: the platform's default, which a browser does not
+ * have, so there progress is silent unless a stream is given). The bar needs a terminal (Node).
+ */
+export function createProgress(
+  mode: ProgressMode,
+  stream: ProgressStream | null,
+  printEvery: number,
+  topK = 5,
+): ProgressReporter {
+  const out = stream ?? platform().defaultStream();
+  if (mode === 'none' || out === null) return silent;
+  const { progressBar } = platform();
+  if (mode === 'bar' && progressBar === null) throw new Error("@funt/solver: progress 'bar' needs a terminal (Node)");
+  if (progressBar && (mode === 'bar' || (mode === 'auto' && out.isTTY))) return progressBar(out, topK);
+  return new LineProgress(out, printEvery, topK);
 }
 
 const silent: ProgressReporter = { startEpoch() {}, iteration() {}, endEpoch() {}, message() {}, stop() {} };
 
 /** One line per epoch: `epoch 3/160: train acc 91.20% (top-5 99.80%), val acc …`. */
-function formatEpoch(r: EpochRecord, numEpochs: number, topK = 5): string {
+export function formatEpoch(r: EpochRecord, numEpochs: number, topK = 5): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   return (
     `epoch ${r.epoch}/${numEpochs}: train acc ${pct(r.trainAcc)} (top-${topK} ${pct(r.trainTopK)}), ` +
@@ -44,7 +60,7 @@ class LineProgress implements ProgressReporter {
   private numEpochs = 0;
   private iterations = 0;
   constructor(
-    private readonly stream: Stream,
+    private readonly stream: ProgressStream,
     private readonly printEvery: number,
     private readonly topK: number,
   ) {}
@@ -72,49 +88,4 @@ class LineProgress implements ProgressReporter {
   }
 
   stop(): void {}
-}
-
-/** A terminal bar (cli-progress) redrawn in place, with loss, accuracy, images/s and ETA. */
-class BarProgress implements ProgressReporter {
-  private bar: cliProgress.SingleBar | null = null;
-  private lastAcc = '-';
-  constructor(
-    private readonly stream: Stream,
-    private readonly topK: number,
-  ) {}
-
-  startEpoch(epoch: number, numEpochs: number, iterations: number, startAt: number): void {
-    this.stop();
-    this.bar = new cliProgress.SingleBar(
-      {
-        format: `epoch ${epoch}/${numEpochs} [{bar}] {value}/{total} | loss {loss} | val acc {acc} | {ips} img/s | ETA {eta_formatted}`,
-        stream: this.stream,
-        hideCursor: true,
-        etaBuffer: 50,
-        barsize: 24,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    this.bar.start(iterations, startAt, { loss: '-', acc: this.lastAcc, ips: '-' });
-  }
-
-  iteration(done: number, info: IterationProgress): void {
-    this.bar?.update(done, { loss: info.loss.toFixed(4), acc: this.lastAcc, ips: info.imagesPerSecond.toFixed(1) });
-  }
-
-  endEpoch(record: EpochRecord, numEpochs: number): void {
-    this.stop();
-    this.lastAcc = `${(100 * record.valAcc).toFixed(2)}%`;
-    this.stream.write(`${formatEpoch(record, numEpochs, this.topK)}\n`);
-  }
-
-  message(text: string): void {
-    this.stop();
-    this.stream.write(`${text}\n`);
-  }
-
-  stop(): void {
-    this.bar?.stop();
-    this.bar = null;
-  }
 }
