@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TRAIN_DEFAULTS, type TrainOptions } from '../commands/train.js';
 import { programHarness as harness } from '../testing/program.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../training/recipes.js';
 
 describe('command line', () => {
   it("defaults to the seed's CIFAR recipe", async () => {

@@ -8,7 +8,7 @@ import type { ImportCommandOptions } from '../commands/import.js';
 import type { QuickstartOptions } from '../commands/quickstart.js';
 import type { ReportCommandOptions } from '../commands/report.js';
 import type { SaliencyOptions } from '../commands/saliency.js';
-import type { TrainOptions } from '../commands/train.js';
+import type { TrainOptions } from '../training/recipes.js';
 import { evalSubcommand } from './subcommands/eval.js';
 import { experimentSubcommand } from './subcommands/experiment.js';
 import { exportSubcommand } from './subcommands/export.js';

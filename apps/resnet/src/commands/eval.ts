@@ -5,7 +5,7 @@ import { dataForModel } from '../data/for-model.js';
 import { inputHooks, rawTensor } from '../data/hooks.js';
 import type { DataOptions } from '../data/load.js';
 import { consoleLog, type Log } from '../log.js';
-import { loadModel } from '../model/saved-model.js';
+import { loadModel } from '../model/saved-model-file.js';
 import { type EvalResults, RUN_FILES, toResults, writeJson } from '../run/run-folder.js';
 import { applyRuntime } from './shared/runtime.js';
 

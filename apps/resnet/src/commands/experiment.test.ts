@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { TrainOptions } from '../training/recipes.js';
 import { type ExperimentOptions, experimentRuns } from './experiment.js';
-import type { TrainOptions } from './train.js';
 
 const user: ExperimentOptions = { dataset: 'synthetic', scale: 'small', seed: 3 };
 

@@ -3,7 +3,8 @@ import { type DataOptions, loadData, type PreparedData } from '../data/load.js';
 import { consoleLog, type Log } from '../log.js';
 import { writeReport } from '../report/build.js';
 import { stamp, writeJson } from '../run/run-folder.js';
-import { type TrainOptions, train, trainOptions } from './train.js';
+import { type TrainOptions, trainOptions } from '../training/recipes.js';
+import { train } from './train.js';
 
 export const EXPERIMENTS = ['overfit', 'skip-vs-plain', 'pad2-vs-pad4', 'depth', 'filters', 'augment'] as const;
 export type ExperimentName = (typeof EXPERIMENTS)[number];

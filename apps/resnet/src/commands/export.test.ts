@@ -6,7 +6,7 @@ import { fromTypedArray, Rng, type Tensor } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { resnet } from '../model/resnet.js';
-import { loadModel, saveModel } from '../model/saved-model.js';
+import { loadModel, saveModel } from '../model/saved-model-file.js';
 import { type ExportCommandOptions, exportCommand } from './export.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'funt-export-cmd-'));

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { saveOnnx } from '@funt/onnx';
 import { UsageError } from '../errors.js';
 import { consoleLog, type Log } from '../log.js';
-import { loadModel } from '../model/saved-model.js';
+import { loadModel } from '../model/saved-model-file.js';
 
 /** The export formats; ONNX is the one there is. */
 export const EXPORT_FORMATS = ['onnx'] as const;

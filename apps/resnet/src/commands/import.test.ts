@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors, type Tensor } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel } from '../model/saved-model.js';
+import { loadModel } from '../model/saved-model-file.js';
 import { fixture } from '../testing/fixtures.js';
 import { importCommand } from './import.js';
 

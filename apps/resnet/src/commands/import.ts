@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { importTorchSafetensors } from '../interop/import-torch.js';
 import { consoleLog, type Log } from '../log.js';
-import { saveModel } from '../model/saved-model.js';
+import { saveModel } from '../model/saved-model-file.js';
 
 export interface ImportCommandOptions {
   /** PyTorch weights: a ResNet state_dict saved with safetensors. */

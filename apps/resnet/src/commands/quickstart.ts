@@ -1,24 +1,7 @@
 import { consoleLog, type Log } from '../log.js';
 import { stamp } from '../run/run-folder.js';
-import { type TrainOptions, type TrainOutcome, train, trainOptions } from './train.js';
-
-/**
- * The main job's recipe, chosen by measurement on 2 shared cores (see the README): a ResNet on
- * the embedded MNIST digits padded to 32×32, with random crops of the image padded by 2.
- */
-export const QUICKSTART_RECIPE: Partial<TrainOptions> = {
-  dataset: 'mnist',
-  n: 2,
-  filters: 8,
-  epochs: 6,
-  batchSize: 64,
-  lr: 0.1,
-  schedule: { kind: 'cosine' },
-  weightDecay: 1e-4,
-  cropPad: 2,
-  rotate: 10,
-  checkpointEvery: 0,
-};
+import { QUICKSTART_RECIPE, trainOptions } from '../training/recipes.js';
+import { type TrainOutcome, train } from './train.js';
 
 export interface QuickstartOptions {
   out?: string;

@@ -3,84 +3,20 @@ import { basename, join, resolve } from 'node:path';
 import { ClassNLLCriterion, type Sequential } from '@funt/layers';
 import { evaluate, Solver, type TrainResult } from '@funt/solver';
 import { getThreads, Rng } from '@funt/tensor';
-import { type AugmentOptions, type TrainTransform, trainTransform } from '../data/augment.js';
+import { type TrainTransform, trainTransform } from '../data/augment.js';
 import { type InputHooks, inputHooks, rawTensor } from '../data/hooks.js';
-import { type DataOptions, loadData, type PreparedData } from '../data/load.js';
+import { loadData, type PreparedData } from '../data/load.js';
 import { UsageError } from '../errors.js';
 import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../figures/make.js';
 import { consoleLog, type Log } from '../log.js';
 import { depthOf, type ResnetArchitecture, resnet } from '../model/resnet.js';
-import { saveModel } from '../model/saved-model.js';
+import { saveModel } from '../model/saved-model-file.js';
 import { writeReport } from '../report/build.js';
 import { createRunFolder, type EvalResults, RUN_FILES, stamp, toResults, writeJson } from '../run/run-folder.js';
-import { type ScheduleSpec, scheduleToString, toSolverSchedule } from '../training/schedule.js';
-import { type UpdateRuleOptions, updateRule } from '../training/update-rule.js';
+import type { TrainOptions } from '../training/recipes.js';
+import { scheduleToString, toSolverSchedule } from '../training/schedule.js';
+import { updateRule } from '../training/update-rule.js';
 import { applyRuntime } from './shared/runtime.js';
-
-export interface ModelOptions {
-  n: number;
-  filters: number;
-  skip: boolean;
-  hidden: number[];
-}
-
-export interface TrainOptions extends DataOptions, AugmentOptions, ModelOptions, UpdateRuleOptions {
-  epochs: number;
-  batchSize: number;
-  schedule: ScheduleSpec;
-  seed: number;
-  threads?: number;
-  backend?: string;
-  out?: string;
-  checkpointEvery: number;
-  resume: boolean;
-  /** Build the HTML report at the end (default true). */
-  report: boolean;
-  /** Figures: how many validation images get saliency maps, whether to make fooling images. */
-  saliencyCount: number;
-  fooling: boolean;
-  /** Progress output: 'bar' on a terminal, 'lines' otherwise, 'none' in tests. */
-  progress?: 'bar' | 'lines' | 'none';
-}
-
-/**
- * `funt-resnet train` without flags: the seed's CIFAR recipe (SGD with Nesterov momentum 0.9,
- * learning rate 0.1, weight decay 1e-4, batch 128, 160 epochs, ×0.1 after epochs 80 and 120,
- * crops of the image padded by 2). The CLI's defaults are these values; the quickstart and the
- * experiments state only what they change.
- */
-export const TRAIN_DEFAULTS: TrainOptions = {
-  dataset: 'mnist',
-  n: 3,
-  filters: 16,
-  skip: true,
-  hidden: [],
-  cropPad: 2,
-  rotate: 0,
-  augment: true,
-  epochs: 160,
-  batchSize: 128,
-  updateRule: 'nesterov',
-  lr: 0.1,
-  momentum: 0.9,
-  weightDecay: 1e-4,
-  schedule: { kind: 'step', milestones: [80, 120], factor: 0.1 },
-  seed: 0,
-  checkpointEvery: 10,
-  resume: false,
-  saliencyCount: 8,
-  fooling: true,
-  report: true,
-};
-
-/** The train options of `TRAIN_DEFAULTS` changed by each set of changes in turn; undefined values change nothing. */
-export function trainOptions(...changes: Partial<TrainOptions>[]): TrainOptions {
-  const o: TrainOptions = { ...TRAIN_DEFAULTS };
-  for (const change of changes) {
-    for (const [key, value] of Object.entries(change)) if (value !== undefined) Object.assign(o, { [key]: value });
-  }
-  return o;
-}
 
 export interface TrainOutcome {
   runDir: string;

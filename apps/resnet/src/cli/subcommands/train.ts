@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
-import { TRAIN_DEFAULTS, type TrainOptions } from '../../commands/train.js';
 import { NOISE_KINDS } from '../../data/augment.js';
 import { checkData } from '../../data/load.js';
 import { UsageError } from '../../errors.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../../training/recipes.js';
 import { UPDATE_RULES } from '../../training/update-rule.js';
 import { act, checkFolder } from '../action.js';
 import { dataFlags, progressFlag, runtimeFlags } from '../flag-groups.js';

@@ -10,7 +10,7 @@ import type { DataOptions } from '../../data/load.js';
 import { UsageError } from '../../errors.js';
 import type { FigureContext } from '../../figures/make.js';
 import type { Log } from '../../log.js';
-import { loadModel } from '../../model/saved-model.js';
+import { loadModel } from '../../model/saved-model-file.js';
 import { writeReport } from '../../report/build.js';
 import { createRunFolder, RUN_FILES, writeJson } from '../../run/run-folder.js';
 import { applyRuntime } from './runtime.js';

@@ -1,0 +1,140 @@
+import {
+  fitStandardization,
+  type ImageSet,
+  type Standardization,
+  splitEmbeddedMnist,
+  subset,
+  trainValSplit,
+} from '@funt/datasets';
+import { frameSet } from './frame.js';
+
+/** The data sets the CLI can load; `synthetic` is a small generated set for tests and demos. */
+export const DATASETS = [
+  'mnist',
+  'mnist-idx',
+  'kaggle-csv',
+  'cifar10',
+  'sfddd',
+  'tiny-imagenet',
+  'gtsrb',
+  'synthetic',
+] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+/** Where the data comes from and how much of it is used. */
+export interface DataOptions {
+  dataset: DatasetName;
+  dataDir?: string;
+  /** Use only the first k training images (after the validation split). */
+  trainSize?: number;
+  valSize?: number;
+  testSize?: number;
+}
+
+/** A data set ready for training: three splits, the statistics and what the network sees. */
+export interface PreparedData {
+  dataset: DatasetName;
+  train: ImageSet;
+  val: ImageSet;
+  test: ImageSet;
+  /** 'val' when the data set has no labelled test split and the test numbers come from validation (SFDDD, Tiny-ImageNet). */
+  testSplit: 'test' | 'val';
+  classNames: string[];
+  /** [C, H, W] the network takes. Images may be larger (SFDDD): the input hooks crop them. */
+  inputShape: [number, number, number];
+  /** Fitted on the training split (PyDatSet: mean image, one std). */
+  standardization: Standardization;
+  /** Horizontal flips make sense (natural photos) or not (digits, signs, left/right-handed drivers). */
+  flipByDefault: boolean;
+  /** One line for logs and reports. */
+  description: string;
+}
+
+/** Seed of every split, fixed so that runs with different training seeds share one test set. */
+export const SPLIT_SEED = 0;
+
+/** Holds `size` images (or 10%) of a labelled set out for validation or testing. */
+function holdOut(set: ImageSet, size: number | undefined, what: string): { train: ImageSet; val: ImageSet } {
+  const n = set.shape[0];
+  const k = size ?? Math.max(1, Math.round(n / 10));
+  if (k >= n) throw new RangeError(`${what}: cannot hold out ${k} of ${n} images`);
+  return trainValSplit(set, { valFraction: k / n, seed: SPLIT_SEED, by: 'random' });
+}
+
+function first(set: ImageSet, k: number | undefined, flag: string): ImageSet {
+  if (k === undefined) return set;
+  if (k > set.shape[0]) throw new RangeError(`${flag} ${k} is more than the ${set.shape[0]} images available`);
+  return subset(
+    set,
+    Int32Array.from({ length: k }, (_, i) => i),
+  );
+}
+
+/** A data set as loaded: its splits (validation and test may be missing), what the network sees, whether flips make sense. */
+export interface RawData {
+  train: ImageSet;
+  val?: ImageSet;
+  test?: ImageSet;
+  inputShape: [number, number, number];
+  flip: boolean;
+}
+
+/**
+ * Prepares the three splits of a loaded data set: validation is held out of the training images
+ * (fixed seed), `--train-size`/`--test-size` take the first images of a split, and the
+ * standardisation is fitted on the training split. The same on every host: `loadData` (Node)
+ * loads the raw data, a page brings its own (`embeddedMnistData`).
+ */
+export function prepareData(o: DataOptions, raw: RawData): PreparedData {
+  let { train, val, test } = raw;
+  let testSplit: 'test' | 'val' = 'test';
+  if (!test && val) {
+    // SFDDD: the driver-split validation set is the only labelled held-out set; it serves as both.
+    test = val;
+    testSplit = 'val';
+  } else if (!test) {
+    ({ train, val: test } = holdOut(train, o.testSize, `--dataset ${o.dataset}`));
+  }
+  if (!val) ({ train, val } = holdOut(train, o.valSize, `--dataset ${o.dataset}`));
+  train = first(train, o.trainSize, '--train-size');
+  test = first(test, o.testSize, '--test-size');
+  if (testSplit === 'val') test = val;
+  const [, h, w] = raw.inputShape;
+  // Splits keep their loaded size; the input hooks crop larger images (SFDDD) to the network's
+  // input: at random for training, in the centre for evaluation. Statistics of the centre crops.
+  const standardization = fitStandardization(frameSet(train, h, w), 'image');
+  const classNames = train.classNames;
+  const [c] = raw.inputShape;
+  return {
+    dataset: o.dataset,
+    train,
+    val,
+    test,
+    testSplit,
+    classNames,
+    inputShape: [c, h, w],
+    standardization,
+    flipByDefault: raw.flip,
+    description: `${o.dataset}: ${train.shape[0]} training, ${val.shape[0]} validation, ${test.shape[0]} ${testSplit === 'val' ? 'test (= validation)' : 'test'} images of ${c}×${h}×${w}, ${classNames.length} classes`,
+  };
+}
+
+/**
+ * The 10,000 embedded MNIST digits (as `loadEmbeddedMnistDigits()` gives them in Node, or their
+ * bytes in a page) as `--dataset mnist` loads them: padded to 32×32, the test split first (so it
+ * stays the same whatever --train-size asks for).
+ */
+export function embeddedMnistRaw(all: ImageSet, testSize = 1000): RawData {
+  const { train, test } = splitEmbeddedMnist(all, {
+    trainSize: all.shape[0] - testSize,
+    testSize,
+    pad: 2,
+    seed: SPLIT_SEED,
+  });
+  return { train, test, inputShape: [1, 32, 32], flip: false };
+}
+
+/** `--dataset mnist` prepared from the embedded digits at hand: what `loadData` gives in Node. */
+export function embeddedMnistData(all: ImageSet, o: Omit<DataOptions, 'dataset'> = {}): PreparedData {
+  return prepareData({ ...o, dataset: 'mnist' }, embeddedMnistRaw(all, o.testSize));
+}
