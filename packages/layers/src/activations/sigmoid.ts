@@ -6,6 +6,7 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /** y = 1 / (1 + e^−x) (Torch's `nn.Sigmoid`); backward reads the kept output: dx = dy·y·(1 − y). */
 export class Sigmoid extends Module {
+  static readonly typeName: string = 'Sigmoid';
   override updateOutput(input: Activity): Tensor {
     const x = expectTensor(this, input);
     return sigmoid(x, this.cache.like('output', x));

@@ -10,6 +10,7 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
  * reads the kept output.
  */
 export class SoftMax extends Module {
+  static readonly typeName: string = 'SoftMax';
   /** Log-probabilities instead of probabilities. */
   protected readonly log: boolean = false;
 

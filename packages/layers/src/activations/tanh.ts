@@ -6,6 +6,7 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 
 /** y = tanh(x) (Torch's `nn.Tanh`); backward reads the kept output: dx = dy·(1 − y²). */
 export class Tanh extends Module {
+  static readonly typeName: string = 'Tanh';
   override updateOutput(input: Activity): Tensor {
     const x = expectTensor(this, input);
     return tanh(x, this.cache.like('output', x));

@@ -17,6 +17,7 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * gradient, straight through (see plan/relu-fusion.ts).
  */
 export class Threshold extends Module {
+  static readonly typeName: string = 'Threshold';
   /** Set by fuseActivations when the module before this ReLU applies it. */
   reluFusion: ReluFusion | null = null;
 

@@ -20,6 +20,7 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * [output > 0] itself: in place, as the ReLU did, when that ReLU was in place.
  */
 export class CAddTable extends Module {
+  static readonly typeName: string = 'CAddTable';
   /** Set by fuseActivations when this module applies the ReLU that follows it. */
   reluFusion: ReluFusion | null = null;
   private readonly grads: Tensor[] = [];

@@ -17,6 +17,7 @@ import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
  * original.
  */
 export class ConcatTable extends Container {
+  static readonly typeName: string = 'ConcatTable';
   private readonly outputs: Tensor[] = [];
 
   constructor(...modules: Module[]) {

@@ -6,6 +6,7 @@ const passThrough: MemoryUse = { ...cachedOutputAndGradient, output: 'input', gr
 
 /** Passes its input through (Torch's `nn.Identity`): output IS the input, gradInput IS gradOutput. */
 export class Identity extends Module {
+  static readonly typeName: string = 'Identity';
   override updateOutput(input: Activity): Activity {
     return input;
   }

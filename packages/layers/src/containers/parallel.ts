@@ -15,6 +15,7 @@ import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
  * axis comes first (one copy into a kept buffer). The gradient is assembled the same way.
  */
 export class Parallel extends Container {
+  static readonly typeName: string = 'Parallel';
   private readonly outputs: Tensor[] = [];
   private readonly childGrads: Tensor[] = [];
 

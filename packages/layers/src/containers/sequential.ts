@@ -11,6 +11,7 @@ import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
  * input, as Torch does.
  */
 export class Sequential extends Container {
+  static readonly typeName: string = 'Sequential';
   constructor(...modules: Module[]) {
     super();
     for (const m of modules) this.add(m);

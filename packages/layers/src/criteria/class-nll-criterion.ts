@@ -13,6 +13,7 @@ import { Criterion, type Target } from './criterion.js';
  * (1 − ε)·(the loss above) + (ε/C)·Σᵢ Σ_c w[c]·(−x[i, c]) / (the same normaliser).
  */
 export class ClassNLLCriterion extends Criterion {
+  static readonly typeName: string = 'ClassNLLCriterion';
   private readonly classWeights: Float64Array | null;
 
   constructor(

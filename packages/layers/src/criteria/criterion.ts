@@ -2,6 +2,7 @@ import { Tensor } from '@funt/tensor';
 import { expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { TensorCache } from '../module/tensor-cache.js';
+import { typeNameOf } from '../module/type-name.js';
 
 /** Class targets: an Int32Array of class indices 0..C−1, or a tensor holding them as integral values. */
 export type Target = Tensor | Int32Array;
@@ -19,8 +20,9 @@ export abstract class Criterion {
   protected readonly cache = new TensorCache();
   private classes = new Int32Array(0);
 
+  /** The class name, used in messages (module/type-name.ts: it survives minification). */
   get typeName(): string {
-    return this.constructor.name;
+    return typeNameOf(this);
   }
 
   forward(input: Tensor, target: Target): number {

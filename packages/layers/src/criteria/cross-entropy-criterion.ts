@@ -12,6 +12,7 @@ import type { Target } from './criterion.js';
  * that is (p − q)/N for the smoothed target q = (1 − ε)·one-hot + ε/C.
  */
 export class CrossEntropyCriterion extends ClassNLLCriterion {
+  static override readonly typeName: string = 'CrossEntropyCriterion';
   override updateOutput(input: Tensor, target: Target): number {
     const { x, classes } = this.classScores(input, target);
     const logProbs = logSoftmax(x, this.cache.like('logProbs', x));

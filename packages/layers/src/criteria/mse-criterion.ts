@@ -8,6 +8,7 @@ import { Criterion, type Target } from './criterion.js';
  * number of elements (or not, without sizeAverage). The target is a tensor of the input's shape.
  */
 export class MSECriterion extends Criterion {
+  static readonly typeName: string = 'MSECriterion';
   constructor(readonly sizeAverage = true) {
     super();
   }

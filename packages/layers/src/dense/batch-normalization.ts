@@ -31,6 +31,7 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * kernel and masks the gradient by [output > 0] inside its backward kernel (plan/relu-fusion.ts).
  */
 export class BatchNormalization extends Module {
+  static readonly typeName: string = 'BatchNormalization';
   /** Set by fuseActivations when this module applies the ReLU that follows it. */
   reluFusion: ReluFusion | null = null;
 

@@ -13,6 +13,7 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
  * from the package one, so runs are reproducible) and kept for backward.
  */
 export class Dropout extends Module {
+  static readonly typeName: string = 'Dropout';
   readonly rng: Rng;
   /** Whether the last forward applied a mask (training with p > 0). */
   private masked = false;

@@ -10,6 +10,7 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
  * single sample [in]. weight is [out, in], bias [out]; initialised as Torch's `reset()`.
  */
 export class Linear extends WeightedModule {
+  static readonly typeName: string = 'Linear';
   constructor(
     readonly inputSize: number,
     readonly outputSize: number,

@@ -11,6 +11,7 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
  * dividing it by c (Torch's behaviour), so c must not be 0 then.
  */
 export class MulConstant extends Module {
+  static readonly typeName: string = 'MulConstant';
   constructor(
     readonly constant: number,
     readonly inPlace = false,

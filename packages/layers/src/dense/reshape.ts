@@ -10,6 +10,7 @@ import { Reshaping } from './reshaping.js';
  * output and gradInput are views.
  */
 export class Reshape extends Reshaping {
+  static readonly typeName: string = 'Reshape';
   readonly batchMode: boolean | undefined;
 
   constructor(...args: (number | boolean)[]) {

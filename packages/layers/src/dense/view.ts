@@ -8,6 +8,7 @@ import { Reshaping } from './reshaping.js';
  * leading dimensions fold into one batch axis in front of the sizes. No copy.
  */
 export class View extends Reshaping {
+  static readonly typeName: string = 'View';
   numInputDims: number | undefined;
 
   constructor(...size: number[]) {

@@ -6,6 +6,7 @@ import type { Activity } from './activity.js';
 import { expectSameShape, expectTensor } from './checks.js';
 import { describeShape, LayerError } from './errors.js';
 import { TensorCache } from './tensor-cache.js';
+import { typeNameOf } from './type-name.js';
 
 /** A trainable tensor and its gradient. `name` is the path from the module it was asked of, e.g. `0.weight`. */
 export interface Parameter {
@@ -43,9 +44,9 @@ export abstract class Module {
   private readonly ownBuffers = new Map<string, StateBuffer>();
   private pathInTree = '';
 
-  /** The class name, used in messages and printouts. */
+  /** The class name, used in messages and printouts (type-name.ts: it survives minification). */
   get typeName(): string {
-    return this.constructor.name;
+    return typeNameOf(this);
   }
 
   /** The module's path in the container tree ('' for the root, '4.0.0' for a nested child). Set by containers. */

@@ -16,6 +16,7 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
  * `nInputDim` there is no shift. (Torch's rarely used `index` argument is not supported.)
  */
 export class Padding extends Module {
+  static readonly typeName: string = 'Padding';
   constructor(
     readonly dim: number,
     readonly pad: number,

@@ -8,6 +8,7 @@ import { SpatialPooling } from './spatial-pooling.js';
  * `setCountExcludePad()`.
  */
 export class SpatialAveragePooling extends SpatialPooling {
+  static readonly typeName: string = 'SpatialAveragePooling';
   countIncludePad = true;
 
   constructor(kW: number, kH: number, dW = 1, dH = 1, padW = 0, padH = 0) {

@@ -13,6 +13,7 @@ const kernels: ConvolutionKernels = {
  * weight is [nOutputPlane, nInputPlane, kH, kW], bias [nOutputPlane].
  */
 export class SpatialConvolution extends Convolution {
+  static readonly typeName: string = 'SpatialConvolution';
   protected readonly kernels = kernels;
 
   constructor(

@@ -24,6 +24,7 @@ const kernels: ConvolutionKernels = {
  * weight is [nInputPlane, nOutputPlane, kH, kW] (Torch's layout), bias [nOutputPlane].
  */
 export class SpatialFullConvolution extends Convolution {
+  static readonly typeName: string = 'SpatialFullConvolution';
   protected readonly kernels = kernels;
 
   constructor(

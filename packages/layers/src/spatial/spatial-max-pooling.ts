@@ -4,6 +4,7 @@ import { SpatialPooling } from './spatial-pooling.js';
 
 /** Max over each window (Torch's `nn.SpatialMaxPooling(kW, kH, dW = kW, dH = kH, padW = 0, padH = 0)`). */
 export class SpatialMaxPooling extends SpatialPooling {
+  static readonly typeName: string = 'SpatialMaxPooling';
   constructor(kW: number, kH: number, dW = kW, dH = kH, padW = 0, padH = 0) {
     super(kW, kH, dW, dH, padW, padH);
   }

@@ -10,6 +10,7 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
  * of a pixel is the sum over its block.
  */
 export class SpatialUpSamplingNearest extends Module {
+  static readonly typeName: string = 'SpatialUpSamplingNearest';
   constructor(readonly scale: number) {
     super();
     checkIntegers(this, { scale }, 1);
