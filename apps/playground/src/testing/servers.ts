@@ -1,8 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type PreviewServer, preview } from 'vite';
-
-/** The headers vite.config.ts sends (a test of the config would otherwise repeat them). */
-import { ISOLATION_HEADERS } from '../../vite.config.js';
+import { ISOLATION_HEADERS } from '../../vite/isolation.js';
 
 export interface StaticServer {
   url: string;

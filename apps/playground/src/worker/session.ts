@@ -21,7 +21,7 @@ import {
   updateRule,
 } from '@funt/resnet';
 import { evaluate, Solver } from '@funt/solver';
-import { getThreads, Rng, setThreads, type Tensor, threadLimit, threadsReady } from '@funt/tensor';
+import { getThreads, Rng, type Tensor, threadLimit } from '@funt/tensor';
 import type {
   Filters,
   FromWorker,
@@ -31,6 +31,7 @@ import type {
   ThreadInfo,
   TrainSettings,
 } from '../protocol.js';
+import { navigatorThreads, useThreads } from './threads.js';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -285,21 +286,6 @@ function trainingRecipe(s: TrainSettings): TrainOptions {
     lr: s.learningRate,
     seed: s.seed,
   });
-}
-
-/** Sets the kernels' thread count (0: all the page may use) and waits for the workers. */
-export async function useThreads(threads: number): Promise<void> {
-  const limit = threadLimit();
-  const wanted = threads > 0 ? threads : limit.threads === 1 ? 1 : navigatorThreads();
-  setThreads(Math.min(wanted, limit.threads));
-  await threadsReady();
-}
-
-function navigatorThreads(): number {
-  return Math.max(
-    1,
-    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
-  );
 }
 
 function describe(d: ModelDescription, model: Sequential): string {

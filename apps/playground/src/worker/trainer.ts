@@ -8,7 +8,8 @@ import { ready } from '@funt/tensor';
 import { BATCH, median, type Pass, resnet20Step, timeSteps } from '../benchmark/step.js';
 import type { BenchmarkRow, FromWorker, ToWorker } from '../protocol.js';
 import { loadDigits } from './digits.js';
-import { Session, useThreads } from './session.js';
+import { Session } from './session.js';
+import { useThreads } from './threads.js';
 
 const scope = globalThis as unknown as {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
