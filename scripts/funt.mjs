@@ -8,6 +8,7 @@
 //   node scripts/funt.mjs resnet <cmd…>   set up, then run any funt-resnet command
 //   node scripts/funt.mjs test            set up, then run every package's tests and print one summary line
 //   node scripts/funt.mjs bench           set up, then run every benchmark
+//   node scripts/funt.mjs playground      set up, then serve the built playground page (with the isolation headers)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -109,6 +110,9 @@ function main() {
       return test(pnpm);
     case 'bench':
       return run(pnpm[0], [...pnpm.slice(1), 'exec', 'turbo', 'run', 'bench', '--concurrency=1']);
+    case 'playground':
+      // The page that trains a ResNet in the tab, built by setup, served by `vite preview` with COOP/COEP.
+      return run(pnpm[0], [...pnpm.slice(1), '--filter', '@funt/playground', 'preview', ...rest]);
     case 'start':
       // The main job: train a ResNet on the embedded MNIST digits (funt-resnet quickstart).
       return run('node', [join(root, 'apps', 'resnet', 'dist', 'cli.js'), 'quickstart', ...rest]);
@@ -118,7 +122,7 @@ function main() {
         cwd: process.env.INIT_CWD || root,
       });
     default:
-      console.error(`funt: unknown job '${job}' (expected start, test, bench, resnet or setup)`);
+      console.error(`funt: unknown job '${job}' (expected start, test, bench, resnet, playground or setup)`);
       return 2;
   }
 }
