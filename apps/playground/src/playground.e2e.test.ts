@@ -197,6 +197,28 @@ describe.skipIf(missing !== null)('the playground in headless Chromium', () => {
     });
   });
 
+  it("runs its benchmark: ResNet-20's images/s on 1 and on every thread, beside Node's", async () => {
+    await withChromium(async (context) => {
+      const { page, errors } = await openPage(context, isolated.url);
+      await waitForState(page, 'ready');
+      await page.click('#bench');
+      await page.waitForFunction(() => document.querySelectorAll('#bench-table tbody tr').length > 0, null, {
+        timeout: 600_000,
+      });
+      const rows = await page
+        .locator('#bench-table tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+      const threads = Number(await page.locator('#stat-threads').textContent());
+      expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual(
+        ['training', 'inference'].flatMap((pass) => [`${pass} 1`, `${pass} ${threads}`]),
+      );
+      for (const r of rows) expect(Number(r[2].replace(/,/g, '')), r.join(' ')).toBeGreaterThan(0);
+      expect(await page.locator('#bench-note').textContent()).toMatch(/^Node: Node v\d+/);
+      await page.screenshot({ path: outputFile('playground-benchmark.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    });
+  });
+
   it('on a static host without the headers, the service worker makes the page cross-origin isolated', async () => {
     const plain = await serveBuilt(dist, { isolated: false });
     try {

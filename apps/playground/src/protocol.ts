@@ -13,20 +13,10 @@ export interface TrainSettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  /** Threads the kernels run on (1 … the page's limit). */
+  /** Threads the kernels run on (1 … the page's limit; 0: all of them). */
   threads: number;
   seed: number;
 }
-
-export const DEFAULT_SETTINGS: TrainSettings = {
-  n: 1,
-  filters: 8,
-  epochs: 3,
-  batchSize: 64,
-  learningRate: 0.1,
-  threads: 0, // 0: every thread the page may use
-  seed: 1,
-};
 
 /** The files a model downloads as: a funt-resnet model file, or ONNX. */
 export type ModelFormat = 'safetensors' | 'onnx';
@@ -84,7 +74,8 @@ export interface Filters {
 }
 
 export type FromWorker =
-  | ({ type: 'ready'; digits: number } & ThreadInfo)
+  /** The worker is up: the digits it holds, and the settings to offer first (the quickstart's). */
+  | ({ type: 'ready'; digits: number; defaults: TrainSettings } & ThreadInfo)
   | ({ type: 'started'; description: string; iterationsPerEpoch: number } & ThreadInfo)
   | {
       type: 'iteration';

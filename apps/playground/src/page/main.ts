@@ -5,14 +5,7 @@
  * paused, finished), for the visitor's CSS and for the end-to-end tests.
  */
 import figures from '../benchmark/node-figures.json';
-import {
-  type BenchmarkRow,
-  DEFAULT_SETTINGS,
-  type FromWorker,
-  type ThreadInfo,
-  type ToWorker,
-  type TrainSettings,
-} from '../protocol.js';
+import type { BenchmarkRow, FromWorker, ThreadInfo, ToWorker, TrainSettings } from '../protocol.js';
 import { LiveChart } from './charts.js';
 import { DrawPad } from './draw-pad.js';
 import { download, readFile } from './files.js';
@@ -46,7 +39,9 @@ let hasModel = false;
 /** The current model, as the worker describes it. */
 let modelDescription = '';
 /** Epochs of the run in progress (for the epoch counter). */
-let epochs = DEFAULT_SETTINGS.epochs;
+let epochs = 0;
+/** The settings the worker offered (the quickstart's); the form changes what the visitor changes. */
+let defaults: TrainSettings | null = null;
 
 function setState(state: PageState): void {
   document.body.dataset.state = state;
@@ -99,7 +94,7 @@ function showThreads(info: ThreadInfo): void {
 function settings(): TrainSettings {
   const value = (id: string) => Number($<HTMLInputElement>(id).value);
   return {
-    ...DEFAULT_SETTINGS,
+    ...(defaults as TrainSettings),
     n: value('n'),
     filters: value('filters'),
     epochs: value('epochs'),
@@ -203,6 +198,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   switch (m.type) {
     case 'ready': {
+      defaults = m.defaults;
+      showSettings(m.defaults);
       showThreads(m);
       const counts = Array.from({ length: m.maxThreads }, (_, i) => i + 1);
       options($<HTMLSelectElement>('thread-count'), counts, m.maxThreads);
@@ -301,10 +298,14 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
 
 worker.onerror = (e) => showError(`the training worker failed: ${e.message}`);
 
-options($<HTMLSelectElement>('n'), [1, 2, 3, 5, 7, 9], DEFAULT_SETTINGS.n, (n) => `${n} (ResNet-${6 * n + 2})`);
-options($<HTMLSelectElement>('filters'), [4, 8, 16, 32], DEFAULT_SETTINGS.filters);
-options($<HTMLSelectElement>('batch'), [32, 64, 128], DEFAULT_SETTINGS.batchSize);
-$<HTMLInputElement>('epochs').value = String(DEFAULT_SETTINGS.epochs);
-$<HTMLInputElement>('lr').value = String(DEFAULT_SETTINGS.learningRate);
+/** Fills the form with `s`. */
+function showSettings(s: TrainSettings): void {
+  options($<HTMLSelectElement>('n'), [1, 2, 3, 5, 7, 9], s.n, (n) => `${n} (ResNet-${6 * n + 2})`);
+  options($<HTMLSelectElement>('filters'), [4, 8, 16, 32], s.filters);
+  options($<HTMLSelectElement>('batch'), [32, 64, 128], s.batchSize);
+  $<HTMLInputElement>('epochs').value = String(s.epochs);
+  $<HTMLInputElement>('lr').value = String(s.learningRate);
+}
+
 setState('starting');
 send({ type: 'init', baseUrl: document.baseURI });

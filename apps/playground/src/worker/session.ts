@@ -273,6 +273,20 @@ export class Session {
   }
 }
 
+/** The quickstart's network and schedule (`npm start`: about a minute on 2 cores), as the page's first settings. */
+export function quickstartSettings(): TrainSettings {
+  const q = trainOptions(QUICKSTART_RECIPE);
+  return {
+    n: q.n,
+    filters: q.filters,
+    epochs: q.epochs,
+    batchSize: q.batchSize,
+    learningRate: q.lr,
+    threads: 0,
+    seed: 1,
+  };
+}
+
 /**
  * The quickstart's recipe (`npm start`: SGD with Nesterov momentum, weight decay, a cosine
  * schedule, crops and small rotations) with the visitor's choices.

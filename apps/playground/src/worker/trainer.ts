@@ -8,7 +8,7 @@ import { ready } from '@funt/tensor';
 import { BATCH, median, type Pass, resnet20Step, timeSteps } from '../benchmark/step.js';
 import type { BenchmarkRow, FromWorker, ToWorker } from '../protocol.js';
 import { loadDigits } from './digits.js';
-import { Session } from './session.js';
+import { quickstartSettings, Session } from './session.js';
 import { useThreads } from './threads.js';
 
 const scope = globalThis as unknown as {
@@ -27,6 +27,7 @@ async function init(baseUrl: string): Promise<void> {
   post({
     type: 'ready',
     digits: data.train.shape[0] + data.val.shape[0] + data.test.shape[0],
+    defaults: quickstartSettings(),
     ...session.threadInfo(),
   });
 }
