@@ -53,13 +53,20 @@ async function drawSeven(page: Page): Promise<void> {
   await page.mouse.up();
 }
 
-/** The top-3 list once a new prediction has filled it (the list is emptied first). */
+/**
+ * The top-3 list once the prediction of the drawing as it is after `act` has filled it (the list
+ * is emptied first; predictions of half-drawn strokes arrive meanwhile and are not it).
+ */
 async function freshPrediction(page: Page, act: () => Promise<void>): Promise<string[]> {
   await page.evaluate(() => document.getElementById('top3')?.replaceChildren());
   await act();
-  await page.waitForFunction(() => (document.getElementById('top3')?.children.length ?? 0) === 3, null, {
-    timeout: 60_000,
-  });
+  await page.waitForFunction(
+    () =>
+      (document.getElementById('top3')?.children.length ?? 0) === 3 &&
+      !(window as unknown as { funtPlayground: { predictionPending: boolean } }).funtPlayground.predictionPending,
+    null,
+    { timeout: 60_000 },
+  );
   return page.locator('#top3 li').allTextContents();
 }
 

@@ -12,7 +12,7 @@ export { Solver, type SolverEvents, type SolverOptions } from './solver.js';
 export type { CheckpointReason, IterationInfo } from './train/events.js';
 export type { TrainResult } from './train/loop.js';
 export type { AugmentHook } from './train/options.js';
-export type { ProgressMode } from './train/progress.js';
+export type { ProgressMode, ProgressStream } from './train/progress.js';
 
 // Histories of a run and the files they are written to.
 

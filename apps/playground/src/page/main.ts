@@ -33,7 +33,14 @@ const accuracyChart = new LiveChart(
   [0, 1],
 );
 /** What the run reported so far, on `window.funtPlayground` for the end-to-end tests (and the console). */
-const record = { losses: [] as number[], valAccuracies: [] as number[] };
+const record = {
+  losses: [] as number[],
+  valAccuracies: [] as number[],
+  /** Whether the top 3 shown is not yet the prediction of the drawing as it is now. */
+  get predictionPending(): boolean {
+    return predicting || (drawingChanged && hasModel && !pad.isEmpty());
+  },
+};
 (window as unknown as { funtPlayground: typeof record }).funtPlayground = record;
 let hasModel = false;
 /** The current model, as the worker describes it. */
