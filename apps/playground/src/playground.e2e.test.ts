@@ -114,7 +114,8 @@ describe.skipIf(missing !== null)('the playground in headless Chromium', () => {
       const l = await losses(page);
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       expect(mean(l.slice(-8)), `losses ${l.map((x) => x.toFixed(3)).join(' ')}`).toBeLessThan(mean(l.slice(0, 8)));
-      expect(Number(await page.locator('#stat-speed').textContent())).toBeGreaterThan(0);
+      // images/s, with thousands separators ("1,024").
+      expect(Number((await page.locator('#stat-speed').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
 
       // A paused model predicts a drawing: the top three classes and a saliency map.
       const whilePaused = await freshPrediction(page, () => drawSeven(page));
