@@ -2,7 +2,8 @@
  * The built playground (dist/, from `pnpm build`) in headless Chromium, driven like a visitor:
  * served with the isolation headers it loads without console errors, trains on more than one
  * thread and lowers the loss, pauses and stops, draws its results, predicts a drawing, and a
- * downloaded model — or one trained by `funt-resnet train` in Node — loads back. Served as a
+ * downloaded model loads back (and scores the same in `funt-resnet eval`), as does one trained
+ * by `funt-resnet train` in Node. Served as a
  * static host serves it (no headers), the service worker isolates it; without that either, it
  * runs on one thread and says so. Screenshots go to test-output/ (or FUNT_SCREENSHOT_DIR).
  */
@@ -24,6 +25,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const missing = chromiumMissingReason() ?? (existsSync(join(dist, 'index.html')) ? null : `${dist} is not built`);
 if (missing) console.warn(`skipping the playground's browser tests: ${missing}`);
+
+/** apps/resnet's command line, built. */
+const resnetCli = () =>
+  join(dirname(createRequire(import.meta.url).resolve('@funt/resnet/package.json')), 'dist', 'cli.js');
 
 type State = 'starting' | 'ready' | 'training' | 'paused' | 'finished';
 
@@ -138,6 +143,13 @@ describe.skipIf(missing !== null)('the playground in headless Chromium', () => {
       const [onnx] = await Promise.all([page.waitForEvent('download'), page.click('#download-onnx')]);
       const onnxPath = outputFile(onnx.suggestedFilename());
       await onnx.saveAs(onnxPath);
+      // Node's funt-resnet reads the page's model file, and scores it as the page did.
+      const pageAccuracy = /Test accuracy (\d+\.\d\d)%/.exec(
+        (await page.locator('#test-accuracy').textContent()) ?? '',
+      )?.[1];
+      const evaluated = spawnSync(process.execPath, [resnetCli(), 'eval', '--model', modelPath], { encoding: 'utf8' });
+      expect(evaluated.status, evaluated.stderr).toBe(0);
+      expect(/top-1 accuracy: (\d+\.\d\d)%/.exec(evaluated.stdout)?.[1]).toBe(pageAccuracy);
       const graph = decodeModel(readFileSync(onnxPath)).graph;
       expect(graph.input[0].shape).toEqual(['N', 1, 32, 32]);
       expect(graph.output[0].shape).toEqual(['N', 10]);
@@ -156,7 +168,7 @@ describe.skipIf(missing !== null)('the playground in headless Chromium', () => {
   });
 
   it('loads a model trained by funt-resnet train in Node, with the same test accuracy', async () => {
-    const cli = join(dirname(createRequire(import.meta.url).resolve('@funt/resnet/package.json')), 'dist', 'cli.js');
+    const cli = resnetCli();
     const run = join(scratch, 'node-run');
     const trained = spawnSync(
       process.execPath,
