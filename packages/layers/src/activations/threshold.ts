@@ -17,7 +17,12 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * gradient, straight through (see plan/relu-fusion.ts).
  */
 export class Threshold extends Module {
-  /** Set by fuseActivations when the module before this ReLU applies it. */
+  /**
+   * Set by fuseActivations when the module before this ReLU applies it.
+   * Left out of the API reference: only fuseActivations and unfuseActivations manage it.
+   *
+   * @internal
+   */
   reluFusion: ReluFusion | null = null;
 
   constructor(

@@ -20,7 +20,12 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * [output > 0] itself: in place, as the ReLU did, when that ReLU was in place.
  */
 export class CAddTable extends Module {
-  /** Set by fuseActivations when this module applies the ReLU that follows it. */
+  /**
+   * Set by fuseActivations when this module applies the ReLU that follows it.
+   * Left out of the API reference: only fuseActivations and unfuseActivations manage it.
+   *
+   * @internal
+   */
   reluFusion: ReluFusion | null = null;
   private readonly grads: Tensor[] = [];
 

@@ -19,21 +19,31 @@ export abstract class Criterion {
   protected readonly cache = new TensorCache();
   private classes = new Int32Array(0);
 
+  /** The class name, used in messages and printouts. */
   get typeName(): string {
     return this.constructor.name;
   }
 
+  /** The loss of `input` against `target`, averaged over the batch; also kept in `output`. */
   forward(input: Tensor, target: Target): number {
     this.output = this.updateOutput(input, target);
     return this.output;
   }
 
+  /**
+   * The gradient of the loss w.r.t. `input` (same shape), also kept in `gradInput`. The tensor belongs
+   * to the criterion and is overwritten by the next call.
+   */
   backward(input: Tensor, target: Target): Tensor {
     this.gradInput = this.updateGradInput(input, target);
     return this.gradInput;
   }
 
+  /** Computes the loss; what `forward` calls. Subclasses implement it. */
   abstract updateOutput(input: Tensor, target: Target): number;
+  /**
+   * Computes the gradient w.r.t. the input into a kept buffer; what `backward` calls. Subclasses implement it.
+   */
   abstract updateGradInput(input: Tensor, target: Target): Tensor;
 
   /** Frees the kept buffers. */
@@ -42,6 +52,7 @@ export abstract class Criterion {
     this.gradInput = null;
   }
 
+  /** The class name, as Torch prints a criterion. */
   toString(): string {
     return this.typeName;
   }

@@ -31,7 +31,12 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * kernel and masks the gradient by [output > 0] inside its backward kernel (plan/relu-fusion.ts).
  */
 export class BatchNormalization extends Module {
-  /** Set by fuseActivations when this module applies the ReLU that follows it. */
+  /**
+   * Set by fuseActivations when this module applies the ReLU that follows it.
+   * Left out of the API reference: only fuseActivations and unfuseActivations manage it.
+   *
+   * @internal
+   */
   reluFusion: ReluFusion | null = null;
 
   /** Rank of the input: 2 here, 4 for the spatial version. */
