@@ -5,7 +5,7 @@
 
 // Export a model, and run the result in onnxruntime.
 
-export { OnnxExportError } from './errors.js';
+export { type NamedModule, OnnxExportError } from './errors.js';
 export { exportOnnx, type OnnxExportOptions, saveOnnx, toOnnxModel } from './export.js';
 export { type OnnxTensor, runOnnx } from './onnxruntime.js';
 
@@ -13,12 +13,13 @@ export { type OnnxTensor, runOnnx } from './onnxruntime.js';
 
 export { type Converter, ExportContext, type GraphActivity } from './context.js';
 export { attr, GraphBuilder, type Value } from './graph.js';
-export { registerConverter } from './registry.js';
+export { type ModuleClass, registerConverter } from './registry.js';
 
 // The ONNX messages and their binary form.
 
 export {
   type AttributeProto,
+  type AttributeTypeName,
   DataType,
   type Dim,
   decodeModel,
