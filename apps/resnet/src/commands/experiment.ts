@@ -5,7 +5,9 @@ import { writeReport } from '../report/build.js';
 import { stamp, writeJson } from '../run/run-folder.js';
 import { type TrainOptions, train, trainOptions } from './train.js';
 
+/** The experiments of the seed that the experiment command runs, by name. */
 export const EXPERIMENTS = ['overfit', 'skip-vs-plain', 'pad2-vs-pad4', 'depth', 'filters', 'augment'] as const;
+/** The name of one of the `EXPERIMENTS`. */
 export type ExperimentName = (typeof EXPERIMENTS)[number];
 
 /** One run of an experiment: its name and the train options that set it apart. */

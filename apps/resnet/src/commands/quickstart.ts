@@ -20,6 +20,7 @@ export const QUICKSTART_RECIPE: Partial<TrainOptions> = {
   checkpointEvery: 0,
 };
 
+/** Options of `quickstart`; anything not given comes from `QUICKSTART_RECIPE`. */
 export interface QuickstartOptions {
   out?: string;
   epochs?: number;

@@ -17,6 +17,10 @@ import { type ScheduleSpec, scheduleToString, toSolverSchedule } from '../traini
 import { type UpdateRuleOptions, updateRule } from '../training/update-rule.js';
 import { applyRuntime } from './shared/runtime.js';
 
+/**
+ * The network's shape as the train command's flags give it: n blocks per stage (depth 6n + 2),
+ * filters of the first stage, skip connections on or off, and hidden affine layer widths.
+ */
 export interface ModelOptions {
   n: number;
   filters: number;
@@ -82,6 +86,10 @@ export function trainOptions(...changes: Partial<TrainOptions>[]): TrainOptions 
   return o;
 }
 
+/**
+ * What `train` produced: the run folder, test results, the report (null when `report` is off), the
+ * solver's result, and the time taken.
+ */
 export interface TrainOutcome {
   runDir: string;
   results: EvalResults;
@@ -91,7 +99,8 @@ export interface TrainOutcome {
   seconds: number;
 }
 
-interface TrainContext {
+/** What a caller other than the CLI can give `train` besides the options. */
+export interface TrainContext {
   /** Shown in reports; default: derived from the data set and model. */
   name?: string;
   log?: Log;

@@ -13,6 +13,10 @@ export interface ModelDescription {
   dataset: string;
 }
 
+/**
+ * A model read by `loadModel`: the network (in its saved state), what it is, the standardisation its
+ * inputs need, and the file it came from.
+ */
 export interface SavedModel {
   model: Sequential;
   description: ModelDescription;
@@ -59,6 +63,10 @@ export function modelFile(pathOrRun: string): string {
   return file;
 }
 
+/**
+ * Reads a model saved by `saveModel`: a .safetensors file, or a run folder (its best model). Throws
+ * naming the file when there is no model there or it is not a funt-resnet model.
+ */
 export function loadModel(pathOrRun: string): SavedModel {
   const path = modelFile(pathOrRun);
   const { tensors, metadata } = loadSafetensors(path);
