@@ -6,13 +6,17 @@
  */
 
 // The command-line program, and the commands it runs, for use from code
-export { buildProgram, type ProgramHandlers, runProgram } from './cli/program.js';
+export { buildProgram, type ProgramHandlers, type ProgramOutput, runProgram } from './cli/program.js';
 export { type EvalOptions, evalCommand } from './commands/eval.js';
-export { type ExperimentName, type ExperimentOptions, experiment } from './commands/experiment.js';
+export { EXPERIMENTS, type ExperimentName, type ExperimentOptions, experiment } from './commands/experiment.js';
+export type { ExportCommandOptions } from './commands/export.js';
 export { type FoolCommandOptions, foolCommand } from './commands/fool.js';
+export type { ImportCommandOptions } from './commands/import.js';
 export { type QuickstartOptions, quickstart } from './commands/quickstart.js';
+export type { ReportCommandOptions } from './commands/report.js';
 export { type SaliencyOptions, saliencyCommand } from './commands/saliency.js';
-export { type TrainOutcome, train } from './commands/train.js';
+export type { InspectionOptions } from './commands/shared/inspection.js';
+export { type TrainContext, type TrainOutcome, train } from './commands/train.js';
 // Data sets read from files
 export { loadData } from './data/load.js';
 // Model files

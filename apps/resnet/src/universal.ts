@@ -30,8 +30,15 @@ export { type GridOptions, imageGrid } from './images/grid.js';
 export { decodePng, encodePng, pngDataUri } from './images/png.js';
 export { blankImage, blit, type RgbaImage, upscale } from './images/rgba.js';
 export { type ImageArray, type Scaling, type ToRgbaOptions, toRgbaImages } from './images/to-rgba.js';
+export type { Log } from './log.js';
 // The model, and its file as bytes
-export { depthOf, type ResnetArchitecture, type ResnetOptions, resnet } from './model/resnet.js';
+export {
+  depthOf,
+  type ResnetArchitecture,
+  type ResnetBuildOptions,
+  type ResnetOptions,
+  resnet,
+} from './model/resnet.js';
 export { decodeSavedModel, encodeSavedModel, type ModelDescription, type SavedModel } from './model/saved-model.js';
 // Training recipes
 export {

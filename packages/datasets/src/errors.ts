@@ -1,9 +1,4 @@
-/**
- * Every problem with a data file surfaces as a `DatasetError` that names the file and, where it
- * helps, the byte offset or line and the expected and found values, e.g.
- * `train-images-idx3-ubyte (byte 0): wrong magic number (expected 0x00000803, found 0x12345678)`.
- * Parsers throw nothing else on bad input, so callers can catch one class.
- */
+/** Where and what: the optional parts of a `DatasetError` message. */
 export interface DatasetErrorDetails {
   /** Byte offset in the (decompressed) file where the problem was found. */
   offset?: number;
@@ -15,6 +10,12 @@ export interface DatasetErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * Every problem with a data file surfaces as a `DatasetError` that names the file and, where it
+ * helps, the byte offset or line and the expected and found values, e.g.
+ * `train-images-idx3-ubyte (byte 0): wrong magic number (expected 0x00000803, found 0x12345678)`.
+ * Parsers throw nothing else on bad input, so callers can catch one class.
+ */
 export class DatasetError extends Error {
   readonly file: string;
   readonly problem: string;

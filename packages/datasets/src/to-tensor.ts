@@ -2,6 +2,9 @@ import { type DType, formatShape, getDefaultDType, ShapeError, Tensor } from '@f
 import type { ImageSet } from './image-set.js';
 import { type Standardization, scaling, writeStandardized } from './preprocess/standardize.js';
 
+/**
+ * Options of `toTensor`: which rows, standardised how, in which dtype (default `getDefaultDType()`), written where.
+ */
 export interface ToTensorOptions {
   /** Which images, in order (default: all). */
   rows?: ArrayLike<number>;

@@ -49,17 +49,18 @@ export { defaultRng, manualSeed } from './init/default-rng.js';
 export type { Fans, Initializer, InitOptions } from './init/initializers.js';
 export * as init from './init/initializers.js';
 // The module contract: Module, Container, the base classes and errors
-export type { Activity } from './module/activity.js';
+export type { Activity, ActivityShape } from './module/activity.js';
 export { Container } from './module/container.js';
-export { LayerError } from './module/errors.js';
+export { LayerError, type Named, type ShapeLike } from './module/errors.js';
 export { Module, type Parameter, type StateBuffer } from './module/module.js';
 export { summary } from './module/summary.js';
+export type { TensorCache } from './module/tensor-cache.js';
 export { WeightedModule } from './module/weighted-module.js';
 // Memory plan and fused activations
 export { fuseActivations, unfuseActivations } from './plan/fuse-activations.js';
 export type { MemoryPlan, PlanPolicy, PlanStats } from './plan/memory-plan.js';
 export { cachedOutputAndGradient, type MemoryUse } from './plan/memory-use.js';
-export type { PlanBuilder, PlannedActivity } from './plan/plan-builder.js';
+export type { PlanBuilder, PlannedActivity, PlannedTensor, SizeSource } from './plan/plan-builder.js';
 // Spatial modules (input [N, C, H, W])
 export { Convolution, type ConvolutionKernels } from './spatial/convolution.js';
 export { Padding } from './spatial/padding.js';

@@ -1,4 +1,4 @@
-/**
+/*
  * ExportContext: what a converter needs to turn one funt module into ONNX nodes: the graph
  * under construction, the module's path (to name its nodes and weights after its stateDict
  * entries), the shape its output had in the tracing pass, and dispatch to the converters of
@@ -32,7 +32,13 @@ interface BatchDim {
   symbolic: boolean;
 }
 
+/**
+ * What a converter needs to turn one funt module into ONNX nodes: the graph under construction,
+ * the module's path (to name its nodes and weights after its stateDict entries), the shape its
+ * output had in the tracing pass, and dispatch to the converters of its children.
+ */
 export class ExportContext {
+  /** @internal exportOnnx creates the context; converters receive it. */
   constructor(
     readonly graph: GraphBuilder,
     private readonly paths: ReadonlyMap<Module, string>,
@@ -45,6 +51,7 @@ export class ExportContext {
     return this.paths.get(module) ?? module.path;
   }
 
+  /** An OnnxExportError naming `module` and its path in the exported tree, for a converter to throw. */
   error(module: Module, detail: string): OnnxExportError {
     return new OnnxExportError(detail, module, this.pathOf(module));
   }

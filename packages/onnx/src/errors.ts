@@ -1,5 +1,5 @@
-/** Module-like things named in errors: `typeName` and tree path, as @funt/layers modules have. */
-interface NamedModule {
+/** Anything an OnnxExportError can name: an @funt/layers module, or any object with its `typeName`. */
+export interface NamedModule {
   readonly typeName: string;
 }
 

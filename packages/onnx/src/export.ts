@@ -24,6 +24,7 @@ const IR_VERSION = 7;
 /** Batch size of the tracing pass when the graph's batch axis is symbolic. */
 const TRACE_BATCH = 2;
 
+/** Options of `exportOnnx`, `toOnnxModel` and `saveOnnx`. */
 export interface OnnxExportOptions {
   /** A fixed batch size for the graph; by default the batch axis is the symbol 'N' (any size). */
   batchSize?: number;
@@ -101,7 +102,20 @@ export function toOnnxModel(model: Module, inputShape: readonly number[], option
   }
 }
 
-/** The model as ONNX bytes (see the module comment for what is traced and named how). */
+/**
+ * The model as ONNX bytes. Like torch.onnx.export, the model is traced: one forward pass in
+ * evaluation mode on zeros gives every module's output shape; then each module's converter emits
+ * ONNX nodes for its evaluation-mode computation, with the weights stored as float32 initializers
+ * named after the model's stateDict keys. The graph has one input `input` [N, ...inputShape] and
+ * one output `output` (or output0, output1, … when the model returns a table). Throws an
+ * OnnxExportError naming the module when a module has no converter or a setting ONNX cannot express.
+ *
+ * @example
+ * ```ts
+ * const bytes = exportOnnx(model, [3, 32, 32]); // batch axis 'N': any batch size
+ * const { output } = await runOnnx(bytes, { input: { data, dims: [8, 3, 32, 32] } });
+ * ```
+ */
 export function exportOnnx(model: Module, inputShape: readonly number[], options: OnnxExportOptions = {}): Uint8Array {
   return encodeModel(toOnnxModel(model, inputShape, options));
 }

@@ -1,4 +1,4 @@
-/**
+/*
  * GraphBuilder: collects nodes, weights (initializers) and typed values while a model is
  * walked, and hands out unique names, so converters only say "this op, these inputs".
  */
@@ -20,10 +20,15 @@ export interface Value {
 
 /** Attribute constructors: ONNX needs the type spelled out (1.0 as FLOAT is not 1 as INT). */
 export const attr = {
+  /** An INT attribute. */
   int: (name: string, i: number): AttributeProto => ({ name, type: 'INT', i }),
+  /** An INTS attribute (a list of integers). */
   ints: (name: string, ints: readonly number[]): AttributeProto => ({ name, type: 'INTS', ints: [...ints] }),
+  /** A FLOAT attribute. */
   float: (name: string, f: number): AttributeProto => ({ name, type: 'FLOAT', f }),
+  /** A FLOATS attribute (a list of floats). */
   floats: (name: string, floats: readonly number[]): AttributeProto => ({ name, type: 'FLOATS', floats: [...floats] }),
+  /** A STRING attribute, stored UTF-8 encoded. */
   string: (name: string, s: string): AttributeProto => ({ name, type: 'STRING', s: new TextEncoder().encode(s) }),
 };
 
@@ -49,6 +54,11 @@ function sanitize(name: string): string {
   return name.replace(/[^A-Za-z0-9_.:/-]/g, '_') || 'value';
 }
 
+/**
+ * Collects nodes, weights (initializers) and typed values while a model is walked, and hands out
+ * unique names, so converters only say "this op, these inputs". Every value is float32 unless a
+ * node says otherwise.
+ */
 export class GraphBuilder {
   private readonly nodes: NodeProto[] = [];
   private readonly initializers: TensorProto[] = [];
@@ -68,12 +78,14 @@ export class GraphBuilder {
     return name;
   }
 
+  /** Declares a float32 graph input (under a unique name derived from `name`) and returns its value. */
   addInput(name: string, shape: readonly Dim[]): Value {
     const value = { name: this.uniqueName(name), shape: [...shape] };
     this.inputs.push({ name: value.name, elemType: DataType.FLOAT, shape: value.shape });
     return value;
   }
 
+  /** Declares `value` a float32 graph output, under its current name. */
   addOutput(value: Value): void {
     this.outputs.push({ name: value.name, elemType: DataType.FLOAT, shape: [...value.shape] });
   }
@@ -139,6 +151,10 @@ export class GraphBuilder {
     return { name: to, shape: value.shape };
   }
 
+  /**
+   * The graph as a GraphProto: nodes in the order added, initializers, inputs, outputs and value
+   * info. Throws when no output was declared.
+   */
   build(): GraphProto {
     if (this.outputs.length === 0) throw new Error(`@funt/onnx: graph '${this.graphName}' has no output`);
     const outputNames = new Set(this.outputs.map((o) => o.name));

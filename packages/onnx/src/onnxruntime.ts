@@ -5,6 +5,7 @@
  */
 import type * as Ort from 'onnxruntime-node';
 
+/** A float32 tensor as onnxruntime takes and returns it: row-major data and its dimensions. */
 export interface OnnxTensor {
   data: Float32Array;
   dims: readonly number[];

@@ -10,8 +10,13 @@ import { ONNX_PROTO } from './onnx-proto.js';
 
 /** TensorProto.DataType values the exporter uses. */
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
-type AttributeTypeName = 'FLOAT' | 'INT' | 'STRING' | 'TENSOR' | 'FLOATS' | 'INTS' | 'STRINGS';
+/** The type of an attribute's value, as ONNX's AttributeProto.AttributeType names it. */
+export type AttributeTypeName = 'FLOAT' | 'INT' | 'STRING' | 'TENSOR' | 'FLOATS' | 'INTS' | 'STRINGS';
 
+/**
+ * A constant tensor (an initializer or an attribute value): its dims, element type (`DataType`),
+ * and elements either as `rawData` or in the typed field that matches the type.
+ */
 export interface TensorProto {
   name?: string;
   dims: number[];
@@ -25,6 +30,9 @@ export interface TensorProto {
   docString?: string;
 }
 
+/**
+ * A named attribute of a node; the field that holds the value follows `type` (f, i, s, t, floats, ints, strings).
+ */
 export interface AttributeProto {
   name: string;
   type: AttributeTypeName;
@@ -37,6 +45,9 @@ export interface AttributeProto {
   strings?: Uint8Array[];
 }
 
+/**
+ * One operator call: `opType` (in `domain`, default the ONNX one) from named input values to named output values.
+ */
 export interface NodeProto {
   input: string[];
   output: string[];
@@ -50,6 +61,7 @@ export interface NodeProto {
 /** A dimension is a fixed size or a symbolic name (e.g. 'N' for a free batch size). */
 export type Dim = number | string;
 
+/** The element type (`DataType`) and shape of a named value: a graph input, output, or intermediate. */
 export interface ValueInfoProto {
   name: string;
   elemType: number;
@@ -57,6 +69,9 @@ export interface ValueInfoProto {
   docString?: string;
 }
 
+/**
+ * A computation graph: nodes in topological order, the initializers (weights), and the typed inputs and outputs.
+ */
 export interface GraphProto {
   name: string;
   node: NodeProto[];
@@ -67,6 +82,7 @@ export interface GraphProto {
   docString?: string;
 }
 
+/** A whole ONNX model: the graph, the IR version and operator sets it is written against, and metadata. */
 export interface ModelProto {
   irVersion: number;
   opsetImport: { domain?: string; version: number }[];

@@ -46,8 +46,8 @@ import {
   spatialUpSamplingNearest,
 } from './converters/spatial.js';
 
-// Any constructor signature: every layer takes different arguments.
-type ModuleClass<M extends Module> = abstract new (...args: never[]) => M;
+/** A module class, whatever its constructor's arguments (every layer takes different ones). */
+export type ModuleClass<M extends Module> = abstract new (...args: never[]) => M;
 
 const converters = new Map<ModuleClass<Module>, Converter<never>>();
 

@@ -6,19 +6,20 @@
 
 // Export a model, and run the result in onnxruntime.
 
-export { OnnxExportError } from './errors.js';
+export { type NamedModule, OnnxExportError } from './errors.js';
 export { exportOnnx, type OnnxExportOptions, toOnnxModel } from './export.js';
 
 // Write a converter for a custom module.
 
 export { type Converter, ExportContext, type GraphActivity } from './context.js';
 export { attr, GraphBuilder, type Value } from './graph.js';
-export { registerConverter } from './registry.js';
+export { type ModuleClass, registerConverter } from './registry.js';
 
 // The ONNX messages and their binary form.
 
 export {
   type AttributeProto,
+  type AttributeTypeName,
   DataType,
   type Dim,
   decodeModel,

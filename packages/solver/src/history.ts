@@ -67,6 +67,7 @@ export class History {
   /** How the run ended; null while it runs. */
   stop: StopRecord | null = null;
 
+  /** `iteration,n_images,loss`, one row per recorded iteration (the loss_history.csv file). */
   lossCsv(): string {
     return csv(
       ['iteration', 'n_images', 'loss'],
@@ -74,6 +75,7 @@ export class History {
     );
   }
 
+  /** `epoch,train_acc`, one row per epoch (the train_acc_history.csv file). */
   trainAccCsv(): string {
     return csv(
       ['epoch', 'train_acc'],
@@ -81,6 +83,7 @@ export class History {
     );
   }
 
+  /** `epoch,val_acc`, one row per epoch (the val_acc_history.csv file). */
   valAccCsv(): string {
     return csv(
       ['epoch', 'val_acc'],
@@ -88,6 +91,10 @@ export class History {
     );
   }
 
+  /**
+   * Every recorded field of every iteration and epoch, and how the run ended; `History.fromJSON`
+   * reads it back.
+   */
   toJSON(): { iterations: IterationRecord[]; epochs: EpochRecord[]; stop?: StopRecord } {
     return { iterations: this.iterations, epochs: this.epochs, ...(this.stop ? { stop: this.stop } : {}) };
   }

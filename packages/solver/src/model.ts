@@ -18,6 +18,7 @@ export interface TrainableModel {
   forward(x: Tensor): Tensor | Tensor[];
   /** Accumulates parameter gradients; returns the gradient w.r.t. x (unused here). */
   backward(x: Tensor, gradOutput: Tensor): unknown;
+  /** Sets every parameter gradient to 0 (the solver calls it before each backward). */
   zeroGradParameters(): void;
   /** The same tensors, in the same order, on every call. */
   parameters(): Parameter[];
@@ -27,6 +28,10 @@ export interface TrainableModel {
   evaluate(): unknown;
   /** Every tensor that defines the model (parameters and buffers such as running means). */
   stateDict(): Record<string, Tensor>;
+  /**
+   * Copies `state` (from `stateDict`, or a checkpoint) into the model's tensors; throws on missing or
+   * mis-shaped entries, and on unexpected ones unless `strict` is false.
+   */
   loadStateDict(state: Record<string, Tensor>, options?: { strict?: boolean }): unknown;
 }
 

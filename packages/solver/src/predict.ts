@@ -8,6 +8,7 @@ import type { LossFunction, TrainableModel } from './model.js';
 /** A batch hook: receives the gathered batch, returns the model's input (the batch itself, or a new tensor it hands over). */
 export type BatchHook = (batch: Tensor) => Tensor;
 
+/** Options of `predict`, `predictProba` and `evaluate`. */
 export interface PredictOptions {
   /** Examples per forward pass (default 100): memory stays bounded whatever the data size. */
   batchSize?: number;
@@ -17,6 +18,7 @@ export interface PredictOptions {
   indices?: ArrayLike<number>;
 }
 
+/** Options of `evaluate`. */
 export interface EvaluateOptions extends PredictOptions {
   /** k of the top-k accuracy (default 5). */
   topK?: number;
@@ -24,6 +26,7 @@ export interface EvaluateOptions extends PredictOptions {
   criterion?: LossFunction;
 }
 
+/** What `evaluate` measures on a labelled set. */
 export interface Evaluation {
   /** Examples evaluated. */
   n: number;

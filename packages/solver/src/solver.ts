@@ -23,10 +23,13 @@ import { checkCriterion, checkModel, validate } from './train/validate.js';
 
 /** Callbacks during train(); each also receives the solver (to read its history, or to requestStop()). */
 export interface SolverEvents {
+  /** After every training iteration, with its loss and learning rate. */
   onIteration?: (info: IterationInfo, solver: Solver) => void;
+  /** After every epoch's accuracy checks, with the epoch's record (also appended to `history`). */
   onEpochEnd?: (record: EpochRecord, solver: Solver) => void;
   /** A new best validation accuracy; its parameters were just saved. */
   onBest?: (record: EpochRecord, solver: Solver) => void;
+  /** After a checkpoint was written to `path`, and why. */
   onCheckpoint?: (path: string, reason: CheckpointReason, solver: Solver) => void;
 }
 
@@ -146,14 +149,19 @@ export class Solver {
   // -------------------------------------------------------------------------------------------
   // Prediction (batched; never one giant batch)
 
+  /** The predicted class of every example of x, in batches of the evaluation batch size; see `predict`. */
   predict(x: Tensor, options: PredictOptions = {}): Int32Array {
     return predict(this.model, x, { batchSize: evalBatchSizeOf(this.options), ...options });
   }
 
+  /** Class probabilities [N, K] for every example of x, in batches; see `predictProba`. */
   predictProba(x: Tensor, options: PredictOptions = {}): Tensor {
     return predictProba(this.model, x, { batchSize: evalBatchSizeOf(this.options), ...options });
   }
 
+  /**
+   * Accuracy (top-1 and the configured top-k), confusion matrix and mean loss of the model on (x, y); see `evaluate`.
+   */
   evaluate(x: Tensor, y: Int32Array, options: PredictOptions = {}): Evaluation {
     return evaluate(this.model, x, y, {
       batchSize: evalBatchSizeOf(this.options),

@@ -5,6 +5,7 @@
 
 // The Solver: trains a classifier with checkpoints, exact resume and accuracy checks.
 
+export type { Check } from './checks.js';
 export type { TrainingData } from './data.js';
 export { DivergenceError, NonFiniteLossError, NonFiniteParameterError, SolverConfigError } from './errors.js';
 export type { LossFunction, Parameter, TrainableModel } from './model.js';

@@ -2,6 +2,52 @@ import type { DType } from './dtype.js';
 import type { Allocator } from './memory.js';
 import type { Tensor } from './tensor.js';
 
+/** Elementwise functions of one tensor (`Backend.unary`); `relu(NaN)` is 0 and `sign(0)` is 0. */
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'tanh' | 'sigmoid' | 'square' | 'sign';
+/** Elementwise functions of two operands (`Backend.binary`); 'max' and 'min' propagate NaN. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
+/** Reductions over axes (`Backend.reduce`); 'mean' over an empty axis is NaN, 'sum' is 0. */
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
+/**
+ * How `pad` fills the border: 'zero' with 0, 'constant' with a value, 'reflect' mirrors without repeating the
+ * edge (NumPy reflect, Torch ReflectionPad), 'replicate' repeats the edge.
+ */
+export type PadMode = 'zero' | 'constant' | 'reflect' | 'replicate';
+
+/** Stride and implicit zero padding of a 2-D convolution, in pixels along height and width. */
+export interface Conv2dParams {
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+}
+
+/**
+ * Window, stride and padding of a 2-D pooling kernel in pixels, as the pooling ops resolve them from
+ * `Pool2dOptions`.
+ */
+export interface Pool2dParams {
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  /** Round the output size up instead of down (Torch's `:ceil()`). */
+  ceilMode: boolean;
+  /** Average pooling only: divide by the full window including padding (Torch's default). */
+  countIncludePad: boolean;
+}
+
+/** Transposes and scales of `Backend.matmul`: out = alpha · op(a) · op(b) + beta · out. */
+export interface MatmulOptions {
+  transA: boolean;
+  transB: boolean;
+  /** out = alpha * op(a) op(b) + beta * out. beta = 1 accumulates (parameter gradients). */
+  alpha: number;
+  beta: number;
+}
+
 /**
  * The kernel interface. Every backend implements these functions; the ops in `ops/` validate
  * shapes, allocate outputs and call them. Kernels use destination-passing style: they write
@@ -20,39 +66,6 @@ import type { Tensor } from './tensor.js';
  * - Backward kernels overwrite their dx; only parameter gradients (conv2dBackwardFilter with
  *   `accumulate`, batchNormBackward's dgamma/dbeta) add to what is there.
  */
-export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'tanh' | 'sigmoid' | 'square' | 'sign';
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
-export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
-export type PadMode = 'zero' | 'constant' | 'reflect' | 'replicate';
-
-export interface Conv2dParams {
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-}
-
-export interface Pool2dParams {
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  /** Round the output size up instead of down (Torch's `:ceil()`). */
-  ceilMode: boolean;
-  /** Average pooling only: divide by the full window including padding (Torch's default). */
-  countIncludePad: boolean;
-}
-
-export interface MatmulOptions {
-  transA: boolean;
-  transB: boolean;
-  /** out = alpha * op(a) op(b) + beta * out. beta = 1 accumulates (parameter gradients). */
-  alpha: number;
-  beta: number;
-}
-
 export interface Backend {
   readonly name: string;
   /** dtypes this backend can compute in. */
@@ -128,7 +141,11 @@ export interface Backend {
   maxPool2d(x: Tensor, y: Tensor, p: Pool2dParams): void;
   /** Routes dy to the (first) maximum of each window, recomputed from x. */
   maxPool2dBackward(x: Tensor, dy: Tensor, dx: Tensor, p: Pool2dParams): void;
+  /** Averages each window of x into y; the divisor follows `countIncludePad` (see maxPool2d above). */
   avgPool2d(x: Tensor, y: Tensor, p: Pool2dParams): void;
+  /**
+   * Spreads each dy evenly over the input cells of its window (the same divisor as the forward); dx is overwritten.
+   */
   avgPool2dBackward(dy: Tensor, dx: Tensor, p: Pool2dParams): void;
 
   /**
@@ -184,6 +201,7 @@ export interface Backend {
 
   /** y[N,C,H*sH,W*sW] repeats each pixel. */
   upsampleNearest2d(x: Tensor, y: Tensor, scaleH: number, scaleW: number): void;
+  /** dx[N,C,H,W] = sum of dy over the sH × sW block each input pixel was copied to; dx is overwritten. */
   upsampleNearest2dBackward(dy: Tensor, dx: Tensor, scaleH: number, scaleW: number): void;
 
   /** Softmax (or log-softmax) over the last axis of a 2-D tensor. */

@@ -10,24 +10,36 @@ export function empty(shape: Shape, dtype: DType = getDefaultDType()): Tensor {
   return Tensor.empty(shape, dtype);
 }
 
+/**
+ * A new tensor of `shape` with every element set to `value` (default dtype: `getDefaultDType()`).
+ *
+ * @example
+ * ```ts
+ * const t = full([2, 3], 0.5); // [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]
+ * ```
+ */
 export function full(shape: Shape, value: number, dtype: DType = getDefaultDType()): Tensor {
   const t = Tensor.empty(shape, dtype);
   t.backend.fill(t, value);
   return t;
 }
 
+/** A new tensor of `shape` filled with 0. */
 export function zeros(shape: Shape, dtype: DType = getDefaultDType()): Tensor {
   return full(shape, 0, dtype);
 }
 
+/** A new tensor of `shape` filled with 1. */
 export function ones(shape: Shape, dtype: DType = getDefaultDType()): Tensor {
   return full(shape, 1, dtype);
 }
 
+/** An uninitialised tensor with the shape and dtype of `t`, on the active backend (contents unspecified). */
 export function emptyLike(t: Tensor): Tensor {
   return Tensor.empty(t.shape, t.dtype);
 }
 
+/** A zero tensor with the shape and dtype of `t`, on the active backend. */
 export function zerosLike(t: Tensor): Tensor {
   return zeros(t.shape, t.dtype);
 }

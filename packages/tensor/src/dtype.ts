@@ -4,6 +4,7 @@
  */
 export type DType = 'float32' | 'float64';
 
+/** The typed array that holds a tensor's elements: Float32Array for 'float32', Float64Array for 'float64'. */
 export type DataArray = Float32Array | Float64Array;
 
 export function arrayConstructor(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor {

@@ -12,15 +12,24 @@ let active: Backend | null = null;
 const DEFAULT_ORDER = ['wasm', 'reference'];
 let defaultDType: DType = 'float32';
 
+/**
+ * Registers a backend factory under `name`, replacing any earlier one of that name. The factory runs
+ * lazily, the first time the backend is used; `@funt/tensor` registers 'reference' and 'wasm' itself.
+ */
 export function registerBackend(name: string, factory: () => Backend): void {
   factories.set(name, factory);
   instances.delete(name);
 }
 
+/** Names of the registered backends, in registration order. */
 export function listBackends(): string[] {
   return [...factories.keys()];
 }
 
+/**
+ * The backend registered as `name`, created on first use; throws naming the registered backends when
+ * there is no such backend. Does not make it active (see `setBackend`).
+ */
 export function backendByName(name: string): Backend {
   let b = instances.get(name);
   if (!b) {
@@ -43,6 +52,17 @@ export function getBackend(): Backend {
   return active;
 }
 
+/**
+ * Makes `name` the active backend for every later op and allocation, and returns it. When the backend
+ * cannot compute in the current default dtype, the default becomes its first dtype. Tensors created
+ * before keep their backend; `toActive` copies them over.
+ *
+ * @example
+ * ```ts
+ * setBackend('reference'); // plain TypeScript kernels, float32 or float64
+ * setDefaultDType('float64');
+ * ```
+ */
 export function setBackend(name: string): Backend {
   const b = backendByName(name);
   if (!b.dtypes.includes(defaultDType)) defaultDType = b.dtypes[0];
@@ -50,10 +70,15 @@ export function setBackend(name: string): Backend {
   return b;
 }
 
+/** The dtype creation functions use when none is given: 'float32' unless `setDefaultDType` changed it. */
 export function getDefaultDType(): DType {
   return defaultDType;
 }
 
+/**
+ * Sets the dtype creation functions use when none is given. Throws when the active backend cannot
+ * compute in `dtype` (the wasm backend is float32 only).
+ */
 export function setDefaultDType(dtype: DType): void {
   const b = getBackend();
   if (!b.dtypes.includes(dtype)) throw new Error(`backend '${b.name}' does not support ${dtype}`);

@@ -29,18 +29,22 @@ export interface Storage {
   free(): void;
 }
 
+/** Hands out storage for a backend's tensors (`Backend.allocator`). */
 export interface Allocator {
+  /** A new block of `length` elements of `dtype`, with `refs` 0 and unspecified contents. */
   allocate(length: number, dtype: DType): Storage;
 }
 
 /** Storage in ordinary typed arrays, freed by the garbage collector. */
 export class JsAllocator implements Allocator {
+  /** A new zeroed typed array of `length` elements of `dtype`. */
   allocate(length: number, dtype: DType): Storage {
     const data = new (arrayConstructor(dtype))(length);
     return { dtype, length, data, ptr: -1, refs: 0, free() {} };
   }
 }
 
+/** A snapshot of a `HeapAllocator`, in bytes and blocks (block sizes rounded up to their size class). */
 export interface HeapStats {
   /** Bytes in blocks handed out and not yet freed. */
   bytesInUse: number;
@@ -120,6 +124,10 @@ export class HeapAllocator implements Allocator {
     return ptr;
   }
 
+  /**
+   * Returns a block from `allocateBytes` (same `bytes`) to the free list of its size class; the linear
+   * memory does not shrink.
+   */
   freeBytes(ptr: number, bytes: number): void {
     const cls = sizeClass(Math.max(1, bytes));
     let list = this.freeLists.get(cls);
@@ -130,6 +138,10 @@ export class HeapAllocator implements Allocator {
     this.cached += cls;
   }
 
+  /**
+   * A block of `length` elements in the linear memory: a freed block of the same size class when
+   * there is one, else a new one at the top (growing the memory as needed). Contents are unspecified.
+   */
   allocate(length: number, dtype: DType): Storage {
     const bpe = bytesPerElement(dtype);
     const bytes = length * bpe;
@@ -151,6 +163,7 @@ export class HeapAllocator implements Allocator {
     };
   }
 
+  /** Current usage: bytes and blocks in use, bytes cached for reuse, and the size of the linear memory. */
   stats(): HeapStats {
     return {
       bytesInUse: this.inUse,

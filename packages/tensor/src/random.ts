@@ -1,8 +1,4 @@
-/**
- * A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32) whose whole state
- * can be saved and restored, so that a resumed training run draws exactly the numbers the
- * uninterrupted run would have drawn.
- */
+/** The complete state of an `Rng`: `getState()` returns it, `setState()` restores it exactly. */
 export interface RngState {
   /** The four 32-bit words of xoshiro128** state. */
   s: [number, number, number, number];
@@ -21,6 +17,11 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/**
+ * A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32) whose whole state
+ * can be saved and restored, so that a resumed training run draws exactly the numbers the
+ * uninterrupted run would have drawn.
+ */
 export class Rng {
   private s0 = 0;
   private s1 = 0;
@@ -124,11 +125,25 @@ export class Rng {
     for (let i = 0; i < out.length; i++) out[i] = this.normal(mean, std);
   }
 
+  /** The generator's complete state (a copy); `setState` with it replays the same numbers. */
   getState(): RngState {
     // The xor steps leave words as signed int32; report them unsigned, as setState expects.
     return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare };
   }
 
+  /**
+   * Restores a state from `getState`. Throws a TypeError unless `s` holds four unsigned 32-bit integers,
+   * not all zero.
+   *
+   * @example
+   * ```ts
+   * const rng = new Rng(42);
+   * const saved = rng.getState();
+   * const a = rng.next();
+   * rng.setState(saved);
+   * rng.next() === a; // true
+   * ```
+   */
   setState(state: RngState): void {
     const s = state?.s;
     if (!Array.isArray(s) || s.length !== 4 || !s.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {

@@ -1,12 +1,10 @@
-/**
- * `tidy(fn)` disposes every tensor created while `fn` runs, except those it returns (a tensor,
- * or tensors inside a returned array or plain object) and those passed to `keep`.
- *
- * A scope holds whatever registered itself on creation (`trackInScope`, which every Tensor
- * calls), so this file needs nothing of tensor.ts beyond `dispose`, and tensor.ts can depend on
- * it without a cycle.
- */
-interface Scoped {
+// A scope holds whatever registered itself on creation (`trackInScope`, which every Tensor
+// calls), so this file needs nothing of tensor.ts beyond `dispose`, and tensor.ts can depend on
+// it without a cycle.
+
+/** Anything `tidy` and `keep` handle: tensors, and any object with a `dispose()`. */
+export interface Scoped {
+  /** Releases the object's resources; called once by the scope that owns it. */
   dispose(): void;
 }
 
@@ -22,6 +20,20 @@ export function keep<T extends Scoped>(t: T): T {
   return t;
 }
 
+/**
+ * Runs `fn` and disposes every tensor created while it runs, except those it returns (a tensor, or
+ * tensors inside a returned array or plain object, up to four levels deep) and those passed to `keep`.
+ * Survivors join the enclosing `tidy`, if any. When `fn` throws, everything it created is disposed and
+ * the error is rethrown.
+ *
+ * @example
+ * ```ts
+ * const loss = tidy(() => {
+ *   const d = sub(prediction, target); // disposed on return
+ *   return mean(square(d)); // kept
+ * });
+ * ```
+ */
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Scoped>();
   scopes.push(scope);

@@ -1,5 +1,6 @@
 import { formatShape, ShapeError } from './errors.js';
 
+/** The sizes of a tensor's axes, outermost first (row-major); `[]` is a scalar. */
 export type Shape = readonly number[];
 
 /** Checks that every dimension is a non-negative integer; `op` names the caller in the error. */
@@ -13,6 +14,7 @@ export function checkShape(op: string, shape: Shape): void {
   }
 }
 
+/** The number of elements of a tensor of `shape` (1 for a scalar, 0 when any axis is 0). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -38,6 +40,7 @@ export function channelPlanes(shape: Shape): { N: number; C: number; S: number }
   return { N: shape[0], C: shape[1], S: sizeOf(shape.slice(2)) };
 }
 
+/** True when `a` and `b` have the same rank and sizes. */
 export function sameShape(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -177,6 +177,7 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** A short description such as `Tensor([2, 3], float32, wasm)`; the values are not printed. */
   toString(): string {
     return `Tensor(${formatShape(this.shape)}, ${this.dtype}, ${this.backend.name})`;
   }

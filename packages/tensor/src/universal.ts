@@ -49,6 +49,7 @@ export { numericalGradient } from './numerical-gradient.js';
 export * from './ops/index.js';
 export type { ThreadLimit } from './platform/platform.js';
 export { Rng, type RngState } from './random.js';
-export { keep, tidy } from './scope.js';
+export { keep, type Scoped, tidy } from './scope.js';
 export { type Shape, sameShape, sizeOf, stridesOf } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
+export type { WasmMemory } from './webassembly-api.js';

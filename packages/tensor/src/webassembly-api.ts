@@ -1,3 +1,7 @@
+// Minimal typings for the WebAssembly JavaScript API. @types/node 20 does not declare the
+// `WebAssembly` global and the DOM lib would pull browser globals into a Node library, so
+// funt declares the few members it uses.
+
 /**
  * Minimal typings for the WebAssembly JavaScript API. @types/node 20 does not declare the
  * `WebAssembly` global and the DOM lib would pull browser globals into every host's code, so
@@ -5,6 +9,7 @@
  */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** Adds `deltaPages` pages of 64 KiB and returns the previous size in pages; throws when it cannot. */
   grow(deltaPages: number): number;
 }
 

@@ -5,9 +5,15 @@ import { type Tensor, zeros } from '@funt/tensor';
  * evaluation mode (running batch-norm statistics), whose backward gives d/d input.
  */
 export interface Classifier {
+  /** Log-probabilities [N, K] for a batch [N, C, H, W] (a table is rejected by the analyses). */
   forward(input: Tensor): Tensor | Tensor[];
+  /**
+   * The gradient w.r.t. `input` for the given gradient of the output (parameter gradients accumulate too).
+   */
   backward(input: Tensor, gradOutput: Tensor): Tensor | Tensor[];
+  /** Clears the parameter gradients that the analyses' backward passes accumulate. */
   zeroGradParameters(): void;
+  /** Switches to evaluation mode (running batch-norm statistics, no dropout). */
   evaluate(): unknown;
 }
 

@@ -1,6 +1,7 @@
 import { fromTypedArray, type Tensor } from '@funt/tensor';
 import { type Classifier, inputGradient } from './classifier.js';
 
+/** Options of `foolingImage`: the class to reach, when to stop, and the valid range of each input element. */
 export interface FoolOptions {
   target: number;
   /** Stop once p(target) ≥ threshold. */
@@ -13,6 +14,9 @@ export interface FoolOptions {
   hi: ArrayLike<number>;
 }
 
+/**
+ * What `foolingImage` produced: the image, its difference from the start, and whether it fooled the model.
+ */
 export interface FoolResult {
   /** The fooling image [1, C, H, W] (standardised like the inputs). */
   image: Float32Array;

@@ -1,8 +1,9 @@
 import type { Tensor } from '@funt/tensor';
 import { type Classifier, inputGradient } from './classifier.js';
 
+/** The saliency maps of a batch and the model's probability of the chosen class for each image. */
 export interface SaliencyResult {
-  /** [N, H, W]: max over channels of |d loss / d pixel| (Simonyan et al. 2014). */
+  /** The maps, [N, H, W] row-major: the max over channels of |d loss / d pixel| (Simonyan et al. 2014). */
   maps: Float32Array;
   shape: [number, number, number];
   /** The model's probability of the given class for each image. */

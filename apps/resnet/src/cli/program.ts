@@ -26,19 +26,31 @@ const NAME = 'funt-resnet';
  * lazily, so that `--help` and bad flags answer at once); tests record the calls.
  */
 export interface ProgramHandlers {
+  /** `train`: trains a network into a run folder. */
   train(o: TrainOptions): Promise<void>;
+  /** `eval`: evaluates a saved model on a split. */
   evaluate(o: EvalOptions): Promise<void>;
+  /** `experiment <name>`: one of the seed's experiments (a set of runs and a comparison report). */
   experiment(name: ExperimentName, o: ExperimentOptions): Promise<void>;
+  /** `report <runs...>`: one HTML report from run folders. */
   report(runs: string[], o: ReportCommandOptions): Promise<void>;
+  /** `saliency`: saliency maps of chosen images. */
   saliency(o: SaliencyOptions): Promise<void>;
+  /** `fool`: fooling images. */
   fool(o: FoolCommandOptions): Promise<void>;
+  /** `quickstart` (the default command): train, evaluate and report on the bundled MNIST digits. */
   quickstart(o: QuickstartOptions): Promise<void>;
+  /** `export`: writes a saved model as ONNX. */
   exportModel(o: ExportCommandOptions): Promise<void>;
+  /** `import <weights>`: converts PyTorch ResNet weights (safetensors) into a saved funt model. */
   importTorch(weights: string, o: Omit<ImportCommandOptions, 'weights'>): Promise<void>;
 }
 
-interface ProgramOutput {
+/** Where the program writes its output and errors (default: stdout and stderr). */
+export interface ProgramOutput {
+  /** Writes help and version text. */
   out: (s: string) => void;
+  /** Writes error messages and usage. */
   err: (s: string) => void;
 }
 

@@ -9,6 +9,11 @@ import { loadModel } from '../model/saved-model-file.js';
 import { type EvalResults, RUN_FILES, toResults, writeJson } from '../run/run-folder.js';
 import { applyRuntime } from './shared/runtime.js';
 
+/**
+ * Options of the eval command (`evalCommand`): the saved model (a run folder or a .safetensors
+ * file), the split, the batch size, and the results file to write (default: results.json in the run
+ * folder; none for a bare model file). The data set defaults to the one the model was trained on.
+ */
 export interface EvalOptions extends Partial<DataOptions> {
   model: string;
   split: 'test' | 'val';

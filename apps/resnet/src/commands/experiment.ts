@@ -6,7 +6,9 @@ import { stamp, writeJson } from '../run/run-folder.js';
 import { type TrainOptions, trainOptions } from '../training/recipes.js';
 import { train } from './train.js';
 
+/** The experiments of the seed that the experiment command runs, by name. */
 export const EXPERIMENTS = ['overfit', 'skip-vs-plain', 'pad2-vs-pad4', 'depth', 'filters', 'augment'] as const;
+/** The name of one of the `EXPERIMENTS`. */
 export type ExperimentName = (typeof EXPERIMENTS)[number];
 
 /** One run of an experiment: its name and the train options that set it apart. */

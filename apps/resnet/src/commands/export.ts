@@ -13,6 +13,7 @@ import { loadModel } from '../model/saved-model-file.js';
 /** The export formats; ONNX is the one there is. */
 export const EXPORT_FORMATS = ['onnx'] as const;
 
+/** Options of the export command (`funt-resnet export`). */
 export interface ExportCommandOptions {
   /** A run folder (its best model) or a saved .safetensors model. */
   model: string;

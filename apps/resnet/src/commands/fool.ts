@@ -23,6 +23,11 @@ function firstCorrect(saved: SavedModel, set: ImageSet, ctx: FigureContext): num
   throw new UsageError('the model classifies no image of this split correctly; give --image');
 }
 
+/**
+ * Options of the fool command (`foolCommand`): the image to start from (default: the first correctly
+ * classified one) and/or noise, the target class (default: the class after the image's label, 0 from
+ * noise alone), and the steps of `foolingImage`.
+ */
 export type FoolCommandOptions = InspectionOptions & {
   image?: number;
   target?: number;

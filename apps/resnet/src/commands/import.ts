@@ -13,6 +13,10 @@ import { importTorchSafetensors } from '../interop/import-torch.js';
 import { consoleLog, type Log } from '../log.js';
 import { saveModel } from '../model/saved-model-file.js';
 
+/**
+ * Options of the import command (`funt-resnet import`): the PyTorch weights, the funt model file to
+ * write, and what the weights do not say (data set, input size, preprocessing, class names).
+ */
 export interface ImportCommandOptions {
   /** PyTorch weights: a ResNet state_dict saved with safetensors. */
   weights: string;

@@ -3,6 +3,7 @@ import { stamp } from '../run/run-folder.js';
 import { QUICKSTART_RECIPE, trainOptions } from '../training/recipes.js';
 import { type TrainOutcome, train } from './train.js';
 
+/** Options of `quickstart`; anything not given comes from `QUICKSTART_RECIPE`. */
 export interface QuickstartOptions {
   out?: string;
   epochs?: number;

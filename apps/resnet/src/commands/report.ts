@@ -3,6 +3,10 @@ import { consoleLog, type Log } from '../log.js';
 import { writeReport } from '../report/build.js';
 import { RUN_FILES } from '../run/run-folder.js';
 
+/**
+ * Options of the report command: the page to write (default: report.html inside the run for one run,
+ * ./report.html for several) and its title.
+ */
 export interface ReportCommandOptions {
   out?: string;
   title?: string;

@@ -4,6 +4,7 @@ import { consoleLog, type Log } from '../log.js';
 import { RUN_FILES } from '../run/run-folder.js';
 import { checkRows, type InspectionOptions, prepareInspection, writePage } from './shared/inspection.js';
 
+/** Options of the saliency command (`saliencyCommand`): `images` are row indices into the chosen split. */
 export type SaliencyOptions = InspectionOptions & { images: number[] };
 
 /** saliency: maps for chosen images of a split, as PNGs and a page. */

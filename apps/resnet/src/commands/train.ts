@@ -18,6 +18,10 @@ import { scheduleToString, toSolverSchedule } from '../training/schedule.js';
 import { updateRule } from '../training/update-rule.js';
 import { applyRuntime } from './shared/runtime.js';
 
+/**
+ * What `train` produced: the run folder, test results, the report (null when `report` is off), the
+ * solver's result, and the time taken.
+ */
 export interface TrainOutcome {
   runDir: string;
   results: EvalResults;
@@ -27,7 +31,8 @@ export interface TrainOutcome {
   seconds: number;
 }
 
-interface TrainContext {
+/** What a caller other than the CLI can give `train` besides the options. */
+export interface TrainContext {
   /** Shown in reports; default: derived from the data set and model. */
   name?: string;
   log?: Log;

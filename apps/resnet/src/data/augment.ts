@@ -17,6 +17,11 @@ import type { PreparedData } from './load.js';
 export const NOISE_KINDS = ['gaussian', 'salt-pepper', 'speckle'] as const;
 export type NoiseKind = (typeof NOISE_KINDS)[number];
 
+/**
+ * The augmentation flags, in raw pixel units (before standardisation): `rotate` is the largest angle
+ * in degrees (0 = none), `contrast` the factor range, `tint` the largest per-channel offset, and
+ * `elastic` [alpha, sigma] of `elasticDistortion`.
+ */
 export interface AugmentOptions {
   /** Horizontal flips of half the batch; undefined = the data set's default (on for natural images). */
   flip?: boolean;

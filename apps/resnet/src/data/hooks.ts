@@ -18,6 +18,10 @@ function larger(data: PreparedData, x: Tensor): boolean {
   return x.shape[2] !== data.inputShape[1] || x.shape[3] !== data.inputShape[2];
 }
 
+/**
+ * The solver hooks for a prepared data set: `train` applies `transform` then standardises; `eval`
+ * centre-crops images larger than the network input, then standardises.
+ */
 export function inputHooks(data: PreparedData, transform: TrainTransform): InputHooks {
   const [, h, w] = data.inputShape;
   const centre = fixedCrops(h, w, 'center');

@@ -19,6 +19,7 @@ export const DATASETS = [
   'gtsrb',
   'synthetic',
 ] as const;
+/** The name of one of the `DATASETS`. */
 export type DatasetName = (typeof DATASETS)[number];
 
 /** Where the data comes from and how much of it is used. */

@@ -1,5 +1,9 @@
 import { blankImage, blit, type RgbaImage, upscale } from './rgba.js';
 
+/**
+ * Options of `imageGrid`: layout, enlargement (default 1), gap (default max(1, scale) pixels),
+ * background (default white) and per-tile frames.
+ */
 export interface GridOptions {
   /** Pictures per row; default: a near-square layout. */
   columns?: number;

@@ -9,6 +9,10 @@ export interface RgbaImage {
   data: Uint8ClampedArray;
 }
 
+/**
+ * A width × height picture filled with one colour (default white); throws a RangeError unless both are
+ * positive integers.
+ */
 export function blankImage(width: number, height: number, rgb: [number, number, number] = [255, 255, 255]): RgbaImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`blankImage: width and height must be positive integers, got ${width}x${height}`);

@@ -16,6 +16,7 @@ export interface ImageArray {
  */
 export type Scaling = 'minmax' | 'symmetric' | { lo: number; hi: number };
 
+/** Options of `toRgbaImages`: how values map to brightness (default 'minmax') and the colour map. */
 export interface ToRgbaOptions {
   scaling?: Scaling;
   /** Colour map for one-channel pictures (three-channel ones are shown as RGB). */

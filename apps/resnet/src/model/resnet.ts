@@ -103,7 +103,7 @@ function residualBlock(nIn: number, nOut: number, stride: number, skip: boolean,
 }
 
 /** How the network runs, not what it is (so not part of ResnetOptions, which run folders store). */
-interface ResnetBuildOptions {
+export interface ResnetBuildOptions {
   /**
    * Fuse each ReLU into the batch norm or residual addition before it (`fuseActivations` of
    * @funt/layers): the same bits, the same module tree and names, two passes over each such

@@ -32,6 +32,10 @@ export function modelFile(pathOrRun: string): string {
   return file;
 }
 
+/**
+ * Reads a model saved by `saveModel`: a .safetensors file, or a run folder (its best model). Throws
+ * naming the file when there is no model there or it is not a funt-resnet model.
+ */
 export function loadModel(pathOrRun: string): SavedModel {
   const path = modelFile(pathOrRun);
   const { tensors, metadata } = loadSafetensors(path);

@@ -10,6 +10,10 @@ export interface ModelDescription {
   dataset: string;
 }
 
+/**
+ * A model read by `loadModel`: the network (in its saved state), what it is, the standardisation its
+ * inputs need, and the file it came from.
+ */
 export interface SavedModel {
   model: Sequential;
   description: ModelDescription;

@@ -6,6 +6,10 @@ import { lineChartSvg } from './chart.js';
 import { esc, pct, REPORT_CSS } from './html.js';
 import { movingAverage } from './moving-average.js';
 
+/**
+ * Options of `renderReport` and `writeReport`: the title (default: from the runs), an introduction,
+ * and the window of the loss moving average (default 50 iterations).
+ */
 export interface ReportOptions {
   title?: string;
   /** A paragraph under the title, e.g. what an experiment compares. */

@@ -13,6 +13,10 @@ export interface Curve {
   y: ArrayLike<number>;
 }
 
+/**
+ * A line chart's titles and curves; width and height in pixels (default 760 × 240), a log y axis on
+ * request, and at most `maxPoints` points per curve (default 1500).
+ */
 export interface LineChartOptions {
   title: string;
   xTitle: string;

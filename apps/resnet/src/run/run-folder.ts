@@ -34,6 +34,10 @@ export interface HistoryJson {
   epochs: EpochRecord[];
 }
 
+/**
+ * Evaluation results as results.json holds them: accuracies in [0, 1], the confusion matrix and
+ * per-class accuracy, for `count` images of `split`.
+ */
 export interface EvalResults {
   split: string;
   count: number;
@@ -76,6 +80,7 @@ export interface FigureItem {
   tone?: 'good' | 'bad';
 }
 
+/** One figure of a run (figures.json): its pictures and how the report lays them out. */
 export interface Figure {
   name: string;
   title: string;
@@ -87,6 +92,7 @@ export interface Figure {
   items: FigureItem[];
 }
 
+/** A run's config.json: its name, the command that made it, when, and that command's options. */
 export interface RunConfig {
   name: string;
   command: string;

@@ -15,6 +15,15 @@ export type ScheduleSpec =
   | { kind: 'exp'; decay: number }
   | { kind: 'cosine' };
 
+/**
+ * Parses the `--schedule` flag: `constant`, `step:E1,E2,...:FACTOR`, `exp:DECAY` or `cosine`. Throws a
+ * UsageError quoting the text otherwise.
+ *
+ * @example
+ * ```ts
+ * parseSchedule('step:80,120:0.1'); // { kind: 'step', milestones: [80, 120], factor: 0.1 }
+ * ```
+ */
 export function parseSchedule(text: string): ScheduleSpec {
   const bad = (why: string) =>
     new UsageError(`${why}; expected constant, step:E1,E2,...:FACTOR, exp:DECAY or cosine, got '${text}'`);

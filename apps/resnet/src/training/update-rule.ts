@@ -5,6 +5,7 @@ import type { Log } from '../log.js';
 export const UPDATE_RULES = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'] as const;
 type UpdateRuleName = (typeof UPDATE_RULES)[number];
 
+/** The update rule's flags: which rule, its learning rate, momentum and weight decay. */
 export interface UpdateRuleOptions {
   updateRule: UpdateRuleName;
   lr: number;

@@ -1,6 +1,7 @@
 import type { Rng, Tensor } from '@funt/tensor';
 import { type Augmentation, batchDims, checkOption, outputFor } from './augmentation.js';
 
+/** Options of `randomContrast`: the range of the factor and the point contrast is scaled about. */
 export interface ContrastOptions {
   /** Lower bound of the factor (default 0.8). */
   lo?: number;

@@ -2,6 +2,7 @@ import type { Rng, Tensor } from '@funt/tensor';
 import { type Augmentation, batchDims, checkOption, outputFor } from './augmentation.js';
 import { resamplePlane } from './bilinear.js';
 
+/** Options of `elasticDistortion`, in pixels of the images it distorts. */
 export interface ElasticOptions {
   /** Scale of the displacement in pixels (default 34, Simard et al.'s MNIST setting). */
   alpha?: number;

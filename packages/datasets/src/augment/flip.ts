@@ -1,6 +1,7 @@
 import type { Rng, Tensor } from '@funt/tensor';
 import { type Augmentation, batchDims, checkOption, outputFor } from './augmentation.js';
 
+/** Options of `randomFlips`. */
 export interface FlipOptions {
   /** Probability that an image is mirrored (default 0.5: half the batch, as PyDatSet). */
   p?: number;

@@ -10,6 +10,7 @@ interface NoiseRange {
   range?: readonly [number, number];
 }
 
+/** Options of `saltAndPepper`: how many values are replaced by the bottom or top of `range`. */
 export interface SaltAndPepperOptions extends NoiseRange {
   /** Fraction of values replaced (default 0.05). */
   amount?: number;
@@ -17,12 +18,14 @@ export interface SaltAndPepperOptions extends NoiseRange {
   saltRatio?: number;
 }
 
+/** Options of `gaussianNoise`: additive N(mean, std²) noise (mean default 0), clipped to `range`. */
 export interface GaussianNoiseOptions extends NoiseRange {
   /** Std of the added noise (default 0.1). */
   std?: number;
   mean?: number;
 }
 
+/** Options of `speckleNoise`: multiplicative noise, clipped to `range`. */
 export interface SpeckleNoiseOptions extends NoiseRange {
   /** Std of the multiplicative noise: y = x + x·n, n ~ N(0, std²) (default 0.1). */
   std?: number;

@@ -2,6 +2,7 @@ import type { Rng, Tensor } from '@funt/tensor';
 import { type Augmentation, batchDims, checkOption, outputFor } from './augmentation.js';
 import { resamplePlane } from './bilinear.js';
 
+/** Options of `randomRotate`. */
 export interface RotateOptions {
   /** Value of pixels rotated in from outside the image (default 0). */
   fill?: number;

@@ -1,6 +1,7 @@
 import type { Rng, Tensor } from '@funt/tensor';
 import { type Augmentation, batchDims, checkOption, outputFor } from './augmentation.js';
 
+/** Options of `randomTint`: the range of the per-channel offset, in the units of the data. */
 export interface TintOptions {
   /** Lower bound of the offset (default −10, in pixel units as PyDatSet). */
   lo?: number;

@@ -2,8 +2,12 @@ import { DatasetError } from '../errors.js';
 
 /** CIFAR-10 binary record: 1 label byte, then 3×32×32 pixel bytes (R plane, G plane, B plane). */
 const CIFAR_IMAGE_BYTES = 3 * 32 * 32;
+/** Bytes of one CIFAR-10 binary record: 1 label byte and 3×32×32 pixel bytes (3073). */
 export const CIFAR_RECORD_BYTES = 1 + CIFAR_IMAGE_BYTES;
 
+/**
+ * The records of a CIFAR-10 batch file: `count` images as uint8 [count, 3, 32, 32] in R, G, B planes, and their labels.
+ */
 export interface CifarRecords {
   images: Uint8Array;
   labels: Int32Array;

@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { DatasetError, messageOf } from '../errors.js';
 
+/** Options of `readTarEntries`. */
 export interface TarReadOptions {
   /** Whether the archive is gzip-compressed (a .tar.gz). */
   gzip: boolean;

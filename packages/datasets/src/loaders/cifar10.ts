@@ -26,18 +26,25 @@ const TEST_FILE = 'test_batch.bin';
 const META_FILE = 'batches.meta.txt';
 const WANTED = new Set([...TRAIN_FILES, TEST_FILE, META_FILE]);
 
-/**
- * CIFAR-10, binary distribution: either the folder holding `data_batch_1.bin` …
- * `data_batch_5.bin`, `test_batch.bin` and `batches.meta.txt` (or its parent, which holds
- * `cifar-10-batches-bin/`), or the downloaded `cifar-10-binary.tar.gz` read directly. Images are
- * uint8 3×32×32 (R, G, B planes).
- */
 /** A file of the distribution: its bytes and the name errors give it (a path, or archive:entry). */
 interface Source {
   bytes: Buffer;
   file: string;
 }
 
+/**
+ * CIFAR-10, binary distribution: either the folder holding `data_batch_1.bin` …
+ * `data_batch_5.bin`, `test_batch.bin` and `batches.meta.txt` (or its parent, which holds
+ * `cifar-10-batches-bin/`), or the downloaded `cifar-10-binary.tar.gz` read directly. Images are
+ * uint8 3×32×32 (R, G, B planes). Throws a DatasetError naming the file when one is missing or
+ * malformed.
+ *
+ * @example
+ * ```ts
+ * const { train, test } = await loadCifar10('data/cifar-10-binary.tar.gz');
+ * train.shape; // [50000, 3, 32, 32]
+ * ```
+ */
 export async function loadCifar10(path: string): Promise<{ train: ImageSet; test: ImageSet }> {
   let isDir: boolean;
   try {

@@ -8,6 +8,7 @@ export const EMBEDDED_MNIST_COUNT = 10_000;
 export const MNIST_SIDE = 28;
 export const DIGIT_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
+/** Options of `loadEmbeddedMnist`: the sizes of the two sides of its seeded split, and padding. */
 export interface EmbeddedMnistOptions {
   /** Training images (default 8000). */
   trainSize?: number;

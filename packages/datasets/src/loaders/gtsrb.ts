@@ -10,6 +10,10 @@ import { requireDir } from './files.js';
 /** GTSRB has 43 classes; they are named by their ids. */
 export const GTSRB_CLASS_COUNT = 43;
 
+/**
+ * Options of `loadGtsrb`. `cacheDir` (default: `defaultCacheDir()`; false decodes every time) and
+ * `concurrency` (images decoded at once, default 4) work as for every folder-based loader.
+ */
 export interface GtsrbOptions {
   /** Output side (default 32). */
   size?: number;

@@ -4,6 +4,7 @@ import { parseIdx } from '../formats/idx.js';
 import { type ImageSet, imageSet } from '../image-set.js';
 import { findFile, readBytes, requireDir } from './files.js';
 
+/** Options of `loadMnistIdx`: which IDX files to read, and the class names. */
 export interface MnistIdxOptions {
   /** Base names of the four files (default MNIST's; '.gz' is tried after each). */
   files?: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };

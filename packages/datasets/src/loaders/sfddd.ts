@@ -21,6 +21,10 @@ export const SFDDD_CLASSES = [
   'talking to passenger',
 ];
 
+/**
+ * Options of `loadSfddd`: the output size, the train/validation split, and the decoded-image cache
+ * (`cacheDir`; `concurrency`, images decoded at once, default 4).
+ */
 export interface SfdddOptions {
   /** Output size (default 64×48, as the seed: the 640×480 photos shrunk ten times). */
   width?: number;

@@ -6,6 +6,10 @@ import { type ImageItem, loadImageList } from '../image-list.js';
 import type { ImageSet } from '../image-set.js';
 import { findFile, findOptional, readLines, requireDir } from './files.js';
 
+/**
+ * Options of `loadTinyImageNet`: output side and channels (default 3), a per-class cap, and the
+ * decoded-image cache (`cacheDir`, default `defaultCacheDir()`; `concurrency`, default 4).
+ */
 export interface TinyImageNetOptions {
   /** Output side (default 64, the native size). */
   size?: number;

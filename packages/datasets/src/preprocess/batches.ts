@@ -3,6 +3,10 @@ import type { ImageSet } from '../image-set.js';
 import { toTensor } from '../to-tensor.js';
 import type { Standardization } from './standardize.js';
 
+/**
+ * Options of `batches`: the batch size (required, ≥ 1), shuffling, and the conversion to float
+ * (`standardization`, default none; `dtype`, default `getDefaultDType()`).
+ */
 export interface BatchOptions {
   batchSize: number;
   /** Shuffles the order (one fresh permutation per call); without it batches follow the set's order. */
@@ -13,6 +17,7 @@ export interface BatchOptions {
   dtype?: DType;
 }
 
+/** One batch from `batches`: float images, their labels, and which rows of the set they are. */
 export interface Batch {
   /** Float images [b, C, H, W]; the caller owns it (dispose it, or run inside `tidy`). */
   x: Tensor;

@@ -53,6 +53,7 @@ export function groupSplit(groups: readonly string[], valFraction: number, rng: 
   return { train: sorted(train), val: sorted(val) };
 }
 
+/** Options of `trainValSplit`. */
 export interface TrainValOptions {
   /** Fraction of rows for validation (default 0.1). */
   valFraction?: number;

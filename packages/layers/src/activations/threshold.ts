@@ -18,7 +18,12 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  */
 export class Threshold extends Module {
   static readonly typeName: string = 'Threshold';
-  /** Set by fuseActivations when the module before this ReLU applies it. */
+  /**
+   * Set by fuseActivations when the module before this ReLU applies it.
+   * Left out of the API reference: only fuseActivations and unfuseActivations manage it.
+   *
+   * @internal
+   */
   reluFusion: ReluFusion | null = null;
 
   constructor(

@@ -2,17 +2,7 @@ import { type DType, fromTypedArray, Rng, Tensor, withBackend } from '@funt/tens
 import { type Activity, type ActivityShape, isTableShape, tensorsOf } from '../module/activity.js';
 import type { Module } from '../module/module.js';
 
-/**
- * Runs one module on two backends and compares everything it computes: the output, the
- * gradient w.r.t. the input, every parameter gradient and every buffer after the step (batch
- * norm's running statistics). The module is built once per backend by `build`, and the second
- * copy receives the first's state through `loadStateDict`, so both start from the same weights.
- *
- * The error of each tensor is max|a − b| / max(1, max|a|): absolute below magnitude 1 and
- * relative above it. Float32 kernels that sum in different orders differ by a few ulps times
- * the length of their sums: layers of realistic size agree to ~1e-7..1e-6, and the default
- * tolerance 1e-5 leaves room for sums of thousands of terms while catching any indexing bug.
- */
+/** Options of `compareBackends`. */
 export interface BackendComparisonOptions {
   /** The two backends (default ['reference', 'wasm']). */
   backends?: readonly [string, string];
@@ -24,11 +14,16 @@ export interface BackendComparisonOptions {
   beforeForward?: (module: Module) => void;
 }
 
+/**
+ * The result of `compareBackends`: every compared tensor's scaled error, the worst, and whether all
+ * are within `tolerance`.
+ */
 export interface BackendComparison {
   ok: boolean;
   tolerance: number;
   errors: { name: string; error: number }[];
   worst: { name: string; error: number };
+  /** A header line, then one line per tensor with its error. */
   toString(): string;
 }
 
@@ -45,6 +40,17 @@ export function scaledError(a: ArrayLike<number>, b: ArrayLike<number>): number 
   return diff / scale;
 }
 
+/**
+ * Runs one module on two backends and compares everything it computes: the output, the
+ * gradient w.r.t. the input, every parameter gradient and every buffer after the step (batch
+ * norm's running statistics). The module is built once per backend by `build`, and the second
+ * copy receives the first's state through `loadStateDict`, so both start from the same weights.
+ *
+ * The error of each tensor is max|a − b| / max(1, max|a|): absolute below magnitude 1 and
+ * relative above it. Float32 kernels that sum in different orders differ by a few ulps times
+ * the length of their sums: layers of realistic size agree to ~1e-7..1e-6, and the default
+ * tolerance 1e-5 leaves room for sums of thousands of terms while catching any indexing bug.
+ */
 export function compareBackends(
   build: () => Module,
   inputShape: ActivityShape,

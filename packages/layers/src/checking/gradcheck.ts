@@ -27,7 +27,7 @@ function valuesOf(v: Values): ArrayLike<number> {
  * The cs231n relative error: max over elements of |a − b| / max(|a| + |b|, tiny). `tiny` keeps
  * elements that are both (nearly) zero from dividing by zero; they are then compared absolutely.
  */
-export function relativeError(a: Values, b: Values, tiny = 1e-8): number {
+export function relativeError(a: Tensor | ArrayLike<number>, b: Tensor | ArrayLike<number>, tiny = 1e-8): number {
   const x = valuesOf(a);
   const y = valuesOf(b);
   if (x.length !== y.length) throw new RangeError(`relativeError: ${x.length} values vs ${y.length}`);
@@ -42,6 +42,7 @@ export function relativeError(a: Values, b: Values, tiny = 1e-8): number {
 /** Central differences, from @funt/tensor (re-exported here as part of this API). */
 export { numericalGradient };
 
+/** Options of `checkModuleGradients` and `checkCriterionGradients`. */
 export interface GradCheckOptions {
   /** Seed for the random input and output weights R (default 1). */
   seed?: number;
@@ -64,6 +65,7 @@ export interface GradCheckOptions {
   beforeForward?: () => void;
 }
 
+/** The relative error of one checked gradient. */
 export interface GradError {
   /** 'input' (or 'input.0' for a table), or a parameter name such as '0.weight'. */
   name: string;
@@ -72,6 +74,10 @@ export interface GradError {
   scale: number;
 }
 
+/**
+ * The result of a gradient check: the error of every checked tensor, the worst, and whether all are
+ * within `tolerance`. `toString()` gives one line per tensor, for a failing test's message.
+ */
 export interface GradCheckReport {
   ok: boolean;
   tolerance: number;
@@ -79,6 +85,7 @@ export interface GradCheckReport {
   errors: GradError[];
   /** The worst entry of `errors`. */
   worst: GradError;
+  /** A header line (passed or FAILED), then one line per tensor with its error and gradient scale. */
   toString(): string;
 }
 
@@ -151,6 +158,15 @@ function makeInput(shape: ActivityShape, rng: Rng, dtype: DType, given?: Activit
  * Checks `module.backward` against numerical gradients w.r.t. the input and every parameter.
  * `inputShape` is one shape, or a list of shapes for a table input. The module's mode is used
  * as is (check batch norm in both). Parameter gradients are zeroed first and left dirty.
+ * Throws unless the module computes in float64 or `tolerance` is given.
+ *
+ * @example
+ * ```ts
+ * withBackend('reference', () => {
+ *   const report = checkModuleGradients(new SpatialConvolution(2, 3, 3, 3), [2, 2, 5, 5]);
+ *   if (!report.ok) throw new Error(report.toString());
+ * }, 'float64');
+ * ```
  */
 export function checkModuleGradients(
   module: Module,

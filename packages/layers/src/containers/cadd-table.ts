@@ -21,7 +21,12 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  */
 export class CAddTable extends Module {
   static readonly typeName: string = 'CAddTable';
-  /** Set by fuseActivations when this module applies the ReLU that follows it. */
+  /**
+   * Set by fuseActivations when this module applies the ReLU that follows it.
+   * Left out of the API reference: only fuseActivations and unfuseActivations manage it.
+   *
+   * @internal
+   */
   reluFusion: ReluFusion | null = null;
   private readonly grads: Tensor[] = [];
 

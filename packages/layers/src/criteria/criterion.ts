@@ -25,17 +25,26 @@ export abstract class Criterion {
     return typeNameOf(this);
   }
 
+  /** The loss of `input` against `target`, averaged over the batch; also kept in `output`. */
   forward(input: Tensor, target: Target): number {
     this.output = this.updateOutput(input, target);
     return this.output;
   }
 
+  /**
+   * The gradient of the loss w.r.t. `input` (same shape), also kept in `gradInput`. The tensor belongs
+   * to the criterion and is overwritten by the next call.
+   */
   backward(input: Tensor, target: Target): Tensor {
     this.gradInput = this.updateGradInput(input, target);
     return this.gradInput;
   }
 
+  /** Computes the loss; what `forward` calls. Subclasses implement it. */
   abstract updateOutput(input: Tensor, target: Target): number;
+  /**
+   * Computes the gradient w.r.t. the input into a kept buffer; what `backward` calls. Subclasses implement it.
+   */
   abstract updateGradInput(input: Tensor, target: Target): Tensor;
 
   /** Frees the kept buffers. */
@@ -44,6 +53,7 @@ export abstract class Criterion {
     this.gradInput = null;
   }
 
+  /** The class name, as Torch prints a criterion. */
   toString(): string {
     return this.typeName;
   }

@@ -32,7 +32,12 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  */
 export class BatchNormalization extends Module {
   static readonly typeName: string = 'BatchNormalization';
-  /** Set by fuseActivations when this module applies the ReLU that follows it. */
+  /**
+   * Set by fuseActivations when this module applies the ReLU that follows it.
+   * Left out of the API reference: only fuseActivations and unfuseActivations manage it.
+   *
+   * @internal
+   */
   reluFusion: ReluFusion | null = null;
 
   /** Rank of the input: 2 here, 4 for the spatial version. */

@@ -10,6 +10,10 @@ export interface Fans {
   fanOut: number;
 }
 
+/**
+ * Fills `t` in place from `rng`, scaled by the fans of the layer that owns it (`init.kaimingNormal`,
+ * `init.torchDefault`, …); `InitOptions` passes one to `reset`.
+ */
 export type Initializer = (t: Tensor, fans: Fans, rng: Rng) => void;
 
 /** Torch's `reset()`: uniform in ±1/√fanIn (weights and biases alike). */

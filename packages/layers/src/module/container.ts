@@ -114,6 +114,10 @@ export abstract class Container extends Module {
 
   // ---- children ------------------------------------------------------------------------------
 
+  /**
+   * Runs `child.forward(input)` on behalf of this container: errors name the child, and a running
+   * memory plan sees the call. Containers call their children through this, never directly.
+   */
   protected forwardChild(child: Module, input: Activity): Activity {
     return this.run(child, () => {
       const out = child.forward(input);
@@ -122,6 +126,9 @@ export abstract class Container extends Module {
     });
   }
 
+  /**
+   * Runs `child.backward(input, gradOutput)` on behalf of this container, as `forwardChild` does the forward.
+   */
   protected backwardChild(child: Module, input: Activity, gradOutput: Activity): Activity {
     return this.run(child, () => {
       const g = child.backward(input, gradOutput);

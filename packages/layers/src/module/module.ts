@@ -157,12 +157,18 @@ export abstract class Module {
     return this.ownParameters.get(name) ?? null;
   }
 
+  /**
+   * Registers `value` as this module's non-trainable state `name` (running statistics, say): it is
+   * saved and loaded by `stateDict`/`loadStateDict`, moved by `to`, and exempt from `tidy`. The
+   * module owns the tensor from then on.
+   */
   protected addBuffer(name: string, value: Tensor): StateBuffer {
     const b: StateBuffer = { name, value: keep(value) };
     this.ownBuffers.set(name, b);
     return b;
   }
 
+  /** This module's own buffer `name`; throws when it has none of that name. */
   protected buffer(name: string): StateBuffer {
     const b = this.ownBuffers.get(name);
     if (!b) throw new Error(`${this.typeName}: no buffer '${name}'`);
@@ -204,6 +210,10 @@ export abstract class Module {
     return n;
   }
 
+  /**
+   * Sets the gradient of every parameter in the tree to 0. `backward` adds to the gradients, so call
+   * this before each step's backward.
+   */
   zeroGradParameters(): void {
     for (const p of this.parameters()) fill(p.grad, 0);
   }

@@ -96,13 +96,21 @@ export class TensorCache {
     return t;
   }
 
-  /** From now on `get(key)` takes its memory from `lender` (null: from the key's own tensor again). */
+  /**
+   * From now on `get(key)` takes its memory from `lender` (null: from the key's own tensor again).
+   *
+   * @internal
+   */
   lend(key: string, lender: Lender | null): void {
     if (lender) this.lenders.set(key, lender);
     else this.lenders.delete(key);
   }
 
-  /** Drops the cached view of lent memory under `key` (its plan is gone; the view would keep the memory alive). */
+  /**
+   * Drops the cached view of lent memory under `key` (its plan is gone; the view would keep the memory alive).
+   *
+   * @internal
+   */
   dropBorrowed(key: string): void {
     this.borrowed.get(key)?.dispose();
     this.borrowed.delete(key);

@@ -18,15 +18,19 @@ export abstract class WeightedModule extends Module {
   /** Fan-in and fan-out of one output unit, for the initialisers. */
   protected abstract fans(): Fans;
 
+  /** The weight parameter (its live tensor; updates write into it). */
   get weight(): Tensor {
     return this.parameter('weight')!.value;
   }
+  /** The gradient of the loss w.r.t. `weight`, accumulated by `backward`. */
   get gradWeight(): Tensor {
     return this.parameter('weight')!.grad;
   }
+  /** The bias parameter, or null after `noBias()`. */
   get bias(): Tensor | null {
     return this.parameter('bias')?.value ?? null;
   }
+  /** The gradient of the loss w.r.t. `bias`, or null after `noBias()`. */
   get gradBias(): Tensor | null {
     return this.parameter('bias')?.grad ?? null;
   }
@@ -46,6 +50,7 @@ export abstract class WeightedModule extends Module {
     return this;
   }
 
+  /** ', without bias' when the bias was dropped, else '': the tail of `describe()` in printouts. */
   protected biasNote(): string {
     return this.bias ? '' : ', without bias';
   }

@@ -121,8 +121,6 @@ export interface PlanStats {
   bytes: number;
 }
 
-type Phase = 'forward' | 'backward';
-
 /** A planned key and the function that lends it its slot. */
 interface Loan {
   tensor: PlannedTensor;
@@ -174,7 +172,7 @@ export class MemoryPlan {
   }
 
   /** Runs one pass with this plan's keys lent their slots. */
-  run<T>(phase: Phase, pass: () => T): T {
+  run<T>(phase: 'forward' | 'backward', pass: () => T): T {
     if (phase === 'backward') this.sizeGradients();
     for (const { tensor, lend } of this.loans) tensor.cache.lend(tensor.key, lend);
     running = this;
@@ -256,6 +254,7 @@ export class MemoryPlan {
     this.aliasing.add(module);
   }
 
+  /** How many planned tensors share how many slots, and the bytes the slots hold. */
   stats(): PlanStats {
     return { shared: this.loans.length, slots: this.slots.length, bytes: this.slots.reduce((n, s) => n + s.bytes, 0) };
   }

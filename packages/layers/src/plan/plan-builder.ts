@@ -154,6 +154,7 @@ export class PlanBuilder {
     this.inputs.set(module, input);
   }
 
+  /** What `module` was given in this walk's forward (null when not recorded). */
   inputOf(module: Named): PlannedActivity {
     return this.inputs.get(module) ?? null;
   }
@@ -164,6 +165,7 @@ export class PlanBuilder {
     return output;
   }
 
+  /** What `module` returned in this walk's forward (null when not recorded). */
   outputOf(module: Named): PlannedActivity {
     return this.outputs.get(module) ?? null;
   }

@@ -11,8 +11,11 @@ import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
  * w.r.t. weight and bias. SpatialConvolution and SpatialFullConvolution differ only here.
  */
 export interface ConvolutionKernels {
+  /** y = layer(x) written into `out` ([N, nOutputPlane, Ho, Wo]). */
   forward(x: Tensor, w: Tensor, bias: Tensor | null, opts: ConvTranspose2dOptions, out: Tensor): Tensor;
+  /** dx of `inputShape` from dy, overwriting `out`. */
   backwardData(dy: Tensor, w: Tensor, inputShape: Shape, opts: ConvTranspose2dOptions, out: Tensor): Tensor;
+  /** Adds (with `grads.accumulate`) the weight and bias gradients into `grads.dw` and `grads.db`. */
   backwardFilter(x: Tensor, dy: Tensor, wShape: Shape, opts: ConvTranspose2dOptions, grads: FilterGradients): unknown;
 }
 
@@ -52,6 +55,7 @@ export abstract class Convolution extends WeightedModule {
     return { fanIn: this.nInputPlane * area, fanOut: this.nOutputPlane * area };
   }
 
+  /** The stride and padding in the tensor ops' [height, width] order. */
   protected options(): Conv2dOptions {
     return { stride: [this.dH, this.dW], padding: [this.padH, this.padW] };
   }

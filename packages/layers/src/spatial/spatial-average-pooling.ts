@@ -15,16 +15,23 @@ export class SpatialAveragePooling extends SpatialPooling {
     super(kW, kH, dW, dH, padW, padH);
   }
 
+  /**
+   * Divides each window's sum by the whole window, padding included (the default; Torch's `setCountIncludePad()`).
+   */
   setCountIncludePad(): this {
     this.countIncludePad = true;
     return this;
   }
 
+  /**
+   * Divides each window's sum by the number of real (unpadded) cells in it (Torch's `setCountExcludePad()`).
+   */
   setCountExcludePad(): this {
     this.countIncludePad = false;
     return this;
   }
 
+  /** The pooling geometry with the `countIncludePad` choice. */
   protected override options(): Pool2dOptions {
     return { ...super.options(), countIncludePad: this.countIncludePad };
   }

@@ -49,6 +49,7 @@ export class SpatialFullConvolution extends Convolution {
     this.createWeights([nInputPlane, nOutputPlane, kH, kW], [nOutputPlane]);
   }
 
+  /** The stride, padding and output padding (adjW, adjH) in the tensor ops' [height, width] order. */
   protected override options(): ConvTranspose2dOptions {
     return { ...super.options(), outputPadding: [this.adjH, this.adjW] };
   }

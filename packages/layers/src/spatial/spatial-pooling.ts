@@ -39,6 +39,7 @@ export abstract class SpatialPooling extends Module {
     return this;
   }
 
+  /** The window geometry in the tensor ops' [height, width] order, with the rounding mode. */
   protected options(): Pool2dOptions {
     return {
       kernel: [this.kH, this.kW],
@@ -48,6 +49,9 @@ export abstract class SpatialPooling extends Module {
     };
   }
 
+  /**
+   * The input as a [N, C, H, W] tensor; throws a LayerError when it is not one or is smaller than the window.
+   */
   protected check(input: Activity): Tensor {
     const x = expectTensor(this, input);
     expectShape(this, x, [['N', 'C', 'H', 'W']]);
@@ -63,6 +67,7 @@ export abstract class SpatialPooling extends Module {
     return x;
   }
 
+  /** [N, C, Ho, Wo] for input x, rounded as `ceil()`/`floor()` chose. */
   protected outputShape(x: Tensor): number[] {
     return [
       x.shape[0],

@@ -6,6 +6,7 @@ export class ConstantSchedule extends OptionsSchedule<Record<string, never>> {
     super('constant', {}, {}, {});
   }
 
+  /** 1 at every epoch. */
   factor(_epoch: number): number {
     return 1;
   }

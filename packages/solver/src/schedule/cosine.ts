@@ -2,6 +2,7 @@ import { numberIn } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
 import { OptionsSchedule, positiveEpochs } from './schedule.js';
 
+/** Options of `CosineSchedule`; `epochs` is required, `minFactor` defaults to 0. */
 export interface CosineOptions {
   /** Length of the annealing in epochs; after it the factor stays at minFactor. */
   epochs: number;
@@ -19,6 +20,7 @@ export class CosineSchedule extends OptionsSchedule<CosineOptions> {
     super('cosine', { epochs: 1, minFactor: 0 }, { epochs: positiveEpochs, minFactor: numberIn(0, 1) }, options);
   }
 
+  /** minFactor + (1 − minFactor)·(1 + cos(π·epoch/epochs))/2, with epoch clamped to [0, epochs]. */
   factor(epoch: number): number {
     const { epochs, minFactor } = this.options;
     const progress = Math.min(Math.max(epoch, 0), epochs) / epochs;

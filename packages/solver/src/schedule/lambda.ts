@@ -17,6 +17,9 @@ export class LambdaSchedule extends OptionsSchedule<Record<string, never>> {
     this.fn = fn;
   }
 
+  /**
+   * The user function of ⌊epoch⌋; throws a SolverConfigError when it returns anything but a finite number ≥ 0.
+   */
   factor(epoch: number): number {
     const e = Math.floor(epoch);
     const f = this.fn(e);

@@ -1,6 +1,7 @@
 import { numberIn } from '../checks.js';
 import { OptionsSchedule } from './schedule.js';
 
+/** Options of `MultiStepSchedule`; defaults `{ milestones: [80, 120], gamma: 0.1 }` (the ResNet recipe). */
 export interface MultiStepOptions {
   /** Epochs (counting from 0) at whose start the rate is multiplied by gamma, ascending. */
   milestones: number[];
@@ -28,6 +29,7 @@ export class MultiStepSchedule extends OptionsSchedule<MultiStepOptions> {
     );
   }
 
+  /** gamma^(number of milestones ≤ ⌊epoch⌋). */
   factor(epoch: number): number {
     const e = Math.floor(epoch);
     let passed = 0;

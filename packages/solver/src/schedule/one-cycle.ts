@@ -2,6 +2,7 @@ import { isBoolean, numberIn, oneOf } from '../checks.js';
 import { SolverConfigError } from '../errors.js';
 import { OptionsSchedule, positiveEpochs } from './schedule.js';
 
+/** Options of `OneCycleSchedule`, as PyTorch's OneCycleLR names them; `epochs` is required. */
 export interface OneCycleOptions {
   /** Length of the cycle in epochs (PyTorch's `epochs`); afterwards the factor stays at its final value. */
   epochs: number;

@@ -22,9 +22,18 @@ export interface ScheduleState {
  */
 export interface Schedule {
   readonly type: string;
+  /**
+   * The multiplier of the configured learning rate at `epoch` (from 0, fractional within an
+   * epoch); ≥ 0. `iterationsPerEpoch` converts epochs to steps for schedules defined in steps.
+   */
   factor(epoch: number, iterationsPerEpoch?: number): number;
+  /** The momentum the update rule uses at `epoch`, or null to leave the rule's own. */
   momentum?(epoch: number, iterationsPerEpoch?: number): number | null;
+  /** The schedule's type and options, as plain JSON-serialisable data (checkpoints store it). */
   state(): ScheduleState;
+  /**
+   * Restores options from `state()` output; throws a SolverConfigError when the type differs or an option is invalid.
+   */
   loadState(state: ScheduleState): void;
 }
 
@@ -46,16 +55,25 @@ export abstract class OptionsSchedule<T extends object> implements Schedule {
     this.configure(given);
   }
 
+  /**
+   * Checks `given` against the option defaults and checks and makes it the options; throws a
+   * SolverConfigError naming any unknown key or invalid value.
+   */
   protected configure(given: unknown): void {
     this.options = checkOptions(`schedule '${this.type}'`, this.defaults, this.checks, given);
   }
 
+  /** The multiplier of the configured learning rate at `epoch` (from 0, fractional within an epoch); ≥ 0. */
   abstract factor(epoch: number): number;
 
+  /** The schedule's type and options, as plain JSON-serialisable data (checkpoints store it). */
   state(): ScheduleState {
     return { type: this.type, ...(this.options as Record<string, unknown>) };
   }
 
+  /**
+   * Restores options from `state()` output; throws a SolverConfigError when the type differs or an option is invalid.
+   */
   loadState(state: ScheduleState): void {
     if (state === null || typeof state !== 'object' || state.type !== this.type) {
       throw new SolverConfigError(

@@ -3,6 +3,7 @@ import { SolverConfigError } from '../errors.js';
 import { ConstantSchedule } from './constant.js';
 import { OptionsSchedule, positiveEpochs, type Schedule, type ScheduleState } from './schedule.js';
 
+/** Options of `WarmupSchedule`; defaults `{ epochs: 1, startFactor: 0.1 }`. */
 export interface WarmupOptions {
   /** Length of the ramp in epochs (may be fractional: 0.5 = half an epoch of iterations). */
   epochs: number;
@@ -30,6 +31,7 @@ export class WarmupSchedule extends OptionsSchedule<WarmupOptions> {
     this.inner = inner;
   }
 
+  /** The ramp (startFactor → 1 over `epochs`, then 1) times the inner schedule's factor. */
   factor(epoch: number, iterationsPerEpoch?: number): number {
     const { epochs, startFactor } = this.options;
     const ramp = epoch >= epochs ? 1 : startFactor + ((1 - startFactor) * Math.max(epoch, 0)) / epochs;
@@ -41,6 +43,7 @@ export class WarmupSchedule extends OptionsSchedule<WarmupOptions> {
     return this.inner.momentum?.(epoch, iterationsPerEpoch) ?? null;
   }
 
+  /** The warm-up's options, with the inner schedule's state under `then`. */
   override state(): ScheduleState {
     return { ...super.state(), then: this.inner.state() };
   }

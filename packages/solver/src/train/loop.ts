@@ -11,6 +11,7 @@ import { InterruptWatch } from './signals.js';
 import { outOfPatience, recordStop, stopMessage } from './stopping.js';
 import { validate } from './validate.js';
 
+/** What `Solver.train` returns: how the run ended and its best validation accuracy. */
 export interface TrainResult {
   /**
    * 'interrupted' after a stop request (a signal or requestStop): the checkpoint, when a path

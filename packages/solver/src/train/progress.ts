@@ -19,8 +19,11 @@ export interface ProgressReporter {
 }
 
 /** Where progress is written: process.stdout in Node, or anything with `write(text)`. */
+/** Where progress goes: anything with `write` (a terminal, a file stream, a page's log). */
 export interface ProgressStream {
+  /** Writes a piece of progress text. */
   write(text: string): unknown;
+  /** True on a terminal: the bar redraws its line in place. */
   isTTY?: boolean;
 }
 

@@ -85,6 +85,7 @@ export interface SafetensorsHeader {
   metadata: Record<string, string>;
 }
 
+/** How `loadSafetensors` and `decodeSafetensors` convert what they read. */
 export interface SafetensorsReadOptions {
   /** Convert every tensor to this dtype (e.g. 'float32' to read an F64 file onto a float32-only backend). */
   dtype?: DType;
@@ -95,6 +96,10 @@ export interface SafetensorsReadOptions {
   skipUnsupported?: boolean;
 }
 
+/**
+ * What a safetensors file holds: tensors by name (new tensors on the active backend, owned by the caller),
+ * the header's string metadata, and the names of skipped tensors.
+ */
 export interface SafetensorsContents {
   tensors: Record<string, Tensor>;
   metadata: Record<string, string>;

@@ -40,6 +40,7 @@ export function conv2dBackwardData(
   return dx;
 }
 
+/** Where `conv2dBackwardFilter` writes the weight and bias gradients, and whether it adds to them. */
 export interface FilterGradients {
   /** Where to write dw; allocated when undefined. */
   dw?: Tensor;

@@ -54,14 +54,32 @@ function checkOperand(op: string, v: Tensor | number): void {
   checkLive(op, v);
 }
 
+/**
+ * a + b elementwise, with NumPy broadcasting; either side may be a number. Writes into `out` when
+ * given (which may be `a` or `b` for an in-place update), else into a new tensor.
+ *
+ * @example
+ * ```ts
+ * const y = add(x, bias.reshape([1, -1])); // [N, K] + [1, K]
+ * add(x, 1, x); // in place
+ * ```
+ */
 export const add = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('add', 'add', a, b, out);
+/** a - b elementwise, broadcasting like `add`; may write in place into `out`. */
 export const sub = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('sub', 'sub', a, b, out);
+/** a · b elementwise, broadcasting like `add`; may write in place into `out`. */
 export const mul = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('mul', 'mul', a, b, out);
+/**
+ * a / b elementwise (IEEE: x / 0 is ±Infinity or NaN), broadcasting like `add`; may write in place into `out`.
+ */
 export const div = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('div', 'div', a, b, out);
+/** The larger of a and b elementwise (NaN if either is NaN), broadcasting like `add`. */
 export const maximum = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor =>
   binary('max', 'maximum', a, b, out);
+/** The smaller of a and b elementwise (NaN if either is NaN), broadcasting like `add`. */
 export const minimum = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor =>
   binary('min', 'minimum', a, b, out);
+/** a raised to the power b elementwise (`Math.pow` semantics), broadcasting like `add`. */
 export const pow = (a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor => binary('pow', 'pow', a, b, out);
 /**
  * relu(a + b) in one pass: the residual join of a ResNet block with its ReLU fused, bit for bit
@@ -78,15 +96,25 @@ export function unary(op: UnaryOp, x: Tensor, out?: Tensor): Tensor {
   return y;
 }
 
+/** -x elementwise; `out` may be `x`. */
 export const neg = (x: Tensor, out?: Tensor): Tensor => unary('neg', x, out);
+/** e^x elementwise; `out` may be `x`. */
 export const exp = (x: Tensor, out?: Tensor): Tensor => unary('exp', x, out);
+/** Natural logarithm elementwise (-Infinity at 0, NaN below); `out` may be `x`. */
 export const log = (x: Tensor, out?: Tensor): Tensor => unary('log', x, out);
+/** Square root elementwise (NaN below 0); `out` may be `x`. */
 export const sqrt = (x: Tensor, out?: Tensor): Tensor => unary('sqrt', x, out);
+/** |x| elementwise; `out` may be `x`. */
 export const abs = (x: Tensor, out?: Tensor): Tensor => unary('abs', x, out);
+/** max(x, 0) elementwise, with relu(NaN) = 0 (like `threshold(x, 0, 0)`); `out` may be `x`. */
 export const relu = (x: Tensor, out?: Tensor): Tensor => unary('relu', x, out);
+/** Hyperbolic tangent elementwise; `out` may be `x`. */
 export const tanh = (x: Tensor, out?: Tensor): Tensor => unary('tanh', x, out);
+/** 1 / (1 + e^-x) elementwise; `out` may be `x`. */
 export const sigmoid = (x: Tensor, out?: Tensor): Tensor => unary('sigmoid', x, out);
+/** x² elementwise; `out` may be `x`. */
 export const square = (x: Tensor, out?: Tensor): Tensor => unary('square', x, out);
+/** -1, 0 or 1 by the sign of x (sign(0) = 0, NaN stays NaN); `out` may be `x`. */
 export const sign = (x: Tensor, out?: Tensor): Tensor => unary('sign', x, out);
 
 /** out = x > th ? x : value (Torch's Threshold). */

@@ -65,6 +65,7 @@ export function concat(xs: readonly Tensor[], axis = 0, out?: Tensor): Tensor {
   return y;
 }
 
+/** One [before, after] pair of non-negative element counts per axis, as `pad` and `padBackward` take them. */
 export type Pads = readonly (readonly [number, number])[];
 
 /**

@@ -3,6 +3,10 @@ import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkLive, checkRank, commonDType, output } from './validate.js';
 
+/**
+ * Options of `matmul`: transposes (default false), scales alpha (default 1) and beta (default 0), and the
+ * [M, N] output to write (required when beta ≠ 0).
+ */
 export interface MatmulArgs {
   transA?: boolean;
   transB?: boolean;

@@ -84,6 +84,15 @@ function checkDy(op: string, dy: Tensor, expected: Shape, inputShape: Shape): vo
   }
 }
 
+/**
+ * The maximum of each window of x [N, C, H, W], giving [N, C, Ho, Wo] (Torch SpatialMaxPooling):
+ * padded cells never win, and a NaN in a window wins. Throws a ShapeError when the windows do not fit.
+ *
+ * @example
+ * ```ts
+ * const y = maxPool2d(x, { kernel: 2 }); // [N, C, 32, 32] → [N, C, 16, 16]
+ * ```
+ */
 export function maxPool2d(x: Tensor, opts: Pool2dOptions, out?: Tensor): Tensor {
   checkLive('maxPool2d', x);
   checkRank('maxPool2d', 'input', x, 4);
@@ -106,6 +115,10 @@ export function maxPool2dBackward(x: Tensor, dy: Tensor, opts: Pool2dOptions, ou
   return dx;
 }
 
+/**
+ * The mean of each window of x [N, C, H, W], giving [N, C, Ho, Wo] (Torch SpatialAveragePooling),
+ * dividing by the whole window including padding unless `countIncludePad` is false.
+ */
 export function avgPool2d(x: Tensor, opts: Pool2dOptions, out?: Tensor): Tensor {
   checkLive('avgPool2d', x);
   checkRank('avgPool2d', 'input', x, 4);

@@ -47,12 +47,31 @@ function reduction(op: ReduceOp, x: Tensor, axes?: number | readonly number[], k
   return y;
 }
 
+/**
+ * Sum over `axes` (all by default; negative axes count from the end), dropping them unless `keepdims`.
+ * The sum over an empty axis is 0.
+ *
+ * @example
+ * ```ts
+ * const rowSums = sum(x, 1, true); // [N, K] → [N, 1]
+ * const total = sum(x); // a scalar, shape []
+ * ```
+ */
 export const sum = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor =>
   reduction('sum', x, axes, keepdims, out);
+/** Mean over `axes` (all by default), dropping them unless `keepdims`; NaN over an empty axis. */
 export const mean = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor =>
   reduction('mean', x, axes, keepdims, out);
+/**
+ * Maximum over `axes` (all by default), dropping them unless `keepdims`; propagates NaN. Throws a
+ * ShapeError for an empty axis.
+ */
 export const max = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor =>
   reduction('max', x, axes, keepdims, out);
+/**
+ * Minimum over `axes` (all by default), dropping them unless `keepdims`; propagates NaN. Throws a
+ * ShapeError for an empty axis.
+ */
 export const min = (x: Tensor, axes?: number | readonly number[], keepdims = false, out?: Tensor): Tensor =>
   reduction('min', x, axes, keepdims, out);
 

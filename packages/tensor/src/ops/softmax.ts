@@ -27,7 +27,12 @@ function backward(op: string, y: Tensor, dy: Tensor, log: boolean, out?: Tensor)
   return dx;
 }
 
+/**
+ * Softmax over the last axis of x [B, K]: each row becomes probabilities that sum to 1 (computed
+ * stably, after subtracting the row maximum).
+ */
 export const softmax = (x: Tensor, out?: Tensor): Tensor => forward('softmax', x, false, out);
+/** Log-softmax over the last axis of x [B, K]: x minus the log-sum-exp of its row, computed stably. */
 export const logSoftmax = (x: Tensor, out?: Tensor): Tensor => forward('logSoftmax', x, true, out);
 /** dx from the softmax output y and dy. */
 export const softmaxBackward = (y: Tensor, dy: Tensor, out?: Tensor): Tensor =>

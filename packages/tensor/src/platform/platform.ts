@@ -30,7 +30,9 @@ export interface Platform {
   startKernelWorker(data: WorkerData, onError: (error: Error) => void): void;
 }
 
+/** How many threads the host allows the kernels, and why no more. */
 export interface ThreadLimit {
+  /** The most threads the host allows (1 where threads are unavailable). */
   threads: number;
   /** Why only one thread, or null when threads are available. */
   reason: string | null;

@@ -15,6 +15,11 @@ import { writeReport } from '../../report/build.js';
 import { createRunFolder, RUN_FILES, writeJson } from '../../run/run-folder.js';
 import { applyRuntime } from './runtime.js';
 
+/**
+ * What the saliency and fool commands share: the saved model (a run folder or a .safetensors file),
+ * the split to take images from, the output folder, and the runtime (threads, backend). The data set
+ * defaults to the one the model was trained on.
+ */
 export interface InspectionOptions extends Partial<DataOptions> {
   model: string;
   split: 'test' | 'val';

@@ -75,6 +75,7 @@ export function createWasmBackend(): Backend {
   };
 }
 
+/** The wasm backend's heap statistics (`HeapStats`) plus the size of the kernels' scratch arena. */
 export interface WasmMemoryStats extends HeapStats {
   /** Bytes of the kernels' scratch arena (part of bytesInUse). */
   scratchArenaBytes: number;
