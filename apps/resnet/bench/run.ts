@@ -1,20 +1,22 @@
 /**
  * `pnpm bench` in apps/resnet: ResNet-20 and ResNet-56 (3×32×32, 10 classes, batch 128) on
- * funt and on PyTorch, in the same run:
+ * funt, on PyTorch and (inference) on onnxruntime, in the same run:
  *
  *   - a full training step (forward, NLL loss, backward, SGD Nesterov update) and an
  *     inference pass, with 1 thread and with all threads, median of several steps after
- *     warm-up, in images/s; each configuration in its own process for its peak RSS;
+ *     warm-up, in images/s; each configuration in its own process for its peak RSS; the
+ *     inference pass also on onnxruntime-node, running the same seeded network as exported by
+ *     the app's `export` command (onnx-model.ts);
  *   - one training epoch over 50,000 synthetic images with flip + pad-2 crop augmentation
  *     through the Solver (estimated from 20 batches unless --epoch or --full);
  *   - the ResNet-20 training speed-up of all threads over one, paired: one process per
  *     implementation alternating 1-thread and all-thread steps (scaling.ts says why);
- *   - funt/PyTorch ratios for every figure, the performance targets, a table on stdout and
- *     bench-results/resnet.json at the repository root.
+ *   - funt/PyTorch and funt/onnxruntime ratios for every figure, the performance targets, a
+ *     table on stdout and bench-results/resnet.json at the repository root.
  *
  * Flags: --quick (fewer steps), --full (more steps and the whole epoch), --epoch (the whole
  * epoch), --models 20,56, --rounds k (repeat the step sweep k times and pool each
- * configuration's steps), --only steps|epoch, --no-pytorch; instead of all that, --profile
+ * configuration's steps), --only steps|epoch, --no-pytorch, --no-onnxruntime; instead of all that, --profile
  * (a CPU profile of the ResNet-20 training-step loop, summarised into bench-results/) or
  * --markdown (the tables of BENCHMARKS.md from bench-results/resnet.json and tensor.json).
  */
@@ -37,6 +39,8 @@ import type { EpochResult } from './epoch.js';
 import { resnetMarkdown, type TensorRow, tensorMarkdown } from './markdown.js';
 import { fingerprint, median } from './measure.js';
 import { type Measurement, parseMeasurement, poolMeasurements } from './measurement.js';
+import { exportBenchModel } from './onnx-model.js';
+import { type OrtStatus, ortStatus } from './onnxruntime.js';
 import { benchDistDir, kernelsWasm, kernelsWat, repoDir } from './paths.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
 import { PYTHON, runPytorch, runPytorchScaling, type TorchStatus, torchStatus } from './pytorch.js';
@@ -59,7 +63,7 @@ const ESTIMATE_BATCHES = 20;
 
 function usage(): never {
   console.log(
-    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--rounds k] [--only steps|epoch] [--no-pytorch] [--profile] [--markdown]',
+    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--rounds k] [--only steps|epoch] [--no-pytorch] [--no-onnxruntime] [--profile] [--markdown]',
   );
   process.exit(0);
 }
@@ -84,6 +88,18 @@ function runNode(script: string, args: string[], nodeFlags: string[] = []): stri
 function runFunt(config: StepConfig): Measurement {
   const args = configArgs(config);
   return parseMeasurement(runNode('funt-step.js', args), `node funt-step.js ${args.join(' ')}`);
+}
+
+function runOrt(config: StepConfig, onnx: string): Measurement {
+  const args = ['--onnx', onnx, ...configArgs(config)];
+  return parseMeasurement(runNode('ort-step.js', args), `node ort-step.js ${args.join(' ')}`);
+}
+
+/** onnxruntime's side of the sweep: where it runs, and the exported model of each depth. */
+interface OrtSide {
+  status: OrtStatus;
+  /** The ONNX file of ResNet-(6n+2), by n. */
+  models: Map<number, string>;
 }
 
 /**
@@ -172,13 +188,14 @@ function stepPairs(
   warmup: number,
   steps: number,
   torch: TorchStatus,
+  ort: OrtSide,
   rounds: number,
 ): { pairs: Pair[]; failures: string[] } {
   const sweeps: Pair[][] = [];
   const failures: string[] = [];
   for (let r = 0; r < rounds; r++) {
     if (rounds > 1) console.log(`round ${r + 1} of ${rounds}`);
-    const sweep = stepSweep(models, threadCounts, warmup, steps, torch);
+    const sweep = stepSweep(models, threadCounts, warmup, steps, torch, ort);
     sweeps.push(sweep.pairs);
     failures.push(...sweep.failures);
   }
@@ -186,19 +203,23 @@ function stepPairs(
   const key = (p: Pair) => `${p.model} ${p.mode} ${p.threads}`;
   const pairs = [...new Set(sweeps.flat().map(key))].map((k) => {
     const all = sweeps.flat().filter((p) => key(p) === k);
-    const torchRuns = all.map((p) => p.pytorch).filter((m): m is Measurement => m !== null);
+    const pool = (runs: (Measurement | null)[]) => {
+      const measured = runs.filter((m): m is Measurement => m !== null);
+      return measured.length ? poolMeasurements(measured) : null;
+    };
     return {
       ...all[0],
       funt: poolMeasurements(all.map((p) => p.funt)),
-      pytorch: torchRuns.length ? poolMeasurements(torchRuns) : null,
+      pytorch: pool(all.map((p) => p.pytorch)),
+      onnxruntime: pool(all.map((p) => p.onnxruntime)),
     };
   });
   console.log(`\npooled over ${rounds} rounds:`);
   for (const p of pairs) {
     const label = `${p.model} ${p.mode === 'train' ? 'training step' : 'inference'}, ${p.threads} thread${p.threads > 1 ? 's' : ''}`;
-    console.log(
-      `${label}: funt ${describe(p.funt)}${p.pytorch ? `; PyTorch ${describe(p.pytorch)}  → funt/PyTorch ${(p.funt.imagesPerSecond / p.pytorch.imagesPerSecond).toFixed(2)}` : ''}`,
-    );
+    const vs = (m: Measurement | null, name: string) =>
+      m ? `; ${name} ${describe(m)}  → funt/${name} ${(p.funt.imagesPerSecond / m.imagesPerSecond).toFixed(2)}` : '';
+    console.log(`${label}: funt ${describe(p.funt)}${vs(p.pytorch, 'PyTorch')}${vs(p.onnxruntime, 'onnxruntime')}`);
   }
   return { pairs, failures };
 }
@@ -210,9 +231,19 @@ function stepSweep(
   warmup: number,
   steps: number,
   torch: TorchStatus,
+  ort: OrtSide,
 ): { pairs: Pair[]; failures: string[] } {
   const pairs: Pair[] = [];
   const failures: string[] = [];
+  const attempt = (f: () => Measurement): Measurement | null => {
+    try {
+      return f();
+    } catch (err) {
+      failures.push((err as Error).message);
+      console.error(`bench: ${(err as Error).message}`);
+      return null;
+    }
+  };
   for (const n of models) {
     for (const threads of threadCounts) {
       for (const mode of ['train', 'infer'] as const) {
@@ -221,19 +252,18 @@ function stepSweep(
         try {
           const funt = runFunt(config);
           console.log(`${label}: funt ${describe(funt)}`);
-          let pytorch: Measurement | null = null;
-          if (torch.available) {
-            try {
-              pytorch = runPytorch(config);
-              console.log(
-                `${label}: PyTorch ${describe(pytorch)}  → funt/PyTorch ${(funt.imagesPerSecond / pytorch.imagesPerSecond).toFixed(2)}`,
-              );
-            } catch (err) {
-              failures.push((err as Error).message);
-              console.error(`bench: ${(err as Error).message}`);
-            }
-          }
-          pairs.push({ model: modelName(n), mode, threads, funt, pytorch });
+          const pytorch = torch.available ? attempt(() => runPytorch(config)) : null;
+          if (pytorch)
+            console.log(
+              `${label}: PyTorch ${describe(pytorch)}  → funt/PyTorch ${(funt.imagesPerSecond / pytorch.imagesPerSecond).toFixed(2)}`,
+            );
+          const onnx = mode === 'infer' ? ort.models.get(n) : undefined;
+          const onnxruntime = onnx ? attempt(() => runOrt(config, onnx)) : null;
+          if (onnxruntime)
+            console.log(
+              `${label}: onnxruntime ${describe(onnxruntime)}  → funt/onnxruntime ${(funt.imagesPerSecond / onnxruntime.imagesPerSecond).toFixed(2)}`,
+            );
+          pairs.push({ model: modelName(n), mode, threads, funt, pytorch, onnxruntime });
         } catch (err) {
           failures.push((err as Error).message);
           console.error(`bench: ${(err as Error).message}`);
@@ -359,12 +389,13 @@ const OPTIONS = {
   rounds: { type: 'string', default: '1' },
   only: { type: 'string' },
   'no-pytorch': { type: 'boolean', default: false },
+  'no-onnxruntime': { type: 'boolean', default: false },
   profile: { type: 'boolean', default: false },
   markdown: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
 
-function main(): void {
+async function main(): Promise<void> {
   // `pnpm bench -- --flag` hands the '--' on to the script: drop it.
   const argv = process.argv.slice(2);
   if (argv[0] === '--') argv.shift();
@@ -392,7 +423,6 @@ function main(): void {
   const threadCounts = all > 1 ? [1, all] : [1];
   const threads = threadControl();
 
-  const startLoad = loadavg()[0];
   console.log(`@funt/resnet benchmark, ${new Date().toISOString()}`);
   console.log(`${machineLine()}; load average ${load()} (a shared machine: other processes lower every figure)`);
   console.log(sourceLine());
@@ -422,6 +452,39 @@ function main(): void {
       ? `PyTorch ${torch.version} (${PYTHON}), measured in the same run`
       : `PyTorch skipped: ${torch.reason}`,
   );
+  const ortDir = mkdtempSync(join(tmpdir(), 'funt-bench-onnx-'));
+  const ort: OrtSide = {
+    status: values['no-onnxruntime']
+      ? { available: false, reason: '--no-onnxruntime' }
+      : values.only === 'epoch'
+        ? { available: false, reason: 'the epoch figure is funt only' }
+        : await ortStatus(),
+    models: new Map(),
+  };
+  if (ort.status.available) {
+    for (const n of models) ort.models.set(n, exportBenchModel(n, ortDir));
+    console.log(
+      `onnxruntime-node ${ort.status.version}, inference, measured in the same run on the same networks exported by funt-resnet's export command`,
+    );
+  } else console.log(`onnxruntime skipped: ${ort.status.reason}`);
+  try {
+    await measureAll(values, models, threadCounts, torch, ort);
+  } finally {
+    rmSync(ortDir, { recursive: true, force: true });
+  }
+}
+
+/** The step sweep, the paired speed-up and the epoch; the table, the targets and resnet.json. */
+async function measureAll(
+  values: { quick: boolean; full: boolean; epoch: boolean; rounds: string; only?: string },
+  models: number[],
+  threadCounts: number[],
+  torch: TorchStatus,
+  ort: OrtSide,
+): Promise<void> {
+  const all = threadCounts[threadCounts.length - 1];
+  const rounds = Number(values.rounds);
+  const startLoad = loadavg()[0];
   const [warmup, steps] = values.quick ? [1, 3] : values.full ? [3, 10] : [2, 5];
 
   const rows: ResultRow[] = [];
@@ -431,7 +494,7 @@ function main(): void {
     console.log(
       `batch ${BATCH}, 3×32×32, 10 classes; median of ${rounds > 1 ? `${rounds} rounds × ` : ''}${steps} steps after ${warmup} warm-up steps; one process per configuration${rounds > 1 ? ' and round' : ''}\n`,
     );
-    const r = stepPairs(models, threadCounts, warmup, steps, torch, rounds);
+    const r = stepPairs(models, threadCounts, warmup, steps, torch, ort, rounds);
     pairs = r.pairs;
     failures.push(...r.failures);
     rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
@@ -505,4 +568,4 @@ function main(): void {
   }
 }
 
-main();
+await main();
