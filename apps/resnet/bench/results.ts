@@ -47,9 +47,22 @@ export interface Pair {
   onnxruntime: Measurement | null;
 }
 
-/** The end-to-end epoch figures (run.ts --only epoch replaces just these). */
+/** The epoch figures (run.ts --only epoch replaces just these). */
 export function isEpochRow(r: Pick<ResultRow, 'name'>): boolean {
   return / epoch\b/.test(r.name);
+}
+
+/** The name every row of the end-to-end training run starts with (tta.ts). */
+export const TTA_PREFIX = 'end-to-end';
+
+/** The end-to-end figures (run.ts --only tta replaces just these). */
+export function isTtaRow(r: Pick<ResultRow, 'name'>): boolean {
+  return r.name.startsWith(`${TTA_PREFIX} `);
+}
+
+/** Which part of the benchmark made a row: the step sweep, the epoch or the end-to-end run. */
+export function partOf(r: Pick<ResultRow, 'name'>): 'steps' | 'epoch' | 'tta' {
+  return isTtaRow(r) ? 'tta' : isEpochRow(r) ? 'epoch' : 'steps';
 }
 
 const MODE_NAMES: Record<Mode, string> = { train: 'training step', infer: 'inference' };
@@ -245,6 +258,18 @@ export function checkTargets(rows: ResultRow[], threads: number): Target[] {
     targets.push({
       label: `funt ${threads} threads over 1 (training)`,
       status: scaling.median >= 1.7 ? 'met' : 'missed',
+      detail,
+    });
+  }
+  const wall = rows.find((r) => isTtaRow(r) && r.impl === 'funt' && r.name.endsWith(': wall time'));
+  const acc = (impl: Impl) => rows.find((r) => isTtaRow(r) && r.impl === impl && r.name.endsWith(': test accuracy'));
+  const [fAcc, tAcc] = [acc('funt'), acc('pytorch')];
+  if (wall?.ratioToPytorch !== undefined && fAcc && tAcc) {
+    const gap = fAcc.median - tAcc.median;
+    const detail = `${wall.ratioToPytorch.toFixed(2)}× PyTorch's wall time, test accuracy ${fAcc.median.toFixed(2)}% against ${tAcc.median.toFixed(2)}% (target ≤ 1×, accuracy no more than 0.3 points below)`;
+    targets.push({
+      label: 'end-to-end training run',
+      status: wall.ratioToPytorch <= 1 && gap >= -0.3 ? 'met' : 'missed',
       detail,
     });
   }

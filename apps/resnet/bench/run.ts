@@ -11,12 +11,15 @@
  *     through the Solver (estimated from 20 batches unless --epoch or --full);
  *   - the ResNet-20 training speed-up of all threads over one, paired: one process per
  *     implementation alternating 1-thread and all-thread steps (scaling.ts says why);
+ *   - with --tta (or --full): the end-to-end figure, a whole training run of the quickstart's
+ *     recipe on 60,000 digits on funt and on PyTorch, wall time and test accuracy (tta.ts);
  *   - funt/PyTorch and funt/onnxruntime ratios for every figure, the performance targets, a
  *     table on stdout and bench-results/resnet.json at the repository root.
  *
- * Flags: --quick (fewer steps), --full (more steps and the whole epoch), --epoch (the whole
- * epoch), --models 20,56, --rounds k (repeat the step sweep k times and pool each
- * configuration's steps), --only steps|epoch, --no-pytorch, --no-onnxruntime; instead of all that, --profile
+ * Flags: --quick (fewer steps), --full (more steps, the whole epoch and the end-to-end run),
+ * --epoch (the whole epoch), --tta (the end-to-end run; --tta-rounds k, --tta-epochs e),
+ * --models 20,56, --rounds k (repeat the step sweep k times and pool each configuration's
+ * steps), --only steps|epoch|tta, --no-pytorch, --no-onnxruntime; instead of all that, --profile
  * (a CPU profile of the ResNet-20 training-step loop, summarised into bench-results/) or
  * --markdown (the tables of BENCHMARKS.md from bench-results/resnet.json and tensor.json).
  */
@@ -39,6 +42,7 @@ import type { EpochResult } from './epoch.js';
 import { resnetMarkdown, type TensorRow, tensorMarkdown } from './markdown.js';
 import { fingerprint, median } from './measure.js';
 import { type Measurement, parseMeasurement, poolMeasurements } from './measurement.js';
+import { ensureMnist60k, MNIST60K } from './mnist60k.js';
 import { exportBenchModel } from './onnx-model.js';
 import { type OrtStatus, ortStatus } from './onnxruntime.js';
 import { benchDistDir, kernelsWasm, kernelsWat, repoDir } from './paths.js';
@@ -47,15 +51,17 @@ import { PYTHON, runPytorch, runPytorchScaling, type TorchStatus, torchStatus } 
 import {
   checkTargets,
   formatTable,
-  isEpochRow,
   type Pair,
   pairedScalingRows,
   pairRows,
+  partOf,
   type ResultRow,
   scalingRows,
 } from './results.js';
 import { parseScaling, type Scaling } from './scaling.js';
 import { threadControl } from './threads.js';
+import { runTta, type TtaRun, ttaRows } from './tta.js';
+import type { TtaConfig } from './tta-record.js';
 
 const BATCH = 128;
 const EPOCH_IMAGES = 50_000;
@@ -63,7 +69,7 @@ const ESTIMATE_BATCHES = 20;
 
 function usage(): never {
   console.log(
-    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--rounds k] [--only steps|epoch] [--no-pytorch] [--no-onnxruntime] [--profile] [--markdown]',
+    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--tta] [--models 20,56] [--rounds k] [--tta-rounds k] [--tta-epochs e] [--only steps|epoch|tta] [--no-pytorch] [--no-onnxruntime] [--profile] [--markdown]',
   );
   process.exit(0);
 }
@@ -300,6 +306,42 @@ function runEpoch(threads: number, whole: boolean): EpochResult {
   return JSON.parse(out[out.length - 1]) as EpochResult;
 }
 
+/**
+ * The end-to-end training run (tta.ts) on funt and on PyTorch, `rounds` times each, the order
+ * alternating by round; the data set is made first if bench-results/mnist60k does not hold it.
+ */
+function endToEnd(
+  threads: number,
+  epochs: number,
+  rounds: number,
+  torch: TorchStatus,
+): { rows: ResultRow[]; failures: string[] } {
+  const data = ensureMnist60k(join(repoDir, 'bench-results', 'mnist60k'), (line) => console.log(line));
+  const config: TtaConfig = { data, epochs, threads, seed: 0, validation: MNIST60K.validation };
+  console.log(
+    `\nend-to-end: the quickstart recipe (ResNet-14, F = 8, batch 64, cosine, crops + rotations) for ${epochs} epochs on ${data} (mnist60k.ts), ${threads} thread${threads > 1 ? 's' : ''}, ${rounds} round${rounds > 1 ? 's' : ''}, the whole process timed`,
+  );
+  const runs: Record<'funt' | 'pytorch', TtaRun[]> = { funt: [], pytorch: [] };
+  const failures: string[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const impls: ('funt' | 'pytorch')[] = torch.available ? ['funt', 'pytorch'] : ['funt'];
+    for (const impl of r % 2 === 0 ? impls : impls.reverse()) {
+      try {
+        const run = runTta(impl, config);
+        runs[impl].push(run);
+        const rec = run.record;
+        console.log(
+          `  ${impl === 'funt' ? 'funt' : 'PyTorch'}: ${run.wallSeconds.toFixed(1)} s (training ${rec.trainSeconds.toFixed(1)} s; epochs ${rec.epochSeconds.map((x) => x.toFixed(1)).join(', ')} s), test accuracy ${(100 * rec.testAccuracy).toFixed(2)}% (best epoch ${rec.bestEpoch}), peak ${(rec.peakRssBytes / MiB).toFixed(0)} MiB`,
+        );
+      } catch (err) {
+        failures.push((err as Error).message);
+        console.error(`bench: ${(err as Error).message}`);
+      }
+    }
+  }
+  return { rows: ttaRows(runs.funt, runs.pytorch, epochs), failures };
+}
+
 /** The kernels as a profiled process loads them, with names for its wasm-function[i] frames. */
 function kernelNames(): { file: string; bytes: Buffer; names: Map<number, string>; note: string } {
   const file = kernelsWasm;
@@ -390,6 +432,9 @@ const OPTIONS = {
   only: { type: 'string' },
   'no-pytorch': { type: 'boolean', default: false },
   'no-onnxruntime': { type: 'boolean', default: false },
+  tta: { type: 'boolean', default: false },
+  'tta-rounds': { type: 'string', default: '1' },
+  'tta-epochs': { type: 'string', default: '5' },
   profile: { type: 'boolean', default: false },
   markdown: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -417,8 +462,13 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
     fail(`--rounds takes a whole number from 1 to 20, got '${values.rounds}'`);
-  if (values.only !== undefined && values.only !== 'steps' && values.only !== 'epoch')
-    fail(`--only must be 'steps' or 'epoch', got '${values.only}'`);
+  if (values.only !== undefined && !['steps', 'epoch', 'tta'].includes(values.only))
+    fail(`--only must be 'steps', 'epoch' or 'tta', got '${values.only}'`);
+  for (const flag of ['tta-rounds', 'tta-epochs'] as const) {
+    const v = Number(values[flag]);
+    if (!Number.isInteger(v) || v < 1 || v > 20)
+      fail(`--${flag} takes a whole number from 1 to 20, got '${values[flag]}'`);
+  }
   const all = availableParallelism();
   const threadCounts = all > 1 ? [1, all] : [1];
   const threads = threadControl();
@@ -456,8 +506,8 @@ async function main(): Promise<void> {
   const ort: OrtSide = {
     status: values['no-onnxruntime']
       ? { available: false, reason: '--no-onnxruntime' }
-      : values.only === 'epoch'
-        ? { available: false, reason: 'the epoch figure is funt only' }
+      : values.only === 'epoch' || values.only === 'tta'
+        ? { available: false, reason: `--only ${values.only} measures no inference` }
         : await ortStatus(),
     models: new Map(),
   };
@@ -476,7 +526,16 @@ async function main(): Promise<void> {
 
 /** The step sweep, the paired speed-up and the epoch; the table, the targets and resnet.json. */
 async function measureAll(
-  values: { quick: boolean; full: boolean; epoch: boolean; rounds: string; only?: string },
+  values: {
+    quick: boolean;
+    full: boolean;
+    epoch: boolean;
+    rounds: string;
+    only?: string;
+    tta: boolean;
+    'tta-rounds': string;
+    'tta-epochs': string;
+  },
   models: number[],
   threadCounts: number[],
   torch: TorchStatus,
@@ -490,7 +549,10 @@ async function measureAll(
   const rows: ResultRow[] = [];
   const failures: string[] = [];
   let pairs: Pair[] = [];
-  if (values.only !== 'epoch') {
+  const parts = new Set(
+    values.only ? [values.only] : ['steps', 'epoch', ...(values.tta || values.full ? ['tta'] : [])],
+  );
+  if (parts.has('steps')) {
     console.log(
       `batch ${BATCH}, 3×32×32, 10 classes; median of ${rounds > 1 ? `${rounds} rounds × ` : ''}${steps} steps after ${warmup} warm-up steps; one process per configuration${rounds > 1 ? ' and round' : ''}\n`,
     );
@@ -514,7 +576,7 @@ async function measureAll(
         : `\nkernels: packages/tensor/build/kernels.wasm ${builds[0]}`,
     );
   }
-  if (values.only !== 'steps') {
+  if (parts.has('epoch')) {
     const whole = values.epoch || values.full;
     console.log(
       `\nepoch: ResNet-20, ${EPOCH_IMAGES.toLocaleString('en-US')} synthetic images, ${all} thread${all > 1 ? 's' : ''}, ${whole ? 'the whole epoch' : `estimated from ${ESTIMATE_BATCHES} batches (--epoch or --full for the whole epoch)`}`,
@@ -529,6 +591,11 @@ async function measureAll(
       failures.push((err as Error).message);
       console.error(`bench: ${(err as Error).message}`);
     }
+  }
+  if (parts.has('tta')) {
+    const r = endToEnd(all, Number(values['tta-epochs']), Number(values['tta-rounds']), torch);
+    rows.push(...r.rows);
+    failures.push(...r.failures);
   }
 
   console.log(`\nload average at the end: ${load()}\n`);
@@ -550,17 +617,14 @@ async function measureAll(
   mkdirSync(dirname(file), { recursive: true });
   const date = new Date().toISOString();
   const dated = rows.map((r) => ({ ...r, date }));
-  // With --only, the other part's rows of an earlier run stay in the file (each row has its date).
-  const kept =
-    values.only !== undefined && existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as ResultRow[]).filter(
-          (r) => isEpochRow(r) !== (values.only === 'epoch'),
-        )
-      : [];
-  writeFileSync(
-    file,
-    `${JSON.stringify(values.only === 'epoch' ? [...kept, ...dated] : [...dated, ...kept], null, 2)}\n`,
-  );
+  // The parts not measured now keep their rows of an earlier run (each row has its date), in
+  // the order steps, epoch, end-to-end.
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as ResultRow[]).filter((r) => !parts.has(partOf(r)))
+    : [];
+  const order = ['steps', 'epoch', 'tta'];
+  const merged = [...kept, ...dated].sort((a, b) => order.indexOf(partOf(a)) - order.indexOf(partOf(b)));
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
   console.log(`\nwrote ${file}`);
   if (failures.length) {
     console.error(`bench: ${failures.length} measurement(s) failed:\n  ${failures.join('\n  ')}`);
