@@ -33,7 +33,11 @@ export class CAddTable extends Module {
    * @internal
    */
   reluFusion: ReluFusion | null = null;
-  /** Set by foldBatchNorms when the body's last convolution computes this sum in evaluation. */
+  /**
+   * Set by foldBatchNorms when the body's last convolution computes this sum in evaluation.
+   *
+   * @internal
+   */
   residualFold: ResidualFold | null = null;
   private readonly grads: Tensor[] = [];
 

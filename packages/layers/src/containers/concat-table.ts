@@ -23,7 +23,11 @@ import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
  */
 export class ConcatTable extends Container {
   private readonly outputs: Tensor[] = [];
-  /** Set by foldBatchNorms when this container's branches are a folded residual join's. */
+  /**
+   * Set by foldBatchNorms when this container's branches are a folded residual join's.
+   *
+   * @internal
+   */
   residualFold: ResidualFold | null = null;
 
   constructor(...modules: Module[]) {

@@ -43,7 +43,11 @@ export class BatchNormalization extends Module {
    * @internal
    */
   reluFusion: ReluFusion | null = null;
-  /** Set by foldBatchNorms when the convolution before this module computes it in evaluation. */
+  /**
+   * Set by foldBatchNorms when the convolution before this module computes it in evaluation.
+   *
+   * @internal
+   */
   batchNormFold: BatchNormFold | null = null;
 
   /** Rank of the input: 2 here, 4 for the spatial version. */

@@ -60,6 +60,7 @@ export abstract class Convolution extends WeightedModule {
     return { stride: [this.dH, this.dW], padding: [this.padH, this.padW] };
   }
 
+  /** The input as a tensor of this layer's shape, or a LayerError naming the layer. */
   protected check(input: Activity): Tensor {
     const x = expectTensor(this, input);
     expectShape(this, x, [['N', this.nInputPlane, 'H', 'W']]);

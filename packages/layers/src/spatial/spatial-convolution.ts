@@ -21,7 +21,11 @@ const kernels: ConvolutionKernels = {
  */
 export class SpatialConvolution extends Convolution {
   protected readonly kernels = kernels;
-  /** Set by foldBatchNorms when this convolution computes the batch norm after it in evaluation. */
+  /**
+   * Set by foldBatchNorms when this convolution computes the batch norm after it in evaluation.
+   *
+   * @internal
+   */
   batchNormFold: BatchNormFold | null = null;
 
   constructor(
