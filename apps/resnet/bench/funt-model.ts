@@ -7,10 +7,10 @@
  * FUNT_MEMORY_PLAN=off runs the model without its memory plan (every module keeps its own
  * buffers), for A/B measurements of peak memory.
  */
-import { ClassNLLCriterion } from '@funt/layers';
+import { ClassNLLCriterion, manualSeed, type Sequential } from '@funt/layers';
 import { Sgd } from '@funt/solver';
 import { getBackend, normal, Rng, type Tensor } from '@funt/tensor';
-import { resnet } from '../src/model/resnet.js';
+import { type ResnetArchitecture, resnet } from '../src/model/resnet.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, modelName, type StepConfig } from './config.js';
 import type { RunIdentity } from './measurement.js';
 
@@ -27,18 +27,25 @@ export function funtIdentity(c: Pick<StepConfig, 'n' | 'mode' | 'threads' | 'bat
   };
 }
 
+/** The benchmark's network: He et al.'s CIFAR ResNet with n blocks per stage. */
+export function benchArchitecture(n: number): ResnetArchitecture {
+  return { n, filters: FILTERS, inputShape: INPUT_SHAPE, classes: CLASSES, skip: true, hiddenDims: [] };
+}
+
+/**
+ * The seeded network every child measures: the convolutions and the classifier are the first
+ * draws of `rng`, the batch-norm weights come from the layers' package generator, reseeded
+ * here so that every process (and every model of one process) builds the same network.
+ */
+export function benchModel(n: number, rng: Rng): Sequential {
+  manualSeed(0);
+  return resnet({ ...benchArchitecture(n), rng });
+}
+
 /** A training step or an inference pass of a fresh, seeded ResNet on one random batch. */
 export function makeStep(c: Pick<StepConfig, 'n' | 'mode' | 'batch'>): () => void {
   const rng = new Rng(0);
-  const model = resnet({
-    n: c.n,
-    filters: FILTERS,
-    inputShape: INPUT_SHAPE,
-    classes: CLASSES,
-    skip: true,
-    hiddenDims: [],
-    rng,
-  });
+  const model = benchModel(c.n, rng);
   if (process.env.FUNT_MEMORY_PLAN === 'off') model.planMemory(false);
   const x = normal([c.batch, ...INPUT_SHAPE], rng, 0, 1);
   const y = Int32Array.from({ length: c.batch }, () => rng.int(CLASSES));

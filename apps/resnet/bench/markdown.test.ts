@@ -3,7 +3,7 @@ import { resnetMarkdown, tensorMarkdown } from './markdown.js';
 import type { ResultRow } from './results.js';
 
 describe('BENCHMARKS.md tables', () => {
-  it('put funt and PyTorch side by side with the ratio in bold', () => {
+  it('put funt, PyTorch and onnxruntime side by side with the ratios in bold', () => {
     const rows: ResultRow[] = [
       {
         name: 'ResNet-20 training step',
@@ -27,6 +27,34 @@ describe('BENCHMARKS.md tables', () => {
         best: 136,
       },
       {
+        name: 'ResNet-20 inference',
+        impl: 'funt',
+        backend: 'wasm',
+        threads: 2,
+        median: 1000,
+        unit: 'images/s',
+        ratioToPytorch: 1.25,
+        ratioToOnnxruntime: 0.5,
+        best: 1100,
+      },
+      {
+        name: 'ResNet-20 inference',
+        impl: 'pytorch',
+        backend: 'torch 1.13',
+        threads: 2,
+        median: 800,
+        unit: 'images/s',
+      },
+      {
+        name: 'ResNet-20 inference',
+        impl: 'onnxruntime',
+        backend: 'onnxruntime-node 1.30.0',
+        threads: 2,
+        median: 2000,
+        unit: 'images/s',
+        best: 2400,
+      },
+      {
         name: 'ResNet-20 epoch (estimate)',
         impl: 'funt',
         backend: 'wasm',
@@ -37,11 +65,14 @@ describe('BENCHMARKS.md tables', () => {
       },
     ];
     const md = resnetMarkdown(rows).split('\n');
-    expect(md).toHaveLength(4);
+    expect(md).toHaveLength(5);
     expect(md[2]).toBe(
-      '| ResNet-20 training step | 1 | 76.0 | 114 | **0.67** | 82.3 | 136 | 0.42 | images/s | `c6e1dd0d28e2` |  |',
+      '| ResNet-20 training step | 1 | 76.0 | 114 |  | **0.67** |  | 82.3 | 136 |  | 0.42 | images/s | `c6e1dd0d28e2` |  |',
     );
-    expect(md[3]).toBe('| ResNet-20 epoch (estimate) | 2 | 884 |  |  |  |  |  | s |  | a \\| b |');
+    expect(md[3]).toBe(
+      '| ResNet-20 inference | 2 | 1000 | 800 | 2000 | **1.25** | **0.50** | 1100 |  | 2400 |  | images/s |  |  |',
+    );
+    expect(md[4]).toBe('| ResNet-20 epoch (estimate) | 2 | 884 |  |  |  |  |  |  |  |  | s |  | a \\| b |');
   });
 
   it('list the tensor kernels with the optional best and CPU-time figures', () => {

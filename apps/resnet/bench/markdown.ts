@@ -3,6 +3,7 @@
  * (this benchmark) and bench-results/tensor.json (@funt/tensor's kernel benchmark).
  * `node bench/dist/bench/run.js --markdown` prints them.
  */
+import type { Impl } from './measurement.js';
 import type { ResultRow } from './results.js';
 
 /** A row of bench-results/tensor.json (best and cpuMedian are newer fields). */
@@ -26,18 +27,20 @@ function cell(s: string): string {
 
 export function resnetMarkdown(rows: ResultRow[]): string {
   const lines = [
-    '| figure | threads | funt | PyTorch | funt/PyTorch | funt best | PyTorch best | funt/PyTorch per CPU-second | unit | funt kernels | note |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
+    '| figure | threads | funt | PyTorch | onnxruntime | funt/PyTorch | funt/onnxruntime | funt best | PyTorch best | onnxruntime best | funt/PyTorch per CPU-second | unit | funt kernels | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
   ];
   const keys = [...new Set(rows.map((r) => `${r.name}\u0000${r.threads}`))];
   for (const key of keys) {
     const [name, threads] = key.split('\u0000');
-    const f = rows.find((r) => r.impl === 'funt' && r.name === name && String(r.threads) === threads);
-    const t = rows.find((r) => r.impl === 'pytorch' && r.name === name && String(r.threads) === threads);
-    const unit = (f ?? t)!.unit;
-    const ratio = f?.ratioToPytorch === undefined ? '' : `**${f.ratioToPytorch.toFixed(2)}**`;
+    const of = (impl: Impl) => rows.find((r) => r.impl === impl && r.name === name && String(r.threads) === threads);
+    const f = of('funt');
+    const t = of('pytorch');
+    const o = of('onnxruntime');
+    const unit = (f ?? t ?? o)!.unit;
+    const bold = (x: number | undefined) => (x === undefined ? '' : `**${x.toFixed(2)}**`);
     lines.push(
-      `| ${cell(name)} | ${threads} | ${num(f?.median)} | ${num(t?.median)} | ${ratio} | ${num(f?.best)} | ${num(t?.best)} | ${f?.cpuRatioToPytorch?.toFixed(2) ?? ''} | ${unit} | ${f?.kernels ? `\`${f.kernels}\`` : ''} | ${cell(f?.note ?? t?.note ?? '')} |`,
+      `| ${cell(name)} | ${threads} | ${num(f?.median)} | ${num(t?.median)} | ${num(o?.median)} | ${bold(f?.ratioToPytorch)} | ${bold(f?.ratioToOnnxruntime)} | ${num(f?.best)} | ${num(t?.best)} | ${num(o?.best)} | ${f?.cpuRatioToPytorch?.toFixed(2) ?? ''} | ${unit} | ${f?.kernels ? `\`${f.kernels}\`` : ''} | ${cell(f?.note ?? t?.note ?? o?.note ?? '')} |`,
     );
   }
   return lines.join('\n');

@@ -26,27 +26,51 @@ interface StepTimes {
   cpuSeconds: number[];
 }
 
+function checkCounts(warmup: number, steps: number): void {
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new RangeError(`timeSteps: warmup must be an integer >= 0, got ${warmup}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new RangeError(`timeSteps: steps must be an integer >= 1, got ${steps}`);
+}
+
+/** Wall-clock and CPU time from a start taken by `start()` to now, appended to `into`. */
+function start(): (into: StepTimes) => void {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  return (into) => {
+    into.seconds.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    into.cpuSeconds.push((c.user + c.system) / 1e6);
+  };
+}
+
 /**
  * Runs `step` `warmup` times untimed (WebAssembly tiers up to its optimising compiler and the
  * layers allocate their buffers during the first calls), then `steps` times timed.
  */
 export function timeSteps(step: () => void, warmup: number, steps: number): StepTimes {
-  if (!Number.isInteger(warmup) || warmup < 0)
-    throw new RangeError(`timeSteps: warmup must be an integer >= 0, got ${warmup}`);
-  if (!Number.isInteger(steps) || steps < 1)
-    throw new RangeError(`timeSteps: steps must be an integer >= 1, got ${steps}`);
+  checkCounts(warmup, steps);
   for (let i = 0; i < warmup; i++) step();
-  const seconds: number[] = [];
-  const cpuSeconds: number[] = [];
+  const times: StepTimes = { seconds: [], cpuSeconds: [] };
   for (let i = 0; i < steps; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
+    const stop = start();
     step();
-    seconds.push((performance.now() - t0) / 1000);
-    const c = process.cpuUsage(c0);
-    cpuSeconds.push((c.user + c.system) / 1e6);
+    stop(times);
   }
-  return { seconds, cpuSeconds };
+  return times;
+}
+
+/** timeSteps for a step that returns a promise (onnxruntime's session.run), each awaited. */
+export async function timeStepsAsync(step: () => Promise<unknown>, warmup: number, steps: number): Promise<StepTimes> {
+  checkCounts(warmup, steps);
+  for (let i = 0; i < warmup; i++) await step();
+  const times: StepTimes = { seconds: [], cpuSeconds: [] };
+  for (let i = 0; i < steps; i++) {
+    const stop = start();
+    await step();
+    stop(times);
+  }
+  return times;
 }
 
 /** The `VmHWM` line of /proc/<pid>/status (the peak resident set, "high water mark") in bytes, or null. */

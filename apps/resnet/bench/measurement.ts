@@ -1,16 +1,21 @@
 /**
- * The one record every benchmark child prints (funt's bench/train-step.ts and PyTorch's
- * bench/pytorch_resnet.py alike) as the last line of its stdout, and its parser.
+ * The one record every benchmark child prints (funt's bench/funt-step.ts, PyTorch's
+ * bench/pytorch_resnet.py and onnxruntime's bench/ort-step.ts alike) as the last line of its
+ * stdout, and its parser.
  */
 
 import { median } from './measure.js';
 
 export type Mode = 'train' | 'infer';
 
+/** The implementations the benchmark compares (onnxruntime on inference only). */
+export const IMPLS = ['funt', 'pytorch', 'onnxruntime'] as const;
+export type Impl = (typeof IMPLS)[number];
+
 /** What was measured, by whom: the fields every record of the benchmark's children starts with. */
 export interface RunIdentity {
-  impl: 'funt' | 'pytorch';
-  /** funt's backend ('wasm') or the PyTorch version ('torch 1.13.0a0'). */
+  impl: Impl;
+  /** funt's backend ('wasm'), the PyTorch version ('torch 1.13.0a0') or onnxruntime's ('onnxruntime-node 1.30.0'). */
   backend: string;
   /** 'ResNet-20' for n = 3, 'ResNet-56' for n = 9. */
   model: string;
@@ -58,7 +63,7 @@ function toMeasurement(value: unknown, source: string): Measurement {
       `field '${field}' must be ${expected}, got ${JSON.stringify(v[field]) ?? 'nothing'}`,
     );
   };
-  if (v.impl !== 'funt' && v.impl !== 'pytorch') fail('impl', "'funt' or 'pytorch'");
+  if (!(IMPLS as readonly unknown[]).includes(v.impl)) fail('impl', IMPLS.map((i) => `'${i}'`).join(', '));
   if (v.mode !== 'train' && v.mode !== 'infer') fail('mode', "'train' or 'infer'");
   for (const f of ['backend', 'model']) if (typeof v[f] !== 'string') fail(f, 'a string');
   for (const f of NUMBERS)

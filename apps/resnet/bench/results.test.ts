@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Measurement } from './measurement.js';
+import type { Impl, Measurement, Mode } from './measurement.js';
 import {
   checkTargets,
   formatTable,
@@ -12,19 +12,20 @@ import {
 import type { Scaling } from './scaling.js';
 
 function m(
-  impl: 'funt' | 'pytorch',
+  impl: Impl,
   threads: number,
   imagesPerSecond: number,
   peakMiB: number,
   threadsApplied = true,
+  mode: Mode = 'train',
 ): Measurement {
   const median = 128 / imagesPerSecond;
   return {
     impl,
-    backend: impl === 'funt' ? 'wasm' : 'torch 1.13',
+    backend: { funt: 'wasm', pytorch: 'torch 1.13', onnxruntime: 'onnxruntime-node 1.30.0' }[impl],
     model: 'ResNet-20',
     n: 3,
-    mode: 'train',
+    mode,
     threads,
     threadsApplied,
     batch: 128,
@@ -38,9 +39,31 @@ function m(
 
 describe('results', () => {
   const pairs: Pair[] = [
-    { model: 'ResNet-20', mode: 'train', threads: 1, funt: m('funt', 1, 100, 500), pytorch: m('pytorch', 1, 300, 650) },
-    { model: 'ResNet-20', mode: 'train', threads: 2, funt: m('funt', 2, 180, 520), pytorch: m('pytorch', 2, 500, 660) },
+    {
+      model: 'ResNet-20',
+      mode: 'train',
+      threads: 1,
+      funt: m('funt', 1, 100, 500),
+      pytorch: m('pytorch', 1, 300, 650),
+      onnxruntime: null,
+    },
+    {
+      model: 'ResNet-20',
+      mode: 'train',
+      threads: 2,
+      funt: m('funt', 2, 180, 520),
+      pytorch: m('pytorch', 2, 500, 660),
+      onnxruntime: null,
+    },
   ];
+  const inference = (threads: number, funt: number, torch: number, ort: number): Pair => ({
+    model: 'ResNet-20',
+    mode: 'infer',
+    threads,
+    funt: m('funt', threads, funt, 100, true, 'infer'),
+    pytorch: m('pytorch', threads, torch, 300, true, 'infer'),
+    onnxruntime: m('onnxruntime', threads, ort, 120, true, 'infer'),
+  });
 
   it('gives funt/PyTorch ratios for throughput and peak memory, and the fastest step as best', () => {
     const rows = pairRows(pairs[0]);
@@ -57,6 +80,33 @@ describe('results', () => {
     expect(pairRows(pairs[1])[0].perCpuSecond).toBeUndefined();
   });
 
+  it('gives funt/onnxruntime ratios on inference, and a speed-up for onnxruntime too', () => {
+    const rows = [inference(1, 400, 500, 800), inference(2, 700, 800, 1400)].flatMap(pairRows);
+    const speed = rows.find((r) => r.impl === 'funt' && r.unit === 'images/s' && r.threads === 2)!;
+    expect(speed.ratioToOnnxruntime).toBeCloseTo(0.5, 6);
+    expect(speed.ratioToPytorch).toBeCloseTo(700 / 800, 6);
+    const mem = rows.find((r) => r.impl === 'funt' && r.unit === 'MiB' && r.threads === 2)!;
+    expect(mem.ratioToOnnxruntime).toBeCloseTo(100 / 120, 4);
+    expect(rows.filter((r) => r.impl === 'onnxruntime')).toHaveLength(4);
+    const ortScaling = scalingRows([inference(1, 400, 500, 800), inference(2, 700, 800, 1400)]).find(
+      (r) => r.impl === 'onnxruntime',
+    )!;
+    expect(ortScaling.median).toBeCloseTo(1.75, 6);
+    expect(formatTable(rows)).toMatch(/ResNet-20 inference\s+2\s+700\s+800\s+1400\s+0\.88\s+0\.50\s+images\/s/);
+  });
+
+  it('checks inference against 0.8× onnxruntime and 1× PyTorch with all threads', () => {
+    const rows = [inference(1, 400, 500, 800), inference(2, 1200, 800, 1400)].flatMap(pairRows);
+    expect(checkTargets(rows, 2).map((t) => [t.label, t.status, t.detail])).toEqual([
+      ['ResNet-20 inference vs onnxruntime, 2 threads', 'met', '0.86× onnxruntime (target ≥ 0.8×)'],
+      ['ResNet-20 inference vs PyTorch, 2 threads', 'met', '1.50× PyTorch (target ≥ 1×)'],
+      ['ResNet-20 inference peak RSS, 2 threads', 'met', "100 MiB = 0.33× PyTorch's (target ≤ 1×)"],
+    ]);
+    // onnxruntime with 2 threads slower than with 1: its spinning threads met a busy machine.
+    const busy = [inference(1, 400, 500, 800), inference(2, 600, 800, 700)].flatMap(pairRows);
+    expect(checkTargets(busy, 2)[0].status).toBe('unreliable');
+  });
+
   it('notes a thread count the build could not apply', () => {
     const rows = pairRows({ ...pairs[1], funt: m('funt', 2, 100, 500, false) });
     expect(rows[0].note).toMatch(/asked for 2 threads/);
@@ -68,11 +118,12 @@ describe('results', () => {
     expect(funtScaling.median).toBeCloseTo(1.8, 6);
     const targets = checkTargets(rows, 2);
     expect(targets.map((t) => [t.label, t.status])).toEqual([
-      ['ResNet-20 training, 2 threads', 'missed'],
+      ['ResNet-20 training vs PyTorch, 1 thread', 'missed'],
+      ['ResNet-20 training vs PyTorch, 2 threads', 'missed'],
       ['funt 2 threads over 1 (training)', 'met'],
       ['ResNet-20 training peak RSS, 2 threads', 'met'],
     ]);
-    expect(targets[0].detail).toMatch(/0\.36× PyTorch \(target ≥ 0\.5×; 1\.4× short\)/);
+    expect(targets[1].detail).toMatch(/0\.36× PyTorch \(target ≥ 1×; 2\.78× short\)/);
     const table = formatTable(rows);
     expect(table).toMatch(/ResNet-20 training step\s+2\s+180\s+500\s+0\.36\s+images\/s/);
   });
@@ -116,7 +167,7 @@ describe('results', () => {
   it('calls a ratio target unreliable when PyTorch with all threads was slower than with one', () => {
     const slow: Pair = { ...pairs[1], pytorch: m('pytorch', 2, 40, 660) };
     const rows = [...[pairs[0], slow].flatMap(pairRows), ...scalingRows([pairs[0], slow])];
-    const training = checkTargets(rows, 2)[0];
+    const training = checkTargets(rows, 2)[1];
     expect(training.status).toBe('unreliable');
     expect(training.detail).toMatch(/PyTorch's 2-thread run \(40 images\/s\) was slower than its 1-thread run \(300\)/);
   });

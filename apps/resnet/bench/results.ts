@@ -1,22 +1,25 @@
 /**
- * The benchmark's figures: funt and PyTorch measurements paired per configuration, their
- * ratios, the rows of bench-results/resnet.json, and the table printed at the end.
+ * The benchmark's figures: funt, PyTorch and (inference) onnxruntime measurements grouped per
+ * configuration, funt's ratios to each, the rows of bench-results/resnet.json, and the table
+ * printed at the end.
  */
 import { median } from './measure.js';
-import type { Measurement, Mode } from './measurement.js';
+import { IMPLS, type Impl, type Measurement, type Mode } from './measurement.js';
 import type { Scaling } from './scaling.js';
 
 /** One row of bench-results/resnet.json. */
 export interface ResultRow {
   name: string;
-  impl: 'funt' | 'pytorch';
-  /** funt's backend or the PyTorch version. */
+  impl: Impl;
+  /** funt's backend, the PyTorch version or onnxruntime's. */
   backend: string;
   threads: number;
   median: number;
   unit: string;
   /** funt's figure over PyTorch's for the same configuration (higher is better for funt when the unit is images/s). */
   ratioToPytorch?: number;
+  /** funt's figure over onnxruntime's (inference). */
+  ratioToOnnxruntime?: number;
   /** The fastest step (images/s rows): closer to what an undisturbed machine does than the median. */
   best?: number;
   /**
@@ -40,11 +43,26 @@ export interface Pair {
   threads: number;
   funt: Measurement;
   pytorch: Measurement | null;
+  /** Inference only; null when onnxruntime was not measured. */
+  onnxruntime: Measurement | null;
 }
 
-/** The end-to-end epoch figures (run.ts --only epoch replaces just these). */
+/** The epoch figures (run.ts --only epoch replaces just these). */
 export function isEpochRow(r: Pick<ResultRow, 'name'>): boolean {
   return / epoch\b/.test(r.name);
+}
+
+/** The name every row of the end-to-end training run starts with (tta.ts). */
+export const TTA_PREFIX = 'end-to-end';
+
+/** The end-to-end figures (run.ts --only tta replaces just these). */
+export function isTtaRow(r: Pick<ResultRow, 'name'>): boolean {
+  return r.name.startsWith(`${TTA_PREFIX} `);
+}
+
+/** Which part of the benchmark made a row: the step sweep, the epoch or the end-to-end run. */
+export function partOf(r: Pick<ResultRow, 'name'>): 'steps' | 'epoch' | 'tta' {
+  return isTtaRow(r) ? 'tta' : isEpochRow(r) ? 'epoch' : 'steps';
 }
 
 const MODE_NAMES: Record<Mode, string> = { train: 'training step', infer: 'inference' };
@@ -54,14 +72,25 @@ function round(x: number, digits = 3): number {
   return Number(x.toPrecision(digits + 2));
 }
 
+/** funt's figure over another implementation's, for images/s (speed) or MiB (peak memory) rows. */
+function ratioTo(
+  other: Measurement | null,
+  key: 'ratioToPytorch' | 'ratioToOnnxruntime',
+  f: (m: Measurement) => number,
+) {
+  return (m: Measurement) => (m.impl === 'funt' && other ? { [key]: round(f(m) / f(other)) } : {});
+}
+
 /** Two rows per implementation and configuration: throughput and peak memory, funt's with its ratios. */
 export function pairRows(p: Pair): ResultRow[] {
   const rows: ResultRow[] = [];
   const threadNote = (m: Measurement) =>
     m.threadsApplied ? undefined : `asked for ${m.threads} threads; this build runs its kernels on one`;
   const perCpu = (m: Measurement) => m.batch / median(m.cpuSeconds);
+  const speed = (m: Measurement) => m.imagesPerSecond;
+  const peak = (m: Measurement) => m.peakRssBytes;
   const single = p.threads === 1;
-  for (const m of [p.funt, p.pytorch]) {
+  for (const m of [p.funt, p.pytorch, p.onnxruntime]) {
     if (m === null) continue;
     const isFunt = m.impl === 'funt';
     const base = { impl: m.impl, backend: m.backend, threads: m.threads, ...(m.kernels ? { kernels: m.kernels } : {}) };
@@ -72,7 +101,8 @@ export function pairRows(p: Pair): ResultRow[] {
       median: round(m.imagesPerSecond),
       best: round(m.batch / Math.min(...m.seconds)),
       unit: 'images/s',
-      ...(isFunt && p.pytorch ? { ratioToPytorch: round(m.imagesPerSecond / p.pytorch.imagesPerSecond) } : {}),
+      ...ratioTo(p.pytorch, 'ratioToPytorch', speed)(m),
+      ...ratioTo(p.onnxruntime, 'ratioToOnnxruntime', speed)(m),
       ...(single ? { perCpuSecond: round(perCpu(m)) } : {}),
       ...(single && isFunt && p.pytorch ? { cpuRatioToPytorch: round(perCpu(m) / perCpu(p.pytorch)) } : {}),
       ...(note ? { note } : {}),
@@ -82,7 +112,8 @@ export function pairRows(p: Pair): ResultRow[] {
       ...base,
       median: round(m.peakRssBytes / MiB),
       unit: 'MiB',
-      ...(isFunt && p.pytorch ? { ratioToPytorch: round(m.peakRssBytes / p.pytorch.peakRssBytes) } : {}),
+      ...ratioTo(p.pytorch, 'ratioToPytorch', peak)(m),
+      ...ratioTo(p.onnxruntime, 'ratioToOnnxruntime', peak)(m),
     });
   }
   return rows;
@@ -95,7 +126,7 @@ export function scalingRows(pairs: Pair[]): ResultRow[] {
     if (p.threads === 1) continue;
     const one = pairs.find((q) => q.model === p.model && q.mode === p.mode && q.threads === 1);
     if (!one) continue;
-    for (const impl of ['funt', 'pytorch'] as const) {
+    for (const impl of IMPLS) {
       const many = p[impl];
       const single = one[impl];
       if (!many || !single) continue;
@@ -141,21 +172,29 @@ function show(x: number | undefined): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
-/** funt next to PyTorch for every figure, as text; "per CPU-s" is the ratio of images per CPU-second (one thread). */
+function ratioText(x: number | undefined): string {
+  return x === undefined ? '-' : x.toFixed(2);
+}
+
+/**
+ * funt next to PyTorch and onnxruntime for every figure, as text; "per CPU-s" is funt/PyTorch
+ * in images per CPU-second (one thread).
+ */
 export function formatTable(rows: ResultRow[]): string {
   const keys = [...new Set(rows.map((r) => `${r.name}\u0000${r.threads}`))];
   const width = Math.max(8, ...rows.map((r) => r.name.length)) + 2;
   const lines = [
-    `${pad('figure', width)}${pad('threads', 9)}${pad('funt', 10, true)}${pad('PyTorch', 10, true)}${pad('funt/PyTorch', 14, true)}${pad('per CPU-s', 11, true)}  unit`,
+    `${pad('figure', width)}${pad('threads', 9)}${pad('funt', 10, true)}${pad('PyTorch', 10, true)}${pad('ORT', 10, true)}${pad('funt/PyTorch', 14, true)}${pad('funt/ORT', 10, true)}${pad('per CPU-s', 11, true)}  unit`,
   ];
   for (const key of keys) {
     const [name, threads] = key.split('\u0000');
-    const f = rows.find((r) => r.impl === 'funt' && r.name === name && String(r.threads) === threads);
-    const t = rows.find((r) => r.impl === 'pytorch' && r.name === name && String(r.threads) === threads);
-    const ratio = f?.ratioToPytorch;
-    const unit = (f ?? t)!.unit;
+    const of = (impl: Impl) => rows.find((r) => r.impl === impl && r.name === name && String(r.threads) === threads);
+    const f = of('funt');
+    const t = of('pytorch');
+    const o = of('onnxruntime');
+    const unit = (f ?? t ?? o)!.unit;
     lines.push(
-      `${pad(name, width)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(ratio === undefined ? '-' : ratio.toFixed(2), 14, true)}${pad(f?.cpuRatioToPytorch === undefined ? '' : f.cpuRatioToPytorch.toFixed(2), 11, true)}  ${unit}${f?.note ? `  (${f.note})` : ''}`,
+      `${pad(name, width)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(o ? show(o.median) : '', 10, true)}${pad(ratioText(f?.ratioToPytorch), 14, true)}${pad(f?.ratioToOnnxruntime === undefined ? '' : ratioText(f.ratioToOnnxruntime), 10, true)}${pad(f?.cpuRatioToPytorch === undefined ? '' : f.cpuRatioToPytorch.toFixed(2), 11, true)}  ${unit}${f?.note ? `  (${f.note})` : ''}`,
     );
   }
   return lines.join('\n');
@@ -164,36 +203,48 @@ export function formatTable(rows: ResultRow[]): string {
 interface Target {
   label: string;
   /**
-   * 'unreliable': a ratio against a PyTorch run with all threads that was slower than
-   * PyTorch's one-thread run. Its OpenMP threads spin while they wait for each other, so on
-   * a busy machine a descheduled partner stalls them: the ratio then says nothing about speed.
+   * 'unreliable': a ratio against a competitor's run with all threads that was slower than its
+   * one-thread run. PyTorch's OpenMP threads (and onnxruntime's) spin while they wait for each
+   * other, so on a busy machine a descheduled partner stalls them: the ratio then says nothing
+   * about speed.
    */
   status: 'met' | 'missed' | 'unreliable';
   detail: string;
 }
 
-/** The performance targets, read from the rows (ResNet-20, `threads` = all cores). */
+const COMPETITORS = {
+  pytorch: { label: 'PyTorch', ratio: 'ratioToPytorch' },
+  onnxruntime: { label: 'onnxruntime', ratio: 'ratioToOnnxruntime' },
+} as const;
+
+/**
+ * The performance targets, read from the rows (ResNet-20, `threads` = all cores): training at
+ * least PyTorch's speed with 1 and all threads, inference at least 0.8× onnxruntime's and
+ * PyTorch's with all threads, 2 threads ≥ 1.7× one, peak memory at most PyTorch's.
+ */
 export function checkTargets(rows: ResultRow[], threads: number): Target[] {
-  const get = (name: string, impl: 'funt' | 'pytorch', t = threads) =>
+  const get = (name: string, impl: Impl, t = threads) =>
     rows.find((r) => r.name === name && r.impl === impl && r.threads === t);
   const targets: Target[] = [];
-  const ratioTarget = (label: string, name: string, min: number) => {
-    const r = get(name, 'funt')?.ratioToPytorch;
+  const ratioTarget = (name: string, t: number, against: keyof typeof COMPETITORS, min: number) => {
+    const { label, ratio } = COMPETITORS[against];
+    const r = get(name, 'funt', t)?.[ratio];
     if (r === undefined) return;
-    const many = get(name, 'pytorch')?.median;
-    const one = get(name, 'pytorch', 1)?.median;
-    const collapsed = threads > 1 && many !== undefined && one !== undefined && many < one;
-    const detail = `${r.toFixed(2)}× PyTorch (target ≥ ${min}×${r < min ? `; ${(min / r).toFixed(1)}× short` : ''})`;
+    const many = get(name, against, t)?.median;
+    const one = get(name, against, 1)?.median;
+    const collapsed = t > 1 && many !== undefined && one !== undefined && many < one;
+    const detail = `${r.toFixed(2)}× ${label} (target ≥ ${min}×${r < min ? `; ${(min / r).toFixed(2)}× short` : ''})`;
     targets.push({
-      label,
+      label: `${name.replace(/ step$/, '')} vs ${label}, ${t} thread${t > 1 ? 's' : ''}`,
       status: collapsed ? 'unreliable' : r >= min ? 'met' : 'missed',
       detail: collapsed
-        ? `${detail}, but PyTorch's ${threads}-thread run (${many.toFixed(0)} images/s) was slower than its 1-thread run (${one.toFixed(0)}): the machine was busy`
+        ? `${detail}, but ${label}'s ${t}-thread run (${many.toFixed(0)} images/s) was slower than its 1-thread run (${one.toFixed(0)}): the machine was busy`
         : detail,
     });
   };
-  ratioTarget(`ResNet-20 training, ${threads} threads`, 'ResNet-20 training step', 0.5);
-  ratioTarget(`ResNet-20 inference, ${threads} threads`, 'ResNet-20 inference', 0.4);
+  for (const t of new Set([1, threads])) ratioTarget('ResNet-20 training step', t, 'pytorch', 1);
+  ratioTarget('ResNet-20 inference', threads, 'onnxruntime', 0.8);
+  ratioTarget('ResNet-20 inference', threads, 'pytorch', 1);
   // The paired figure decides when there is one (scaling.ts: separate processes minutes apart
   // measure the host's drift as much as the threads); the unpaired one is shown beside it.
   const unpaired = get(`ResNet-20 training step speed-up ${threads} threads / 1`, 'funt');
@@ -210,10 +261,23 @@ export function checkTargets(rows: ResultRow[], threads: number): Target[] {
       detail,
     });
   }
-  const mem = get('ResNet-20 training step peak RSS', 'funt');
-  if (mem?.ratioToPytorch !== undefined) {
+  const wall = rows.find((r) => isTtaRow(r) && r.impl === 'funt' && r.name.endsWith(': wall time'));
+  const acc = (impl: Impl) => rows.find((r) => isTtaRow(r) && r.impl === impl && r.name.endsWith(': test accuracy'));
+  const [fAcc, tAcc] = [acc('funt'), acc('pytorch')];
+  if (wall?.ratioToPytorch !== undefined && fAcc && tAcc) {
+    const gap = fAcc.median - tAcc.median;
+    const detail = `${wall.ratioToPytorch.toFixed(2)}× PyTorch's wall time, test accuracy ${fAcc.median.toFixed(2)}% against ${tAcc.median.toFixed(2)}% (target ≤ 1×, accuracy no more than 0.3 points below)`;
     targets.push({
-      label: `ResNet-20 training peak RSS, ${threads} threads`,
+      label: 'end-to-end training run',
+      status: wall.ratioToPytorch <= 1 && gap >= -0.3 ? 'met' : 'missed',
+      detail,
+    });
+  }
+  for (const mode of ['training step', 'inference']) {
+    const mem = get(`ResNet-20 ${mode} peak RSS`, 'funt');
+    if (mem?.ratioToPytorch === undefined) continue;
+    targets.push({
+      label: `ResNet-20 ${mode.replace(/ step$/, '')} peak RSS, ${threads} threads`,
       status: mem.ratioToPytorch <= 1 ? 'met' : 'missed',
       detail: `${mem.median.toFixed(0)} MiB = ${mem.ratioToPytorch.toFixed(2)}× PyTorch's (target ≤ 1×)`,
     });

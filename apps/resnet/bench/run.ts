@@ -1,20 +1,25 @@
 /**
  * `pnpm bench` in apps/resnet: ResNet-20 and ResNet-56 (3×32×32, 10 classes, batch 128) on
- * funt and on PyTorch, in the same run:
+ * funt, on PyTorch and (inference) on onnxruntime, in the same run:
  *
  *   - a full training step (forward, NLL loss, backward, SGD Nesterov update) and an
  *     inference pass, with 1 thread and with all threads, median of several steps after
- *     warm-up, in images/s; each configuration in its own process for its peak RSS;
+ *     warm-up, in images/s; each configuration in its own process for its peak RSS; the
+ *     inference pass also on onnxruntime-node, running the same seeded network as exported by
+ *     the app's `export` command (onnx-model.ts);
  *   - one training epoch over 50,000 synthetic images with flip + pad-2 crop augmentation
  *     through the Solver (estimated from 20 batches unless --epoch or --full);
  *   - the ResNet-20 training speed-up of all threads over one, paired: one process per
  *     implementation alternating 1-thread and all-thread steps (scaling.ts says why);
- *   - funt/PyTorch ratios for every figure, the performance targets, a table on stdout and
- *     bench-results/resnet.json at the repository root.
+ *   - with --tta (or --full): the end-to-end figure, a whole training run of the quickstart's
+ *     recipe on 60,000 digits on funt and on PyTorch, wall time and test accuracy (tta.ts);
+ *   - funt/PyTorch and funt/onnxruntime ratios for every figure, the performance targets, a
+ *     table on stdout and bench-results/resnet.json at the repository root.
  *
- * Flags: --quick (fewer steps), --full (more steps and the whole epoch), --epoch (the whole
- * epoch), --models 20,56, --rounds k (repeat the step sweep k times and pool each
- * configuration's steps), --only steps|epoch, --no-pytorch; instead of all that, --profile
+ * Flags: --quick (fewer steps), --full (more steps, the whole epoch and the end-to-end run),
+ * --epoch (the whole epoch), --tta (the end-to-end run; --tta-rounds k, --tta-epochs e),
+ * --models 20,56, --rounds k (repeat the step sweep k times and pool each configuration's
+ * steps), --only steps|epoch|tta, --no-pytorch, --no-onnxruntime; instead of all that, --profile
  * (a CPU profile of the ResNet-20 training-step loop, summarised into bench-results/) or
  * --markdown (the tables of BENCHMARKS.md from bench-results/resnet.json and tensor.json).
  */
@@ -37,21 +42,26 @@ import type { EpochResult } from './epoch.js';
 import { resnetMarkdown, type TensorRow, tensorMarkdown } from './markdown.js';
 import { fingerprint, median } from './measure.js';
 import { type Measurement, parseMeasurement, poolMeasurements } from './measurement.js';
+import { ensureMnist60k, MNIST60K } from './mnist60k.js';
+import { exportBenchModel } from './onnx-model.js';
+import { type OrtStatus, ortStatus } from './onnxruntime.js';
 import { benchDistDir, kernelsWasm, kernelsWat, repoDir } from './paths.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
 import { PYTHON, runPytorch, runPytorchScaling, type TorchStatus, torchStatus } from './pytorch.js';
 import {
   checkTargets,
   formatTable,
-  isEpochRow,
   type Pair,
   pairedScalingRows,
   pairRows,
+  partOf,
   type ResultRow,
   scalingRows,
 } from './results.js';
 import { parseScaling, type Scaling } from './scaling.js';
 import { threadControl } from './threads.js';
+import { runTta, type TtaRun, ttaRows } from './tta.js';
+import type { TtaConfig } from './tta-record.js';
 
 const BATCH = 128;
 const EPOCH_IMAGES = 50_000;
@@ -59,7 +69,7 @@ const ESTIMATE_BATCHES = 20;
 
 function usage(): never {
   console.log(
-    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--models 20,56] [--rounds k] [--only steps|epoch] [--no-pytorch] [--profile] [--markdown]',
+    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--tta] [--models 20,56] [--rounds k] [--tta-rounds k] [--tta-epochs e] [--only steps|epoch|tta] [--no-pytorch] [--no-onnxruntime] [--profile] [--markdown]',
   );
   process.exit(0);
 }
@@ -84,6 +94,18 @@ function runNode(script: string, args: string[], nodeFlags: string[] = []): stri
 function runFunt(config: StepConfig): Measurement {
   const args = configArgs(config);
   return parseMeasurement(runNode('funt-step.js', args), `node funt-step.js ${args.join(' ')}`);
+}
+
+function runOrt(config: StepConfig, onnx: string): Measurement {
+  const args = ['--onnx', onnx, ...configArgs(config)];
+  return parseMeasurement(runNode('ort-step.js', args), `node ort-step.js ${args.join(' ')}`);
+}
+
+/** onnxruntime's side of the sweep: where it runs, and the exported model of each depth. */
+interface OrtSide {
+  status: OrtStatus;
+  /** The ONNX file of ResNet-(6n+2), by n. */
+  models: Map<number, string>;
 }
 
 /**
@@ -172,13 +194,14 @@ function stepPairs(
   warmup: number,
   steps: number,
   torch: TorchStatus,
+  ort: OrtSide,
   rounds: number,
 ): { pairs: Pair[]; failures: string[] } {
   const sweeps: Pair[][] = [];
   const failures: string[] = [];
   for (let r = 0; r < rounds; r++) {
     if (rounds > 1) console.log(`round ${r + 1} of ${rounds}`);
-    const sweep = stepSweep(models, threadCounts, warmup, steps, torch);
+    const sweep = stepSweep(models, threadCounts, warmup, steps, torch, ort);
     sweeps.push(sweep.pairs);
     failures.push(...sweep.failures);
   }
@@ -186,19 +209,23 @@ function stepPairs(
   const key = (p: Pair) => `${p.model} ${p.mode} ${p.threads}`;
   const pairs = [...new Set(sweeps.flat().map(key))].map((k) => {
     const all = sweeps.flat().filter((p) => key(p) === k);
-    const torchRuns = all.map((p) => p.pytorch).filter((m): m is Measurement => m !== null);
+    const pool = (runs: (Measurement | null)[]) => {
+      const measured = runs.filter((m): m is Measurement => m !== null);
+      return measured.length ? poolMeasurements(measured) : null;
+    };
     return {
       ...all[0],
       funt: poolMeasurements(all.map((p) => p.funt)),
-      pytorch: torchRuns.length ? poolMeasurements(torchRuns) : null,
+      pytorch: pool(all.map((p) => p.pytorch)),
+      onnxruntime: pool(all.map((p) => p.onnxruntime)),
     };
   });
   console.log(`\npooled over ${rounds} rounds:`);
   for (const p of pairs) {
     const label = `${p.model} ${p.mode === 'train' ? 'training step' : 'inference'}, ${p.threads} thread${p.threads > 1 ? 's' : ''}`;
-    console.log(
-      `${label}: funt ${describe(p.funt)}${p.pytorch ? `; PyTorch ${describe(p.pytorch)}  → funt/PyTorch ${(p.funt.imagesPerSecond / p.pytorch.imagesPerSecond).toFixed(2)}` : ''}`,
-    );
+    const vs = (m: Measurement | null, name: string) =>
+      m ? `; ${name} ${describe(m)}  → funt/${name} ${(p.funt.imagesPerSecond / m.imagesPerSecond).toFixed(2)}` : '';
+    console.log(`${label}: funt ${describe(p.funt)}${vs(p.pytorch, 'PyTorch')}${vs(p.onnxruntime, 'onnxruntime')}`);
   }
   return { pairs, failures };
 }
@@ -210,9 +237,19 @@ function stepSweep(
   warmup: number,
   steps: number,
   torch: TorchStatus,
+  ort: OrtSide,
 ): { pairs: Pair[]; failures: string[] } {
   const pairs: Pair[] = [];
   const failures: string[] = [];
+  const attempt = (f: () => Measurement): Measurement | null => {
+    try {
+      return f();
+    } catch (err) {
+      failures.push((err as Error).message);
+      console.error(`bench: ${(err as Error).message}`);
+      return null;
+    }
+  };
   for (const n of models) {
     for (const threads of threadCounts) {
       for (const mode of ['train', 'infer'] as const) {
@@ -221,19 +258,18 @@ function stepSweep(
         try {
           const funt = runFunt(config);
           console.log(`${label}: funt ${describe(funt)}`);
-          let pytorch: Measurement | null = null;
-          if (torch.available) {
-            try {
-              pytorch = runPytorch(config);
-              console.log(
-                `${label}: PyTorch ${describe(pytorch)}  → funt/PyTorch ${(funt.imagesPerSecond / pytorch.imagesPerSecond).toFixed(2)}`,
-              );
-            } catch (err) {
-              failures.push((err as Error).message);
-              console.error(`bench: ${(err as Error).message}`);
-            }
-          }
-          pairs.push({ model: modelName(n), mode, threads, funt, pytorch });
+          const pytorch = torch.available ? attempt(() => runPytorch(config)) : null;
+          if (pytorch)
+            console.log(
+              `${label}: PyTorch ${describe(pytorch)}  → funt/PyTorch ${(funt.imagesPerSecond / pytorch.imagesPerSecond).toFixed(2)}`,
+            );
+          const onnx = mode === 'infer' ? ort.models.get(n) : undefined;
+          const onnxruntime = onnx ? attempt(() => runOrt(config, onnx)) : null;
+          if (onnxruntime)
+            console.log(
+              `${label}: onnxruntime ${describe(onnxruntime)}  → funt/onnxruntime ${(funt.imagesPerSecond / onnxruntime.imagesPerSecond).toFixed(2)}`,
+            );
+          pairs.push({ model: modelName(n), mode, threads, funt, pytorch, onnxruntime });
         } catch (err) {
           failures.push((err as Error).message);
           console.error(`bench: ${(err as Error).message}`);
@@ -268,6 +304,42 @@ function runEpoch(threads: number, whole: boolean): EpochResult {
   if (!whole) args.push('--batches', String(ESTIMATE_BATCHES));
   const out = runNode('epoch.js', args).trim().split('\n');
   return JSON.parse(out[out.length - 1]) as EpochResult;
+}
+
+/**
+ * The end-to-end training run (tta.ts) on funt and on PyTorch, `rounds` times each, the order
+ * alternating by round; the data set is made first if bench-results/mnist60k does not hold it.
+ */
+function endToEnd(
+  threads: number,
+  epochs: number,
+  rounds: number,
+  torch: TorchStatus,
+): { rows: ResultRow[]; failures: string[] } {
+  const data = ensureMnist60k(join(repoDir, 'bench-results', 'mnist60k'), (line) => console.log(line));
+  const config: TtaConfig = { data, epochs, threads, seed: 0, validation: MNIST60K.validation };
+  console.log(
+    `\nend-to-end: the quickstart recipe (ResNet-14, F = 8, batch 64, cosine, crops + rotations) for ${epochs} epochs on ${data} (mnist60k.ts), ${threads} thread${threads > 1 ? 's' : ''}, ${rounds} round${rounds > 1 ? 's' : ''}, the whole process timed`,
+  );
+  const runs: Record<'funt' | 'pytorch', TtaRun[]> = { funt: [], pytorch: [] };
+  const failures: string[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const impls: ('funt' | 'pytorch')[] = torch.available ? ['funt', 'pytorch'] : ['funt'];
+    for (const impl of r % 2 === 0 ? impls : impls.reverse()) {
+      try {
+        const run = runTta(impl, config);
+        runs[impl].push(run);
+        const rec = run.record;
+        console.log(
+          `  ${impl === 'funt' ? 'funt' : 'PyTorch'}: ${run.wallSeconds.toFixed(1)} s (training ${rec.trainSeconds.toFixed(1)} s; epochs ${rec.epochSeconds.map((x) => x.toFixed(1)).join(', ')} s), test accuracy ${(100 * rec.testAccuracy).toFixed(2)}% (best epoch ${rec.bestEpoch}), peak ${(rec.peakRssBytes / MiB).toFixed(0)} MiB`,
+        );
+      } catch (err) {
+        failures.push((err as Error).message);
+        console.error(`bench: ${(err as Error).message}`);
+      }
+    }
+  }
+  return { rows: ttaRows(runs.funt, runs.pytorch, epochs), failures };
 }
 
 /** The kernels as a profiled process loads them, with names for its wasm-function[i] frames. */
@@ -359,12 +431,16 @@ const OPTIONS = {
   rounds: { type: 'string', default: '1' },
   only: { type: 'string' },
   'no-pytorch': { type: 'boolean', default: false },
+  'no-onnxruntime': { type: 'boolean', default: false },
+  tta: { type: 'boolean', default: false },
+  'tta-rounds': { type: 'string', default: '1' },
+  'tta-epochs': { type: 'string', default: '5' },
   profile: { type: 'boolean', default: false },
   markdown: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
 
-function main(): void {
+async function main(): Promise<void> {
   // `pnpm bench -- --flag` hands the '--' on to the script: drop it.
   const argv = process.argv.slice(2);
   if (argv[0] === '--') argv.shift();
@@ -386,13 +462,17 @@ function main(): void {
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
     fail(`--rounds takes a whole number from 1 to 20, got '${values.rounds}'`);
-  if (values.only !== undefined && values.only !== 'steps' && values.only !== 'epoch')
-    fail(`--only must be 'steps' or 'epoch', got '${values.only}'`);
+  if (values.only !== undefined && !['steps', 'epoch', 'tta'].includes(values.only))
+    fail(`--only must be 'steps', 'epoch' or 'tta', got '${values.only}'`);
+  for (const flag of ['tta-rounds', 'tta-epochs'] as const) {
+    const v = Number(values[flag]);
+    if (!Number.isInteger(v) || v < 1 || v > 20)
+      fail(`--${flag} takes a whole number from 1 to 20, got '${values[flag]}'`);
+  }
   const all = availableParallelism();
   const threadCounts = all > 1 ? [1, all] : [1];
   const threads = threadControl();
 
-  const startLoad = loadavg()[0];
   console.log(`@funt/resnet benchmark, ${new Date().toISOString()}`);
   console.log(`${machineLine()}; load average ${load()} (a shared machine: other processes lower every figure)`);
   console.log(sourceLine());
@@ -422,16 +502,61 @@ function main(): void {
       ? `PyTorch ${torch.version} (${PYTHON}), measured in the same run`
       : `PyTorch skipped: ${torch.reason}`,
   );
+  const ortDir = mkdtempSync(join(tmpdir(), 'funt-bench-onnx-'));
+  const ort: OrtSide = {
+    status: values['no-onnxruntime']
+      ? { available: false, reason: '--no-onnxruntime' }
+      : values.only === 'epoch' || values.only === 'tta'
+        ? { available: false, reason: `--only ${values.only} measures no inference` }
+        : await ortStatus(),
+    models: new Map(),
+  };
+  if (ort.status.available) {
+    for (const n of models) ort.models.set(n, exportBenchModel(n, ortDir));
+    console.log(
+      `onnxruntime-node ${ort.status.version}, inference, measured in the same run on the same networks exported by funt-resnet's export command`,
+    );
+  } else console.log(`onnxruntime skipped: ${ort.status.reason}`);
+  try {
+    await measureAll(values, models, threadCounts, torch, ort);
+  } finally {
+    rmSync(ortDir, { recursive: true, force: true });
+  }
+}
+
+/** The step sweep, the paired speed-up and the epoch; the table, the targets and resnet.json. */
+async function measureAll(
+  values: {
+    quick: boolean;
+    full: boolean;
+    epoch: boolean;
+    rounds: string;
+    only?: string;
+    tta: boolean;
+    'tta-rounds': string;
+    'tta-epochs': string;
+  },
+  models: number[],
+  threadCounts: number[],
+  torch: TorchStatus,
+  ort: OrtSide,
+): Promise<void> {
+  const all = threadCounts[threadCounts.length - 1];
+  const rounds = Number(values.rounds);
+  const startLoad = loadavg()[0];
   const [warmup, steps] = values.quick ? [1, 3] : values.full ? [3, 10] : [2, 5];
 
   const rows: ResultRow[] = [];
   const failures: string[] = [];
   let pairs: Pair[] = [];
-  if (values.only !== 'epoch') {
+  const parts = new Set(
+    values.only ? [values.only] : ['steps', 'epoch', ...(values.tta || values.full ? ['tta'] : [])],
+  );
+  if (parts.has('steps')) {
     console.log(
       `batch ${BATCH}, 3×32×32, 10 classes; median of ${rounds > 1 ? `${rounds} rounds × ` : ''}${steps} steps after ${warmup} warm-up steps; one process per configuration${rounds > 1 ? ' and round' : ''}\n`,
     );
-    const r = stepPairs(models, threadCounts, warmup, steps, torch, rounds);
+    const r = stepPairs(models, threadCounts, warmup, steps, torch, ort, rounds);
     pairs = r.pairs;
     failures.push(...r.failures);
     rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
@@ -451,7 +576,7 @@ function main(): void {
         : `\nkernels: packages/tensor/build/kernels.wasm ${builds[0]}`,
     );
   }
-  if (values.only !== 'steps') {
+  if (parts.has('epoch')) {
     const whole = values.epoch || values.full;
     console.log(
       `\nepoch: ResNet-20, ${EPOCH_IMAGES.toLocaleString('en-US')} synthetic images, ${all} thread${all > 1 ? 's' : ''}, ${whole ? 'the whole epoch' : `estimated from ${ESTIMATE_BATCHES} batches (--epoch or --full for the whole epoch)`}`,
@@ -466,6 +591,11 @@ function main(): void {
       failures.push((err as Error).message);
       console.error(`bench: ${(err as Error).message}`);
     }
+  }
+  if (parts.has('tta')) {
+    const r = endToEnd(all, Number(values['tta-epochs']), Number(values['tta-rounds']), torch);
+    rows.push(...r.rows);
+    failures.push(...r.failures);
   }
 
   console.log(`\nload average at the end: ${load()}\n`);
@@ -487,17 +617,14 @@ function main(): void {
   mkdirSync(dirname(file), { recursive: true });
   const date = new Date().toISOString();
   const dated = rows.map((r) => ({ ...r, date }));
-  // With --only, the other part's rows of an earlier run stay in the file (each row has its date).
-  const kept =
-    values.only !== undefined && existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as ResultRow[]).filter(
-          (r) => isEpochRow(r) !== (values.only === 'epoch'),
-        )
-      : [];
-  writeFileSync(
-    file,
-    `${JSON.stringify(values.only === 'epoch' ? [...kept, ...dated] : [...dated, ...kept], null, 2)}\n`,
-  );
+  // The parts not measured now keep their rows of an earlier run (each row has its date), in
+  // the order steps, epoch, end-to-end.
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as ResultRow[]).filter((r) => !parts.has(partOf(r)))
+    : [];
+  const order = ['steps', 'epoch', 'tta'];
+  const merged = [...kept, ...dated].sort((a, b) => order.indexOf(partOf(a)) - order.indexOf(partOf(b)));
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
   console.log(`\nwrote ${file}`);
   if (failures.length) {
     console.error(`bench: ${failures.length} measurement(s) failed:\n  ${failures.join('\n  ')}`);
@@ -505,4 +632,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -57,6 +57,7 @@ export { summary } from './module/summary.js';
 export type { TensorCache } from './module/tensor-cache.js';
 export { WeightedModule } from './module/weighted-module.js';
 // Memory plan and fused activations
+export { foldBatchNorms, unfoldBatchNorms } from './plan/fold-batch-norms.js';
 export { fuseActivations, unfuseActivations } from './plan/fuse-activations.js';
 export type { MemoryPlan, PlanPolicy, PlanStats } from './plan/memory-plan.js';
 export { cachedOutputAndGradient, type MemoryUse } from './plan/memory-use.js';

@@ -44,6 +44,8 @@ export class ExportContext {
     private readonly paths: ReadonlyMap<Module, string>,
     private readonly batch: BatchDim,
     private readonly lookup: ConverterLookup,
+    /** Fold each batch norm into the convolution before it (the Sequential converter does). */
+    readonly foldBatchNorms = false,
   ) {}
 
   /** The module's path in the exported tree ('' for the root): its stateDict prefix. */

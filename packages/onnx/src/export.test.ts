@@ -58,6 +58,32 @@ describe('exportOnnx runs in onnxruntime and matches funt', () => {
     expect(await compare(net, [3, 8, 8], 3, 2)).toBeLessThan(TOLERANCE);
   });
 
+  it('with foldBatchNorms, each convolution and its batch norm are one Conv with folded weights and bias', async () => {
+    const net = residualNet();
+    randomise(net, new Rng(1));
+    const model = toOnnxModel(net, [3, 8, 8], { foldBatchNorms: true });
+    expect(model.graph.node.map((n) => n.opType)).toEqual([
+      'Conv',
+      'Relu',
+      'Conv',
+      'AveragePool',
+      'Pad',
+      'Add',
+      'Relu',
+      'GlobalAveragePool',
+      'Flatten',
+      'Gemm',
+      'LogSoftmax',
+    ]);
+    const names = model.graph.initializer.map((t) => t.name);
+    expect(names).toContain('0/folded_weight');
+    expect(names).toContain('3.0.0/folded_bias');
+    expect(names.some((n) => n?.includes('running_mean'))).toBe(false);
+    expect(await compare(net, [3, 8, 8], 3, 2, exportOnnx(net, [3, 8, 8], { foldBatchNorms: true }))).toBeLessThan(
+      TOLERANCE,
+    );
+  });
+
   it('the other image layers: reflection/replication padding, Tanh, ceil-mode MaxPool, nearest up-sampling, ConvTranspose, Sigmoid, Threshold, MulConstant', async () => {
     const net = new Sequential(
       new SpatialReflectionPadding(1, 2, 1, 0),

@@ -34,6 +34,13 @@ export interface OnnxExportOptions {
   docString?: string;
   /** String key/values stored as metadata_props, e.g. the model config as JSON. */
   metadata?: Record<string, string>;
+  /**
+   * Fold every SpatialBatchNormalization that directly follows a SpatialConvolution (in a
+   * Sequential) into it: one Conv with folded weights and bias instead of Conv +
+   * BatchNormalization, as funt's own inference does (`foldBatchNorms`). Default false (every
+   * module as its own node, weights named after the stateDict).
+   */
+  foldBatchNorms?: boolean;
 }
 
 function checkShape(inputShape: readonly number[]): void {
@@ -75,7 +82,7 @@ export function toOnnxModel(model: Module, inputShape: readonly number[], option
   try {
     const graph = new GraphBuilder(options.graphName ?? 'funt');
     const paths = new Map(model.namedModules().map(([path, m]) => [m, path]));
-    const ctx = new ExportContext(graph, paths, batch, converterFor);
+    const ctx = new ExportContext(graph, paths, batch, converterFor, options.foldBatchNorms ?? false);
     const input = graph.addInput('input', ctx.dims(x.shape));
     const result: GraphActivity = ctx.convert(model, input);
     const outputs: Value[] = Array.isArray(result) ? result : [result];

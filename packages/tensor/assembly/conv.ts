@@ -35,6 +35,7 @@ import {
 } from './gemm';
 import { ConvShape, transposedOf } from './conv-shape';
 import { splitImage, splitLineFloats } from './phase-split';
+import { epilogueScalar, epilogueVec } from './relu';
 import { align64, at, roundUp, sumRun } from './util';
 
 /** Bytes of col (K × columns) one block of the strided backward-data pass may use. */
@@ -148,8 +149,22 @@ function convImage(g: ConvShape, xp: usize, off: usize, wp: usize, bias: usize, 
   }
 }
 
-/** Runs convImage over images [n0, n1) of x into y; `wp` holds the packed weights. */
-function convImages(g: ConvShape, x: usize, wp: usize, bias: usize, y: usize, n0: i32, n1: i32, work: usize): void {
+/**
+ * The convolution epilogue over y[from, to) (floats): + residual[from, to) (res 0: none), then
+ * the ReLU when `relu`. The direct path applies it to each image right after computing it,
+ * while the image is still in cache.
+ */
+export function convEpilogue(y: usize, res: usize, relu: bool, from: i32, to: i32): void {
+  if (!res && !relu) return;
+  let i = from;
+  for (; i + 4 <= to; i += 4) v128.store(at(y, i), epilogueVec(v128.load(at(y, i)), res ? at(res, i) : 0, relu));
+  for (; i < to; i++) store<f32>(at(y, i), epilogueScalar(load<f32>(at(y, i)), res ? at(res, i) : 0, relu));
+}
+
+/** Runs convImage (then the epilogue) over images [n0, n1) of x into y; `wp` holds the packed weights. */
+function convImages(
+  g: ConvShape, x: usize, wp: usize, bias: usize, y: usize, res: usize, relu: bool, n0: i32, n1: i32, work: usize,
+): void {
   const xp = work;
   const off = xp + bytes(paddedFloats(g));
   const tmp = off + bytes(g.C * g.kH * g.kW + MR);
@@ -157,9 +172,11 @@ function convImages(g: ConvShape, x: usize, wp: usize, bias: usize, y: usize, n0
   tapOffsets(g, off);
   const inBytes = <usize>(g.C * g.H * g.W) << 2;
   const outBytes = <usize>(g.O * g.Ho * g.Wo) << 2;
+  const perImage = g.O * g.Ho * g.Wo;
   for (let n = n0; n < n1; n++) {
     padImage(g, x + <usize>n * inBytes, xp, line);
     convImage(g, xp, off, wp, bias, y + <usize>n * outBytes, tmp);
+    convEpilogue(y, res, relu, n * perImage, (n + 1) * perImage);
   }
 }
 
@@ -172,14 +189,19 @@ export function conv2dScratchBytes(gp: usize): i32 {
   return <i32>(packedABytes(g.O, g.C * g.kH * g.kW) + directBytes(g) + 64);
 }
 
-/** y[n] = W ⋆ x[n] + bias for images [n0, n1). `bias` may be 0. */
-export function conv2d(gp: usize, x: usize, w: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
+/**
+ * y[n] = W ⋆ x[n] + bias for images [n0, n1), then + residual[n] and ReLU (convEpilogue).
+ * `bias` and `res` may be 0.
+ */
+export function conv2d(
+  gp: usize, x: usize, w: usize, bias: usize, y: usize, res: usize, relu: bool, n0: i32, n1: i32, scratch: usize,
+): void {
   const g = changetype<ConvShape>(gp);
   const K = g.C * g.kH * g.kW;
   const wp = align64(scratch);
   // All of W as MR-row slivers over the full depth K; each depth block is then a sub-range.
   packA(w, K, 1, g.O, K, wp);
-  convImages(g, x, wp, bias, y, n0, n1, wp + packedABytes(g.O, K));
+  convImages(g, x, wp, bias, y, res, relu, n0, n1, wp + packedABytes(g.O, K));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,7 +349,7 @@ export function conv2dBackwardData(gp: usize, dy: usize, w: usize, dx: usize, n0
     const Kt = O * kk;
     const wp = wf + flippedBytes(g);
     packA(wf, Kt, 1, C, Kt, wp);
-    convImages(t, dy, wp, 0, dx, n0, n1, wp + flippedPackedBytes(g));
+    convImages(t, dy, wp, 0, dx, 0, false, n0, n1, wp + flippedPackedBytes(g));
     return;
   }
   // Strided: col = Wᵀ·dy one block of columns at a time, then col2im.

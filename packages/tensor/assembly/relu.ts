@@ -14,3 +14,18 @@
 @inline export function reluScalar(v: f32, relu: bool): f32 {
   return relu && !(v > 0) ? 0 : v;
 }
+
+/**
+ * The convolution epilogue (conv.ts, winograd.ts) on four results about to be stored: + the
+ * four residual values at `res` (0: no residual), then the ReLU when `relu`. Both are runtime
+ * flags, loop-invariant where the stores are.
+ */
+@inline export function epilogueVec(v: v128, res: usize, relu: bool): v128 {
+  const r = res ? f32x4.add(v, v128.load(res)) : v;
+  return relu ? reluVec(r, true) : r;
+}
+
+@inline export function epilogueScalar(v: f32, res: usize, relu: bool): f32 {
+  const r = res ? v + load<f32>(res) : v;
+  return relu ? reluScalar(r, true) : r;
+}

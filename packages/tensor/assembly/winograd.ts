@@ -18,7 +18,8 @@
  * (two half loads for a 2 × 2 quad). The quads of a block of tiles are transformed into V (already in the
  * packed-B layout of the GEMM: NR = 8 tiles = 2 quads per panel), the α² products run with the
  * GEMM micro-kernel on the transformed weights U (packed A, computed once per call by
- * winogradWeights), and the output transform writes y directly (+ bias).
+ * winogradWeights), and the output transform writes y directly (+ bias, and the epilogue:
+ * + residual, ReLU).
  *
  * Accuracy: the transforms add a few roundings per value (F(4×4)'s coefficients up to 8 lose a
  * little more); measured normwise errors stay near 1e-6, far inside the kernels' contract.
@@ -31,6 +32,7 @@
 import { ConvShape, transposedOf } from './conv-shape';
 import { MR, NR, depthBlock, packedABytes, packedAOffset, tile } from './gemm';
 import { splitImage, splitLineFloats } from './phase-split';
+import { epilogueScalar, epilogueVec } from './relu';
 import { align64, at, hsum, roundUp } from './util';
 
 /** Tiles per vector: one per lane. */
@@ -285,15 +287,16 @@ export function winogradScratchBytes(gp: usize, backward: bool): i32 {
  * from dy[n] (x = dy, y = dx, bias 0), the transposed convolution.
  */
 export function conv2dWinograd(
-  gp: usize, backward: bool, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize,
+  gp: usize, backward: bool, x: usize, u: usize, bias: usize, y: usize, res: usize, relu: bool,
+  n0: i32, n1: i32, scratch: usize,
 ): void {
   const g = shapeOf(gp, backward);
   const m = tileOf(g);
   // m and the quad shape as literals, so that every index computation below folds.
-  if (m == 4 && quadRows(g, 4) == 2) convolve4x2(g, x, u, bias, y, n0, n1, scratch);
-  else if (m == 4) convolve4x1(g, x, u, bias, y, n0, n1, scratch);
-  else if (quadRows(g, 2) == 2) convolve2x2(g, x, u, bias, y, n0, n1, scratch);
-  else convolve2x1(g, x, u, bias, y, n0, n1, scratch);
+  if (m == 4 && quadRows(g, 4) == 2) convolve4x2(g, x, u, bias, y, res, relu, n0, n1, scratch);
+  else if (m == 4) convolve4x1(g, x, u, bias, y, res, relu, n0, n1, scratch);
+  else if (quadRows(g, 2) == 2) convolve2x2(g, x, u, bias, y, res, relu, n0, n1, scratch);
+  else convolve2x1(g, x, u, bias, y, res, relu, n0, n1, scratch);
 }
 
 /*
@@ -303,24 +306,33 @@ export function conv2dWinograd(
  * select: integer divisions and branches in every transform, 13–15% slower on the 16×32×32
  * passes at batch 128 and 3–13% on the others (measured).
  */
-function convolve4x2(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
-  convolve(4, 2, g, x, u, bias, y, n0, n1, scratch);
+function convolve4x2(
+  g: ConvShape, x: usize, u: usize, bias: usize, y: usize, res: usize, relu: bool, n0: i32, n1: i32, scratch: usize,
+): void {
+  convolve(4, 2, g, x, u, bias, y, res, relu, n0, n1, scratch);
 }
 
-function convolve4x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
-  convolve(4, 1, g, x, u, bias, y, n0, n1, scratch);
+function convolve4x1(
+  g: ConvShape, x: usize, u: usize, bias: usize, y: usize, res: usize, relu: bool, n0: i32, n1: i32, scratch: usize,
+): void {
+  convolve(4, 1, g, x, u, bias, y, res, relu, n0, n1, scratch);
 }
 
-function convolve2x2(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
-  convolve(2, 2, g, x, u, bias, y, n0, n1, scratch);
+function convolve2x2(
+  g: ConvShape, x: usize, u: usize, bias: usize, y: usize, res: usize, relu: bool, n0: i32, n1: i32, scratch: usize,
+): void {
+  convolve(2, 2, g, x, u, bias, y, res, relu, n0, n1, scratch);
 }
 
-function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize): void {
-  convolve(2, 1, g, x, u, bias, y, n0, n1, scratch);
+function convolve2x1(
+  g: ConvShape, x: usize, u: usize, bias: usize, y: usize, res: usize, relu: bool, n0: i32, n1: i32, scratch: usize,
+): void {
+  convolve(2, 1, g, x, u, bias, y, res, relu, n0, n1, scratch);
 }
 
 @inline function convolve(
-  m: i32, qr: i32, g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0: i32, n1: i32, scratch: usize,
+  m: i32, qr: i32, g: ConvShape, x: usize, u: usize, bias: usize, y: usize, res: usize, relu: bool,
+  n0: i32, n1: i32, scratch: usize,
 ): void {
   const a = m + 2;
   const C = g.C;
@@ -380,8 +392,9 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
         let tr = (q0 % perImage) / qw;
         let tg = q0 % qw;
         for (let qi = 0; qi < qn; qi++) {
-          const yo = y + <usize>(n + b) * outBytes + <usize>o * planeOut;
-          outputQuad(m, qr, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, yo, tr, tg, tbuf);
+          const plane = <usize>(n + b) * outBytes + <usize>o * planeOut;
+          const ro = res ? res + plane : 0;
+          outputQuad(m, qr, g, mm + <usize>(o * T + qi * QUAD) * 4, mXi, bo, y + plane, ro, relu, tr, tg, tbuf);
           if (++tg == qw) {
             tg = 0;
             if (++tr * qw == perImage) {
@@ -507,7 +520,8 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
 
 /**
  * Y = Aᵀ M A for one output channel of quad (tr, tg): M_ξ at src + ξ·mXi (4 tiles per vector),
- * Y (+ bias) written to the output plane yo, lanes interleaved back into pixel order.
+ * Y (+ bias) written to the output plane yo, lanes interleaved back into pixel order; the
+ * epilogue (relu.ts) adds the residual plane ro (0: none) and rectifies when `relu`.
  */
 @inline function outputQuad(
   m: i32,
@@ -517,6 +531,8 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
   mXi: usize,
   bias: f32,
   yo: usize,
+  ro: usize,
+  relu: bool,
   tr: i32,
   tg: i32,
   tbuf: usize,
@@ -563,18 +579,22 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
   for (let yy = 0; yy < m; yy++) {
     const row = tr * qr * m + yy;
     if (row >= g.Ho) break;
-    const yr = yo + (<usize>(row * Wo + col0) << 2);
+    const rowOff = <usize>(row * Wo + col0) << 2;
+    const yr = yo + rowOff;
+    const rr = ro ? ro + rowOff : 0;
     const t = yt + <usize>(yy * m) * 16;
     // Row yy of the second tile row of a 2 × 2 quad (lanes 2 and 3), when it exists.
     const below = qr == 2 && row + m < g.Ho;
-    const yb = yr + (<usize>(m * Wo) << 2);
+    const downOff = <usize>(m * Wo) << 2;
+    const yb = yr + downOff;
+    const rb = rr ? rr + downOff : 0;
     if (wide && (qr == 1 || below)) {
       if (m == 2) {
         const v0 = f32x4.add(v128.load(t), bv);
         const v1 = f32x4.add(v128.load(t, 16), bv);
-        v128.store(yr, i32x4.shuffle(v0, v1, 0, 4, 1, 5));
-        if (qr == 1) v128.store(yr, i32x4.shuffle(v0, v1, 2, 6, 3, 7), 16);
-        else v128.store(yb, i32x4.shuffle(v0, v1, 2, 6, 3, 7));
+        v128.store(yr, epilogueVec(i32x4.shuffle(v0, v1, 0, 4, 1, 5), rr, relu));
+        if (qr == 1) v128.store(yr, epilogueVec(i32x4.shuffle(v0, v1, 2, 6, 3, 7), rr ? rr + 16 : 0, relu), 16);
+        else v128.store(yb, epilogueVec(i32x4.shuffle(v0, v1, 2, 6, 3, 7), rb, relu));
       } else {
         // 4×4 transpose: lane j of the four column vectors is tile j's row of 4 pixels.
         const v0 = f32x4.add(v128.load(t), bv);
@@ -585,14 +605,14 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
         const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
         const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
         const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
-        v128.store(yr, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-        v128.store(yr, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(yr, epilogueVec(i32x4.shuffle(t0, t1, 0, 1, 4, 5), rr, relu));
+        v128.store(yr, epilogueVec(i32x4.shuffle(t0, t1, 2, 3, 6, 7), rr ? rr + 16 : 0, relu), 16);
         if (qr == 1) {
-          v128.store(yr, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
-          v128.store(yr, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+          v128.store(yr, epilogueVec(i32x4.shuffle(t2, t3, 0, 1, 4, 5), rr ? rr + 32 : 0, relu), 32);
+          v128.store(yr, epilogueVec(i32x4.shuffle(t2, t3, 2, 3, 6, 7), rr ? rr + 48 : 0, relu), 48);
         } else {
-          v128.store(yb, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
-          v128.store(yb, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 16);
+          v128.store(yb, epilogueVec(i32x4.shuffle(t2, t3, 0, 1, 4, 5), rb, relu));
+          v128.store(yb, epilogueVec(i32x4.shuffle(t2, t3, 2, 3, 6, 7), rb ? rb + 16 : 0, relu), 16);
         }
       }
     } else {
@@ -600,9 +620,12 @@ function convolve2x1(g: ConvShape, x: usize, u: usize, bias: usize, y: usize, n0
       for (let j = 0; j < QUAD; j++) {
         const r = row + (j / qc) * m;
         if (r >= g.Ho) continue;
-        const d = yo + (<usize>(r * Wo + col0 + (j % qc) * m) << 2);
+        const off = <usize>(r * Wo + col0 + (j % qc) * m) << 2;
         for (let xx = 0; xx < m; xx++) {
-          if (col0 + (j % qc) * m + xx < Wo) store<f32>(at(d, xx), load<f32>(t + <usize>(xx * 16 + j * 4)) + bias);
+          if (col0 + (j % qc) * m + xx < Wo) {
+            const v = load<f32>(t + <usize>(xx * 16 + j * 4)) + bias;
+            store<f32>(at(yo + off, xx), epilogueScalar(v, ro ? at(ro + off, xx) : 0, relu));
+          }
         }
       }
     }

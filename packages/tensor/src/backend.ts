@@ -23,6 +23,16 @@ export interface Conv2dParams {
 }
 
 /**
+ * What a convolution may do to its result before storing it (the epilogue): add `residual`
+ * (y's shape) after the bias, then rectify (relu(NaN) = 0). Inference folds batch norm into the
+ * convolution before it and fuses the ResNet block's residual join and ReLU into it this way.
+ */
+export interface ConvEpilogue {
+  residual: Tensor | null;
+  relu: boolean;
+}
+
+/**
  * Window, stride and padding of a 2-D pooling kernel in pixels, as the pooling ops resolve them from
  * `Pool2dOptions`.
  */
@@ -114,8 +124,14 @@ export interface Backend {
   /** Gradient of pad: dx = sum of dy over every output position that read each input. */
   padBackward(dy: Tensor, pads: readonly (readonly [number, number])[], mode: PadMode, dx: Tensor): void;
 
-  /** y[N,O,Ho,Wo] = conv(x[N,C,H,W], w[O,C,kH,kW]) + bias[O]. */
-  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams): void;
+  /**
+   * y[N,O,Ho,Wo] = conv(x[N,C,H,W], w[O,C,kH,kW]) + bias[O], then the epilogue when one is given
+   * (only to a backend whose `convEpilogue` is true; the op applies it with separate kernels
+   * otherwise). The residual never overlaps y or x.
+   */
+  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams, epilogue?: ConvEpilogue): void;
+  /** Whether conv2d applies an epilogue itself (in the pass that stores y). */
+  readonly convEpilogue?: boolean;
   /**
    * dx[N,C,H,W] = gradient of conv2d w.r.t. x (dx's shape fixes H, W; input pixels that no
    * window reaches get 0, which transposed conv's outputPadding relies on). dx is overwritten.

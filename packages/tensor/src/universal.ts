@@ -15,6 +15,7 @@ export type {
   Backend,
   BinaryOp,
   Conv2dParams,
+  ConvEpilogue,
   MatmulOptions,
   PadMode,
   Pool2dParams,

@@ -61,6 +61,27 @@ describe('export --format onnx', () => {
     model.dispose();
   });
 
+  it('folds the batch norms into the convolutions on request, and onnxruntime still agrees', async () => {
+    const path = savedModel();
+    const lines: string[] = [];
+    const out = exportCommand(
+      { model: path, format: 'onnx', out: join(scratch, 'folded.onnx'), foldBatchNorms: true },
+      (l) => lines.push(l),
+    );
+    expect(lines[0]).toMatch(/batch norms folded into the convolutions/);
+    const bytes = readFileSync(out);
+    const ops = decodeModel(bytes).graph.node.map((n) => n.opType);
+    expect(ops).not.toContain('BatchNormalization');
+    expect(ops.filter((op) => op === 'Conv')).toHaveLength(7);
+    const { model } = loadModel(path);
+    const x = new Rng(6);
+    const input = new Float32Array(2 * 3 * 8 * 8).map(() => x.normal(0, 1));
+    const funt = (model.forward(fromTypedArray(input, [2, 3, 8, 8])) as Tensor).data;
+    const onnx = (await runOnnx(bytes, { input: { data: input, dims: [2, 3, 8, 8] } })).output.data;
+    onnx.forEach((v, i) => expect(Math.abs(v - funt[i])).toBeLessThan(1e-4));
+    model.dispose();
+  });
+
   it('fixes the batch size on request, and rejects other formats and a missing output folder', () => {
     const path = savedModel();
     const out = exportCommand(

@@ -1,7 +1,7 @@
 /**
  * export: a saved funt model as ONNX, for onnxruntime, TensorRT, OpenVINO or an inference server.
  *
- *   funt-resnet export --model <run|file> --format onnx [--out file.onnx] [--batch-size k]
+ *   funt-resnet export --model <run|file> --format onnx [--out file.onnx] [--batch-size k] [--fold-batch-norms]
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -22,6 +22,8 @@ export interface ExportCommandOptions {
   out?: string;
   /** A fixed batch size; by default the ONNX input takes any batch size. */
   batchSize?: number;
+  /** Fold each batch norm into the convolution before it (one Conv with folded weights and bias). */
+  foldBatchNorms?: boolean;
 }
 
 /** Writes a saved model as ONNX; returns the file written. */
@@ -36,6 +38,7 @@ export function exportCommand(o: ExportCommandOptions, log: Log = consoleLog): s
   const { scale, mean, std } = saved.standardization;
   saveOnnx(saved.model, architecture.inputShape, out, {
     batchSize: o.batchSize,
+    foldBatchNorms: o.foldBatchNorms,
     graphName: `resnet-${6 * architecture.n + 2 + architecture.hiddenDims.length}`,
     metadata: {
       'funt.resnet': JSON.stringify({ architecture, classNames, dataset }),
@@ -46,7 +49,7 @@ export function exportCommand(o: ExportCommandOptions, log: Log = consoleLog): s
   saved.model.dispose();
   const [c, h, w] = architecture.inputShape;
   log(
-    `wrote ${out} (ONNX opset 13): input 'input' [${o.batchSize ?? 'N'}, ${c}, ${h}, ${w}] standardised images, output 'output' [${o.batchSize ?? 'N'}, ${architecture.classes}] log-probabilities`,
+    `wrote ${out} (ONNX opset 13${o.foldBatchNorms ? ', batch norms folded into the convolutions' : ''}): input 'input' [${o.batchSize ?? 'N'}, ${c}, ${h}, ${w}] standardised images, output 'output' [${o.batchSize ?? 'N'}, ${architecture.classes}] log-probabilities`,
   );
   log(`preprocessing (also in the file's metadata 'funt.preprocess'): input = (pixels × ${scale} − mean) / std`);
   return out;

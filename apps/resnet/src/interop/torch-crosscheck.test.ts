@@ -24,7 +24,7 @@
 import { ClassNLLCriterion, type Linear, type Module, type Sequential } from '@funt/layers';
 import { getBackend, getDefaultDType, loadSafetensors, Rng, Tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
-import { resnet } from '../model/resnet.js';
+import { type ResnetArchitecture, resnet } from '../model/resnet.js';
 import { fixture } from '../testing/fixtures.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt, torchToFuntNames } from './torch-names.js';
 
@@ -126,21 +126,29 @@ interface Measured {
   error: number;
 }
 
-/**
- * Loads the fixture into a fresh funt ResNet-20 and runs PyTorch's two passes (eval, then
- * train) on it; returns every comparison's relative error. `watch` may wrap the model's leaves
- * first (recordActivations, takeKinkSides), given the mode being run.
- */
-function crosscheck(watch: (model: Module, mode: () => Mode) => void = () => {}): Measured[] {
+/** The fixture, and a funt ResNet-20 holding its weights (`fold`: batch norms folded for inference, resnet()'s default). */
+function fixtureModel(fold: boolean): { fx: Record<string, Tensor>; config: ResnetArchitecture; model: Sequential } {
   const { tensors: fx, metadata } = loadSafetensors(FIXTURE, { dtype: getDefaultDType() });
   const config = JSON.parse(metadata.config);
-  const model: Sequential = resnet({ ...config, skip: true, rng: new Rng(0) });
+  const model: Sequential = resnet({ ...config, skip: true, rng: new Rng(0) }, { fold });
   const weights = Object.fromEntries(
     Object.entries(fx)
       .filter(([k]) => k.startsWith('weights/'))
       .map(([k, t]) => [k.slice('weights/'.length), t]),
   );
   model.loadStateDict(torchStateToFunt(model, config, weights));
+  return { fx, config, model };
+}
+
+/**
+ * Loads the fixture into a fresh funt ResNet-20 and runs PyTorch's two passes (eval, then
+ * train) on it; returns every comparison's relative error. `watch` may wrap the model's leaves
+ * first (recordActivations, takeKinkSides), given the mode being run. The batch norms are not
+ * folded: the kink substitution compares each leaf's output with the float64 run's, and the
+ * evaluation pass a backward follows runs unfolded anyway (the folded pass is checked on its own).
+ */
+function crosscheck(watch: (model: Module, mode: () => Mode) => void = () => {}): Measured[] {
+  const { fx, config, model } = fixtureModel(false);
   const pairs = torchToFuntNames(model, config);
   let current: Mode = 'eval';
   watch(model, () => current);
@@ -258,6 +266,19 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
     // 19 BN running means and variances.
     expect(measured.length).toBe(8 + 19 + 19 * 2 + 2 + 19 * 2);
     for (const m of measured) expect(m.error, m.name).toBeLessThan(FLOAT32_TOLERANCE);
+  });
+
+  it(`folded for inference (the default), float32 (${FLOAT32_TOLERANCE} relative): the evaluation outputs and logits`, () => {
+    const { fx, model } = fixtureModel(true);
+    model.evaluate();
+    const output = model.forward(fx.input) as Tensor;
+    expect(relativeError(output.data, fx['eval/output'].data)).toBeLessThan(FLOAT32_TOLERANCE);
+    const fc = model.get(model.length - 2) as Linear;
+    expect(relativeError((fc.output as Tensor).data, fx['eval/logits'].data)).toBeLessThan(FLOAT32_TOLERANCE);
+    // It folded: the stem's batch norm passed its convolution's output through.
+    expect(model.get(1).output).toBe(model.get(0).output);
+    model.dispose();
+    for (const t of Object.values(fx)) t.dispose();
   });
 
   it(`float64 on the reference backend (${FLOAT64_TOLERANCE} relative): the same comparisons, down to the fixture's float32 rounding`, () => {

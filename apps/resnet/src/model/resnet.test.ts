@@ -175,6 +175,51 @@ describe('fused activations', () => {
   });
 });
 
+describe('batch norms folded for inference', () => {
+  it('folds every batch norm into its convolution, and every residual join, by default; none with fold: false', () => {
+    const norms = (net: Module) =>
+      modules(net).filter((m): m is SpatialBatchNormalization => m instanceof SpatialBatchNormalization);
+    const joins = (net: Module) => modules(net).filter((m): m is ConcatTable => m instanceof ConcatTable);
+    const folded = resnet(options({ n: 2, filters: 4 }));
+    expect(norms(folded).every((m) => m.batchNormFold !== null)).toBe(true);
+    expect(norms(folded)).toHaveLength(1 + 2 * 6);
+    expect(joins(folded).every((m) => m.residualFold !== null)).toBe(true);
+    const plain = resnet(options({ n: 2, filters: 4 }), { fold: false });
+    expect(norms(plain).every((m) => m.batchNormFold === null)).toBe(true);
+  });
+
+  it('trains bit for bit as the unfolded network and evaluates to float32 round-off of it (wasm)', () => {
+    withBackend('wasm', () => {
+      const build = (fold: boolean) => {
+        manualSeed(1);
+        return resnet(options({ n: 1, filters: 8, inputShape: [3, 8, 8], classes: 3, rng: new Rng(2) }), { fold });
+      };
+      const x = tensor(
+        Array.from({ length: 4 * 3 * 8 * 8 }, (_, i) => Math.sin(i * 0.7)),
+        [4, 3, 8, 8],
+      );
+      const dy = tensor(
+        Array.from({ length: 4 * 3 }, (_, i) => Math.cos(i)),
+        [4, 3],
+      );
+      const run = (net: Sequential) => {
+        const y = Array.from((net.forward(x) as typeof x).data);
+        const g = Array.from((net.backward(x, dy) as typeof x).data);
+        const grads = net.parameters().map((p) => Array.from(p.grad.data));
+        net.evaluate();
+        const e = Array.from((net.forward(x) as typeof x).data);
+        return { training: { y, g, grads }, e, folded: net.get(1).output === net.get(0).output };
+      };
+      const folded = run(build(true));
+      const plain = run(build(false));
+      expect(folded.training).toEqual(plain.training);
+      expect([folded.folded, plain.folded]).toEqual([true, false]);
+      const err = Math.max(...folded.e.map((v, i) => Math.abs(v - plain.e[i])));
+      expect(err).toBeLessThan(1e-5 * Math.max(1, ...plain.e.map(Math.abs)));
+    });
+  });
+});
+
 describe('option-A shortcut', () => {
   it('averages 2×2 blocks and appends zero channels', () => {
     const net = resnet(options({ n: 1, filters: 1, inputShape: [1, 4, 4], classes: 2 }));

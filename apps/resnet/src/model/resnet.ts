@@ -1,6 +1,7 @@
 import {
   CAddTable,
   ConcatTable,
+  foldBatchNorms,
   fuseActivations,
   Identity,
   init,
@@ -110,6 +111,13 @@ export interface ResnetBuildOptions {
    * activation fewer. Default true; false builds the plain Torch-style sequence.
    */
   fuse?: boolean;
+  /**
+   * Fold each batch norm into the convolution before it for inference, with the block's
+   * residual join and ReLU in the convolution's epilogue (`foldBatchNorms` of @funt/layers):
+   * an evaluation pass of the model computes the same values to float32 round-off with two or
+   * three passes over each activation fewer; training is untouched. Default true.
+   */
+  fold?: boolean;
 }
 
 /**
@@ -118,7 +126,7 @@ export interface ResnetBuildOptions {
  * and three has stride 2); global average pooling; optional hidden affine layers; a linear
  * classifier and LogSoftMax (train it with ClassNLLCriterion).
  */
-export function resnet(options: ResnetOptions, { fuse = true }: ResnetBuildOptions = {}): Sequential {
+export function resnet(options: ResnetOptions, { fuse = true, fold = true }: ResnetBuildOptions = {}): Sequential {
   check(options);
   const { n, filters: f, inputShape, classes, skip, hiddenDims, rng } = options;
   const [c, h, w] = inputShape;
@@ -146,6 +154,7 @@ export function resnet(options: ResnetOptions, { fuse = true }: ResnetBuildOptio
     .add(new Linear(nIn, classes).reset({ rng, weight: init.kaimingNormal, bias: init.constant(0) }))
     .add(new LogSoftMax());
   if (fuse) fuseActivations(net);
+  if (fold) foldBatchNorms(net);
   return net;
 }
 

@@ -2,7 +2,9 @@ import { add, addRelu, copy, type Tensor, threshold, thresholdBackward } from '@
 import type { Activity } from '../module/activity.js';
 import { expectSameShape, expectTable, expectTensor } from '../module/checks.js';
 import { Module } from '../module/module.js';
+import type { ResidualFold } from '../plan/batch-norm-fold.js';
 import type { MemoryUse } from '../plan/memory-use.js';
+import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 import type { ReluFusion } from '../plan/relu-fusion.js';
 
 /**
@@ -18,6 +20,10 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * Fused with the ReLU after it (`fuseActivations`, the residual join of a ResNet block), the
  * last addition also rectifies (one pass fewer), and the backward masks gradOutput by
  * [output > 0] itself: in place, as the ReLU did, when that ReLU was in place.
+ *
+ * As the residual join of a block whose body ends in a batch norm folded into its convolution
+ * (`foldBatchNorms`), an evaluation pass of a model passes the body's output through: that
+ * convolution added the shortcut (and the ReLU) in its epilogue (plan/batch-norm-fold.ts).
  */
 export class CAddTable extends Module {
   static readonly typeName: string = 'CAddTable';
@@ -28,6 +34,12 @@ export class CAddTable extends Module {
    * @internal
    */
   reluFusion: ReluFusion | null = null;
+  /**
+   * Set by foldBatchNorms when the body's last convolution computes this sum in evaluation.
+   *
+   * @internal
+   */
+  residualFold: ResidualFold | null = null;
   private readonly grads: Tensor[] = [];
 
   constructor(readonly inPlace = false) {
@@ -39,6 +51,7 @@ export class CAddTable extends Module {
     xs.forEach((x, i) => expectSameShape(this, xs[0], x, `input ${i}`));
     const fusion = this.reluFusion;
     fusion?.ensureAdjacent();
+    if (this.residualFold?.applies()) return this.residualFold.passThrough(xs);
     const out = this.inPlace ? xs[0] : this.cache.like('output', xs[0]);
     const last = xs.length - 1;
     if (last === 0 && fusion) threshold(xs[0], 0, 0, out);
@@ -78,6 +91,16 @@ export class CAddTable extends Module {
       // Fused with an in-place ReLU, the mask is written into gradOutput, as that ReLU did.
       writesGradOutput: relu?.writesGradOutput() ?? false,
     };
+  }
+
+  /** Folded (a residual join), an evaluation pass returns the body's output, which flows on alone. */
+  override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
+    const join = this.residualFold;
+    if (!join?.applies(plan.policy) || !Array.isArray(input))
+      return plan.forwardOf(this, this.memoryUse(), this.cache, input);
+    plan.remember(this, input);
+    plan.read(input, plan.tick());
+    return plan.produced(this, input[join.bodyIndex]);
   }
 
   protected override describe(): string {

@@ -4,6 +4,7 @@ import { expectSameShape, expectTable, shapeOf } from '../module/checks.js';
 import { Container } from '../module/container.js';
 import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
+import type { ResidualFold } from '../plan/batch-norm-fold.js';
 import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 
 /**
@@ -15,10 +16,20 @@ import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
  * the same gradOutput to every input) and a branch writes into its gradOutput (it ends with an
  * in-place ReLU), that branch gets a private copy so the other branches still read the
  * original.
+ *
+ * As the branches of a folded residual join (`foldBatchNorms`), an evaluation pass of a model
+ * runs the shortcut first, whose output the body's last convolution adds in its epilogue
+ * (plan/batch-norm-fold.ts).
  */
 export class ConcatTable extends Container {
   static readonly typeName: string = 'ConcatTable';
   private readonly outputs: Tensor[] = [];
+  /**
+   * Set by foldBatchNorms when this container's branches are a folded residual join's.
+   *
+   * @internal
+   */
+  residualFold: ResidualFold | null = null;
 
   constructor(...modules: Module[]) {
     super();
@@ -27,13 +38,23 @@ export class ConcatTable extends Container {
 
   override updateOutput(input: Activity): Tensor[] {
     if (this.modules.length === 0) throw new LayerError(this, 'has no branches');
-    this.outputs.length = this.modules.length;
-    this.modules.forEach((m, i) => {
+    const branch = (i: number): Tensor => {
+      const m = this.modules[i];
       const out = this.forwardChild(m, input);
       if (!(out instanceof Tensor))
         throw new LayerError(m, 'a ConcatTable branch must output a tensor, not a table', 'a tensor', shapeOf(out));
-      this.outputs[i] = out;
-    });
+      return out;
+    };
+    const join = this.residualFold;
+    if (join?.applies()) {
+      join.ensureAdjacent();
+      const outputs = join.forwardBranches(branch);
+      this.outputs.length = 0;
+      this.outputs.push(...outputs);
+      return this.outputs;
+    }
+    this.outputs.length = this.modules.length;
+    for (let i = 0; i < this.modules.length; i++) this.outputs[i] = branch(i);
     return this.outputs;
   }
 
@@ -101,9 +122,20 @@ export class ConcatTable extends Container {
     this.modules.forEach((m, i) => this.run(m, () => m.accGradParameters(input, grads[i])));
   }
 
+  /** Mirrors updateOutput: the branches in order, or a folded residual join's shortcut first. */
   override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
     plan.remember(this, input);
-    return this.modules.map((m) => m.planForward(plan, input));
+    const join = this.residualFold;
+    if (!join?.applies(plan.policy)) return this.modules.map((m) => m.planForward(plan, input));
+    const outputs: PlannedActivity[] = [];
+    const s = join.shortcutIndex;
+    outputs[s] = join.plannedShortcut = this.modules[s].planForward(plan, input);
+    try {
+      outputs[join.bodyIndex] = this.modules[join.bodyIndex].planForward(plan, input);
+    } finally {
+      join.plannedShortcut = null;
+    }
+    return outputs;
   }
 
   /** Mirrors backprop: per branch its gradOutput (a copy at a tick of its own when shared and overwritten), then the sum. */

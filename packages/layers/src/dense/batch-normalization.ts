@@ -14,7 +14,9 @@ import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
 import { Module } from '../module/module.js';
+import type { BatchNormFold } from '../plan/batch-norm-fold.js';
 import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
+import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 import type { ReluFusion } from '../plan/relu-fusion.js';
 
 /**
@@ -29,6 +31,9 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  *
  * Fused with the ReLU after it (`fuseActivations`), it outputs relu(BN(x)) from the same
  * kernel and masks the gradient by [output > 0] inside its backward kernel (plan/relu-fusion.ts).
+ * Folded into the convolution before it (`foldBatchNorms`), an evaluation pass of a model
+ * passes the convolution's output through: the convolution computed this module
+ * (plan/batch-norm-fold.ts).
  */
 export class BatchNormalization extends Module {
   static readonly typeName: string = 'BatchNormalization';
@@ -39,6 +44,12 @@ export class BatchNormalization extends Module {
    * @internal
    */
   reluFusion: ReluFusion | null = null;
+  /**
+   * Set by foldBatchNorms when the convolution before this module computes it in evaluation.
+   *
+   * @internal
+   */
+  batchNormFold: BatchNormFold | null = null;
 
   /** Rank of the input: 2 here, 4 for the spatial version. */
   protected readonly nDim: number = 2;
@@ -104,6 +115,10 @@ export class BatchNormalization extends Module {
     const x = this.check(input);
     const fusion = this.reluFusion;
     fusion?.ensureAdjacent();
+    if (this.batchNormFold?.applies()) {
+      this.forwardTrained = false;
+      return this.batchNormFold.passThrough(x);
+    }
     const relu = fusion !== null;
     const y = this.cache.like('output', x);
     this.forwardTrained = this.isTraining;
@@ -181,6 +196,13 @@ export class BatchNormalization extends Module {
   /** Backward reads x, and the output only when fused with a ReLU (its positive entries are the mask). */
   override memoryUse(): MemoryUse {
     return { ...cachedOutputAndGradient, backwardReads: { input: true, output: this.reluFusion !== null } };
+  }
+
+  /** Folded into its convolution, an evaluation pass returns the input. */
+  override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
+    const use = this.memoryUse();
+    const folded = this.batchNormFold?.applies(plan.policy) ?? false;
+    return plan.forwardOf(this, folded ? { ...use, output: 'input' } : use, this.cache, input);
   }
 
   protected override describe(): string {

@@ -2,7 +2,7 @@ import { type DType, getBackend, keep, Tensor } from '@funt/tensor';
 import { type Activity, tensorsOf } from '../module/activity.js';
 import type { Named } from '../module/errors.js';
 import type { Lender } from '../module/tensor-cache.js';
-import { PlanBuilder, type PlannedActivity, type PlannedTensor } from './plan-builder.js';
+import { PlanBuilder, type PlannedActivity, type PlannedTensor, type PlanPolicy } from './plan-builder.js';
 
 /**
  * The memory plan of a model
@@ -47,8 +47,7 @@ import { PlanBuilder, type PlannedActivity, type PlannedTensor } from './plan-bu
  * treating that module as returning what it was given.
  */
 
-/** Which tensors share: see the header. */
-export type PlanPolicy = 'train' | 'eval' | 'eval-keep';
+export type { PlanPolicy };
 
 /** One flat tensor that planned tensors with disjoint lifetimes take turns in. */
 class Slot {
@@ -157,7 +156,7 @@ export class MemoryPlan {
 
   /** Walks `root` for `policy`: the forward walk, then for the policies that keep outputs the backward walk. */
   static of(root: PlanRoot, policy: PlanPolicy, signature: string, aliasing: Set<Named>): MemoryPlan {
-    const walk = new PlanBuilder(aliasing);
+    const walk = new PlanBuilder(policy, aliasing);
     walk.pin(root.planForward(walk, null));
     if (policy !== 'eval') {
       const outputs = walk.tensors.slice();

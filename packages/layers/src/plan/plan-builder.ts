@@ -2,6 +2,13 @@ import type { Named } from '../module/errors.js';
 import type { TensorCache } from '../module/tensor-cache.js';
 import type { MemoryUse } from './memory-use.js';
 
+/**
+ * Which tensors share (memory-plan.ts): 'train', 'eval' (intermediate outputs share; batch norms
+ * fold into their convolutions, batch-norm-fold.ts), 'eval-keep' (an evaluation pass a backward
+ * will follow: shares as in training).
+ */
+export type PlanPolicy = 'train' | 'eval' | 'eval-keep';
+
 /** A tensor of the plan: the one under `key` in `cache`, written at tick `written` and read until `lastRead`. */
 export class PlannedTensor {
   lastRead: number;
@@ -53,17 +60,32 @@ export class PlanBuilder {
   private readonly outputs = new Map<Named, PlannedActivity>();
   private readonly byKey = new Map<TensorCache, Map<string, PlannedTensor>>();
 
-  /** `aliasing`: modules seen returning what they were given although they do not declare it. */
-  constructor(private readonly aliasing: ReadonlySet<Named> = new Set()) {}
+  /**
+   * `policy`: the pass being planned (modules whose evaluation pass computes differently, such
+   * as folded batch norms, walk accordingly); `aliasing`: modules seen returning what they were
+   * given although they do not declare it.
+   */
+  constructor(
+    readonly policy: PlanPolicy,
+    private readonly aliasing: ReadonlySet<Named> = new Set(),
+  ) {}
 
   /**
-   * A module's forward: one tick that reads the input and writes the output under 'output' in
-   * `cache`, or passes the input on (declared so, seen so, or nothing declared).
+   * A module's forward: one tick that reads the input (and `alsoReads`: a folded convolution's
+   * residual) and writes the output under 'output' in `cache`, or passes the input on (declared
+   * so, seen so, or nothing declared).
    */
-  forwardOf(module: Named, use: MemoryUse | null, cache: TensorCache, input: PlannedActivity): PlannedActivity {
+  forwardOf(
+    module: Named,
+    use: MemoryUse | null,
+    cache: TensorCache,
+    input: PlannedActivity,
+    alsoReads: PlannedActivity = null,
+  ): PlannedActivity {
     this.remember(module, input);
     const t = this.tick();
     this.read(input, t);
+    this.read(alsoReads, t);
     if (use === null || this.aliases(module, use.output === 'input')) return this.produced(module, input);
     return this.produced(module, this.output(module, cache, t));
   }

@@ -79,7 +79,7 @@ export class ReluFusion {
 }
 
 /** The path of the next child of the same container ('4.0.2' → '4.0.3'), null for the root. */
-function nextSibling(path: string): string | null {
+export function nextSibling(path: string): string | null {
   if (path === '') return null;
   const dot = path.lastIndexOf('.');
   return `${path.slice(0, dot + 1)}${Number(path.slice(dot + 1)) + 1}`;

@@ -60,7 +60,8 @@ export abstract class Convolution extends WeightedModule {
     return { stride: [this.dH, this.dW], padding: [this.padH, this.padW] };
   }
 
-  private check(input: Activity): Tensor {
+  /** The input as a tensor of this layer's shape, or a LayerError naming the layer. */
+  protected check(input: Activity): Tensor {
     const x = expectTensor(this, input);
     expectShape(this, x, [['N', this.nInputPlane, 'H', 'W']]);
     const [h, w] = this.outputSize(x);
@@ -68,10 +69,14 @@ export abstract class Convolution extends WeightedModule {
     return x;
   }
 
+  /** The kept output for input x. */
+  protected outputFor(x: Tensor): Tensor {
+    return this.cache.get('output', [x.shape[0], this.nOutputPlane, ...this.outputSize(x)], x.dtype);
+  }
+
   override updateOutput(input: Activity): Tensor {
     const x = this.check(input);
-    const y = this.cache.get('output', [x.shape[0], this.nOutputPlane, ...this.outputSize(x)], x.dtype);
-    return this.kernels.forward(x, this.weight, this.bias, this.options(), y);
+    return this.kernels.forward(x, this.weight, this.bias, this.options(), this.outputFor(x));
   }
 
   override updateGradInput(input: Activity, gradOutput: Activity): Tensor {

@@ -1,4 +1,7 @@
 import { conv2d, conv2dBackwardData, conv2dBackwardFilter, conv2dOutputSize, type Tensor } from '@funt/tensor';
+import type { Activity } from '../module/activity.js';
+import type { BatchNormFold } from '../plan/batch-norm-fold.js';
+import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 import { Convolution, type ConvolutionKernels } from './convolution.js';
 
 const kernels: ConvolutionKernels = {
@@ -11,10 +14,20 @@ const kernels: ConvolutionKernels = {
  * 2-D convolution over a batch [N, nInputPlane, H, W] (Torch's `nn.SpatialConvolution(nInputPlane,
  * nOutputPlane, kW, kH, dW, dH, padW, padH)`; note width before height, as in Torch).
  * weight is [nOutputPlane, nInputPlane, kH, kW], bias [nOutputPlane].
+ *
+ * Folded with the batch norm after it (`foldBatchNorms`), an evaluation pass of a model computes
+ * that batch norm here, with folded weights and bias, its ReLU and a residual join in the
+ * convolution's epilogue (plan/batch-norm-fold.ts).
  */
 export class SpatialConvolution extends Convolution {
   static readonly typeName: string = 'SpatialConvolution';
   protected readonly kernels = kernels;
+  /**
+   * Set by foldBatchNorms when this convolution computes the batch norm after it in evaluation.
+   *
+   * @internal
+   */
+  batchNormFold: BatchNormFold | null = null;
 
   constructor(
     nInputPlane: number,
@@ -28,6 +41,22 @@ export class SpatialConvolution extends Convolution {
   ) {
     super(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH);
     this.createWeights([nOutputPlane, nInputPlane, kH, kW], [nOutputPlane]);
+  }
+
+  override updateOutput(input: Activity): Tensor {
+    const fold = this.batchNormFold;
+    if (!fold?.applies()) return super.updateOutput(input);
+    fold.ensureAdjacent();
+    const x = this.check(input);
+    const { weight, bias } = fold.folded(this.cache);
+    const epilogue = { residual: fold.residual() ?? undefined, relu: fold.relu() };
+    return conv2d(x, weight, bias, { ...this.options(), ...epilogue }, this.outputFor(x));
+  }
+
+  /** A folded convolution also reads its block's shortcut output (the residual it adds). */
+  override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
+    const residual = this.batchNormFold?.plannedResidual(plan.policy) ?? null;
+    return plan.forwardOf(this, this.memoryUse(), this.cache, input, residual);
   }
 
   protected outputSize(x: Tensor): [number, number] {

@@ -2,13 +2,35 @@
  * Containers and pass-through modules: they become graph wiring, not nodes (CAddTable's sum
  * and Parallel's slicing and joining excepted).
  */
-import type { CAddTable, ConcatTable, Dropout, Identity, Module, Parallel, Sequential } from '@funt/layers';
+import type {
+  CAddTable,
+  ConcatTable,
+  Dropout,
+  Identity,
+  Module,
+  Parallel,
+  Sequential,
+  SpatialConvolution,
+} from '@funt/layers';
 import type { ExportContext, GraphActivity } from '../context.js';
 import { attr } from '../graph.js';
+import { foldable, foldedConvolution } from './spatial.js';
 
-/** Children in order, each fed the previous one's output. */
+/**
+ * Children in order, each fed the previous one's output; with the `foldBatchNorms` option a
+ * SpatialConvolution and the SpatialBatchNormalization after it become one Conv.
+ */
 export function sequential(m: Sequential, input: GraphActivity, ctx: ExportContext): GraphActivity {
-  return m.children().reduce((flow, child) => ctx.convert(child, flow), input);
+  const kids = m.children();
+  let flow = input;
+  for (let i = 0; i < kids.length; i++) {
+    const next = kids[i + 1];
+    if (ctx.foldBatchNorms && foldable(kids[i], next)) {
+      flow = foldedConvolution(kids[i] as SpatialConvolution, next, flow, ctx);
+      i++;
+    } else flow = ctx.convert(kids[i], flow);
+  }
+  return flow;
 }
 
 /** Every child gets the same input; the output is the table of their outputs. */

@@ -6,9 +6,11 @@
 import {
   type BatchNormalization,
   type Convolution,
+  type Module,
   type Padding,
   type SpatialAveragePooling,
-  type SpatialConvolution,
+  SpatialBatchNormalization,
+  SpatialConvolution,
   type SpatialFullConvolution,
   type SpatialMaxPooling,
   type SpatialPooling,
@@ -31,20 +33,65 @@ function convolution(
   ctx: ExportContext,
   op: string,
   attributes: AttributeProto[],
+  weights: string[] = [ctx.weight(m, 'weight', m.weight), ...(m.bias ? [ctx.weight(m, 'bias', m.bias)] : [])],
 ): GraphActivity {
   const x = ctx.single(m, input);
-  const inputs = [x.name, ctx.weight(m, 'weight', m.weight)];
-  if (m.bias) inputs.push(ctx.weight(m, 'bias', m.bias));
-  return ctx.node(m, op, inputs, [
-    attr.ints('kernel_shape', [m.kH, m.kW]),
-    attr.ints('strides', [m.dH, m.dW]),
-    attr.ints('pads', [m.padH, m.padW, m.padH, m.padW]),
-    ...attributes,
-  ]);
+  return ctx.node(
+    m,
+    op,
+    [x.name, ...weights],
+    [
+      attr.ints('kernel_shape', [m.kH, m.kW]),
+      attr.ints('strides', [m.dH, m.dW]),
+      attr.ints('pads', [m.padH, m.padW, m.padH, m.padW]),
+      ...attributes,
+    ],
+  );
 }
 
+const CONV_ATTRIBUTES = [attr.ints('dilations', [1, 1]), attr.int('group', 1)];
+
 export function spatialConvolution(m: SpatialConvolution, input: GraphActivity, ctx: ExportContext): GraphActivity {
-  return convolution(m, input, ctx, 'Conv', [attr.ints('dilations', [1, 1]), attr.int('group', 1)]);
+  return convolution(m, input, ctx, 'Conv', CONV_ATTRIBUTES);
+}
+
+/** Whether `export({ foldBatchNorms })` folds `norm` into `conv`: a SpatialBatchNormalization of the convolution's channels right after a SpatialConvolution. */
+export function foldable(conv: Module, norm: Module | undefined): norm is SpatialBatchNormalization {
+  return (
+    conv.constructor === SpatialConvolution &&
+    norm?.constructor === SpatialBatchNormalization &&
+    (norm as SpatialBatchNormalization).nOutput === (conv as SpatialConvolution).nOutputPlane
+  );
+}
+
+/**
+ * A convolution and the batch norm after it as one Conv (the inference folding of
+ * @funt/layers' foldBatchNorms): weight w·s and bias β + (b − μ)·s per output channel, with
+ * s = γ/√(σ² + ε), computed in float64 from the parameters and running statistics and stored
+ * as `<conv path>/folded_weight` and `/folded_bias` (they are not stateDict entries).
+ */
+export function foldedConvolution(
+  conv: SpatialConvolution,
+  norm: SpatialBatchNormalization,
+  input: GraphActivity,
+  ctx: ExportContext,
+): GraphActivity {
+  const o = conv.nOutputPlane;
+  const w = conv.weight.data;
+  const perChannel = w.length / o;
+  const weight = new Float64Array(w.length);
+  const bias = new Float64Array(o);
+  for (let c = 0; c < o; c++) {
+    const s = (norm.weight ? norm.weight.data[c] : 1) / Math.sqrt(norm.runningVar.data[c] + norm.eps);
+    for (let k = c * perChannel; k < (c + 1) * perChannel; k++) weight[k] = w[k] * s;
+    bias[c] =
+      (norm.bias ? norm.bias.data[c] : 0) + ((conv.bias ? conv.bias.data[c] : 0) - norm.runningMean.data[c]) * s;
+  }
+  const names = [
+    ctx.constant(conv, 'folded_weight', weight, conv.weight.shape),
+    ctx.constant(conv, 'folded_bias', bias, [o]),
+  ];
+  return convolution(conv, input, ctx, 'Conv', CONV_ATTRIBUTES, names);
 }
 
 /** Torch's adjW/adjH extra output rows are ONNX's output_padding. */

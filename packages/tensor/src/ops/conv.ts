@@ -1,9 +1,11 @@
+import type { ConvEpilogue } from '../backend.js';
 import { zeros } from '../creation.js';
 import type { DType } from '../dtype.js';
 import { getBackend } from '../engine.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type Conv2dOptions, checkBias, checkGradOutput, convOutputShape, convParams } from './conv-geometry.js';
+import { add, addRelu, threshold } from './elementwise.js';
 import { checkLive, checkRank, checkShapeArg, checkShapeEquals, commonDType, output } from './validate.js';
 
 /**
@@ -12,14 +14,50 @@ import { checkLive, checkRank, checkShapeArg, checkShapeEquals, commonDType, out
  * options are checked in conv-geometry.ts, which the transposed convolution shares.
  */
 
-/** y = conv(x, w) + bias. */
-export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, opts: Conv2dOptions = {}, out?: Tensor): Tensor {
+/** What conv2d does to its result before storing it (its epilogue). */
+export interface Conv2dEpilogueOptions {
+  /**
+   * Added to the result after the bias (y's shape, y's dtype, not sharing memory with x or the
+   * output): the residual join of a ResNet block, fused into the convolution in inference.
+   */
+  residual?: Tensor;
+  /** Rectify the result, after the residual: max(0, ·), with relu(NaN) = 0. */
+  relu?: boolean;
+}
+
+/**
+ * y = conv(x, w) + bias, then, when asked, + residual and ReLU in the same pass (a backend
+ * without a fused epilogue gets them as separate kernels: the same values, one more pass).
+ */
+export function conv2d(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  opts: Conv2dOptions & Conv2dEpilogueOptions = {},
+  out?: Tensor,
+): Tensor {
   checkLive('conv2d', x, w);
   const p = convParams('conv2d', opts, [x.shape, w.shape]);
   const shape = convOutputShape('conv2d', x.shape, w.shape, p);
   checkBias('conv2d', bias, w.shape[0], [x.shape, w.shape]);
-  const y = output('conv2d', shape, commonDType('conv2d', [x, w, bias, out]), out, [x, w, bias]);
-  getBackend().conv2d(x, w, bias, y, p);
+  const residual = opts.residual ?? null;
+  const dtype = commonDType('conv2d', [x, w, bias, out, residual]);
+  const y = output('conv2d', shape, dtype, out, [x, w, bias]);
+  if (residual) {
+    checkLive('conv2d', residual);
+    checkShapeEquals('conv2d', 'residual', residual, shape, [x.shape, w.shape]);
+    if (residual.sharesStorageWith(y) || residual.sharesStorageWith(x))
+      throw new RangeError('conv2d: the residual must not share memory with the input or the output');
+  }
+  const relu = opts.relu ?? false;
+  const backend = getBackend();
+  if (!residual && !relu) backend.conv2d(x, w, bias, y, p);
+  else if (backend.convEpilogue) backend.conv2d(x, w, bias, y, p, { residual, relu } satisfies ConvEpilogue);
+  else {
+    backend.conv2d(x, w, bias, y, p);
+    if (residual) (relu ? addRelu : add)(y, residual, y);
+    else threshold(y, 0, 0, y);
+  }
   return y;
 }
 

@@ -13,7 +13,13 @@ export {
   batchNormInvStd,
   batchNormTrain,
 } from './batchnorm.js';
-export { conv2d, conv2dBackwardData, conv2dBackwardFilter, type FilterGradients } from './conv.js';
+export {
+  type Conv2dEpilogueOptions,
+  conv2d,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  type FilterGradients,
+} from './conv.js';
 export { type Conv2dOptions, conv2dOutputSize, convTranspose2dOutputSize } from './conv-geometry.js';
 export {
   type ConvTranspose2dOptions,

@@ -20,10 +20,15 @@ import {
  * the error by the sum of |terms| (wasm-vs-reference.ts).
  */
 
-/** A convolution geometry, with or without bias, overwriting or accumulating the filter gradient. */
+/**
+ * A convolution geometry, with or without bias, overwriting or accumulating the filter gradient;
+ * the forward pass optionally with an epilogue (a residual added, a ReLU).
+ */
 export interface Case extends ConvGeometry {
   bias: boolean;
   accumulate: boolean;
+  residual?: boolean;
+  relu?: boolean;
 }
 
 export function shapes(g: Case) {
@@ -34,7 +39,8 @@ export function shapes(g: Case) {
 }
 
 function label(g: Case): string {
-  return `N${g.N} C${g.C} O${g.O} ${g.H}x${g.W} k${g.kH}x${g.kW} s${g.sH}x${g.sW} p${g.pH}x${g.pW}`;
+  const epilogue = `${g.residual ? ' +residual' : ''}${g.relu ? ' relu' : ''}`;
+  return `N${g.N} C${g.C} O${g.O} ${g.H}x${g.W} k${g.kH}x${g.kW} s${g.sH}x${g.sW} p${g.pH}x${g.pW}${epilogue}`;
 }
 
 export function checkForward(g: Case): void {
@@ -43,11 +49,16 @@ export function checkForward(g: Case): void {
   const [xw, xr] = randomPair(x, rng);
   const [ww, wr] = randomPair(w, rng);
   const [bw, br] = g.bias ? randomPair([g.O], rng) : [null, null];
+  const [rw, rr] = g.residual ? randomPair(y, rng) : [null, null];
+  const relu = g.relu ?? false;
   const [yw, yr] = filledPair(y, NaN);
-  wasm().conv2d(xw, ww, bw, yw, p);
-  reference().conv2d(xr, wr, br, yr, p);
+  wasm().conv2d(xw, ww, bw, yw, p, { residual: rw, relu });
+  reference().conv2d(xr, wr, br, yr, p, { residual: rr, relu });
   const [, terms] = filledPair(y, 0);
-  reference().conv2d(absolute(xr), absolute(wr), br && absolute(br), terms, p);
+  reference().conv2d(absolute(xr), absolute(wr), br && absolute(br), terms, p, {
+    residual: rr && absolute(rr),
+    relu: false,
+  });
   expectAgree(yw, yr, K, `conv2d ${label(g)}`, termScale(yr, terms, K));
 }
 

@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { programHarness as harness } from '../../testing/program.js';
 
 describe('funt-resnet export / import flags', () => {
-  it('export: --model, ONNX by default, --out and --batch-size', async () => {
+  it('export: --model, ONNX by default, --out, --batch-size and --fold-batch-norms', async () => {
     const h = harness();
     expect(await h.run(['export', '--model', 'runs/a'])).toBe(0);
     expect(
       await h.run(['export', '--model', 'm.safetensors', '--format', 'onnx', '--out', 'm.onnx', '--batch-size', '16']),
     ).toBe(0);
+    expect(await h.run(['export', '--model', 'runs/a', '--fold-batch-norms'])).toBe(0);
     expect(h.calls.map((c) => [c.name, c.args[0]])).toEqual([
       ['exportModel', { model: 'runs/a', format: 'onnx' }],
       ['exportModel', { model: 'm.safetensors', format: 'onnx', out: 'm.onnx', batchSize: 16 }],
+      ['exportModel', { model: 'runs/a', format: 'onnx', foldBatchNorms: true }],
     ]);
   });
 

@@ -10,6 +10,10 @@ export function exportSubcommand(run: (o: ExportCommandOptions) => Promise<void>
     .requiredOption('--model <path>', 'run folder (uses its best model) or a saved .safetensors model')
     .addOption(new Option('--format <name>', 'output format').choices(EXPORT_FORMATS).default('onnx'))
     .option('--out <file>', 'output file (default: the model file with .onnx, beside it)')
-    .option('--batch-size <k>', 'a fixed batch size (default: any batch size)', positiveInt);
+    .option('--batch-size <k>', 'a fixed batch size (default: any batch size)', positiveInt)
+    .option(
+      '--fold-batch-norms',
+      'fold each batch norm into the convolution before it (one Conv with folded weights and bias, as funt infers)',
+    );
   return act(cmd, (o: ExportCommandOptions) => run(o));
 }

@@ -1,4 +1,4 @@
-import type { Conv2dParams } from '../../backend.js';
+import type { Conv2dParams, ConvEpilogue } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { accumulatorFor } from './accumulator.js';
 
@@ -55,8 +55,18 @@ function geometry(x: readonly number[], w: readonly number[], y: readonly number
   };
 }
 
-/** y = conv(x, w) + bias, each output plane accumulated in float64. */
-export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams): void {
+/**
+ * y = conv(x, w) + bias, each output plane accumulated in float64; then the epilogue on that
+ * float64 plane: + residual, ReLU (as threshold: relu(NaN) = 0).
+ */
+export function conv2d(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  y: Tensor,
+  p: Conv2dParams,
+  epilogue: ConvEpilogue = { residual: null, relu: false },
+): void {
   const { N, C, H, W, O, kH, kW, Ho, Wo, rows, cols } = geometry(x.shape, w.shape, y.shape, p);
   const { strideH: sH, strideW: sW, padH, padW } = p;
   const xd = x.data;
@@ -78,7 +88,11 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: 
           }
         }
       }
-      yd.set(plane, (n * O + o) * Ho * Wo);
+      const at = (n * O + o) * Ho * Wo;
+      const res = epilogue.residual?.data;
+      if (res) for (let i = 0; i < plane.length; i++) plane[i] += res[at + i];
+      if (epilogue.relu) for (let i = 0; i < plane.length; i++) if (!(plane[i] > 0)) plane[i] = 0;
+      yd.set(plane, at);
     }
   }
 }

@@ -36,6 +36,7 @@ export function createReferenceBackend(): Backend {
     pad,
     padBackward,
     conv2d,
+    convEpilogue: true,
     conv2dBackwardData,
     conv2dBackwardFilter,
     maxPool2d,

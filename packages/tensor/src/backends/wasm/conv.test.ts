@@ -24,6 +24,8 @@ const geometry = fc
     pW: fc.constantFrom(0, 1, 2),
     bias: fc.boolean(),
     accumulate: fc.boolean(),
+    residual: fc.boolean(),
+    relu: fc.boolean(),
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
   })
   .filter((g) => conv2dOutputSize(g.H, g.kH, g.sH, g.pH) > 0 && conv2dOutputSize(g.W, g.kW, g.sW, g.pW) > 0);
@@ -86,7 +88,7 @@ const fixed: Case[] = [
 ];
 
 describe('wasm conv2d', () => {
-  it('forward matches the reference on random geometries', () => {
+  it('forward (with or without the epilogue: + residual, ReLU) matches the reference on random geometries', () => {
     fc.assert(
       fc.property(geometry, (g) => checkForward(g)),
       CONV_RUNS,
@@ -107,6 +109,7 @@ describe('wasm conv2d', () => {
   it('matches the reference on ResNet-like, pointwise and wide shapes', () => {
     for (const g of fixed) {
       checkForward(g);
+      checkForward({ ...g, residual: true, relu: true });
       checkBackwardData(g);
       checkBackwardFilter(g);
     }

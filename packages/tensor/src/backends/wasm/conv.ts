@@ -1,4 +1,4 @@
-import type { Conv2dParams } from '../../backend.js';
+import type { Conv2dParams, ConvEpilogue } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { type Operands, type WasmContext, withOperands } from './operands.js';
 import { elements, macs, parallelFor } from './threads/parallel.js';
@@ -37,6 +37,7 @@ function winograd(
   wShape: readonly number[],
   bias: number,
   y: number,
+  epilogue: readonly [residual: number, relu: number],
   work: number,
 ): boolean {
   const k = ctx.kernels;
@@ -48,7 +49,7 @@ function winograd(
   parallelFor(k, ctx.arena, 'winogradWeights', [g, w, backward, u], rows, { work: elements(rows * C * 100), align: 4 });
   // About 2.25–4× fewer multiplies than the direct kernels.
   const split = { work: work / 3, scratchBytes: k.winogradScratchBytes(g, backward) };
-  parallelFor(k, ctx.arena, 'conv2dWinograd', [g, backward, x, u, bias, y], N, split);
+  parallelFor(k, ctx.arena, 'conv2dWinograd', [g, backward, x, u, bias, y, ...epilogue], N, split);
   return true;
 }
 
@@ -78,23 +79,35 @@ function winogradFilter(
   return true;
 }
 
-/** y = conv(x, w) + bias, split over images. */
-export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, p: Conv2dParams): void {
+/** y = conv(x, w) + bias, then the epilogue (+ residual, ReLU) as each image is stored; split over images. */
+export function conv2d(
+  ctx: WasmContext,
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  y: Tensor,
+  p: Conv2dParams,
+  epilogue?: ConvEpilogue,
+): void {
   const k = ctx.kernels;
   withOperands(ctx, (io) => {
     const out = io.out(y);
     if (y.size === 0) return;
+    const residual = io.in(epilogue?.residual ?? null);
+    const relu = epilogue?.relu ? 1 : 0;
     if (w.size === 0) {
-      // No input channels: only the bias remains (binary op 0 is add).
+      // No input channels: only the bias remains (binary op 0 is add), then the epilogue.
       k.fill(out, 0, y.size);
       if (bias) k.binaryBroadcast(0, out, io.in(bias), 0, out, y.shape[0], y.shape[1], y.shape[2] * y.shape[3]);
+      k.convEpilogue(out, residual, relu, 0, y.size);
       return;
     }
     const g = geometry(io, x.shape, w.shape, y.shape, p);
     const work = macs(y.size * (w.size / w.shape[0]));
-    if (!winograd(ctx, g, 0, x.shape[0], io.in(x), io.in(w), w.shape, io.in(bias), out, work)) {
+    const tail = [residual, relu] as const;
+    if (!winograd(ctx, g, 0, x.shape[0], io.in(x), io.in(w), w.shape, io.in(bias), out, tail, work)) {
       const split = { work, scratchBytes: k.conv2dScratchBytes(g) };
-      parallelFor(k, ctx.arena, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out], x.shape[0], split);
+      parallelFor(k, ctx.arena, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out, ...tail], x.shape[0], split);
     }
   });
 }
@@ -111,7 +124,7 @@ export function conv2dBackwardData(ctx: WasmContext, dy: Tensor, w: Tensor, dx: 
     }
     const g = geometry(io, dx.shape, w.shape, dy.shape, p);
     const work = macs(dy.size * (w.size / w.shape[0]));
-    if (!winograd(ctx, g, 1, dx.shape[0], io.in(dy), io.in(w), w.shape, 0, out, work)) {
+    if (!winograd(ctx, g, 1, dx.shape[0], io.in(dy), io.in(w), w.shape, 0, out, [0, 0], work)) {
       const split = { work, scratchBytes: k.conv2dBackwardDataScratchBytes(g) };
       parallelFor(k, ctx.arena, 'conv2dBackwardData', [g, io.in(dy), io.in(w), out], dx.shape[0], split);
     }

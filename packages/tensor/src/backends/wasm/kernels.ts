@@ -32,7 +32,21 @@ export interface Kernels {
     scratch: number,
   ): void;
   gemmScratchBytes(M: number, N: number, K: number): number;
-  conv2d(g: number, x: number, w: number, bias: number, y: number, n0: number, n1: number, scratch: number): void;
+  /** `residual` (0: none) and `relu` (0/1): the epilogue applied as each image is stored. */
+  conv2d(
+    g: number,
+    x: number,
+    w: number,
+    bias: number,
+    y: number,
+    residual: number,
+    relu: number,
+    n0: number,
+    n1: number,
+    scratch: number,
+  ): void;
+  /** y[from, to) += residual (0: none), then ReLU when relu = 1. */
+  convEpilogue(y: number, residual: number, relu: number, from: number, to: number): void;
   conv2dScratchBytes(g: number): number;
   conv2dBackwardData(g: number, dy: number, w: number, dx: number, n0: number, n1: number, scratch: number): void;
   conv2dBackwardDataScratchBytes(g: number): number;
@@ -79,6 +93,8 @@ export interface Kernels {
     u: number,
     bias: number,
     y: number,
+    residual: number,
+    relu: number,
     n0: number,
     n1: number,
     scratch: number,

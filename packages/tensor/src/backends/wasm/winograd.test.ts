@@ -64,12 +64,12 @@ describe('wasm Winograd convolution', () => {
     expect(tile({ ...base, C: 7 }, 'filter')).toBe(0);
   });
 
-  it('forward matches the reference on random geometries', () => {
+  it('forward (with or without the epilogue: + residual, ReLU) matches the reference on random geometries', () => {
     const tiles = new Set<number>();
     fc.assert(
-      fc.property(geometry, (g) => {
+      fc.property(geometry, fc.boolean(), fc.boolean(), (g, residual, relu) => {
         tiles.add(tile(g, 0));
-        checkForward(g);
+        checkForward({ ...g, residual, relu });
       }),
       CONV_RUNS,
     );
@@ -108,6 +108,7 @@ describe('wasm Winograd convolution', () => {
     ]) {
       const g = winograd({ N, C, O: C, H: S, W: S, pH: 1, pW: 1, bias: true, seed: C });
       checkForward(g);
+      checkForward({ ...g, residual: true, relu: true });
       checkBackwardData(g);
       checkBackwardFilter({ ...g, bias: false });
     }
