@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@funt/tensor';
 import { exportCommand } from '../src/commands/export.js';
-import { saveModel } from '../src/model/saved-model.js';
+import { saveModel } from '../src/model/saved-model-file.js';
 import { CLASSES, INPUT_SHAPE } from './config.js';
 import { benchArchitecture, benchModel } from './funt-model.js';
 
