@@ -1,12 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { funtVitestConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
-    testTimeout: 120_000,
-    pool: 'forks',
-    // The JSON report feeds the one-line summary printed by scripts/funt.mjs test.
-    reporters: ['default', 'json'],
-    outputFile: { json: '.vitest-result.json' },
-  },
-});
+export default funtVitestConfig({ include: ['src/**/*.test.ts', 'bench/**/*.test.ts'] });
