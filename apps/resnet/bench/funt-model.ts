@@ -7,10 +7,10 @@
  * FUNT_MEMORY_PLAN=off runs the model without its memory plan (every module keeps its own
  * buffers), for A/B measurements of peak memory.
  */
-import { ClassNLLCriterion, manualSeed, type Sequential } from '@funt/layers';
-import { Sgd } from '@funt/solver';
-import { getBackend, normal, Rng, type Tensor } from '@funt/tensor';
+import { manualSeed, type Sequential } from '@funt/layers';
+import { getBackend, normal, Rng } from '@funt/tensor';
 import { type ResnetArchitecture, resnet } from '../src/model/resnet.js';
+import { benchmarkStep } from '../src/training/benchmark-step.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, modelName, type StepConfig } from './config.js';
 import type { RunIdentity } from './measurement.js';
 
@@ -49,19 +49,5 @@ export function makeStep(c: Pick<StepConfig, 'n' | 'mode' | 'batch'>): () => voi
   if (process.env.FUNT_MEMORY_PLAN === 'off') model.planMemory(false);
   const x = normal([c.batch, ...INPUT_SHAPE], rng, 0, 1);
   const y = Int32Array.from({ length: c.batch }, () => rng.int(CLASSES));
-  if (c.mode === 'infer') {
-    model.evaluate();
-    return () => void model.forward(x);
-  }
-  model.training();
-  const criterion = new ClassNLLCriterion();
-  const rule = new Sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
-  const params = model.parameters();
-  return () => {
-    const scores = model.forward(x) as Tensor;
-    criterion.forward(scores, y);
-    model.zeroGradParameters();
-    model.backward(x, criterion.backward(scores, y));
-    rule.step(params);
-  };
+  return benchmarkStep(model, x, y, c.mode === 'infer' ? 'inference' : 'training');
 }

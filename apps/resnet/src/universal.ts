@@ -40,6 +40,7 @@ export {
   resnet,
 } from './model/resnet.js';
 export { decodeSavedModel, encodeSavedModel, type ModelDescription, type SavedModel } from './model/saved-model.js';
+export { type BenchmarkPass, benchmarkStep } from './training/benchmark-step.js';
 // Training recipes
 export {
   type ModelOptions,
