@@ -1,16 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumMissingReason as missingReason, withChromium as withTestChromium } from '@funt/testing-chromium';
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 
-/** Debian's Chromium, which CI installs (.ci/run); the browser tests skip with this reason without it. */
-export const CHROMIUM = process.env.FUNT_CHROMIUM ?? '/usr/bin/chromium';
-
+/** Why the playground's browser tests cannot run here, or null when they can. */
 export function chromiumMissingReason(): string | null {
-  return existsSync(CHROMIUM)
-    ? null
-    : `${CHROMIUM} is not installed (apt-get install chromium, or set FUNT_CHROMIUM): skipping the playground's browser tests`;
+  return missingReason("the playground's browser tests");
 }
 
 /** Screenshots and downloads of the browser tests: FUNT_SCREENSHOT_DIR, else apps/playground/test-output. */
@@ -22,35 +18,9 @@ export function outputFile(name: string): string {
   return join(TEST_OUTPUT, name);
 }
 
-/**
- * Runs `use` with a headless Chromium on a fresh profile. The flags keep it off the network (this
- * machine refuses outside connections, and a test must not depend on them) and out of the GPU.
- */
-export async function withChromium<T>(use: (context: BrowserContext) => Promise<T>): Promise<T> {
-  const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'funt-playground-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1200, height: 1600 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  try {
-    return await use(context);
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+/** Runs `use` with a headless Chromium (fresh profile, downloads allowed, a tall window for screenshots). */
+export function withChromium<T>(use: (context: BrowserContext) => Promise<T>): Promise<T> {
+  return withTestChromium(use, { acceptDownloads: true, viewport: { width: 1200, height: 1600 } });
 }
 
 /** A new page whose console errors, warnings and uncaught exceptions are collected. */

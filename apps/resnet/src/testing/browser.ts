@@ -1,15 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { chromiumMissingReason as missingReason, withChromium } from '@funt/testing-chromium';
 
-/** Debian's chromium, which CI installs; tests that need it skip with a printed reason when it is absent. */
-const CHROMIUM = '/usr/bin/chromium';
-
+/** Why the browser check of the report cannot run here, or null when it can. */
 export function chromiumMissingReason(): string | null {
-  return existsSync(CHROMIUM)
-    ? null
-    : `${CHROMIUM} is not installed (apt-get install chromium); skipping the browser check of the report`;
+  return missingReason('the browser check of the report');
 }
 
 interface RenderedReport {
@@ -27,24 +21,7 @@ interface RenderedReport {
  * for every image to decode, reports what rendered, and writes a full-page screenshot.
  */
 export async function renderReportInChromium(htmlFile: string, screenshot: string): Promise<RenderedReport> {
-  const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'funt-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
-  try {
+  return withChromium(async (context) => {
     const page = await context.newPage();
     const url = pathToFileURL(htmlFile).href;
     const externalRequests: string[] = [];
@@ -65,8 +42,5 @@ export async function renderReportInChromium(htmlFile: string, screenshot: strin
     }));
     await page.screenshot({ path: screenshot, fullPage: true });
     return { ...found, externalRequests };
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
