@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MeasurementFormatError, parseMeasurement, poolMeasurements } from './measurement.js';
+import { MeasurementFormatError } from './child-record.js';
+import { parseMeasurement, poolMeasurements } from './measurement.js';
 
 /** A line as bench/pytorch_resnet.py prints it (json.dumps of its dict). */
 const PYTORCH_LINE =
@@ -32,7 +33,7 @@ describe('parseMeasurement', () => {
   it('names a missing or wrong field and what it should be', () => {
     const bad = (patch: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(PYTORCH_LINE), ...patch });
     expect(() => parseMeasurement(bad({ impl: 'tf' }), 'prog')).toThrow(
-      /field 'impl' must be 'funt', 'pytorch', 'onnxruntime', got "tf"/,
+      /field 'impl' must be 'funt', 'pytorch' or 'onnxruntime', got "tf"/,
     );
     expect(() => parseMeasurement(bad({ mode: 'eval' }), 'prog')).toThrow(/field 'mode' must be 'train' or 'infer'/);
     expect(() => parseMeasurement(bad({ median: 0 }), 'prog')).toThrow(

@@ -4,6 +4,7 @@
  * stdout, and its parser.
  */
 
+import { lastJsonLine, RecordCheck } from './child-record.js';
 import { median } from './measure.js';
 
 export type Mode = 'train' | 'infer';
@@ -42,64 +43,22 @@ export interface Measurement extends RunIdentity {
   kernels?: string;
 }
 
-export class MeasurementFormatError extends Error {
-  constructor(source: string, detail: string) {
-    super(`${source}: ${detail}`);
-    this.name = 'MeasurementFormatError';
-  }
-}
-
 const NUMBERS = ['n', 'threads', 'batch', 'median', 'imagesPerSecond', 'peakRssBytes'] as const;
 
 /** Checks a parsed JSON value field by field; `source` names the program that printed it. */
 function toMeasurement(value: unknown, source: string): Measurement {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new MeasurementFormatError(source, `expected a JSON object, got ${JSON.stringify(value)?.slice(0, 80)}`);
-  }
-  const v = value as Record<string, unknown>;
-  const fail = (field: string, expected: string): never => {
-    throw new MeasurementFormatError(
-      source,
-      `field '${field}' must be ${expected}, got ${JSON.stringify(v[field]) ?? 'nothing'}`,
-    );
-  };
-  if (!(IMPLS as readonly unknown[]).includes(v.impl)) fail('impl', IMPLS.map((i) => `'${i}'`).join(', '));
-  if (v.mode !== 'train' && v.mode !== 'infer') fail('mode', "'train' or 'infer'");
-  for (const f of ['backend', 'model']) if (typeof v[f] !== 'string') fail(f, 'a string');
-  for (const f of NUMBERS)
-    if (typeof v[f] !== 'number' || !Number.isFinite(v[f]) || (v[f] as number) <= 0) fail(f, 'a positive number');
-  if (typeof v.threadsApplied !== 'boolean') fail('threadsApplied', 'true or false');
-  if (v.kernels !== undefined && typeof v.kernels !== 'string') fail('kernels', 'a string when present');
-  const s = v.seconds;
-  if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0)))
-    fail('seconds', 'a non-empty list of positive numbers');
-  const steps = (s as number[]).length;
-  const c = v.cpuSeconds;
-  if (!Array.isArray(c) || c.length !== steps || c.some((x) => typeof x !== 'number' || !(x >= 0))) {
-    fail('cpuSeconds', `a list of ${steps} non-negative numbers (one per step)`);
-  }
+  const check = new RecordCheck(value, source)
+    .oneOf('impl', IMPLS)
+    .oneOf('mode', ['train', 'infer'])
+    .strings('backend', 'model')
+    .positives(...NUMBERS);
+  const v = check.fields;
+  if (typeof v.threadsApplied !== 'boolean') check.fail('threadsApplied', 'true or false');
+  if (v.kernels !== undefined && typeof v.kernels !== 'string') check.fail('kernels', 'a string when present');
+  check.numberList('seconds');
+  const steps = (v.seconds as number[]).length;
+  check.numberList('cpuSeconds', { length: steps, nonNegative: true, what: ' (one per step)' });
   return v as unknown as Measurement;
-}
-
-/**
- * The JSON value on the last non-empty line of a child's stdout (anything a library prints
- * before it, such as a warning, is ignored); `source` names the child in errors.
- */
-export function lastJsonLine(stdout: string, source: string): unknown {
-  const lines = stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0);
-  const last = lines[lines.length - 1];
-  if (last === undefined) throw new MeasurementFormatError(source, 'printed nothing on stdout');
-  try {
-    return JSON.parse(last);
-  } catch (err) {
-    throw new MeasurementFormatError(
-      source,
-      `last line of stdout is not JSON (${(err as Error).message}): ${last.slice(0, 120)}`,
-    );
-  }
 }
 
 /** The measurement a child printed (lastJsonLine), checked. */

@@ -7,8 +7,10 @@
  * a minute): a ratio of two such medians measures the host as much as the threads. Alternating
  * within one process puts both sides in the same moments.
  */
+
+import { lastJsonLine, RecordCheck } from './child-record.js';
 import { median } from './measure.js';
-import { lastJsonLine, MeasurementFormatError, type RunIdentity } from './measurement.js';
+import type { RunIdentity } from './measurement.js';
 
 export interface Scaling extends RunIdentity {
   /** Rounds of (1-thread block, many-thread block). */
@@ -61,29 +63,16 @@ export function speedUp(secondsOne: readonly number[], secondsMany: readonly num
 
 /** Checks a child's printed record field by field (the last line of its stdout). */
 export function parseScaling(stdout: string, source: string): Scaling {
-  const v = lastJsonLine(stdout, source) as Record<string, unknown>;
-  const fail = (field: string, expected: string): never => {
-    throw new MeasurementFormatError(
-      source,
-      `field '${field}' must be ${expected}, got ${JSON.stringify(v?.[field]) ?? 'nothing'}`,
-    );
-  };
-  if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new MeasurementFormatError(source, 'expected a JSON object');
-  if (v.impl !== 'funt' && v.impl !== 'pytorch') fail('impl', "'funt' or 'pytorch'");
-  if (v.mode !== 'train' && v.mode !== 'infer') fail('mode', "'train' or 'infer'");
-  for (const f of ['backend', 'model']) if (typeof v[f] !== 'string') fail(f, 'a string');
-  for (const f of ['n', 'threads', 'batch', 'rounds', 'speedUp']) {
-    if (typeof v[f] !== 'number' || !((v[f] as number) > 0) || !Number.isFinite(v[f])) fail(f, 'a positive number');
-  }
-  for (const f of ['secondsOne', 'secondsMany']) {
-    const s = v[f];
-    if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !(x > 0)))
-      fail(f, 'a non-empty list of positive numbers');
-  }
-  const scaling = v as unknown as Scaling;
+  const check = new RecordCheck(lastJsonLine(stdout, source), source)
+    .oneOf('impl', ['funt', 'pytorch'])
+    .oneOf('mode', ['train', 'infer'])
+    .strings('backend', 'model')
+    .positives('n', 'threads', 'batch', 'rounds', 'speedUp')
+    .numberList('secondsOne')
+    .numberList('secondsMany');
+  const scaling = check.fields as unknown as Scaling;
   const recomputed = speedUp(scaling.secondsOne, scaling.secondsMany);
   if (Math.abs(recomputed - scaling.speedUp) > 1e-6 * recomputed)
-    fail('speedUp', `median(secondsOne) / median(secondsMany) = ${recomputed}`);
+    check.fail('speedUp', `median(secondsOne) / median(secondsMany) = ${recomputed}`);
   return scaling;
 }

@@ -2,7 +2,7 @@
  * The record both sides of the end-to-end benchmark print (bench/tta-funt.ts and
  * bench/pytorch_tta.py) as the last line of their stdout, and its checked parser.
  */
-import { lastJsonLine, MeasurementFormatError } from './measurement.js';
+import { lastJsonLine, RecordCheck } from './child-record.js';
 
 /** One run's configuration: the flags both children take. */
 export interface TtaConfig {
@@ -54,26 +54,15 @@ export interface TtaRecord {
 
 /** The record on the last line of a child's stdout, checked field by field; `source` names the child. */
 export function parseTtaRecord(stdout: string, source: string): TtaRecord {
-  const v = lastJsonLine(stdout, source) as Record<string, unknown>;
-  const fail = (field: string, expected: string): never => {
-    throw new MeasurementFormatError(
-      source,
-      `field '${field}' must be ${expected}, got ${JSON.stringify(v?.[field]) ?? 'nothing'}`,
-    );
-  };
-  if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new MeasurementFormatError(source, 'expected a JSON object');
-  if (v.impl !== 'funt' && v.impl !== 'pytorch') fail('impl', "'funt' or 'pytorch'");
-  if (typeof v.backend !== 'string') fail('backend', 'a string');
-  for (const f of ['epochs', 'threads', 'trainImages', 'trainSeconds', 'bestEpoch', 'testImages', 'peakRssBytes'])
-    if (typeof v[f] !== 'number' || !((v[f] as number) > 0) || !Number.isFinite(v[f])) fail(f, 'a positive number');
+  const check = new RecordCheck(lastJsonLine(stdout, source), source)
+    .oneOf('impl', ['funt', 'pytorch'])
+    .strings('backend')
+    .positives('epochs', 'threads', 'trainImages', 'trainSeconds', 'bestEpoch', 'testImages', 'peakRssBytes');
+  const v = check.fields;
   if (typeof v.testAccuracy !== 'number' || !(v.testAccuracy >= 0 && v.testAccuracy <= 1))
-    fail('testAccuracy', 'a number in [0, 1]');
+    check.fail('testAccuracy', 'a number in [0, 1]');
   const epochs = v.epochs as number;
-  for (const f of ['epochSeconds', 'valAccuracy']) {
-    const a = v[f];
-    if (!Array.isArray(a) || a.length !== epochs || a.some((x) => typeof x !== 'number' || !(x >= 0)))
-      fail(f, `a list of ${epochs} non-negative numbers (one per epoch)`);
-  }
+  for (const f of ['epochSeconds', 'valAccuracy'])
+    check.numberList(f, { length: epochs, nonNegative: true, what: ' (one per epoch)' });
   return v as unknown as TtaRecord;
 }
