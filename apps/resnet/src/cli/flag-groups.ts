@@ -15,7 +15,11 @@ export function dataFlags(cmd: Command, defaultDataset: string | null): Command 
     .addOption(defaultDataset ? dataset.default(defaultDataset) : dataset)
     .option('--data-dir <dir>', 'folder of the data set files (every data set but the embedded mnist and synthetic)')
     .option('--train-size <k>', 'use only the first k training images', positiveInt)
-    .option('--val-size <k>', 'validation images held out of the training set', positiveInt)
+    .option(
+      '--val-size <k>',
+      'validation images held out of the training set (default: 10%; SFDDD: whole drivers)',
+      positiveInt,
+    )
     .option('--test-size <k>', 'use only the first k test images', positiveInt);
 }
 
@@ -23,14 +27,20 @@ export function runtimeFlags(cmd: Command): Command {
   return cmd
     .option(
       '--threads <k>',
-      'threads of the wasm kernels, the calling thread included (default: FUNT_THREADS, else 1)',
+      'threads of the wasm kernels, the calling thread included (default: FUNT_THREADS, else every core)',
       positiveInt,
     )
     .option('--backend <name>', 'tensor backend (wasm or reference; default: the fastest available)');
 }
 
 export function progressFlag(cmd: Command): Command {
-  return cmd.addOption(new Option('--progress <style>', 'progress output').choices(['bar', 'lines', 'none']));
+  return cmd.addOption(
+    new Option('--progress <style>', 'progress output (default: bar on a terminal, lines otherwise)').choices([
+      'bar',
+      'lines',
+      'none',
+    ]),
+  );
 }
 
 /** A saved model used on a split of its data (eval, saliency, fool). */

@@ -37,6 +37,13 @@ export function nonNegativeNumber(text: string): number {
   return v;
 }
 
+/** A number in [0, 1). */
+export function unitInterval(text: string): number {
+  const v = number(text);
+  if (v < 0 || v >= 1) throw new InvalidArgumentError(`expected a number in [0, 1), got '${text}'`);
+  return v;
+}
+
 export function probability(text: string): number {
   const v = number(text);
   if (v <= 0 || v >= 1)

@@ -114,6 +114,34 @@ describe('command line', () => {
     });
   });
 
+  it('parses the schedule, warm-up, early-stopping, clipping and smoothing flags (all off by default)', async () => {
+    const h = harness();
+    const argv = ['train', '--schedule', 'one-cycle:0.25', '--warmup', '0.5', '--patience', '4'];
+    expect(await h.run([...argv, '--clip-grad-norm', '5', '--label-smoothing', '0.1'])).toBe(0);
+    expect(h.calls[0].args[0]).toMatchObject({
+      schedule: { kind: 'one-cycle', pctStart: 0.25 },
+      warmup: 0.5,
+      patience: 4,
+      clipGradNorm: 5,
+      labelSmoothing: 0.1,
+    });
+    expect(await h.run(['train'])).toBe(0);
+    expect(h.calls[1].args[0]).toMatchObject({ warmup: 0, labelSmoothing: 0 });
+    expect(h.calls[1].args[0]).not.toHaveProperty('patience');
+    expect(h.calls[1].args[0]).not.toHaveProperty('clipGradNorm');
+    expect(await h.run(['train', '--label-smoothing', '1'])).toBe(2);
+    expect(h.err()).toMatch(/--label-smoothing <e>' argument '1' is invalid\. expected a number in \[0, 1\)/);
+  });
+
+  it('tells in its help what the code does by default', async () => {
+    const h = harness();
+    expect(await h.run(['train', '--help'])).toBe(0);
+    const help = h.out().replace(/\s+/g, ' ');
+    expect(help).toContain('(default: FUNT_THREADS, else every core)');
+    expect(help).toMatch(/--schedule <spec> .*one-cycle\[:PCT_START\]/);
+    expect(help).toMatch(/--patience <epochs> .*\(default: off\)/);
+  });
+
   const bad: [string[], RegExp][] = [
     [['train', '--bogus'], /^funt-resnet train: unknown option '--bogus'/],
     [

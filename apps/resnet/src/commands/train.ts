@@ -75,7 +75,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   );
   log(`augmentation: ${transform.stages.length ? transform.stages.join(', ') : 'none'}`);
   log(
-    `training: ${o.epochs} epochs of batch ${o.batchSize}, ${o.updateRule} lr ${o.lr}${rule.config.momentum !== undefined ? ` momentum ${o.momentum}` : ''}, weight decay ${o.weightDecay}, schedule ${scheduleToString(o.schedule)}, seed ${o.seed}`,
+    `training: ${o.epochs} epochs of batch ${o.batchSize}, ${o.updateRule} lr ${o.lr}${rule.config.momentum !== undefined ? ` momentum ${o.momentum}` : ''}, weight decay ${o.weightDecay}, schedule ${scheduleToString(o.schedule)}${regularisation(o)}, seed ${o.seed}`,
   );
   log(`run folder: ${runDir}`);
   writeJson(join(runDir, RUN_FILES.config), {
@@ -100,6 +100,10 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
       updateRule: o.updateRule,
       solverRule: rule,
       schedule: scheduleToString(o.schedule),
+      warmup: o.warmup,
+      patience: o.patience ?? null,
+      clipGradNorm: o.clipGradNorm ?? null,
+      labelSmoothing: o.labelSmoothing,
       seed: o.seed,
       checkpointEvery: o.checkpointEvery,
     },
@@ -113,14 +117,17 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   try {
     const solver = new Solver(
       model,
-      new ClassNLLCriterion(),
+      new ClassNLLCriterion(null, true, o.labelSmoothing),
       { xTrain, yTrain: data.train.labels, xVal, yVal: data.val.labels },
       {
         batchSize: o.batchSize,
         numEpochs: o.epochs,
         updateRule: rule.name,
         optimConfig: rule.config,
-        schedule: toSolverSchedule(o.schedule, o.epochs),
+        schedule: toSolverSchedule(o.schedule, o.epochs, cyclesMomentum(o.updateRule)),
+        warmupEpochs: o.warmup,
+        patience: o.patience ?? null,
+        clipGradNorm: o.clipGradNorm ?? null,
         augment: hooks.train,
         preprocessTrain: hooks.eval,
         preprocessVal: hooks.eval,
@@ -138,6 +145,9 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   } finally {
     xTrain.dispose();
     xVal.dispose();
+  }
+  if (result.stopReason === 'patience') {
+    log(`stopped early after epoch ${result.epochs}: no better validation accuracy for ${o.patience} epochs`);
   }
   if (result.status === 'interrupted') {
     log(
@@ -170,6 +180,22 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     log(`report: ${reportPath}`);
   }
   return { runDir, results, reportPath, result, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The warm-up, early stopping, clipping and smoothing a run uses, for its log line ('' when none). */
+function regularisation(o: TrainOptions): string {
+  const parts = [
+    o.warmup > 0 ? `warm-up ${o.warmup} epochs` : '',
+    o.patience !== undefined ? `patience ${o.patience}` : '',
+    o.clipGradNorm !== undefined ? `gradient norm clipped to ${o.clipGradNorm}` : '',
+    o.labelSmoothing > 0 ? `label smoothing ${o.labelSmoothing}` : '',
+  ].filter((p) => p !== '');
+  return parts.length ? `, ${parts.join(', ')}` : '';
+}
+
+/** One-cycle cycles the momentum of the rules that have one beside the rate (plain SGD and RMSprop have none). */
+function cyclesMomentum(rule: TrainOptions['updateRule']): boolean {
+  return rule !== 'sgd' && rule !== 'rmsprop';
 }
 
 /** The report's pictures: augmented inputs, filters, misclassified images, saliency, fooling. */

@@ -16,6 +16,14 @@ export interface TrainOptions extends DataOptions, AugmentOptions, ModelOptions,
   epochs: number;
   batchSize: number;
   schedule: ScheduleSpec;
+  /** Linear warm-up from 0.1× the rate over this many epochs in front of the schedule (0: none). */
+  warmup: number;
+  /** Early stopping: stop after this many epochs without a better validation accuracy (off when absent). */
+  patience?: number;
+  /** Clip the gradients' global 2-norm to this before every update, as PyTorch's clip_grad_norm_ (off when absent). */
+  clipGradNorm?: number;
+  /** Label smoothing ε of the loss, PyTorch's label_smoothing (0: none). */
+  labelSmoothing: number;
   seed: number;
   threads?: number;
   backend?: string;
@@ -53,6 +61,8 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   momentum: 0.9,
   weightDecay: 1e-4,
   schedule: { kind: 'step', milestones: [80, 120], factor: 0.1 },
+  warmup: 0,
+  labelSmoothing: 0,
   seed: 0,
   checkpointEvery: 10,
   resume: false,

@@ -22,10 +22,26 @@ describe('learning-rate schedules', () => {
     expect(rateAt('constant', 0.3, 99, 10)).toBe(0.3);
   });
 
+  it("one-cycle is PyTorch's OneCycleLR over the whole run, the base rate being max_lr", () => {
+    // 10 steps, pct_start 0.3: up from max_lr/25 to max_lr at step 2 (= 0.3·10 − 1), cosine
+    // annealing in between (halfway at step 1), down to max_lr/25/1e4 at the last step.
+    expect(parseSchedule('one-cycle')).toEqual({ kind: 'one-cycle', pctStart: 0.3 });
+    expect(scheduleToString(parseSchedule('one-cycle:0.25'))).toBe('one-cycle:0.25');
+    expect(rateAt('one-cycle', 0.5, 1, 10)).toBeCloseTo(0.5 / 25, 12);
+    expect(rateAt('one-cycle', 0.5, 2, 10)).toBeCloseTo(0.5 * (1 + (1 / 25 - 1) / 2), 12);
+    expect(rateAt('one-cycle', 0.5, 3, 10)).toBeCloseTo(0.5, 12);
+    expect(rateAt('one-cycle', 0.5, 10, 10)).toBeCloseTo(0.5 / 25 / 1e4, 12);
+    const cycling = createSchedule(toSolverSchedule(parseSchedule('one-cycle'), 10));
+    expect([cycling.momentum?.(0), cycling.momentum?.(2)]).toEqual([0.95, 0.85]);
+    const fixed = createSchedule(toSolverSchedule(parseSchedule('one-cycle'), 10, false));
+    expect(fixed.momentum?.(2) ?? null).toBeNull();
+  });
+
   it('explains what it expected', () => {
     expect(() => parseSchedule('linear')).toThrow(
-      /unknown schedule; expected constant, step:E1,E2,...:FACTOR, exp:DECAY or cosine, got 'linear'/,
+      /unknown schedule; expected constant, step:E1,E2,...:FACTOR, exp:DECAY, cosine or one-cycle\[:PCT_START\], got 'linear'/,
     );
+    expect(() => parseSchedule('one-cycle:1.5')).toThrow(/rising fraction must be in \(0, 1\)/);
     expect(() => parseSchedule('step:a:0.1')).toThrow(/milestones must be positive integers/);
     expect(() => parseSchedule('exp:2')).toThrow(/decay must be in \(0, 1\]/);
   });

@@ -19,16 +19,16 @@ export function importSubcommand(
         DATASETS,
       ),
     )
-    .option('--input-size <h,w>', 'input height and width (not recorded in the weights)', imageSize, [32, 32] as [
-      number,
-      number,
-    ])
+    .addOption(
+      new Option('--input-size <h,w>', 'input height and width (not recorded in the weights)')
+        .argParser(imageSize)
+        .default([32, 32], '32,32'),
+    )
     .option('--no-skip', 'the network was trained without shortcuts (the plain net)')
-    .option(
-      '--scale <x>',
-      "pixel scale of PyTorch's preprocessing: input = (pixels·scale − mean) / std",
-      positiveNumber,
-      1 / 255,
+    .addOption(
+      new Option('--scale <x>', "pixel scale of PyTorch's preprocessing: input = (pixels·scale − mean) / std")
+        .argParser(positiveNumber)
+        .default(1 / 255, '1/255'),
     )
     .option('--mean <values>', 'mean per channel (or one for all), after scaling', numberList)
     .option('--std <values>', 'std per channel (or one for all), after scaling', numberList)

@@ -3,6 +3,7 @@ import { NOISE_KINDS } from '../../data/augment.js';
 import { checkData } from '../../data/load.js';
 import { UsageError } from '../../errors.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../../training/recipes.js';
+import { SCHEDULE_FORMS, scheduleToString } from '../../training/schedule.js';
 import { UPDATE_RULES } from '../../training/update-rule.js';
 import { act, checkFolder } from '../action.js';
 import { dataFlags, progressFlag, runtimeFlags } from '../flag-groups.js';
@@ -15,6 +16,7 @@ import {
   positiveInt,
   positiveNumber,
   schedule,
+  unitInterval,
 } from '../parse.js';
 
 // The defaults are TRAIN_DEFAULTS, so that `train` without flags is what the commands build on.
@@ -25,11 +27,10 @@ function modelFlags(cmd: Command): Command {
     .option('--n <n>', 'residual blocks per stage: 6n+2 weighted layers', positiveInt, D.n)
     .option('--filters <F>', 'filters of the first stage (then 2F, 4F)', positiveInt, D.filters)
     .option('--no-skip', 'drop the shortcuts: the plain network of the same depth')
-    .option(
-      '--hidden <dims>',
-      'comma-separated widths of hidden affine layers before the classifier',
-      intList,
-      D.hidden,
+    .addOption(
+      new Option('--hidden <dims>', 'comma-separated widths of hidden affine layers before the classifier')
+        .argParser(intList)
+        .default(D.hidden, 'none'),
     );
 }
 
@@ -54,11 +55,35 @@ function trainingFlags(cmd: Command): Command {
     .option('--lr <x>', 'base learning rate', positiveNumber, D.lr)
     .option('--momentum <x>', 'momentum (momentum, nesterov)', nonNegativeNumber, D.momentum)
     .option('--weight-decay <x>', 'L2 weight decay', nonNegativeNumber, D.weightDecay)
+    .addOption(
+      new Option(
+        '--schedule <spec>',
+        `learning-rate schedule: ${SCHEDULE_FORMS} (PyTorch's OneCycleLR over the run, --lr being its max_lr; it cycles the momentum of momentum, nesterov and adam between 0.95 and 0.85)`,
+      )
+        .argParser(schedule)
+        .default(D.schedule, scheduleToString(D.schedule)),
+    )
     .option(
-      '--schedule <spec>',
-      'learning-rate schedule: constant, step:E1,E2:F, exp:D or cosine',
-      schedule,
-      D.schedule,
+      '--warmup <epochs>',
+      'linear warm-up from 0.1× the rate over this many epochs (fractions allowed), in front of any schedule',
+      nonNegativeNumber,
+      D.warmup,
+    )
+    .option(
+      '--patience <epochs>',
+      'early stopping: stop after this many epochs without a better validation accuracy (default: off)',
+      positiveInt,
+    )
+    .option(
+      '--clip-grad-norm <x>',
+      "clip the gradients' global 2-norm to x before every update, as PyTorch's clip_grad_norm_ (default: off)",
+      positiveNumber,
+    )
+    .option(
+      '--label-smoothing <e>',
+      "train against (1 − e)·one-hot + e/classes, PyTorch's label_smoothing (0: off)",
+      unitInterval,
+      D.labelSmoothing,
     )
     .option('--seed <k>', 'seed of every random choice (init, shuffling, augmentation)', nonNegativeInt, D.seed);
 }
@@ -75,7 +100,7 @@ export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Comman
   runtimeFlags(cmd)
     .option('--out <dir>', 'run folder (default: runs/<dataset>-<model>-<time>)')
     .option('--checkpoint-every <k>', 'save a checkpoint every k epochs (0: never)', nonNegativeInt, D.checkpointEvery)
-    .option('--resume', 'continue from the latest checkpoint in --out', D.resume)
+    .option('--resume', 'continue the run in --out from its checkpoint (same flags; --epochs may be larger)', D.resume)
     .option(
       '--saliency-count <k>',
       'validation images shown with saliency maps in the report',
