@@ -150,14 +150,15 @@ describe('funt-resnet end to end', () => {
       dir,
     );
     expect(r.code).toBe(0);
-    const summary = json(join(dir, 'experiment.json'));
-    expect(summary.runs.map((x: { run: string }) => x.run)).toEqual(['augmented', 'not-augmented']);
+    const summary = json(join(dir, 'summary.json'));
+    expect(summary.runs.map((x: { name: string }) => x.name)).toEqual(['augmented', 'not-augmented']);
     expect(json(join(dir, 'not-augmented', 'config.json')).augmentation).toEqual([]);
     expect(json(join(dir, 'augmented', 'config.json')).augmentation).toEqual(['random 16×16 crops with pad 2']);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('Experiment: With and without data augmentation');
     expect(html).toContain('id="run-not-augmented"');
-    expect(r.out).toMatch(/augmented\s+\d+\.\d\d%/);
+    expect(r.out).toMatch(/^augmented\s+0\s+\d+\.\d\d%/m);
+    expect(r.out).toContain(`summary: ${join(dir, 'summary.json')}`);
   });
 
   it.each([

@@ -9,6 +9,12 @@
 export { buildProgram, type ProgramHandlers, type ProgramOutput, runProgram } from './cli/program.js';
 export { type EvalOptions, evalCommand } from './commands/eval.js';
 export { EXPERIMENTS, type ExperimentName, type ExperimentOptions, experiment } from './commands/experiment.js';
+export type {
+  ConfigurationSummary,
+  ExperimentSummary,
+  Metrics,
+  RunSummary,
+} from './commands/experiment-summary.js';
 export type { ExportCommandOptions } from './commands/export.js';
 export { type FoolCommandOptions, foolCommand } from './commands/fool.js';
 export type { ImportCommandOptions } from './commands/import.js';
@@ -24,6 +30,7 @@ export { loadModel, modelFile, saveModel } from './model/saved-model-file.js';
 // Reports and their charts
 export { type ReportOptions, renderReport, writeReport } from './report/build.js';
 export { type Curve, type LineChartOptions, lineChartSvg } from './report/chart.js';
+export type { RunGroup } from './report/means.js';
 export { movingAverage } from './report/moving-average.js';
 // Run folders
 export {

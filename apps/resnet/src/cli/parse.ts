@@ -69,6 +69,14 @@ export function indexList(text: string): number[] {
   return text.split(',').map(nonNegativeInt);
 }
 
+/** "1,2" → [1, 2]: seeds, each given once (a repeated seed would repeat a run). */
+export function seedList(text: string): number[] {
+  const seeds = indexList(text);
+  const repeated = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (repeated !== undefined) throw new InvalidArgumentError(`seed ${repeated} is given twice in '${text}'`);
+  return seeds;
+}
+
 export function oneOf<T extends string>(choices: readonly T[]): (text: string) => T {
   return (text: string) => {
     if (!(choices as readonly string[]).includes(text)) {

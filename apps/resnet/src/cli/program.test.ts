@@ -163,6 +163,8 @@ describe('command line', () => {
     [['eval'], /required option '--model <path>' not specified/],
     [['eval', '--model', '/no/such/run'], /^funt-resnet eval: --model \/no\/such\/run does not exist/],
     [['experiment', 'wider'], /'wider' is invalid.*expected one of overfit, skip-vs-plain/],
+    [['experiment', 'augment', '--seeds', '1,x'], /'--seeds <list>' argument '1,x' is invalid/],
+    [['experiment', 'augment', '--seeds', '1,2,1'], /seed 1 is given twice in '1,2,1'/],
     [['report', '/no/run'], /run folder \/no\/run does not exist/],
     [['fool', '--model', '.', '--out', 'x', '--threshold', '1.5'], /expected a probability strictly between 0 and 1/],
     [['frobnicate'], /too many arguments|unknown command/],

@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainOptions } from '../training/recipes.js';
-import { type ExperimentOptions, experimentRuns } from './experiment.js';
+import { type ExperimentOptions, experiment, experimentRuns } from './experiment.js';
 
 const user: ExperimentOptions = { dataset: 'synthetic', scale: 'small', seed: 3 };
 
@@ -18,9 +21,16 @@ describe("the seed's experiments", () => {
   });
 
   it('each comparison varies exactly what the seed varied, on otherwise equal runs', async () => {
-    expect(await compared('skip-vs-plain', (o) => o.skip)).toEqual([
-      ['resnet', true],
-      ['plain', false],
+    // Small: both at 20 and at 32 layers (the depth where a plain network degrades); full: the seed's pair.
+    expect(await compared('skip-vs-plain', (o) => [o.skip, o.n])).toEqual([
+      ['resnet20', [true, 3]],
+      ['plain20', [false, 3]],
+      ['resnet32', [true, 5]],
+      ['plain32', [false, 5]],
+    ]);
+    expect(await compared('skip-vs-plain', (o) => [o.skip, o.n], { ...user, scale: 'full' })).toEqual([
+      ['resnet', [true, 3]],
+      ['plain', [false, 3]],
     ]);
     expect(await compared('pad2-vs-pad4', (o) => o.cropPad)).toEqual([
       ['pad2', 2],
@@ -84,4 +94,85 @@ describe("the seed's experiments", () => {
       2,
     ]);
   });
+});
+
+describe('seeds', () => {
+  it('runs every configuration once per seed, named by its seed, otherwise equal', async () => {
+    const runs = await experimentRuns('skip-vs-plain', { ...user, seeds: [1, 2] }, '/tmp/exp');
+    const resnets = runs.filter((r) => r.configuration === 'resnet20');
+    expect(resnets.map((r) => [r.name, r.options.seed, r.options.out])).toEqual([
+      ['resnet20-seed1', 1, '/tmp/exp/resnet20-seed1'],
+      ['resnet20-seed2', 2, '/tmp/exp/resnet20-seed2'],
+    ]);
+    expect({ ...resnets[0].options, seed: 0, out: '' }).toEqual({ ...resnets[1].options, seed: 0, out: '' });
+    expect(new Set(runs.map((r) => r.configuration)).size * 2).toBe(runs.length);
+  });
+
+  it('one seed keeps the plain run names, and --seed is that seed', async () => {
+    const runs = await experimentRuns('augment', user, '/tmp/exp');
+    expect(runs.map((r) => [r.name, r.configuration, r.options.seed])).toEqual([
+      ['augmented', 'augmented', 3],
+      ['not-augmented', 'not-augmented', 3],
+    ]);
+  });
+});
+
+describe('an experiment run end to end (tiny synthetic runs)', () => {
+  it('writes summary.json with each run and the means over seeds, and the report shows the means', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'funt-exp-'));
+    const lines: string[] = [];
+    try {
+      const o: ExperimentOptions = {
+        dataset: 'synthetic',
+        scale: 'small',
+        seed: 0,
+        seeds: [4, 5],
+        trainSize: 48,
+        valSize: 16,
+        testSize: 16,
+        epochs: 2,
+        n: 1,
+        filters: 2,
+        batchSize: 16,
+        progress: 'none',
+        out: dir,
+      };
+      const { summary } = await experiment('augment', o, (line) => lines.push(line));
+      const written = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+      expect(written).toEqual(JSON.parse(JSON.stringify(summary)));
+      expect(written.experiment).toBe('augment');
+      expect(written.seeds).toEqual([4, 5]);
+      expect(written.runs.map((r: { name: string; seed: number }) => [r.name, r.seed])).toEqual([
+        ['augmented-seed4', 4],
+        ['augmented-seed5', 5],
+        ['not-augmented-seed4', 4],
+        ['not-augmented-seed5', 5],
+      ]);
+      for (const r of written.runs) {
+        // The metrics are the run's own files' values.
+        const history = JSON.parse(readFileSync(join(dir, r.name, 'history.json'), 'utf8'));
+        const results = JSON.parse(readFileSync(join(dir, r.name, 'results.json'), 'utf8'));
+        expect(r.finalTrainAcc).toBe(history.epochs.at(-1).trainAcc);
+        expect(r.finalValAcc).toBe(history.epochs.at(-1).valAcc);
+        expect(r.testTop1).toBe(results.top1);
+        expect(r.epochs).toBe(2);
+        expect(r.bestEpoch).toBeGreaterThanOrEqual(1);
+        expect(r.options.trainSize).toBe(48);
+        expect(r.options.augment).toBe(r.configuration === 'augmented');
+        expect(r.seconds).toBeGreaterThanOrEqual(r.trainSeconds);
+      }
+      const [aug, plain] = written.configurations;
+      expect([aug.name, aug.seeds, aug.runs]).toEqual(['augmented', [4, 5], ['augmented-seed4', 'augmented-seed5']]);
+      expect(plain.mean.testTop1).toBeCloseTo((written.runs[2].testTop1 + written.runs[3].testTop1) / 2, 12);
+      expect(aug.mean.bestEpoch).toBe((written.runs[0].bestEpoch + written.runs[1].bestEpoch) / 2);
+      // The printed table: a row per run and a mean row per configuration.
+      expect(lines.some((l) => /^augmented-seed5\s+5\s+\d+\.\d\d%/.test(l))).toBe(true);
+      expect(lines.some((l) => /^not-augmented \(mean\)\s+\d+\.\d\d%/.test(l))).toBe(true);
+      const html = readFileSync(join(dir, 'report.html'), 'utf8');
+      expect(html).toContain('Means over seeds');
+      expect(html).toContain('id="run-not-augmented-seed5"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -4,6 +4,13 @@ import { consoleLog, type Log } from '../log.js';
 import { writeReport } from '../report/build.js';
 import { stamp, writeJson } from '../run/run-folder.js';
 import { type TrainOptions, trainOptions } from '../training/recipes.js';
+import {
+  configurations,
+  type ExperimentSummary,
+  type RunSummary,
+  runSummary,
+  summaryLines,
+} from './experiment-summary.js';
 import { train } from './train.js';
 
 /** The experiments of the seed that the experiment command runs, by name. */
@@ -20,24 +27,31 @@ interface RunSpec {
 interface Preset {
   title: string;
   description: string;
-  runs: RunSpec[];
+  /** The compared configurations; per scale when the small scale compares other settings. */
+  runs: RunSpec[] | { small: RunSpec[]; full: RunSpec[] };
   /** Options shared by the runs, per scale (before the user's overrides). */
   base: { small: Partial<TrainOptions>; full: Partial<TrainOptions> };
 }
 
 /**
- * Small: a few minutes on a laptop (a subset, a few epochs, a narrow net); full: the seed's
- * recipe (the train defaults: 160 epochs, batch 128, ×0.1 after 80 and 120) on all the data.
+ * Small: the embedded MNIST digits, a few minutes per experiment on one core of a laptop (a
+ * subset, a few epochs, a narrow net); full: the seed's recipe (the train defaults: 160 epochs,
+ * batch 128, ×0.1 after 80 and 120) on all the data.
  */
 const SMALL: Partial<TrainOptions> = {
   trainSize: 2000,
-  epochs: 3,
+  epochs: 4,
   batchSize: 64,
   n: 2,
   filters: 8,
   schedule: { kind: 'cosine' },
   saliencyCount: 4,
 };
+/**
+ * Augmentation is a regulariser, so it is compared where a network overfits: fewer images seen
+ * more often.
+ */
+const SMALL_OVERFITTING: Partial<TrainOptions> = { ...SMALL, trainSize: 1000, epochs: 12 };
 const FULL: Partial<TrainOptions> = {};
 
 const PRESETS: Record<ExperimentName, Preset> = {
@@ -54,11 +68,17 @@ const PRESETS: Record<ExperimentName, Preset> = {
   'skip-vs-plain': {
     title: 'With and without residual shortcuts',
     description:
-      'The same depth and parameters, with the option-A shortcuts (ResNet) and without them (plain network), as in He et al. 2015, figure 6.',
-    runs: [
-      { name: 'resnet', options: {} },
-      { name: 'plain', options: { skip: false } },
-    ],
+      'The same depth and parameters, with the option-A shortcuts (ResNet) and without them (plain network), as in He et al. 2015, figure 6. The small scale runs both at 20 and at 32 layers, to show whether the plain network degrades with depth.',
+    runs: {
+      small: [3, 5].flatMap((n) => [
+        { name: `resnet${6 * n + 2}`, options: { n } },
+        { name: `plain${6 * n + 2}`, options: { n, skip: false } },
+      ]),
+      full: [
+        { name: 'resnet', options: {} },
+        { name: 'plain', options: { skip: false } },
+      ],
+    },
     base: { small: SMALL, full: FULL },
   },
   'pad2-vs-pad4': {
@@ -68,7 +88,7 @@ const PRESETS: Record<ExperimentName, Preset> = {
       { name: 'pad2', options: { cropPad: 2 } },
       { name: 'pad4', options: { cropPad: 4 } },
     ],
-    base: { small: SMALL, full: FULL },
+    base: { small: SMALL_OVERFITTING, full: FULL },
   },
   depth: {
     title: 'Depth: n = 1, 3 and 5 (8, 20 and 32 layers)',
@@ -90,7 +110,7 @@ const PRESETS: Record<ExperimentName, Preset> = {
       { name: 'augmented', options: {} },
       { name: 'not-augmented', options: { augment: false } },
     ],
-    base: { small: SMALL, full: FULL },
+    base: { small: SMALL_OVERFITTING, full: FULL },
   },
 };
 
@@ -102,15 +122,32 @@ export interface ExperimentOptions extends DataOptions {
   batchSize?: number;
   lr?: number;
   seed: number;
+  /** Run every configuration once per seed (default: once, with `seed`). */
+  seeds?: number[];
   out?: string;
   threads?: number;
   backend?: string;
   progress?: 'bar' | 'lines' | 'none';
 }
 
-/** The user's overrides; they come last, so they win over the preset's. */
-function overrides(name: ExperimentName, o: ExperimentOptions): Partial<TrainOptions> {
-  const { dataset, dataDir, trainSize, valSize, testSize, epochs, batchSize, lr, seed, threads, backend, progress } = o;
+/** The user's overrides; they come after the preset's base (but before a run's own options). */
+function overrides(o: ExperimentOptions): Partial<TrainOptions> {
+  const {
+    dataset,
+    dataDir,
+    trainSize,
+    valSize,
+    testSize,
+    epochs,
+    n,
+    filters,
+    batchSize,
+    lr,
+    seed,
+    threads,
+    backend,
+    progress,
+  } = o;
   return {
     dataset,
     dataDir,
@@ -118,76 +155,99 @@ function overrides(name: ExperimentName, o: ExperimentOptions): Partial<TrainOpt
     valSize,
     testSize,
     epochs,
+    n,
+    filters,
     batchSize,
     lr,
     seed,
     threads,
     backend,
     progress,
-    // The option a run stands for is never overridden.
-    n: name === 'depth' ? undefined : o.n,
-    filters: name === 'filters' ? undefined : o.filters,
   };
 }
 
-/**
- * The train options of each run of an experiment, in order. The run's own options come after
- * the preset's base, and the user's after both, so the user's win for sizes and epochs; a run's
- * distinguishing option (e.g. n for depth) is never overridden (see overrides()).
- */
-export function experimentRuns(
-  name: ExperimentName,
-  o: ExperimentOptions,
-  dir: string,
-): { name: string; options: TrainOptions }[] {
-  const preset = PRESETS[name];
-  const user = overrides(name, o);
-  return preset.runs.map((run) => ({
-    name: run.name,
-    options: trainOptions(preset.base[o.scale], run.options, user, { out: join(dir, run.name) }),
-  }));
+/** The seeds an experiment runs each configuration with. */
+function seedsOf(o: ExperimentOptions): number[] {
+  return o.seeds?.length ? o.seeds : [o.seed];
 }
 
-/** experiment <name>: the preset's runs one after the other, then one comparison report. */
+/** One run of an experiment: its name (and folder), the configuration it repeats, its options. */
+export interface ExperimentRun {
+  name: string;
+  configuration: string;
+  options: TrainOptions;
+}
+
+/**
+ * The train options of each run of an experiment, in order: every configuration with each seed
+ * (named `<configuration>-seed<k>` when there are several seeds). The user's options come after
+ * the preset's base, so they win for sizes and epochs, and the run's own options after both, so
+ * the option a run stands for (e.g. n for depth) is never overridden.
+ */
+export function experimentRuns(name: ExperimentName, o: ExperimentOptions, dir: string): ExperimentRun[] {
+  const preset = PRESETS[name];
+  const user = overrides(o);
+  const specs = Array.isArray(preset.runs) ? preset.runs : preset.runs[o.scale];
+  const seeds = seedsOf(o);
+  return specs.flatMap((spec) =>
+    seeds.map((seed) => {
+      const runName = seeds.length > 1 ? `${spec.name}-seed${seed}` : spec.name;
+      return {
+        name: runName,
+        configuration: spec.name,
+        options: trainOptions(preset.base[o.scale], user, spec.options, { seed, out: join(dir, runName) }),
+      };
+    }),
+  );
+}
+
+/**
+ * experiment <name>: the preset's runs one after the other, then one comparison report and
+ * summary.json (each run's options and final metrics, and the means over seeds) beside it.
+ */
 export async function experiment(
   name: ExperimentName,
   o: ExperimentOptions,
   log: Log = consoleLog,
-): Promise<{ dir: string; report: string }> {
+): Promise<{ dir: string; report: string; summary: ExperimentSummary }> {
   const preset = PRESETS[name];
   const dir = resolve(o.out ?? join('runs', `experiment-${name}-${stamp()}`));
-  log(`experiment ${name} (${o.scale} scale): ${preset.title}; ${preset.runs.length} run(s) into ${dir}`);
-  const summary: { run: string; top1: number; top5: number; bestValAcc: number; minutes: number }[] = [];
+  const runs = experimentRuns(name, o, dir);
+  log(`experiment ${name} (${o.scale} scale): ${preset.title}; ${runs.length} run(s) into ${dir}`);
+  const measured: RunSummary[] = [];
   let shared: PreparedData | undefined;
-  for (const run of experimentRuns(name, o, dir)) {
-    const { options } = run;
+  for (const run of runs) {
     log(`\n=== run ${run.name} ===`);
     // Runs of one experiment see the same data (loaded once).
-    shared ??= await loadData(options);
-    const outcome = await train({ ...options, report: true }, { name: run.name, log, data: shared });
-    summary.push({
-      run: run.name,
-      top1: outcome.results.top1,
-      top5: outcome.results.top5,
-      bestValAcc: outcome.result.bestValAcc,
-      minutes: outcome.seconds / 60,
-    });
+    shared ??= await loadData(run.options);
+    const outcome = await train({ ...run.options, report: true }, { name: run.name, log, data: shared });
+    measured.push(runSummary(run, outcome));
   }
-  writeJson(join(dir, 'experiment.json'), { name, scale: o.scale, title: preset.title, runs: summary });
+  const groups = configurations(measured);
   const report = await writeReport(
-    preset.runs.map((r) => join(dir, r.name)),
+    runs.map((r) => join(dir, r.name)),
     join(dir, 'report.html'),
     {
       title: `Experiment: ${preset.title}`,
       description: `${preset.description} (${o.scale} scale)`,
+      groups: groups.length < measured.length ? groups.map((g) => ({ name: g.name, runs: g.runs })) : undefined,
     },
   );
-  log(`\n${'run'.padEnd(16)}${'test top-1'.padStart(12)}${'best val'.padStart(12)}${'minutes'.padStart(10)}`);
-  for (const s of summary) {
-    log(
-      `${s.run.padEnd(16)}${`${(100 * s.top1).toFixed(2)}%`.padStart(12)}${`${(100 * s.bestValAcc).toFixed(2)}%`.padStart(12)}${s.minutes.toFixed(1).padStart(10)}`,
-    );
-  }
+  const summary: ExperimentSummary = {
+    experiment: name,
+    title: preset.title,
+    scale: o.scale,
+    seeds: seedsOf(o),
+    createdAt: new Date().toISOString(),
+    report: 'report.html',
+    configurations: groups,
+    runs: measured,
+  };
+  writeJson(join(dir, 'summary.json'), summary);
+  log('');
+  for (const line of summaryLines(summary)) log(line);
+  log(`train, val: last epoch; test: the best validation epoch's parameters`);
+  log(`summary: ${join(dir, 'summary.json')}`);
   log(`report: ${report}`);
-  return { dir, report };
+  return { dir, report, summary };
 }

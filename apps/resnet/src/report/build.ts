@@ -4,6 +4,7 @@ import { pngDataUri } from '../images/png.js';
 import { type Figure, RUN_FILES, type RunData, readRun } from '../run/run-folder.js';
 import { lineChartSvg } from './chart.js';
 import { esc, pct, REPORT_CSS } from './html.js';
+import { meansTable, type RunGroup } from './means.js';
 import { movingAverage } from './moving-average.js';
 
 /**
@@ -16,6 +17,8 @@ export interface ReportOptions {
   description?: string;
   /** Window of the loss moving average, in iterations. */
   smoothing?: number;
+  /** Runs that repeat one configuration with other seeds: a table of their means opens the page. */
+  groups?: RunGroup[];
 }
 
 function cfg(run: RunData, key: string): unknown {
@@ -186,6 +189,7 @@ export async function renderReport(runs: RunData[], options: ReportOptions = {})
 <title>${esc(title)} · funt ResNet report</title><style>${REPORT_CSS}</style></head>
 <body><header><h1>${esc(title)}</h1><p>${esc(options.description ?? 'Deep residual networks trained with funt on the CPU.')}</p></header>
 <main>
+${options.groups?.length ? `<section class="card"><h2>Means over seeds</h2>${meansTable(options.groups, runs)}</section>` : ''}
 <section class="card"><h2>Summary</h2>${summaryTable(runs)}</section>
 <section class="card"><h2>Training curves</h2>${await charts(runs, options.smoothing ?? 50)}</section>
 ${runs.map((r) => runSection(r, runs.length > 1)).join('\n')}

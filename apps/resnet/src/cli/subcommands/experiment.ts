@@ -3,7 +3,7 @@ import { EXPERIMENTS, type ExperimentName, type ExperimentOptions } from '../../
 import { checkData } from '../../data/load.js';
 import { act } from '../action.js';
 import { dataFlags, progressFlag, runtimeFlags } from '../flag-groups.js';
-import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../parse.js';
+import { nonNegativeInt, oneOf, positiveInt, positiveNumber, seedList } from '../parse.js';
 
 /** `funt-resnet experiment <name>`: the preset's runs, with the user's overrides. */
 export function experimentSubcommand(run: (name: ExperimentName, o: ExperimentOptions) => Promise<void>): Command {
@@ -23,6 +23,7 @@ export function experimentSubcommand(run: (name: ExperimentName, o: ExperimentOp
     .option('--batch-size <k>', 'override the mini-batch size', positiveInt)
     .option('--lr <x>', 'override the learning rate', positiveNumber)
     .option('--seed <k>', 'seed', nonNegativeInt, 0)
+    .option('--seeds <list>', 'run every configuration once per seed, e.g. 1,2 (overrides --seed)', seedList)
     .option('--out <dir>', 'experiment folder (default: runs/experiment-<name>-<time>)');
   progressFlag(cmd);
   return act(cmd, async (name: ExperimentName, o: ExperimentOptions) => {
