@@ -93,8 +93,9 @@ async function charts(runs: RunData[], smoothing: number): Promise<string> {
     const curves = withEpochs.flatMap((r) => {
       const x = r.history.epochs.map((e) => e.epoch);
       return [
-        { group: r.name, curve: 'train', x, y: r.history.epochs.map((e) => 1 - e.trainAcc) },
-        { group: r.name, curve: 'validation', x, y: r.history.epochs.map((e) => 1 - e.valAcc) },
+        // The dash legend's symbols are points, so the labels say which line is which.
+        { group: r.name, curve: 'train (solid)', x, y: r.history.epochs.map((e) => 1 - e.trainAcc) },
+        { group: r.name, curve: 'validation (dashed)', x, y: r.history.epochs.map((e) => 1 - e.valAcc) },
       ];
     });
     parts.push(

@@ -41,3 +41,17 @@ describe('lineChartSvg', () => {
     ).rejects.toThrow(/curve 'bad' has 2 x values and 1 y values/);
   });
 });
+
+describe('an epoch axis', () => {
+  it('labels each whole epoch once (no ticks at halves rounded to repeated labels)', async () => {
+    const svg = await lineChartSvg({
+      title: 't',
+      xTitle: 'epoch',
+      yTitle: 'error',
+      integerX: true,
+      curves: [{ group: 'run', curve: 'train', x: [1, 2, 3], y: [0.5, 0.3, 0.2] }],
+    });
+    const labels = [...svg.matchAll(/>(\d+)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(['1', '2', '3']);
+  });
+});

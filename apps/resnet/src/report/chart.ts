@@ -42,6 +42,25 @@ interface Row {
 }
 
 /**
+ * An axis of whole numbers: with few of them, a tick at each (Vega's own choice puts ticks at
+ * halves that read as repeated labels once rounded); with many, Vega's ticks, at least 1 apart.
+ */
+function integerAxis(rows: Row[]): { format: string; tickMinStep: number; values?: number[] } {
+  if (!rows.length) return { format: 'd', tickMinStep: 1 };
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const r of rows) {
+    lo = Math.min(lo, r.x);
+    hi = Math.max(hi, r.x);
+  }
+  const first = Math.ceil(lo);
+  const count = Math.floor(hi) - first + 1;
+  return count <= 20
+    ? { format: 'd', tickMinStep: 1, values: Array.from({ length: count }, (_, i) => first + i) }
+    : { format: 'd', tickMinStep: 1 };
+}
+
+/**
  * A line chart rendered to an SVG string at build time with Vega-Lite (compiled to Vega, drawn
  * headless by Vega's SVG renderer), so the report needs no script or network to show it.
  */
@@ -90,7 +109,7 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
         field: 'x',
         type: 'quantitative',
         title: options.xTitle,
-        ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+        ...(options.integerX ? { axis: integerAxis(rows) } : {}),
       },
       y: {
         field: 'y',
