@@ -4,6 +4,7 @@
  * bad flags answer at once.
  */
 import { type ProgramHandlers, runProgram } from './cli/program.js';
+import { loadNativeBackend } from './native-backend.js';
 
 const handlers: ProgramHandlers = {
   async train(o) {
@@ -35,4 +36,6 @@ const handlers: ProgramHandlers = {
   },
 };
 
+// The native backend, where it is installed and built, before any command picks a backend.
+await loadNativeBackend();
 process.exitCode = await runProgram(handlers, process.argv.slice(2));

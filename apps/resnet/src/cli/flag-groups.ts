@@ -30,7 +30,7 @@ export function runtimeFlags(cmd: Command): Command {
       'threads of the wasm kernels, the calling thread included (default: FUNT_THREADS, else every core)',
       positiveInt,
     )
-    .option('--backend <name>', 'tensor backend (wasm or reference; default: the fastest available)');
+    .option('--backend <name>', 'tensor backend (native, wasm or reference; default: the fastest available)');
 }
 
 export function progressFlag(cmd: Command): Command {

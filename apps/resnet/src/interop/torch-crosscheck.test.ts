@@ -25,10 +25,19 @@ import { ClassNLLCriterion, type Linear, type Module, type Sequential } from '@f
 import { getBackend, getDefaultDType, loadSafetensors, Rng, Tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { type ResnetArchitecture, resnet } from '../model/resnet.js';
+import { loadNativeBackend } from '../native-backend.js';
 import { fixture } from '../testing/fixtures.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt, torchToFuntNames } from './torch-names.js';
 
 const FIXTURE = fixture('resnet20-torch-crosscheck.safetensors');
+
+/** The float32 comparisons run on wasm and, where it is built here, the native backend. */
+const native = await loadNativeBackend();
+if (!native.available) console.warn(`torch cross-check on the native backend skipped: ${native.reason}`);
+const FLOAT32_BACKENDS = [
+  { name: 'wasm', skip: false },
+  { name: 'native', skip: !native.available },
+];
 
 /**
  * float32 funt vs the float64 truth, relative to each tensor's largest magnitude. Measured
@@ -239,47 +248,59 @@ describe('ResNet-20 against PyTorch (committed fixture)', () => {
     return float64;
   };
 
-  it(`float32 (${FLOAT32_TOLERANCE} relative): outputs, logits, loss and input gradient in eval and train mode, every weight gradient, running statistics after the step`, () => {
-    const { activations } = runFloat64();
-    const units = new Map<string, KinkFlip>();
-    const measured = crosscheck((model, mode) => takeKinkSides(model, mode, activations, units));
-    const flips = [...units.values()];
-    report('float32', measured);
-    if (flips.length > 0) {
-      const shown = [...flips].sort((a, b) => b.distance - a.distance).slice(0, 10);
-      console.info(
-        `float32 on ${getBackend().name}: ${flips.length} unit(s) on the other side of a ReLU kink than the truth, given the truth's side (distance = nonzero side / scale of that output; farthest first):\n${shown
-          .map(
-            (f) =>
-              `  ${f.mode}/${f.path}[${f.index}]: float32 ${f.float32.toExponential(2)}, truth ${f.truth.toExponential(2)}, distance ${f.distance.toExponential(2)}`,
-          )
-          .join('\n')}${flips.length > shown.length ? `\n  ... and ${flips.length - shown.length} more` : ''}`,
-      );
-    }
-    for (const f of flips)
-      expect(
-        f.distance,
-        `${f.mode}/${f.path}[${f.index}]: a sign flip farther from the kink than rounding`,
-      ).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
-    expect(flips.length, 'units on the other side of a ReLU kink').toBeLessThanOrEqual(MAX_KINK_FLIPS);
-    // 4 per mode; gradients of 19 conv weights, 19 BN weights and biases, fc weight and bias;
-    // 19 BN running means and variances.
-    expect(measured.length).toBe(8 + 19 + 19 * 2 + 2 + 19 * 2);
-    for (const m of measured) expect(m.error, m.name).toBeLessThan(FLOAT32_TOLERANCE);
-  });
+  for (const backend of FLOAT32_BACKENDS) {
+    it.skipIf(backend.skip)(
+      `float32 on ${backend.name} (${FLOAT32_TOLERANCE} relative): outputs, logits, loss and input gradient in eval and train mode, every weight gradient, running statistics after the step`,
+      () => {
+        const { activations } = runFloat64();
+        withBackend(backend.name, () => {
+          const units = new Map<string, KinkFlip>();
+          const measured = crosscheck((model, mode) => takeKinkSides(model, mode, activations, units));
+          const flips = [...units.values()];
+          report('float32', measured);
+          if (flips.length > 0) {
+            const shown = [...flips].sort((a, b) => b.distance - a.distance).slice(0, 10);
+            console.info(
+              `float32 on ${getBackend().name}: ${flips.length} unit(s) on the other side of a ReLU kink than the truth, given the truth's side (distance = nonzero side / scale of that output; farthest first):\n${shown
+                .map(
+                  (f) =>
+                    `  ${f.mode}/${f.path}[${f.index}]: float32 ${f.float32.toExponential(2)}, truth ${f.truth.toExponential(2)}, distance ${f.distance.toExponential(2)}`,
+                )
+                .join('\n')}${flips.length > shown.length ? `\n  ... and ${flips.length - shown.length} more` : ''}`,
+            );
+          }
+          for (const f of flips)
+            expect(
+              f.distance,
+              `${f.mode}/${f.path}[${f.index}]: a sign flip farther from the kink than rounding`,
+            ).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
+          expect(flips.length, 'units on the other side of a ReLU kink').toBeLessThanOrEqual(MAX_KINK_FLIPS);
+          // 4 per mode; gradients of 19 conv weights, 19 BN weights and biases, fc weight and bias;
+          // 19 BN running means and variances.
+          expect(measured.length).toBe(8 + 19 + 19 * 2 + 2 + 19 * 2);
+          for (const m of measured) expect(m.error, m.name).toBeLessThan(FLOAT32_TOLERANCE);
+        });
+      },
+    );
 
-  it(`folded for inference (the default), float32 (${FLOAT32_TOLERANCE} relative): the evaluation outputs and logits`, () => {
-    const { fx, model } = fixtureModel(true);
-    model.evaluate();
-    const output = model.forward(fx.input) as Tensor;
-    expect(relativeError(output.data, fx['eval/output'].data)).toBeLessThan(FLOAT32_TOLERANCE);
-    const fc = model.get(model.length - 2) as Linear;
-    expect(relativeError((fc.output as Tensor).data, fx['eval/logits'].data)).toBeLessThan(FLOAT32_TOLERANCE);
-    // It folded: the stem's batch norm passed its convolution's output through.
-    expect(model.get(1).output).toBe(model.get(0).output);
-    model.dispose();
-    for (const t of Object.values(fx)) t.dispose();
-  });
+    it.skipIf(backend.skip)(
+      `folded for inference (the default), float32 on ${backend.name} (${FLOAT32_TOLERANCE} relative): the evaluation outputs and logits`,
+      () => {
+        withBackend(backend.name, () => {
+          const { fx, model } = fixtureModel(true);
+          model.evaluate();
+          const output = model.forward(fx.input) as Tensor;
+          expect(relativeError(output.data, fx['eval/output'].data)).toBeLessThan(FLOAT32_TOLERANCE);
+          const fc = model.get(model.length - 2) as Linear;
+          expect(relativeError((fc.output as Tensor).data, fx['eval/logits'].data)).toBeLessThan(FLOAT32_TOLERANCE);
+          // It folded: the stem's batch norm passed its convolution's output through.
+          expect(model.get(1).output).toBe(model.get(0).output);
+          model.dispose();
+          for (const t of Object.values(fx)) t.dispose();
+        });
+      },
+    );
+  }
 
   it(`float64 on the reference backend (${FLOAT64_TOLERANCE} relative): the same comparisons, down to the fixture's float32 rounding`, () => {
     for (const m of runFloat64().measured) expect(m.error, m.name).toBeLessThan(FLOAT64_TOLERANCE);

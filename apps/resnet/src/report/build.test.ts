@@ -21,6 +21,7 @@ function fakeRun(name: string, seed: number): string {
     createdAt: 'now',
     model: { n: 1, filters: 4, skip: true },
     data: { dataset: 'synthetic', train: 64 },
+    runtime: { backend: `${name === 'b' ? 'native' : 'wasm'}, 2 threads`, node: 'v20', threads: 2 },
   });
   const iterations = Array.from({ length: 40 }, (_, i) => ({
     iteration: i + 1,
@@ -85,6 +86,9 @@ describe('report', () => {
     expect(html.match(/data:image\/png;base64,/g)?.length).toBe(2 * 3);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing loaded from elsewhere
     expect(html).toContain('85.00%');
+    // Each run says which backend it trained on.
+    expect(html).toContain('backend wasm, 2 threads');
+    expect(html).toContain('backend native, 2 threads');
     expect(html).toContain('second 1');
   });
 

@@ -31,6 +31,12 @@ function modelLabel(run: RunData): string {
   return `${m.skip === false ? 'plain' : 'ResNet'}-${m.layers ?? 6 * (m.n ?? 0) + 2} (n=${m.n}, F=${m.filters})`;
 }
 
+/** The backend the run trained on, as the training log named it (e.g. "native, 2 threads"). */
+function backendLabel(run: RunData): string | null {
+  const r = cfg(run, 'runtime') as { backend?: string } | undefined;
+  return r?.backend ? `backend ${r.backend}` : null;
+}
+
 function bestVal(run: RunData): number | undefined {
   const e = run.history.epochs;
   return e.length ? Math.max(...e.map((r) => r.valAcc)) : undefined;
@@ -172,9 +178,10 @@ function runSection(run: RunData, folded: boolean): string {
   const conf = r ? `<h3>Confusion matrix and per-class accuracy (${esc(r.split)})</h3>${confusionTable(r)}` : '';
   const figs = run.figures.map((f) => figureHtml(run, f)).join('');
   const config = `<details><summary>configuration</summary><pre>${esc(JSON.stringify(run.config, null, 2))}</pre></details>`;
+  const backend = backendLabel(run);
   const title = `<h2>${esc(run.name)} <small style="color:var(--muted);font-weight:400">${esc(modelLabel(run))}${
-    folded && r ? ` · test top-1 ${pct(r.top1)}` : ''
-  }</small></h2>`;
+    backend ? ` · ${esc(backend)}` : ''
+  }${folded && r ? ` · test top-1 ${pct(r.top1)}` : ''}</small></h2>`;
   const body = `${kpis}${conf}${figs}${config}`;
   return folded
     ? `<details class="card run" id="run-${esc(run.name)}"><summary>${title}</summary>${body}</details>`

@@ -25,7 +25,11 @@ import { Tensor } from '../tensor.js';
  */
 const WASM_RTOL = 1e-5;
 
-export const wasm = (): Backend => backendByName('wasm');
+/**
+ * The backend under test: 'wasm', or the one FUNT_KERNELS_UNDER_TEST names (@funt/tensor-native
+ * runs these suites on its 'native' backend, which shares the wasm backend's memory).
+ */
+export const wasm = (): Backend => backendByName(process.env.FUNT_KERNELS_UNDER_TEST || 'wasm');
 export const reference = (): Backend => backendByName('reference');
 
 export function tolerance(reductionLength: number): number {
@@ -68,8 +72,8 @@ export function expectAgree(
     const a = Array.from(actual.data.slice(0, 8), (v) => v.toPrecision(6)).join(', ');
     const e = Array.from(expected.data.slice(0, 8), (v) => v.toPrecision(6)).join(', ');
     throw new Error(
-      `${what}: wasm differs from reference by ${err.toExponential(2)} > ${tol.toExponential(2)} ` +
-        `(shape ${formatShape(expected.shape)})\n  wasm:      ${a}\n  reference: ${e}`,
+      `${what}: ${wasm().name} differs from reference by ${err.toExponential(2)} > ${tol.toExponential(2)} ` +
+        `(shape ${formatShape(expected.shape)})\n  ${wasm().name}: ${a}\n  reference: ${e}`,
     );
   }
 }

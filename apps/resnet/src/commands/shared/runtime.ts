@@ -1,16 +1,20 @@
 import * as tensor from '@funt/tensor';
 import { UsageError } from '../../errors.js';
 import type { Log } from '../../log.js';
+import { nativeBackendUnavailable } from '../../native-backend.js';
 
 /**
- * Applies --backend and --threads (the wasm kernels' thread count, the calling thread
+ * Applies --backend and --threads (the wasm and native kernels' thread count, the calling thread
  * included; without the flag the tensor package's default: FUNT_THREADS, else every core).
  * Returns a description for the logs, e.g. "wasm, 2 threads".
  */
 export function applyRuntime(o: { backend?: string; threads?: number }, log: Log): string {
   if (o.backend) {
     if (!tensor.listBackends().includes(o.backend)) {
-      throw new UsageError(`--backend ${o.backend} is not available (available: ${tensor.listBackends().join(', ')})`);
+      const why = o.backend === 'native' ? nativeBackendUnavailable() : null;
+      throw new UsageError(
+        `--backend ${o.backend} is not available${why ? `: ${why}` : ''} (available: ${tensor.listBackends().join(', ')})`,
+      );
     }
     tensor.setBackend(o.backend);
   }
@@ -26,7 +30,8 @@ export function applyRuntime(o: { backend?: string; threads?: number }, log: Log
     }
   }
   const name = tensor.getBackend().name;
-  if (name !== 'wasm') {
+  // The native backend runs its kernels on the same number of threads as wasm.
+  if (name !== 'wasm' && name !== 'native') {
     if (o.threads !== undefined && o.threads > 1)
       log(`note: --threads applies to the wasm backend; ${name} runs on one thread`);
     return name;

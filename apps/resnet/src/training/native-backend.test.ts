@@ -1,0 +1,50 @@
+import { ClassNLLCriterion, manualSeed } from '@funt/layers';
+import { normal, Rng, type Tensor, withBackend } from '@funt/tensor';
+import { describe, expect, it } from 'vitest';
+import { resnet } from '../model/resnet.js';
+import { loadNativeBackend } from '../native-backend.js';
+import { benchmarkStep } from './benchmark-step.js';
+
+/**
+ * A short training run on the native backend against the same run on wasm: the same seed gives
+ * the same loss curve within float32 noise (the two sum in different orders), and the same bits
+ * when the native run is repeated.
+ */
+
+const native = await loadNativeBackend();
+if (!native.available) console.warn(`native training run skipped: ${native.reason}`);
+
+/** The loss after each of `steps` SGD steps of a small ResNet on fixed random batches. */
+function lossCurve(backend: string, steps: number): number[] {
+  return withBackend(backend, () => {
+    manualSeed(5);
+    const rng = new Rng(5);
+    const model = resnet({ n: 1, filters: 8, inputShape: [3, 16, 16], classes: 4, skip: true, hiddenDims: [], rng });
+    const x = normal([16, 3, 16, 16], rng, 0, 1);
+    const y = Int32Array.from({ length: 16 }, () => rng.int(4));
+    const step = benchmarkStep(model, x, y, 'training');
+    const criterion = new ClassNLLCriterion();
+    const losses: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      step();
+      model.evaluate();
+      losses.push(criterion.forward(model.forward(x) as Tensor, y));
+      model.training();
+    }
+    model.dispose();
+    return losses;
+  });
+}
+
+describe.skipIf(!native.available)('training on the native backend', () => {
+  it('follows the wasm loss curve within float32 noise, and repeats bit for bit', () => {
+    const wasm = lossCurve('wasm', 12);
+    const first = lossCurve('native', 12);
+    const again = lossCurve('native', 12);
+    expect(again).toEqual(first);
+    // It learns: the fixed batch's loss falls well below its start.
+    expect(first[first.length - 1]).toBeLessThan(0.5 * first[0]);
+    for (let i = 0; i < wasm.length; i++)
+      expect(Math.abs(first[i] - wasm[i]), `step ${i}`).toBeLessThan(1e-4 * Math.max(1, wasm[i]));
+  });
+});

@@ -1,0 +1,20 @@
+{
+  "targets": [
+    {
+      # The AVX2 + FMA kernels, compiled for those instructions; the addon calls them only after
+      # cpu_level() has found them on the CPU.
+      "target_name": "funt_avx2",
+      "type": "static_library",
+      "sources": ["native/conv_avx2.cc", "native/gemm_avx2.cc"],
+      "cflags_cc": ["-O3", "-mavx2", "-mfma", "-std=c++17", "-fno-exceptions"],
+      "cflags_cc!": ["-fno-rtti"]
+    },
+    {
+      "target_name": "funt_native",
+      "sources": ["native/addon.cc", "native/cpu.cc", "native/scratch.cc", "native/thread_pool.cc"],
+      "dependencies": ["funt_avx2"],
+      "cflags_cc": ["-O2", "-std=c++17"],
+      "libraries": ["-lpthread"]
+    }
+  ]
+}

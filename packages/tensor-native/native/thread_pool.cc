@@ -1,0 +1,101 @@
+#include "thread_pool.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <immintrin.h>
+
+namespace funt {
+namespace {
+
+// Workers spin this long for the next job before sleeping: the kernels of a training step
+// follow each other within microseconds, and waking a sleeping thread costs tens of them.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+struct Pool {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::vector<std::thread> workers;
+  // The job: workers whose index is below `active` take part.
+  std::atomic<unsigned> generation{0};
+  std::atomic<int> next{0};
+  std::atomic<int> pending{0};
+  int tasks = 0;
+  int active = 0;
+  TaskFn fn = nullptr;
+  void* context = nullptr;
+
+  void run_tasks(int thread) {
+    for (;;) {
+      int t = next.fetch_add(1, std::memory_order_relaxed);
+      if (t >= tasks) return;
+      fn(context, t, thread);
+    }
+  }
+
+  void worker(int index) {
+    unsigned seen = 0;
+    for (;;) {
+      unsigned g = generation.load(std::memory_order_acquire);
+      if (g == seen) {
+        auto until = std::chrono::steady_clock::now() + kSpin;
+        while ((g = generation.load(std::memory_order_acquire)) == seen) {
+          if (std::chrono::steady_clock::now() > until) {
+            std::unique_lock<std::mutex> lock(mutex);
+            wake.wait(lock, [&] { return generation.load(std::memory_order_acquire) != seen; });
+            g = generation.load(std::memory_order_acquire);
+            break;
+          }
+          _mm_pause();
+        }
+      }
+      seen = g;
+      if (index < active) {
+        run_tasks(index);
+        pending.fetch_sub(1, std::memory_order_acq_rel);
+      }
+    }
+  }
+};
+
+Pool& pool() {
+  static Pool* p = new Pool();  // never destroyed: workers are detached at exit
+  return *p;
+}
+
+}  // namespace
+
+void parallel_for(int tasks, int threads, TaskFn fn, void* context) {
+  if (tasks <= 0) return;
+  if (threads > tasks) threads = tasks;
+  if (threads > kMaxThreads) threads = kMaxThreads;
+  if (threads <= 1) {
+    for (int t = 0; t < tasks; t++) fn(context, t, 0);
+    return;
+  }
+  Pool& p = pool();
+  while (static_cast<int>(p.workers.size()) < threads - 1) {
+    int index = static_cast<int>(p.workers.size()) + 1;
+    p.workers.emplace_back([&p, index] { p.worker(index); });
+    p.workers.back().detach();
+  }
+  {
+    std::lock_guard<std::mutex> lock(p.mutex);
+    p.tasks = tasks;
+    p.fn = fn;
+    p.context = context;
+    p.active = threads;
+    p.next.store(0, std::memory_order_relaxed);
+    p.pending.store(threads - 1, std::memory_order_relaxed);
+    p.generation.fetch_add(1, std::memory_order_release);
+  }
+  p.wake.notify_all();
+  p.run_tasks(0);
+  while (p.pending.load(std::memory_order_acquire) != 0) _mm_pause();
+}
+
+}  // namespace funt

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The functions of the compiled addon (native/addon.cc). Tensors are passed as their Float32Arrays. */
+export interface NativeBinding {
+  /** 'avx2' when the kernels can run on this CPU, else null. */
+  cpuLevel(): string | null;
+  /** y = conv(x, w) + bias (+ residual, then ReLU when `relu`); geometry is N C H W O kH kW sH sW pH pW Ho Wo. */
+  conv2d(
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array | null,
+    residual: Float32Array | null,
+    y: Float32Array,
+    geometry: Int32Array,
+    relu: boolean,
+    threads: number,
+  ): void;
+  /** dx (overwritten) = gradient of the convolution w.r.t. its input. */
+  conv2dBackwardData(dy: Float32Array, w: Float32Array, dx: Float32Array, geometry: Int32Array, threads: number): void;
+  /** dw (and db) = gradient w.r.t. the weights (and bias), added to them when `accumulate`. */
+  conv2dBackwardFilter(
+    x: Float32Array,
+    dy: Float32Array,
+    dw: Float32Array,
+    db: Float32Array | null,
+    geometry: Int32Array,
+    accumulate: boolean,
+    threads: number,
+  ): void;
+}
+
+/** The addon and the instruction set it runs with, or why there is none. */
+export type BindingStatus =
+  | { available: true; binding: NativeBinding; cpu: string }
+  | { available: false; reason: string };
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Loads build/Release/funt_native.node. Not available when the install-time build did not
+ * happen (its reason is in build/unavailable.txt), when the file does not load, or when the CPU
+ * lacks AVX2 and FMA.
+ */
+export function loadBinding(): BindingStatus {
+  const file = join(packageRoot, 'build', 'Release', 'funt_native.node');
+  if (!existsSync(file)) {
+    const note = join(packageRoot, 'build', 'unavailable.txt');
+    const why = existsSync(note) ? readFileSync(note, 'utf8').trim().split('\n')[0] : 'the addon was not built';
+    return { available: false, reason: why };
+  }
+  let binding: NativeBinding;
+  try {
+    binding = createRequire(import.meta.url)(file) as NativeBinding;
+  } catch (e) {
+    return { available: false, reason: `${file} does not load: ${(e as Error).message}` };
+  }
+  const cpu = binding.cpuLevel();
+  if (cpu === null) return { available: false, reason: 'this CPU lacks AVX2 and FMA' };
+  return { available: true, binding, cpu };
+}

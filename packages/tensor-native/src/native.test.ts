@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { Conv2dParams } from '../../tensor/src/backend.js';
+import { setThreads } from '../../tensor/src/backends/wasm/threads/settings.js';
+import { backendByName, listBackends } from '../../tensor/src/engine.js';
+import { Rng } from '../../tensor/src/random.js';
+import { Tensor } from '../../tensor/src/tensor.js';
+import { expectAgree } from '../../tensor/src/testing/wasm-vs-reference.js';
+import { skipReason } from './testing/tensor-sources.js';
+
+/**
+ * The native backend beyond @funt/tensor's convolution suites (which vitest.config.ts runs on
+ * it): NaN and infinities, bits that do not depend on the thread count, and operands it hands
+ * to the wasm backend (float64, JavaScript-heap tensors).
+ */
+
+if (skipReason) console.warn(`@funt/tensor-native tests skipped: ${skipReason}`);
+
+const native = () => backendByName('native');
+const reference = () => backendByName('reference');
+
+function random(
+  shape: number[],
+  seed: number,
+  backend: 'native' | 'reference' = 'native',
+  dtype: 'float32' | 'float64' = 'float32',
+) {
+  const t = Tensor.empty(shape, dtype, backendByName(backend));
+  new Rng(seed).fillUniform(t.data, -1, 1);
+  return t;
+}
+
+function copyTo(t: Tensor, backend: 'native' | 'reference'): Tensor {
+  const c = Tensor.empty(t.shape, 'float32', backendByName(backend));
+  c.data.set(t.data);
+  return c;
+}
+
+const p1: Conv2dParams = { strideH: 1, strideW: 1, padH: 1, padW: 1 };
+
+describe.skipIf(skipReason !== null)('the native backend', () => {
+  it('is registered and shares the wasm backend allocator', () => {
+    expect(listBackends()).toContain('native');
+    expect(native().allocator).toBe(backendByName('wasm').allocator);
+    expect(native().convEpilogue).toBe(true);
+  });
+
+  it('puts NaN and infinities of x and dy where the reference does, in all three passes', () => {
+    for (const p of [p1, { strideH: 2, strideW: 2, padH: 1, padW: 0 }]) {
+      const x = random([2, 5, 9, 10], 1);
+      x.data[7] = Number.NaN;
+      x.data[123] = Number.POSITIVE_INFINITY;
+      x.data[400] = Number.NEGATIVE_INFINITY;
+      const w = random([4, 5, 3, 3], 2);
+      const Ho = Math.floor((9 + 2 * p.padH - 3) / p.strideH) + 1;
+      const Wo = Math.floor((10 + 2 * p.padW - 3) / p.strideW) + 1;
+      const y = Tensor.empty([2, 4, Ho, Wo], 'float32', native());
+      const yr = Tensor.empty([2, 4, Ho, Wo], 'float32', reference());
+      native().conv2d(x, w, null, y, p);
+      reference().conv2d(copyTo(x, 'reference'), copyTo(w, 'reference'), null, yr, p);
+      expectAgree(y, yr, 45, 'conv2d with NaN and ±Infinity');
+      const dy = random(y.shape as number[], 3);
+      dy.data[5] = Number.NaN;
+      const dx = Tensor.empty(x.shape, 'float32', native());
+      const dxr = Tensor.empty(x.shape, 'float32', reference());
+      native().conv2dBackwardData(dy, w, dx, p);
+      reference().conv2dBackwardData(copyTo(dy, 'reference'), copyTo(w, 'reference'), dxr, p);
+      expectAgree(dx, dxr, 36, 'conv2dBackwardData with NaN');
+      const dw = Tensor.empty(w.shape, 'float32', native());
+      const dwr = Tensor.empty(w.shape, 'float32', reference());
+      // Finite dy here: the GEMM multiplies the padding's zeros too (as the wasm kernels do), so a
+      // NaN in dy would also reach the taps that the reference skips at the border.
+      const dyFinite = random(y.shape as number[], 3);
+      native().conv2dBackwardFilter(x, dyFinite, dw, null, p, false);
+      reference().conv2dBackwardFilter(copyTo(x, 'reference'), copyTo(dyFinite, 'reference'), dwr, null, p, false);
+      expectAgree(dw, dwr, 2 * Ho * Wo, 'conv2dBackwardFilter with NaN and ±Infinity');
+      expect(dw.data.some((v) => Number.isNaN(v))).toBe(true);
+    }
+  });
+
+  it('gives the same bits with 1 and 2 threads', () => {
+    const run = () => {
+      const x = random([9, 6, 11, 13], 4);
+      const w = random([8, 6, 3, 3], 5);
+      const b = random([8], 6);
+      const r = random([9, 8, 11, 13], 7);
+      const y = Tensor.empty([9, 8, 11, 13], 'float32', native());
+      native().conv2d(x, w, b, y, p1, { residual: r, relu: true });
+      const dx = Tensor.empty(x.shape, 'float32', native());
+      native().conv2dBackwardData(r, w, dx, p1);
+      const dw = random([8, 6, 3, 3], 8);
+      const db = random([8], 9);
+      native().conv2dBackwardFilter(x, r, dw, db, p1, true);
+      return [y, dx, dw, db].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
+    };
+    setThreads(1);
+    const one = run();
+    setThreads(2);
+    const two = run();
+    expect(two).toEqual(one);
+  });
+
+  it('hands float64 and JavaScript-heap operands to the wasm backend', () => {
+    for (const backend of ['reference', 'native'] as const) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        if (backend === 'native' && dtype === 'float64') continue;
+        const x = random([2, 3, 6, 7], 10, backend === 'native' ? 'native' : 'reference', dtype);
+        const w = random([4, 3, 3, 3], 11, 'reference', dtype);
+        const y = Tensor.empty([2, 4, 6, 7], dtype, backendByName(backend));
+        native().conv2d(x, w, null, y, p1);
+        const yr = Tensor.empty([2, 4, 6, 7], 'float32', reference());
+        const x32 = Tensor.empty(x.shape, 'float32', reference());
+        x32.data.set(x.data);
+        const w32 = Tensor.empty(w.shape, 'float32', reference());
+        w32.data.set(w.data);
+        reference().conv2d(x32, w32, null, yr, p1);
+        const y32 = Tensor.empty(y.shape, 'float32', reference());
+        y32.data.set(y.data);
+        expectAgree(y32, yr, 27, `conv2d of ${backend} ${dtype} operands`);
+      }
+    }
+  });
+});
