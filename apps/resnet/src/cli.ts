@@ -4,11 +4,14 @@
  * bad flags answer at once.
  */
 import { type ProgramHandlers, runProgram } from './cli/program.js';
+import { InterruptedError } from './errors.js';
 import { loadNativeBackend } from './native-backend.js';
 
 const handlers: ProgramHandlers = {
   async train(o) {
-    await (await import('./commands/train.js')).train(o);
+    const { result } = await (await import('./commands/train.js')).train(o);
+    if (result.status === 'interrupted')
+      throw new InterruptedError(`interrupted by ${result.signal ?? 'a stop request'}`, result.signal);
   },
   async evaluate(o) {
     await (await import('./commands/eval.js')).evalCommand(o);

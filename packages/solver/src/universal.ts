@@ -11,6 +11,7 @@ export { DivergenceError, NonFiniteLossError, NonFiniteParameterError, SolverCon
 export type { LossFunction, Parameter, TrainableModel } from './model.js';
 export { Solver, type SolverEvents, type SolverOptions } from './solver.js';
 export type { CheckpointReason, IterationInfo } from './train/events.js';
+export { firstNonFinite, type Named } from './train/finite.js';
 export type { TrainResult } from './train/loop.js';
 export type { AugmentHook } from './train/options.js';
 export type { ProgressMode, ProgressStream } from './train/progress.js';

@@ -8,6 +8,7 @@ import type { ImportCommandOptions } from '../commands/import.js';
 import type { QuickstartOptions } from '../commands/quickstart.js';
 import type { ReportCommandOptions } from '../commands/report.js';
 import type { SaliencyOptions } from '../commands/saliency.js';
+import { InterruptedError } from '../errors.js';
 import type { TrainOptions } from '../training/recipes.js';
 import { evalSubcommand } from './subcommands/eval.js';
 import { experimentSubcommand } from './subcommands/experiment.js';
@@ -136,6 +137,11 @@ export async function runProgram(handlers: ProgramHandlers, argv: string[], io?:
       return 2;
     }
     const err = io?.err ?? ((s: string) => process.stderr.write(s));
+    if (e instanceof InterruptedError) {
+      // What was saved, and how to continue, is already logged.
+      err(`${NAME}: ${e.message}\n`);
+      return e.exitCode;
+    }
     err(`${NAME}: ${(e as Error).message}\n`);
     if (process.env.FUNT_DEBUG) err(`${(e as Error).stack}\n`);
     return 1;

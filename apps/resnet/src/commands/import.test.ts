@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSafetensors, type Tensor } from '@funt/tensor';
+import { loadSafetensors, saveSafetensors, type Tensor } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../model/saved-model-file.js';
 import { fixture } from '../testing/fixtures.js';
@@ -45,6 +45,22 @@ describe('import', () => {
     );
     expect(() => importCommand({ weights: join(scratch, 'nope.safetensors'), out }, () => {})).toThrow(
       /nope\.safetensors does not exist/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses weights holding NaN or ∞, naming the file and the tensor', () => {
+    const { tensors, metadata } = loadSafetensors(fixture('resnet8-torch-state.safetensors'), {
+      skipUnsupported: true,
+    });
+    const name = Object.keys(tensors).find((k) => k.endsWith('.weight'))!;
+    tensors[name].data[3] = Number.NaN;
+    const weights = join(scratch, 'diverged-torch.safetensors');
+    saveSafetensors(tensors, weights, metadata);
+    for (const t of Object.values(tensors)) t.dispose();
+    const out = join(scratch, 'diverged.safetensors');
+    expect(() => importCommand({ weights, out }, () => {})).toThrow(
+      new RegExp(`diverged-torch\\.safetensors: tensor '${name.replace(/\./g, '\\.')}' holds NaN \\(element 3\\)`),
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -6,7 +6,7 @@ import { getThreads, Rng } from '@funt/tensor';
 import { type TrainTransform, trainTransform } from '../data/augment.js';
 import { type InputHooks, inputHooks, rawTensor } from '../data/hooks.js';
 import { loadData, type PreparedData } from '../data/load.js';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../figures/make.js';
 import { consoleLog, type Log } from '../log.js';
 import { depthOf, type ResnetArchitecture, resnet } from '../model/resnet.js';
@@ -152,6 +152,14 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   if (result.status === 'interrupted') {
     log(
       `interrupted after ${result.epochs} epochs; continue with: funt-resnet train --resume --out ${runDir} (same flags)`,
+    );
+  }
+  if (result.status === 'interrupted' && !result.restoredBest) {
+    // Stopped before the first epoch ended: there is no best model yet, and the parameters
+    // the run stopped with are not one. The checkpoint holds them for --resume.
+    throw new InterruptedError(
+      `interrupted by ${result.signal ?? 'a stop request'} before the first epoch ended: no best model, results or report written`,
+      result.signal,
     );
   }
   // The solver restored the parameters of the best validation epoch.

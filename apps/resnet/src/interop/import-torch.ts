@@ -10,6 +10,7 @@
  */
 import type { Sequential } from '@funt/layers';
 import { getDefaultDType, loadSafetensors, Rng, type Tensor } from '@funt/tensor';
+import { refuseNonFinite } from '../model/finite.js';
 import { type ResnetArchitecture, resnet } from '../model/resnet.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt } from './torch-names.js';
 
@@ -83,6 +84,7 @@ export function importTorchSafetensors(path: string, options: TorchImportOptions
         `${path}: ${unreadable.map((k) => `'${k}'`).join(', ')} ${unreadable.length === 1 ? 'has a dtype' : 'have dtypes'} funt cannot read (F32 and F64 only; convert with model.float())`,
       );
     }
+    refuseNonFinite(tensors, path);
     const architecture = inferArchitecture(tensors, options, path);
     const model = resnet({ ...architecture, rng: new Rng(0) });
     try {

@@ -45,7 +45,11 @@ class ResnetConfigError extends Error {
   }
 }
 
-function check(o: ResnetOptions): void {
+/** Values in one input image, at most: a model file cannot ask for inputs larger than this. */
+export const MAX_INPUT_VALUES = 1 << 24;
+
+/** Throws a clear error unless `o` describes a network resnet() can build. */
+export function checkArchitecture(o: ResnetArchitecture): void {
   const int = (name: string, v: unknown, min: number) => {
     if (!Number.isInteger(v) || (v as number) < min)
       throw new ResnetConfigError(`${name} must be an integer >= ${min}, got ${String(v)}`);
@@ -65,6 +69,11 @@ function check(o: ResnetOptions): void {
       `input height and width must be positive multiples of 4 (two stride-2 stages), got ${h}x${w}`,
     );
   }
+  if (c * h * w > MAX_INPUT_VALUES) {
+    throw new ResnetConfigError(`an input of ${c}x${h}x${w} values is larger than the ${MAX_INPUT_VALUES} allowed`);
+  }
+  if (!Array.isArray(o.hiddenDims))
+    throw new ResnetConfigError(`hiddenDims must be a list, got ${JSON.stringify(o.hiddenDims)}`);
   o.hiddenDims.forEach((d, i) => int(`hiddenDims[${i}]`, d, 1));
 }
 
@@ -127,7 +136,7 @@ export interface ResnetBuildOptions {
  * classifier and LogSoftMax (train it with ClassNLLCriterion).
  */
 export function resnet(options: ResnetOptions, { fuse = true, fold = true }: ResnetBuildOptions = {}): Sequential {
-  check(options);
+  checkArchitecture(options);
   const { n, filters: f, inputShape, classes, skip, hiddenDims, rng } = options;
   const [c, h, w] = inputShape;
   const net = new Sequential()
@@ -156,6 +165,32 @@ export function resnet(options: ResnetOptions, { fuse = true, fold = true }: Res
   if (fuse) fuseActivations(net);
   if (fold) foldBatchNorms(net);
   return net;
+}
+
+/**
+ * How many values the network's state dict holds (parameters and batch-norm statistics),
+ * computed from the architecture alone: a model file's tensors are checked against it before
+ * the network is built, so a file cannot make a reader allocate a network larger than itself.
+ */
+export function stateSizeOf(
+  a: Pick<ResnetArchitecture, 'n' | 'filters' | 'inputShape' | 'classes' | 'hiddenDims'>,
+): number {
+  const conv = (nIn: number, nOut: number) => 9 * nIn * nOut;
+  // A batch norm holds weight, bias, running mean and running variance per channel.
+  const bn = (c: number) => 4 * c;
+  let size = conv(a.inputShape[0], a.filters) + bn(a.filters);
+  let nIn = a.filters;
+  for (const nOut of [a.filters, 2 * a.filters, 4 * a.filters]) {
+    for (let b = 0; b < a.n; b++) {
+      size += conv(nIn, nOut) + bn(nOut) + conv(nOut, nOut) + bn(nOut);
+      nIn = nOut;
+    }
+  }
+  for (const d of [...a.hiddenDims, a.classes]) {
+    size += nIn * d + d;
+    nIn = d;
+  }
+  return size;
 }
 
 /** Weighted layers of the network as He et al. count them (convolutions and affine layers). */

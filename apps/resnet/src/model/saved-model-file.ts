@@ -15,7 +15,7 @@ export function saveModel(
   description: ModelDescription,
   standardization: Standardization,
 ): void {
-  const contents = savedModelContents(model, description, standardization);
+  const contents = savedModelContents(model, description, standardization, path);
   try {
     saveSafetensors(contents.tensors, path, contents.metadata);
   } finally {

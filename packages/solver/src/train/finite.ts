@@ -3,7 +3,7 @@ import { NonFiniteParameterError } from '../errors.js';
 import type { TrainingRun } from './run.js';
 
 /** A named tensor (a Parameter is one). */
-interface Named {
+export interface Named {
   name: string;
   value: Tensor;
 }

@@ -1,0 +1,152 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSafetensors } from '@funt/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * How training stops, through the built command-line program. Ctrl-C: the run stops after the
+ * current iteration, every artefact named "best" holds the best epoch's parameters, the exit
+ * status is 130, and --resume continues from the checkpoint. Divergence: a clear message, a
+ * non-zero exit, and no model holding NaN or ∞.
+ */
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const tmp = mkdtempSync(join(tmpdir(), 'funt-interrupt-'));
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the app first (pnpm --filter @funt/resnet build)`);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// A learning rate high enough that validation accuracy peaks early and then wobbles: the best
+// epoch is not the last one, and the run stops in the middle of an epoch.
+const flags = (out: string) => [
+  'train',
+  '--dataset',
+  'synthetic',
+  '--n',
+  '1',
+  '--filters',
+  '4',
+  '--batch-size',
+  '32',
+  '--schedule',
+  'constant',
+  '--lr',
+  '0.3',
+  '--out',
+  out,
+  '--checkpoint-every',
+  '1',
+  '--no-report',
+];
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/**
+ * Starts training and sends SIGINT once the output matches `when` (the end of an epoch: the
+ * signal then arrives during the next one); resolves with the exit status and output.
+ */
+function trainAndInterrupt(
+  out: string,
+  when: RegExp,
+  { delayMs = 0, extra = [] as string[] } = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...flags(out), '--epochs', '40', '--progress', 'lines', ...extra], {
+      cwd: tmp,
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (!sent && when.test(stdout)) {
+        sent = true;
+        setTimeout(() => child.kill('SIGINT'), delayMs);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out: stdout, err: stderr }));
+  });
+}
+
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('Ctrl-C during funt-resnet train', () => {
+  const run = join(tmp, 'interrupted');
+
+  it('saves the best epoch as the best model and exits with 130', async () => {
+    const r = await trainAndInterrupt(run, /^epoch 4\/40: /m);
+    expect(r.err).toMatch(/interrupted by SIGINT/);
+    expect(r.code).toBe(130);
+    expect(r.out).toMatch(/stopped at epoch 5, iteration \d+/);
+    const epochs: { epoch: number; valAcc: number }[] = json(join(run, 'history.json')).epochs;
+    expect(epochs).toHaveLength(4);
+    const best = epochs.reduce((a, b) => (b.valAcc > a.valAcc ? b : a));
+    expect(r.out).toContain(`the model holds the best parameters (epoch ${best.epoch})`);
+
+    // The same run, trained for exactly `best.epoch` epochs: its final checkpoint holds the
+    // parameters the best epoch ended with (same seed, same bits).
+    const reference = join(tmp, 'reference');
+    expect(cli(...flags(reference), '--epochs', String(best.epoch), '--progress', 'none').code).toBe(0);
+    const want = loadSafetensors(join(reference, 'checkpoint.safetensors')).tensors;
+    const got = loadSafetensors(join(run, 'best-model.safetensors')).tensors;
+    const names = Object.keys(got).filter((k) => k.startsWith('model.'));
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) {
+      const w = want[`model/${name.slice('model.'.length)}`];
+      expect(w, name).toBeDefined();
+      expect(Buffer.from(got[name].data.buffer, got[name].data.byteOffset, got[name].data.byteLength)).toEqual(
+        Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength),
+      );
+    }
+    // results.json evaluates that same model.
+    expect(json(join(run, 'results.json')).count).toBe(200);
+  }, 120_000);
+
+  it('continues from the checkpoint with --resume', () => {
+    const r = cli(...flags(run), '--epochs', '6', '--resume', '--progress', 'none');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const history = json(join(run, 'history.json'));
+    expect(history.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(history.iterations).toHaveLength(6 * 34);
+  }, 120_000);
+
+  it('writes no best model when stopped before the first epoch ends', async () => {
+    const early = join(tmp, 'early');
+    // A wider network makes the first epoch last seconds; the signal comes one second in.
+    const r = await trainAndInterrupt(early, /^run folder: /m, {
+      delayMs: 1000,
+      extra: ['--n', '2', '--filters', '16'],
+    });
+    expect(r.code).toBe(130);
+    expect(r.err).toMatch(/before the first epoch ended: no best model/);
+    expect(existsSync(join(early, 'best-model.safetensors'))).toBe(false);
+    expect(existsSync(join(early, 'checkpoint.safetensors'))).toBe(true);
+  }, 120_000);
+});
+
+describe('a diverging funt-resnet train', () => {
+  it('stops with a message naming the tensor, exits non-zero and keeps no non-finite model', () => {
+    const run = join(tmp, 'diverged');
+    // The loss stays finite at this rate while the weights overflow.
+    const r = cli(...flags(run).map((f) => (f === '0.3' ? '1000' : f)), '--epochs', '3', '--progress', 'none');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^funt-resnet: model tensor '[\w.]+' holds (NaN|-?Infinity) \(element \d+\) after iteration \d+/,
+    );
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(run, 'best-model.safetensors'))).toBe(false);
+    expect(existsSync(join(run, 'results.json'))).toBe(false);
+  }, 60_000);
+});
