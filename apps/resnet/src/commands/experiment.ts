@@ -130,40 +130,13 @@ export interface ExperimentOptions extends DataOptions {
   progress?: 'bar' | 'lines' | 'none';
 }
 
-/** The user's overrides; they come after the preset's base (but before a run's own options). */
+/**
+ * The user's overrides (every option but the experiment's own); they come after the preset's
+ * base, but before a run's own options.
+ */
 function overrides(o: ExperimentOptions): Partial<TrainOptions> {
-  const {
-    dataset,
-    dataDir,
-    trainSize,
-    valSize,
-    testSize,
-    epochs,
-    n,
-    filters,
-    batchSize,
-    lr,
-    seed,
-    threads,
-    backend,
-    progress,
-  } = o;
-  return {
-    dataset,
-    dataDir,
-    trainSize,
-    valSize,
-    testSize,
-    epochs,
-    n,
-    filters,
-    batchSize,
-    lr,
-    seed,
-    threads,
-    backend,
-    progress,
-  };
+  const { scale: _scale, seeds: _seeds, out: _out, ...user } = o;
+  return user;
 }
 
 /** The seeds an experiment runs each configuration with. */
