@@ -84,6 +84,11 @@ describe('funt-resnet end to end', () => {
     expect(results.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(200);
     expect(r.out).toMatch(/test accuracy: \d+\.\d\d% top-1/);
     expect(r.out).toContain(`report: ${join(run, 'report', 'index.html')}`);
+    // The model summary first; the report rewritten during the run is replaced by the final one.
+    expect(r.out).toMatch(/^Module\s+Output shape\s+Parameters\s+MACs$/m);
+    expect(r.out).toMatch(/trainable parameters, \d+ buffer values, [\d,]+ multiply-accumulates per image/);
+    expect(r.out).toContain(`report (rewritten after every epoch): ${join(run, 'report', 'index.html')}`);
+    expect(readFileSync(join(run, 'report', 'index.html'), 'utf8')).not.toContain('In progress');
     expect(json(join(run, 'config.json'))).toMatchObject({
       model: { n: 1, filters: 4, layers: 8, skip: true },
       data: { dataset: 'synthetic' },

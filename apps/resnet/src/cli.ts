@@ -34,6 +34,9 @@ const handlers: ProgramHandlers = {
   async exportModel(o) {
     (await import('./commands/export.js')).exportCommand(o);
   },
+  async summary(o) {
+    (await import('./commands/summary.js')).summaryCommand(o);
+  },
   async importTorch(weights, o) {
     (await import('./commands/import.js')).importCommand({ ...o, weights });
   },

@@ -22,6 +22,7 @@ export { type QuickstartOptions, quickstart } from './commands/quickstart.js';
 export type { ReportCommandOptions } from './commands/report.js';
 export { type SaliencyOptions, saliencyCommand } from './commands/saliency.js';
 export type { InspectionOptions } from './commands/shared/inspection.js';
+export { modelSummary, type SummaryOptions, summaryCommand } from './commands/summary.js';
 export { type TrainContext, type TrainOutcome, train } from './commands/train.js';
 // Data sets read from files
 export { loadData } from './data/load.js';

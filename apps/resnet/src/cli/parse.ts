@@ -102,6 +102,14 @@ export function imageSize(text: string): [number, number] {
   return [positiveInt(parts[0]), positiveInt(parts[1])];
 }
 
+/** "3,32,32" → [channels, height, width] of one image. */
+export function imageShape(text: string): [number, number, number] {
+  const parts = text.split(/[x,]/);
+  if (parts.length !== 3)
+    throw new InvalidArgumentError(`expected channels,height,width (e.g. 3,32,32), got '${text}'`);
+  return [positiveInt(parts[0]), positiveInt(parts[1]), positiveInt(parts[2])];
+}
+
 /** "cat, dog" → ['cat', 'dog']. */
 export function nameList(text: string): string[] {
   const names = text.split(',').map((s) => s.trim());

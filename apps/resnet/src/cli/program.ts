@@ -8,6 +8,7 @@ import type { ImportCommandOptions } from '../commands/import.js';
 import type { QuickstartOptions } from '../commands/quickstart.js';
 import type { ReportCommandOptions } from '../commands/report.js';
 import type { SaliencyOptions } from '../commands/saliency.js';
+import type { SummaryOptions } from '../commands/summary.js';
 import { InterruptedError } from '../errors.js';
 import type { TrainOptions } from '../training/recipes.js';
 import { evalSubcommand } from './subcommands/eval.js';
@@ -18,6 +19,7 @@ import { importSubcommand } from './subcommands/import.js';
 import { quickstartSubcommand } from './subcommands/quickstart.js';
 import { reportSubcommand } from './subcommands/report.js';
 import { saliencySubcommand } from './subcommands/saliency.js';
+import { summarySubcommand } from './subcommands/summary.js';
 import { trainSubcommand } from './subcommands/train.js';
 
 const NAME = 'funt-resnet';
@@ -43,6 +45,8 @@ export interface ProgramHandlers {
   quickstart(o: QuickstartOptions): Promise<void>;
   /** `export`: writes a saved model as ONNX. */
   exportModel(o: ExportCommandOptions): Promise<void>;
+  /** `summary`: the layers, output shapes, parameters and multiply-accumulates of a network. */
+  summary(o: SummaryOptions): Promise<void>;
   /** `import <weights>`: converts PyTorch ResNet weights (safetensors) into a saved funt model. */
   importTorch(weights: string, o: Omit<ImportCommandOptions, 'weights'>): Promise<void>;
 }
@@ -101,6 +105,7 @@ export function buildProgram(
     quickstartSubcommand(handlers.quickstart),
     exportSubcommand(handlers.exportModel),
     importSubcommand(handlers.importTorch),
+    summarySubcommand(handlers.summary),
   ];
   for (const cmd of subcommands) program.addCommand(configure(cmd), { isDefault: cmd.name() === 'quickstart' });
   configure(program)

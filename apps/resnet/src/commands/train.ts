@@ -12,11 +12,13 @@ import { consoleLog, type Log } from '../log.js';
 import { depthOf, type ResnetArchitecture, resnet } from '../model/resnet.js';
 import { saveModel } from '../model/saved-model-file.js';
 import { writeReport } from '../report/build.js';
+import { LiveReport } from '../report/live.js';
 import { createRunFolder, type EvalResults, RUN_FILES, stamp, toResults, writeJson } from '../run/run-folder.js';
 import type { TrainOptions } from '../training/recipes.js';
 import { scheduleToString, toSolverSchedule } from '../training/schedule.js';
 import { updateRule } from '../training/update-rule.js';
 import { applyRuntime } from './shared/runtime.js';
+import { modelSummary } from './summary.js';
 
 /**
  * What `train` produced: the run folder, test results, the report (null when `report` is off), the
@@ -73,6 +75,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   log(
     `model: ${label} (n=${o.n}, F=${o.filters}${o.hidden.length ? `, hidden ${o.hidden.join(',')}` : ''}), ${params.toLocaleString('en-US')} parameters, backend ${backend}`,
   );
+  log(modelSummary(model, data.inputShape));
   log(`augmentation: ${transform.stages.length ? transform.stages.join(', ') : 'none'}`);
   log(
     `training: ${o.epochs} epochs of batch ${o.batchSize}, ${o.updateRule} lr ${o.lr}${rule.config.momentum !== undefined ? ` momentum ${o.momentum}` : ''}, weight decay ${o.weightDecay}, schedule ${scheduleToString(o.schedule)}${regularisation(o)}, seed ${o.seed}`,
@@ -114,6 +117,9 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const xVal = rawTensor(data.val);
   const topK = Math.min(5, data.classNames.length);
   let result: TrainResult;
+  const reportPath = join(runDir, RUN_FILES.report);
+  const live = o.report ? new LiveReport(runDir, reportPath, log) : null;
+  if (live) log(`report (rewritten after every epoch): ${reportPath}`);
   try {
     const solver = new Solver(
       model,
@@ -139,12 +145,14 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
         resume: o.resume,
         progress: o.progress ?? 'auto',
         historyDir: runDir,
+        events: { onEpochEnd: (record) => live?.epochEnded(record.epoch, o.epochs) },
       },
     );
     result = await solver.train();
   } finally {
     xTrain.dispose();
     xVal.dispose();
+    await live?.settled();
   }
   if (result.stopReason === 'patience') {
     log(`stopped early after epoch ${result.epochs}: no better validation accuracy for ${o.patience} epochs`);
@@ -181,13 +189,18 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     `${data.testSplit === 'test' ? 'test' : 'validation (no labelled test split)'} accuracy: ${(100 * results.top1).toFixed(2)}% top-1, ${(100 * results.top5).toFixed(2)}% top-${topK} on ${results.count} images`,
   );
 
-  let reportPath: string | null = null;
   if (o.report) {
     makeFigures(runDir, model, { data, hooks }, o, transform);
-    reportPath = await writeReport([runDir], join(runDir, RUN_FILES.report));
+    await writeReport([runDir], reportPath);
     log(`report: ${reportPath}`);
   }
-  return { runDir, results, reportPath, result, seconds: (performance.now() - t0) / 1000 };
+  return {
+    runDir,
+    results,
+    reportPath: o.report ? reportPath : null,
+    result,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** The warm-up, early stopping, clipping and smoothing a run uses, for its log line ('' when none). */

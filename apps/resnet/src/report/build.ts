@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '@funt/tensor';
 import { pngDataUri } from '../images/png.js';
 import { type Figure, RUN_FILES, type RunData, readRun } from '../run/run-folder.js';
 import { lineChartSvg } from './chart.js';
@@ -19,6 +20,11 @@ export interface ReportOptions {
   smoothing?: number;
   /** Runs that repeat one configuration with other seeds: a table of their means opens the page. */
   groups?: RunGroup[];
+  /**
+   * A run still in progress: this line is shown under the title (e.g. "epoch 3 of 160") and
+   * the page reloads itself every 30 seconds; without it the page is a finished report.
+   */
+  inProgress?: string;
 }
 
 function cfg(run: RunData, key: string): unknown {
@@ -194,8 +200,12 @@ export async function renderReport(runs: RunData[], options: ReportOptions = {})
   const title = options.title ?? (runs.length === 1 ? `Run ${runs[0].name}` : `Comparison of ${runs.length} runs`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · funt ResNet report</title><style>${REPORT_CSS}</style></head>
-<body><header><h1>${esc(title)}</h1><p>${esc(options.description ?? 'Deep residual networks trained with funt on the CPU.')}</p></header>
+${options.inProgress === undefined ? '' : '<meta http-equiv="refresh" content="30">'}<title>${esc(title)} · funt ResNet report</title><style>${REPORT_CSS}</style></head>
+<body><header><h1>${esc(title)}</h1><p>${esc(options.description ?? 'Deep residual networks trained with funt on the CPU.')}</p>${
+    options.inProgress === undefined
+      ? ''
+      : `<p class="in-progress"><b>In progress:</b> ${esc(options.inProgress)}. This page is rewritten after every epoch and reloads itself.</p>`
+  }</header>
 <main>
 ${options.groups?.length ? `<section class="card"><h2>Means over seeds</h2>${meansTable(options.groups, runs)}</section>` : ''}
 <section class="card"><h2>Summary</h2>${summaryTable(runs)}</section>
@@ -206,11 +216,15 @@ ${runs.map((r) => runSection(r, runs.length > 1)).join('\n')}
 `;
 }
 
-/** Reads the run folders and writes the report to `outFile`; returns its path. */
+/**
+ * Reads the run folders and writes the report to `outFile`; returns its path. The file is
+ * replaced whole (written beside it, then renamed), so a browser refreshing it during a run
+ * never reads half a page.
+ */
 export async function writeReport(runDirs: string[], outFile: string, options: ReportOptions = {}): Promise<string> {
   const runs = runDirs.map(readRun);
   const html = await renderReport(runs, options);
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, html);
+  writeFileAtomic(outFile, [new TextEncoder().encode(html)]);
   return outFile;
 }

@@ -1,4 +1,4 @@
-import { add, axpby, matmul, sum, type Tensor } from '@funt/tensor';
+import { add, axpby, matmul, sum, Tensor } from '@funt/tensor';
 import type { Fans } from '../init/initializers.js';
 import type { Activity } from '../module/activity.js';
 import { checkIntegers, expectShape, expectTensor } from '../module/checks.js';
@@ -23,6 +23,11 @@ export class Linear extends WeightedModule {
 
   protected override fans(): Fans {
     return { fanIn: this.inputSize, fanOut: this.outputSize };
+  }
+
+  /** Every output value is a dot product of inputSize weights with the input. */
+  override multiplyAccumulates(): number {
+    return this.output instanceof Tensor ? this.output.size * this.inputSize : 0;
   }
 
   /** The input as a batch [N, in] (a view for a single sample). */

@@ -322,6 +322,15 @@ export abstract class Module {
     }
   }
 
+  /**
+   * The multiply-accumulates of this module's own arithmetic in its last forward pass, over the
+   * whole batch: what a convolution or a linear layer does per weight and output; 0 for the
+   * rest (element-wise layers, containers: `summary` adds up a container's subtree).
+   */
+  multiplyAccumulates(): number {
+    return 0;
+  }
+
   // ---- printing -----------------------------------------------------------------------------
 
   /** The constructor arguments worth printing, e.g. `3 -> 16, 3x3, 1,1, 1,1`. */

@@ -1,4 +1,4 @@
-import { conv2d, conv2dBackwardData, conv2dBackwardFilter, conv2dOutputSize, type Tensor } from '@funt/tensor';
+import { conv2d, conv2dBackwardData, conv2dBackwardFilter, conv2dOutputSize, Tensor } from '@funt/tensor';
 import type { Activity } from '../module/activity.js';
 import type { BatchNormFold } from '../plan/batch-norm-fold.js';
 import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
@@ -41,6 +41,11 @@ export class SpatialConvolution extends Convolution {
   ) {
     super(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH);
     this.createWeights([nOutputPlane, nInputPlane, kH, kW], [nOutputPlane]);
+  }
+
+  /** Every output value is a dot product of nInputPlane·kH·kW weights with the input. */
+  override multiplyAccumulates(): number {
+    return this.output instanceof Tensor ? this.output.size * this.nInputPlane * this.kH * this.kW : 0;
   }
 
   override updateOutput(input: Activity): Tensor {

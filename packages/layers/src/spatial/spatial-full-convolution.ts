@@ -4,7 +4,7 @@ import {
   convTranspose2dBackwardData,
   convTranspose2dBackwardFilter,
   convTranspose2dOutputSize,
-  type Tensor,
+  Tensor,
 } from '@funt/tensor';
 import { checkIntegers } from '../module/checks.js';
 import { LayerError } from '../module/errors.js';
@@ -47,6 +47,15 @@ export class SpatialFullConvolution extends Convolution {
         `adjW/adjH must be smaller than dW/dH, got adj ${adjW},${adjH} for stride ${dW},${dH}`,
       );
     this.createWeights([nInputPlane, nOutputPlane, kH, kW], [nOutputPlane]);
+  }
+
+  /** Every input value is multiplied by nOutputPlane·kH·kW weights (the transpose of a convolution's dot products). */
+  override multiplyAccumulates(): number {
+    if (!(this.output instanceof Tensor)) return 0;
+    const [n, , h, w] = this.output.shape;
+    const inH = (h + 2 * this.padH - this.kH - this.adjH) / this.dH + 1;
+    const inW = (w + 2 * this.padW - this.kW - this.adjW) / this.dW + 1;
+    return n * inH * inW * this.nInputPlane * this.nOutputPlane * this.kH * this.kW;
   }
 
   /** The stride, padding and output padding (adjW, adjH) in the tensor ops' [height, width] order. */

@@ -22,7 +22,8 @@ import {
 // The defaults are TRAIN_DEFAULTS, so that `train` without flags is what the commands build on.
 const D = TRAIN_DEFAULTS;
 
-function modelFlags(cmd: Command): Command {
+/** The network's flags (`train`, `summary`): depth, width, shortcuts, hidden layers. */
+export function modelFlags(cmd: Command): Command {
   return cmd
     .option('--n <n>', 'residual blocks per stage: 6n+2 weighted layers', positiveInt, D.n)
     .option('--filters <F>', 'filters of the first stage (then 2F, 4F)', positiveInt, D.filters)
