@@ -47,7 +47,14 @@ export function progressFlag(cmd: Command): Command {
 export function modelOnSplitFlags(cmd: Command, model: string, split: string): Command {
   cmd.requiredOption('--model <path>', model);
   dataFlags(cmd, null);
-  return runtimeFlags(cmd).addOption(new Option('--split <name>', split).choices(['test', 'val']).default('test'));
+  return runtimeFlags(cmd).addOption(
+    new Option(
+      '--split <name>',
+      `${split}; from a run folder, the run's own split (its data folder and split sizes unless given)`,
+    )
+      .choices(['test', 'val'])
+      .default('test'),
+  );
 }
 
 /** The checks of modelOnSplitFlags' flags: the model exists, and so does the data folder if one is needed. */

@@ -133,6 +133,20 @@ describe('command line', () => {
     expect(h.err()).toMatch(/--label-smoothing <e>' argument '1' is invalid\. expected a number in \[0, 1\)/);
   });
 
+  it('--split driver|random for SFDDD (random labelled optimistic in the help); not for other data sets', async () => {
+    const h = harness();
+    const sfddd = ['train', '--dataset', 'sfddd', '--data-dir', '.'];
+    expect(await h.run([...sfddd, '--split', 'random'])).toBe(0);
+    expect(await h.run(sfddd)).toBe(0);
+    expect(h.calls[0].args[0]).toMatchObject({ dataset: 'sfddd', splitBy: 'random' });
+    expect(h.calls[0].args[0]).not.toHaveProperty('split');
+    expect(h.calls[1].args[0]).not.toHaveProperty('splitBy');
+    expect(await h.run(['train', '--split', 'random'])).toBe(2);
+    expect(h.err()).toMatch(/^funt-resnet train: --split is for --dataset sfddd/m);
+    expect(await h.run(['train', '--help'])).toBe(0);
+    expect(h.out().replace(/\s+/g, ' ')).toMatch(/--split <how> .*'random', the seed's split, .*optimistic/);
+  });
+
   it('tells in its help what the code does by default', async () => {
     const h = harness();
     expect(await h.run(['train', '--help'])).toBe(0);

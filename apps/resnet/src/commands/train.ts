@@ -72,6 +72,9 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const rule = updateRule(o, log);
   const params = model.parameterCount();
   log(`data: ${data.description}`);
+  if (o.splitBy === 'random') {
+    log('note: --split random puts every driver in training, validation and test: the accuracy is optimistic');
+  }
   log(
     `model: ${label} (n=${o.n}, F=${o.filters}${o.hidden.length ? `, hidden ${o.hidden.join(',')}` : ''}), ${params.toLocaleString('en-US')} parameters, backend ${backend}`,
   );
@@ -89,6 +92,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     data: {
       dataset: data.dataset,
       dataDir: o.dataDir ? resolve(o.dataDir) : undefined,
+      splitBy: o.splitBy,
       train: data.train.shape[0],
       val: data.val.shape[0],
       test: data.test.shape[0],

@@ -7,6 +7,7 @@ import {
   loadMnistIdx,
   loadSfddd,
   loadTinyImageNet,
+  trainValSplit,
 } from '@funt/datasets';
 import { UsageError } from '../errors.js';
 import { frameSet } from './frame.js';
@@ -57,15 +58,24 @@ async function loadRaw(o: DataOptions): Promise<RawData> {
     }
     case 'sfddd': {
       // The seed: photos resized to 64×48, random 32×32 crops for training, the centre crop for
-      // testing; validation by driver, since a random split puts one driver on both sides.
-      const { train, val } = await loadSfddd(dir, {
+      // testing. Split three ways by driver (a fifth of the drivers for the test, an eighth of
+      // the rest for validation), since a random split puts one driver on every side and the
+      // best epoch would otherwise be chosen on the drivers it is tested on.
+      const by = o.splitBy ?? 'driver';
+      const { train: rest, val: test } = await loadSfddd(dir, {
         width: 64,
         height: 48,
         channels: 3,
-        split: 'driver',
+        split: by,
+        valFraction: 0.2,
         seed: SPLIT_SEED,
       });
-      return { train, val, inputShape: [3, 32, 32], flip: false };
+      const { train, val } = trainValSplit(rest, {
+        valFraction: o.valSize === undefined ? 0.125 : Math.min(o.valSize / rest.shape[0], 0.9),
+        seed: SPLIT_SEED,
+        by: by === 'driver' ? 'group' : 'random',
+      });
+      return { train, val, test, inputShape: [3, 32, 32], flip: false };
     }
     case 'tiny-imagenet': {
       const { train, val } = await loadTinyImageNet(dir, { size: 64 });

@@ -30,6 +30,11 @@ export interface DataOptions {
   trainSize?: number;
   valSize?: number;
   testSize?: number;
+  /**
+   * SFDDD: 'driver' (default) holds out whole drivers for validation and other drivers for the
+   * test; 'random' is the seed's random split, with every driver on every side (optimistic).
+   */
+  splitBy?: 'driver' | 'random';
 }
 
 /** A data set ready for training: three splits, the statistics and what the network sees. */
@@ -90,7 +95,7 @@ export function prepareData(o: DataOptions, raw: RawData): PreparedData {
   let { train, val, test } = raw;
   let testSplit: 'test' | 'val' = 'test';
   if (!test && val) {
-    // SFDDD: the driver-split validation set is the only labelled held-out set; it serves as both.
+    // A data set whose only labelled held-out set is a validation split: it serves as both.
     test = val;
     testSplit = 'val';
   } else if (!test) {

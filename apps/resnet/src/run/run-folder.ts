@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type EpochRecord, type Evaluation, HISTORY_FILES, type IterationRecord } from '@funt/solver';
 
 /**
@@ -98,6 +98,31 @@ export interface RunConfig {
   command: string;
   createdAt: string;
   [key: string]: unknown;
+}
+
+/** What a run's config.json records of its data: the data set, its folder and the sizes of the three splits. */
+export interface RunDataRecord {
+  dataset: string;
+  dataDir?: string;
+  /** SFDDD's split: by driver or at random. */
+  splitBy?: 'driver' | 'random';
+  train: number;
+  val: number;
+  test: number;
+}
+
+/**
+ * The data record of the run a model file belongs to (config.json beside it, as `train` writes
+ * them), or null for a model file outside a run folder.
+ */
+export function runDataOf(modelFile: string): RunDataRecord | null {
+  const path = join(dirname(resolve(modelFile)), RUN_FILES.config);
+  if (!existsSync(path)) return null;
+  const data = readJson<RunConfig>(path, 'run folder').data as Partial<RunDataRecord> | undefined;
+  const counts = [data?.train, data?.val, data?.test];
+  return data && typeof data.dataset === 'string' && counts.every((n) => Number.isInteger(n))
+    ? (data as RunDataRecord)
+    : null;
 }
 
 /** Creates the run folder (and its parents) and returns its absolute path. */

@@ -94,7 +94,12 @@ export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Comman
   const cmd = new Command('train').description(
     'train a ResNet; writes a run folder with histories, checkpoints, the best model and a report',
   );
-  dataFlags(cmd, D.dataset);
+  dataFlags(cmd, D.dataset).addOption(
+    new Option(
+      '--split <how>',
+      "SFDDD: 'driver' (separate training, validation and test drivers) or 'random', the seed's split, with every driver in training and test: optimistic (default: driver)",
+    ).choices(['driver', 'random']),
+  );
   modelFlags(cmd);
   augmentFlags(cmd);
   trainingFlags(cmd);
@@ -111,7 +116,9 @@ export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Comman
     .option('--no-fooling', 'skip the fooling images in the report')
     .option('--no-report', 'do not build the HTML report');
   progressFlag(cmd);
-  return act(cmd, async (o: TrainOptions) => {
+  return act(cmd, async ({ split, ...options }: TrainOptions & { split?: 'driver' | 'random' }) => {
+    const o: TrainOptions = split === undefined ? options : { ...options, splitBy: split };
+    if (split !== undefined && o.dataset !== 'sfddd') throw new UsageError('--split is for --dataset sfddd');
     checkData(o);
     if (o.resume && !o.out) throw new UsageError('--resume needs --out <dir> (the run folder to continue)');
     if (o.resume) checkFolder('--out', o.out!);
