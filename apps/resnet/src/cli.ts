@@ -34,6 +34,9 @@ const handlers: ProgramHandlers = {
   async exportModel(o) {
     (await import('./commands/export.js')).exportCommand(o);
   },
+  async predict(o) {
+    await (await import('./commands/predict.js')).predictCommand(o);
+  },
   async summary(o) {
     (await import('./commands/summary.js')).summaryCommand(o);
   },

@@ -18,6 +18,7 @@ export type {
 export type { ExportCommandOptions } from './commands/export.js';
 export { type FoolCommandOptions, foolCommand } from './commands/fool.js';
 export type { ImportCommandOptions } from './commands/import.js';
+export { type ImagePrediction, type PredictCommandOptions, predictCommand } from './commands/predict.js';
 export { type QuickstartOptions, quickstart } from './commands/quickstart.js';
 export type { ReportCommandOptions } from './commands/report.js';
 export { type SaliencyOptions, saliencyCommand } from './commands/saliency.js';

@@ -9,6 +9,7 @@
  */
 
 export { type CacheStatus, defaultCacheDir } from './cache.js';
+export { type DecodeOptions, decodeImageInto, type Rect } from './formats/decode-image.js';
 export { readTarEntries, type TarReadOptions } from './formats/tar.js';
 // Loaders (Node: they read files)
 export { CIFAR10_CLASSES, loadCifar10 } from './loaders/cifar10.js';

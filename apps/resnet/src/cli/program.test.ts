@@ -147,6 +147,18 @@ describe('command line', () => {
     expect(h.out().replace(/\s+/g, ' ')).toMatch(/--split <how> .*'random', the seed's split, .*optimistic/);
   });
 
+  it('predict: images or folders, --model, --top, --json', async () => {
+    const h = harness();
+    expect(await h.run(['predict', '--model', '.', 'a.png', 'digits/'])).toBe(0);
+    expect(await h.run(['predict', '--model', '.', '--top', '1', '--json', 'a.png'])).toBe(0);
+    expect(h.calls.map((c) => c.args[0])).toEqual([
+      { model: '.', images: ['a.png', 'digits/'], top: 3, json: false, batchSize: 64 },
+      { model: '.', images: ['a.png'], top: 1, json: true, batchSize: 64 },
+    ]);
+    expect(await h.run(['predict', '--model', '.'])).toBe(2);
+    expect(h.err()).toMatch(/missing required argument 'images'/);
+  });
+
   it('tells in its help what the code does by default', async () => {
     const h = harness();
     expect(await h.run(['train', '--help'])).toBe(0);

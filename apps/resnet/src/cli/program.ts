@@ -5,6 +5,7 @@ import type { ExperimentName, ExperimentOptions } from '../commands/experiment.j
 import type { ExportCommandOptions } from '../commands/export.js';
 import type { FoolCommandOptions } from '../commands/fool.js';
 import type { ImportCommandOptions } from '../commands/import.js';
+import type { PredictCommandOptions } from '../commands/predict.js';
 import type { QuickstartOptions } from '../commands/quickstart.js';
 import type { ReportCommandOptions } from '../commands/report.js';
 import type { SaliencyOptions } from '../commands/saliency.js';
@@ -16,6 +17,7 @@ import { experimentSubcommand } from './subcommands/experiment.js';
 import { exportSubcommand } from './subcommands/export.js';
 import { foolSubcommand } from './subcommands/fool.js';
 import { importSubcommand } from './subcommands/import.js';
+import { predictSubcommand } from './subcommands/predict.js';
 import { quickstartSubcommand } from './subcommands/quickstart.js';
 import { reportSubcommand } from './subcommands/report.js';
 import { saliencySubcommand } from './subcommands/saliency.js';
@@ -45,6 +47,8 @@ export interface ProgramHandlers {
   quickstart(o: QuickstartOptions): Promise<void>;
   /** `export`: writes a saved model as ONNX. */
   exportModel(o: ExportCommandOptions): Promise<void>;
+  /** `predict <images...>`: the classes a saved model gives image files. */
+  predict(o: PredictCommandOptions): Promise<void>;
   /** `summary`: the layers, output shapes, parameters and multiply-accumulates of a network. */
   summary(o: SummaryOptions): Promise<void>;
   /** `import <weights>`: converts PyTorch ResNet weights (safetensors) into a saved funt model. */
@@ -106,6 +110,7 @@ export function buildProgram(
     exportSubcommand(handlers.exportModel),
     importSubcommand(handlers.importTorch),
     summarySubcommand(handlers.summary),
+    predictSubcommand(handlers.predict),
   ];
   for (const cmd of subcommands) program.addCommand(configure(cmd), { isDefault: cmd.name() === 'quickstart' });
   configure(program)

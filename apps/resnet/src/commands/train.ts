@@ -178,7 +178,12 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   saveModel(
     join(runDir, RUN_FILES.bestModel),
     model,
-    { architecture, classNames: data.classNames, dataset: data.dataset },
+    {
+      architecture,
+      classNames: data.classNames,
+      dataset: data.dataset,
+      image: { height: data.train.shape[2], width: data.train.shape[3], pad: data.pad ?? 0 },
+    },
     data.standardization,
   );
 

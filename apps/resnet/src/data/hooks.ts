@@ -14,7 +14,7 @@ export interface InputHooks {
   eval: BatchHook;
 }
 
-function larger(data: PreparedData, x: Tensor): boolean {
+function larger(data: Pick<PreparedData, 'inputShape'>, x: Tensor): boolean {
   return x.shape[2] !== data.inputShape[1] || x.shape[3] !== data.inputShape[2];
 }
 
@@ -22,7 +22,10 @@ function larger(data: PreparedData, x: Tensor): boolean {
  * The solver hooks for a prepared data set: `train` applies `transform` then standardises; `eval`
  * centre-crops images larger than the network input, then standardises.
  */
-export function inputHooks(data: PreparedData, transform: TrainTransform): InputHooks {
+export function inputHooks(
+  data: Pick<PreparedData, 'inputShape' | 'standardization'>,
+  transform: TrainTransform,
+): InputHooks {
   const [, h, w] = data.inputShape;
   const centre = fixedCrops(h, w, 'center');
   const unused = new Rng(0);

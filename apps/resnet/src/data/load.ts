@@ -45,12 +45,18 @@ async function loadRaw(o: DataOptions): Promise<RawData> {
     }
     case 'mnist-idx': {
       const { train, test } = await loadMnistIdx(dir);
-      return { train: frameSet(train, 32, 32), test: frameSet(test, 32, 32), inputShape: [1, 32, 32], flip: false };
+      return {
+        train: frameSet(train, 32, 32),
+        test: frameSet(test, 32, 32),
+        inputShape: [1, 32, 32],
+        flip: false,
+        pad: 2,
+      };
     }
     case 'kaggle-csv': {
       // Kaggle's test.csv has no labels: the test split is held out of train.csv.
       const { train } = await loadKaggleDigitsCsv(dir);
-      return { train: frameSet(train, 32, 32), inputShape: [1, 32, 32], flip: false };
+      return { train: frameSet(train, 32, 32), inputShape: [1, 32, 32], flip: false, pad: 2 };
     }
     case 'cifar10': {
       const { train, test } = await loadCifar10(dir);

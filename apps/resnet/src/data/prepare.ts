@@ -52,6 +52,8 @@ export interface PreparedData {
   standardization: Standardization;
   /** Horizontal flips make sense (natural photos) or not (digits, signs, left/right-handed drivers). */
   flipByDefault: boolean;
+  /** The zero border the images were framed in when loaded (MNIST: 2, its 28×28 digits in 32×32); absent: none. */
+  pad?: number;
   /** One line for logs and reports. */
   description: string;
 }
@@ -83,6 +85,8 @@ export interface RawData {
   test?: ImageSet;
   inputShape: [number, number, number];
   flip: boolean;
+  /** The zero border the loader framed the images in (default 0). */
+  pad?: number;
 }
 
 /**
@@ -121,6 +125,7 @@ export function prepareData(o: DataOptions, raw: RawData): PreparedData {
     inputShape: [c, h, w],
     standardization,
     flipByDefault: raw.flip,
+    pad: raw.pad ?? 0,
     description: `${o.dataset}: ${train.shape[0]} training, ${val.shape[0]} validation, ${test.shape[0]} ${testSplit === 'val' ? 'test (= validation)' : 'test'} images of ${c}×${h}×${w}, ${classNames.length} classes`,
   };
 }
@@ -137,7 +142,7 @@ export function embeddedMnistRaw(all: ImageSet, testSize = 1000): RawData {
     pad: 2,
     seed: SPLIT_SEED,
   });
-  return { train, test, inputShape: [1, 32, 32], flip: false };
+  return { train, test, inputShape: [1, 32, 32], flip: false, pad: 2 };
 }
 
 /** `--dataset mnist` prepared from the embedded digits at hand: what `loadData` gives in Node. */

@@ -9,6 +9,12 @@ export interface ModelDescription {
   architecture: ResnetArchitecture;
   classNames: string[];
   dataset: string;
+  /**
+   * The data set's images before the network's input: their size, and the zero border they
+   * carry (MNIST's 28×28 digits are framed in 32×32: pad 2). `predict` converts image files to
+   * this; absent (imported models), the input size without a border.
+   */
+  image?: { height: number; width: number; pad: number };
 }
 
 /**

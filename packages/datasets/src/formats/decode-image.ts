@@ -11,7 +11,8 @@ export interface Rect {
   height: number;
 }
 
-interface DecodeOptions {
+/** Options of `decodeImageInto`: the output size and channels, and an optional crop of the source. */
+export interface DecodeOptions {
   width: number;
   height: number;
   /** 3 for RGB, 1 for grey (default 3). */
