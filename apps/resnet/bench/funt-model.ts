@@ -8,17 +8,32 @@
  * buffers), for A/B measurements of peak memory.
  */
 import { manualSeed, type Sequential } from '@funt/layers';
-import { getBackend, normal, Rng } from '@funt/tensor';
+import { getBackend, normal, Rng, setBackend } from '@funt/tensor';
 import { type ResnetArchitecture, resnet } from '../src/model/resnet.js';
 import { benchmarkStep } from '../src/training/benchmark-step.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, modelName, type StepConfig } from './config.js';
 import type { RunIdentity } from './measurement.js';
 
-/** What both funt children's records say about the run: funt, its backend, the model and the configuration. */
+/**
+ * The backend FUNT_BACKEND names; for 'native', @funt/tensor-native is imported first (it
+ * registers the backend where its addon is built). Both funt children call this before anything
+ * touches a tensor.
+ */
+export async function useBackendFromEnvironment(): Promise<void> {
+  const name = process.env.FUNT_BACKEND;
+  if (name !== 'native') return;
+  const { nativeStatus } = await import('@funt/tensor-native');
+  const status = nativeStatus();
+  if (!status.available) throw new Error(`the native backend is not available: ${status.reason}`);
+  setBackend('native');
+}
+
+/** What both funt children's records say about the run: funt (or funt native), its backend, the model and the configuration. */
 export function funtIdentity(c: Pick<StepConfig, 'n' | 'mode' | 'threads' | 'batch'>): RunIdentity {
+  const backend = getBackend().name;
   return {
-    impl: 'funt',
-    backend: getBackend().name,
+    impl: backend === 'native' ? 'native' : 'funt',
+    backend,
     model: modelName(c.n),
     n: c.n,
     mode: c.mode,

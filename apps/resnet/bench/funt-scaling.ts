@@ -7,11 +7,12 @@
  * Prints one Scaling record as JSON on the last line of stdout.
  */
 import { parseFlags } from './config.js';
-import { funtIdentity, makeStep } from './funt-model.js';
+import { funtIdentity, makeStep, useBackendFromEnvironment } from './funt-model.js';
 import { alternate, type Scaling, speedUp } from './scaling.js';
 import { threadControl } from './threads.js';
 
 async function main(): Promise<Scaling> {
+  await useBackendFromEnvironment();
   const o = parseFlags(process.argv.slice(2), {
     n: ['3', 1],
     threads: ['2', 2],

@@ -25,6 +25,10 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|');
 }
 
+/**
+ * The ResNet table; where the native backend was measured, a second table gives its figures
+ * next to funt on wasm, PyTorch and onnxruntime.
+ */
 export function resnetMarkdown(rows: ResultRow[]): string {
   const lines = [
     '| figure | threads | funt | PyTorch | onnxruntime | funt/PyTorch | funt/onnxruntime | funt best | PyTorch best | onnxruntime best | funt/PyTorch per CPU-second | unit | funt kernels | note |',
@@ -41,6 +45,20 @@ export function resnetMarkdown(rows: ResultRow[]): string {
     const bold = (x: number | undefined) => (x === undefined ? '' : `**${x.toFixed(2)}**`);
     lines.push(
       `| ${cell(name)} | ${threads} | ${num(f?.median)} | ${num(t?.median)} | ${num(o?.median)} | ${bold(f?.ratioToPytorch)} | ${bold(f?.ratioToOnnxruntime)} | ${num(f?.best)} | ${num(t?.best)} | ${num(o?.best)} | ${f?.cpuRatioToPytorch?.toFixed(2) ?? ''} | ${unit} | ${f?.kernels ? `\`${f.kernels}\`` : ''} | ${cell(f?.note ?? t?.note ?? o?.note ?? '')} |`,
+    );
+  }
+  const native = rows.filter((r) => r.impl === 'native');
+  if (native.length === 0) return lines.join('\n');
+  lines.push(
+    '',
+    '| figure | threads | native | funt (wasm) | PyTorch | onnxruntime | native/wasm | native/PyTorch | native/onnxruntime | native best | unit |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const n of native) {
+    const of = (impl: Impl) => rows.find((r) => r.impl === impl && r.name === n.name && r.threads === n.threads);
+    const bold = (x: number | undefined) => (x === undefined ? '' : `**${x.toFixed(2)}**`);
+    lines.push(
+      `| ${cell(n.name)} | ${n.threads} | ${num(n.median)} | ${num(of('funt')?.median)} | ${num(of('pytorch')?.median)} | ${num(of('onnxruntime')?.median)} | ${bold(n.ratioToWasm)} | ${bold(n.ratioToPytorch)} | ${bold(n.ratioToOnnxruntime)} | ${num(n.best)} | ${n.unit} |`,
     );
   }
   return lines.join('\n');

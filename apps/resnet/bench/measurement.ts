@@ -9,8 +9,11 @@ import { median } from './measure.js';
 
 export type Mode = 'train' | 'infer';
 
-/** The implementations the benchmark compares (onnxruntime on inference only). */
-export const IMPLS = ['funt', 'pytorch', 'onnxruntime'] as const;
+/**
+ * The implementations the benchmark compares (onnxruntime on inference only): 'funt' is funt on
+ * its default wasm backend, 'native' funt on @funt/tensor-native's backend where it is built.
+ */
+export const IMPLS = ['funt', 'native', 'pytorch', 'onnxruntime'] as const;
 export type Impl = (typeof IMPLS)[number];
 
 /** What was measured, by whom: the fields every record of the benchmark's children starts with. */

@@ -4,6 +4,7 @@ import {
   checkTargets,
   formatTable,
   isEpochRow,
+  nativeTargets,
   type Pair,
   pairedScalingRows,
   pairRows,
@@ -22,7 +23,7 @@ function m(
   const median = 128 / imagesPerSecond;
   return {
     impl,
-    backend: { funt: 'wasm', pytorch: 'torch 1.13', onnxruntime: 'onnxruntime-node 1.30.0' }[impl],
+    backend: { funt: 'wasm', native: 'native', pytorch: 'torch 1.13', onnxruntime: 'onnxruntime-node 1.30.0' }[impl],
     model: 'ResNet-20',
     n: 3,
     mode,
@@ -44,6 +45,7 @@ describe('results', () => {
       mode: 'train',
       threads: 1,
       funt: m('funt', 1, 100, 500),
+      native: null,
       pytorch: m('pytorch', 1, 300, 650),
       onnxruntime: null,
     },
@@ -52,6 +54,7 @@ describe('results', () => {
       mode: 'train',
       threads: 2,
       funt: m('funt', 2, 180, 520),
+      native: null,
       pytorch: m('pytorch', 2, 500, 660),
       onnxruntime: null,
     },
@@ -61,6 +64,7 @@ describe('results', () => {
     mode: 'infer',
     threads,
     funt: m('funt', threads, funt, 100, true, 'infer'),
+    native: null,
     pytorch: m('pytorch', threads, torch, 300, true, 'infer'),
     onnxruntime: m('onnxruntime', threads, ort, 120, true, 'infer'),
   });
@@ -170,6 +174,44 @@ describe('results', () => {
     const training = checkTargets(rows, 2)[1];
     expect(training.status).toBe('unreliable');
     expect(training.detail).toMatch(/PyTorch's 2-thread run \(40 images\/s\) was slower than its 1-thread run \(300\)/);
+  });
+
+  it('gives the native backend its ratios to wasm, PyTorch and onnxruntime, its columns and its targets', () => {
+    const train = (threads: number, funt: number, native: number, torch: number): Pair => ({
+      model: 'ResNet-20',
+      mode: 'train',
+      threads,
+      funt: m('funt', threads, funt, 300),
+      native: m('native', threads, native, 320),
+      pytorch: m('pytorch', threads, torch, 600),
+      onnxruntime: null,
+    });
+    const infer: Pair = {
+      model: 'ResNet-20',
+      mode: 'infer',
+      threads: 2,
+      funt: m('funt', 2, 800, 100, true, 'infer'),
+      native: m('native', 2, 1300, 110, true, 'infer'),
+      pytorch: m('pytorch', 2, 900, 300, true, 'infer'),
+      onnxruntime: m('onnxruntime', 2, 1000, 120, true, 'infer'),
+    };
+    const pairs = [train(1, 150, 200, 190), train(2, 260, 380, 300), infer];
+    const rows = [...pairs.flatMap(pairRows), ...scalingRows(pairs)];
+    const speed = rows.find((r) => r.impl === 'native' && r.name === 'ResNet-20 training step' && r.threads === 2);
+    expect(speed).toMatchObject({ ratioToWasm: 1.4615, ratioToPytorch: 1.2667 });
+    expect(rows.find((r) => r.impl === 'native' && r.name === 'ResNet-20 inference')?.ratioToOnnxruntime).toBe(1.3);
+    expect(formatTable(rows)).toMatch(/native\/wasm/);
+    const targets = nativeTargets(rows, 2);
+    expect(targets.map((t) => [t.label, t.status])).toEqual([
+      ['native: ResNet-20 training vs PyTorch, 2 threads', 'missed'],
+      ['native: ResNet-20 inference vs onnxruntime, 2 threads', 'met'],
+      ['native: ResNet-20 training vs wasm, 2 threads', 'met'],
+      ['native: 2 threads over 1 (training)', 'met'],
+      ['native: ResNet-20 training peak RSS, 2 threads', 'met'],
+    ]);
+    expect(targets[0].detail).toBe('1.27× PyTorch (target ≥ 2×; 1.58× short)');
+    // funt's own targets are unchanged by the native rows, and list the native ones after them.
+    expect(checkTargets(rows, 2).filter((t) => t.label.startsWith('native:'))).toHaveLength(5);
   });
 
   it('tells the epoch figures from the step figures', () => {

@@ -20,6 +20,8 @@ export interface ResultRow {
   ratioToPytorch?: number;
   /** funt's figure over onnxruntime's (inference). */
   ratioToOnnxruntime?: number;
+  /** The native backend's figure over funt's on wasm for the same configuration. */
+  ratioToWasm?: number;
   /** The fastest step (images/s rows): closer to what an undisturbed machine does than the median. */
   best?: number;
   /**
@@ -42,6 +44,8 @@ export interface Pair {
   mode: Mode;
   threads: number;
   funt: Measurement;
+  /** funt on the native backend; null where it is not built (or --no-native). */
+  native: Measurement | null;
   pytorch: Measurement | null;
   /** Inference only; null when onnxruntime was not measured. */
   onnxruntime: Measurement | null;
@@ -72,13 +76,14 @@ function round(x: number, digits = 3): number {
   return Number(x.toPrecision(digits + 2));
 }
 
-/** funt's figure over another implementation's, for images/s (speed) or MiB (peak memory) rows. */
+/** funt's (wasm or native) figure over another implementation's, for images/s (speed) or MiB (peak memory) rows. */
 function ratioTo(
   other: Measurement | null,
-  key: 'ratioToPytorch' | 'ratioToOnnxruntime',
+  key: 'ratioToPytorch' | 'ratioToOnnxruntime' | 'ratioToWasm',
   f: (m: Measurement) => number,
 ) {
-  return (m: Measurement) => (m.impl === 'funt' && other ? { [key]: round(f(m) / f(other)) } : {});
+  return (m: Measurement) =>
+    (m.impl === 'funt' || m.impl === 'native') && other && other !== m ? { [key]: round(f(m) / f(other)) } : {};
 }
 
 /** Two rows per implementation and configuration: throughput and peak memory, funt's with its ratios. */
@@ -90,9 +95,10 @@ export function pairRows(p: Pair): ResultRow[] {
   const speed = (m: Measurement) => m.imagesPerSecond;
   const peak = (m: Measurement) => m.peakRssBytes;
   const single = p.threads === 1;
-  for (const m of [p.funt, p.pytorch, p.onnxruntime]) {
+  for (const m of [p.funt, p.native, p.pytorch, p.onnxruntime]) {
     if (m === null) continue;
-    const isFunt = m.impl === 'funt';
+    const isFunt = m.impl === 'funt' || m.impl === 'native';
+    const wasm = m.impl === 'native' ? p.funt : null;
     const base = { impl: m.impl, backend: m.backend, threads: m.threads, ...(m.kernels ? { kernels: m.kernels } : {}) };
     const note = threadNote(m);
     rows.push({
@@ -103,6 +109,7 @@ export function pairRows(p: Pair): ResultRow[] {
       unit: 'images/s',
       ...ratioTo(p.pytorch, 'ratioToPytorch', speed)(m),
       ...ratioTo(p.onnxruntime, 'ratioToOnnxruntime', speed)(m),
+      ...ratioTo(wasm, 'ratioToWasm', speed)(m),
       ...(single ? { perCpuSecond: round(perCpu(m)) } : {}),
       ...(single && isFunt && p.pytorch ? { cpuRatioToPytorch: round(perCpu(m) / perCpu(p.pytorch)) } : {}),
       ...(note ? { note } : {}),
@@ -114,6 +121,7 @@ export function pairRows(p: Pair): ResultRow[] {
       unit: 'MiB',
       ...ratioTo(p.pytorch, 'ratioToPytorch', peak)(m),
       ...ratioTo(p.onnxruntime, 'ratioToOnnxruntime', peak)(m),
+      ...ratioTo(wasm, 'ratioToWasm', peak)(m),
     });
   }
   return rows;
@@ -178,13 +186,17 @@ function ratioText(x: number | undefined): string {
 
 /**
  * funt next to PyTorch and onnxruntime for every figure, as text; "per CPU-s" is funt/PyTorch
- * in images per CPU-second (one thread).
+ * in images per CPU-second (one thread). The native backend's columns appear when it was measured.
  */
 export function formatTable(rows: ResultRow[]): string {
   const keys = [...new Set(rows.map((r) => `${r.name}\u0000${r.threads}`))];
   const width = Math.max(8, ...rows.map((r) => r.name.length)) + 2;
+  const hasNative = rows.some((r) => r.impl === 'native');
+  const nativeHead = hasNative
+    ? `${pad('native', 10, true)}${pad('native/PyTorch', 16, true)}${pad('native/ORT', 12, true)}${pad('native/wasm', 13, true)}`
+    : '';
   const lines = [
-    `${pad('figure', width)}${pad('threads', 9)}${pad('funt', 10, true)}${pad('PyTorch', 10, true)}${pad('ORT', 10, true)}${pad('funt/PyTorch', 14, true)}${pad('funt/ORT', 10, true)}${pad('per CPU-s', 11, true)}  unit`,
+    `${pad('figure', width)}${pad('threads', 9)}${pad('funt', 10, true)}${pad('PyTorch', 10, true)}${pad('ORT', 10, true)}${pad('funt/PyTorch', 14, true)}${pad('funt/ORT', 10, true)}${pad('per CPU-s', 11, true)}${nativeHead}  unit`,
   ];
   for (const key of keys) {
     const [name, threads] = key.split('\u0000');
@@ -192,9 +204,14 @@ export function formatTable(rows: ResultRow[]): string {
     const f = of('funt');
     const t = of('pytorch');
     const o = of('onnxruntime');
-    const unit = (f ?? t ?? o)!.unit;
+    const n = of('native');
+    const unit = (f ?? n ?? t ?? o)!.unit;
+    const optional = (x: number | undefined) => (x === undefined ? '' : ratioText(x));
+    const nativeCells = hasNative
+      ? `${pad(n ? show(n.median) : '', 10, true)}${pad(optional(n?.ratioToPytorch), 16, true)}${pad(optional(n?.ratioToOnnxruntime), 12, true)}${pad(optional(n?.ratioToWasm), 13, true)}`
+      : '';
     lines.push(
-      `${pad(name, width)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(o ? show(o.median) : '', 10, true)}${pad(ratioText(f?.ratioToPytorch), 14, true)}${pad(f?.ratioToOnnxruntime === undefined ? '' : ratioText(f.ratioToOnnxruntime), 10, true)}${pad(f?.cpuRatioToPytorch === undefined ? '' : f.cpuRatioToPytorch.toFixed(2), 11, true)}  ${unit}${f?.note ? `  (${f.note})` : ''}`,
+      `${pad(name, width)}${pad(threads, 9)}${pad(show(f?.median), 10, true)}${pad(show(t?.median), 10, true)}${pad(o ? show(o.median) : '', 10, true)}${pad(ratioText(f?.ratioToPytorch), 14, true)}${pad(f?.ratioToOnnxruntime === undefined ? '' : ratioText(f.ratioToOnnxruntime), 10, true)}${pad(f?.cpuRatioToPytorch === undefined ? '' : f.cpuRatioToPytorch.toFixed(2), 11, true)}${nativeCells}  ${unit}${f?.note ? `  (${f.note})` : ''}`,
     );
   }
   return lines.join('\n');
@@ -273,6 +290,7 @@ export function checkTargets(rows: ResultRow[], threads: number): Target[] {
       detail,
     });
   }
+  targets.push(...nativeTargets(rows, threads));
   for (const mode of ['training step', 'inference']) {
     const mem = get(`ResNet-20 ${mode} peak RSS`, 'funt');
     if (mem?.ratioToPytorch === undefined) continue;
@@ -282,5 +300,53 @@ export function checkTargets(rows: ResultRow[], threads: number): Target[] {
       detail: `${mem.median.toFixed(0)} MiB = ${mem.ratioToPytorch.toFixed(2)}× PyTorch's (target ≤ 1×)`,
     });
   }
+  return targets;
+}
+
+/**
+ * The native backend's targets (where it was measured), with all threads: ResNet-20 training at
+ * least 2× PyTorch, ResNet-56 at least 1.5×, ResNet-20 inference at least 1.2× onnxruntime, all
+ * threads at least 1.8× one (from the sweep's separate runs, or paired when measured), peak
+ * memory at most PyTorch's; and whether it beats wasm at all.
+ */
+export function nativeTargets(rows: ResultRow[], threads: number): Target[] {
+  const get = (name: string, t = threads) =>
+    rows.find((r) => r.name === name && r.impl === 'native' && r.threads === t);
+  const targets: Target[] = [];
+  const ratio = (
+    label: string,
+    name: string,
+    key: 'ratioToPytorch' | 'ratioToOnnxruntime' | 'ratioToWasm',
+    min: number,
+    against: string,
+  ) => {
+    const r = get(name)?.[key];
+    if (r === undefined) return;
+    targets.push({
+      label: `native: ${label}, ${threads} threads`,
+      status: r >= min ? 'met' : 'missed',
+      detail: `${r.toFixed(2)}× ${against} (target ≥ ${min}×${r < min ? `; ${(min / r).toFixed(2)}× short` : ''})`,
+    });
+  };
+  ratio('ResNet-20 training vs PyTorch', 'ResNet-20 training step', 'ratioToPytorch', 2, 'PyTorch');
+  ratio('ResNet-56 training vs PyTorch', 'ResNet-56 training step', 'ratioToPytorch', 1.5, 'PyTorch');
+  ratio('ResNet-20 inference vs onnxruntime', 'ResNet-20 inference', 'ratioToOnnxruntime', 1.2, 'onnxruntime');
+  ratio('ResNet-20 training vs wasm', 'ResNet-20 training step', 'ratioToWasm', 1, 'funt on wasm');
+  const scaling =
+    get(pairedScalingName('ResNet-20', 'train', threads)) ??
+    get(`ResNet-20 training step speed-up ${threads} threads / 1`);
+  if (scaling)
+    targets.push({
+      label: `native: ${threads} threads over 1 (training)`,
+      status: scaling.median >= 1.8 ? 'met' : 'missed',
+      detail: `${scaling.median.toFixed(2)}×${scaling.name.includes('paired') ? ' paired in one process' : ' from the separate runs'} (target ≥ 1.8×)`,
+    });
+  const mem = get('ResNet-20 training step peak RSS');
+  if (mem?.ratioToPytorch !== undefined)
+    targets.push({
+      label: `native: ResNet-20 training peak RSS, ${threads} threads`,
+      status: mem.ratioToPytorch <= 1 ? 'met' : 'missed',
+      detail: `${mem.median.toFixed(0)} MiB = ${mem.ratioToPytorch.toFixed(2)}× PyTorch's (target ≤ 1×)`,
+    });
   return targets;
 }

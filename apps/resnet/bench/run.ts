@@ -1,6 +1,7 @@
 /**
  * `pnpm bench` in apps/resnet: ResNet-20 and ResNet-56 (3×32×32, 10 classes, batch 128) on
- * funt, on PyTorch and (inference) on onnxruntime, in the same run:
+ * funt (its wasm backend, and the native one of @funt/tensor-native where it is built), on
+ * PyTorch and (inference) on onnxruntime, in the same run:
  *
  *   - a full training step (forward, NLL loss, backward, SGD Nesterov update) and an
  *     inference pass, with 1 thread and with all threads, median of several steps after
@@ -19,7 +20,7 @@
  * Flags: --quick (fewer steps), --full (more steps, the whole epoch and the end-to-end run),
  * --epoch (the whole epoch), --tta (the end-to-end run; --tta-rounds k, --tta-epochs e),
  * --models 20,56, --rounds k (repeat the step sweep k times and pool each configuration's
- * steps), --only steps|epoch|tta, --no-pytorch, --no-onnxruntime; instead of all that, --profile
+ * steps), --only steps|epoch|tta, --no-pytorch, --no-onnxruntime, --no-native; instead of all that, --profile
  * (a CPU profile of the ResNet-20 training-step loop, summarised into bench-results/) or
  * --markdown (the tables of BENCHMARKS.md from bench-results/resnet.json and tensor.json).
  */
@@ -69,7 +70,7 @@ const ESTIMATE_BATCHES = 20;
 
 function usage(): never {
   console.log(
-    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--tta] [--models 20,56] [--rounds k] [--tta-rounds k] [--tta-epochs e] [--only steps|epoch|tta] [--no-pytorch] [--no-onnxruntime] [--profile] [--markdown]',
+    'usage: node bench/dist/bench/run.js [--quick | --full] [--epoch] [--tta] [--models 20,56] [--rounds k] [--tta-rounds k] [--tta-epochs e] [--only steps|epoch|tta] [--no-pytorch] [--no-onnxruntime] [--no-native] [--profile] [--markdown]',
   );
   process.exit(0);
 }
@@ -80,9 +81,10 @@ function fail(message: string): never {
 }
 
 /** Runs a compiled child of the benchmark with Node and returns its stdout (stderr passes through). */
-function runNode(script: string, args: string[], nodeFlags: string[] = []): string {
+function runNode(script: string, args: string[], nodeFlags: string[] = [], backend?: string): string {
   const r = spawnSync(process.execPath, [...nodeFlags, join(benchDistDir, script), ...args], {
     encoding: 'utf8',
+    env: backend ? { ...process.env, FUNT_BACKEND: backend } : process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
   });
@@ -91,9 +93,29 @@ function runNode(script: string, args: string[], nodeFlags: string[] = []): stri
   return r.stdout;
 }
 
-function runFunt(config: StepConfig): Measurement {
+/** funt on its default backend (wasm), or on `backend` ('native'). */
+function runFunt(config: StepConfig, backend?: string): Measurement {
   const args = configArgs(config);
-  return parseMeasurement(runNode('funt-step.js', args), `node funt-step.js ${args.join(' ')}`);
+  const env = backend ? `FUNT_BACKEND=${backend} ` : '';
+  return parseMeasurement(runNode('funt-step.js', args, [], backend), `${env}node funt-step.js ${args.join(' ')}`);
+}
+
+/** Whether funt's native backend is measured too: @funt/tensor-native installed and built here. */
+interface NativeSide {
+  available: boolean;
+  reason: string;
+}
+
+async function nativeSide(skip: boolean): Promise<NativeSide> {
+  if (skip) return { available: false, reason: '--no-native' };
+  try {
+    const status = (await import('@funt/tensor-native')).nativeStatus();
+    return status.available
+      ? { available: true, reason: `native backend (${status.cpu}), measured in the same run` }
+      : { available: false, reason: status.reason };
+  } catch (err) {
+    return { available: false, reason: `@funt/tensor-native is not installed (${(err as Error).message})` };
+  }
 }
 
 function runOrt(config: StepConfig, onnx: string): Measurement {
@@ -117,6 +139,7 @@ function pairedScaling(
   rounds: number,
   steps: number,
   torch: TorchStatus,
+  native: NativeSide,
 ): { runs: Scaling[]; failures: string[] } {
   const flags = [
     '--n',
@@ -149,11 +172,25 @@ function pairedScaling(
     }
   };
   attempt(() => parseScaling(runNode('funt-scaling.js', flags), `node funt-scaling.js ${flags.join(' ')}`));
+  if (native.available)
+    attempt(() =>
+      parseScaling(
+        runNode('funt-scaling.js', flags, [], 'native'),
+        `FUNT_BACKEND=native node funt-scaling.js ${flags.join(' ')}`,
+      ),
+    );
   if (torch.available) attempt(() => runPytorchScaling(flags));
   return { runs, failures };
 }
 
 const MiB = 1024 * 1024;
+
+/** A native measurement with its ratios to funt on wasm, PyTorch and onnxruntime of the same configuration. */
+function describeNative(m: Measurement, p: Pick<Pair, 'funt' | 'pytorch' | 'onnxruntime'>): string {
+  const to = (other: Measurement | null, name: string) =>
+    other ? `, native/${name} ${(m.imagesPerSecond / other.imagesPerSecond).toFixed(2)}` : '';
+  return `${describe(m)}  →${to(p.funt, 'wasm').slice(1)}${to(p.pytorch, 'PyTorch')}${to(p.onnxruntime, 'onnxruntime')}`;
+}
 
 function describe(m: Measurement): string {
   return `${m.imagesPerSecond.toFixed(1)} images/s (median ${(m.median * 1000).toFixed(0)} ms of ${m.seconds.length}), peak ${(m.peakRssBytes / MiB).toFixed(0)} MiB`;
@@ -195,13 +232,14 @@ function stepPairs(
   steps: number,
   torch: TorchStatus,
   ort: OrtSide,
+  native: NativeSide,
   rounds: number,
 ): { pairs: Pair[]; failures: string[] } {
   const sweeps: Pair[][] = [];
   const failures: string[] = [];
   for (let r = 0; r < rounds; r++) {
     if (rounds > 1) console.log(`round ${r + 1} of ${rounds}`);
-    const sweep = stepSweep(models, threadCounts, warmup, steps, torch, ort);
+    const sweep = stepSweep(models, threadCounts, warmup, steps, torch, ort, native);
     sweeps.push(sweep.pairs);
     failures.push(...sweep.failures);
   }
@@ -216,6 +254,7 @@ function stepPairs(
     return {
       ...all[0],
       funt: poolMeasurements(all.map((p) => p.funt)),
+      native: pool(all.map((p) => p.native)),
       pytorch: pool(all.map((p) => p.pytorch)),
       onnxruntime: pool(all.map((p) => p.onnxruntime)),
     };
@@ -226,6 +265,7 @@ function stepPairs(
     const vs = (m: Measurement | null, name: string) =>
       m ? `; ${name} ${describe(m)}  → funt/${name} ${(p.funt.imagesPerSecond / m.imagesPerSecond).toFixed(2)}` : '';
     console.log(`${label}: funt ${describe(p.funt)}${vs(p.pytorch, 'PyTorch')}${vs(p.onnxruntime, 'onnxruntime')}`);
+    if (p.native) console.log(`${label}: native ${describeNative(p.native, p)}`);
   }
   return { pairs, failures };
 }
@@ -238,6 +278,7 @@ function stepSweep(
   steps: number,
   torch: TorchStatus,
   ort: OrtSide,
+  native: NativeSide,
 ): { pairs: Pair[]; failures: string[] } {
   const pairs: Pair[] = [];
   const failures: string[] = [];
@@ -258,6 +299,7 @@ function stepSweep(
         try {
           const funt = runFunt(config);
           console.log(`${label}: funt ${describe(funt)}`);
+          const nativeRun = native.available ? attempt(() => runFunt(config, 'native')) : null;
           const pytorch = torch.available ? attempt(() => runPytorch(config)) : null;
           if (pytorch)
             console.log(
@@ -269,7 +311,9 @@ function stepSweep(
             console.log(
               `${label}: onnxruntime ${describe(onnxruntime)}  → funt/onnxruntime ${(funt.imagesPerSecond / onnxruntime.imagesPerSecond).toFixed(2)}`,
             );
-          pairs.push({ model: modelName(n), mode, threads, funt, pytorch, onnxruntime });
+          const pair = { model: modelName(n), mode, threads, funt, native: nativeRun, pytorch, onnxruntime };
+          if (nativeRun) console.log(`${label}: native ${describeNative(nativeRun, pair)}`);
+          pairs.push(pair);
         } catch (err) {
           failures.push((err as Error).message);
           console.error(`bench: ${(err as Error).message}`);
@@ -432,6 +476,7 @@ const OPTIONS = {
   only: { type: 'string' },
   'no-pytorch': { type: 'boolean', default: false },
   'no-onnxruntime': { type: 'boolean', default: false },
+  'no-native': { type: 'boolean', default: false },
   tta: { type: 'boolean', default: false },
   'tta-rounds': { type: 'string', default: '1' },
   'tta-epochs': { type: 'string', default: '5' },
@@ -517,8 +562,13 @@ async function main(): Promise<void> {
       `onnxruntime-node ${ort.status.version}, inference, measured in the same run on the same networks exported by funt-resnet's export command`,
     );
   } else console.log(`onnxruntime skipped: ${ort.status.reason}`);
+  const native =
+    values.only === 'epoch' || values.only === 'tta'
+      ? { available: false, reason: `--only ${values.only} measures funt on wasm only` }
+      : await nativeSide(values['no-native']);
+  console.log(native.available ? native.reason : `native backend skipped: ${native.reason}`);
   try {
-    await measureAll(values, models, threadCounts, torch, ort);
+    await measureAll(values, models, threadCounts, torch, ort, native);
   } finally {
     rmSync(ortDir, { recursive: true, force: true });
   }
@@ -540,6 +590,7 @@ async function measureAll(
   threadCounts: number[],
   torch: TorchStatus,
   ort: OrtSide,
+  native: NativeSide,
 ): Promise<void> {
   const all = threadCounts[threadCounts.length - 1];
   const rounds = Number(values.rounds);
@@ -556,7 +607,7 @@ async function measureAll(
     console.log(
       `batch ${BATCH}, 3×32×32, 10 classes; median of ${rounds > 1 ? `${rounds} rounds × ` : ''}${steps} steps after ${warmup} warm-up steps; one process per configuration${rounds > 1 ? ' and round' : ''}\n`,
     );
-    const r = stepPairs(models, threadCounts, warmup, steps, torch, ort, rounds);
+    const r = stepPairs(models, threadCounts, warmup, steps, torch, ort, native, rounds);
     pairs = r.pairs;
     failures.push(...r.failures);
     rows.push(...pairs.flatMap(pairRows), ...scalingRows(pairs));
@@ -565,7 +616,7 @@ async function measureAll(
       console.log(
         `\nspeed-up of ${all} threads over 1, paired (one process each, ${scalingRounds} rounds of 2 steps at 1 thread then 2 at ${all}):`,
       );
-      const r = pairedScaling(all, scalingRounds, 2, torch);
+      const r = pairedScaling(all, scalingRounds, 2, torch, native);
       failures.push(...r.failures);
       rows.push(...pairedScalingRows(r.runs));
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conv.h"
+#include "conv_direct.h"
 #include "gemm.h"
 #include "scratch.h"
 #include "thread_pool.h"
@@ -248,6 +249,10 @@ void reduce_row(void* context, int o, int) {
 
 void conv2d_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias, const float* residual,
                     bool relu, float* y, int threads) {
+  if (direct_forward_applies(g)) {
+    direct_forward(g, x, w, bias, residual, relu, y, threads);
+    return;
+  }
   threads = std::max(1, std::min(threads, g.N));
   ForwardJob job{&g, x, w, bias, residual, relu, y,
                  thread_buffers(threads, direct(g) ? 0 : (std::size_t)K_of(g) * P_of(g))};
@@ -255,6 +260,10 @@ void conv2d_forward(const ConvGeometry& g, const float* x, const float* w, const
 }
 
 void conv2d_backward_data(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads) {
+  if (direct_backward_data_applies(g)) {
+    direct_backward_data(g, dy, w, dx, threads);
+    return;
+  }
   threads = std::max(1, std::min(threads, g.N));
   BackwardDataJob job{&g, dy, w, dx, thread_buffers(threads, direct(g) ? 0 : (std::size_t)K_of(g) * P_of(g))};
   parallel_for(g.N, threads, backward_data_image, &job);
@@ -265,10 +274,15 @@ void conv2d_backward_filter(const ConvGeometry& g, const float* x, const float* 
   const long K = K_of(g);
   const int per = chunk_images(g.N);
   const int chunks = (g.N + per - 1) / per;
-  float* partials = scratch(0, 2, (std::size_t)chunks * g.O * K);
-  int t1 = std::max(1, std::min(threads, chunks));
-  BackwardFilterJob job{&g, x, dy, partials, thread_buffers(t1, direct(g) ? 0 : (std::size_t)K * P_of(g))};
-  parallel_for(chunks, t1, backward_filter_chunk, &job);
+  float* partials;
+  if (direct_filter_applies(g)) {
+    partials = direct_filter_partials(g, x, dy, per, chunks, threads);
+  } else {
+    partials = scratch(0, 2, (std::size_t)chunks * g.O * K);
+    int t1 = std::max(1, std::min(threads, chunks));
+    BackwardFilterJob job{&g, x, dy, partials, thread_buffers(t1, direct(g) ? 0 : (std::size_t)K * P_of(g))};
+    parallel_for(chunks, t1, backward_filter_chunk, &job);
+  }
   ReduceJob reduce{&g, partials, chunks, dy, dw, db, accumulate};
   parallel_for(g.O, std::max(1, std::min(threads, g.O)), reduce_row, &reduce);
 }

@@ -12,7 +12,7 @@ struct Buffer {
 };
 
 std::vector<Buffer> buffers;  // [thread * kSlots + slot]
-constexpr int kSlots = 3;
+constexpr int kSlots = 4;
 
 }  // namespace
 

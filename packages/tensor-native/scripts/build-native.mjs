@@ -4,7 +4,7 @@
 // build/unavailable.txt, printed once, and the package then registers no backend, so funt runs
 // on its wasm backend. FUNT_NATIVE_BUILD=0 skips the build on purpose.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,14 +41,11 @@ function findNodeGyp() {
   return null;
 }
 
-/** Whether the addon is newer than every source, so a build can be skipped. */
+/** Whether the addon is newer than binding.gyp and every file in native/, so a build can be skipped. */
 function upToDate() {
   if (!existsSync(addon)) return false;
   const built = statSync(addon).mtimeMs;
-  const sources = [
-    'binding.gyp',
-    ...['addon', 'cpu', 'scratch', 'thread_pool', 'conv_avx2', 'gemm_avx2'].map((f) => `native/${f}.cc`),
-  ];
+  const sources = ['binding.gyp', ...readdirSync(join(root, 'native')).map((f) => join('native', f))];
   return sources.every((s) => statSync(join(root, s)).mtimeMs < built);
 }
 
@@ -69,7 +66,13 @@ const args = [...gyp.slice(1), 'rebuild', '--jobs=2'];
 if (nodedir && !process.env.npm_config_nodedir) args.push(`--nodedir=${dirname(dirname(nodedir))}`);
 const r = spawnSync(gyp[0], args, { cwd: root, encoding: 'utf8', env: { ...process.env } });
 if (r.error || r.status !== 0) {
-  const log = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-8).join('\n');
+  // The lines that say what went wrong, without node-gyp's stack and environment dump.
+  const noise = /^gyp (ERR|info)! (stack|System|command|cwd|node -v|node-gyp -v|not ok)/;
+  const log = `${r.stdout ?? ''}${r.stderr ?? ''}`
+    .split('\n')
+    .filter((l) => l.trim() && !noise.test(l))
+    .slice(-6)
+    .join('\n');
   unavailable(`node-gyp failed${r.error ? `: ${r.error.message}` : ` with exit code ${r.status}`}\n${log}`);
 }
 rmSync(reasonFile, { force: true });

@@ -4,6 +4,12 @@ import { setThreads } from '../../tensor/src/backends/wasm/threads/settings.js';
 import { backendByName, listBackends } from '../../tensor/src/engine.js';
 import { Rng } from '../../tensor/src/random.js';
 import { Tensor } from '../../tensor/src/tensor.js';
+import {
+  type Case,
+  checkBackwardData,
+  checkBackwardFilter,
+  checkForward,
+} from '../../tensor/src/testing/conv-checks.js';
 import { expectAgree } from '../../tensor/src/testing/wasm-vs-reference.js';
 import { skipReason } from './testing/tensor-sources.js';
 
@@ -45,14 +51,18 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
   });
 
   it('puts NaN and infinities of x and dy where the reference does, in all three passes', () => {
-    for (const p of [p1, { strideH: 2, strideW: 2, padH: 1, padW: 0 }]) {
-      const x = random([2, 5, 9, 10], 1);
+    for (const [p, width] of [
+      [p1, 10],
+      [p1, 16],
+      [{ strideH: 2, strideW: 2, padH: 1, padW: 0 }, 10],
+    ] as const) {
+      const x = random([2, 5, 9, width], 1);
       x.data[7] = Number.NaN;
       x.data[123] = Number.POSITIVE_INFINITY;
       x.data[400] = Number.NEGATIVE_INFINITY;
       const w = random([4, 5, 3, 3], 2);
       const Ho = Math.floor((9 + 2 * p.padH - 3) / p.strideH) + 1;
-      const Wo = Math.floor((10 + 2 * p.padW - 3) / p.strideW) + 1;
+      const Wo = Math.floor((width + 2 * p.padW - 3) / p.strideW) + 1;
       const y = Tensor.empty([2, 4, Ho, Wo], 'float32', native());
       const yr = Tensor.empty([2, 4, Ho, Wo], 'float32', reference());
       native().conv2d(x, w, null, y, p);
@@ -77,13 +87,29 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
     }
   });
 
+  it('runs the direct kernels (rows of whole vectors) right, channel counts that 4 does not divide included', () => {
+    const base = { N: 3, H: 6, kH: 3, kW: 3, sH: 1, sW: 1, pH: 1, pW: 1, bias: true, accumulate: false, seed: 3 };
+    const cases: Case[] = [
+      { ...base, C: 5, O: 7, W: 16, residual: true, relu: true },
+      { ...base, C: 16, O: 16, W: 8, pH: 0, pW: 0, H: 10 },
+      { ...base, C: 9, O: 6, W: 24, kH: 1, pH: 0, accumulate: true, seed: 4 },
+      { ...base, C: 6, O: 10, W: 16, kH: 5, kW: 5, pH: 2, pW: 2, seed: 5 },
+    ];
+    for (const g of cases) {
+      checkForward(g);
+      checkBackwardData(g);
+      checkBackwardFilter(g);
+    }
+  });
+
   it('gives the same bits with 1 and 2 threads', () => {
     const run = () => {
-      const x = random([9, 6, 11, 13], 4);
+      // Width 16: the direct kernels; 13 in the second half of the batch's shapes: the GEMM ones.
+      const x = random([9, 6, 11, 16], 4);
       const w = random([8, 6, 3, 3], 5);
       const b = random([8], 6);
-      const r = random([9, 8, 11, 13], 7);
-      const y = Tensor.empty([9, 8, 11, 13], 'float32', native());
+      const r = random([9, 8, 11, 16], 7);
+      const y = Tensor.empty([9, 8, 11, 16], 'float32', native());
       native().conv2d(x, w, b, y, p1, { residual: r, relu: true });
       const dx = Tensor.empty(x.shape, 'float32', native());
       native().conv2dBackwardData(r, w, dx, p1);

@@ -1,0 +1,317 @@
+// Direct stride-1 convolutions: no im2col matrix. The image is copied once into a zero-padded
+// buffer; a 4-output-channel x 3-vector (24-pixel) tile then reads its input vectors straight
+// from the padded rows, one unaligned load per vector and tap, and broadcasts the 4 weights of
+// the tap from a [taps][O] copy of the weights: 3 loads, 4 broadcasts, 12 FMAs per tap.
+// The backward-data pass is the same kernel on dy, padded by k - 1 - pad, with the weights
+// flipped and transposed. The filter gradient accumulates 4 output channels x 3 horizontal taps
+// as 12 vectors of per-lane partial sums over every pixel of a chunk of images, and adds their
+// lanes once per chunk.
+#include "conv_direct.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "scratch.h"
+#include "thread_pool.h"
+
+namespace funt {
+namespace {
+
+constexpr int MR = 4;  // output channels per tile
+constexpr int NV = 3;  // pixel vectors (of 8) per tile
+
+// src [C, H, W] into dst [C, H + 2 padH, W + 2 padW] with zeros around.
+void pad_image(const float* src, int C, int H, int W, int padH, int padW, float* dst) {
+  const int Hp = H + 2 * padH, Wp = W + 2 * padW;
+  for (int c = 0; c < C; c++) {
+    float* plane = dst + (long)c * Hp * Wp;
+    std::memset(plane, 0, sizeof(float) * Wp * padH);
+    for (int h = 0; h < H; h++) {
+      float* row = plane + (long)(h + padH) * Wp;
+      std::memset(row, 0, sizeof(float) * padW);
+      std::memcpy(row + padW, src + ((long)c * H + h) * W, sizeof(float) * W);
+      std::memset(row + padW + W, 0, sizeof(float) * padW);
+    }
+    std::memset(plane + (long)(H + padH) * Wp, 0, sizeof(float) * Wp * padH);
+  }
+}
+
+struct Direct {
+  int Cin, Hp, Wp, kH, kW, Cout, Ho, Wo, Opad;
+  const float* wp;  // [Cin * kH * kW][Opad]
+};
+
+// One tile: output channels [o0, o0 + m) at three pixel vectors: `in` their offsets into a
+// padded plane, `px` into the output plane (each 8 pixels of one row), the first `nv` stored.
+// taps[t] is tap t's offset in the padded image (c * plane + ki * Wp + kj); the 12 named
+// accumulators stay in registers across the one loop over taps.
+void tile(const Direct& d, const long* taps, const float* xp, int o0, int m, int nv, const long* in, const long* px,
+          float* y, const float* bias, const float* residual, bool relu) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+  __m256 c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+  const float* x0 = xp + in[0];
+  const float* x1 = xp + in[1];
+  const float* x2 = xp + in[2];
+  const float* w = d.wp + o0;
+  const int T = d.Cin * d.kH * d.kW;
+  for (int t = 0; t < T; t++) {
+    const long off = taps[t];
+    __m256 b0 = _mm256_loadu_ps(x0 + off);
+    __m256 b1 = _mm256_loadu_ps(x1 + off);
+    __m256 b2 = _mm256_loadu_ps(x2 + off);
+    __m256 a = _mm256_broadcast_ss(w);
+    c00 = _mm256_fmadd_ps(a, b0, c00);
+    c01 = _mm256_fmadd_ps(a, b1, c01);
+    c02 = _mm256_fmadd_ps(a, b2, c02);
+    a = _mm256_broadcast_ss(w + 1);
+    c10 = _mm256_fmadd_ps(a, b0, c10);
+    c11 = _mm256_fmadd_ps(a, b1, c11);
+    c12 = _mm256_fmadd_ps(a, b2, c12);
+    a = _mm256_broadcast_ss(w + 2);
+    c20 = _mm256_fmadd_ps(a, b0, c20);
+    c21 = _mm256_fmadd_ps(a, b1, c21);
+    c22 = _mm256_fmadd_ps(a, b2, c22);
+    a = _mm256_broadcast_ss(w + 3);
+    c30 = _mm256_fmadd_ps(a, b0, c30);
+    c31 = _mm256_fmadd_ps(a, b1, c31);
+    c32 = _mm256_fmadd_ps(a, b2, c32);
+    w += d.Opad;
+  }
+  const __m256 acc[MR][NV] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32}};
+  const long P = (long)d.Ho * d.Wo;
+  const __m256 zero = _mm256_setzero_ps();
+  for (int r = 0; r < m; r++) {
+    const int o = o0 + r;
+    const __m256 vb = _mm256_set1_ps(bias ? bias[o] : 0.0f);
+    for (int v = 0; v < nv; v++) {
+      __m256 t = acc[r][v];
+      if (bias) t = _mm256_add_ps(t, vb);
+      if (residual) t = _mm256_add_ps(t, _mm256_loadu_ps(residual + o * P + px[v]));
+      if (relu) t = _mm256_max_ps(t, zero);  // max(NaN, 0) = 0
+      _mm256_storeu_ps(y + o * P + px[v], t);
+    }
+  }
+}
+
+// The whole output [Cout, Ho, Wo] of one padded image.
+void direct_image(const Direct& d, const long* taps, const float* xp, float* y, const float* bias,
+                  const float* residual, bool relu) {
+  const int perRow = d.Wo / 8;
+  const int vectors = d.Ho * perRow;
+  long in[NV], px[NV];
+  for (int o0 = 0; o0 < d.Cout; o0 += MR) {
+    const int m = std::min(MR, d.Cout - o0);
+    for (int v0 = 0; v0 < vectors; v0 += NV) {
+      const int nv = std::min(NV, vectors - v0);
+      for (int v = 0; v < NV; v++) {
+        // A tile past the last vector recomputes the first one and does not store it.
+        const int at = v < nv ? v0 + v : v0;
+        const int oh = at / perRow, ow = at % perRow * 8;
+        in[v] = (long)oh * d.Wp + ow;
+        px[v] = (long)oh * d.Wo + ow;
+      }
+      tile(d, taps, xp, o0, m, nv, in, px, y, bias, residual, relu);
+    }
+  }
+}
+
+struct DirectJob {
+  Direct d;
+  const float* src;  // [N, Cin, H, W] (unpadded)
+  int H, W, padH, padW;
+  float* y;  // [N, Cout, Ho, Wo]
+  const float *bias, *residual;
+  bool relu;
+  const long* taps;
+  float* const* padded;  // one buffer per thread
+};
+
+void direct_job(void* context, int n, int thread) {
+  auto& j = *static_cast<DirectJob*>(context);
+  const Direct& d = j.d;
+  float* xp = j.padded[thread];
+  pad_image(j.src + (long)n * d.Cin * j.H * j.W, d.Cin, j.H, j.W, j.padH, j.padW, xp);
+  const long out = (long)d.Cout * d.Ho * d.Wo;
+  direct_image(d, j.taps, xp, j.y + n * out, j.bias, j.residual ? j.residual + n * out : nullptr, j.relu);
+}
+
+// Runs the direct kernel over N images. `wp` is [Cin * kH * kW][Opad].
+void run_direct(int N, const Direct& d, const float* src, int H, int W, int padH, int padW, float* y,
+                const float* bias, const float* residual, bool relu, int threads) {
+  threads = std::max(1, std::min(threads, N));
+  // One float of slack: the last tap's last vector may read one past the plane.
+  const std::size_t floats = (std::size_t)d.Cin * d.Hp * d.Wp + 16;
+  float* padded[kMaxThreads];
+  for (int t = 0; t < threads; t++) padded[t] = scratch(t, 0, floats);
+  std::vector<long> taps;
+  for (int c = 0; c < d.Cin; c++)
+    for (int ki = 0; ki < d.kH; ki++)
+      for (int kj = 0; kj < d.kW; kj++) taps.push_back(((long)c * d.Hp + ki) * d.Wp + kj);
+  DirectJob job{d, src, H, W, padH, padW, y, bias, residual, relu, taps.data(), padded};
+  parallel_for(N, threads, direct_job, &job);
+}
+
+int round_up(int v, int m) { return (v + m - 1) / m * m; }
+
+}  // namespace
+
+bool direct_forward_applies(const ConvGeometry& g) {
+  return g.strideH == 1 && g.strideW == 1 && g.Wo % 8 == 0 && g.Ho == g.H + 2 * g.padH - g.kH + 1 &&
+         g.Wo == g.W + 2 * g.padW - g.kW + 1 && g.C * g.kH * g.kW >= 16;
+}
+
+bool direct_backward_data_applies(const ConvGeometry& g) {
+  return g.strideH == 1 && g.strideW == 1 && g.W % 8 == 0 && g.padH <= g.kH - 1 && g.padW <= g.kW - 1 &&
+         g.Ho == g.H + 2 * g.padH - g.kH + 1 && g.Wo == g.W + 2 * g.padW - g.kW + 1 && g.O * g.kH * g.kW >= 16;
+}
+
+bool direct_filter_applies(const ConvGeometry& g) {
+  return g.strideH == 1 && g.strideW == 1 && g.Wo % 8 == 0 && g.kW == 3 && g.Ho == g.H + 2 * g.padH - g.kH + 1 &&
+         g.Wo == g.W + 2 * g.padW - g.kW + 1;
+}
+
+void direct_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias, const float* residual,
+                    bool relu, float* y, int threads) {
+  const int taps = g.C * g.kH * g.kW;
+  const int Opad = round_up(g.O, MR);
+  float* wp = scratch(0, 2, (std::size_t)taps * Opad);
+  // wp[t][o] = w[o][t]
+  for (int t = 0; t < taps; t++)
+    for (int o = 0; o < Opad; o++) wp[(long)t * Opad + o] = o < g.O ? w[(long)o * taps + t] : 0.0f;
+  Direct d{g.C, g.H + 2 * g.padH, g.W + 2 * g.padW, g.kH, g.kW, g.O, g.Ho, g.Wo, Opad, wp};
+  run_direct(g.N, d, x, g.H, g.W, g.padH, g.padW, y, bias, residual, relu, threads);
+}
+
+void direct_backward_data(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads) {
+  const int taps = g.O * g.kH * g.kW;
+  const int Cpad = round_up(g.C, MR);
+  float* wp = scratch(0, 2, (std::size_t)taps * Cpad);
+  // wp[(o, ki, kj)][c] = w[o][c][kH - 1 - ki][kW - 1 - kj]: the transposed convolution's weights.
+  for (int o = 0; o < g.O; o++)
+    for (int ki = 0; ki < g.kH; ki++)
+      for (int kj = 0; kj < g.kW; kj++) {
+        float* row = wp + ((long)(o * g.kH + ki) * g.kW + kj) * Cpad;
+        for (int c = 0; c < Cpad; c++)
+          row[c] = c < g.C ? w[(((long)o * g.C + c) * g.kH + (g.kH - 1 - ki)) * g.kW + (g.kW - 1 - kj)] : 0.0f;
+      }
+  const int qH = g.kH - 1 - g.padH, qW = g.kW - 1 - g.padW;
+  Direct d{g.O, g.Ho + 2 * qH, g.Wo + 2 * qW, g.kH, g.kW, g.C, g.H, g.W, Cpad, wp};
+  run_direct(g.N, d, dy, g.Ho, g.Wo, qH, qW, dx, nullptr, nullptr, false, threads);
+}
+
+namespace {
+
+struct FilterJob {
+  const ConvGeometry* g;
+  const float *x, *dy;
+  int per;          // images per chunk
+  float* partials;  // [chunks][O][C * kH * 3]
+  float* const* padded;
+  float* const* rows;
+  float* const* tail;
+};
+
+inline float lanes_sum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// Sums over the pixels of one image for output channels o0..o0+3 (rows dy, dy + P, ...) and the
+// taps (c, ki, 0..2) whose padded input rows start at x: out[r][t] (+)= sum of dy[r][p] * x[p + t].
+// The image's dy rows (4 x P) stay in L1 across the loop over (c, ki) that calls this.
+inline void filter_sums(const float* x, const float* dy, long P, int Ho, int Wo, int Wp, float* out, long K,
+                        bool add) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+  __m256 c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+  for (int oh = 0; oh < Ho; oh++) {
+    const float* xrow = x + (long)oh * Wp;
+    const float* drow = dy + (long)oh * Wo;
+    for (int ow = 0; ow < Wo; ow += 8) {
+      const __m256 x0 = _mm256_loadu_ps(xrow + ow);
+      const __m256 x1 = _mm256_loadu_ps(xrow + ow + 1);
+      const __m256 x2 = _mm256_loadu_ps(xrow + ow + 2);
+      __m256 d = _mm256_loadu_ps(drow + ow);
+      c00 = _mm256_fmadd_ps(d, x0, c00);
+      c01 = _mm256_fmadd_ps(d, x1, c01);
+      c02 = _mm256_fmadd_ps(d, x2, c02);
+      d = _mm256_loadu_ps(drow + P + ow);
+      c10 = _mm256_fmadd_ps(d, x0, c10);
+      c11 = _mm256_fmadd_ps(d, x1, c11);
+      c12 = _mm256_fmadd_ps(d, x2, c12);
+      d = _mm256_loadu_ps(drow + 2 * P + ow);
+      c20 = _mm256_fmadd_ps(d, x0, c20);
+      c21 = _mm256_fmadd_ps(d, x1, c21);
+      c22 = _mm256_fmadd_ps(d, x2, c22);
+      d = _mm256_loadu_ps(drow + 3 * P + ow);
+      c30 = _mm256_fmadd_ps(d, x0, c30);
+      c31 = _mm256_fmadd_ps(d, x1, c31);
+      c32 = _mm256_fmadd_ps(d, x2, c32);
+    }
+  }
+  const __m256 acc[MR][3] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32}};
+  for (int r = 0; r < MR; r++)
+    for (int t = 0; t < 3; t++) {
+      const float v = lanes_sum(acc[r][t]);
+      out[r * K + t] = add ? out[r * K + t] + v : v;
+    }
+}
+
+// The partial sums of one chunk of images, image by image (in order), into partial [O][C * kH * 3].
+void filter_chunk(void* context, int chunk, int thread) {
+  auto& j = *static_cast<FilterJob*>(context);
+  const ConvGeometry& g = *j.g;
+  const int n0 = chunk * j.per, n1 = std::min(g.N, n0 + j.per);
+  const int Hp = g.H + 2 * g.padH, Wp = g.W + 2 * g.padW;
+  const long plane = (long)Hp * Wp, P = (long)g.Ho * g.Wo;
+  const long K = (long)g.C * g.kH * 3;
+  const int Opad = (g.O + MR - 1) / MR * MR;
+  float* xp = j.padded[thread];
+  float* rows = j.rows[thread];  // [Opad][P]: dy of one image, zero rows past O
+  float* partial = j.partials + (long)chunk * g.O * K;
+  float* tail = j.tail[thread];  // [Opad][K] when 4 does not divide O
+  float* out = Opad == g.O ? partial : tail;
+  for (int n = n0; n < n1; n++) {
+    pad_image(j.x + (long)n * g.C * g.H * g.W, g.C, g.H, g.W, g.padH, g.padW, xp);
+    const float* dy = j.dy + (long)n * g.O * P;
+    if (Opad != g.O) {
+      std::memcpy(rows, dy, sizeof(float) * g.O * P);
+      std::memset(rows + g.O * P, 0, sizeof(float) * (Opad - g.O) * P);
+      dy = rows;
+    }
+    for (int o0 = 0; o0 < Opad; o0 += MR)
+      for (int c = 0; c < g.C; c++)
+        for (int ki = 0; ki < g.kH; ki++)
+          filter_sums(xp + c * plane + (long)ki * Wp, dy + o0 * P, P, g.Ho, g.Wo, Wp,
+                      out + o0 * K + (c * g.kH + ki) * 3, K, n > n0);
+  }
+  if (out != partial) std::memcpy(partial, tail, sizeof(float) * g.O * K);
+}
+
+}  // namespace
+
+float* direct_filter_partials(const ConvGeometry& g, const float* x, const float* dy, int per, int chunks,
+                              int threads) {
+  const int K = g.C * g.kH * 3;
+  float* partials = scratch(0, 2, (std::size_t)chunks * g.O * K);
+  threads = std::max(1, std::min(threads, chunks));
+  const std::size_t floats = (std::size_t)g.C * (g.H + 2 * g.padH) * (g.W + 2 * g.padW) + 16;
+  const int Opad = (g.O + MR - 1) / MR * MR;
+  float* padded[kMaxThreads];
+  float* rows[kMaxThreads];
+  float* tail[kMaxThreads];
+  for (int t = 0; t < threads; t++) {
+    padded[t] = scratch(t, 0, floats);
+    rows[t] = scratch(t, 1, (std::size_t)Opad * g.Ho * g.Wo);
+    tail[t] = scratch(t, 3, (std::size_t)Opad * K);
+  }
+  FilterJob job{&g, x, dy, per, partials, padded, rows, tail};
+  parallel_for(chunks, threads, filter_chunk, &job);
+  return partials;
+}
+
+}  // namespace funt
