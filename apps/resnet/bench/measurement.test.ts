@@ -33,7 +33,7 @@ describe('parseMeasurement', () => {
   it('names a missing or wrong field and what it should be', () => {
     const bad = (patch: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(PYTORCH_LINE), ...patch });
     expect(() => parseMeasurement(bad({ impl: 'tf' }), 'prog')).toThrow(
-      /field 'impl' must be 'funt', 'pytorch' or 'onnxruntime', got "tf"/,
+      /field 'impl' must be 'funt', 'native', 'pytorch' or 'onnxruntime', got "tf"/,
     );
     expect(() => parseMeasurement(bad({ mode: 'eval' }), 'prog')).toThrow(/field 'mode' must be 'train' or 'infer'/);
     expect(() => parseMeasurement(bad({ median: 0 }), 'prog')).toThrow(

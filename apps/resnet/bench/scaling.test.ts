@@ -47,6 +47,8 @@ describe('the paired speed-up', () => {
   it("parses a child's record and names the field and the program when one is wrong", () => {
     const out = `a warning first\n${JSON.stringify(record)}\n`;
     expect(parseScaling(out, 'node funt-scaling.js')).toMatchObject({ impl: 'funt', threads: 2, rounds: 2 });
+    // funt on the native backend (FUNT_BACKEND=native) prints the same record.
+    expect(parseScaling(JSON.stringify({ ...record, impl: 'native', backend: 'native' }), 'prog').impl).toBe('native');
     expect(() => parseScaling('', 'prog')).toThrow(/prog: printed nothing/);
     expect(() => parseScaling('{oops', 'prog')).toThrow(/prog: last line of stdout is not JSON/);
     expect(() => parseScaling(JSON.stringify({ ...record, secondsMany: [] }), 'prog')).toThrow(

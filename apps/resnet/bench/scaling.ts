@@ -64,7 +64,7 @@ export function speedUp(secondsOne: readonly number[], secondsMany: readonly num
 /** Checks a child's printed record field by field (the last line of its stdout). */
 export function parseScaling(stdout: string, source: string): Scaling {
   const check = new RecordCheck(lastJsonLine(stdout, source), source)
-    .oneOf('impl', ['funt', 'pytorch'])
+    .oneOf('impl', ['funt', 'native', 'pytorch'])
     .oneOf('mode', ['train', 'infer'])
     .strings('backend', 'model')
     .positives('n', 'threads', 'batch', 'rounds', 'speedUp')

@@ -8,8 +8,11 @@ import type { DType } from './dtype.js';
 const factories = new Map<string, () => Backend>();
 const instances = new Map<string, Backend>();
 let active: Backend | null = null;
-/** Preference order for the default backend: the fastest one that is registered. */
-const DEFAULT_ORDER = ['wasm', 'reference'];
+/**
+ * Preference order for the default backend: the fastest one that is registered. 'native' is
+ * registered only by importing @funt/tensor-native where its addon is built (Node, AVX2).
+ */
+const DEFAULT_ORDER = ['native', 'wasm', 'reference'];
 let defaultDType: DType = 'float32';
 
 /**
@@ -41,7 +44,7 @@ export function backendByName(name: string): Backend {
   return b;
 }
 
-/** The backend ops run on: set by setBackend, else FUNT_BACKEND, else 'wasm' when available. */
+/** The backend ops run on: set by setBackend, else FUNT_BACKEND, else the first registered of native, wasm, reference. */
 export function getBackend(): Backend {
   if (!active) {
     const fromEnv = typeof process !== 'undefined' ? process.env?.FUNT_BACKEND : undefined;

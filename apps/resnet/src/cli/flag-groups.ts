@@ -27,7 +27,7 @@ export function runtimeFlags(cmd: Command): Command {
   return cmd
     .option(
       '--threads <k>',
-      'threads of the wasm kernels, the calling thread included (default: FUNT_THREADS, else every core)',
+      'threads of the wasm and native kernels, the calling thread included (default: FUNT_THREADS, else every core)',
       positiveInt,
     )
     .option('--backend <name>', 'tensor backend (native, wasm or reference; default: the fastest available)');
