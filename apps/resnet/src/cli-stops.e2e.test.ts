@@ -48,35 +48,42 @@ function cli(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** A training started in the background: its process, its output so far, and its end. */
+function startTraining(out: string, extra: string[] = []) {
+  const child = spawn(process.execPath, [CLI, ...flags(out), '--epochs', '40', '--progress', 'lines', ...extra], {
+    cwd: tmp,
+  });
+  const output = { out: '', err: '' };
+  child.stdout.on('data', (d: Buffer) => {
+    output.out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    output.err += d.toString();
+  });
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, ...output }));
+  });
+  return { child, output, done };
+}
+
 /**
- * Starts training and sends SIGINT once the output matches `when` (the end of an epoch: the
- * signal then arrives during the next one); resolves with the exit status and output.
+ * Starts training and sends SIGINT `delayMs` after the output matches `when` (the end of an
+ * epoch: the signal then arrives during the next one); resolves with the exit status and output.
  */
-function trainAndInterrupt(
+async function trainAndInterrupt(
   out: string,
   when: RegExp,
   { delayMs = 0, extra = [] as string[] } = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...flags(out), '--epochs', '40', '--progress', 'lines', ...extra], {
-      cwd: tmp,
-    });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (!sent && when.test(stdout)) {
-        sent = true;
-        setTimeout(() => child.kill('SIGINT'), delayMs);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out: stdout, err: stderr }));
+  const t = startTraining(out, extra);
+  t.child.stdout.on('data', () => {
+    if (when.test(t.output.out)) {
+      when = /$^/; // once
+      setTimeout(() => t.child.kill('SIGINT'), delayMs);
+    }
   });
+  return t.done;
 }
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
@@ -149,4 +156,39 @@ describe('a diverging funt-resnet train', () => {
     expect(existsSync(join(run, 'best-model.safetensors'))).toBe(false);
     expect(existsSync(join(run, 'results.json'))).toBe(false);
   }, 60_000);
+});
+
+describe('one run per folder', () => {
+  it('refuses a second training into a folder in use, and a reused folder without --resume or --overwrite', async () => {
+    const run = join(tmp, 'shared');
+    const first = startTraining(run);
+    // Wait for the first training to hold the folder.
+    while (!existsSync(join(run, 'config.json'))) await new Promise((r) => setTimeout(r, 50));
+    const second = cli(...flags(run), '--epochs', '1', '--progress', 'none');
+    first.child.kill('SIGINT');
+    expect(second.code).toBe(2);
+    expect(second.err).toMatch(
+      new RegExp(`^funt-resnet train: run folder .*shared is in use by process ${first.child.pid} \\(lock file`),
+    );
+    expect((await first.done).code).toBe(130);
+    const config = readFileSync(join(run, 'config.json'), 'utf8');
+
+    const again = cli(...flags(run), '--epochs', '1', '--progress', 'none');
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/is not empty \(.*\): add --resume to continue its run, or --overwrite to replace it/);
+
+    // A refused resume writes nothing.
+    const otherModel = cli(...flags(run), '--epochs', '3', '--resume', '--filters', '8', '--progress', 'none');
+    expect(otherModel.code).toBe(2);
+    expect(otherModel.err).toMatch(/cannot continue with other settings: model\.filters was 4, now 8/);
+    const otherRate = cli(...flags(run).map((f) => (f === '0.3' ? '0.1' : f)), '--epochs', '3', '--resume');
+    expect(otherRate.code).toBe(2);
+    expect(otherRate.err).toMatch(/training\.solverRule\.config\.learningRate was 0\.3, now 0\.1; add --allow-changes/);
+    expect(readFileSync(join(run, 'config.json'), 'utf8')).toBe(config);
+    expect(existsSync(join(run, '.lock'))).toBe(false);
+
+    const replaced = cli(...flags(run), '--epochs', '1', '--overwrite', '--progress', 'none');
+    expect(replaced.code).toBe(0);
+    expect(json(join(run, 'history.json')).epochs).toHaveLength(1);
+  }, 120_000);
 });

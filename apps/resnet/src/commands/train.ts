@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ClassNLLCriterion, type Sequential } from '@funt/layers';
 import { evaluate, Solver, type TrainResult } from '@funt/solver';
@@ -13,7 +13,9 @@ import { depthOf, type ResnetArchitecture, resnet } from '../model/resnet.js';
 import { saveModel } from '../model/saved-model-file.js';
 import { writeReport } from '../report/build.js';
 import { LiveReport } from '../report/live.js';
+import { checkResume, prepareRunFolder } from '../run/reuse.js';
 import { createRunFolder, type EvalResults, RUN_FILES, stamp, toResults, writeJson } from '../run/run-folder.js';
+import { lockRunFolder } from '../run/run-lock.js';
 import type { TrainOptions } from '../training/recipes.js';
 import { scheduleToString, toSolverSchedule } from '../training/schedule.js';
 import { updateRule } from '../training/update-rule.js';
@@ -66,7 +68,10 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const depth = depthOf({ n: o.n, hiddenDims: o.hidden });
   const label = `${o.skip ? 'ResNet' : 'plain'}-${depth}`;
   const name = ctx.name ?? (o.out ? basename(resolve(o.out)) : `${data.dataset}-${label.toLowerCase()}-${stamp()}`);
-  const runDir = createRunFolder(o.out ?? join('runs', name));
+  const runDir = createRunFolder(o.out ?? freshFolder(join('runs', name)));
+  // Held until the command ends (released at exit too, should it fail): one run per folder.
+  const unlock = lockRunFolder(runDir);
+  prepareRunFolder(runDir, { resume: o.resume, overwrite: o.overwrite ?? false });
   const checkpointPath = join(runDir, RUN_FILES.checkpoint);
   if (o.resume && !existsSync(checkpointPath)) throw new UsageError(`--resume: no checkpoint in ${runDir}`);
   const rule = updateRule(o, log);
@@ -84,7 +89,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     `training: ${o.epochs} epochs of batch ${o.batchSize}, ${o.updateRule} lr ${o.lr}${rule.config.momentum !== undefined ? ` momentum ${o.momentum}` : ''}, weight decay ${o.weightDecay}, schedule ${scheduleToString(o.schedule)}${regularisation(o)}, seed ${o.seed}`,
   );
   log(`run folder: ${runDir}`);
-  writeJson(join(runDir, RUN_FILES.config), {
+  const config = {
     name,
     command: 'train',
     createdAt: new Date().toISOString(),
@@ -115,7 +120,15 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
       checkpointEvery: o.checkpointEvery,
     },
     runtime: { backend, node: process.version, threads: getThreads() },
-  });
+  };
+
+  if (o.resume) {
+    // Checked before anything is written: a refused resume leaves the run as it was.
+    const changes = checkResume(runDir, config, o.allowChanges ?? false);
+    for (const c of changes)
+      log(`resume with a change: ${c.key} was ${JSON.stringify(c.was)}, now ${JSON.stringify(c.now)}`);
+  }
+  writeJson(join(runDir, RUN_FILES.config), config);
 
   const xTrain = rawTensor(data.train);
   const xVal = rawTensor(data.val);
@@ -203,6 +216,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     await writeReport([runDir], reportPath);
     log(`report: ${reportPath}`);
   }
+  unlock();
   return {
     runDir,
     results,
@@ -259,4 +273,11 @@ function makeFigures(
       seed: o.seed,
     });
   }
+}
+
+/** `dir`, or `dir-2`, `dir-3`, … when it holds files: a folder named by default never reuses a run. */
+function freshFolder(dir: string): string {
+  let candidate = dir;
+  for (let i = 2; existsSync(candidate) && readdirSync(candidate).length > 0; i++) candidate = `${dir}-${i}`;
+  return candidate;
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type EpochRecord, type Evaluation, HISTORY_FILES, type IterationRecord } from '@funt/solver';
+import { writeFileAtomic } from '@funt/tensor';
 
 /**
  * The layout of a run folder. Everything a report needs is in here, as plain files, so that a
@@ -132,8 +133,9 @@ export function createRunFolder(dir: string): string {
   return abs;
 }
 
+/** Writes `value` as indented JSON, atomically (a crash leaves the previous file). */
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileAtomic(path, [Buffer.from(`${JSON.stringify(value, null, 2)}\n`)]);
 }
 
 function readJson<T>(path: string, what: string): T {

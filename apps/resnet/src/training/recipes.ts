@@ -30,6 +30,10 @@ export interface TrainOptions extends DataOptions, AugmentOptions, ModelOptions,
   out?: string;
   checkpointEvery: number;
   resume: boolean;
+  /** Replace the run an existing, non-empty `out` folder holds (default: refuse such a folder). */
+  overwrite?: boolean;
+  /** On resume, accept a changed learning rate, momentum, weight decay or augmentation. */
+  allowChanges?: boolean;
   /** Build the HTML report at the end (default true). */
   report: boolean;
   /** Figures: how many validation images get saliency maps, whether to make fooling images. */

@@ -107,6 +107,11 @@ export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Comman
     .option('--out <dir>', 'run folder (default: runs/<dataset>-<model>-<time>)')
     .option('--checkpoint-every <k>', 'save a checkpoint every k epochs (0: never)', nonNegativeInt, D.checkpointEvery)
     .option('--resume', 'continue the run in --out from its checkpoint (same flags; --epochs may be larger)', D.resume)
+    .option('--overwrite', 'replace the run a non-empty --out holds (default: refuse it)')
+    .option(
+      '--allow-changes',
+      'with --resume: continue with a changed learning rate, momentum, weight decay or augmentation',
+    )
     .option(
       '--saliency-count <k>',
       'validation images shown with saliency maps in the report',
@@ -122,6 +127,8 @@ export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Comman
     checkData(o);
     if (o.resume && !o.out) throw new UsageError('--resume needs --out <dir> (the run folder to continue)');
     if (o.resume) checkFolder('--out', o.out!);
+    if (o.resume && o.overwrite) throw new UsageError('--resume and --overwrite exclude each other');
+    if (o.allowChanges && !o.resume) throw new UsageError('--allow-changes needs --resume');
     await run(o);
   });
 }
