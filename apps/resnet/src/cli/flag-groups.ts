@@ -13,14 +13,22 @@ export function dataFlags(cmd: Command, defaultDataset: string | null): Command 
   ).choices(DATASETS);
   return cmd
     .addOption(defaultDataset ? dataset.default(defaultDataset) : dataset)
-    .option('--data-dir <dir>', 'folder of the data set files (every data set but the embedded mnist and synthetic)')
+    .option(
+      '--data-dir <dir>',
+      'folder of the data set files (every data set but the embedded mnist and synthetic; cifar10 also takes its .tar.gz)',
+    )
     .option('--train-size <k>', 'use only the first k training images', positiveInt)
     .option(
       '--val-size <k>',
       'validation images held out of the training set (default: 10%; SFDDD: whole drivers)',
       positiveInt,
     )
-    .option('--test-size <k>', 'use only the first k test images', positiveInt);
+    .option('--test-size <k>', 'use only the first k test images', positiveInt)
+    .option(
+      '--max-per-class <k>',
+      'use at most k training images of each class (Tiny-ImageNet decodes no others)',
+      positiveInt,
+    );
 }
 
 export function runtimeFlags(cmd: Command): Command {

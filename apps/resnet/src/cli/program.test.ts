@@ -183,7 +183,7 @@ describe('command line', () => {
     [['train', '--dataset', 'cifar10'], /^funt-resnet train: --dataset cifar10 needs --data-dir <dir>/],
     [
       ['train', '--dataset', 'cifar10', '--data-dir', '/no/such/dir'],
-      /^funt-resnet train: --data-dir \/no\/such\/dir is not a folder/,
+      /^funt-resnet train: --data-dir \/no\/such\/dir does not exist/,
     ],
     [['train', '--resume'], /--resume needs --out <dir>/],
     [['eval'], /required option '--model <path>' not specified/],

@@ -1,13 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitStandardization, type ImageSet } from '@funt/datasets';
 import { Rng } from '@funt/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
 import { trainTransform } from './augment.js';
 import { frameSet } from './frame.js';
 import { inputHooks, pixelBounds, rawTensor, toPixels } from './hooks.js';
-import { loadData, type PreparedData } from './load.js';
+import { checkData, loadData, type PreparedData } from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'funt-load-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -91,9 +93,36 @@ describe('loadData', () => {
     expect(trainTransform({ augment: false, cropPad: 4, rotate: 0 }, d).stages).toEqual([]);
   });
 
-  it('names the flag when a size is too large', async () => {
+  it('names the flag when a size is too large: a usage error (exit code 2)', async () => {
     await expect(loadData({ dataset: 'synthetic', trainSize: 5000 })).rejects.toThrow(
       /--train-size 5000 is more than the \d+ images available/,
+    );
+    await expect(loadData({ dataset: 'synthetic', valSize: 5000 })).rejects.toThrow(UsageError);
+    await expect(loadData({ dataset: 'synthetic', valSize: 5000 })).rejects.toThrow(
+      /^--val-size 5000: cannot hold out 5000 of \d+ training images/,
+    );
+  });
+
+  it('takes at most --max-per-class training images of each class', async () => {
+    const d = await loadData({ dataset: 'synthetic', maxPerClass: 10 });
+    const all = [...d.train.labels, ...d.val.labels];
+    expect(all).toHaveLength(40);
+    for (let c = 0; c < 4; c++) expect(all.filter((l) => l === c)).toHaveLength(10);
+  });
+
+  it('reads CIFAR-10 from its downloaded .tar.gz given as --data-dir', async () => {
+    const dir = join(tmp, 'cifar-archive', 'cifar-10-batches-bin');
+    mkdirSync(dir, { recursive: true });
+    writeCifar(dir, 3);
+    const archive = join(tmp, 'cifar-10-binary.tar.gz');
+    execFileSync('tar', ['czf', archive, '-C', join(tmp, 'cifar-archive'), 'cifar-10-batches-bin']);
+    expect(() => checkData({ dataset: 'cifar10', dataDir: archive })).not.toThrow();
+    const d = await loadData({ dataset: 'cifar10', dataDir: archive, valSize: 5 });
+    expect(d.train.shape).toEqual([10, 3, 32, 32]);
+    expect(d.test.shape[0]).toBe(3);
+    expect(() => checkData({ dataset: 'mnist-idx', dataDir: archive })).toThrow(/--data-dir .* is not a folder$/);
+    expect(() => checkData({ dataset: 'cifar10', dataDir: join(tmp, 'nothing') })).toThrow(
+      /--data-dir .*nothing does not exist/,
     );
   });
 });

@@ -29,8 +29,16 @@ export function checkData(o: Partial<DataOptions>): void {
   const needsDir = o.dataset !== undefined && o.dataset !== 'mnist' && o.dataset !== 'synthetic';
   if (needsDir && !o.dataDir)
     throw new UsageError(`--dataset ${o.dataset} needs --data-dir <dir> (the folder of its files)`);
-  if (o.dataDir && !(existsSync(o.dataDir) && statSync(o.dataDir).isDirectory())) {
-    throw new UsageError(`--data-dir ${o.dataDir} is not a folder`);
+  if (o.dataDir) {
+    if (!existsSync(o.dataDir)) throw new UsageError(`--data-dir ${o.dataDir} does not exist`);
+    const s = statSync(o.dataDir);
+    // CIFAR-10 reads its downloaded archive as it is; every other data set a folder.
+    const archive = o.dataset === 'cifar10' || o.dataset === undefined;
+    if (!s.isDirectory() && !(archive && s.isFile())) {
+      throw new UsageError(
+        `--data-dir ${o.dataDir} is not a folder${o.dataset === 'cifar10' ? ' or the cifar-10-binary.tar.gz archive' : ''}`,
+      );
+    }
   }
 }
 
@@ -84,7 +92,7 @@ async function loadRaw(o: DataOptions): Promise<RawData> {
       return { train, val, test, inputShape: [3, 32, 32], flip: false };
     }
     case 'tiny-imagenet': {
-      const { train, val } = await loadTinyImageNet(dir, { size: 64 });
+      const { train, val } = await loadTinyImageNet(dir, { size: 64, maxPerClass: o.maxPerClass });
       return { train, test: val, inputShape: [3, 64, 64], flip: true };
     }
     case 'gtsrb': {

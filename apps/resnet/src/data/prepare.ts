@@ -6,6 +6,7 @@ import {
   subset,
   trainValSplit,
 } from '@funt/datasets';
+import { UsageError } from '../errors.js';
 import { frameSet } from './frame.js';
 
 /** The data sets the CLI can load; `synthetic` is a small generated set for tests and demos. */
@@ -28,6 +29,11 @@ export interface DataOptions {
   dataDir?: string;
   /** Use only the first k training images (after the validation split). */
   trainSize?: number;
+  /**
+   * Use at most k images of each class from the loaded training images (before the splits).
+   * Tiny-ImageNet does not even decode the others.
+   */
+  maxPerClass?: number;
   valSize?: number;
   testSize?: number;
   /**
@@ -62,16 +68,38 @@ export interface PreparedData {
 export const SPLIT_SEED = 0;
 
 /** Holds `size` images (or 10%) of a labelled set out for validation or testing. */
-function holdOut(set: ImageSet, size: number | undefined, what: string): { train: ImageSet; val: ImageSet } {
+function holdOut(
+  set: ImageSet,
+  size: number | undefined,
+  flag: string,
+  dataset: string,
+): { train: ImageSet; val: ImageSet } {
   const n = set.shape[0];
   const k = size ?? Math.max(1, Math.round(n / 10));
-  if (k >= n) throw new RangeError(`${what}: cannot hold out ${k} of ${n} images`);
+  if (k >= n) {
+    throw new UsageError(
+      `${size === undefined ? `--dataset ${dataset}` : `${flag} ${k}`}: cannot hold out ${k} of ${n} training images`,
+    );
+  }
   return trainValSplit(set, { valFraction: k / n, seed: SPLIT_SEED, by: 'random' });
+}
+
+/** The first `k` images of each class, in their order (all of them when k is undefined). */
+function firstPerClass(set: ImageSet, k: number | undefined): ImageSet {
+  if (k === undefined) return set;
+  const taken = new Map<number, number>();
+  const rows: number[] = [];
+  set.labels.forEach((label, i) => {
+    const n = taken.get(label) ?? 0;
+    if (n < k) rows.push(i);
+    taken.set(label, n + 1);
+  });
+  return rows.length === set.shape[0] ? set : subset(set, rows);
 }
 
 function first(set: ImageSet, k: number | undefined, flag: string): ImageSet {
   if (k === undefined) return set;
-  if (k > set.shape[0]) throw new RangeError(`${flag} ${k} is more than the ${set.shape[0]} images available`);
+  if (k > set.shape[0]) throw new UsageError(`${flag} ${k} is more than the ${set.shape[0]} images available`);
   return subset(
     set,
     Int32Array.from({ length: k }, (_, i) => i),
@@ -96,16 +124,17 @@ export interface RawData {
  * loads the raw data, a page brings its own (`embeddedMnistData`).
  */
 export function prepareData(o: DataOptions, raw: RawData): PreparedData {
-  let { train, val, test } = raw;
+  let { val, test } = raw;
+  let train = firstPerClass(raw.train, o.maxPerClass);
   let testSplit: 'test' | 'val' = 'test';
   if (!test && val) {
     // A data set whose only labelled held-out set is a validation split: it serves as both.
     test = val;
     testSplit = 'val';
   } else if (!test) {
-    ({ train, val: test } = holdOut(train, o.testSize, `--dataset ${o.dataset}`));
+    ({ train, val: test } = holdOut(train, o.testSize, '--test-size', o.dataset));
   }
-  if (!val) ({ train, val } = holdOut(train, o.valSize, `--dataset ${o.dataset}`));
+  if (!val) ({ train, val } = holdOut(train, o.valSize, '--val-size', o.dataset));
   train = first(train, o.trainSize, '--train-size');
   test = first(test, o.testSize, '--test-size');
   if (testSplit === 'val') test = val;

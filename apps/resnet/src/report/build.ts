@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '@funt/tensor';
 import { pngDataUri } from '../images/png.js';
-import { type Figure, RUN_FILES, type RunData, readRun } from '../run/run-folder.js';
+import { type Figure, figureFile, type RunData, readRun } from '../run/run-folder.js';
 import { lineChartSvg } from './chart.js';
 import { esc, pct, REPORT_CSS } from './html.js';
 import { meansTable, type RunGroup } from './means.js';
@@ -140,7 +140,7 @@ function confusionTable(results: NonNullable<RunData['results']>): string {
               : v
                 ? `rgba(210,69,59,${(0.1 + 0.7 * (v / max)).toFixed(2)})`
                 : '#f6f7fb';
-          return `<td class="${i === j ? 'diag' : ''}" style="background:${bg}">${v || ''}</td>`;
+          return `<td class="${i === j ? 'diag' : ''}" style="background:${bg}">${esc(v || '')}</td>`;
         })
         .join('');
       return `<tr><th>${esc(names[i])}</th>${cells}<td>${pct(results.perClassAccuracy[i], 1)}</td></tr>`;
@@ -151,8 +151,8 @@ function confusionTable(results: NonNullable<RunData['results']>): string {
 
 function figureHtml(run: RunData, fig: Figure): string {
   const img = (item: Figure['items'][number], cls = '') => {
-    const src = pngDataUri(readFileSync(join(run.dir, RUN_FILES.figures, item.file)));
-    return `<figure class="${cls} ${item.tone ?? ''}"><img src="${src}" alt="${esc(item.caption ?? fig.title)}">${
+    const src = pngDataUri(readFileSync(figureFile(run.dir, item.file)));
+    return `<figure class="${cls} ${esc(item.tone ?? '')}"><img src="${src}" alt="${esc(item.caption ?? fig.title)}">${
       item.caption ? `<figcaption>${esc(item.caption)}</figcaption>` : ''
     }</figure>`;
   };

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { type EpochRecord, type Evaluation, HISTORY_FILES, type IterationRecord } from '@funt/solver';
 import { writeFileAtomic } from '@funt/tensor';
 
@@ -180,24 +180,130 @@ export interface RunData {
 
 const FIGURE_ORDER = ['augmented-inputs', 'first-layer-filters', 'misclassified', 'saliency', 'fooling'];
 
-/** Reads a run folder; a clear error names the folder and the missing file. */
+/**
+ * Reads a run folder; a clear error names the file that is missing, not JSON, or not shaped as
+ * this module describes (so that the report never meets a value of another type).
+ */
 export function readRun(dir: string): RunData {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new Error(`run folder ${abs} does not exist`);
-  const config = readJson<RunConfig>(join(abs, RUN_FILES.config), `run folder ${abs}`);
+  const configPath = join(abs, RUN_FILES.config);
+  const config = readJson<RunConfig>(configPath, `run folder ${abs}`);
+  check(isRecord(config), configPath, 'is not a JSON object');
   const historyPath = join(abs, RUN_FILES.history);
   const history: HistoryJson = existsSync(historyPath)
     ? readJson<HistoryJson>(historyPath, `run folder ${abs}`)
     : { iterations: [], epochs: [] };
+  checkHistory(history, historyPath);
   const resultsPath = join(abs, RUN_FILES.results);
   const results = existsSync(resultsPath) ? readJson<EvalResults>(resultsPath, `run folder ${abs}`) : undefined;
+  if (results !== undefined) checkResults(results, resultsPath);
   const figDir = join(abs, RUN_FILES.figures);
   const figures = existsSync(figDir)
     ? readdirSync(figDir)
         .filter((f) => f.endsWith('.json'))
-        .map((f) => readJson<Figure>(join(figDir, f), `run folder ${abs}`))
+        .map((f) => {
+          const path = join(figDir, f);
+          const figure = readJson<Figure>(path, `run folder ${abs}`);
+          checkFigure(figure, path, abs);
+          return figure;
+        })
     : [];
   const rank = (n: string) => (FIGURE_ORDER.includes(n) ? FIGURE_ORDER.indexOf(n) : FIGURE_ORDER.length);
   figures.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
-  return { dir: abs, name: config.name || basename(abs), config, history, results, figures };
+  const name = typeof config.name === 'string' && config.name ? config.name : basename(abs);
+  return { dir: abs, name, config, history, results, figures };
+}
+
+/**
+ * The file of a figure's picture: inside the run's figures folder, after following links. A
+ * figures.json naming any other file (`../../etc/passwd`, an absolute path, a link out of the
+ * folder) is refused, so a report never embeds a file from outside its run.
+ */
+export function figureFile(runDir: string, file: string): string {
+  const figDir = join(runDir, RUN_FILES.figures);
+  const path = resolve(figDir, file);
+  const inside = (p: string, folder: string) => p.startsWith(folder + sep);
+  if (!inside(path, figDir) || (existsSync(path) && !inside(realpathSync(path), realpathSync(figDir)))) {
+    throw new Error(`run folder ${runDir}: figure picture '${file}' is outside ${figDir}`);
+  }
+  return path;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function check(ok: boolean, path: string, problem: string): asserts ok {
+  if (!ok) throw new Error(`${path}${problem.startsWith(':') ? '' : ' '}${problem}`);
+}
+
+const isNumber = (v: unknown) => typeof v === 'number' || v === null; // JSON writes NaN as null
+const isOptionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
+/** Every record of a list is an object whose `fields` are numbers. */
+function checkRecords(list: unknown, path: string, what: string, fields: string[]): void {
+  check(Array.isArray(list), path, `: '${what}' is not a list`);
+  list.forEach((r, i) => {
+    check(isRecord(r), path, `: ${what}[${i}] is not an object`);
+    for (const f of fields) check(r[f] === undefined || isNumber(r[f]), path, `: ${what}[${i}].${f} is not a number`);
+  });
+}
+
+function checkHistory(h: unknown, path: string): asserts h is HistoryJson {
+  check(isRecord(h), path, 'is not a JSON object');
+  checkRecords(h.iterations, path, 'iterations', ['iteration', 'nImages', 'loss', 'learningRate']);
+  checkRecords(h.epochs, path, 'epochs', [
+    'epoch',
+    'trainAcc',
+    'valAcc',
+    'meanLoss',
+    'imagesPerSecond',
+    'learningRate',
+    'seconds',
+  ]);
+}
+
+function checkResults(r: unknown, path: string): asserts r is EvalResults {
+  check(isRecord(r), path, 'is not a JSON object');
+  for (const f of ['count', 'top1', 'top5']) check(isNumber(r[f]), path, `: '${f}' is not a number`);
+  check(r.seconds === undefined || isNumber(r.seconds), path, ": 'seconds' is not a number");
+  check(typeof r.split === 'string', path, ": 'split' is not a string");
+  const names = r.classNames;
+  check(
+    Array.isArray(names) && names.every((n) => typeof n === 'string'),
+    path,
+    ": 'classNames' is not a list of names",
+  );
+  const k = names.length;
+  const numbers = (v: unknown, n: number) => Array.isArray(v) && v.length === n && v.every(isNumber);
+  check(
+    Array.isArray(r.confusion) && r.confusion.length === k && r.confusion.every((row) => numbers(row, k)),
+    path,
+    `: 'confusion' is not a ${k}×${k} table of numbers`,
+  );
+  check(numbers(r.perClassAccuracy, k), path, `: 'perClassAccuracy' is not a list of ${k} numbers`);
+}
+
+function checkFigure(f: unknown, path: string, runDir: string): asserts f is Figure {
+  check(isRecord(f), path, 'is not a JSON object');
+  check(typeof f.name === 'string' && typeof f.title === 'string', path, ': a figure needs a name and a title');
+  check(isOptionalString(f.description), path, ": 'description' is not a string");
+  check(['single', 'gallery', 'rows'].includes(f.layout as string), path, ": 'layout' is not single, gallery or rows");
+  check(
+    f.rowLength === undefined || (Number.isInteger(f.rowLength) && (f.rowLength as number) >= 1),
+    path,
+    ": 'rowLength' is not a positive integer",
+  );
+  check(Array.isArray(f.items), path, ": 'items' is not a list");
+  f.items.forEach((item, i) => {
+    check(isRecord(item) && typeof item.file === 'string', path, `: items[${i}] has no file`);
+    check(isOptionalString(item.caption), path, `: items[${i}].caption is not a string`);
+    check(
+      item.tone === undefined || item.tone === 'good' || item.tone === 'bad',
+      path,
+      `: items[${i}].tone is not good or bad`,
+    );
+    figureFile(runDir, item.file);
+  });
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -78,6 +79,27 @@ describe('decodeImageInto', () => {
     }
     await expect(decodeImageInto(join(tmp.dir, 'none.jpg'), { width: 4, height: 4 }, dst, 0)).rejects.toThrow(
       /none.jpg: image file not found/,
+    );
+  });
+
+  it('an empty file, a folder, a FIFO and a path through a file are DatasetErrors naming the file', async () => {
+    const dst = new Uint8Array(3 * 16);
+    const empty = join(tmp.dir, 'empty.jpg');
+    writeFileSync(empty, '');
+    await expect(decodeImageInto(empty, { width: 4, height: 4 }, dst, 0)).rejects.toThrow(
+      /empty\.jpg: image file is empty/,
+    );
+    await expect(decodeImageInto(tmp.dir, { width: 4, height: 4 }, dst, 0)).rejects.toThrow(
+      /: is not a regular file \(expected a image file, found a folder\)/,
+    );
+    await expect(decodeImageInto(join(empty, 'x.jpg'), { width: 4, height: 4 }, dst, 0)).rejects.toThrow(
+      /empty\.jpg\/x\.jpg: a part of this path is a file, not a folder/,
+    );
+    const fifo = join(tmp.dir, 'pipe.jpg');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a FIFO no one writes to would block forever: it is refused before it is opened.
+    await expect(decodeImageInto(fifo, { width: 4, height: 4 }, dst, 0)).rejects.toThrow(
+      /pipe\.jpg: is not a regular file \(expected a image file, found a FIFO\)/,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
 import { DatasetError, messageOf } from '../errors.js';
+import { requireRegularFile } from '../loaders/files.js';
 import { parsePpm } from './ppm.js';
 
 /** A rectangle in pixels: corner (left, top), size width×height. */
@@ -34,6 +35,7 @@ export async function decodeImageInto(
 ): Promise<void> {
   const channels = options.channels ?? 3;
   let bytes: Buffer;
+  await requireRegularFile(file, 'image file');
   try {
     bytes = await readFile(file);
   } catch (error) {
@@ -43,6 +45,7 @@ export async function decodeImageInto(
       { cause: error },
     );
   }
+  if (bytes.length === 0) throw new DatasetError(file, 'image file is empty');
   let pipeline: Sharp;
   let sourceSize: { width: number; height: number } | undefined;
   if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x36) {

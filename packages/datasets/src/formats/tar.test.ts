@@ -59,4 +59,38 @@ describe('readTarEntries', () => {
       { numRuns: 300, interruptAfterTimeLimit: 60_000 },
     );
   });
+
+  it('caps the total of the wanted entries, not only each one: the kept bytes never pass the cap (property)', async () => {
+    // Entries of random sizes under random (often repeated) names, and a random total cap.
+    const entry = fc.record({ name: fc.constantFrom('a.bin', 'b.bin', 'x/a.bin'), size: fc.nat({ max: 3000 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(entry, { maxLength: 6 }), fc.nat({ max: 8000 }), async (list, maxTotalBytes) => {
+        const bytes = await tarBytes(
+          list.map((e) => ({ name: e.name, data: new Uint8Array(e.size) })),
+          false,
+        );
+        try {
+          const got = await readTarEntries(bytes, 'many.tar', () => true, { gzip: false, maxTotalBytes });
+          const kept = [...got.values()].reduce((sum, b) => sum + b.length, 0);
+          expect(kept).toBeLessThanOrEqual(maxTotalBytes);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DatasetError);
+          expect((error as Error).message).toMatch(
+            /^many\.tar: entries wanted from the archive are too large in total/,
+          );
+        }
+      }),
+      { numRuns: 100 },
+    );
+    // Three entries each under the per-entry cap, over the total one.
+    const three = await tarBytes(
+      ['a', 'b', 'c'].map((n) => ({ name: `${n}/data_batch_1.bin`, data: new Uint8Array(400) })),
+      true,
+    );
+    await expect(
+      readTarEntries(three, 'three.tar.gz', () => true, { gzip: true, maxEntryBytes: 500, maxTotalBytes: 1000 }),
+    ).rejects.toThrow(
+      /three\.tar\.gz: entries wanted from the archive are too large in total \(at c\/data_batch_1\.bin\) \(expected at most 1000 bytes, found 1200 bytes\)/,
+    );
+  });
 });

@@ -10,6 +10,11 @@ export interface TarReadOptions {
   gzip: boolean;
   /** Largest entry kept in memory (default 512 MiB); a larger wanted entry is an error. */
   maxEntryBytes?: number;
+  /**
+   * Largest total of the entries kept (default 1 GiB): many wanted entries (or one name
+   * repeated) cannot add up past it.
+   */
+  maxTotalBytes?: number;
 }
 
 /**
@@ -25,7 +30,9 @@ export async function readTarEntries(
   options: TarReadOptions,
 ): Promise<Map<string, Buffer>> {
   const maxEntryBytes = options.maxEntryBytes ?? 512 * 1024 * 1024;
+  const maxTotalBytes = options.maxTotalBytes ?? 1024 * 1024 * 1024;
   const found = new Map<string, Buffer>();
+  let total = 0;
   const extract = tarStream.extract();
   extract.on('entry', (header, stream, next) => {
     // Errors surface through the pipeline; this handler only keeps them from being unhandled.
@@ -39,6 +46,20 @@ export async function readTarEntries(
         }),
       );
       return;
+    }
+    // The header's size is what tar-stream passes on for this entry: the sum is checked up front.
+    if (keep && total + (header.size ?? 0) > maxTotalBytes) {
+      extract.destroy(
+        new DatasetError(file, `entries wanted from the archive are too large in total (at ${header.name})`, {
+          expected: `at most ${maxTotalBytes} bytes`,
+          found: `${total + (header.size ?? 0)} bytes`,
+        }),
+      );
+      return;
+    }
+    if (keep) {
+      const previous = found.get(header.name);
+      total += (header.size ?? 0) - (previous?.byteLength ?? 0);
     }
     const chunks: Buffer[] = [];
     if (keep) stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));

@@ -5,7 +5,7 @@ import { DatasetError, messageOf } from '../errors.js';
 import { parseCifarBatch } from '../formats/cifar.js';
 import { readTarEntries } from '../formats/tar.js';
 import { concatSets, type ImageSet, imageSet } from '../image-set.js';
-import { findOptional, readBytes } from './files.js';
+import { findOptional, readBytes, requireRegularFile } from './files.js';
 
 /** CIFAR-10's classes, used when `batches.meta.txt` is absent. */
 export const CIFAR10_CLASSES = [
@@ -56,6 +56,7 @@ export async function loadCifar10(path: string): Promise<{ train: ImageSet; test
       cause: error,
     });
   }
+  if (!isDir) await requireRegularFile(path);
   const files = isDir ? await readFolder(path) : await readArchive(path);
   const fileOf = (name: string): Source => {
     const source = files.get(name);

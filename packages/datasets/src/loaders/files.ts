@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatasetError, messageOf } from '../errors.js';
 
@@ -30,8 +30,39 @@ export function findOptional(dir: string, names: readonly string[]): string | un
   return names.map((n) => join(dir, n)).find((p) => existsSync(p));
 }
 
-/** Reads a whole file; a missing or unreadable file is a DatasetError naming it. */
+/**
+ * Throws a DatasetError naming `file` unless it is a regular file: a folder where a file
+ * should be, or a FIFO or device (whose read would block, or never end), is refused before it
+ * is opened. `what` names the file in the message ('image file').
+ */
+export async function requireRegularFile(file: string, what = 'file'): Promise<void> {
+  let kind: string | null;
+  try {
+    const s = await stat(file);
+    kind = s.isFile()
+      ? null
+      : s.isDirectory()
+        ? 'a folder'
+        : s.isFIFO()
+          ? 'a FIFO'
+          : s.isCharacterDevice() || s.isBlockDevice()
+            ? 'a device'
+            : s.isSocket()
+              ? 'a socket'
+              : 'not a regular file';
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') throw new DatasetError(file, `${what} not found`, { cause: error });
+    if (code === 'ENOTDIR')
+      throw new DatasetError(file, 'a part of this path is a file, not a folder', { cause: error });
+    throw new DatasetError(file, `cannot be read: ${messageOf(error)}`, { cause: error });
+  }
+  if (kind) throw new DatasetError(file, `is not a regular file`, { expected: `a ${what}`, found: kind });
+}
+
+/** Reads a whole file; a missing, unreadable or non-regular file is a DatasetError naming it. */
 export async function readBytes(file: string): Promise<Buffer> {
+  await requireRegularFile(file);
   try {
     return await readFile(file);
   } catch (error) {

@@ -76,4 +76,33 @@ describe('loadMnistIdx', () => {
       /train-images-idx3-ubyte: file not found \(expected train-images-idx3-ubyte or train-images-idx3-ubyte.gz or train-images.idx3-ubyte/,
     );
   });
+
+  it('gives train and test one class count, and names the file of a damaged label at load', async () => {
+    const dir = join(tmp.dir, 'labels');
+    writeMnist(dir, false);
+    // A label 200 among digits is damage, not a 201-class data set.
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([3], [7, 200, 9]));
+    await expect(loadMnistIdx(dir)).rejects.toThrow(
+      /train-labels-idx1-ubyte \(byte 9\): label 1 is 200, but no image has label 10/,
+    );
+    // A test label beyond the training classes fails at load, naming the test file.
+    writeMnist(dir, false);
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idxBytes([2], [1, 12]));
+    await expect(loadMnistIdx(dir)).rejects.toThrow(
+      /t10k-labels-idx1-ubyte \(byte 9\): label 1 out of range \(expected 0..9, found 12\)/,
+    );
+    // More than ten classes, each with training images: one count for both splits.
+    writeFileSync(join(dir, 'train-images-idx3-ubyte'), idxBytes([12, 1, 1], new Array(12).fill(0)));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([12], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+    const { train, test } = await loadMnistIdx(dir, {
+      files: {
+        trainImages: 'train-images-idx3-ubyte',
+        trainLabels: 'train-labels-idx1-ubyte',
+        testImages: 'train-images-idx3-ubyte',
+        testLabels: 'train-labels-idx1-ubyte',
+      },
+    });
+    expect(train.classNames).toHaveLength(12);
+    expect(test.classNames).toBe(train.classNames);
+  });
 });

@@ -39,22 +39,43 @@ export async function loadMnistIdx(
   requireDir(dir, 'the four MNIST IDX files');
   const names = options.files ?? MNIST_FILES;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const load = async (imagesName: string, labelsName: string): Promise<ImageSet> => {
+  const read = async (imagesName: string, labelsName: string) => {
     const imagesFile = findFile([dir], spellings(imagesName));
     const labelsFile = findFile([dir], spellings(labelsName));
     const images = parseIdx(maybeGunzip(await readBytes(imagesFile), imagesFile, maxBytes), imagesFile, 3);
     const labels = parseIdx(maybeGunzip(await readBytes(labelsFile), labelsFile, maxBytes), labelsFile, 1);
-    const [n, rows, cols] = images.dims;
-    if (labels.dims[0] !== n) {
+    if (labels.dims[0] !== images.dims[0]) {
       throw new DatasetError(labelsFile, `label count differs from the image count of ${imagesFile}`, {
         offset: 4,
-        expected: n,
+        expected: images.dims[0],
         found: labels.dims[0],
       });
     }
-    let maxLabel = -1;
-    for (const l of labels.data) maxLabel = Math.max(maxLabel, l);
-    const classNames = options.classNames ?? Array.from({ length: Math.max(10, maxLabel + 1) }, (_, i) => String(i));
+    return { images, labels, labelsFile };
+  };
+  const train = await read(names.trainImages, names.trainLabels);
+  const test = await read(names.testImages, names.testLabels);
+  // One class count for both splits, from the training labels (at least MNIST's 10): a class
+  // from 10 up that no training image has means a damaged label, not a class, and is refused
+  // here, naming the file, rather than growing the network or failing after training.
+  let maxLabel = -1;
+  for (const l of train.labels.data) maxLabel = Math.max(maxLabel, l);
+  const classNames = options.classNames ?? Array.from({ length: Math.max(10, maxLabel + 1) }, (_, i) => String(i));
+  if (!options.classNames && maxLabel >= 10) {
+    const seen = new Uint8Array(maxLabel + 1);
+    for (const l of train.labels.data) seen[l] = 1;
+    const missing = seen.indexOf(0, 10);
+    if (missing >= 0) {
+      const at = train.labels.data.indexOf(maxLabel);
+      throw new DatasetError(train.labelsFile, `label ${at} is ${maxLabel}, but no image has label ${missing}`, {
+        offset: 8 + at,
+        expected: 'labels 0..k-1, each used (or give the class names)',
+        found: maxLabel,
+      });
+    }
+  }
+  const build = ({ images, labels, labelsFile }: Awaited<ReturnType<typeof read>>): ImageSet => {
+    const [n, rows, cols] = images.dims;
     const bad = labels.data.findIndex((l) => l >= classNames.length);
     if (bad >= 0) {
       throw new DatasetError(labelsFile, `label ${bad} out of range`, {
@@ -67,7 +88,7 @@ export async function loadMnistIdx(
     return imageSet(new Uint8Array(images.data), [n, 1, rows, cols], Int32Array.from(labels.data), classNames);
   };
   return {
-    train: await load(names.trainImages, names.trainLabels),
-    test: await load(names.testImages, names.testLabels),
+    train: build(train),
+    test: build(test),
   };
 }

@@ -76,4 +76,17 @@ describe('loadTinyImageNet', () => {
     );
     await expect(loadTinyImageNet(join(tmp.dir, 'nowhere'))).rejects.toThrow(/nowhere: folder not found/);
   });
+
+  it('refuses validation file names that would leave val/images', async () => {
+    const dir = join(tmp.dir, 'escape');
+    mkdirSync(join(dir, 'train', 'n1', 'images'), { recursive: true });
+    mkdirSync(join(dir, 'val'), { recursive: true });
+    writeFileSync(join(dir, 'wnids.txt'), 'n1\n');
+    for (const name of ['../../../../etc/passwd', '/etc/passwd', '..', 'a\\..\\b']) {
+      writeFileSync(join(dir, 'val', 'val_annotations.txt'), `ok.JPEG\tn1\n${name}\tn1\n`);
+      await expect(loadTinyImageNet(dir, { cacheDir: false })).rejects.toThrow(
+        /val_annotations.txt:2: image name is not a plain file name/,
+      );
+    }
+  });
 });

@@ -74,6 +74,14 @@ export async function loadTinyImageNet(
         found: JSON.stringify(text),
       });
     }
+    // A plain file name: a path in the annotations must not reach outside val/images.
+    if (file === '.' || file === '..' || /[/\\]/.test(file) || file.includes('\0')) {
+      throw new DatasetError(annotations, 'image name is not a plain file name', {
+        line,
+        expected: 'a file name in val/images',
+        found: JSON.stringify(file),
+      });
+    }
     valItems.push({ file: join(dir, 'val', 'images', file), label });
   }
 
