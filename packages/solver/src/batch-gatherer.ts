@@ -1,9 +1,11 @@
 import { Tensor } from '@funt/tensor';
+import type { Examples } from './data.js';
 
 /**
  * Gathers rows of a source tensor (on any backend, e.g. a large data set kept in the JS heap)
- * into ONE batch tensor on the active backend, allocated once and reused for every batch, so
- * iterations allocate no large buffers. A short last batch is a cached view of its first rows.
+ * or of an ExampleSource (uint8 pixels, a file) into ONE batch tensor on the active backend,
+ * allocated once and reused for every batch, so iterations allocate no large buffers. A short
+ * last batch is a cached view of its first rows.
  */
 export class BatchGatherer {
   readonly batch: Tensor;
@@ -12,12 +14,12 @@ export class BatchGatherer {
   private readonly views = new Map<number, Tensor>();
 
   constructor(
-    private readonly source: Tensor,
+    private readonly source: Examples,
     readonly capacity: number,
   ) {
     this.batch = Tensor.empty([capacity, ...source.shape.slice(1)], source.dtype);
     this.labels = new Int32Array(capacity);
-    this.rowSize = source.size / source.shape[0];
+    this.rowSize = source.shape.slice(1).reduce((a, b) => a * b, 1);
   }
 
   /** The examples `order[from..to)` (indices into the source) and their labels from `y`. */
@@ -30,12 +32,13 @@ export class BatchGatherer {
     const n = to - from;
     if (n < 1 || n > this.capacity)
       throw new RangeError(`BatchGatherer: batch of ${n} rows does not fit capacity ${this.capacity}`);
-    const src = this.source.data;
+    const source = this.source;
     const dst = this.batch.data;
     const r = this.rowSize;
     for (let k = 0; k < n; k++) {
       const i = order ? order[from + k] : from + k;
-      dst.set(src.subarray(i * r, (i + 1) * r), k * r);
+      if (source instanceof Tensor) dst.set(source.data.subarray(i * r, (i + 1) * r), k * r);
+      else source.readRow(i, dst, k * r);
       if (y) this.labels[k] = y[i];
     }
     return { x: this.view(n), y: this.labels.subarray(0, n) };

@@ -1,22 +1,53 @@
-import { formatShape, Tensor } from '@funt/tensor';
+import { type DType, formatShape, Tensor } from '@funt/tensor';
 import { show } from './checks.js';
 import { SolverConfigError } from './errors.js';
 
-/** A classification data set: inputs N×… (float tensors on any backend) and class indices. */
+/**
+ * Examples read one at a time into the batch being gathered, instead of held as one float
+ * tensor: a data set kept as uint8 pixels (a quarter of the memory) or on disk, converted per
+ * batch. `shape` is N×… like a tensor's; `readRow(i, dst, offset)` writes example i (its
+ * shape[1..] values, in order) into `dst` from `offset`.
+ */
+export interface ExampleSource {
+  /** N×…, as a tensor's shape. */
+  readonly shape: readonly number[];
+  /** The dtype of the batches gathered from it. */
+  readonly dtype: DType;
+  /** Writes example `i` (its shape[1..] values, in order) into `dst` from `offset`. */
+  readRow(i: number, dst: Float32Array | Float64Array, offset: number): void;
+}
+
+/** Inputs N×…: a float tensor on any backend, or an ExampleSource. */
+export type Examples = Tensor | ExampleSource;
+
+/** A classification data set: inputs N×… and class indices. */
 export interface TrainingData {
-  xTrain: Tensor;
+  xTrain: Examples;
   yTrain: Int32Array;
-  xVal: Tensor;
+  xVal: Examples;
   yVal: Int32Array;
+}
+
+function isExampleSource(x: unknown): x is ExampleSource {
+  const s = x as Partial<ExampleSource> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    Array.isArray(s.shape) &&
+    typeof s.readRow === 'function' &&
+    (s.dtype === 'float32' || s.dtype === 'float64')
+  );
 }
 
 /** Checks one inputs/labels pair; `name` is 'train' or 'val'. Returns the shape of one example. */
 function checkSplit(name: string, x: unknown, y: unknown): number[] {
   const xName = `x${name[0].toUpperCase()}${name.slice(1)}`;
   const yName = `y${name[0].toUpperCase()}${name.slice(1)}`;
-  if (!(x instanceof Tensor)) throw new SolverConfigError(`data.${xName} must be a Tensor, got ${show(x)}`);
-  if (x.isDisposed) throw new SolverConfigError(`data.${xName} was disposed`);
-  if (x.rank < 2)
+  if (!(x instanceof Tensor) && !isExampleSource(x)) {
+    throw new SolverConfigError(`data.${xName} must be a Tensor or an ExampleSource, got ${show(x)}`);
+  }
+  if (x instanceof Tensor && x.isDisposed) throw new SolverConfigError(`data.${xName} was disposed`);
+  if (x.shape.length < 2)
     throw new SolverConfigError(`data.${xName} must be N×… (rank ≥ 2), got shape ${formatShape(x.shape)}`);
   if (x.shape[0] < 1) throw new SolverConfigError(`data.${xName} holds no examples (shape ${formatShape(x.shape)})`);
   if (!(y instanceof Int32Array)) {

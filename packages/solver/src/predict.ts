@@ -1,6 +1,7 @@
 import { softmax, Tensor } from '@funt/tensor';
 import { BatchGatherer } from './batch-gatherer.js';
 import { numberIn, show } from './checks.js';
+import type { Examples } from './data.js';
 import { SolverConfigError } from './errors.js';
 import { argmaxRows, ConfusionMatrix, checkScores, rankOfTrueClass } from './metrics.js';
 import type { LossFunction, TrainableModel } from './model.js';
@@ -50,7 +51,7 @@ export interface Evaluation {
  */
 export function forEachBatch(
   model: TrainableModel,
-  x: Tensor,
+  x: Examples,
   options: PredictOptions,
   visit: (scores: Tensor, from: number, to: number) => void,
 ): number {
@@ -92,7 +93,7 @@ export function forEachBatch(
 }
 
 /** The predicted class (first maximum of the scores) of every example. */
-export function predict(model: TrainableModel, x: Tensor, options: PredictOptions = {}): Int32Array {
+export function predict(model: TrainableModel, x: Examples, options: PredictOptions = {}): Int32Array {
   const out = new Int32Array(options.indices ? options.indices.length : x.shape[0]);
   forEachBatch(model, x, options, (scores, from) => argmaxRows(scores, out.subarray(from)));
   return out;
@@ -102,7 +103,7 @@ export function predict(model: TrainableModel, x: Tensor, options: PredictOption
  * Class probabilities (softmax of the scores; exact for models ending in LogSoftMax too, as
  * softmax(log p) = p), N×K on the active backend.
  */
-export function predictProba(model: TrainableModel, x: Tensor, options: PredictOptions = {}): Tensor {
+export function predictProba(model: TrainableModel, x: Examples, options: PredictOptions = {}): Tensor {
   let out: Tensor | null = null;
   forEachBatch(model, x, options, (scores, from, to) => {
     out ??= Tensor.empty([options.indices ? options.indices.length : x.shape[0], scores.shape[1]], scores.dtype);
@@ -115,7 +116,7 @@ export function predictProba(model: TrainableModel, x: Tensor, options: PredictO
 }
 
 /** Accuracy (top-1 and top-k), confusion matrix, predictions and optionally the mean loss. */
-export function evaluate(model: TrainableModel, x: Tensor, y: Int32Array, options: EvaluateOptions = {}): Evaluation {
+export function evaluate(model: TrainableModel, x: Examples, y: Int32Array, options: EvaluateOptions = {}): Evaluation {
   const order = options.indices ?? null;
   const n = order ? order.length : x.shape[0];
   if (!(y instanceof Int32Array)) throw new SolverConfigError(`evaluate: labels must be an Int32Array, got ${show(y)}`);

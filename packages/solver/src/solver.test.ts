@@ -70,7 +70,10 @@ describe('Solver bad input', () => {
       () => make({ ...data, xTrain: fromTypedArray(new Float32Array(12), [12]) }),
       /data\.xTrain must be N×… \(rank ≥ 2\), got shape \[12\]/,
     );
-    await fails(() => make({ xTrain: data.xTrain, yTrain: data.yTrain }), /data\.xVal must be a Tensor, got undefined/);
+    await fails(
+      () => make({ xTrain: data.xTrain, yTrain: data.yTrain }),
+      /data\.xVal must be a Tensor or an ExampleSource, got undefined/,
+    );
   });
 
   it('names labels out of range', async () => {

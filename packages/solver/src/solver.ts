@@ -1,6 +1,6 @@
 import type { Tensor } from '@funt/tensor';
 import { type Check, checkOptions, show } from './checks.js';
-import { checkData, type TrainingData } from './data.js';
+import { checkData, type Examples, type TrainingData } from './data.js';
 import type { EpochRecord, History } from './history.js';
 import type { LossFunction, Parameter, TrainableModel } from './model.js';
 import type { UpdateRule } from './optim/update-rule.js';
@@ -150,19 +150,19 @@ export class Solver {
   // Prediction (batched; never one giant batch)
 
   /** The predicted class of every example of x, in batches of the evaluation batch size; see `predict`. */
-  predict(x: Tensor, options: PredictOptions = {}): Int32Array {
+  predict(x: Examples, options: PredictOptions = {}): Int32Array {
     return predict(this.model, x, { batchSize: evalBatchSizeOf(this.options), ...options });
   }
 
   /** Class probabilities [N, K] for every example of x, in batches; see `predictProba`. */
-  predictProba(x: Tensor, options: PredictOptions = {}): Tensor {
+  predictProba(x: Examples, options: PredictOptions = {}): Tensor {
     return predictProba(this.model, x, { batchSize: evalBatchSizeOf(this.options), ...options });
   }
 
   /**
    * Accuracy (top-1 and the configured top-k), confusion matrix and mean loss of the model on (x, y); see `evaluate`.
    */
-  evaluate(x: Tensor, y: Int32Array, options: PredictOptions = {}): Evaluation {
+  evaluate(x: Examples, y: Int32Array, options: PredictOptions = {}): Evaluation {
     return evaluate(this.model, x, y, {
       batchSize: evalBatchSizeOf(this.options),
       topK: this.options.topK,

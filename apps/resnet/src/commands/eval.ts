@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { evaluate } from '@funt/solver';
 import { dataForModel } from '../data/for-model.js';
-import { inputHooks, rawTensor } from '../data/hooks.js';
+import { inputHooks, pixelSource } from '../data/hooks.js';
 import type { DataOptions } from '../data/load.js';
 import { consoleLog, type Log } from '../log.js';
 import { loadModel } from '../model/saved-model-file.js';
@@ -45,13 +45,12 @@ export async function evalCommand(o: EvalOptions, log: Log = consoleLog): Promis
   const split = o.split === 'val' || data.testSplit === 'val' ? 'val' : 'test';
   const hooks = inputHooks(data, { augment: null, stages: [] });
   const t0 = performance.now();
-  const x = rawTensor(set);
+  const x = pixelSource(set);
   const e = evaluate(saved.model, x, set.labels, {
     preprocess: hooks.eval,
     batchSize: o.batchSize,
     topK: Math.min(5, data.classNames.length),
   });
-  x.dispose();
   const seconds = (performance.now() - t0) / 1000;
   const results = toResults(e, data.classNames, split, seconds);
   log(`model: ${saved.path}`);

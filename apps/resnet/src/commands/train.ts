@@ -4,7 +4,7 @@ import { ClassNLLCriterion, type Sequential } from '@funt/layers';
 import { evaluate, Solver, type TrainResult } from '@funt/solver';
 import { getThreads, Rng } from '@funt/tensor';
 import { type TrainTransform, trainTransform } from '../data/augment.js';
-import { type InputHooks, inputHooks, rawTensor } from '../data/hooks.js';
+import { type InputHooks, inputHooks, pixelSource } from '../data/hooks.js';
 import { loadData, type PreparedData } from '../data/load.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../figures/make.js';
@@ -130,8 +130,9 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   }
   writeJson(join(runDir, RUN_FILES.config), config);
 
-  const xTrain = rawTensor(data.train);
-  const xVal = rawTensor(data.val);
+  // Pixels stay uint8 and become floats per batch: a float copy of the split would take 4× the memory.
+  const xTrain = pixelSource(data.train);
+  const xVal = pixelSource(data.val);
   const topK = Math.min(5, data.classNames.length);
   let result: TrainResult;
   const reportPath = join(runDir, RUN_FILES.report);
@@ -167,8 +168,6 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     );
     result = await solver.train();
   } finally {
-    xTrain.dispose();
-    xVal.dispose();
     await live?.settled();
   }
   if (result.stopReason === 'patience') {
@@ -201,9 +200,8 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   );
 
   const tEval = performance.now();
-  const xTest = rawTensor(data.test);
+  const xTest = pixelSource(data.test);
   const evaluation = evaluate(model, xTest, data.test.labels, { preprocess: hooks.eval, batchSize: 250, topK });
-  xTest.dispose();
   const results = toResults(evaluation, data.classNames, data.testSplit, (performance.now() - tEval) / 1000);
   writeJson(join(runDir, RUN_FILES.results), results);
   log(`best validation accuracy ${(100 * result.bestValAcc).toFixed(2)}% (epoch ${result.bestEpoch})`);

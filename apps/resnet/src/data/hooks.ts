@@ -1,5 +1,5 @@
 import { fixedCrops, type ImageSet, standardize, toTensor } from '@funt/datasets';
-import type { AugmentHook, BatchHook } from '@funt/solver';
+import type { AugmentHook, BatchHook, ExampleSource } from '@funt/solver';
 import { Rng, type Tensor, withBackend } from '@funt/tensor';
 import type { TrainTransform } from './augment.js';
 import type { PreparedData } from './load.js';
@@ -36,6 +36,23 @@ export function inputHooks(
   return {
     train: (batch, rng) => finish(batch, transform.augment ? transform.augment(batch, rng) : batch),
     eval: (batch) => finish(batch, larger(data, batch) ? centre(batch, unused) : batch),
+  };
+}
+
+/**
+ * A split as the solver reads it for training and evaluation: its pixels stay as loaded (uint8,
+ * a quarter of a float copy's memory) and each image becomes raw float pixels as its batch is
+ * gathered, with the same values `rawTensor` holds.
+ */
+export function pixelSource(set: ImageSet): ExampleSource {
+  const size = set.shape.slice(1).reduce((a, b) => a * b, 1);
+  const images = set.images;
+  return {
+    shape: set.shape,
+    dtype: 'float32',
+    readRow(i, dst, offset) {
+      for (let j = 0; j < size; j++) dst[offset + j] = images[i * size + j];
+    },
   };
 }
 

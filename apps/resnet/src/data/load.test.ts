@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { trainTransform } from './augment.js';
 import { frameSet } from './frame.js';
-import { inputHooks, pixelBounds, rawTensor, toPixels } from './hooks.js';
+import { inputHooks, pixelBounds, pixelSource, rawTensor, toPixels } from './hooks.js';
 import { checkData, loadData, type PreparedData } from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'funt-load-'));
@@ -128,6 +128,21 @@ describe('loadData', () => {
 });
 
 describe('input hooks', () => {
+  it('serve uint8 pixels as the float rows rawTensor holds, without a float copy of the split', async () => {
+    const d = await loadData({ dataset: 'synthetic' });
+    expect(d.train.images).toBeInstanceOf(Uint8Array);
+    const source = pixelSource(d.train);
+    expect(source.shape).toEqual(d.train.shape);
+    const raw = rawTensor(d.train);
+    const size = raw.size / raw.shape[0];
+    const row = new Float32Array(size + 3);
+    for (const i of [0, 7, d.train.shape[0] - 1]) {
+      source.readRow(i, row, 3);
+      expect(Array.from(row.subarray(3))).toEqual(Array.from(raw.data.subarray(i * size, (i + 1) * size)));
+    }
+    raw.dispose();
+  });
+
   it('standardise evaluation batches and augment training ones from raw pixels', async () => {
     const d = await loadData({ dataset: 'synthetic' });
     const t = trainTransform({ augment: true, cropPad: 2, rotate: 0 }, d);

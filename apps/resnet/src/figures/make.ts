@@ -7,7 +7,7 @@ import { foolingImage } from '../analysis/fool.js';
 import { saliencyMaps } from '../analysis/saliency.js';
 import type { TrainTransform } from '../data/augment.js';
 import { frameSet } from '../data/frame.js';
-import { evalInput, type InputHooks, pixelBounds, rawTensor, toPixels } from '../data/hooks.js';
+import { evalInput, type InputHooks, pixelBounds, pixelSource, rawTensor, toPixels } from '../data/hooks.js';
 import type { PreparedData } from '../data/load.js';
 import {
   augmentedInputsFigure,
@@ -80,9 +80,8 @@ export function makeMisclassified(
   set: ImageSet,
 ): ValidationPredictions {
   const n = set.shape[0];
-  const x = rawTensor(set);
+  const x = pixelSource(set);
   const proba = predictProba(model, x, { preprocess: ctx.hooks.eval, batchSize: 100 });
-  x.dispose();
   const k = proba.shape[1];
   const p = proba.data;
   const predicted = new Int32Array(n);

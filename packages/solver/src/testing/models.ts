@@ -41,7 +41,13 @@ export const nll = () => new ClassNLLCriterion();
  * k Gaussian blobs in `shape` dimensions (flattened features): class c is centred on a
  * pattern of ±2 per feature; well separated, so a linear model reaches ~100%.
  */
-export function blobData(nTrain: number, nVal: number, k: number, shape: number[], seed = 7): TrainingData {
+export function blobData(
+  nTrain: number,
+  nVal: number,
+  k: number,
+  shape: number[],
+  seed = 7,
+): TrainingData & { xTrain: Tensor; xVal: Tensor } {
   const rng = new Rng(seed);
   const d = shape.reduce((a, b) => a * b, 1);
   const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => (rng.next() < 0.5 ? -2 : 2)));

@@ -1,4 +1,4 @@
-import type { Tensor } from '@funt/tensor';
+import type { Examples } from '../data.js';
 import type { EpochRecord } from '../history.js';
 import { type Evaluation, evaluate, type PredictOptions } from '../predict.js';
 import { checkStateFinite } from './finite.js';
@@ -54,6 +54,6 @@ export function endEpoch(run: TrainingRun, iterationsPerEpoch: number, epochStar
   return record;
 }
 
-function accuracy(run: TrainingRun, x: Tensor, y: Int32Array, options: PredictOptions): Evaluation {
+function accuracy(run: TrainingRun, x: Examples, y: Int32Array, options: PredictOptions): Evaluation {
   return evaluate(run.model, x, y, { ...options, topK: run.options.topK });
 }
