@@ -9,7 +9,6 @@
  * iteration time × images / batch (the full epoch takes minutes). Prints one JSON object.
  */
 
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   compose,
@@ -25,8 +24,8 @@ import { type AugmentHook, Solver } from '@funt/solver';
 import { getBackend, Rng, type Tensor, withBackend } from '@funt/tensor';
 import { resnet } from '../src/model/resnet.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, modelName } from './config.js';
-import { fingerprint, median, peakRss } from './measure.js';
-import { kernelsWasm } from './paths.js';
+import { loadedKernels } from './kernel-build.js';
+import { median, peakRss } from './measure.js';
 import { threadControl } from './threads.js';
 
 export interface EpochResult {
@@ -85,7 +84,7 @@ async function main(): Promise<EpochResult> {
   const n = int('n', values.n);
   const threads = int('threads', values.threads);
   const estimateFrom = values.batches === undefined ? null : int('batches', values.batches);
-  const kernels = fingerprint(readFileSync(kernelsWasm));
+  const kernels = loadedKernels();
   const threadsApplied = await threadControl().set(threads);
 
   const rng = new Rng(1);

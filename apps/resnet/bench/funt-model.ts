@@ -12,6 +12,8 @@ import { getBackend, normal, Rng, setBackend } from '@funt/tensor';
 import { type ResnetArchitecture, resnet } from '../src/model/resnet.js';
 import { benchmarkStep } from '../src/training/benchmark-step.js';
 import { CLASSES, FILTERS, INPUT_SHAPE, modelName, type StepConfig } from './config.js';
+// Relaxed SIMD on, as funt-resnet turns it on, before the kernels load.
+import './kernel-build.js';
 import type { RunIdentity } from './measurement.js';
 
 /**

@@ -7,18 +7,17 @@
  * Prints one Measurement as JSON on the last line of stdout. The step (training or inference)
  * and FUNT_MEMORY_PLAN are funt-model.ts's; FUNT_BACKEND=native measures the native backend.
  */
-import { readFileSync } from 'node:fs';
 import { parseConfigArgs, type StepConfig } from './config.js';
 import { funtIdentity, makeStep, useBackendFromEnvironment } from './funt-model.js';
-import { fingerprint, median, peakRss, timeSteps } from './measure.js';
+import { loadedKernels } from './kernel-build.js';
+import { median, peakRss, timeSteps } from './measure.js';
 import type { Measurement } from './measurement.js';
-import { kernelsWasm } from './paths.js';
 import { threadControl } from './threads.js';
 
 async function measureFunt(c: StepConfig): Promise<Measurement> {
   await useBackendFromEnvironment();
-  // Read now, close to when @funt/tensor compiled it on import, to name the build measured.
-  const kernels = fingerprint(readFileSync(kernelsWasm));
+  // Read now, close to when @funt/tensor loads it, to name the build measured.
+  const kernels = loadedKernels();
   const threadsApplied = await threadControl().set(c.threads);
   const { seconds, cpuSeconds } = timeSteps(makeStep(c), c.warmup, c.steps);
   const med = median(seconds);

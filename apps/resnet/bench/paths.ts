@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KernelBuildName } from '@funt/tensor';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -25,7 +26,13 @@ export const benchSourceDir = join(appDir, 'bench');
 /** The compiled benchmark's entry points (the children run.ts starts). */
 export const benchDistDir = join(appDir, 'bench', 'dist', 'bench');
 
-/** The compiled WebAssembly kernels of @funt/tensor (and their text form, when the build wrote one). */
 const tensorBuildDir = join(dirname(createRequire(import.meta.url).resolve('@funt/tensor/package.json')), 'build');
-export const kernelsWasm = join(tensorBuildDir, 'kernels.wasm');
-export const kernelsWat = join(tensorBuildDir, 'kernels.wat');
+
+/**
+ * The files of one build of @funt/tensor's compiled kernels (its scripts/build-wasm.mjs): the
+ * WebAssembly and its text form, when the build wrote one (`--text`).
+ */
+export function kernelFiles(build: KernelBuildName): { wasm: string; wat: string } {
+  const base = join(tensorBuildDir, build === 'relaxed-simd' ? 'kernels-relaxed' : 'kernels');
+  return { wasm: `${base}.wasm`, wat: `${base}.wat` };
+}

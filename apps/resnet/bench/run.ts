@@ -36,17 +36,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configArgs, modelName, type StepConfig } from './config.js';
 import type { EpochResult } from './epoch.js';
+import { benchKernels } from './kernel-build.js';
 import { resnetMarkdown, type TensorRow, tensorMarkdown } from './markdown.js';
 import { fingerprint, median } from './measure.js';
 import { type Measurement, parseMeasurement, poolMeasurements } from './measurement.js';
 import { ensureMnist60k, MNIST60K } from './mnist60k.js';
 import { exportBenchModel } from './onnx-model.js';
 import { type OrtStatus, ortStatus } from './onnxruntime.js';
-import { benchDistDir, kernelsWasm, kernelsWat, repoDir } from './paths.js';
+import { benchDistDir, repoDir } from './paths.js';
 import { profileMarkdown, summariseProfile, wasmFunctionNames } from './profile.js';
 import { PYTHON, runPytorch, runPytorchScaling, type TorchStatus, torchStatus } from './pytorch.js';
 import {
@@ -388,15 +389,15 @@ function endToEnd(
 
 /** The kernels as a profiled process loads them, with names for its wasm-function[i] frames. */
 function kernelNames(): { file: string; bytes: Buffer; names: Map<number, string>; note: string } {
-  const file = kernelsWasm;
-  const watFile = kernelsWat;
+  const { build, wasm: file, wat: watFile } = benchKernels();
   const bytes = readFileSync(file);
   const wat = existsSync(watFile) ? readFileSync(watFile, 'utf8') : undefined;
   const names = wasmFunctionNames(bytes, wat);
+  const watName = `packages/tensor/build/${basename(watFile)}`;
   const note =
     names.size > wasmFunctionNames(bytes).size
-      ? 'unexported WebAssembly functions named from packages/tensor/build/kernels.wat'
-      : `unexported WebAssembly functions shown by index (${wat === undefined ? 'no' : 'a stale'} packages/tensor/build/kernels.wat; \`node scripts/build-wasm.mjs --text\` there writes one)`;
+      ? `${build} build; unexported WebAssembly functions named from ${watName}`
+      : `${build} build; unexported WebAssembly functions shown by index (${wat === undefined ? 'no' : 'a stale'} ${watName}; \`node scripts/build-wasm.mjs --text\` there writes one)`;
   return { file, bytes, names, note };
 }
 
@@ -428,7 +429,7 @@ function profileSection(threads: number, out: string): string {
     const parts = [
       `## ${threads} thread${threads > 1 ? 's' : ''}`,
       '',
-      `\`${command}\` (1 warm-up + 5 timed steps): ${describe(m)} under the profiler; kernels.wasm ${fingerprint(kernels.bytes)}; ${kernels.note}.`,
+      `\`${command}\` (1 warm-up + 5 timed steps): ${describe(m)} under the profiler; kernels ${fingerprint(kernels.bytes)}; ${kernels.note}.`,
     ];
     files.forEach((f, i) => {
       const profile = JSON.parse(readFileSync(join(dir, f), 'utf8'));
@@ -624,7 +625,7 @@ async function measureAll(
     console.log(
       builds.length > 1
         ? `\nnote: the kernels were rebuilt during the run: funt's figures come from ${builds.length} builds (${pairs.map((p) => `${p.model} ${p.mode} ${p.threads}t: ${p.funt.kernels}`).join(', ')})`
-        : `\nkernels: packages/tensor/build/kernels.wasm ${builds[0]}`,
+        : `\nkernels (build, fingerprint): ${builds[0]}`,
     );
   }
   if (parts.has('epoch')) {

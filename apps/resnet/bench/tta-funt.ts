@@ -24,6 +24,8 @@ import { train } from '../src/commands/train.js';
 import { frameSet } from '../src/data/frame.js';
 import type { PreparedData } from '../src/data/load.js';
 import { QUICKSTART_RECIPE, trainOptions } from '../src/training/recipes.js';
+// Relaxed SIMD on, as funt-resnet turns it on, before the kernels load.
+import './kernel-build.js';
 import { peakRss } from './measure.js';
 import { MNIST60K } from './mnist60k.js';
 import type { TtaConfig, TtaRecord } from './tta-record.js';

@@ -2,10 +2,18 @@
 /**
  * funt-resnet: the command-line entry point. Command modules load lazily, so that `--help` and
  * bad flags answer at once.
+ *
+ * Relaxed SIMD is turned on first, before any kernel is compiled, so that the wasm backend loads
+ * its relaxed-SIMD build (fused multiply-add) on Node 20 too, where V8 keeps the feature behind
+ * --experimental-wasm-relaxed-simd; newer Node ships it on. FUNT_KERNELS=simd picks the
+ * baseline build instead.
  */
+import { enableRelaxedSimd } from '@funt/tensor';
 import { type ProgramHandlers, runProgram } from './cli/program.js';
 import { InterruptedError } from './errors.js';
 import { loadNativeBackend } from './native-backend.js';
+
+enableRelaxedSimd();
 
 const handlers: ProgramHandlers = {
   async train(o) {

@@ -8,7 +8,7 @@
  */
 
 import { reluScalar, reluVec } from './relu';
-import { at, hsum, sumRun } from './util';
+import { at, hsum, madd, sumRun } from './util';
 
 /** Σ x over channel c. */
 @inline function channelSum(x: usize, N: i32, C: i32, S: i32, c: i32): f64 {
@@ -27,7 +27,7 @@ import { at, hsum, sumRun } from './util';
     let i = 0;
     for (; i + 4 <= S; i += 4) {
       const d = f32x4.sub(v128.load(at(row, i)), mv);
-      v = f32x4.add(v, f32x4.mul(d, d));
+      v = madd(d, d, v);
     }
     let s = hsum(v);
     for (; i < S; i++) {
@@ -76,7 +76,7 @@ import { at, hsum, sumRun } from './util';
     const mr = at(mask, off);
     let i = 0;
     for (; i + 4 <= S; i += 4) {
-      const v = f32x4.add(f32x4.mul(f32x4.sub(maskedVec(xr, mr, i, masked), m), a), b);
+      const v = madd(f32x4.sub(maskedVec(xr, mr, i, masked), m), a, b);
       v128.store(at(yr, i), reluVec(v, relu));
     }
     for (; i < S; i++) {
@@ -191,7 +191,7 @@ export function batchNormBackward(
       const g = maskedVec(gr, yr, i, masked);
       if (stash) v128.store(at(sr, i), g);
       vg = f32x4.add(vg, g);
-      vgx = f32x4.add(vgx, f32x4.mul(g, f32x4.sub(v128.load(at(xr, i)), mv)));
+      vgx = madd(g, f32x4.sub(v128.load(at(xr, i)), mv), vgx);
     }
     let sg = hsum(vg);
     let sgx = hsum(vgx);

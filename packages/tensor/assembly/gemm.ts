@@ -22,7 +22,7 @@
  * a full MR×NR tile and only the write-back looks at the edge.
  */
 
-import { align64, roundUp, transpose4x4Store } from './util';
+import { align64, madd, roundUp, transpose4x4Store } from './util';
 
 /** Micro-tile height (rows of C) and width (columns of C, two f32x4 vectors). */
 export const MR: i32 = 4;
@@ -205,7 +205,8 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
  * The MR×NR micro-kernel: acc = Σ_k a_k ⊗ b_k over kc steps, then the write-back
  * c = alpha·acc + beta·c + bias[row] (c is not read when beta = 0). The eight accumulators are
  * locals (registers); each step loads two B vectors and four broadcast A values and does
- * 8 multiplies + 8 adds. Edge tiles (mr < MR or nr < NR) go through `tmp` (MR·NR floats).
+ * 8 multiply-adds (`madd`: fused in the relaxed-SIMD build). Edge tiles (mr < MR or nr < NR) go
+ * through `tmp` (MR·NR floats).
  *
  * Where step k of the operands is, fixed at compile time per variant:
  *   packed A    a + k·A_STEP holds the MR values of step k, as splats
@@ -237,17 +238,17 @@ export function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize
     const b1 = v128.load(bk, 16);
     const s: usize = indirectA ? <usize>load<i32>(steps + (<usize>k << 2)) : 0;
     let av = indirectA ? v128.load32_splat(r0 + s) : v128.load(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = indirectA ? v128.load32_splat(r1 + s) : v128.load(a, 16);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = indirectA ? v128.load32_splat(r2 + s) : v128.load(a, 32);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = indirectA ? v128.load32_splat(r3 + s) : v128.load(a, 48);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     if (!indirectA) a += A_STEP;
     if (!indirectB) b += NR << 2;
   }

@@ -5,6 +5,17 @@
   return p + (<usize>i << 2);
 }
 
+/**
+ * a·b + c lane by lane. In the relaxed-SIMD build (scripts/build-wasm.mjs) this is
+ * `f32x4.relaxed_madd`, which an engine on a CPU with FMA (x86 FMA3, every ARM64) runs as one
+ * fused multiply-add, rounded once; elsewhere, and in the baseline build, a multiply then an add,
+ * rounded twice. The two builds may therefore differ in the last bits; each is deterministic.
+ */
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 /** Sum of the four lanes. */
 @inline export function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);

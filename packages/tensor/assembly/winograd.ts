@@ -33,7 +33,7 @@ import { ConvShape, transposedOf } from './conv-shape';
 import { MR, NR, depthBlock, packedABytes, packedAOffset, tile } from './gemm';
 import { splitImage, splitLineFloats } from './phase-split';
 import { epilogueScalar, epilogueVec } from './relu';
-import { align64, at, hsum, roundUp } from './util';
+import { align64, at, hsum, madd, roundUp } from './util';
 
 /** Tiles per vector: one per lane. */
 const QUAD: i32 = 4;
@@ -960,14 +960,14 @@ function filterChunks2x1(g: ConvShape, x: usize, dy: usize, partials: usize, k0:
           const y1 = v128.load(pb, 16);
           const y2 = v128.load(pb, 32);
           const y3 = v128.load(pb, 48);
-          s00 = f32x4.add(s00, f32x4.mul(x0, y0));
-          s01 = f32x4.add(s01, f32x4.mul(x0, y1));
-          s02 = f32x4.add(s02, f32x4.mul(x0, y2));
-          s03 = f32x4.add(s03, f32x4.mul(x0, y3));
-          s10 = f32x4.add(s10, f32x4.mul(x1, y0));
-          s11 = f32x4.add(s11, f32x4.mul(x1, y1));
-          s12 = f32x4.add(s12, f32x4.mul(x1, y2));
-          s13 = f32x4.add(s13, f32x4.mul(x1, y3));
+          s00 = madd(x0, y0, s00);
+          s01 = madd(x0, y1, s01);
+          s02 = madd(x0, y2, s02);
+          s03 = madd(x0, y3, s03);
+          s10 = madd(x1, y0, s10);
+          s11 = madd(x1, y1, s11);
+          s12 = madd(x1, y2, s12);
+          s13 = madd(x1, y3, s13);
           pa += DOT_O * 16;
           pb += DOT_C * 16;
         }

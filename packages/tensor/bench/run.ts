@@ -10,7 +10,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { backendByName, setThreads, threadsReady } from '@funt/tensor';
+import { backendByName, enableRelaxedSimd, kernelBuild, setThreads, threadsReady } from '@funt/tensor';
 import { type BenchCase, CONV_PASSES, convCase, RESNET20_CONVS, sgemmCase } from './cases.js';
 import { type TimingOptions, time } from './timing.js';
 
@@ -109,10 +109,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // As funt-resnet does: relaxed SIMD on (a V8 flag on Node 20); FUNT_KERNELS=simd measures the baseline build.
+  enableRelaxedSimd();
   const cpu = cpus();
   console.log(
     `@funt/tensor benchmark${values.quick ? ' (--quick)' : ''}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${new Date().toISOString()}`,
   );
+  console.log(`wasm kernels: the ${kernelBuild()} build (FUNT_KERNELS picks one)`);
   console.log('GFLOPS = flops / median wall-clock time per call; "best" is the fastest run; "median over');
   console.log('CPU time" (CPU time of all threads) leaves out the time other processes held the 2 shared cores.');
   console.log(

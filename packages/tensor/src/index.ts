@@ -16,4 +16,5 @@ installPlatform(nodePlatform);
 
 export { writeFileAtomic } from './io/atomic-write.js';
 export { loadSafetensors, saveSafetensors } from './io/safetensors-file.js';
+export { enableRelaxedSimd } from './platform/relaxed-simd-flag.js';
 export * from './universal.js';

@@ -23,6 +23,8 @@ export type {
   UnaryOp,
 } from './backend.js';
 export { type WasmMemoryStats, wasmMemoryStats } from './backends/wasm/index.js';
+export { type KernelBuildName, relaxedSimdSupported } from './backends/wasm/kernel-builds.js';
+export { kernelBuild } from './backends/wasm/kernels.js';
 export { ready } from './backends/wasm/ready.js';
 export { getThreads, setThreads, threadLimit, threadsReady } from './backends/wasm/threads/settings.js';
 export * from './creation.js';

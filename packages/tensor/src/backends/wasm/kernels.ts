@@ -1,13 +1,13 @@
 import { HeapAllocator } from '../../memory.js';
 import { platform } from '../../platform/platform.js';
 import { type WasmMemory, type WasmModule, WebAssemblyApi } from '../../webassembly-api.js';
-import { chooseKernelBuild } from './kernel-builds.js';
+import { chooseKernelBuild, type KernelBuildName } from './kernel-builds.js';
 import { createKernelMemory, type KernelMemory } from './kernel-memory.js';
 import { type DataSegment, passiveData } from './segments.js';
 import { unsharedMemoryImport } from './unshared-memory.js';
 
 /**
- * The compiled kernels (build/kernels.wasm, from assembly/ by `pnpm build`) and the one shared
+ * The compiled kernels (build/kernels*.wasm, from assembly/ by `pnpm build`) and the one shared
  * memory they run on. Every argument is a number: byte addresses (usize), sizes (i32), scalars
  * (f32) and flags (bool as 0/1). The signatures mirror assembly/*.ts.
  */
@@ -224,6 +224,8 @@ export interface WasmRuntime {
   readonly module: WasmModule;
   /** False where the engine refused shared memory (kernel-memory.ts): then there are no worker threads. */
   readonly shared: boolean;
+  /** Which build of the kernels is loaded (kernel-builds.ts). */
+  readonly build: KernelBuildName;
 }
 
 let runtime: WasmRuntime | null = null;
@@ -246,7 +248,7 @@ export function wasmRuntime(): WasmRuntime {
     }
     const kernelMemory = createKernelMemory();
     const { binary, segments } = prepareBinary(bytes, kernelMemory.shared);
-    runtime = instantiateKernels(new WebAssemblyApi.Module(binary), segments, kernelMemory);
+    runtime = instantiateKernels(new WebAssemblyApi.Module(binary), segments, kernelMemory, build.name);
   }
   return runtime;
 }
@@ -263,7 +265,7 @@ export function loadWasmRuntime(): Promise<WasmRuntime> {
     const kernelMemory = createKernelMemory();
     const { binary, segments } = prepareBinary(bytes, kernelMemory.shared);
     const module = await WebAssemblyApi.compile(binary);
-    runtime ??= instantiateKernels(module, segments, kernelMemory);
+    runtime ??= instantiateKernels(module, segments, kernelMemory, build.name);
     return runtime;
   })();
   loading.catch(() => {
@@ -291,6 +293,7 @@ export function instantiateKernels(
   module: WasmModule,
   segments: readonly DataSegment[],
   { memory, shared }: KernelMemory,
+  build: KernelBuildName,
 ): WasmRuntime {
   const bytes = new Uint8Array(memory.buffer);
   for (const s of segments) bytes.set(s.bytes, s.offset);
@@ -298,5 +301,14 @@ export function instantiateKernels(
   const instance = new WebAssemblyApi.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   const heap = new HeapAllocator(memory, kernels.heapBase() >>> 0);
-  return { kernels, memory, heap, module, shared };
+  return { kernels, memory, heap, module, shared, build };
+}
+
+/**
+ * Which build of the kernels the wasm backend runs, or, before they load, will load:
+ * 'relaxed-simd' where the engine has relaxed SIMD (fused multiply-add), else 'simd'.
+ * FUNT_KERNELS (Node) forces one.
+ */
+export function kernelBuild(): KernelBuildName {
+  return runtime?.build ?? chooseKernelBuild().name;
 }

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WebAssemblyApi } from '../../webassembly-api.js';
-import { KERNEL_BUILDS } from './kernel-builds.js';
+import { chooseKernelBuild } from './kernel-builds.js';
 import type { Kernels } from './kernels.js';
 import { passiveData } from './segments.js';
 
-const kernelsBinary = () => new Uint8Array(readFileSync(fileURLToPath(KERNEL_BUILDS[0].url)));
+const kernelsBinary = () => new Uint8Array(readFileSync(fileURLToPath(chooseKernelBuild().url)));
 
 /** A minimal module: one imported shared memory, then `sections` (id, payload bytes). */
 function moduleWith(sections: [number, number[]][]): Uint8Array {

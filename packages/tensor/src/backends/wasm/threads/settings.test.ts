@@ -10,11 +10,15 @@ import { currentPool, getThreads, POOL_KERNELS, setThreads, threadPool, threadsR
 const threadsBefore = getThreads();
 const distIndex = fileURLToPath(new URL('../../../../dist/index.js', import.meta.url));
 
-/** Runs a short ES module in a child Node process (importing the built package) and returns it. */
+/**
+ * Runs a short ES module in a child Node process (importing the built package) and returns it.
+ * The child loads its default build of the kernels (FUNT_KERNELS unset): it does not turn on
+ * relaxed SIMD as this process's setup file does.
+ */
 function child(code: string, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
     encoding: 'utf8',
-    env: { ...process.env, FUNT_THREADS: '', ...env },
+    env: { ...process.env, FUNT_THREADS: '', FUNT_KERNELS: '', ...env },
     timeout: 60_000,
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
