@@ -147,6 +147,19 @@ describe('command line', () => {
     expect(h.out().replace(/\s+/g, ' ')).toMatch(/--split <how> .*'random', the seed's split, .*optimistic/);
   });
 
+  it('--init-from with --freeze of stem and stages; --freeze alone or with --resume is refused', async () => {
+    const h = harness();
+    expect(await h.run(['train', '--init-from', '.', '--freeze', 'stem, stage1'])).toBe(0);
+    expect(h.calls[0].args[0]).toMatchObject({ initFrom: '.', freeze: ['stem', 'stage1'] });
+    expect(await h.run(['train', '--freeze', 'stem'])).toBe(2);
+    expect(h.err()).toMatch(/--freeze needs --init-from <model>/);
+    expect(await h.run(['train', '--init-from', '.', '--resume', '--out', '.'])).toBe(2);
+    expect(h.err()).toMatch(/--init-from starts a new run; --resume continues one/);
+    expect(await h.run(['train', '--init-from', '.', '--freeze', 'head'])).toBe(2);
+    expect(h.err()).toMatch(/expected one of stem, stage1, stage2, stage3, got 'head'/);
+    expect(h.calls).toHaveLength(1);
+  });
+
   it('predict: images or folders, --model, --top, --json', async () => {
     const h = harness();
     expect(await h.run(['predict', '--model', '.', 'a.png', 'digits/'])).toBe(0);

@@ -10,12 +10,13 @@ import { InterruptedError, UsageError } from '../errors.js';
 import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../figures/make.js';
 import { consoleLog, type Log } from '../log.js';
 import { depthOf, type ResnetArchitecture, resnet } from '../model/resnet.js';
-import { saveModel } from '../model/saved-model-file.js';
+import { loadModel, saveModel } from '../model/saved-model-file.js';
 import { writeReport } from '../report/build.js';
 import { LiveReport } from '../report/live.js';
 import { checkResume, prepareRunFolder } from '../run/reuse.js';
 import { createRunFolder, type EvalResults, RUN_FILES, stamp, toResults, writeJson } from '../run/run-folder.js';
 import { lockRunFolder } from '../run/run-lock.js';
+import { freeze, initFrom } from '../training/init-from.js';
 import type { TrainOptions } from '../training/recipes.js';
 import { scheduleToString, toSolverSchedule } from '../training/schedule.js';
 import { updateRule } from '../training/update-rule.js';
@@ -65,6 +66,11 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     hiddenDims: o.hidden,
   };
   const model = resnet({ ...architecture, rng: new Rng(o.seed) });
+  if (o.initFrom) {
+    const saved = loadModel(o.initFrom);
+    initFrom(model, saved, '--init-from', log);
+    saved.model.dispose();
+  }
   const depth = depthOf({ n: o.n, hiddenDims: o.hidden });
   const label = `${o.skip ? 'ResNet' : 'plain'}-${depth}`;
   const name = ctx.name ?? (o.out ? basename(resolve(o.out)) : `${data.dataset}-${label.toLowerCase()}-${stamp()}`);
@@ -118,6 +124,8 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
       labelSmoothing: o.labelSmoothing,
       seed: o.seed,
       checkpointEvery: o.checkpointEvery,
+      initFrom: o.initFrom ? resolve(o.initFrom) : undefined,
+      freeze: o.freeze,
     },
     runtime: { backend, node: process.version, threads: getThreads() },
   };
@@ -140,7 +148,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   if (live) log(`report (rewritten after every epoch): ${reportPath}`);
   try {
     const solver = new Solver(
-      model,
+      o.freeze?.length ? freeze(model, o.freeze, o.n) : model,
       new ClassNLLCriterion(null, true, o.labelSmoothing),
       { xTrain, yTrain: data.train.labels, xVal, yVal: data.val.labels },
       {

@@ -1,5 +1,6 @@
 import type { AugmentOptions } from '../data/augment.js';
 import type { DataOptions } from '../data/prepare.js';
+import type { FreezablePart } from './init-from.js';
 import type { ScheduleSpec } from './schedule.js';
 import type { UpdateRuleOptions } from './update-rule.js';
 
@@ -34,6 +35,10 @@ export interface TrainOptions extends DataOptions, AugmentOptions, ModelOptions,
   overwrite?: boolean;
   /** On resume, accept a changed learning rate, momentum, weight decay or augmentation. */
   allowChanges?: boolean;
+  /** Start from this saved model's weights (a run folder or a model file) instead of a fresh initialisation. */
+  initFrom?: string;
+  /** Parts of the network whose parameters are not trained (with `initFrom`). */
+  freeze?: FreezablePart[];
   /** Build the HTML report at the end (default true). */
   report: boolean;
   /** Figures: how many validation images get saliency maps, whether to make fooling images. */

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { NOISE_KINDS } from '../../data/augment.js';
 import { checkData } from '../../data/load.js';
 import { UsageError } from '../../errors.js';
+import { FREEZABLE_PARTS, type FreezablePart } from '../../training/init-from.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../../training/recipes.js';
 import { SCHEDULE_FORMS, scheduleToString } from '../../training/schedule.js';
 import { UPDATE_RULES } from '../../training/update-rule.js';
@@ -13,6 +14,7 @@ import {
   nonNegativeInt,
   nonNegativeNumber,
   numberPair,
+  oneOf,
   positiveInt,
   positiveNumber,
   schedule,
@@ -21,6 +23,11 @@ import {
 
 // The defaults are TRAIN_DEFAULTS, so that `train` without flags is what the commands build on.
 const D = TRAIN_DEFAULTS;
+
+/** "stem,stage1" → the parts to freeze. */
+function partList(text: string): FreezablePart[] {
+  return text.split(',').map((p) => oneOf(FREEZABLE_PARTS)(p.trim()));
+}
 
 /** The network's flags (`train`, `summary`): depth, width, shortcuts, hidden layers. */
 export function modelFlags(cmd: Command): Command {
@@ -118,6 +125,15 @@ export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Comman
       nonNegativeInt,
       D.saliencyCount,
     )
+    .option(
+      '--init-from <model>',
+      'start from the weights of a run folder (its best model), a saved model or an imported PyTorch model (funt-resnet import); the classifier is replaced when the class count differs',
+    )
+    .option(
+      '--freeze <parts>',
+      `with --init-from: parts whose parameters are not trained, comma-separated: ${FREEZABLE_PARTS.join(', ')}`,
+      partList,
+    )
     .option('--no-fooling', 'skip the fooling images in the report')
     .option('--no-report', 'do not build the HTML report');
   progressFlag(cmd);
@@ -129,6 +145,11 @@ export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Comman
     if (o.resume) checkFolder('--out', o.out!);
     if (o.resume && o.overwrite) throw new UsageError('--resume and --overwrite exclude each other');
     if (o.allowChanges && !o.resume) throw new UsageError('--allow-changes needs --resume');
+    if (o.initFrom) checkFolder('--init-from', o.initFrom);
+    if (o.initFrom && o.resume)
+      throw new UsageError('--init-from starts a new run; --resume continues one: give one of them');
+    if (o.freeze && !o.initFrom)
+      throw new UsageError('--freeze needs --init-from <model> (freezing fresh weights trains nothing useful)');
     await run(o);
   });
 }
