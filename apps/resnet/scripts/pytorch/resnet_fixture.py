@@ -37,89 +37,20 @@ format (8-byte little-endian header length, JSON header, raw little-endian data)
 import argparse
 import json
 import os
-import struct
+import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# The network and the safetensors writer are the ones `funt-resnet export --format torch` ships.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'python'))
+from funt_resnet import BasicBlock, OptionAShortcut, ResNet, write_safetensors  # noqa: E402,F401
+
 
 # --------------------------------------------------------------------------------------------
-# The network (same structure as funt's resnet())
-
-class OptionAShortcut(nn.Module):
-    """Identity, or for a block that changes size: 2x2 average pooling with stride 2, then
-    zero channels appended after the existing ones (He et al.'s parameter-free option A)."""
-
-    def __init__(self, in_planes, out_planes, stride):
-        super().__init__()
-        self.in_planes, self.out_planes, self.stride = in_planes, out_planes, stride
-
-    def forward(self, x):
-        if self.stride != 1:
-            x = F.avg_pool2d(x, kernel_size=2, stride=2)
-        extra = self.out_planes - self.in_planes
-        if extra > 0:
-            # F.pad lists the last dimension first: (W left, W right, H top, H bottom, C front, C back).
-            x = F.pad(x, (0, 0, 0, 0, 0, extra))
-        return x
-
-
-class BasicBlock(nn.Module):
-    """conv3x3-BN-ReLU-conv3x3-BN, plus the shortcut, then ReLU."""
-
-    def __init__(self, in_planes, planes, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride=stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, stride=1, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.shortcut = OptionAShortcut(in_planes, planes, stride)
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return F.relu(out + self.shortcut(x))
-
-
-class ResNet(nn.Module):
-    """6n+2 layers: conv-BN-ReLU, three stages of n blocks (F, 2F, 4F filters; the first block
-    of stages 2 and 3 has stride 2), global average pooling, hidden Linear+ReLU layers,
-    Linear to the classes, LogSoftMax."""
-
-    def __init__(self, n, filters, input_shape, classes, hidden_dims=()):
-        super().__init__()
-        channels, height, width = input_shape
-        self.conv1 = nn.Conv2d(channels, filters, 3, stride=1, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(filters)
-        stages = []
-        in_planes = filters
-        for s, planes in enumerate([filters, 2 * filters, 4 * filters]):
-            blocks = []
-            for b in range(n):
-                stride = 2 if (s > 0 and b == 0) else 1
-                blocks.append(BasicBlock(in_planes, planes, stride))
-                in_planes = planes
-            stages.append(nn.Sequential(*blocks))
-        self.layer1, self.layer2, self.layer3 = stages
-        self.pool_size = (height // 4, width // 4)
-        hidden = []
-        features = in_planes
-        for h in hidden_dims:
-            hidden += [nn.Linear(features, h), nn.ReLU()]
-            features = h
-        self.hidden = nn.Sequential(*hidden)
-        self.fc = nn.Linear(features, classes)
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.layer3(self.layer2(self.layer1(out)))
-        out = F.avg_pool2d(out, self.pool_size)
-        out = self.hidden(torch.flatten(out, 1))
-        self.last_logits = self.fc(out)
-        return F.log_softmax(self.last_logits, dim=1)
-
+# Random weights and batch-norm statistics
 
 def randomise(model, gen):
     """He-normal conv weights, PyTorch-default Linear weights, and batch-norm affine
@@ -164,38 +95,11 @@ def round_to_float32(model):
 
 
 # --------------------------------------------------------------------------------------------
-# safetensors writer (published format)
-
-DTYPES = {np.dtype('<f4'): 'F32', np.dtype('<f8'): 'F64', np.dtype('<i8'): 'I64'}
-
-
-def write_safetensors(path, tensors, metadata):
-    header = {'__metadata__': metadata}
-    chunks = []
-    offset = 0
-    for name, array in tensors.items():
-        array = np.ascontiguousarray(array)
-        array = array.astype(array.dtype.newbyteorder('<'), copy=False)
-        raw = array.tobytes()
-        header[name] = {'dtype': DTYPES[array.dtype], 'shape': list(array.shape), 'data_offsets': [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(',', ':')).encode('utf-8')
-    text += b' ' * (-(8 + len(text)) % 8)  # the data section starts 8-byte aligned
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for raw in chunks:
-            f.write(raw)
-    return os.path.getsize(path)
-
+# Fixtures
 
 def f32(t):
     return t.detach().cpu().to(torch.float32).numpy()
 
-
-# --------------------------------------------------------------------------------------------
-# Fixtures
 
 def crosscheck_fixture(path, seed, batch):
     config = dict(n=3, filters=16, inputShape=[3, 32, 32], classes=10, hiddenDims=[])

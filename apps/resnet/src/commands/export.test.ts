@@ -93,7 +93,7 @@ describe('export --format onnx', () => {
       UsageError,
     );
     expect(() => exportCommand({ model: path, format: 'tflite' } as unknown as ExportCommandOptions, () => {})).toThrow(
-      '--format tflite is not supported (supported: onnx)',
+      '--format tflite is not supported (supported: onnx, torch)',
     );
     expect(() =>
       exportCommand({ model: path, format: 'onnx', out: join(scratch, 'no', 'such.onnx') }, () => {}),

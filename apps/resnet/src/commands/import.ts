@@ -38,7 +38,13 @@ export interface ImportCommandOptions {
 export function importCommand(o: ImportCommandOptions, log: Log = consoleLog): string {
   if (!existsSync(o.weights)) throw new UsageError(`${o.weights} does not exist`);
   if (!existsSync(dirname(o.out))) throw new UsageError(`--out ${o.out}: folder ${dirname(o.out)} does not exist`);
-  const { model, architecture, skipped } = importTorchSafetensors(o.weights, { inputSize: o.inputSize, skip: o.skip });
+  const { model, architecture, skipped, exported } = importTorchSafetensors(o.weights, {
+    inputSize: o.inputSize,
+    // Only --no-skip says anything (the CLI's skip is true without it); else the export's record.
+    skip: o.skip === false ? false : undefined,
+  });
+  // A file funt exported carries its class names and preprocessing; flags still win.
+  const was = exported?.description;
   try {
     const channels = architecture.inputShape[0];
     const perChannel = (flag: string, values: number[] | undefined, fallback: number) => {
@@ -50,18 +56,25 @@ export function importCommand(o: ImportCommandOptions, log: Log = consoleLog): s
       }
       return Float32Array.from(v);
     };
-    const classNames = o.classNames ?? Array.from({ length: architecture.classes }, (_, i) => String(i));
+    const classNames =
+      o.classNames ?? was?.classNames ?? Array.from({ length: architecture.classes }, (_, i) => String(i));
     if (classNames.length !== architecture.classes) {
       throw new UsageError(
         `--class-names lists ${classNames.length} names but the model has ${architecture.classes} classes`,
       );
     }
     const standardization = {
-      scale: o.scale ?? 1 / 255,
-      mean: perChannel('--mean', o.mean, 0),
-      std: perChannel('--std', o.std, 1),
+      scale: o.scale ?? exported?.preprocess?.scale ?? 1 / 255,
+      mean: perChannel('--mean', o.mean ?? exported?.preprocess?.mean, 0),
+      std: perChannel('--std', o.std ?? exported?.preprocess?.std, 1),
     };
-    saveModel(o.out, model, { architecture, classNames, dataset: o.dataset ?? 'imported' }, standardization);
+    const description = {
+      architecture,
+      classNames,
+      dataset: o.dataset ?? was?.dataset ?? 'imported',
+      image: was?.image,
+    };
+    saveModel(o.out, model, description, standardization);
     const [c, h, w] = architecture.inputShape;
     log(
       `imported ${o.weights}: ResNet-${6 * architecture.n + 2} (n = ${architecture.n}, ${architecture.filters} filters, ${c}×${h}×${w} inputs, ${architecture.classes} classes${architecture.hiddenDims.length ? `, hidden ${architecture.hiddenDims.join(',')}` : ''}), ${model.parameterCount().toLocaleString('en-US')} parameters`,

@@ -12,6 +12,7 @@ import type { Sequential } from '@funt/layers';
 import { getDefaultDType, loadSafetensors, Rng, type Tensor } from '@funt/tensor';
 import { refuseNonFinite } from '../model/finite.js';
 import { type ResnetArchitecture, resnet } from '../model/resnet.js';
+import type { ModelDescription } from '../model/saved-model.js';
 import { TORCH_BATCH_COUNTER, torchStateToFunt } from './torch-names.js';
 
 interface TorchImportOptions {
@@ -26,6 +27,29 @@ interface TorchImport {
   architecture: ResnetArchitecture;
   /** File entries not loaded: PyTorch's int64 batch-norm counters. */
   skipped: string[];
+  /** What `funt-resnet export --format torch` stored with the weights (absent in a plain PyTorch file). */
+  exported?: TorchExportMetadata;
+}
+
+/** The metadata of a funt export to PyTorch, which PyTorch's `funt_resnet.save` keeps. */
+interface TorchExportMetadata {
+  description: Partial<ModelDescription>;
+  preprocess?: { scale: number; mean: number[]; std: number[] };
+}
+
+/** The funt description and preprocessing a file carries, if it came from a funt export. */
+function exportMetadata(metadata: Record<string, string>, path: string): TorchExportMetadata | undefined {
+  const description = metadata['funt.resnet'];
+  if (description === undefined) return undefined;
+  try {
+    const preprocess = metadata['funt.preprocess'];
+    return {
+      description: JSON.parse(description) as Partial<ModelDescription>,
+      preprocess: preprocess === undefined ? undefined : JSON.parse(preprocess),
+    };
+  } catch (e) {
+    throw new Error(`${path}: metadata 'funt.resnet' or 'funt.preprocess' is not valid JSON (${(e as Error).message})`);
+  }
 }
 
 function need(state: Record<string, Tensor>, name: string, source: string): Tensor {
@@ -76,7 +100,7 @@ export function inferArchitecture(
 
 /** Loads a PyTorch ResNet's safetensors weights into a new funt ResNet (evaluation mode). */
 export function importTorchSafetensors(path: string, options: TorchImportOptions = {}): TorchImport {
-  const { tensors, skipped } = loadSafetensors(path, { skipUnsupported: true, dtype: getDefaultDType() });
+  const { tensors, skipped, metadata } = loadSafetensors(path, { skipUnsupported: true, dtype: getDefaultDType() });
   try {
     const unreadable = skipped.filter((k) => !k.endsWith(`.${TORCH_BATCH_COUNTER}`));
     if (unreadable.length > 0) {
@@ -85,7 +109,16 @@ export function importTorchSafetensors(path: string, options: TorchImportOptions
       );
     }
     refuseNonFinite(tensors, path);
-    const architecture = inferArchitecture(tensors, options, path);
+    const exported = exportMetadata(metadata, path);
+    const was = exported?.description.architecture;
+    const architecture = inferArchitecture(
+      tensors,
+      {
+        inputSize: options.inputSize ?? (was ? [was.inputShape[1], was.inputShape[2]] : undefined),
+        skip: options.skip ?? was?.skip,
+      },
+      path,
+    );
     const model = resnet({ ...architecture, rng: new Rng(0) });
     try {
       model.loadStateDict(torchStateToFunt(model, architecture, tensors));
@@ -94,7 +127,7 @@ export function importTorchSafetensors(path: string, options: TorchImportOptions
       throw new Error(`${path}: ${(e as Error).message}`);
     }
     model.evaluate();
-    return { model, architecture, skipped };
+    return { model, architecture, skipped, exported };
   } finally {
     for (const t of Object.values(tensors)) t.dispose();
   }

@@ -9,10 +9,12 @@ describe('funt-resnet export / import flags', () => {
       await h.run(['export', '--model', 'm.safetensors', '--format', 'onnx', '--out', 'm.onnx', '--batch-size', '16']),
     ).toBe(0);
     expect(await h.run(['export', '--model', 'runs/a', '--fold-batch-norms'])).toBe(0);
+    expect(await h.run(['export', '--model', 'runs/a', '--format', 'torch'])).toBe(0);
     expect(h.calls.map((c) => [c.name, c.args[0]])).toEqual([
       ['exportModel', { model: 'runs/a', format: 'onnx' }],
       ['exportModel', { model: 'm.safetensors', format: 'onnx', out: 'm.onnx', batchSize: 16 }],
       ['exportModel', { model: 'runs/a', format: 'onnx', foldBatchNorms: true }],
+      ['exportModel', { model: 'runs/a', format: 'torch' }],
     ]);
   });
 
@@ -20,7 +22,7 @@ describe('funt-resnet export / import flags', () => {
     const h = harness();
     expect(await h.run(['export', '--model', 'm', '--format', 'tflite'])).toBe(2);
     expect(h.err()).toMatch(
-      /^funt-resnet export: option '--format <name>' argument 'tflite' is invalid\. Allowed choices are onnx\./,
+      /^funt-resnet export: option '--format <name>' argument 'tflite' is invalid\. Allowed choices are onnx, torch\./,
     );
     expect(await h.run(['export'])).toBe(2);
     expect(h.err()).toMatch(/required option '--model <path>' not specified/);
@@ -66,7 +68,8 @@ describe('funt-resnet export / import flags', () => {
       ],
     });
     expect(await h.run(['import', 'w.safetensors', '--out', 'm.safetensors'])).toBe(0);
-    expect(h.calls[1].args[1]).toEqual({ out: 'm.safetensors', inputSize: [32, 32], skip: true, scale: 1 / 255 });
+    // No defaults here: the command takes them from a funt export's metadata, else 32×32 and 1/255.
+    expect(h.calls[1].args[1]).toEqual({ out: 'm.safetensors', skip: true });
   });
 
   it('import: bad values name the flag', async () => {

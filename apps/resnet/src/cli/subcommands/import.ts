@@ -20,18 +20,28 @@ export function importSubcommand(
       ),
     )
     .addOption(
-      new Option('--input-size <h,w>', 'input height and width (not recorded in the weights)')
-        .argParser(imageSize)
-        .default([32, 32], '32,32'),
+      new Option(
+        '--input-size <h,w>',
+        'input height and width (default: as recorded by funt-resnet export --format torch, else 32,32)',
+      ).argParser(imageSize),
     )
     .option('--no-skip', 'the network was trained without shortcuts (the plain net)')
     .addOption(
-      new Option('--scale <x>', "pixel scale of PyTorch's preprocessing: input = (pixels·scale − mean) / std")
-        .argParser(positiveNumber)
-        .default(1 / 255, '1/255'),
+      new Option(
+        '--scale <x>',
+        "pixel scale of PyTorch's preprocessing: input = (pixels·scale − mean) / std (default: as recorded by a funt export, else 1/255)",
+      ).argParser(positiveNumber),
     )
-    .option('--mean <values>', 'mean per channel (or one for all), after scaling', numberList)
-    .option('--std <values>', 'std per channel (or one for all), after scaling', numberList)
-    .option('--class-names <names>', 'comma-separated class names (default: 0, 1, ...)', nameList);
+    .option(
+      '--mean <values>',
+      'mean per channel (or one for all), after scaling (default: as exported, else 0)',
+      numberList,
+    )
+    .option(
+      '--std <values>',
+      'std per channel (or one for all), after scaling (default: as exported, else 1)',
+      numberList,
+    )
+    .option('--class-names <names>', 'comma-separated class names (default: as exported, else 0, 1, ...)', nameList);
   return act(cmd, (weights: string, o: Omit<ImportCommandOptions, 'weights'>) => run(weights, o));
 }
