@@ -16,12 +16,16 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setThreads, threadsReady } from '@funt/tensor';
+import { enableRelaxedSimd, setThreads, threadsReady } from '@funt/tensor';
 import { build } from 'vite';
 import { BATCH, median, type Pass, resnet20Step, timeSteps } from '../src/benchmark/step.js';
 import { chromiumMissingReason, withChromium } from '../src/testing/chromium.js';
 import { serveBuilt } from '../src/testing/servers.js';
 import type { BenchPage, TimingReply, TimingRequest } from './page/protocol.js';
+
+// Node's side runs the build funt-resnet runs (relaxed SIMD, behind a V8 flag on Node 20), as
+// Chromium does, so the two columns time the same kernels.
+enableRelaxedSimd();
 
 /** apps/playground: this file runs as bench/dist/bench/run.js. */
 const app = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
