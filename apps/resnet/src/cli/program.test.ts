@@ -147,6 +147,12 @@ describe('command line', () => {
     expect(h.out().replace(/\s+/g, ' ')).toMatch(/--split <how> .*'random', the seed's split, .*optimistic/);
   });
 
+  it('experiment --overwrite is passed on (each run then replaces its own folder)', async () => {
+    const h = harness();
+    expect(await h.run(['experiment', 'augment', '--dataset', 'synthetic', '--overwrite'])).toBe(0);
+    expect(h.calls[0].args[1]).toMatchObject({ overwrite: true, scale: 'small' });
+  });
+
   it('--init-from with --freeze of stem and stages; --freeze alone or with --resume is refused', async () => {
     const h = harness();
     expect(await h.run(['train', '--init-from', '.', '--freeze', 'stem, stage1'])).toBe(0);

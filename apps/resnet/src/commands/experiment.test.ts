@@ -79,6 +79,17 @@ describe("the seed's experiments", () => {
     ]);
   });
 
+  it('--overwrite reaches every run (a reused experiment folder is refused without it)', async () => {
+    expect(await compared('augment', (o) => o.overwrite ?? false)).toEqual([
+      ['augmented', false],
+      ['not-augmented', false],
+    ]);
+    expect(await compared('augment', (o) => o.overwrite, { ...user, overwrite: true })).toEqual([
+      ['augmented', true],
+      ['not-augmented', true],
+    ]);
+  });
+
   it("full scale is the train defaults: the seed's CIFAR-10 recipe", async () => {
     const [run] = await experimentRuns('skip-vs-plain', { ...user, scale: 'full' }, '/tmp/exp');
     const o = run.options;

@@ -125,6 +125,8 @@ export interface ExperimentOptions extends DataOptions {
   /** Run every configuration once per seed (default: once, with `seed`). */
   seeds?: number[];
   out?: string;
+  /** Replace the runs an existing `out` holds (each run's `train --overwrite`); default: refuse them. */
+  overwrite?: boolean;
   threads?: number;
   backend?: string;
   progress?: 'bar' | 'lines' | 'none';

@@ -24,7 +24,8 @@ export function experimentSubcommand(run: (name: ExperimentName, o: ExperimentOp
     .option('--lr <x>', 'override the learning rate', positiveNumber)
     .option('--seed <k>', 'seed', nonNegativeInt, 0)
     .option('--seeds <list>', 'run every configuration once per seed, e.g. 1,2 (overrides --seed)', seedList)
-    .option('--out <dir>', 'experiment folder (default: runs/experiment-<name>-<time>)');
+    .option('--out <dir>', 'experiment folder (default: runs/experiment-<name>-<time>)')
+    .option('--overwrite', 'replace the runs an existing --out holds (default: refuse them, as train does)');
   progressFlag(cmd);
   return act(cmd, async (name: ExperimentName, o: ExperimentOptions) => {
     checkData(o);
