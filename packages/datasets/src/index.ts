@@ -11,6 +11,18 @@
 export { type CacheStatus, defaultCacheDir } from './cache.js';
 export { type DecodeOptions, decodeImageInto, type Rect } from './formats/decode-image.js';
 export { readTarEntries, type TarReadOptions } from './formats/tar.js';
+export {
+  encodeImageCacheHeader,
+  IMAGE_CACHE_MAGIC,
+  IMAGE_CACHE_VERSION,
+  type ImageCacheHeader,
+  type ReadAt,
+  readImageCacheHeader,
+  readImageCacheLabels,
+} from './image-cache/format.js';
+export { ImageCacheFile } from './image-cache/reader.js';
+export { type ImageCacheSource, openImageCacheSource, type SourceRecipe } from './image-cache/source.js';
+export { type ImageCacheLayout, ImageCacheWriter, writeImageCache } from './image-cache/writer.js';
 // Loaders (Node: they read files)
 export { CIFAR10_CLASSES, loadCifar10 } from './loaders/cifar10.js';
 export { loadEmbeddedMnist, loadEmbeddedMnistDigits } from './loaders/embedded-mnist.js';
