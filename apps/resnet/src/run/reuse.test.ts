@@ -1,11 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../errors.js';
 import { checkResume, prepareRunFolder } from './reuse.js';
-import { LOCK_FILE, lockRunFolder } from './run-lock.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'funt-reuse-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -16,35 +13,6 @@ function folder(files: Record<string, string> = {}): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
-
-describe('the lock of a run folder', () => {
-  it('lets one process in: another live owner is named, a dead one is taken over', async () => {
-    const dir = folder();
-    // A live process other than this one.
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
-    try {
-      writeFileSync(join(dir, LOCK_FILE), `${child.pid}\n`);
-      expect(() => lockRunFolder(dir)).toThrow(UsageError);
-      expect(() => lockRunFolder(dir)).toThrow(new RegExp(`is in use by process ${child.pid} \\(lock file`));
-    } finally {
-      child.kill();
-    }
-    // A process that has ended: its lock is stale.
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(join(dir, LOCK_FILE), `${gone.stdout}\n`);
-    const release = lockRunFolder(dir);
-    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
-    release();
-    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
-  });
-
-  it('takes over an empty or unreadable lock file (a write cut short)', () => {
-    const dir = folder({ [LOCK_FILE]: '' });
-    const release = lockRunFolder(dir);
-    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
-    release();
-  });
-});
 
 describe('reusing a run folder', () => {
   it('refuses a folder holding a run unless --resume or --overwrite, naming what it holds', () => {
