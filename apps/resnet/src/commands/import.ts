@@ -25,7 +25,7 @@ export interface ImportCommandOptions {
   /** The data set the model is for (eval, saliency and fool load it by default). */
   dataset?: string;
   inputSize?: [number, number];
-  /** false: the network was trained without shortcuts. */
+  /** false: the network was trained without shortcuts; true: with them. Absent: as a funt export recorded, else true. */
   skip?: boolean;
   /** PyTorch's preprocessing as funt's: input = (pixels·scale − mean) / std. Default: pixels/255, no mean, std 1. */
   scale?: number;
@@ -40,8 +40,7 @@ export function importCommand(o: ImportCommandOptions, log: Log = consoleLog): s
   if (!existsSync(dirname(o.out))) throw new UsageError(`--out ${o.out}: folder ${dirname(o.out)} does not exist`);
   const { model, architecture, skipped, exported } = importTorchSafetensors(o.weights, {
     inputSize: o.inputSize,
-    // Only --no-skip says anything (the CLI's skip is true without it); else the export's record.
-    skip: o.skip === false ? false : undefined,
+    skip: o.skip,
   });
   // A file funt exported carries its class names and preprocessing; flags still win.
   const was = exported?.description;

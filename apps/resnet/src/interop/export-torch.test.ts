@@ -139,7 +139,7 @@ describe('export --format torch', () => {
 
         // Back: the exported metadata brings the architecture (plain or not), classes and preprocessing.
         const back = importCommand(
-          { weights: join(dir, 'back.safetensors'), out: join(dir, 'back-funt.safetensors'), skip: true },
+          { weights: join(dir, 'back.safetensors'), out: join(dir, 'back-funt.safetensors') },
           () => {},
         );
         const reloaded = loadModel(back);

@@ -43,5 +43,9 @@ export function importSubcommand(
       numberList,
     )
     .option('--class-names <names>', 'comma-separated class names (default: as exported, else 0, 1, ...)', nameList);
-  return act(cmd, (weights: string, o: Omit<ImportCommandOptions, 'weights'>) => run(weights, o));
+  // commander sets skip to true unless --no-skip is given: true only means "not said", so the
+  // command falls back to what a funt export recorded.
+  return act(cmd, (weights: string, o: Omit<ImportCommandOptions, 'weights'>) =>
+    run(weights, { ...o, skip: o.skip === false ? false : undefined }),
+  );
 }
