@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "scratch.h"
 #include "thread_pool.h"
+#include "winograd.h"
 
 namespace funt {
 namespace {
@@ -249,6 +250,10 @@ void reduce_row(void* context, int o, int) {
 
 void conv2d_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias, const float* residual,
                     bool relu, float* y, int threads) {
+  if (winograd_forward_applies(g)) {
+    winograd_forward(g, x, w, bias, residual, relu, y, threads);
+    return;
+  }
   if (direct_forward_applies(g)) {
     direct_forward(g, x, w, bias, residual, relu, y, threads);
     return;
@@ -260,6 +265,10 @@ void conv2d_forward(const ConvGeometry& g, const float* x, const float* w, const
 }
 
 void conv2d_backward_data(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads) {
+  if (winograd_backward_data_applies(g)) {
+    winograd_backward_data(g, dy, w, dx, threads);
+    return;
+  }
   if (direct_backward_data_applies(g)) {
     direct_backward_data(g, dy, w, dx, threads);
     return;

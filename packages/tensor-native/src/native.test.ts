@@ -87,6 +87,32 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
     }
   });
 
+  it('spreads a non-finite input over its Winograd tiles, and only there (3 × 3 stride 1, 8 or more channels)', () => {
+    // One infinity at (row 5, column 6) of channel 3: with padding 1 it sits at (6, 7) of the
+    // padded input, inside the 6 × 6 input tile of output tile rows 4–7 and columns 4–7 only.
+    const x = random([1, 8, 12, 12], 12);
+    x.data[3 * 144 + 5 * 12 + 6] = Number.POSITIVE_INFINITY;
+    const w = random([2, 8, 3, 3], 13);
+    const y = Tensor.empty([1, 2, 12, 12], 'float32', native());
+    const yr = Tensor.empty([1, 2, 12, 12], 'float32', reference());
+    native().conv2d(x, w, null, y, p1);
+    reference().conv2d(copyTo(x, 'reference'), copyTo(w, 'reference'), null, yr, p1);
+    let spread = 0;
+    for (let i = 0; i < y.size; i++) {
+      const row = Math.floor(i / 12) % 12;
+      const col = i % 12;
+      const inTile = row >= 4 && row < 8 && col >= 4 && col < 8;
+      if (!Number.isFinite(yr.data[i] as number)) expect(Number.isFinite(y.data[i] as number)).toBe(false);
+      if (inTile) {
+        if (Number.isNaN(y.data[i] as number)) spread++;
+      } else {
+        expect(Math.abs((y.data[i] as number) - (yr.data[i] as number))).toBeLessThan(1e-4);
+      }
+    }
+    // Inf − Inf in the transforms: NaN over the whole tile of both output channels.
+    expect(spread).toBe(2 * 16);
+  });
+
   it('runs the direct kernels (rows of whole vectors) right, channel counts that 4 does not divide included', () => {
     const base = { N: 3, H: 6, kH: 3, kW: 3, sH: 1, sW: 1, pH: 1, pW: 1, bias: true, accumulate: false, seed: 3 };
     const cases: Case[] = [
@@ -118,10 +144,22 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
       native().conv2dBackwardFilter(x, r, dw, db, p1, true);
       return [y, dx, dw, db].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
     };
+    // 8 and more channels: the Winograd kernels, blocks of several images and partial tiles.
+    const runWinograd = () => {
+      const x = random([9, 12, 10, 13], 14);
+      const w = random([9, 12, 3, 3], 15);
+      const b = random([9], 16);
+      const r = random([9, 9, 10, 13], 17);
+      const y = Tensor.empty(r.shape, 'float32', native());
+      native().conv2d(x, w, b, y, p1, { residual: r, relu: true });
+      const dx = Tensor.empty(x.shape, 'float32', native());
+      native().conv2dBackwardData(r, w, dx, p1);
+      return [y, dx].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
+    };
     setThreads(1);
-    const one = run();
+    const one = [...run(), ...runWinograd()];
     setThreads(2);
-    const two = run();
+    const two = [...run(), ...runWinograd()];
     expect(two).toEqual(one);
   });
 

@@ -1,0 +1,17 @@
+// Winograd F(4x4, 3x3) convolutions of winograd_avx2.cc: the forward pass (with the bias +
+// residual + ReLU epilogue) and the backward-data pass of 3 x 3 stride-1 convolutions.
+#pragma once
+#include "conv.h"
+
+namespace funt {
+
+// 3 x 3, stride 1, "valid" output size, enough input channels for the transforms to pay.
+bool winograd_forward_applies(const ConvGeometry& g);
+// The same for the transposed convolution (its input channels are g.O), and pad <= 2.
+bool winograd_backward_data_applies(const ConvGeometry& g);
+
+void winograd_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                      const float* residual, bool relu, float* y, int threads);
+void winograd_backward_data(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads);
+
+}  // namespace funt
