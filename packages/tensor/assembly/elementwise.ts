@@ -45,6 +45,16 @@ export function copy(src: usize, dst: usize, n: i32): void {
   memory.copy(dst, src, <usize>n << 2);
 }
 
+/** 1 when the n 32-bit words at a and b are the same bits (NaN payloads and −0 included), else 0. */
+export function sameBits(a: usize, b: usize, n: i32): i32 {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    if (!i32x4.all_true(i32x4.eq(v128.load(at(a, i)), v128.load(at(b, i))))) return 0;
+  }
+  for (; i < n; i++) if (load<i32>(at(a, i)) != load<i32>(at(b, i))) return 0;
+  return 1;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Unary
 

@@ -24,8 +24,8 @@ function geometry(
 /**
  * The Winograd path for 3×3 stride-1 convolutions (forward, or backward = 1: the backward-data
  * pass as a transposed convolution): the weights are transformed once (split over output
- * channels), then the images are split over the threads. False when the kernels say it does
- * not apply.
+ * channels; kept for the next call with the same weights, winograd-weights.ts), then the images
+ * are split over the threads. False when the kernels say it does not apply.
  */
 function winograd(
   ctx: WasmContext,
@@ -33,20 +33,34 @@ function winograd(
   backward: 0 | 1,
   N: number,
   x: number,
+  weights: Tensor,
   w: number,
-  wShape: readonly number[],
   bias: number,
   y: number,
   epilogue: readonly [residual: number, relu: number],
   work: number,
 ): boolean {
   const k = ctx.kernels;
-  if (k.winogradTile(g, backward) === 0) return false;
-  const u = ctx.arena.take(k.winogradWeightsBytes(g, backward));
+  const m = k.winogradTile(g, backward);
+  if (m === 0) return false;
+  const uBytes = k.winogradWeightsBytes(g, backward);
   // Rows of U: the transformed convolution's output channels, in whole MR = 4 slivers.
-  const [O, C] = backward ? [wShape[1], wShape[0]] : [wShape[0], wShape[1]];
+  const [O, C] = backward ? [weights.shape[1], weights.shape[0]] : [weights.shape[0], weights.shape[1]];
   const rows = Math.ceil(O / 4) * 4;
-  parallelFor(k, ctx.arena, 'winogradWeights', [g, w, backward, u], rows, { work: elements(rows * C * 100), align: 4 });
+  const transform = (u: number): void =>
+    parallelFor(k, ctx.arena, 'winogradWeights', [g, w, backward, u], rows, {
+      work: elements(rows * C * 100),
+      align: 4,
+    });
+  const scratch = (): number => ctx.arena.take(uBytes);
+  // Weights outside wasm memory are copied into scratch for this call only: nothing to cache.
+  let u: number;
+  if (weights.ptr === w) {
+    u = ctx.winogradWeights.weights(weights, w, `${backward}/${m}/${O}x${C}`, uBytes, transform, scratch);
+  } else {
+    u = scratch();
+    transform(u);
+  }
   // About 2.25–4× fewer multiplies than the direct kernels.
   const split = { work: work / 3, scratchBytes: k.winogradScratchBytes(g, backward) };
   parallelFor(k, ctx.arena, 'conv2dWinograd', [g, backward, x, u, bias, y, ...epilogue], N, split);
@@ -105,7 +119,7 @@ export function conv2d(
     const g = geometry(io, x.shape, w.shape, y.shape, p);
     const work = macs(y.size * (w.size / w.shape[0]));
     const tail = [residual, relu] as const;
-    if (!winograd(ctx, g, 0, x.shape[0], io.in(x), io.in(w), w.shape, io.in(bias), out, tail, work)) {
+    if (!winograd(ctx, g, 0, x.shape[0], io.in(x), w, io.in(w), io.in(bias), out, tail, work)) {
       const split = { work, scratchBytes: k.conv2dScratchBytes(g) };
       parallelFor(k, ctx.arena, 'conv2d', [g, io.in(x), io.in(w), io.in(bias), out, ...tail], x.shape[0], split);
     }
@@ -124,7 +138,7 @@ export function conv2dBackwardData(ctx: WasmContext, dy: Tensor, w: Tensor, dx: 
     }
     const g = geometry(io, dx.shape, w.shape, dy.shape, p);
     const work = macs(dy.size * (w.size / w.shape[0]));
-    if (!winograd(ctx, g, 1, dx.shape[0], io.in(dy), io.in(w), w.shape, 0, out, [0, 0], work)) {
+    if (!winograd(ctx, g, 1, dx.shape[0], io.in(dy), w, io.in(w), 0, out, [0, 0], work)) {
       const split = { work, scratchBytes: k.conv2dBackwardDataScratchBytes(g) };
       parallelFor(k, ctx.arena, 'conv2dBackwardData', [g, io.in(dy), io.in(w), out], dx.shape[0], split);
     }

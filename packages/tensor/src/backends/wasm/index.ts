@@ -12,6 +12,7 @@ import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './po
 import { argmax, reduce } from './reduce.js';
 import { ScratchArena } from './scratch-arena.js';
 import { softmax, softmaxBackward } from './softmax.js';
+import { WinogradWeightCache } from './winograd-weights.js';
 
 let context: WasmContext | null = null;
 
@@ -22,6 +23,7 @@ function wasmContext(): WasmContext {
       runtime,
       kernels: runtime.kernels,
       arena: new ScratchArena(runtime.heap),
+      winogradWeights: new WinogradWeightCache(runtime.heap, runtime.kernels),
       reference: createReferenceBackend(),
     };
   }

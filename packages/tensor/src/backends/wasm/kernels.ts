@@ -125,6 +125,8 @@ export interface Kernels {
   ): void;
   fill(out: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
+  /** 1 when the n 32-bit words at a and b hold the same bits, else 0. */
+  sameBits(a: number, b: number, n: number): number;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, a: number, b: number, out: number, relu: number, n: number): void;
   /** `relu` may be omitted: a missing wasm argument arrives as 0. */

@@ -2,12 +2,15 @@ import type { Backend } from '../../backend.js';
 import type { Tensor } from '../../tensor.js';
 import type { Kernels, WasmRuntime } from './kernels.js';
 import type { ScratchArena } from './scratch-arena.js';
+import type { WinogradWeightCache } from './winograd-weights.js';
 
 /** What every kernel wrapper needs: the kernels, the memory, scratch, and the fallbacks. */
 export interface WasmContext {
   readonly runtime: WasmRuntime;
   readonly kernels: Kernels;
   readonly arena: ScratchArena;
+  /** The Winograd-transformed weights of convolutions called again with the same weights. */
+  readonly winogradWeights: WinogradWeightCache;
   /** The reference backend, for the rare data-movement kernels that are not worth wasm code. */
   readonly reference: Backend;
 }
