@@ -532,10 +532,23 @@ async function main(): Promise<void> {
     return;
   }
   if (values.markdown) {
-    const read = (name: string) => JSON.parse(readFileSync(join(repoDir, 'bench-results', name), 'utf8'));
-    console.log(
-      `\n${resnetMarkdown(read('resnet.json') as ResultRow[])}\n\n${tensorMarkdown(read('tensor.json') as TensorRow[])}`,
-    );
+    // Each table from its own results file; a missing or unreadable one is named, not fatal.
+    const read = (name: string, command: string): unknown[] | null => {
+      const path = join(repoDir, 'bench-results', name);
+      try {
+        const rows = JSON.parse(readFileSync(path, 'utf8'));
+        if (Array.isArray(rows)) return rows;
+        console.error(`bench: ${path} is not a list of rows; run ${command}`);
+      } catch (e) {
+        console.error(`bench: cannot read ${path} (${(e as Error).message}); run ${command}`);
+      }
+      return null;
+    };
+    const resnet = read('resnet.json', 'pnpm --filter @funt/resnet bench');
+    const tensor = read('tensor.json', 'pnpm --filter @funt/tensor bench');
+    if (resnet) console.log(`\n${resnetMarkdown(resnet as ResultRow[])}`);
+    if (tensor) console.log(`\n${tensorMarkdown(tensor as TensorRow[])}`);
+    if (!resnet || !tensor) process.exitCode = 1;
     return;
   }
   const torch: TorchStatus = values['no-pytorch']
