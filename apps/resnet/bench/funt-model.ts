@@ -7,7 +7,7 @@
  * FUNT_MEMORY_PLAN=off runs the model without its memory plan (every module keeps its own
  * buffers), for A/B measurements of peak memory.
  */
-import { manualSeed, type Sequential } from '@funt/layers';
+import type { Sequential } from '@funt/layers';
 import { getBackend, normal, Rng, setBackend } from '@funt/tensor';
 import { type ResnetArchitecture, resnet } from '../src/model/resnet.js';
 import { benchmarkStep } from '../src/training/benchmark-step.js';
@@ -50,12 +50,11 @@ export function benchArchitecture(n: number): ResnetArchitecture {
 }
 
 /**
- * The seeded network every child measures: the convolutions and the classifier are the first
- * draws of `rng`, the batch-norm weights come from the layers' package generator, reseeded
- * here so that every process (and every model of one process) builds the same network.
+ * The seeded network every child measures: its initial values (convolutions, batch-norm scales,
+ * classifier) are the first draws of `rng`, so every process (and every model of one process)
+ * builds the same network from the same generator state.
  */
 export function benchModel(n: number, rng: Rng): Sequential {
-  manualSeed(0);
   return resnet({ ...benchArchitecture(n), rng });
 }
 

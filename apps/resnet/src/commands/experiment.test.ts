@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainOptions } from '../training/recipes.js';
 import { type ExperimentOptions, experiment, experimentRuns } from './experiment.js';
+import { train } from './train.js';
 
 const user: ExperimentOptions = { dataset: 'synthetic', scale: 'small', seed: 3 };
 
@@ -129,7 +130,7 @@ describe('seeds', () => {
 });
 
 describe('an experiment run end to end (tiny synthetic runs)', () => {
-  it('writes summary.json with each run and the means over seeds, and the report shows the means', async () => {
+  it('writes summary.json with each run and the means over seeds, the report shows the means, and a run is its standalone train run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'funt-exp-'));
     const lines: string[] = [];
     try {
@@ -182,6 +183,20 @@ describe('an experiment run end to end (tiny synthetic runs)', () => {
       const html = readFileSync(join(dir, 'report.html'), 'utf8');
       expect(html).toContain('Means over seeds');
       expect(html).toContain('id="run-not-augmented-seed5"');
+
+      // The last run, trained alone after the experiment's four runs, is the same run: every
+      // initial value comes from its seed, none from what the runs before it drew.
+      const last = written.runs[3];
+      const alone = await train({ ...last.options, out: join(dir, 'alone') }, { log: () => {} });
+      const curve = (run: string) => {
+        const h = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
+        return {
+          losses: h.iterations.map((i: { loss: number }) => i.loss),
+          accuracies: h.epochs.map((e: { trainAcc: number; valAcc: number }) => [e.trainAcc, e.valAcc]),
+        };
+      };
+      expect(curve(alone.runDir)).toEqual(curve(join(dir, last.name)));
+      expect(alone.results.top1).toBe(last.testTop1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@ import {
   CAddTable,
   ConcatTable,
   checkModuleGradients,
+  defaultRng,
   Linear,
   type Module,
   manualSeed,
@@ -100,6 +101,28 @@ describe('resnet structure', () => {
     expect(w(3)).not.toEqual(w(4));
   });
 
+  it('draws every initial value from its seed: draws from the layers generator in between change nothing', () => {
+    // Every parameter and batch-norm statistic, batch-norm scales included.
+    const state = (net: Module) => Object.entries(net.stateDict()).map(([k, t]) => [k, Array.from(t.data)]);
+    const build = () => resnet(options({ n: 1, filters: 4, hiddenDims: [5], rng: new Rng(3) }));
+    manualSeed(1);
+    const first = state(build());
+    // What another run of the same process (an experiment's earlier run) would have drawn.
+    defaultRng().fillUniform(new Float32Array(1000), 0, 1);
+    new SpatialBatchNormalization(7);
+    const second = state(build());
+    manualSeed(2);
+    const third = state(build());
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+    const gammas = modules(build())
+      .filter((m): m is SpatialBatchNormalization => m instanceof SpatialBatchNormalization)
+      .map((m) => Array.from(m.weight!.data));
+    // Torch's γ: uniform in [0, 1), different for every layer.
+    expect(gammas.flat().every((g) => g >= 0 && g < 1)).toBe(true);
+    expect(new Set(gammas.map((g) => g.join())).size).toBe(gammas.length);
+  });
+
   it('initialises convolutions with Kaiming normal weights (std √(2/fanIn))', () => {
     const net = resnet(options({ n: 1, filters: 64 }));
     const conv = modules(net).filter((m): m is SpatialConvolution => m instanceof SpatialConvolution)[2]; // 64→64, fanIn 576
@@ -150,10 +173,8 @@ describe('fused activations', () => {
 
   it('gives the same bits as the unfused network (training step and evaluation, wasm)', () => {
     withBackend('wasm', () => {
-      const build = (fuse: boolean) => {
-        manualSeed(1); // batch norm draws γ from the global generator
-        return resnet(options({ n: 1, filters: 4, inputShape: [3, 8, 8], classes: 3, rng: new Rng(2) }), { fuse });
-      };
+      const build = (fuse: boolean) =>
+        resnet(options({ n: 1, filters: 4, inputShape: [3, 8, 8], classes: 3, rng: new Rng(2) }), { fuse });
       const x = tensor(
         Array.from({ length: 4 * 3 * 8 * 8 }, (_, i) => Math.sin(i * 0.7)),
         [4, 3, 8, 8],
@@ -190,10 +211,8 @@ describe('batch norms folded for inference', () => {
 
   it('trains bit for bit as the unfolded network and evaluates to float32 round-off of it (wasm)', () => {
     withBackend('wasm', () => {
-      const build = (fold: boolean) => {
-        manualSeed(1);
-        return resnet(options({ n: 1, filters: 8, inputShape: [3, 8, 8], classes: 3, rng: new Rng(2) }), { fold });
-      };
+      const build = (fold: boolean) =>
+        resnet(options({ n: 1, filters: 8, inputShape: [3, 8, 8], classes: 3, rng: new Rng(2) }), { fold });
       const x = tensor(
         Array.from({ length: 4 * 3 * 8 * 8 }, (_, i) => Math.sin(i * 0.7)),
         [4, 3, 8, 8],

@@ -31,7 +31,11 @@ export interface ResnetOptions {
   skip: boolean;
   /** Widths of hidden affine+ReLU layers between the pooled features and the classifier. */
   hiddenDims: number[];
-  /** Source of the Kaiming initialisation; the same seed gives the same network. */
+  /**
+   * Source of every initial value (the convolutions' and affine layers' Kaiming weights and the
+   * batch norms' scales), drawn in the order the modules are built: the same seed gives the same
+   * network, whatever else the process has drawn before.
+   */
   rng: Rng;
 }
 
@@ -84,6 +88,11 @@ function conv3x3(nIn: number, nOut: number, stride: number, rng: Rng): SpatialCo
     .reset({ rng, weight: init.kaimingNormal });
 }
 
+/** Batch norm over `c` channels, its scales γ drawn from `rng` (uniform in [0, 1), as Torch). */
+function batchNorm(c: number, rng: Rng): SpatialBatchNormalization {
+  return new SpatialBatchNormalization(c).reset({ rng });
+}
+
 /**
  * Option-A shortcut for a block that halves the size and widens nIn → nOut channels: 2×2
  * average pooling with stride 2, then zeros appended as the extra channels. It has no
@@ -102,10 +111,10 @@ function shortcutA(nIn: number, nOut: number, stride: number): Module {
 function residualBlock(nIn: number, nOut: number, stride: number, skip: boolean, rng: Rng): Module {
   const body = new Sequential()
     .add(conv3x3(nIn, nOut, stride, rng))
-    .add(new SpatialBatchNormalization(nOut))
+    .add(batchNorm(nOut, rng))
     .add(new ReLU(true))
     .add(conv3x3(nOut, nOut, 1, rng))
-    .add(new SpatialBatchNormalization(nOut));
+    .add(batchNorm(nOut, rng));
   const block = new Sequential();
   if (skip) block.add(new ConcatTable().add(body).add(shortcutA(nIn, nOut, stride))).add(new CAddTable());
   else block.add(body);
@@ -141,7 +150,7 @@ export function resnet(options: ResnetOptions, { fuse = true, fold = true }: Res
   const [c, h, w] = inputShape;
   const net = new Sequential()
     .add(conv3x3(c, f, 1, rng))
-    .add(new SpatialBatchNormalization(f))
+    .add(batchNorm(f, rng))
     .add(new ReLU(true));
   const widths = [f, 2 * f, 4 * f];
   let nIn = f;

@@ -1,4 +1,4 @@
-import { ClassNLLCriterion, manualSeed } from '@funt/layers';
+import { ClassNLLCriterion } from '@funt/layers';
 import { normal, Rng, type Tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { resnet } from '../model/resnet.js';
@@ -17,7 +17,6 @@ if (!native.available) console.warn(`native training run skipped: ${native.reaso
 /** The loss after each of `steps` SGD steps of a small ResNet on fixed random batches. */
 function lossCurve(backend: string, steps: number): number[] {
   return withBackend(backend, () => {
-    manualSeed(5);
     const rng = new Rng(5);
     const model = resnet({ n: 1, filters: 8, inputShape: [3, 16, 16], classes: 4, skip: true, hiddenDims: [], rng });
     const x = normal([16, 3, 16, 16], rng, 0, 1);
@@ -38,9 +37,10 @@ function lossCurve(backend: string, steps: number): number[] {
 
 describe.skipIf(!native.available)('training on the native backend', () => {
   it('follows the wasm loss curve within float32 noise, and repeats bit for bit', () => {
-    const wasm = lossCurve('wasm', 12);
-    const first = lossCurve('native', 12);
-    const again = lossCurve('native', 12);
+    // 16 steps: the evaluation-mode loss lags the weights (running statistics) for the first ten.
+    const wasm = lossCurve('wasm', 16);
+    const first = lossCurve('native', 16);
+    const again = lossCurve('native', 16);
     expect(again).toEqual(first);
     // It learns: the fixed batch's loss falls well below its start.
     expect(first[first.length - 1]).toBeLessThan(0.5 * first[0]);
