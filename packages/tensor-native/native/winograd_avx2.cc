@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "scratch.h"
 #include "thread_pool.h"
@@ -55,9 +56,8 @@ struct Plan {
   int N, Cin, Cout, H, W, pH, pW, Ho, Wo;
   int th, tw;        // tiles high and wide
   int P, pw;         // tiles per piece, pieces per tile row
-  int rows, Wq;      // rows and elements per row of one phase of xw
-  long phase, chan;  // floats of one phase (with slack for whole-vector writes), of one channel
-  long image;        // floats of one split image
+  int rows, Wq;      // rows and elements per row (whole vectors) of one phase of xw
+  long phase, chan;  // floats of one phase, of one channel (of one image)
   int per;           // images per block (task)
   int octets;        // octets of a full block
   int panels;        // panels of 24 tiles of a full block
@@ -82,15 +82,22 @@ Plan plan_of(int N, int Cin, int Cout, int H, int W, int pH, int pW, int Ho, int
   }
   p.pw = (p.tw + p.P - 1) / p.P;
   p.rows = p.th * MT + 2;
-  p.Wq = p.pw * p.P + 1;
-  // Rows are written as whole vectors in increasing order; the last one spills into the slack.
-  p.phase = (long)p.rows * p.Wq + LANES;
+  // A tile row reads elements [0, pw P]: one more than the tiles.
+  p.Wq = round_up(p.pw * p.P + 1, LANES);
+  p.phase = (long)p.rows * p.Wq;
   p.chan = 4 * p.phase;
-  p.image = (long)Cin * p.chan;
   p.OB = (Cout + MR - 1) / MR;
   const long tileFloats = (long)XI * (Cin + p.OB * MR);
   const int imageTiles = p.th * p.pw * p.P;
-  p.per = (int)std::max<long>(1, std::min<long>(N, BLOCK_FLOATS / (tileFloats * imageTiles)));
+  // Images per block: within the budget, rounded up to whole octets (lanes of an octet past
+  // the block's last image would be wasted), and to whole panels of 24 tiles when that at most
+  // doubles the block (the micro-kernel's narrower forms are slower).
+  int per = (int)std::max<long>(1, BLOCK_FLOATS / (tileFloats * imageTiles));
+  while (per * imageTiles % LANES != 0) per++;
+  int whole = per;
+  while (whole * imageTiles % NR != 0) whole++;
+  if (whole <= 2 * per) per = whole;
+  p.per = std::min(N, per);
   p.octets = (p.per * imageTiles + LANES - 1) / LANES;
   p.panels = (p.octets * LANES + NR - 1) / NR;
   p.T = (long)p.panels * NR;
@@ -104,23 +111,13 @@ Plan plan_of(int N, int Cin, int Cout, int H, int W, int pH, int pW, int Ho, int
 // ------------------------------------------------------------------------------------------
 // Weights: U_xi = (G g G^T)_xi, packed as [xi][Cout / MR][Cin][MR] (rows past Cout zero).
 
-// Row i of G (6 x 3) applied to (a, b, c), in double.
-inline double g_row(int i, double a, double b, double c) {
-  switch (i) {
-    case 0:
-      return a * 0.25;
-    case 1:
-      return -(a + b + c) / 6;
-    case 2:
-      return -(a - b + c) / 6;
-    case 3:
-      return a / 24 + b / 12 + c / 6;
-    case 4:
-      return a / 24 - b / 12 + c / 6;
-    default:
-      return c;
-  }
-}
+// G (6 x 3) of F(4x4, 3x3), in double.
+constexpr double G[AT][3] = {{0.25, 0, 0},
+                             {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                             {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                             {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                             {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                             {0, 0, 1}};
 
 struct WeightJob {
   const Plan* p;
@@ -129,17 +126,21 @@ struct WeightJob {
   float* U;
 };
 
-// Output channel `co` of U: its filters with every input channel.
+// Output channel `co` of U: its filters with every input channel, transformed into u[ci][xi],
+// then written plane by plane (the 36 planes are far apart: writing all 36 values of one filter
+// at once would evict each other's cache lines).
 void weight_row(void* context, int co, int) {
   auto& j = *static_cast<WeightJob*>(context);
   const Plan& p = *j.p;
+  const long xiStride = (long)p.OB * p.Cin * MR;
+  float* slot = j.U + (long)(co / MR) * p.Cin * MR + co % MR;
+  if (co >= p.Cout) {
+    for (int xi = 0; xi < XI; xi++)
+      for (int ci = 0; ci < p.Cin; ci++) slot[xi * xiStride + ci * MR] = 0.0f;
+    return;
+  }
+  std::vector<float> u((std::size_t)p.Cin * XI);
   for (int ci = 0; ci < p.Cin; ci++) {
-    float* slot = j.U + ((long)(co / MR) * p.Cin + ci) * MR + co % MR;
-    const long xiStride = (long)p.OB * p.Cin * MR;
-    if (co >= p.Cout) {
-      for (int xi = 0; xi < XI; xi++) slot[xi * xiStride] = 0.0f;
-      continue;
-    }
     // Forward: w[co][ci]. Transposed: w[ci][co] flipped in both directions.
     double k[3][3];
     const float* f = j.transposed ? j.w + ((long)ci * p.Cout + co) * 9 : j.w + ((long)co * p.Cin + ci) * 9;
@@ -147,43 +148,94 @@ void weight_row(void* context, int co, int) {
       for (int b = 0; b < 3; b++) k[a][b] = j.transposed ? f[(2 - a) * 3 + (2 - b)] : f[a * 3 + b];
     double r[3][AT];  // r[a][jx] = (k[a] G^T)[jx]
     for (int a = 0; a < 3; a++)
-      for (int jx = 0; jx < AT; jx++) r[a][jx] = g_row(jx, k[a][0], k[a][1], k[a][2]);
+      for (int jx = 0; jx < AT; jx++) r[a][jx] = G[jx][0] * k[a][0] + G[jx][1] * k[a][1] + G[jx][2] * k[a][2];
     for (int i = 0; i < AT; i++)
       for (int jx = 0; jx < AT; jx++)
-        slot[(i * AT + jx) * xiStride] = (float)g_row(i, r[0][jx], r[1][jx], r[2][jx]);
+        u[ci * XI + i * AT + jx] = (float)(G[i][0] * r[0][jx] + G[i][1] * r[1][jx] + G[i][2] * r[2][jx]);
   }
+  for (int xi = 0; xi < XI; xi++)
+    for (int ci = 0; ci < p.Cin; ci++) slot[xi * xiStride + ci * MR] = u[ci * XI + xi];
 }
 
 // ------------------------------------------------------------------------------------------
 // The input: phase split and transform.
 
-// xw of one image from src [Cin, H, W]; `line` holds 4 * round_up(Wq, 8) floats.
-void split_image(const Plan& p, const float* src, float* xw, float* line) {
-  const int chunks = (p.Wq + LANES - 1) / LANES;
-  const int lineFloats = chunks * 4 * LANES;
-  for (int c = 0; c < p.Cin; c++) {
-    float* dst = xw + c * p.chan;
-    for (int row = 0; row < p.rows; row++) {
-      const int h = row - p.pH;
-      std::memset(line, 0, sizeof(float) * lineFloats);
-      if (h >= 0 && h < p.H) std::memcpy(line + p.pW, src + ((long)c * p.H + h) * p.W, sizeof(float) * p.W);
-      // 32 line floats -> 8 of each phase: an 8 x 4 transpose.
-      for (int k = 0; k < chunks; k++) {
-        const float* l = line + k * 32;
-        const __m256 a0 = _mm256_loadu_ps(l), a1 = _mm256_loadu_ps(l + 8);
-        const __m256 a2 = _mm256_loadu_ps(l + 16), a3 = _mm256_loadu_ps(l + 24);
-        // b_r = [group r | group r + 4] (groups of 4 consecutive floats)
-        const __m256 b0 = _mm256_permute2f128_ps(a0, a2, 0x20), b1 = _mm256_permute2f128_ps(a0, a2, 0x31);
-        const __m256 b2 = _mm256_permute2f128_ps(a1, a3, 0x20), b3 = _mm256_permute2f128_ps(a1, a3, 0x31);
-        const __m256 t0 = _mm256_unpacklo_ps(b0, b1), t1 = _mm256_unpacklo_ps(b2, b3);
-        const __m256 t2 = _mm256_unpackhi_ps(b0, b1), t3 = _mm256_unpackhi_ps(b2, b3);
-        float* d = dst + (long)row * p.Wq + k * LANES;
-        _mm256_storeu_ps(d, _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(1, 0, 1, 0)));
-        _mm256_storeu_ps(d + p.phase, _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 2, 3, 2)));
-        _mm256_storeu_ps(d + 2 * p.phase, _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(1, 0, 1, 0)));
-        _mm256_storeu_ps(d + 3 * p.phase, _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(3, 2, 3, 2)));
-      }
+// Where a part of split_channel's chunk (8 floats from image column `start`) comes from: no
+// column of the image (zeros), all 8 (a load), or some (a load of 8 columns inside the row,
+// moved into place and the lanes outside the image zeroed).
+struct LinePart {
+  int kind;   // 0: zeros, 1: a load, 2: a load moved into place, 3: element by element
+  int start;  // the columns loaded
+  __m256i index;  // kind 2: the lane of the loaded vector that lane l takes
+  __m256 keep;    // kind 2: all ones where lane l is inside the image
+};
+
+inline __m256 part_of(const float* row, const LinePart& lp, int W) {
+  switch (lp.kind) {
+    case 1:
+      return _mm256_loadu_ps(row + lp.start);
+    case 2:
+      return _mm256_and_ps(_mm256_permutevar8x32_ps(_mm256_loadu_ps(row + lp.start), lp.index), lp.keep);
+    case 3: {
+      alignas(32) float v[LANES];
+      alignas(32) int at[LANES];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(at), lp.index);
+      for (int l = 0; l < LANES; l++) v[l] = at[l] >= 0 && at[l] < W ? row[at[l]] : 0.0f;
+      return _mm256_load_ps(v);
     }
+    default:
+      return _mm256_setzero_ps();
+  }
+}
+
+// xw of one channel of one image from its plane [H, W]: rows of the zero-padded plane, 32
+// columns at a time (4 loads) transposed into 8 elements of each of the 4 phases.
+void split_channel(const Plan& p, const float* src, float* dst, const LinePart* parts) {
+  const int chunks = p.Wq / LANES;
+  const __m256 zero = _mm256_setzero_ps();
+  for (int row = 0; row < p.rows; row++) {
+    const int h = row - p.pH;
+    const bool inside = h >= 0 && h < p.H;
+    const float* line = src + (long)h * p.W;
+    for (int k = 0; k < chunks; k++) {
+      __m256 a[4];
+      for (int i = 0; i < 4; i++) a[i] = inside ? part_of(line, parts[4 * k + i], p.W) : zero;
+      // b_r = [group r | group r + 4] (groups of 4 consecutive floats)
+      const __m256 b0 = _mm256_permute2f128_ps(a[0], a[2], 0x20), b1 = _mm256_permute2f128_ps(a[0], a[2], 0x31);
+      const __m256 b2 = _mm256_permute2f128_ps(a[1], a[3], 0x20), b3 = _mm256_permute2f128_ps(a[1], a[3], 0x31);
+      const __m256 t0 = _mm256_unpacklo_ps(b0, b1), t1 = _mm256_unpacklo_ps(b2, b3);
+      const __m256 t2 = _mm256_unpackhi_ps(b0, b1), t3 = _mm256_unpackhi_ps(b2, b3);
+      float* d = dst + (long)row * p.Wq + k * LANES;
+      _mm256_store_ps(d, _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(1, 0, 1, 0)));
+      _mm256_store_ps(d + p.phase, _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 2, 3, 2)));
+      _mm256_store_ps(d + 2 * p.phase, _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(1, 0, 1, 0)));
+      _mm256_store_ps(d + 3 * p.phase, _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(3, 2, 3, 2)));
+    }
+  }
+}
+
+// The parts of split_channel's chunks for this width and padding.
+void line_parts(const Plan& p, LinePart* parts) {
+  const int n = p.Wq / LANES * 4;
+  for (int i = 0; i < n; i++) {
+    const int start = i * LANES - p.pW;
+    int in = 0;
+    for (int l = 0; l < LANES; l++) in += start + l >= 0 && start + l < p.W;
+    // Kind 2 loads the 8 columns nearest to the part; kind 3 (rows narrower than 8) reads
+    // columns start + l.
+    const int at = p.W >= LANES ? std::min(std::max(start, 0), p.W - LANES) : start;
+    alignas(32) int index[LANES];
+    alignas(32) int keep[LANES];
+    for (int l = 0; l < LANES; l++) {
+      const bool inside = start + l >= 0 && start + l < p.W;
+      index[l] = p.W >= LANES ? (inside ? start + l - at : 0) : start + l;
+      keep[l] = inside ? -1 : 0;
+    }
+    LinePart& lp = parts[i];
+    lp.kind = in == 0 ? 0 : in == LANES ? 1 : p.W >= LANES ? 2 : 3;
+    lp.start = in == LANES ? start : at;
+    lp.index = _mm256_load_si256(reinterpret_cast<const __m256i*>(index));
+    lp.keep = _mm256_castsi256_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(keep)));
   }
 }
 
@@ -217,26 +269,22 @@ inline void input_1d(__m256 d0, __m256 d1, __m256 d2, __m256 d3, __m256 d4, __m2
   o[5] = _mm256_fmadd_ps(four, d1, _mm256_fnmadd_ps(five, d3, d5));
 }
 
-// V of one octet, every input channel: channel c, product xi at v + xi * vplane + c * NR.
+// V of one octet and input channel, whose split plane holds the octet's pieces at q[0], q[1],
+// ...: product xi at v + xi * vplane.
 template <int P>
-void input_octet(const Plan& p, const float* const* piece, float* v) {
-  alignas(32) __m256 e[AT][AT];
-  const float* q[LANES / P];
-  for (int c = 0; c < p.Cin; c++) {
-    for (int k = 0; k < LANES / P; k++) q[k] = piece[k] + c * p.chan;
-    // Rows: e[r] = B^T d_r, with d_r[j] = phase j % 4, element + j / 4.
-    for (int r = 0; r < AT; r++) {
-      const long at = (long)r * p.Wq;
-      input_1d(lanes<P>(q, at), lanes<P>(q, at + p.phase), lanes<P>(q, at + 2 * p.phase),
-               lanes<P>(q, at + 3 * p.phase), lanes<P>(q, at + 1), lanes<P>(q, at + p.phase + 1), e[r]);
-    }
-    // Columns: V[xy][xx] = (B^T e[.][xx])[xy].
-    float* vc = v + (long)c * NR;
-    for (int xx = 0; xx < AT; xx++) {
-      __m256 o[AT];
-      input_1d(e[0][xx], e[1][xx], e[2][xx], e[3][xx], e[4][xx], e[5][xx], o);
-      for (int xy = 0; xy < AT; xy++) _mm256_store_ps(vc + (xy * AT + xx) * p.vplane, o[xy]);
-    }
+void input_octet(const Plan& p, const float* const* q, float* v) {
+  __m256 e[AT][AT];
+  // Rows: e[r] = B^T d_r, with d_r[j] = phase j % 4, element + j / 4.
+  for (int r = 0; r < AT; r++) {
+    const long at = (long)r * p.Wq;
+    input_1d(lanes<P>(q, at), lanes<P>(q, at + p.phase), lanes<P>(q, at + 2 * p.phase), lanes<P>(q, at + 3 * p.phase),
+             lanes<P>(q, at + 1), lanes<P>(q, at + p.phase + 1), e[r]);
+  }
+  // Columns: V[xy][xx] = (B^T e[.][xx])[xy].
+  for (int xx = 0; xx < AT; xx++) {
+    __m256 o[AT];
+    input_1d(e[0][xx], e[1][xx], e[2][xx], e[3][xx], e[4][xx], e[5][xx], o);
+    for (int xy = 0; xy < AT; xy++) _mm256_store_ps(v + (xy * AT + xx) * p.vplane, o[xy]);
   }
 }
 
@@ -285,6 +333,7 @@ inline void output_1d(__m256 d0, __m256 d1, __m256 d2, __m256 d3, __m256 d4, __m
 // Where a piece's outputs go: the offset of its top-left pixel in an output plane, or -1.
 struct Piece {
   long out;
+  long in;       // the offset of its first input in xw, channel 0
   int row, col;  // of its top-left pixel
 };
 
@@ -376,7 +425,7 @@ struct Job {
   float* dst;  // [N, Cout, Ho, Wo]
   float* const* xw;
   float* const* vm;
-  float* const* line;
+  const LinePart* parts;
   Piece* const* pieces;  // room for every piece of a block
 };
 
@@ -387,8 +436,6 @@ void run_block(const Job& j, int task, int thread) {
   float* xw = j.xw[thread];
   float* V = j.vm[thread];
   float* M = V + (long)XI * p.vplane;
-  for (int b = 0; b < nb; b++)
-    split_image(p, j.src + (long)(n0 + b) * p.Cin * p.H * p.W, xw + b * p.image, j.line[thread]);
   const int perImage = p.th * p.pw;
   const int pieces = nb * perImage;
   constexpr int K = LANES / P;  // pieces per octet
@@ -396,21 +443,24 @@ void run_block(const Job& j, int task, int thread) {
   const long outPlane = (long)p.Ho * p.Wo;
   // Piece g: image g / perImage, tile row and first tile column from the rest. Pieces past the
   // block's last read image 0's (any valid memory) and are not stored.
-  auto locate = [&](int g, const float** in, Piece* out) {
+  Piece* piece = j.pieces[thread];
+  for (int g = 0; g < octets * K; g++) {
     if (g >= pieces) {
-      *in = xw;
-      *out = {-1, 0, 0};
-      return;
+      piece[g] = {-1, 0, 0, 0};
+      continue;
     }
     const int b = g / perImage, tr = g % perImage / p.pw, tc = g % p.pw * P;
-    *in = xw + b * p.image + (long)tr * MT * p.Wq + tc;
-    *out = {(long)(n0 + b) * p.Cout * outPlane + (long)tr * MT * p.Wo + tc * MT, tr * MT, tc * MT};
-  };
-  for (int q = 0; q < octets; q++) {
-    const float* in[K];
-    Piece unused;
-    for (int k = 0; k < K; k++) locate(q * K + k, &in[k], &unused);
-    input_octet<P>(p, in, V + (long)(q / 3) * p.Cin * NR + (q % 3) * LANES);
+    piece[g] = {(long)(n0 + b) * p.Cout * outPlane + (long)tr * MT * p.Wo + tc * MT,
+                b * p.chan + (long)tr * MT * p.Wq + tc, tr * MT, tc * MT};
+  }
+  // Channel by channel: its split planes (one per image) stay in L1 while its octets read them.
+  for (int c = 0; c < p.Cin; c++) {
+    for (int b = 0; b < nb; b++) split_channel(p, j.src + ((long)(n0 + b) * p.Cin + c) * p.H * p.W, xw + b * p.chan, j.parts);
+    for (int q = 0; q < octets; q++) {
+      const float* in[K];
+      for (int k = 0; k < K; k++) in[k] = xw + piece[q * K + k].in;
+      input_octet<P>(p, in, V + ((long)(q / 3) * p.Cin + c) * NR + (q % 3) * LANES);
+    }
   }
   const int panels = (octets * LANES + NR - 1) / NR;
   for (int xi = 0; xi < XI; xi++) {
@@ -433,11 +483,6 @@ void run_block(const Job& j, int task, int thread) {
     }
   }
   // Channel by channel: the octets of one channel read neighbouring lines of the 36 planes.
-  Piece* piece = j.pieces[thread];
-  for (int g = 0; g < octets * K; g++) {
-    const float* unused;
-    locate(g, &unused, &piece[g]);
-  }
   for (int o = 0; o < p.Cout; o++) {
     const float bias = j.ep.bias ? j.ep.bias[o] : 0.0f;
     float* y = j.dst + o * outPlane;
@@ -472,17 +517,17 @@ void run(const Plan& p, const float* src, const float* w, bool transposed, Epilo
   threads = std::max(1, std::min(threads, tasks));
   float* xw[kMaxThreads];
   float* vm[kMaxThreads];
-  float* line[kMaxThreads];
   Piece* pieces[kMaxThreads];
-  const int lineFloats = round_up(p.Wq, LANES) * 4;
   for (int t = 0; t < threads; t++) {
-    xw[t] = scratch(t, 0, (std::size_t)p.per * p.image + LANES);
-    vm[t] = scratch(t, 1, (std::size_t)XI * (p.vplane + p.mplane));
-    // The line, then the block's pieces.
-    line[t] = scratch(t, 3, (std::size_t)lineFloats + (std::size_t)p.octets * LANES * sizeof(Piece) / sizeof(float));
-    pieces[t] = reinterpret_cast<Piece*>(line[t] + lineFloats);
+    xw[t] = scratch(t, 0, (std::size_t)p.per * p.chan);
+    // V and M, then the block's pieces.
+    const std::size_t vmFloats = (std::size_t)XI * (p.vplane + p.mplane);
+    vm[t] = scratch(t, 1, vmFloats + (std::size_t)p.octets * LANES * sizeof(Piece) / sizeof(float));
+    pieces[t] = reinterpret_cast<Piece*>(vm[t] + vmFloats);
   }
-  Job job{p, src, U, ep, dst, xw, vm, line, pieces};
+  std::vector<LinePart> parts(p.Wq / LANES * 4);
+  line_parts(p, parts.data());
+  Job job{p, src, U, ep, dst, xw, vm, parts.data(), pieces};
   parallel_for(tasks, threads, block_task, &job);
 }
 
