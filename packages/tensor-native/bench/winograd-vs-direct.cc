@@ -66,9 +66,24 @@ int main(int argc, char** argv) {
     const double wd = median_seconds([&] { funt::winograd_backward_data(g, y1.data(), w.data(), dx1.data(), threads); });
     const double dd = median_seconds([&] { funt::direct_backward_data(g, y1.data(), w.data(), dx2.data(), threads); });
     const double ed = relative_difference(dx1, dx2);
+    // The filter gradients' partial sums over 16 chunks of 8 images (the Winograd ones already added).
+    std::vector<float> dw1(w.size()), dw2(w.size());
+    const double ww = median_seconds([&] {
+      const float* s = funt::winograd_filter_gradient(g, x.data(), y1.data(), 8, 16, threads);
+      std::copy(s, s + dw1.size(), dw1.begin());
+    });
+    const double dw = median_seconds([&] {
+      const float* s = funt::direct_filter_partials(g, x.data(), y1.data(), 8, 16, threads);
+      for (size_t i = 0; i < dw2.size(); i++) {
+        float t = 0;
+        for (int k = 0; k < 16; k++) t += s[k * dw2.size() + i];
+        dw2[i] = t;
+      }
+    });
+    const double ew = relative_difference(dw1, dw2);
     std::printf(
-        "C %2d, %2d x %2d, O %2d, %d thread(s): forward Winograd %6.1f GFLOPS, direct %5.1f (%.2fx, diff %.1e); "
-        "backward data Winograd %6.1f, direct %5.1f (%.2fx, diff %.1e)\n",
-        C, H, H, O, threads, gf / wf, gf / df, df / wf, ef, gf / wd, gf / dd, dd / wd, ed);
+        "C %2d, %2d x %2d, O %2d, %d thread(s), GFLOPS: forward Winograd %5.1f, direct %4.1f (%.2fx, diff %.0e); "
+        "backward data %5.1f, %4.1f (%.2fx, %.0e); filter gradient %5.1f, %4.1f (%.2fx, %.0e)\n",
+        C, H, H, O, threads, gf / wf, gf / df, df / wf, ef, gf / wd, gf / dd, dd / wd, ed, gf / ww, gf / dw, dw / ww, ew);
   }
 }

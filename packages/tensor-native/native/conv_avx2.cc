@@ -284,7 +284,11 @@ void conv2d_backward_filter(const ConvGeometry& g, const float* x, const float* 
   const int per = chunk_images(g.N);
   const int chunks = (g.N + per - 1) / per;
   float* partials;
-  if (direct_filter_applies(g)) {
+  int summed = chunks;  // partial sums left to add
+  if (winograd_filter_applies(g)) {
+    partials = winograd_filter_gradient(g, x, dy, per, chunks, threads);
+    summed = 1;
+  } else if (direct_filter_applies(g)) {
     partials = direct_filter_partials(g, x, dy, per, chunks, threads);
   } else {
     partials = scratch(0, 2, (std::size_t)chunks * g.O * K);
@@ -292,7 +296,7 @@ void conv2d_backward_filter(const ConvGeometry& g, const float* x, const float* 
     BackwardFilterJob job{&g, x, dy, partials, thread_buffers(t1, direct(g) ? 0 : (std::size_t)K * P_of(g))};
     parallel_for(chunks, t1, backward_filter_chunk, &job);
   }
-  ReduceJob reduce{&g, partials, chunks, dy, dw, db, accumulate};
+  ReduceJob reduce{&g, partials, summed, dy, dw, db, accumulate};
   parallel_for(g.O, std::max(1, std::min(threads, g.O)), reduce_row, &reduce);
 }
 

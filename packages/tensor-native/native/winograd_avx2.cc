@@ -51,13 +51,27 @@ constexpr long BLOCK_FLOATS = (256 << 10) / 4;
 
 inline int round_up(int v, int m) { return (v + m - 1) / m * m; }
 
+// A plane [H, W] padded by (pH, pW), split into 4 column phases: split[phase][row][i] =
+// plane[row - pH][4i + phase - pW], 0 outside.
+struct Split {
+  int H, W, pH, pW;
+  int rows, Wq;      // rows and elements per row (whole vectors) of one phase
+  long phase, chan;  // floats of one phase, of the 4 (one channel of one image)
+};
+
+Split split_of(int H, int W, int pH, int pW, int rows, int elements) {
+  Split s{H, W, pH, pW, rows, round_up(elements, 8), 0, 0};
+  s.phase = (long)s.rows * s.Wq;
+  s.chan = 4 * s.phase;
+  return s;
+}
+
 // The transform geometry: input [Cin, H, W] padded by (pH, pW) -> output [Cout, Ho, Wo].
 struct Plan {
-  int N, Cin, Cout, H, W, pH, pW, Ho, Wo;
-  int th, tw;        // tiles high and wide
-  int P, pw;         // tiles per piece, pieces per tile row
-  int rows, Wq;      // rows and elements per row (whole vectors) of one phase of xw
-  long phase, chan;  // floats of one phase, of one channel (of one image)
+  int N, Cin, Cout, Ho, Wo;
+  Split x;     // of the input
+  int th, tw;  // tiles high and wide
+  int P, pw;   // tiles per piece, pieces per tile row
   int per;           // images per block (task)
   int octets;        // octets of a full block
   int panels;        // panels of 24 tiles of a full block
@@ -68,7 +82,7 @@ struct Plan {
 
 Plan plan_of(int N, int Cin, int Cout, int H, int W, int pH, int pW, int Ho, int Wo) {
   Plan p{};
-  p.N = N, p.Cin = Cin, p.Cout = Cout, p.H = H, p.W = W, p.pH = pH, p.pW = pW, p.Ho = Ho, p.Wo = Wo;
+  p.N = N, p.Cin = Cin, p.Cout = Cout, p.Ho = Ho, p.Wo = Wo;
   p.th = (Ho + MT - 1) / MT;
   p.tw = (Wo + MT - 1) / MT;
   // The piece width that computes the fewest tiles (ties: the wider, whose loads are cheaper).
@@ -81,11 +95,8 @@ Plan plan_of(int N, int Cin, int Cout, int H, int W, int pH, int pW, int Ho, int
     }
   }
   p.pw = (p.tw + p.P - 1) / p.P;
-  p.rows = p.th * MT + 2;
-  // A tile row reads elements [0, pw P]: one more than the tiles.
-  p.Wq = round_up(p.pw * p.P + 1, LANES);
-  p.phase = (long)p.rows * p.Wq;
-  p.chan = 4 * p.phase;
+  // Rows: every row a tile reads. A tile row reads elements [0, pw P]: one more than the tiles.
+  p.x = split_of(H, W, pH, pW, p.th * MT + 2, p.pw * p.P + 1);
   p.OB = (Cout + MR - 1) / MR;
   const long tileFloats = (long)XI * (Cin + p.OB * MR);
   const int imageTiles = p.th * p.pw * p.P;
@@ -190,7 +201,7 @@ inline __m256 part_of(const float* row, const LinePart& lp, int W) {
 
 // xw of one channel of one image from its plane [H, W]: rows of the zero-padded plane, 32
 // columns at a time (4 loads) transposed into 8 elements of each of the 4 phases.
-void split_channel(const Plan& p, const float* src, float* dst, const LinePart* parts) {
+void split_channel(const Split& p, const float* src, float* dst, const LinePart* parts) {
   const int chunks = p.Wq / LANES;
   const __m256 zero = _mm256_setzero_ps();
   for (int row = 0; row < p.rows; row++) {
@@ -215,7 +226,7 @@ void split_channel(const Plan& p, const float* src, float* dst, const LinePart* 
 }
 
 // The parts of split_channel's chunks for this width and padding.
-void line_parts(const Plan& p, LinePart* parts) {
+void line_parts(const Split& p, LinePart* parts) {
   const int n = p.Wq / LANES * 4;
   for (int i = 0; i < n; i++) {
     const int start = i * LANES - p.pW;
@@ -272,7 +283,7 @@ inline void input_1d(__m256 d0, __m256 d1, __m256 d2, __m256 d3, __m256 d4, __m2
 // V of one octet and input channel, whose split plane holds the octet's pieces at q[0], q[1],
 // ...: product xi at v + xi * vplane.
 template <int P>
-void input_octet(const Plan& p, const float* const* q, float* v) {
+void input_octet(const Split& p, const float* const* q, float* v, long vplane) {
   __m256 e[AT][AT];
   // Rows: e[r] = B^T d_r, with d_r[j] = phase j % 4, element + j / 4.
   for (int r = 0; r < AT; r++) {
@@ -284,7 +295,7 @@ void input_octet(const Plan& p, const float* const* q, float* v) {
   for (int xx = 0; xx < AT; xx++) {
     __m256 o[AT];
     input_1d(e[0][xx], e[1][xx], e[2][xx], e[3][xx], e[4][xx], e[5][xx], o);
-    for (int xy = 0; xy < AT; xy++) _mm256_store_ps(v + (xy * AT + xx) * p.vplane, o[xy]);
+    for (int xy = 0; xy < AT; xy++) _mm256_store_ps(v + (xy * AT + xx) * vplane, o[xy]);
   }
 }
 
@@ -451,15 +462,16 @@ void run_block(const Job& j, int task, int thread) {
     }
     const int b = g / perImage, tr = g % perImage / p.pw, tc = g % p.pw * P;
     piece[g] = {(long)(n0 + b) * p.Cout * outPlane + (long)tr * MT * p.Wo + tc * MT,
-                b * p.chan + (long)tr * MT * p.Wq + tc, tr * MT, tc * MT};
+                b * p.x.chan + (long)tr * MT * p.x.Wq + tc, tr * MT, tc * MT};
   }
   // Channel by channel: its split planes (one per image) stay in L1 while its octets read them.
   for (int c = 0; c < p.Cin; c++) {
-    for (int b = 0; b < nb; b++) split_channel(p, j.src + ((long)(n0 + b) * p.Cin + c) * p.H * p.W, xw + b * p.chan, j.parts);
+    for (int b = 0; b < nb; b++)
+      split_channel(p.x, j.src + ((long)(n0 + b) * p.Cin + c) * p.x.H * p.x.W, xw + b * p.x.chan, j.parts);
     for (int q = 0; q < octets; q++) {
       const float* in[K];
       for (int k = 0; k < K; k++) in[k] = xw + piece[q * K + k].in;
-      input_octet<P>(p, in, V + ((long)(q / 3) * p.Cin + c) * NR + (q % 3) * LANES);
+      input_octet<P>(p.x, in, V + ((long)(q / 3) * p.Cin + c) * NR + (q % 3) * LANES, p.vplane);
     }
   }
   const int panels = (octets * LANES + NR - 1) / NR;
@@ -519,16 +531,216 @@ void run(const Plan& p, const float* src, const float* w, bool transposed, Epilo
   float* vm[kMaxThreads];
   Piece* pieces[kMaxThreads];
   for (int t = 0; t < threads; t++) {
-    xw[t] = scratch(t, 0, (std::size_t)p.per * p.chan);
+    xw[t] = scratch(t, 0, (std::size_t)p.per * p.x.chan);
     // V and M, then the block's pieces.
     const std::size_t vmFloats = (std::size_t)XI * (p.vplane + p.mplane);
     vm[t] = scratch(t, 1, vmFloats + (std::size_t)p.octets * LANES * sizeof(Piece) / sizeof(float));
     pieces[t] = reinterpret_cast<Piece*>(vm[t] + vmFloats);
   }
-  std::vector<LinePart> parts(p.Wq / LANES * 4);
-  line_parts(p, parts.data());
+  std::vector<LinePart> parts(p.x.Wq / LANES * 4);
+  line_parts(p.x, parts.data());
   Job job{p, src, U, ep, dst, xw, vm, parts.data(), pieces};
   parallel_for(tasks, threads, block_task, &job);
+}
+
+// ------------------------------------------------------------------------------------------
+// The filter gradient: dW = G^T dU G with dU_xi[o, c] = sum over tiles t of dM_xi[o, t] V_xi[c, t],
+// dM = A dY A^T (the output gradient's tiles taken to the 36 points) and V the input transform
+// as above. The sums run over fixed chunks of images, each chunk's in its own partial sums,
+// added in chunk order at the end, so the bits do not depend on the thread count.
+
+constexpr int DO = MR;  // output channels per dot block
+constexpr int DC = 2;   // input channels per dot block
+
+// A d: four output-gradient values to the six points.
+inline void grad_1d(__m256 d0, __m256 d1, __m256 d2, __m256 d3, __m256* o) {
+  const __m256 s02 = _mm256_add_ps(d0, d2), s13 = _mm256_add_ps(d1, d3);
+  const __m256 e02 = _mm256_fmadd_ps(_mm256_set1_ps(4.0f), d2, d0);
+  const __m256 e13 = _mm256_fmadd_ps(_mm256_set1_ps(8.0f), d3, _mm256_add_ps(d1, d1));
+  o[0] = d0;
+  o[1] = _mm256_add_ps(s02, s13);
+  o[2] = _mm256_sub_ps(s02, s13);
+  o[3] = _mm256_add_ps(e02, e13);
+  o[4] = _mm256_sub_ps(e02, e13);
+  o[5] = d3;
+}
+
+// dM of one octet and output channel, whose split dy plane holds the octet's pieces at q[0],
+// q[1], ...: product xi at m + xi * mplane.
+template <int P>
+void grad_octet(const Split& p, const float* const* q, float* m, long mplane) {
+  __m256 e[MT][AT];
+  for (int y = 0; y < MT; y++) {
+    const long at = (long)y * p.Wq;
+    grad_1d(lanes<P>(q, at), lanes<P>(q, at + p.phase), lanes<P>(q, at + 2 * p.phase), lanes<P>(q, at + 3 * p.phase),
+            e[y]);
+  }
+  for (int xx = 0; xx < AT; xx++) {
+    __m256 o[AT];
+    grad_1d(e[0][xx], e[1][xx], e[2][xx], e[3][xx], o);
+    for (int xy = 0; xy < AT; xy++) _mm256_store_ps(m + (xy * AT + xx) * mplane, o[xy]);
+  }
+}
+
+// out[DO * DC] += the sums over `octets` octets of dM[r] * V[s] (rows T apart), in (r, s)
+// order: 8 accumulators over the octets, their lanes added at once by a tree of hadds.
+inline void dot_block(const float* dm, const float* v, long T, int octets, float* out) {
+  __m256 acc[DO][DC];
+  for (int r = 0; r < DO; r++)
+    for (int c = 0; c < DC; c++) acc[r][c] = _mm256_setzero_ps();
+  for (int q = 0; q < octets; q++) {
+    const __m256 b0 = _mm256_load_ps(v + q * LANES), b1 = _mm256_load_ps(v + T + q * LANES);
+#pragma GCC unroll 4
+    for (int r = 0; r < DO; r++) {
+      const __m256 a = _mm256_load_ps(dm + r * T + q * LANES);
+      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
+    }
+  }
+  const __m256 h0 = _mm256_hadd_ps(acc[0][0], acc[0][1]), h1 = _mm256_hadd_ps(acc[1][0], acc[1][1]);
+  const __m256 h2 = _mm256_hadd_ps(acc[2][0], acc[2][1]), h3 = _mm256_hadd_ps(acc[3][0], acc[3][1]);
+  const __m256 g0 = _mm256_hadd_ps(h0, h1), g1 = _mm256_hadd_ps(h2, h3);
+  const __m256 sum = _mm256_add_ps(_mm256_permute2f128_ps(g0, g1, 0x20), _mm256_permute2f128_ps(g0, g1, 0x31));
+  _mm256_store_ps(out, _mm256_add_ps(_mm256_load_ps(out), sum));
+}
+
+struct FilterJob {
+  Plan p;
+  Split d;           // of dy
+  const float *x, *dy;
+  int per;           // images per chunk
+  int CB;            // input-channel pairs
+  long T, vplane, mplane;
+  float* partials;   // [chunks][XI][OB][CB][DO * DC]
+  float* const* xw;  // x's split channel of each image of a block, then dy's, then a zero one
+  float* const* vm;  // V [XI][CB * DC][T], then dM [XI][OB * DO][T], then the pieces
+  const LinePart *xparts, *dparts;
+};
+
+template <int P>
+void filter_chunk(const FilterJob& j, int chunk, int thread) {
+  const Plan& p = j.p;
+  const Split& d = j.d;
+  constexpr int K = LANES / P;
+  const long T = j.T;
+  float* xw = j.xw[thread];
+  float* dyw = xw + p.per * p.x.chan;
+  float* V = j.vm[thread];
+  float* dM = V + XI * j.vplane;
+  Piece* piece = reinterpret_cast<Piece*>(dM + XI * j.mplane);
+  const long partFloats = (long)XI * p.OB * j.CB * DO * DC;
+  float* part = j.partials + chunk * partFloats;
+  std::memset(part, 0, sizeof(float) * partFloats);
+  // The rows past C and O, and dy's zero plane (what pieces past a block's images read), stay 0.
+  std::memset(dyw + p.per * d.chan, 0, sizeof(float) * d.chan);
+  for (int xi = 0; xi < XI; xi++) {
+    std::memset(V + xi * j.vplane + p.Cin * T, 0, sizeof(float) * (j.CB * DC - p.Cin) * T);
+    std::memset(dM + xi * j.mplane + p.Cout * T, 0, sizeof(float) * (p.OB * DO - p.Cout) * T);
+  }
+  const int perImage = p.th * p.pw;
+  const int n0 = chunk * j.per, n1 = std::min(p.N, n0 + j.per);
+  for (int b0 = n0; b0 < n1; b0 += p.per) {
+    const int nb = std::min(p.per, n1 - b0);
+    const int pieces = nb * perImage;
+    const int octets = (pieces + K - 1) / K;
+    // Piece g: `in` its offset in x's split planes, `out` in dy's.
+    for (int g = 0; g < octets * K; g++) {
+      if (g >= pieces) {
+        piece[g] = {p.per * d.chan, 0, 0, 0};
+        continue;
+      }
+      const int b = g / perImage, tr = g % perImage / p.pw, tc = g % p.pw * P;
+      piece[g] = {b * d.chan + (long)tr * MT * d.Wq + tc, b * p.x.chan + (long)tr * MT * p.x.Wq + tc, 0, 0};
+    }
+    const float* in[K];
+    for (int c = 0; c < p.Cin; c++) {
+      for (int b = 0; b < nb; b++)
+        split_channel(p.x, j.x + ((long)(b0 + b) * p.Cin + c) * p.x.H * p.x.W, xw + b * p.x.chan, j.xparts);
+      for (int q = 0; q < octets; q++) {
+        for (int k = 0; k < K; k++) in[k] = xw + piece[q * K + k].in;
+        input_octet<P>(p.x, in, V + c * T + q * LANES, j.vplane);
+      }
+    }
+    for (int o = 0; o < p.Cout; o++) {
+      for (int b = 0; b < nb; b++)
+        split_channel(d, j.dy + ((long)(b0 + b) * p.Cout + o) * d.H * d.W, dyw + b * d.chan, j.dparts);
+      for (int q = 0; q < octets; q++) {
+        for (int k = 0; k < K; k++) in[k] = dyw + piece[q * K + k].out;
+        grad_octet<P>(d, in, dM + o * T + q * LANES, j.mplane);
+      }
+    }
+    for (int xi = 0; xi < XI; xi++)
+      for (int ob = 0; ob < p.OB; ob++)
+        for (int cb = 0; cb < j.CB; cb++)
+          dot_block(dM + xi * j.mplane + ob * DO * T, V + xi * j.vplane + cb * DC * T, T, octets,
+                    part + (((long)xi * p.OB + ob) * j.CB + cb) * DO * DC);
+  }
+}
+
+void filter_task(void* context, int chunk, int thread) {
+  const FilterJob& j = *static_cast<const FilterJob*>(context);
+  switch (j.p.P) {
+    case 8:
+      filter_chunk<8>(j, chunk, thread);
+      break;
+    case 4:
+      filter_chunk<4>(j, chunk, thread);
+      break;
+    case 2:
+      filter_chunk<2>(j, chunk, thread);
+      break;
+    default:
+      filter_chunk<1>(j, chunk, thread);
+  }
+}
+
+struct FilterReduce {
+  const FilterJob* j;
+  int chunks;
+  long slice;  // floats of the partial sums per task of chunk_sums
+  float* out;  // [O][C * 9]
+};
+
+constexpr int SUM_SLICES = 64;
+
+// Slice `task` of the chunks' partial sums added in chunk order, into chunk 0's.
+void chunk_sums(void* context, int task, int) {
+  const FilterReduce& f = *static_cast<const FilterReduce*>(context);
+  const FilterJob& j = *f.j;
+  const long partFloats = (long)XI * j.p.OB * j.CB * DO * DC;
+  const long i0 = task * f.slice, i1 = std::min(partFloats, i0 + f.slice);
+  float* sum = j.partials;
+  for (int k = 1; k < f.chunks; k++) {
+    const float* part = j.partials + k * partFloats;
+    for (long i = i0; i < i1; i += LANES)
+      _mm256_store_ps(sum + i, _mm256_add_ps(_mm256_load_ps(sum + i), _mm256_load_ps(part + i)));
+  }
+}
+
+// Row o of the gradient: G^T dU G for every input channel, from the summed dU.
+void filter_row(void* context, int o, int) {
+  const FilterReduce& f = *static_cast<const FilterReduce*>(context);
+  const FilterJob& j = *f.j;
+  const Plan& p = j.p;
+  for (int c = 0; c < p.Cin; c++) {
+    double du[XI];
+    for (int xi = 0; xi < XI; xi++)
+      du[xi] = j.partials[(((long)xi * p.OB + o / DO) * j.CB + c / DC) * DO * DC + o % DO * DC + c % DC];
+    double r[AT][3];  // r[a][jx] = (dU[a] G)[jx]
+    for (int a = 0; a < AT; a++)
+      for (int jx = 0; jx < 3; jx++) {
+        double t = 0;
+        for (int b = 0; b < AT; b++) t += du[a * AT + b] * G[b][jx];
+        r[a][jx] = t;
+      }
+    float* w = f.out + ((long)o * p.Cin + c) * 9;
+    for (int i = 0; i < 3; i++)
+      for (int jx = 0; jx < 3; jx++) {
+        double t = 0;
+        for (int a = 0; a < AT; a++) t += G[a][i] * r[a][jx];
+        w[i * 3 + jx] = (float)t;
+      }
+  }
 }
 
 // Input channels below which the direct kernels are faster than the transforms (measured).
@@ -540,6 +752,48 @@ bool three_by_three(const ConvGeometry& g) {
 }
 
 }  // namespace
+
+bool winograd_filter_applies(const ConvGeometry& g) {
+  return three_by_three(g) && g.C >= MIN_CHANNELS && g.O >= MIN_CHANNELS;
+}
+
+float* winograd_filter_gradient(const ConvGeometry& g, const float* x, const float* dy, int per, int chunks,
+                                int threads) {
+  FilterJob j{};
+  j.p = plan_of(g.N, g.C, g.O, g.H, g.W, g.padH, g.padW, g.Ho, g.Wo);
+  const Plan& p = j.p;
+  // dy's tiles start at its top-left pixel; element t of phase j is column 4t + j of tile t.
+  j.d = split_of(g.Ho, g.Wo, 0, 0, p.th * MT, p.pw * p.P);
+  j.x = x, j.dy = dy, j.per = per;
+  j.CB = (g.C + DC - 1) / DC;
+  j.T = (long)p.octets * LANES;
+  j.vplane = (long)j.CB * DC * j.T + 16;
+  j.mplane = (long)p.OB * DO * j.T + 16;
+  const long partFloats = (long)XI * p.OB * j.CB * DO * DC;
+  j.partials = scratch(0, 2, (std::size_t)chunks * partFloats);
+  float* out = scratch(0, 3, (std::size_t)g.O * g.C * 9);
+  threads = std::max(1, std::min(threads, chunks));
+  float* xw[kMaxThreads];
+  float* vm[kMaxThreads];
+  for (int t = 0; t < threads; t++) {
+    xw[t] = scratch(t, 0, (std::size_t)p.per * p.x.chan + (std::size_t)(p.per + 1) * j.d.chan);
+    vm[t] = scratch(t, 1, (std::size_t)XI * (j.vplane + j.mplane) +
+                              (std::size_t)p.octets * LANES * sizeof(Piece) / sizeof(float));
+  }
+  j.xw = xw, j.vm = vm;
+  std::vector<LinePart> xparts(p.x.Wq / LANES * 4), dparts(j.d.Wq / LANES * 4);
+  line_parts(p.x, xparts.data());
+  line_parts(j.d, dparts.data());
+  j.xparts = xparts.data(), j.dparts = dparts.data();
+  parallel_for(chunks, threads, filter_task, &j);
+  // partFloats is a whole number of vectors (DO * DC = 8 per block), and so is every slice.
+  const long slice = round_up((int)((partFloats + SUM_SLICES - 1) / SUM_SLICES), LANES);
+  FilterReduce f{&j, chunks, slice, out};
+  const int slices = (int)((partFloats + slice - 1) / slice);
+  parallel_for(slices, std::max(1, std::min(threads, slices)), chunk_sums, &f);
+  parallel_for(g.O, std::max(1, std::min(threads, g.O)), filter_row, &f);
+  return out;
+}
 
 bool winograd_forward_applies(const ConvGeometry& g) { return three_by_three(g) && g.C >= MIN_CHANNELS; }
 

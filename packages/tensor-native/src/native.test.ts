@@ -92,9 +92,9 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
     // padded input, inside the 6 × 6 input tile of output tile rows 4–7 and columns 4–7 only.
     const x = random([1, 8, 12, 12], 12);
     x.data[3 * 144 + 5 * 12 + 6] = Number.POSITIVE_INFINITY;
-    const w = random([2, 8, 3, 3], 13);
-    const y = Tensor.empty([1, 2, 12, 12], 'float32', native());
-    const yr = Tensor.empty([1, 2, 12, 12], 'float32', reference());
+    const w = random([8, 8, 3, 3], 13);
+    const y = Tensor.empty([1, 8, 12, 12], 'float32', native());
+    const yr = Tensor.empty([1, 8, 12, 12], 'float32', reference());
     native().conv2d(x, w, null, y, p1);
     reference().conv2d(copyTo(x, 'reference'), copyTo(w, 'reference'), null, yr, p1);
     let spread = 0;
@@ -102,15 +102,31 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
       const row = Math.floor(i / 12) % 12;
       const col = i % 12;
       const inTile = row >= 4 && row < 8 && col >= 4 && col < 8;
-      if (!Number.isFinite(yr.data[i] as number)) expect(Number.isFinite(y.data[i] as number)).toBe(false);
       if (inTile) {
-        if (Number.isNaN(y.data[i] as number)) spread++;
+        if (!Number.isFinite(y.data[i] as number)) spread++;
       } else {
         expect(Math.abs((y.data[i] as number) - (yr.data[i] as number))).toBeLessThan(1e-4);
       }
     }
-    // Inf − Inf in the transforms: NaN over the whole tile of both output channels.
-    expect(spread).toBe(2 * 16);
+    // The transforms mix it into every output of the tile, of every output channel (where the
+    // reference has 3 × 3 non-finite outputs per channel).
+    expect(spread).toBe(8 * 16);
+    // The filter gradient: every tap of input channel 3's filters is non-finite, as in the
+    // reference (the value is inside the image); the other channels agree.
+    const dy = random([1, 8, 12, 12], 14);
+    const dw = Tensor.empty(w.shape, 'float32', native());
+    const dwr = Tensor.empty(w.shape, 'float32', reference());
+    native().conv2dBackwardFilter(x, dy, dw, null, p1, false);
+    reference().conv2dBackwardFilter(copyTo(x, 'reference'), copyTo(dy, 'reference'), dwr, null, p1, false);
+    for (let i = 0; i < dw.size; i++) {
+      const c = Math.floor(i / 9) % 8;
+      if (c === 3) {
+        expect(Number.isFinite(dw.data[i] as number)).toBe(false);
+        expect(Number.isFinite(dwr.data[i] as number)).toBe(false);
+      } else {
+        expect(Math.abs((dw.data[i] as number) - (dwr.data[i] as number))).toBeLessThan(1e-3);
+      }
+    }
   });
 
   it('runs the direct kernels (rows of whole vectors) right, channel counts that 4 does not divide included', () => {
@@ -144,7 +160,8 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
       native().conv2dBackwardFilter(x, r, dw, db, p1, true);
       return [y, dx, dw, db].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
     };
-    // 8 and more channels: the Winograd kernels, blocks of several images and partial tiles.
+    // 8 and more channels: the Winograd kernels, blocks of several images, chunks of the filter
+    // gradient, partial tiles.
     const runWinograd = () => {
       const x = random([9, 12, 10, 13], 14);
       const w = random([9, 12, 3, 3], 15);
@@ -154,7 +171,9 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
       native().conv2d(x, w, b, y, p1, { residual: r, relu: true });
       const dx = Tensor.empty(x.shape, 'float32', native());
       native().conv2dBackwardData(r, w, dx, p1);
-      return [y, dx].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
+      const dw = random([9, 12, 3, 3], 18);
+      native().conv2dBackwardFilter(x, r, dw, null, p1, true);
+      return [y, dx, dw].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
     };
     setThreads(1);
     const one = [...run(), ...runWinograd()];
