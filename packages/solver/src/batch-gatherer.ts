@@ -29,9 +29,7 @@ export class BatchGatherer {
     to: number,
     y: Int32Array | null,
   ): { x: Tensor; y: Int32Array } {
-    const n = to - from;
-    if (n < 1 || n > this.capacity)
-      throw new RangeError(`BatchGatherer: batch of ${n} rows does not fit capacity ${this.capacity}`);
+    const n = this.checkSize(from, to);
     const source = this.source;
     const dst = this.batch.data;
     const r = this.rowSize;
@@ -39,8 +37,40 @@ export class BatchGatherer {
       const i = order ? order[from + k] : from + k;
       if (source instanceof Tensor) dst.set(source.data.subarray(i * r, (i + 1) * r), k * r);
       else source.readRow(i, dst, k * r);
-      if (y) this.labels[k] = y[i];
     }
+    return this.finish(order, from, n, y);
+  }
+
+  /**
+   * Like `gather`, with the rows' values already read elsewhere (a worker): `fill` writes the
+   * rows `order[from..to)`, in order, into the batch's values.
+   */
+  gatherFrom(
+    fill: (dst: Float32Array | Float64Array) => void,
+    order: ArrayLike<number> | null,
+    from: number,
+    to: number,
+    y: Int32Array | null,
+  ): { x: Tensor; y: Int32Array } {
+    const n = this.checkSize(from, to);
+    fill(this.batch.data);
+    return this.finish(order, from, n, y);
+  }
+
+  private checkSize(from: number, to: number): number {
+    const n = to - from;
+    if (n < 1 || n > this.capacity)
+      throw new RangeError(`BatchGatherer: batch of ${n} rows does not fit capacity ${this.capacity}`);
+    return n;
+  }
+
+  private finish(
+    order: ArrayLike<number> | null,
+    from: number,
+    n: number,
+    y: Int32Array | null,
+  ): { x: Tensor; y: Int32Array } {
+    if (y) for (let k = 0; k < n; k++) this.labels[k] = y[order ? order[from + k] : from + k];
     return { x: this.view(n), y: this.labels.subarray(0, n) };
   }
 

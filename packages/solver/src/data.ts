@@ -15,6 +15,21 @@ export interface ExampleSource {
   readonly dtype: DType;
   /** Writes example `i` (its shape[1..] values, in order) into `dst` from `offset`. */
   readRow(i: number, dst: Float32Array | Float64Array, offset: number): void;
+  /**
+   * How a worker thread opens the same rows (optional): the solver's `prepareInWorker` reads
+   * the next batch's rows there while the kernels run.
+   */
+  readonly recipe?: ExampleSourceRecipe;
+}
+
+/**
+ * How a worker opens a source that reads the same values: it imports `module` (a URL), calls
+ * its export `exportName` with `args` (structured-cloneable: paths, numbers, SharedArrayBuffers).
+ */
+export interface ExampleSourceRecipe {
+  module: string;
+  exportName: string;
+  args: unknown[];
 }
 
 /** Inputs N×…: a float tensor on any backend, or an ExampleSource. */

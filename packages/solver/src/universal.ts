@@ -6,7 +6,7 @@
 // The Solver: trains a classifier with checkpoints, exact resume and accuracy checks.
 
 export type { Check } from './checks.js';
-export type { ExampleSource, Examples, TrainingData } from './data.js';
+export type { ExampleSource, ExampleSourceRecipe, Examples, TrainingData } from './data.js';
 export { DivergenceError, NonFiniteLossError, NonFiniteParameterError, SolverConfigError } from './errors.js';
 export type { LossFunction, Parameter, TrainableModel } from './model.js';
 export { Solver, type SolverEvents, type SolverOptions } from './solver.js';

@@ -21,4 +21,5 @@ export const browserPlatform: SolverPlatform = {
   progressBar: null,
   defaultStream: () => null,
   signals: false,
+  rowPrefetcher: null,
 };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors, writeFileAtomic } from '@funt/tensor';
 import { BarProgress } from '../train/progress-bar.js';
 import type { SolverPlatform } from './platform.js';
+import { startRowWorker } from './row-worker.js';
 
 /** Node: files through @funt/tensor's atomic safetensors and text writes, the bar on stdout. */
 export const nodePlatform: SolverPlatform = {
@@ -16,4 +17,5 @@ export const nodePlatform: SolverPlatform = {
   progressBar: (stream, topK) => new BarProgress(stream, topK),
   defaultStream: () => process.stdout,
   signals: true,
+  rowPrefetcher: startRowWorker,
 };

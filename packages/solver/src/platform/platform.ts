@@ -1,5 +1,6 @@
 import type { Tensor } from '@funt/tensor';
 import type { ProgressReporter, ProgressStream } from '../train/progress.js';
+import type { StartRowPrefetcher } from '../train/row-prefetch.js';
 
 /**
  * What the Solver does only where there is a file system and a terminal: write and read a run's
@@ -17,6 +18,8 @@ export interface SolverPlatform {
   defaultStream(): ProgressStream | null;
   /** Whether SIGINT/SIGTERM can stop a run (`handleSignals`): a process's; a page stops one with requestStop(). */
   readonly signals: boolean;
+  /** Reads the next batch's rows in a worker thread (`prepareInWorker`), or null where there is none. */
+  readonly rowPrefetcher: StartRowPrefetcher | null;
 }
 
 /** A run's files. Every write is atomic: a crash leaves the previous file or the new one. */

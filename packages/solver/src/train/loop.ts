@@ -55,7 +55,7 @@ export async function train(run: TrainingRun): Promise<TrainResult> {
   const n = run.data.xTrain.shape[0];
   const batchSize = Math.min(o.batchSize, n);
   const iterationsPerEpoch = Math.ceil(n / batchSize);
-  const batches = new TrainingBatches(run.data, batchSize, o.augment, state.augmentRng);
+  const batches = new TrainingBatches(run.data, batchSize, o.augment, state.augmentRng, o.prepareInWorker);
   const progress = createProgress(o.progress, o.stream, o.printEvery, o.topK);
   const watch = new InterruptWatch((signal) => {
     progress.message(`${signal} received: stopping after this iteration (send it again to exit at once)`);

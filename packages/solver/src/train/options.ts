@@ -79,6 +79,12 @@ export interface TrainingOptions {
    * null = off (default).
    */
   clipGradNorm: number | null;
+  /**
+   * Read each training batch's rows in a worker thread while the kernels run the batch before
+   * (Node; data.xTrain must be an ExampleSource with a `recipe`, such as an image cache on
+   * disk). Order, augmentation and every random draw stay as without it (default false).
+   */
+  prepareInWorker: boolean;
 }
 
 export const TRAINING_DEFAULTS: TrainingOptions = {
@@ -107,6 +113,7 @@ export const TRAINING_DEFAULTS: TrainingOptions = {
   historyDir: null,
   patience: null,
   clipGradNorm: null,
+  prepareInWorker: false,
 };
 
 const positiveInt = numberIn(1, Infinity, { integer: true });
@@ -145,6 +152,7 @@ export const TRAINING_CHECKS = {
     v === null || v === Infinity || numberIn(0, Infinity, { exclusiveMin: true })(v) === null
       ? null
       : 'a number in (0, ∞), Infinity (measure only) or null',
+  prepareInWorker: isBoolean,
 };
 
 /** The update rule the options name (configured by optimConfig), or the instance they give. */
