@@ -18,6 +18,7 @@ export {
   type DataOptions,
   type DatasetName,
   embeddedMnistData,
+  type InMemoryData,
   type PreparedData,
   prepareData,
   type RawData,

@@ -21,7 +21,12 @@ export {
   readImageCacheLabels,
 } from './image-cache/format.js';
 export { ImageCacheFile } from './image-cache/reader.js';
-export { type ImageCacheSource, openImageCacheSource, type SourceRecipe } from './image-cache/source.js';
+export {
+  type ImageCacheSource,
+  imageCacheSource,
+  openImageCacheSource,
+  type SourceRecipe,
+} from './image-cache/source.js';
 export { type ImageCacheLayout, ImageCacheWriter, writeImageCache } from './image-cache/writer.js';
 // Loaders (Node: they read files)
 export { CIFAR10_CLASSES, loadCifar10 } from './loaders/cifar10.js';

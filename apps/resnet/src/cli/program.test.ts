@@ -205,6 +205,8 @@ describe('command line', () => {
       /^funt-resnet train: --data-dir \/no\/such\/dir does not exist/,
     ],
     [['train', '--resume'], /--resume needs --out <dir>/],
+    [['train', '--data-cache', 'package.json'], /^funt-resnet train: --data-cache package\.json is not a folder/],
+    [['train', '--data-cache', ''], /^funt-resnet train: --data-cache needs a folder/],
     [['eval'], /required option '--model <path>' not specified/],
     [['eval', '--model', '/no/such/run'], /^funt-resnet eval: --model \/no\/such\/run does not exist/],
     [['experiment', 'wider'], /'wider' is invalid.*expected one of overfit, skip-vs-plain/],

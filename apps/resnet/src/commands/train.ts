@@ -4,8 +4,10 @@ import { ClassNLLCriterion, type Sequential } from '@funt/layers';
 import { evaluate, Solver, type TrainResult } from '@funt/solver';
 import { getThreads, Rng } from '@funt/tensor';
 import { type TrainTransform, trainTransform } from '../data/augment.js';
+import { hasDataCache, openDataCache, writeDataCache } from '../data/data-cache.js';
 import { type InputHooks, inputHooks, pixelSource } from '../data/hooks.js';
 import { loadData, type PreparedData } from '../data/load.js';
+import { splitSource } from '../data/split-source.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../figures/make.js';
 import { consoleLog, type Log } from '../log.js';
@@ -54,7 +56,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   const t0 = performance.now();
   const log = ctx.log ?? consoleLog;
   const backend = applyRuntime(o, log);
-  const data = ctx.data ?? (await loadData(o));
+  const data = ctx.data ?? (await loadTrainingData(o, log));
   const transform = trainTransform(o, data);
   const hooks = inputHooks(data, transform);
   const architecture: ResnetArchitecture = {
@@ -103,6 +105,7 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     data: {
       dataset: data.dataset,
       dataDir: o.dataDir ? resolve(o.dataDir) : undefined,
+      dataCache: o.dataCache ? resolve(o.dataCache) : undefined,
       splitBy: o.splitBy,
       train: data.train.shape[0],
       val: data.val.shape[0],
@@ -138,8 +141,9 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
   }
   writeJson(join(runDir, RUN_FILES.config), config);
 
-  // Pixels stay uint8 and become floats per batch: a float copy of the split would take 4× the memory.
-  const xTrain = pixelSource(data.train);
+  // Pixels stay uint8 (in memory or in the image cache on disk) and become floats per batch: a
+  // float copy of the split would take 4× the memory.
+  const xTrain = splitSource(data.train);
   const xVal = pixelSource(data.val);
   const topK = Math.min(5, data.classNames.length);
   let result: TrainResult;
@@ -170,6 +174,8 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
         checkpointEvery: Math.max(1, o.checkpointEvery),
         resume: o.resume,
         progress: o.progress ?? 'auto',
+        // Rows from disk: a worker reads the next batch's while the kernels run this one.
+        prepareInWorker: o.dataCache !== undefined,
         historyDir: runDir,
         events: { onEpochEnd: (record) => live?.epochEnded(record.epoch, o.epochs) },
       },
@@ -230,6 +236,25 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
     result,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * The data set of a run: loaded into memory, or with `--data-cache` from the image cache in that
+ * folder (written there first from the loader when the folder holds none), the training rows
+ * then staying on disk.
+ */
+async function loadTrainingData(o: TrainOptions, log: Log): Promise<PreparedData> {
+  if (!o.dataCache) return loadData(o);
+  if (!hasDataCache(o.dataCache)) {
+    const t0 = performance.now();
+    const data = await loadData(o);
+    writeDataCache(o.dataCache, data, o);
+    const bytes = [data.train, data.val, data.test].reduce((sum, s) => sum + s.images.length, 0);
+    log(
+      `image cache: wrote ${o.dataCache} (${(bytes / 2 ** 20).toFixed(1)} MiB of pixels, ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+  }
+  return openDataCache(o.dataCache, o);
 }
 
 /** The warm-up, early stopping, clipping and smoothing a run uses, for its log line ('' when none). */

@@ -14,14 +14,14 @@ import { frameSet } from './frame.js';
 import {
   type DataOptions,
   embeddedMnistRaw,
-  type PreparedData,
+  type InMemoryData,
   prepareData,
   type RawData,
   SPLIT_SEED,
 } from './prepare.js';
 import { syntheticSet } from './synthetic.js';
 
-export { DATASETS, type DataOptions, type DatasetName, type PreparedData } from './prepare.js';
+export { DATASETS, type DataOptions, type DatasetName, type InMemoryData, type PreparedData } from './prepare.js';
 
 /** Checks that apply to any command reading a data set: a folder that exists when needed. */
 export function checkData(o: Partial<DataOptions>): void {
@@ -108,6 +108,6 @@ async function loadRaw(o: DataOptions): Promise<RawData> {
 }
 
 /** Loads a data set by its CLI name and prepares the three splits (`prepareData`). */
-export async function loadData(o: DataOptions): Promise<PreparedData> {
+export async function loadData(o: DataOptions): Promise<InMemoryData> {
   return prepareData(o, await loadRaw(o));
 }

@@ -1,5 +1,6 @@
 import {
   fitStandardization,
+  type ImageCacheFile,
   type ImageSet,
   type Standardization,
   splitEmbeddedMnist,
@@ -46,7 +47,8 @@ export interface DataOptions {
 /** A data set ready for training: three splits, the statistics and what the network sees. */
 export interface PreparedData {
   dataset: DatasetName;
-  train: ImageSet;
+  /** In memory, or an image cache file read by row (`--data-cache`: larger than memory). */
+  train: ImageSet | ImageCacheFile;
   val: ImageSet;
   test: ImageSet;
   /** 'val' when the data set has no labelled test split and the test numbers come from validation (SFDDD, Tiny-ImageNet). */
@@ -63,6 +65,9 @@ export interface PreparedData {
   /** One line for logs and reports. */
   description: string;
 }
+
+/** A prepared data set with every split in memory: what a loader gives. */
+export type InMemoryData = PreparedData & { train: ImageSet };
 
 /** Seed of every split, fixed so that runs with different training seeds share one test set. */
 export const SPLIT_SEED = 0;
@@ -123,7 +128,7 @@ export interface RawData {
  * standardisation is fitted on the training split. The same on every host: `loadData` (Node)
  * loads the raw data, a page brings its own (`embeddedMnistData`).
  */
-export function prepareData(o: DataOptions, raw: RawData): PreparedData {
+export function prepareData(o: DataOptions, raw: RawData): InMemoryData {
   let { val, test } = raw;
   let train = firstPerClass(raw.train, o.maxPerClass);
   let testSplit: 'test' | 'val' = 'test';
@@ -175,6 +180,6 @@ export function embeddedMnistRaw(all: ImageSet, testSize = 1000): RawData {
 }
 
 /** `--dataset mnist` prepared from the embedded digits at hand: what `loadData` gives in Node. */
-export function embeddedMnistData(all: ImageSet, o: Omit<DataOptions, 'dataset'> = {}): PreparedData {
+export function embeddedMnistData(all: ImageSet, o: Omit<DataOptions, 'dataset'> = {}): InMemoryData {
   return prepareData({ ...o, dataset: 'mnist' }, embeddedMnistRaw(all, o.testSize));
 }

@@ -9,6 +9,7 @@ import type { TrainTransform } from '../data/augment.js';
 import { frameSet } from '../data/frame.js';
 import { evalInput, type InputHooks, pixelBounds, pixelSource, rawTensor, toPixels } from '../data/hooks.js';
 import type { PreparedData } from '../data/load.js';
+import { splitRows } from '../data/split-source.js';
 import {
   augmentedInputsFigure,
   type FoolingRow,
@@ -54,7 +55,7 @@ export function makeAugmentedInputs(
 ): void {
   const rng = new Rng(seed);
   const rows = rng.permutation(data.train.shape[0]).subarray(0, Math.min(count, data.train.shape[0]));
-  const raw = rawTensor(data.train, rows);
+  const raw = rawTensor(splitRows(data.train, rows));
   const x = transform.augment ? transform.augment(raw, rng) : raw;
   const labels = Array.from(rows, (r) => data.train.labels[r]);
   augmentedInputsFigure(runDir, { data: x.data, shape: x.shape }, labels, data.classNames, { scaling: PIXELS });

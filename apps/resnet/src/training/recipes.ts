@@ -30,6 +30,11 @@ export interface TrainOptions extends DataOptions, AugmentOptions, ModelOptions,
   backend?: string;
   out?: string;
   checkpointEvery: number;
+  /**
+   * Train from the image cache in this folder (written there first from the data set when it
+   * holds none): the training rows stay on disk and a worker thread reads each batch's.
+   */
+  dataCache?: string;
   resume: boolean;
   /** Replace the run an existing, non-empty `out` folder holds (default: refuse such a folder). */
   overwrite?: boolean;

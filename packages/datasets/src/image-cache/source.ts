@@ -37,7 +37,12 @@ const MODULE_URL = new URL('../../dist/image-cache/source.js', import.meta.url).
 
 /** Opens the image cache at `path` as a source of raw float pixels (see ImageCacheSource). */
 export function openImageCacheSource(path: string): ImageCacheSource {
-  const file = ImageCacheFile.open(path);
+  return imageCacheSource(ImageCacheFile.open(path));
+}
+
+/** An open image cache as a source of raw float pixels (see ImageCacheSource). */
+export function imageCacheSource(file: ImageCacheFile): ImageCacheSource {
+  const path = file.path;
   const size = file.imageSize;
   const row = new Uint8Array(size);
   return {

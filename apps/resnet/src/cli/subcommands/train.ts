@@ -1,5 +1,7 @@
+import { existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { NOISE_KINDS } from '../../data/augment.js';
+import { hasDataCache } from '../../data/data-cache.js';
 import { checkData } from '../../data/load.js';
 import { UsageError } from '../../errors.js';
 import { FREEZABLE_PARTS, type FreezablePart } from '../../training/init-from.js';
@@ -96,17 +98,29 @@ function trainingFlags(cmd: Command): Command {
     .option('--seed <k>', 'seed of every random choice (init, shuffling, augmentation)', nonNegativeInt, D.seed);
 }
 
+/** `--data-cache`: a folder, or a path where one can be made. */
+function checkDataCache(dir: string | undefined): void {
+  if (dir === undefined) return;
+  if (dir === '') throw new UsageError('--data-cache needs a folder');
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--data-cache ${dir} is not a folder`);
+}
+
 /** `funt-resnet train`: every flag of the training recipe, checked before `run` starts. */
 export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Command {
   const cmd = new Command('train').description(
     'train a ResNet; writes a run folder with histories, checkpoints, the best model and a report',
   );
-  dataFlags(cmd, D.dataset).addOption(
-    new Option(
-      '--split <how>',
-      "SFDDD: 'driver' (separate training, validation and test drivers) or 'random', the seed's split, with every driver in training and test: optimistic (default: driver)",
-    ).choices(['driver', 'random']),
-  );
+  dataFlags(cmd, D.dataset)
+    .addOption(
+      new Option(
+        '--split <how>',
+        "SFDDD: 'driver' (separate training, validation and test drivers) or 'random', the seed's split, with every driver in training and test: optimistic (default: driver)",
+      ).choices(['driver', 'random']),
+    )
+    .option(
+      '--data-cache <dir>',
+      "train from the decoded image cache in <dir>, written there first from --dataset when <dir> holds none: the training images stay on disk (memory flat in the data set's size) and a worker thread reads each batch while the previous one trains",
+    );
   modelFlags(cmd);
   augmentFlags(cmd);
   trainingFlags(cmd);
@@ -140,7 +154,9 @@ export function trainSubcommand(run: (o: TrainOptions) => Promise<void>): Comman
   return act(cmd, async ({ split, ...options }: TrainOptions & { split?: 'driver' | 'random' }) => {
     const o: TrainOptions = split === undefined ? options : { ...options, splitBy: split };
     if (split !== undefined && o.dataset !== 'sfddd') throw new UsageError('--split is for --dataset sfddd');
-    checkData(o);
+    checkDataCache(o.dataCache);
+    // A built cache is read instead of the data set: its folder need not be there any more.
+    if (!(o.dataCache && hasDataCache(o.dataCache))) checkData(o);
     if (o.resume && !o.out) throw new UsageError('--resume needs --out <dir> (the run folder to continue)');
     if (o.resume) checkFolder('--out', o.out!);
     if (o.resume && o.overwrite) throw new UsageError('--resume and --overwrite exclude each other');
