@@ -201,13 +201,17 @@ inline __m256 part_of(const float* row, const LinePart& lp, int W) {
 
 // xw of one channel of one image from its plane [H, W]: rows of the zero-padded plane, 32
 // columns at a time (4 loads) transposed into 8 elements of each of the 4 phases.
-void split_channel(const Split& p, const float* src, float* dst, const LinePart* parts) {
+// `next` is the plane split after this one (or nullptr): its rows are prefetched as these are
+// read (planes of 4 KiB and less each start a new page, where the hardware prefetcher stops).
+void split_channel(const Split& p, const float* src, float* dst, const LinePart* parts, const float* next) {
   const int chunks = p.Wq / LANES;
   const __m256 zero = _mm256_setzero_ps();
   for (int row = 0; row < p.rows; row++) {
     const int h = row - p.pH;
     const bool inside = h >= 0 && h < p.H;
     const float* line = src + (long)h * p.W;
+    if (inside && next)
+      for (int i = 0; i < p.W; i += 16) _mm_prefetch(reinterpret_cast<const char*>(next + (long)h * p.W + i), _MM_HINT_T0);
     for (int k = 0; k < chunks; k++) {
       __m256 a[4];
       for (int i = 0; i < 4; i++) a[i] = inside ? part_of(line, parts[4 * k + i], p.W) : zero;
@@ -223,6 +227,17 @@ void split_channel(const Split& p, const float* src, float* dst, const LinePart*
       _mm256_store_ps(d + 3 * p.phase, _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(3, 2, 3, 2)));
     }
   }
+}
+
+// Plane c of image n0 + b of a tensor [N, C, H, W].
+inline const float* plane(const float* t, int C, const Split& s, int n0, int, int b, int c) {
+  return t + ((long)(n0 + b) * C + c) * s.H * s.W;
+}
+
+// The plane split after (b, c) when a block of nb images is split channel by channel.
+inline const float* next_plane(const float* t, int C, const Split& s, int n0, int nb, int b, int c) {
+  if (b + 1 < nb) return plane(t, C, s, n0, nb, b + 1, c);
+  return c + 1 < C ? plane(t, C, s, n0, nb, 0, c + 1) : nullptr;
 }
 
 // The parts of split_channel's chunks for this width and padding.
@@ -467,7 +482,8 @@ void run_block(const Job& j, int task, int thread) {
   // Channel by channel: its split planes (one per image) stay in L1 while its octets read them.
   for (int c = 0; c < p.Cin; c++) {
     for (int b = 0; b < nb; b++)
-      split_channel(p.x, j.src + ((long)(n0 + b) * p.Cin + c) * p.x.H * p.x.W, xw + b * p.x.chan, j.parts);
+      split_channel(p.x, plane(j.src, p.Cin, p.x, n0, nb, b, c), xw + b * p.x.chan, j.parts,
+                    next_plane(j.src, p.Cin, p.x, n0, nb, b, c));
     for (int q = 0; q < octets; q++) {
       const float* in[K];
       for (int k = 0; k < K; k++) in[k] = xw + piece[q * K + k].in;
@@ -655,7 +671,8 @@ void filter_chunk(const FilterJob& j, int chunk, int thread) {
     const float* in[K];
     for (int c = 0; c < p.Cin; c++) {
       for (int b = 0; b < nb; b++)
-        split_channel(p.x, j.x + ((long)(b0 + b) * p.Cin + c) * p.x.H * p.x.W, xw + b * p.x.chan, j.xparts);
+        split_channel(p.x, plane(j.x, p.Cin, p.x, b0, nb, b, c), xw + b * p.x.chan, j.xparts,
+                      next_plane(j.x, p.Cin, p.x, b0, nb, b, c));
       for (int q = 0; q < octets; q++) {
         for (int k = 0; k < K; k++) in[k] = xw + piece[q * K + k].in;
         input_octet<P>(p.x, in, V + c * T + q * LANES, j.vplane);
@@ -663,7 +680,8 @@ void filter_chunk(const FilterJob& j, int chunk, int thread) {
     }
     for (int o = 0; o < p.Cout; o++) {
       for (int b = 0; b < nb; b++)
-        split_channel(d, j.dy + ((long)(b0 + b) * p.Cout + o) * d.H * d.W, dyw + b * d.chan, j.dparts);
+        split_channel(d, plane(j.dy, p.Cout, d, b0, nb, b, o), dyw + b * d.chan, j.dparts,
+                      next_plane(j.dy, p.Cout, d, b0, nb, b, o));
       for (int q = 0; q < octets; q++) {
         for (int k = 0; k < K; k++) in[k] = dyw + piece[q * K + k].out;
         grad_octet<P>(d, in, dM + o * T + q * LANES, j.mplane);
