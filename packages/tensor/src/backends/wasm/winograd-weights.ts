@@ -65,7 +65,7 @@ export class WinogradWeightCache {
       entry = undefined;
     }
     if (entry !== undefined && this.kernels.sameBits(entry.copy, ptr, floats) === 1) {
-      entry.tensor = new WeakRef(w);
+      if (entry.tensor.deref() !== w) entry.tensor = new WeakRef(w);
       if (entry.u !== 0) return entry.u;
       this.sweep();
       if (this.heldBytes + uBytes <= this.budgetBytes) {
