@@ -286,7 +286,7 @@ void conv2d_backward_filter(const ConvGeometry& g, const float* x, const float* 
   float* partials;
   int summed = chunks;  // partial sums left to add
   if (winograd_filter_applies(g)) {
-    partials = winograd_filter_gradient(g, x, dy, per, chunks, threads);
+    partials = winograd_filter_gradient(g, x, dy, threads);
     summed = 1;
   } else if (direct_filter_applies(g)) {
     partials = direct_filter_partials(g, x, dy, per, chunks, threads);

@@ -17,9 +17,8 @@ bool winograd_filter_applies(const ConvGeometry& g);
 void winograd_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                       const float* residual, bool relu, float* y, int threads);
 void winograd_backward_data(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads);
-// The filter gradient [O][C * 9], summed over chunks of `per` images in chunk order, in scratch
-// slot 3 of thread 0 (the caller adds it to dw).
-float* winograd_filter_gradient(const ConvGeometry& g, const float* x, const float* dy, int per, int chunks,
-                                int threads);
+// The filter gradient [O][C * 9], summed over fixed chunks of images (fixed by N) in chunk
+// order, in scratch slot 3 of thread 0 (the caller adds it to dw).
+float* winograd_filter_gradient(const ConvGeometry& g, const float* x, const float* dy, int threads);
 
 }  // namespace funt

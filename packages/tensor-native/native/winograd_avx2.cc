@@ -80,7 +80,10 @@ struct Plan {
   int OB;  // output-channel slivers: ceil(Cout / MR)
 };
 
-Plan plan_of(int N, int Cin, int Cout, int H, int W, int pH, int pW, int Ho, int Wo) {
+// maxImages: the most images a block may hold (N: any); minTiles: the fewest tiles it holds
+// when maxImages allows (the filter gradient's blocks of sums want long runs of octets).
+Plan plan_of(int N, int Cin, int Cout, int H, int W, int pH, int pW, int Ho, int Wo, int maxImages,
+             int minTiles = 0) {
   Plan p{};
   p.N = N, p.Cin = Cin, p.Cout = Cout, p.Ho = Ho, p.Wo = Wo;
   p.th = (Ho + MT - 1) / MT;
@@ -108,7 +111,8 @@ Plan plan_of(int N, int Cin, int Cout, int H, int W, int pH, int pW, int Ho, int
   int whole = per;
   while (whole * imageTiles % NR != 0) whole++;
   if (whole <= 2 * per) per = whole;
-  p.per = std::min(N, per);
+  per = std::max(per, (minTiles + imageTiles - 1) / imageTiles);
+  p.per = std::min(maxImages, per);
   p.octets = (p.per * imageTiles + LANES - 1) / LANES;
   p.panels = (p.octets * LANES + NR - 1) / NR;
   p.T = (long)p.panels * NR;
@@ -720,6 +724,7 @@ struct FilterReduce {
 };
 
 constexpr int SUM_SLICES = 64;
+constexpr int FILTER_CHUNKS = 8;
 
 // Slice `task` of the chunks' partial sums added in chunk order, into chunk 0's.
 void chunk_sums(void* context, int task, int) {
@@ -775,10 +780,14 @@ bool winograd_filter_applies(const ConvGeometry& g) {
   return three_by_three(g) && g.C >= MIN_CHANNELS && g.O >= MIN_CHANNELS;
 }
 
-float* winograd_filter_gradient(const ConvGeometry& g, const float* x, const float* dy, int per, int chunks,
-                                int threads) {
+float* winograd_filter_gradient(const ConvGeometry& g, const float* x, const float* dy, int threads) {
+  // Chunks fixed by N alone: 8 of them (fewer partial sums to add than the direct kernel's 16,
+  // and longer runs of octets per block of sums: 1.1-1.4x faster on the 16 x 16 and 8 x 8
+  // images, measured), blocks of at least 256 tiles within a chunk.
+  const int per = (g.N + FILTER_CHUNKS - 1) / FILTER_CHUNKS;
+  const int chunks = (g.N + per - 1) / per;
   FilterJob j{};
-  j.p = plan_of(g.N, g.C, g.O, g.H, g.W, g.padH, g.padW, g.Ho, g.Wo);
+  j.p = plan_of(g.N, g.C, g.O, g.H, g.W, g.padH, g.padW, g.Ho, g.Wo, per, 256);
   const Plan& p = j.p;
   // dy's tiles start at its top-left pixel; element t of phase j is column 4t + j of tile t.
   j.d = split_of(g.Ho, g.Wo, 0, 0, p.th * MT, p.pw * p.P);
@@ -821,13 +830,13 @@ bool winograd_backward_data_applies(const ConvGeometry& g) {
 
 void winograd_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                       const float* residual, bool relu, float* y, int threads) {
-  const Plan p = plan_of(g.N, g.C, g.O, g.H, g.W, g.padH, g.padW, g.Ho, g.Wo);
+  const Plan p = plan_of(g.N, g.C, g.O, g.H, g.W, g.padH, g.padW, g.Ho, g.Wo, g.N);
   run(p, x, w, false, {bias, residual, relu}, y, threads);
 }
 
 void winograd_backward_data(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads) {
   // The transposed convolution: dy [O, Ho, Wo] padded by 2 - pad -> dx [C, H, W].
-  const Plan p = plan_of(g.N, g.O, g.C, g.Ho, g.Wo, 2 - g.padH, 2 - g.padW, g.H, g.W);
+  const Plan p = plan_of(g.N, g.O, g.C, g.Ho, g.Wo, 2 - g.padH, 2 - g.padW, g.H, g.W, g.N);
   run(p, dy, w, true, {nullptr, nullptr, false}, dx, threads);
 }
 
