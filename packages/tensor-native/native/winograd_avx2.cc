@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "scratch.h"
@@ -524,21 +525,28 @@ void run_block(const Job& j, int task, int thread) {
   }
 }
 
-void block_task(void* context, int task, int thread) {
-  const Job& j = *static_cast<const Job*>(context);
-  switch (j.p.P) {
+// f(std::integral_constant<int, P>()) for the piece width P (8, 4, 2 or 1): the kernels with
+// their piece width as a literal.
+template <typename F>
+void with_piece_width(int P, F f) {
+  switch (P) {
     case 8:
-      run_block<8>(j, task, thread);
+      f(std::integral_constant<int, 8>());
       break;
     case 4:
-      run_block<4>(j, task, thread);
+      f(std::integral_constant<int, 4>());
       break;
     case 2:
-      run_block<2>(j, task, thread);
+      f(std::integral_constant<int, 2>());
       break;
     default:
-      run_block<1>(j, task, thread);
+      f(std::integral_constant<int, 1>());
   }
+}
+
+void block_task(void* context, int task, int thread) {
+  const Job& j = *static_cast<const Job*>(context);
+  with_piece_width(j.p.P, [&](auto P) { run_block<P()>(j, task, thread); });
 }
 
 void run(const Plan& p, const float* src, const float* w, bool transposed, Epilogue ep, float* dst, int threads) {
@@ -701,19 +709,7 @@ void filter_chunk(const FilterJob& j, int chunk, int thread) {
 
 void filter_task(void* context, int chunk, int thread) {
   const FilterJob& j = *static_cast<const FilterJob*>(context);
-  switch (j.p.P) {
-    case 8:
-      filter_chunk<8>(j, chunk, thread);
-      break;
-    case 4:
-      filter_chunk<4>(j, chunk, thread);
-      break;
-    case 2:
-      filter_chunk<2>(j, chunk, thread);
-      break;
-    default:
-      filter_chunk<1>(j, chunk, thread);
-  }
+  with_piece_width(j.p.P, [&](auto P) { filter_chunk<P()>(j, chunk, thread); });
 }
 
 struct FilterReduce {
