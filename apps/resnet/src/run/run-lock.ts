@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -84,69 +84,91 @@ function inUse(dir: string, path: string, owner: LockOwner): UsageError {
   );
 }
 
-/**
- * Removes the lock file at `path` if it still holds `stale` (the owner judged dead). The file
- * is first renamed aside, which only one of two processes racing for the same stale lock can
- * do; if what was renamed turns out to be another process's fresh lock (it took the stale one
- * over in between), it is linked back (link, unlike rename, never replaces a file). Returns
- * false when the lock had been taken by someone else.
- */
-export function removeStaleLock(path: string, stale: LockOwner | null): boolean {
-  const aside = `${path}.stale-${process.pid}`;
+/** How long an unreadable lock may be a write in progress, and a takeover file a takeover in progress. */
+const SETTLE_MS = 2000;
+const STALE_TAKEOVER_MS = 10_000;
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function ageMs(path: string): number | null {
   try {
-    renameSync(path, aside);
-  } catch (e) {
-    // Gone already: another process removed it; creating it again decides.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    throw e;
-  }
-  const moved = readOwner(aside);
-  if (moved === null || sameOwner(moved, stale)) {
-    rmSync(aside, { force: true });
-    return true;
-  }
-  try {
-    linkSync(aside, path);
+    return Date.now() - statSync(path).mtimeMs;
   } catch {
-    // A third process created the lock meanwhile: it holds the folder now.
+    return null;
   }
-  rmSync(aside, { force: true });
-  return false;
+}
+
+/**
+ * Replaces the stale lock at `path` (held by `stale`, null for an unreadable one) by this
+ * process's own, under a second lock file (`.lock.takeover`, created exclusively): of several
+ * processes racing for one stale lock, only the holder of the takeover file may delete it, and
+ * it deletes it only if it still holds `stale`. Returns true when this process holds the lock,
+ * false when another one does or a takeover is in progress (try again).
+ */
+export function takeOverStaleLock(path: string, stale: LockOwner | null, self: LockOwner): boolean {
+  const takeover = `${path}.takeover`;
+  try {
+    writeFileSync(takeover, formatOwner(self), { flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // Left by a process that died while taking over (a window of microseconds): clear it.
+    const age = ageMs(takeover);
+    if (age !== null && age > STALE_TAKEOVER_MS) rmSync(takeover, { force: true });
+    return false;
+  }
+  try {
+    const now = readOwner(path);
+    if (now === null ? stale !== null : !sameOwner(now, stale)) return false;
+    rmSync(path, { force: true });
+    writeFileSync(path, formatOwner(self), { flag: 'wx' });
+    return true;
+  } catch (e) {
+    // Another process created the lock between the delete and this create: it holds it.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSync(takeover, { force: true });
+  }
 }
 
 /**
  * Takes the run folder for this process: creates its lock file exclusively (O_EXCL, so two
  * commands started at once cannot both succeed) naming this process. A lock left by a process
  * that no longer runs (killed, crashed, or whose id now belongs to another process) is stale
- * and taken over. Returns the function that releases the lock; the lock also goes when the
- * process exits.
+ * and taken over (takeOverStaleLock); an unreadable one is stale once it is older than a write
+ * takes. Returns the function that releases the lock; the lock also goes when the process exits.
  */
 export function lockRunFolder(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
   const self = me();
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const held = () => {
+    let holding = true;
+    const release = () => {
+      if (!holding) return;
+      holding = false;
+      process.off('exit', release);
+      // Only our own lock: never delete one another process took over.
+      if (sameOwner(readOwner(path), self)) rmSync(path, { force: true });
+    };
+    process.on('exit', release);
+    return release;
+  };
+  const deadline = Date.now() + SETTLE_MS + 1000;
+  while (Date.now() < deadline) {
     try {
       writeFileSync(path, formatOwner(self), { flag: 'wx' });
-      let held = true;
-      const release = () => {
-        if (!held) return;
-        held = false;
-        process.off('exit', release);
-        // Only our own lock: never delete one another process took over.
-        if (sameOwner(readOwner(path), self)) rmSync(path, { force: true });
-      };
-      process.on('exit', release);
-      return release;
+      return held();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const owner = readOwner(path);
     if (owner !== null && owner.pid !== process.pid && ownerAlive(owner)) throw inUse(dir, path, owner);
-    // Stale: its owner is gone (or the file is unreadable, as a write cut short leaves it).
-    if (!removeStaleLock(path, owner)) {
-      const taker = readOwner(path);
-      if (taker !== null) throw inUse(dir, path, taker);
-    }
+    // An unreadable lock may be another process's write in progress: stale only once it is old.
+    const settled = owner !== null || (ageMs(path) ?? 0) > SETTLE_MS;
+    if (settled && takeOverStaleLock(path, owner, self)) return held();
+    sleep(10);
   }
   throw new UsageError(`run folder ${dir}: could not take the lock file ${path}`);
 }
