@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manualSeed } from '@funt/layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA_CACHE_FILES } from '../data/data-cache.js';
 import { loadModel } from '../model/saved-model-file.js';
@@ -14,9 +13,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** A short run on the synthetic data with flips and random crops (augmentation draws), no report. */
 async function run(name: string, change: Partial<TrainOptions>) {
   const lines: string[] = [];
-  // The batch-norm layers draw their initial weights from @funt/layers' own generator, which
-  // goes on from run to run in one process: reseeded, each run starts as a fresh process would.
-  manualSeed(0);
   const o = trainOptions(
     {
       dataset: 'synthetic',
