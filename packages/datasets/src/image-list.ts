@@ -3,6 +3,7 @@ import { type CacheStatus, cachedImageSet, defaultCacheDir, hashKey } from './ca
 import { forEachConcurrent } from './concurrency.js';
 import { DatasetError, messageOf } from './errors.js';
 import { decodeImageInto, type Rect } from './formats/decode-image.js';
+import { ImageCacheWriter } from './image-cache/writer.js';
 import { type ImageSet, imageSet } from './image-set.js';
 
 /** One image of a folder-based data set (SFDDD, Tiny-ImageNet, GTSRB). */
@@ -13,7 +14,8 @@ export interface ImageItem {
   crop?: Rect;
 }
 
-interface ImageListOptions {
+/** How `loadImageList` and `streamImageList` decode: output size and channels, the cache, concurrency. */
+export interface ImageListOptions {
   width: number;
   height: number;
   channels?: 1 | 3;
@@ -21,6 +23,18 @@ interface ImageListOptions {
   cacheDir?: string | false;
   /** Images decoded concurrently (default 4). */
   concurrency?: number;
+}
+
+function checkDecodeOptions(dataset: string, width: number, height: number, channels: number): void {
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 4096)
+      throw new RangeError(`${dataset}: ${name} must be an integer in [1, 4096], got ${v}`);
+  }
+  if (channels !== 1 && channels !== 3)
+    throw new RangeError(`${dataset}: channels must be 1 or 3, got ${String(channels)}`);
 }
 
 /** Bump when the decoding changes, so that old caches are not reused. */
@@ -40,15 +54,7 @@ export async function loadImageList(
   options: ImageListOptions,
 ): Promise<{ set: ImageSet; cache: CacheStatus }> {
   const { width, height, channels = 3, concurrency = 4 } = options;
-  for (const [name, v] of [
-    ['width', width],
-    ['height', height],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 4096)
-      throw new RangeError(`${dataset}: ${name} must be an integer in [1, 4096], got ${v}`);
-  }
-  if (channels !== 1 && channels !== 3)
-    throw new RangeError(`${dataset}: channels must be 1 or 3, got ${String(channels)}`);
+  checkDecodeOptions(dataset, width, height, channels);
   const stamps = new Array<[number, number]>(items.length);
   await forEachConcurrent(items, 64, async (item, i) => {
     try {
@@ -85,4 +91,35 @@ export async function loadImageList(
       items.every((it) => it.group !== undefined) && items.length > 0 ? items.map((it) => it.group!) : undefined;
     return imageSet(images, [items.length, channels, height, width], labels, classNames, groups);
   });
+}
+
+/**
+ * Decodes a list of image files one at a time straight into a new image cache file at `path`
+ * (image-cache/format.ts), for data sets larger than memory: only one decoded image and the
+ * writer's chunk are held. The file holds, byte for byte, what `writeImageCache` writes for the
+ * set `loadImageList` gives for the same items and options (the same decoder, in item order).
+ * A file that fails to decode is a DatasetError naming it, and no cache file is left behind.
+ * The decoded-image cache of `loadImageList` is not used (`cacheDir`, `concurrency` are ignored).
+ */
+export async function streamImageList(
+  dataset: string,
+  items: readonly ImageItem[],
+  classNames: string[],
+  options: ImageListOptions,
+  path: string,
+): Promise<void> {
+  const { width, height, channels = 3 } = options;
+  checkDecodeOptions(dataset, width, height, channels);
+  const writer = new ImageCacheWriter(path, { count: items.length, channels, height, width, classNames });
+  const pixels = new Uint8Array(channels * height * width);
+  try {
+    for (const item of items) {
+      await decodeImageInto(item.file, { width, height, channels, crop: item.crop }, pixels, 0);
+      writer.append(pixels, item.label);
+    }
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+  writer.close();
 }

@@ -28,6 +28,7 @@ export {
   type SourceRecipe,
 } from './image-cache/source.js';
 export { type ImageCacheLayout, ImageCacheWriter, writeImageCache } from './image-cache/writer.js';
+export { type ImageItem, type ImageListOptions, streamImageList } from './image-list.js';
 // Loaders (Node: they read files)
 export { CIFAR10_CLASSES, loadCifar10 } from './loaders/cifar10.js';
 export { loadEmbeddedMnist, loadEmbeddedMnistDigits } from './loaders/embedded-mnist.js';
@@ -35,5 +36,5 @@ export { GTSRB_CLASS_COUNT, type GtsrbOptions, loadGtsrb } from './loaders/gtsrb
 export { loadKaggleDigitsCsv } from './loaders/kaggle-digits.js';
 export { loadMnistIdx, type MnistIdxOptions } from './loaders/mnist-idx.js';
 export { loadSfddd, SFDDD_CLASSES, type SfdddOptions } from './loaders/sfddd.js';
-export { loadTinyImageNet, type TinyImageNetOptions } from './loaders/tiny-imagenet.js';
+export { listTinyImageNet, loadTinyImageNet, type TinyImageNetOptions } from './loaders/tiny-imagenet.js';
 export * from './universal.js';

@@ -50,6 +50,7 @@ export {
 // Pre-processing
 export {
   fitStandardization,
+  fitStandardizationOfImages,
   meanImage,
   type Standardization,
   type StandardizationMode,

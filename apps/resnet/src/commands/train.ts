@@ -8,6 +8,7 @@ import { hasDataCache, openDataCache, writeDataCache } from '../data/data-cache.
 import { type InputHooks, inputHooks, pixelSource } from '../data/hooks.js';
 import { loadData, type PreparedData } from '../data/load.js';
 import { splitSource } from '../data/split-source.js';
+import { STREAMED_DATASETS, streamDataCache } from '../data/stream-data-cache.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { makeAugmentedInputs, makeFilters, makeFooling, makeMisclassified, makeSaliency } from '../figures/make.js';
 import { consoleLog, type Log } from '../log.js';
@@ -240,16 +241,22 @@ export async function train(o: TrainOptions, ctx: TrainContext = {}): Promise<Tr
 
 /**
  * The data set of a run: loaded into memory, or with `--data-cache` from the image cache in that
- * folder (written there first from the loader when the folder holds none), the training rows
- * then staying on disk.
+ * folder (written there first when the folder holds none: streamed image by image for the
+ * `STREAMED_DATASETS`, else from the loaded set), the training rows then staying on disk.
  */
 async function loadTrainingData(o: TrainOptions, log: Log): Promise<PreparedData> {
   if (!o.dataCache) return loadData(o);
   if (!hasDataCache(o.dataCache)) {
     const t0 = performance.now();
-    const data = await loadData(o);
-    writeDataCache(o.dataCache, data, o);
-    const bytes = [data.train, data.val, data.test].reduce((sum, s) => sum + s.images.length, 0);
+    let bytes: number;
+    if (STREAMED_DATASETS.includes(o.dataset)) {
+      // Decoded one image at a time into the cache: the set is never in memory.
+      bytes = await streamDataCache(o.dataCache, o);
+    } else {
+      const data = await loadData(o);
+      writeDataCache(o.dataCache, data, o);
+      bytes = [data.train, data.val, data.test].reduce((sum, s) => sum + s.images.length, 0);
+    }
     log(
       `image cache: wrote ${o.dataCache} (${(bytes / 2 ** 20).toFixed(1)} MiB of pixels, ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );

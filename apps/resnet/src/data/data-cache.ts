@@ -50,6 +50,19 @@ export function writeDataCache(dir: string, data: InMemoryData, o: Partial<DataO
     ['test', data.test],
   ];
   for (const [name, set] of splits) writeImageCache(join(dir, DATA_CACHE_FILES[name]), set);
+  writeDataCacheMeta(dir, data, o);
+}
+
+/**
+ * Writes `data.json` of a data cache whose split files are in `dir`: what was derived from the
+ * data (statistics, shape, classes) and the options `o`. Written last (atomically): a folder
+ * holds a cache once data.json is there.
+ */
+export function writeDataCacheMeta(
+  dir: string,
+  data: Omit<PreparedData, 'dataset' | 'train' | 'val' | 'test'>,
+  o: Partial<DataOptions>,
+): void {
   const s = data.standardization;
   const meta: DataCacheMeta = {
     format: 1,
@@ -62,7 +75,6 @@ export function writeDataCache(dir: string, data: InMemoryData, o: Partial<DataO
     pad: data.pad ?? 0,
     description: data.description,
   };
-  // Written last (atomically): a folder holds a cache once data.json is there.
   writeJson(join(dir, DATA_CACHE_FILES.meta), meta);
 }
 

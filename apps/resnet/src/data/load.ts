@@ -42,6 +42,12 @@ export function checkData(o: Partial<DataOptions>): void {
   }
 }
 
+/**
+ * How `--dataset tiny-imagenet` loads: the 64×64 photos at their size, flips on by default. Its
+ * only labelled held-out split (val/) is the validation and the test split.
+ */
+export const TINY_IMAGENET = { size: 64, inputShape: [3, 64, 64] as [number, number, number], flip: true } as const;
+
 async function loadRaw(o: DataOptions): Promise<RawData> {
   const dir = o.dataDir ?? '';
   switch (o.dataset) {
@@ -92,8 +98,8 @@ async function loadRaw(o: DataOptions): Promise<RawData> {
       return { train, val, test, inputShape: [3, 32, 32], flip: false };
     }
     case 'tiny-imagenet': {
-      const { train, val } = await loadTinyImageNet(dir, { size: 64, maxPerClass: o.maxPerClass });
-      return { train, test: val, inputShape: [3, 64, 64], flip: true };
+      const { train, val } = await loadTinyImageNet(dir, { size: TINY_IMAGENET.size, maxPerClass: o.maxPerClass });
+      return { train, test: val, inputShape: TINY_IMAGENET.inputShape, flip: TINY_IMAGENET.flip };
     }
     case 'gtsrb': {
       const { train, test } = await loadGtsrb(dir, { size: 32 });

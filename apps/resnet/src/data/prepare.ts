@@ -2,11 +2,13 @@ import {
   fitStandardization,
   type ImageCacheFile,
   type ImageSet,
+  randomSplit,
+  type SplitIndices,
   type Standardization,
   splitEmbeddedMnist,
   subset,
-  trainValSplit,
 } from '@funt/datasets';
+import { Rng } from '@funt/tensor';
 import { UsageError } from '../errors.js';
 import { frameSet } from './frame.js';
 
@@ -72,21 +74,29 @@ export type InMemoryData = PreparedData & { train: ImageSet };
 /** Seed of every split, fixed so that runs with different training seeds share one test set. */
 export const SPLIT_SEED = 0;
 
-/** Holds `size` images (or 10%) of a labelled set out for validation or testing. */
-function holdOut(
-  set: ImageSet,
-  size: number | undefined,
-  flag: string,
-  dataset: string,
-): { train: ImageSet; val: ImageSet } {
-  const n = set.shape[0];
+/**
+ * The rows of `n` labelled images that stay for training and those held out (`size` of them, or
+ * 10%) for validation or testing: seeded by SPLIT_SEED, each side in ascending order.
+ */
+export function holdOutRows(n: number, size: number | undefined, flag: string, dataset: string): SplitIndices {
   const k = size ?? Math.max(1, Math.round(n / 10));
   if (k >= n) {
     throw new UsageError(
       `${size === undefined ? `--dataset ${dataset}` : `${flag} ${k}`}: cannot hold out ${k} of ${n} training images`,
     );
   }
-  return trainValSplit(set, { valFraction: k / n, seed: SPLIT_SEED, by: 'random' });
+  return randomSplit(n, k / n, new Rng(SPLIT_SEED));
+}
+
+/** Holds `size` images (or 10%) of a labelled set out for validation or testing (`holdOutRows`). */
+function holdOut(
+  set: ImageSet,
+  size: number | undefined,
+  flag: string,
+  dataset: string,
+): { train: ImageSet; val: ImageSet } {
+  const rows = holdOutRows(set.shape[0], size, flag, dataset);
+  return { train: subset(set, rows.train), val: subset(set, rows.val) };
 }
 
 /** The first `k` images of each class, in their order (all of them when k is undefined). */
@@ -102,9 +112,14 @@ function firstPerClass(set: ImageSet, k: number | undefined): ImageSet {
   return rows.length === set.shape[0] ? set : subset(set, rows);
 }
 
+/** Checks that `flag k` asks for no more than the `n` images of a split (undefined: all of them). */
+export function checkFirst(k: number | undefined, n: number, flag: string): void {
+  if (k !== undefined && k > n) throw new UsageError(`${flag} ${k} is more than the ${n} images available`);
+}
+
 function first(set: ImageSet, k: number | undefined, flag: string): ImageSet {
   if (k === undefined) return set;
-  if (k > set.shape[0]) throw new UsageError(`${flag} ${k} is more than the ${set.shape[0]} images available`);
+  checkFirst(k, set.shape[0], flag);
   return subset(
     set,
     Int32Array.from({ length: k }, (_, i) => i),
@@ -160,8 +175,19 @@ export function prepareData(o: DataOptions, raw: RawData): InMemoryData {
     standardization,
     flipByDefault: raw.flip,
     pad: raw.pad ?? 0,
-    description: `${o.dataset}: ${train.shape[0]} training, ${val.shape[0]} validation, ${test.shape[0]} ${testSplit === 'val' ? 'test (= validation)' : 'test'} images of ${c}×${h}×${w}, ${classNames.length} classes`,
+    description: describeData(o.dataset, [train, val, test], testSplit, [c, h, w], classNames.length),
   };
+}
+
+/** The one-line description of prepared splits (their image counts) for logs and reports. */
+export function describeData(
+  dataset: DatasetName,
+  [train, val, test]: { shape: readonly number[] }[],
+  testSplit: 'test' | 'val',
+  [c, h, w]: readonly number[],
+  classes: number,
+): string {
+  return `${dataset}: ${train.shape[0]} training, ${val.shape[0]} validation, ${test.shape[0]} ${testSplit === 'val' ? 'test (= validation)' : 'test'} images of ${c}×${h}×${w}, ${classes} classes`;
 }
 
 /**

@@ -30,8 +30,29 @@ export async function loadTinyImageNet(
   dir: string,
   options: TinyImageNetOptions = {},
 ): Promise<{ train: ImageSet; val: ImageSet; wnids: string[]; cache: CacheStatus }> {
+  const { size = 64, channels = 3 } = options;
+  const { trainItems, valItems, classNames, wnids } = await listTinyImageNet(dir, options);
+  const decode = { width: size, height: size, channels, cacheDir: options.cacheDir, concurrency: options.concurrency };
+  const train = await loadImageList('tiny-imagenet-train', dir, trainItems, classNames, decode);
+  const val = await loadImageList('tiny-imagenet-val', dir, valItems, classNames, decode);
+  const cache: CacheStatus =
+    train.cache === 'hit' && val.cache === 'hit' ? 'hit' : train.cache === 'off' ? 'off' : 'miss';
+  return { train: train.set, val: val.set, wnids, cache };
+}
+
+/**
+ * The files of Tiny-ImageNet in `dir` (laid out as `loadTinyImageNet` describes) with their
+ * labels, without decoding any: the training images of each class in file-name order (at most
+ * `maxPerClass` of them), then the validation images in the order of val_annotations.txt. These
+ * are the items `loadTinyImageNet` decodes; `streamImageList` writes them to an image cache one
+ * at a time.
+ */
+export async function listTinyImageNet(
+  dir: string,
+  options: Pick<TinyImageNetOptions, 'maxPerClass'> = {},
+): Promise<{ trainItems: ImageItem[]; valItems: ImageItem[]; classNames: string[]; wnids: string[] }> {
   requireDir(dir, 'wnids.txt, words.txt, train/ and val/');
-  const { size = 64, channels = 3, maxPerClass = Infinity } = options;
+  const { maxPerClass = Infinity } = options;
   const wnidsFile = findFile([dir], ['wnids.txt']);
   const wnids = (await readLines(wnidsFile)).map((l) => l.text);
   if (wnids.length === 0)
@@ -85,10 +106,5 @@ export async function loadTinyImageNet(
     valItems.push({ file: join(dir, 'val', 'images', file), label });
   }
 
-  const decode = { width: size, height: size, channels, cacheDir: options.cacheDir, concurrency: options.concurrency };
-  const train = await loadImageList('tiny-imagenet-train', dir, trainItems, classNames, decode);
-  const val = await loadImageList('tiny-imagenet-val', dir, valItems, classNames, decode);
-  const cache: CacheStatus =
-    train.cache === 'hit' && val.cache === 'hit' ? 'hit' : train.cache === 'off' ? 'off' : 'miss';
-  return { train: train.set, val: val.set, wnids, cache };
+  return { trainItems, valItems, classNames, wnids };
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { imageSet } from '../image-set.js';
 import { toTensor } from '../to-tensor.js';
-import { fitStandardization, meanImage, scaling, standardize } from './standardize.js';
+import { fitStandardization, fitStandardizationOfImages, meanImage, scaling, standardize } from './standardize.js';
 
 /** 3 images, 2 channels, 1×2 pixels. */
 const set = imageSet(
@@ -21,6 +21,25 @@ describe('fitStandardization', () => {
     expect(s.std.length).toBe(1);
     expect(s.std[0]).toBeCloseTo(Math.sqrt(8 / 3), 6);
     expect(Array.from(meanImage(set))).toEqual([2, 12, 22, 32]);
+  });
+
+  it('over images read one at a time into one reused buffer: the same bits as over the set', () => {
+    const row = new Uint8Array(4);
+    for (const mode of ['image', 'channel'] as const) {
+      const streamed = fitStandardizationOfImages(
+        set.shape,
+        (i) => {
+          row.set(set.images.subarray(4 * i, 4 * i + 4));
+          return row;
+        },
+        mode,
+        0.5,
+      );
+      const whole = fitStandardization(set, mode, 0.5);
+      expect(Array.from(streamed.mean)).toEqual(Array.from(whole.mean));
+      expect(Array.from(streamed.std)).toEqual(Array.from(whole.std));
+    }
+    expect(() => fitStandardizationOfImages([0, 1, 1, 1], () => row)).toThrow(/the set is empty/);
   });
 
   it("'channel': one mean and std per channel, in scaled units", () => {

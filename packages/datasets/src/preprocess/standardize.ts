@@ -25,53 +25,51 @@ const MIN_STD = 1e-12;
 
 /** Fits a Standardization on a training set (float64 accumulation). */
 export function fitStandardization(set: ImageSet, mode: StandardizationMode = 'image', scale = 1): Standardization {
-  const [n, c, h, w] = set.shape;
+  const size = set.shape[1] * set.shape[2] * set.shape[3];
+  const px = set.images;
+  return fitStandardizationOfImages(set.shape, (i) => px.subarray(i * size, (i + 1) * size), mode, scale);
+}
+
+/**
+ * `fitStandardization` over images that need not be in memory together: `image(i)` gives image
+ * i's C·H·W pixels (it may reuse one buffer; each is read once a pass, in order, in two passes).
+ * The sums run in the same order as over an in-memory set, so the statistics are bit for bit
+ * the same — a data set streamed to disk gets those of the set loaded whole.
+ */
+export function fitStandardizationOfImages(
+  shape: readonly number[],
+  image: (i: number) => ArrayLike<number>,
+  mode: StandardizationMode = 'image',
+  scale = 1,
+): Standardization {
+  const [n, c, h, w] = shape;
   if (n === 0) throw new RangeError('fitStandardization: the set is empty');
   if (!Number.isFinite(scale) || scale === 0)
     throw new RangeError(`fitStandardization: scale must be finite and non-zero, got ${scale}`);
+  if (mode !== 'image' && mode !== 'channel')
+    throw new RangeError(`fitStandardization: mode must be 'image' or 'channel', got '${String(mode)}'`);
   const hw = h * w;
   const size = c * hw;
-  const px = set.images;
-  if (mode === 'image') {
-    const mean = new Float64Array(size);
-    for (let i = 0; i < n; i++) {
-      const base = i * size;
-      for (let k = 0; k < size; k++) mean[k] += px[base + k];
-    }
-    for (let k = 0; k < size; k++) mean[k] = (mean[k] * scale) / n;
-    let sq = 0;
-    for (let i = 0; i < n; i++) {
-      const base = i * size;
-      for (let k = 0; k < size; k++) {
-        const d = px[base + k] * scale - mean[k];
-        sq += d * d;
-      }
-    }
-    return { scale, mean: Float32Array.from(mean), std: Float32Array.of(safeStd(Math.sqrt(sq / (n * size)))) };
+  // 'image' keeps one mean per pixel position, 'channel' one per channel: `at(k)` maps a pixel to it.
+  const perImage = mode === 'image';
+  const mean = new Float64Array(perImage ? size : c);
+  const at = (k: number) => (perImage ? k : Math.floor(k / hw));
+  for (let i = 0; i < n; i++) {
+    const px = image(i);
+    for (let k = 0; k < size; k++) mean[at(k)] += px[k];
   }
-  if (mode === 'channel') {
-    const mean = new Float64Array(c);
-    const std = new Float32Array(c);
-    for (let ch = 0; ch < c; ch++) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) {
-        const base = i * size + ch * hw;
-        for (let p = 0; p < hw; p++) sum += px[base + p];
-      }
-      mean[ch] = (sum * scale) / (n * hw);
-      let sq = 0;
-      for (let i = 0; i < n; i++) {
-        const base = i * size + ch * hw;
-        for (let p = 0; p < hw; p++) {
-          const d = px[base + p] * scale - mean[ch];
-          sq += d * d;
-        }
-      }
-      std[ch] = safeStd(Math.sqrt(sq / (n * hw)));
+  const count = perImage ? n : n * hw;
+  for (let k = 0; k < mean.length; k++) mean[k] = (mean[k] * scale) / count;
+  const sq = new Float64Array(perImage ? 1 : c);
+  for (let i = 0; i < n; i++) {
+    const px = image(i);
+    for (let k = 0; k < size; k++) {
+      const d = px[k] * scale - mean[at(k)];
+      sq[perImage ? 0 : at(k)] += d * d;
     }
-    return { scale, mean: Float32Array.from(mean), std };
   }
-  throw new RangeError(`fitStandardization: mode must be 'image' or 'channel', got '${String(mode)}'`);
+  const std = Float32Array.from(sq, (s) => safeStd(Math.sqrt(s / (perImage ? n * size : n * hw))));
+  return { scale, mean: Float32Array.from(mean), std };
 }
 
 function safeStd(s: number): number {

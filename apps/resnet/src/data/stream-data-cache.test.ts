@@ -1,0 +1,114 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { train } from '../commands/train.js';
+import { trainOptions } from '../training/recipes.js';
+import { DATA_CACHE_FILES, writeDataCache } from './data-cache.js';
+import { type DataOptions, loadData } from './load.js';
+import { streamDataCache } from './stream-data-cache.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'funt-stream-cache-'));
+const root = join(tmp, 'tiny-imagenet-200');
+const wnids = ['n01', 'n02', 'n03'];
+
+/** A binary PPM (the loader decodes by magic, whatever the name) with varied pixels. */
+function ppm(width: number, height: number, seed: number): Buffer {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let k = 0; k < pixels.length; k++) pixels[k] = (k * (seed + 3) + seed * 37) % 251;
+  return Buffer.concat([Buffer.from(`P6\n${width} ${height}\n255\n`), pixels]);
+}
+
+/**
+ * A tiny Tiny-ImageNet: 3 classes of 4 training photos and 4 validation photos, some not 64×64
+ * (resized on load), so that decoding, resizing and the statistics all take part.
+ */
+beforeAll(() => {
+  process.env.FUNT_CACHE_DIR = join(tmp, 'loader-cache');
+  mkdirSync(join(root, 'val', 'images'), { recursive: true });
+  writeFileSync(join(root, 'wnids.txt'), `${wnids.join('\n')}\n`);
+  const annotations: string[] = [];
+  for (const [c, wnid] of wnids.entries()) {
+    const dir = join(root, 'train', wnid, 'images');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 4; i++) {
+      writeFileSync(join(dir, `${wnid}_${i}.JPEG`), i === 1 ? ppm(50, 70, 10 * c + i) : ppm(64, 64, 10 * c + i));
+    }
+    annotations.push(`val_${c}.JPEG\t${wnids[(c + 1) % 3]}\t0\t0\t1\t1`);
+    writeFileSync(join(root, 'val', 'images', `val_${c}.JPEG`), ppm(64, 64, 100 + c));
+  }
+  annotations.push(`val_3.JPEG\t${wnids[0]}`);
+  writeFileSync(join(root, 'val', 'images', 'val_3.JPEG'), ppm(80, 48, 200));
+  writeFileSync(join(root, 'val', 'val_annotations.txt'), `${annotations.join('\n')}\n`);
+});
+afterAll(() => {
+  delete process.env.FUNT_CACHE_DIR;
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const options: DataOptions = { dataset: 'tiny-imagenet', dataDir: root, maxPerClass: 3, trainSize: 8, testSize: 4 };
+
+describe('streamDataCache: Tiny-ImageNet decoded image by image into a data cache', () => {
+  it('writes the files writeDataCache writes from the in-memory set, byte for byte', async () => {
+    const fromMemory = join(tmp, 'memory');
+    const streamed = join(tmp, 'streamed');
+    writeDataCache(fromMemory, await loadData(options), options);
+    const bytes = await streamDataCache(streamed, options);
+    // 9 training images (3 a class): 1 held out for validation, the first 8 left; 4 test images.
+    expect(bytes).toBe((8 + 1 + 4) * 3 * 64 * 64);
+    for (const f of Object.values(DATA_CACHE_FILES)) {
+      const a = readFileSync(join(streamed, f));
+      expect(a.equals(readFileSync(join(fromMemory, f))), f).toBe(true);
+    }
+    // The statistics are fitted (not constant): a mean image and one std.
+    const meta = JSON.parse(readFileSync(join(streamed, DATA_CACHE_FILES.meta), 'utf8'));
+    expect(meta.standardization.mean).toHaveLength(3 * 64 * 64);
+    expect(meta.standardization.std[0]).toBeGreaterThan(1);
+  });
+
+  it('checks --train-size and --test-size as loading does, before writing anything', async () => {
+    const dir = join(tmp, 'too-many');
+    await expect(streamDataCache(dir, { ...options, trainSize: 9 })).rejects.toThrow(
+      /--train-size 9 is more than the 8 images available/,
+    );
+    await expect(streamDataCache(dir, { ...options, valSize: 9 })).rejects.toThrow(
+      /--val-size 9: cannot hold out 9 of 9 training images/,
+    );
+    await expect(streamDataCache(dir, { ...options, testSize: 5 })).rejects.toThrow(
+      /--test-size 5 is more than the 4 images available/,
+    );
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('train --data-cache streams the set and trains to the losses of the in-memory run', async () => {
+    const run = async (name: string, dataCache?: string) => {
+      const lines: string[] = [];
+      const o = trainOptions(
+        { ...options, n: 1, filters: 2, epochs: 1, batchSize: 4, lr: 0.05, checkpointEvery: 0 },
+        { report: false, progress: 'none', out: join(tmp, name), dataCache },
+      );
+      const outcome = await train(o, { log: (l) => lines.push(l) });
+      const history = JSON.parse(readFileSync(join(outcome.runDir, 'history.json'), 'utf8'));
+      return { losses: history.iterations.map((r: { loss: number }) => r.loss), log: lines.join('\n') };
+    };
+    const inMemory = await run('memory-run');
+    const fromStream = await run('stream-run', join(tmp, 'train-cache'));
+    expect(fromStream.log).toMatch(/image cache: wrote .*train-cache/);
+    expect(fromStream.losses).toHaveLength(2);
+    expect(fromStream.losses).toEqual(inMemory.losses);
+  });
+
+  it('names a corrupt image and leaves no cache behind', async () => {
+    const bad = join(root, 'train', wnids[2], 'images', `${wnids[2]}_0.JPEG`);
+    const good = readFileSync(bad);
+    writeFileSync(bad, Buffer.from('P6\n64 64\n255\nshort'));
+    const dir = join(tmp, 'corrupt');
+    try {
+      await expect(streamDataCache(dir, options)).rejects.toThrow(/n03\/images\/n03_0\.JPEG/);
+    } finally {
+      writeFileSync(bad, good);
+    }
+    expect(existsSync(join(dir, DATA_CACHE_FILES.meta))).toBe(false);
+    expect(existsSync(join(dir, DATA_CACHE_FILES.train))).toBe(false);
+  });
+});
