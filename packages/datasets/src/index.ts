@@ -32,7 +32,7 @@ export { type ImageItem, type ImageListOptions, streamImageList } from './image-
 // Loaders (Node: they read files)
 export { CIFAR10_CLASSES, loadCifar10 } from './loaders/cifar10.js';
 export { loadEmbeddedMnist, loadEmbeddedMnistDigits } from './loaders/embedded-mnist.js';
-export { GTSRB_CLASS_COUNT, type GtsrbOptions, loadGtsrb } from './loaders/gtsrb.js';
+export { GTSRB_CLASS_COUNT, type GtsrbOptions, listGtsrb, loadGtsrb } from './loaders/gtsrb.js';
 export { loadKaggleDigitsCsv } from './loaders/kaggle-digits.js';
 export { loadMnistIdx, type MnistIdxOptions } from './loaders/mnist-idx.js';
 export { loadSfddd, SFDDD_CLASSES, type SfdddOptions } from './loaders/sfddd.js';

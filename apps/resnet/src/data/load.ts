@@ -48,6 +48,9 @@ export function checkData(o: Partial<DataOptions>): void {
  */
 export const TINY_IMAGENET = { size: 64, inputShape: [3, 64, 64] as [number, number, number], flip: true } as const;
 
+/** How `--dataset gtsrb` loads: each sign cropped to its region and resized to 32×32, no flips. */
+export const GTSRB = { size: 32, inputShape: [3, 32, 32] as [number, number, number], flip: false } as const;
+
 async function loadRaw(o: DataOptions): Promise<RawData> {
   const dir = o.dataDir ?? '';
   switch (o.dataset) {
@@ -102,12 +105,12 @@ async function loadRaw(o: DataOptions): Promise<RawData> {
       return { train, test: val, inputShape: TINY_IMAGENET.inputShape, flip: TINY_IMAGENET.flip };
     }
     case 'gtsrb': {
-      const { train, test } = await loadGtsrb(dir, { size: 32 });
+      const { train, test } = await loadGtsrb(dir, { size: GTSRB.size });
       return {
         train,
         test: test?.labels.every((l) => l >= 0) ? test : undefined,
-        inputShape: [3, 32, 32],
-        flip: false,
+        inputShape: GTSRB.inputShape,
+        flip: GTSRB.flip,
       };
     }
   }

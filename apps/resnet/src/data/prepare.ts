@@ -99,17 +99,26 @@ function holdOut(
   return { train: subset(set, rows.train), val: subset(set, rows.val) };
 }
 
-/** The first `k` images of each class, in their order (all of them when k is undefined). */
-function firstPerClass(set: ImageSet, k: number | undefined): ImageSet {
-  if (k === undefined) return set;
+/**
+ * The rows of the first `k` images of each class, in their order, for images with these labels;
+ * undefined when that is every row (k undefined, or no class has more than k).
+ */
+export function firstPerClassRows(labels: ArrayLike<number>, k: number | undefined): number[] | undefined {
+  if (k === undefined) return undefined;
   const taken = new Map<number, number>();
   const rows: number[] = [];
-  set.labels.forEach((label, i) => {
-    const n = taken.get(label) ?? 0;
+  for (let i = 0; i < labels.length; i++) {
+    const n = taken.get(labels[i]) ?? 0;
     if (n < k) rows.push(i);
-    taken.set(label, n + 1);
-  });
-  return rows.length === set.shape[0] ? set : subset(set, rows);
+    taken.set(labels[i], n + 1);
+  }
+  return rows.length === labels.length ? undefined : rows;
+}
+
+/** The first `k` images of each class, in their order (all of them when k is undefined). */
+function firstPerClass(set: ImageSet, k: number | undefined): ImageSet {
+  const rows = firstPerClassRows(set.labels, k);
+  return rows ? subset(set, rows) : set;
 }
 
 /** Checks that `flag k` asks for no more than the `n` images of a split (undefined: all of them). */

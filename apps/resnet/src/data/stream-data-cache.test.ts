@@ -46,9 +46,29 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/**
+ * A tiny GTSRB: 3 class folders (00000, 00001, 00014) of 6 signs each with a region of interest,
+ * and their GT-*.csv files.
+ */
+const gtsrb = join(tmp, 'gtsrb');
+beforeAll(() => {
+  const header = 'Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;ClassId';
+  for (const c of [0, 1, 14]) {
+    const dir = join(gtsrb, String(c).padStart(5, '0'));
+    mkdirSync(dir, { recursive: true });
+    const rows = [header];
+    for (let i = 0; i < 6; i++) {
+      const [w, h] = [30 + 3 * i, 28 + 2 * c];
+      writeFileSync(join(dir, `${i}.ppm`), ppm(w, h, 7 * c + i));
+      rows.push(`${i}.ppm;${w};${h};${i};2;${w - 3};${h - 1 - i};${c}`);
+    }
+    writeFileSync(join(dir, `GT-${String(c).padStart(5, '0')}.csv`), `${rows.join('\n')}\n`);
+  }
+});
+
 const options: DataOptions = { dataset: 'tiny-imagenet', dataDir: root, maxPerClass: 3, trainSize: 8, testSize: 4 };
 
-describe('streamDataCache: Tiny-ImageNet decoded image by image into a data cache', () => {
+describe('streamDataCache: Tiny-ImageNet and GTSRB decoded image by image into a data cache', () => {
   it('writes the files writeDataCache writes from the in-memory set, byte for byte', async () => {
     const fromMemory = join(tmp, 'memory');
     const streamed = join(tmp, 'streamed');
@@ -64,6 +84,20 @@ describe('streamDataCache: Tiny-ImageNet decoded image by image into a data cach
     const meta = JSON.parse(readFileSync(join(streamed, DATA_CACHE_FILES.meta), 'utf8'));
     expect(meta.standardization.mean).toHaveLength(3 * 64 * 64);
     expect(meta.standardization.std[0]).toBeGreaterThan(1);
+  });
+
+  it('GTSRB (test and validation held out of the signs, each cropped to its region): the same bytes', async () => {
+    const o: DataOptions = { dataset: 'gtsrb', dataDir: gtsrb, maxPerClass: 5 };
+    const fromMemory = join(tmp, 'gtsrb-memory');
+    const streamed = join(tmp, 'gtsrb-streamed');
+    writeDataCache(fromMemory, await loadData(o), o);
+    // 15 signs (5 a class): 2 held out for the test, then 1 of the 13 left for validation.
+    expect(await streamDataCache(streamed, o)).toBe(15 * 3 * 32 * 32);
+    for (const f of Object.values(DATA_CACHE_FILES)) {
+      expect(readFileSync(join(streamed, f)).equals(readFileSync(join(fromMemory, f))), f).toBe(true);
+    }
+    const meta = JSON.parse(readFileSync(join(streamed, DATA_CACHE_FILES.meta), 'utf8'));
+    expect(meta.description).toBe('gtsrb: 12 training, 1 validation, 2 test images of 3×32×32, 43 classes');
   });
 
   it('checks --train-size and --test-size as loading does, before writing anything', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
 import { tempDir } from '../testing/internal/helpers.js';
 import { ppmBytes } from '../testing/internal/writers.js';
-import { loadGtsrb } from './gtsrb.js';
+import { listGtsrb, loadGtsrb } from './gtsrb.js';
 
 const tmp = tempDir();
 afterAll(tmp.remove);
@@ -63,6 +63,14 @@ describe('loadGtsrb', () => {
     const uncropped = await loadGtsrb(trainDir, { cacheDir, crop: false, size: 16 });
     expect(Math.max(...uncropped.train.images.subarray(512, 768))).toBe(255);
     expect((await loadGtsrb(trainDir, { testDir, cacheDir })).cache).toBe('hit');
+  });
+
+  it('lists the images it decodes, with labels and regions, without decoding any', async () => {
+    const { items, classNames } = await listGtsrb(trainDir);
+    expect(classNames).toHaveLength(43);
+    expect(items.map((it) => it.label)).toEqual([0, 0, 14, 14]);
+    expect(items.every((it) => it.crop !== undefined && it.file.startsWith(trainDir))).toBe(true);
+    expect((await listGtsrb(trainDir, { crop: false })).items.some((it) => it.crop)).toBe(false);
   });
 
   it('labels rows of a CSV without ClassId as -1', async () => {

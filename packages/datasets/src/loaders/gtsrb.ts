@@ -37,7 +37,7 @@ export async function loadGtsrb(
   options: GtsrbOptions = {},
 ): Promise<{ train: ImageSet; test?: ImageSet; cache: CacheStatus }> {
   const { size = 32, crop = true } = options;
-  const classNames = Array.from({ length: GTSRB_CLASS_COUNT }, (_, i) => String(i));
+  const classNames = gtsrbClassNames();
   const decode = {
     width: size,
     height: size,
@@ -79,6 +79,22 @@ async function findCsvs(dir: string): Promise<string[]> {
       found: 'none',
     });
   return found;
+}
+
+/**
+ * The images of a GTSRB folder (laid out as `loadGtsrb` describes) with their labels and regions
+ * of interest, without decoding any: the items `loadGtsrb` decodes, in its order (CSV files
+ * sorted, rows in file order). `streamImageList` writes them to an image cache one at a time.
+ */
+export async function listGtsrb(
+  dir: string,
+  options: Pick<GtsrbOptions, 'crop'> = {},
+): Promise<{ items: ImageItem[]; classNames: string[] }> {
+  return { items: await gtsrbItems(dir, options.crop ?? true), classNames: gtsrbClassNames() };
+}
+
+function gtsrbClassNames(): string[] {
+  return Array.from({ length: GTSRB_CLASS_COUNT }, (_, i) => String(i));
 }
 
 async function gtsrbItems(dir: string, crop: boolean): Promise<ImageItem[]> {
