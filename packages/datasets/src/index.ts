@@ -35,6 +35,6 @@ export { loadEmbeddedMnist, loadEmbeddedMnistDigits } from './loaders/embedded-m
 export { GTSRB_CLASS_COUNT, type GtsrbOptions, listGtsrb, loadGtsrb } from './loaders/gtsrb.js';
 export { loadKaggleDigitsCsv } from './loaders/kaggle-digits.js';
 export { loadMnistIdx, type MnistIdxOptions } from './loaders/mnist-idx.js';
-export { loadSfddd, SFDDD_CLASSES, type SfdddOptions } from './loaders/sfddd.js';
+export { listSfddd, loadSfddd, SFDDD_CLASSES, type SfdddOptions } from './loaders/sfddd.js';
 export { listTinyImageNet, loadTinyImageNet, type TinyImageNetOptions } from './loaders/tiny-imagenet.js';
 export * from './universal.js';

@@ -45,6 +45,7 @@ export {
   type SplitIndices,
   shuffleSet,
   type TrainValOptions,
+  trainValRows,
   trainValSplit,
 } from './preprocess/split.js';
 // Pre-processing

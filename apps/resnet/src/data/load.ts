@@ -7,6 +7,7 @@ import {
   loadMnistIdx,
   loadSfddd,
   loadTinyImageNet,
+  type TrainValOptions,
   trainValSplit,
 } from '@funt/datasets';
 import { UsageError } from '../errors.js';
@@ -48,6 +49,27 @@ export function checkData(o: Partial<DataOptions>): void {
  */
 export const TINY_IMAGENET = { size: 64, inputShape: [3, 64, 64] as [number, number, number], flip: true } as const;
 
+/**
+ * How `--dataset sfddd` loads: photos resized to 64×48 (cropped to the 32×32 input by the hooks),
+ * a fifth of the drivers (or images, `--split random`) held out for the test, no flips.
+ */
+export const SFDDD = {
+  width: 64,
+  height: 48,
+  testFraction: 0.2,
+  inputShape: [3, 32, 32] as [number, number, number],
+  flip: false,
+} as const;
+
+/** How `--dataset sfddd` holds validation out of the `n` images left after the test split. */
+export function sfdddValSplit(o: DataOptions, n: number): TrainValOptions {
+  return {
+    valFraction: o.valSize === undefined ? 0.125 : Math.min(o.valSize / n, 0.9),
+    seed: SPLIT_SEED,
+    by: (o.splitBy ?? 'driver') === 'driver' ? 'group' : 'random',
+  };
+}
+
 /** How `--dataset gtsrb` loads: each sign cropped to its region and resized to 32×32, no flips. */
 export const GTSRB = { size: 32, inputShape: [3, 32, 32] as [number, number, number], flip: false } as const;
 
@@ -86,19 +108,15 @@ async function loadRaw(o: DataOptions): Promise<RawData> {
       // best epoch would otherwise be chosen on the drivers it is tested on.
       const by = o.splitBy ?? 'driver';
       const { train: rest, val: test } = await loadSfddd(dir, {
-        width: 64,
-        height: 48,
+        width: SFDDD.width,
+        height: SFDDD.height,
         channels: 3,
         split: by,
-        valFraction: 0.2,
+        valFraction: SFDDD.testFraction,
         seed: SPLIT_SEED,
       });
-      const { train, val } = trainValSplit(rest, {
-        valFraction: o.valSize === undefined ? 0.125 : Math.min(o.valSize / rest.shape[0], 0.9),
-        seed: SPLIT_SEED,
-        by: by === 'driver' ? 'group' : 'random',
-      });
-      return { train, val, test, inputShape: [3, 32, 32], flip: false };
+      const { train, val } = trainValSplit(rest, sfdddValSplit(o, rest.shape[0]));
+      return { train, val, test, inputShape: SFDDD.inputShape, flip: SFDDD.flip };
     }
     case 'tiny-imagenet': {
       const { train, val } = await loadTinyImageNet(dir, { size: TINY_IMAGENET.size, maxPerClass: o.maxPerClass });

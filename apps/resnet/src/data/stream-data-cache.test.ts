@@ -66,9 +66,26 @@ beforeAll(() => {
   }
 });
 
+/** A tiny SFDDD: 8 drivers × 3 classes × 2 photos of other sizes than 64×48, and the driver list. */
+const sfddd = join(tmp, 'sfddd');
+beforeAll(() => {
+  const rows = ['subject,classname,img'];
+  let k = 0;
+  for (let d = 0; d < 8; d++)
+    for (let c = 0; c < 3; c++) {
+      mkdirSync(join(sfddd, 'imgs', 'train', `c${c}`), { recursive: true });
+      for (let j = 0; j < 2; j++) {
+        const name = `img_${k}.jpg`;
+        writeFileSync(join(sfddd, 'imgs', 'train', `c${c}`, name), ppm(40 + 2 * j, 30 + d, k++));
+        rows.push(`p0${10 + d},c${c},${name}`);
+      }
+    }
+  writeFileSync(join(sfddd, 'driver_imgs_list.csv'), `${rows.join('\n')}\n`);
+});
+
 const options: DataOptions = { dataset: 'tiny-imagenet', dataDir: root, maxPerClass: 3, trainSize: 8, testSize: 4 };
 
-describe('streamDataCache: Tiny-ImageNet and GTSRB decoded image by image into a data cache', () => {
+describe('streamDataCache: Tiny-ImageNet, GTSRB and SFDDD decoded image by image into a data cache', () => {
   it('writes the files writeDataCache writes from the in-memory set, byte for byte', async () => {
     const fromMemory = join(tmp, 'memory');
     const streamed = join(tmp, 'streamed');
@@ -98,6 +115,23 @@ describe('streamDataCache: Tiny-ImageNet and GTSRB decoded image by image into a
     }
     const meta = JSON.parse(readFileSync(join(streamed, DATA_CACHE_FILES.meta), 'utf8'));
     expect(meta.description).toBe('gtsrb: 12 training, 1 validation, 2 test images of 3×32×32, 43 classes');
+  });
+
+  it('SFDDD (drivers split three ways, or at random; statistics of the centre crops): the same bytes', async () => {
+    for (const o of [
+      { dataset: 'sfddd', dataDir: sfddd },
+      { dataset: 'sfddd', dataDir: sfddd, splitBy: 'random', valSize: 5, maxPerClass: 9, trainSize: 20 },
+    ] satisfies DataOptions[]) {
+      const fromMemory = join(tmp, `sfddd-memory-${o.splitBy}`);
+      const streamed = join(tmp, `sfddd-streamed-${o.splitBy}`);
+      const data = await loadData(o);
+      writeDataCache(fromMemory, data, o);
+      const n = data.train.shape[0] + data.val.shape[0] + data.test.shape[0];
+      expect(await streamDataCache(streamed, o)).toBe(n * 3 * 48 * 64);
+      for (const f of Object.values(DATA_CACHE_FILES)) {
+        expect(readFileSync(join(streamed, f)).equals(readFileSync(join(fromMemory, f))), f).toBe(true);
+      }
+    }
   });
 
   it('checks --train-size and --test-size as loading does, before writing anything', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
 import { tempDir } from '../testing/internal/helpers.js';
 import { solidJpeg } from '../testing/internal/writers.js';
-import { loadSfddd, SFDDD_CLASSES } from './sfddd.js';
+import { listSfddd, loadSfddd, SFDDD_CLASSES } from './sfddd.js';
 
 const tmp = tempDir();
 afterAll(tmp.remove);
@@ -54,6 +54,14 @@ describe('loadSfddd', () => {
         expect(Math.abs(at(2) - b)).toBeLessThanOrEqual(8);
       }
     }
+  });
+
+  it('lists the photos with labels and drivers, without decoding any', async () => {
+    const { items, classNames } = await listSfddd(root);
+    expect(classNames).toEqual(SFDDD_CLASSES);
+    expect(items).toHaveLength(30);
+    expect(items.every((it) => it.group !== undefined && it.file.startsWith(root))).toBe(true);
+    expect(new Set(items.map((it) => it.label)).size).toBeGreaterThan(1);
   });
 
   it('splits by driver: no driver on both sides, for any seed and fraction (property)', async () => {

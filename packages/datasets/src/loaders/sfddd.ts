@@ -52,10 +52,28 @@ export async function loadSfddd(
   dir: string,
   options: SfdddOptions = {},
 ): Promise<{ train: ImageSet; val: ImageSet; cache: CacheStatus }> {
-  requireDir(dir, 'driver_imgs_list.csv and imgs/train/c0…c9');
   const { width = 64, height = 48, channels = 3, split = 'driver', valFraction = 0.2, seed = 0 } = options;
   if (split !== 'driver' && split !== 'random')
     throw new RangeError(`loadSfddd: split must be 'driver' or 'random', got '${String(split)}'`);
+  const { items } = await listSfddd(dir);
+  const { set, cache } = await loadImageList('sfddd', dir, items, SFDDD_CLASSES, {
+    width,
+    height,
+    channels,
+    cacheDir: options.cacheDir,
+    concurrency: options.concurrency,
+  });
+  const { train, val } = trainValSplit(set, { valFraction, seed, by: split === 'driver' ? 'group' : 'random' });
+  return { train, val, cache };
+}
+
+/**
+ * The photos of SFDDD in `dir` (laid out as `loadSfddd` describes) with their labels and drivers
+ * (`group`), in the order of driver_imgs_list.csv, without decoding any: the items `loadSfddd`
+ * decodes before its split (`trainValRows` makes the same split on them).
+ */
+export async function listSfddd(dir: string): Promise<{ items: ImageItem[]; classNames: string[] }> {
+  requireDir(dir, 'driver_imgs_list.csv and imgs/train/c0…c9');
   const csvFile = findFile([dir], ['driver_imgs_list.csv']);
   const imagesDir = findFile([join(dir, 'imgs'), dir], ['train']);
   requireDir(imagesDir, 'the class folders c0…c9');
@@ -87,13 +105,5 @@ export async function loadSfddd(
   }
   if (items.length === 0)
     throw new DatasetError(csvFile, 'lists no images', { expected: 'subject,classname,img rows', found: 'none' });
-  const { set, cache } = await loadImageList('sfddd', dir, items, SFDDD_CLASSES, {
-    width,
-    height,
-    channels,
-    cacheDir: options.cacheDir,
-    concurrency: options.concurrency,
-  });
-  const { train, val } = trainValSplit(set, { valFraction, seed, by: split === 'driver' ? 'group' : 'random' });
-  return { train, val, cache };
+  return { items, classNames: [...SFDDD_CLASSES] };
 }

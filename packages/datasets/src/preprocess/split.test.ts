@@ -2,7 +2,7 @@ import { Rng } from '@funt/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { imageSet } from '../image-set.js';
-import { groupSplit, randomSplit, shuffleSet, trainValSplit } from './split.js';
+import { groupSplit, randomSplit, shuffleSet, trainValRows, trainValSplit } from './split.js';
 
 const groupsArb = fc.array(fc.constantFrom('p002', 'p012', 'p014', 'p015', 'p016', 'p021', 'p022', 'p024'), {
   minLength: 1,
@@ -83,6 +83,17 @@ describe('trainValSplit and shuffleSet', () => {
         expect(part.groups![i]).toBe(`driver${v % 5}`);
       });
     }
+  });
+
+  it('trainValRows: the rows trainValSplit takes, from the count and groups alone', () => {
+    for (const by of ['group', 'random'] as const) {
+      const rows = trainValRows(n, set.groups, { valFraction: 0.3, seed: 4, by });
+      const { train, val } = trainValSplit(set, { valFraction: 0.3, seed: 4, by });
+      // Image i holds the value i: the images are the rows.
+      expect(Array.from(rows.train)).toEqual(Array.from(train.images));
+      expect(Array.from(rows.val)).toEqual(Array.from(val.images));
+    }
+    expect(() => trainValRows(n, undefined, { by: 'group' })).toThrow(/needs a set with groups/);
   });
 
   it("splits at random on request, deterministically per seed; 'group' needs groups", () => {

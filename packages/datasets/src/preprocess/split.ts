@@ -65,19 +65,28 @@ export interface TrainValOptions {
 
 /** Splits a set into training and validation sets, deterministically for a given seed. */
 export function trainValSplit(set: ImageSet, options: TrainValOptions = {}): { train: ImageSet; val: ImageSet } {
-  const { valFraction = 0.1, seed = 0 } = options;
-  const by = options.by ?? (set.groups ? 'group' : 'random');
-  const rng = new Rng(seed);
-  let split: SplitIndices;
-  if (by === 'group') {
-    if (!set.groups) throw new RangeError("trainValSplit: by 'group' needs a set with groups (e.g. SFDDD's drivers)");
-    split = groupSplit(set.groups, valFraction, rng);
-  } else if (by === 'random') {
-    split = randomSplit(set.shape[0], valFraction, rng);
-  } else {
-    throw new RangeError(`trainValSplit: by must be 'random' or 'group', got '${String(by)}'`);
-  }
+  const split = trainValRows(set.shape[0], set.groups, options);
   return { train: subset(set, split.train), val: subset(set, split.val) };
+}
+
+/**
+ * The rows `trainValSplit` puts on each side, for `n` images with these groups (or none): the
+ * split of a list of files made before any is decoded.
+ */
+export function trainValRows(
+  n: number,
+  groups: readonly string[] | undefined,
+  options: TrainValOptions = {},
+): SplitIndices {
+  const { valFraction = 0.1, seed = 0 } = options;
+  const by = options.by ?? (groups ? 'group' : 'random');
+  const rng = new Rng(seed);
+  if (by === 'group') {
+    if (!groups) throw new RangeError("trainValSplit: by 'group' needs a set with groups (e.g. SFDDD's drivers)");
+    return groupSplit(groups, valFraction, rng);
+  }
+  if (by === 'random') return randomSplit(n, valFraction, rng);
+  throw new RangeError(`trainValSplit: by must be 'random' or 'group', got '${String(by)}'`);
 }
 
 /** A copy of the set in a seeded random order. */
