@@ -6,11 +6,22 @@ import { CrossEntropyCriterion } from '../criteria/cross-entropy-criterion.js';
 import { residualNet } from '../testing/networks.js';
 import type { Module } from './module.js';
 
+/**
+ * One training step, the parameters updated in place at the end as an optimiser does (plain
+ * SGD here): the next step sees new weights, as in training. (With unchanged weights the wasm
+ * backend keeps their Winograd transform from the second call on, by design: that is the
+ * evaluation case.)
+ */
 function step(net: Module, loss: Criterion, x: Tensor, y: Int32Array): void {
   net.zeroGradParameters();
   const out = net.forward(x) as Tensor;
   loss.forward(out, y);
   net.backward(x, loss.backward(out, y));
+  for (const p of net.parameters()) {
+    const w = p.value.data;
+    const g = p.grad.data;
+    for (let i = 0; i < w.length; i++) w[i] -= 0.01 * g[i];
+  }
 }
 
 function expectNoAllocationOnSecondStep(backend: string): void {
