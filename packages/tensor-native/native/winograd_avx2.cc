@@ -30,6 +30,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -176,36 +177,16 @@ void weight_row(void* context, int co, int) {
 // ------------------------------------------------------------------------------------------
 // The input: phase split and transform.
 
-// Where a part of split_channel's chunk (8 floats from image column `start`) comes from: no
-// column of the image (zeros), all 8 (a load), or some (a load of 8 columns inside the row,
-// moved into place and the lanes outside the image zeroed).
+// Where a part of split_channel's chunk (8 floats from image column `start`) comes from: a
+// masked load of the lanes inside the image (the others read as 0 and are not touched, so no
+// branch on the part's kind and nothing read past the row).
 struct LinePart {
-  int kind;   // 0: zeros, 1: a load, 2: a load moved into place, 3: element by element
-  int start;  // the columns loaded
-  __m256i index;  // kind 2: the lane of the loaded vector that lane l takes
-  __m256 keep;    // kind 2: all ones where lane l is inside the image
+  int start;       // the first column: negative or past the row where the padding is
+  __m256i inside;  // all ones in the lanes whose column lies inside [0, W)
 };
 
-inline __m256 part_of(const float* row, const LinePart& lp, int W) {
-  switch (lp.kind) {
-    case 1:
-      return _mm256_loadu_ps(row + lp.start);
-    case 2:
-      return _mm256_and_ps(_mm256_permutevar8x32_ps(_mm256_loadu_ps(row + lp.start), lp.index), lp.keep);
-    case 3: {
-      alignas(32) float v[LANES];
-      alignas(32) int at[LANES];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(at), lp.index);
-      for (int l = 0; l < LANES; l++) v[l] = at[l] >= 0 && at[l] < W ? row[at[l]] : 0.0f;
-      return _mm256_load_ps(v);
-    }
-    default:
-      return _mm256_setzero_ps();
-  }
-}
-
 // xw of one channel of one image from its plane [H, W]: rows of the zero-padded plane, 32
-// columns at a time (4 loads) transposed into 8 elements of each of the 4 phases.
+// columns at a time (4 masked loads) transposed into 8 elements of each of the 4 phases.
 // `next` is the plane split after this one (or nullptr): its rows are prefetched as these are
 // read (planes of 4 KiB and less each start a new page, where the hardware prefetcher stops).
 void split_channel(const Split& p, const float* src, float* dst, const LinePart* parts, const float* next) {
@@ -213,19 +194,27 @@ void split_channel(const Split& p, const float* src, float* dst, const LinePart*
   const __m256 zero = _mm256_setzero_ps();
   for (int row = 0; row < p.rows; row++) {
     const int h = row - p.pH;
-    const bool inside = h >= 0 && h < p.H;
-    const float* line = src + (long)h * p.W;
-    if (inside && next)
+    float* d = dst + (long)row * p.Wq;
+    if (h < 0 || h >= p.H) {
+      for (int k = 0; k < chunks; k++)
+        for (int ph = 0; ph < 4; ph++) _mm256_store_ps(d + k * LANES + ph * p.phase, zero);
+      continue;
+    }
+    // The address of column `start` may lie before the row (masked lanes are never read).
+    const std::uintptr_t line = reinterpret_cast<std::uintptr_t>(src + (long)h * p.W);
+    if (next)
       for (int i = 0; i < p.W; i += 16) _mm_prefetch(reinterpret_cast<const char*>(next + (long)h * p.W + i), _MM_HINT_T0);
-    for (int k = 0; k < chunks; k++) {
+    for (int k = 0; k < chunks; k++, d += LANES) {
       __m256 a[4];
-      for (int i = 0; i < 4; i++) a[i] = inside ? part_of(line, parts[4 * k + i], p.W) : zero;
+      for (int i = 0; i < 4; i++) {
+        const LinePart& lp = parts[4 * k + i];
+        a[i] = _mm256_maskload_ps(reinterpret_cast<const float*>(line + (std::intptr_t)lp.start * 4), lp.inside);
+      }
       // b_r = [group r | group r + 4] (groups of 4 consecutive floats)
       const __m256 b0 = _mm256_permute2f128_ps(a[0], a[2], 0x20), b1 = _mm256_permute2f128_ps(a[0], a[2], 0x31);
       const __m256 b2 = _mm256_permute2f128_ps(a[1], a[3], 0x20), b3 = _mm256_permute2f128_ps(a[1], a[3], 0x31);
       const __m256 t0 = _mm256_unpacklo_ps(b0, b1), t1 = _mm256_unpacklo_ps(b2, b3);
       const __m256 t2 = _mm256_unpackhi_ps(b0, b1), t3 = _mm256_unpackhi_ps(b2, b3);
-      float* d = dst + (long)row * p.Wq + k * LANES;
       _mm256_store_ps(d, _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(1, 0, 1, 0)));
       _mm256_store_ps(d + p.phase, _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 2, 3, 2)));
       _mm256_store_ps(d + 2 * p.phase, _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(1, 0, 1, 0)));
@@ -250,23 +239,10 @@ void line_parts(const Split& p, LinePart* parts) {
   const int n = p.Wq / LANES * 4;
   for (int i = 0; i < n; i++) {
     const int start = i * LANES - p.pW;
-    int in = 0;
-    for (int l = 0; l < LANES; l++) in += start + l >= 0 && start + l < p.W;
-    // Kind 2 loads the 8 columns nearest to the part; kind 3 (rows narrower than 8) reads
-    // columns start + l.
-    const int at = p.W >= LANES ? std::min(std::max(start, 0), p.W - LANES) : start;
-    alignas(32) int index[LANES];
-    alignas(32) int keep[LANES];
-    for (int l = 0; l < LANES; l++) {
-      const bool inside = start + l >= 0 && start + l < p.W;
-      index[l] = p.W >= LANES ? (inside ? start + l - at : 0) : start + l;
-      keep[l] = inside ? -1 : 0;
-    }
-    LinePart& lp = parts[i];
-    lp.kind = in == 0 ? 0 : in == LANES ? 1 : p.W >= LANES ? 2 : 3;
-    lp.start = in == LANES ? start : at;
-    lp.index = _mm256_load_si256(reinterpret_cast<const __m256i*>(index));
-    lp.keep = _mm256_castsi256_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(keep)));
+    alignas(32) int inside[LANES];
+    for (int l = 0; l < LANES; l++) inside[l] = start + l >= 0 && start + l < p.W ? -1 : 0;
+    parts[i].start = start;
+    parts[i].inside = _mm256_load_si256(reinterpret_cast<const __m256i*>(inside));
   }
 }
 
