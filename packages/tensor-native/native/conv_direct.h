@@ -1,14 +1,14 @@
-// The direct (no im2col) stride-1 convolution kernels of conv_direct_avx2.cc, and when they apply.
+// The direct (no im2col) convolution kernels of conv_direct_avx2.cc, and when they apply.
 #pragma once
 #include "conv.h"
 
 namespace funt {
 
-// Stride 1, "valid" output size, Wo a multiple of 8 (whole vectors per output row).
+// Stride 1 or 3 x 3 stride 2, Wo a multiple of 8 (whole vectors per output row).
 bool direct_forward_applies(const ConvGeometry& g);
 // Stride 1, W a multiple of 8, pad <= k - 1 (the transposed convolution's padding).
 bool direct_backward_data_applies(const ConvGeometry& g);
-// Stride 1, kW = 3, Wo a multiple of 8.
+// Stride 1 or 3 x 3 stride 2, kW = 3, Wo a multiple of 8.
 bool direct_filter_applies(const ConvGeometry& g);
 
 void direct_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias, const float* residual,

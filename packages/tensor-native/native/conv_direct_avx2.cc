@@ -1,16 +1,19 @@
-// Direct stride-1 convolutions: no im2col matrix. The image is copied once into a zero-padded
-// buffer; a 4-output-channel x 3-vector (24-pixel) tile then reads its input vectors straight
-// from the padded rows, one unaligned load per vector and tap, and broadcasts the 4 weights of
-// the tap from a [taps][O] copy of the weights: 3 loads, 4 broadcasts, 12 FMAs per tap.
-// The backward-data pass is the same kernel on dy, padded by k - 1 - pad, with the weights
-// flipped and transposed. The filter gradient accumulates 4 output channels x 3 horizontal taps
-// as 12 vectors of per-lane partial sums over every pixel of a chunk of images, and adds their
-// lanes once per chunk.
+// Direct convolutions (stride 1, and 3 x 3 stride 2): no im2col matrix. The image is copied once
+// into a zero-padded buffer, each padded row split into s column phases (stride s: phase j holds
+// the padded columns s i + j), so the inputs of 8 neighbouring outputs at one tap are 8
+// consecutive floats of one phase. A 4-output-channel x 3-vector (24-pixel) tile then reads its
+// input vectors straight from the padded rows, one unaligned load per vector and tap, and
+// broadcasts the 4 weights of the tap from a [taps][O] copy of the weights: 3 loads, 4
+// broadcasts, 12 FMAs per tap. The backward-data pass (stride 1) is the same kernel on dy,
+// padded by k - 1 - pad, with the weights flipped and transposed. The filter gradient
+// accumulates 4 output channels x 3 horizontal taps as 12 vectors of per-lane partial sums over
+// every pixel of a chunk of images, and adds their lanes once per chunk.
 #include "conv_direct.h"
 
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -23,9 +26,54 @@ namespace {
 constexpr int MR = 4;  // output channels per tile
 constexpr int NV = 3;  // pixel vectors (of 8) per tile
 
-// src [C, H, W] into dst [C, H + 2 padH, W + 2 padW] with zeros around.
-void pad_image(const float* src, int C, int H, int W, int padH, int padW, float* dst) {
+// The padded image of a stride: Hp rows of s phases of Wq floats each (phase j, element i: padded
+// column s i + j), a row L = s Wq floats long. Stride 1: the plain padded image. Stride 2: Wq
+// whole vectors (the elements past the padded row are zeros).
+struct Padded {
+  int s, Hp, Wq;
+  long L;
+};
+
+Padded padded_of(int H, int W, int padH, int padW, int s) {
+  const int Wp = W + 2 * padW;
+  const int Wq = s == 1 ? Wp : ((Wp + s - 1) / s + 7) / 8 * 8;
+  return {s, H + 2 * padH, Wq, (long)s * Wq};
+}
+
+// src [C, H, W] into dst [C, H + 2 padH, W + 2 padW] with zeros around, rows split into s phases.
+void pad_image(const float* src, int C, int H, int W, int padH, int padW, const Padded& pd, float* dst) {
   const int Hp = H + 2 * padH, Wp = W + 2 * padW;
+  if (pd.s == 2) {
+    // 16 padded columns at a time: two masked loads (the lanes outside the row read as zeros;
+    // their addresses may lie outside it, masked lanes are never read), even and odd lanes apart.
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), none = _mm256_set1_epi32(-1);
+    const __m256i width = _mm256_set1_epi32(W);
+    for (int c = 0; c < C; c++)
+      for (int row = 0; row < Hp; row++) {
+        float* d = dst + ((long)c * Hp + row) * pd.L;
+        const int h = row - padH;
+        if (h < 0 || h >= H) {
+          std::memset(d, 0, sizeof(float) * pd.L);
+          continue;
+        }
+        const std::uintptr_t line = reinterpret_cast<std::uintptr_t>(src + ((long)c * H + h) * W);
+        for (int k = 0; k < pd.Wq; k += 8) {
+          const int c0 = 2 * k - padW;
+          const __m256i ca = _mm256_add_epi32(iota, _mm256_set1_epi32(c0));
+          const __m256i cb = _mm256_add_epi32(ca, _mm256_set1_epi32(8));
+          const __m256i ma = _mm256_and_si256(_mm256_cmpgt_epi32(ca, none), _mm256_cmpgt_epi32(width, ca));
+          const __m256i mb = _mm256_and_si256(_mm256_cmpgt_epi32(cb, none), _mm256_cmpgt_epi32(width, cb));
+          const __m256 a = _mm256_maskload_ps(reinterpret_cast<const float*>(line + (std::intptr_t)c0 * 4), ma);
+          const __m256 b = _mm256_maskload_ps(reinterpret_cast<const float*>(line + (std::intptr_t)(c0 + 8) * 4), mb);
+          // shuffle: [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit lane order 0 2 1 3 puts it in order.
+          const __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+          const __m256 odd = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+          _mm256_storeu_ps(d + k, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), 0xD8)));
+          _mm256_storeu_ps(d + pd.Wq + k, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odd), 0xD8)));
+        }
+      }
+    return;
+  }
   for (int c = 0; c < C; c++) {
     float* plane = dst + (long)c * Hp * Wp;
     std::memset(plane, 0, sizeof(float) * Wp * padH);
@@ -40,13 +88,14 @@ void pad_image(const float* src, int C, int H, int W, int padH, int padW, float*
 }
 
 struct Direct {
-  int Cin, Hp, Wp, kH, kW, Cout, Ho, Wo, Opad;
+  int Cin, kH, kW, Cout, Ho, Wo, Opad;
+  Padded pd;
   const float* wp;  // [Cin * kH * kW][Opad]
 };
 
 // One tile: output channels [o0, o0 + m) at three pixel vectors: `in` their offsets into a
 // padded plane, `px` into the output plane (each 8 pixels of one row), the first `nv` stored.
-// taps[t] is tap t's offset in the padded image (c * plane + ki * Wp + kj); the 12 named
+// taps[t] is tap t's offset in the padded image (c * plane + ki * L + its phase and element); the 12 named
 // accumulators stay in registers across the one loop over taps.
 void tile(const Direct& d, const long* taps, const float* xp, int o0, int m, int nv, const long* in, const long* px,
           float* y, const float* bias, const float* residual, bool relu) {
@@ -110,7 +159,7 @@ void direct_image(const Direct& d, const long* taps, const float* xp, float* y, 
         // A tile past the last vector recomputes the first one and does not store it.
         const int at = v < nv ? v0 + v : v0;
         const int oh = at / perRow, ow = at % perRow * 8;
-        in[v] = (long)oh * d.Wp + ow;
+        in[v] = (long)oh * d.pd.s * d.pd.L + ow;
         px[v] = (long)oh * d.Wo + ow;
       }
       tile(d, taps, xp, o0, m, nv, in, px, y, bias, residual, relu);
@@ -133,7 +182,7 @@ void direct_job(void* context, int n, int thread) {
   auto& j = *static_cast<DirectJob*>(context);
   const Direct& d = j.d;
   float* xp = j.padded[thread];
-  pad_image(j.src + (long)n * d.Cin * j.H * j.W, d.Cin, j.H, j.W, j.padH, j.padW, xp);
+  pad_image(j.src + (long)n * d.Cin * j.H * j.W, d.Cin, j.H, j.W, j.padH, j.padW, d.pd, xp);
   const long out = (long)d.Cout * d.Ho * d.Wo;
   direct_image(d, j.taps, xp, j.y + n * out, j.bias, j.residual ? j.residual + n * out : nullptr, j.relu);
 }
@@ -143,24 +192,33 @@ void run_direct(int N, const Direct& d, const float* src, int H, int W, int padH
                 const float* bias, const float* residual, bool relu, int threads) {
   threads = std::max(1, std::min(threads, N));
   // One float of slack: the last tap's last vector may read one past the plane.
-  const std::size_t floats = (std::size_t)d.Cin * d.Hp * d.Wp + 16;
+  const std::size_t floats = (std::size_t)d.Cin * d.pd.Hp * d.pd.L + 16;
   float* padded[kMaxThreads];
   for (int t = 0; t < threads; t++) padded[t] = scratch(t, 0, floats);
   std::vector<long> taps;
   for (int c = 0; c < d.Cin; c++)
     for (int ki = 0; ki < d.kH; ki++)
-      for (int kj = 0; kj < d.kW; kj++) taps.push_back(((long)c * d.Hp + ki) * d.Wp + kj);
+      for (int kj = 0; kj < d.kW; kj++)
+        taps.push_back(((long)c * d.pd.Hp + ki) * d.pd.L + (kj % d.pd.s) * d.pd.Wq + kj / d.pd.s);
   DirectJob job{d, src, H, W, padH, padW, y, bias, residual, relu, taps.data(), padded};
   parallel_for(N, threads, direct_job, &job);
 }
 
 int round_up(int v, int m) { return (v + m - 1) / m * m; }
 
+// Stride 1, or 3 x 3 with stride 2 (the downsampling convolutions of a ResNet); the output size
+// the strided window gives.
+bool stride_fits(const ConvGeometry& g) {
+  const int s = g.strideH;
+  if (g.strideW != s || !(s == 1 || (s == 2 && g.kH == 3 && g.kW == 3))) return false;
+  const int spanH = g.H + 2 * g.padH - g.kH, spanW = g.W + 2 * g.padW - g.kW;
+  return spanH >= 0 && spanW >= 0 && g.Ho == spanH / s + 1 && g.Wo == spanW / s + 1;
+}
+
 }  // namespace
 
 bool direct_forward_applies(const ConvGeometry& g) {
-  return g.strideH == 1 && g.strideW == 1 && g.Wo % 8 == 0 && g.Ho == g.H + 2 * g.padH - g.kH + 1 &&
-         g.Wo == g.W + 2 * g.padW - g.kW + 1 && g.C * g.kH * g.kW >= 16;
+  return stride_fits(g) && g.Wo % 8 == 0 && g.C * g.kH * g.kW >= 16;
 }
 
 bool direct_backward_data_applies(const ConvGeometry& g) {
@@ -168,10 +226,7 @@ bool direct_backward_data_applies(const ConvGeometry& g) {
          g.Ho == g.H + 2 * g.padH - g.kH + 1 && g.Wo == g.W + 2 * g.padW - g.kW + 1 && g.O * g.kH * g.kW >= 16;
 }
 
-bool direct_filter_applies(const ConvGeometry& g) {
-  return g.strideH == 1 && g.strideW == 1 && g.Wo % 8 == 0 && g.kW == 3 && g.Ho == g.H + 2 * g.padH - g.kH + 1 &&
-         g.Wo == g.W + 2 * g.padW - g.kW + 1;
-}
+bool direct_filter_applies(const ConvGeometry& g) { return stride_fits(g) && g.Wo % 8 == 0 && g.kW == 3; }
 
 void direct_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias, const float* residual,
                     bool relu, float* y, int threads) {
@@ -181,7 +236,7 @@ void direct_forward(const ConvGeometry& g, const float* x, const float* w, const
   // wp[t][o] = w[o][t]
   for (int t = 0; t < taps; t++)
     for (int o = 0; o < Opad; o++) wp[(long)t * Opad + o] = o < g.O ? w[(long)o * taps + t] : 0.0f;
-  Direct d{g.C, g.H + 2 * g.padH, g.W + 2 * g.padW, g.kH, g.kW, g.O, g.Ho, g.Wo, Opad, wp};
+  Direct d{g.C, g.kH, g.kW, g.O, g.Ho, g.Wo, Opad, padded_of(g.H, g.W, g.padH, g.padW, g.strideH), wp};
   run_direct(g.N, d, x, g.H, g.W, g.padH, g.padW, y, bias, residual, relu, threads);
 }
 
@@ -198,7 +253,7 @@ void direct_backward_data(const ConvGeometry& g, const float* dy, const float* w
           row[c] = c < g.C ? w[(((long)o * g.C + c) * g.kH + (g.kH - 1 - ki)) * g.kW + (g.kW - 1 - kj)] : 0.0f;
       }
   const int qH = g.kH - 1 - g.padH, qW = g.kW - 1 - g.padW;
-  Direct d{g.O, g.Ho + 2 * qH, g.Wo + 2 * qW, g.kH, g.kW, g.C, g.H, g.W, Cpad, wp};
+  Direct d{g.O, g.kH, g.kW, g.C, g.H, g.W, Cpad, padded_of(g.Ho, g.Wo, qH, qW, 1), wp};
   run_direct(g.N, d, dy, g.Ho, g.Wo, qH, qW, dx, nullptr, nullptr, false, threads);
 }
 
@@ -222,19 +277,20 @@ inline float lanes_sum(__m256 v) {
 }
 
 // Sums over the pixels of one image for output channels o0..o0+3 (rows dy, dy + P, ...) and the
-// taps (c, ki, 0..2) whose padded input rows start at x: out[r][t] (+)= sum of dy[r][p] * x[p + t].
+// taps (c, ki, 0..2) whose padded input rows start at x, `rowStep` apart for consecutive output
+// rows, tap kj of output column ow at x + ow + tap[kj]: out[r][kj] (+)= sum of dy[r][p] * x[..].
 // The image's dy rows (4 x P) stay in L1 across the loop over (c, ki) that calls this.
-inline void filter_sums(const float* x, const float* dy, long P, int Ho, int Wo, int Wp, float* out, long K,
-                        bool add) {
+inline void filter_sums(const float* x, const float* dy, long P, int Ho, int Wo, long rowStep, const long* tap,
+                        float* out, long K, bool add) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
   __m256 c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
   for (int oh = 0; oh < Ho; oh++) {
-    const float* xrow = x + (long)oh * Wp;
+    const float* xrow = x + (long)oh * rowStep;
     const float* drow = dy + (long)oh * Wo;
     for (int ow = 0; ow < Wo; ow += 8) {
-      const __m256 x0 = _mm256_loadu_ps(xrow + ow);
-      const __m256 x1 = _mm256_loadu_ps(xrow + ow + 1);
-      const __m256 x2 = _mm256_loadu_ps(xrow + ow + 2);
+      const __m256 x0 = _mm256_loadu_ps(xrow + ow + tap[0]);
+      const __m256 x1 = _mm256_loadu_ps(xrow + ow + tap[1]);
+      const __m256 x2 = _mm256_loadu_ps(xrow + ow + tap[2]);
       __m256 d = _mm256_loadu_ps(drow + ow);
       c00 = _mm256_fmadd_ps(d, x0, c00);
       c01 = _mm256_fmadd_ps(d, x1, c01);
@@ -266,8 +322,10 @@ void filter_chunk(void* context, int chunk, int thread) {
   auto& j = *static_cast<FilterJob*>(context);
   const ConvGeometry& g = *j.g;
   const int n0 = chunk * j.per, n1 = std::min(g.N, n0 + j.per);
-  const int Hp = g.H + 2 * g.padH, Wp = g.W + 2 * g.padW;
-  const long plane = (long)Hp * Wp, P = (long)g.Ho * g.Wo;
+  const Padded pd = padded_of(g.H, g.W, g.padH, g.padW, g.strideH);
+  const long plane = (long)pd.Hp * pd.L, P = (long)g.Ho * g.Wo;
+  long tap[3];
+  for (int kj = 0; kj < 3; kj++) tap[kj] = (kj % pd.s) * pd.Wq + kj / pd.s;
   const long K = (long)g.C * g.kH * 3;
   const int Opad = (g.O + MR - 1) / MR * MR;
   float* xp = j.padded[thread];
@@ -276,7 +334,7 @@ void filter_chunk(void* context, int chunk, int thread) {
   float* tail = j.tail[thread];  // [Opad][K] when 4 does not divide O
   float* out = Opad == g.O ? partial : tail;
   for (int n = n0; n < n1; n++) {
-    pad_image(j.x + (long)n * g.C * g.H * g.W, g.C, g.H, g.W, g.padH, g.padW, xp);
+    pad_image(j.x + (long)n * g.C * g.H * g.W, g.C, g.H, g.W, g.padH, g.padW, pd, xp);
     const float* dy = j.dy + (long)n * g.O * P;
     if (Opad != g.O) {
       std::memcpy(rows, dy, sizeof(float) * g.O * P);
@@ -286,7 +344,7 @@ void filter_chunk(void* context, int chunk, int thread) {
     for (int o0 = 0; o0 < Opad; o0 += MR)
       for (int c = 0; c < g.C; c++)
         for (int ki = 0; ki < g.kH; ki++)
-          filter_sums(xp + c * plane + (long)ki * Wp, dy + o0 * P, P, g.Ho, g.Wo, Wp,
+          filter_sums(xp + c * plane + ki * pd.L, dy + o0 * P, P, g.Ho, g.Wo, pd.s * pd.L, tap,
                       out + o0 * K + (c * g.kH + ki) * 3, K, n > n0);
   }
   if (out != partial) std::memcpy(partial, tail, sizeof(float) * g.O * K);
@@ -299,7 +357,8 @@ float* direct_filter_partials(const ConvGeometry& g, const float* x, const float
   const int K = g.C * g.kH * 3;
   float* partials = scratch(0, 2, (std::size_t)chunks * g.O * K);
   threads = std::max(1, std::min(threads, chunks));
-  const std::size_t floats = (std::size_t)g.C * (g.H + 2 * g.padH) * (g.W + 2 * g.padW) + 16;
+  const Padded pd = padded_of(g.H, g.W, g.padH, g.padW, g.strideH);
+  const std::size_t floats = (std::size_t)g.C * pd.Hp * pd.L + 16;
   const int Opad = (g.O + MR - 1) / MR * MR;
   float* padded[kMaxThreads];
   float* rows[kMaxThreads];

@@ -129,13 +129,18 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
     }
   });
 
-  it('runs the direct kernels (rows of whole vectors) right, channel counts that 4 does not divide included', () => {
+  it('runs the direct kernels (rows of whole vectors, stride 1 and 2) right, channel counts that 4 does not divide included', () => {
     const base = { N: 3, H: 6, kH: 3, kW: 3, sH: 1, sW: 1, pH: 1, pW: 1, bias: true, accumulate: false, seed: 3 };
+    const s2 = { ...base, sH: 2, sW: 2 };
     const cases: Case[] = [
       { ...base, C: 5, O: 7, W: 16, residual: true, relu: true },
       { ...base, C: 16, O: 16, W: 8, pH: 0, pW: 0, H: 10 },
       { ...base, C: 9, O: 6, W: 24, kH: 1, pH: 0, accumulate: true, seed: 4 },
       { ...base, C: 6, O: 10, W: 16, kH: 5, kW: 5, pH: 2, pW: 2, seed: 5 },
+      // 3 × 3 stride 2: even and odd widths, paddings 0-2, outputs of 1 and 2 vectors a row.
+      { ...s2, C: 5, O: 7, H: 9, W: 16, residual: true, relu: true, seed: 6 },
+      { ...s2, C: 3, O: 6, H: 8, W: 17, pH: 0, pW: 0, accumulate: true, seed: 7 },
+      { ...s2, C: 16, O: 9, H: 7, W: 32, pH: 2, seed: 8 },
     ];
     for (const g of cases) {
       checkForward(g);
@@ -148,6 +153,15 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
     const run = () => {
       // Width 16: the direct kernels; 13 in the second half of the batch's shapes: the GEMM ones.
       const x = random([9, 6, 11, 16], 4);
+      // Stride 2: the direct kernels forward and for the filter gradient, the GEMM for dx.
+      const p2: Conv2dParams = { strideH: 2, strideW: 2, padH: 1, padW: 1 };
+      const w2 = random([5, 6, 3, 3], 10);
+      const y2 = Tensor.empty([9, 5, 6, 8], 'float32', native());
+      native().conv2d(x, w2, null, y2, p2);
+      const dx2 = Tensor.empty(x.shape, 'float32', native());
+      native().conv2dBackwardData(y2, w2, dx2, p2);
+      const dw2 = Tensor.empty(w2.shape, 'float32', native());
+      native().conv2dBackwardFilter(x, y2, dw2, null, p2, false);
       const w = random([8, 6, 3, 3], 5);
       const b = random([8], 6);
       const r = random([9, 8, 11, 16], 7);
@@ -158,7 +172,7 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
       const dw = random([8, 6, 3, 3], 8);
       const db = random([8], 9);
       native().conv2dBackwardFilter(x, r, dw, db, p1, true);
-      return [y, dx, dw, db].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
+      return [y, dx, dw, db, y2, dx2, dw2].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
     };
     // 8 and more channels: the Winograd kernels, blocks of several images, chunks of the filter
     // gradient, partial tiles.
