@@ -172,7 +172,9 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
       const dw = random([8, 6, 3, 3], 8);
       const db = random([8], 9);
       native().conv2dBackwardFilter(x, r, dw, db, p1, true);
-      return [y, dx, dw, db, y2, dx2, dw2].map((t) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)));
+      return [y, dx, dw, db, y2, dx2, dw2].map((t) =>
+        Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size)),
+      );
     };
     // 8 and more channels: the Winograd kernels, blocks of several images, chunks of the filter
     // gradient, partial tiles.
