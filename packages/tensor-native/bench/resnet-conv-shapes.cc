@@ -1,6 +1,8 @@
-// Wall time of every convolution shape of a CIFAR ResNet-20 step (batch 128) through the
-// addon's entry points, with 1 and 2 threads: which passes and shapes scale badly. Effective
-// GFLOPS = 2 N O C 9 Ho Wo / s (the direct convolution's multiplies), median of 7 calls.
+// Time of every convolution shape of a CIFAR ResNet-20 step (batch 128) through the addon's
+// entry points: CPU time with 1 thread (what other processes on a shared machine disturb
+// least), wall time with 2 (their ratio: how a pass scales, on a quiet machine only).
+// Effective GFLOPS (of the 1-thread time) = 2 N O C 9 Ho Wo / s (the direct convolution's
+// multiplies), median of 7 calls.
 // From packages/tensor-native:
 //   g++ -O3 -mavx2 -mfma -std=c++17 -Inative -o /tmp/resnet-conv-shapes bench/resnet-conv-shapes.cc
 //       native/conv_avx2.cc native/conv_direct_avx2.cc native/gemm_avx2.cc native/winograd_avx2.cc
@@ -15,20 +17,22 @@
 
 #include "conv.h"
 
-static double wall_seconds() {
+static double seconds(clockid_t clock) {
   timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(clock, &t);
   return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+// CPU time with one thread, wall time with more.
 template <typename F>
-static double median_seconds(F f) {
+static double median_seconds(int threads, F f) {
+  const clockid_t clock = threads == 1 ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC;
   f();
   std::vector<double> t;
   for (int i = 0; i < 7; i++) {
-    const double t0 = wall_seconds();
+    const double t0 = seconds(clock);
     f();
-    t.push_back(wall_seconds() - t0);
+    t.push_back(seconds(clock) - t0);
   }
   std::sort(t.begin(), t.end());
   return t[3];
@@ -43,7 +47,7 @@ int main() {
                           {"16->32 s2", 16, 32, 32, 2, 1},     {"32 16x16", 32, 16, 32, 1, 5},
                           {"32->64 s2", 32, 16, 64, 2, 1},     {"64 8x8", 64, 8, 64, 1, 5}};
   double total[3][2] = {};
-  std::printf("%-12s %5s | %21s | %21s | %21s\n", "shape", "", "forward ms 1t/2t", "backward data", "filter gradient");
+  std::printf("%-12s %5s | %21s | %21s | %21s\n", "shape", "", "forward ms 1t cpu/2t", "backward data", "filter gradient");
   for (const Shape& s : shapes) {
     const int N = 128, Ho = s.H / s.stride;
     funt::ConvGeometry g{N, s.C, s.H, s.H, s.O, 3, 3, s.stride, s.stride, 1, 1, Ho, Ho};
@@ -56,10 +60,10 @@ int main() {
     const double flop = 2.0 * N * s.O * s.C * 9 * Ho * Ho;
     double ms[3][2];
     for (int t = 1; t <= 2; t++) {
-      ms[0][t - 1] = 1e3 * median_seconds([&] { funt::conv2d_forward(g, x.data(), w.data(), b.data(), nullptr, true, y.data(), t); });
-      ms[1][t - 1] = 1e3 * median_seconds([&] { funt::conv2d_backward_data(g, dy.data(), w.data(), dx.data(), t); });
+      ms[0][t - 1] = 1e3 * median_seconds(t, [&] { funt::conv2d_forward(g, x.data(), w.data(), b.data(), nullptr, true, y.data(), t); });
+      ms[1][t - 1] = 1e3 * median_seconds(t, [&] { funt::conv2d_backward_data(g, dy.data(), w.data(), dx.data(), t); });
       ms[2][t - 1] = 1e3 * median_seconds(
-          [&] { funt::conv2d_backward_filter(g, x.data(), dy.data(), dw.data(), db.data(), false, t); });
+          t, [&] { funt::conv2d_backward_filter(g, x.data(), dy.data(), dw.data(), db.data(), false, t); });
     }
     std::printf("%-12s x%-4d", s.name, s.count);
     for (int k = 0; k < 3; k++) {

@@ -273,6 +273,10 @@ void conv2d_backward_data(const ConvGeometry& g, const float* dy, const float* w
     direct_backward_data(g, dy, w, dx, threads);
     return;
   }
+  if (direct_strided_data_applies(g)) {
+    direct_strided_backward_data(g, dy, w, dx, threads);
+    return;
+  }
   threads = std::max(1, std::min(threads, g.N));
   BackwardDataJob job{&g, dy, w, dx, thread_buffers(threads, direct(g) ? 0 : (std::size_t)K_of(g) * P_of(g))};
   parallel_for(g.N, threads, backward_data_image, &job);

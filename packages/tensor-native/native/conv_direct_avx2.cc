@@ -257,6 +257,110 @@ void direct_backward_data(const ConvGeometry& g, const float* dy, const float* w
   run_direct(g.N, d, dy, g.Ho, g.Wo, qH, qW, dx, nullptr, nullptr, false, threads);
 }
 
+bool direct_strided_data_applies(const ConvGeometry& g) {
+  return g.strideH == 2 && g.strideW == 2 && g.kH == 3 && g.kW == 3 && g.padH == 1 && g.padW == 1 && g.H % 2 == 0 &&
+         g.W % 16 == 0 && g.Ho == g.H / 2 && g.Wo == g.W / 2;
+}
+
+namespace {
+
+// The backward-data pass of a 3 x 3 stride-2 convolution with padding 1, by the parity of dx's
+// rows and columns: the pixels (2i + a, 2j + b) of dx are a stride-1 convolution of dy (padded
+// by 1) with the taps (ki, kj) that reach them, ki = 1 for even rows, ki = 0 (dy row i + 1) and
+// 2 (row i) for odd ones, and the same for columns. Each of the four phases runs the direct
+// kernel into its own [C][H / 2][W / 2] plane; the even and odd columns are then interleaved.
+struct PhaseTaps {
+  int n;         // taps per dy channel: 1, 2 or 4
+  int ki[4], kj[4];
+  int di[4], dj[4];  // the dy row and column offset of each tap: 0 or 1
+};
+
+PhaseTaps phase_taps(int a, int b) {
+  static const int taps[2][2] = {{1, -1}, {0, 2}};  // [parity]: the kernel rows (or columns)
+  PhaseTaps t{};
+  for (int r = 0; r <= a; r++)
+    for (int c = 0; c <= b; c++) {
+      const int ki = taps[a][r], kj = taps[b][c];
+      // dy row oh = i + (a + 1 - ki) / 2, column likewise.
+      t.ki[t.n] = ki, t.kj[t.n] = kj, t.di[t.n] = (a + 1 - ki) / 2, t.dj[t.n] = (b + 1 - kj) / 2;
+      t.n++;
+    }
+  return t;
+}
+
+struct StridedDataJob {
+  Direct d[4];  // phase 2a + b
+  const long* taps[4];
+  const float* dy;
+  float* dx;
+  int O, Ho, Wo, C, H, W;
+  float* const* padded;
+  float* const* phases;
+};
+
+void strided_data_image(void* context, int n, int thread) {
+  auto& j = *static_cast<StridedDataJob*>(context);
+  float* dyp = j.padded[thread];
+  pad_image(j.dy + (long)n * j.O * j.Ho * j.Wo, j.O, j.Ho, j.Wo, 1, 1, j.d[0].pd, dyp);
+  const long P = (long)j.Ho * j.Wo;
+  float* ph = j.phases[thread];
+  for (int k = 0; k < 4; k++) direct_image(j.d[k], j.taps[k], dyp, ph + k * j.C * P, nullptr, nullptr, false);
+  float* dx = j.dx + (long)n * j.C * j.H * j.W;
+  for (int c = 0; c < j.C; c++)
+    for (int i = 0; i < j.Ho; i++)
+      for (int a = 0; a < 2; a++) {
+        const float* even = ph + (2 * a * j.C + c) * P + (long)i * j.Wo;
+        const float* odd = even + j.C * P;
+        float* row = dx + ((long)c * j.H + 2 * i + a) * j.W;
+        for (int q = 0; q < j.Wo; q += 8) {
+          const __m256 e = _mm256_loadu_ps(even + q), o = _mm256_loadu_ps(odd + q);
+          const __m256 lo = _mm256_unpacklo_ps(e, o), hi = _mm256_unpackhi_ps(e, o);
+          _mm256_storeu_ps(row + 2 * q, _mm256_permute2f128_ps(lo, hi, 0x20));
+          _mm256_storeu_ps(row + 2 * q + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+        }
+      }
+}
+
+}  // namespace
+
+void direct_strided_backward_data(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads) {
+  const int Cpad = round_up(g.C, MR);
+  const Padded pd = padded_of(g.Ho, g.Wo, 1, 1, 1);
+  float* wp = scratch(0, 2, (std::size_t)g.O * 9 * Cpad);
+  std::vector<long> taps;
+  taps.reserve((std::size_t)g.O * 9);
+  StridedDataJob job{};
+  long at = 0;
+  std::size_t tapAt[4];
+  for (int k = 0; k < 4; k++) {
+    const PhaseTaps t = phase_taps(k / 2, k % 2);
+    tapAt[k] = taps.size();
+    float* phaseW = wp + at * Cpad;
+    // phaseW[(o, tap)][c] = w[o][c][ki][kj]
+    for (int o = 0; o < g.O; o++)
+      for (int q = 0; q < t.n; q++) {
+        float* row = phaseW + ((long)o * t.n + q) * Cpad;
+        for (int c = 0; c < Cpad; c++) row[c] = c < g.C ? w[(((long)o * g.C + c) * 3 + t.ki[q]) * 3 + t.kj[q]] : 0.0f;
+        taps.push_back(((long)o * pd.Hp + 1 + t.di[q]) * pd.L + 1 + t.dj[q]);
+      }
+    // Cin * kH * kW taps: kH x kW stands for the phase's t.n taps per dy channel.
+    job.d[k] = Direct{g.O, t.n, 1, g.C, g.Ho, g.Wo, Cpad, pd, phaseW};
+    at += (long)g.O * t.n;
+  }
+  for (int k = 0; k < 4; k++) job.taps[k] = taps.data() + tapAt[k];
+  threads = std::max(1, std::min(threads, g.N));
+  float* padded[kMaxThreads];
+  float* phases[kMaxThreads];
+  for (int t = 0; t < threads; t++) {
+    // One float of slack past the plane for the last vector's load, as run_direct's.
+    padded[t] = scratch(t, 0, (std::size_t)g.O * pd.Hp * pd.L + 16);
+    phases[t] = scratch(t, 1, (std::size_t)4 * g.C * g.Ho * g.Wo);
+  }
+  job.dy = dy, job.dx = dx, job.O = g.O, job.Ho = g.Ho, job.Wo = g.Wo, job.C = g.C, job.H = g.H, job.W = g.W;
+  job.padded = padded, job.phases = phases;
+  parallel_for(g.N, threads, strided_data_image, &job);
+}
+
 namespace {
 
 struct FilterJob {

@@ -141,6 +141,9 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
       { ...s2, C: 5, O: 7, H: 9, W: 16, residual: true, relu: true, seed: 6 },
       { ...s2, C: 3, O: 6, H: 8, W: 17, pH: 0, pW: 0, accumulate: true, seed: 7 },
       { ...s2, C: 16, O: 9, H: 7, W: 32, pH: 2, seed: 8 },
+      // Padding 1, even height, width a multiple of 16: dx by the parity of its rows and columns.
+      { ...s2, C: 6, O: 5, H: 6, W: 32, seed: 9 },
+      { ...s2, C: 16, O: 32, H: 4, W: 16, accumulate: true, seed: 10 },
     ];
     for (const g of cases) {
       checkForward(g);
@@ -153,15 +156,16 @@ describe.skipIf(skipReason !== null)('the native backend', () => {
     const run = () => {
       // Width 16: the direct kernels; 13 in the second half of the batch's shapes: the GEMM ones.
       const x = random([9, 6, 11, 16], 4);
-      // Stride 2: the direct kernels forward and for the filter gradient, the GEMM for dx.
+      // Stride 2: the direct kernels in all three passes (dx by its parity phases).
       const p2: Conv2dParams = { strideH: 2, strideW: 2, padH: 1, padW: 1 };
+      const x2 = random([9, 6, 10, 16], 11);
       const w2 = random([5, 6, 3, 3], 10);
-      const y2 = Tensor.empty([9, 5, 6, 8], 'float32', native());
-      native().conv2d(x, w2, null, y2, p2);
-      const dx2 = Tensor.empty(x.shape, 'float32', native());
+      const y2 = Tensor.empty([9, 5, 5, 8], 'float32', native());
+      native().conv2d(x2, w2, null, y2, p2);
+      const dx2 = Tensor.empty(x2.shape, 'float32', native());
       native().conv2dBackwardData(y2, w2, dx2, p2);
       const dw2 = Tensor.empty(w2.shape, 'float32', native());
-      native().conv2dBackwardFilter(x, y2, dw2, null, p2, false);
+      native().conv2dBackwardFilter(x2, y2, dw2, null, p2, false);
       const w = random([8, 6, 3, 3], 5);
       const b = random([8], 6);
       const r = random([9, 8, 11, 16], 7);
