@@ -5,8 +5,8 @@
       # cpu_level() has found them on the CPU.
       "target_name": "funt_avx2",
       "type": "static_library",
-      "sources": ["native/conv_avx2.cc", "native/conv_direct_avx2.cc", "native/gemm_avx2.cc",
-                  "native/winograd_avx2.cc"],
+      "sources": ["native/batchnorm_avx2.cc", "native/conv_avx2.cc", "native/conv_direct_avx2.cc",
+                  "native/elementwise_avx2.cc", "native/gemm_avx2.cc", "native/winograd_avx2.cc"],
       "cflags_cc": ["-O3", "-mavx2", "-mfma", "-std=c++17", "-fno-exceptions"],
       "cflags_cc!": ["-fno-rtti"]
     },

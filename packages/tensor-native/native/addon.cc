@@ -4,8 +4,10 @@
 
 #include <cstdint>
 
+#include "batchnorm.h"
 #include "conv.h"
 #include "cpu.h"
+#include "elementwise.h"
 
 namespace {
 
@@ -38,6 +40,25 @@ napi_status floats(napi_env env, napi_value v, float** out) {
   return napi_ok;
 }
 
+// Like floats(), also giving the array's length (0 for null/undefined).
+napi_status floats(napi_env env, napi_value v, float** out, size_t* length) {
+  napi_valuetype type;
+  napi_status s = napi_typeof(env, v, &type);
+  if (s != napi_ok) return s;
+  *length = 0;
+  if (type == napi_null || type == napi_undefined) {
+    *out = nullptr;
+    return napi_ok;
+  }
+  napi_typedarray_type kind;
+  void* data;
+  s = napi_get_typedarray_info(env, v, &kind, length, &data, nullptr, nullptr);
+  if (s != napi_ok) return s;
+  if (kind != napi_float32_array) return napi_invalid_arg;
+  *out = static_cast<float*>(data);
+  return napi_ok;
+}
+
 napi_status geometry(napi_env env, napi_value v, funt::ConvGeometry* g) {
   napi_typedarray_type kind;
   size_t length;
@@ -58,6 +79,21 @@ napi_status integer(napi_env env, napi_value v, int* out) {
 }
 
 napi_status flag(napi_env env, napi_value v, bool* out) { return napi_get_value_bool(env, v, out); }
+
+napi_status number(napi_env env, napi_value v, double* out) { return napi_get_value_double(env, v, out); }
+
+// N, C, S of a batch norm operand: an Int32Array of 3.
+napi_status planes(napi_env env, napi_value v, funt::ChannelPlanes* p) {
+  napi_typedarray_type kind;
+  size_t length;
+  void* data;
+  napi_status s = napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr);
+  if (s != napi_ok) return s;
+  if (kind != napi_int32_array || length != 3) return napi_invalid_arg;
+  const int32_t* i = static_cast<const int32_t*>(data);
+  *p = {i[0], i[1], i[2]};
+  return napi_ok;
+}
 
 // cpuLevel(): 'avx2', or null when the kernels cannot run on this CPU.
 napi_value CpuLevel(napi_env env, napi_callback_info) {
@@ -129,12 +165,178 @@ napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// batchNormTrain(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, planes, momentum, eps,
+//                relu, threads)
+napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value a[13];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *x, *gamma, *beta, *y, *save_mean, *save_inv_std, *running_mean, *running_var;
+  funt::ChannelPlanes p;
+  double momentum, eps;
+  bool relu;
+  int threads;
+  CHECK(floats(env, a[0], &x));
+  CHECK(floats(env, a[1], &gamma));
+  CHECK(floats(env, a[2], &beta));
+  CHECK(floats(env, a[3], &y));
+  CHECK(floats(env, a[4], &save_mean));
+  CHECK(floats(env, a[5], &save_inv_std));
+  CHECK(floats(env, a[6], &running_mean));
+  CHECK(floats(env, a[7], &running_var));
+  CHECK(planes(env, a[8], &p));
+  CHECK(number(env, a[9], &momentum));
+  CHECK(number(env, a[10], &eps));
+  CHECK(flag(env, a[11], &relu));
+  CHECK(integer(env, a[12], &threads));
+  funt::batch_norm_train(p, x, gamma, beta, y, save_mean, save_inv_std, running_mean, running_var,
+                         static_cast<float>(momentum), static_cast<float>(eps), relu, threads);
+  return nullptr;
+}
+
+// batchNormApply(x, gamma, beta, mean, invStd, y, planes, relu, threads)
+napi_value BatchNormApply(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value a[9];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *x, *gamma, *beta, *mean, *inv_std, *y;
+  funt::ChannelPlanes p;
+  bool relu;
+  int threads;
+  CHECK(floats(env, a[0], &x));
+  CHECK(floats(env, a[1], &gamma));
+  CHECK(floats(env, a[2], &beta));
+  CHECK(floats(env, a[3], &mean));
+  CHECK(floats(env, a[4], &inv_std));
+  CHECK(floats(env, a[5], &y));
+  CHECK(planes(env, a[6], &p));
+  CHECK(flag(env, a[7], &relu));
+  CHECK(integer(env, a[8], &threads));
+  funt::batch_norm_apply(p, x, gamma, beta, mean, inv_std, y, relu, threads);
+  return nullptr;
+}
+
+// batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rectified, planes, training, threads)
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value a[12];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *x, *dy, *gamma, *mean, *inv_std, *dx, *dgamma, *dbeta, *rectified;
+  funt::ChannelPlanes p;
+  bool training;
+  int threads;
+  CHECK(floats(env, a[0], &x));
+  CHECK(floats(env, a[1], &dy));
+  CHECK(floats(env, a[2], &gamma));
+  CHECK(floats(env, a[3], &mean));
+  CHECK(floats(env, a[4], &inv_std));
+  CHECK(floats(env, a[5], &dx));
+  CHECK(floats(env, a[6], &dgamma));
+  CHECK(floats(env, a[7], &dbeta));
+  CHECK(floats(env, a[8], &rectified));
+  CHECK(planes(env, a[9], &p));
+  CHECK(flag(env, a[10], &training));
+  CHECK(integer(env, a[11], &threads));
+  funt::batch_norm_backward(p, x, dy, gamma, mean, inv_std, dx, dgamma, dbeta, training, rectified, threads);
+  return nullptr;
+}
+
+// binary(op, a, b, out, relu, threads): a, b and out of one length; op 0-3 add, sub, mul, div.
+napi_value Binary(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  int op, threads;
+  float *lhs, *rhs, *out;
+  size_t nl, nr, n;
+  bool relu;
+  CHECK(integer(env, a[0], &op));
+  CHECK(floats(env, a[1], &lhs, &nl));
+  CHECK(floats(env, a[2], &rhs, &nr));
+  CHECK(floats(env, a[3], &out, &n));
+  CHECK(flag(env, a[4], &relu));
+  CHECK(integer(env, a[5], &threads));
+  if (op < 0 || op > 3) return fail(env, "binary: unknown op code");
+  if (nl != n || nr != n) return fail(env, "binary: operands and out differ in length");
+  funt::binary(static_cast<funt::BinaryOp>(op), lhs, rhs, out, static_cast<long>(n), relu, threads);
+  return nullptr;
+}
+
+// binaryScalar(op, full, scalar, scalarLeft, out, relu, threads)
+napi_value BinaryScalar(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value a[7];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  int op, threads;
+  float *full, *out;
+  size_t nf, n;
+  double scalar;
+  bool left, relu;
+  CHECK(integer(env, a[0], &op));
+  CHECK(floats(env, a[1], &full, &nf));
+  CHECK(number(env, a[2], &scalar));
+  CHECK(flag(env, a[3], &left));
+  CHECK(floats(env, a[4], &out, &n));
+  CHECK(flag(env, a[5], &relu));
+  CHECK(integer(env, a[6], &threads));
+  if (op < 0 || op > 3) return fail(env, "binaryScalar: unknown op code");
+  if (nf != n) return fail(env, "binaryScalar: operand and out differ in length");
+  funt::binary_scalar(static_cast<funt::BinaryOp>(op), full, static_cast<float>(scalar), left, out,
+                      static_cast<long>(n), relu, threads);
+  return nullptr;
+}
+
+// thresholdBackward(x, dy, threshold, dx, threads)
+napi_value ThresholdBackward(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *x, *dy, *dx;
+  size_t nx, ny, n;
+  double threshold;
+  int threads;
+  CHECK(floats(env, a[0], &x, &nx));
+  CHECK(floats(env, a[1], &dy, &ny));
+  CHECK(number(env, a[2], &threshold));
+  CHECK(floats(env, a[3], &dx, &n));
+  CHECK(integer(env, a[4], &threads));
+  if (nx != n || ny != n) return fail(env, "thresholdBackward: operands and dx differ in length");
+  funt::threshold_backward(x, dy, threshold, dx, static_cast<long>(n), threads);
+  return nullptr;
+}
+
+// axpby(alpha, x, beta, out, threads)
+napi_value Axpby(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *x, *out;
+  size_t nx, n;
+  double alpha, beta;
+  int threads;
+  CHECK(number(env, a[0], &alpha));
+  CHECK(floats(env, a[1], &x, &nx));
+  CHECK(number(env, a[2], &beta));
+  CHECK(floats(env, a[3], &out, &n));
+  CHECK(integer(env, a[4], &threads));
+  if (nx != n) return fail(env, "axpby: x and out differ in length");
+  funt::axpby(static_cast<float>(alpha), x, static_cast<float>(beta), out, static_cast<long>(n), threads);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"cpuLevel", nullptr, CpuLevel, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackwardData", nullptr, Conv2dBackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackwardFilter", nullptr, Conv2dBackwardFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrain", nullptr, BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormApply", nullptr, BatchNormApply, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binaryScalar", nullptr, BinaryScalar, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"thresholdBackward", nullptr, ThresholdBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   return exports;

@@ -1,4 +1,4 @@
-import type { Backend, Conv2dParams, ConvEpilogue, Tensor } from '@funt/tensor';
+import type { Backend, BinaryOp, Conv2dParams, ConvEpilogue, Tensor } from '@funt/tensor';
 import type { NativeBinding } from './binding.js';
 
 /** A float32 tensor's elements for the addon, or null when the base backend must take the call. */
@@ -12,11 +12,28 @@ function geometry(x: readonly number[], w: readonly number[], y: readonly number
   return Int32Array.of(N, C, H, W, O, kH, kW, p.strideH, p.strideW, p.padH, p.padW, y[2], y[3]);
 }
 
+/** N, C and S (the product of the axes after the channel axis) of a batch norm operand [N, C, ...]. */
+function planes(shape: readonly number[]): Int32Array {
+  let S = 1;
+  for (let i = 2; i < shape.length; i++) S *= shape[i];
+  return Int32Array.of(shape[0], shape[1], S);
+}
+
+/** The addon's op codes (native/elementwise.h); the other ops go to the base backend. */
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+
+/** Whether every one of the optional tensors is either absent or float32. */
+function allFloats(...ts: (Tensor | null | undefined)[]): boolean {
+  return ts.every((t) => !t || t.dtype === 'float32');
+}
+
 /**
- * The native backend: the base backend (wasm) with its convolution passes replaced by the
- * addon's. It shares the base's allocator, so tensors live in the wasm memory and every other
- * kernel (batch norm, elementwise, pooling, matmul, …) runs on the base without a copy. Calls
- * the addon cannot take (float64 operands, empty tensors) go to the base as well.
+ * The native backend: the base backend (wasm) with its convolution passes, batch norm and the
+ * elementwise kernels of a training step (binary add/sub/mul/div, thresholdBackward, axpby)
+ * replaced by the addon's. It shares the base's allocator, so tensors live in the wasm memory
+ * and every other kernel (pooling, matmul, softmax, …) runs on the base without a copy. Calls
+ * the addon does not take (float64 operands, empty tensors, other binary ops and broadcasts) go
+ * to the base as well.
  *
  * @param threads how many threads the kernels run on, asked at every call (the wasm setting).
  */
@@ -60,6 +77,135 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         return;
       }
       binding.conv2dBackwardFilter(xs, dys, dws, dbs, geometry(x.shape, dw.shape, dy.shape, p), accumulate, threads());
+    },
+    batchNormTrain(
+      x: Tensor,
+      gamma: Tensor | null,
+      beta: Tensor | null,
+      y: Tensor,
+      saveMean: Tensor,
+      saveInvStd: Tensor,
+      runningMean: Tensor | null,
+      runningVar: Tensor | null,
+      momentum: number,
+      eps: number,
+      relu = false,
+    ): void {
+      if (
+        x.size === 0 ||
+        x.shape.length < 2 ||
+        !allFloats(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar)
+      ) {
+        base.batchNormTrain(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps, relu);
+        return;
+      }
+      binding.batchNormTrain(
+        x.data as Float32Array,
+        gamma && (gamma.data as Float32Array),
+        beta && (beta.data as Float32Array),
+        y.data as Float32Array,
+        saveMean.data as Float32Array,
+        saveInvStd.data as Float32Array,
+        runningMean && (runningMean.data as Float32Array),
+        runningVar && (runningVar.data as Float32Array),
+        planes(x.shape),
+        momentum,
+        eps,
+        relu,
+        threads(),
+      );
+    },
+    batchNormApply(
+      x: Tensor,
+      gamma: Tensor | null,
+      beta: Tensor | null,
+      mean: Tensor,
+      invStd: Tensor,
+      y: Tensor,
+      relu = false,
+    ): void {
+      if (x.size === 0 || x.shape.length < 2 || !allFloats(x, gamma, beta, mean, invStd, y)) {
+        base.batchNormApply(x, gamma, beta, mean, invStd, y, relu);
+        return;
+      }
+      binding.batchNormApply(
+        x.data as Float32Array,
+        gamma && (gamma.data as Float32Array),
+        beta && (beta.data as Float32Array),
+        mean.data as Float32Array,
+        invStd.data as Float32Array,
+        y.data as Float32Array,
+        planes(x.shape),
+        relu,
+        threads(),
+      );
+    },
+    batchNormBackward(
+      x: Tensor,
+      dy: Tensor,
+      gamma: Tensor | null,
+      mean: Tensor,
+      invStd: Tensor,
+      dx: Tensor | null,
+      dgamma: Tensor | null,
+      dbeta: Tensor | null,
+      training: boolean,
+      rectified: Tensor | null = null,
+    ): void {
+      if (x.size === 0 || x.shape.length < 2 || !allFloats(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rectified)) {
+        base.batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified);
+        return;
+      }
+      binding.batchNormBackward(
+        x.data as Float32Array,
+        dy.data as Float32Array,
+        gamma && (gamma.data as Float32Array),
+        mean.data as Float32Array,
+        invStd.data as Float32Array,
+        dx && (dx.data as Float32Array),
+        dgamma && (dgamma.data as Float32Array),
+        dbeta && (dbeta.data as Float32Array),
+        rectified && (rectified.data as Float32Array),
+        planes(x.shape),
+        training,
+        threads(),
+      );
+    },
+    binary(op: BinaryOp, a: Tensor | number, b: Tensor | number, out: Tensor, relu = false): void {
+      const code = BINARY_CODES[op];
+      const n = out.size;
+      const full = (t: Tensor | number): t is Tensor => typeof t !== 'number' && t.size === n && t.dtype === 'float32';
+      if (code === undefined || n === 0 || out.dtype !== 'float32') {
+        base.binary(op, a, b, out, relu);
+      } else if (full(a) && full(b)) {
+        binding.binary(code, a.data as Float32Array, b.data as Float32Array, out.data as Float32Array, relu, threads());
+      } else if (full(a) && typeof b === 'number') {
+        binding.binaryScalar(code, a.data as Float32Array, b, false, out.data as Float32Array, relu, threads());
+      } else if (typeof a === 'number' && full(b)) {
+        binding.binaryScalar(code, b.data as Float32Array, a, true, out.data as Float32Array, relu, threads());
+      } else {
+        base.binary(op, a, b, out, relu);
+      }
+    },
+    thresholdBackward(x: Tensor, dy: Tensor, threshold: number, dx: Tensor): void {
+      if (dx.size === 0 || !allFloats(x, dy, dx)) {
+        base.thresholdBackward(x, dy, threshold, dx);
+        return;
+      }
+      binding.thresholdBackward(
+        x.data as Float32Array,
+        dy.data as Float32Array,
+        threshold,
+        dx.data as Float32Array,
+        threads(),
+      );
+    },
+    axpby(alpha: number, x: Tensor, beta: number, out: Tensor): void {
+      if (out.size === 0 || !allFloats(x, out)) {
+        base.axpby(alpha, x, beta, out);
+        return;
+      }
+      binding.axpby(alpha, x.data as Float32Array, beta, out.data as Float32Array, threads());
     },
   };
 }

@@ -30,6 +30,68 @@ export interface NativeBinding {
     accumulate: boolean,
     threads: number,
   ): void;
+  /**
+   * Batch norm's training forward (batchNormTrain of @funt/tensor's Backend); planes is N C S
+   * (S the product of the axes after the channel axis), absent operands null.
+   */
+  batchNormTrain(
+    x: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    y: Float32Array,
+    saveMean: Float32Array,
+    saveInvStd: Float32Array,
+    runningMean: Float32Array | null,
+    runningVar: Float32Array | null,
+    planes: Int32Array,
+    momentum: number,
+    eps: number,
+    relu: boolean,
+    threads: number,
+  ): void;
+  /** Batch norm with given statistics (the Backend's batchNormApply). */
+  batchNormApply(
+    x: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    mean: Float32Array,
+    invStd: Float32Array,
+    y: Float32Array,
+    planes: Int32Array,
+    relu: boolean,
+    threads: number,
+  ): void;
+  /** Batch norm's backward pass (the Backend's batchNormBackward). */
+  batchNormBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    gamma: Float32Array | null,
+    mean: Float32Array,
+    invStd: Float32Array,
+    dx: Float32Array | null,
+    dgamma: Float32Array | null,
+    dbeta: Float32Array | null,
+    rectified: Float32Array | null,
+    planes: Int32Array,
+    training: boolean,
+    threads: number,
+  ): void;
+  /** out = a op b (then ReLU when `relu`), all of one length; op 0–3 is add, sub, mul, div. */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, relu: boolean, threads: number): void;
+  /** out = full op scalar, or scalar op full when `scalarLeft` (the scalar rounded to float32). */
+  binaryScalar(
+    op: number,
+    full: Float32Array,
+    scalar: number,
+    scalarLeft: boolean,
+    out: Float32Array,
+    relu: boolean,
+    threads: number,
+  ): void;
+  /** dx = x > threshold ? dy : 0, the comparison as in double. */
+  thresholdBackward(x: Float32Array, dy: Float32Array, threshold: number, dx: Float32Array, threads: number): void;
+  /** out = beta · out + alpha · x (alpha, beta rounded to float32); beta = 0 does not read out. */
+  axpby(alpha: number, x: Float32Array, beta: number, out: Float32Array, threads: number): void;
 }
 
 /** The addon and the instruction set it runs with, or why there is none. */

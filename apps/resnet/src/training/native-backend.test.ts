@@ -9,6 +9,14 @@ import { benchmarkStep } from './benchmark-step.js';
  * A short training run on the native backend against the same run on wasm: the same seed gives
  * the same loss curve within float32 noise (the two sum in different orders), and the same bits
  * when the native run is repeated.
+ *
+ * How close "within float32 noise" is depends on the step. In this run one pre-activation of the
+ * second stage's residual join lies within 1e-6 of zero after the first step, so a one-ulp
+ * difference in a batch norm output decides whether its ReLU passes a gradient; from the third
+ * step on, the curves then part by up to about 1% (flipping the last bit of the second batch
+ * norm's outputs in the wasm run itself gives the native curve's deviations to two digits).
+ * So the first steps are compared at float32 round-off and the rest at 2%: a wrong kernel moves
+ * the curve by far more.
  */
 
 const native = await loadNativeBackend();
@@ -44,7 +52,9 @@ describe.skipIf(!native.available)('training on the native backend', () => {
     expect(again).toEqual(first);
     // It learns: the fixed batch's loss falls well below its start.
     expect(first[first.length - 1]).toBeLessThan(0.5 * first[0]);
-    for (let i = 0; i < wasm.length; i++)
-      expect(Math.abs(first[i] - wasm[i]), `step ${i}`).toBeLessThan(1e-4 * Math.max(1, wasm[i]));
+    for (let i = 0; i < wasm.length; i++) {
+      const tolerance = i < 2 ? 1e-4 : 2e-2;
+      expect(Math.abs(first[i] - wasm[i]), `step ${i}`).toBeLessThan(tolerance * Math.max(1, wasm[i]));
+    }
   });
 });
