@@ -50,8 +50,11 @@ void run(const Kernel& k, long n, int threads) {
   parallel_for(tasks, threads,
                [](void* context, int task, int) {
                  const Job& j = *static_cast<const Job*>(context);
+                 // A local copy: its pointers stay in registers, where the compiler would reload
+                 // them from *j.kernel after every store (the output might alias it).
+                 const Kernel kernel = *j.kernel;
                  const long begin = task * kChunk;
-                 run_range(*j.kernel, begin, std::min(j.n, begin + kChunk));
+                 run_range(kernel, begin, std::min(j.n, begin + kChunk));
                },
                &job);
 }

@@ -92,6 +92,30 @@ describe.skipIf(skipReason !== null)('native elementwise kernels', () => {
     checkAll(1);
   });
 
+  it('give the same bits as the wasm kernels (each operation rounded once, no fused multiply-add)', () => {
+    const wasm = backendByName('wasm');
+    const rng = new Rng(4);
+    const [a] = specialPair(rng);
+    const [b] = specialPair(rng);
+    const [out] = specialPair(rng);
+    const same = (what: string, run: (backend: typeof wasm, y: Tensor) => void, start: Tensor | null = null) => {
+      const [yw, yn] = [Tensor.empty(shape, 'float32', wasm), Tensor.empty(shape, 'float32', wasm)];
+      if (start) {
+        yw.data.set(start.data);
+        yn.data.set(start.data);
+      }
+      run(wasm, yw);
+      run(native(), yn);
+      expect(Buffer.from(bits([yn])[0]).equals(Buffer.from(bits([yw])[0])), what).toBe(true);
+    };
+    for (const op of ['add', 'sub', 'mul', 'div'] as BinaryOp[]) {
+      same(`${op} + relu`, (k, y) => k.binary(op, a, b, y, true));
+      same(`${op} with a number`, (k, y) => k.binary(op, 0.3, b, y));
+    }
+    same('thresholdBackward', (k, y) => k.thresholdBackward(a, b, 0.1, y));
+    same('axpby', (k, y) => k.axpby(-1000, a, 0.9, y), out);
+  });
+
   it('give the same bits with 1 and 2 threads', () => {
     setThreads(1);
     const one = bits(checkAll(2));
