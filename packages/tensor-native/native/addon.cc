@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "avgpool.h"
 #include "batchnorm.h"
 #include "conv.h"
 #include "cpu.h"
@@ -324,6 +325,46 @@ napi_value Axpby(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// N C H W ... of a pooling call: an Int32Array P H W Ho Wo kH kW sH sW.
+napi_status pool_geometry(napi_env env, napi_value v, funt::PoolGeometry* g) {
+  napi_typedarray_type kind;
+  size_t length;
+  void* data;
+  napi_status s = napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr);
+  if (s != napi_ok) return s;
+  if (kind != napi_int32_array || length != 9) return napi_invalid_arg;
+  const int32_t* i = static_cast<const int32_t*>(data);
+  *g = {i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], i[8]};
+  return napi_ok;
+}
+
+// avgPool2d(x, y, geometry, threads) and avgPool2dBackward(dy, dx, geometry, threads)
+template <bool Backward>
+napi_value AvgPool(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value a[4];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *in, *out;
+  size_t n_in, n_out;
+  funt::PoolGeometry g;
+  int threads;
+  CHECK(floats(env, a[0], &in, &n_in));
+  CHECK(floats(env, a[1], &out, &n_out));
+  CHECK(pool_geometry(env, a[2], &g));
+  CHECK(integer(env, a[3], &threads));
+  const size_t planes = static_cast<size_t>(g.P), big = planes * g.H * g.W, small = planes * g.Ho * g.Wo;
+  if ((Backward ? n_in != small || n_out != big : n_in != big || n_out != small) ||
+      (g.Ho - 1) * g.sH + g.kH > g.H || (g.Wo - 1) * g.sW + g.kW > g.W) {
+    return fail(env, "avgPool2d: operands do not match the geometry, or a window leaves the input");
+  }
+  if (Backward) {
+    funt::avg_pool2d_backward(g, in, out, threads);
+  } else {
+    funt::avg_pool2d(g, in, out, threads);
+  }
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"cpuLevel", nullptr, CpuLevel, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -337,6 +378,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"binaryScalar", nullptr, BinaryScalar, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"thresholdBackward", nullptr, ThresholdBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"avgPool2d", nullptr, AvgPool<false>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"avgPool2dBackward", nullptr, AvgPool<true>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   return exports;

@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, Conv2dParams, ConvEpilogue, Tensor } from '@funt/tensor';
+import type { Backend, BinaryOp, Conv2dParams, ConvEpilogue, Pool2dParams, Tensor } from '@funt/tensor';
 import type { NativeBinding } from './binding.js';
 
 /** A float32 tensor's elements for the addon, or null when the base backend must take the call. */
@@ -22,6 +22,19 @@ function planes(shape: readonly number[]): Int32Array {
 /** The addon's op codes (native/elementwise.h); the other ops go to the base backend. */
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 
+/**
+ * The addon's pooling geometry (P = N·C planes) for x [N, C, H, W] and y [N, C, Ho, Wo], or null
+ * when a window may reach padding or leave the input: then the divisor varies and the base
+ * backend pools.
+ */
+function poolGeometry(x: readonly number[], y: readonly number[], p: Pool2dParams): Int32Array | null {
+  if (x.length !== 4 || p.padH !== 0 || p.padW !== 0) return null;
+  const [N, C, H, W] = x;
+  const [Ho, Wo] = [y[2], y[3]];
+  if ((Ho - 1) * p.strideH + p.kernelH > H || (Wo - 1) * p.strideW + p.kernelW > W) return null;
+  return Int32Array.of(N * C, H, W, Ho, Wo, p.kernelH, p.kernelW, p.strideH, p.strideW);
+}
+
 /** Whether every one of the optional tensors is either absent or float32. */
 function allFloats(...ts: (Tensor | null | undefined)[]): boolean {
   return ts.every((t) => !t || t.dtype === 'float32');
@@ -30,8 +43,8 @@ function allFloats(...ts: (Tensor | null | undefined)[]): boolean {
 /**
  * The native backend: the base backend (wasm) with its convolution passes, batch norm and the
  * elementwise kernels of a training step (binary add/sub/mul/div, thresholdBackward, axpby)
- * replaced by the addon's. It shares the base's allocator, so tensors live in the wasm memory
- * and every other kernel (pooling, matmul, softmax, …) runs on the base without a copy. Calls
+ * and average pooling over whole windows replaced by the addon's. It shares the base's allocator, so tensors live in the wasm memory
+ * and every other kernel (max pooling, matmul, softmax, …) runs on the base without a copy. Calls
  * the addon does not take (float64 operands, empty tensors, other binary ops and broadcasts) go
  * to the base as well.
  *
@@ -206,6 +219,22 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         return;
       }
       binding.axpby(alpha, x.data as Float32Array, beta, out.data as Float32Array, threads());
+    },
+    avgPool2d(x: Tensor, y: Tensor, p: Pool2dParams): void {
+      const g = y.size > 0 && allFloats(x, y) ? poolGeometry(x.shape, y.shape, p) : null;
+      if (!g) {
+        base.avgPool2d(x, y, p);
+        return;
+      }
+      binding.avgPool2d(x.data as Float32Array, y.data as Float32Array, g, threads());
+    },
+    avgPool2dBackward(dy: Tensor, dx: Tensor, p: Pool2dParams): void {
+      const g = dy.size > 0 && allFloats(dy, dx) ? poolGeometry(dx.shape, dy.shape, p) : null;
+      if (!g) {
+        base.avgPool2dBackward(dy, dx, p);
+        return;
+      }
+      binding.avgPool2dBackward(dy.data as Float32Array, dx.data as Float32Array, g, threads());
     },
   };
 }

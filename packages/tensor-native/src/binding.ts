@@ -92,6 +92,10 @@ export interface NativeBinding {
   thresholdBackward(x: Float32Array, dy: Float32Array, threshold: number, dx: Float32Array, threads: number): void;
   /** out = beta · out + alpha · x (alpha, beta rounded to float32); beta = 0 does not read out. */
   axpby(alpha: number, x: Float32Array, beta: number, out: Float32Array, threads: number): void;
+  /** Average pooling over windows inside the input; geometry is P (= N·C) H W Ho Wo kH kW sH sW. */
+  avgPool2d(x: Float32Array, y: Float32Array, geometry: Int32Array, threads: number): void;
+  /** Its gradient: dx (overwritten) gets each dy / (kH·kW) in every cell of its window. */
+  avgPool2dBackward(dy: Float32Array, dx: Float32Array, geometry: Int32Array, threads: number): void;
 }
 
 /** The addon and the instruction set it runs with, or why there is none. */
