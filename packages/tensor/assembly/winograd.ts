@@ -26,7 +26,8 @@
  * A non-finite input value spreads NaN over its whole output tile (Inf − Inf), where a direct
  * convolution would give ±Infinity in the window's outputs only.
  *
- * Units of parallel work: images [n0, n1); each range has its own scratch, U is shared.
+ * Units of parallel work: images [n0, n1), in pairs where one image alone would leave GEMM
+ * panels half empty (winogradRangeImages); each range has its own scratch, U is shared.
  */
 
 import { ConvShape, transposedOf } from './conv-shape';
@@ -270,6 +271,19 @@ export function winogradWeights(gp: usize, w: usize, backward: bool, u: usize, o
 
 // ---------------------------------------------------------------------------------------------
 // The convolution
+
+/**
+ * The multiple of images a range of conv2dWinograd should start at: 2 when an image has an odd
+ * number of quads and a block holds several images (8×8 images with F(4×4): one 2 × 2 quad
+ * each), else 1. A range of one such image is a block of one quad, which fills half of every
+ * NR = 8-column panel of the products (T rounds up to whole panels) and reads all of U for it:
+ * twice the products' work per image. Whole pairs keep the panels full.
+ */
+export function winogradRangeImages(gp: usize, backward: bool): i32 {
+  const g = shapeOf(gp, backward);
+  const m = tileOf(g);
+  return (imageQuads(g, m) & 1) != 0 && groupImages(g, m) >= 2 ? 2 : 1;
+}
 
 export function winogradScratchBytes(gp: usize, backward: bool): i32 {
   const g = shapeOf(gp, backward);

@@ -25,7 +25,7 @@ function geometry(
  * The Winograd path for 3×3 stride-1 convolutions (forward, or backward = 1: the backward-data
  * pass as a transposed convolution): the weights are transformed once (split over output
  * channels; kept for the next call with the same weights, winograd-weights.ts), then the images
- * are split over the threads. False when the kernels say it does not apply.
+ * are split over the threads (in pairs of images where one alone would leave panels half empty). False when the kernels say it does not apply.
  */
 function winograd(
   ctx: WasmContext,
@@ -61,8 +61,13 @@ function winograd(
     u = scratch();
     transform(u);
   }
-  // About 2.25–4× fewer multiplies than the direct kernels.
-  const split = { work: work / 3, scratchBytes: k.winogradScratchBytes(g, backward) };
+  // About 2.25–4× fewer multiplies than the direct kernels. Ranges of whole pairs of images
+  // where one image alone would fill GEMM panels only half (winogradRangeImages).
+  const split = {
+    work: work / 3,
+    scratchBytes: k.winogradScratchBytes(g, backward),
+    align: k.winogradRangeImages(g, backward),
+  };
   parallelFor(k, ctx.arena, 'conv2dWinograd', [g, backward, x, u, bias, y, ...epilogue], N, split);
   return true;
 }

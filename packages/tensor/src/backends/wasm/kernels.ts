@@ -85,6 +85,7 @@ export interface Kernels {
   winogradTile(g: number, backward: number): number;
   winogradWeightsBytes(g: number, backward: number): number;
   winogradWeights(g: number, w: number, backward: number, u: number, o0: number, o1: number): void;
+  winogradRangeImages(g: number, backward: number): number;
   winogradScratchBytes(g: number, backward: number): number;
   conv2dWinograd(
     g: number,
