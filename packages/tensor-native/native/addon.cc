@@ -22,26 +22,7 @@ napi_value fail(napi_env env, const char* what) {
   return nullptr;
 }
 
-// Pointer to the floats of a Float32Array, or nullptr for null/undefined.
-napi_status floats(napi_env env, napi_value v, float** out) {
-  napi_valuetype type;
-  napi_status s = napi_typeof(env, v, &type);
-  if (s != napi_ok) return s;
-  if (type == napi_null || type == napi_undefined) {
-    *out = nullptr;
-    return napi_ok;
-  }
-  napi_typedarray_type kind;
-  size_t length;
-  void* data;
-  s = napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr);
-  if (s != napi_ok) return s;
-  if (kind != napi_float32_array) return napi_invalid_arg;
-  *out = static_cast<float*>(data);
-  return napi_ok;
-}
-
-// Like floats(), also giving the array's length (0 for null/undefined).
+// Pointer to the floats of a Float32Array and its length, or nullptr and 0 for null/undefined.
 napi_status floats(napi_env env, napi_value v, float** out, size_t* length) {
   napi_valuetype type;
   napi_status s = napi_typeof(env, v, &type);
@@ -60,14 +41,27 @@ napi_status floats(napi_env env, napi_value v, float** out, size_t* length) {
   return napi_ok;
 }
 
-napi_status geometry(napi_env env, napi_value v, funt::ConvGeometry* g) {
+napi_status floats(napi_env env, napi_value v, float** out) {
+  size_t length;
+  return floats(env, v, out, &length);
+}
+
+// The values of an Int32Array of exactly n (a geometry).
+napi_status int32s(napi_env env, napi_value v, size_t n, const int32_t** out) {
   napi_typedarray_type kind;
   size_t length;
   void* data;
   napi_status s = napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr);
   if (s != napi_ok) return s;
-  if (kind != napi_int32_array || length != 13) return napi_invalid_arg;
-  const int32_t* i = static_cast<const int32_t*>(data);
+  if (kind != napi_int32_array || length != n) return napi_invalid_arg;
+  *out = static_cast<const int32_t*>(data);
+  return napi_ok;
+}
+
+napi_status geometry(napi_env env, napi_value v, funt::ConvGeometry* g) {
+  const int32_t* i;
+  napi_status s = int32s(env, v, 13, &i);
+  if (s != napi_ok) return s;
   *g = {i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], i[8], i[9], i[10], i[11], i[12]};
   return napi_ok;
 }
@@ -85,13 +79,9 @@ napi_status number(napi_env env, napi_value v, double* out) { return napi_get_va
 
 // N, C, S of a batch norm operand: an Int32Array of 3.
 napi_status planes(napi_env env, napi_value v, funt::ChannelPlanes* p) {
-  napi_typedarray_type kind;
-  size_t length;
-  void* data;
-  napi_status s = napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr);
+  const int32_t* i;
+  napi_status s = int32s(env, v, 3, &i);
   if (s != napi_ok) return s;
-  if (kind != napi_int32_array || length != 3) return napi_invalid_arg;
-  const int32_t* i = static_cast<const int32_t*>(data);
   *p = {i[0], i[1], i[2]};
   return napi_ok;
 }
@@ -325,15 +315,11 @@ napi_value Axpby(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// N C H W ... of a pooling call: an Int32Array P H W Ho Wo kH kW sH sW.
+// The geometry of a pooling call: an Int32Array P H W Ho Wo kH kW sH sW.
 napi_status pool_geometry(napi_env env, napi_value v, funt::PoolGeometry* g) {
-  napi_typedarray_type kind;
-  size_t length;
-  void* data;
-  napi_status s = napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr);
+  const int32_t* i;
+  napi_status s = int32s(env, v, 9, &i);
   if (s != napi_ok) return s;
-  if (kind != napi_int32_array || length != 9) return napi_invalid_arg;
-  const int32_t* i = static_cast<const int32_t*>(data);
   *g = {i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], i[8]};
   return napi_ok;
 }
