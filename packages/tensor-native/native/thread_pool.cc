@@ -15,10 +15,28 @@ namespace {
 // Workers spin this long for the next job before sleeping: the kernels of a training step
 // follow each other within microseconds, and waking a sleeping thread costs tens of them.
 constexpr auto kSpin = std::chrono::microseconds(200);
+// The caller spins this long for the workers to finish, then sleeps until the last one wakes it:
+// on a machine with more busy threads than cores a worker may wait for a core, and a caller
+// spinning on it would hold a core that worker could use (measured with one busy process beside
+// a 2-thread training step: its steps 9 % faster than with a caller that only spins).
+constexpr auto kJoinSpin = std::chrono::microseconds(50);
+
+// Pauses, reading the clock every 64 (about 2 µs; read at every pause it took as many cycles as
+// the pauses), until done() or `spin` has passed; returns done().
+template <typename Done>
+bool spin_until(Done done, std::chrono::microseconds spin) {
+  const auto until = std::chrono::steady_clock::now() + spin;
+  for (unsigned spins = 1; !done(); spins++) {
+    if (spins % 64 == 0 && std::chrono::steady_clock::now() > until) return done();
+    _mm_pause();
+  }
+  return true;
+}
 
 struct Pool {
   std::mutex mutex;
   std::condition_variable wake;
+  std::condition_variable finished;  // the caller's, when it sleeps until `pending` is 0
   std::vector<std::thread> workers;
   // The job: workers whose index is below `active` take part.
   std::atomic<unsigned> generation{0};
@@ -40,25 +58,19 @@ struct Pool {
   void worker(int index) {
     unsigned seen = 0;
     for (;;) {
-      unsigned g = generation.load(std::memory_order_acquire);
-      if (g == seen) {
-        auto until = std::chrono::steady_clock::now() + kSpin;
-        // The clock is read every 64 pauses (about 2 µs): read at every pause, it took as many
-        // cycles as the pauses themselves, in a loop meant to leave the core to others.
-        for (unsigned spins = 1; (g = generation.load(std::memory_order_acquire)) == seen; spins++) {
-          if (spins % 64 == 0 && std::chrono::steady_clock::now() > until) {
-            std::unique_lock<std::mutex> lock(mutex);
-            wake.wait(lock, [&] { return generation.load(std::memory_order_acquire) != seen; });
-            g = generation.load(std::memory_order_acquire);
-            break;
-          }
-          _mm_pause();
-        }
+      const auto posted = [&] { return generation.load(std::memory_order_acquire) != seen; };
+      if (!spin_until(posted, kSpin)) {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, posted);
       }
-      seen = g;
+      seen = generation.load(std::memory_order_acquire);
       if (index < active) {
         run_tasks(index);
-        pending.fetch_sub(1, std::memory_order_acq_rel);
+        if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+          // Under the mutex: the caller checks `pending` and starts waiting under it too.
+          std::lock_guard<std::mutex> lock(mutex);
+          finished.notify_one();
+        }
       }
     }
   }
@@ -97,7 +109,11 @@ void parallel_for(int tasks, int threads, TaskFn fn, void* context) {
   }
   p.wake.notify_all();
   p.run_tasks(0);
-  while (p.pending.load(std::memory_order_acquire) != 0) _mm_pause();
+  const auto joined = [&p] { return p.pending.load(std::memory_order_acquire) == 0; };
+  if (!spin_until(joined, kJoinSpin)) {
+    std::unique_lock<std::mutex> lock(p.mutex);
+    p.finished.wait(lock, joined);
+  }
 }
 
 }  // namespace funt
