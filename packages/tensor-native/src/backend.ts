@@ -3,7 +3,7 @@ import type { NativeBinding } from './binding.js';
 
 /** A float32 tensor's elements for the addon, or null when the base backend must take the call. */
 function floats(t: Tensor): Float32Array | null {
-  return t.dtype === 'float32' ? (t.data as Float32Array) : null;
+  return t.dtype === 'float32' ? f32(t) : null;
 }
 
 function geometry(x: readonly number[], w: readonly number[], y: readonly number[], p: Conv2dParams): Int32Array {
@@ -33,6 +33,16 @@ function poolGeometry(x: readonly number[], y: readonly number[], p: Pool2dParam
   const [Ho, Wo] = [y[2], y[3]];
   if ((Ho - 1) * p.strideH + p.kernelH > H || (Wo - 1) * p.strideW + p.kernelW > W) return null;
   return Int32Array.of(N * C, H, W, Ho, Wo, p.kernelH, p.kernelW, p.strideH, p.strideW);
+}
+
+/** The elements of an operand that allFloats has found float32. */
+function f32(t: Tensor): Float32Array {
+  return t.data as Float32Array;
+}
+
+/** f32 of an optional operand. */
+function f32OrNull(t: Tensor | null): Float32Array | null {
+  return t ? f32(t) : null;
 }
 
 /** Whether every one of the optional tensors is either absent or float32. */
@@ -113,14 +123,14 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         return;
       }
       binding.batchNormTrain(
-        x.data as Float32Array,
-        gamma && (gamma.data as Float32Array),
-        beta && (beta.data as Float32Array),
-        y.data as Float32Array,
-        saveMean.data as Float32Array,
-        saveInvStd.data as Float32Array,
-        runningMean && (runningMean.data as Float32Array),
-        runningVar && (runningVar.data as Float32Array),
+        f32(x),
+        f32OrNull(gamma),
+        f32OrNull(beta),
+        f32(y),
+        f32(saveMean),
+        f32(saveInvStd),
+        f32OrNull(runningMean),
+        f32OrNull(runningVar),
         planes(x.shape),
         momentum,
         eps,
@@ -142,12 +152,12 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         return;
       }
       binding.batchNormApply(
-        x.data as Float32Array,
-        gamma && (gamma.data as Float32Array),
-        beta && (beta.data as Float32Array),
-        mean.data as Float32Array,
-        invStd.data as Float32Array,
-        y.data as Float32Array,
+        f32(x),
+        f32OrNull(gamma),
+        f32OrNull(beta),
+        f32(mean),
+        f32(invStd),
+        f32(y),
         planes(x.shape),
         relu,
         threads(),
@@ -170,15 +180,15 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         return;
       }
       binding.batchNormBackward(
-        x.data as Float32Array,
-        dy.data as Float32Array,
-        gamma && (gamma.data as Float32Array),
-        mean.data as Float32Array,
-        invStd.data as Float32Array,
-        dx && (dx.data as Float32Array),
-        dgamma && (dgamma.data as Float32Array),
-        dbeta && (dbeta.data as Float32Array),
-        rectified && (rectified.data as Float32Array),
+        f32(x),
+        f32(dy),
+        f32OrNull(gamma),
+        f32(mean),
+        f32(invStd),
+        f32OrNull(dx),
+        f32OrNull(dgamma),
+        f32OrNull(dbeta),
+        f32OrNull(rectified),
         planes(x.shape),
         training,
         threads(),
@@ -191,11 +201,11 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
       if (code === undefined || n === 0 || out.dtype !== 'float32') {
         base.binary(op, a, b, out, relu);
       } else if (full(a) && full(b)) {
-        binding.binary(code, a.data as Float32Array, b.data as Float32Array, out.data as Float32Array, relu, threads());
+        binding.binary(code, f32(a), f32(b), f32(out), relu, threads());
       } else if (full(a) && typeof b === 'number') {
-        binding.binaryScalar(code, a.data as Float32Array, b, false, out.data as Float32Array, relu, threads());
+        binding.binaryScalar(code, f32(a), b, false, f32(out), relu, threads());
       } else if (typeof a === 'number' && full(b)) {
-        binding.binaryScalar(code, b.data as Float32Array, a, true, out.data as Float32Array, relu, threads());
+        binding.binaryScalar(code, f32(b), a, true, f32(out), relu, threads());
       } else {
         base.binary(op, a, b, out, relu);
       }
@@ -205,20 +215,14 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         base.thresholdBackward(x, dy, threshold, dx);
         return;
       }
-      binding.thresholdBackward(
-        x.data as Float32Array,
-        dy.data as Float32Array,
-        threshold,
-        dx.data as Float32Array,
-        threads(),
-      );
+      binding.thresholdBackward(f32(x), f32(dy), threshold, f32(dx), threads());
     },
     axpby(alpha: number, x: Tensor, beta: number, out: Tensor): void {
       if (out.size === 0 || !allFloats(x, out)) {
         base.axpby(alpha, x, beta, out);
         return;
       }
-      binding.axpby(alpha, x.data as Float32Array, beta, out.data as Float32Array, threads());
+      binding.axpby(alpha, f32(x), beta, f32(out), threads());
     },
     avgPool2d(x: Tensor, y: Tensor, p: Pool2dParams): void {
       const g = y.size > 0 && allFloats(x, y) ? poolGeometry(x.shape, y.shape, p) : null;
@@ -226,7 +230,7 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         base.avgPool2d(x, y, p);
         return;
       }
-      binding.avgPool2d(x.data as Float32Array, y.data as Float32Array, g, threads());
+      binding.avgPool2d(f32(x), f32(y), g, threads());
     },
     avgPool2dBackward(dy: Tensor, dx: Tensor, p: Pool2dParams): void {
       const g = dy.size > 0 && allFloats(dy, dx) ? poolGeometry(dx.shape, dy.shape, p) : null;
@@ -234,7 +238,7 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         base.avgPool2dBackward(dy, dx, p);
         return;
       }
-      binding.avgPool2dBackward(dy.data as Float32Array, dx.data as Float32Array, g, threads());
+      binding.avgPool2dBackward(f32(dy), f32(dx), g, threads());
     },
   };
 }
