@@ -23,7 +23,8 @@
     },
     {
       "target_name": "funt_native",
-      "sources": ["native/addon.cc", "native/avgpool.cc", "native/cpu.cc", "native/scratch.cc",
+      "sources": ["native/addon.cc", "native/avgpool.cc", "native/cpu.cc", "native/pad.cc",
+                  "native/scratch.cc",
                   "native/thread_pool.cc"],
       "dependencies": ["funt_avx2", "funt_avx2_pointwise"],
       "cflags_cc": ["-O2", "-std=c++17"],

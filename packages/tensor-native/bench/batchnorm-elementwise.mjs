@@ -1,6 +1,6 @@
-// Milliseconds per call of batch norm and the elementwise kernels of a ResNet-20 training step
-// (batch 128, its three stages' shapes) on the wasm and the native backend, with 1 and 2
-// threads: wall time, median of 15 calls after 3 warm-up calls. From the repository root,
+// Milliseconds per call of batch norm, the elementwise kernels and the shortcuts' padding of a
+// ResNet-20 training step (batch 128, its three stages' shapes) on the wasm and the native
+// backend, with 1 and 2 threads: wall time, median of 15 calls after 3 warm-up calls. From the repository root,
 // after `pnpm build`:
 //   flock /work/wt/bench.lock node packages/tensor-native/bench/batchnorm-elementwise.mjs
 import { backendByName, Rng, setThreads, Tensor, threadsReady } from '@funt/tensor';
@@ -37,12 +37,24 @@ function calls(backend, [N, C, H, W]) {
   const dx = Tensor.empty(shape, 'float32', backend);
   const gamma = random(backend, [C], rng, 0.5, 1.5);
   const beta = random(backend, [C], rng);
+  const half = random(backend, [N, C / 2, H, W], rng);
+  const shortcut = [
+    [0, 0],
+    [C / 4, C / 4],
+    [0, 0],
+    [0, 0],
+  ];
   const [mean, invStd, rm, rv, dg, db] = [0, 1, 2, 3, 4, 5].map(() => random(backend, [C], rng, 0.5, 1));
   return {
     'batchNormTrain + ReLU': () => backend.batchNormTrain(x, gamma, beta, y, mean, invStd, rm, rv, 0.1, 1e-5, true),
     'batchNormBackward + ReLU': () => backend.batchNormBackward(x, dy, gamma, mean, invStd, dx, dg, db, true, y),
     'add + ReLU': () => backend.binary('add', x, r, dx, true),
     thresholdBackward: () => backend.thresholdBackward(x, dy, 0, dx),
+    // The shortcut into this stage: zero channels on both sides of the previous stage's output.
+    ...(C >= 32 && {
+      'pad (shortcut)': () => backend.pad(half, shortcut, 'zero', 0, y),
+      padBackward: () => backend.padBackward(dy, shortcut, 'zero', half),
+    }),
   };
 }
 

@@ -9,6 +9,7 @@
 #include "conv.h"
 #include "cpu.h"
 #include "elementwise.h"
+#include "pad.h"
 
 namespace {
 
@@ -315,6 +316,83 @@ napi_value Axpby(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// fill(out, value, threads)
+napi_value Fill(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value a[3];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float* out;
+  size_t n;
+  double value;
+  int threads;
+  CHECK(floats(env, a[0], &out, &n));
+  CHECK(number(env, a[1], &value));
+  CHECK(integer(env, a[2], &threads));
+  funt::fill(out, static_cast<long>(n), static_cast<float>(value), threads);
+  return nullptr;
+}
+
+// The geometry of a pad call: an Int32Array of x's shape, then the counts before, then after
+// (3 * rank values), checked against the lengths of x and of the padded tensor.
+napi_status pad_geometry(napi_env env, napi_value v, size_t n_x, size_t n_padded, funt::PadGeometry* g) {
+  napi_typedarray_type kind;
+  size_t length;
+  void* data;
+  napi_status s = napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr);
+  if (s != napi_ok) return s;
+  if (kind != napi_int32_array || length % 3 != 0 || length == 0 || length > 3 * funt::kMaxPadRank) {
+    return napi_invalid_arg;
+  }
+  const int32_t* i = static_cast<const int32_t*>(data);
+  g->rank = static_cast<int>(length / 3);
+  size_t x = 1, padded = 1;
+  for (int axis = 0; axis < g->rank; axis++) {
+    g->x[axis] = i[axis];
+    g->before[axis] = i[g->rank + axis];
+    g->after[axis] = i[2 * g->rank + axis];
+    if (g->x[axis] < 0 || g->before[axis] < 0 || g->after[axis] < 0) return napi_invalid_arg;
+    x *= static_cast<size_t>(g->x[axis]);
+    padded *= static_cast<size_t>(g->before[axis] + g->x[axis] + g->after[axis]);
+  }
+  return x == n_x && padded == n_padded ? napi_ok : napi_invalid_arg;
+}
+
+// pad(x, out, geometry, value, threads)
+napi_value Pad(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *x, *out;
+  size_t nx, n;
+  funt::PadGeometry g;
+  double value;
+  int threads;
+  CHECK(floats(env, a[0], &x, &nx));
+  CHECK(floats(env, a[1], &out, &n));
+  CHECK(pad_geometry(env, a[2], nx, n, &g));
+  CHECK(number(env, a[3], &value));
+  CHECK(integer(env, a[4], &threads));
+  funt::pad(g, x, out, static_cast<float>(value), threads);
+  return nullptr;
+}
+
+// padBackward(dy, dx, geometry, threads): geometry as pad's, dx being x.
+napi_value PadBackward(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value a[4];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *dy, *dx;
+  size_t ny, n;
+  funt::PadGeometry g;
+  int threads;
+  CHECK(floats(env, a[0], &dy, &ny));
+  CHECK(floats(env, a[1], &dx, &n));
+  CHECK(pad_geometry(env, a[2], n, ny, &g));
+  CHECK(integer(env, a[3], &threads));
+  funt::pad_backward(g, dy, dx, threads);
+  return nullptr;
+}
+
 // The geometry of a pooling call: an Int32Array P H W Ho Wo kH kW sH sW.
 napi_status pool_geometry(napi_env env, napi_value v, funt::PoolGeometry* g) {
   const int32_t* i;
@@ -366,6 +444,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"avgPool2d", nullptr, AvgPool<false>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"avgPool2dBackward", nullptr, AvgPool<true>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fill", nullptr, Fill, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"padBackward", nullptr, PadBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   return exports;

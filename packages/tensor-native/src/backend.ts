@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, Conv2dParams, ConvEpilogue, Pool2dParams, Tensor } from '@funt/tensor';
+import type { Backend, BinaryOp, Conv2dParams, ConvEpilogue, PadMode, Pool2dParams, Tensor } from '@funt/tensor';
 import type { NativeBinding } from './binding.js';
 
 /** A float32 tensor's elements for the addon, or null when the base backend must take the call. */
@@ -35,6 +35,26 @@ function poolGeometry(x: readonly number[], y: readonly number[], p: Pool2dParam
   return Int32Array.of(N * C, H, W, Ho, Wo, p.kernelH, p.kernelW, p.strideH, p.strideW);
 }
 
+/** The most axes the addon pads (native/pad.h); higher ranks go to the base backend. */
+const MAX_PAD_RANK = 8;
+
+/**
+ * The addon's pad geometry (x's shape, the counts before, the counts after) for a constant pad
+ * of a non-empty float32 x into a non-empty float32 padded tensor, or null when the base
+ * backend must take the call (reflect and replicate, rank 0 or above MAX_PAD_RANK).
+ */
+function padGeometry(
+  x: Tensor,
+  padded: Tensor,
+  pads: readonly (readonly [number, number])[],
+  mode: PadMode,
+): Int32Array | null {
+  const rank = x.shape.length;
+  if ((mode !== 'zero' && mode !== 'constant') || rank === 0 || rank > MAX_PAD_RANK) return null;
+  if (x.size === 0 || padded.size === 0 || !allFloats(x, padded)) return null;
+  return Int32Array.from([...x.shape, ...pads.map((p) => p[0]), ...pads.map((p) => p[1])]);
+}
+
 /** The elements of an operand that allFloats has found float32. */
 function f32(t: Tensor): Float32Array {
   return t.data as Float32Array;
@@ -52,8 +72,8 @@ function allFloats(...ts: (Tensor | null | undefined)[]): boolean {
 
 /**
  * The native backend: the base backend (wasm) with its convolution passes, batch norm and the
- * elementwise kernels of a training step (binary add/sub/mul/div, thresholdBackward, axpby)
- * and average pooling over whole windows replaced by the addon's. It shares the base's allocator, so tensors live in the wasm memory
+ * elementwise kernels of a training step (binary add/sub/mul/div, thresholdBackward, axpby,
+ * fill), constant padding and average pooling over whole windows replaced by the addon's. It shares the base's allocator, so tensors live in the wasm memory
  * and every other kernel (max pooling, matmul, softmax, …) runs on the base without a copy. Calls
  * the addon does not take (float64 operands, empty tensors, other binary ops and broadcasts) go
  * to the base as well.
@@ -223,6 +243,29 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         return;
       }
       binding.axpby(alpha, f32(x), beta, f32(out), threads());
+    },
+    fill(out: Tensor, value: number): void {
+      if (out.size === 0 || out.dtype !== 'float32') {
+        base.fill(out, value);
+        return;
+      }
+      binding.fill(f32(out), value, threads());
+    },
+    pad(x: Tensor, pads: readonly (readonly [number, number])[], mode: PadMode, value: number, out: Tensor): void {
+      const g = padGeometry(x, out, pads, mode);
+      if (!g) {
+        base.pad(x, pads, mode, value, out);
+        return;
+      }
+      binding.pad(f32(x), f32(out), g, mode === 'zero' ? 0 : value, threads());
+    },
+    padBackward(dy: Tensor, pads: readonly (readonly [number, number])[], mode: PadMode, dx: Tensor): void {
+      const g = padGeometry(dx, dy, pads, mode);
+      if (!g) {
+        base.padBackward(dy, pads, mode, dx);
+        return;
+      }
+      binding.padBackward(f32(dy), f32(dx), g, threads());
     },
     avgPool2d(x: Tensor, y: Tensor, p: Pool2dParams): void {
       const g = y.size > 0 && allFloats(x, y) ? poolGeometry(x.shape, y.shape, p) : null;

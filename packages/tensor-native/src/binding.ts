@@ -96,6 +96,12 @@ export interface NativeBinding {
   avgPool2d(x: Float32Array, y: Float32Array, geometry: Int32Array, threads: number): void;
   /** Its gradient: dx (overwritten) gets each dy / (kH·kW) in every cell of its window. */
   avgPool2dBackward(dy: Float32Array, dx: Float32Array, geometry: Int32Array, threads: number): void;
+  /** out = value (rounded to float32) everywhere. */
+  fill(out: Float32Array, value: number, threads: number): void;
+  /** out = x padded with value (rounded to float32); geometry is x's shape, the counts before, the counts after. */
+  pad(x: Float32Array, out: Float32Array, geometry: Int32Array, value: number, threads: number): void;
+  /** dx = the part of dy that x was copied to (geometry as pad's, dx being x). */
+  padBackward(dy: Float32Array, dx: Float32Array, geometry: Int32Array, threads: number): void;
 }
 
 /** The addon and the instruction set it runs with, or why there is none. */
