@@ -1,4 +1,4 @@
-// Milliseconds per call of batch norm, the elementwise kernels and the shortcuts' padding of a
+// Milliseconds per call of batch norm, the elementwise kernels, the shortcuts' padding and pooling of a
 // ResNet-20 training step (batch 128, its three stages' shapes) on the wasm and the native
 // backend, with 1 and 2 threads: wall time, median of 15 calls after 3 warm-up calls. From the repository root,
 // after `pnpm build`:
@@ -38,6 +38,19 @@ function calls(backend, [N, C, H, W]) {
   const gamma = random(backend, [C], rng, 0.5, 1.5);
   const beta = random(backend, [C], rng);
   const half = random(backend, [N, C / 2, H, W], rng);
+  const wide = random(backend, [N, C / 2, 2 * H, 2 * W], rng);
+  const pooled = Tensor.empty([N, C, 1, 1], 'float32', backend);
+  const window = (k, s) => ({
+    kernelH: k,
+    kernelW: k,
+    strideH: s,
+    strideW: s,
+    padH: 0,
+    padW: 0,
+    ceilMode: false,
+    countIncludePad: true,
+  });
+  const [pairs, whole] = [window(2, 2), window(H, 1)];
   const shortcut = [
     [0, 0],
     [C / 4, C / 4],
@@ -54,6 +67,13 @@ function calls(backend, [N, C, H, W]) {
     ...(C >= 32 && {
       'pad (shortcut)': () => backend.pad(half, shortcut, 'zero', 0, y),
       padBackward: () => backend.padBackward(dy, shortcut, 'zero', half),
+      // Its subsampling: 2 × 2 average pooling with stride 2 of the previous stage's output.
+      'avgPool2d 2 × 2 (shortcut)': () => backend.avgPool2d(wide, half, pairs),
+      'avgPool2dBackward 2 × 2': () => backend.avgPool2dBackward(half, wide, pairs),
+    }),
+    ...(C === 64 && {
+      'avgPool2d global': () => backend.avgPool2d(x, pooled, whole),
+      'avgPool2dBackward global': () => backend.avgPool2dBackward(pooled, dx, whole),
     }),
   };
 }

@@ -16,7 +16,8 @@ import { skipReason } from './testing/tensor-sources.js';
 
 /**
  * The native average pooling (windows inside the input) beyond @funt/tensor's pooling suite
- * (which vitest.config.ts runs on it): a global pooling, overlapping windows, a NaN, blocks of
+ * (which vitest.config.ts runs on it): global pooling, the shortcut's 2 × 2 stride-2 windows in
+ * vectors with a tail (and their order of summing), overlapping windows, a NaN, blocks of
  * planes on several threads, and the geometries handed to wasm.
  */
 
@@ -55,11 +56,37 @@ describe.skipIf(skipReason !== null)('native average pooling', () => {
     check(randomPair([3, 5, 8, 8], rng), [3, 5, 1, 1], pool(8, 8), 'global 8 × 8');
     check(randomPair([2, 3, 9, 11], rng), [2, 3, 4, 5], pool(3, 2), '3 × 3 stride 2');
     check(randomPair([2, 2, 7, 7], rng), [2, 2, 3, 3], pool(2, 2), '2 × 2 on 7 × 7');
+    check(
+      randomPair([2, 3, 35, 39], rng),
+      [2, 3, 17, 19],
+      pool(2, 2),
+      '2 × 2 stride 2: vectors, a tail, an unused row and column',
+    );
+    check(randomPair([2, 3, 5, 7], rng), [2, 3, 1, 1], { ...pool(5, 1), kernelW: 7 }, 'global 5 × 7');
     const x = randomPair([1, 2, 4, 4], rng);
     x[0].data[5] = NaN;
     x[1].data[5] = NaN;
     const [y] = check(x, [1, 2, 2, 2], pool(2, 2), 'with a NaN');
     expect(Array.from(y.data, Number.isNaN)).toEqual([true, false, false, false, false, false, false, false]);
+  });
+
+  it('sums each 2 × 2 window in the order of its rows, x00 + x01 + x10 + x11, as float32', () => {
+    const [H, W] = [6, 37];
+    const [x] = randomPair([2, 1, H, W], new Rng(4));
+    const [Ho, Wo] = [H >> 1, W >> 1];
+    const [y] = filledPair([2, 1, Ho, Wo], NaN);
+    native().avgPool2d(x, y, pool(2, 2));
+    const f = Math.fround;
+    const at = (p: number, h: number, w: number) => x.data[(p * H + h) * W + w];
+    for (let p = 0; p < 2; p++) {
+      for (let oh = 0; oh < Ho; oh++) {
+        for (let ow = 0; ow < Wo; ow++) {
+          const [h, w] = [2 * oh, 2 * ow];
+          const sum = f(f(f(at(p, h, w) + at(p, h, w + 1)) + at(p, h + 1, w)) + at(p, h + 1, w + 1));
+          expect(y.data[(p * Ho + oh) * Wo + ow], `plane ${p} output (${oh}, ${ow})`).toBe(f(sum * 0.25));
+        }
+      }
+    }
   });
 
   it('gives the same bits with 1 and 2 threads', () => {
