@@ -5,6 +5,12 @@
  * Per-channel sums run over N·S elements (131,072 in a ResNet's first stage), so each row of
  * S elements is summed in f32 vectors and the row sums accumulate in f64. The variance is the
  * two-pass Σ(x − mean)², which does not cancel catastrophically like E[x²] − mean².
+ *
+ * The element-wise passes that follow the sums (the normalisation, the backward pass's dx) run
+ * over a channel's rows in reverse: a first-stage channel (128 rows of 32×32) is 512 KiB per
+ * tensor, as large as the core's L2, so the rows the sums read last are the ones still cached.
+ * Each element's arithmetic is the same in either order; the sums keep their order (their
+ * rounding depends on it).
  */
 
 import { reluScalar, reluVec } from './relu';
@@ -69,7 +75,8 @@ import { at, hsum, madd, sumRun } from './util';
   const m = f32x4.splat(center);
   const a = f32x4.splat(scale);
   const b = f32x4.splat(shift);
-  for (let n = 0; n < N; n++) {
+  // Rows in reverse: see the header.
+  for (let n = N - 1; n >= 0; n--) {
     const off = (n * C + c) * S;
     const xr = at(x, off);
     const yr = at(y, off);
@@ -220,7 +227,8 @@ export function batchNormBackward(
   const av = f32x4.splat(a);
   const bv = f32x4.splat(b);
   const dv = f32x4.splat(d);
-  for (let n = 0; n < N; n++) {
+  // Rows in reverse: see the header.
+  for (let n = N - 1; n >= 0; n--) {
     const off = (n * C + c) * S;
     const xr = at(x, off);
     const gr = at(stash ? dx : dy, off); // the masked dy, or dy itself
