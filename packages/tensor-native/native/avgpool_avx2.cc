@@ -8,7 +8,8 @@
 // - one window covering the whole plane (the global pooling): the plane's floats summed in 8
 //   lanes, then the lanes;
 // - in the backward pass, windows that do not overlap write each dx once (the share in their
-//   cells, 0 in the rows and columns no window covers); overlapping ones add into a zeroed plane.
+//   cells, 0 in the rows and columns no window covers), 2 x 2 ones 8 windows per step in one
+//   loop over the plane; overlapping ones add into a zeroed plane.
 // Sums start from -0, so that a window of zeros sums to the same zero as its first element.
 #include <immintrin.h>
 
@@ -103,18 +104,37 @@ void forward_planes(void* context, int task, int) {
 // the columns no window covers.
 void spread_row(const PoolGeometry& g, const float* dy, float* row, int oh, float inv) {
   const float* d = dy + static_cast<long>(oh) * g.Wo;
-  int ow = 0;
-  if (g.kW == 2 && g.sW == 2) {
-    const __m256 scale = _mm256_set1_ps(inv);
+  for (int ow = 0; ow < g.Wo; ow++) std::fill_n(row + ow * g.sW, g.kW, d[ow] * inv);
+  std::fill(row + g.Wo * g.sW, row + g.W, 0.0f);
+}
+
+// A plane of dx for 2 x 2 stride-2 windows: each dy's share in its 2 x 2 cells, 8 windows per
+// step (the shares duplicated into pairs by unpacks and stored into both rows), 0 in a last
+// row and column no window covers. One loop over the plane: its rows are short (16 or 32
+// floats in a ResNet), so a call per row would cost as much as the stores.
+void spread_pairs(const PoolGeometry& g, const float* dy, float* dx, float inv) {
+  const __m256 scale = _mm256_set1_ps(inv);
+  for (int oh = 0; oh < g.Ho; oh++) {
+    const float* d = dy + static_cast<long>(oh) * g.Wo;
+    float* r0 = dx + static_cast<long>(2 * oh) * g.W;
+    float* r1 = r0 + g.W;
+    int ow = 0;
     for (; ow + 8 <= g.Wo; ow += 8) {
       const __m256 s = _mm256_mul_ps(_mm256_loadu_ps(d + ow), scale);
       const __m256 lo = _mm256_unpacklo_ps(s, s), hi = _mm256_unpackhi_ps(s, s);  // 0 0 1 1 4 4 5 5, 2 2 3 3 6 6 7 7
-      _mm256_storeu_ps(row + 2 * ow, _mm256_permute2f128_ps(lo, hi, 0x20));
-      _mm256_storeu_ps(row + 2 * ow + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+      const __m256 first = _mm256_permute2f128_ps(lo, hi, 0x20), second = _mm256_permute2f128_ps(lo, hi, 0x31);
+      _mm256_storeu_ps(r0 + 2 * ow, first);
+      _mm256_storeu_ps(r0 + 2 * ow + 8, second);
+      _mm256_storeu_ps(r1 + 2 * ow, first);
+      _mm256_storeu_ps(r1 + 2 * ow + 8, second);
     }
+    for (; ow < g.Wo; ow++) {
+      const float share = d[ow] * inv;
+      r0[2 * ow] = r0[2 * ow + 1] = r1[2 * ow] = r1[2 * ow + 1] = share;
+    }
+    for (int w = 2 * g.Wo; w < g.W; w++) r0[w] = r1[w] = 0.0f;
   }
-  for (; ow < g.Wo; ow++) std::fill_n(row + ow * g.sW, g.kW, d[ow] * inv);
-  std::fill(row + g.Wo * g.sW, row + g.W, 0.0f);
+  std::fill(dx + static_cast<long>(2 * g.Ho) * g.W, dx + static_cast<long>(g.H) * g.W, 0.0f);
 }
 
 void backward_planes(void* context, int task, int) {
@@ -126,6 +146,10 @@ void backward_planes(void* context, int task, int) {
   for (int p = task * kPlanesPerTask; p < end; p++) {
     const float* dy = j.in + static_cast<long>(p) * g.Ho * g.Wo;
     float* dx = j.out + static_cast<long>(p) * g.H * g.W;
+    if (pairs(g)) {
+      spread_pairs(g, dy, dx, inv);
+      continue;
+    }
     if (disjoint) {
       for (int oh = 0; oh < g.Ho; oh++) {
         for (int kh = 0; kh < g.kH; kh++) spread_row(g, dy, dx + static_cast<long>(oh * g.sH + kh) * g.W, oh, inv);
