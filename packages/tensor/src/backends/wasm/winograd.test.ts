@@ -9,8 +9,9 @@ import { wasmRuntime } from './kernels.js';
  * The Winograd kernels (assembly/winograd.ts) behind 3×3 stride-1 convolutions with at least 8
  * input channels: forward, backward data and filter gradient against the reference, on
  * geometries that cover both tile sizes, every padding the backward pass allows, partial quads
- * and partial tiles at the right and bottom edges, blocks that hold several images, and
- * batches split into several chunks of partial sums (N > 16).
+ * and partial tiles at the right and bottom edges, blocks that hold several images, batches
+ * split into several chunks of partial sums (N > 16), and depths longer than one block of the
+ * products.
  */
 
 const geometry = fc
@@ -112,5 +113,14 @@ describe('wasm Winograd convolution', () => {
       checkBackwardData(g);
       checkBackwardFilter({ ...g, bias: false });
     }
+  });
+
+  it('adds the products of depths longer than one block (more than 256 channels)', () => {
+    // 300 input channels run in two blocks of the products' depth: the second adds to M. Backward
+    // data transposes the channels, so there 300 output channels make the long depth.
+    const g = winograd({ N: 2, C: 300, O: 6, H: 6, W: 7, pH: 1, pW: 1, bias: true, seed: 3 });
+    expect(tile(g, 0)).toBeGreaterThan(0);
+    checkForward({ ...g, residual: true, relu: true });
+    checkBackwardData({ ...g, C: 6, O: 300, bias: false });
   });
 });
