@@ -7,7 +7,8 @@
 // The training forward reads x twice, not three times: each row (4 KB for a 32 x 32 plane, in
 // L1) yields its sum, then its deviations from its own mean and their squares (a second read
 // from L1), and the rows are merged in double with Chan's update, M2 += M2_row + delta^2 *
-// count * S / (count + S). The variance is thus a sum of squared deviations (no E[x^2] - mean^2
+// count * S / (count + S); rows shorter than a block (an 8 x 8 plane) are taken in groups of
+// up to a block, as one row of their joint length. The variance is thus a sum of squared deviations (no E[x^2] - mean^2
 // cancellation), and the second pass over the channel is the normalisation itself.
 //
 // The second pass of each kernel (the normalisation, the backward pass's dx) runs over the rows
@@ -36,52 +37,82 @@ float* row(float* base, const ChannelPlanes& p, int n, int c) {
   return base + (static_cast<long>(n) * p.C + c) * p.S;
 }
 
-// Sum of r[0, S).
-double row_sum(const float* r, int S) {
-  double total = 0;
-  for (int start = 0; start < S; start += kBlock) {
-    const int end = std::min(S, start + kBlock);
-    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
-    int i = start;
-    for (; i + 16 <= end; i += 16) {
-      a0 = _mm256_add_ps(a0, _mm256_loadu_ps(r + i));
-      a1 = _mm256_add_ps(a1, _mm256_loadu_ps(r + i + 8));
-    }
-    for (; i + 8 <= end; i += 8) a0 = _mm256_add_ps(a0, _mm256_loadu_ps(r + i));
-    if (i < end) a1 = _mm256_add_ps(a1, vec::load_tail(r + i, vec::tail_mask(end - i)));
-    total += vec::hsum(_mm256_add_ps(a0, a1));
+// Rows of one channel taken together: `count` rows of S floats, `stride` apart. A channel's
+// rows are merged one by one where a row holds at least a summing block, and in groups of
+// rows making up at most one block where they are shorter (8 x 8 planes, [N, C] operands), so
+// that the per-row work (the lanes' sums, the merge's divisions) does not outweigh the row.
+struct Rows {
+  const float* first;
+  long stride;
+  int count, S;
+  const float* at(int k) const { return first + k * stride; }
+};
+
+// Adds r[start, end) to two accumulators (the last end % 8 floats masked).
+inline void accumulate(const float* r, int start, int end, __m256& a0, __m256& a1) {
+  int i = start;
+  for (; i + 16 <= end; i += 16) {
+    a0 = _mm256_add_ps(a0, _mm256_loadu_ps(r + i));
+    a1 = _mm256_add_ps(a1, _mm256_loadu_ps(r + i + 8));
   }
-  return total;
+  for (; i + 8 <= end; i += 8) a0 = _mm256_add_ps(a0, _mm256_loadu_ps(r + i));
+  if (i < end) a1 = _mm256_add_ps(a1, vec::load_tail(r + i, vec::tail_mask(end - i)));
 }
 
-// Sums of d = r[i] - center and of d^2 over [0, S). With center near the row's mean the d are
-// small, so their f32 sums are accurate where a plain sum of r (a mean of 1000 and a spread of
-// 0.01) would round away the digits the variance is made of.
-void row_deviations(const float* r, int S, float center, double* sum, double* squares) {
+// Adds d = r[i] - m and d^2 over [start, end) to two accumulators each.
+inline void accumulate_deviations(const float* r, int start, int end, __m256 m, __m256& a0, __m256& a1, __m256& q0,
+                                  __m256& q1) {
+  int i = start;
+  for (; i + 16 <= end; i += 16) {
+    const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(r + i), m);
+    const __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(r + i + 8), m);
+    a0 = _mm256_add_ps(a0, d0);
+    a1 = _mm256_add_ps(a1, d1);
+    q0 = _mm256_fmadd_ps(d0, d0, q0);
+    q1 = _mm256_fmadd_ps(d1, d1, q1);
+  }
+  for (; i + 8 <= end; i += 8) {
+    const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(r + i), m);
+    a0 = _mm256_add_ps(a0, d);
+    q0 = _mm256_fmadd_ps(d, d, q0);
+  }
+  if (i < end) {
+    const __m256i mask = vec::tail_mask(end - i);
+    const __m256 d = _mm256_and_ps(_mm256_sub_ps(vec::load_tail(r + i, mask), m), _mm256_castsi256_ps(mask));
+    a1 = _mm256_add_ps(a1, d);
+    q1 = _mm256_fmadd_ps(d, d, q1);
+  }
+}
+
+// Sum of the rows: block by block of one row, or the whole group as one block.
+double rows_sum(const Rows& rs) {
+  double total = 0;
+  if (rs.count == 1) {
+    for (int start = 0; start < rs.S; start += kBlock) {
+      __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+      accumulate(rs.first, start, std::min(rs.S, start + kBlock), a0, a1);
+      total += vec::hsum(_mm256_add_ps(a0, a1));
+    }
+    return total;
+  }
+  __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+  for (int k = 0; k < rs.count; k++) accumulate(rs.at(k), 0, rs.S, a0, a1);
+  return vec::hsum(_mm256_add_ps(a0, a1));
+}
+
+// Sums of d = x - center and of d^2 over the rows, blocked as rows_sum. With center near the
+// rows' mean the d are small, so their f32 sums are accurate where a plain sum of x (a mean of
+// 1000 and a spread of 0.01) would round away the digits the variance is made of.
+void rows_deviations(const Rows& rs, float center, double* sum, double* squares) {
   const __m256 m = _mm256_set1_ps(center);
   double total = 0, total_sq = 0;
-  for (int start = 0; start < S; start += kBlock) {
-    const int end = std::min(S, start + kBlock);
+  const int blocks = rs.count == 1 ? (rs.S + kBlock - 1) / kBlock : 1;
+  for (int b = 0; b < blocks; b++) {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, q0 = a0, q1 = a0;
-    int i = start;
-    for (; i + 16 <= end; i += 16) {
-      const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(r + i), m);
-      const __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(r + i + 8), m);
-      a0 = _mm256_add_ps(a0, d0);
-      a1 = _mm256_add_ps(a1, d1);
-      q0 = _mm256_fmadd_ps(d0, d0, q0);
-      q1 = _mm256_fmadd_ps(d1, d1, q1);
-    }
-    for (; i + 8 <= end; i += 8) {
-      const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(r + i), m);
-      a0 = _mm256_add_ps(a0, d);
-      q0 = _mm256_fmadd_ps(d, d, q0);
-    }
-    if (i < end) {
-      const __m256i mask = vec::tail_mask(end - i);
-      const __m256 d = _mm256_and_ps(_mm256_sub_ps(vec::load_tail(r + i, mask), m), _mm256_castsi256_ps(mask));
-      a1 = _mm256_add_ps(a1, d);
-      q1 = _mm256_fmadd_ps(d, d, q1);
+    if (rs.count == 1) {
+      accumulate_deviations(rs.first, b * kBlock, std::min(rs.S, (b + 1) * kBlock), m, a0, a1, q0, q1);
+    } else {
+      for (int k = 0; k < rs.count; k++) accumulate_deviations(rs.at(k), 0, rs.S, m, a0, a1, q0, q1);
     }
     total += vec::hsum(_mm256_add_ps(a0, a1));
     total_sq += vec::hsum(_mm256_add_ps(q0, q1));
@@ -90,33 +121,34 @@ void row_deviations(const float* r, int S, float center, double* sum, double* sq
   *squares = total_sq;
 }
 
-// Sum, mean and sum of squared deviations from the mean of one channel, row by row.
+// Sum, mean and sum of squared deviations from the mean of one channel, row (group) by row.
 struct Moments {
   double sum = 0;    // of x, plainly (where x holds an infinity the mean is this sum / count)
-  double count = 0;  // rows merged so far, times S
-  double mean = 0;   // of those rows
+  double count = 0;  // elements merged so far
+  double mean = 0;   // of those elements
   double m2 = 0;     // their sum of squared deviations from `mean`
 
-  void add_row(const float* r, int S) {
-    const double s = row_sum(r, S);
-    // The row's deviations from center, its mean rounded to f32, give its exact mean and M2:
-    // m = center + sum d / S and sum (x - m)^2 = sum d^2 - (sum d)^2 / S.
-    const float center = static_cast<float>(s / S);
+  void add_rows(const Rows& rs) {
+    const double s = rows_sum(rs);
+    const double n = static_cast<double>(rs.count) * rs.S;
+    // The rows' deviations from center, their mean rounded to f32, give their exact mean and
+    // M2: m = center + sum d / n and sum (x - m)^2 = sum d^2 - (sum d)^2 / n.
+    const float center = static_cast<float>(s / n);
     double d, q;
-    row_deviations(r, S, center, &d, &q);
-    const double m = center + d / S;
-    const double m2_row = q - d * d / S;
+    rows_deviations(rs, center, &d, &q);
+    const double m = center + d / n;
+    const double m2_rows = q - d * d / n;
     sum += s;
     if (count == 0) {
-      count = S;
+      count = n;
       mean = m;
-      m2 = m2_row;
+      m2 = m2_rows;
       return;
     }
-    const double total = count + S;
+    const double total = count + n;
     const double delta = m - mean;
-    mean += delta * S / total;
-    m2 += m2_row + delta * delta * count * S / total;
+    mean += delta * n / total;
+    m2 += m2_rows + delta * delta * count * n / total;
     count = total;
   }
 };
@@ -173,7 +205,11 @@ struct TrainJob {
 void train_channel(void* context, int c, int) {
   const TrainJob& j = *static_cast<const TrainJob*>(context);
   Moments mo;
-  for (int n = 0; n < j.p.N; n++) mo.add_row(row(j.x, j.p, n, c), j.p.S);
+  const int group = j.p.S >= kBlock ? 1 : kBlock / std::max(1, j.p.S);
+  const long stride = static_cast<long>(j.p.C) * j.p.S;
+  for (int n = 0; n < j.p.N; n += group) {
+    mo.add_rows({row(j.x, j.p, n, c), stride, std::min(group, j.p.N - n), j.p.S});
+  }
   const double count = mo.count;
   const float mean = static_cast<float>(std::isfinite(mo.mean) ? mo.mean : mo.sum / count);
   const double variance = (mo.m2 < 0 ? 0 : mo.m2) / count;  // a NaN stays NaN
