@@ -4,12 +4,12 @@
 //
 // Sums over a row are taken in blocks of kBlock floats in f32 vectors (two accumulators), each
 // block's sum then added in double: a channel of a ResNet's first stage has 131,072 elements.
-// The training forward reads x twice, not three times: each row (4 KB for a 32 x 32 plane, in
-// L1) yields its sum, then its deviations from its own mean and their squares (a second read
-// from L1), and the rows are merged in double with Chan's update, M2 += M2_row + delta^2 *
-// count * S / (count + S); rows shorter than a block (an 8 x 8 plane) are taken in groups of
-// up to a block, as one row of their joint length. The variance is thus a sum of squared deviations (no E[x^2] - mean^2
-// cancellation), and the second pass over the channel is the normalisation itself.
+// The training forward reads x twice, not three times: each unit of rows (up to kUnit floats:
+// 4 rows of a 32 x 32 plane, in L1) yields its sum, then its deviations from its own mean and
+// their squares (a second read from L1), and the units are merged in double with Chan's
+// update, M2 += M2_unit + delta^2 * count * n / (count + n). The variance is thus a sum of
+// squared deviations (no E[x^2] - mean^2 cancellation), and the second pass over the channel is
+// the normalisation itself.
 //
 // The second pass of each kernel (the normalisation, the backward pass's dx) runs over the rows
 // in reverse: the rows the first pass read last are still in the core's L2 (1 MB here, where a
@@ -37,16 +37,33 @@ float* row(float* base, const ChannelPlanes& p, int n, int c) {
   return base + (static_cast<long>(n) * p.C + c) * p.S;
 }
 
-// Rows of one channel taken together: `count` rows of S floats, `stride` apart. A channel's
-// rows are merged one by one where a row holds at least a summing block, and in groups of
-// rows making up at most one block where they are shorter (8 x 8 planes, [N, C] operands), so
-// that the per-row work (the lanes' sums, the merge's divisions) does not outweigh the row.
+// Rows of one channel taken together: `count` rows of S floats, `stride` apart, merged into a
+// channel's moments at once (a unit of rows, at most kUnit floats where the rows are shorter
+// than that), so that the merge's fixed work (its divisions) is done per unit, not per row.
 struct Rows {
   const float* first;
   long stride;
   int count, S;
   const float* at(int k) const { return first + k * stride; }
 };
+
+// The floats of a unit of rows: read twice (for the sum, then the deviations), it stays in L1.
+constexpr int kUnit = 4096;
+
+// Calls block(k0, k1, start, end) for each summing block of the rows: columns [start, end) of
+// row k0 (k1 = k0 + 1) where a row holds a block or more, else as many whole rows [k0, k1) as
+// fit in one block.
+template <class Block>
+void for_each_block(const Rows& rs, const Block& block) {
+  if (rs.S >= kBlock) {
+    for (int k = 0; k < rs.count; k++) {
+      for (int start = 0; start < rs.S; start += kBlock) block(k, k + 1, start, std::min(rs.S, start + kBlock));
+    }
+    return;
+  }
+  const int per_block = kBlock / std::max(1, rs.S);
+  for (int k = 0; k < rs.count; k += per_block) block(k, std::min(rs.count, k + per_block), 0, rs.S);
+}
 
 // Adds r[start, end) to two accumulators (the last end % 8 floats masked).
 inline void accumulate(const float* r, int start, int end, __m256& a0, __m256& a1) {
@@ -84,20 +101,15 @@ inline void accumulate_deviations(const float* r, int start, int end, __m256 m, 
   }
 }
 
-// Sum of the rows: block by block of one row, or the whole group as one block.
+// Sum of the rows, block by block: each block's sum in f32 vectors, the blocks' in double.
 double rows_sum(const Rows& rs) {
   double total = 0;
-  if (rs.count == 1) {
-    for (int start = 0; start < rs.S; start += kBlock) {
-      __m256 a0 = _mm256_setzero_ps(), a1 = a0;
-      accumulate(rs.first, start, std::min(rs.S, start + kBlock), a0, a1);
-      total += vec::hsum(_mm256_add_ps(a0, a1));
-    }
-    return total;
-  }
-  __m256 a0 = _mm256_setzero_ps(), a1 = a0;
-  for (int k = 0; k < rs.count; k++) accumulate(rs.at(k), 0, rs.S, a0, a1);
-  return vec::hsum(_mm256_add_ps(a0, a1));
+  for_each_block(rs, [&](int k0, int k1, int start, int end) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (int k = k0; k < k1; k++) accumulate(rs.at(k), start, end, a0, a1);
+    total += vec::hsum(_mm256_add_ps(a0, a1));
+  });
+  return total;
 }
 
 // Sums of d = x - center and of d^2 over the rows, blocked as rows_sum. With center near the
@@ -106,22 +118,17 @@ double rows_sum(const Rows& rs) {
 void rows_deviations(const Rows& rs, float center, double* sum, double* squares) {
   const __m256 m = _mm256_set1_ps(center);
   double total = 0, total_sq = 0;
-  const int blocks = rs.count == 1 ? (rs.S + kBlock - 1) / kBlock : 1;
-  for (int b = 0; b < blocks; b++) {
+  for_each_block(rs, [&](int k0, int k1, int start, int end) {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, q0 = a0, q1 = a0;
-    if (rs.count == 1) {
-      accumulate_deviations(rs.first, b * kBlock, std::min(rs.S, (b + 1) * kBlock), m, a0, a1, q0, q1);
-    } else {
-      for (int k = 0; k < rs.count; k++) accumulate_deviations(rs.at(k), 0, rs.S, m, a0, a1, q0, q1);
-    }
+    for (int k = k0; k < k1; k++) accumulate_deviations(rs.at(k), start, end, m, a0, a1, q0, q1);
     total += vec::hsum(_mm256_add_ps(a0, a1));
     total_sq += vec::hsum(_mm256_add_ps(q0, q1));
-  }
+  });
   *sum = total;
   *squares = total_sq;
 }
 
-// Sum, mean and sum of squared deviations from the mean of one channel, row (group) by row.
+// Sum, mean and sum of squared deviations from the mean of one channel, unit by unit of rows.
 struct Moments {
   double sum = 0;    // of x, plainly (where x holds an infinity the mean is this sum / count)
   double count = 0;  // elements merged so far
@@ -205,7 +212,7 @@ struct TrainJob {
 void train_channel(void* context, int c, int) {
   const TrainJob& j = *static_cast<const TrainJob*>(context);
   Moments mo;
-  const int group = j.p.S >= kBlock ? 1 : kBlock / std::max(1, j.p.S);
+  const int group = std::max(1, kUnit / std::max(1, j.p.S));
   const long stride = static_cast<long>(j.p.C) * j.p.S;
   for (int n = 0; n < j.p.N; n += group) {
     mo.add_rows({row(j.x, j.p, n, c), stride, std::min(group, j.p.N - n), j.p.S});

@@ -77,12 +77,14 @@ describe.skipIf(skipReason !== null)('native batch norm', () => {
     expect(native().batchNormBackward).not.toBe(wasm.batchNormBackward);
   });
 
-  it('matches the reference on long rows with tails, [N, C] and [N, C, L], and a large mean', () => {
+  it('matches the reference on long rows with tails, [N, C] and [N, C, L], units of rows, and a large mean', () => {
     const cases: [number[], number, number][] = [
       [[3, 4, 23, 29], -1, 1], // rows of 667: two summing blocks and a tail of 3
       [[2, 3, 1030], 1000, 1000.01], // a mean far from 0 with a tiny spread: the variance must not cancel
       [[37, 5], -2, 3], // rows of one element
       [[4, 2, 8, 8], -1, 1], // rows of whole vectors
+      [[13, 2, 23, 29], -1, 1], // units of 6 rows (4,096 floats at most), the last of 1
+      [[131, 2, 8, 8], 5, 6], // units of 64 rows, 4 to a summing block, the last unit of 3
     ];
     cases.forEach(([shape, lo, hi], i) => {
       const rng = new Rng(40 + i);
