@@ -71,10 +71,11 @@ function allFloats(...ts: (Tensor | null | undefined)[]): boolean {
 }
 
 /**
- * The native backend: the base backend (wasm) with its convolution passes, batch norm and the
+ * The native backend: the base backend (wasm) with its convolution passes, batch norm, the
  * elementwise kernels of a training step (binary add/sub/mul/div, thresholdBackward, axpby,
- * fill), constant padding and average pooling over whole windows replaced by the addon's. It shares the base's allocator, so tensors live in the wasm memory
- * and every other kernel (max pooling, matmul, softmax, …) runs on the base without a copy. Calls
+ * fill), constant padding and average pooling over whole windows replaced by the addon's. It
+ * shares the base's allocator, so tensors live in the wasm memory and every other kernel (max
+ * pooling, matmul, softmax, …) runs on the base without a copy. Calls
  * the addon does not take (float64 operands, empty tensors, other binary ops and broadcasts) go
  * to the base as well.
  *

@@ -25,7 +25,8 @@ function geometry(
  * The Winograd path for 3×3 stride-1 convolutions (forward, or backward = 1: the backward-data
  * pass as a transposed convolution): the weights are transformed once (split over output
  * channels; kept for the next call with the same weights, winograd-weights.ts), then the images
- * are split over the threads (in pairs of images where one alone would leave panels half empty). False when the kernels say it does not apply.
+ * are split over the threads (in pairs of images where one alone would leave panels half
+ * empty). False when the kernels say it does not apply.
  */
 function winograd(
   ctx: WasmContext,
