@@ -1,13 +1,23 @@
 {
   "targets": [
     {
-      # The AVX2 + FMA kernels, compiled for those instructions; the addon calls them only after
-      # cpu_level() has found them on the CPU.
+      # The convolution kernels for AVX2 + FMA, and the same sources for AVX-512 (native/isa.h):
+      # each build in a namespace of its own, the addon calls one after cpu_level() has found
+      # its instructions. Both archives come after the addon's own objects in the link, and the
+      # AVX2 one first, so where both builds instantiate the same inline library function
+      # (std::vector's, say) the linker keeps a copy every level can run.
       "target_name": "funt_avx2",
       "type": "static_library",
-      "sources": ["native/conv_avx2.cc", "native/conv_direct_avx2.cc", "native/gemm_avx2.cc",
-                  "native/winograd_avx2.cc"],
-      "cflags_cc": ["-O3", "-mavx2", "-mfma", "-std=c++17", "-fno-exceptions"],
+      "sources": ["native/conv.cc", "native/conv_direct.cc", "native/gemm.cc", "native/winograd.cc"],
+      "cflags_cc": ["-O3", "-mavx2", "-mfma", "-std=c++17", "-fno-exceptions", "-DFUNT_ISA=avx2"],
+      "cflags_cc!": ["-fno-rtti"]
+    },
+    {
+      "target_name": "funt_avx512",
+      "type": "static_library",
+      "sources": ["native/conv.cc", "native/conv_direct.cc", "native/gemm.cc", "native/winograd.cc"],
+      "cflags_cc": ["-O3", "-mavx2", "-mfma", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq",
+                    "-std=c++17", "-fno-exceptions", "-DFUNT_ISA=avx512"],
       "cflags_cc!": ["-fno-rtti"]
     },
     {
@@ -25,7 +35,7 @@
       "target_name": "funt_native",
       "sources": ["native/addon.cc", "native/cpu.cc", "native/pad.cc", "native/scratch.cc",
                   "native/thread_pool.cc"],
-      "dependencies": ["funt_avx2", "funt_avx2_pointwise"],
+      "dependencies": ["funt_avx2", "funt_avx512", "funt_avx2_pointwise"],
       "cflags_cc": ["-O2", "-std=c++17"],
       "libraries": ["-lpthread"]
     }

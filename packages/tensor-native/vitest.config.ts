@@ -1,17 +1,31 @@
 import { funtVitestConfig } from '../../vitest.shared.js';
-import { loadBinding } from './src/binding.js';
+import { LEVELS, loadBinding } from './src/binding.js';
 
 // Where the addon is built and the CPU has AVX2 + FMA, @funt/tensor's suites of the kernels the
 // addon replaces (convolutions: every geometry, the Winograd-shaped ones, epilogues; batch norm,
-// fused batch norm / add + ReLU, the elementwise kernels, pooling, padding) run on the native backend against the
-// reference; elsewhere only this package's tests run, and they say why they skip.
-const available = loadBinding().available;
+// fused batch norm / add + ReLU, the elementwise kernels, pooling, padding) run on the native
+// backend against the reference, once per instruction level this CPU runs (a project per
+// level, FUNT_NATIVE_LEVEL set); elsewhere only this package's tests run, and they say why they
+// skip.
+const status = loadBinding({});
 const tensorSuites = ['conv', 'winograd', 'batchnorm', 'fused-relu', 'elementwise', 'pool', 'pad'].map(
   (name) => `../tensor/src/backends/wasm/${name}.test.ts`,
 );
+const env = { FUNT_PARALLEL_MIN_NS: '0', FUNT_KERNELS_UNDER_TEST: 'native' };
+const levels = status.available ? LEVELS.slice(0, LEVELS.indexOf(status.cpu as (typeof LEVELS)[number]) + 1) : [];
 
 export default funtVitestConfig({
-  include: ['src/**/*.test.ts', ...(available ? tensorSuites : [])],
+  include: ['src/**/*.test.ts'],
   setupFiles: ['src/testing/setup.ts'],
-  env: { FUNT_PARALLEL_MIN_NS: '0', FUNT_KERNELS_UNDER_TEST: 'native' },
+  env,
+  ...(levels.length > 0 && {
+    projects: levels.map((level) => ({
+      extends: true,
+      test: {
+        name: `native ${level}`,
+        include: ['src/**/*.test.ts', ...tensorSuites],
+        env: { ...env, FUNT_NATIVE_LEVEL: level },
+      },
+    })),
+  }),
 });

@@ -3,6 +3,7 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <cstring>
 
 #include "avgpool.h"
 #include "batchnorm.h"
@@ -87,7 +88,17 @@ napi_status planes(napi_env env, napi_value v, funt::ChannelPlanes* p) {
   return napi_ok;
 }
 
-// cpuLevel(): 'avx2', or null when the kernels cannot run on this CPU.
+// The convolution passes of the level in use: the CPU's best, or the one setLevel chose.
+const funt::ConvPasses* conv_passes = nullptr;
+
+// The passes of a level name ("avx2" or "avx512"), or nullptr.
+const funt::ConvPasses* passes_of(const char* level) {
+  if (std::strcmp(level, "avx512") == 0) return &funt::avx512::passes;
+  if (std::strcmp(level, "avx2") == 0) return &funt::avx2::passes;
+  return nullptr;
+}
+
+// cpuLevel(): 'avx512' or 'avx2', the best level this CPU runs, or null when it runs none.
 napi_value CpuLevel(napi_env env, napi_callback_info) {
   napi_value result;
   const char* level = funt::cpu_level();
@@ -97,6 +108,25 @@ napi_value CpuLevel(napi_env env, napi_callback_info) {
     CHECK(napi_create_string_utf8(env, level, NAPI_AUTO_LENGTH, &result));
   }
   return result;
+}
+
+// setLevel(level): the convolutions run the kernels of `level` ('avx2' or 'avx512', at most the
+// CPU's level) from now on.
+napi_value SetLevel(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value a[1];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  char name[16];
+  size_t length = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, a[0], name, sizeof name, &length) != napi_ok)
+    return fail(env, "setLevel: the level must be a string, 'avx2' or 'avx512'");
+  const char* best = funt::cpu_level();
+  const funt::ConvPasses* p = passes_of(name);
+  if (!p) return fail(env, "setLevel: unknown level (use 'avx2' or 'avx512')");
+  if (!best || (std::strcmp(best, "avx2") == 0 && p != &funt::avx2::passes))
+    return fail(env, "setLevel: this CPU does not run that level's instructions");
+  conv_passes = p;
+  return nullptr;
 }
 
 // conv2d(x, w, bias, residual, y, geometry, relu, threads)
@@ -116,7 +146,8 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   CHECK(geometry(env, a[5], &g));
   CHECK(flag(env, a[6], &relu));
   CHECK(integer(env, a[7], &threads));
-  funt::conv2d_forward(g, x, w, bias, residual, relu, y, threads);
+  if (!conv_passes) return fail(env, "conv2d: this CPU lacks AVX2 and FMA");
+  conv_passes->forward(g, x, w, bias, residual, relu, y, threads);
   return nullptr;
 }
 
@@ -133,7 +164,8 @@ napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   CHECK(floats(env, a[2], &dx));
   CHECK(geometry(env, a[3], &g));
   CHECK(integer(env, a[4], &threads));
-  funt::conv2d_backward_data(g, dy, w, dx, threads);
+  if (!conv_passes) return fail(env, "conv2dBackwardData: this CPU lacks AVX2 and FMA");
+  conv_passes->backward_data(g, dy, w, dx, threads);
   return nullptr;
 }
 
@@ -153,7 +185,8 @@ napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
   CHECK(geometry(env, a[4], &g));
   CHECK(flag(env, a[5], &accumulate));
   CHECK(integer(env, a[6], &threads));
-  funt::conv2d_backward_filter(g, x, dy, dw, db, accumulate, threads);
+  if (!conv_passes) return fail(env, "conv2dBackwardFilter: this CPU lacks AVX2 and FMA");
+  conv_passes->backward_filter(g, x, dy, dw, db, accumulate, threads);
   return nullptr;
 }
 
@@ -430,8 +463,10 @@ napi_value AvgPool(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
+  if (const char* level = funt::cpu_level()) conv_passes = passes_of(level);
   napi_property_descriptor props[] = {
       {"cpuLevel", nullptr, CpuLevel, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setLevel", nullptr, SetLevel, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackwardData", nullptr, Conv2dBackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackwardFilter", nullptr, Conv2dBackwardFilter, nullptr, nullptr, nullptr, napi_default, nullptr},

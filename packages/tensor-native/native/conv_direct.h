@@ -1,8 +1,10 @@
-// The direct (no im2col) convolution kernels of conv_direct_avx2.cc, and when they apply.
+// The direct (no im2col) convolution kernels of conv_direct.cc, and when they apply.
 #pragma once
 #include "conv.h"
+#include "isa.h"
 
 namespace funt {
+namespace FUNT_ISA {
 
 // Stride 1 or 3 x 3 stride 2, Wo a multiple of 8 (whole vectors per output row).
 bool direct_forward_applies(const ConvGeometry& g);
@@ -24,4 +26,5 @@ void direct_strided_backward_data(const ConvGeometry& g, const float* dy, const 
 float* direct_filter_partials(const ConvGeometry& g, const float* x, const float* dy, int per, int chunks,
                               int threads);
 
+}  // namespace FUNT_ISA
 }  // namespace funt

@@ -1,10 +1,12 @@
-// Which of the kernels' instruction sets this CPU (and its operating system) supports.
+// Which of the kernels' instruction levels this CPU (and its operating system) supports.
 #pragma once
 
 namespace funt {
 
-// "avx2" when the CPU has AVX2 and FMA and the OS saves ymm registers; otherwise nullptr (the
-// backend is not offered). There is no AVX-512 path yet.
+// The best level: "avx512" when the CPU has AVX-512 F, VL, BW and DQ (and the OS saves zmm
+// registers), else "avx2" when it has AVX2 and FMA (and the OS saves ymm registers), else
+// nullptr (the backend is not offered). Only the convolutions have an AVX-512 build (isa.h);
+// the pointwise kernels run their AVX2 code on both levels.
 const char* cpu_level();
 
 }  // namespace funt

@@ -1,9 +1,11 @@
-// Single-precision matrix products for the AVX2 + FMA kernels (compiled with -mavx2 -mfma; call
-// only after cpu.h says the CPU has them).
+// Single-precision matrix products of the convolution kernels (one per instruction level, isa.h).
 #pragma once
 #include <cstddef>
 
+#include "isa.h"
+
 namespace funt {
+namespace FUNT_ISA {
 
 // A matrix operand: element (i, j) is at data[i * rows + j * cols] (strides in elements), so a
 // transposition is a swap of the two strides.
@@ -21,4 +23,5 @@ void sgemm(int M, int N, int K, float alpha, MatrixView A, MatrixView B, float b
 // Floats of scratch sgemm needs (packed blocks of A and B, 64-byte aligned inside).
 std::size_t gemm_scratch_floats();
 
+}  // namespace FUNT_ISA
 }  // namespace funt

@@ -1,10 +1,12 @@
-// Winograd F(4x4, 3x3) convolutions of winograd_avx2.cc: the forward pass (with the bias +
+// Winograd F(4x4, 3x3) convolutions of winograd.cc: the forward pass (with the bias +
 // residual + ReLU epilogue), the backward-data pass and the filter gradient of 3 x 3 stride-1
 // convolutions.
 #pragma once
 #include "conv.h"
+#include "isa.h"
 
 namespace funt {
+namespace FUNT_ISA {
 
 // 3 x 3, stride 1, "valid" output size, enough input channels for the transforms to pay.
 bool winograd_forward_applies(const ConvGeometry& g);
@@ -21,4 +23,5 @@ void winograd_backward_data(const ConvGeometry& g, const float* dy, const float*
 // order, in scratch slot 3 of thread 0 (the caller adds it to dw).
 float* winograd_filter_gradient(const ConvGeometry& g, const float* x, const float* dy, int threads);
 
+}  // namespace FUNT_ISA
 }  // namespace funt

@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The functions of the compiled addon (native/addon.cc). Tensors are passed as their Float32Arrays. */
 export interface NativeBinding {
-  /** 'avx2' when the kernels can run on this CPU, else null. */
+  /** The best instruction level of the kernels this CPU runs ('avx512' or 'avx2'), else null. */
   cpuLevel(): string | null;
+  /** The convolutions run the kernels of `level` (at most cpuLevel()) from now on; throws otherwise. */
+  setLevel(level: string): void;
   /** y = conv(x, w) + bias (+ residual, then ReLU when `relu`); geometry is N C H W O kH kW sH sW pH pW Ho Wo. */
   conv2d(
     x: Float32Array,
@@ -111,12 +113,16 @@ export type BindingStatus =
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The instruction levels of the kernels, lowest first. */
+export const LEVELS = ['avx2', 'avx512'] as const;
+
 /**
  * Loads build/Release/funt_native.node. Not available when the install-time build did not
  * happen (its reason is in build/unavailable.txt), when the file does not load, or when the CPU
- * lacks AVX2 and FMA.
+ * lacks AVX2 and FMA. The convolutions run the CPU's best level, or the level
+ * FUNT_NATIVE_LEVEL names (avx2 or avx512: a lower one for comparisons and tests).
  */
-export function loadBinding(): BindingStatus {
+export function loadBinding(env: NodeJS.ProcessEnv = process.env): BindingStatus {
   const file = join(packageRoot, 'build', 'Release', 'funt_native.node');
   if (!existsSync(file)) {
     const note = join(packageRoot, 'build', 'unavailable.txt');
@@ -131,5 +137,15 @@ export function loadBinding(): BindingStatus {
   }
   const cpu = binding.cpuLevel();
   if (cpu === null) return { available: false, reason: 'this CPU lacks AVX2 and FMA' };
-  return { available: true, binding, cpu };
+  const asked = env.FUNT_NATIVE_LEVEL;
+  if (asked === undefined || asked === '') return { available: true, binding, cpu };
+  const runs = LEVELS.slice(0, LEVELS.indexOf(cpu as (typeof LEVELS)[number]) + 1) as readonly string[];
+  if (!runs.includes(asked)) {
+    return {
+      available: false,
+      reason: `FUNT_NATIVE_LEVEL=${asked} is not a level this CPU runs (${runs.join(', ')})`,
+    };
+  }
+  binding.setLevel(asked);
+  return { available: true, binding, cpu: asked };
 }

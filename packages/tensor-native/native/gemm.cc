@@ -12,6 +12,7 @@
 #include "gemm.h"
 
 namespace funt {
+namespace FUNT_ISA {
 namespace {
 
 constexpr int MR = 4;
@@ -155,4 +156,5 @@ void sgemm(int M, int N, int K, float alpha, MatrixView A, MatrixView B, float b
   }
 }
 
+}  // namespace FUNT_ISA
 }  // namespace funt

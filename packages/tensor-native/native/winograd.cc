@@ -40,6 +40,7 @@
 #include "winograd.h"
 
 namespace funt {
+namespace FUNT_ISA {
 namespace {
 
 constexpr int MT = 4;     // output tile
@@ -812,4 +813,5 @@ void winograd_backward_data(const ConvGeometry& g, const float* dy, const float*
   run(p, dy, w, true, {nullptr, nullptr, false}, dx, threads);
 }
 
+}  // namespace FUNT_ISA
 }  // namespace funt

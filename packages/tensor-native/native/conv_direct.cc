@@ -21,6 +21,7 @@
 #include "thread_pool.h"
 
 namespace funt {
+namespace FUNT_ISA {
 namespace {
 
 constexpr int MR = 4;  // output channels per tile
@@ -477,4 +478,5 @@ float* direct_filter_partials(const ConvGeometry& g, const float* x, const float
   return partials;
 }
 
+}  // namespace FUNT_ISA
 }  // namespace funt

@@ -17,6 +17,7 @@
 #include "winograd.h"
 
 namespace funt {
+namespace FUNT_ISA {
 namespace {
 
 inline long K_of(const ConvGeometry& g) { return (long)g.C * g.kH * g.kW; }
@@ -304,4 +305,7 @@ void conv2d_backward_filter(const ConvGeometry& g, const float* x, const float* 
   parallel_for(g.O, std::max(1, std::min(threads, g.O)), reduce_row, &reduce);
 }
 
+const ConvPasses passes{conv2d_forward, conv2d_backward_data, conv2d_backward_filter};
+
+}  // namespace FUNT_ISA
 }  // namespace funt
