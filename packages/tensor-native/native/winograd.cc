@@ -47,8 +47,11 @@ constexpr int MT = 4;     // output tile
 constexpr int AT = 6;     // input tile: MT + 2
 constexpr int XI = 36;    // AT * AT products
 constexpr int MR = 4;     // output channels per micro-tile
-constexpr int NR = 24;    // tiles per panel: three octets
-constexpr int LANES = 8;  // tiles per vector
+constexpr int LANES = 8;  // tiles per vector of the transforms
+// Tiles per panel of V and M: three octets (12 ymm accumulators of the 4 x 24 products), or six
+// with AVX-512 (12 zmm accumulators of the 4 x 48 products).
+constexpr int NR = FUNT_WIDE ? 48 : 24;
+constexpr int PANEL = NR / LANES;  // octets per panel
 // Floats of V and M (the transformed inputs and the products) a block aims at: L2-sized.
 constexpr long BLOCK_FLOATS = (256 << 10) / 4;
 
@@ -182,9 +185,23 @@ void weight_row(void* context, int co, int) {
 // masked load of the lanes inside the image (the others read as 0 and are not touched, so no
 // branch on the part's kind and nothing read past the row).
 struct LinePart {
-  int start;       // the first column: negative or past the row where the padding is
+  int start;  // the first column: negative or past the row where the padding is
+#if FUNT_WIDE
+  __mmask8 inside;  // the lanes whose column lies inside [0, W)
+#else
   __m256i inside;  // all ones in the lanes whose column lies inside [0, W)
+#endif
 };
+
+// The lanes of `part` that lie inside the row (the others 0), from the address of its column 0.
+inline __m256 load_part(std::uintptr_t line, const LinePart& part) {
+  const float* at = reinterpret_cast<const float*>(line + (std::intptr_t)part.start * 4);
+#if FUNT_WIDE
+  return _mm256_maskz_loadu_ps(part.inside, at);  // a mask register: cheaper than vmaskmovps
+#else
+  return _mm256_maskload_ps(at, part.inside);
+#endif
+}
 
 // xw of one channel of one image from its plane [H, W]: rows of the zero-padded plane, 32
 // columns at a time (4 masked loads) transposed into 8 elements of each of the 4 phases.
@@ -207,10 +224,7 @@ void split_channel(const Split& p, const float* src, float* dst, const LinePart*
       for (int i = 0; i < p.W; i += 16) _mm_prefetch(reinterpret_cast<const char*>(next + (long)h * p.W + i), _MM_HINT_T0);
     for (int k = 0; k < chunks; k++, d += LANES) {
       __m256 a[4];
-      for (int i = 0; i < 4; i++) {
-        const LinePart& lp = parts[4 * k + i];
-        a[i] = _mm256_maskload_ps(reinterpret_cast<const float*>(line + (std::intptr_t)lp.start * 4), lp.inside);
-      }
+      for (int i = 0; i < 4; i++) a[i] = load_part(line, parts[4 * k + i]);
       // b_r = [group r | group r + 4] (groups of 4 consecutive floats)
       const __m256 b0 = _mm256_permute2f128_ps(a[0], a[2], 0x20), b1 = _mm256_permute2f128_ps(a[0], a[2], 0x31);
       const __m256 b2 = _mm256_permute2f128_ps(a[1], a[3], 0x20), b3 = _mm256_permute2f128_ps(a[1], a[3], 0x31);
@@ -243,7 +257,12 @@ void line_parts(const Split& p, LinePart* parts) {
     alignas(32) int inside[LANES];
     for (int l = 0; l < LANES; l++) inside[l] = start + l >= 0 && start + l < p.W ? -1 : 0;
     parts[i].start = start;
+#if FUNT_WIDE
+    parts[i].inside = 0;
+    for (int l = 0; l < LANES; l++) parts[i].inside |= (__mmask8)((inside[l] & 1) << l);
+#else
     parts[i].inside = _mm256_load_si256(reinterpret_cast<const __m256i*>(inside));
+#endif
   }
 }
 
@@ -299,6 +318,44 @@ void input_octet(const Split& p, const float* const* q, float* v, long vplane) {
 // ------------------------------------------------------------------------------------------
 // The products: M_xi[MR rows at m, m + T, ...][8 NV tiles] = U_xi sliver (Cin x MR) * V panel.
 
+#if FUNT_WIDE
+// NV octets as NV / 2 zmm vectors and, for odd NV, one ymm: the same sums in the same order per
+// tile as the 8-lane form, so a tile's value does not depend on its place in the panel.
+template <int NV>
+inline void products(int C, const float* a, const float* b, float* m, long T) {
+  constexpr int NZ = NV / 2;
+  constexpr bool HALF = NV % 2 != 0;
+  __m512 acc[MR][NZ > 0 ? NZ : 1];
+  __m256 half[MR];
+#pragma GCC unroll 4
+  for (int r = 0; r < MR; r++) {
+#pragma GCC unroll 3
+    for (int v = 0; v < NZ; v++) acc[r][v] = _mm512_setzero_ps();
+    half[r] = _mm256_setzero_ps();
+  }
+  for (int c = 0; c < C; c++) {
+    __m512 bv[NZ > 0 ? NZ : 1];
+#pragma GCC unroll 3
+    for (int v = 0; v < NZ; v++) bv[v] = _mm512_loadu_ps(b + v * 2 * LANES);
+    const __m256 bh = HALF ? _mm256_load_ps(b + NZ * 2 * LANES) : _mm256_setzero_ps();
+#pragma GCC unroll 4
+    for (int r = 0; r < MR; r++) {
+      const __m512 ar = _mm512_set1_ps(a[r]);
+#pragma GCC unroll 3
+      for (int v = 0; v < NZ; v++) acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
+      if (HALF) half[r] = _mm256_fmadd_ps(_mm512_castps512_ps256(ar), bh, half[r]);
+    }
+    a += MR;
+    b += NR;
+  }
+#pragma GCC unroll 4
+  for (int r = 0; r < MR; r++) {
+#pragma GCC unroll 3
+    for (int v = 0; v < NZ; v++) _mm512_storeu_ps(m + r * T + v * 2 * LANES, acc[r][v]);
+    if (HALF) _mm256_store_ps(m + r * T + NZ * 2 * LANES, half[r]);
+  }
+}
+#else
 template <int NV>
 inline void products(int C, const float* a, const float* b, float* m, long T) {
   __m256 acc[MR][NV];
@@ -324,18 +381,83 @@ inline void products(int C, const float* a, const float* b, float* m, long T) {
 #pragma GCC unroll 3
     for (int v = 0; v < NV; v++) _mm256_store_ps(m + r * T + v * LANES, acc[r][v]);
 }
+#endif
+
+// The products of one panel holding `octets` (1 to PANEL) octets.
+inline void panel_products(int octets, int C, const float* a, const float* b, float* m, long T) {
+  switch (octets) {
+#if FUNT_WIDE
+    case 6:
+      products<6>(C, a, b, m, T);
+      break;
+    case 5:
+      products<5>(C, a, b, m, T);
+      break;
+    case 4:
+      products<4>(C, a, b, m, T);
+      break;
+#endif
+    case 3:
+      products<3>(C, a, b, m, T);
+      break;
+    case 2:
+      products<2>(C, a, b, m, T);
+      break;
+    default:
+      products<1>(C, a, b, m, T);
+  }
+}
 
 // ------------------------------------------------------------------------------------------
 // The output transform and the epilogue.
 
+// The lane-wise arithmetic of the output transform on 8 lanes (one octet) and, with AVX-512, on
+// 16 (two octets at once).
+struct Lanes8 {
+  using V = __m256;
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+  static V fmadd(float a, V b, V c) { return _mm256_fmadd_ps(_mm256_set1_ps(a), b, c); }
+  static V splat(float a) { return _mm256_set1_ps(a); }
+};
+#if FUNT_WIDE
+struct Lanes16 {
+  using V = __m512;
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+  static V fmadd(float a, V b, V c) { return _mm512_fmadd_ps(_mm512_set1_ps(a), b, c); }
+  static V splat(float a) { return _mm512_set1_ps(a); }
+};
+#endif
+
 // A^T d.
-inline void output_1d(__m256 d0, __m256 d1, __m256 d2, __m256 d3, __m256 d4, __m256 d5, __m256* o) {
-  const __m256 s12 = _mm256_add_ps(d1, d2), d12 = _mm256_sub_ps(d1, d2);
-  const __m256 s34 = _mm256_add_ps(d3, d4), d34 = _mm256_sub_ps(d3, d4);
-  o[0] = _mm256_add_ps(_mm256_add_ps(d0, s12), s34);
-  o[1] = _mm256_fmadd_ps(_mm256_set1_ps(2.0f), d34, d12);
-  o[2] = _mm256_fmadd_ps(_mm256_set1_ps(4.0f), s34, s12);
-  o[3] = _mm256_add_ps(_mm256_fmadd_ps(_mm256_set1_ps(8.0f), d34, d12), d5);
+template <typename L, typename V = typename L::V>
+inline void output_1d(V d0, V d1, V d2, V d3, V d4, V d5, V* o) {
+  const V s12 = L::add(d1, d2), d12 = L::sub(d1, d2);
+  const V s34 = L::add(d3, d4), d34 = L::sub(d3, d4);
+  o[0] = L::add(L::add(d0, s12), s34);
+  o[1] = L::fmadd(2.0f, d34, d12);
+  o[2] = L::fmadd(4.0f, s34, s12);
+  o[3] = L::add(L::fmadd(8.0f, d34, d12), d5);
+}
+
+// Y[yy][xx] = (A^T M A)[yy][xx] + bias of the tiles in the lanes of L, M_xi at m + xi * mplane.
+template <typename L, typename V = typename L::V>
+inline void output_tiles(const float* m, long mplane, float bias, V (&Y)[MT][MT]) {
+  V z[AT][MT];
+  for (int r = 0; r < AT; r++) {
+    const float* s = m + r * AT * mplane;
+    output_1d<L>(L::load(s), L::load(s + mplane), L::load(s + 2 * mplane), L::load(s + 3 * mplane),
+                 L::load(s + 4 * mplane), L::load(s + 5 * mplane), z[r]);
+  }
+  const V vb = L::splat(bias);
+  for (int xx = 0; xx < MT; xx++) {
+    V o[MT];
+    output_1d<L>(z[0][xx], z[1][xx], z[2][xx], z[3][xx], z[4][xx], z[5][xx], o);
+    for (int yy = 0; yy < MT; yy++) Y[yy][xx] = L::add(o[yy], vb);
+  }
 }
 
 // Where a piece's outputs go: the offset of its top-left pixel in an output plane, or -1.
@@ -361,25 +483,11 @@ inline void store_pixels(float* y, const float* res, const float* vals, int n, b
   }
 }
 
-// Y = A^T M A for output channel o of one octet (M_xi at m + xi * mplane), + bias, the epilogue,
-// written to y (and read from the residual) at plane offset `plane`.
+// The tiles Y[yy][xx] (lanes = the octet's tiles) of one output channel with the epilogue,
+// written to y (and the residual read) at the places of the octet's pieces.
 template <int P>
-void output_octet(const Plan& p, const float* m, const Piece* piece, float bias, float* y, const float* res,
-                  bool relu) {
-  __m256 z[AT][MT];
-  for (int r = 0; r < AT; r++) {
-    const float* s = m + r * AT * p.mplane;
-    output_1d(_mm256_load_ps(s), _mm256_load_ps(s + p.mplane), _mm256_load_ps(s + 2 * p.mplane),
-              _mm256_load_ps(s + 3 * p.mplane), _mm256_load_ps(s + 4 * p.mplane), _mm256_load_ps(s + 5 * p.mplane),
-              z[r]);
-  }
-  __m256 Y[MT][MT];  // Y[yy][xx], lanes = tiles
-  const __m256 vb = _mm256_set1_ps(bias);
-  for (int xx = 0; xx < MT; xx++) {
-    __m256 o[MT];
-    output_1d(z[0][xx], z[1][xx], z[2][xx], z[3][xx], z[4][xx], z[5][xx], o);
-    for (int yy = 0; yy < MT; yy++) Y[yy][xx] = _mm256_add_ps(o[yy], vb);
-  }
+void store_octet(const Plan& p, const __m256 (&Y)[MT][MT], const Piece* piece, float* y, const float* res,
+                 bool relu) {
   const __m256 zero = _mm256_setzero_ps();
   for (int yy = 0; yy < MT; yy++) {
     // In-lane 4 x 4 transposes, then pairs of tiles: pair k = the rows of tiles 2k and 2k + 1.
@@ -421,6 +529,34 @@ void output_octet(const Plan& p, const float* m, const Piece* piece, float bias,
     }
   }
 }
+
+// Y = A^T M A + bias for output channel o of one octet (M_xi at m + xi * mplane), the epilogue,
+// written to y.
+template <int P>
+void output_octet(const Plan& p, const float* m, const Piece* piece, float bias, float* y, const float* res,
+                  bool relu) {
+  __m256 Y[MT][MT];
+  output_tiles<Lanes8>(m, p.mplane, bias, Y);
+  store_octet<P>(p, Y, piece, y, res, relu);
+}
+
+#if FUNT_WIDE
+// output_octet of two consecutive octets, their transforms in 16 lanes.
+template <int P>
+void output_pair(const Plan& p, const float* m, const Piece* piece, float bias, float* y, const float* res,
+                 bool relu) {
+  constexpr int K = LANES / P;
+  __m512 Y[MT][MT];
+  output_tiles<Lanes16>(m, p.mplane, bias, Y);
+  __m256 half[MT][MT];
+  for (int yy = 0; yy < MT; yy++)
+    for (int xx = 0; xx < MT; xx++) half[yy][xx] = _mm512_castps512_ps256(Y[yy][xx]);
+  store_octet<P>(p, half, piece, y, res, relu);
+  for (int yy = 0; yy < MT; yy++)
+    for (int xx = 0; xx < MT; xx++) half[yy][xx] = _mm512_extractf32x8_ps(Y[yy][xx], 1);
+  store_octet<P>(p, half, piece + K, y, res, relu);
+}
+#endif
 
 // ------------------------------------------------------------------------------------------
 // One block of images.
@@ -469,7 +605,7 @@ void run_block(const Job& j, int task, int thread) {
     for (int q = 0; q < octets; q++) {
       const float* in[K];
       for (int k = 0; k < K; k++) in[k] = xw + piece[q * K + k].in;
-      input_octet<P>(p.x, in, V + ((long)(q / 3) * p.Cin + c) * NR + (q % 3) * LANES, p.vplane);
+      input_octet<P>(p.x, in, V + ((long)(q / PANEL) * p.Cin + c) * NR + (q % PANEL) * LANES, p.vplane);
     }
   }
   const int panels = (octets * LANES + NR - 1) / NR;
@@ -478,18 +614,10 @@ void run_block(const Job& j, int task, int thread) {
     const float* v = V + xi * p.vplane;
     float* m = M + xi * p.mplane;
     for (int pn = 0; pn < panels; pn++) {
-      const int nv = std::min(3, octets - 3 * pn);
+      const int nv = std::min(PANEL, octets - PANEL * pn);
       const float* b = v + (long)pn * p.Cin * NR;
-      for (int ob = 0; ob < p.OB; ob++) {
-        const float* a = u + (long)ob * p.Cin * MR;
-        float* c = m + (long)ob * MR * p.T + pn * NR;
-        if (nv == 3)
-          products<3>(p.Cin, a, b, c, p.T);
-        else if (nv == 2)
-          products<2>(p.Cin, a, b, c, p.T);
-        else
-          products<1>(p.Cin, a, b, c, p.T);
-      }
+      for (int ob = 0; ob < p.OB; ob++)
+        panel_products(nv, p.Cin, u + (long)ob * p.Cin * MR, b, m + (long)ob * MR * p.T + pn * NR, p.T);
     }
   }
   // Channel by channel: the octets of one channel read neighbouring lines of the 36 planes.
@@ -497,7 +625,12 @@ void run_block(const Job& j, int task, int thread) {
     const float bias = j.ep.bias ? j.ep.bias[o] : 0.0f;
     float* y = j.dst + o * outPlane;
     const float* res = j.ep.residual ? j.ep.residual + o * outPlane : nullptr;
-    for (int q = 0; q < octets; q++)
+    int q = 0;
+#if FUNT_WIDE
+    for (; q + 2 <= octets; q += 2)
+      output_pair<P>(p, M + (long)o * p.T + q * LANES, piece + q * K, bias, y, res, j.ep.relu);
+#endif
+    for (; q < octets; q++)
       output_octet<P>(p, M + (long)o * p.T + q * LANES, piece + q * K, bias, y, res, j.ep.relu);
   }
 }
@@ -555,7 +688,9 @@ void run(const Plan& p, const float* src, const float* w, bool transposed, Epilo
 // added in chunk order at the end, so the bits do not depend on the thread count.
 
 constexpr int DO = MR;  // output channels per dot block
-constexpr int DC = 2;   // input channels per dot block
+// Input channels per dot block: 8 accumulators of 16 ymm registers, or 16 of AVX-512's 32 (the
+// 4 x 4 block loads 8 vectors per 16 FMAs, where 4 x 2 loads 6 per 8: its sums read L2 less).
+constexpr int DC = FUNT_WIDE ? 4 : 2;
 
 // A d: four output-gradient values to the six points.
 inline void grad_1d(__m256 d0, __m256 d1, __m256 d2, __m256 d3, __m256* o) {
@@ -587,26 +722,60 @@ void grad_octet(const Split& p, const float* const* q, float* m, long mplane) {
   }
 }
 
-// out[DO * DC] += the sums over `octets` octets of dM[r] * V[s] (rows T apart), in (r, s)
-// order: 8 accumulators over the octets, their lanes added at once by a tree of hadds.
+// acc[r][c] += dM[r] * V[c] over octet q (rows T apart).
+inline void dot_octet(const float* dm, const float* v, long T, int q, __m256 (&acc)[DO][DC]) {
+  __m256 b[DC];
+#pragma GCC unroll 4
+  for (int c = 0; c < DC; c++) b[c] = _mm256_load_ps(v + c * T + q * LANES);
+#pragma GCC unroll 4
+  for (int r = 0; r < DO; r++) {
+    const __m256 a = _mm256_load_ps(dm + r * T + q * LANES);
+#pragma GCC unroll 4
+    for (int c = 0; c < DC; c++) acc[r][c] = _mm256_fmadd_ps(a, b[c], acc[r][c]);
+  }
+}
+
+// The lane sums of 8 vectors, as one vector (lane k: the sum of s[k]), by a tree of hadds.
+inline __m256 lane_sums(const __m256* s) {
+  const __m256 h0 = _mm256_hadd_ps(s[0], s[1]), h1 = _mm256_hadd_ps(s[2], s[3]);
+  const __m256 h2 = _mm256_hadd_ps(s[4], s[5]), h3 = _mm256_hadd_ps(s[6], s[7]);
+  const __m256 g0 = _mm256_hadd_ps(h0, h1), g1 = _mm256_hadd_ps(h2, h3);
+  return _mm256_add_ps(_mm256_permute2f128_ps(g0, g1, 0x20), _mm256_permute2f128_ps(g0, g1, 0x31));
+}
+
+// out[DO * DC] += the sums over `octets` octets of dM[r] * V[c] (rows T apart), in (r, c)
+// order: DO * DC accumulators over the octets (with AVX-512, 16-lane ones over pairs of
+// octets, their halves added before a last odd octet), their lanes added 8 at a time.
 inline void dot_block(const float* dm, const float* v, long T, int octets, float* out) {
   __m256 acc[DO][DC];
+  int q = 0;
+#if FUNT_WIDE
+  __m512 wide[DO][DC];
   for (int r = 0; r < DO; r++)
-    for (int c = 0; c < DC; c++) acc[r][c] = _mm256_setzero_ps();
-  for (int q = 0; q < octets; q++) {
-    const __m256 b0 = _mm256_load_ps(v + q * LANES), b1 = _mm256_load_ps(v + T + q * LANES);
+    for (int c = 0; c < DC; c++) wide[r][c] = _mm512_setzero_ps();
+  for (; q + 2 <= octets; q += 2) {
+    __m512 b[DC];
+#pragma GCC unroll 4
+    for (int c = 0; c < DC; c++) b[c] = _mm512_loadu_ps(v + c * T + q * LANES);
 #pragma GCC unroll 4
     for (int r = 0; r < DO; r++) {
-      const __m256 a = _mm256_load_ps(dm + r * T + q * LANES);
-      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
+      const __m512 a = _mm512_loadu_ps(dm + r * T + q * LANES);
+#pragma GCC unroll 4
+      for (int c = 0; c < DC; c++) wide[r][c] = _mm512_fmadd_ps(a, b[c], wide[r][c]);
     }
   }
-  const __m256 h0 = _mm256_hadd_ps(acc[0][0], acc[0][1]), h1 = _mm256_hadd_ps(acc[1][0], acc[1][1]);
-  const __m256 h2 = _mm256_hadd_ps(acc[2][0], acc[2][1]), h3 = _mm256_hadd_ps(acc[3][0], acc[3][1]);
-  const __m256 g0 = _mm256_hadd_ps(h0, h1), g1 = _mm256_hadd_ps(h2, h3);
-  const __m256 sum = _mm256_add_ps(_mm256_permute2f128_ps(g0, g1, 0x20), _mm256_permute2f128_ps(g0, g1, 0x31));
-  _mm256_store_ps(out, _mm256_add_ps(_mm256_load_ps(out), sum));
+  for (int r = 0; r < DO; r++)
+    for (int c = 0; c < DC; c++)
+      acc[r][c] = _mm256_add_ps(_mm512_castps512_ps256(wide[r][c]), _mm512_extractf32x8_ps(wide[r][c], 1));
+#else
+  for (int r = 0; r < DO; r++)
+    for (int c = 0; c < DC; c++) acc[r][c] = _mm256_setzero_ps();
+#endif
+  for (; q < octets; q++) dot_octet(dm, v, T, q, acc);
+  static_assert(DO * DC % LANES == 0, "whole vectors of sums");
+  const __m256* sums = &acc[0][0];
+  for (int k = 0; k < DO * DC; k += LANES)
+    _mm256_store_ps(out + k, _mm256_add_ps(_mm256_load_ps(out + k), lane_sums(sums + k)));
 }
 
 struct FilterJob {
@@ -786,7 +955,7 @@ float* winograd_filter_gradient(const ConvGeometry& g, const float* x, const flo
   line_parts(j.d, dparts.data());
   j.xparts = xparts.data(), j.dparts = dparts.data();
   parallel_for(chunks, threads, filter_task, &j);
-  // partFloats is a whole number of vectors (DO * DC = 8 per block), and so is every slice.
+  // partFloats is a whole number of vectors (DO * DC = 8 or 16 per block), and so is every slice.
   const long slice = round_up((int)((partFloats + SUM_SLICES - 1) / SUM_SLICES), LANES);
   FilterReduce f{&j, chunks, slice, out};
   const int slices = (int)((partFloats + slice - 1) / slice);
