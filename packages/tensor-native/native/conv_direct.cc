@@ -25,7 +25,8 @@ namespace FUNT_ISA {
 namespace {
 
 constexpr int MR = 4;  // output channels per tile
-constexpr int NV = 3;  // pixel vectors (of 8) per tile
+// Pixel vectors (of 8) per tile: 3 in 12 ymm accumulators, or with AVX-512 6, as 3 zmm pairs.
+constexpr int NV = FUNT_WIDE ? 6 : 3;
 
 // The padded image of a stride: Hp rows of s phases of Wq floats each (phase j, element i: padded
 // column s i + j), a row L = s Wq floats long. Stride 1: the plain padded image. Stride 2: Wq
@@ -94,6 +95,64 @@ struct Direct {
   const float* wp;  // [Cin * kH * kW][Opad]
 };
 
+// Stores the sums acc[r][v] of a tile's output channels o0 + r < o0 + m and its first nv pixel
+// vectors (at px[v] of an output plane), + bias, + residual, ReLU.
+void store_tile(const Direct& d, const __m256 (&acc)[MR][NV], int o0, int m, int nv, const long* px, float* y,
+                const float* bias, const float* residual, bool relu) {
+  const long P = (long)d.Ho * d.Wo;
+  const __m256 zero = _mm256_setzero_ps();
+  for (int r = 0; r < m; r++) {
+    const int o = o0 + r;
+    const __m256 vb = _mm256_set1_ps(bias ? bias[o] : 0.0f);
+    for (int v = 0; v < nv; v++) {
+      __m256 t = acc[r][v];
+      if (bias) t = _mm256_add_ps(t, vb);
+      if (residual) t = _mm256_add_ps(t, _mm256_loadu_ps(residual + o * P + px[v]));
+      if (relu) t = _mm256_max_ps(t, zero);  // max(NaN, 0) = 0
+      _mm256_storeu_ps(y + o * P + px[v], t);
+    }
+  }
+}
+
+#if FUNT_WIDE
+// One tile: output channels [o0, o0 + m) at six pixel vectors: `in` their offsets into a padded
+// plane, `px` into the output plane (each 8 pixels of one row), the first `nv` stored. Vectors
+// 2k and 2k + 1 share a zmm register (two loads, one insert: they need not be adjacent);
+// taps[t] is tap t's offset in the padded image. Per tap: 3 pairs, 4 broadcasts, 12 FMAs.
+void tile(const Direct& d, const long* taps, const float* xp, int o0, int m, int nv, const long* in, const long* px,
+          float* y, const float* bias, const float* residual, bool relu) {
+  constexpr int NZ = NV / 2;
+  __m512 acc[MR][NZ];
+  for (int r = 0; r < MR; r++)
+    for (int k = 0; k < NZ; k++) acc[r][k] = _mm512_setzero_ps();
+  const float* x[NV];
+  for (int v = 0; v < NV; v++) x[v] = xp + in[v];
+  const float* w = d.wp + o0;
+  const int T = d.Cin * d.kH * d.kW;
+  for (int t = 0; t < T; t++) {
+    const long off = taps[t];
+    __m512 b[NZ];
+#pragma GCC unroll 3
+    for (int k = 0; k < NZ; k++)
+      b[k] = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(x[2 * k] + off)),
+                                _mm256_loadu_ps(x[2 * k + 1] + off), 1);
+#pragma GCC unroll 4
+    for (int r = 0; r < MR; r++) {
+      const __m512 a = _mm512_set1_ps(w[r]);
+#pragma GCC unroll 3
+      for (int k = 0; k < NZ; k++) acc[r][k] = _mm512_fmadd_ps(a, b[k], acc[r][k]);
+    }
+    w += d.Opad;
+  }
+  __m256 halves[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int k = 0; k < NZ; k++) {
+      halves[r][2 * k] = _mm512_castps512_ps256(acc[r][k]);
+      halves[r][2 * k + 1] = _mm512_extractf32x8_ps(acc[r][k], 1);
+    }
+  store_tile(d, halves, o0, m, nv, px, y, bias, residual, relu);
+}
+#else
 // One tile: output channels [o0, o0 + m) at three pixel vectors: `in` their offsets into a
 // padded plane, `px` into the output plane (each 8 pixels of one row), the first `nv` stored.
 // taps[t] is tap t's offset in the padded image (c * plane + ki * L + its phase and element); the 12 named
@@ -131,20 +190,9 @@ void tile(const Direct& d, const long* taps, const float* xp, int o0, int m, int
     w += d.Opad;
   }
   const __m256 acc[MR][NV] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32}};
-  const long P = (long)d.Ho * d.Wo;
-  const __m256 zero = _mm256_setzero_ps();
-  for (int r = 0; r < m; r++) {
-    const int o = o0 + r;
-    const __m256 vb = _mm256_set1_ps(bias ? bias[o] : 0.0f);
-    for (int v = 0; v < nv; v++) {
-      __m256 t = acc[r][v];
-      if (bias) t = _mm256_add_ps(t, vb);
-      if (residual) t = _mm256_add_ps(t, _mm256_loadu_ps(residual + o * P + px[v]));
-      if (relu) t = _mm256_max_ps(t, zero);  // max(NaN, 0) = 0
-      _mm256_storeu_ps(y + o * P + px[v], t);
-    }
-  }
+  store_tile(d, acc, o0, m, nv, px, y, bias, residual, relu);
 }
+#endif
 
 // The whole output [Cout, Ho, Wo] of one padded image.
 void direct_image(const Direct& d, const long* taps, const float* xp, float* y, const float* bias,
