@@ -22,6 +22,11 @@ export function loadNativeBackend(): Promise<NativeBackendState> {
   return state;
 }
 
+/** The instruction level 'native' runs ('avx512', 'avx2'), once `loadNativeBackend` has found it registered; else null. */
+export function nativeBackendLevel(): string | null {
+  return settled?.available ? settled.cpu : null;
+}
+
 /** Why 'native' is not registered, once `loadNativeBackend` has finished (null: it is, or not asked yet). */
 export function nativeBackendUnavailable(): string | null {
   return settled && !settled.available ? settled.reason : null;

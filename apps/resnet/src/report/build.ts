@@ -37,7 +37,7 @@ function modelLabel(run: RunData): string {
   return `${m.skip === false ? 'plain' : 'ResNet'}-${m.layers ?? 6 * (m.n ?? 0) + 2} (n=${m.n}, F=${m.filters})`;
 }
 
-/** The backend the run trained on, as the training log named it (e.g. "native, 2 threads"). */
+/** The backend the run trained on, as the training log named it (e.g. "native (avx512), 2 threads"). */
 function backendLabel(run: RunData): string | null {
   const r = cfg(run, 'runtime') as { backend?: string } | undefined;
   return r?.backend ? `backend ${r.backend}` : null;

@@ -1,6 +1,7 @@
 import { ClassNLLCriterion } from '@funt/layers';
-import { normal, Rng, type Tensor, withBackend } from '@funt/tensor';
+import { getBackend, getThreads, normal, Rng, setBackend, setThreads, type Tensor, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
+import { applyRuntime } from '../commands/shared/runtime.js';
 import { resnet } from '../model/resnet.js';
 import { loadNativeBackend } from '../native-backend.js';
 import { benchmarkStep } from './benchmark-step.js';
@@ -55,6 +56,16 @@ describe.skipIf(!native.available)('training on the native backend', () => {
     for (let i = 0; i < wasm.length; i++) {
       const tolerance = i < 2 ? 1e-4 : 2e-2;
       expect(Math.abs(first[i] - wasm[i]), `step ${i}`).toBeLessThan(tolerance * Math.max(1, wasm[i]));
+    }
+  });
+
+  it('is named with its instruction level in the run description', () => {
+    const [backend, threads] = [getBackend().name, getThreads()];
+    try {
+      expect(applyRuntime({ backend: 'native', threads: 1 }, () => {})).toMatch(/^native \((avx2|avx512)\), 1 thread$/);
+    } finally {
+      setBackend(backend);
+      setThreads(threads);
     }
   });
 });

@@ -1,12 +1,12 @@
 import * as tensor from '@funt/tensor';
 import { UsageError } from '../../errors.js';
 import type { Log } from '../../log.js';
-import { nativeBackendUnavailable } from '../../native-backend.js';
+import { nativeBackendLevel, nativeBackendUnavailable } from '../../native-backend.js';
 
 /**
  * Applies --backend and --threads (the wasm and native kernels' thread count, the calling thread
  * included; without the flag the tensor package's default: FUNT_THREADS, else every core).
- * Returns a description for the logs, e.g. "wasm, 2 threads".
+ * Returns a description for the logs, e.g. "wasm, 2 threads" or "native (avx512), 2 threads".
  */
 export function applyRuntime(o: { backend?: string; threads?: number }, log: Log): string {
   if (o.backend) {
@@ -37,5 +37,6 @@ export function applyRuntime(o: { backend?: string; threads?: number }, log: Log
     return name;
   }
   const n = tensor.getThreads();
-  return `${name}, ${n} thread${n === 1 ? '' : 's'}`;
+  const level = name === 'native' ? nativeBackendLevel() : null;
+  return `${name}${level ? ` (${level})` : ''}, ${n} thread${n === 1 ? '' : 's'}`;
 }
