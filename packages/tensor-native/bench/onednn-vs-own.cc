@@ -1,8 +1,9 @@
 // The measurement behind "Why not oneDNN" in README.md: the native direct kernels against
 // oneDNN's convolution on ResNet-20's 3 x 3 shapes, one thread, in CPU seconds (the machine is
 // shared). Needs libdnnl-dev; from packages/tensor-native:
-//   g++ -O3 -mavx2 -mfma -std=c++17 -Inative -o /tmp/onednn-vs-own bench/onednn-vs-own.cc
-//       native/conv_direct_avx2.cc native/scratch.cc native/thread_pool.cc -ldnnl -lpthread
+//   g++ -O3 -mavx2 -mfma -DFUNT_ISA=avx2 -std=c++17 -Inative -o /tmp/onednn-vs-own bench/onednn-vs-own.cc
+//       native/conv_direct.cc native/scratch.cc native/thread_pool.cc -ldnnl -lpthread
+//   (the AVX-512 build: -mavx512f -mavx512vl -mavx512bw -mavx512dq -DFUNT_ISA=avx512)
 //   OMP_NUM_THREADS=1 /tmp/onednn-vs-own
 #include <dnnl.hpp>
 #include <time.h>
@@ -23,10 +24,10 @@ int main() {
     funt::ConvGeometry g{N,C,H,H,O,3,3,1,1,1,1,H,H};
     double gf = 2.0*N*O*H*H*C*9/1e9;
     auto timeit=[&](auto f){ f(); double best=1e9; for(int i=0;i<3;i++){double t0=cpu(); f(); best=std::min(best,cpu()-t0);} return best;};
-    double tf = timeit([&]{funt::direct_forward(g,x.data(),w.data(),nullptr,nullptr,true,y.data(),1);});
-    double td = timeit([&]{funt::direct_backward_data(g,y.data(),w.data(),dx.data(),1);});
+    double tf = timeit([&]{funt::FUNT_ISA::direct_forward(g,x.data(),w.data(),nullptr,nullptr,true,y.data(),1);});
+    double td = timeit([&]{funt::FUNT_ISA::direct_backward_data(g,y.data(),w.data(),dx.data(),1);});
     // The partial sums of 16 chunks of 8 images, then their sum (what conv2d_backward_filter adds).
-    double tw = timeit([&]{ const float* p = funt::direct_filter_partials(g,x.data(),y.data(),8,16,1);
+    double tw = timeit([&]{ const float* p = funt::FUNT_ISA::direct_filter_partials(g,x.data(),y.data(),8,16,1);
       for (size_t i = 0; i < dw.size(); i++) { float t = 0; for (int k = 0; k < 16; k++) t += p[k*dw.size()+i]; dw[i] = t; } });
     // oneDNN, NCHW user layout; the primitive picks its blocked layout (reorders timed too)
     memory::dims xd={N,C,H,H}, wd={O,C,3,3}, yd={N,O,H,H}, st={1,1}, pd={1,1};

@@ -4,9 +4,10 @@
 // Effective GFLOPS (of the 1-thread time) = 2 N O C 9 Ho Wo / s (the direct convolution's
 // multiplies), median of 7 calls.
 // From packages/tensor-native:
-//   g++ -O3 -mavx2 -mfma -std=c++17 -Inative -o /tmp/resnet-conv-shapes bench/resnet-conv-shapes.cc
-//       native/conv_avx2.cc native/conv_direct_avx2.cc native/gemm_avx2.cc native/winograd_avx2.cc
+//   g++ -O3 -mavx2 -mfma -DFUNT_ISA=avx2 -std=c++17 -Inative -o /tmp/resnet-conv-shapes bench/resnet-conv-shapes.cc
+//       native/conv.cc native/conv_direct.cc native/gemm.cc native/winograd.cc
 //       native/scratch.cc native/thread_pool.cc -lpthread
+//   (the AVX-512 build: -mavx512f -mavx512vl -mavx512bw -mavx512dq -DFUNT_ISA=avx512)
 //   flock /work/wt/bench.lock /tmp/resnet-conv-shapes
 #include <time.h>
 
@@ -60,10 +61,10 @@ int main() {
     const double flop = 2.0 * N * s.O * s.C * 9 * Ho * Ho;
     double ms[3][2];
     for (int t = 1; t <= 2; t++) {
-      ms[0][t - 1] = 1e3 * median_seconds(t, [&] { funt::conv2d_forward(g, x.data(), w.data(), b.data(), nullptr, true, y.data(), t); });
-      ms[1][t - 1] = 1e3 * median_seconds(t, [&] { funt::conv2d_backward_data(g, dy.data(), w.data(), dx.data(), t); });
+      ms[0][t - 1] = 1e3 * median_seconds(t, [&] { funt::FUNT_ISA::passes.forward(g, x.data(), w.data(), b.data(), nullptr, true, y.data(), t); });
+      ms[1][t - 1] = 1e3 * median_seconds(t, [&] { funt::FUNT_ISA::passes.backward_data(g, dy.data(), w.data(), dx.data(), t); });
       ms[2][t - 1] = 1e3 * median_seconds(
-          t, [&] { funt::conv2d_backward_filter(g, x.data(), dy.data(), dw.data(), db.data(), false, t); });
+          t, [&] { funt::FUNT_ISA::passes.backward_filter(g, x.data(), dy.data(), dw.data(), db.data(), false, t); });
     }
     std::printf("%-12s x%-4d", s.name, s.count);
     for (int k = 0; k < 3; k++) {

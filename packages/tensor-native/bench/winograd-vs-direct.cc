@@ -2,8 +2,9 @@
 // against the direct ones on ResNet-20's 3 x 3 stride-1 shapes, batch 128, in CPU seconds (the
 // machine is shared), effective GFLOPS = 2 N O C 9 Ho Wo / s (the direct convolution's
 // multiplies, so the figures compare times), median of 5. From packages/tensor-native:
-//   g++ -O3 -mavx2 -mfma -std=c++17 -Inative -o /tmp/winograd-vs-direct bench/winograd-vs-direct.cc
-//       native/winograd_avx2.cc native/conv_direct_avx2.cc native/scratch.cc native/thread_pool.cc -lpthread
+//   g++ -O3 -mavx2 -mfma -DFUNT_ISA=avx2 -std=c++17 -Inative -o /tmp/winograd-vs-direct bench/winograd-vs-direct.cc
+//       native/winograd.cc native/conv_direct.cc native/scratch.cc native/thread_pool.cc -lpthread
+//   (the AVX-512 build: -mavx512f -mavx512vl -mavx512bw -mavx512dq -DFUNT_ISA=avx512)
 //   /tmp/winograd-vs-direct [threads]
 // It also prints the largest difference between the two, relative to the largest output.
 #include <time.h>
@@ -60,20 +61,20 @@ int main(int argc, char** argv) {
     for (auto& v : b) v = u(r);
     const funt::ConvGeometry g{N, C, H, H, O, 3, 3, 1, 1, 1, 1, H, H};
     const double gf = 2.0 * N * O * C * 9 * H * H / 1e9;
-    const double wf = median_seconds([&] { funt::winograd_forward(g, x.data(), w.data(), b.data(), nullptr, true, y1.data(), threads); });
-    const double df = median_seconds([&] { funt::direct_forward(g, x.data(), w.data(), b.data(), nullptr, true, y2.data(), threads); });
+    const double wf = median_seconds([&] { funt::FUNT_ISA::winograd_forward(g, x.data(), w.data(), b.data(), nullptr, true, y1.data(), threads); });
+    const double df = median_seconds([&] { funt::FUNT_ISA::direct_forward(g, x.data(), w.data(), b.data(), nullptr, true, y2.data(), threads); });
     const double ef = relative_difference(y1, y2);
-    const double wd = median_seconds([&] { funt::winograd_backward_data(g, y1.data(), w.data(), dx1.data(), threads); });
-    const double dd = median_seconds([&] { funt::direct_backward_data(g, y1.data(), w.data(), dx2.data(), threads); });
+    const double wd = median_seconds([&] { funt::FUNT_ISA::winograd_backward_data(g, y1.data(), w.data(), dx1.data(), threads); });
+    const double dd = median_seconds([&] { funt::FUNT_ISA::direct_backward_data(g, y1.data(), w.data(), dx2.data(), threads); });
     const double ed = relative_difference(dx1, dx2);
     // The filter gradients, the direct one as its partial sums over 16 chunks of 8 images added.
     std::vector<float> dw1(w.size()), dw2(w.size());
     const double ww = median_seconds([&] {
-      const float* s = funt::winograd_filter_gradient(g, x.data(), y1.data(), threads);
+      const float* s = funt::FUNT_ISA::winograd_filter_gradient(g, x.data(), y1.data(), threads);
       std::copy(s, s + dw1.size(), dw1.begin());
     });
     const double dw = median_seconds([&] {
-      const float* s = funt::direct_filter_partials(g, x.data(), y1.data(), 8, 16, threads);
+      const float* s = funt::FUNT_ISA::direct_filter_partials(g, x.data(), y1.data(), 8, 16, threads);
       for (size_t i = 0; i < dw2.size(); i++) {
         float t = 0;
         for (int k = 0; k < 16; k++) t += s[k * dw2.size() + i];
