@@ -284,38 +284,81 @@ inline __m256 lanes(const float* const* q, long at) {
   }
 }
 
+// The lane-wise arithmetic of the transforms on 8 lanes (one octet) and, with AVX-512, on 16
+// (two octets at once).
+struct Lanes8 {
+  using V = __m256;
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+  static V fmadd(float a, V b, V c) { return _mm256_fmadd_ps(_mm256_set1_ps(a), b, c); }
+  static V fnmadd(float a, V b, V c) { return _mm256_fnmadd_ps(_mm256_set1_ps(a), b, c); }
+  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static V splat(float a) { return _mm256_set1_ps(a); }
+};
+#if FUNT_WIDE
+struct Lanes16 {
+  using V = __m512;
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+  static V fmadd(float a, V b, V c) { return _mm512_fmadd_ps(_mm512_set1_ps(a), b, c); }
+  static V fnmadd(float a, V b, V c) { return _mm512_fnmadd_ps(_mm512_set1_ps(a), b, c); }
+  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  static V splat(float a) { return _mm512_set1_ps(a); }
+};
+#endif
+
 // B^T d (points 0, +-1, +-2, infinity).
-inline void input_1d(__m256 d0, __m256 d1, __m256 d2, __m256 d3, __m256 d4, __m256 d5, __m256* o) {
-  const __m256 four = _mm256_set1_ps(4.0f), five = _mm256_set1_ps(5.0f);
-  const __m256 t = _mm256_sub_ps(d4, d2);
-  const __m256 u = _mm256_sub_ps(d1, d3);
-  const __m256 u2 = _mm256_add_ps(u, u);
-  o[0] = _mm256_fmadd_ps(four, d0, _mm256_fnmadd_ps(five, d2, d4));
-  o[1] = _mm256_fnmadd_ps(four, _mm256_add_ps(d1, d2), _mm256_add_ps(d3, d4));
-  o[2] = _mm256_fmadd_ps(four, _mm256_sub_ps(d1, d2), _mm256_sub_ps(d4, d3));
-  o[3] = _mm256_sub_ps(t, u2);
-  o[4] = _mm256_add_ps(t, u2);
-  o[5] = _mm256_fmadd_ps(four, d1, _mm256_fnmadd_ps(five, d3, d5));
+template <typename L, typename V = typename L::V>
+inline void input_1d(V d0, V d1, V d2, V d3, V d4, V d5, V* o) {
+  const V t = L::sub(d4, d2);
+  const V u = L::sub(d1, d3);
+  const V u2 = L::add(u, u);
+  o[0] = L::fmadd(4.0f, d0, L::fnmadd(5.0f, d2, d4));
+  o[1] = L::fnmadd(4.0f, L::add(d1, d2), L::add(d3, d4));
+  o[2] = L::fmadd(4.0f, L::sub(d1, d2), L::sub(d4, d3));
+  o[3] = L::sub(t, u2);
+  o[4] = L::add(t, u2);
+  o[5] = L::fmadd(4.0f, d1, L::fnmadd(5.0f, d3, d5));
 }
 
-// V of one octet and input channel, whose split plane holds the octet's pieces at q[0], q[1],
-// ...: product xi at v + xi * vplane.
-template <int P>
-void input_octet(const Split& p, const float* const* q, float* v, long vplane) {
-  __m256 e[AT][AT];
+// V of the tiles in L's lanes for one input channel, load(at) giving their values at offset
+// `at` of the split plane: product xi at v + xi * vplane.
+template <typename L, typename Load>
+inline void input_tiles(const Split& p, Load load, float* v, long vplane) {
+  typename L::V e[AT][AT];
   // Rows: e[r] = B^T d_r, with d_r[j] = phase j % 4, element + j / 4.
   for (int r = 0; r < AT; r++) {
     const long at = (long)r * p.Wq;
-    input_1d(lanes<P>(q, at), lanes<P>(q, at + p.phase), lanes<P>(q, at + 2 * p.phase), lanes<P>(q, at + 3 * p.phase),
-             lanes<P>(q, at + 1), lanes<P>(q, at + p.phase + 1), e[r]);
+    input_1d<L>(load(at), load(at + p.phase), load(at + 2 * p.phase), load(at + 3 * p.phase), load(at + 1),
+                load(at + p.phase + 1), e[r]);
   }
   // Columns: V[xy][xx] = (B^T e[.][xx])[xy].
   for (int xx = 0; xx < AT; xx++) {
-    __m256 o[AT];
-    input_1d(e[0][xx], e[1][xx], e[2][xx], e[3][xx], e[4][xx], e[5][xx], o);
-    for (int xy = 0; xy < AT; xy++) _mm256_store_ps(v + (xy * AT + xx) * vplane, o[xy]);
+    typename L::V o[AT];
+    input_1d<L>(e[0][xx], e[1][xx], e[2][xx], e[3][xx], e[4][xx], e[5][xx], o);
+    for (int xy = 0; xy < AT; xy++) L::store(v + (xy * AT + xx) * vplane, o[xy]);
   }
 }
+
+// V of one octet, whose split plane holds the octet's pieces at q[0], q[1], ....
+template <int P>
+void input_octet(const Split& p, const float* const* q, float* v, long vplane) {
+  input_tiles<Lanes8>(p, [q](long at) { return lanes<P>(q, at); }, v, vplane);
+}
+
+#if FUNT_WIDE
+// input_octet of two octets (pieces q[0 .. 2K)) in 16 lanes, the second's V right after the first's.
+template <int P>
+void input_pair(const Split& p, const float* const* q, float* v, long vplane) {
+  constexpr int K = LANES / P;
+  input_tiles<Lanes16>(
+      p,
+      [q](long at) { return _mm512_insertf32x8(_mm512_castps256_ps512(lanes<P>(q, at)), lanes<P>(q + K, at), 1); },
+      v, vplane);
+}
+#endif
 
 // ------------------------------------------------------------------------------------------
 // The products: M_xi[MR rows at m, m + T, ...][8 NV tiles] = U_xi sliver (Cin x MR) * V panel.
@@ -412,27 +455,6 @@ inline void panel_products(int octets, int C, const float* a, const float* b, fl
 
 // ------------------------------------------------------------------------------------------
 // The output transform and the epilogue.
-
-// The lane-wise arithmetic of the output transform on 8 lanes (one octet) and, with AVX-512, on
-// 16 (two octets at once).
-struct Lanes8 {
-  using V = __m256;
-  static V load(const float* p) { return _mm256_loadu_ps(p); }
-  static V add(V a, V b) { return _mm256_add_ps(a, b); }
-  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
-  static V fmadd(float a, V b, V c) { return _mm256_fmadd_ps(_mm256_set1_ps(a), b, c); }
-  static V splat(float a) { return _mm256_set1_ps(a); }
-};
-#if FUNT_WIDE
-struct Lanes16 {
-  using V = __m512;
-  static V load(const float* p) { return _mm512_loadu_ps(p); }
-  static V add(V a, V b) { return _mm512_add_ps(a, b); }
-  static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
-  static V fmadd(float a, V b, V c) { return _mm512_fmadd_ps(_mm512_set1_ps(a), b, c); }
-  static V splat(float a) { return _mm512_set1_ps(a); }
-};
-#endif
 
 // A^T d.
 template <typename L, typename V = typename L::V>
@@ -604,8 +626,16 @@ void run_block(const Job& j, int task, int thread) {
     for (int b = 0; b < nb; b++)
       split_channel(p.x, plane(j.src, p.Cin, p.x, n0, nb, b, c), xw + b * p.x.chan, j.parts,
                     next_plane(j.src, p.Cin, p.x, n0, nb, b, c));
-    for (int q = 0; q < octets; q++) {
-      const float* in[K];
+    const float* in[2 * K];
+    int q = 0;
+#if FUNT_WIDE
+    // Pairs: q even and PANEL even, so both octets lie in one panel.
+    for (; q + 2 <= octets; q += 2) {
+      for (int k = 0; k < 2 * K; k++) in[k] = xw + piece[q * K + k].in;
+      input_pair<P>(p.x, in, V + ((long)(q / PANEL) * p.Cin + c) * NR + (q % PANEL) * LANES, p.vplane);
+    }
+#endif
+    for (; q < octets; q++) {
       for (int k = 0; k < K; k++) in[k] = xw + piece[q * K + k].in;
       input_octet<P>(p.x, in, V + ((long)(q / PANEL) * p.Cin + c) * NR + (q % PANEL) * LANES, p.vplane);
     }
@@ -828,12 +858,19 @@ void filter_chunk(const FilterJob& j, int chunk, int thread) {
       const int b = g / perImage, tr = g % perImage / p.pw, tc = g % p.pw * P;
       piece[g] = {b * d.chan + (long)tr * MT * d.Wq + tc, b * p.x.chan + (long)tr * MT * p.x.Wq + tc, 0, 0};
     }
-    const float* in[K];
+    const float* in[2 * K];
     for (int c = 0; c < p.Cin; c++) {
       for (int b = 0; b < nb; b++)
         split_channel(p.x, plane(j.x, p.Cin, p.x, b0, nb, b, c), xw + b * p.x.chan, j.xparts,
                       next_plane(j.x, p.Cin, p.x, b0, nb, b, c));
-      for (int q = 0; q < octets; q++) {
+      int q = 0;
+#if FUNT_WIDE
+      for (; q + 2 <= octets; q += 2) {
+        for (int k = 0; k < 2 * K; k++) in[k] = xw + piece[q * K + k].in;
+        input_pair<P>(p.x, in, V + c * T + q * LANES, j.vplane);
+      }
+#endif
+      for (; q < octets; q++) {
         for (int k = 0; k < K; k++) in[k] = xw + piece[q * K + k].in;
         input_octet<P>(p.x, in, V + c * T + q * LANES, j.vplane);
       }
