@@ -149,35 +149,37 @@ struct WeightJob {
   float* U;
 };
 
-// Output channel `co` of U: its filters with every input channel, transformed into u[ci][xi],
-// then written plane by plane (the 36 planes are far apart: writing all 36 values of one filter
-// at once would evict each other's cache lines).
-void weight_row(void* context, int co, int) {
+// Sliver `ob` of U (output channels ob MR .. ob MR + MR - 1): their filters with every input
+// channel, transformed into u[r][ci][xi], then written plane by plane (the 36 planes are far
+// apart: writing all 36 values of one filter at once would evict each other's cache lines).
+// A task writes whole slivers: rows of one sliver written by two threads would share cache lines.
+void weight_sliver(void* context, int ob, int) {
   auto& j = *static_cast<WeightJob*>(context);
   const Plan& p = *j.p;
   const long xiStride = (long)p.OB * p.Cin * MR;
-  float* slot = j.U + (long)(co / MR) * p.Cin * MR + co % MR;
-  if (co >= p.Cout) {
-    for (int xi = 0; xi < XI; xi++)
-      for (int ci = 0; ci < p.Cin; ci++) slot[xi * xiStride + ci * MR] = 0.0f;
-    return;
-  }
-  std::vector<float> u((std::size_t)p.Cin * XI);
-  for (int ci = 0; ci < p.Cin; ci++) {
-    // Forward: w[co][ci]. Transposed: w[ci][co] flipped in both directions.
-    double k[3][3];
-    const float* f = j.transposed ? j.w + ((long)ci * p.Cout + co) * 9 : j.w + ((long)co * p.Cin + ci) * 9;
-    for (int a = 0; a < 3; a++)
-      for (int b = 0; b < 3; b++) k[a][b] = j.transposed ? f[(2 - a) * 3 + (2 - b)] : f[a * 3 + b];
-    double r[3][AT];  // r[a][jx] = (k[a] G^T)[jx]
-    for (int a = 0; a < 3; a++)
-      for (int jx = 0; jx < AT; jx++) r[a][jx] = G[jx][0] * k[a][0] + G[jx][1] * k[a][1] + G[jx][2] * k[a][2];
-    for (int i = 0; i < AT; i++)
-      for (int jx = 0; jx < AT; jx++)
-        u[ci * XI + i * AT + jx] = (float)(G[i][0] * r[0][jx] + G[i][1] * r[1][jx] + G[i][2] * r[2][jx]);
+  float* slot = j.U + (long)ob * p.Cin * MR;
+  std::vector<float> u((std::size_t)MR * p.Cin * XI, 0.0f);  // rows past Cout stay 0
+  for (int r = 0; r < MR; r++) {
+    const int co = ob * MR + r;
+    if (co >= p.Cout) break;
+    for (int ci = 0; ci < p.Cin; ci++) {
+      // Forward: w[co][ci]. Transposed: w[ci][co] flipped in both directions.
+      double k[3][3];
+      const float* f = j.transposed ? j.w + ((long)ci * p.Cout + co) * 9 : j.w + ((long)co * p.Cin + ci) * 9;
+      for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) k[a][b] = j.transposed ? f[(2 - a) * 3 + (2 - b)] : f[a * 3 + b];
+      double t[3][AT];  // t[a][jx] = (k[a] G^T)[jx]
+      for (int a = 0; a < 3; a++)
+        for (int jx = 0; jx < AT; jx++) t[a][jx] = G[jx][0] * k[a][0] + G[jx][1] * k[a][1] + G[jx][2] * k[a][2];
+      float* out = u.data() + ((long)r * p.Cin + ci) * XI;
+      for (int i = 0; i < AT; i++)
+        for (int jx = 0; jx < AT; jx++)
+          out[i * AT + jx] = (float)(G[i][0] * t[0][jx] + G[i][1] * t[1][jx] + G[i][2] * t[2][jx]);
+    }
   }
   for (int xi = 0; xi < XI; xi++)
-    for (int ci = 0; ci < p.Cin; ci++) slot[xi * xiStride + ci * MR] = u[ci * XI + xi];
+    for (int ci = 0; ci < p.Cin; ci++)
+      for (int r = 0; r < MR; r++) slot[xi * xiStride + ci * MR + r] = u[((long)r * p.Cin + ci) * XI + xi];
 }
 
 // ------------------------------------------------------------------------------------------
@@ -694,7 +696,7 @@ void block_task(void* context, int task, int thread) {
 void run(const Plan& p, const float* src, const float* w, bool transposed, Epilogue ep, float* dst, int threads) {
   float* U = scratch(0, 2, (std::size_t)XI * p.OB * MR * p.Cin + 16);
   WeightJob wj{&p, w, transposed, U};
-  parallel_for(p.OB * MR, std::max(1, std::min(threads, p.OB * MR)), weight_row, &wj);
+  parallel_for(p.OB, std::max(1, std::min(threads, p.OB)), weight_sliver, &wj);
   const int tasks = (p.N + p.per - 1) / p.per;
   threads = std::max(1, std::min(threads, tasks));
   float* xw[kMaxThreads];
