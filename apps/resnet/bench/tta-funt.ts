@@ -12,6 +12,7 @@
  * training step; per epoch the accuracy on 1,000 training and on all validation images; the
  * best epoch's parameters restored), saves the model and evaluates it on the test set. No
  * report, figures or checkpoints. Prints a TtaRecord as JSON on the last line of stdout.
+ * FUNT_BACKEND=native runs it on the native backend (imported first, as funt-step.ts does).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ import type { PreparedData } from '../src/data/load.js';
 import { QUICKSTART_RECIPE, trainOptions } from '../src/training/recipes.js';
 // Relaxed SIMD on, as funt-resnet turns it on, before the kernels load.
 import './kernel-build.js';
+import { useBackendFromEnvironment } from './funt-model.js';
 import { peakRss } from './measure.js';
 import { MNIST60K } from './mnist60k.js';
 import type { TtaConfig, TtaRecord } from './tta-record.js';
@@ -117,7 +119,9 @@ function parseFlags(argv: string[]): TtaConfig {
 // Run as a program (not when a test imports trainFunt).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    console.log(JSON.stringify(await trainFunt(parseFlags(process.argv.slice(2)))));
+    const config = parseFlags(process.argv.slice(2));
+    await useBackendFromEnvironment();
+    console.log(JSON.stringify(await trainFunt(config)));
   } catch (err) {
     console.error(`tta-funt: ${(err as Error).message}`);
     process.exitCode = 1;
