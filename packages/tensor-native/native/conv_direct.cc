@@ -4,7 +4,8 @@
 // consecutive floats of one phase. A 4-output-channel x 3-vector (24-pixel) tile then reads its
 // input vectors straight from the padded rows, one unaligned load per vector and tap, and
 // broadcasts the 4 weights of the tap from a [taps][O] copy of the weights: 3 loads, 4
-// broadcasts, 12 FMAs per tap. The backward-data pass (stride 1) is the same kernel on dy,
+// broadcasts, 12 FMAs per tap (the AVX-512 build: 6 vectors as 3 zmm pairs, 12 FMAs of twice
+// the width). The backward-data pass (stride 1) is the same kernel on dy,
 // padded by k - 1 - pad, with the weights flipped and transposed. The filter gradient
 // accumulates 4 output channels x 3 horizontal taps as 12 vectors of per-lane partial sums over
 // every pixel of a chunk of images, and adds their lanes once per chunk.

@@ -2,7 +2,9 @@
 // reads sequentially (B in NR = 24 column slivers, A in MR = 4 row slivers), zero-padded at the
 // edges. The 4 x 24 micro-kernel keeps its tile in 12 ymm accumulators: per k it loads three
 // vectors of B, broadcasts four values of A and issues 12 FMAs. MR = 4 divides every channel
-// count of a ResNet (16, 32, 64), which are the M of the convolutions' products.
+// count of a ResNet (16, 32, 64), which are the M of the convolutions' products. Both builds
+// (isa.h) run this 256-bit kernel: only convolutions outside the Winograd and direct kernels'
+// shapes (none of a CIFAR ResNet) reach it.
 #include <immintrin.h>
 
 #include <algorithm>

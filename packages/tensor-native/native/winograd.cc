@@ -1,5 +1,6 @@
-// Winograd convolution F(4x4, 3x3) (Lavin & Gray 2016) with AVX2 + FMA, for 3 x 3 stride-1
-// convolutions: the forward pass and, as the transposed convolution, the backward-data pass.
+// Winograd convolution F(4x4, 3x3) (Lavin & Gray 2016) with AVX2 + FMA, and with AVX-512 in the
+// second build (isa.h), for 3 x 3 stride-1 convolutions: the forward pass and, as the
+// transposed convolution, the backward-data pass.
 //
 // Each 4 x 4 tile of the output comes from a 6 x 6 tile of the input as
 //     Y = A^T [ sum_c (G g_oc G^T) . (B^T d_c B) ] A,
@@ -18,10 +19,10 @@
 //
 // A task is a block of whole images (fixed by the geometry, so results do not depend on the
 // thread count): their octets are transformed into V (the packed-B layout of the micro-kernel:
-// panels of 24 tiles), the 36 products run with a 4 x 24 FMA micro-kernel on U (the transformed
-// weights, packed in 4-row slivers, computed once per call), and the output transform of each
-// channel and octet writes y directly (+ bias, + residual, ReLU), lanes put back into pixel
-// order with in-register transposes.
+// panels of NR tiles, 24 or with AVX-512 48), the 36 products run with a 4 x NR FMA micro-kernel
+// on U (the transformed weights, packed in 4-row slivers, computed once per call), and the
+// output transform of each channel and octet writes y directly (+ bias, + residual, ReLU),
+// lanes put back into pixel order with in-register transposes.
 //
 // Accuracy: the transforms add a few roundings (coefficients up to 8); normwise errors stay
 // near 1e-6. A non-finite input value spreads NaN over its whole output tile (Inf - Inf), where
@@ -82,7 +83,7 @@ struct Plan {
   int P, pw;   // tiles per piece, pieces per tile row
   int per;           // images per block (task)
   int octets;        // octets of a full block
-  int panels;        // panels of 24 tiles of a full block
+  int panels;        // panels of NR tiles of a full block
   long T;            // tiles of M's rows: panels * NR
   long vplane, mplane;
   int OB;  // output-channel slivers: ceil(Cout / MR)
@@ -112,7 +113,7 @@ Plan plan_of(int N, int Cin, int Cout, int H, int W, int pH, int pW, int Ho, int
   const long tileFloats = (long)XI * (Cin + p.OB * MR);
   const int imageTiles = p.th * p.pw * p.P;
   // Images per block: within the budget, rounded up to whole octets (lanes of an octet past
-  // the block's last image would be wasted), and to whole panels of 24 tiles when that at most
+  // the block's last image would be wasted), and to whole panels of NR tiles when that at most
   // doubles the block (the micro-kernel's narrower forms are slower).
   int per = (int)std::max<long>(1, BLOCK_FLOATS / (tileFloats * imageTiles));
   while (per * imageTiles % LANES != 0) per++;
