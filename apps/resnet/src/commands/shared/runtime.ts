@@ -30,6 +30,8 @@ export function applyRuntime(o: { backend?: string; threads?: number }, log: Log
     }
   }
   const name = tensor.getBackend().name;
+  const note = nativeLevelNote(process.env.FUNT_NATIVE_LEVEL, nativeBackendUnavailable(), name);
+  if (note) log(note);
   // The native backend runs its kernels on the same number of threads as wasm.
   if (name !== 'wasm' && name !== 'native') {
     if (o.threads !== undefined && o.threads > 1)
@@ -39,4 +41,13 @@ export function applyRuntime(o: { backend?: string; threads?: number }, log: Log
   const n = tensor.getThreads();
   const level = name === 'native' ? nativeBackendLevel() : null;
   return `${name}${level ? ` (${level})` : ''}, ${n} thread${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The log's note when FUNT_NATIVE_LEVEL asks for the native backend's kernels but the backend did
+ * not load (`unavailable`: why), so that the run does not fall back to `backend` unsaid; else null.
+ */
+export function nativeLevelNote(level: string | undefined, unavailable: string | null, backend: string): string | null {
+  if (!level || !unavailable || backend === 'native') return null;
+  return `note: FUNT_NATIVE_LEVEL is set, but the native backend is not available (${unavailable}); running on ${backend}`;
 }
