@@ -778,40 +778,64 @@ inline __m256 lane_sums(const __m256* s) {
   return _mm256_add_ps(_mm256_permute2f128_ps(g0, g1, 0x20), _mm256_permute2f128_ps(g0, g1, 0x31));
 }
 
-// out[DO * DC] += the sums over `octets` octets of dM[r] * V[c] (rows T apart), in (r, c)
-// order: DO * DC accumulators over the octets (with AVX-512, 16-lane ones over pairs of
-// octets, their halves added before a last odd octet), their lanes added 8 at a time.
-inline void dot_block(const float* dm, const float* v, long T, int octets, float* out) {
-  __m256 acc[DO][DC];
-  int q = 0;
 #if FUNT_WIDE
-  __m512 wide[DO][DC];
-  for (int r = 0; r < DO; r++)
-    for (int c = 0; c < DC; c++) wide[r][c] = _mm512_setzero_ps();
-  for (; q + 2 <= octets; q += 2) {
+// The lane sums of 16 vectors as one vector (lane k: the sum of s[k]), in registers: pairs
+// interleaved and added within 128-bit lanes (unpack, then shuffle), then across them.
+inline __m512 lane_sums(const __m512 (&s)[16]) {
+  __m512 t[8], u[4];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++)  // per 128-bit lane: s[2i] and s[2i + 1], their even and odd halves
+    t[i] = _mm512_add_ps(_mm512_unpacklo_ps(s[2 * i], s[2 * i + 1]), _mm512_unpackhi_ps(s[2 * i], s[2 * i + 1]));
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; i++)  // per 128-bit lane: the sums of s[4i .. 4i + 3] over that lane
+    u[i] = _mm512_add_ps(_mm512_shuffle_ps(t[2 * i], t[2 * i + 1], 0x44), _mm512_shuffle_ps(t[2 * i], t[2 * i + 1], 0xEE));
+  const __m512 w01 = _mm512_add_ps(_mm512_shuffle_f32x4(u[0], u[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                   _mm512_shuffle_f32x4(u[0], u[1], _MM_SHUFFLE(3, 1, 3, 1)));
+  const __m512 w23 = _mm512_add_ps(_mm512_shuffle_f32x4(u[2], u[3], _MM_SHUFFLE(2, 0, 2, 0)),
+                                   _mm512_shuffle_f32x4(u[2], u[3], _MM_SHUFFLE(3, 1, 3, 1)));
+  return _mm512_add_ps(_mm512_shuffle_f32x4(w01, w23, _MM_SHUFFLE(2, 0, 2, 0)),
+                       _mm512_shuffle_f32x4(w01, w23, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+// out[DO * DC] += the sums over `octets` octets of dM[r] * V[c] (rows T apart), in (r, c)
+// order: 16 accumulators of 16 lanes over pairs of octets (a last odd octet in their low
+// halves), their lanes added at once, all in registers.
+inline void dot_block(const float* dm, const float* v, long T, int octets, float* out) {
+  static_assert(DO * DC == 16, "one zmm of sums");
+  __m512 acc[DO * DC];
+#pragma GCC unroll 16
+  for (int k = 0; k < DO * DC; k++) acc[k] = _mm512_setzero_ps();
+  // Pairs, then the last octet zero-extended (its high lanes add zeros).
+  for (int q = 0; q < octets; q += 2) {
+    const bool pair = q + 2 <= octets;
     __m512 b[DC];
 #pragma GCC unroll 4
-    for (int c = 0; c < DC; c++) b[c] = _mm512_loadu_ps(v + c * T + q * LANES);
+    for (int c = 0; c < DC; c++)
+      b[c] = pair ? _mm512_loadu_ps(v + c * T + q * LANES) : _mm512_zextps256_ps512(_mm256_load_ps(v + c * T + q * LANES));
 #pragma GCC unroll 4
     for (int r = 0; r < DO; r++) {
-      const __m512 a = _mm512_loadu_ps(dm + r * T + q * LANES);
+      const __m512 a =
+          pair ? _mm512_loadu_ps(dm + r * T + q * LANES) : _mm512_zextps256_ps512(_mm256_load_ps(dm + r * T + q * LANES));
 #pragma GCC unroll 4
-      for (int c = 0; c < DC; c++) wide[r][c] = _mm512_fmadd_ps(a, b[c], wide[r][c]);
+      for (int c = 0; c < DC; c++) acc[r * DC + c] = _mm512_fmadd_ps(a, b[c], acc[r * DC + c]);
     }
   }
-  for (int r = 0; r < DO; r++)
-    for (int c = 0; c < DC; c++)
-      acc[r][c] = _mm256_add_ps(_mm512_castps512_ps256(wide[r][c]), _mm512_extractf32x8_ps(wide[r][c], 1));
+  _mm512_storeu_ps(out, _mm512_add_ps(_mm512_loadu_ps(out), lane_sums(acc)));
+}
 #else
+// out[DO * DC] += the sums over `octets` octets of dM[r] * V[c] (rows T apart), in (r, c)
+// order: DO * DC accumulators over the octets, their lanes added 8 at a time.
+inline void dot_block(const float* dm, const float* v, long T, int octets, float* out) {
+  __m256 acc[DO][DC];
   for (int r = 0; r < DO; r++)
     for (int c = 0; c < DC; c++) acc[r][c] = _mm256_setzero_ps();
-#endif
-  for (; q < octets; q++) dot_octet(dm, v, T, q, acc);
+  for (int q = 0; q < octets; q++) dot_octet(dm, v, T, q, acc);
   static_assert(DO * DC % LANES == 0, "whole vectors of sums");
   const __m256* sums = &acc[0][0];
   for (int k = 0; k < DO * DC; k += LANES)
     _mm256_store_ps(out + k, _mm256_add_ps(_mm256_load_ps(out + k), lane_sums(sums + k)));
 }
+#endif
 
 struct FilterJob {
   Plan p;
