@@ -1,5 +1,5 @@
 import { funtVitestConfig } from '../../vitest.shared.js';
-import { LEVELS, loadBinding } from './src/binding.js';
+import { levelsUpTo, loadBinding } from './src/binding.js';
 
 // Where the addon is built and the CPU has AVX2 + FMA, @funt/tensor's suites of the kernels the
 // addon replaces (convolutions: every geometry, the Winograd-shaped ones, epilogues; batch norm,
@@ -12,7 +12,7 @@ const tensorSuites = ['conv', 'winograd', 'batchnorm', 'fused-relu', 'elementwis
   (name) => `../tensor/src/backends/wasm/${name}.test.ts`,
 );
 const env = { FUNT_PARALLEL_MIN_NS: '0', FUNT_KERNELS_UNDER_TEST: 'native' };
-const levels = status.available ? LEVELS.slice(0, LEVELS.indexOf(status.cpu as (typeof LEVELS)[number]) + 1) : [];
+const levels = status.available ? levelsUpTo(status.cpu) : [];
 
 export default funtVitestConfig({
   include: ['src/**/*.test.ts'],

@@ -116,6 +116,11 @@ const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The instruction levels of the kernels, lowest first. */
 export const LEVELS = ['avx2', 'avx512'] as const;
 
+/** The levels a CPU whose best level is `best` runs (every level up to it), lowest first. */
+export function levelsUpTo(best: string): readonly string[] {
+  return LEVELS.slice(0, LEVELS.indexOf(best as (typeof LEVELS)[number]) + 1);
+}
+
 /**
  * Loads build/Release/funt_native.node. Not available when the install-time build did not
  * happen (its reason is in build/unavailable.txt), when the file does not load, or when the CPU
@@ -139,7 +144,7 @@ export function loadBinding(env: NodeJS.ProcessEnv = process.env): BindingStatus
   if (cpu === null) return { available: false, reason: 'this CPU lacks AVX2 and FMA' };
   const asked = env.FUNT_NATIVE_LEVEL;
   if (asked === undefined || asked === '') return { available: true, binding, cpu };
-  const runs = LEVELS.slice(0, LEVELS.indexOf(cpu as (typeof LEVELS)[number]) + 1) as readonly string[];
+  const runs = levelsUpTo(cpu);
   if (!runs.includes(asked)) {
     return {
       available: false,
