@@ -757,27 +757,6 @@ void grad_octet(const Split& p, const float* const* q, float* m, long mplane) {
   }
 }
 
-// acc[r][c] += dM[r] * V[c] over octet q (rows T apart).
-inline void dot_octet(const float* dm, const float* v, long T, int q, __m256 (&acc)[DO][DC]) {
-  __m256 b[DC];
-#pragma GCC unroll 4
-  for (int c = 0; c < DC; c++) b[c] = _mm256_load_ps(v + c * T + q * LANES);
-#pragma GCC unroll 4
-  for (int r = 0; r < DO; r++) {
-    const __m256 a = _mm256_load_ps(dm + r * T + q * LANES);
-#pragma GCC unroll 4
-    for (int c = 0; c < DC; c++) acc[r][c] = _mm256_fmadd_ps(a, b[c], acc[r][c]);
-  }
-}
-
-// The lane sums of 8 vectors, as one vector (lane k: the sum of s[k]), by a tree of hadds.
-inline __m256 lane_sums(const __m256* s) {
-  const __m256 h0 = _mm256_hadd_ps(s[0], s[1]), h1 = _mm256_hadd_ps(s[2], s[3]);
-  const __m256 h2 = _mm256_hadd_ps(s[4], s[5]), h3 = _mm256_hadd_ps(s[6], s[7]);
-  const __m256 g0 = _mm256_hadd_ps(h0, h1), g1 = _mm256_hadd_ps(h2, h3);
-  return _mm256_add_ps(_mm256_permute2f128_ps(g0, g1, 0x20), _mm256_permute2f128_ps(g0, g1, 0x31));
-}
-
 #if FUNT_WIDE
 // The lane sums of 16 vectors as one vector (lane k: the sum of s[k]), in registers: pairs
 // interleaved and added within 128-bit lanes (unpack, then shuffle), then across them.
@@ -823,6 +802,27 @@ inline void dot_block(const float* dm, const float* v, long T, int octets, float
   _mm512_storeu_ps(out, _mm512_add_ps(_mm512_loadu_ps(out), lane_sums(acc)));
 }
 #else
+// acc[r][c] += dM[r] * V[c] over octet q (rows T apart).
+inline void dot_octet(const float* dm, const float* v, long T, int q, __m256 (&acc)[DO][DC]) {
+  __m256 b[DC];
+#pragma GCC unroll 4
+  for (int c = 0; c < DC; c++) b[c] = _mm256_load_ps(v + c * T + q * LANES);
+#pragma GCC unroll 4
+  for (int r = 0; r < DO; r++) {
+    const __m256 a = _mm256_load_ps(dm + r * T + q * LANES);
+#pragma GCC unroll 4
+    for (int c = 0; c < DC; c++) acc[r][c] = _mm256_fmadd_ps(a, b[c], acc[r][c]);
+  }
+}
+
+// The lane sums of 8 vectors, as one vector (lane k: the sum of s[k]), by a tree of hadds.
+inline __m256 lane_sums(const __m256* s) {
+  const __m256 h0 = _mm256_hadd_ps(s[0], s[1]), h1 = _mm256_hadd_ps(s[2], s[3]);
+  const __m256 h2 = _mm256_hadd_ps(s[4], s[5]), h3 = _mm256_hadd_ps(s[6], s[7]);
+  const __m256 g0 = _mm256_hadd_ps(h0, h1), g1 = _mm256_hadd_ps(h2, h3);
+  return _mm256_add_ps(_mm256_permute2f128_ps(g0, g1, 0x20), _mm256_permute2f128_ps(g0, g1, 0x31));
+}
+
 // out[DO * DC] += the sums over `octets` octets of dM[r] * V[c] (rows T apart), in (r, c)
 // order: DO * DC accumulators over the octets, their lanes added 8 at a time.
 inline void dot_block(const float* dm, const float* v, long T, int octets, float* out) {
