@@ -654,6 +654,61 @@ void output_octet(const Plan& p, const float* m, const Piece* piece, float bias,
 }
 
 #if FUNT_WIDE
+// store_octet of two octets whose pieces are 2, 4 or 8 tiles wide, in 16 lanes: each row yy of
+// the 16 tiles is transposed into pixel order in zmm registers (two in-lane 4 x 4 transposes,
+// then one of 128-bit blocks), 4 runs of 16 pixels, each stored with one (masked) zmm store, or
+// with pieces of 2 tiles, two ymm stores.
+template <int P>
+void store_pair(const Plan& p, const __m512 (&Y)[MT][MT], const Piece* piece, float* y, const float* res,
+                bool relu) {
+  static_assert(P == 2 || P == 4 || P == 8, "pieces of 8, 16 or 32 pixels a row");
+  constexpr int RUNS = P / 4;  // runs of 16 pixels per piece row (P >= 4)
+  const __m512 zero = _mm512_setzero_ps();
+  for (int yy = 0; yy < MT; yy++) {
+    const __m512 t0 = _mm512_unpacklo_ps(Y[yy][0], Y[yy][1]), t1 = _mm512_unpacklo_ps(Y[yy][2], Y[yy][3]);
+    const __m512 t2 = _mm512_unpackhi_ps(Y[yy][0], Y[yy][1]), t3 = _mm512_unpackhi_ps(Y[yy][2], Y[yy][3]);
+    // Block k of r_j: the 4 pixels of tile 4 k + j.
+    const __m512 r0 = _mm512_shuffle_ps(t0, t1, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m512 r1 = _mm512_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m512 r2 = _mm512_shuffle_ps(t2, t3, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m512 r3 = _mm512_shuffle_ps(t2, t3, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m512 u0 = _mm512_shuffle_f32x4(r0, r1, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m512 u1 = _mm512_shuffle_f32x4(r0, r1, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m512 u2 = _mm512_shuffle_f32x4(r2, r3, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m512 u3 = _mm512_shuffle_f32x4(r2, r3, _MM_SHUFFLE(3, 2, 3, 2));
+    // Run s: tiles 4 s .. 4 s + 3, pixels 16 s .. 16 s + 15 of the two octets' rows.
+    const __m512 run[4] = {_mm512_shuffle_f32x4(u0, u2, _MM_SHUFFLE(2, 0, 2, 0)),
+                           _mm512_shuffle_f32x4(u0, u2, _MM_SHUFFLE(3, 1, 3, 1)),
+                           _mm512_shuffle_f32x4(u1, u3, _MM_SHUFFLE(2, 0, 2, 0)),
+                           _mm512_shuffle_f32x4(u1, u3, _MM_SHUFFLE(3, 1, 3, 1))};
+    if constexpr (P == 2) {
+      // Each run holds two pieces' rows of 8 pixels: one ymm store each.
+      for (int s = 0; s < 8; s++) {
+        const Piece& pc = piece[s];
+        if (pc.out < 0 || pc.row + yy >= p.Ho) continue;
+        const long at = pc.out + (long)yy * p.Wo;
+        const __mmask8 inside = (__mmask8)(p.Wo - pc.col >= 8 ? 0xFF : (1u << (p.Wo - pc.col)) - 1);
+        __m256 t = s % 2 ? _mm512_extractf32x8_ps(run[s / 2], 1) : _mm512_castps512_ps256(run[s / 2]);
+        if (res) t = _mm256_add_ps(t, _mm256_maskz_loadu_ps(inside, res + at));
+        if (relu) t = _mm256_max_ps(t, _mm512_castps512_ps256(zero));  // max(NaN, 0) = 0
+        _mm256_mask_storeu_ps(y + at, inside, t);
+      }
+      continue;
+    }
+    for (int s = 0; s < 4; s++) {
+      const Piece& pc = piece[s / RUNS];
+      const int col = pc.col + s % RUNS * 16;
+      if (pc.out < 0 || pc.row + yy >= p.Ho || col >= p.Wo) continue;
+      const long at = pc.out + (long)yy * p.Wo + s % RUNS * 16;
+      const __mmask16 inside = (__mmask16)(p.Wo - col >= 16 ? 0xFFFF : (1u << (p.Wo - col)) - 1);
+      __m512 t = run[s];
+      if (res) t = _mm512_add_ps(t, _mm512_maskz_loadu_ps(inside, res + at));
+      if (relu) t = _mm512_max_ps(t, zero);  // max(NaN, 0) = 0
+      _mm512_mask_storeu_ps(y + at, inside, t);
+    }
+  }
+}
+
 // output_octet of two consecutive octets, their transforms in 16 lanes.
 template <int P>
 void output_pair(const Plan& p, const float* m, const Piece* piece, float bias, float* y, const float* res,
@@ -661,6 +716,10 @@ void output_pair(const Plan& p, const float* m, const Piece* piece, float bias, 
   constexpr int K = LANES / P;
   __m512 Y[MT][MT];
   output_tiles<Lanes16>(m, p.mplane, bias, Y);
+  if constexpr (P >= 2) {
+    store_pair<P>(p, Y, piece, y, res, relu);
+    return;
+  }
   __m256 half[MT][MT];
   for (int yy = 0; yy < MT; yy++)
     for (int xx = 0; xx < MT; xx++) half[yy][xx] = _mm512_castps512_ps256(Y[yy][xx]);
