@@ -373,6 +373,15 @@ inline __m256 lanes(const float* const* q, long at) {
   }
 }
 
+#if FUNT_WIDE
+// The 16 lanes at offset `at` of two octets' pieces (q[0 .. 2 K), K = 8 / P per octet).
+template <int P>
+inline __m512 pair_lanes(const float* const* q, long at) {
+  constexpr int K = LANES / P;
+  return _mm512_insertf32x8(_mm512_castps256_ps512(lanes<P>(q, at)), lanes<P>(q + K, at), 1);
+}
+#endif
+
 // The lane-wise arithmetic of the transforms on 8 lanes (one octet) and, with AVX-512, on 16
 // (two octets at once).
 struct Lanes8 {
@@ -441,11 +450,7 @@ void input_octet(const Split& p, const float* const* q, float* v, long vplane) {
 // input_octet of two octets (pieces q[0 .. 2K)) in 16 lanes, the second's V right after the first's.
 template <int P>
 void input_pair(const Split& p, const float* const* q, float* v, long vplane) {
-  constexpr int K = LANES / P;
-  input_tiles<Lanes16>(
-      p,
-      [q](long at) { return _mm512_insertf32x8(_mm512_castps256_ps512(lanes<P>(q, at)), lanes<P>(q + K, at), 1); },
-      v, vplane);
+  input_tiles<Lanes16>(p, [q](long at) { return pair_lanes<P>(q, at); }, v, vplane);
 }
 #endif
 
@@ -872,34 +877,48 @@ constexpr int DO = MR;  // output channels per dot block
 constexpr int DC = FUNT_WIDE ? 4 : 2;
 
 // A d: four output-gradient values to the six points.
-inline void grad_1d(__m256 d0, __m256 d1, __m256 d2, __m256 d3, __m256* o) {
-  const __m256 s02 = _mm256_add_ps(d0, d2), s13 = _mm256_add_ps(d1, d3);
-  const __m256 e02 = _mm256_fmadd_ps(_mm256_set1_ps(4.0f), d2, d0);
-  const __m256 e13 = _mm256_fmadd_ps(_mm256_set1_ps(8.0f), d3, _mm256_add_ps(d1, d1));
+template <typename L, typename V = typename L::V>
+inline void grad_1d(V d0, V d1, V d2, V d3, V* o) {
+  const V s02 = L::add(d0, d2), s13 = L::add(d1, d3);
+  const V e02 = L::fmadd(4.0f, d2, d0);
+  const V e13 = L::fmadd(8.0f, d3, L::add(d1, d1));
   o[0] = d0;
-  o[1] = _mm256_add_ps(s02, s13);
-  o[2] = _mm256_sub_ps(s02, s13);
-  o[3] = _mm256_add_ps(e02, e13);
-  o[4] = _mm256_sub_ps(e02, e13);
+  o[1] = L::add(s02, s13);
+  o[2] = L::sub(s02, s13);
+  o[3] = L::add(e02, e13);
+  o[4] = L::sub(e02, e13);
   o[5] = d3;
 }
 
-// dM of one octet and output channel, whose split dy plane holds the octet's pieces at q[0],
-// q[1], ...: product xi at m + xi * mplane.
-template <int P>
-void grad_octet(const Split& p, const float* const* q, float* m, long mplane) {
-  __m256 e[MT][AT];
+// dM of the tiles in L's lanes for one output channel, load(at) giving their values at offset
+// `at` of the split dy plane: product xi at m + xi * mplane.
+template <typename L, typename Load>
+inline void grad_tiles(const Split& p, Load load, float* m, long mplane) {
+  typename L::V e[MT][AT];
   for (int y = 0; y < MT; y++) {
     const long at = (long)y * p.Wq;
-    grad_1d(lanes<P>(q, at), lanes<P>(q, at + p.phase), lanes<P>(q, at + 2 * p.phase), lanes<P>(q, at + 3 * p.phase),
-            e[y]);
+    grad_1d<L>(load(at), load(at + p.phase), load(at + 2 * p.phase), load(at + 3 * p.phase), e[y]);
   }
   for (int xx = 0; xx < AT; xx++) {
-    __m256 o[AT];
-    grad_1d(e[0][xx], e[1][xx], e[2][xx], e[3][xx], o);
-    for (int xy = 0; xy < AT; xy++) _mm256_store_ps(m + (xy * AT + xx) * mplane, o[xy]);
+    typename L::V o[AT];
+    grad_1d<L>(e[0][xx], e[1][xx], e[2][xx], e[3][xx], o);
+    for (int xy = 0; xy < AT; xy++) L::store(m + (xy * AT + xx) * mplane, o[xy]);
   }
 }
+
+// dM of one octet, whose split dy plane holds the octet's pieces at q[0], q[1], ....
+template <int P>
+void grad_octet(const Split& p, const float* const* q, float* m, long mplane) {
+  grad_tiles<Lanes8>(p, [q](long at) { return lanes<P>(q, at); }, m, mplane);
+}
+
+#if FUNT_WIDE
+// grad_octet of two octets (pieces q[0 .. 2K)) in 16 lanes, the second's dM right after the first's.
+template <int P>
+void grad_pair(const Split& p, const float* const* q, float* m, long mplane) {
+  grad_tiles<Lanes16>(p, [q](long at) { return pair_lanes<P>(q, at); }, m, mplane);
+}
+#endif
 
 #if FUNT_WIDE
 // The lane sums of 16 vectors as one vector (lane k: the sum of s[k]), in registers: pairs
@@ -1050,7 +1069,14 @@ void filter_chunk(const FilterJob& j, int chunk, int thread) {
       for (int b = 0; b < nb; b++)
         split_channel(d, plane(j.dy, p.Cout, d, b0, nb, b, o), dyw + b * d.chan, *j.dsplit,
                       next_plane(j.dy, p.Cout, d, b0, nb, b, o));
-      for (int q = 0; q < octets; q++) {
+      int q = 0;
+#if FUNT_WIDE
+      for (; q + 2 <= octets; q += 2) {
+        for (int k = 0; k < 2 * K; k++) in[k] = dyw + piece[q * K + k].out;
+        grad_pair<P>(d, in, dM + o * T + q * LANES, j.mplane);
+      }
+#endif
+      for (; q < octets; q++) {
         for (int k = 0; k < K; k++) in[k] = dyw + piece[q * K + k].out;
         grad_octet<P>(d, in, dM + o * T + q * LANES, j.mplane);
       }
