@@ -4,8 +4,8 @@
 // consecutive floats of one phase. A 4-output-channel x 3-vector (24-pixel) tile then reads its
 // input vectors straight from the padded rows, one unaligned load per vector and tap, and
 // broadcasts the 4 weights of the tap from a [taps][O] copy of the weights: 3 loads, 4
-// broadcasts, 12 FMAs per tap (the AVX-512 build: 6 vectors as 3 zmm pairs, 12 FMAs of twice
-// the width). The backward-data pass (stride 1) is the same kernel on dy,
+// broadcasts, 12 FMAs per tap (the AVX-512 build: 8 vectors as 4 zmm pairs, 16 FMAs of twice
+// the width; 8 vectors divide CIFAR's planes, 8, 32 and 128 vectors, with no tile half empty). The backward-data pass (stride 1) is the same kernel on dy,
 // padded by k - 1 - pad, with the weights flipped and transposed. The filter gradient
 // accumulates 4 output channels x 3 horizontal taps as 12 vectors of per-lane partial sums over
 // every pixel of a chunk of images, and adds their lanes once per chunk.
@@ -26,8 +26,9 @@ namespace FUNT_ISA {
 namespace {
 
 constexpr int MR = 4;  // output channels per tile
-// Pixel vectors (of 8) per tile: 3 in 12 ymm accumulators, or with AVX-512 6, as 3 zmm pairs.
-constexpr int NV = FUNT_WIDE ? 6 : 3;
+// Pixel vectors (of 8) per tile: 3 in 12 ymm accumulators, or with AVX-512 8, as 4 zmm pairs in
+// 16 accumulators (6 as 3 pairs left an 8 x 8 plane's second tile two-thirds empty).
+constexpr int NV = FUNT_WIDE ? 8 : 3;
 
 // The padded image of a stride: Hp rows of s phases of Wq floats each (phase j, element i: padded
 // column s i + j), a row L = s Wq floats long. Stride 1: the plain padded image. Stride 2: Wq
@@ -116,10 +117,10 @@ void store_tile(const Direct& d, const __m256 (&acc)[MR][NV], int o0, int m, int
 }
 
 #if FUNT_WIDE
-// One tile: output channels [o0, o0 + m) at six pixel vectors: `in` their offsets into a padded
+// One tile: output channels [o0, o0 + m) at eight pixel vectors: `in` their offsets into a padded
 // plane, `px` into the output plane (each 8 pixels of one row), the first `nv` stored. Vectors
 // 2k and 2k + 1 share a zmm register (two loads, one insert: they need not be adjacent);
-// taps[t] is tap t's offset in the padded image. Per tap: 3 pairs, 4 broadcasts, 12 FMAs.
+// taps[t] is tap t's offset in the padded image. Per tap: 4 pairs, 4 broadcasts, 16 FMAs.
 void tile(const Direct& d, const long* taps, const float* xp, int o0, int m, int nv, const long* in, const long* px,
           float* y, const float* bias, const float* residual, bool relu) {
   constexpr int NZ = NV / 2;
@@ -133,14 +134,14 @@ void tile(const Direct& d, const long* taps, const float* xp, int o0, int m, int
   for (int t = 0; t < T; t++) {
     const long off = taps[t];
     __m512 b[NZ];
-#pragma GCC unroll 3
+#pragma GCC unroll 4
     for (int k = 0; k < NZ; k++)
       b[k] = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(x[2 * k] + off)),
                                 _mm256_loadu_ps(x[2 * k + 1] + off), 1);
 #pragma GCC unroll 4
     for (int r = 0; r < MR; r++) {
       const __m512 a = _mm512_set1_ps(w[r]);
-#pragma GCC unroll 3
+#pragma GCC unroll 4
       for (int k = 0; k < NZ; k++) acc[r][k] = _mm512_fmadd_ps(a, b[k], acc[r][k]);
     }
     w += d.Opad;
