@@ -191,12 +191,12 @@ napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
 }
 
 // batchNormTrain(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, planes, momentum, eps,
-//                relu, threads)
+//                relu, residual, threads)
 napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
-  napi_value a[13];
+  size_t argc = 14;
+  napi_value a[14];
   CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
-  float *x, *gamma, *beta, *y, *save_mean, *save_inv_std, *running_mean, *running_var;
+  float *x, *gamma, *beta, *y, *save_mean, *save_inv_std, *running_mean, *running_var, *residual;
   funt::ChannelPlanes p;
   double momentum, eps;
   bool relu;
@@ -213,9 +213,10 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
   CHECK(number(env, a[9], &momentum));
   CHECK(number(env, a[10], &eps));
   CHECK(flag(env, a[11], &relu));
-  CHECK(integer(env, a[12], &threads));
+  CHECK(floats(env, a[12], &residual));
+  CHECK(integer(env, a[13], &threads));
   funt::batch_norm_train(p, x, gamma, beta, y, save_mean, save_inv_std, running_mean, running_var,
-                         static_cast<float>(momentum), static_cast<float>(eps), relu, threads);
+                         static_cast<float>(momentum), static_cast<float>(eps), relu, residual, threads);
   return nullptr;
 }
 

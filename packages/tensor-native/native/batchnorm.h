@@ -12,10 +12,12 @@ struct ChannelPlanes {
 
 // Batch statistics into save_mean / save_inv_std (1 / sqrt(biased variance + eps)), the running
 // statistics updated with `momentum` (unbiased variance, Torch's convention), then
-// y = (x - mean) * inv_std * gamma + beta, rectified (v > 0 ? v : 0) when `relu`. y may be x.
+// y = (x - mean) * inv_std * gamma + beta, plus `residual` (same layout as x; a ResNet block's
+// shortcut, added as a separate add would) when given, rectified (v > 0 ? v : 0) when `relu`.
+// y may be x.
 void batch_norm_train(const ChannelPlanes& p, const float* x, const float* gamma, const float* beta, float* y,
                       float* save_mean, float* save_inv_std, float* running_mean, float* running_var, float momentum,
-                      float eps, bool relu, int threads);
+                      float eps, bool relu, const float* residual, int threads);
 
 // y = (x - mean) * inv_std * gamma + beta with given statistics (eval mode), rectified when `relu`.
 void batch_norm_apply(const ChannelPlanes& p, const float* x, const float* gamma, const float* beta, const float* mean,

@@ -160,16 +160,19 @@ struct Moments {
   }
 };
 
-// y = relu?((x - center) * scale + shift) over channel c; with Masked, x reads as 0 where
-// mask <= 0 (the eval backward of batch norm + ReLU). Centering before scaling keeps y exact
-// for a nearly constant channel, where x * scale + (shift - center * scale) would cancel.
-template <bool Relu, bool Masked>
-void affine_channel(const ChannelPlanes& p, int c, const float* x, const float* mask, float* y, float center,
-                    float scale, float shift) {
+// y = relu?((x - center) * scale + shift [+ r]) over channel c; with Masked, x reads as 0 where
+// mask <= 0 (the eval backward of batch norm + ReLU); with Added, the residual r (same layout
+// as x) is added before the ReLU, the same rounding as a separate add. Centering before scaling
+// keeps y exact for a nearly constant channel, where x * scale + (shift - center * scale) would
+// cancel.
+template <bool Relu, bool Masked, bool Added>
+void affine_channel(const ChannelPlanes& p, int c, const float* x, const float* mask, const float* r, float* y,
+                    float center, float scale, float shift) {
   const __m256 m = _mm256_set1_ps(center), a = _mm256_set1_ps(scale), b = _mm256_set1_ps(shift);
-  auto value = [&](__m256 v, __m256 above) {
+  auto value = [&](__m256 v, __m256 above, __m256 added) {
     if (Masked) v = vec::pass_positive(v, above);
     v = _mm256_fmadd_ps(_mm256_sub_ps(v, m), a, b);
+    if (Added) v = _mm256_add_ps(v, added);
     return Relu ? vec::relu(v) : v;
   };
   const int S = p.S;
@@ -177,25 +180,33 @@ void affine_channel(const ChannelPlanes& p, int c, const float* x, const float* 
   for (int n = p.N - 1; n >= 0; n--) {
     const float* xr = row(x, p, n, c);
     const float* mr = Masked ? row(mask, p, n, c) : nullptr;
+    const float* rr = Added ? row(r, p, n, c) : nullptr;
     float* yr = row(y, p, n, c);
     int i = 0;
     for (; i + 8 <= S; i += 8) {
-      _mm256_storeu_ps(yr + i, value(_mm256_loadu_ps(xr + i), Masked ? _mm256_loadu_ps(mr + i) : a));
+      _mm256_storeu_ps(yr + i, value(_mm256_loadu_ps(xr + i), Masked ? _mm256_loadu_ps(mr + i) : a,
+                                     Added ? _mm256_loadu_ps(rr + i) : a));
     }
     if (i < S) {
-      vec::store_tail(yr + i, tail, value(vec::load_tail(xr + i, tail), Masked ? vec::load_tail(mr + i, tail) : a));
+      vec::store_tail(yr + i, tail,
+                      value(vec::load_tail(xr + i, tail), Masked ? vec::load_tail(mr + i, tail) : a,
+                            Added ? vec::load_tail(rr + i, tail) : a));
     }
   }
 }
 
-void affine(bool relu, const ChannelPlanes& p, int c, const float* x, const float* mask, float* y, float center,
-            float scale, float shift) {
+void affine(bool relu, const ChannelPlanes& p, int c, const float* x, const float* mask, const float* r, float* y,
+            float center, float scale, float shift) {
   if (mask) {
-    affine_channel<false, true>(p, c, x, mask, y, center, scale, shift);
+    affine_channel<false, true, false>(p, c, x, mask, nullptr, y, center, scale, shift);
+  } else if (r && relu) {
+    affine_channel<true, false, true>(p, c, x, nullptr, r, y, center, scale, shift);
+  } else if (r) {
+    affine_channel<false, false, true>(p, c, x, nullptr, r, y, center, scale, shift);
   } else if (relu) {
-    affine_channel<true, false>(p, c, x, nullptr, y, center, scale, shift);
+    affine_channel<true, false, false>(p, c, x, nullptr, nullptr, y, center, scale, shift);
   } else {
-    affine_channel<false, false>(p, c, x, nullptr, y, center, scale, shift);
+    affine_channel<false, false, false>(p, c, x, nullptr, nullptr, y, center, scale, shift);
   }
 }
 
@@ -207,6 +218,7 @@ struct TrainJob {
   float *y, *save_mean, *save_inv_std, *running_mean, *running_var;
   float momentum, eps;
   bool relu;
+  const float* residual;
 };
 
 void train_channel(void* context, int c, int) {
@@ -229,7 +241,7 @@ void train_channel(void* context, int c, int) {
     const double unbiased = count > 1 ? variance * count / (count - 1) : variance;
     j.running_var[c] = keep * j.running_var[c] + j.momentum * static_cast<float>(unbiased);
   }
-  affine(j.relu, j.p, c, j.x, nullptr, j.y, mean, inv_std * param(j.gamma, c, 1), param(j.beta, c, 0));
+  affine(j.relu, j.p, c, j.x, nullptr, j.residual, j.y, mean, inv_std * param(j.gamma, c, 1), param(j.beta, c, 0));
 }
 
 struct ApplyJob {
@@ -241,7 +253,8 @@ struct ApplyJob {
 
 void apply_channel(void* context, int c, int) {
   const ApplyJob& j = *static_cast<const ApplyJob*>(context);
-  affine(j.relu, j.p, c, j.x, nullptr, j.y, j.mean[c], j.inv_std[c] * param(j.gamma, c, 1), param(j.beta, c, 0));
+  affine(j.relu, j.p, c, j.x, nullptr, nullptr, j.y, j.mean[c], j.inv_std[c] * param(j.gamma, c, 1),
+         param(j.beta, c, 0));
 }
 
 struct BackwardJob {
@@ -334,7 +347,7 @@ void backward_channel(void* context, int c, int) {
   if (!j.dx) return;
   const float k = param(j.gamma, c, 1) * inv;
   if (!j.training) {
-    affine(false, j.p, c, j.dy, j.rectified, j.dx, 0, k, 0);
+    affine(false, j.p, c, j.dy, j.rectified, nullptr, j.dx, 0, k, 0);
     return;
   }
   // dx = k * g + b * (x - mean) + d, b = -k * inv * sum(g * xhat) / M, d = -k * sum(g) / M.
@@ -347,8 +360,8 @@ void backward_channel(void* context, int c, int) {
 
 void batch_norm_train(const ChannelPlanes& p, const float* x, const float* gamma, const float* beta, float* y,
                       float* save_mean, float* save_inv_std, float* running_mean, float* running_var, float momentum,
-                      float eps, bool relu, int threads) {
-  TrainJob job{p, x, gamma, beta, y, save_mean, save_inv_std, running_mean, running_var, momentum, eps, relu};
+                      float eps, bool relu, const float* residual, int threads) {
+  TrainJob job{p, x, gamma, beta, y, save_mean, save_inv_std, running_mean, running_var, momentum, eps, relu, residual};
   parallel_for(p.C, threads, train_channel, &job);
 }
 

@@ -134,13 +134,27 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
       momentum: number,
       eps: number,
       relu = false,
+      residual: Tensor | null = null,
     ): void {
       if (
         x.size === 0 ||
         x.shape.length < 2 ||
-        !allFloats(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar)
+        !allFloats(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, residual)
       ) {
-        base.batchNormTrain(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps, relu);
+        base.batchNormTrain(
+          x,
+          gamma,
+          beta,
+          y,
+          saveMean,
+          saveInvStd,
+          runningMean,
+          runningVar,
+          momentum,
+          eps,
+          relu,
+          residual,
+        );
         return;
       }
       binding.batchNormTrain(
@@ -156,6 +170,7 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         momentum,
         eps,
         relu,
+        f32OrNull(residual),
         threads(),
       );
     },

@@ -49,6 +49,7 @@ export interface NativeBinding {
     momentum: number,
     eps: number,
     relu: boolean,
+    residual: Float32Array | null,
     threads: number,
   ): void;
   /** Batch norm with given statistics (the Backend's batchNormApply). */

@@ -63,14 +63,15 @@ import { at, hsum, madd, sumRun } from './util';
 }
 
 /**
- * y = relu?((x − center)·scale + shift) over channel c (may be in place); when `masked`, x is
- * read as 0 where mask ≤ 0 (the eval backward of the fused ReLU). Centering before scaling keeps
- * y exact when invStd is large (a nearly constant channel), where x·scale + (shift −
- * center·scale) would cancel catastrophically.
+ * y = relu?((x − center)·scale + shift [+ r]) over channel c (may be in place); when `masked`, x
+ * is read as 0 where mask ≤ 0 (the eval backward of the fused ReLU); when `added`, the residual
+ * r (a block's shortcut, same layout as x) is added before the ReLU, as add(y, r) after it would.
+ * Centering before scaling keeps y exact when invStd is large (a nearly constant channel), where
+ * x·scale + (shift − center·scale) would cancel catastrophically.
  */
 @inline function channelAffine(
   x: usize, y: usize, N: i32, C: i32, S: i32, c: i32, center: f32, scale: f32, shift: f32,
-  relu: bool, mask: usize, masked: bool,
+  relu: bool, mask: usize, masked: bool, r: usize = 0, added: bool = false,
 ): void {
   const m = f32x4.splat(center);
   const a = f32x4.splat(scale);
@@ -81,13 +82,17 @@ import { at, hsum, madd, sumRun } from './util';
     const xr = at(x, off);
     const yr = at(y, off);
     const mr = at(mask, off);
+    const rr = at(r, off);
     let i = 0;
     for (; i + 4 <= S; i += 4) {
-      const v = madd(f32x4.sub(maskedVec(xr, mr, i, masked), m), a, b);
+      let v = madd(f32x4.sub(maskedVec(xr, mr, i, masked), m), a, b);
+      if (added) v = f32x4.add(v, v128.load(at(rr, i)));
       v128.store(at(yr, i), reluVec(v, relu));
     }
     for (; i < S; i++) {
-      store<f32>(at(yr, i), reluScalar((maskedScalar(xr, mr, i, masked) - center) * scale + shift, relu));
+      let v = (maskedScalar(xr, mr, i, masked) - center) * scale + shift;
+      if (added) v += load<f32>(at(rr, i));
+      store<f32>(at(yr, i), reluScalar(v, relu));
     }
   }
 }
@@ -99,11 +104,11 @@ import { at, hsum, madd, sumRun } from './util';
 /**
  * Training-mode forward for channels [c0, c1): batch statistics into saveMean/saveInvStd, an
  * optional running-statistics update (unbiased variance, Torch's momentum convention), then
- * y = (x − mean)·invStd·gamma + beta, rectified when `relu`.
+ * y = (x − mean)·invStd·gamma + beta, plus `residual` (0: none) and rectified when `relu`.
  */
 export function batchNormTrain(
   x: usize, gamma: usize, beta: usize, y: usize, saveMean: usize, saveInvStd: usize,
-  runningMean: usize, runningVar: usize, momentum: f32, eps: f32, relu: bool,
+  runningMean: usize, runningVar: usize, momentum: f32, eps: f32, relu: bool, residual: usize,
   N: i32, C: i32, S: i32, c0: i32, c1: i32,
 ): void {
   const count = <f64>N * <f64>S;
@@ -124,7 +129,10 @@ export function batchNormTrain(
     }
     const scale = invStd * param(gamma, c, 1);
     const shift = param(beta, c, 0);
-    if (relu) channelAffine(x, y, N, C, S, c, mean, scale, shift, true, 0, false);
+    if (residual) {
+      if (relu) channelAffine(x, y, N, C, S, c, mean, scale, shift, true, 0, false, residual, true);
+      else channelAffine(x, y, N, C, S, c, mean, scale, shift, false, 0, false, residual, true);
+    } else if (relu) channelAffine(x, y, N, C, S, c, mean, scale, shift, true, 0, false);
     else channelAffine(x, y, N, C, S, c, mean, scale, shift, false, 0, false);
   }
 }

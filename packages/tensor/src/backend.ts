@@ -170,7 +170,9 @@ export interface Backend {
    * given, updates runningMean/runningVar with `momentum` using the unbiased variance:
    * running = (1 - momentum) * running + momentum * batch (Torch), with var * n / (n - 1).
    * With `relu`, y = relu(batch norm of x) in the same pass (fused batch norm + ReLU), bit for
-   * bit what threshold(y, 0, 0) would give after it.
+   * bit what threshold(y, 0, 0) would give after it. With `residual` (shaped as x), it is added
+   * before the ReLU: y = relu?(batch norm of x + residual), bit for bit what add(y, residual)
+   * (and the threshold) would give after it (a ResNet block's residual join, fused).
    */
   batchNormTrain(
     x: Tensor,
@@ -184,6 +186,7 @@ export interface Backend {
     momentum: number,
     eps: number,
     relu?: boolean,
+    residual?: Tensor | null,
   ): void;
   /** y = (x - mean) * invStd * gamma + beta with given per-channel mean and invStd (eval mode); `relu` as in batchNormTrain. */
   batchNormApply(

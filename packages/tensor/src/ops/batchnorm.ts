@@ -1,6 +1,7 @@
 import { zeros } from '../creation.js';
 import { getBackend } from '../engine.js';
 import { formatShape, ShapeError } from '../errors.js';
+import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkLive, commonDType, output } from './validate.js';
 
@@ -22,6 +23,11 @@ export interface BatchNormTrainOptions {
   saveInvStd?: Tensor;
   /** Fused ReLU: y = relu(batch norm of x), as threshold(y, 0, 0) after it; see batchNormBackward's `rectified`. */
   relu?: boolean;
+  /**
+   * Fused residual join: y = relu?(batch norm of x + residual), as add(y, residual) (then the
+   * ReLU) after it. Shaped as x; it may not overlap `out`.
+   */
+  residual?: Tensor | null;
 }
 
 /** C after checking x is [N, C, ...] and every per-channel tensor given is [C]. */
@@ -59,10 +65,21 @@ export function batchNormTrain(
     saveMean,
     saveInvStd,
     relu = false,
+    residual = null,
   }: BatchNormTrainOptions = {},
 ): { y: Tensor; saveMean: Tensor; saveInvStd: Tensor } {
   const op = 'batchNormTrain';
   checkLive(op, x);
+  if (residual) {
+    checkLive(op, residual);
+    if (!sameShape(residual.shape, x.shape)) {
+      throw new ShapeError(
+        op,
+        `residual ${formatShape(residual.shape)} must have the shape of input ${formatShape(x.shape)}`,
+        [residual.shape, x.shape],
+      );
+    }
+  }
   const C = channels(op, x, { gamma, beta, runningMean, runningVar, saveMean, saveInvStd });
   const count = x.size / Math.max(C, 1);
   if (count <= 1) {
@@ -72,11 +89,11 @@ export function batchNormTrain(
   }
   checkEps(op, eps);
   if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1], got ${momentum}`);
-  const dtype = commonDType(op, [x, gamma, beta, runningMean, runningVar, out, saveMean, saveInvStd]);
-  const y = output(op, x.shape, dtype, out, [x, gamma, beta, runningMean, runningVar]);
-  const mean = output(op, [C], dtype, saveMean, [x, y]);
-  const invStd = output(op, [C], dtype, saveInvStd, [x, y, mean]);
-  getBackend().batchNormTrain(x, gamma, beta, y, mean, invStd, runningMean, runningVar, momentum, eps, relu);
+  const dtype = commonDType(op, [x, gamma, beta, runningMean, runningVar, out, saveMean, saveInvStd, residual]);
+  const y = output(op, x.shape, dtype, out, [x, gamma, beta, runningMean, runningVar, residual]);
+  const mean = output(op, [C], dtype, saveMean, [x, y, residual]);
+  const invStd = output(op, [C], dtype, saveInvStd, [x, y, mean, residual]);
+  getBackend().batchNormTrain(x, gamma, beta, y, mean, invStd, runningMean, runningVar, momentum, eps, relu, residual);
   return { y, saveMean: mean, saveInvStd: invStd };
 }
 

@@ -26,6 +26,7 @@ export function batchNormTrain(
   momentum: number,
   eps: number,
   relu = false,
+  residual: Tensor | null = null,
 ): void {
   const { N, C, S } = channelPlanes(x.shape);
   const count = N * S;
@@ -53,14 +54,14 @@ export function batchNormTrain(
     if (runningVar)
       runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * (squares / Math.max(count - 1, 1));
   }
-  batchNormApply(x, gamma, beta, saveMean, saveInvStd, y, relu);
+  batchNormApply(x, gamma, beta, saveMean, saveInvStd, y, relu, residual);
 }
 
 /**
  * y = (x - mean[c]) * invStd[c] * gamma[c] + beta[c]; gamma = null means 1, beta = null means 0.
- * With `relu` the stored value is then rectified as threshold(y, 0, 0) would (NaN → 0): it is
- * read back from y, so that the rounding to y's dtype happens before the comparison, as it does
- * in the unfused sequence.
+ * With `residual`, it is added to the stored value, and with `relu` the result is then
+ * rectified as threshold(y, 0, 0) would (NaN → 0): each step reads back what the previous one
+ * stored in y, so that the rounding to y's dtype happens where it does in the unfused sequence.
  */
 export function batchNormApply(
   x: Tensor,
@@ -70,10 +71,12 @@ export function batchNormApply(
   invStd: Tensor,
   y: Tensor,
   relu = false,
+  residual: Tensor | null = null,
 ): void {
   const { N, C, S } = channelPlanes(x.shape);
   const xd = x.data;
   const yd = y.data;
+  const rd = residual?.data;
   for (let c = 0; c < C; c++) {
     const m = mean.data[c];
     const scale = invStd.data[c] * (gamma ? gamma.data[c] : 1);
@@ -81,6 +84,7 @@ export function batchNormApply(
     for (let n = 0; n < N; n++) {
       const base = (n * C + c) * S;
       for (let s = 0; s < S; s++) yd[base + s] = (xd[base + s] - m) * scale + shift;
+      if (rd) for (let s = 0; s < S; s++) yd[base + s] = yd[base + s] + rd[base + s];
       if (relu) for (let s = 0; s < S; s++) yd[base + s] = yd[base + s] > 0 ? yd[base + s] : 0;
     }
   }

@@ -16,6 +16,7 @@ export function batchNormTrain(
   momentum: number,
   eps: number,
   relu = false,
+  residual: Tensor | null = null,
 ): void {
   const { N, C, S } = channelPlanes(x.shape);
   withOperands(ctx, (io) => {
@@ -31,11 +32,14 @@ export function batchNormTrain(
       momentum,
       eps,
       relu ? 1 : 0,
+      io.in(residual),
       N,
       C,
       S,
     ];
-    parallelFor(ctx.kernels, ctx.arena, 'batchNormTrain', args, C, { work: elements(3 * x.size) });
+    parallelFor(ctx.kernels, ctx.arena, 'batchNormTrain', args, C, {
+      work: elements((residual ? 4 : 3) * x.size),
+    });
   });
 }
 

@@ -230,6 +230,70 @@ describe('fused batch norm + ReLU', () => {
   });
 });
 
+describe('fused batch norm + residual join (+ ReLU)', () => {
+  const joinSetup = fc.record({
+    N: fc.integer({ min: 1, max: 4 }),
+    C: fc.integer({ min: 1, max: 5 }),
+    spatial: fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 2 }),
+    affine: fc.boolean(),
+    relu: fc.boolean(),
+    nan: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  });
+
+  it('gives the same bits as batch norm, then add (then ReLU), NaN and ±0 included, and matches the reference', () => {
+    fc.assert(
+      fc.property(joinSetup, ({ N, C, spatial, affine, relu, nan, seed }) => {
+        const shape = [N, C, ...spatial];
+        if (N * shape.slice(2).reduce((a, b) => a * b, 1) < 2) return;
+        const rng = new Rng(seed);
+        const [xw, xr] = randomPair(shape, rng, -2, 3);
+        const [rw, rr] = randomPair(shape, rng, -2, 2);
+        if (nan) withSpecials(rw, new Rng(seed)).data.forEach((v, i) => (rr.data[i] = v));
+        const [gw, gr]: Pair | [null, null] = affine ? randomPair([C], rng) : none;
+        const [bw, br]: Pair | [null, null] = affine ? randomPair([C], rng) : none;
+        const outs: Tensor[] = [];
+        for (const [b, x, r, g, bt] of [
+          [wasm(), xw, rw, gw, bw],
+          [reference(), xr, rr, gr, br],
+        ] as const) {
+          const run = (fused: boolean) => {
+            const y = filled(b, shape, NaN);
+            const mean = filled(b, [C], NaN);
+            const invStd = filled(b, [C], NaN);
+            b.batchNormTrain(x, g, bt, y, mean, invStd, null, null, 0.1, 1e-5, fused && relu, fused ? r : null);
+            if (!fused) b.binary('add', y, r, y, relu);
+            return { y, mean, invStd };
+          };
+          const unfused = run(false);
+          const fused = run(true);
+          const what = `${b.name} [${shape}] relu=${relu}`;
+          sameBits(fused.y, unfused.y, `${what} y`);
+          sameBits(fused.mean, unfused.mean, `${what} mean`);
+          sameBits(fused.invStd, unfused.invStd, `${what} invStd`);
+          outs.push(fused.y);
+        }
+        if (!nan) expectAgree(outs[0], outs[1], 1, `batchNormTrain + residual [${shape}]`);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the op rejects a residual of another shape and one that overlaps the output, naming the op', () => {
+    withBackend('wasm', () => {
+      const x = uniform([2, 3, 2, 2], new Rng(1), -1, 1);
+      expect(() => batchNormTrain(x, null, null, { residual: zeros([2, 3, 2, 1]) })).toThrow(
+        /batchNormTrain.*residual \[2, 3, 2, 1\] must have the shape of input \[2, 3, 2, 2\]/,
+      );
+      const out = zeros([2, 3, 2, 2]);
+      expect(() => batchNormTrain(x, null, null, { residual: out, out })).toThrow(/batchNormTrain.*overlaps/);
+      const r = uniform([2, 3, 2, 2], new Rng(2), -1, 1);
+      const fused = batchNormTrain(x, null, null, { residual: r, relu: true }).y;
+      expect(Array.from(fused.data)).toEqual(Array.from(addRelu(batchNormTrain(x, null, null).y, r).data));
+    });
+  });
+});
+
 describe('fused add + ReLU', () => {
   const shape = fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 4 });
 
@@ -273,7 +337,7 @@ describe('fused add + ReLU', () => {
 describe('1 and 2 threads give the same bits for the fused kernels', () => {
   useTwoThreads();
 
-  it('batch norm + ReLU (train, eval, backward in both modes) and add + ReLU', () => {
+  it('batch norm + ReLU (train, eval, backward in both modes, + residual) and add + ReLU', () => {
     const compute = (): Tensor[] => {
       const r = new Rng(11);
       const x = uniform([6, 5, 7, 7], r, -1, 1);
@@ -287,7 +351,9 @@ describe('1 and 2 threads give the same bits for the fused kernels', () => {
       const g1 = batchNormBackward(x, dy, gamma, saveMean, saveInvStd, true, {}, y);
       const g2 = batchNormBackward(x, dy, gamma, runningMean, saveInvStd, false, {}, e);
       const s = addRelu(x, dy);
+      const joined = batchNormTrain(x, gamma, beta, { relu: true, residual: dy }).y;
       return [
+        joined,
         y,
         saveMean,
         saveInvStd,

@@ -178,6 +178,7 @@ export interface Kernels {
     momentum: number,
     eps: number,
     relu: number,
+    residual: number,
     N: number,
     C: number,
     S: number,
