@@ -59,6 +59,7 @@ export { WeightedModule } from './module/weighted-module.js';
 // Memory plan and fused activations
 export { foldBatchNorms, unfoldBatchNorms } from './plan/fold-batch-norms.js';
 export { fuseActivations, unfuseActivations } from './plan/fuse-activations.js';
+export { fuseResidualJoins, unfuseResidualJoins } from './plan/fuse-residual-joins.js';
 export type { MemoryPlan, PlanPolicy, PlanStats } from './plan/memory-plan.js';
 export { cachedOutputAndGradient, type MemoryUse } from './plan/memory-use.js';
 export type { PlanBuilder, PlannedActivity, PlannedTensor, SizeSource } from './plan/plan-builder.js';

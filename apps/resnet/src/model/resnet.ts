@@ -3,6 +3,7 @@ import {
   ConcatTable,
   foldBatchNorms,
   fuseActivations,
+  fuseResidualJoins,
   Identity,
   init,
   Linear,
@@ -125,8 +126,9 @@ function residualBlock(nIn: number, nOut: number, stride: number, skip: boolean,
 export interface ResnetBuildOptions {
   /**
    * Fuse each ReLU into the batch norm or residual addition before it (`fuseActivations` of
-   * @funt/layers): the same bits, the same module tree and names, two passes over each such
-   * activation fewer. Default true; false builds the plain Torch-style sequence.
+   * @funt/layers), and in training each block's residual addition into the block's last batch
+   * norm (`fuseResidualJoins`): the same bits, the same module tree and names, two passes over
+   * each such activation fewer. Default true; false builds the plain Torch-style sequence.
    */
   fuse?: boolean;
   /**
@@ -171,7 +173,10 @@ export function resnet(options: ResnetOptions, { fuse = true, fold = true }: Res
   net
     .add(new Linear(nIn, classes).reset({ rng, weight: init.kaimingNormal, bias: init.constant(0) }))
     .add(new LogSoftMax());
-  if (fuse) fuseActivations(net);
+  if (fuse) {
+    fuseActivations(net);
+    fuseResidualJoins(net);
+  }
   if (fold) foldBatchNorms(net);
   return net;
 }

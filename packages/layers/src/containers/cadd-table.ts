@@ -6,6 +6,8 @@ import type { ResidualFold } from '../plan/batch-norm-fold.js';
 import type { MemoryUse } from '../plan/memory-use.js';
 import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 import type { ReluFusion } from '../plan/relu-fusion.js';
+import type { ResidualFusion } from '../plan/residual-fusion.js';
+import { activeJoin } from '../plan/residual-join.js';
 
 /**
  * Sums a table of same-shaped tensors (Torch's `nn.CAddTable`).
@@ -21,9 +23,10 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * last addition also rectifies (one pass fewer), and the backward masks gradOutput by
  * [output > 0] itself: in place, as the ReLU did, when that ReLU was in place.
  *
- * As the residual join of a block whose body ends in a batch norm folded into its convolution
- * (`foldBatchNorms`), an evaluation pass of a model passes the body's output through: that
- * convolution added the shortcut (and the ReLU) in its epilogue (plan/batch-norm-fold.ts).
+ * As a residual join, it passes the body's output through where the body's last module added
+ * the shortcut (and the ReLU): folded (`foldBatchNorms`), in an evaluation pass of a model, the
+ * convolution the body's last batch norm is folded into (plan/batch-norm-fold.ts); fused
+ * (`fuseResidualJoins`), in training, the body's last batch norm (plan/residual-fusion.ts).
  */
 export class CAddTable extends Module {
   static readonly typeName: string = 'CAddTable';
@@ -40,6 +43,12 @@ export class CAddTable extends Module {
    * @internal
    */
   residualFold: ResidualFold | null = null;
+  /**
+   * Set by fuseResidualJoins when the body's last batch norm computes this sum in training.
+   *
+   * @internal
+   */
+  residualFusion: ResidualFusion | null = null;
   private readonly grads: Tensor[] = [];
 
   constructor(readonly inPlace = false) {
@@ -52,6 +61,7 @@ export class CAddTable extends Module {
     const fusion = this.reluFusion;
     fusion?.ensureAdjacent();
     if (this.residualFold?.applies()) return this.residualFold.passThrough(xs);
+    if (this.residualFusion?.passesThrough(xs)) return this.residualFusion.passThrough(xs);
     const out = this.inPlace ? xs[0] : this.cache.like('output', xs[0]);
     const last = xs.length - 1;
     if (last === 0 && fusion) threshold(xs[0], 0, 0, out);
@@ -93,10 +103,10 @@ export class CAddTable extends Module {
     };
   }
 
-  /** Folded (a residual join), an evaluation pass returns the body's output, which flows on alone. */
+  /** As a residual join (folded, fused), the pass returns the body's output, which flows on alone. */
   override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
-    const join = this.residualFold;
-    if (!join?.applies(plan.policy) || !Array.isArray(input))
+    const join = activeJoin(this, plan.policy);
+    if (!join || !Array.isArray(input))
       return plan.forwardOf(this, this.memoryUse(), this.cache, input);
     plan.remember(this, input);
     plan.read(input, plan.tick());

@@ -6,6 +6,8 @@ import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
 import type { ResidualFold } from '../plan/batch-norm-fold.js';
 import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
+import type { ResidualFusion } from '../plan/residual-fusion.js';
+import { activeJoin } from '../plan/residual-join.js';
 
 /**
  * Applies every branch to the same input and outputs the table of their outputs (Torch's
@@ -17,9 +19,10 @@ import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
  * in-place ReLU), that branch gets a private copy so the other branches still read the
  * original.
  *
- * As the branches of a folded residual join (`foldBatchNorms`), an evaluation pass of a model
- * runs the shortcut first, whose output the body's last convolution adds in its epilogue
- * (plan/batch-norm-fold.ts).
+ * As the branches of a residual join, the shortcut runs first, whose output the body's last
+ * module adds: folded (`foldBatchNorms`), in an evaluation pass of a model, the body's last
+ * convolution in its epilogue (plan/batch-norm-fold.ts); fused (`fuseResidualJoins`), in
+ * training, the body's last batch norm in its kernel (plan/residual-fusion.ts).
  */
 export class ConcatTable extends Container {
   static readonly typeName: string = 'ConcatTable';
@@ -30,6 +33,12 @@ export class ConcatTable extends Container {
    * @internal
    */
   residualFold: ResidualFold | null = null;
+  /**
+   * Set by fuseResidualJoins when this container's branches are a fused residual join's.
+   *
+   * @internal
+   */
+  residualFusion: ResidualFusion | null = null;
 
   constructor(...modules: Module[]) {
     super();
@@ -45,8 +54,8 @@ export class ConcatTable extends Container {
         throw new LayerError(m, 'a ConcatTable branch must output a tensor, not a table', 'a tensor', shapeOf(out));
       return out;
     };
-    const join = this.residualFold;
-    if (join?.applies()) {
+    const join = activeJoin(this);
+    if (join) {
       join.ensureAdjacent();
       const outputs = join.forwardBranches(branch);
       this.outputs.length = 0;
@@ -122,11 +131,11 @@ export class ConcatTable extends Container {
     this.modules.forEach((m, i) => this.run(m, () => m.accGradParameters(input, grads[i])));
   }
 
-  /** Mirrors updateOutput: the branches in order, or a folded residual join's shortcut first. */
+  /** Mirrors updateOutput: the branches in order, or a residual join's shortcut first. */
   override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
     plan.remember(this, input);
-    const join = this.residualFold;
-    if (!join?.applies(plan.policy)) return this.modules.map((m) => m.planForward(plan, input));
+    const join = activeJoin(this, plan.policy);
+    if (!join) return this.modules.map((m) => m.planForward(plan, input));
     const outputs: PlannedActivity[] = [];
     const s = join.shortcutIndex;
     outputs[s] = join.plannedShortcut = this.modules[s].planForward(plan, input);

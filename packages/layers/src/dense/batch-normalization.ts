@@ -18,6 +18,7 @@ import type { BatchNormFold } from '../plan/batch-norm-fold.js';
 import { cachedOutputAndGradient, type MemoryUse } from '../plan/memory-use.js';
 import type { PlanBuilder, PlannedActivity } from '../plan/plan-builder.js';
 import type { ReluFusion } from '../plan/relu-fusion.js';
+import type { ResidualFusion } from '../plan/residual-fusion.js';
 
 /**
  * Batch normalisation of [N, C] features per channel (Torch's `nn.BatchNormalization(nOutput,
@@ -33,7 +34,9 @@ import type { ReluFusion } from '../plan/relu-fusion.js';
  * kernel and masks the gradient by [output > 0] inside its backward kernel (plan/relu-fusion.ts).
  * Folded into the convolution before it (`foldBatchNorms`), an evaluation pass of a model
  * passes the convolution's output through: the convolution computed this module
- * (plan/batch-norm-fold.ts).
+ * (plan/batch-norm-fold.ts). Ending the body of a residual join fused for training
+ * (`fuseResidualJoins`), its training forward adds the shortcut's output (and the join's ReLU):
+ * its `output` is then the block's (plan/residual-fusion.ts).
  */
 export class BatchNormalization extends Module {
   static readonly typeName: string = 'BatchNormalization';
@@ -50,6 +53,12 @@ export class BatchNormalization extends Module {
    * @internal
    */
   batchNormFold: BatchNormFold | null = null;
+  /**
+   * Set by fuseResidualJoins when this module ends a residual join's body and adds its shortcut in training.
+   *
+   * @internal
+   */
+  residualFusion: ResidualFusion | null = null;
 
   /** Rank of the input: 2 here, 4 for the spatial version. */
   protected readonly nDim: number = 2;
@@ -135,6 +144,8 @@ export class BatchNormalization extends Module {
           x.shape,
         );
       }
+      const join = this.residualFusion;
+      const residual = join?.residual() ?? null;
       batchNormTrain(x, this.weight, this.bias, {
         runningMean: this.runningMean,
         runningVar: this.runningVar,
@@ -143,8 +154,10 @@ export class BatchNormalization extends Module {
         out: y,
         saveMean: this.cache.like('saveMean', this.runningMean),
         saveInvStd: this.cache.like('saveInvStd', this.runningMean),
-        relu,
+        relu: relu || (residual !== null && join!.relu()),
+        residual,
       });
+      join?.produced(residual ? y : null);
     }
     fusion?.produced(y);
     return y;
@@ -198,11 +211,13 @@ export class BatchNormalization extends Module {
     return { ...cachedOutputAndGradient, backwardReads: { input: true, output: this.reluFusion !== null } };
   }
 
-  /** Folded into its convolution, an evaluation pass returns the input. */
+  /** Folded into its convolution, an evaluation pass returns the input; ending a fused residual join's body, training reads the shortcut's output too. */
   override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
     const use = this.memoryUse();
     const folded = this.batchNormFold?.applies(plan.policy) ?? false;
-    return plan.forwardOf(this, folded ? { ...use, output: 'input' } : use, this.cache, input);
+    const join = this.residualFusion;
+    const shortcut = join?.applies(plan.policy) ? join.plannedShortcut : null;
+    return plan.forwardOf(this, folded ? { ...use, output: 'input' } : use, this.cache, input, shortcut);
   }
 
   protected override describe(): string {

@@ -1,11 +1,11 @@
 import { add, batchNormInvStd, mul, sub, type Tensor } from '@funt/tensor';
-import type { Activity } from '../module/activity.js';
 import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
 import type { TensorCache } from '../module/tensor-cache.js';
 import { type PlanPolicy, runningPlan } from './memory-plan.js';
 import type { PlannedActivity } from './plan-builder.js';
 import { nextSibling } from './relu-fusion.js';
+import { type JoinBranches, type JoinSum, ResidualJoin } from './residual-join.js';
 
 /** What a fold needs of the convolution (SpatialConvolution). */
 export interface FoldedConvolution extends Module {
@@ -28,13 +28,11 @@ export interface FoldedNorm extends Module {
 }
 
 /** What a residual fold needs of the join (CAddTable) and of the branches' container (ConcatTable). */
-export interface FoldedJoin extends Module {
+export interface FoldedJoin extends JoinSum {
   residualFold: ResidualFold | null;
-  readonly reluFusion: { produced(y: Tensor): void } | null;
 }
-export interface FoldedBranches extends Module {
+export interface FoldedBranches extends JoinBranches {
   residualFold: ResidualFold | null;
-  children(): Module[];
 }
 
 /**
@@ -136,24 +134,23 @@ export class BatchNormFold {
 }
 
 /**
- * The residual join of a ResNet block, folded: `Sequential(ConcatTable(body, shortcut),
- * CAddTable)` where the body ends in a batch norm folded into its convolution (without a ReLU of
- * its own). In an evaluation pass the ConcatTable runs the shortcut first, the body's last
- * convolution adds the shortcut's output (and the join's fused ReLU) in its epilogue, and the
- * CAddTable passes the body's output through.
+ * The residual join of a ResNet block, folded (residual-join.ts): `Sequential(ConcatTable(body,
+ * shortcut), CAddTable)` where the body ends in a batch norm folded into its convolution (without
+ * a ReLU of its own). In an evaluation pass the ConcatTable runs the shortcut first, the body's
+ * last convolution adds the shortcut's output (and the join's fused ReLU) in its epilogue, and
+ * the CAddTable passes the body's output through.
  */
-export class ResidualFold {
-  /** During a folded forward: the shortcut branch's output, for the convolution to add. */
-  private shortcut: Tensor | null = null;
-  /** During the plan's walk: the shortcut's planned output, which the convolution reads. */
-  plannedShortcut: PlannedActivity = null;
+export class ResidualFold extends ResidualJoin {
+  protected readonly madeBy = { make: 'foldBatchNorms', did: 'folded', undo: 'unfoldBatchNorms' };
 
   private constructor(
-    readonly branches: FoldedBranches,
-    readonly bodyIndex: number,
-    readonly add: FoldedJoin,
+    override readonly branches: FoldedBranches,
+    bodyIndex: number,
+    override readonly add: FoldedJoin,
     readonly fold: BatchNormFold,
-  ) {}
+  ) {
+    super(branches, bodyIndex, add, fold.norm);
+  }
 
   static link(branches: FoldedBranches, bodyIndex: number, add: FoldedJoin, fold: BatchNormFold): ResidualFold {
     const join = new ResidualFold(branches, bodyIndex, add, fold);
@@ -169,10 +166,6 @@ export class ResidualFold {
     this.fold.join = null;
   }
 
-  get shortcutIndex(): number {
-    return 1 - this.bodyIndex;
-  }
-
   /** Folds now (or in the plan for `policy`): every module in evaluation, and the body's batch norm without a ReLU of its own. */
   applies(policy: PlanPolicy | undefined = runningPlan()?.policy): boolean {
     return (
@@ -182,45 +175,13 @@ export class ResidualFold {
     );
   }
 
-  /** Called by the ConcatTable before a folded forward: throws unless the join still has its shape. */
-  ensureAdjacent(): void {
-    const body = this.branches.children()[this.bodyIndex];
-    const last = body?.children().at(-1);
-    const expected = nextSibling(this.branches.path);
-    if (this.branches.children().length !== 2 || last !== this.fold.norm || this.add.path !== expected) {
-      throw new LayerError(
-        this.branches,
-        'no longer has the shape foldBatchNorms folded (two branches, the first ending in the folded batch norm, the CAddTable next); ' +
-          'call unfoldBatchNorms(model) before editing the model, then foldBatchNorms(model) again',
-      );
-    }
-  }
-
-  /** Runs the branches shortcut first (the body's last convolution adds its output). */
-  forwardBranches(run: (index: number) => Tensor): Tensor[] {
-    const outputs: Tensor[] = [];
-    this.shortcut = outputs[this.shortcutIndex] = run(this.shortcutIndex);
-    try {
-      outputs[this.bodyIndex] = run(this.bodyIndex);
-    } finally {
-      this.shortcut = null;
-    }
-    return outputs;
-  }
-
   shortcutOutput(): Tensor {
-    if (this.shortcut === null)
+    const shortcut = this.runningShortcut();
+    if (shortcut === null)
       throw new LayerError(
         this.fold.conv,
         'a folded residual join ran without its ConcatTable (call the model, not the block)',
       );
-    return this.shortcut;
-  }
-
-  /** The CAddTable's output in a folded pass: the body's, which already holds the sum (and the ReLU). */
-  passThrough(inputs: Activity): Tensor {
-    const y = (inputs as Tensor[])[this.bodyIndex];
-    this.add.reluFusion?.produced(y);
-    return y;
+    return shortcut;
   }
 }
