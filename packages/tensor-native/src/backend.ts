@@ -1,4 +1,13 @@
-import type { Backend, BinaryOp, Conv2dParams, ConvEpilogue, PadMode, Pool2dParams, Tensor } from '@funt/tensor';
+import type {
+  Backend,
+  BinaryOp,
+  Conv2dParams,
+  ConvEpilogue,
+  PadMode,
+  Pool2dParams,
+  ReluMask,
+  Tensor,
+} from '@funt/tensor';
 import type { NativeBinding } from './binding.js';
 
 /** A float32 tensor's elements for the addon, or null when the base backend must take the call. */
@@ -209,10 +218,17 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
       dgamma: Tensor | null,
       dbeta: Tensor | null,
       training: boolean,
-      rectified: Tensor | null = null,
+      mask: ReluMask | null = null,
     ): void {
-      if (x.size === 0 || x.shape.length < 2 || !allFloats(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rectified)) {
-        base.batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified);
+      const rectified = mask !== null && 'data' in mask ? mask : null;
+      const recompute = mask !== null && !('data' in mask);
+      const beta = recompute ? (mask as { beta: Tensor | null }).beta : null;
+      if (
+        x.size === 0 ||
+        x.shape.length < 2 ||
+        !allFloats(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rectified, beta)
+      ) {
+        base.batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, mask);
         return;
       }
       binding.batchNormBackward(
@@ -227,6 +243,8 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         f32OrNull(rectified),
         planes(x.shape),
         training,
+        recompute,
+        f32OrNull(beta),
         threads(),
       );
     },
