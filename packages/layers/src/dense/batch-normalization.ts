@@ -31,8 +31,7 @@ import type { ResidualFusion } from '../plan/residual-fusion.js';
  * result is scaled by `weight` (γ) and shifted by `bias` (β).
  *
  * Fused with the ReLU after it (`fuseActivations`), it outputs relu(BN(x)) from the same
- * kernel and masks the gradient by [output > 0] inside its backward kernel, the output
- * recomputed there from x and the parameters (plan/relu-fusion.ts).
+ * kernel and masks the gradient by [output > 0] inside its backward kernel (plan/relu-fusion.ts).
  * Folded into the convolution before it (`foldBatchNorms`), an evaluation pass of a model
  * passes the convolution's output through: the convolution computed this module
  * (plan/batch-norm-fold.ts). Ending the body of a residual join fused for training
@@ -180,12 +179,16 @@ export class BatchNormalization extends Module {
     const dx = withInput ? this.cache.like('gradInput', x) : null;
     const params = withParams && this.affine;
     const grads = { dx, dgamma: params ? this.gradWeight : null, dbeta: params ? this.gradBias : null };
-    // The fused ReLU's mask, recomputed from x and the parameters as the forward computed its
-    // output (they do not change between a forward and its backward): the output is not read.
-    // rectified() throws unless a fused forward ran.
-    const relu = this.reluFusion;
-    if (relu) relu.rectified();
-    batchNormBackward(x, dy, this.weight, mean, invStd, this.forwardTrained, grads, relu ? { beta: this.bias } : null);
+    batchNormBackward(
+      x,
+      dy,
+      this.weight,
+      mean,
+      invStd,
+      this.forwardTrained,
+      grads,
+      this.reluFusion?.rectified() ?? null,
+    );
     return dx;
   }
 
@@ -203,9 +206,9 @@ export class BatchNormalization extends Module {
     if (this.affine) this.gradients(input, gradOutput, false, true);
   }
 
-  /** Backward reads x only (fused with a ReLU, it recomputes the mask from x). */
+  /** Backward reads x, and the output only when fused with a ReLU (its positive entries are the mask). */
   override memoryUse(): MemoryUse {
-    return { ...cachedOutputAndGradient, backwardReads: { input: true, output: false } };
+    return { ...cachedOutputAndGradient, backwardReads: { input: true, output: this.reluFusion !== null } };
   }
 
   /** Folded into its convolution, an evaluation pass returns the input; ending a fused residual join's body, training reads the shortcut's output too. */

@@ -70,10 +70,7 @@ export class ReluFusion {
     return this.output !== null && x === this.output;
   }
 
-  /**
-   * The producer's last rectified output, whose positive entries are the backward's mask (the
-   * CAddTable's; a batch norm recomputes it from its input and calls this only for its check).
-   */
+  /** The producer's last rectified output, whose positive entries are the backward's mask. */
   rectified(): Tensor {
     if (this.output === null || this.output.isDisposed)
       throw new LayerError(this.producer, 'backward called before a fused forward');
