@@ -242,15 +242,14 @@ napi_value BatchNormApply(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rectified, planes, training, recompute, beta,
-//                   threads)
+// batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rectified, planes, training, threads)
 napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
-  napi_value a[14];
+  size_t argc = 12;
+  napi_value a[12];
   CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
-  float *x, *dy, *gamma, *mean, *inv_std, *dx, *dgamma, *dbeta, *rectified, *beta;
+  float *x, *dy, *gamma, *mean, *inv_std, *dx, *dgamma, *dbeta, *rectified;
   funt::ChannelPlanes p;
-  bool training, recompute;
+  bool training;
   int threads;
   CHECK(floats(env, a[0], &x));
   CHECK(floats(env, a[1], &dy));
@@ -263,11 +262,8 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   CHECK(floats(env, a[8], &rectified));
   CHECK(planes(env, a[9], &p));
   CHECK(flag(env, a[10], &training));
-  CHECK(flag(env, a[11], &recompute));
-  CHECK(floats(env, a[12], &beta));
-  CHECK(integer(env, a[13], &threads));
-  funt::batch_norm_backward(p, x, dy, gamma, mean, inv_std, dx, dgamma, dbeta, training, rectified, recompute, beta,
-                            threads);
+  CHECK(integer(env, a[11], &threads));
+  funt::batch_norm_backward(p, x, dy, gamma, mean, inv_std, dx, dgamma, dbeta, training, rectified, threads);
   return nullptr;
 }
 

@@ -24,12 +24,10 @@ void batch_norm_apply(const ChannelPlanes& p, const float* x, const float* gamma
                       const float* inv_std, float* y, bool relu, int threads);
 
 // The backward pass: dbeta += sum dy, dgamma += sum dy * xhat; dx (overwritten) through the batch
-// statistics when `training`, else gamma * inv_std * dy. The backward of batch norm + ReLU: with
-// `rectified` (the y of a forward with relu) dy reads as 0 where rectified <= 0; with
-// `recompute` (and no rectified), where the forward's value (x - mean) * (inv_std * gamma) + beta,
-// recomputed from x in the forward's arithmetic, is not > 0: the same mask without reading y.
+// statistics when `training`, else gamma * inv_std * dy. With `rectified` (the y of a forward with
+// relu) dy reads as 0 where rectified <= 0: the backward of batch norm + ReLU.
 void batch_norm_backward(const ChannelPlanes& p, const float* x, const float* dy, const float* gamma,
                          const float* mean, const float* inv_std, float* dx, float* dgamma, float* dbeta,
-                         bool training, const float* rectified, bool recompute, const float* beta, int threads);
+                         bool training, const float* rectified, int threads);
 
 }  // namespace funt

@@ -160,15 +160,17 @@ struct Moments {
   }
 };
 
-// y = relu?((x - center) * scale + shift [+ r]) over channel c; with Added, the residual r (same
-// layout as x) is added before the ReLU, the same rounding as a separate add. Centering before
-// scaling keeps y exact for a nearly constant channel, where x * scale + (shift - center * scale)
-// would cancel.
-template <bool Relu, bool Added>
-void affine_channel(const ChannelPlanes& p, int c, const float* x, const float* r, float* y, float center,
-                    float scale, float shift) {
+// y = relu?((x - center) * scale + shift [+ r]) over channel c; with Masked, x reads as 0 where
+// mask <= 0 (the eval backward of batch norm + ReLU); with Added, the residual r (same layout
+// as x) is added before the ReLU, the same rounding as a separate add. Centering before scaling
+// keeps y exact for a nearly constant channel, where x * scale + (shift - center * scale) would
+// cancel.
+template <bool Relu, bool Masked, bool Added>
+void affine_channel(const ChannelPlanes& p, int c, const float* x, const float* mask, const float* r, float* y,
+                    float center, float scale, float shift) {
   const __m256 m = _mm256_set1_ps(center), a = _mm256_set1_ps(scale), b = _mm256_set1_ps(shift);
-  auto value = [&](__m256 v, __m256 added) {
+  auto value = [&](__m256 v, __m256 above, __m256 added) {
+    if (Masked) v = vec::pass_positive(v, above);
     v = _mm256_fmadd_ps(_mm256_sub_ps(v, m), a, b);
     if (Added) v = _mm256_add_ps(v, added);
     return Relu ? vec::relu(v) : v;
@@ -177,26 +179,34 @@ void affine_channel(const ChannelPlanes& p, int c, const float* x, const float* 
   const __m256i tail = vec::tail_mask(S % 8);
   for (int n = p.N - 1; n >= 0; n--) {
     const float* xr = row(x, p, n, c);
+    const float* mr = Masked ? row(mask, p, n, c) : nullptr;
     const float* rr = Added ? row(r, p, n, c) : nullptr;
     float* yr = row(y, p, n, c);
     int i = 0;
-    for (; i + 8 <= S; i += 8) _mm256_storeu_ps(yr + i, value(_mm256_loadu_ps(xr + i), Added ? _mm256_loadu_ps(rr + i) : a));
+    for (; i + 8 <= S; i += 8) {
+      _mm256_storeu_ps(yr + i, value(_mm256_loadu_ps(xr + i), Masked ? _mm256_loadu_ps(mr + i) : a,
+                                     Added ? _mm256_loadu_ps(rr + i) : a));
+    }
     if (i < S) {
-      vec::store_tail(yr + i, tail, value(vec::load_tail(xr + i, tail), Added ? vec::load_tail(rr + i, tail) : a));
+      vec::store_tail(yr + i, tail,
+                      value(vec::load_tail(xr + i, tail), Masked ? vec::load_tail(mr + i, tail) : a,
+                            Added ? vec::load_tail(rr + i, tail) : a));
     }
   }
 }
 
-void affine(bool relu, const ChannelPlanes& p, int c, const float* x, const float* r, float* y, float center,
-            float scale, float shift) {
-  if (r && relu) {
-    affine_channel<true, true>(p, c, x, r, y, center, scale, shift);
+void affine(bool relu, const ChannelPlanes& p, int c, const float* x, const float* mask, const float* r, float* y,
+            float center, float scale, float shift) {
+  if (mask) {
+    affine_channel<false, true, false>(p, c, x, mask, nullptr, y, center, scale, shift);
+  } else if (r && relu) {
+    affine_channel<true, false, true>(p, c, x, nullptr, r, y, center, scale, shift);
   } else if (r) {
-    affine_channel<false, true>(p, c, x, r, y, center, scale, shift);
+    affine_channel<false, false, true>(p, c, x, nullptr, r, y, center, scale, shift);
   } else if (relu) {
-    affine_channel<true, false>(p, c, x, nullptr, y, center, scale, shift);
+    affine_channel<true, false, false>(p, c, x, nullptr, nullptr, y, center, scale, shift);
   } else {
-    affine_channel<false, false>(p, c, x, nullptr, y, center, scale, shift);
+    affine_channel<false, false, false>(p, c, x, nullptr, nullptr, y, center, scale, shift);
   }
 }
 
@@ -231,7 +241,7 @@ void train_channel(void* context, int c, int) {
     const double unbiased = count > 1 ? variance * count / (count - 1) : variance;
     j.running_var[c] = keep * j.running_var[c] + j.momentum * static_cast<float>(unbiased);
   }
-  affine(j.relu, j.p, c, j.x, j.residual, j.y, mean, inv_std * param(j.gamma, c, 1), param(j.beta, c, 0));
+  affine(j.relu, j.p, c, j.x, nullptr, j.residual, j.y, mean, inv_std * param(j.gamma, c, 1), param(j.beta, c, 0));
 }
 
 struct ApplyJob {
@@ -243,61 +253,38 @@ struct ApplyJob {
 
 void apply_channel(void* context, int c, int) {
   const ApplyJob& j = *static_cast<const ApplyJob*>(context);
-  affine(j.relu, j.p, c, j.x, nullptr, j.y, j.mean[c], j.inv_std[c] * param(j.gamma, c, 1),
+  affine(j.relu, j.p, c, j.x, nullptr, nullptr, j.y, j.mean[c], j.inv_std[c] * param(j.gamma, c, 1),
          param(j.beta, c, 0));
 }
 
 struct BackwardJob {
   ChannelPlanes p;
-  const float *x, *dy, *gamma, *mean, *inv_std, *rectified, *beta;
+  const float *x, *dy, *gamma, *mean, *inv_std, *rectified;
   float *dx, *dgamma, *dbeta;
-  bool training, recompute;
+  bool training;
 };
 
-// Where the ReLU of a fused batch norm + ReLU let the gradient through: nowhere masked (None),
-// where the stored forward output `rectified` is > 0 (Stored), or where the forward's value
-// (x - m) * a + b, recomputed from x in the forward's own arithmetic, is > 0 (Recomputed).
-enum class Mask { None, Stored, Recomputed };
-
-template <Mask K>
-struct Masker {
-  __m256 m, a, b;  // Recomputed: the forward's center, scale and shift
-  // g masked at lanes whose x is xv and stored output yv (each read only where its kind needs it).
-  __m256 operator()(__m256 g, __m256 xv, __m256 yv) const {
-    if constexpr (K == Mask::Stored) return vec::pass_positive(g, yv);
-    if constexpr (K == Mask::Recomputed) return vec::pass_positive(g, _mm256_fmadd_ps(_mm256_sub_ps(xv, m), a, b));
-    return g;
-  }
-};
-
-template <Mask K>
-Masker<K> masker_of(const BackwardJob& j, int c) {
-  const float scale = j.inv_std[c] * param(j.gamma, c, 1);  // the forward's: inv_std * gamma in float
-  return {_mm256_set1_ps(j.mean[c]), _mm256_set1_ps(scale), _mm256_set1_ps(param(j.beta, c, 0))};
-}
-
-// Sum of g and of g * (x - m) over channel c, g = dy masked as K says. With Stash, g is also
-// stored into dx, which the training pass then reads instead of masking again.
-template <Mask K, bool Stash>
+// Sum of g and of g * (x - m) over channel c, g = dy masked by `rectified` when Masked. With
+// Stash, g is also stored into dx, which the training pass then reads instead of masking again.
+template <bool Masked, bool Stash>
 void gradient_sums(const BackwardJob& j, int c, float m, double* sum_g, double* sum_gx) {
   const __m256 mv = _mm256_set1_ps(m);
-  const Masker<K> mask = masker_of<K>(j, c);
   const int S = j.p.S;
   double sg = 0, sgx = 0;
   for (int n = 0; n < j.p.N; n++) {
     const float* xr = row(j.x, j.p, n, c);
     const float* gr = row(j.dy, j.p, n, c);
-    const float* yr = K == Mask::Stored ? row(j.rectified, j.p, n, c) : nullptr;
+    const float* yr = Masked ? row(j.rectified, j.p, n, c) : nullptr;
     float* sr = Stash ? row(j.dx, j.p, n, c) : nullptr;
     for (int start = 0; start < S; start += kBlock) {
       const int end = std::min(S, start + kBlock);
       __m256 g0 = _mm256_setzero_ps(), g1 = g0, gx0 = g0, gx1 = g0;
       auto step = [&](int i, __m256& ag, __m256& agx) {
-        const __m256 xv = _mm256_loadu_ps(xr + i);
-        const __m256 g = mask(_mm256_loadu_ps(gr + i), xv, K == Mask::Stored ? _mm256_loadu_ps(yr + i) : xv);
+        __m256 g = _mm256_loadu_ps(gr + i);
+        if (Masked) g = vec::pass_positive(g, _mm256_loadu_ps(yr + i));
         if (Stash) _mm256_storeu_ps(sr + i, g);
         ag = _mm256_add_ps(ag, g);
-        agx = _mm256_fmadd_ps(g, _mm256_sub_ps(xv, mv), agx);
+        agx = _mm256_fmadd_ps(g, _mm256_sub_ps(_mm256_loadu_ps(xr + i), mv), agx);
       };
       int i = start;
       for (; i + 16 <= end; i += 16) {
@@ -306,12 +293,11 @@ void gradient_sums(const BackwardJob& j, int c, float m, double* sum_g, double* 
       }
       for (; i + 8 <= end; i += 8) step(i, g0, gx0);
       if (i < end) {
-        const __m256i tail = vec::tail_mask(end - i);
-        const __m256 xv = vec::load_tail(xr + i, tail);
-        const __m256 g =
-            mask(vec::load_tail(gr + i, tail), xv, K == Mask::Stored ? vec::load_tail(yr + i, tail) : xv);
-        if (Stash) vec::store_tail(sr + i, tail, g);
-        const __m256 xc = _mm256_and_ps(_mm256_sub_ps(xv, mv), _mm256_castsi256_ps(tail));
+        const __m256i mask = vec::tail_mask(end - i);
+        __m256 g = vec::load_tail(gr + i, mask);
+        if (Masked) g = vec::pass_positive(g, vec::load_tail(yr + i, mask));
+        if (Stash) vec::store_tail(sr + i, mask, g);
+        const __m256 xc = _mm256_and_ps(_mm256_sub_ps(vec::load_tail(xr + i, mask), mv), _mm256_castsi256_ps(mask));
         g1 = _mm256_add_ps(g1, g);
         gx1 = _mm256_fmadd_ps(g, xc, gx1);
       }
@@ -323,54 +309,37 @@ void gradient_sums(const BackwardJob& j, int c, float m, double* sum_g, double* 
   *sum_gx = sgx;
 }
 
-// dx = g * a + ((x - m) * b + d) over channel c, g read from `g` (dy, or dx holding the masked
-// dy) and masked as K says; in eval (Eval), dx = g * a (as (g - 0) * a + 0, the affine map's
-// arithmetic). Rows in reverse (see the header).
-template <Mask K, bool Eval>
-void channel_dx(const BackwardJob& j, int c, const float* g, float m, float a, float b, float d) {
+// dx = g * a + ((x - m) * b + d) over channel c, g read from `g` (dy, or dx holding the masked dy).
+void training_dx(const BackwardJob& j, int c, const float* g, float m, float a, float b, float d) {
   const __m256 mv = _mm256_set1_ps(m), av = _mm256_set1_ps(a), bv = _mm256_set1_ps(b), dv = _mm256_set1_ps(d);
-  const __m256 zero = _mm256_setzero_ps();
-  const Masker<K> mask = masker_of<K>(j, c);
-  auto value = [&](__m256 gv, __m256 xv, __m256 yv) {
-    gv = mask(gv, xv, yv);
-    if (Eval) return _mm256_fmadd_ps(_mm256_sub_ps(gv, zero), av, zero);
+  auto value = [&](__m256 gv, __m256 xv) {
     return _mm256_fmadd_ps(gv, av, _mm256_fmadd_ps(_mm256_sub_ps(xv, mv), bv, dv));
   };
-  const bool reads_x = !Eval || K == Mask::Recomputed;
   const int S = j.p.S;
   const __m256i tail = vec::tail_mask(S % 8);
   for (int n = j.p.N - 1; n >= 0; n--) {
     const float* xr = row(j.x, j.p, n, c);
     const float* gr = row(g, j.p, n, c);
-    const float* yr = K == Mask::Stored ? row(j.rectified, j.p, n, c) : nullptr;
     float* dr = row(j.dx, j.p, n, c);
     int i = 0;
-    for (; i + 8 <= S; i += 8) {
-      const __m256 xv = reads_x ? _mm256_loadu_ps(xr + i) : zero;
-      _mm256_storeu_ps(dr + i, value(_mm256_loadu_ps(gr + i), xv, K == Mask::Stored ? _mm256_loadu_ps(yr + i) : xv));
-    }
-    if (i < S) {
-      const __m256 xv = reads_x ? vec::load_tail(xr + i, tail) : zero;
-      vec::store_tail(dr + i, tail,
-                      value(vec::load_tail(gr + i, tail), xv, K == Mask::Stored ? vec::load_tail(yr + i, tail) : xv));
-    }
+    for (; i + 8 <= S; i += 8) _mm256_storeu_ps(dr + i, value(_mm256_loadu_ps(gr + i), _mm256_loadu_ps(xr + i)));
+    if (i < S) vec::store_tail(dr + i, tail, value(vec::load_tail(gr + i, tail), vec::load_tail(xr + i, tail)));
   }
 }
 
-// One channel of the backward with the mask K; Stash: training with a stored mask, whose first
-// pass writes the masked dy into dx for the second.
-template <Mask K>
-void backward_channel_as(const BackwardJob& j, int c) {
+void backward_channel(void* context, int c, int) {
+  const BackwardJob& j = *static_cast<const BackwardJob*>(context);
   const double count = static_cast<double>(j.p.N) * j.p.S;
   const float m = j.mean[c];
   const float inv = j.inv_std[c];
-  constexpr bool kStored = K == Mask::Stored;
-  const bool stash = kStored && j.training && j.dx;
+  const bool stash = j.training && j.dx && j.rectified;
   double sum_g, sum_gx;
-  if (stash) {
-    gradient_sums<K, true>(j, c, m, &sum_g, &sum_gx);
+  if (!j.rectified) {
+    gradient_sums<false, false>(j, c, m, &sum_g, &sum_gx);
+  } else if (stash) {
+    gradient_sums<true, true>(j, c, m, &sum_g, &sum_gx);
   } else {
-    gradient_sums<K, false>(j, c, m, &sum_g, &sum_gx);
+    gradient_sums<true, false>(j, c, m, &sum_g, &sum_gx);
   }
   const double sum_gxhat = sum_gx * inv;
   if (j.dbeta) j.dbeta[c] += static_cast<float>(sum_g);
@@ -378,28 +347,13 @@ void backward_channel_as(const BackwardJob& j, int c) {
   if (!j.dx) return;
   const float k = param(j.gamma, c, 1) * inv;
   if (!j.training) {
-    channel_dx<K, true>(j, c, j.dy, m, k, 0, 0);
+    affine(false, j.p, c, j.dy, j.rectified, nullptr, j.dx, 0, k, 0);
     return;
   }
   // dx = k * g + b * (x - mean) + d, b = -k * inv * sum(g * xhat) / M, d = -k * sum(g) / M.
   const float b = static_cast<float>(-static_cast<double>(k) * inv * sum_gxhat / count);
   const float d = static_cast<float>(-static_cast<double>(k) * sum_g / count);
-  if (stash) {
-    channel_dx<Mask::None, false>(j, c, j.dx, m, k, b, d);
-  } else {
-    channel_dx<K, false>(j, c, j.dy, m, k, b, d);
-  }
-}
-
-void backward_channel(void* context, int c, int) {
-  const BackwardJob& j = *static_cast<const BackwardJob*>(context);
-  if (j.recompute) {
-    backward_channel_as<Mask::Recomputed>(j, c);
-  } else if (j.rectified) {
-    backward_channel_as<Mask::Stored>(j, c);
-  } else {
-    backward_channel_as<Mask::None>(j, c);
-  }
+  training_dx(j, c, stash ? j.dx : j.dy, m, k, b, d);
 }
 
 }  // namespace
@@ -419,8 +373,8 @@ void batch_norm_apply(const ChannelPlanes& p, const float* x, const float* gamma
 
 void batch_norm_backward(const ChannelPlanes& p, const float* x, const float* dy, const float* gamma,
                          const float* mean, const float* inv_std, float* dx, float* dgamma, float* dbeta,
-                         bool training, const float* rectified, bool recompute, const float* beta, int threads) {
-  BackwardJob job{p, x, dy, gamma, mean, inv_std, rectified, beta, dx, dgamma, dbeta, training, recompute};
+                         bool training, const float* rectified, int threads) {
+  BackwardJob job{p, x, dy, gamma, mean, inv_std, rectified, dx, dgamma, dbeta, training};
   parallel_for(p.C, threads, backward_channel, &job);
 }
 

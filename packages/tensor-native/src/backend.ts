@@ -1,13 +1,4 @@
-import type {
-  Backend,
-  BinaryOp,
-  Conv2dParams,
-  ConvEpilogue,
-  PadMode,
-  Pool2dParams,
-  ReluMask,
-  Tensor,
-} from '@funt/tensor';
+import type { Backend, BinaryOp, Conv2dParams, ConvEpilogue, PadMode, Pool2dParams, Tensor } from '@funt/tensor';
 import type { NativeBinding } from './binding.js';
 
 /** A float32 tensor's elements for the addon, or null when the base backend must take the call. */
@@ -218,17 +209,10 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
       dgamma: Tensor | null,
       dbeta: Tensor | null,
       training: boolean,
-      mask: ReluMask | null = null,
+      rectified: Tensor | null = null,
     ): void {
-      const rectified = mask !== null && 'data' in mask ? mask : null;
-      const recompute = mask !== null && !('data' in mask);
-      const beta = recompute ? (mask as { beta: Tensor | null }).beta : null;
-      if (
-        x.size === 0 ||
-        x.shape.length < 2 ||
-        !allFloats(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rectified, beta)
-      ) {
-        base.batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, mask);
+      if (x.size === 0 || x.shape.length < 2 || !allFloats(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rectified)) {
+        base.batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified);
         return;
       }
       binding.batchNormBackward(
@@ -243,8 +227,6 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         f32OrNull(rectified),
         planes(x.shape),
         training,
-        recompute,
-        f32OrNull(beta),
         threads(),
       );
     },

@@ -77,8 +77,6 @@ export interface NativeBinding {
     rectified: Float32Array | null,
     planes: Int32Array,
     training: boolean,
-    recompute: boolean,
-    beta: Float32Array | null,
     threads: number,
   ): void;
   /** out = a op b (then ReLU when `relu`), all of one length; op 0–3 is add, sub, mul, div. */

@@ -157,25 +157,20 @@ export function batchNormApply(
  *   training: dx = gamma·invStd · (dy − Σdy/M − xhat·Σ(dy·xhat)/M)
  *   eval:     dx = gamma·invStd · dy
  * With `rectified` (the output y of a forward with relu; 0 = none) every dy is masked first:
- * the backward of batch norm + ReLU in one pass. With `recompute` (and no rectified), the mask
- * is where the forward's value (x − mean)·(invStd·gamma) + beta, recomputed from x with the
- * forward's arithmetic, is > 0: the same mask without reading y.
+ * the backward of batch norm + ReLU in one pass.
  */
 export function batchNormBackward(
   x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize,
-  dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize, recompute: bool, beta: usize,
+  dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize,
   N: i32, C: i32, S: i32, c0: i32, c1: i32,
 ): void {
-  // With the stored mask in training, the first pass also stores the masked dy into dx, which
-  // the second pass then reads instead of masking again: the mask is computed once per element
-  // (the loops are compute-bound when the batch fits in cache). The recomputed mask reads x,
-  // which both passes read anyway.
+  // With the mask in training, the first pass also stores the masked dy into dx, which the
+  // second pass then reads instead of masking again: the mask is computed once per element
+  // (the loops are compute-bound when the batch fits in cache).
   const stash = training && dx != 0;
   for (let c = c0; c < c1; c++) {
     // Literal flags, so that each inlined call is its own specialised loop.
-    if (recompute) {
-      channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, 0, false, false, N, C, S, c, beta, true);
-    } else if (!rectified) {
+    if (!rectified) {
       channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, 0, false, false, N, C, S, c);
     } else if (stash) {
       channelBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified, true, true, N, C, S, c);
@@ -185,30 +180,16 @@ export function batchNormBackward(
   }
 }
 
-/** g where the forward's value recomputed from x (the lanes at xr + i) is > 0, else 0. */
-@inline function recomputedVec(g: v128, xr: usize, i: i32, m: v128, a: v128, b: v128): v128 {
-  return v128.and(g, f32x4.gt(madd(f32x4.sub(v128.load(at(xr, i)), m), a, b), f32x4.splat(0)));
-}
-
-@inline function recomputedScalar(g: f32, xr: usize, i: i32, m: f32, a: f32, b: f32): f32 {
-  return (load<f32>(at(xr, i)) - m) * a + b > 0 ? g : 0;
-}
-
-/** One channel of batchNormBackward; `masked`, `stash` and `recompute` are literals (see there). */
+/** One channel of batchNormBackward; `masked` and `stash` are literals (see there). */
 @inline function channelBackward(
   x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize,
   dx: usize, dgamma: usize, dbeta: usize, training: bool, rectified: usize, masked: bool, stash: bool,
-  N: i32, C: i32, S: i32, c: i32, beta: usize = 0, recompute: bool = false,
+  N: i32, C: i32, S: i32, c: i32,
 ): void {
   const count = <f64>N * <f64>S;
   const m = load<f32>(at(mean, c));
   const inv = load<f32>(at(invStd, c));
   const mv = f32x4.splat(m);
-  // The forward's scale and shift (batchNormTrain, batchNormApply), for the recomputed mask.
-  const fa = inv * param(gamma, c, 1);
-  const fb = param(beta, c, 0);
-  const fav = f32x4.splat(fa);
-  const fbv = f32x4.splat(fb);
   // Σ dy and Σ dy·(x − mean) in one pass.
   let sumDy: f64 = 0;
   let sumDyXc: f64 = 0;
@@ -222,8 +203,7 @@ export function batchNormBackward(
     let vgx = f32x4.splat(0);
     let i = 0;
     for (; i + 4 <= S; i += 4) {
-      let g = maskedVec(gr, yr, i, masked);
-      if (recompute) g = recomputedVec(g, xr, i, mv, fav, fbv);
+      const g = maskedVec(gr, yr, i, masked);
       if (stash) v128.store(at(sr, i), g);
       vg = f32x4.add(vg, g);
       vgx = madd(g, f32x4.sub(v128.load(at(xr, i)), mv), vgx);
@@ -231,8 +211,7 @@ export function batchNormBackward(
     let sg = hsum(vg);
     let sgx = hsum(vgx);
     for (; i < S; i++) {
-      let g = maskedScalar(gr, yr, i, masked);
-      if (recompute) g = recomputedScalar(g, xr, i, m, fa, fb);
+      const g = maskedScalar(gr, yr, i, masked);
       if (stash) store<f32>(at(sr, i), g);
       sg += g;
       sgx += g * (load<f32>(at(xr, i)) - m);
@@ -246,8 +225,7 @@ export function batchNormBackward(
   if (!dx) return;
   const k = param(gamma, c, 1) * inv;
   if (!training) {
-    if (recompute) channelScaledRecomputed(x, dy, dx, N, C, S, c, k, mv, fav, fbv, m, fa, fb);
-    else channelAffine(dy, dx, N, C, S, c, 0, k, 0, false, rectified, masked);
+    channelAffine(dy, dx, N, C, S, c, 0, k, 0, false, rectified, masked);
     return;
   }
   // dx = a·dy + b·(x − mean) + d with a = k, b = −k·invStd·Σ(dy·xhat)/M, d = −k·Σdy/M.
@@ -266,38 +244,8 @@ export function batchNormBackward(
     let i = 0;
     for (; i + 4 <= S; i += 4) {
       const xc = f32x4.sub(v128.load(at(xr, i)), mv);
-      let g = v128.load(at(gr, i));
-      if (recompute) g = recomputedVec(g, xr, i, mv, fav, fbv);
-      v128.store(at(dr, i), f32x4.add(f32x4.mul(g, av), f32x4.add(f32x4.mul(xc, bv), dv)));
+      v128.store(at(dr, i), f32x4.add(f32x4.mul(v128.load(at(gr, i)), av), f32x4.add(f32x4.mul(xc, bv), dv)));
     }
-    for (; i < S; i++) {
-      let g = load<f32>(at(gr, i));
-      if (recompute) g = recomputedScalar(g, xr, i, m, fa, fb);
-      store<f32>(at(dr, i), g * a + (load<f32>(at(xr, i)) - m) * b + d);
-    }
-  }
-}
-
-/**
- * The eval backward with the recomputed mask: dx = (g − 0)·k + 0, g = dy masked where the
- * forward's value is > 0 (channelAffine's arithmetic on the masked dy, as with the stored mask).
- */
-@inline function channelScaledRecomputed(
-  x: usize, dy: usize, dx: usize, N: i32, C: i32, S: i32, c: i32, k: f32,
-  mv: v128, fav: v128, fbv: v128, m: f32, fa: f32, fb: f32,
-): void {
-  const kv = f32x4.splat(k);
-  const zero = f32x4.splat(0);
-  for (let n = N - 1; n >= 0; n--) {
-    const off = (n * C + c) * S;
-    const xr = at(x, off);
-    const gr = at(dy, off);
-    const dr = at(dx, off);
-    let i = 0;
-    for (; i + 4 <= S; i += 4) {
-      const g = recomputedVec(v128.load(at(gr, i)), xr, i, mv, fav, fbv);
-      v128.store(at(dr, i), madd(f32x4.sub(g, zero), kv, zero));
-    }
-    for (; i < S; i++) store<f32>(at(dr, i), (recomputedScalar(load<f32>(at(gr, i)), xr, i, m, fa, fb) - 0) * k + 0);
+    for (; i < S; i++) store<f32>(at(dr, i), load<f32>(at(gr, i)) * a + (load<f32>(at(xr, i)) - m) * b + d);
   }
 }

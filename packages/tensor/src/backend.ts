@@ -14,15 +14,6 @@ export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
  */
 export type PadMode = 'zero' | 'constant' | 'reflect' | 'replicate';
 
-/**
- * Where the ReLU of a fused batch norm + ReLU let the gradient through (`batchNormBackward`):
- * where the forward's output, a Tensor given as is, is > 0; or `{ beta }`: where that output
- * recomputed from x, gamma, beta and the statistics in the forward's own arithmetic is > 0 (the
- * same mask while the parameters are the forward's, as within a training step), which the
- * kernels find without reading the output.
- */
-export type ReluMask = Tensor | { readonly beta: Tensor | null };
-
 /** Stride and implicit zero padding of a 2-D convolution, in pixels along height and width. */
 export interface Conv2dParams {
   strideH: number;
@@ -210,10 +201,9 @@ export interface Backend {
   /**
    * Backward of batch norm. With `training`, mean/invStd are the batch statistics and the
    * gradient flows through them; otherwise they are constants (eval mode). dgamma and dbeta
-   * are accumulated into when given. `rectified`, the output of a forward with `relu` (or
-   * `{ beta }` to recompute it, ReluMask), makes it the backward of batch norm + ReLU: dy is
-   * read as 0 where that output is not > 0 (bit for bit thresholdBackward(output, dy, 0)
-   * first), for dx, dgamma and dbeta alike.
+   * are accumulated into when given. `rectified`, the output of a forward with `relu`, makes
+   * it the backward of batch norm + ReLU: dy is read as 0 where rectified <= 0 (bit for bit
+   * thresholdBackward(rectified, dy, 0) first), for dx, dgamma and dbeta alike.
    */
   batchNormBackward(
     x: Tensor,
@@ -225,7 +215,7 @@ export interface Backend {
     dgamma: Tensor | null,
     dbeta: Tensor | null,
     training: boolean,
-    rectified?: ReluMask | null,
+    rectified?: Tensor | null,
   ): void;
 
   /** y[N,C,H*sH,W*sW] repeats each pixel. */

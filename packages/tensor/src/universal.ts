@@ -20,7 +20,6 @@ export type {
   PadMode,
   Pool2dParams,
   ReduceOp,
-  ReluMask,
   UnaryOp,
 } from './backend.js';
 export { type WasmMemoryStats, wasmMemoryStats } from './backends/wasm/index.js';

@@ -1,4 +1,3 @@
-import type { ReluMask } from '../backend.js';
 import { zeros } from '../creation.js';
 import { getBackend } from '../engine.js';
 import { formatShape, ShapeError } from '../errors.js';
@@ -181,9 +180,7 @@ export interface BatchNormGradients {
  * statistics in training (the gradient then flows through them), or the running mean and
  * 1 / sqrt(runningVar + eps) in eval mode (constants). `rectified`, the output y of a forward
  * with `relu`, makes these the gradients of batch norm + ReLU: dy counts only where y > 0
- * (exactly thresholdBackward(y, dy, 0) first, without the pass). `{ beta }` in its place
- * recomputes y from x, gamma, beta and mean/invStd as the forward did (ReluMask): the same mask
- * while the parameters are the forward's, without reading y (a pass fewer in training).
+ * (exactly thresholdBackward(y, dy, 0) first, without the pass).
  */
 export function batchNormBackward(
   x: Tensor,
@@ -193,13 +190,11 @@ export function batchNormBackward(
   invStd: Tensor,
   training: boolean,
   grads: BatchNormGradients = {},
-  mask: ReluMask | null = null,
+  rectified: Tensor | null = null,
 ): { dx: Tensor | null; dgamma: Tensor | null; dbeta: Tensor | null } {
   const op = 'batchNormBackward';
   checkLive(op, x, dy, mean, invStd);
-  const rectified = mask instanceof Tensor ? mask : null;
-  const beta = mask !== null && !(mask instanceof Tensor) ? mask.beta : null;
-  const C = channels(op, x, { gamma, mean, invStd, beta, dgamma: grads.dgamma, dbeta: grads.dbeta });
+  const C = channels(op, x, { gamma, mean, invStd, dgamma: grads.dgamma, dbeta: grads.dbeta });
   for (const [name, t] of [
     ['dy', dy],
     ['rectified', rectified],
@@ -213,13 +208,11 @@ export function batchNormBackward(
       ]);
     }
   }
-  const dtype = commonDType(op, [x, dy, gamma, mean, invStd, rectified, beta, grads.dx, grads.dgamma, grads.dbeta]);
+  const dtype = commonDType(op, [x, dy, gamma, mean, invStd, rectified, grads.dx, grads.dgamma, grads.dbeta]);
   const dx =
-    grads.dx === null
-      ? null
-      : output(op, x.shape, dtype, grads.dx, [x, dy, gamma, mean, invStd, rectified, beta], false);
+    grads.dx === null ? null : output(op, x.shape, dtype, grads.dx, [x, dy, gamma, mean, invStd, rectified], false);
   const dgamma = grads.dgamma === null ? null : (grads.dgamma ?? zeros([C], dtype));
   const dbeta = grads.dbeta === null ? null : (grads.dbeta ?? zeros([C], dtype));
-  getBackend().batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, mask);
+  getBackend().batchNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified);
   return { dx, dgamma, dbeta };
 }

@@ -1,4 +1,3 @@
-import type { ReluMask } from '../../backend.js';
 import type { DataArray } from '../../dtype.js';
 import { channelPlanes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
@@ -109,14 +108,12 @@ export function batchNormBackward(
   dgamma: Tensor | null,
   dbeta: Tensor | null,
   training: boolean,
-  rectified: ReluMask | null = null,
+  rectified: Tensor | null = null,
 ): void {
   const { N, C, S } = channelPlanes(x.shape);
   const count = N * S;
   const xd = x.data;
-  const forward =
-    rectified === null || 'data' in rectified ? rectified : recomputed(x, gamma, rectified.beta, mean, invStd);
-  const gd = forward ? masked(dy, forward) : dy.data;
+  const gd = rectified ? masked(dy, rectified) : dy.data;
   for (let c = 0; c < C; c++) {
     const m = mean.data[c];
     const is = invStd.data[c];
@@ -146,28 +143,10 @@ export function batchNormBackward(
   }
 }
 
-/**
- * The forward's output before its ReLU, as batchNormApply stored it (rounded to x's dtype), from
- * x, the parameters and the statistics: where it is > 0 is the fused ReLU's mask.
- */
-function recomputed(x: Tensor, gamma: Tensor | null, beta: Tensor | null, mean: Tensor, invStd: Tensor): DataArray {
-  const { N, C, S } = channelPlanes(x.shape);
-  const y = x.data.slice();
-  for (let c = 0; c < C; c++) {
-    const scale = invStd.data[c] * (gamma ? gamma.data[c] : 1);
-    const shift = beta ? beta.data[c] : 0;
-    for (let n = 0; n < N; n++) {
-      const base = (n * C + c) * S;
-      for (let s = 0; s < S; s++) y[base + s] = (x.data[base + s] - mean.data[c]) * scale + shift;
-    }
-  }
-  return y;
-}
-
 /** dy where y > 0, else 0 (thresholdBackward(y, dy, 0)), in a new array of dy's dtype. */
-function masked(dy: Tensor, y: Tensor | DataArray): DataArray {
+function masked(dy: Tensor, y: Tensor): DataArray {
   const g = dy.data.slice();
-  const yd = 'data' in y ? y.data : y;
+  const yd = y.data;
   for (let i = 0; i < g.length; i++) if (!(yd[i] > 0)) g[i] = 0;
   return g;
 }

@@ -1,4 +1,3 @@
-import type { ReluMask } from '../../backend.js';
 import { channelPlanes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { type WasmContext, withOperands } from './operands.js';
@@ -72,11 +71,9 @@ export function batchNormBackward(
   dgamma: Tensor | null,
   dbeta: Tensor | null,
   training: boolean,
-  mask: ReluMask | null = null,
+  rectified: Tensor | null = null,
 ): void {
   const { N, C, S } = channelPlanes(x.shape);
-  const rectified = mask !== null && 'data' in mask ? mask : null;
-  const recompute = mask !== null && !('data' in mask);
   withOperands(ctx, (io) => {
     const args = [
       io.in(x),
@@ -89,8 +86,6 @@ export function batchNormBackward(
       io.out(dbeta, true),
       training ? 1 : 0,
       io.in(rectified),
-      recompute ? 1 : 0,
-      io.in(recompute ? (mask as { beta: Tensor | null }).beta : null),
       N,
       C,
       S,

@@ -210,8 +210,6 @@ export interface Kernels {
     dbeta: number,
     training: number,
     rectified: number,
-    recompute: number,
-    beta: number,
     N: number,
     C: number,
     S: number,
