@@ -106,8 +106,7 @@ export class CAddTable extends Module {
   /** As a residual join (folded, fused), the pass returns the body's output, which flows on alone. */
   override planForward(plan: PlanBuilder, input: PlannedActivity): PlannedActivity {
     const join = activeJoin(this, plan.policy);
-    if (!join || !Array.isArray(input))
-      return plan.forwardOf(this, this.memoryUse(), this.cache, input);
+    if (!join || !Array.isArray(input)) return plan.forwardOf(this, this.memoryUse(), this.cache, input);
     plan.remember(this, input);
     plan.read(input, plan.tick());
     return plan.produced(this, input[join.bodyIndex]);
