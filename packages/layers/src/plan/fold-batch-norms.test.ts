@@ -1,4 +1,4 @@
-import { fill, normal, Rng, type Tensor, withBackend } from '@funt/tensor';
+import { fill, normal, Rng, withBackend } from '@funt/tensor';
 import { describe, expect, it } from 'vitest';
 import { ReLU } from '../activations/relu.js';
 import { CAddTable } from '../containers/cadd-table.js';
@@ -7,13 +7,13 @@ import { Identity } from '../containers/identity.js';
 import { Sequential } from '../containers/sequential.js';
 import { Linear } from '../dense/linear.js';
 import { View } from '../dense/view.js';
-import type { Activity } from '../module/activity.js';
 import type { Module } from '../module/module.js';
 import { summary } from '../module/summary.js';
 import { SpatialAveragePooling } from '../spatial/spatial-average-pooling.js';
 import { SpatialBatchNormalization } from '../spatial/spatial-batch-normalization.js';
 import { SpatialConvolution } from '../spatial/spatial-convolution.js';
 import { wasmAvailable } from '../testing/backends.js';
+import { bits, tensorOf } from '../testing/bits.js';
 import { expectGradients } from '../testing/gradients.js';
 import { residualBlock } from '../testing/networks.js';
 import { foldBatchNorms, unfoldBatchNorms } from './fold-batch-norms.js';
@@ -38,15 +38,6 @@ function net(seed: number, fuse: boolean, inPlace = true): Sequential {
 
 /** Batch norms: the stem's and two per block. */
 const NORMS = 5;
-
-function tensorOf(a: Activity | null): Tensor {
-  if (a === null || Array.isArray(a)) throw new Error('expected a tensor');
-  return a as Tensor;
-}
-
-function bits(t: Tensor): Buffer {
-  return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-}
 
 /** Trains a few steps so that the running statistics and the batch-norm biases are not their initial values. */
 function warmUp(model: Module, seed: number): void {

@@ -5,6 +5,7 @@ import type { Module } from '../module/module.js';
 import { SpatialBatchNormalization } from '../spatial/spatial-batch-normalization.js';
 import { SpatialConvolution } from '../spatial/spatial-convolution.js';
 import { BatchNormFold, ResidualFold } from './batch-norm-fold.js';
+import { joinSites, lastOfBody } from './join-sites.js';
 
 /**
  * Folds, for inference, every SpatialBatchNormalization that directly follows a
@@ -43,19 +44,12 @@ export function foldBatchNorms(model: Module): number {
       folded++;
     }
   }
-  for (const [, m] of model.namedModules()) {
-    if (!(m instanceof Sequential)) continue;
-    const kids = m.children();
-    for (let i = 0; i + 1 < kids.length; i++) {
-      const branches = kids[i];
-      const add = kids[i + 1];
-      if (!(branches instanceof ConcatTable && add instanceof CAddTable) || branches.length !== 2) continue;
-      if (branches.residualFold !== null || add.residualFold !== null) continue;
-      const bodyIndex = [0, 1].find((b) => endsInFold(branches.get(b)) !== null);
-      if (bodyIndex === undefined) continue;
-      const fold = endsInFold(branches.get(bodyIndex))!;
-      if (fold.join === null) ResidualFold.link(branches, bodyIndex, add, fold);
-    }
+  for (const { branches, add } of joinSites(model)) {
+    if (branches.residualFold !== null || add.residualFold !== null) continue;
+    const bodyIndex = [0, 1].find((b) => endsInFold(branches.get(b)) !== null);
+    if (bodyIndex === undefined) continue;
+    const fold = endsInFold(branches.get(bodyIndex))!;
+    if (fold.join === null) ResidualFold.link(branches, bodyIndex, add, fold);
   }
   // Kept outputs and memory plans were made for the unfolded modules.
   if (folded > 0) model.clearState();
@@ -64,8 +58,7 @@ export function foldBatchNorms(model: Module): number {
 
 /** The fold of the batch norm a branch ends with (a Sequential whose last child is folded), or null. */
 function endsInFold(branch: Module): BatchNormFold | null {
-  if (!(branch instanceof Sequential)) return null;
-  const last = branch.children().at(-1);
+  const last = lastOfBody(branch);
   return last instanceof SpatialBatchNormalization ? last.batchNormFold : null;
 }
 

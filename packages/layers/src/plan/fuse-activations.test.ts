@@ -9,7 +9,6 @@ import { Sequential } from '../containers/sequential.js';
 import { BatchNormalization } from '../dense/batch-normalization.js';
 import { Linear } from '../dense/linear.js';
 import { View } from '../dense/view.js';
-import type { Activity } from '../module/activity.js';
 import { LayerError } from '../module/errors.js';
 import type { Module } from '../module/module.js';
 import { summary } from '../module/summary.js';
@@ -17,6 +16,7 @@ import { SpatialAveragePooling } from '../spatial/spatial-average-pooling.js';
 import { SpatialBatchNormalization } from '../spatial/spatial-batch-normalization.js';
 import { SpatialConvolution } from '../spatial/spatial-convolution.js';
 import { wasmAvailable } from '../testing/backends.js';
+import { recordState, recordStep, tensorOf } from '../testing/bits.js';
 import { expectGradients } from '../testing/gradients.js';
 import { residualBlock } from '../testing/networks.js';
 import { fuseActivations, unfuseActivations } from './fuse-activations.js';
@@ -44,33 +44,12 @@ function net(inPlace: boolean, seed: number): Sequential {
 
 const PAIRS = 6; // stem, 2 × (body BN + join), the dense head
 
-function bits(t: Tensor): Buffer {
-  return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-}
-
-function tensorOf(a: Activity | null): Tensor {
-  if (a === null || Array.isArray(a)) throw new Error('expected a tensor');
-  return a as Tensor;
-}
-
 /** Everything a training step produces: output, gradInput, every parameter gradient and buffer, as bytes. */
 function step(model: Module, x: Tensor, dy: Tensor, torchApi: boolean): Map<string, Buffer> {
   model.zeroGradParameters();
   const out = new Map<string, Buffer>();
-  for (let i = 0; i < 2; i++) {
-    const y = tensorOf(model.forward(x));
-    out.set(`output ${i}`, Buffer.from(bits(y)));
-    let g: Tensor;
-    if (torchApi) {
-      g = tensorOf(model.updateGradInput(x, dy));
-      model.accGradParameters(x, dy);
-    } else {
-      g = tensorOf(model.backward(x, dy));
-    }
-    out.set(`gradInput ${i}`, Buffer.from(bits(g)));
-  }
-  for (const p of model.parameters()) out.set(`grad ${p.name}`, Buffer.from(bits(p.grad)));
-  for (const b of model.buffers()) out.set(b.name, Buffer.from(bits(b.value)));
+  for (let i = 0; i < 2; i++) recordStep(model, x, dy, torchApi, out, i);
+  recordState(model, out);
   return out;
 }
 

@@ -7,12 +7,12 @@ import { Identity } from '../containers/identity.js';
 import { Sequential } from '../containers/sequential.js';
 import { Linear } from '../dense/linear.js';
 import { View } from '../dense/view.js';
-import type { Activity } from '../module/activity.js';
 import type { Module } from '../module/module.js';
 import { SpatialAveragePooling } from '../spatial/spatial-average-pooling.js';
 import { SpatialBatchNormalization } from '../spatial/spatial-batch-normalization.js';
 import { SpatialConvolution } from '../spatial/spatial-convolution.js';
 import { wasmAvailable } from '../testing/backends.js';
+import { bits, recordState, recordStep, tensorOf } from '../testing/bits.js';
 import { residualBlock } from '../testing/networks.js';
 import { foldBatchNorms } from './fold-batch-norms.js';
 import { fuseActivations } from './fuse-activations.js';
@@ -35,35 +35,16 @@ function net(seed: number, inPlace: boolean): Sequential {
 
 const JOINS = 2;
 
-function bits(t: Tensor): Buffer {
-  return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-}
-
-function tensorOf(a: Activity | null): Tensor {
-  if (a === null || Array.isArray(a)) throw new Error('expected a tensor');
-  return a as Tensor;
-}
-
 /** Three training steps' outputs and gradInputs, then every parameter gradient and buffer, as bytes. */
 function train(model: Module, x: Tensor, dy: Tensor, torchApi: boolean): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   model.training();
   for (let i = 0; i < 3; i++) {
     model.zeroGradParameters();
-    const y = tensorOf(model.forward(x));
-    out.set(`output ${i}`, Buffer.from(bits(y)));
-    let g: Tensor;
-    if (torchApi) {
-      g = tensorOf(model.updateGradInput(x, dy));
-      model.accGradParameters(x, dy);
-    } else {
-      g = tensorOf(model.backward(x, dy));
-    }
-    out.set(`gradInput ${i}`, Buffer.from(bits(g)));
+    recordStep(model, x, dy, torchApi, out, i);
     for (const p of model.parameters()) p.value.data.forEach((v, k) => (p.value.data[k] = v - 0.01 * p.grad.data[k]));
   }
-  for (const p of model.parameters()) out.set(`grad ${p.name}`, Buffer.from(bits(p.grad)));
-  for (const b of model.buffers()) out.set(b.name, Buffer.from(bits(b.value)));
+  recordState(model, out);
   model.evaluate();
   out.set('evaluation', Buffer.from(bits(tensorOf(model.forward(x)))));
   return out;

@@ -1,9 +1,9 @@
 import { CAddTable } from '../containers/cadd-table.js';
 import { ConcatTable } from '../containers/concat-table.js';
-import { Sequential } from '../containers/sequential.js';
 import { BatchNormalization } from '../dense/batch-normalization.js';
 import type { Module } from '../module/module.js';
 import { ResidualFusion } from './residual-fusion.js';
+import { joinSites, lastOfBody } from './join-sites.js';
 
 /**
  * Fuses, for training, every residual join `Sequential(…, ConcatTable(body, shortcut),
@@ -23,21 +23,14 @@ import { ResidualFusion } from './residual-fusion.js';
  */
 export function fuseResidualJoins(model: Module): number {
   let fused = 0;
-  for (const [, m] of model.namedModules()) {
-    if (!(m instanceof Sequential)) continue;
-    const kids = m.children();
-    for (let i = 0; i + 1 < kids.length; i++) {
-      const branches = kids[i];
-      const add = kids[i + 1];
-      if (!(branches instanceof ConcatTable && add instanceof CAddTable) || branches.length !== 2) continue;
-      if (branches.residualFusion !== null || add.residualFusion !== null) continue;
-      const bodyIndex = [0, 1].find((b) => endingNorm(branches.get(b)) !== null);
-      if (bodyIndex === undefined) continue;
-      const norm = endingNorm(branches.get(bodyIndex))!;
-      if (norm.residualFusion !== null) continue;
-      ResidualFusion.link(branches, bodyIndex, add, norm);
-      fused++;
-    }
+  for (const { branches, add } of joinSites(model)) {
+    if (branches.residualFusion !== null || add.residualFusion !== null) continue;
+    const bodyIndex = [0, 1].find((b) => endingNorm(branches.get(b)) !== null);
+    if (bodyIndex === undefined) continue;
+    const norm = endingNorm(branches.get(bodyIndex))!;
+    if (norm.residualFusion !== null) continue;
+    ResidualFusion.link(branches, bodyIndex, add, norm);
+    fused++;
   }
   // Kept outputs and memory plans were made for the unfused joins.
   if (fused > 0) model.clearState();
@@ -46,8 +39,7 @@ export function fuseResidualJoins(model: Module): number {
 
 /** The batch norm a branch ends with (a Sequential whose last child is one), or null. */
 function endingNorm(branch: Module): BatchNormalization | null {
-  if (!(branch instanceof Sequential)) return null;
-  const last = branch.children().at(-1);
+  const last = lastOfBody(branch);
   return last instanceof BatchNormalization ? last : null;
 }
 
