@@ -2,8 +2,8 @@ import { CAddTable } from '../containers/cadd-table.js';
 import { ConcatTable } from '../containers/concat-table.js';
 import { BatchNormalization } from '../dense/batch-normalization.js';
 import type { Module } from '../module/module.js';
-import { ResidualFusion } from './residual-fusion.js';
 import { joinSites, lastOfBody } from './join-sites.js';
+import { ResidualFusion } from './residual-fusion.js';
 
 /**
  * Fuses, for training, every residual join `Sequential(…, ConcatTable(body, shortcut),
