@@ -122,39 +122,15 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
       }
       binding.conv2dBackwardFilter(xs, dys, dws, dbs, geometry(x.shape, dw.shape, dy.shape, p), accumulate, threads());
     },
-    batchNormTrain(
-      x: Tensor,
-      gamma: Tensor | null,
-      beta: Tensor | null,
-      y: Tensor,
-      saveMean: Tensor,
-      saveInvStd: Tensor,
-      runningMean: Tensor | null,
-      runningVar: Tensor | null,
-      momentum: number,
-      eps: number,
-      relu = false,
-      residual: Tensor | null = null,
-    ): void {
+    batchNormTrain(...args: Parameters<Backend['batchNormTrain']>): void {
+      const [x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps, relu, residual = null] =
+        args;
       if (
         x.size === 0 ||
         x.shape.length < 2 ||
         !allFloats(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, residual)
       ) {
-        base.batchNormTrain(
-          x,
-          gamma,
-          beta,
-          y,
-          saveMean,
-          saveInvStd,
-          runningMean,
-          runningVar,
-          momentum,
-          eps,
-          relu,
-          residual,
-        );
+        base.batchNormTrain(...args);
         return;
       }
       binding.batchNormTrain(
@@ -169,7 +145,7 @@ export function createNativeBackend(base: Backend, binding: NativeBinding, threa
         planes(x.shape),
         momentum,
         eps,
-        relu,
+        relu ?? false,
         f32OrNull(residual),
         threads(),
       );

@@ -65,22 +65,7 @@ export function createWasmBackend(): Backend {
     maxPool2dBackward: (x, dy, dx, p) => maxPool2dBackward(ctx, x, dy, dx, p),
     avgPool2d: (x, y, p) => avgPool2d(ctx, x, y, p),
     avgPool2dBackward: (dy, dx, p) => avgPool2dBackward(ctx, dy, dx, p),
-    batchNormTrain: (x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar, momentum, eps, relu, residual) =>
-      batchNormTrain(
-        ctx,
-        x,
-        gamma,
-        beta,
-        y,
-        saveMean,
-        saveInvStd,
-        runningMean,
-        runningVar,
-        momentum,
-        eps,
-        relu,
-        residual,
-      ),
+    batchNormTrain: (...args) => batchNormTrain(ctx, ...args),
     batchNormApply: (x, gamma, beta, mean, invStd, y, relu) =>
       batchNormApply(ctx, x, gamma, beta, mean, invStd, y, relu),
     batchNormBackward: (x, dy, gamma, mean, invStd, dx, dgamma, dbeta, training, rectified) =>
